@@ -1,0 +1,275 @@
+// Package graph is the data model of codegraph: nodes (code symbols, files,
+// packages), edges (calls, imports, inheritance, containment, references),
+// their kinds and their stable identifiers.
+//
+// It knows nothing of parsing or storage; every other layer speaks in these
+// types.
+package graph
+
+import (
+	"encoding/binary"
+	"encoding/hex"
+	"fmt"
+	"hash/fnv"
+	"strconv"
+)
+
+// NodeID identifies a node. It is derived from the node's repository-relative
+// file, qualified name, kind and overload disambiguator, so the same source
+// gives the same id on every run.
+type NodeID uint64
+
+// String renders the id as 16 lower-case hex digits.
+func (id NodeID) String() string {
+	var b [8]byte
+	binary.BigEndian.PutUint64(b[:], uint64(id))
+	return hex.EncodeToString(b[:])
+}
+
+// IsZero reports whether id is the zero id (no node).
+func (id NodeID) IsZero() bool { return id == 0 }
+
+// ParseNodeID parses the 16-hex-digit form produced by String.
+func ParseNodeID(s string) (NodeID, error) {
+	if len(s) != 16 {
+		return 0, fmt.Errorf("node id %q: want 16 hex digits", s)
+	}
+	v, err := strconv.ParseUint(s, 16, 64)
+	if err != nil {
+		return 0, fmt.Errorf("node id %q: %w", s, err)
+	}
+	return NodeID(v), nil
+}
+
+// MakeNodeID derives the stable id of a node. disambiguator separates
+// overloads and other same-named definitions in one file (0 for the first).
+func MakeNodeID(file, qualifiedName string, kind NodeKind, disambiguator int) NodeID {
+	h := fnv.New64a()
+	h.Write([]byte(file))
+	h.Write([]byte{0})
+	h.Write([]byte(qualifiedName))
+	h.Write([]byte{0, byte(kind)})
+	if disambiguator != 0 {
+		h.Write([]byte(strconv.Itoa(disambiguator)))
+	}
+	id := NodeID(h.Sum64())
+	if id == 0 {
+		id = 1
+	}
+	return id
+}
+
+// Node is one vertex of the code graph.
+type Node struct {
+	ID            NodeID
+	Kind          NodeKind
+	Name          string // bare identifier
+	QualifiedName string // enclosing scopes joined with "."
+	Language      string
+	File          string // repository-relative, forward slashes
+	StartLine     uint32 // 1-based
+	EndLine       uint32 // 1-based, inclusive
+	StartByte     uint32
+	EndByte       uint32
+	Signature     string
+	Doc           string
+	Visibility    Visibility
+	ContentHash   uint64 // hash of the node's source text
+	Parent        NodeID // lexically enclosing node (0 for files)
+}
+
+// Edge is one directed relation. Edges extracted from syntax carry the name
+// as written in Target; Dst is zero until resolution binds it to a node.
+type Edge struct {
+	Kind   EdgeKind
+	Src    NodeID
+	Dst    NodeID // 0 while unresolved
+	Target string // the target as written: "fmt.Println", "self.save", "Base"
+	File   string // file the edge was found in
+	Line   uint32 // 1-based line of the reference
+}
+
+// Resolved reports whether the edge points at a known node.
+func (e *Edge) Resolved() bool { return e.Dst != 0 }
+
+// NodeKind is the kind of a node.
+type NodeKind uint8
+
+// Node kinds. The numeric values are stored on disk: append, never reorder.
+const (
+	KindUnknown NodeKind = iota
+	KindFile
+	KindModule
+	KindPackage
+	KindNamespace
+	KindFunction
+	KindMethod
+	KindClass
+	KindStruct
+	KindInterface
+	KindTrait
+	KindEnum
+	KindTypeAlias
+	KindVariable
+	KindConstant
+	KindField
+	KindImport
+	KindConstructor
+	KindUnion
+	KindMacro
+	kindCount
+)
+
+var nodeKindNames = [...]string{
+	KindUnknown:     "unknown",
+	KindFile:        "file",
+	KindModule:      "module",
+	KindPackage:     "package",
+	KindNamespace:   "namespace",
+	KindFunction:    "function",
+	KindMethod:      "method",
+	KindClass:       "class",
+	KindStruct:      "struct",
+	KindInterface:   "interface",
+	KindTrait:       "trait",
+	KindEnum:        "enum",
+	KindTypeAlias:   "type_alias",
+	KindVariable:    "variable",
+	KindConstant:    "constant",
+	KindField:       "field",
+	KindImport:      "import",
+	KindConstructor: "constructor",
+	KindUnion:       "union",
+	KindMacro:       "macro",
+}
+
+func (k NodeKind) String() string {
+	if int(k) < len(nodeKindNames) {
+		return nodeKindNames[k]
+	}
+	return "kind(" + strconv.Itoa(int(k)) + ")"
+}
+
+// ParseNodeKind maps a kind name ("function", "class", ...) to its NodeKind.
+func ParseNodeKind(s string) (NodeKind, bool) {
+	for i, n := range nodeKindNames {
+		if n == s && i != int(KindUnknown) {
+			return NodeKind(i), true
+		}
+	}
+	return KindUnknown, false
+}
+
+// NodeKinds lists every valid node kind, in numeric order.
+func NodeKinds() []NodeKind {
+	out := make([]NodeKind, 0, kindCount-1)
+	for k := KindFile; k < kindCount; k++ {
+		out = append(out, k)
+	}
+	return out
+}
+
+// IsCallable reports whether nodes of this kind have bodies that make calls.
+func (k NodeKind) IsCallable() bool {
+	return k == KindFunction || k == KindMethod || k == KindConstructor
+}
+
+// IsType reports whether the kind declares a type.
+func (k NodeKind) IsType() bool {
+	switch k {
+	case KindClass, KindStruct, KindInterface, KindTrait, KindEnum, KindTypeAlias, KindUnion:
+		return true
+	}
+	return false
+}
+
+// EdgeKind is the kind of an edge.
+type EdgeKind uint8
+
+// Edge kinds. The numeric values are stored on disk: append, never reorder.
+const (
+	EdgeUnknown EdgeKind = iota
+	EdgeContains
+	EdgeDefines
+	EdgeImports
+	EdgeCalls
+	EdgeInherits
+	EdgeImplements
+	EdgeReferences
+	edgeKindCount
+)
+
+var edgeKindNames = [...]string{
+	EdgeUnknown:    "unknown",
+	EdgeContains:   "contains",
+	EdgeDefines:    "defines",
+	EdgeImports:    "imports",
+	EdgeCalls:      "calls",
+	EdgeInherits:   "inherits",
+	EdgeImplements: "implements",
+	EdgeReferences: "references",
+}
+
+func (k EdgeKind) String() string {
+	if int(k) < len(edgeKindNames) {
+		return edgeKindNames[k]
+	}
+	return "edge(" + strconv.Itoa(int(k)) + ")"
+}
+
+// ParseEdgeKind maps an edge kind name to its EdgeKind.
+func ParseEdgeKind(s string) (EdgeKind, bool) {
+	for i, n := range edgeKindNames {
+		if n == s && i != int(EdgeUnknown) {
+			return EdgeKind(i), true
+		}
+	}
+	return EdgeUnknown, false
+}
+
+// EdgeKinds lists every valid edge kind, in numeric order.
+func EdgeKinds() []EdgeKind {
+	out := make([]EdgeKind, 0, edgeKindCount-1)
+	for k := EdgeContains; k < edgeKindCount; k++ {
+		out = append(out, k)
+	}
+	return out
+}
+
+// Visibility is the declared or conventional visibility of a symbol.
+type Visibility uint8
+
+// Visibilities. Stored on disk: append, never reorder.
+const (
+	VisUnknown Visibility = iota
+	VisPublic
+	VisPrivate
+	VisProtected
+	VisInternal
+)
+
+var visNames = [...]string{"", "public", "private", "protected", "internal"}
+
+func (v Visibility) String() string {
+	if int(v) < len(visNames) {
+		return visNames[v]
+	}
+	return "vis(" + strconv.Itoa(int(v)) + ")"
+}
+
+// ParseVisibility maps a visibility name to its Visibility.
+func ParseVisibility(s string) Visibility {
+	for i, n := range visNames {
+		if n == s && i != 0 {
+			return Visibility(i)
+		}
+	}
+	return VisUnknown
+}
+
+// HashBytes is the content hash used for nodes and files (FNV-1a 64).
+func HashBytes(b []byte) uint64 {
+	h := fnv.New64a()
+	h.Write(b)
+	return h.Sum64()
+}

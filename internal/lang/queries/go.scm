@@ -1,0 +1,72 @@
+; Go extraction query. Capture conventions: see internal/parse/parse.go.
+
+(package_clause (package_identifier) @name) @definition.package
+
+(function_declaration
+  name: (identifier) @name
+  body: (block)? @body) @definition.function
+
+(method_declaration
+  receiver: (parameter_list
+    (parameter_declaration
+      type: [
+        (type_identifier) @scope
+        (pointer_type (type_identifier) @scope)
+        (generic_type type: (type_identifier) @scope)
+        (pointer_type (generic_type type: (type_identifier) @scope))
+      ]))
+  name: (field_identifier) @name
+  body: (block)? @body) @definition.method
+
+(type_spec
+  name: (type_identifier) @name
+  type: (struct_type (field_declaration_list) @body)) @definition.struct
+
+(type_spec
+  name: (type_identifier) @name
+  type: (interface_type "{" @body)) @definition.interface
+
+(type_spec
+  name: (type_identifier) @name) @definition.type_alias
+
+(type_alias
+  name: (type_identifier) @name) @definition.type_alias
+
+(field_declaration
+  name: (field_identifier) @name) @definition.field
+
+(method_elem
+  name: (field_identifier) @name) @definition.method
+
+; Embedded struct fields and embedded interfaces.
+(field_declaration
+  !name
+  type: [
+    (type_identifier) @reference.inherits
+    (qualified_type) @reference.inherits
+    (pointer_type [(type_identifier) (qualified_type)] @reference.inherits)
+    (generic_type type: [(type_identifier) (qualified_type)] @reference.inherits)
+  ])
+
+(interface_type
+  (type_elem . [(type_identifier) (qualified_type)] @reference.inherits .))
+
+(source_file (var_declaration (var_spec name: (identifier) @name) @definition.variable))
+(source_file (var_declaration (var_spec_list (var_spec name: (identifier) @name) @definition.variable)))
+(source_file (const_declaration (const_spec name: (identifier) @name) @definition.constant))
+
+(import_spec
+  name: [(package_identifier) (dot) (blank_identifier)]? @import.alias
+  path: [(interpreted_string_literal) (raw_string_literal)] @reference.import)
+
+(call_expression
+  function: [
+    (identifier)
+    (selector_expression)
+    (parenthesized_expression)
+    (index_expression)
+    (generic_type)
+  ] @reference.call)
+
+([(type_identifier) (qualified_type)] @reference.type
+  (#not-match? @reference.type "^(any|bool|byte|comparable|complex64|complex128|error|float32|float64|int|int8|int16|int32|int64|rune|string|uint|uint8|uint16|uint32|uint64|uintptr)$"))

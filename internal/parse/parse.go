@@ -1,0 +1,1072 @@
+// Package parse turns one source file into syntax-level graph facts: nodes
+// (definitions with qualified names, signatures, docs) and edges (contains,
+// defines, imports, calls, inherits, implements, references) whose targets
+// are still names as written. It is pure: bytes in, facts out; it knows
+// nothing of the store or of other files.
+//
+// Extraction is driven by one tree-sitter query per grammar
+// (internal/lang/queries/<grammar>.scm) using these capture names:
+//
+//	@definition.<kind>   a definition node; kind is a graph.NodeKind name
+//	                     (function, method, class, struct, interface, trait,
+//	                     enum, type_alias, variable, constant, field, module,
+//	                     package, namespace, constructor, union, macro) or
+//	                     "scope" for a naming scope that is not itself a node
+//	                     (a Rust impl block)
+//	@name                the definition's name (may be qualified: a::B::c)
+//	@scope               explicit enclosing scope (Go receiver type, impl type)
+//	@doc                 documentation node (Python docstring); otherwise
+//	                     adjacent preceding comments are used
+//	@body                the body; the signature is the text before it
+//	@visibility          modifier text (pub, public, private, static ...)
+//	@reference.call      the callee expression of a call
+//	@reference.import    an imported module path; @import.alias and
+//	                     @import.name refine it
+//	@reference.inherits  a base class name
+//	@reference.implements an implemented interface name
+//	@reference.type      a type used in a signature or field
+//
+// References attach to the innermost definition that contains them.
+package parse
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	sitter "github.com/tree-sitter/go-tree-sitter"
+
+	"github.com/codegraph-dev/codegraph/internal/graph"
+	"github.com/codegraph-dev/codegraph/internal/lang"
+)
+
+// ExtractorVersion changes whenever the same source would now give different
+// facts; stores indexed with another version re-parse every file.
+//
+//	1: first version.
+const ExtractorVersion = 1
+
+// Limits on text kept per node.
+const (
+	maxSignature = 300
+	maxDoc       = 2000
+	maxTarget    = 256
+)
+
+// ErrTimeout is returned when a file takes longer than Options.Timeout to parse.
+var ErrTimeout = errors.New("parse timed out")
+
+// Result holds the facts extracted from one file.
+type Result struct {
+	Nodes []graph.Node // Nodes[0] is the file node
+	Edges []graph.Edge
+	// SyntaxErrors counts regions tree-sitter could not parse; extraction
+	// keeps what it recovered around them.
+	SyntaxErrors int
+	// FirstError locates the first syntax error ("line:col"), if any.
+	FirstError string
+}
+
+// role is what a capture means to the extractor.
+type role uint8
+
+const (
+	roleIgnore role = iota
+	roleDef
+	roleScopeDef
+	roleName
+	roleScope
+	roleDoc
+	roleBody
+	roleVisibility
+	roleCall
+	roleImport
+	roleImportAlias
+	roleImportName
+	roleInherits
+	roleImplements
+	roleTypeRef
+)
+
+type compiled struct {
+	query   *sitter.Query
+	roles   []role
+	kinds   []graph.NodeKind // for roleDef captures
+	grammar *lang.Grammar
+}
+
+// Extractor holds the compiled queries of every grammar. It is safe for
+// concurrent use; each goroutine parses with its own Parser.
+type Extractor struct {
+	mu       sync.Mutex
+	compiled map[string]*compiled
+	closed   bool
+}
+
+// NewExtractor returns an Extractor; queries are compiled on first use.
+func NewExtractor() *Extractor {
+	return &Extractor{compiled: make(map[string]*compiled)}
+}
+
+// Close releases the compiled queries. Parsers must be closed first.
+func (x *Extractor) Close() {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	for _, c := range x.compiled {
+		c.query.Close()
+	}
+	x.compiled = nil
+	x.closed = true
+}
+
+func (x *Extractor) get(grammar string) (*compiled, error) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.closed {
+		return nil, errors.New("parse: extractor closed")
+	}
+	if c, ok := x.compiled[grammar]; ok {
+		return c, nil
+	}
+	g, ok := lang.GrammarByName(grammar)
+	if !ok {
+		return nil, fmt.Errorf("parse: unknown grammar %q", grammar)
+	}
+	src, err := g.Query()
+	if err != nil {
+		return nil, err
+	}
+	q, qerr := sitter.NewQuery(g.TS(), src)
+	if qerr != nil {
+		return nil, fmt.Errorf("parse: query for %s: %v", grammar, qerr)
+	}
+	c := &compiled{query: q, grammar: g}
+	for _, name := range q.CaptureNames() {
+		r, k := classify(name)
+		c.roles = append(c.roles, r)
+		c.kinds = append(c.kinds, k)
+	}
+	x.compiled[grammar] = c
+	return c, nil
+}
+
+// CheckQueries compiles every grammar's query and reports the first error.
+func (x *Extractor) CheckQueries() error {
+	for _, g := range lang.Grammars() {
+		if _, err := x.get(g.Name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func classify(capture string) (role, graph.NodeKind) {
+	switch capture {
+	case "name":
+		return roleName, 0
+	case "scope":
+		return roleScope, 0
+	case "doc":
+		return roleDoc, 0
+	case "body":
+		return roleBody, 0
+	case "visibility":
+		return roleVisibility, 0
+	case "reference.call":
+		return roleCall, 0
+	case "reference.import":
+		return roleImport, 0
+	case "import.alias":
+		return roleImportAlias, 0
+	case "import.name":
+		return roleImportName, 0
+	case "reference.inherits":
+		return roleInherits, 0
+	case "reference.implements":
+		return roleImplements, 0
+	case "reference.type":
+		return roleTypeRef, 0
+	case "definition.scope":
+		return roleScopeDef, 0
+	}
+	if k, ok := strings.CutPrefix(capture, "definition."); ok {
+		if nk, ok := graph.ParseNodeKind(k); ok {
+			return roleDef, nk
+		}
+	}
+	return roleIgnore, 0
+}
+
+// Options tune a Parser.
+type Options struct {
+	// Timeout bounds the parse of one file; 0 means 10 s.
+	Timeout time.Duration
+}
+
+// Parser parses files. It is not safe for concurrent use: give each worker
+// its own, and Close it when done.
+type Parser struct {
+	x       *Extractor
+	opts    Options
+	parsers map[string]*sitter.Parser
+	cursor  *sitter.QueryCursor
+}
+
+// NewParser returns a Parser that uses x's queries.
+func (x *Extractor) NewParser(opts Options) *Parser {
+	if opts.Timeout <= 0 {
+		opts.Timeout = 10 * time.Second
+	}
+	return &Parser{x: x, opts: opts, parsers: make(map[string]*sitter.Parser), cursor: sitter.NewQueryCursor()}
+}
+
+// Close releases the parser's C resources.
+func (p *Parser) Close() {
+	for _, tp := range p.parsers {
+		tp.Close()
+	}
+	p.parsers = nil
+	if p.cursor != nil {
+		p.cursor.Close()
+		p.cursor = nil
+	}
+}
+
+// Parse extracts the facts of one file. relPath is repository-relative with
+// forward slashes; grammar is a name from lang.Detect/lang.Refine.
+func (p *Parser) Parse(ctx context.Context, relPath, grammar string, src []byte) (*Result, error) {
+	c, err := p.x.get(grammar)
+	if err != nil {
+		return nil, err
+	}
+	tp, ok := p.parsers[grammar]
+	if !ok {
+		tp = sitter.NewParser()
+		if err := tp.SetLanguage(c.grammar.TS()); err != nil {
+			tp.Close()
+			return nil, fmt.Errorf("parse: set language %s: %w", grammar, err)
+		}
+		p.parsers[grammar] = tp
+	}
+	deadline := time.Now().Add(p.opts.Timeout)
+	timedOut := false
+	n := len(src)
+	tree := tp.ParseWithOptions(func(i int, _ sitter.Point) []byte {
+		if i < n {
+			return src[i:]
+		}
+		return nil
+	}, nil, &sitter.ParseOptions{ProgressCallback: func(sitter.ParseState) bool {
+		if ctx.Err() != nil || time.Now().After(deadline) {
+			timedOut = true
+			return true
+		}
+		return false
+	}})
+	if tree == nil {
+		tp.Reset()
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if timedOut {
+			return nil, fmt.Errorf("%w after %s", ErrTimeout, p.opts.Timeout)
+		}
+		return nil, errors.New("parse: tree-sitter returned no tree")
+	}
+	defer tree.Close()
+	e := extraction{file: relPath, lang: c.grammar.Language, src: src, c: c}
+	return e.run(p.cursor, tree)
+}
+
+type def struct {
+	kind      graph.NodeKind
+	scopeOnly bool
+	node      sitter.Node
+	start     uint
+	end       uint
+	name      string
+	nameStart uint
+	scope     string // explicit scope from @scope or a qualified name
+	qualified bool   // scope came from a qualified name (a::B::c)
+	doc       []sitter.Node
+	bodyStart uint
+	hasBody   bool
+	vis       string
+	pattern   uint
+
+	// computed
+	lexParent int // index into defs, -1 for file
+	qn        string
+	dropped   bool
+	nodeIdx   int // index into Result.Nodes, -1 for scope-only/dropped
+}
+
+type ref struct {
+	kind        graph.EdgeKind
+	start, end  uint
+	line        uint32
+	target      string
+	alias, name string
+}
+
+type extraction struct {
+	file string
+	lang string
+	src  []byte
+	c    *compiled
+	defs []def
+	refs []ref
+}
+
+func (e *extraction) text(n *sitter.Node) string {
+	s, t := n.StartByte(), n.EndByte()
+	if t > uint(len(e.src)) || s > t {
+		return ""
+	}
+	return string(e.src[s:t])
+}
+
+func (e *extraction) run(cursor *sitter.QueryCursor, tree *sitter.Tree) (*Result, error) {
+	root := tree.RootNode()
+	res := &Result{}
+	if root.HasError() {
+		res.SyntaxErrors, res.FirstError = countErrors(root)
+	}
+	e.collect(cursor, root)
+	e.dedupe()
+	e.nest()
+	e.build(res, root)
+	return res, nil
+}
+
+func (e *extraction) collect(cursor *sitter.QueryCursor, root *sitter.Node) {
+	matches := cursor.Matches(e.c.query, root, e.src)
+	for m := matches.Next(); m != nil; m = matches.Next() {
+		var d *def
+		var r ref
+		var refNode *sitter.Node
+		var alias, iname string
+		for i := range m.Captures {
+			cp := &m.Captures[i]
+			switch e.c.roles[cp.Index] {
+			case roleDef, roleScopeDef:
+				if d == nil {
+					d = &def{pattern: m.PatternIndex}
+				}
+				d.kind = e.c.kinds[cp.Index]
+				d.scopeOnly = e.c.roles[cp.Index] == roleScopeDef
+				d.node = cp.Node
+				d.start, d.end = cp.Node.StartByte(), cp.Node.EndByte()
+			case roleName:
+				if d == nil {
+					d = &def{pattern: m.PatternIndex}
+				}
+				d.name = e.text(&cp.Node)
+				d.nameStart = cp.Node.StartByte()
+			case roleScope:
+				if d == nil {
+					d = &def{pattern: m.PatternIndex}
+				}
+				d.scope = e.text(&cp.Node)
+			case roleDoc:
+				if d == nil {
+					d = &def{pattern: m.PatternIndex}
+				}
+				d.doc = append(d.doc, cp.Node)
+			case roleBody:
+				if d == nil {
+					d = &def{pattern: m.PatternIndex}
+				}
+				d.bodyStart, d.hasBody = cp.Node.StartByte(), true
+			case roleVisibility:
+				if d == nil {
+					d = &def{pattern: m.PatternIndex}
+				}
+				d.vis = strings.TrimSpace(d.vis + " " + e.text(&cp.Node))
+			case roleCall, roleImport, roleInherits, roleImplements, roleTypeRef:
+				node := cp.Node
+				refNode = &node
+				r.kind = refKind(e.c.roles[cp.Index])
+			case roleImportAlias:
+				alias = e.text(&cp.Node)
+			case roleImportName:
+				iname = e.text(&cp.Node)
+			}
+		}
+		if d != nil && (d.end > d.start) && (d.name != "" || d.scopeOnly && d.scope != "") {
+			e.defs = append(e.defs, *d)
+		}
+		if refNode != nil {
+			r.start, r.end = refNode.StartByte(), refNode.EndByte()
+			r.line = uint32(refNode.StartPosition().Row) + 1
+			r.target = cleanTarget(e.text(refNode))
+			r.alias, r.name = alias, iname
+			if r.kind == graph.EdgeImports {
+				r.target = cleanImport(r.target)
+			}
+			if r.target != "" {
+				e.refs = append(e.refs, r)
+			}
+		}
+	}
+}
+
+func refKind(r role) graph.EdgeKind {
+	switch r {
+	case roleCall:
+		return graph.EdgeCalls
+	case roleImport:
+		return graph.EdgeImports
+	case roleInherits:
+		return graph.EdgeInherits
+	case roleImplements:
+		return graph.EdgeImplements
+	}
+	return graph.EdgeReferences
+}
+
+// dedupe keeps one definition per name node (the earliest pattern wins) and
+// orders definitions by position, outermost first.
+func (e *extraction) dedupe() {
+	sort.SliceStable(e.defs, func(i, j int) bool {
+		a, b := &e.defs[i], &e.defs[j]
+		if a.start != b.start {
+			return a.start < b.start
+		}
+		if a.end != b.end {
+			return a.end > b.end
+		}
+		return a.pattern < b.pattern
+	})
+	type key struct {
+		nameStart uint
+		scopeOnly bool
+	}
+	seen := make(map[key]bool, len(e.defs))
+	out := e.defs[:0]
+	for _, d := range e.defs {
+		k := key{d.nameStart, d.scopeOnly}
+		if d.scopeOnly {
+			k.nameStart = d.start
+		}
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, d)
+	}
+	e.defs = out
+}
+
+// nest computes lexical parents, drops locals, and builds qualified names.
+func (e *extraction) nest() {
+	var stack []int
+	for i := range e.defs {
+		d := &e.defs[i]
+		for len(stack) > 0 && e.defs[stack[len(stack)-1]].end <= d.start {
+			stack = stack[:len(stack)-1]
+		}
+		// A definition must lie within its parent; partial overlaps (rare,
+		// from error recovery) are treated as siblings.
+		for len(stack) > 0 && (e.defs[stack[len(stack)-1]].end < d.end ||
+			e.defs[stack[len(stack)-1]].start == d.start && e.defs[stack[len(stack)-1]].end == d.end) {
+			stack = stack[:len(stack)-1]
+		}
+		d.lexParent = -1
+		if len(stack) > 0 {
+			d.lexParent = stack[len(stack)-1]
+		}
+		// Locals: variables and constants inside a function body are not
+		// graph nodes, nor is anything nested in a dropped definition.
+		if p := d.lexParent; p >= 0 {
+			pd := &e.defs[p]
+			if pd.dropped || (pd.kind.IsCallable() && !d.scopeOnly && !d.kind.IsCallable() && !d.kind.IsType()) {
+				d.dropped = true
+			}
+		}
+		name, scope := d.name, d.scope
+		if d.scopeOnly {
+			name, scope = normScope(d.scope), ""
+			if name == "" {
+				name = normScope(d.name)
+			}
+		}
+		// Qualified names as written (a::B::c, a.b.c) contribute scope.
+		if q, last, ok := splitQualified(name); ok {
+			d.qualified = true
+			name = last
+			if scope != "" {
+				scope = scope + "." + q
+			} else {
+				scope = q
+			}
+		}
+		scope = normScope(scope)
+		d.name = name
+		d.scope = scope
+		parentQN := ""
+		if d.lexParent >= 0 {
+			parentQN = e.defs[d.lexParent].qn
+		}
+		d.qn = joinQN(parentQN, scope, name)
+		stack = append(stack, i)
+	}
+}
+
+func joinQN(parts ...string) string {
+	var b strings.Builder
+	for _, p := range parts {
+		if p == "" {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('.')
+		}
+		b.WriteString(p)
+	}
+	return b.String()
+}
+
+// splitQualified splits "a::B::c" or "a.b.c" into ("a.B", "c").
+func splitQualified(name string) (scope, last string, ok bool) {
+	n := strings.ReplaceAll(name, "::", ".")
+	n = strings.TrimPrefix(n, ".")
+	i := strings.LastIndexByte(n, '.')
+	if i <= 0 || i == len(n)-1 {
+		return "", strings.TrimPrefix(name, "::"), n != name && i < 0
+	}
+	return n[:i], n[i+1:], true
+}
+
+// normScope turns a type expression used as a scope (*T, &'a mut T, T[K],
+// ns::T<U>) into a dotted name.
+func normScope(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return ""
+	}
+	for {
+		t := strings.TrimLeft(s, "*&( ")
+		t = strings.TrimPrefix(t, "mut ")
+		t = strings.TrimPrefix(t, "dyn ")
+		t = strings.TrimPrefix(t, "const ")
+		if strings.HasPrefix(t, "'") { // Rust lifetime
+			if i := strings.IndexByte(t, ' '); i > 0 {
+				t = t[i+1:]
+			}
+		}
+		if t == s {
+			break
+		}
+		s = t
+	}
+	if i := strings.IndexAny(s, "<[("); i >= 0 {
+		s = s[:i]
+	}
+	s = strings.TrimRight(s, ") ")
+	s = strings.ReplaceAll(s, "::", ".")
+	s = strings.Trim(s, ".")
+	return strings.Join(strings.Fields(s), "")
+}
+
+func cleanTarget(s string) string {
+	if len(s) > 4*maxTarget {
+		s = s[:4*maxTarget]
+	}
+	s = strings.Join(strings.Fields(s), "")
+	if len(s) > maxTarget {
+		s = s[:maxTarget]
+		for !utf8.ValidString(s) && len(s) > 0 {
+			s = s[:len(s)-1]
+		}
+	}
+	return s
+}
+
+func cleanImport(s string) string {
+	s = strings.Trim(s, "\"'`<> ")
+	return s
+}
+
+var typeKinds = map[graph.NodeKind]bool{
+	graph.KindClass: true, graph.KindStruct: true, graph.KindInterface: true, graph.KindTrait: true,
+	graph.KindEnum: true, graph.KindUnion: true,
+}
+
+func (e *extraction) build(res *Result, root *sitter.Node) {
+	endRow := root.EndPosition().Row
+	fileNode := graph.Node{
+		ID:            graph.MakeNodeID(e.file, e.file, graph.KindFile, 0),
+		Kind:          graph.KindFile,
+		Name:          path.Base(e.file),
+		QualifiedName: e.file,
+		Language:      e.lang,
+		File:          e.file,
+		StartLine:     1,
+		EndLine:       uint32(endRow) + 1,
+		EndByte:       uint32(len(e.src)),
+		ContentHash:   graph.HashBytes(e.src),
+	}
+	if root.EndPosition().Column == 0 && endRow > 0 {
+		fileNode.EndLine = uint32(endRow)
+	}
+	res.Nodes = append(res.Nodes, fileNode)
+
+	byQN := make(map[string]int) // qualified name → node index of a type or namespace
+	occurrences := make(map[string]int)
+	for i := range e.defs {
+		d := &e.defs[i]
+		d.nodeIdx = -1
+		if d.dropped || d.scopeOnly {
+			continue
+		}
+		kind := d.kind
+		if kind == graph.KindFunction && e.memberOfType(d, byQN) {
+			kind = graph.KindMethod
+		}
+		key := d.qn + "\x00" + kind.String()
+		dis := occurrences[key]
+		occurrences[key] = dis + 1
+		start, end := d.node.StartPosition(), d.node.EndPosition()
+		endLine := uint32(end.Row) + 1
+		if end.Column == 0 && end.Row > start.Row {
+			endLine--
+		}
+		n := graph.Node{
+			ID:            graph.MakeNodeID(e.file, d.qn, kind, dis),
+			Kind:          kind,
+			Name:          d.name,
+			QualifiedName: d.qn,
+			Language:      e.lang,
+			File:          e.file,
+			StartLine:     uint32(start.Row) + 1,
+			EndLine:       endLine,
+			StartByte:     uint32(d.start),
+			EndByte:       uint32(d.end),
+			Signature:     e.signature(d),
+			Doc:           e.docOf(d),
+			Visibility:    visibility(e.lang, d.name, d.vis, kind),
+			ContentHash:   graph.HashBytes(e.src[d.start:d.end]),
+		}
+		d.nodeIdx = len(res.Nodes)
+		res.Nodes = append(res.Nodes, n)
+		if typeKinds[kind] || kind == graph.KindNamespace || kind == graph.KindModule {
+			if _, dup := byQN[d.qn]; !dup {
+				byQN[d.qn] = d.nodeIdx
+			}
+		}
+	}
+	// Parents: the semantic owner when a scope names a type of this file
+	// (Go receivers, C++ out-of-line members, impl blocks), else the
+	// lexically enclosing node.
+	for i := range e.defs {
+		d := &e.defs[i]
+		if d.nodeIdx < 0 {
+			continue
+		}
+		n := &res.Nodes[d.nodeIdx]
+		parentIdx := e.lexicalNodeIdx(d.lexParent)
+		owner := -1
+		if d.scope != "" {
+			prefix := d.qn[:max(0, len(d.qn)-len(d.name)-1)]
+			if j, ok := byQN[prefix]; ok {
+				owner = j
+			}
+		} else if parentIdx > 0 && typeKinds[res.Nodes[parentIdx].Kind] {
+			owner = parentIdx
+		}
+		if d.lexParent >= 0 && e.defs[d.lexParent].scopeOnly && owner < 0 {
+			sd := &e.defs[d.lexParent]
+			if j, ok := byQN[sd.qn]; ok {
+				owner = j
+			}
+		}
+		p := parentIdx
+		if owner > 0 && (parentIdx == 0 || e.defs[d.lexParent].scopeOnly) {
+			p = owner
+		}
+		n.Parent = res.Nodes[p].ID
+		res.Edges = append(res.Edges, graph.Edge{Kind: graph.EdgeContains, Src: n.Parent, Dst: n.ID, File: e.file, Line: n.StartLine})
+		if owner > 0 {
+			res.Edges = append(res.Edges, graph.Edge{Kind: graph.EdgeDefines, Src: res.Nodes[owner].ID, Dst: n.ID, File: e.file, Line: n.StartLine})
+		}
+	}
+	e.attachRefs(res)
+}
+
+// memberOfType reports whether a function definition belongs to a type:
+// lexically inside one, inside an impl scope, or qualified by a name that
+// is not a namespace of this file.
+func (e *extraction) memberOfType(d *def, byQN map[string]int) bool {
+	if p := d.lexParent; p >= 0 {
+		pd := &e.defs[p]
+		if pd.scopeOnly || typeKinds[pd.kind] {
+			return true
+		}
+	}
+	if d.scope == "" {
+		return false
+	}
+	if !d.qualified {
+		return true // explicit @scope: a receiver
+	}
+	prefix := d.qn[:max(0, len(d.qn)-len(d.name)-1)]
+	if j, ok := byQN[prefix]; ok {
+		return e.nodeKindAt(j) != graph.KindNamespace && e.nodeKindAt(j) != graph.KindModule
+	}
+	// Qualified by something unknown here: C++ out-of-line member
+	// definitions (Widget::draw) are far more common than namespace-
+	// qualified free functions.
+	return e.lang == lang.CPP
+}
+
+func (e *extraction) nodeKindAt(nodeIdx int) graph.NodeKind {
+	for i := range e.defs {
+		if e.defs[i].nodeIdx == nodeIdx {
+			return e.defs[i].kind
+		}
+	}
+	return graph.KindUnknown
+}
+
+// lexicalNodeIdx returns the node index of the nearest enclosing definition
+// that became a node (0, the file, when none).
+func (e *extraction) lexicalNodeIdx(defIdx int) int {
+	for defIdx >= 0 {
+		if e.defs[defIdx].nodeIdx >= 0 {
+			return e.defs[defIdx].nodeIdx
+		}
+		defIdx = e.defs[defIdx].lexParent
+	}
+	return 0
+}
+
+// attachRefs turns references into edges from the innermost enclosing node.
+func (e *extraction) attachRefs(res *Result) {
+	if len(e.refs) == 0 {
+		return
+	}
+	sort.SliceStable(e.refs, func(i, j int) bool {
+		if e.refs[i].start != e.refs[j].start {
+			return e.refs[i].start < e.refs[j].start
+		}
+		return e.refs[i].end > e.refs[j].end
+	})
+	e.pruneRefs()
+	type seenKey struct {
+		src    graph.NodeID
+		kind   graph.EdgeKind
+		target string
+		line   uint32
+	}
+	seen := make(map[seenKey]bool, len(e.refs))
+	fileID := res.Nodes[0].ID
+	var stack []int // def indices that became nodes, by position
+	di := 0
+	importCount := make(map[string]int)
+	for _, r := range e.refs {
+		for di < len(e.defs) && e.defs[di].start <= r.start {
+			d := &e.defs[di]
+			di++
+			if d.nodeIdx < 0 {
+				continue
+			}
+			for len(stack) > 0 && e.defs[stack[len(stack)-1]].end <= d.start {
+				stack = stack[:len(stack)-1]
+			}
+			stack = append(stack, di-1)
+		}
+		for len(stack) > 0 && e.defs[stack[len(stack)-1]].end <= r.start {
+			stack = stack[:len(stack)-1]
+		}
+		src := fileID
+		if len(stack) > 0 {
+			src = res.Nodes[e.defs[stack[len(stack)-1]].nodeIdx].ID
+		}
+		if r.kind == graph.EdgeImports {
+			e.addImport(res, r, importCount)
+			src = fileID
+		}
+		k := seenKey{src, r.kind, r.target, r.line}
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		res.Edges = append(res.Edges, graph.Edge{Kind: r.kind, Src: src, Target: r.target, File: e.file, Line: r.line})
+	}
+}
+
+// pruneRefs drops references that are a definition's own name, and type
+// references nested in a larger type reference (the outermost is kept:
+// http.Handler, not also Handler). refs are sorted by start, longest first.
+func (e *extraction) pruneRefs() {
+	names := make(map[uint]bool, len(e.defs))
+	for i := range e.defs {
+		if !e.defs[i].scopeOnly {
+			names[e.defs[i].nameStart] = true
+		}
+	}
+	out := e.refs[:0]
+	var typeEnd uint
+	for _, r := range e.refs {
+		if r.kind == graph.EdgeReferences || r.kind == graph.EdgeInherits || r.kind == graph.EdgeImplements {
+			if names[r.start] {
+				continue
+			}
+		}
+		if r.kind == graph.EdgeReferences {
+			if r.start < typeEnd {
+				continue
+			}
+			typeEnd = r.end
+		}
+		out = append(out, r)
+	}
+	e.refs = out
+}
+
+// addImport records an import node: name is the local name (alias, imported
+// name or last path segment), qualified name the full import path.
+func (e *extraction) addImport(res *Result, r ref, count map[string]int) {
+	qn := r.target
+	if r.name != "" {
+		sep := "."
+		if strings.ContainsAny(r.target, "/") || e.lang == lang.JavaScript || e.lang == lang.TypeScript {
+			sep = ":"
+		}
+		qn = r.target + sep + r.name
+	}
+	name := r.alias
+	if name == "" {
+		name = r.name
+	}
+	if name == "" {
+		name = lastSegment(r.target)
+	}
+	dis := count[qn]
+	count[qn] = dis + 1
+	id := graph.MakeNodeID(e.file, qn, graph.KindImport, dis)
+	res.Nodes = append(res.Nodes, graph.Node{
+		ID: id, Kind: graph.KindImport, Name: name, QualifiedName: qn, Language: e.lang, File: e.file,
+		StartLine: r.line, EndLine: r.line, StartByte: uint32(r.start), EndByte: uint32(r.start),
+		Parent: res.Nodes[0].ID,
+	})
+	res.Edges = append(res.Edges, graph.Edge{Kind: graph.EdgeContains, Src: res.Nodes[0].ID, Dst: id, File: e.file, Line: r.line})
+}
+
+func lastSegment(p string) string {
+	p = strings.TrimRight(p, "/")
+	i := strings.LastIndexAny(p, "/.:")
+	if i >= 0 && i < len(p)-1 {
+		return p[i+1:]
+	}
+	return p
+}
+
+func (e *extraction) signature(d *def) string {
+	end := d.end
+	if d.hasBody && d.bodyStart > d.start && d.bodyStart <= d.end {
+		end = d.bodyStart
+	} else if i := strings.IndexByte(string(e.src[d.start:min(d.end, d.start+4*maxSignature)]), '\n'); i >= 0 {
+		end = d.start + uint(i)
+	}
+	if end-d.start > 4*maxSignature {
+		end = d.start + 4*maxSignature
+	}
+	s := strings.Join(strings.Fields(string(e.src[d.start:end])), " ")
+	s = strings.TrimRight(s, " {:=")
+	if len(s) > maxSignature {
+		s = s[:maxSignature]
+		for !utf8.ValidString(s) && len(s) > 0 {
+			s = s[:len(s)-1]
+		}
+		s += "…"
+	}
+	return s
+}
+
+// docOf returns the @doc text, or the comments directly above the
+// definition (or above the wrapper it sits in: decorators, export, template).
+func (e *extraction) docOf(d *def) string {
+	var parts []string
+	if len(d.doc) > 0 {
+		for i := range d.doc {
+			parts = append(parts, cleanComment(e.text(&d.doc[i])))
+		}
+		return capDoc(strings.Join(parts, "\n"))
+	}
+	n := d.node
+	for {
+		p := n.Parent()
+		if p == nil || p.Parent() == nil {
+			break
+		}
+		first := n.PrevNamedSibling() == nil
+		if !isWrapper(p.Kind()) && !(first && !isContainer(p.Kind())) {
+			break
+		}
+		n = *p
+	}
+	line := n.StartPosition().Row
+	var comments []string
+	for s := n.PrevSibling(); s != nil; s = s.PrevSibling() {
+		if !strings.Contains(s.Kind(), "comment") {
+			break
+		}
+		if s.EndPosition().Row+1 < line {
+			break
+		}
+		comments = append(comments, cleanComment(e.text(s)))
+		line = s.StartPosition().Row
+		if len(comments) > 50 {
+			break
+		}
+	}
+	for i, j := 0, len(comments)-1; i < j; i, j = i+1, j-1 {
+		comments[i], comments[j] = comments[j], comments[i]
+	}
+	return capDoc(strings.Join(comments, "\n"))
+}
+
+func isWrapper(kind string) bool {
+	switch kind {
+	case "decorated_definition", "export_statement", "template_declaration", "ambient_declaration":
+		return true
+	}
+	return false
+}
+
+// isContainer reports whether a node kind holds a sequence of declarations
+// (a body or a list), so that a first child's comments are its own.
+func isContainer(kind string) bool {
+	return strings.Contains(kind, "body") || strings.Contains(kind, "block") ||
+		strings.Contains(kind, "list") || strings.Contains(kind, "program") ||
+		kind == "source_file" || kind == "translation_unit" || kind == "module"
+}
+
+func capDoc(s string) string {
+	s = strings.TrimSpace(s)
+	if len(s) > maxDoc {
+		s = s[:maxDoc]
+		for !utf8.ValidString(s) && len(s) > 0 {
+			s = s[:len(s)-1]
+		}
+	}
+	return s
+}
+
+func cleanComment(s string) string {
+	s = strings.TrimSpace(s)
+	for _, q := range []string{`"""`, `'''`} {
+		if strings.HasPrefix(s, q) && strings.HasSuffix(s, q) && len(s) >= 6 {
+			return strings.TrimSpace(s[3 : len(s)-3])
+		}
+	}
+	if len(s) >= 2 && (s[0] == '"' || s[0] == '\'') && s[len(s)-1] == s[0] {
+		return strings.TrimSpace(s[1 : len(s)-1])
+	}
+	s = strings.TrimPrefix(s, "/**")
+	s = strings.TrimPrefix(s, "/*!")
+	s = strings.TrimPrefix(s, "/*")
+	s = strings.TrimSuffix(s, "*/")
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		l = strings.TrimSpace(l)
+		for _, p := range []string{"///", "//!", "//", "#", "*"} {
+			if strings.HasPrefix(l, p) {
+				l = strings.TrimSpace(l[len(p):])
+				break
+			}
+		}
+		lines[i] = l
+	}
+	return strings.TrimSpace(strings.Join(lines, "\n"))
+}
+
+// visibility applies each language's rule: declared modifiers first, then
+// naming conventions (Go capitals, Python underscores).
+func visibility(language, name, mods string, kind graph.NodeKind) graph.Visibility {
+	switch kind {
+	case graph.KindPackage, graph.KindModule, graph.KindNamespace, graph.KindFile, graph.KindImport:
+		return graph.VisUnknown
+	}
+	for _, m := range strings.Fields(mods) {
+		switch {
+		case m == "public" || strings.HasPrefix(m, "pub") && !strings.Contains(m, "(") && language == lang.Rust:
+			return graph.VisPublic
+		case strings.HasPrefix(m, "pub(") && language == lang.Rust:
+			return graph.VisInternal
+		case m == "private":
+			return graph.VisPrivate
+		case m == "protected":
+			return graph.VisProtected
+		case m == "internal":
+			return graph.VisInternal
+		case m == "static" && language == lang.C:
+			return graph.VisPrivate
+		}
+	}
+	switch language {
+	case lang.Go:
+		r, _ := utf8.DecodeRuneInString(name)
+		if unicode.IsUpper(r) {
+			return graph.VisPublic
+		}
+		return graph.VisPrivate
+	case lang.Python:
+		if strings.HasPrefix(name, "_") && !(strings.HasPrefix(name, "__") && strings.HasSuffix(name, "__")) {
+			return graph.VisPrivate
+		}
+		return graph.VisPublic
+	case lang.JavaScript, lang.TypeScript:
+		if strings.HasPrefix(name, "#") {
+			return graph.VisPrivate
+		}
+		return graph.VisPublic
+	case lang.Rust:
+		return graph.VisPrivate
+	case lang.Java:
+		return graph.VisInternal // package-private
+	case lang.C:
+		return graph.VisPublic
+	}
+	return graph.VisUnknown
+}
+
+// countErrors counts ERROR and MISSING nodes and locates the first.
+func countErrors(root *sitter.Node) (int, string) {
+	count := 0
+	first := ""
+	cur := root.Walk()
+	defer cur.Close()
+	visited := 0
+	for {
+		n := cur.Node()
+		if n.IsError() || n.IsMissing() {
+			count++
+			if first == "" {
+				p := n.StartPosition()
+				first = fmt.Sprintf("%d:%d", p.Row+1, p.Column+1)
+			}
+		}
+		visited++
+		if n.HasError() && !n.IsError() && cur.GotoFirstChild() {
+			continue
+		}
+		for !cur.GotoNextSibling() {
+			if !cur.GotoParent() {
+				return count, first
+			}
+		}
+		if visited > 1_000_000 {
+			return count, first
+		}
+	}
+}

@@ -3,16 +3,16 @@ package server
 
 import (
 	"context"
+	_ "embed"
 	"fmt"
 	nethttp "net/http"
-	_ "embed"
 )
 
 // MaxConns bounds concurrent connections.
 const MaxConns = 10
 
 var (
-	defaultName = "srv"
+	defaultName    = "srv"
 	counter, total int
 )
 

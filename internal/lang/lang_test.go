@@ -1,0 +1,79 @@
+package lang
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestDetect(t *testing.T) {
+	tests := []struct{ path, head, want string }{
+		{"a.go", "", "go"},
+		{"a/b.py", "", "python"},
+		{"x.pyi", "", "python"},
+		{"x.js", "", "javascript"},
+		{"x.mjs", "", "javascript"},
+		{"x.ts", "", "typescript"},
+		{"x.tsx", "", "tsx"},
+		{"x.rs", "", "rust"},
+		{"X.java", "", "java"},
+		{"x.c", "", "c"},
+		{"x.h", "", headerGrammar},
+		{"x.cc", "", "cpp"},
+		{"x.hpp", "", "cpp"},
+		{"x.md", "#!/usr/bin/python", ""},
+		{"x.GO", "", "go"}, {"x.d.ts", "", "typescript"}, {"SConstruct", "", "python"},
+		{"script", "#!/usr/bin/python3\n", "python"},
+		{"script", "#!/usr/bin/env python\n", "python"},
+		{"script", "#!/usr/bin/env -S node --harmony\n", "javascript"},
+		{"script", "#! /usr/local/bin/node", "javascript"},
+		{"script", "#!/usr/bin/env FOO=1 deno run\n", "typescript"},
+		{"script", "#!/bin/bash\n", ""},
+		{"script", "#!\n", ""},
+		{"script", "print(1)\n", ""},
+		{"script", "", ""},
+	}
+	for _, tt := range tests {
+		if got := Detect(tt.path, func() []byte { return []byte(tt.head) }); got != tt.want {
+			t.Errorf("Detect(%q, %q) = %q, want %q", tt.path, tt.head, got, tt.want)
+		}
+	}
+}
+
+func FuzzDetect(f *testing.F) {
+	for _, seed := range []string{"#!/usr/bin/env python3\n", "#!", "#!  \n", "#!/usr/bin/env -S -x\n", "package main"} {
+		f.Add("script", seed)
+	}
+	f.Fuzz(func(t *testing.T, path, head string) {
+		calls := 0
+		lang := Detect(path, func() []byte { calls++; return []byte(head) })
+		if calls > 1 {
+			t.Errorf("head called %d times", calls)
+		}
+		if lang != "" && calls == 1 && !strings.HasPrefix(head, "#!") {
+			t.Errorf("Detect(%q, %q) = %q without a #! line", path, head, lang)
+		}
+	})
+}
+
+func TestRefine(t *testing.T) {
+	if g := Refine(headerGrammar, []byte("#include <stdio.h>\nint f(void);\n")); g != "c" {
+		t.Errorf("C header refined to %q", g)
+	}
+	if g := Refine(headerGrammar, []byte("#pragma once\nnamespace a {\nclass B {};\n}\n")); g != "cpp" {
+		t.Errorf("C++ header refined to %q", g)
+	}
+	if g := Refine("go", nil); g != "go" {
+		t.Errorf("Refine changed a settled grammar: %q", g)
+	}
+	if LanguageOf("tsx") != TypeScript || LanguageOf(headerGrammar) != C || LanguageOf("nope") != "" {
+		t.Error("LanguageOf")
+	}
+}
+
+func TestQueriesPresent(t *testing.T) {
+	for _, g := range Grammars() {
+		if _, err := g.Query(); err != nil {
+			t.Error(err)
+		}
+	}
+}

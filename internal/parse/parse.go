@@ -303,6 +303,7 @@ type def struct {
 
 	// computed
 	lexParent int // index into defs, -1 for file
+	hoisted   bool // a field assigned in a method (self.x = ...), hoisted to the method's type
 	qn        string
 	dropped   bool
 	nodeIdx   int // index into Result.Nodes, -1 for scope-only/dropped
@@ -487,7 +488,19 @@ func (e *extraction) nest() {
 		// graph nodes, nor is anything nested in a dropped definition.
 		if p := d.lexParent; p >= 0 {
 			pd := &e.defs[p]
-			if pd.dropped || (pd.kind.IsCallable() && !d.scopeOnly && !d.kind.IsCallable() && !d.kind.IsType()) {
+			if d.kind == graph.KindField && !d.scopeOnly && !pd.dropped && pd.kind.IsCallable() {
+				// An instance attribute assigned in a method (self.x = ...,
+				// this.x = ...) is a field of the type enclosing the method.
+				t := p
+				for t >= 0 && e.defs[t].kind.IsCallable() && !e.defs[t].dropped {
+					t = e.defs[t].lexParent
+				}
+				if t >= 0 && typeKinds[e.defs[t].kind] && !e.defs[t].dropped {
+					d.lexParent, d.hoisted = t, true
+				} else {
+					d.dropped = true
+				}
+			} else if pd.dropped || (pd.kind.IsCallable() && !d.scopeOnly && !d.kind.IsCallable() && !d.kind.IsType()) {
 				d.dropped = true
 			}
 		}
@@ -576,9 +589,39 @@ func normScope(s string) string {
 	return strings.Join(strings.Fields(s), "")
 }
 
+// cleanTarget normalises a callee or type as written: argument lists of
+// inner calls collapse to "()" (a.b(x, y).c → a.b().c), line continuations
+// and white space go, and the result is capped.
 func cleanTarget(s string) string {
 	if len(s) > 4*maxTarget {
 		s = s[:4*maxTarget]
+	}
+	if strings.ContainsAny(s, "(\\") {
+		var b strings.Builder
+		depth := 0
+		for i := 0; i < len(s); i++ {
+			c := s[i]
+			switch {
+			case c == '\\' && i+1 < len(s) && (s[i+1] == '\n' || s[i+1] == '\r'):
+				continue
+			case c == '(':
+				if depth == 0 {
+					b.WriteByte('(')
+				}
+				depth++
+				continue
+			case c == ')' && depth > 0:
+				depth--
+				if depth == 0 {
+					b.WriteByte(')')
+				}
+				continue
+			}
+			if depth == 0 {
+				b.WriteByte(c)
+			}
+		}
+		s = b.String()
 	}
 	s = strings.Join(strings.Fields(s), "")
 	if len(s) > maxTarget {
@@ -621,15 +664,25 @@ func (e *extraction) build(res *Result, root *sitter.Node) {
 
 	byQN := make(map[string]int) // qualified name → node index of a type or namespace
 	occurrences := make(map[string]int)
+	fields := make(map[string]bool) // qualified names of fields, to merge hoisted ones
 	for i := range e.defs {
 		d := &e.defs[i]
 		d.nodeIdx = -1
 		if d.dropped || d.scopeOnly {
 			continue
 		}
+		if d.kind == graph.KindField {
+			if d.hoisted && fields[d.qn] {
+				continue // self.x assigned again, or declared in the class body
+			}
+			fields[d.qn] = true
+		}
 		kind := d.kind
 		if kind == graph.KindFunction && e.memberOfType(d, byQN) {
 			kind = graph.KindMethod
+		}
+		if kind == graph.KindVariable && d.lexParent >= 0 && typeKinds[e.defs[d.lexParent].kind] {
+			kind = graph.KindField // a variable declared in a class body
 		}
 		key := d.qn + "\x00" + kind.String()
 		dis := occurrences[key]
@@ -775,8 +828,8 @@ func (e *extraction) attachRefs(res *Result) {
 		for di < len(e.defs) && e.defs[di].start <= r.start {
 			d := &e.defs[di]
 			di++
-			if d.nodeIdx < 0 {
-				continue
+			if d.nodeIdx < 0 || d.hoisted {
+				continue // hoisted fields do not own the references of the method they sit in
 			}
 			for len(stack) > 0 && e.defs[stack[len(stack)-1]].end <= d.start {
 				stack = stack[:len(stack)-1]
@@ -840,6 +893,8 @@ func (e *extraction) addImport(res *Result, r ref, count map[string]int) {
 		sep := "."
 		if strings.ContainsAny(r.target, "/") || e.lang == lang.JavaScript || e.lang == lang.TypeScript {
 			sep = ":"
+		} else if strings.HasSuffix(r.target, ".") {
+			sep = "" // Python relative import: from . import x → .x
 		}
 		qn = r.target + sep + r.name
 	}
@@ -981,7 +1036,12 @@ func cleanComment(s string) string {
 		l = strings.TrimSpace(l)
 		for _, p := range []string{"///", "//!", "//", "#", "*"} {
 			if strings.HasPrefix(l, p) {
-				l = strings.TrimSpace(l[len(p):])
+				if p == "#" {
+					l = strings.TrimLeft(l, "#")
+				} else {
+					l = l[len(p):]
+				}
+				l = strings.TrimSpace(l)
 				break
 			}
 		}

@@ -300,9 +300,12 @@ type def struct {
 	hasBody   bool
 	vis       string
 	pattern   uint
+	// literalName marks a name written as a string literal, never split
+	// into scope and name.
+	literalName bool
 
 	// computed
-	lexParent int // index into defs, -1 for file
+	lexParent int  // index into defs, -1 for file
 	hoisted   bool // a field assigned in a method (self.x = ...), hoisted to the method's type
 	qn        string
 	dropped   bool
@@ -315,6 +318,12 @@ type ref struct {
 	line        uint32
 	target      string
 	alias, name string
+}
+
+// importName is one name imported by an import statement, with its alias.
+type importName struct {
+	name, alias string
+	parent      uintptr // tree node id of the capture's parent, to pair aliases
 }
 
 type extraction struct {
@@ -353,7 +362,8 @@ func (e *extraction) collect(cursor *sitter.QueryCursor, root *sitter.Node) {
 		var d *def
 		var r ref
 		var refNode *sitter.Node
-		var alias, iname string
+		var alias string
+		var names []importName // one import per @import.name (import {a, b as c} from "m")
 		for i := range m.Captures {
 			cp := &m.Captures[i]
 			switch e.c.roles[cp.Index] {
@@ -371,6 +381,10 @@ func (e *extraction) collect(cursor *sitter.QueryCursor, root *sitter.Node) {
 				}
 				d.name = e.text(&cp.Node)
 				d.nameStart = cp.Node.StartByte()
+				if k := cp.Node.Kind(); k == "string" || k == "string_fragment" {
+					d.name = strings.Trim(d.name, "\"'`")
+					d.literalName = true // declare module "ipaddr.js": not a dotted path
+				}
 			case roleScope:
 				if d == nil {
 					d = &def{pattern: m.PatternIndex}
@@ -396,9 +410,24 @@ func (e *extraction) collect(cursor *sitter.QueryCursor, root *sitter.Node) {
 				refNode = &node
 				r.kind = refKind(e.c.roles[cp.Index])
 			case roleImportAlias:
-				alias = e.text(&cp.Node)
+				a := e.text(&cp.Node)
+				paired := false
+				if p := cp.Node.Parent(); p != nil {
+					for k := range names {
+						if names[k].parent == p.Id() {
+							names[k].alias, paired = a, true
+						}
+					}
+				}
+				if !paired {
+					alias = a
+				}
 			case roleImportName:
-				iname = e.text(&cp.Node)
+				in := importName{name: e.text(&cp.Node)}
+				if p := cp.Node.Parent(); p != nil {
+					in.parent = p.Id()
+				}
+				names = append(names, in)
 			}
 		}
 		if d != nil && (d.end > d.start) && (d.name != "" || d.scopeOnly && d.scope != "") {
@@ -408,12 +437,23 @@ func (e *extraction) collect(cursor *sitter.QueryCursor, root *sitter.Node) {
 			r.start, r.end = refNode.StartByte(), refNode.EndByte()
 			r.line = uint32(refNode.StartPosition().Row) + 1
 			r.target = cleanTarget(e.text(refNode))
-			r.alias, r.name = alias, iname
+			r.alias = alias
 			if r.kind == graph.EdgeImports {
 				r.target = cleanImport(r.target)
 			}
 			if r.target != "" {
-				e.refs = append(e.refs, r)
+				if r.kind == graph.EdgeImports && len(names) > 0 {
+					for _, in := range names {
+						ri := r
+						ri.name, ri.alias = in.name, in.alias
+						if in.alias == "" && len(names) == 1 {
+							ri.alias = alias // const config = require("m").session
+						}
+						e.refs = append(e.refs, ri)
+					}
+				} else {
+					e.refs = append(e.refs, r)
+				}
 			}
 		}
 	}
@@ -512,7 +552,7 @@ func (e *extraction) nest() {
 			}
 		}
 		// Qualified names as written (a::B::c, a.b.c) contribute scope.
-		if q, last, ok := splitQualified(name); ok {
+		if q, last, ok := splitQualified(name); ok && !d.literalName {
 			d.qualified = true
 			name = last
 			if scope != "" {
@@ -902,6 +942,9 @@ func (e *extraction) addImport(res *Result, r ref, count map[string]int) {
 	if name == "" {
 		name = r.name
 	}
+	if name == "" && (e.lang == lang.JavaScript || e.lang == lang.TypeScript) {
+		name = moduleBaseName(r.target)
+	}
 	if name == "" {
 		name = lastSegment(r.target)
 	}
@@ -914,6 +957,21 @@ func (e *extraction) addImport(res *Result, r ref, count map[string]int) {
 		Parent: res.Nodes[0].ID,
 	})
 	res.Edges = append(res.Edges, graph.Edge{Kind: graph.EdgeContains, Src: res.Nodes[0].ID, Dst: id, File: e.file, Line: r.line})
+}
+
+// moduleBaseName names a JS/TS module specifier by its last path element
+// without a script extension: "./polyfills.js" → "polyfills".
+func moduleBaseName(spec string) string {
+	spec = strings.TrimRight(spec, "/")
+	if i := strings.LastIndexByte(spec, '/'); i >= 0 {
+		spec = spec[i+1:]
+	}
+	for _, ext := range []string{".d.ts", ".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx", ".json", ".css"} {
+		if strings.HasSuffix(spec, ext) && len(spec) > len(ext) {
+			return spec[:len(spec)-len(ext)]
+		}
+	}
+	return spec
 }
 
 func lastSegment(p string) string {
@@ -972,6 +1030,10 @@ func (e *extraction) docOf(d *def) string {
 	line := n.StartPosition().Row
 	var comments []string
 	for s := n.PrevSibling(); s != nil; s = s.PrevSibling() {
+		if k := s.Kind(); k == "decorator" || k == "annotation" || k == "marker_annotation" {
+			line = s.StartPosition().Row // TS decorators are siblings of the method
+			continue
+		}
 		if !strings.Contains(s.Kind(), "comment") {
 			break
 		}

@@ -310,6 +310,7 @@ type def struct {
 	qn        string
 	dropped   bool
 	nodeIdx   int // index into Result.Nodes, -1 for scope-only/dropped
+	ownerIdx  int // scope-only defs: node of the type they name, 0 if none
 }
 
 type ref struct {
@@ -363,6 +364,7 @@ func (e *extraction) collect(cursor *sitter.QueryCursor, root *sitter.Node) {
 		var r ref
 		var refNode *sitter.Node
 		var alias string
+		var spanStart, spanRow uint
 		var names []importName // one import per @import.name (import {a, b as c} from "m")
 		for i := range m.Captures {
 			cp := &m.Captures[i]
@@ -407,6 +409,11 @@ func (e *extraction) collect(cursor *sitter.QueryCursor, root *sitter.Node) {
 				d.vis = strings.TrimSpace(d.vis + " " + e.text(&cp.Node))
 			case roleCall, roleImport, roleInherits, roleImplements, roleTypeRef:
 				node := cp.Node
+				if refNode == nil || r.kind != refKind(e.c.roles[cp.Index]) || node.StartByte() < spanStart {
+					// Several captures of one reference: the target is the
+					// text they span (Java receiver .. method name).
+					spanStart, spanRow = node.StartByte(), node.StartPosition().Row
+				}
 				refNode = &node
 				r.kind = refKind(e.c.roles[cp.Index])
 			case roleImportAlias:
@@ -430,13 +437,26 @@ func (e *extraction) collect(cursor *sitter.QueryCursor, root *sitter.Node) {
 				names = append(names, in)
 			}
 		}
+		if d != nil && d.vis == "" {
+			// (#set! visibility "...") in the pattern: the implicit visibility
+			// of members that carry no modifier (Java interface members, enum
+			// constants; Rust trait-impl members, #[macro_export] macros).
+			for _, prop := range e.c.query.PropertySettings(m.PatternIndex) {
+				if prop.Key == "visibility" && prop.Value != nil {
+					d.vis = *prop.Value
+				}
+			}
+		}
 		if d != nil && (d.end > d.start) && (d.name != "" || d.scopeOnly && d.scope != "") {
 			e.defs = append(e.defs, *d)
 		}
 		if refNode != nil {
-			r.start, r.end = refNode.StartByte(), refNode.EndByte()
-			r.line = uint32(refNode.StartPosition().Row) + 1
-			r.target = cleanTarget(e.text(refNode))
+			r.start, r.end = spanStart, refNode.EndByte()
+			r.line = uint32(spanRow) + 1
+			r.target = cleanTarget(string(e.src[r.start:r.end]))
+			if r.kind == graph.EdgeImports && e.lang == lang.Rust {
+				r.target = rustUsePrefix(e.src, refNode) + r.target
+			}
 			r.alias = alias
 			if r.kind == graph.EdgeImports {
 				r.target = cleanImport(r.target)
@@ -756,6 +776,12 @@ func (e *extraction) build(res *Result, root *sitter.Node) {
 			}
 		}
 	}
+	for i := range e.defs {
+		d := &e.defs[i]
+		if d.scopeOnly && !d.dropped {
+			d.ownerIdx = byQN[d.qn] // impl Trait for T: T's node, when T is in this file
+		}
+	}
 	// Parents: the semantic owner when a scope names a type of this file
 	// (Go receivers, C++ out-of-line members, impl blocks), else the
 	// lexically enclosing node.
@@ -868,7 +894,7 @@ func (e *extraction) attachRefs(res *Result) {
 		for di < len(e.defs) && e.defs[di].start <= r.start {
 			d := &e.defs[di]
 			di++
-			if d.nodeIdx < 0 || d.hoisted {
+			if (d.nodeIdx < 0 && d.ownerIdx <= 0) || d.hoisted {
 				continue // hoisted fields do not own the references of the method they sit in
 			}
 			for len(stack) > 0 && e.defs[stack[len(stack)-1]].end <= d.start {
@@ -881,7 +907,12 @@ func (e *extraction) attachRefs(res *Result) {
 		}
 		src := fileID
 		if len(stack) > 0 {
-			src = res.Nodes[e.defs[stack[len(stack)-1]].nodeIdx].ID
+			top := &e.defs[stack[len(stack)-1]]
+			if top.nodeIdx >= 0 {
+				src = res.Nodes[top.nodeIdx].ID
+			} else {
+				src = res.Nodes[top.ownerIdx].ID // impl block: the type it names
+			}
 		}
 		if r.kind == graph.EdgeImports {
 			e.addImport(res, r, importCount)
@@ -933,6 +964,8 @@ func (e *extraction) addImport(res *Result, r ref, count map[string]int) {
 		sep := "."
 		if strings.ContainsAny(r.target, "/") || e.lang == lang.JavaScript || e.lang == lang.TypeScript {
 			sep = ":"
+		} else if e.lang == lang.Rust {
+			sep = "::" // use std::io::{Read} → std::io::Read
 		} else if strings.HasSuffix(r.target, ".") {
 			sep = "" // Python relative import: from . import x → .x
 		}
@@ -1030,15 +1063,22 @@ func (e *extraction) docOf(d *def) string {
 	line := n.StartPosition().Row
 	var comments []string
 	for s := n.PrevSibling(); s != nil; s = s.PrevSibling() {
-		if k := s.Kind(); k == "decorator" || k == "annotation" || k == "marker_annotation" {
+		if k := s.Kind(); k == "decorator" || k == "annotation" || k == "marker_annotation" || k == "attribute_item" {
 			line = s.StartPosition().Row // TS decorators are siblings of the method
 			continue
 		}
 		if !strings.Contains(s.Kind(), "comment") {
 			break
 		}
-		if s.EndPosition().Row+1 < line {
+		end := s.EndPosition()
+		if end.Column == 0 && end.Row > s.StartPosition().Row {
+			end.Row-- // the token includes its newline (Rust // comments)
+		}
+		if end.Row+1 < line {
 			break
+		}
+		if e.lang == lang.Rust && s.ChildByFieldName("inner") != nil {
+			break // //! and /*! document the enclosing module, not the next item
 		}
 		comments = append(comments, cleanComment(e.text(s)))
 		line = s.StartPosition().Row
@@ -1191,4 +1231,23 @@ func countErrors(root *sitter.Node) (int, string) {
 			return count, first
 		}
 	}
+}
+
+// rustUsePrefix returns the paths of the scoped_use_lists enclosing n, so
+// that an item of a nested use list gets its full path: in
+// use a::{b::{c, d}}, "a::b::" for the capture of c. A list whose own path
+// is n is skipped.
+func rustUsePrefix(src []byte, n *sitter.Node) string {
+	prefix := ""
+	for p := n.Parent(); p != nil && p.Kind() != "use_declaration"; p = p.Parent() {
+		if p.Kind() != "scoped_use_list" {
+			continue
+		}
+		path := p.ChildByFieldName("path")
+		if path == nil || (path.StartByte() <= n.StartByte() && n.EndByte() <= path.EndByte()) {
+			continue
+		}
+		prefix = string(src[path.StartByte():path.EndByte()]) + "::" + prefix
+	}
+	return prefix
 }

@@ -1,0 +1,22 @@
+# The two commands README.md promises:
+#   make run    build codegraph, index this repository and query it
+#   make test   run the whole test suite (what .ci/run runs)
+GO ?= go
+BIN := bin/codegraph
+
+.PHONY: build run test bench fuzz
+
+build:
+	$(GO) build -o $(BIN) ./cmd/codegraph
+
+run: build
+	./$(BIN) index .
+	./$(BIN) status
+	./$(BIN) symbols --kind function --file internal/index/index.go
+
+test:
+	$(GO) vet ./...
+	$(GO) test -count=1 ./...
+
+bench:
+	bench/index.sh --jdk

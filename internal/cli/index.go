@@ -1,0 +1,225 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/codegraph-dev/codegraph/internal/index"
+)
+
+func newIndexCmd(e *env) *cobra.Command {
+	var (
+		opts    index.Options
+		quiet   bool
+		asJSON  bool
+		maxSize string
+	)
+	cmd := &cobra.Command{
+		Use:   "index [PATH]",
+		Short: "Index a repository (incrementally) into PATH/.codegraph/",
+		Long: `Index parses every source file under PATH (default: the current directory)
+and stores the code graph in PATH/.codegraph/ (or --db DIR).
+
+Re-running it is incremental: only added, changed and deleted files are
+processed, so it is cheap to run after every change. .gitignore files (nested
+ones too), .git/info/exclude and .codegraphignore are honoured; vendor/,
+node_modules/, third_party/ and build output directories are skipped unless
+--no-default-ignores; secrets (.env*, private keys, credential files),
+binary files and files over --max-file-size are never indexed.`,
+		Example: `  codegraph index                       # the current directory
+  codegraph index ~/src/myrepo          # stores in ~/src/myrepo/.codegraph/
+  codegraph index . --lang go,python    # only these languages
+  codegraph index . --exclude 'gen/**' --exclude '*_test.go'
+  codegraph index . --json              # machine-readable summary`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Root = "."
+			if len(args) == 1 {
+				opts.Root = args[0]
+			}
+			n, err := parseSize(maxSize)
+			if err != nil {
+				return &exitError{2, fmt.Errorf("--max-file-size: %w", err)}
+			}
+			opts.MaxFileSize = n
+			opts.Languages = splitList(opts.Languages)
+			var bar *progressBar
+			if !quiet && !asJSON && isTerminal(e.stderr) {
+				bar = &progressBar{w: e.stderr}
+				opts.Progress = bar.update
+			}
+			sum, err := index.Run(cmd.Context(), opts)
+			if bar != nil {
+				bar.clear()
+			}
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				enc := json.NewEncoder(e.stdout)
+				enc.SetIndent("", "  ")
+				return enc.Encode(sum)
+			}
+			if !quiet {
+				printSummary(e.stdout, sum)
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opts.DBDir, "db", "", "store directory (default PATH/.codegraph)")
+	f.StringSliceVar(&opts.Include, "include", nil, "only index files matching these gitignore-style globs (repeatable)")
+	f.StringSliceVar(&opts.Exclude, "exclude", nil, "skip files matching these gitignore-style globs (repeatable)")
+	f.StringSliceVar(&opts.Languages, "lang", nil, "only index these languages: go,python,javascript,typescript,rust,java,c,cpp")
+	f.StringVar(&maxSize, "max-file-size", "1MiB", "skip files larger than this (e.g. 512KiB, 2MiB)")
+	f.BoolVar(&opts.NoDefaultIgnores, "no-default-ignores", false, "also index vendor/, node_modules/, third_party/, build outputs")
+	f.BoolVar(&opts.NoGitignore, "no-gitignore", false, "do not honour .gitignore files (.codegraphignore still applies)")
+	f.BoolVar(&opts.Force, "force", false, "re-parse every file, even unchanged ones")
+	f.IntVar(&opts.Workers, "workers", 0, "parse workers (default: number of CPUs)")
+	f.DurationVar(&opts.ParseTimeout, "parse-timeout", 10*time.Second, "give up on a single file after this long")
+	f.BoolVarP(&quiet, "quiet", "q", false, "print nothing on success")
+	f.BoolVar(&asJSON, "json", false, "print the summary as JSON")
+	return cmd
+}
+
+func splitList(in []string) []string {
+	var out []string
+	for _, s := range in {
+		for _, p := range strings.Split(s, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				out = append(out, strings.ToLower(p))
+			}
+		}
+	}
+	return out
+}
+
+// parseSize parses "1MiB", "512KiB", "2MB", "1048576".
+func parseSize(s string) (int64, error) {
+	s = strings.TrimSpace(s)
+	units := []struct {
+		suffix string
+		mult   int64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"KB", 1000}, {"MB", 1000 * 1000}, {"GB", 1000 * 1000 * 1000}, {"K", 1 << 10}, {"M", 1 << 20}, {"G", 1 << 30}, {"B", 1}}
+	mult := int64(1)
+	for _, u := range units {
+		if strings.HasSuffix(strings.ToUpper(s), strings.ToUpper(u.suffix)) {
+			s = strings.TrimSpace(s[:len(s)-len(u.suffix)])
+			mult = u.mult
+			break
+		}
+	}
+	var n float64
+	if _, err := fmt.Sscanf(s, "%g", &n); err != nil || n <= 0 {
+		return 0, fmt.Errorf("want a positive size like 1MiB or 500KB, got %q", s)
+	}
+	return int64(n * float64(mult)), nil
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// progressBar draws one self-overwriting status line on a terminal.
+type progressBar struct {
+	w    io.Writer
+	last int
+}
+
+func (b *progressBar) update(p index.Progress) {
+	var line string
+	switch p.Phase {
+	case "walk":
+		line = "scanning files…"
+	case "parse", "finish", "done":
+		secs := p.Elapsed.Seconds()
+		rate := 0.0
+		if secs > 0 {
+			rate = float64(p.Done) / secs
+		}
+		pct := 100.0
+		if p.Total > 0 {
+			pct = 100 * float64(p.Done+0) / float64(p.Total)
+		}
+		const width = 24
+		filled := int(pct / 100 * width)
+		if filled > width {
+			filled = width
+		}
+		line = fmt.Sprintf("[%s%s] %5.1f%%  %d/%d files  %.0f files/s  %.1f MB/s",
+			strings.Repeat("█", filled), strings.Repeat("░", width-filled), pct, p.Done, p.Total, rate,
+			float64(p.Bytes)/1e6/max(secs, 1e-9))
+		if p.Phase == "finish" {
+			line += "  finishing…"
+		}
+	}
+	pad := ""
+	if n := b.last - len(line); n > 0 {
+		pad = strings.Repeat(" ", n)
+	}
+	fmt.Fprintf(b.w, "\r%s%s", line, pad)
+	b.last = len(line)
+}
+
+func (b *progressBar) clear() {
+	fmt.Fprintf(b.w, "\r%s\r", strings.Repeat(" ", b.last))
+}
+
+func printSummary(w io.Writer, s *index.Summary) {
+	fmt.Fprintf(w, "Indexed %s in %s\n", s.Root, s.Duration.Round(time.Millisecond))
+	fmt.Fprintf(w, "  files: %d found, %d added, %d changed, %d unchanged, %d deleted\n", s.Files, s.Added, s.Changed, s.Unchanged, s.Deleted)
+	if s.Added+s.Changed > 0 {
+		fmt.Fprintf(w, "  parsed %.1f MB: %d nodes, %d edges written\n", float64(s.Bytes)/1e6, s.Nodes, s.Edges)
+	}
+	if len(s.Languages) > 0 {
+		langs := make([]string, 0, len(s.Languages))
+		for l := range s.Languages {
+			langs = append(langs, l)
+		}
+		sort.Strings(langs)
+		for _, l := range langs {
+			ls := s.Languages[l]
+			fmt.Fprintf(w, "  %-11s %6d files %9d lines %8d nodes %9d edges\n", l, ls.Files, ls.Lines, ls.Nodes, ls.Edges)
+		}
+	}
+	if len(s.Skipped) > 0 {
+		keys := make([]string, 0, len(s.Skipped))
+		for k := range s.Skipped {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		parts := make([]string, 0, len(keys))
+		for _, k := range keys {
+			parts = append(parts, fmt.Sprintf("%d %s", s.Skipped[k], k))
+		}
+		fmt.Fprintf(w, "  skipped: %s\n", strings.Join(parts, ", "))
+	}
+	if s.SyntaxErr > 0 {
+		fmt.Fprintf(w, "  %d files have syntax errors (indexed what could be recovered)\n", s.SyntaxErr)
+	}
+	if s.ErrorN > 0 {
+		fmt.Fprintf(w, "  %d files could not be indexed:\n", s.ErrorN)
+	}
+	shown := 0
+	for _, fe := range s.Errors {
+		if strings.HasPrefix(fe.Error, "skipped: ") {
+			continue
+		}
+		if shown == 10 {
+			fmt.Fprintf(w, "    … (use --json for the full list)\n")
+			break
+		}
+		fmt.Fprintf(w, "    %s: %s\n", fe.Path, fe.Error)
+		shown++
+	}
+	fmt.Fprintf(w, "  store: %s\n", s.DB)
+}

@@ -1,0 +1,121 @@
+// Package cli implements the codegraph command line: one file per
+// subcommand, each a thin layer that parses flags, calls into the library
+// packages and prints. Output for people goes to stdout; diagnostics to
+// stderr; --json gives machine-readable output.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/codegraph-dev/codegraph/internal/index"
+	"github.com/codegraph-dev/codegraph/internal/store"
+)
+
+// Version is the codegraph version, set at build time with -ldflags.
+var Version = "dev"
+
+// env carries the process streams to commands.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+}
+
+// exitError carries a specific exit code.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+// Main runs the command line and returns the process exit code.
+func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
+	root := newRoot(e)
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return 0
+	}
+	fmt.Fprintln(stderr, "codegraph:", err)
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	if errors.Is(err, context.Canceled) {
+		return 130
+	}
+	return 1
+}
+
+func newRoot(e *env) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "codegraph",
+		Short: "Index source code into a queryable code graph",
+		Long: `codegraph turns a source tree into a knowledge graph of code: files, packages,
+functions, methods, classes, interfaces, variables and imports, with the
+calls, imports, inheritance and reference edges between them. The graph is
+stored in an embedded database in .codegraph/ beside your code: no server,
+no API key.
+
+Start with:
+  codegraph index .                     index the current repository
+  codegraph status                      what is indexed
+  codegraph symbols --kind function     list symbols
+  codegraph export --format ndjson      stream the whole graph
+
+Languages: Go, Python, JavaScript, TypeScript (incl. TSX), Rust, Java, C, C++.
+Query commands find the index in .codegraph/ in the working directory or
+the nearest parent directory; --db DIR points at one explicitly.`,
+		Version:       Version,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.CompletionOptions.DisableDefaultCmd = true
+	root.AddCommand(newIndexCmd(e), newStatusCmd(e), newSymbolsCmd(e), newExportCmd(e))
+	return root
+}
+
+// findDB resolves the store directory for query commands: the --db flag,
+// else .codegraph/ in the working directory or the nearest parent.
+func findDB(flagValue string) (string, error) {
+	if flagValue != "" {
+		return flagValue, nil
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for dir := wd; ; {
+		cand := filepath.Join(dir, index.DefaultDirName)
+		if fi, err := os.Stat(cand); err == nil && fi.IsDir() {
+			return cand, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			break
+		}
+		dir = parent
+	}
+	return "", fmt.Errorf("no index found in %s or any parent directory: run `codegraph index` in your repository first, or pass --db DIR", wd)
+}
+
+// openRead opens the store for querying without taking the writer lock.
+func openRead(dbFlag string) (*store.Store, error) {
+	dir, err := findDB(dbFlag)
+	if err != nil {
+		return nil, err
+	}
+	return store.Open(dir, store.Options{ReadOnly: true})
+}

@@ -1,0 +1,155 @@
+package cli
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/codegraph-dev/codegraph/internal/index"
+	"github.com/codegraph-dev/codegraph/internal/store"
+)
+
+type statusJSON struct {
+	DB          string                         `json:"db"`
+	Root        string                         `json:"root"`
+	IndexedAt   *time.Time                     `json:"indexed_at,omitempty"`
+	AgeSeconds  float64                        `json:"age_seconds,omitempty"`
+	StoreBytes  int64                          `json:"store_bytes"`
+	Files       uint64                         `json:"files"`
+	Nodes       uint64                         `json:"nodes"`
+	Edges       uint64                         `json:"edges"`
+	ParseErrors uint64                         `json:"syntax_errors"`
+	FailedFiles uint64                         `json:"failed_files"`
+	Languages   map[string]store.LanguageStats `json:"languages"`
+	NodeKinds   map[string]uint64              `json:"node_kinds"`
+	EdgeKinds   map[string]uint64              `json:"edge_kinds"`
+}
+
+func newStatusCmd(e *env) *cobra.Command {
+	var db string
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "status",
+		Short: "Show what is indexed: files, nodes and edges by language and kind, age, size",
+		Example: `  codegraph status
+  codegraph status --db ~/src/myrepo/.codegraph --json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			st, err := openRead(db)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			stats, err := st.Stats()
+			if err != nil {
+				return err
+			}
+			s := statusJSON{DB: st.Dir(), Files: stats.Files, Nodes: stats.Nodes, Edges: stats.Edges,
+				ParseErrors: stats.ParseErrors, FailedFiles: stats.FailedFiles,
+				Languages: stats.Languages, NodeKinds: stats.NodeKinds, EdgeKinds: stats.EdgeKinds}
+			if v, err := st.Meta(index.MetaRoot); err == nil {
+				s.Root = string(v)
+			} else if !errors.Is(err, store.ErrNotFound) {
+				return err
+			}
+			if v, err := st.Meta(index.MetaIndexedAt); err == nil {
+				if ns, err := strconv.ParseInt(string(v), 10, 64); err == nil {
+					t := time.Unix(0, ns).UTC()
+					s.IndexedAt = &t
+					s.AgeSeconds = time.Since(t).Seconds()
+				}
+			}
+			if s.StoreBytes, err = st.DiskSize(); err != nil {
+				return err
+			}
+			if asJSON {
+				enc := json.NewEncoder(e.stdout)
+				enc.SetIndent("", "  ")
+				return enc.Encode(s)
+			}
+			printStatus(e.stdout, &s)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&db, "db", "", "store directory (default: .codegraph in this or a parent directory)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print as JSON")
+	return cmd
+}
+
+func printStatus(w io.Writer, s *statusJSON) {
+	fmt.Fprintf(w, "Index %s\n", s.DB)
+	if s.Root != "" {
+		fmt.Fprintf(w, "  root:     %s\n", s.Root)
+	}
+	if s.IndexedAt != nil {
+		fmt.Fprintf(w, "  indexed:  %s (%s ago)\n", s.IndexedAt.Local().Format("2006-01-02 15:04:05"), humanAge(time.Duration(s.AgeSeconds*float64(time.Second))))
+	} else {
+		fmt.Fprintf(w, "  indexed:  never completed (an index run may be in progress or was interrupted)\n")
+	}
+	fmt.Fprintf(w, "  size:     %s on disk\n", humanBytes(s.StoreBytes))
+	fmt.Fprintf(w, "  totals:   %d files, %d nodes, %d edges\n", s.Files, s.Nodes, s.Edges)
+	if s.ParseErrors > 0 || s.FailedFiles > 0 {
+		fmt.Fprintf(w, "  problems: %d syntax errors recovered, %d files failed\n", s.ParseErrors, s.FailedFiles)
+	}
+	if len(s.Languages) > 0 {
+		fmt.Fprintf(w, "\n  %-12s %8s %10s %10s\n", "language", "files", "nodes", "edges")
+		for _, l := range sortedKeys(s.Languages) {
+			ls := s.Languages[l]
+			fmt.Fprintf(w, "  %-12s %8d %10d %10d\n", l, ls.Files, ls.Nodes, ls.Edges)
+		}
+	}
+	printCounts(w, "node kind", s.NodeKinds)
+	printCounts(w, "edge kind", s.EdgeKinds)
+}
+
+func printCounts(w io.Writer, title string, m map[string]uint64) {
+	if len(m) == 0 {
+		return
+	}
+	keys := sortedKeys(m)
+	sort.SliceStable(keys, func(i, j int) bool { return m[keys[i]] > m[keys[j]] })
+	fmt.Fprintf(w, "\n  %-12s %10s\n", title, "count")
+	for _, k := range keys {
+		fmt.Fprintf(w, "  %-12s %10d\n", k, m[k])
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func humanAge(d time.Duration) string {
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%ds", int(d.Seconds()))
+	case d < time.Hour:
+		return fmt.Sprintf("%dm", int(d.Minutes()))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%.1fh", d.Hours())
+	}
+	return fmt.Sprintf("%.0fd", d.Hours()/24)
+}
+
+func humanBytes(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}

@@ -1,0 +1,484 @@
+// Package index is the indexing pipeline: walk the tree, read and parse the
+// files that changed, and write their facts to the store, concurrently and
+// incrementally. It composes walk, parse and store; it knows no front end.
+package index
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unicode/utf8"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/codegraph-dev/codegraph/internal/graph"
+	"github.com/codegraph-dev/codegraph/internal/lang"
+	"github.com/codegraph-dev/codegraph/internal/parse"
+	"github.com/codegraph-dev/codegraph/internal/store"
+	"github.com/codegraph-dev/codegraph/internal/walk"
+)
+
+// DefaultDirName is the store directory created inside an indexed root.
+const DefaultDirName = ".codegraph"
+
+// Index-wide metadata keys written after every run.
+const (
+	MetaRoot      = "root"
+	MetaIndexedAt = "indexed_at" // unix nanoseconds, decimal
+	MetaDuration  = "last_duration_ms"
+)
+
+// Options configure a run.
+type Options struct {
+	Root  string // repository root to index
+	DBDir string // store directory; default Root/.codegraph
+
+	Include, Exclude []string // gitignore-style globs relative to Root
+	Languages        []string // restrict to these languages (empty: all)
+	MaxFileSize      int64    // bytes; 0 means 1 MiB
+	NoDefaultIgnores bool
+	NoGitignore      bool
+
+	Workers      int           // parse workers; 0 means GOMAXPROCS
+	Force        bool          // re-parse every file even if unchanged
+	ParseTimeout time.Duration // per file; 0 means 10 s
+
+	// Progress, when set, is called from one goroutine about every 100 ms
+	// and once at the end.
+	Progress func(Progress)
+	Logger   *slog.Logger
+}
+
+// Progress is a snapshot of a running index.
+type Progress struct {
+	Phase     string // "walk", "parse", "finish", "done"
+	Total     int    // files to parse this run (known after the walk)
+	Done      int    // files parsed so far
+	Bytes     int64  // bytes parsed so far
+	Unchanged int
+	Elapsed   time.Duration
+}
+
+// FileError is a per-file problem reported in the summary.
+type FileError struct {
+	Path  string `json:"path"`
+	Error string `json:"error"`
+}
+
+// LangStats aggregates per-language work of one run.
+type LangStats struct {
+	Files int   `json:"files"`
+	Bytes int64 `json:"bytes"`
+	Lines int64 `json:"lines"`
+	Nodes int64 `json:"nodes"`
+	Edges int64 `json:"edges"`
+	// ParseNanos is CPU-side time spent parsing and extracting (summed
+	// over workers).
+	ParseNanos int64 `json:"parse_ns"`
+}
+
+// Summary reports what a run did.
+type Summary struct {
+	Root      string               `json:"root"`
+	DB        string               `json:"db"`
+	Files     int                  `json:"files"` // source files found
+	Added     int                  `json:"added"`
+	Changed   int                  `json:"changed"`
+	Unchanged int                  `json:"unchanged"`
+	Deleted   int                  `json:"deleted"`
+	Nodes     int64                `json:"nodes_written"`
+	Edges     int64                `json:"edges_written"`
+	Bytes     int64                `json:"bytes_parsed"`
+	Skipped   map[string]int       `json:"skipped,omitempty"`
+	Errors    []FileError          `json:"errors,omitempty"` // first 100
+	ErrorN    int                  `json:"error_count"`
+	SyntaxErr int                  `json:"files_with_syntax_errors"`
+	Languages map[string]LangStats `json:"languages,omitempty"`
+	Duration  time.Duration        `json:"duration_ns"`
+}
+
+const maxReportedErrors = 100
+
+// DBDirFor returns the default store directory for a root.
+func DBDirFor(root string) string { return filepath.Join(root, DefaultDirName) }
+
+// Run indexes opts.Root into the store at opts.DBDir, re-parsing only files
+// whose content changed since the last run and removing files that are gone.
+func Run(ctx context.Context, opts Options) (*Summary, error) {
+	start := time.Now()
+	if opts.Root == "" {
+		opts.Root = "."
+	}
+	root, err := filepath.Abs(opts.Root)
+	if err != nil {
+		return nil, err
+	}
+	fi, err := os.Stat(root)
+	if err != nil {
+		return nil, fmt.Errorf("index: %w", err)
+	}
+	if !fi.IsDir() {
+		return nil, fmt.Errorf("index: %s is not a directory", root)
+	}
+	for _, l := range opts.Languages {
+		if !lang.IsLanguage(l) {
+			return nil, fmt.Errorf("index: unknown language %q (supported: %v)", l, lang.Languages())
+		}
+	}
+	if opts.DBDir == "" {
+		opts.DBDir = DBDirFor(root)
+	}
+	if opts.Workers <= 0 {
+		opts.Workers = runtime.GOMAXPROCS(0)
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	st, err := store.Open(opts.DBDir, store.Options{Logger: opts.Logger})
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	r := &run{opts: opts, root: root, st: st, start: start,
+		sum: &Summary{Root: root, DB: opts.DBDir, Skipped: map[string]int{}, Languages: map[string]LangStats{}}}
+	if err := r.execute(ctx); err != nil {
+		return r.sum, err
+	}
+	r.sum.Duration = time.Since(start)
+	return r.sum, st.Close()
+}
+
+type run struct {
+	opts  Options
+	root  string
+	st    *store.Store
+	start time.Time
+	sum   *Summary
+
+	done, unchanged atomic.Int64
+	bytes           atomic.Int64
+	total           atomic.Int64
+	phase           atomic.Value
+
+	mu sync.Mutex // guards sum fields written by workers
+}
+
+type job struct {
+	file walk.File
+	old  *store.FileMeta
+}
+
+type result struct {
+	meta  store.FileMeta
+	nodes []graph.Node
+	edges []graph.Edge
+	touch bool // content unchanged: only refresh mtime/size in meta
+}
+
+func (r *run) execute(ctx context.Context) error {
+	r.phase.Store("walk")
+	stopProgress := r.startProgress()
+	defer stopProgress()
+
+	old := make(map[string]store.FileMeta)
+	if err := r.st.Files(func(m store.FileMeta) error { old[m.Path] = m; return nil }); err != nil {
+		return fmt.Errorf("index: read file list: %w", err)
+	}
+
+	langOK := func(string) bool { return true }
+	if len(r.opts.Languages) > 0 {
+		want := map[string]bool{}
+		for _, l := range r.opts.Languages {
+			want[l] = true
+		}
+		langOK = func(l string) bool { return want[l] }
+	}
+	var jobs []job
+	seen := make(map[string]bool, len(old))
+	wstats, err := walk.Walk(ctx, walk.Options{
+		Root: r.root, Include: r.opts.Include, Exclude: r.opts.Exclude, MaxFileSize: r.opts.MaxFileSize,
+		NoDefaultIgnores: r.opts.NoDefaultIgnores, NoGitignore: r.opts.NoGitignore,
+		Detect: func(rel string, head func() []byte) string {
+			g := lang.Detect(rel, head)
+			if g == "" || !langOK(lang.LanguageOf(g)) {
+				return ""
+			}
+			return g
+		},
+	}, func(f walk.File) error {
+		seen[f.Path] = true
+		m, ok := old[f.Path]
+		if ok && !r.opts.Force && m.ExtractorVersion == parse.ExtractorVersion &&
+			m.Size == f.Size && m.ModTime == f.ModTime.UnixNano() && m.Error == "" {
+			r.unchanged.Add(1)
+			return nil
+		}
+		j := job{file: f}
+		if ok {
+			mc := m
+			j.old = &mc
+		}
+		jobs = append(jobs, j)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("index: walk %s: %w", r.root, err)
+	}
+	r.sum.Files = wstats.Files
+	for k, v := range wstats.Skipped {
+		r.sum.Skipped[k] += v
+	}
+	for _, s := range wstats.Samples {
+		r.addError(s.Path, "skipped: "+s.Reason, false)
+	}
+	r.total.Store(int64(len(jobs)))
+	r.phase.Store("parse")
+
+	// Largest files first keeps both cores busy to the end.
+	sort.SliceStable(jobs, func(i, j int) bool { return jobs[i].file.Size > jobs[j].file.Size })
+
+	g, gctx := errgroup.WithContext(ctx)
+	jobCh := make(chan job, r.opts.Workers*4)
+	resCh := make(chan result, r.opts.Workers*4)
+	g.Go(func() error {
+		defer close(jobCh)
+		for _, j := range jobs {
+			select {
+			case jobCh <- j:
+			case <-gctx.Done():
+				return gctx.Err()
+			}
+		}
+		return nil
+	})
+	x := parse.NewExtractor()
+	defer x.Close()
+	var wg sync.WaitGroup
+	for w := 0; w < r.opts.Workers; w++ {
+		wg.Add(1)
+		g.Go(func() error {
+			defer wg.Done()
+			p := x.NewParser(parse.Options{Timeout: r.opts.ParseTimeout})
+			defer p.Close()
+			for j := range jobCh {
+				res, ok := r.process(gctx, p, j)
+				if !ok {
+					continue
+				}
+				select {
+				case resCh <- res:
+				case <-gctx.Done():
+					return gctx.Err()
+				}
+			}
+			return nil
+		})
+	}
+	go func() { wg.Wait(); close(resCh) }()
+	g.Go(func() error { return r.write(gctx, resCh) })
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+
+	// Files that disappeared (or are now excluded) leave the index.
+	r.phase.Store("finish")
+	b := r.st.NewBatch()
+	defer b.Close()
+	var gone []string
+	for p := range old {
+		if !seen[p] {
+			gone = append(gone, p)
+		}
+	}
+	sort.Strings(gone)
+	for _, p := range gone {
+		if err := b.DeleteFile(p); err != nil {
+			return err
+		}
+	}
+	r.sum.Deleted = len(gone)
+	now := time.Now()
+	if err := b.SetMeta(MetaRoot, []byte(r.root)); err != nil {
+		return err
+	}
+	if err := b.SetMeta(MetaIndexedAt, []byte(fmt.Sprint(now.UnixNano()))); err != nil {
+		return err
+	}
+	if err := b.SetMeta(MetaDuration, []byte(fmt.Sprint(now.Sub(r.start).Milliseconds()))); err != nil {
+		return err
+	}
+	if err := b.Commit(true); err != nil {
+		return fmt.Errorf("index: commit: %w", err)
+	}
+	r.sum.Unchanged = int(r.unchanged.Load())
+	r.sum.Bytes = r.bytes.Load()
+	r.phase.Store("done")
+	return nil
+}
+
+// process reads and parses one file. ok is false when the file was skipped.
+func (r *run) process(ctx context.Context, p *parse.Parser, j job) (res result, ok bool) {
+	f := j.file
+	defer func() {
+		if v := recover(); v != nil {
+			r.addError(f.Path, fmt.Sprintf("extractor crashed: %v", v), true)
+			ok = false
+		}
+	}()
+	src, err := os.ReadFile(f.AbsPath)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return result{}, false // deleted since the walk; removed next run
+		}
+		r.addError(f.Path, err.Error(), true)
+		return result{}, false
+	}
+	if walk.IsBinary(src) {
+		r.mu.Lock()
+		r.sum.Skipped["binary"]++
+		r.mu.Unlock()
+		return result{}, false
+	}
+	grammar := lang.Refine(f.Language, src)
+	language := lang.LanguageOf(grammar)
+	meta := store.FileMeta{
+		Path: f.Path, Language: language, Size: int64(len(src)), ModTime: f.ModTime.UnixNano(),
+		Hash: graph.HashBytes(src), ExtractorVersion: parse.ExtractorVersion, IndexedAt: time.Now().UnixNano(),
+	}
+	if j.old != nil && j.old.Hash == meta.Hash && j.old.ExtractorVersion == parse.ExtractorVersion && j.old.Error == "" && !r.opts.Force {
+		// Touched but not changed: keep the facts, refresh the stat data.
+		m := *j.old
+		m.Size, m.ModTime = meta.Size, meta.ModTime
+		r.unchanged.Add(1)
+		return result{meta: m, touch: true}, true
+	}
+	if !utf8.Valid(src) {
+		r.addError(f.Path, "invalid UTF-8 (parsed anyway)", false)
+	}
+	t0 := time.Now()
+	pr, err := p.Parse(ctx, f.Path, grammar, src)
+	el := time.Since(t0)
+	if err != nil {
+		if ctx.Err() != nil {
+			return result{}, false
+		}
+		r.addError(f.Path, err.Error(), true)
+		meta.Error = err.Error()
+		// Keep a file node so the file is known; the next run retries it.
+		return result{meta: meta, nodes: nil}, true
+	}
+	if pr.SyntaxErrors > 0 {
+		meta.ParseErrors = uint32(pr.SyntaxErrors)
+		r.mu.Lock()
+		r.sum.SyntaxErr++
+		r.mu.Unlock()
+	}
+	r.done.Add(1)
+	r.bytes.Add(int64(len(src)))
+	r.mu.Lock()
+	ls := r.sum.Languages[language]
+	ls.Files++
+	ls.Bytes += int64(len(src))
+	ls.Lines += int64(pr.Nodes[0].EndLine)
+	ls.Nodes += int64(len(pr.Nodes))
+	ls.Edges += int64(len(pr.Edges))
+	ls.ParseNanos += el.Nanoseconds()
+	r.sum.Languages[language] = ls
+	if j.old == nil {
+		r.sum.Added++
+	} else {
+		r.sum.Changed++
+	}
+	r.mu.Unlock()
+	return result{meta: meta, nodes: pr.Nodes, edges: pr.Edges}, true
+}
+
+// batchBytes is the size at which the writer commits a batch.
+const batchBytes = 16 << 20
+
+func (r *run) write(ctx context.Context, in <-chan result) error {
+	b := r.st.NewBatch()
+	defer func() { b.Close() }()
+	pending := 0
+	for res := range in {
+		if err := b.ReplaceFile(res.meta, res.nodes, res.edges); err != nil {
+			return fmt.Errorf("index: write %s: %w", res.meta.Path, err)
+		}
+		if !res.touch {
+			r.mu.Lock()
+			r.sum.Nodes += int64(len(res.nodes))
+			r.sum.Edges += int64(len(res.edges))
+			r.mu.Unlock()
+		}
+		pending++
+		if b.Len() >= batchBytes {
+			if err := b.Commit(false); err != nil {
+				return fmt.Errorf("index: commit: %w", err)
+			}
+			b.Close()
+			b = r.st.NewBatch()
+			pending = 0
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+	}
+	if pending > 0 {
+		if err := b.Commit(false); err != nil {
+			return fmt.Errorf("index: commit: %w", err)
+		}
+	}
+	return nil
+}
+
+func (r *run) addError(path, msg string, count bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if count {
+		r.sum.ErrorN++
+	}
+	if len(r.sum.Errors) < maxReportedErrors {
+		r.sum.Errors = append(r.sum.Errors, FileError{Path: path, Error: msg})
+	}
+}
+
+func (r *run) snapshot() Progress {
+	ph, _ := r.phase.Load().(string)
+	return Progress{Phase: ph, Total: int(r.total.Load()), Done: int(r.done.Load()),
+		Bytes: r.bytes.Load(), Unchanged: int(r.unchanged.Load()), Elapsed: time.Since(r.start)}
+}
+
+func (r *run) startProgress() func() {
+	if r.opts.Progress == nil {
+		return func() {}
+	}
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(100 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-t.C:
+				r.opts.Progress(r.snapshot())
+			case <-stop:
+				r.opts.Progress(r.snapshot())
+				return
+			}
+		}
+	}()
+	return func() { close(stop); wg.Wait() }
+}

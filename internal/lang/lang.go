@@ -207,7 +207,7 @@ var cppMarkers = [][]byte{
 	[]byte("\nclass "), []byte("\nnamespace "), []byte("template<"), []byte("template <"),
 	[]byte("public:"), []byte("private:"), []byte("protected:"), []byte("std::"),
 	[]byte("#include <iostream>"), []byte("#include <string>"), []byte("#include <vector>"),
-	[]byte("constexpr "), []byte("nullptr"), []byte("virtual "),
+	[]byte("constexpr "), []byte("nullptr"),
 }
 
 // Refine settles a provisional grammar from the file's content: a .h file is

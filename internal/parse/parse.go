@@ -30,6 +30,7 @@
 package parse
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -609,13 +610,53 @@ func joinQN(parts ...string) string {
 
 // splitQualified splits "a::B::c" or "a.b.c" into ("a.B", "c").
 func splitQualified(name string) (scope, last string, ok bool) {
+	if strings.ContainsAny(name, " \t\r\n") {
+		// Canvas<T>::\n  default_layer: white space around "::" is layout.
+		name = strings.Join(strings.Fields(name), " ")
+		name = strings.ReplaceAll(strings.ReplaceAll(name, " ::", "::"), ":: ", "::")
+	}
+	if !strings.Contains(name, "operator") {
+		name = stripGroups(name)
+	}
 	n := strings.ReplaceAll(name, "::", ".")
 	n = strings.TrimPrefix(n, ".")
 	i := strings.LastIndexByte(n, '.')
 	if i <= 0 || i == len(n)-1 {
 		return "", strings.TrimPrefix(name, "::"), n != name && i < 0
 	}
-	return n[:i], n[i+1:], true
+	return n[:i], strings.TrimSpace(n[i+1:]), true
+}
+
+// stripGroups removes balanced <...> and [...] groups (template and generic
+// arguments): gfx::Canvas<T>::Options → gfx::Canvas::Options.
+func stripGroups(s string) string {
+	if !strings.ContainsAny(s, "<[") {
+		return s
+	}
+	var b strings.Builder
+	depth := 0
+	start := 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '<', '[':
+			if depth == 0 {
+				b.WriteString(s[start:i])
+			}
+			depth++
+		case '>', ']':
+			if depth > 0 {
+				depth--
+				if depth == 0 {
+					start = i + 1
+				}
+			}
+		}
+	}
+	if depth != 0 {
+		return s // unbalanced: leave it alone
+	}
+	b.WriteString(s[start:])
+	return b.String()
 }
 
 // normScope turns a type expression used as a scope (*T, &'a mut T, T[K],
@@ -640,6 +681,7 @@ func normScope(s string) string {
 		}
 		s = t
 	}
+	s = stripGroups(s)
 	if i := strings.IndexAny(s, "<[("); i >= 0 {
 		s = s[:i]
 	}
@@ -664,7 +706,7 @@ func cleanTarget(s string) string {
 			switch {
 			case c == '\\' && i+1 < len(s) && (s[i+1] == '\n' || s[i+1] == '\r'):
 				continue
-			case c == '(':
+			case c == '(' && (depth > 0 || i > 0 && isCalleeEnd(s[i-1])):
 				if depth == 0 {
 					b.WriteByte('(')
 				}
@@ -691,6 +733,12 @@ func cleanTarget(s string) string {
 		}
 	}
 	return s
+}
+
+// isCalleeEnd reports whether c can end a callee, so that a following "("
+// opens an argument list rather than a grouping ((*fp)->area).
+func isCalleeEnd(c byte) bool {
+	return c == '_' || c == ')' || c == ']' || c == '>' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
 }
 
 func cleanImport(s string) string {
@@ -765,7 +813,7 @@ func (e *extraction) build(res *Result, root *sitter.Node) {
 			EndByte:       uint32(d.end),
 			Signature:     e.signature(d),
 			Doc:           e.docOf(d),
-			Visibility:    visibility(e.lang, d.name, d.vis, kind),
+			Visibility:    visibility(e.lang, d.name, e.access(d), kind),
 			ContentHash:   graph.HashBytes(e.src[d.start:d.end]),
 		}
 		d.nodeIdx = len(res.Nodes)
@@ -978,6 +1026,9 @@ func (e *extraction) addImport(res *Result, r ref, count map[string]int) {
 	if name == "" && (e.lang == lang.JavaScript || e.lang == lang.TypeScript) {
 		name = moduleBaseName(r.target)
 	}
+	if name == "" && (e.lang == lang.C || e.lang == lang.CPP) && !strings.Contains(r.target, "::") {
+		name = path.Base(r.target) // #include <sys/types.h> → types.h
+	}
 	if name == "" {
 		name = lastSegment(r.target)
 	}
@@ -1069,6 +1120,9 @@ func (e *extraction) docOf(d *def) string {
 		}
 		if !strings.Contains(s.Kind(), "comment") {
 			break
+		}
+		if p := s.PrevSibling(); p != nil && !strings.Contains(p.Kind(), "comment") && p.EndPosition().Row == s.StartPosition().Row {
+			break // trails the previous declaration: FOO, /* about FOO */
 		}
 		end := s.EndPosition()
 		if end.Column == 0 && end.Row > s.StartPosition().Row {
@@ -1200,6 +1254,44 @@ func visibility(language, name, mods string, kind graph.NodeKind) graph.Visibili
 		return graph.VisPublic
 	}
 	return graph.VisUnknown
+}
+
+// access returns the visibility modifiers of a definition. C++ members take
+// the nearest preceding access specifier of their class body (private by
+// default in a class, public in a struct or union); other C++ definitions
+// are public unless declared static.
+func (e *extraction) access(d *def) string {
+	if e.lang != lang.CPP || d.vis != "" {
+		return d.vis
+	}
+	// Outside a class body, static means internal linkage.
+	nonMember := "public"
+	if bytes.HasPrefix(e.src[d.start:d.end], []byte("static ")) {
+		nonMember = "private"
+	}
+	n := d.node
+	for i := 0; i < 4; i++ {
+		p := n.Parent()
+		if p == nil {
+			return nonMember
+		}
+		if p.Kind() == "field_declaration_list" {
+			for s := n.PrevSibling(); s != nil; s = s.PrevSibling() {
+				if s.Kind() == "access_specifier" {
+					return strings.TrimSuffix(strings.TrimSpace(e.text(s)), ":")
+				}
+			}
+			if o := p.Parent(); o != nil && o.Kind() == "class_specifier" {
+				return "private"
+			}
+			return "public"
+		}
+		if k := p.Kind(); k != "template_declaration" && k != "field_declaration" && k != "declaration" {
+			return nonMember
+		}
+		n = *p
+	}
+	return nonMember
 }
 
 // countErrors counts ERROR and MISSING nodes and locates the first.

@@ -412,7 +412,13 @@ func (r *run) write(ctx context.Context, in <-chan result) error {
 	defer func() { b.Close() }()
 	pending := 0
 	for res := range in {
-		if err := b.ReplaceFile(res.meta, res.nodes, res.edges); err != nil {
+		var err error
+		if res.touch {
+			err = b.UpdateFileMeta(res.meta)
+		} else {
+			err = b.ReplaceFile(res.meta, res.nodes, res.edges)
+		}
+		if err != nil {
 			return fmt.Errorf("index: write %s: %w", res.meta.Path, err)
 		}
 		if !res.touch {

@@ -1,0 +1,134 @@
+package store
+
+import (
+	"errors"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/cockroachdb/pebble/v2/vfs"
+)
+
+// readOnlyFS is the file system of read-only opens. Pebble locks its
+// directory even when opened ReadOnly (an fcntl write lock on its LOCK file,
+// see vfs/file_lock_unix.go in pebble v2.1.7), which would make every query
+// fail while an indexer runs; a read-only open never writes, so it skips the
+// lock and never touches the LOCK file (closing any descriptor of it would
+// drop a same-process writer's fcntl lock).
+type readOnlyFS struct{ vfs.FS }
+
+func (readOnlyFS) Lock(string) (io.Closer, error) { return nopCloser{}, nil }
+func (f readOnlyFS) Unwrap() vfs.FS               { return f.FS }
+
+type nopCloser struct{}
+
+func (nopCloser) Close() error { return nil }
+
+// graceFS is the file system of writers. Together with
+// pebble.ArchiveCleaner it delays the deletion of obsolete files: the
+// cleaner moves an obsolete table, blob, WAL or manifest into
+// <dir>/archive, and graceFS turns that move into "delete in place after
+// the grace period", so a read-only opener whose snapshot still refers to
+// the file can open it.
+type graceFS struct {
+	vfs.FS
+	archive string // <dir>/archive, cleaned
+	deleter *delayedDeleter
+}
+
+func (f *graceFS) Unwrap() vfs.FS { return f.FS }
+
+func (f *graceFS) MkdirAll(dir string, perm os.FileMode) error {
+	if filepath.Clean(dir) == f.archive {
+		return nil
+	}
+	return f.FS.MkdirAll(dir, perm)
+}
+
+func (f *graceFS) Rename(oldname, newname string) error {
+	if filepath.Clean(filepath.Dir(newname)) == f.archive {
+		f.deleter.add(oldname)
+		return nil
+	}
+	return f.FS.Rename(oldname, newname)
+}
+
+// delayedDeleter deletes files some time after they were handed to it.
+type delayedDeleter struct {
+	fs    vfs.FS
+	grace time.Duration
+	log   *slog.Logger
+
+	mu      sync.Mutex
+	pending []pendingFile // oldest first
+}
+
+type pendingFile struct {
+	path string
+	at   time.Time
+}
+
+// add schedules path for deletion after the grace period and deletes the
+// files whose period has passed.
+func (d *delayedDeleter) add(path string) {
+	if d.grace < 0 {
+		d.remove(path)
+		return
+	}
+	now := time.Now()
+	d.mu.Lock()
+	d.pending = append(d.pending, pendingFile{path, now})
+	due := d.takeDueLocked(now)
+	d.mu.Unlock()
+	for _, p := range due {
+		d.remove(p.path)
+	}
+}
+
+// purge deletes the files whose grace period has passed.
+func (d *delayedDeleter) purge() {
+	d.mu.Lock()
+	due := d.takeDueLocked(time.Now())
+	d.mu.Unlock()
+	for _, p := range due {
+		d.remove(p.path)
+	}
+}
+
+func (d *delayedDeleter) takeDueLocked(now time.Time) []pendingFile {
+	n := 0
+	for n < len(d.pending) && now.Sub(d.pending[n].at) >= d.grace {
+		n++
+	}
+	if n == 0 {
+		return nil
+	}
+	due := append([]pendingFile(nil), d.pending[:n]...)
+	d.pending = append(d.pending[:0], d.pending[n:]...)
+	return due
+}
+
+// flush deletes every pending file now.
+func (d *delayedDeleter) flush() error {
+	d.mu.Lock()
+	all := d.pending
+	d.pending = nil
+	d.mu.Unlock()
+	var errs []error
+	for _, p := range all {
+		errs = append(errs, d.remove(p.path))
+	}
+	return errors.Join(errs...)
+}
+
+func (d *delayedDeleter) remove(path string) error {
+	err := d.fs.Remove(path)
+	if err == nil || errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	d.log.Warn("cannot delete obsolete store file", "path", path, "err", err)
+	return err
+}

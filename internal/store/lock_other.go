@@ -1,0 +1,21 @@
+//go:build !unix
+
+package store
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+)
+
+// lockDir records our pid in LOCK.codegraph. Without flock(2) it does not
+// exclude other writers itself; Pebble's own directory lock still does,
+// though its error does not say who holds it.
+func lockDir(dir string) (release func() error, err error) {
+	path := filepath.Join(dir, lockFileName)
+	if err := os.WriteFile(path, []byte(strconv.Itoa(os.Getpid())+"\n"), 0o644); err != nil {
+		return nil, fmt.Errorf("open %s: lock: %w", dir, err)
+	}
+	return func() error { return nil }, nil
+}

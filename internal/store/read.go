@@ -1,0 +1,329 @@
+package store
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/cockroachdb/pebble/v2"
+	"github.com/codegraph-dev/codegraph/internal/graph"
+)
+
+// Every read below is a bounded prefix scan (or a point read). Callbacks may
+// return an error to stop the iteration early; it is returned as is.
+
+// Node returns the node with the given id, or an error wrapping ErrNotFound.
+func (s *Store) Node(id graph.NodeID) (graph.Node, error) {
+	var n graph.Node
+	err := s.get(appendNodeKey(nil, id), func(v []byte) error { return decodeNodeValue(v, &n) })
+	if err != nil {
+		return graph.Node{}, fmt.Errorf("node %s: %w", id, err)
+	}
+	n.ID = id
+	return n, nil
+}
+
+// scan calls fn for each key/value under prefix, in key order. k and v are
+// only valid during fn.
+func (s *Store) scan(prefix []byte, fn func(k, v []byte) error) (err error) {
+	it, err := s.db.NewIter(&pebble.IterOptions{LowerBound: prefix, UpperBound: prefixEnd(prefix)})
+	if err != nil {
+		return err
+	}
+	defer closeIter(it, &err)
+	for ok := it.First(); ok; ok = it.Next() {
+		v, err := it.ValueAndErr()
+		if err != nil {
+			return err
+		}
+		if err := fn(it.Key(), v); err != nil {
+			return err
+		}
+	}
+	return it.Error()
+}
+
+// scanIndex calls fn with the node named by each index key under prefix
+// whose length is prefix plus suffixLen (the rest of the key ends in the
+// node id). Nodes are read through a clone of the index iterator, so both
+// see the same state of the store.
+func (s *Store) scanIndex(prefix []byte, suffixLen int, fn func(graph.Node) error) (err error) {
+	it, err := s.db.NewIter(&pebble.IterOptions{LowerBound: prefix, UpperBound: prefixEnd(prefix)})
+	if err != nil {
+		return err
+	}
+	defer closeIter(it, &err)
+	var nodes *pebble.Iterator
+	var key []byte
+	for ok := it.First(); ok; ok = it.Next() {
+		k := it.Key()
+		if suffixLen >= 0 && len(k) != len(prefix)+suffixLen {
+			continue // a longer string that contains a NUL
+		}
+		var id graph.NodeID
+		if id, err = decodeIndexKeyID(k); err != nil {
+			return err
+		}
+		if nodes == nil {
+			// err is the named result here, so the deferred close reports
+			// into what the function returns.
+			if nodes, err = it.Clone(pebble.CloneOptions{IterOptions: &pebble.IterOptions{
+				LowerBound: []byte{famNodes}, UpperBound: []byte{famNodes + 1},
+			}}); err != nil {
+				return err
+			}
+			defer closeIter(nodes, &err)
+		}
+		key = appendNodeKey(key[:0], id)
+		if !nodes.SeekGE(key) || !bytes.Equal(nodes.Key(), key) {
+			if err := nodes.Error(); err != nil {
+				return err
+			}
+			return fmt.Errorf("%w: index entry %x names missing node %s", ErrCorrupt, k, id)
+		}
+		v, err := nodes.ValueAndErr()
+		if err != nil {
+			return err
+		}
+		var n graph.Node
+		if err := decodeNodeValue(v, &n); err != nil {
+			return fmt.Errorf("node %s: %w", id, err)
+		}
+		n.ID = id
+		if err := fn(n); err != nil {
+			return err
+		}
+	}
+	return it.Error()
+}
+
+// NodesByName calls fn for each node whose bare name is exactly name.
+func (s *Store) NodesByName(name string, fn func(graph.Node) error) error {
+	return s.scanIndex(appendIndexPrefix(nil, spaceName, name), 8, fn)
+}
+
+// NodesByNameFold calls fn for each node whose bare name equals name
+// ignoring case (as strings.ToLower sees it).
+func (s *Store) NodesByNameFold(name string, fn func(graph.Node) error) error {
+	lower := strings.ToLower(name)
+	// Names that are already lower case are only in the name index.
+	if err := s.scanIndex(appendIndexPrefix(nil, spaceName, lower), 8, fn); err != nil {
+		return err
+	}
+	return s.scanIndex(appendIndexPrefix(nil, spaceLower, lower), 8, fn)
+}
+
+// NodesByQualifiedName calls fn for each node whose qualified name is qn.
+func (s *Store) NodesByQualifiedName(qn string, fn func(graph.Node) error) error {
+	return s.scanIndex(appendIndexPrefix(nil, spaceQName, qn), 8, fn)
+}
+
+// NodesInFile calls fn for each node of the file at path, in order of start
+// byte.
+func (s *Store) NodesInFile(path string, fn func(graph.Node) error) error {
+	return s.scanIndex(appendIndexPrefix(nil, spaceFile, path), 4+8, fn)
+}
+
+// NodesByKind calls fn for each node of kind k, in id order.
+func (s *Store) NodesByKind(k graph.NodeKind, fn func(graph.Node) error) error {
+	return s.scanIndex(appendKindPrefix(nil, k), 8, fn)
+}
+
+// AllNodes calls fn for every node, in id order.
+func (s *Store) AllNodes(fn func(graph.Node) error) error {
+	return s.scan([]byte{famNodes}, func(k, v []byte) error {
+		id, err := decodeNodeKey(k)
+		if err != nil {
+			return err
+		}
+		var n graph.Node
+		if err := decodeNodeValue(v, &n); err != nil {
+			return fmt.Errorf("node %s: %w", id, err)
+		}
+		n.ID = id
+		return fn(n)
+	})
+}
+
+// decodeOutEdge decodes an outgoing key and its value into an edge.
+func decodeOutEdge(k, v []byte) (graph.Edge, error) {
+	o, err := decodeOutKey(k)
+	if err != nil {
+		return graph.Edge{}, err
+	}
+	e := graph.Edge{Kind: o.kind, Src: o.src, Dst: o.dst, Line: o.line}
+	if e.Target, e.File, err = decodeEdgeValue(v); err != nil {
+		return graph.Edge{}, fmt.Errorf("edge %x: %w", k, err)
+	}
+	return e, nil
+}
+
+// AllEdges calls fn for every edge once, resolved or not, in order of
+// source id.
+func (s *Store) AllEdges(fn func(graph.Edge) error) error {
+	return s.scan([]byte{famEdges, spaceOut}, func(k, v []byte) error {
+		e, err := decodeOutEdge(k, v)
+		if err != nil {
+			return err
+		}
+		return fn(e)
+	})
+}
+
+// scanKinds calls fn for each key/value under prefix|kind for each of kinds
+// (all of prefix when kinds is nil), using one iterator.
+func (s *Store) scanKinds(prefix []byte, kinds []graph.EdgeKind, fn func(k, v []byte) error) (err error) {
+	if kinds == nil {
+		return s.scan(prefix, fn)
+	}
+	it, err := s.db.NewIter(&pebble.IterOptions{LowerBound: prefix, UpperBound: prefixEnd(prefix)})
+	if err != nil {
+		return err
+	}
+	defer closeIter(it, &err)
+	sorted := slices.Clone(kinds)
+	slices.Sort(sorted)
+	sorted = slices.Compact(sorted)
+	kp := slices.Clip(prefix)
+	for _, kind := range sorted {
+		kp = append(kp[:len(prefix)], byte(kind))
+		for ok := it.SeekGE(kp); ok && bytes.HasPrefix(it.Key(), kp); ok = it.Next() {
+			v, err := it.ValueAndErr()
+			if err != nil {
+				return err
+			}
+			if err := fn(it.Key(), v); err != nil {
+				return err
+			}
+		}
+		if err := it.Error(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// OutEdges calls fn for each outgoing edge of id, resolved or not, whose
+// kind is in kinds (nil: every kind).
+func (s *Store) OutEdges(id graph.NodeID, kinds []graph.EdgeKind, fn func(graph.Edge) error) error {
+	return s.scanKinds(appendOutPrefix(nil, id), kinds, func(k, v []byte) error {
+		e, err := decodeOutEdge(k, v)
+		if err != nil {
+			return err
+		}
+		return fn(e)
+	})
+}
+
+// InEdges calls fn for each resolved edge into id whose kind is in kinds
+// (nil: every kind).
+func (s *Store) InEdges(id graph.NodeID, kinds []graph.EdgeKind, fn func(graph.Edge) error) error {
+	return s.scanKinds(appendInPrefix(nil, id), kinds, func(k, v []byte) error {
+		var e graph.Edge
+		if err := decodeInKey(k, &e); err != nil {
+			return err
+		}
+		var err error
+		if e.Target, e.File, err = decodeEdgeValue(v); err != nil {
+			return fmt.Errorf("edge %x: %w", k, err)
+		}
+		return fn(e)
+	})
+}
+
+// UnresolvedEdges calls fn for each unresolved edge of kind whose Target is
+// target (every one of that kind if target is ""), in order of target.
+func (s *Store) UnresolvedEdges(kind graph.EdgeKind, target string, fn func(graph.Edge) error) error {
+	exact := target != ""
+	prefix := appendUnresolvedPrefix(nil, kind, target, exact)
+	return s.scan(prefix, func(k, v []byte) error {
+		if exact && len(k) != len(prefix)+unresolvedSuffixLen-1 {
+			return nil // a longer target that contains a NUL
+		}
+		var e graph.Edge
+		if err := decodeUnresolvedKey(k, &e); err != nil {
+			return err
+		}
+		var err error
+		if e.File, err = decodeUnresolvedValue(v); err != nil {
+			return fmt.Errorf("edge %x: %w", k, err)
+		}
+		return fn(e)
+	})
+}
+
+// FileMeta returns the meta of the file at path, or an error wrapping
+// ErrNotFound if it is not indexed.
+func (s *Store) FileMeta(path string) (FileMeta, error) {
+	m := FileMeta{Path: path}
+	err := s.get(appendFileMetaKey(nil, path), func(v []byte) error { return decodeFileMetaValue(v, &m) })
+	if err != nil {
+		return FileMeta{}, fmt.Errorf("file %s: %w", path, err)
+	}
+	return m, nil
+}
+
+// Files calls fn with the meta of every indexed file, in path order.
+func (s *Store) Files(fn func(FileMeta) error) error {
+	prefix := []byte{famMeta, spaceFileMeta}
+	return s.scan(prefix, func(k, v []byte) error {
+		m := FileMeta{Path: string(k[len(prefix):])}
+		if err := decodeFileMetaValue(v, &m); err != nil {
+			return fmt.Errorf("file %s: %w", m.Path, err)
+		}
+		return fn(m)
+	})
+}
+
+// Meta returns the index-wide value stored under key by Batch.SetMeta, or
+// an error wrapping ErrNotFound.
+func (s *Store) Meta(key string) ([]byte, error) {
+	var out []byte
+	err := s.get(appendKVKey(nil, key), func(v []byte) error {
+		out = slices.Clone(v)
+		if out == nil {
+			out = []byte{}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("meta %q: %w", key, err)
+	}
+	return out, nil
+}
+
+// Stats sums the per-file metas (it does not scan nodes or edges).
+func (s *Store) Stats() (Stats, error) {
+	st := Stats{
+		Languages: make(map[string]LanguageStats),
+		NodeKinds: make(map[string]uint64),
+		EdgeKinds: make(map[string]uint64),
+	}
+	err := s.Files(func(m FileMeta) error {
+		nodes, edges := m.Nodes(), m.Edges()
+		st.Files++
+		st.Nodes += nodes
+		st.Edges += edges
+		st.ParseErrors += uint64(m.ParseErrors)
+		if m.Error != "" {
+			st.FailedFiles++
+		}
+		ls := st.Languages[m.Language]
+		ls.Files++
+		ls.Nodes += nodes
+		ls.Edges += edges
+		st.Languages[m.Language] = ls
+		for k, c := range m.NodeCounts {
+			st.NodeKinds[k] += uint64(c)
+		}
+		for k, c := range m.EdgeCounts {
+			st.EdgeKinds[k] += uint64(c)
+		}
+		return nil
+	})
+	if err != nil {
+		return Stats{}, err
+	}
+	return st, nil
+}

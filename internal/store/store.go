@@ -1,0 +1,344 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"time"
+
+	"github.com/cockroachdb/pebble/v2"
+	"github.com/cockroachdb/pebble/v2/bloom"
+	"github.com/cockroachdb/pebble/v2/vfs"
+)
+
+// Options configure Open. The zero value is a writer with sane defaults.
+type Options struct {
+	// ReadOnly opens without taking the write lock, so other processes may
+	// be writing. A read-only store sees the index as it was when opened.
+	ReadOnly bool
+	// Logger receives diagnostics (Pebble's own at debug level); nil
+	// discards them.
+	Logger *slog.Logger
+
+	// CacheSize is Pebble's block cache in bytes; 0 means 64 MiB. (Pebble
+	// accounts memtables against its cache, so Open sizes the cache at
+	// CacheSize plus the memtables' budget.)
+	CacheSize int64
+	// MemTableSize is the size of one Pebble memtable in bytes; 0 means
+	// 64 MiB. Batches much larger than half of it are applied as their own
+	// flushable memtable, so keep it above twice the commit size.
+	MemTableSize uint64
+	// ObsoleteFileGrace is how long a writer keeps Pebble files it no longer
+	// needs (compacted tables, old WALs and manifests) before deleting them,
+	// so that read-only openers in other processes can still read the
+	// files their snapshot refers to. 0 means 30 s; negative deletes at
+	// once. Pending files are deleted when the writer closes.
+	ObsoleteFileGrace time.Duration
+}
+
+const (
+	defaultCacheSize         = 64 << 20
+	defaultMemTableSize      = 64 << 20
+	defaultObsoleteFileGrace = 30 * time.Second
+
+	// lockFileName is the writer's lock file; it holds the writer's pid.
+	lockFileName = "LOCK.codegraph"
+
+	// readOnlyAttempts bounds how often a read-only open is retried when a
+	// concurrent writer renames or deletes a file between Pebble listing
+	// the directory and reading it.
+	readOnlyAttempts = 5
+)
+
+func (o Options) withDefaults() Options {
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.CacheSize <= 0 {
+		o.CacheSize = defaultCacheSize
+	}
+	if o.MemTableSize == 0 {
+		o.MemTableSize = defaultMemTableSize
+	}
+	if o.ObsoleteFileGrace == 0 {
+		o.ObsoleteFileGrace = defaultObsoleteFileGrace
+	}
+	return o
+}
+
+// ErrNotFound is returned (possibly wrapped) when a node, file, metadata
+// key or the store itself does not exist.
+var ErrNotFound = errors.New("not found")
+
+// ErrSchemaMismatch is returned (wrapped, with both versions) by Open when
+// the store was written with a different FormatVersion.
+var ErrSchemaMismatch = errors.New("index was written by an incompatible version of codegraph; " +
+	"re-index with `codegraph index --force` (or delete the index directory)")
+
+// ErrLocked is returned (wrapped, with "index is locked by pid N") by Open
+// when another process holds the write lock.
+var ErrLocked = errors.New("index is locked by another process")
+
+// ErrReadOnly is returned by write operations on a store opened ReadOnly.
+var ErrReadOnly = errors.New("store is open read-only")
+
+// Store is an open code graph. Its methods are safe for concurrent use;
+// a Batch is not.
+type Store struct {
+	dir      string
+	db       *pebble.DB
+	readOnly bool
+	log      *slog.Logger
+	unlock   func() error    // releases the write lock; nil when read-only
+	deleter  *delayedDeleter // nil when read-only
+	closed   atomic.Bool
+}
+
+// Open opens the store in dir. A writer creates dir if it is missing and
+// takes the exclusive lock LOCK.codegraph (ErrLocked if another process
+// holds it); a ReadOnly open of a missing or empty store fails with an error
+// wrapping ErrNotFound. A store with another FormatVersion fails with
+// ErrSchemaMismatch.
+func Open(dir string, opts Options) (*Store, error) {
+	opts = opts.withDefaults()
+	if opts.ReadOnly {
+		return openReadOnly(dir, opts)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("open %s: %w", dir, err)
+	}
+	unlock, err := lockDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	deleter := &delayedDeleter{fs: vfs.Default, grace: opts.ObsoleteFileGrace, log: opts.Logger}
+	fsys := &graceFS{FS: vfs.Default, archive: filepath.Join(filepath.Clean(dir), "archive"), deleter: deleter}
+	db, err := openPebble(dir, fsys, opts)
+	if err != nil {
+		err = errors.Join(err, deleter.flush(), unlock())
+		return nil, fmt.Errorf("open %s: %w", dir, err)
+	}
+	s := &Store{dir: dir, db: db, log: opts.Logger, unlock: unlock, deleter: deleter}
+	if err := s.checkSchema(true); err != nil {
+		return nil, errors.Join(err, s.Close())
+	}
+	opts.Logger.Debug("store opened", "dir", dir)
+	return s, nil
+}
+
+func openReadOnly(dir string, opts Options) (*Store, error) {
+	notFound := fmt.Errorf("no index in %s (run `codegraph index` first): %w", dir, ErrNotFound)
+	fi, err := os.Stat(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, notFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", dir, err)
+	}
+	if !fi.IsDir() {
+		return nil, fmt.Errorf("open %s: not a directory", dir)
+	}
+	var lastErr error
+	for attempt := range readOnlyAttempts {
+		db, err := openPebble(dir, readOnlyFS{vfs.Default}, opts)
+		if err == nil {
+			s := &Store{dir: dir, db: db, readOnly: true, log: opts.Logger}
+			if err := s.checkSchema(false); err != nil {
+				return nil, errors.Join(err, s.Close())
+			}
+			opts.Logger.Debug("store opened read-only", "dir", dir, "attempts", attempt+1)
+			return s, nil
+		}
+		if errors.Is(err, pebble.ErrDBDoesNotExist) {
+			return nil, notFound
+		}
+		lastErr = err
+		opts.Logger.Debug("read-only open failed, retrying", "dir", dir, "attempt", attempt+1, "err", err)
+		time.Sleep(time.Duration(attempt+1) * 20 * time.Millisecond)
+	}
+	return nil, fmt.Errorf("open %s read-only: %w", dir, lastErr)
+}
+
+// openPebble opens the Pebble database in dir over fsys.
+func openPebble(dir string, fsys vfs.FS, opts Options) (*pebble.DB, error) {
+	// Pebble reserves each memtable's size from the block cache; without
+	// room for the (up to MemTableStopWritesThreshold = 2) memtables, it
+	// would cache no blocks at all.
+	cache := pebble.NewCache(opts.CacheSize + 2*int64(opts.MemTableSize))
+	defer cache.Unref()
+	log := opts.Logger
+	po := &pebble.Options{
+		FS:           fsys,
+		Cache:        cache,
+		MemTableSize: opts.MemTableSize,
+		Logger:       pebbleLogger{log},
+		ReadOnly:     opts.ReadOnly,
+		EventListener: &pebble.EventListener{
+			BackgroundError: func(err error) { log.Error("pebble background error", "err", err) },
+		},
+	}
+	// Node lookups are point reads; a bloom filter spares them most table
+	// probes. Set on L0, it is inherited by the other levels.
+	po.Levels[0].FilterPolicy = bloom.FilterPolicy(10)
+	if !opts.ReadOnly {
+		// New stores start at the newest stable Pebble format. Read-only
+		// opens must not ratchet the format (that writes).
+		po.FormatMajorVersion = pebble.FormatNewest
+		// ArchiveCleaner marks the cleaner as needing file contents, which
+		// makes Pebble delete old WALs instead of recycling (renaming and
+		// overwriting) them under a concurrent reader; graceFS turns its
+		// "move to archive/" into a delayed delete in place.
+		po.Cleaner = pebble.ArchiveCleaner{}
+	}
+	return pebble.Open(dir, po)
+}
+
+// checkSchema verifies the stored FormatVersion; a writer stamps a new
+// (empty) store with it.
+func (s *Store) checkSchema(create bool) error {
+	var stored uint32
+	err := s.get(schemaKey, func(v []byte) error {
+		var err error
+		stored, err = decodeSchemaValue(v)
+		return err
+	})
+	switch {
+	case err == nil:
+		if stored != FormatVersion {
+			return fmt.Errorf("open %s: index format version %d, this codegraph uses %d: %w",
+				s.dir, stored, FormatVersion, ErrSchemaMismatch)
+		}
+		return nil
+	case errors.Is(err, ErrCorrupt):
+		return fmt.Errorf("open %s: unreadable format version (%v): %w", s.dir, err, ErrSchemaMismatch)
+	case !errors.Is(err, ErrNotFound):
+		return fmt.Errorf("open %s: %w", s.dir, err)
+	}
+	empty, err := s.empty()
+	if err != nil {
+		return fmt.Errorf("open %s: %w", s.dir, err)
+	}
+	if !empty {
+		return fmt.Errorf("open %s: index has no format version, this codegraph uses %d: %w",
+			s.dir, FormatVersion, ErrSchemaMismatch)
+	}
+	if !create {
+		return fmt.Errorf("index in %s is empty (run `codegraph index` first): %w", s.dir, ErrNotFound)
+	}
+	if err := s.db.Set(schemaKey, appendUvarint(nil, uint64(FormatVersion)), pebble.Sync); err != nil {
+		return fmt.Errorf("open %s: write format version: %w", s.dir, err)
+	}
+	return nil
+}
+
+// empty reports whether the database holds no keys at all.
+func (s *Store) empty() (_ bool, err error) {
+	it, err := s.db.NewIter(nil)
+	if err != nil {
+		return false, err
+	}
+	defer closeIter(it, &err)
+	return !it.First(), it.Error()
+}
+
+// Close releases the store: it closes Pebble, deletes the obsolete files a
+// writer was keeping for readers and releases the write lock.
+func (s *Store) Close() error {
+	if !s.closed.CompareAndSwap(false, true) {
+		return nil
+	}
+	err := s.db.Close()
+	if s.deleter != nil {
+		err = errors.Join(err, s.deleter.flush())
+	}
+	if s.unlock != nil {
+		err = errors.Join(err, s.unlock())
+	}
+	if err != nil {
+		return fmt.Errorf("close %s: %w", s.dir, err)
+	}
+	return nil
+}
+
+// Dir returns the directory the store lives in.
+func (s *Store) Dir() string { return s.dir }
+
+// ReadOnly reports whether the store was opened read-only.
+func (s *Store) ReadOnly() bool { return s.readOnly }
+
+// DiskSize returns the bytes used by the files in the store directory.
+func (s *Store) DiskSize() (int64, error) {
+	var total int64
+	err := filepath.WalkDir(s.dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) { // deleted by a compaction meanwhile
+				return nil
+			}
+			return err
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		info, err := d.Info()
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		total += info.Size()
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("disk size of %s: %w", s.dir, err)
+	}
+	return total, nil
+}
+
+// get calls fn with the value of key, or returns an error wrapping
+// ErrNotFound. The value is only valid during fn.
+func (s *Store) get(key []byte, fn func(v []byte) error) error {
+	v, closer, err := s.db.Get(key)
+	if errors.Is(err, pebble.ErrNotFound) {
+		return ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	err = fn(v)
+	return errors.Join(err, closer.Close())
+}
+
+// closeIter closes it, reporting its error into *err unless one is set.
+func closeIter(it *pebble.Iterator, err *error) {
+	if cerr := it.Close(); *err == nil {
+		*err = cerr
+	}
+}
+
+// pebbleLogger routes Pebble's log lines into slog: its chatty info lines at
+// debug level.
+type pebbleLogger struct{ l *slog.Logger }
+
+func (p pebbleLogger) Infof(format string, args ...any) {
+	if p.l.Enabled(context.Background(), slog.LevelDebug) {
+		p.l.Debug(fmt.Sprintf(format, args...), "component", "pebble")
+	}
+}
+
+func (p pebbleLogger) Errorf(format string, args ...any) {
+	p.l.Error(fmt.Sprintf(format, args...), "component", "pebble")
+}
+
+// Fatalf logs and panics: Pebble calls it for broken invariants and does not
+// expect it to return.
+func (p pebbleLogger) Fatalf(format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	p.l.Error(msg, "component", "pebble")
+	panic("pebble: " + msg)
+}

@@ -16,10 +16,10 @@ GOSRC="$(go env GOROOT)/src"
 CORPUS="$OUT/gosrc"
 # A private copy, so the one-file-change step can edit a file.
 rm -rf "$CORPUS" && cp -r "$GOSRC" "$CORPUS"
-go_bytes=$(find "$CORPUS" -name '*.go' -print0 | xargs -0 cat | wc -c)
-go_lines=$(find "$CORPUS" -name '*.go' -print0 | xargs -0 cat | wc -l)
+go_bytes=$(find "$CORPUS" -name '*.go' -type f -print0 | xargs -0 cat | wc -c)
+go_lines=$(find "$CORPUS" -name '*.go' -type f -print0 | xargs -0 cat | wc -l)
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB; $(go version)"
-echo "corpus: $CORPUS: $(find "$CORPUS" -name '*.go' | wc -l) .go files, $go_lines lines, $((go_bytes/1000000)) MB"
+echo "corpus: $CORPUS: $(find "$CORPUS" -name '*.go' -type f | wc -l) .go files, $go_lines lines, $((go_bytes/1000000)) MB"
 
 measure() { # label, command...
   local label=$1; shift
@@ -31,7 +31,7 @@ measure() { # label, command...
 
 DB="$OUT/go.codegraph"
 rm -rf "$DB"
-measure "codegraph index (full)" "$BIN" index "$CORPUS" --db "$DB" --json
+measure "codegraph index (full)" "$BIN" index "$CORPUS" --db "$DB" --json --no-default-ignores
 cg_full=$(cat "$OUT/secs.txt")
 python3 - "$OUT/last.out" <<'PY'
 import json,sys
@@ -41,10 +41,10 @@ for l,v in sorted(s.get('languages',{}).items()):
     secs=v['parse_ns']/1e9
     print(f"  {l:11s} files={v['files']:6d} lines={v['lines']:9d} parse+extract CPU {secs:6.1f} s = {v['lines']/max(secs,1e-9):9.0f} lines/s per core")
 PY
-measure "codegraph index (no change)" "$BIN" index "$CORPUS" --db "$DB" --json
+measure "codegraph index (no change)" "$BIN" index "$CORPUS" --db "$DB" --json --no-default-ignores
 f="$CORPUS/net/http/server.go"
 echo "// touched $(date +%s%N)" >> "$f"
-measure "codegraph index (one file changed)" "$BIN" index "$CORPUS" --db "$DB" --json
+measure "codegraph index (one file changed)" "$BIN" index "$CORPUS" --db "$DB" --json --no-default-ignores
 python3 -c "import json,sys; s=json.load(open('$OUT/last.out')); print('  changed=%d unchanged=%d' % (s['changed'], s['unchanged']))"
 du -sh "$DB" | awk '{print "  store size: " $1}'
 
@@ -57,10 +57,12 @@ else
 fi
 
 if [ "${1:-}" = "--jdk" ]; then
-  zip=$(ls /usr/lib/jvm/*/lib/src.zip 2>/dev/null | head -1)
+  zip=""
+  for z in /usr/lib/jvm/*/lib/src.zip; do [ -f "$z" ] && zip=$z; done  # skip dangling links
+  [ -n "$zip" ] || { echo "no JDK src.zip under /usr/lib/jvm"; exit 1; }
   JDK="$OUT/jdk"
   rm -rf "$JDK" && mkdir -p "$JDK" && unzip -q "$zip" -d "$JDK"
-  echo "corpus: $JDK ($zip): $(find "$JDK" -name '*.java' | wc -l) .java files, $(find "$JDK" -name '*.java' -print0 | xargs -0 cat | wc -l) lines"
+  echo "corpus: $JDK ($zip): $(find "$JDK" -name '*.java' -type f | wc -l) .java files, $(find "$JDK" -name '*.java' -type f -print0 | xargs -0 cat | wc -l) lines"
   rm -rf "$OUT/jdk.codegraph"
   measure "codegraph index JDK (full)" "$BIN" index "$JDK" --db "$OUT/jdk.codegraph" --json
   jdk_cg=$(cat "$OUT/secs.txt")

@@ -1,0 +1,119 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/codegraph-dev/codegraph/internal/graph"
+	"github.com/codegraph-dev/codegraph/internal/store"
+)
+
+const crashFiles, crashFuncs = 60, 40
+
+// writeVersion rewrites every fixture file so that each function name
+// carries version v.
+func writeVersion(root string, v int) error {
+	for i := 0; i < crashFiles; i++ {
+		var b strings.Builder
+		fmt.Fprintf(&b, "package p\n\n")
+		for j := 0; j < crashFuncs; j++ {
+			fmt.Fprintf(&b, "func F%d_%d_v%d() { F%d_%d_v%d() }\n\n", i, j, v, i, (j+1)%crashFuncs, v)
+		}
+		if err := os.WriteFile(filepath.Join(root, fmt.Sprintf("f%03d.go", i)), []byte(b.String()), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// TestCrashChild is the child process of TestKillDuringIndex: it rewrites
+// and re-indexes the tree in a loop until it is killed.
+func TestCrashChild(t *testing.T) {
+	root := os.Getenv("CODEGRAPH_CRASH_ROOT")
+	if root == "" {
+		t.Skip("helper process for TestKillDuringIndex")
+	}
+	for v := 2; ; v++ {
+		if err := writeVersion(root, v); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Run(context.Background(), Options{Root: root, Workers: 2}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestKillDuringIndex kills `index` with SIGKILL mid-run and checks that the
+// store opens and holds, for every file, one complete version.
+func TestKillDuringIndex(t *testing.T) {
+	if testing.Short() {
+		t.Skip("spawns and kills child processes")
+	}
+	root := t.TempDir()
+	if err := writeVersion(root, 1); err != nil {
+		t.Fatal(err)
+	}
+	runIndex(t, root)
+	for round := 0; round < 3; round++ {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$", "-test.count=1")
+		cmd.Env = append(os.Environ(), "CODEGRAPH_CRASH_ROOT="+root)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Duration(300+200*round) * time.Millisecond)
+		cmd.Process.Signal(syscall.SIGKILL)
+		cmd.Wait()
+		checkWholeVersions(t, root)
+	}
+	// A normal run afterwards brings the index to the files' current state.
+	runIndex(t, root)
+	checkWholeVersions(t, root)
+}
+
+func checkWholeVersions(t *testing.T, root string) {
+	t.Helper()
+	st, err := store.Open(DBDirFor(root), store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatalf("store does not open after kill: %v", err)
+	}
+	defer st.Close()
+	files := 0
+	err = st.Files(func(m store.FileMeta) error {
+		files++
+		versions := map[string]int{}
+		err := st.NodesInFile(m.Path, func(n graph.Node) error {
+			if n.Kind == graph.KindFunction {
+				versions[n.Name[strings.LastIndexByte(n.Name, '_'):]]++
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if len(versions) != 1 {
+			t.Errorf("%s holds a mix of versions: %v", m.Path, versions)
+		}
+		for v, n := range versions {
+			if n != crashFuncs {
+				t.Errorf("%s: %d functions of version %s, want %d", m.Path, n, v, crashFuncs)
+			}
+		}
+		if m.Nodes() != uint64(crashFuncs+2) { // functions, file, package
+			t.Errorf("%s: meta counts %d nodes", m.Path, m.Nodes())
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if files != crashFiles {
+		t.Errorf("%d files indexed, want %d", files, crashFiles)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"time"
@@ -21,6 +22,7 @@ func newIndexCmd(e *env) *cobra.Command {
 		quiet   bool
 		asJSON  bool
 		maxSize string
+		cpuProf string
 	)
 	cmd := &cobra.Command{
 		Use:   "index [PATH]",
@@ -51,6 +53,17 @@ binary files and files over --max-file-size are never indexed.`,
 			}
 			opts.MaxFileSize = n
 			opts.Languages = splitList(opts.Languages)
+			if cpuProf != "" {
+				f, err := os.Create(cpuProf)
+				if err != nil {
+					return err
+				}
+				defer f.Close()
+				if err := pprof.StartCPUProfile(f); err != nil {
+					return err
+				}
+				defer pprof.StopCPUProfile()
+			}
 			var bar *progressBar
 			if !quiet && !asJSON && isTerminal(e.stderr) {
 				bar = &progressBar{w: e.stderr}
@@ -87,6 +100,8 @@ binary files and files over --max-file-size are never indexed.`,
 	f.DurationVar(&opts.ParseTimeout, "parse-timeout", 10*time.Second, "give up on a single file after this long")
 	f.BoolVarP(&quiet, "quiet", "q", false, "print nothing on success")
 	f.BoolVar(&asJSON, "json", false, "print the summary as JSON")
+	f.StringVar(&cpuProf, "cpuprofile", "", "write a CPU profile to this file (for development)")
+	f.MarkHidden("cpuprofile")
 	return cmd
 }
 

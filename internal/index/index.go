@@ -321,6 +321,13 @@ func (r *run) execute(ctx context.Context) error {
 	if err := b.Commit(true); err != nil {
 		return fmt.Errorf("index: commit: %w", err)
 	}
+	if r.sum.Added+r.sum.Changed+r.sum.Deleted > 0 {
+		// Without this, every later open replays up to a memtable's worth
+		// of write-ahead log (about a second after a full index).
+		if err := r.st.Flush(); err != nil {
+			return fmt.Errorf("index: flush: %w", err)
+		}
+	}
 	r.sum.Unchanged = int(r.unchanged.Load())
 	r.sum.Bytes = r.bytes.Load()
 	r.phase.Store("done")

@@ -185,6 +185,11 @@ func openPebble(dir string, fsys vfs.FS, opts Options) (*pebble.DB, error) {
 	// Node lookups are point reads; a bloom filter spares them most table
 	// probes. Set on L0, it is inherited by the other levels.
 	po.Levels[0].FilterPolicy = bloom.FilterPolicy(10)
+	// Indexing writes in bursts of sorted batches; letting L0 grow a little
+	// and a larger base level cut compaction work during a full index.
+	po.L0CompactionThreshold = 8
+	po.L0StopWritesThreshold = 32
+	po.LBaseMaxBytes = 256 << 20
 	if !opts.ReadOnly {
 		// New stores start at the newest stable Pebble format. Read-only
 		// opens must not ratchet the format (that writes).
@@ -341,4 +346,13 @@ func (p pebbleLogger) Fatalf(format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
 	p.l.Error(msg, "component", "pebble")
 	panic("pebble: " + msg)
+}
+
+// Flush writes the memtable to disk so that the next open (a reader's
+// too) does not replay the write-ahead log. Call it after large writes.
+func (s *Store) Flush() error {
+	if s.readOnly {
+		return ErrReadOnly
+	}
+	return s.db.Flush()
 }

@@ -155,7 +155,7 @@ func (b *progressBar) update(p index.Progress) {
 	switch p.Phase {
 	case "walk":
 		line = "scanning files…"
-	case "parse", "finish", "done":
+	case "parse", "finish", "compact", "done":
 		secs := p.Elapsed.Seconds()
 		rate := 0.0
 		if secs > 0 {
@@ -173,8 +173,11 @@ func (b *progressBar) update(p index.Progress) {
 		line = fmt.Sprintf("[%s%s] %5.1f%%  %d/%d files  %.0f files/s  %.1f MB/s",
 			strings.Repeat("█", filled), strings.Repeat("░", width-filled), pct, p.Done, p.Total, rate,
 			float64(p.Bytes)/1e6/max(secs, 1e-9))
-		if p.Phase == "finish" {
+		switch p.Phase {
+		case "finish":
 			line += "  finishing…"
+		case "compact":
+			line += "  compacting…"
 		}
 	}
 	pad := ""

@@ -321,9 +321,17 @@ func (r *run) execute(ctx context.Context) error {
 	if err := b.Commit(true); err != nil {
 		return fmt.Errorf("index: commit: %w", err)
 	}
-	if r.sum.Added+r.sum.Changed+r.sum.Deleted > 0 {
+	switch n := r.sum.Added + r.sum.Changed + r.sum.Deleted; {
+	case n >= bulkFiles:
+		// After a bulk load, compact now: otherwise the compaction debt is
+		// paid by later opens and small updates (seconds each).
+		r.phase.Store("compact")
+		if err := r.st.Compact(ctx); err != nil {
+			return fmt.Errorf("index: compact: %w", err)
+		}
+	case n > 0:
 		// Without this, every later open replays up to a memtable's worth
-		// of write-ahead log (about a second after a full index).
+		// of write-ahead log (about a second after a large update).
 		if err := r.st.Flush(); err != nil {
 			return fmt.Errorf("index: flush: %w", err)
 		}
@@ -368,6 +376,7 @@ func (r *run) process(ctx context.Context, p *parse.Parser, j job) (res result, 
 		m := *j.old
 		m.Size, m.ModTime = meta.Size, meta.ModTime
 		r.unchanged.Add(1)
+		r.done.Add(1)
 		return result{meta: m, touch: true}, true
 	}
 	if !utf8.Valid(src) {
@@ -383,7 +392,7 @@ func (r *run) process(ctx context.Context, p *parse.Parser, j job) (res result, 
 		r.addError(f.Path, err.Error(), true)
 		meta.Error = err.Error()
 		// Keep a file node so the file is known; the next run retries it.
-		return result{meta: meta, nodes: nil}, true
+		return result{meta: meta, nodes: []graph.Node{parse.FileNode(f.Path, language, src)}}, true
 	}
 	if pr.SyntaxErrors > 0 {
 		meta.ParseErrors = uint32(pr.SyntaxErrors)
@@ -410,6 +419,10 @@ func (r *run) process(ctx context.Context, p *parse.Parser, j job) (res result, 
 	r.mu.Unlock()
 	return result{meta: meta, nodes: pr.Nodes, edges: pr.Edges}, true
 }
+
+// bulkFiles is the number of written files from which a run compacts the
+// store before closing it.
+const bulkFiles = 1000
 
 // batchBytes is the size at which the writer commits a batch.
 const batchBytes = 16 << 20

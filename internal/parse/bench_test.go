@@ -8,6 +8,10 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	sitter "github.com/tree-sitter/go-tree-sitter"
+
+	"github.com/codegraph-dev/codegraph/internal/lang"
 )
 
 // corpus loads every .go file under GOROOT/src/dir.
@@ -52,6 +56,23 @@ func BenchmarkParseGo(b *testing.B) {
 			if _, err := p.Parse(context.Background(), paths[j], "go", src); err != nil {
 				b.Fatalf("%s: %v", paths[j], err)
 			}
+		}
+	}
+}
+
+// BenchmarkTreeSitterOnly is the floor under BenchmarkParseGo: tree-sitter
+// parsing of the same corpus with no extraction.
+func BenchmarkTreeSitterOnly(b *testing.B) {
+	_, srcs, total := corpus(b, "net/http")
+	g, _ := lang.GrammarByName("go")
+	p := sitter.NewParser()
+	defer p.Close()
+	p.SetLanguage(g.TS())
+	b.SetBytes(total)
+	for i := 0; i < b.N; i++ {
+		for _, s := range srcs {
+			t := p.Parse(s, nil)
+			t.Close()
 		}
 	}
 }

@@ -746,29 +746,34 @@ func cleanImport(s string) string {
 	return s
 }
 
+// FileNode returns the node of a whole file: the root of its facts. The
+// indexer uses it alone for a file that could not be parsed.
+func FileNode(relPath, language string, src []byte) graph.Node {
+	lines := uint32(bytes.Count(src, []byte{'\n'}))
+	if len(src) == 0 || src[len(src)-1] != '\n' {
+		lines++
+	}
+	return graph.Node{
+		ID:            graph.MakeNodeID(relPath, relPath, graph.KindFile, 0),
+		Kind:          graph.KindFile,
+		Name:          path.Base(relPath),
+		QualifiedName: relPath,
+		Language:      language,
+		File:          relPath,
+		StartLine:     1,
+		EndLine:       max(lines, 1),
+		EndByte:       uint32(len(src)),
+		ContentHash:   graph.HashBytes(src),
+	}
+}
+
 var typeKinds = map[graph.NodeKind]bool{
 	graph.KindClass: true, graph.KindStruct: true, graph.KindInterface: true, graph.KindTrait: true,
 	graph.KindEnum: true, graph.KindUnion: true,
 }
 
 func (e *extraction) build(res *Result, root *sitter.Node) {
-	endRow := root.EndPosition().Row
-	fileNode := graph.Node{
-		ID:            graph.MakeNodeID(e.file, e.file, graph.KindFile, 0),
-		Kind:          graph.KindFile,
-		Name:          path.Base(e.file),
-		QualifiedName: e.file,
-		Language:      e.lang,
-		File:          e.file,
-		StartLine:     1,
-		EndLine:       uint32(endRow) + 1,
-		EndByte:       uint32(len(e.src)),
-		ContentHash:   graph.HashBytes(e.src),
-	}
-	if root.EndPosition().Column == 0 && endRow > 0 {
-		fileNode.EndLine = uint32(endRow)
-	}
-	res.Nodes = append(res.Nodes, fileNode)
+	res.Nodes = append(res.Nodes, FileNode(e.file, e.lang, e.src))
 
 	byQN := make(map[string]int) // qualified name → node index of a type or namespace
 	occurrences := make(map[string]int)

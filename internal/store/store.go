@@ -185,10 +185,16 @@ func openPebble(dir string, fsys vfs.FS, opts Options) (*pebble.DB, error) {
 	// Node lookups are point reads; a bloom filter spares them most table
 	// probes. Set on L0, it is inherited by the other levels.
 	po.Levels[0].FilterPolicy = bloom.FilterPolicy(10)
-	// Indexing writes in bursts of sorted batches; letting L0 grow a little
-	// and a larger base level cut compaction work during a full index.
-	po.L0CompactionThreshold = 8
-	po.L0StopWritesThreshold = 32
+	// Every update of a source file writes keys across the whole key space
+	// (nodes, edges, indexes and metas hash far apart), so each flushed L0
+	// table overlaps every table below it, and an L0 compaction rewrites
+	// most of the store: seconds, paid by whichever command closes the
+	// store next. Letting L0 grow to many sublevels makes that rare (reads
+	// pay a bloom-filtered probe per L0 table meanwhile); after a bulk load
+	// the indexer compacts explicitly (Compact).
+	po.L0CompactionThreshold = 48
+	po.L0CompactionFileThreshold = 1000
+	po.L0StopWritesThreshold = 400
 	po.LBaseMaxBytes = 256 << 20
 	if !opts.ReadOnly {
 		// New stores start at the newest stable Pebble format. Read-only

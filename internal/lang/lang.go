@@ -43,29 +43,43 @@ const (
 // Grammar is one tree-sitter grammar with its extraction query. A language
 // may have several (TypeScript has typescript and tsx).
 type Grammar struct {
-	Name     string // grammar name, also the query file's base name: "tsx"
+	Name     string // grammar name: "tsx"
 	Language string // language reported for files parsed with it: "typescript"
 	raw      func() unsafe.Pointer
+	// queries are the files under queries/ whose concatenation is the
+	// extraction query; default: <Name>.scm.
+	queries []string
 }
 
 // TS returns the tree-sitter language of the grammar.
 func (g *Grammar) TS() *sitter.Language { return sitter.NewLanguage(g.raw()) }
 
-// Query returns the grammar's extraction query source (queries/<name>.scm).
+// Query returns the grammar's extraction query source: queries/<name>.scm,
+// or the concatenation of the files the grammar lists (tsx is typescript.scm
+// plus jsx.scm).
 func (g *Grammar) Query() (string, error) {
-	b, err := queryFS.ReadFile("queries/" + g.Name + ".scm")
-	if err != nil {
-		return "", fmt.Errorf("lang: no query for grammar %s: %w", g.Name, err)
+	files := g.queries
+	if len(files) == 0 {
+		files = []string{g.Name + ".scm"}
 	}
-	return string(b), nil
+	var b strings.Builder
+	for _, f := range files {
+		q, err := queryFS.ReadFile("queries/" + f)
+		if err != nil {
+			return "", fmt.Errorf("lang: query for grammar %s: %w", g.Name, err)
+		}
+		b.Write(q)
+		b.WriteByte('\n')
+	}
+	return b.String(), nil
 }
 
 var grammars = map[string]*Grammar{
 	"go":         {Name: "go", Language: Go, raw: tsgo.Language},
 	"python":     {Name: "python", Language: Python, raw: tspy.Language},
-	"javascript": {Name: "javascript", Language: JavaScript, raw: tsjs.Language},
+	"javascript": {Name: "javascript", Language: JavaScript, raw: tsjs.Language, queries: []string{"javascript.scm", "jsx.scm"}},
 	"typescript": {Name: "typescript", Language: TypeScript, raw: tsts.LanguageTypescript},
-	"tsx":        {Name: "tsx", Language: TypeScript, raw: tsts.LanguageTSX},
+	"tsx":        {Name: "tsx", Language: TypeScript, raw: tsts.LanguageTSX, queries: []string{"typescript.scm", "jsx.scm"}},
 	"rust":       {Name: "rust", Language: Rust, raw: tsrust.Language},
 	"java":       {Name: "java", Language: Java, raw: tsjava.Language},
 	"cpp":        {Name: "cpp", Language: CPP, raw: tscpp.Language},

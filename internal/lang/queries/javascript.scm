@@ -332,12 +332,3 @@
 ; new Widget(), new ns.Widget()
 (new_expression
   constructor: [(identifier) (member_expression)] @reference.call)
-
-; <Button />, <Layout.Header>: rendering a component calls it.
-(jsx_opening_element
-  name: [(identifier) (member_expression)] @reference.call
-  (#match? @reference.call "^[A-Z]"))
-
-(jsx_self_closing_element
-  name: [(identifier) (member_expression)] @reference.call
-  (#match? @reference.call "^[A-Z]"))

@@ -1,7 +1,7 @@
 ; TypeScript extraction query. Capture conventions: see
 ; internal/parse/parse.go. Specific patterns come before generic ones: the
-; engine keeps the earliest pattern per name node. tsx.scm is this file
-; plus the JSX patterns at its end; keep the two in step.
+; engine keeps the earliest pattern per name node. The tsx grammar uses this
+; file followed by jsx.scm.
 
 ; ------------------------------------------------------- namespaces, modules
 

@@ -35,6 +35,10 @@ type exportEdge struct {
 	Target string  `json:"target,omitempty"` // the name as written
 	File   string  `json:"file"`
 	Line   uint32  `json:"line"`
+	// Resolution says how dst was found: syntax, exact, inferred,
+	// ambiguous (one of candidates), external, or unresolved.
+	Resolution string `json:"resolution"`
+	Candidates uint16 `json:"candidates,omitempty"`
 }
 
 func newExportCmd(e *env) *cobra.Command {
@@ -46,7 +50,7 @@ func newExportCmd(e *env) *cobra.Command {
 first every node
   {"type":"node","id","kind","name","qualified_name","file","line","end_line","language",...}
 then every edge
-  {"type":"edge","kind","src","dst","target","file","line"}
+  {"type":"edge","kind","src","dst","target","file","line","resolution"}
 Edge kinds are calls, imports, inherits, implements, references, contains,
 defines. "target" is the name as written in the source; "dst" is the id of
 the node it resolves to, or null when it is not (yet) resolved.`,
@@ -85,7 +89,8 @@ the node it resolves to, or null when it is not (yet) resolved.`,
 				if n++; n%4096 == 0 && ctx.Err() != nil {
 					return ctx.Err()
 				}
-				ee := exportEdge{Type: "edge", Kind: ed.Kind.String(), Src: ed.Src.String(), Target: ed.Target, File: ed.File, Line: ed.Line}
+				ee := exportEdge{Type: "edge", Kind: ed.Kind.String(), Src: ed.Src.String(), Target: ed.Target, File: ed.File, Line: ed.Line,
+					Resolution: ed.Res.String(), Candidates: ed.Candidates}
 				if ed.Dst != 0 {
 					d := ed.Dst.String()
 					ee.Dst = &d

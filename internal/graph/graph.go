@@ -87,6 +87,48 @@ type Edge struct {
 	Target string // the target as written: "fmt.Println", "self.save", "Base"
 	File   string // file the edge was found in
 	Line   uint32 // 1-based line of the reference
+	// Res says how Dst was found; Candidates is the number of definitions
+	// an ambiguous reference could mean (each gets its own edge).
+	Res        Resolution
+	Candidates uint16
+}
+
+// Resolution is the provenance and confidence of an edge's destination.
+type Resolution uint8
+
+// Resolutions. Stored on disk: append, never reorder.
+const (
+	// ResUnresolved: no destination is known (Dst is 0).
+	ResUnresolved Resolution = iota
+	// ResSyntax: the destination is given by syntax (contains, defines).
+	ResSyntax
+	// ResExact: bound through an import, a scope or a receiver type.
+	ResExact
+	// ResInferred: bound because exactly one definition has the name.
+	ResInferred
+	// ResAmbiguous: one of Candidates definitions with the name.
+	ResAmbiguous
+	// ResExternal: bound to an external-symbol node (a library).
+	ResExternal
+)
+
+var resNames = [...]string{"unresolved", "syntax", "exact", "inferred", "ambiguous", "external"}
+
+func (r Resolution) String() string {
+	if int(r) < len(resNames) {
+		return resNames[r]
+	}
+	return "res(" + strconv.Itoa(int(r)) + ")"
+}
+
+// ParseResolution maps a resolution name to its Resolution.
+func ParseResolution(s string) (Resolution, bool) {
+	for i, n := range resNames {
+		if n == s {
+			return Resolution(i), true
+		}
+	}
+	return ResUnresolved, false
 }
 
 // Resolved reports whether the edge points at a known node.

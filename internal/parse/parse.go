@@ -52,7 +52,8 @@ import (
 // facts; stores indexed with another version re-parse every file.
 //
 //	1: first version.
-const ExtractorVersion = 1
+//	2: syntax edges (contains, defines) are marked graph.ResSyntax.
+const ExtractorVersion = 2
 
 // Limits on text kept per node.
 const (
@@ -865,9 +866,9 @@ func (e *extraction) build(res *Result, root *sitter.Node) {
 			p = owner
 		}
 		n.Parent = res.Nodes[p].ID
-		res.Edges = append(res.Edges, graph.Edge{Kind: graph.EdgeContains, Src: n.Parent, Dst: n.ID, File: e.file, Line: n.StartLine})
+		res.Edges = append(res.Edges, graph.Edge{Kind: graph.EdgeContains, Src: n.Parent, Dst: n.ID, File: e.file, Line: n.StartLine, Res: graph.ResSyntax})
 		if owner > 0 {
-			res.Edges = append(res.Edges, graph.Edge{Kind: graph.EdgeDefines, Src: res.Nodes[owner].ID, Dst: n.ID, File: e.file, Line: n.StartLine})
+			res.Edges = append(res.Edges, graph.Edge{Kind: graph.EdgeDefines, Src: res.Nodes[owner].ID, Dst: n.ID, File: e.file, Line: n.StartLine, Res: graph.ResSyntax})
 		}
 	}
 	e.attachRefs(res)
@@ -1045,7 +1046,7 @@ func (e *extraction) addImport(res *Result, r ref, count map[string]int) {
 		StartLine: r.line, EndLine: r.line, StartByte: uint32(r.start), EndByte: uint32(r.start),
 		Parent: res.Nodes[0].ID,
 	})
-	res.Edges = append(res.Edges, graph.Edge{Kind: graph.EdgeContains, Src: res.Nodes[0].ID, Dst: id, File: e.file, Line: r.line})
+	res.Edges = append(res.Edges, graph.Edge{Kind: graph.EdgeContains, Src: res.Nodes[0].ID, Dst: id, File: e.file, Line: r.line, Res: graph.ResSyntax})
 }
 
 // moduleBaseName names a JS/TS module specifier by its last path element

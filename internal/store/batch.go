@@ -324,7 +324,7 @@ func (b *Batch) putNode(n *graph.Node) {
 // putEdge writes an edge under its outgoing key outKey and, if resolved,
 // its incoming key, else its by-target key.
 func (b *Batch) putEdge(outKey []byte, e *graph.Edge) {
-	b.val = appendEdgeValue(b.val[:0], e.Target, e.File)
+	b.val = appendEdgeValue(b.val[:0], e)
 	b.set(outKey, b.val)
 	if e.Dst != 0 {
 		b.key = appendInKey(b.key[:0], e)
@@ -432,7 +432,7 @@ func (b *Batch) removeFile(path string) (err error) {
 			if err != nil {
 				return err
 			}
-			if e.Target, _, err = decodeEdgeValue(v); err != nil {
+			if err = decodeEdgeValue(v, &e); err != nil {
 				return fmt.Errorf("edge %x: %w", k, err)
 			}
 			b.key2 = appendUnresolvedKey(b.key2[:0], &e)
@@ -445,25 +445,33 @@ func (b *Batch) removeFile(path string) (err error) {
 	return nil
 }
 
-// ResolveEdge binds the unresolved edge e (as returned by UnresolvedEdges)
-// to dst: it removes e's unresolved keys and writes the resolved edge with
-// its incoming key. File metas are unchanged (per-kind counts stay the same).
-// Resolve an edge only after its file's ReplaceFile has been committed or in
-// the same batch after it.
-func (b *Batch) ResolveEdge(e graph.Edge, dst graph.NodeID) error {
+// ResolveEdge replaces the unresolved edge e with one resolved edge per
+// destination, each marked with res; an ambiguous reference keeps every
+// candidate, each edge recording how many there are.
+func (b *Batch) ResolveEdge(e graph.Edge, dsts []graph.NodeID, res graph.Resolution) error {
 	if err := b.writable(); err != nil {
 		return err
 	}
-	if e.Dst != 0 || dst == 0 {
-		return fmt.Errorf("store: resolve edge %s from %s to %q: want an unresolved edge and a target node", e.Kind, e.Src, e.Target)
+	if e.Dst != 0 || len(dsts) == 0 || res == graph.ResUnresolved {
+		return fmt.Errorf("store: resolve edge %s from %s to %q: want an unresolved edge, destinations and a resolution", e.Kind, e.Src, e.Target)
 	}
 	b.key = appendOutKey(b.key[:0], &e)
 	b.del(b.key)
 	b.key = appendUnresolvedKey(b.key[:0], &e)
 	b.del(b.key)
-	e.Dst = dst
-	b.key2 = appendOutKey(b.key2[:0], &e)
-	b.putEdge(b.key2, &e)
+	e.Res = res
+	e.Candidates = 0
+	if res == graph.ResAmbiguous {
+		e.Candidates = uint16(min(len(dsts), 65535))
+	}
+	for _, dst := range dsts {
+		if dst == 0 {
+			return fmt.Errorf("store: resolve edge %s from %s to %q: zero destination", e.Kind, e.Src, e.Target)
+		}
+		e.Dst = dst
+		b.key2 = appendOutKey(b.key2[:0], &e)
+		b.putEdge(b.key2, &e)
+	}
 	return b.err
 }
 
@@ -481,7 +489,7 @@ func (b *Batch) UnresolveEdge(e graph.Edge) error {
 	b.del(b.key)
 	b.key = appendInKey(b.key[:0], &e)
 	b.del(b.key)
-	e.Dst = 0
+	e.Dst, e.Res, e.Candidates = 0, graph.ResUnresolved, 0
 	b.key2 = appendOutKey(b.key2[:0], &e)
 	b.putEdge(b.key2, &e)
 	return b.err

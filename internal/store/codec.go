@@ -21,7 +21,8 @@ import (
 //	1: initial layout: nodes, resolved/unresolved edge adjacency, unresolved
 //	   index by target, name/lower-name/qualified-name/file/kind indexes,
 //	   per-file metadata, index-wide key/values.
-const FormatVersion uint32 = 1
+//	2: edge values carry the resolution and the candidate count.
+const FormatVersion uint32 = 2
 
 // Key layout.
 //
@@ -69,7 +70,7 @@ const FormatVersion uint32 = 1
 //	            uv(startByte) | v(endByte-startByte) | contentHash:8 | parent:8 |
 //	            str(name) | str(qualifiedName) | str(language) | str(file) |
 //	            str(signature) | str(doc)
-//	edge        str(target) | str(file)
+//	edge        str(target) | str(file) | res:1 | uv(candidates)
 //	file entry  kind:1 | str(name) | str(qualifiedName)
 //	file meta   str(language) | v(size) | v(modTime) | hash:8 |
 //	            uv(extractorVersion) | uv(parseErrors) | v(indexedAt) |
@@ -403,19 +404,27 @@ func decodeFileEntryValue(v []byte) (kind graph.NodeKind, name, qualifiedName st
 }
 
 // appendEdgeValue appends the value of an outgoing or incoming edge key.
-func appendEdgeValue(b []byte, target, file string) []byte {
-	return appendString(appendString(b, target), file)
+func appendEdgeValue(b []byte, e *graph.Edge) []byte {
+	b = appendString(appendString(b, e.Target), e.File)
+	b = append(b, byte(e.Res))
+	return appendUvarint(b, uint64(e.Candidates))
 }
 
-// decodeEdgeValue decodes an edge value.
-func decodeEdgeValue(v []byte) (target, file string, err error) {
+// decodeEdgeValue decodes an edge value into e's target, file, resolution
+// and candidate count.
+func decodeEdgeValue(v []byte, e *graph.Edge) error {
 	d := decoder{s: string(v), what: "edge"}
-	target = d.str()
-	file = d.str()
-	return target, file, d.finish()
+	e.Target = d.str()
+	e.File = d.str()
+	e.Res = graph.Resolution(d.u8())
+	c := d.uvarint()
+	if c > math.MaxUint16 {
+		d.fail("candidate count out of range")
+	}
+	e.Candidates = uint16(c)
+	return d.finish()
 }
 
-// decodeUnresolvedValue decodes the value of a by-target key.
 func decodeUnresolvedValue(v []byte) (file string, err error) {
 	d := decoder{s: string(v), what: "unresolved edge"}
 	file = d.str()

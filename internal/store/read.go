@@ -153,7 +153,7 @@ func decodeOutEdge(k, v []byte) (graph.Edge, error) {
 		return graph.Edge{}, err
 	}
 	e := graph.Edge{Kind: o.kind, Src: o.src, Dst: o.dst, Line: o.line}
-	if e.Target, e.File, err = decodeEdgeValue(v); err != nil {
+	if err = decodeEdgeValue(v, &e); err != nil {
 		return graph.Edge{}, fmt.Errorf("edge %x: %w", k, err)
 	}
 	return e, nil
@@ -224,8 +224,7 @@ func (s *Store) InEdges(id graph.NodeID, kinds []graph.EdgeKind, fn func(graph.E
 		if err := decodeInKey(k, &e); err != nil {
 			return err
 		}
-		var err error
-		if e.Target, e.File, err = decodeEdgeValue(v); err != nil {
+		if err := decodeEdgeValue(v, &e); err != nil {
 			return fmt.Errorf("edge %x: %w", k, err)
 		}
 		return fn(e)

@@ -253,7 +253,7 @@ func TestUnresolvedEdges(t *testing.T) {
 	b := s.NewBatch()
 	defer b.Close()
 	for _, e := range pending {
-		if err := b.ResolveEdge(e, f1.ID); err != nil {
+		if err := b.ResolveEdge(e, []graph.NodeID{f1.ID}, graph.ResExact); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -264,7 +264,7 @@ func TestUnresolvedEdges(t *testing.T) {
 		t.Errorf("after resolve: unresolved lines %v", got)
 	}
 	in := collect(t, func(fn func(graph.Edge) error) error { return s.InEdges(f1.ID, []graph.EdgeKind{graph.EdgeCalls}, fn) })
-	if len(in) != 2 || in[0].Target != "Println" {
+	if len(in) != 2 || in[0].Target != "Println" || in[0].Res != graph.ResExact {
 		t.Fatalf("after resolve: in edges %+v", in)
 	}
 	if err := b.UnresolveEdge(in[0]); err != nil {
@@ -282,7 +282,7 @@ func TestUnresolvedEdges(t *testing.T) {
 			t.Errorf("edge still resolved: %+v", e)
 		}
 	}
-	if err := b.ResolveEdge(in[1], 5); err == nil {
+	if err := b.ResolveEdge(in[1], []graph.NodeID{5}, graph.ResExact); err == nil {
 		t.Error("ResolveEdge of a resolved edge: no error")
 	}
 	// Edge counts per file do not change with resolution, and nothing leaked.
@@ -765,6 +765,49 @@ func TestObsoleteFileGrace(t *testing.T) {
 		r := openTestDir(t, dir, Options{ReadOnly: true})
 		if err := verifyStore(r); err != nil {
 			t.Fatal(err)
+		}
+	}
+}
+
+// An ambiguous reference keeps every candidate, each marked with the count.
+func TestResolveAmbiguous(t *testing.T) {
+	s, err := Open(t.TempDir(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	caller := graph.Node{ID: 1, Kind: graph.KindFunction, Name: "main", QualifiedName: "main", File: "a.go"}
+	c1 := graph.Node{ID: 2, Kind: graph.KindFunction, Name: "run", QualifiedName: "run", File: "a.go"}
+	c2 := graph.Node{ID: 3, Kind: graph.KindFunction, Name: "run", QualifiedName: "run", File: "a.go"}
+	call := graph.Edge{Kind: graph.EdgeCalls, Src: 1, Target: "run", File: "a.go", Line: 3}
+	b := s.NewBatch()
+	defer b.Close()
+	if err := b.ReplaceFile(FileMeta{Path: "a.go"}, []graph.Node{caller, c1, c2}, []graph.Edge{call}); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Commit(false); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.ResolveEdge(call, []graph.NodeID{2, 3}, graph.ResAmbiguous); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Commit(false); err != nil {
+		t.Fatal(err)
+	}
+	var out []graph.Edge
+	if err := s.OutEdges(1, []graph.EdgeKind{graph.EdgeCalls}, func(e graph.Edge) error { out = append(out, e); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(out) != 2 || out[0].Res != graph.ResAmbiguous || out[0].Candidates != 2 || out[1].Candidates != 2 {
+		t.Fatalf("ambiguous edges = %+v", out)
+	}
+	for _, id := range []graph.NodeID{2, 3} {
+		n := 0
+		if err := s.InEdges(id, nil, func(e graph.Edge) error { n++; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if n != 1 {
+			t.Errorf("candidate %d has %d callers", id, n)
 		}
 	}
 }

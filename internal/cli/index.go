@@ -155,7 +155,7 @@ func (b *progressBar) update(p index.Progress) {
 	switch p.Phase {
 	case "walk":
 		line = "scanning files…"
-	case "parse", "finish", "compact", "done":
+	case "parse", "finish", "resolve", "compact", "done":
 		secs := p.Elapsed.Seconds()
 		rate := 0.0
 		if secs > 0 {
@@ -176,6 +176,8 @@ func (b *progressBar) update(p index.Progress) {
 		switch p.Phase {
 		case "finish":
 			line += "  finishing…"
+		case "resolve":
+			line += "  resolving names…"
 		case "compact":
 			line += "  compacting…"
 		}
@@ -193,6 +195,9 @@ func (b *progressBar) clear() {
 }
 
 func printSummary(w io.Writer, s *index.Summary) {
+	if s.Rebuilt {
+		fmt.Fprintf(w, "The index was written by another version of codegraph; rebuilt it.\n")
+	}
 	fmt.Fprintf(w, "Indexed %s in %s\n", s.Root, s.Duration.Round(time.Millisecond))
 	fmt.Fprintf(w, "  files: %d found, %d added, %d changed, %d unchanged, %d deleted\n", s.Files, s.Added, s.Changed, s.Unchanged, s.Deleted)
 	if s.Added+s.Changed > 0 {
@@ -220,6 +225,10 @@ func printSummary(w io.Writer, s *index.Summary) {
 			parts = append(parts, fmt.Sprintf("%d %s", s.Skipped[k], k))
 		}
 		fmt.Fprintf(w, "  skipped: %s\n", strings.Join(parts, ", "))
+	}
+	if rs := s.Resolve; rs != nil && rs.Considered > 0 {
+		fmt.Fprintf(w, "  resolved %d of %d references (%d exact, %d inferred, %d ambiguous) in %s\n",
+			rs.Exact+rs.Inferred+rs.Ambiguous, rs.Considered, rs.Exact, rs.Inferred, rs.Ambiguous, rs.Duration.Round(time.Millisecond))
 	}
 	if s.SyntaxErr > 0 {
 		fmt.Fprintf(w, "  %d files have syntax errors (indexed what could be recovered)\n", s.SyntaxErr)

@@ -76,6 +76,11 @@ type Node struct {
 	Visibility    Visibility
 	ContentHash   uint64 // hash of the node's source text
 	Parent        NodeID // lexically enclosing node (0 for files)
+	// Locals records, for a callable, the local variables whose
+	// initialiser or declared type lets resolution infer their type: one
+	// "name=expression" per line ("name=expression#i" for the i-th value of
+	// a multi-value expression).
+	Locals string
 }
 
 // Edge is one directed relation. Edges extracted from syntax carry the name

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -22,6 +23,7 @@ import (
 	"github.com/codegraph-dev/codegraph/internal/graph"
 	"github.com/codegraph-dev/codegraph/internal/lang"
 	"github.com/codegraph-dev/codegraph/internal/parse"
+	"github.com/codegraph-dev/codegraph/internal/resolve"
 	"github.com/codegraph-dev/codegraph/internal/store"
 	"github.com/codegraph-dev/codegraph/internal/walk"
 )
@@ -102,10 +104,31 @@ type Summary struct {
 	ErrorN    int                  `json:"error_count"`
 	SyntaxErr int                  `json:"files_with_syntax_errors"`
 	Languages map[string]LangStats `json:"languages,omitempty"`
+	Resolve   *resolve.Stats       `json:"resolve,omitempty"`
+	Rebuilt   bool                 `json:"rebuilt,omitempty"` // an index of another format was replaced
 	Duration  time.Duration        `json:"duration_ns"`
 }
 
 const maxReportedErrors = 100
+
+// removeStore deletes a store directory, but only one that looks like a
+// codegraph store (it holds the writer lock file or a Pebble manifest).
+func removeStore(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	ours := false
+	for _, e := range entries {
+		if n := e.Name(); n == "LOCK.codegraph" || strings.HasPrefix(n, "MANIFEST-") {
+			ours = true
+		}
+	}
+	if !ours {
+		return fmt.Errorf("index: %s does not look like a codegraph index; not deleting it", dir)
+	}
+	return os.RemoveAll(dir)
+}
 
 // DBDirFor returns the default store directory for a root.
 func DBDirFor(root string) string { return filepath.Join(root, DefaultDirName) }
@@ -143,12 +166,21 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	st, err := store.Open(opts.DBDir, store.Options{Logger: opts.Logger})
+	rebuilt := false
+	if errors.Is(err, store.ErrSchemaMismatch) {
+		// The index is a cache of the source: an index written by another
+		// version of codegraph is rebuilt, not migrated.
+		if err = removeStore(opts.DBDir); err == nil {
+			rebuilt = true
+			st, err = store.Open(opts.DBDir, store.Options{Logger: opts.Logger})
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
 	defer st.Close()
 	r := &run{opts: opts, root: root, st: st, start: start,
-		sum: &Summary{Root: root, DB: opts.DBDir, Skipped: map[string]int{}, Languages: map[string]LangStats{}}}
+		sum: &Summary{Root: root, DB: opts.DBDir, Skipped: map[string]int{}, Languages: map[string]LangStats{}, Rebuilt: rebuilt}}
 	if err := r.execute(ctx); err != nil {
 		return r.sum, err
 	}
@@ -168,7 +200,8 @@ type run struct {
 	total           atomic.Int64
 	phase           atomic.Value
 
-	mu sync.Mutex // guards sum fields written by workers
+	mu      sync.Mutex // guards sum fields written by workers
+	written []string   // files whose facts were replaced (writer goroutine)
 }
 
 type job struct {
@@ -321,6 +354,19 @@ func (r *run) execute(ctx context.Context) error {
 	if err := b.Commit(true); err != nil {
 		return fmt.Errorf("index: commit: %w", err)
 	}
+	// Bind the names written in changed files to their definitions.
+	if r.sum.Added+r.sum.Changed > 0 {
+		r.phase.Store("resolve")
+		ro := resolve.Options{Root: r.root}
+		if len(r.written) < bulkFiles {
+			ro.Files = r.written
+		}
+		rs, err := resolve.Run(ctx, r.st, ro)
+		if err != nil {
+			return fmt.Errorf("index: resolve: %w", err)
+		}
+		r.sum.Resolve = &rs
+	}
 	switch n := r.sum.Added + r.sum.Changed + r.sum.Deleted; {
 	case n >= bulkFiles:
 		// After a bulk load, compact now: otherwise the compaction debt is
@@ -442,6 +488,7 @@ func (r *run) write(ctx context.Context, in <-chan result) error {
 			return fmt.Errorf("index: write %s: %w", res.meta.Path, err)
 		}
 		if !res.touch {
+			r.written = append(r.written, res.meta.Path)
 			r.mu.Lock()
 			r.sum.Nodes += int64(len(res.nodes))
 			r.sum.Edges += int64(len(res.edges))

@@ -28,6 +28,7 @@ type goldenNode struct {
 	Vis       string `json:"vis,omitempty"`
 	Signature string `json:"sig,omitempty"`
 	Doc       string `json:"doc,omitempty"`
+	Locals    string `json:"locals,omitempty"`
 }
 
 type goldenEdge struct {
@@ -49,7 +50,7 @@ func render(res *Result) []byte {
 	for i, n := range res.Nodes {
 		g := goldenNode{Kind: n.Kind.String(), QN: n.QualifiedName, Name: n.Name,
 			Lines: fmt.Sprintf("%d-%d", n.StartLine, n.EndLine), Parent: qn[n.Parent],
-			Vis: n.Visibility.String(), Signature: n.Signature, Doc: n.Doc}
+			Vis: n.Visibility.String(), Signature: n.Signature, Doc: n.Doc, Locals: n.Locals}
 		b, _ := json.Marshal(g)
 		buf.Write(b)
 		if i < len(res.Nodes)-1 {

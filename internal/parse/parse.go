@@ -25,6 +25,8 @@
 //	@reference.inherits  a base class name
 //	@reference.implements an implemented interface name
 //	@reference.type      a type used in a signature or field
+//	@local               a local variable declaration, kept as text on the
+//	                     enclosing callable (Node.Locals) for resolution
 //
 // References attach to the innermost definition that contains them.
 package parse
@@ -53,7 +55,8 @@ import (
 //
 //	1: first version.
 //	2: syntax edges (contains, defines) are marked graph.ResSyntax.
-const ExtractorVersion = 2
+//	3: Go callables record their local declarations (Node.Locals).
+const ExtractorVersion = 3
 
 // Limits on text kept per node.
 const (
@@ -95,6 +98,7 @@ const (
 	roleInherits
 	roleImplements
 	roleTypeRef
+	roleLocal
 )
 
 type compiled struct {
@@ -197,6 +201,8 @@ func classify(capture string) (role, graph.NodeKind) {
 		return roleTypeRef, 0
 	case "definition.scope":
 		return roleScopeDef, 0
+	case "local":
+		return roleLocal, 0
 	}
 	if k, ok := strings.CutPrefix(capture, "definition."); ok {
 		if nk, ok := graph.ParseNodeKind(k); ok {
@@ -329,13 +335,27 @@ type importName struct {
 	parent      uintptr // tree node id of the capture's parent, to pair aliases
 }
 
+// localDecl is a local variable declaration (@local), kept as source text
+// on the enclosing callable so that resolution can infer variable types.
+type localDecl struct {
+	start uint
+	text  string
+}
+
+// Caps on the local declarations kept per callable.
+const (
+	maxLocalText   = 300
+	maxLocalsBytes = 8 << 10
+)
+
 type extraction struct {
-	file string
-	lang string
-	src  []byte
-	c    *compiled
-	defs []def
-	refs []ref
+	locals []localDecl
+	file   string
+	lang   string
+	src    []byte
+	c      *compiled
+	defs   []def
+	refs   []ref
 }
 
 func (e *extraction) text(n *sitter.Node) string {
@@ -431,6 +451,8 @@ func (e *extraction) collect(cursor *sitter.QueryCursor, root *sitter.Node) {
 				if !paired {
 					alias = a
 				}
+			case roleLocal:
+				e.locals = append(e.locals, localDecl{start: cp.Node.StartByte(), text: e.text(&cp.Node)})
 			case roleImportName:
 				in := importName{name: e.text(&cp.Node)}
 				if p := cp.Node.Parent(); p != nil {
@@ -872,6 +894,45 @@ func (e *extraction) build(res *Result, root *sitter.Node) {
 		}
 	}
 	e.attachRefs(res)
+	e.attachLocals(res)
+}
+
+// attachLocals appends each local declaration to the innermost enclosing
+// callable node's Locals, NUL-separated.
+func (e *extraction) attachLocals(res *Result) {
+	if len(e.locals) == 0 {
+		return
+	}
+	sort.SliceStable(e.locals, func(i, j int) bool { return e.locals[i].start < e.locals[j].start })
+	var stack []int
+	di := 0
+	for _, l := range e.locals {
+		for di < len(e.defs) && e.defs[di].start <= l.start {
+			d := &e.defs[di]
+			di++
+			if d.nodeIdx < 0 || !res.Nodes[d.nodeIdx].Kind.IsCallable() {
+				continue
+			}
+			for len(stack) > 0 && e.defs[stack[len(stack)-1]].end <= d.start {
+				stack = stack[:len(stack)-1]
+			}
+			stack = append(stack, di-1)
+		}
+		for len(stack) > 0 && e.defs[stack[len(stack)-1]].end <= l.start {
+			stack = stack[:len(stack)-1]
+		}
+		if len(stack) == 0 || len(l.text) > maxLocalText {
+			continue
+		}
+		n := &res.Nodes[e.defs[stack[len(stack)-1]].nodeIdx]
+		if len(n.Locals)+len(l.text) > maxLocalsBytes {
+			continue
+		}
+		if n.Locals != "" {
+			n.Locals += "\x00"
+		}
+		n.Locals += l.text
+	}
 }
 
 // memberOfType reports whether a function definition belongs to a type:

@@ -22,7 +22,8 @@ import (
 //	   index by target, name/lower-name/qualified-name/file/kind indexes,
 //	   per-file metadata, index-wide key/values.
 //	2: edge values carry the resolution and the candidate count.
-const FormatVersion uint32 = 2
+//	3: node values end with the callable's local bindings (Node.Locals).
+const FormatVersion uint32 = 3
 
 // Key layout.
 //
@@ -69,7 +70,7 @@ const FormatVersion uint32 = 2
 //	node        kind:1 | vis:1 | uv(startLine) | v(endLine-startLine) |
 //	            uv(startByte) | v(endByte-startByte) | contentHash:8 | parent:8 |
 //	            str(name) | str(qualifiedName) | str(language) | str(file) |
-//	            str(signature) | str(doc)
+//	            str(signature) | str(doc) | str(locals)
 //	edge        str(target) | str(file) | res:1 | uv(candidates)
 //	file entry  kind:1 | str(name) | str(qualifiedName)
 //	file meta   str(language) | v(size) | v(modTime) | hash:8 |
@@ -364,7 +365,8 @@ func appendNodeValue(b []byte, n *graph.Node) []byte {
 	b = appendString(b, n.Language)
 	b = appendString(b, n.File)
 	b = appendString(b, n.Signature)
-	return appendString(b, n.Doc)
+	b = appendString(b, n.Doc)
+	return appendString(b, n.Locals)
 }
 
 // decodeNodeValue decodes a node value into n, leaving n.ID alone. The
@@ -385,6 +387,7 @@ func decodeNodeValue(v []byte, n *graph.Node) error {
 	n.File = d.str()
 	n.Signature = d.str()
 	n.Doc = d.str()
+	n.Locals = d.str()
 	return d.finish()
 }
 

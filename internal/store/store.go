@@ -78,7 +78,7 @@ var ErrNotFound = errors.New("not found")
 // ErrSchemaMismatch is returned (wrapped, with both versions) by Open when
 // the store was written with a different FormatVersion.
 var ErrSchemaMismatch = errors.New("index was written by an incompatible version of codegraph; " +
-	"re-index with `codegraph index --force` (or delete the index directory)")
+	"run `codegraph index` to rebuild it")
 
 // ErrLocked is returned (wrapped, with "index is locked by pid N") by Open
 // when another process holds the write lock.

@@ -70,3 +70,12 @@
 
 ([(type_identifier) (qualified_type)] @reference.type
   (#not-match? @reference.type "^(any|bool|byte|comparable|complex64|complex128|error|float32|float64|int|int8|int16|int32|int64|rune|string|uint|uint8|uint16|uint32|uint64|uintptr)$"))
+
+; Local declarations, kept on the enclosing function for type inference
+; during resolution (x := NewT(), var y T, z := &T{}).
+(statement_list (short_var_declaration) @local)
+(statement_list (var_declaration) @local)
+(if_statement initializer: (short_var_declaration) @local)
+(for_clause initializer: (short_var_declaration) @local)
+(type_switch_statement initializer: (short_var_declaration) @local)
+(expression_switch_statement initializer: (short_var_declaration) @local)

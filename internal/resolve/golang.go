@@ -1,0 +1,720 @@
+package resolve
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"path"
+	"strings"
+
+	"github.com/codegraph-dev/codegraph/internal/graph"
+	"github.com/codegraph-dev/codegraph/internal/lang"
+)
+
+// Go resolution works on what extraction stored: packages are directories
+// (split by package clause, so foo and foo_test are apart), import aliases
+// come from import nodes, receiver and parameter types from signatures
+// (parsed with go/parser), field and package-level variable types from
+// their declarations. A selector on a value whose type this cannot tell
+// stays unresolved.
+
+type goPackage struct {
+	dir, name string
+	funcs     map[string][]graph.NodeID
+	vars      map[string]typeRef
+	types     map[string]*goType
+}
+
+type goType struct {
+	ids      []graph.NodeID
+	methods  map[string][]graph.NodeID
+	fields   map[string]typeRef
+	embedded []typeRef
+}
+
+// typeRef is a type expression as written, with the file it was written
+// in (whose imports give its qualifier meaning).
+type typeRef struct {
+	expr string
+	file string
+}
+
+type goFile struct {
+	pkg     string
+	imports map[string]string // local name → import path
+}
+
+type callerInfo struct {
+	file string
+	pkg  *goPackage
+	gf   *goFile
+	vars map[string]binding // receiver, parameters, results and locals
+}
+
+// binding is what is known of a variable: its declared type, or the
+// expression it was initialised from (the idx-th value of it).
+type binding struct {
+	typ typeRef
+	val ast.Expr
+	idx int
+}
+
+type dirPackages struct {
+	byName map[string]*goPackage
+	files  map[string]*goFile
+}
+
+func (r *resolver) goDir(dir string) *dirPackages {
+	if dp, ok := r.dirs[dir]; ok {
+		return dp
+	}
+	dp := &dirPackages{byName: map[string]*goPackage{}, files: map[string]*goFile{}}
+	r.dirs[dir] = dp
+	for _, m := range r.byDir[dir] {
+		if m.Language != lang.Go {
+			continue
+		}
+		var nodes []graph.Node
+		if err := r.st.NodesInFile(m.Path, func(n graph.Node) error { nodes = append(nodes, n); return nil }); err != nil {
+			continue
+		}
+		gf := &goFile{imports: map[string]string{}}
+		for _, n := range nodes {
+			switch n.Kind {
+			case graph.KindPackage:
+				gf.pkg = n.Name
+			case graph.KindImport:
+				gf.imports[n.Name] = n.QualifiedName
+			}
+		}
+		dp.files[m.Path] = gf
+		p := dp.byName[gf.pkg]
+		if p == nil {
+			p = &goPackage{dir: dir, name: gf.pkg, funcs: map[string][]graph.NodeID{}, vars: map[string]typeRef{}, types: map[string]*goType{}}
+			dp.byName[gf.pkg] = p
+		}
+		typ := func(name string) *goType {
+			t := p.types[name]
+			if t == nil {
+				t = &goType{methods: map[string][]graph.NodeID{}, fields: map[string]typeRef{}}
+				p.types[name] = t
+			}
+			return t
+		}
+		for _, n := range nodes {
+			qn := n.QualifiedName
+			switch n.Kind {
+			case graph.KindFunction:
+				if qn == n.Name {
+					p.funcs[n.Name] = append(p.funcs[n.Name], n.ID)
+				}
+			case graph.KindMethod:
+				if recv, name, ok := strings.Cut(qn, "."); ok && !strings.Contains(name, ".") {
+					t := typ(recv)
+					t.methods[name] = append(t.methods[name], n.ID)
+				}
+			case graph.KindStruct, graph.KindInterface, graph.KindTypeAlias:
+				if qn == n.Name {
+					t := typ(n.Name)
+					t.ids = append(t.ids, n.ID)
+					if n.Kind == graph.KindStruct || n.Kind == graph.KindInterface {
+						r.st.OutEdges(n.ID, []graph.EdgeKind{graph.EdgeInherits}, func(e graph.Edge) error {
+							t.embedded = append(t.embedded, typeRef{e.Target, m.Path})
+							return nil
+						})
+					}
+				}
+			case graph.KindField:
+				if owner, name, ok := strings.Cut(qn, "."); ok && !strings.Contains(name, ".") {
+					if te := fieldType(n.Signature, name); te != "" {
+						typ(owner).fields[name] = typeRef{te, m.Path}
+					}
+				}
+			case graph.KindVariable:
+				if qn == n.Name {
+					if te := varType(n.Signature, n.Name); te != "" {
+						p.vars[n.Name] = typeRef{te, m.Path}
+					}
+				}
+			}
+		}
+	}
+	return dp
+}
+
+// importDir maps an import path to a repository directory, through the
+// go.mod files found (and a vendor directory beside them).
+func (r *resolver) importDir(ip string) (string, bool) {
+	for _, m := range r.modules {
+		var rel string
+		switch {
+		case ip == m.path:
+			rel = ""
+		case strings.HasPrefix(ip, m.path+"/"):
+			rel = ip[len(m.path)+1:]
+		case m.path == "std" || m.path == "cmd" && strings.HasPrefix(ip, "cmd/"):
+			// The standard library's modules: import paths are
+			// directories below GOROOT/src.
+			if m.path == "cmd" {
+				rel = ip[len("cmd/"):]
+			} else if !strings.Contains(strings.SplitN(ip, "/", 2)[0], ".") {
+				rel = ip
+			} else {
+				if d := path.Join(m.dir, "vendor", ip); len(r.byDir[d]) > 0 {
+					return d, true
+				}
+				continue
+			}
+		default:
+			if d := path.Join(m.dir, "vendor", ip); len(r.byDir[d]) > 0 {
+				return d, true
+			}
+			continue
+		}
+		d := path.Join(m.dir, rel)
+		if len(r.byDir[d]) > 0 {
+			return d, true
+		}
+	}
+	return "", false
+}
+
+// importedPackage returns the (non-test) package an import path names.
+func (r *resolver) importedPackage(ip string) *goPackage {
+	dir, ok := r.importDir(ip)
+	if !ok {
+		return nil
+	}
+	dp := r.goDir(dir)
+	var best *goPackage
+	for name, p := range dp.byName {
+		if strings.HasSuffix(name, "_test") || name == "main" && len(dp.byName) > 1 {
+			continue
+		}
+		best = p
+	}
+	return best
+}
+
+func (r *resolver) caller(id graph.NodeID, file string) *callerInfo {
+	if ci, ok := r.callers[id]; ok {
+		return ci
+	}
+	dp := r.goDir(path.Dir(file))
+	ci := &callerInfo{file: file, vars: map[string]binding{}, gf: dp.files[file]}
+	if ci.gf != nil {
+		ci.pkg = dp.byName[ci.gf.pkg]
+	}
+	r.callers[id] = ci
+	n, err := r.st.Node(id)
+	if err != nil {
+		return ci
+	}
+	if fd := parseSignature(n.Signature); fd != nil {
+		add := func(fl *ast.FieldList) {
+			if fl == nil {
+				return
+			}
+			for _, fld := range fl.List {
+				te := exprString(fld.Type)
+				for _, nm := range fld.Names {
+					ci.vars[nm.Name] = binding{typ: typeRef{te, file}}
+				}
+			}
+		}
+		add(fd.Recv)
+		add(fd.Type.Params)
+		add(fd.Type.Results)
+	}
+	for _, decl := range strings.Split(n.Locals, "\x00") {
+		if decl != "" {
+			ci.addLocal(decl)
+		}
+	}
+	return ci
+}
+
+// addLocal records the variables a local declaration introduces.
+func (ci *callerInfo) addLocal(decl string) {
+	f, err := parser.ParseFile(token.NewFileSet(), "", "package p\nfunc _() {\n"+decl+"\n}", parser.SkipObjectResolution)
+	if err != nil || len(f.Decls) == 0 {
+		return
+	}
+	fd, ok := f.Decls[0].(*ast.FuncDecl)
+	if !ok || fd.Body == nil || len(fd.Body.List) == 0 {
+		return
+	}
+	switch st := fd.Body.List[0].(type) {
+	case *ast.AssignStmt:
+		for i, lhs := range st.Lhs {
+			id, ok := lhs.(*ast.Ident)
+			if !ok || id.Name == "_" {
+				continue
+			}
+			if _, seen := ci.vars[id.Name]; seen {
+				continue // the first declaration wins (shadowing is rare)
+			}
+			switch {
+			case len(st.Rhs) == len(st.Lhs):
+				ci.vars[id.Name] = binding{val: st.Rhs[i]}
+			case len(st.Rhs) == 1:
+				ci.vars[id.Name] = binding{val: st.Rhs[0], idx: i}
+			}
+		}
+	case *ast.DeclStmt:
+		gd, ok := st.Decl.(*ast.GenDecl)
+		if !ok {
+			return
+		}
+		for _, spec := range gd.Specs {
+			vs, ok := spec.(*ast.ValueSpec)
+			if !ok {
+				continue
+			}
+			for i, nm := range vs.Names {
+				if _, seen := ci.vars[nm.Name]; seen || nm.Name == "_" {
+					continue
+				}
+				switch {
+				case vs.Type != nil:
+					ci.vars[nm.Name] = binding{typ: typeRef{exprString(vs.Type), ci.file}}
+				case len(vs.Values) == len(vs.Names):
+					ci.vars[nm.Name] = binding{val: vs.Values[i]}
+				case len(vs.Values) == 1:
+					ci.vars[nm.Name] = binding{val: vs.Values[0], idx: i}
+				}
+			}
+		}
+	}
+}
+
+// parseSignature parses a Go function or method signature as stored on a
+// node ("func (s *S) M(a int) error", or an interface method "M() error").
+func parseSignature(sig string) *ast.FuncDecl {
+	if sig == "" || strings.HasSuffix(sig, "…") {
+		return nil
+	}
+	if !strings.HasPrefix(sig, "func") {
+		sig = "func " + sig
+	}
+	f, err := parser.ParseFile(token.NewFileSet(), "", "package p\n"+sig+" {}", parser.SkipObjectResolution)
+	if err != nil || len(f.Decls) == 0 {
+		return nil
+	}
+	fd, _ := f.Decls[0].(*ast.FuncDecl)
+	return fd
+}
+
+// results returns the result types of a function node.
+func (r *resolver) results(id graph.NodeID) []typeRef {
+	if rs, ok := r.resultCache[id]; ok {
+		return rs
+	}
+	var rs []typeRef
+	if n, err := r.st.Node(id); err == nil {
+		if fd := parseSignature(n.Signature); fd != nil && fd.Type.Results != nil {
+			for _, fld := range fd.Type.Results.List {
+				te := exprString(fld.Type)
+				for range max(1, len(fld.Names)) {
+					rs = append(rs, typeRef{te, n.File})
+				}
+			}
+		}
+	}
+	r.resultCache[id] = rs
+	return rs
+}
+
+// resolveGo resolves a call, inherits or implements edge of a Go file.
+func (r *resolver) resolveGo(e *graph.Edge) ([]graph.NodeID, graph.Resolution) {
+	if e.Kind != graph.EdgeCalls {
+		_, t := r.lookupType(typeRef{e.Target, e.File})
+		if t == nil || len(t.ids) == 0 {
+			return nil, graph.ResUnresolved
+		}
+		return r.pick(e.File, t.ids)
+	}
+	ci := r.caller(e.Src, e.File)
+	if ci.pkg == nil {
+		return nil, graph.ResUnresolved
+	}
+	fun, err := parser.ParseExpr(e.Target)
+	if err != nil {
+		return nil, graph.ResUnresolved
+	}
+	return r.pick(e.File, r.callees(ci, fun, 0))
+}
+
+// callees returns the functions or methods a callee expression names.
+func (r *resolver) callees(ci *callerInfo, fun ast.Expr, depth int) []graph.NodeID {
+	if depth > 8 {
+		return nil
+	}
+	switch x := fun.(type) {
+	case *ast.ParenExpr:
+		return r.callees(ci, x.X, depth+1)
+	case *ast.IndexExpr:
+		return r.callees(ci, x.X, depth+1) // F[T](...)
+	case *ast.IndexListExpr:
+		return r.callees(ci, x.X, depth+1)
+	case *ast.Ident:
+		if _, local := ci.vars[x.Name]; local {
+			return nil // a function value
+		}
+		return ci.pkg.funcs[x.Name]
+	case *ast.SelectorExpr:
+		if id, ok := x.X.(*ast.Ident); ok {
+			if _, local := ci.vars[id.Name]; !local {
+				if ip, ok := ci.gf.imports[id.Name]; ok {
+					if p := r.importedPackage(ip); p != nil {
+						return p.funcs[x.Sel.Name]
+					}
+					return nil // a package outside the repository
+				}
+			}
+		}
+		t, ok := r.typeOf(ci, x.X, 0, depth+1)
+		if !ok {
+			return nil
+		}
+		return r.methodOf(t, x.Sel.Name, 0)
+	}
+	return nil
+}
+
+// typeOf infers the type of an expression in the caller's scope (the
+// idx-th value for a multi-value call).
+func (r *resolver) typeOf(ci *callerInfo, x ast.Expr, idx, depth int) (typeRef, bool) {
+	if depth > 8 {
+		return typeRef{}, false
+	}
+	switch x := x.(type) {
+	case *ast.ParenExpr:
+		return r.typeOf(ci, x.X, idx, depth+1)
+	case *ast.StarExpr:
+		return r.typeOf(ci, x.X, idx, depth+1)
+	case *ast.UnaryExpr:
+		if x.Op == token.AND {
+			return r.typeOf(ci, x.X, idx, depth+1)
+		}
+	case *ast.CompositeLit:
+		if x.Type != nil {
+			return typeRef{exprString(x.Type), ci.file}, true
+		}
+	case *ast.TypeAssertExpr:
+		if x.Type != nil {
+			return typeRef{exprString(x.Type), ci.file}, true
+		}
+	case *ast.Ident:
+		if b, ok := ci.vars[x.Name]; ok {
+			if b.typ.expr != "" {
+				return b.typ, true
+			}
+			if b.val != nil {
+				return r.typeOf(ci, b.val, b.idx, depth+1)
+			}
+			return typeRef{}, false
+		}
+		if v, ok := ci.pkg.vars[x.Name]; ok {
+			return v, true
+		}
+	case *ast.SelectorExpr:
+		if id, ok := x.X.(*ast.Ident); ok {
+			if _, local := ci.vars[id.Name]; !local {
+				if ip, ok := ci.gf.imports[id.Name]; ok {
+					if p := r.importedPackage(ip); p != nil {
+						v, ok := p.vars[x.Sel.Name]
+						return v, ok
+					}
+					return typeRef{}, false
+				}
+			}
+		}
+		t, ok := r.typeOf(ci, x.X, 0, depth+1)
+		if !ok {
+			return typeRef{}, false
+		}
+		return r.fieldOf(t, x.Sel.Name, 0)
+	case *ast.CallExpr:
+		return r.callResult(ci, x, idx, depth+1)
+	}
+	return typeRef{}, false
+}
+
+// callResult infers the idx-th result type of a call, a conversion, or the
+// builtins new and make.
+func (r *resolver) callResult(ci *callerInfo, call *ast.CallExpr, idx, depth int) (typeRef, bool) {
+	if id, ok := call.Fun.(*ast.Ident); ok && len(call.Args) > 0 {
+		if _, local := ci.vars[id.Name]; !local {
+			switch id.Name {
+			case "new":
+				return typeRef{exprString(call.Args[0]), ci.file}, true
+			case "make":
+				return typeRef{exprString(call.Args[0]), ci.file}, true
+			}
+			if _, isType := ci.pkg.types[id.Name]; isType {
+				return typeRef{id.Name, ci.file}, true // conversion T(x)
+			}
+		}
+	}
+	if sel, ok := call.Fun.(*ast.SelectorExpr); ok {
+		if id, ok := sel.X.(*ast.Ident); ok {
+			if _, local := ci.vars[id.Name]; !local {
+				if ip, ok := ci.gf.imports[id.Name]; ok {
+					if p := r.importedPackage(ip); p != nil {
+						if _, isType := p.types[sel.Sel.Name]; isType {
+							return typeRef{id.Name + "." + sel.Sel.Name, ci.file}, true
+						}
+					}
+				}
+			}
+		}
+	}
+	ids := r.callees(ci, call.Fun, depth)
+	if len(ids) == 0 {
+		return typeRef{}, false
+	}
+	rs := r.results(ids[0])
+	if idx < len(rs) {
+		return rs[idx], true
+	}
+	return typeRef{}, false
+}
+
+// lookupType finds the package and type a type expression names.
+func (r *resolver) lookupType(tr typeRef) (*goPackage, *goType) {
+	qual, name := splitTypeExpr(tr.expr)
+	if name == "" {
+		return nil, nil
+	}
+	dp := r.goDir(path.Dir(tr.file))
+	gf := dp.files[tr.file]
+	if gf == nil {
+		return nil, nil
+	}
+	var p *goPackage
+	if qual == "" {
+		p = dp.byName[gf.pkg]
+	} else if ip, ok := gf.imports[qual]; ok {
+		p = r.importedPackage(ip)
+	}
+	if p == nil {
+		return nil, nil
+	}
+	return p, p.types[name]
+}
+
+func (r *resolver) fieldOf(tr typeRef, field string, depth int) (typeRef, bool) {
+	if depth > 4 {
+		return typeRef{}, false
+	}
+	_, t := r.lookupType(tr)
+	if t == nil {
+		return typeRef{}, false
+	}
+	if f, ok := t.fields[field]; ok {
+		return f, true
+	}
+	for _, emb := range t.embedded {
+		if _, n := splitTypeExpr(emb.expr); n == field {
+			return emb, true // the embedded field itself
+		}
+		if f, ok := r.fieldOf(emb, field, depth+1); ok {
+			return f, true
+		}
+	}
+	return typeRef{}, false
+}
+
+func (r *resolver) methodOf(tr typeRef, method string, depth int) []graph.NodeID {
+	if depth > 4 {
+		return nil
+	}
+	_, t := r.lookupType(tr)
+	if t == nil {
+		return nil
+	}
+	if ids := t.methods[method]; len(ids) > 0 {
+		return ids
+	}
+	for _, emb := range t.embedded {
+		if ids := r.methodOf(emb, method, depth+1); len(ids) > 0 {
+			return ids
+		}
+	}
+	return nil
+}
+
+// pick turns candidates into a resolution: one is exact; several (build
+// variants of one function, such as foo_linux.go and foo_windows.go) are
+// narrowed to the caller's own file, then to files whose GOOS/GOARCH
+// suffix is compatible with the caller's, and are ambiguous if several
+// remain.
+func (r *resolver) pick(from string, ids []graph.NodeID) ([]graph.NodeID, graph.Resolution) {
+	switch len(ids) {
+	case 0:
+		return nil, graph.ResUnresolved
+	case 1:
+		return ids, graph.ResExact
+	}
+	var same, compatible []graph.NodeID
+	fromTags := buildTags(from)
+	for _, id := range ids {
+		n, err := r.st.Node(id)
+		if err != nil {
+			continue
+		}
+		if n.File == from {
+			same = append(same, id)
+		}
+		if tagsCompatible(fromTags, buildTags(n.File)) {
+			compatible = append(compatible, id)
+		}
+	}
+	for _, set := range [][]graph.NodeID{same, compatible} {
+		if len(set) == 1 {
+			return set, graph.ResExact
+		}
+	}
+	if len(compatible) > 1 {
+		return compatible, graph.ResAmbiguous
+	}
+	return ids, graph.ResAmbiguous
+}
+
+var knownOS = map[string]bool{"aix": true, "android": true, "darwin": true, "dragonfly": true, "freebsd": true, "hurd": true, "illumos": true, "ios": true, "js": true, "linux": true, "nacl": true, "netbsd": true, "openbsd": true, "plan9": true, "solaris": true, "wasip1": true, "windows": true, "zos": true}
+var knownArch = map[string]bool{"386": true, "amd64": true, "arm": true, "arm64": true, "loong64": true, "mips": true, "mipsle": true, "mips64": true, "mips64le": true, "ppc64": true, "ppc64le": true, "riscv64": true, "s390x": true, "wasm": true, "sparc64": true}
+
+// buildTags returns the GOOS and GOARCH a file name restricts it to.
+func buildTags(file string) (tags [2]string) {
+	base := strings.TrimSuffix(path.Base(file), ".go")
+	base = strings.TrimSuffix(base, "_test")
+	parts := strings.Split(base, "_")
+	if n := len(parts); n >= 2 {
+		last := parts[n-1]
+		if knownArch[last] {
+			tags[1] = last
+			if n >= 3 && knownOS[parts[n-2]] {
+				tags[0] = parts[n-2]
+			}
+		} else if knownOS[last] {
+			tags[0] = last
+		}
+	}
+	return tags
+}
+
+func tagsCompatible(a, b [2]string) bool {
+	for i := range a {
+		if a[i] != "" && b[i] != "" && a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// splitTypeExpr reduces a type expression to its qualifier and type name:
+// "*store.Store" → ("store", "Store"), "Server[T]" → ("", "Server"). Types
+// that have no methods of their own (maps, slices, funcs, channels) give "".
+func splitTypeExpr(s string) (qual, name string) {
+	s = strings.TrimSpace(s)
+	for strings.HasPrefix(s, "*") || strings.HasPrefix(s, "(") {
+		s = strings.TrimPrefix(strings.TrimPrefix(s, "*"), "(")
+	}
+	s = strings.TrimSuffix(s, ")")
+	if i := strings.IndexByte(s, '['); i > 0 {
+		s = s[:i]
+	}
+	if strings.ContainsAny(s, " []{}()*,") || s == "" {
+		return "", ""
+	}
+	if q, n, ok := strings.Cut(s, "."); ok {
+		return q, n
+	}
+	return "", s
+}
+
+func isIdent(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, c := range s {
+		if c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c > 0x7f || i > 0 && c >= '0' && c <= '9' {
+			continue
+		}
+		return false
+	}
+	return true
+}
+
+// fieldType extracts the type of field name from a field declaration's
+// signature ("a, b int", "conn *Conn `json:\"c\"`").
+func fieldType(sig, name string) string {
+	f, err := parser.ParseFile(token.NewFileSet(), "", "package p\ntype _ struct {\n"+sig+"\n}", parser.SkipObjectResolution)
+	if err != nil {
+		return ""
+	}
+	var out string
+	ast.Inspect(f, func(n ast.Node) bool {
+		if fld, ok := n.(*ast.Field); ok {
+			for _, nm := range fld.Names {
+				if nm.Name == name {
+					out = exprString(fld.Type)
+				}
+			}
+		}
+		return out == ""
+	})
+	return out
+}
+
+// varType extracts the type of a package-level variable from its spec
+// ("x T", "x = &T{...}", "x = T{...}").
+func varType(sig, name string) string {
+	if strings.HasSuffix(sig, "…") {
+		return ""
+	}
+	f, err := parser.ParseFile(token.NewFileSet(), "", "package p\nvar "+sig, parser.SkipObjectResolution)
+	if err != nil || len(f.Decls) == 0 {
+		return ""
+	}
+	gd, ok := f.Decls[0].(*ast.GenDecl)
+	if !ok || len(gd.Specs) == 0 {
+		return ""
+	}
+	vs := gd.Specs[0].(*ast.ValueSpec)
+	if vs.Type != nil {
+		return exprString(vs.Type)
+	}
+	for i, nm := range vs.Names {
+		if nm.Name != name || i >= len(vs.Values) {
+			continue
+		}
+		v := vs.Values[i]
+		if u, ok := v.(*ast.UnaryExpr); ok && u.Op == token.AND {
+			v = u.X
+		}
+		if cl, ok := v.(*ast.CompositeLit); ok && cl.Type != nil {
+			return exprString(cl.Type)
+		}
+	}
+	return ""
+}
+
+func exprString(e ast.Expr) string {
+	switch x := e.(type) {
+	case *ast.Ident:
+		return x.Name
+	case *ast.StarExpr:
+		return "*" + exprString(x.X)
+	case *ast.SelectorExpr:
+		return exprString(x.X) + "." + x.Sel.Name
+	case *ast.IndexExpr:
+		return exprString(x.X) + "[_]"
+	case *ast.IndexListExpr:
+		return exprString(x.X) + "[_]"
+	case *ast.ParenExpr:
+		return exprString(x.X)
+	}
+	return "?" // map, slice, func, chan, struct, interface: no named methods
+}

@@ -1,0 +1,206 @@
+// Package resolve binds the names that extraction recorded as written
+// (edge targets such as "s.st.Get" or "fmt.Println") to the definitions
+// they mean, across files and packages, and writes the result back to the
+// store with its provenance (exact, inferred, ambiguous).
+//
+// It reads only the store: no file is parsed again. Where the syntax does
+// not say what a name means (a method called on a value of unknown type),
+// the edge stays unresolved rather than being bound to a same-named
+// definition that may be unrelated.
+package resolve
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/codegraph-dev/codegraph/internal/graph"
+	"github.com/codegraph-dev/codegraph/internal/lang"
+	"github.com/codegraph-dev/codegraph/internal/store"
+)
+
+// Stats counts what a run did.
+type Stats struct {
+	Considered int           `json:"considered"`
+	Exact      int           `json:"exact"`
+	Inferred   int           `json:"inferred"`
+	Ambiguous  int           `json:"ambiguous"`
+	Unresolved int           `json:"unresolved"`
+	Duration   time.Duration `json:"duration_ns"`
+}
+
+// Options configure a run.
+type Options struct {
+	// Root is the repository root on disk (for go.mod files); default: the
+	// store's recorded root.
+	Root string
+	// Files restricts resolution to edges found in these files; nil means
+	// every unresolved edge of the store.
+	Files []string
+}
+
+// batchBytes is the size at which the resolver commits.
+const batchBytes = 8 << 20
+
+// Run resolves the store's unresolved edges (or those of opts.Files).
+func Run(ctx context.Context, st *store.Store, opts Options) (Stats, error) {
+	start := time.Now()
+	if opts.Root == "" {
+		if v, err := st.Meta("root"); err == nil {
+			opts.Root = string(v)
+		}
+	}
+	r := &resolver{st: st, root: opts.Root, dirs: map[string]*dirPackages{}, callers: map[graph.NodeID]*callerInfo{}, resultCache: map[graph.NodeID][]typeRef{}}
+	if err := r.loadFiles(); err != nil {
+		return Stats{}, err
+	}
+	b := st.NewBatch()
+	defer func() { b.Close() }()
+	var stats Stats
+	visit := func(e graph.Edge) error {
+		if e.Dst != 0 {
+			return nil
+		}
+		stats.Considered++
+		if stats.Considered%1024 == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		dsts, res := r.resolve(&e)
+		switch res {
+		case graph.ResExact:
+			stats.Exact++
+		case graph.ResInferred:
+			stats.Inferred++
+		case graph.ResAmbiguous:
+			stats.Ambiguous++
+		default:
+			stats.Unresolved++
+			return nil
+		}
+		r.pending = append(r.pending, pendingEdge{e, dsts, res})
+		return nil
+	}
+	if opts.Files == nil {
+		for _, k := range []graph.EdgeKind{graph.EdgeCalls, graph.EdgeInherits, graph.EdgeImplements} {
+			if err := st.UnresolvedEdges(k, "", visit); err != nil {
+				return stats, err
+			}
+		}
+	} else {
+		for _, f := range opts.Files {
+			var ids []graph.NodeID
+			if err := st.NodesInFile(f, func(n graph.Node) error { ids = append(ids, n.ID); return nil }); err != nil {
+				return stats, err
+			}
+			for _, id := range ids {
+				if err := st.OutEdges(id, []graph.EdgeKind{graph.EdgeCalls, graph.EdgeInherits, graph.EdgeImplements}, visit); err != nil {
+					return stats, err
+				}
+			}
+		}
+	}
+	// Writes go after the scans: a batch reads the committed state.
+	for _, p := range r.pending {
+		if err := b.ResolveEdge(p.e, p.dsts, p.res); err != nil {
+			return stats, err
+		}
+		if b.Len() > batchBytes {
+			if err := b.Commit(false); err != nil {
+				return stats, err
+			}
+		}
+	}
+	if err := b.Commit(false); err != nil {
+		return stats, err
+	}
+	stats.Duration = time.Since(start)
+	return stats, nil
+}
+
+type pendingEdge struct {
+	e    graph.Edge
+	dsts []graph.NodeID
+	res  graph.Resolution
+}
+
+type resolver struct {
+	st      *store.Store
+	root    string
+	byDir   map[string][]store.FileMeta // directory → indexed files
+	langOf  map[string]string           // file → language
+	modules []module                    // Go modules found under root
+	dirs    map[string]*dirPackages     // directory → loaded Go packages
+	callers map[graph.NodeID]*callerInfo
+	// resultCache holds the result types of functions (by node id).
+	resultCache map[graph.NodeID][]typeRef
+	pending     []pendingEdge
+}
+
+func (r *resolver) loadFiles() error {
+	r.byDir = map[string][]store.FileMeta{}
+	r.langOf = map[string]string{}
+	seenMod := map[string]bool{}
+	err := r.st.Files(func(m store.FileMeta) error {
+		d := path.Dir(m.Path)
+		r.byDir[d] = append(r.byDir[d], m)
+		r.langOf[m.Path] = m.Language
+		if m.Language == lang.Go {
+			r.findModule(d, seenMod)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("resolve: %w", err)
+	}
+	return nil
+}
+
+// module is a go.mod: its directory (repository-relative, "." for the
+// root) and module path.
+type module struct {
+	dir, path string
+}
+
+// findModule records the go.mod governing dir, looking upward to the root.
+func (r *resolver) findModule(dir string, seen map[string]bool) {
+	for d := dir; ; d = path.Dir(d) {
+		if seen[d] {
+			return
+		}
+		seen[d] = true
+		if r.root != "" {
+			if b, err := os.ReadFile(filepath.Join(r.root, filepath.FromSlash(d), "go.mod")); err == nil {
+				if mp := modulePath(b); mp != "" {
+					r.modules = append(r.modules, module{dir: d, path: mp})
+				}
+				return
+			}
+		}
+		if d == "." || d == "/" {
+			return
+		}
+	}
+}
+
+func modulePath(gomod []byte) string {
+	for _, line := range strings.Split(string(gomod), "\n") {
+		f := strings.Fields(line)
+		if len(f) >= 2 && f[0] == "module" {
+			return strings.Trim(f[1], `"`)
+		}
+	}
+	return ""
+}
+
+// resolve finds the destinations of one edge.
+func (r *resolver) resolve(e *graph.Edge) ([]graph.NodeID, graph.Resolution) {
+	switch r.langOf[e.File] {
+	case lang.Go:
+		return r.resolveGo(e)
+	}
+	return nil, graph.ResUnresolved
+}

@@ -202,6 +202,11 @@ type run struct {
 
 	mu      sync.Mutex // guards sum fields written by workers
 	written []string   // files whose facts were replaced (writer goroutine)
+	// removed are nodes that disappeared from changed or deleted files;
+	// edges from other files into them must be unbound. added names the
+	// definitions new in this run, which unresolved edges may now mean.
+	removed []graph.NodeID
+	added   map[string]bool
 }
 
 type job struct {
@@ -214,6 +219,9 @@ type result struct {
 	nodes []graph.Node
 	edges []graph.Edge
 	touch bool // content unchanged: only refresh mtime/size in meta
+	// changed marks a file that was indexed before: its old nodes are
+	// compared with the new ones to repair edges from other files.
+	changed bool
 }
 
 func (r *run) execute(ctx context.Context) error {
@@ -336,6 +344,9 @@ func (r *run) execute(ctx context.Context) error {
 	}
 	sort.Strings(gone)
 	for _, p := range gone {
+		if err := r.diffNodes(p, nil, true); err != nil {
+			return err
+		}
 		if err := b.DeleteFile(p); err != nil {
 			return err
 		}
@@ -355,9 +366,13 @@ func (r *run) execute(ctx context.Context) error {
 		return fmt.Errorf("index: commit: %w", err)
 	}
 	// Bind the names written in changed files to their definitions.
-	if r.sum.Added+r.sum.Changed > 0 {
+	if r.sum.Added+r.sum.Changed > 0 || len(r.removed) > 0 {
 		r.phase.Store("resolve")
-		ro := resolve.Options{Root: r.root}
+		ro := resolve.Options{Root: r.root, Unbind: r.removed}
+		for name := range r.added {
+			ro.NewNames = append(ro.NewNames, name)
+		}
+		sort.Strings(ro.NewNames)
 		if len(r.written) < bulkFiles {
 			ro.Files = r.written
 		}
@@ -463,7 +478,7 @@ func (r *run) process(ctx context.Context, p *parse.Parser, j job) (res result, 
 		r.sum.Changed++
 	}
 	r.mu.Unlock()
-	return result{meta: meta, nodes: pr.Nodes, edges: pr.Edges}, true
+	return result{meta: meta, nodes: pr.Nodes, edges: pr.Edges, changed: j.old != nil}, true
 }
 
 // bulkFiles is the number of written files from which a run compacts the
@@ -472,6 +487,32 @@ const bulkFiles = 1000
 
 // batchBytes is the size at which the writer commits a batch.
 const batchBytes = 16 << 20
+
+// diffNodes records, before a file's facts are replaced (nodes) or deleted
+// (nil), which of its stored nodes disappear and which definitions are new.
+func (r *run) diffNodes(path string, nodes []graph.Node, wasIndexed bool) error {
+	if r.added == nil {
+		r.added = map[string]bool{}
+	}
+	old := map[graph.NodeID]bool{}
+	if wasIndexed {
+		if err := r.st.NodesInFile(path, func(n graph.Node) error { old[n.ID] = true; return nil }); err != nil {
+			return fmt.Errorf("index: read %s: %w", path, err)
+		}
+	}
+	for i := range nodes {
+		n := &nodes[i]
+		if old[n.ID] {
+			delete(old, n.ID)
+		} else if n.Kind.IsCallable() || n.Kind.IsType() {
+			r.added[n.Name] = true
+		}
+	}
+	for id := range old {
+		r.removed = append(r.removed, id)
+	}
+	return nil
+}
 
 func (r *run) write(ctx context.Context, in <-chan result) error {
 	b := r.st.NewBatch()
@@ -482,6 +523,9 @@ func (r *run) write(ctx context.Context, in <-chan result) error {
 		if res.touch {
 			err = b.UpdateFileMeta(res.meta)
 		} else {
+			if err := r.diffNodes(res.meta.Path, res.nodes, res.changed); err != nil {
+				return err
+			}
 			err = b.ReplaceFile(res.meta, res.nodes, res.edges)
 		}
 		if err != nil {

@@ -23,6 +23,11 @@ type goPackage struct {
 	funcs     map[string][]graph.NodeID
 	vars      map[string]typeRef
 	types     map[string]*goType
+	// lazy packages are not loaded whole: each name is looked up in the
+	// store's qualified-name index on first use (incremental runs).
+	lazy bool
+	r    *resolver
+	seen map[string]bool
 }
 
 type goType struct {
@@ -30,6 +35,106 @@ type goType struct {
 	methods  map[string][]graph.NodeID
 	fields   map[string]typeRef
 	embedded []typeRef
+	lazy     *goPackage // owner, when members are looked up on demand
+	name     string
+	seen     map[string]bool
+	embDone  bool
+}
+
+// members of package p with qualified name qn, in p's directory and not in
+// a test file.
+func (p *goPackage) lookup(qn string, fn func(graph.Node)) {
+	p.r.st.NodesByQualifiedName(qn, func(n graph.Node) error {
+		if n.Language != lang.Go || path.Dir(n.File) != p.dir {
+			return nil
+		}
+		if p.name == "" && strings.HasSuffix(n.File, "_test.go") {
+			return nil // an imported package: its non-test files
+		}
+		if p.name != "" && p.r.lazyFile(n.File).pkg != p.name {
+			return nil // the caller's package, told apart from pkg_test
+		}
+		fn(n)
+		return nil
+	})
+}
+
+// load fills the lazy package's maps for one top-level name.
+func (p *goPackage) load(name string) {
+	if !p.lazy || p.seen[name] {
+		return
+	}
+	p.seen[name] = true
+	p.lookup(name, func(n graph.Node) {
+		switch n.Kind {
+		case graph.KindFunction:
+			p.funcs[name] = append(p.funcs[name], n.ID)
+			p.r.nodes[n.ID] = &nodeLite{file: n.File, sig: n.Signature, locals: n.Locals}
+		case graph.KindStruct, graph.KindInterface, graph.KindTypeAlias:
+			t := p.types[name]
+			if t == nil {
+				t = &goType{methods: map[string][]graph.NodeID{}, fields: map[string]typeRef{}, lazy: p, name: name, seen: map[string]bool{}}
+				p.types[name] = t
+			}
+			t.ids = append(t.ids, n.ID)
+		case graph.KindVariable:
+			if te := varType(n.Signature, n.Name); te != "" {
+				p.vars[name] = typeRef{te, n.File}
+			}
+		}
+	})
+}
+
+func (p *goPackage) fn(name string) []graph.NodeID { p.load(name); return p.funcs[name] }
+func (p *goPackage) typ(name string) *goType       { p.load(name); return p.types[name] }
+func (p *goPackage) variable(name string) (typeRef, bool) {
+	p.load(name)
+	v, ok := p.vars[name]
+	return v, ok
+}
+
+// member loads a lazy type's method or field called name.
+func (t *goType) member(name string) {
+	if t.lazy == nil || t.seen[name] {
+		return
+	}
+	t.seen[name] = true
+	t.lazy.lookup(t.name+"."+name, func(n graph.Node) {
+		switch n.Kind {
+		case graph.KindMethod:
+			t.methods[name] = append(t.methods[name], n.ID)
+			t.lazy.r.nodes[n.ID] = &nodeLite{file: n.File, sig: n.Signature, locals: n.Locals}
+		case graph.KindField:
+			if te := fieldType(n.Signature, name); te != "" {
+				t.fields[name] = typeRef{te, n.File}
+			}
+		}
+	})
+}
+
+func (t *goType) method(name string) []graph.NodeID { t.member(name); return t.methods[name] }
+func (t *goType) field(name string) (typeRef, bool) {
+	t.member(name)
+	f, ok := t.fields[name]
+	return f, ok
+}
+
+func (t *goType) embeds() []typeRef {
+	if t.lazy != nil && !t.embDone {
+		t.embDone = true
+		for _, id := range t.ids {
+			n, _ := t.lazy.r.node(id)
+			t.lazy.r.st.OutEdges(id, []graph.EdgeKind{graph.EdgeInherits}, func(e graph.Edge) error {
+				file := e.File
+				if n != nil {
+					file = n.file
+				}
+				t.embedded = append(t.embedded, typeRef{e.Target, file})
+				return nil
+			})
+		}
+	}
+	return t.embedded
 }
 
 // typeRef is a type expression as written, with the file it was written
@@ -48,7 +153,56 @@ type callerInfo struct {
 	file string
 	pkg  *goPackage
 	gf   *goFile
-	vars map[string]binding // receiver, parameters, results and locals
+	vars map[string]binding // receiver, parameters, results and parsed locals
+	// decls are the local declarations not parsed yet: most calls never
+	// need them, so each is parsed when a name it declares is looked up.
+	decls []string
+}
+
+// lookup returns the binding of a variable name in the caller's scope.
+func (ci *callerInfo) lookup(name string) (binding, bool) {
+	if b, ok := ci.vars[name]; ok {
+		return b, true
+	}
+	for i := 0; i < len(ci.decls); i++ {
+		if declares(ci.decls[i], name) {
+			ci.addLocal(ci.decls[i])
+			ci.decls = append(ci.decls[:i], ci.decls[i+1:]...)
+			i--
+		}
+	}
+	b, ok := ci.vars[name]
+	return b, ok
+}
+
+// declares reports whether a local declaration's left-hand side names
+// name: "a, name := ...", "var name T", "var (name = ...)".
+func declares(decl, name string) bool {
+	lhs := decl
+	if i := strings.Index(decl, ":="); i >= 0 {
+		lhs = decl[:i]
+	} else if strings.HasPrefix(decl, "var") {
+		lhs = decl[3:]
+	} else {
+		return false
+	}
+	for len(lhs) > 0 {
+		i := strings.Index(lhs, name)
+		if i < 0 {
+			return false
+		}
+		before := i == 0 || !isIdentByte(lhs[i-1])
+		after := i+len(name) == len(lhs) || !isIdentByte(lhs[i+len(name)])
+		if before && after {
+			return true
+		}
+		lhs = lhs[i+len(name):]
+	}
+	return false
+}
+
+func isIdentByte(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
 }
 
 // binding is what is known of a variable: its declared type, or the
@@ -64,6 +218,38 @@ type dirPackages struct {
 	files  map[string]*goFile
 }
 
+// preloadGo reads every Go node in one sequential scan, for a full
+// resolution pass (per-file lookups would be random reads).
+func (r *resolver) preloadGo() error {
+	r.preloaded = map[string][]graph.Node{}
+	return r.st.AllNodes(func(n graph.Node) error {
+		if n.Language == lang.Go {
+			r.preloaded[n.File] = append(r.preloaded[n.File], n)
+		}
+		return nil
+	})
+}
+
+// node returns what resolution needs of a node, from memory when the
+// node's directory has been loaded.
+func (r *resolver) node(id graph.NodeID) (*nodeLite, bool) {
+	if n, ok := r.nodes[id]; ok {
+		return n, true
+	}
+	n, err := r.st.Node(id)
+	if err != nil {
+		return nil, false
+	}
+	nl := &nodeLite{file: n.File, sig: n.Signature, locals: n.Locals}
+	r.nodes[id] = nl
+	return nl, true
+}
+
+// nodeLite is the part of a node resolution keeps in memory.
+type nodeLite struct {
+	file, sig, locals string
+}
+
 func (r *resolver) goDir(dir string) *dirPackages {
 	if dp, ok := r.dirs[dir]; ok {
 		return dp
@@ -75,8 +261,17 @@ func (r *resolver) goDir(dir string) *dirPackages {
 			continue
 		}
 		var nodes []graph.Node
-		if err := r.st.NodesInFile(m.Path, func(n graph.Node) error { nodes = append(nodes, n); return nil }); err != nil {
+		if r.preloaded != nil {
+			nodes = r.preloaded[m.Path]
+			delete(r.preloaded, m.Path)
+		} else if err := r.st.NodesInFile(m.Path, func(n graph.Node) error { nodes = append(nodes, n); return nil }); err != nil {
 			continue
+		}
+		for i := range nodes {
+			n := &nodes[i]
+			if n.Kind.IsCallable() || n.Kind == graph.KindVariable {
+				r.nodes[n.ID] = &nodeLite{file: n.File, sig: n.Signature, locals: n.Locals}
+			}
 		}
 		gf := &goFile{imports: map[string]string{}}
 		for _, n := range nodes {
@@ -179,11 +374,45 @@ func (r *resolver) importDir(ip string) (string, bool) {
 	return "", false
 }
 
+// lazyPackage returns the package of dir called name ("" for the package
+// an import names: the non-test files), looked up name by name.
+func (r *resolver) lazyPackage(dir, name string) *goPackage {
+	key := dir + "\x00" + name
+	if p, ok := r.lazyPkgs[key]; ok {
+		return p
+	}
+	p := &goPackage{dir: dir, name: name, funcs: map[string][]graph.NodeID{}, vars: map[string]typeRef{}, types: map[string]*goType{}, lazy: true, r: r, seen: map[string]bool{}}
+	r.lazyPkgs[key] = p
+	return p
+}
+
+// lazyFile reads one file's package name and imports.
+func (r *resolver) lazyFile(file string) *goFile {
+	if gf, ok := r.lazyFiles[file]; ok {
+		return gf
+	}
+	gf := &goFile{imports: map[string]string{}}
+	r.st.NodesInFile(file, func(n graph.Node) error {
+		switch n.Kind {
+		case graph.KindPackage:
+			gf.pkg = n.Name
+		case graph.KindImport:
+			gf.imports[n.Name] = n.QualifiedName
+		}
+		return nil
+	})
+	r.lazyFiles[file] = gf
+	return gf
+}
+
 // importedPackage returns the (non-test) package an import path names.
 func (r *resolver) importedPackage(ip string) *goPackage {
 	dir, ok := r.importDir(ip)
 	if !ok {
 		return nil
+	}
+	if _, loaded := r.dirs[dir]; !loaded && r.preloaded == nil {
+		return r.lazyPackage(dir, "")
 	}
 	dp := r.goDir(dir)
 	var best *goPackage
@@ -200,17 +429,24 @@ func (r *resolver) caller(id graph.NodeID, file string) *callerInfo {
 	if ci, ok := r.callers[id]; ok {
 		return ci
 	}
-	dp := r.goDir(path.Dir(file))
-	ci := &callerInfo{file: file, vars: map[string]binding{}, gf: dp.files[file]}
-	if ci.gf != nil {
-		ci.pkg = dp.byName[ci.gf.pkg]
+	ci := &callerInfo{file: file, vars: map[string]binding{}}
+	if r.preloaded != nil {
+		dp := r.goDir(path.Dir(file))
+		if ci.gf = dp.files[file]; ci.gf != nil {
+			ci.pkg = dp.byName[ci.gf.pkg]
+		}
+	} else {
+		// Incremental: look names up in the index instead of loading the
+		// caller's whole package.
+		ci.gf = r.lazyFile(file)
+		ci.pkg = r.lazyPackage(path.Dir(file), ci.gf.pkg)
 	}
 	r.callers[id] = ci
-	n, err := r.st.Node(id)
-	if err != nil {
+	n, ok := r.node(id)
+	if !ok {
 		return ci
 	}
-	if fd := parseSignature(n.Signature); fd != nil {
+	if fd := parseSignature(n.sig); fd != nil {
 		add := func(fl *ast.FieldList) {
 			if fl == nil {
 				return
@@ -226,10 +462,8 @@ func (r *resolver) caller(id graph.NodeID, file string) *callerInfo {
 		add(fd.Type.Params)
 		add(fd.Type.Results)
 	}
-	for _, decl := range strings.Split(n.Locals, "\x00") {
-		if decl != "" {
-			ci.addLocal(decl)
-		}
+	if n.locals != "" {
+		ci.decls = strings.Split(n.locals, "\x00")
 	}
 	return ci
 }
@@ -311,12 +545,12 @@ func (r *resolver) results(id graph.NodeID) []typeRef {
 		return rs
 	}
 	var rs []typeRef
-	if n, err := r.st.Node(id); err == nil {
-		if fd := parseSignature(n.Signature); fd != nil && fd.Type.Results != nil {
+	if n, ok := r.node(id); ok {
+		if fd := parseSignature(n.sig); fd != nil && fd.Type.Results != nil {
 			for _, fld := range fd.Type.Results.List {
 				te := exprString(fld.Type)
 				for range max(1, len(fld.Names)) {
-					rs = append(rs, typeRef{te, n.File})
+					rs = append(rs, typeRef{te, n.file})
 				}
 			}
 		}
@@ -358,16 +592,16 @@ func (r *resolver) callees(ci *callerInfo, fun ast.Expr, depth int) []graph.Node
 	case *ast.IndexListExpr:
 		return r.callees(ci, x.X, depth+1)
 	case *ast.Ident:
-		if _, local := ci.vars[x.Name]; local {
+		if _, local := ci.lookup(x.Name); local {
 			return nil // a function value
 		}
-		return ci.pkg.funcs[x.Name]
+		return ci.pkg.fn(x.Name)
 	case *ast.SelectorExpr:
 		if id, ok := x.X.(*ast.Ident); ok {
-			if _, local := ci.vars[id.Name]; !local {
+			if _, local := ci.lookup(id.Name); !local {
 				if ip, ok := ci.gf.imports[id.Name]; ok {
 					if p := r.importedPackage(ip); p != nil {
-						return p.funcs[x.Sel.Name]
+						return p.fn(x.Sel.Name)
 					}
 					return nil // a package outside the repository
 				}
@@ -406,7 +640,7 @@ func (r *resolver) typeOf(ci *callerInfo, x ast.Expr, idx, depth int) (typeRef, 
 			return typeRef{exprString(x.Type), ci.file}, true
 		}
 	case *ast.Ident:
-		if b, ok := ci.vars[x.Name]; ok {
+		if b, ok := ci.lookup(x.Name); ok {
 			if b.typ.expr != "" {
 				return b.typ, true
 			}
@@ -415,15 +649,15 @@ func (r *resolver) typeOf(ci *callerInfo, x ast.Expr, idx, depth int) (typeRef, 
 			}
 			return typeRef{}, false
 		}
-		if v, ok := ci.pkg.vars[x.Name]; ok {
+		if v, ok := ci.pkg.variable(x.Name); ok {
 			return v, true
 		}
 	case *ast.SelectorExpr:
 		if id, ok := x.X.(*ast.Ident); ok {
-			if _, local := ci.vars[id.Name]; !local {
+			if _, local := ci.lookup(id.Name); !local {
 				if ip, ok := ci.gf.imports[id.Name]; ok {
 					if p := r.importedPackage(ip); p != nil {
-						v, ok := p.vars[x.Sel.Name]
+						v, ok := p.variable(x.Sel.Name)
 						return v, ok
 					}
 					return typeRef{}, false
@@ -445,24 +679,24 @@ func (r *resolver) typeOf(ci *callerInfo, x ast.Expr, idx, depth int) (typeRef, 
 // builtins new and make.
 func (r *resolver) callResult(ci *callerInfo, call *ast.CallExpr, idx, depth int) (typeRef, bool) {
 	if id, ok := call.Fun.(*ast.Ident); ok && len(call.Args) > 0 {
-		if _, local := ci.vars[id.Name]; !local {
+		if _, local := ci.lookup(id.Name); !local {
 			switch id.Name {
 			case "new":
 				return typeRef{exprString(call.Args[0]), ci.file}, true
 			case "make":
 				return typeRef{exprString(call.Args[0]), ci.file}, true
 			}
-			if _, isType := ci.pkg.types[id.Name]; isType {
+			if ci.pkg.typ(id.Name) != nil {
 				return typeRef{id.Name, ci.file}, true // conversion T(x)
 			}
 		}
 	}
 	if sel, ok := call.Fun.(*ast.SelectorExpr); ok {
 		if id, ok := sel.X.(*ast.Ident); ok {
-			if _, local := ci.vars[id.Name]; !local {
+			if _, local := ci.lookup(id.Name); !local {
 				if ip, ok := ci.gf.imports[id.Name]; ok {
 					if p := r.importedPackage(ip); p != nil {
-						if _, isType := p.types[sel.Sel.Name]; isType {
+						if p.typ(sel.Sel.Name) != nil {
 							return typeRef{id.Name + "." + sel.Sel.Name, ci.file}, true
 						}
 					}
@@ -487,21 +721,34 @@ func (r *resolver) lookupType(tr typeRef) (*goPackage, *goType) {
 	if name == "" {
 		return nil, nil
 	}
-	dp := r.goDir(path.Dir(tr.file))
-	gf := dp.files[tr.file]
+	dir := path.Dir(tr.file)
+	var gf *goFile
+	var p *goPackage
+	if dp, loaded := r.dirs[dir]; loaded || r.preloaded != nil {
+		dp = r.goDir(dir)
+		if gf = dp.files[tr.file]; gf != nil && qual == "" {
+			p = dp.byName[gf.pkg]
+		}
+	} else {
+		// A type written in a package loaded lazily: read just that
+		// file's package clause and imports.
+		gf = r.lazyFile(tr.file)
+		if qual == "" {
+			p = r.lazyPackage(dir, gf.pkg)
+		}
+	}
 	if gf == nil {
 		return nil, nil
 	}
-	var p *goPackage
-	if qual == "" {
-		p = dp.byName[gf.pkg]
-	} else if ip, ok := gf.imports[qual]; ok {
-		p = r.importedPackage(ip)
+	if qual != "" {
+		if ip, ok := gf.imports[qual]; ok {
+			p = r.importedPackage(ip)
+		}
 	}
 	if p == nil {
 		return nil, nil
 	}
-	return p, p.types[name]
+	return p, p.typ(name)
 }
 
 func (r *resolver) fieldOf(tr typeRef, field string, depth int) (typeRef, bool) {
@@ -512,10 +759,10 @@ func (r *resolver) fieldOf(tr typeRef, field string, depth int) (typeRef, bool) 
 	if t == nil {
 		return typeRef{}, false
 	}
-	if f, ok := t.fields[field]; ok {
+	if f, ok := t.field(field); ok {
 		return f, true
 	}
-	for _, emb := range t.embedded {
+	for _, emb := range t.embeds() {
 		if _, n := splitTypeExpr(emb.expr); n == field {
 			return emb, true // the embedded field itself
 		}
@@ -534,10 +781,10 @@ func (r *resolver) methodOf(tr typeRef, method string, depth int) []graph.NodeID
 	if t == nil {
 		return nil
 	}
-	if ids := t.methods[method]; len(ids) > 0 {
+	if ids := t.method(method); len(ids) > 0 {
 		return ids
 	}
-	for _, emb := range t.embedded {
+	for _, emb := range t.embeds() {
 		if ids := r.methodOf(emb, method, depth+1); len(ids) > 0 {
 			return ids
 		}
@@ -560,14 +807,14 @@ func (r *resolver) pick(from string, ids []graph.NodeID) ([]graph.NodeID, graph.
 	var same, compatible []graph.NodeID
 	fromTags := buildTags(from)
 	for _, id := range ids {
-		n, err := r.st.Node(id)
-		if err != nil {
+		n, ok := r.node(id)
+		if !ok {
 			continue
 		}
-		if n.File == from {
+		if n.file == from {
 			same = append(same, id)
 		}
-		if tagsCompatible(fromTags, buildTags(n.File)) {
+		if tagsCompatible(fromTags, buildTags(n.file)) {
 			compatible = append(compatible, id)
 		}
 	}

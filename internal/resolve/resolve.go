@@ -41,6 +41,12 @@ type Options struct {
 	// Files restricts resolution to edges found in these files; nil means
 	// every unresolved edge of the store.
 	Files []string
+	// Unbind lists nodes that no longer exist: edges into them (from files
+	// that did not change) are unbound and resolved again.
+	Unbind []graph.NodeID
+	// NewNames are names of definitions added since the last run: edges
+	// elsewhere written as exactly such a name are resolved again.
+	NewNames []string
 }
 
 // batchBytes is the size at which the resolver commits.
@@ -54,13 +60,21 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Stats, error) {
 			opts.Root = string(v)
 		}
 	}
-	r := &resolver{st: st, root: opts.Root, dirs: map[string]*dirPackages{}, callers: map[graph.NodeID]*callerInfo{}, resultCache: map[graph.NodeID][]typeRef{}}
+	r := &resolver{st: st, root: opts.Root, dirs: map[string]*dirPackages{}, callers: map[graph.NodeID]*callerInfo{}, resultCache: map[graph.NodeID][]typeRef{}, nodes: map[graph.NodeID]*nodeLite{}, lazyPkgs: map[string]*goPackage{}, lazyFiles: map[string]*goFile{}}
 	if err := r.loadFiles(); err != nil {
 		return Stats{}, err
+	}
+	if opts.Files == nil {
+		if err := r.preloadGo(); err != nil {
+			return Stats{}, fmt.Errorf("resolve: %w", err)
+		}
 	}
 	b := st.NewBatch()
 	defer func() { b.Close() }()
 	var stats Stats
+	if err := repair(st, b, &opts); err != nil {
+		return stats, fmt.Errorf("resolve: %w", err)
+	}
 	visit := func(e graph.Edge) error {
 		if e.Dst != 0 {
 			return nil
@@ -121,6 +135,50 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Stats, error) {
 	return stats, nil
 }
 
+// repair unbinds edges into nodes that are gone and widens opts.Files to
+// the files whose edges may now resolve differently.
+func repair(st *store.Store, b *store.Batch, opts *Options) error {
+	extra := map[string]bool{}
+	for _, id := range opts.Unbind {
+		var in []graph.Edge
+		if err := st.InEdges(id, nil, func(e graph.Edge) error { in = append(in, e); return nil }); err != nil {
+			return err
+		}
+		for _, e := range in {
+			if e.Res == graph.ResSyntax {
+				continue
+			}
+			if err := b.UnresolveEdge(e); err != nil {
+				return err
+			}
+			extra[e.File] = true
+		}
+	}
+	if err := b.Commit(false); err != nil {
+		return err
+	}
+	if opts.Files == nil {
+		return nil // every unresolved edge is visited anyway
+	}
+	for _, name := range opts.NewNames {
+		for _, k := range []graph.EdgeKind{graph.EdgeCalls, graph.EdgeInherits, graph.EdgeImplements} {
+			if err := st.UnresolvedEdges(k, name, func(e graph.Edge) error { extra[e.File] = true; return nil }); err != nil {
+				return err
+			}
+		}
+	}
+	have := map[string]bool{}
+	for _, f := range opts.Files {
+		have[f] = true
+	}
+	for f := range extra {
+		if !have[f] {
+			opts.Files = append(opts.Files, f)
+		}
+	}
+	return nil
+}
+
 type pendingEdge struct {
 	e    graph.Edge
 	dsts []graph.NodeID
@@ -138,6 +196,10 @@ type resolver struct {
 	// resultCache holds the result types of functions (by node id).
 	resultCache map[graph.NodeID][]typeRef
 	pending     []pendingEdge
+	nodes       map[graph.NodeID]*nodeLite
+	lazyPkgs    map[string]*goPackage   // imported packages looked up on demand
+	lazyFiles   map[string]*goFile      // files of lazy packages: imports
+	preloaded   map[string][]graph.Node // file → Go nodes, for a full pass
 }
 
 func (r *resolver) loadFiles() error {

@@ -227,8 +227,8 @@ func printSummary(w io.Writer, s *index.Summary) {
 		fmt.Fprintf(w, "  skipped: %s\n", strings.Join(parts, ", "))
 	}
 	if rs := s.Resolve; rs != nil && rs.Considered > 0 {
-		fmt.Fprintf(w, "  resolved %d of %d references (%d exact, %d inferred, %d ambiguous) in %s\n",
-			rs.Exact+rs.Inferred+rs.Ambiguous, rs.Considered, rs.Exact, rs.Inferred, rs.Ambiguous, rs.Duration.Round(time.Millisecond))
+		fmt.Fprintf(w, "  resolved %d of %d references (%d exact, %d to libraries, %d ambiguous) in %s\n",
+			rs.Exact+rs.Inferred+rs.Ambiguous+rs.External, rs.Considered, rs.Exact, rs.External, rs.Ambiguous, rs.Duration.Round(time.Millisecond))
 	}
 	if s.SyntaxErr > 0 {
 		fmt.Fprintf(w, "  %d files have syntax errors (indexed what could be recovered)\n", s.SyntaxErr)

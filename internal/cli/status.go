@@ -22,6 +22,7 @@ type statusJSON struct {
 	AgeSeconds  float64                        `json:"age_seconds,omitempty"`
 	StoreBytes  int64                          `json:"store_bytes"`
 	Files       uint64                         `json:"files"`
+	Libraries   uint64                         `json:"external_libraries"`
 	Nodes       uint64                         `json:"nodes"`
 	Edges       uint64                         `json:"edges"`
 	ParseErrors uint64                         `json:"syntax_errors"`
@@ -50,7 +51,9 @@ func newStatusCmd(e *env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			s := statusJSON{DB: st.Dir(), Files: stats.Files, Nodes: stats.Nodes, Edges: stats.Edges,
+			libs := stats.Languages["external"].Files
+			delete(stats.Languages, "external")
+			s := statusJSON{DB: st.Dir(), Files: stats.Files - libs, Libraries: libs, Nodes: stats.Nodes, Edges: stats.Edges,
 				ParseErrors: stats.ParseErrors, FailedFiles: stats.FailedFiles,
 				Languages: stats.Languages, NodeKinds: stats.NodeKinds, EdgeKinds: stats.EdgeKinds}
 			if v, err := st.Meta(index.MetaRoot); err == nil {
@@ -94,6 +97,9 @@ func printStatus(w io.Writer, s *statusJSON) {
 	}
 	fmt.Fprintf(w, "  size:     %s on disk\n", humanBytes(s.StoreBytes))
 	fmt.Fprintf(w, "  totals:   %d files, %d nodes, %d edges\n", s.Files, s.Nodes, s.Edges)
+	if s.Libraries > 0 {
+		fmt.Fprintf(w, "  libraries: %d external packages called from the code\n", s.Libraries)
+	}
 	if s.ParseErrors > 0 || s.FailedFiles > 0 {
 		fmt.Fprintf(w, "  problems: %d syntax errors recovered, %d files failed\n", s.ParseErrors, s.FailedFiles)
 	}

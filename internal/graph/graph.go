@@ -164,6 +164,10 @@ const (
 	KindConstructor
 	KindUnion
 	KindMacro
+	// KindExternal is a symbol of a library outside the repository (a
+	// call target such as net/http.Get), kept so that dependency questions
+	// about libraries have an answer.
+	KindExternal
 	kindCount
 )
 
@@ -188,6 +192,7 @@ var nodeKindNames = [...]string{
 	KindConstructor: "constructor",
 	KindUnion:       "union",
 	KindMacro:       "macro",
+	KindExternal:    "external",
 }
 
 func (k NodeKind) String() string {
@@ -313,6 +318,10 @@ func ParseVisibility(s string) Visibility {
 	}
 	return VisUnknown
 }
+
+// ExternalPrefix starts the synthetic file path under which a library's
+// external-symbol nodes are stored: "@external:go/net/http".
+const ExternalPrefix = "@external:"
 
 // HashBytes is the content hash used for nodes and files (FNV-1a 64).
 func HashBytes(b []byte) uint64 {

@@ -338,7 +338,7 @@ func (r *run) execute(ctx context.Context) error {
 	defer b.Close()
 	var gone []string
 	for p := range old {
-		if !seen[p] {
+		if !seen[p] && !strings.HasPrefix(p, graph.ExternalPrefix) {
 			gone = append(gone, p)
 		}
 	}

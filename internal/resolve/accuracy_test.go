@@ -229,7 +229,7 @@ func TestFixtureCalls(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	got := map[string]bool{}
+	got, gotExt := map[string]bool{}, map[string]bool{}
 	var unresolvedOK []string
 	if err := st.AllEdges(func(e graph.Edge) error {
 		if e.Kind != graph.EdgeCalls {
@@ -241,6 +241,13 @@ func TestFixtureCalls(t *testing.T) {
 			return nil
 		}
 		dst, _ := st.Node(e.Dst)
+		if dst.Kind == graph.KindExternal {
+			if e.Res != graph.ResExternal || !strings.HasPrefix(dst.File, graph.ExternalPrefix+"go/") {
+				t.Errorf("%s -> %s: external node %+v via %s", src.QualifiedName, dst.QualifiedName, dst, e.Res)
+			}
+			gotExt[src.QualifiedName+" -> "+dst.QualifiedName] = true
+			return nil
+		}
 		got[src.File+":"+src.QualifiedName+" -> "+dst.QualifiedName] = true
 		if e.Res != graph.ResExact {
 			t.Errorf("%s -> %s resolved as %s", src.QualifiedName, dst.QualifiedName, e.Res)
@@ -259,8 +266,14 @@ func TestFixtureCalls(t *testing.T) {
 			t.Errorf("unexpected call edge %s", k)
 		}
 	}
-	// Calls into packages outside the module (fmt, errors), builtins and
-	// function values stay unresolved rather than being guessed.
+	// Calls into libraries bind to external-symbol nodes.
+	for _, k := range []string{"format -> fmt.Sprintf", "ErrNotFound -> errors.New", "Store.Put -> errors.New"} {
+		if !gotExt[k] {
+			t.Errorf("missing external call %s (have %v)", k, gotExt)
+		}
+	}
+	// Builtins, methods of library types (err.Error) and function values
+	// stay unresolved rather than being guessed.
 	sort.Strings(unresolvedOK)
 	t.Logf("left unresolved: %v", unresolvedOK)
 }

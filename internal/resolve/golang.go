@@ -576,7 +576,11 @@ func (r *resolver) resolveGo(e *graph.Edge) ([]graph.NodeID, graph.Resolution) {
 	if err != nil {
 		return nil, graph.ResUnresolved
 	}
-	return r.pick(e.File, r.callees(ci, fun, 0))
+	ids := r.callees(ci, fun, 0)
+	if len(ids) == 1 && r.isExternal(ids[0]) {
+		return ids, graph.ResExternal
+	}
+	return r.pick(e.File, ids)
 }
 
 // callees returns the functions or methods a callee expression names.
@@ -603,7 +607,10 @@ func (r *resolver) callees(ci *callerInfo, fun ast.Expr, depth int) []graph.Node
 					if p := r.importedPackage(ip); p != nil {
 						return p.fn(x.Sel.Name)
 					}
-					return nil // a package outside the repository
+					if ip == "C" || !isExported(x.Sel.Name) {
+						return nil // cgo, or not a callable library symbol
+					}
+					return []graph.NodeID{r.external(lang.Go, ip, x.Sel.Name)}
 				}
 			}
 		}
@@ -880,6 +887,8 @@ func splitTypeExpr(s string) (qual, name string) {
 	}
 	return "", s
 }
+
+func isExported(name string) bool { return name != "" && name[0] >= 'A' && name[0] <= 'Z' }
 
 func isIdent(s string) bool {
 	if s == "" {

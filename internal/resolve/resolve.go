@@ -29,6 +29,7 @@ type Stats struct {
 	Exact      int           `json:"exact"`
 	Inferred   int           `json:"inferred"`
 	Ambiguous  int           `json:"ambiguous"`
+	External   int           `json:"external"`
 	Unresolved int           `json:"unresolved"`
 	Duration   time.Duration `json:"duration_ns"`
 }
@@ -60,7 +61,7 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Stats, error) {
 			opts.Root = string(v)
 		}
 	}
-	r := &resolver{st: st, root: opts.Root, dirs: map[string]*dirPackages{}, callers: map[graph.NodeID]*callerInfo{}, resultCache: map[graph.NodeID][]typeRef{}, nodes: map[graph.NodeID]*nodeLite{}, lazyPkgs: map[string]*goPackage{}, lazyFiles: map[string]*goFile{}}
+	r := &resolver{st: st, root: opts.Root, dirs: map[string]*dirPackages{}, callers: map[graph.NodeID]*callerInfo{}, resultCache: map[graph.NodeID][]typeRef{}, nodes: map[graph.NodeID]*nodeLite{}, lazyPkgs: map[string]*goPackage{}, lazyFiles: map[string]*goFile{}, exts: map[string]*extPkg{}, extIDs: map[graph.NodeID]bool{}}
 	if err := r.loadFiles(); err != nil {
 		return Stats{}, err
 	}
@@ -91,6 +92,8 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Stats, error) {
 			stats.Inferred++
 		case graph.ResAmbiguous:
 			stats.Ambiguous++
+		case graph.ResExternal:
+			stats.External++
 		default:
 			stats.Unresolved++
 			return nil
@@ -118,6 +121,9 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Stats, error) {
 		}
 	}
 	// Writes go after the scans: a batch reads the committed state.
+	if err := r.writeExternals(b); err != nil {
+		return stats, err
+	}
 	for _, p := range r.pending {
 		if err := b.ResolveEdge(p.e, p.dsts, p.res); err != nil {
 			return stats, err
@@ -197,8 +203,10 @@ type resolver struct {
 	resultCache map[graph.NodeID][]typeRef
 	pending     []pendingEdge
 	nodes       map[graph.NodeID]*nodeLite
-	lazyPkgs    map[string]*goPackage   // imported packages looked up on demand
-	lazyFiles   map[string]*goFile      // files of lazy packages: imports
+	lazyPkgs    map[string]*goPackage // imported packages looked up on demand
+	lazyFiles   map[string]*goFile    // files of lazy packages: imports
+	exts        map[string]*extPkg    // external packages by synthetic file
+	extIDs      map[graph.NodeID]bool
 	preloaded   map[string][]graph.Node // file → Go nodes, for a full pass
 }
 

@@ -301,3 +301,54 @@ func TestStdlibCallAccuracy(t *testing.T) {
 		})
 	}
 }
+
+// TestGenericCalls pins the Python and TypeScript rules: self/cls/this
+// members (through a same-file base class), module-level and imported
+// functions (relative and absolute imports, module aliases), classes and
+// their methods, and library calls as external symbols.
+func TestGenericCalls(t *testing.T) {
+	dir, _ := filepath.Abs("testdata/pyjs")
+	db := indexDir(t, dir)
+	st, err := store.Open(db, store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	got := map[string]string{}
+	if err := st.AllEdges(func(e graph.Edge) error {
+		if e.Kind != graph.EdgeCalls {
+			return nil
+		}
+		src, _ := st.Node(e.Src)
+		key := src.File + ":" + src.QualifiedName + " " + e.Target
+		if e.Dst == 0 {
+			got[key] = "unresolved"
+			return nil
+		}
+		dst, _ := st.Node(e.Dst)
+		got[key] = dst.File + ":" + dst.QualifiedName + " " + e.Res.String()
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"app/models.py:Base.dump json.dumps":         "@external:python/json:json.dumps external",
+		"app/models.py:User.save self.validate":      "app/models.py:Base.validate exact",
+		"app/models.py:User.save self.dump":          "app/models.py:Base.dump exact",
+		"app/service.py:register User.create":        "app/models.py:User.create exact",
+		"app/service.py:register util.slugify":       "app/util.py:slugify exact",
+		"app/service.py:register describe":           "app/models.py:describe exact",
+		"app/service.py:register u2.slugify":         "app/util.py:slugify exact",
+		"app/service.py:register user.save":          "unresolved", // type of a local: not inferred for Python
+		"web/format.ts:Formatter.format this.prefix": "web/format.ts:Formatter.prefix exact",
+		"web/format.ts:Formatter.format money":       "web/format.ts:money exact",
+		"web/cart.ts:total money":                    "web/format.ts:money exact",
+		"web/cart.ts:total Formatter":                "web/format.ts:Formatter exact",
+		"web/cart.ts:total f.format":                 "unresolved",
+	}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("%s: got %q, want %q", k, got[k], w)
+		}
+	}
+}

@@ -61,7 +61,7 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Stats, error) {
 			opts.Root = string(v)
 		}
 	}
-	r := &resolver{st: st, root: opts.Root, dirs: map[string]*dirPackages{}, callers: map[graph.NodeID]*callerInfo{}, resultCache: map[graph.NodeID][]typeRef{}, nodes: map[graph.NodeID]*nodeLite{}, lazyPkgs: map[string]*goPackage{}, lazyFiles: map[string]*goFile{}, exts: map[string]*extPkg{}, extIDs: map[graph.NodeID]bool{}}
+	r := &resolver{st: st, root: opts.Root, dirs: map[string]*dirPackages{}, callers: map[graph.NodeID]*callerInfo{}, resultCache: map[graph.NodeID][]typeRef{}, nodes: map[graph.NodeID]*nodeLite{}, lazyPkgs: map[string]*goPackage{}, lazyFiles: map[string]*goFile{}, exts: map[string]*extPkg{}, extIDs: map[graph.NodeID]bool{}, fileFacts: map[string]*fileFacts{}}
 	if err := r.loadFiles(); err != nil {
 		return Stats{}, err
 	}
@@ -207,6 +207,7 @@ type resolver struct {
 	lazyFiles   map[string]*goFile    // files of lazy packages: imports
 	exts        map[string]*extPkg    // external packages by synthetic file
 	extIDs      map[graph.NodeID]bool
+	fileFacts   map[string]*fileFacts
 	preloaded   map[string][]graph.Node // file → Go nodes, for a full pass
 }
 
@@ -271,6 +272,8 @@ func (r *resolver) resolve(e *graph.Edge) ([]graph.NodeID, graph.Resolution) {
 	switch r.langOf[e.File] {
 	case lang.Go:
 		return r.resolveGo(e)
+	case "", "external":
+		return nil, graph.ResUnresolved
 	}
-	return nil, graph.ResUnresolved
+	return r.resolveGeneric(e)
 }

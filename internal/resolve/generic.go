@@ -1,0 +1,259 @@
+package resolve
+
+import (
+	"path"
+	"strings"
+
+	"github.com/codegraph-dev/codegraph/internal/graph"
+	"github.com/codegraph-dev/codegraph/internal/lang"
+)
+
+// Resolution for Python, JavaScript and TypeScript (and, by the same-file
+// and self/this rules only, the other languages): a name is looked up in
+// the caller's enclosing classes (self.m, this.m), then the file's own
+// top-level definitions, then the names the file imports, mapped to the
+// module file they come from. Anything else stays unresolved: a method
+// called on a value of unknown type is not bound to a same-named method
+// elsewhere.
+
+type fileFacts struct {
+	nodes   []graph.Node
+	byID    map[graph.NodeID]*graph.Node
+	top     map[string][]graph.NodeID // top-level definitions by name
+	imports map[string]importFact     // local name → what it imports
+}
+
+type importFact struct {
+	module string // module as written: "os.path", "./money", ".models"
+	name   string // imported name ("" for a whole module)
+}
+
+func (r *resolver) facts(file string) *fileFacts {
+	if ff, ok := r.fileFacts[file]; ok {
+		return ff
+	}
+	ff := &fileFacts{byID: map[graph.NodeID]*graph.Node{}, top: map[string][]graph.NodeID{}, imports: map[string]importFact{}}
+	r.fileFacts[file] = ff
+	r.st.NodesInFile(file, func(n graph.Node) error { ff.nodes = append(ff.nodes, n); return nil })
+	fileID := graph.MakeNodeID(file, file, graph.KindFile, 0)
+	language := r.langOf[file]
+	for i := range ff.nodes {
+		n := &ff.nodes[i]
+		ff.byID[n.ID] = n
+		switch {
+		case n.Kind == graph.KindImport:
+			ff.imports[n.Name] = splitImport(language, n.QualifiedName, n.Name)
+		case n.Parent == fileID && (n.Kind.IsCallable() || n.Kind.IsType()):
+			ff.top[n.Name] = append(ff.top[n.Name], n.ID)
+		}
+	}
+	return ff
+}
+
+// splitImport recovers module and imported name from an import node's
+// qualified name ("pkg.mod.name" in Python, "./x:name" in JS/TS).
+func splitImport(language, qn, local string) importFact {
+	switch language {
+	case lang.JavaScript, lang.TypeScript:
+		if m, n, ok := strings.Cut(qn, ":"); ok {
+			return importFact{module: m, name: n}
+		}
+		return importFact{module: qn}
+	case lang.Python:
+		// "import a.b" binds a; "from a import b" stores a.b; relative
+		// ".x" / "..x.y" keep their dots.
+		if i := strings.LastIndexByte(qn, '.'); i >= 0 && qn[i+1:] == local && i > 0 && strings.Trim(qn[:i], ".") != "" {
+			return importFact{module: qn[:i], name: local}
+		}
+		if i := strings.LastIndexByte(qn, '.'); i >= 0 && strings.HasPrefix(qn, ".") && qn[i+1:] == local {
+			return importFact{module: qn[:i+1], name: local}
+		}
+		return importFact{module: qn}
+	}
+	return importFact{module: qn}
+}
+
+// resolveGeneric resolves calls and base-class names of the languages
+// without a resolver of their own.
+func (r *resolver) resolveGeneric(e *graph.Edge) ([]graph.NodeID, graph.Resolution) {
+	ff := r.facts(e.File)
+	language := r.langOf[e.File]
+	target := strings.TrimPrefix(e.Target, "new ")
+	parts := strings.Split(target, ".")
+	for _, p := range parts {
+		if !isIdent(p) {
+			return nil, graph.ResUnresolved
+		}
+	}
+	head := parts[0]
+	if len(parts) == 1 {
+		if ids := ff.top[head]; len(ids) > 0 {
+			return r.pickGeneric(ids)
+		}
+		if imp, ok := ff.imports[head]; ok && imp.name != "" {
+			return r.fromModule(e.File, language, imp, imp.name)
+		}
+		return nil, graph.ResUnresolved
+	}
+	if len(parts) == 2 && e.Kind == graph.EdgeCalls && (head == "self" || head == "this" || head == "cls") {
+		if ids := r.memberOfEnclosing(ff, e.Src, parts[1]); len(ids) > 0 {
+			return r.pickGeneric(ids)
+		}
+		return nil, graph.ResUnresolved
+	}
+	if len(parts) == 2 {
+		// Class.method of this file, or module.func / Class.method of an
+		// imported name.
+		if ids := ff.top[head]; len(ids) == 1 {
+			if n := ff.byID[ids[0]]; n != nil && n.Kind.IsType() {
+				if ids := r.members(e.File, n.QualifiedName, parts[1]); len(ids) > 0 {
+					return r.pickGeneric(ids)
+				}
+			}
+			return nil, graph.ResUnresolved
+		}
+		if imp, ok := ff.imports[head]; ok {
+			if imp.name == "" { // import mod; mod.f()
+				return r.fromModule(e.File, language, imp, parts[1])
+			}
+			// from pkg import mod; mod.f()
+			if language == lang.Python {
+				sub := imp.module + "." + imp.name
+				if strings.HasSuffix(imp.module, ".") {
+					sub = imp.module + imp.name
+				}
+				if files := r.moduleFiles(e.File, language, sub); len(files) > 0 {
+					return r.pickGeneric(r.facts(files[0]).top[parts[1]])
+				}
+			}
+			// from m import Class; Class.method()
+			ids, res := r.fromModule(e.File, language, imp, imp.name)
+			if res == graph.ResExact && len(ids) == 1 {
+				if n, err := r.st.Node(ids[0]); err == nil && n.Kind.IsType() {
+					if m := r.members(n.File, n.QualifiedName, parts[1]); len(m) > 0 {
+						return r.pickGeneric(m)
+					}
+				}
+			}
+		}
+	}
+	return nil, graph.ResUnresolved
+}
+
+// memberOfEnclosing finds method name in the class enclosing caller (or
+// in the same-file classes it inherits from).
+func (r *resolver) memberOfEnclosing(ff *fileFacts, caller graph.NodeID, name string) []graph.NodeID {
+	n := ff.byID[caller]
+	for n != nil && !n.Kind.IsType() {
+		n = ff.byID[n.Parent]
+	}
+	seen := map[string]bool{}
+	for n != nil && !seen[n.QualifiedName] {
+		seen[n.QualifiedName] = true
+		if ids := r.members(n.File, n.QualifiedName, name); len(ids) > 0 {
+			return ids
+		}
+		// Follow a base class defined in the same file.
+		var base *graph.Node
+		r.st.OutEdges(n.ID, []graph.EdgeKind{graph.EdgeInherits}, func(e graph.Edge) error {
+			if base == nil {
+				for _, id := range ff.top[e.Target] {
+					if b := ff.byID[id]; b != nil && b.Kind.IsType() {
+						base = b
+					}
+				}
+			}
+			return nil
+		})
+		n = base
+	}
+	return nil
+}
+
+// members returns the callables named name defined directly in the type
+// with qualified name owner in file.
+func (r *resolver) members(file, owner, name string) []graph.NodeID {
+	var ids []graph.NodeID
+	for _, n := range r.facts(file).nodes {
+		if n.Name == name && n.QualifiedName == owner+"."+name && (n.Kind.IsCallable() || n.Kind.IsType()) {
+			ids = append(ids, n.ID)
+		}
+	}
+	return ids
+}
+
+// fromModule finds name defined at the top level of the module an import
+// names, or an external-symbol node when the module is not in the
+// repository.
+func (r *resolver) fromModule(from, language string, imp importFact, name string) ([]graph.NodeID, graph.Resolution) {
+	for _, f := range r.moduleFiles(from, language, imp.module) {
+		if ids := r.facts(f).top[name]; len(ids) > 0 {
+			return r.pickGeneric(ids)
+		}
+		// A re-export or a nested import: not followed (yet).
+		return nil, graph.ResUnresolved
+	}
+	if strings.HasPrefix(imp.module, ".") || imp.module == "" {
+		return nil, graph.ResUnresolved // relative, but not found here
+	}
+	return []graph.NodeID{r.external(language, imp.module, name)}, graph.ResExternal
+}
+
+// moduleFiles maps a module as written in an import to indexed files.
+func (r *resolver) moduleFiles(from, language, module string) []string {
+	dir := path.Dir(from)
+	var cands []string
+	switch language {
+	case lang.Python:
+		rel := module
+		base := ""
+		if strings.HasPrefix(rel, ".") {
+			up := len(rel) - len(strings.TrimLeft(rel, "."))
+			base = dir
+			for i := 1; i < up; i++ {
+				base = path.Dir(base)
+			}
+			rel = rel[up:]
+		}
+		p := strings.ReplaceAll(rel, ".", "/")
+		for _, root := range r.pyRoots(base) {
+			cands = append(cands, path.Join(root, p)+".py", path.Join(root, p, "__init__.py"))
+		}
+	case lang.JavaScript, lang.TypeScript:
+		if !strings.HasPrefix(module, ".") {
+			return nil // a package from node_modules
+		}
+		p := path.Join(dir, module)
+		cands = append(cands, p)
+		for _, ext := range []string{".ts", ".tsx", ".d.ts", ".js", ".jsx", ".mjs", ".cjs"} {
+			cands = append(cands, strings.TrimSuffix(p, path.Ext(p))+ext, p+ext, path.Join(p, "index"+ext))
+		}
+	}
+	var out []string
+	for _, c := range cands {
+		if _, ok := r.langOf[c]; ok {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// pyRoots are the directories an absolute Python import is resolved
+// against: the repository root and a src/ directory (or base for a
+// relative import).
+func (r *resolver) pyRoots(base string) []string {
+	if base != "" {
+		return []string{base}
+	}
+	return []string{".", "src", "lib"}
+}
+
+func (r *resolver) pickGeneric(ids []graph.NodeID) ([]graph.NodeID, graph.Resolution) {
+	switch len(ids) {
+	case 0:
+		return nil, graph.ResUnresolved
+	case 1:
+		return ids, graph.ResExact
+	}
+	return ids, graph.ResAmbiguous
+}

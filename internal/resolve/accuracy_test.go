@@ -9,6 +9,7 @@ import (
 	"go/token"
 	"go/types"
 	"os"
+	"path"
 	"path/filepath"
 	"runtime"
 	"sort"
@@ -345,6 +346,49 @@ func TestGenericCalls(t *testing.T) {
 		"web/cart.ts:total money":                    "web/format.ts:money exact",
 		"web/cart.ts:total Formatter":                "web/format.ts:Formatter exact",
 		"web/cart.ts:total f.format":                 "unresolved",
+	}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("%s: got %q, want %q", k, got[k], w)
+		}
+	}
+}
+
+// TestJavaCalls pins the Java rules: unqualified calls to members, classes
+// of the same package, imported classes' static methods, constructors.
+func TestJavaCalls(t *testing.T) {
+	dir, _ := filepath.Abs("testdata/java")
+	db := indexDir(t, dir)
+	st, err := store.Open(db, store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	got := map[string]string{}
+	if err := st.AllEdges(func(e graph.Edge) error {
+		if e.Kind != graph.EdgeCalls {
+			return nil
+		}
+		src, _ := st.Node(e.Src)
+		key := src.QualifiedName + " " + e.Target
+		if e.Dst == 0 {
+			got[key] = "unresolved"
+			return nil
+		}
+		dst, _ := st.Node(e.Dst)
+		got[key] = path.Base(dst.File) + ":" + dst.QualifiedName
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"Order.valid total":      "Order.java:Order.total",
+		"Order.empty Order":      "Order.java:Order.Order",
+		"Shop.ledger Ledger":     "Ledger.java:Ledger",
+		"Shop.sum record":        "Shop.java:Shop.record",
+		"Shop.sum Order.empty":   "Order.java:Order.empty",
+		"Shop.sum o.valid":       "unresolved",
+		"Shop.record ledger.add": "unresolved",
 	}
 	for k, w := range want {
 		if got[k] != w {

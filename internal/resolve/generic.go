@@ -59,6 +59,12 @@ func splitImport(language, qn, local string) importFact {
 			return importFact{module: m, name: n}
 		}
 		return importFact{module: qn}
+	case lang.Java:
+		// import a.b.Foo binds Foo from the class file a/b/Foo.java.
+		if i := strings.LastIndexByte(qn, '.'); i > 0 && qn[i+1:] == local {
+			return importFact{module: qn[:i], name: local}
+		}
+		return importFact{module: qn}
 	case lang.Python:
 		// "import a.b" binds a; "from a import b" stores a.b; relative
 		// ".x" / "..x.y" keep their dots.
@@ -87,8 +93,20 @@ func (r *resolver) resolveGeneric(e *graph.Edge) ([]graph.NodeID, graph.Resoluti
 	}
 	head := parts[0]
 	if len(parts) == 1 {
+		if language == lang.Java || language == lang.CPP {
+			// An unqualified call in a method means a member first.
+			if ids := r.memberOfEnclosing(ff, e.Src, head); len(ids) > 0 {
+				return r.pickGeneric(ids)
+			}
+		}
 		if ids := ff.top[head]; len(ids) > 0 {
 			return r.pickGeneric(ids)
+		}
+		if language == lang.Java {
+			// A class of the same package (new Foo(), Foo(...)).
+			if ids := r.samePackageType(e.File, head); len(ids) > 0 {
+				return r.pickGeneric(ids)
+			}
 		}
 		if imp, ok := ff.imports[head]; ok && imp.name != "" {
 			return r.fromModule(e.File, language, imp, imp.name)
@@ -186,7 +204,11 @@ func (r *resolver) members(file, owner, name string) []graph.NodeID {
 // names, or an external-symbol node when the module is not in the
 // repository.
 func (r *resolver) fromModule(from, language string, imp importFact, name string) ([]graph.NodeID, graph.Resolution) {
-	for _, f := range r.moduleFiles(from, language, imp.module) {
+	module := imp.module
+	if language == lang.Java && imp.name != "" {
+		module += "." + imp.name // the class file
+	}
+	for _, f := range r.moduleFiles(from, language, module) {
 		if ids := r.facts(f).top[name]; len(ids) > 0 {
 			return r.pickGeneric(ids)
 		}
@@ -219,6 +241,8 @@ func (r *resolver) moduleFiles(from, language, module string) []string {
 		for _, root := range r.pyRoots(base) {
 			cands = append(cands, path.Join(root, p)+".py", path.Join(root, p, "__init__.py"))
 		}
+	case lang.Java:
+		return r.javaFiles(module)
 	case lang.JavaScript, lang.TypeScript:
 		if !strings.HasPrefix(module, ".") {
 			return nil // a package from node_modules
@@ -256,4 +280,42 @@ func (r *resolver) pickGeneric(ids []graph.NodeID) ([]graph.NodeID, graph.Resolu
 		return ids, graph.ResExact
 	}
 	return ids, graph.ResAmbiguous
+}
+
+// javaFiles returns the indexed files that hold class a.b.Foo
+// (…/a/b/Foo.java, whatever the source root).
+func (r *resolver) javaFiles(class string) []string {
+	if r.javaByBase == nil {
+		r.javaByBase = map[string][]string{}
+		for f, l := range r.langOf {
+			if l == lang.Java {
+				r.javaByBase[path.Base(f)] = append(r.javaByBase[path.Base(f)], f)
+			}
+		}
+	}
+	suffix := strings.ReplaceAll(class, ".", "/") + ".java"
+	var out []string
+	for _, f := range r.javaByBase[path.Base(suffix)] {
+		if f == suffix || strings.HasSuffix(f, "/"+suffix) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// samePackageType finds a top-level type named name in another file of
+// the caller's directory (a Java package).
+func (r *resolver) samePackageType(from, name string) []graph.NodeID {
+	var ids []graph.NodeID
+	for _, m := range r.byDir[path.Dir(from)] {
+		if m.Language != r.langOf[from] || m.Path == from {
+			continue
+		}
+		for _, id := range r.facts(m.Path).top[name] {
+			if n := r.facts(m.Path).byID[id]; n != nil && n.Kind.IsType() {
+				ids = append(ids, id)
+			}
+		}
+	}
+	return ids
 }

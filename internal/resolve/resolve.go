@@ -208,6 +208,7 @@ type resolver struct {
 	exts        map[string]*extPkg    // external packages by synthetic file
 	extIDs      map[graph.NodeID]bool
 	fileFacts   map[string]*fileFacts
+	javaByBase  map[string][]string     // Java files by base name
 	preloaded   map[string][]graph.Node // file → Go nodes, for a full pass
 }
 

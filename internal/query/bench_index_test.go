@@ -1,0 +1,78 @@
+package query
+
+import (
+	"context"
+	"os"
+	"testing"
+
+	"github.com/codegraph-dev/codegraph/internal/store"
+)
+
+// BenchmarkIndex runs the three measured queries on a real index, named
+// by $QUERY_BENCH_INDEX (skipped when unset), for instance the Go
+// standard library:
+//
+//	cp -r $(go env GOROOT)/src /tmp/gostd && codegraph index /tmp/gostd
+//	QUERY_BENCH_INDEX=/tmp/gostd/.codegraph go test ./internal/query -run '^$' -bench BenchmarkIndex
+//
+// The symbols it asks about are the standard library's.
+func BenchmarkIndex(b *testing.B) {
+	dir := os.Getenv("QUERY_BENCH_INDEX")
+	if dir == "" {
+		b.Skip("QUERY_BENCH_INDEX is not set")
+	}
+	st, err := store.Open(dir, store.Options{ReadOnly: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	ctx := context.Background()
+	e := New(st, Options{})
+	one := func(b *testing.B, spec string) Scope {
+		s, err := e.ResolveScope(ctx, spec)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return s
+	}
+	for _, spec := range []string{"ListenAndServe", "TrimSpace", "http.Client.Do", "net/http/server.go:3000"} {
+		b.Run("resolve/"+spec, func(b *testing.B) {
+			timed(b, func(int) {
+				if _, err := e.Resolve(ctx, spec); err != nil {
+					b.Fatal(err)
+				}
+			})
+		})
+	}
+	for _, spec := range []string{"http.Client.Do", "strings.TrimSpace", "errors.New"} {
+		s := one(b, spec)
+		b.Run("callers1/"+spec, func(b *testing.B) {
+			var total int
+			timed(b, func(int) {
+				r, err := e.Callers(ctx, s.node.ID, CallsOptions{Depth: 1})
+				if err != nil {
+					b.Fatal(err)
+				}
+				total = r.Total
+			})
+			b.ReportMetric(float64(total), "callers")
+		})
+	}
+	if _, err := e.suffixIndex(ctx); err != nil { // warm, as a server is
+		b.Fatal(err)
+	}
+	for _, spec := range []string{"http.Client.Do", "utf8.RuneLen", "strings.TrimSpace", "errors.New"} {
+		s := one(b, spec)
+		b.Run("impact5/"+spec, func(b *testing.B) {
+			var total int
+			timed(b, func(int) {
+				r, err := e.Impact(ctx, s, ImpactOptions{Depth: 5})
+				if err != nil {
+					b.Fatal(err)
+				}
+				total = r.Total
+			})
+			b.ReportMetric(float64(total), "symbols")
+		})
+	}
+}

@@ -72,8 +72,16 @@ no API key.
 Start with:
   codegraph index .                     index the current repository
   codegraph status                      what is indexed
+  codegraph def Server.Handle           where a symbol is defined
+  codegraph callers Server.Handle       what calls it (--depth N)
+  codegraph impact Server.Handle        what breaks if it changes
+  codegraph overview                    packages, dependencies, entry points
   codegraph symbols --kind function     list symbols
   codegraph export --format ndjson      stream the whole graph
+
+SYMBOL arguments accept a qualified name (Server.Handle, pkg/store.Store.Get),
+a bare name (several matches list the candidates), FILE:LINE, FILE:NAME or
+a node id.
 
 Languages: Go, Python, JavaScript, TypeScript (incl. TSX), Rust, Java, C, C++.
 Query commands find the index in .codegraph/ in the working directory or

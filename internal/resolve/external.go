@@ -23,9 +23,33 @@ func externalFile(language, pkgPath string) string {
 	return graph.ExternalPrefix + language + "/" + pkgPath
 }
 
+// externalPackage returns the id of a library's package node.
+func (r *resolver) externalPackage(language, pkgPath string) graph.NodeID {
+	r.extPackage(language, pkgPath)
+	id := graph.MakeNodeID(externalFile(language, pkgPath), pkgPath, graph.KindPackage, 0)
+	r.extIDs[id] = true
+	return id
+}
+
 // external returns the id of the external node for symbol in pkgPath,
 // creating it if needed.
 func (r *resolver) external(language, pkgPath, symbol string) graph.NodeID {
+	ep := r.extPackage(language, pkgPath)
+	file := ep.file
+	qn := pkgPath + "." + symbol
+	id := graph.MakeNodeID(file, qn, graph.KindExternal, 0)
+	if _, ok := ep.nodes[id]; !ok {
+		ep.nodes[id] = graph.Node{ID: id, Kind: graph.KindExternal, Name: symbol, QualifiedName: qn,
+			Language: language, File: file, StartLine: 1, EndLine: 1,
+			Parent: graph.MakeNodeID(file, pkgPath, graph.KindPackage, 0)}
+		ep.dirty = true
+	}
+	r.extIDs[id] = true
+	return id
+}
+
+// extPackage loads (or creates) a library's synthetic file.
+func (r *resolver) extPackage(language, pkgPath string) *extPkg {
 	file := externalFile(language, pkgPath)
 	ep := r.exts[file]
 	if ep == nil {
@@ -39,16 +63,7 @@ func (r *resolver) external(language, pkgPath, symbol string) graph.NodeID {
 			ep.dirty = true
 		}
 	}
-	qn := pkgPath + "." + symbol
-	id := graph.MakeNodeID(file, qn, graph.KindExternal, 0)
-	if _, ok := ep.nodes[id]; !ok {
-		ep.nodes[id] = graph.Node{ID: id, Kind: graph.KindExternal, Name: symbol, QualifiedName: qn,
-			Language: language, File: file, StartLine: 1, EndLine: 1,
-			Parent: graph.MakeNodeID(file, pkgPath, graph.KindPackage, 0)}
-		ep.dirty = true
-	}
-	r.extIDs[id] = true
-	return id
+	return ep
 }
 
 func (r *resolver) isExternal(id graph.NodeID) bool { return r.extIDs[id] }

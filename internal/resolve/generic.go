@@ -84,6 +84,9 @@ func splitImport(language, qn, local string) importFact {
 func (r *resolver) resolveGeneric(e *graph.Edge) ([]graph.NodeID, graph.Resolution) {
 	ff := r.facts(e.File)
 	language := r.langOf[e.File]
+	if e.Kind == graph.EdgeImports {
+		return r.resolveModuleImport(e.File, language, e.Target)
+	}
 	target := strings.TrimPrefix(e.Target, "new ")
 	parts := strings.Split(target, ".")
 	for _, p := range parts {
@@ -318,4 +321,21 @@ func (r *resolver) samePackageType(from, name string) []graph.NodeID {
 		}
 	}
 	return ids
+}
+
+// resolveModuleImport binds an imports edge to the file node of the module
+// it names, or to a library's package node.
+func (r *resolver) resolveModuleImport(from, language, module string) ([]graph.NodeID, graph.Resolution) {
+	switch language {
+	case lang.Python, lang.JavaScript, lang.TypeScript, lang.Java:
+	default:
+		return nil, graph.ResUnresolved // C/C++ includes, Rust paths: not yet
+	}
+	if files := r.moduleFiles(from, language, module); len(files) > 0 {
+		return []graph.NodeID{graph.MakeNodeID(files[0], files[0], graph.KindFile, 0)}, graph.ResExact
+	}
+	if strings.HasPrefix(module, ".") || module == "" || language == lang.Java && strings.HasSuffix(module, "*") {
+		return nil, graph.ResUnresolved
+	}
+	return []graph.NodeID{r.externalPackage(language, module)}, graph.ResExternal
 }

@@ -561,6 +561,9 @@ func (r *resolver) results(id graph.NodeID) []typeRef {
 
 // resolveGo resolves a call, inherits or implements edge of a Go file.
 func (r *resolver) resolveGo(e *graph.Edge) ([]graph.NodeID, graph.Resolution) {
+	if e.Kind == graph.EdgeImports {
+		return r.resolveGoImport(e.Target)
+	}
 	if e.Kind != graph.EdgeCalls {
 		_, t := r.lookupType(typeRef{e.Target, e.File})
 		if t == nil || len(t.ids) == 0 {
@@ -973,4 +976,50 @@ func exprString(e ast.Expr) string {
 		return exprString(x.X)
 	}
 	return "?" // map, slice, func, chan, struct, interface: no named methods
+}
+
+// resolveGoImport binds an import path to the package it names: the
+// package clause node of the package's first file (a package has no node
+// of its own), or the library's package node outside the repository.
+func (r *resolver) resolveGoImport(ip string) ([]graph.NodeID, graph.Resolution) {
+	if ip == "C" {
+		return nil, graph.ResUnresolved
+	}
+	dir, ok := r.importDir(ip)
+	if !ok {
+		return []graph.NodeID{r.externalPackage(lang.Go, ip)}, graph.ResExternal
+	}
+	if id, ok := r.pkgNode[dir]; ok {
+		return []graph.NodeID{id}, graph.ResExact
+	}
+	var id graph.NodeID
+	for _, m := range r.byDir[dir] { // path order
+		if m.Language != lang.Go || strings.HasSuffix(m.Path, "_test.go") {
+			continue
+		}
+		for _, n := range r.fileNodes(m.Path) {
+			if n.Kind == graph.KindPackage && n.Name != "main" || n.Kind == graph.KindPackage && len(r.byDir[dir]) == 1 {
+				id = n.ID
+				break
+			}
+		}
+		if id != 0 {
+			break
+		}
+	}
+	r.pkgNode[dir] = id
+	if id == 0 {
+		return nil, graph.ResUnresolved
+	}
+	return []graph.NodeID{id}, graph.ResExact
+}
+
+// fileNodes returns a file's nodes (from the preloaded set or the store).
+func (r *resolver) fileNodes(file string) []graph.Node {
+	if r.preloaded != nil {
+		if ns, ok := r.preloaded[file]; ok {
+			return ns
+		}
+	}
+	return r.facts(file).nodes
 }

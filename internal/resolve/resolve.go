@@ -61,7 +61,7 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Stats, error) {
 			opts.Root = string(v)
 		}
 	}
-	r := &resolver{st: st, root: opts.Root, dirs: map[string]*dirPackages{}, callers: map[graph.NodeID]*callerInfo{}, resultCache: map[graph.NodeID][]typeRef{}, nodes: map[graph.NodeID]*nodeLite{}, lazyPkgs: map[string]*goPackage{}, lazyFiles: map[string]*goFile{}, exts: map[string]*extPkg{}, extIDs: map[graph.NodeID]bool{}, fileFacts: map[string]*fileFacts{}}
+	r := &resolver{st: st, root: opts.Root, dirs: map[string]*dirPackages{}, callers: map[graph.NodeID]*callerInfo{}, resultCache: map[graph.NodeID][]typeRef{}, nodes: map[graph.NodeID]*nodeLite{}, lazyPkgs: map[string]*goPackage{}, lazyFiles: map[string]*goFile{}, exts: map[string]*extPkg{}, extIDs: map[graph.NodeID]bool{}, fileFacts: map[string]*fileFacts{}, pkgNode: map[string]graph.NodeID{}}
 	if err := r.loadFiles(); err != nil {
 		return Stats{}, err
 	}
@@ -102,7 +102,7 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Stats, error) {
 		return nil
 	}
 	if opts.Files == nil {
-		for _, k := range []graph.EdgeKind{graph.EdgeCalls, graph.EdgeInherits, graph.EdgeImplements} {
+		for _, k := range []graph.EdgeKind{graph.EdgeCalls, graph.EdgeInherits, graph.EdgeImplements, graph.EdgeImports} {
 			if err := st.UnresolvedEdges(k, "", visit); err != nil {
 				return stats, err
 			}
@@ -114,7 +114,7 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Stats, error) {
 				return stats, err
 			}
 			for _, id := range ids {
-				if err := st.OutEdges(id, []graph.EdgeKind{graph.EdgeCalls, graph.EdgeInherits, graph.EdgeImplements}, visit); err != nil {
+				if err := st.OutEdges(id, []graph.EdgeKind{graph.EdgeCalls, graph.EdgeInherits, graph.EdgeImplements, graph.EdgeImports}, visit); err != nil {
 					return stats, err
 				}
 			}
@@ -167,7 +167,7 @@ func repair(st *store.Store, b *store.Batch, opts *Options) error {
 		return nil // every unresolved edge is visited anyway
 	}
 	for _, name := range opts.NewNames {
-		for _, k := range []graph.EdgeKind{graph.EdgeCalls, graph.EdgeInherits, graph.EdgeImplements} {
+		for _, k := range []graph.EdgeKind{graph.EdgeCalls, graph.EdgeInherits, graph.EdgeImplements, graph.EdgeImports} {
 			if err := st.UnresolvedEdges(k, name, func(e graph.Edge) error { extra[e.File] = true; return nil }); err != nil {
 				return err
 			}
@@ -209,6 +209,7 @@ type resolver struct {
 	extIDs      map[graph.NodeID]bool
 	fileFacts   map[string]*fileFacts
 	javaByBase  map[string][]string     // Java files by base name
+	pkgNode     map[string]graph.NodeID // Go directory → its package node
 	preloaded   map[string][]graph.Node // file → Go nodes, for a full pass
 }
 

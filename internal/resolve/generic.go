@@ -19,6 +19,8 @@ import (
 type fileFacts struct {
 	nodes   []graph.Node
 	byID    map[graph.NodeID]*graph.Node
+	byQN    map[string][]graph.NodeID // callables and types by qualified name
+	bases   map[graph.NodeID]*graph.Node
 	top     map[string][]graph.NodeID // top-level definitions by name
 	imports map[string]importFact     // local name → what it imports
 }
@@ -32,14 +34,23 @@ func (r *resolver) facts(file string) *fileFacts {
 	if ff, ok := r.fileFacts[file]; ok {
 		return ff
 	}
-	ff := &fileFacts{byID: map[graph.NodeID]*graph.Node{}, top: map[string][]graph.NodeID{}, imports: map[string]importFact{}}
+	ff := &fileFacts{byID: map[graph.NodeID]*graph.Node{}, byQN: map[string][]graph.NodeID{}, bases: map[graph.NodeID]*graph.Node{},
+		top: map[string][]graph.NodeID{}, imports: map[string]importFact{}}
 	r.fileFacts[file] = ff
-	r.st.NodesInFile(file, func(n graph.Node) error { ff.nodes = append(ff.nodes, n); return nil })
+	if ns, ok := r.preloaded[file]; ok && r.langOf[file] != lang.Go {
+		ff.nodes = ns
+		delete(r.preloaded, file)
+	} else {
+		r.st.NodesInFile(file, func(n graph.Node) error { ff.nodes = append(ff.nodes, n); return nil })
+	}
 	fileID := graph.MakeNodeID(file, file, graph.KindFile, 0)
 	language := r.langOf[file]
 	for i := range ff.nodes {
 		n := &ff.nodes[i]
 		ff.byID[n.ID] = n
+		if n.Kind.IsCallable() || n.Kind.IsType() {
+			ff.byQN[n.QualifiedName] = append(ff.byQN[n.QualifiedName], n.ID)
+		}
 		switch {
 		case n.Kind == graph.KindImport:
 			ff.imports[n.Name] = splitImport(language, n.QualifiedName, n.Name)
@@ -175,17 +186,20 @@ func (r *resolver) memberOfEnclosing(ff *fileFacts, caller graph.NodeID, name st
 			return ids
 		}
 		// Follow a base class defined in the same file.
-		var base *graph.Node
-		r.st.OutEdges(n.ID, []graph.EdgeKind{graph.EdgeInherits}, func(e graph.Edge) error {
-			if base == nil {
-				for _, id := range ff.top[e.Target] {
-					if b := ff.byID[id]; b != nil && b.Kind.IsType() {
-						base = b
+		base, ok := ff.bases[n.ID]
+		if !ok {
+			r.st.OutEdges(n.ID, []graph.EdgeKind{graph.EdgeInherits}, func(e graph.Edge) error {
+				if base == nil {
+					for _, id := range ff.top[e.Target] {
+						if b := ff.byID[id]; b != nil && b.Kind.IsType() {
+							base = b
+						}
 					}
 				}
-			}
-			return nil
-		})
+				return nil
+			})
+			ff.bases[n.ID] = base
+		}
 		n = base
 	}
 	return nil
@@ -194,13 +208,7 @@ func (r *resolver) memberOfEnclosing(ff *fileFacts, caller graph.NodeID, name st
 // members returns the callables named name defined directly in the type
 // with qualified name owner in file.
 func (r *resolver) members(file, owner, name string) []graph.NodeID {
-	var ids []graph.NodeID
-	for _, n := range r.facts(file).nodes {
-		if n.Name == name && n.QualifiedName == owner+"."+name && (n.Kind.IsCallable() || n.Kind.IsType()) {
-			ids = append(ids, n.ID)
-		}
-	}
-	return ids
+	return r.facts(file).byQN[owner+"."+name]
 }
 
 // fromModule finds name defined at the top level of the module an import
@@ -309,18 +317,32 @@ func (r *resolver) javaFiles(class string) []string {
 // samePackageType finds a top-level type named name in another file of
 // the caller's directory (a Java package).
 func (r *resolver) samePackageType(from, name string) []graph.NodeID {
-	var ids []graph.NodeID
-	for _, m := range r.byDir[path.Dir(from)] {
-		if m.Language != r.langOf[from] || m.Path == from {
-			continue
-		}
-		for _, id := range r.facts(m.Path).top[name] {
-			if n := r.facts(m.Path).byID[id]; n != nil && n.Kind.IsType() {
-				ids = append(ids, id)
+	dir := path.Dir(from)
+	types, ok := r.dirTypes[dir]
+	if !ok {
+		types = map[string][]graph.NodeID{}
+		for _, m := range r.byDir[dir] {
+			if m.Language != r.langOf[from] {
+				continue
+			}
+			ff := r.facts(m.Path)
+			for n, ids := range ff.top {
+				for _, id := range ids {
+					if nd := ff.byID[id]; nd != nil && nd.Kind.IsType() {
+						types[n] = append(types[n], id)
+					}
+				}
 			}
 		}
+		r.dirTypes[dir] = types
 	}
-	return ids
+	var out []graph.NodeID
+	for _, id := range types[name] {
+		if n, ok := r.nodes[id]; !ok || n.file != from {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // resolveModuleImport binds an imports edge to the file node of the module

@@ -218,12 +218,13 @@ type dirPackages struct {
 	files  map[string]*goFile
 }
 
-// preloadGo reads every Go node in one sequential scan, for a full
+// preloadGo reads every node in one sequential scan, for a full
 // resolution pass (per-file lookups would be random reads).
 func (r *resolver) preloadGo() error {
 	r.preloaded = map[string][]graph.Node{}
 	return r.st.AllNodes(func(n graph.Node) error {
-		if n.Language == lang.Go {
+		if n.Language != "" && !strings.HasPrefix(n.File, graph.ExternalPrefix) {
+			n.Doc = "" // not needed here; docs are most of a node's bytes
 			r.preloaded[n.File] = append(r.preloaded[n.File], n)
 		}
 		return nil

@@ -61,7 +61,7 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Stats, error) {
 			opts.Root = string(v)
 		}
 	}
-	r := &resolver{st: st, root: opts.Root, dirs: map[string]*dirPackages{}, callers: map[graph.NodeID]*callerInfo{}, resultCache: map[graph.NodeID][]typeRef{}, nodes: map[graph.NodeID]*nodeLite{}, lazyPkgs: map[string]*goPackage{}, lazyFiles: map[string]*goFile{}, exts: map[string]*extPkg{}, extIDs: map[graph.NodeID]bool{}, fileFacts: map[string]*fileFacts{}, pkgNode: map[string]graph.NodeID{}}
+	r := &resolver{st: st, root: opts.Root, dirs: map[string]*dirPackages{}, callers: map[graph.NodeID]*callerInfo{}, resultCache: map[graph.NodeID][]typeRef{}, nodes: map[graph.NodeID]*nodeLite{}, lazyPkgs: map[string]*goPackage{}, lazyFiles: map[string]*goFile{}, exts: map[string]*extPkg{}, extIDs: map[graph.NodeID]bool{}, fileFacts: map[string]*fileFacts{}, pkgNode: map[string]graph.NodeID{}, dirTypes: map[string]map[string][]graph.NodeID{}}
 	if err := r.loadFiles(); err != nil {
 		return Stats{}, err
 	}
@@ -210,6 +210,7 @@ type resolver struct {
 	fileFacts   map[string]*fileFacts
 	javaByBase  map[string][]string     // Java files by base name
 	pkgNode     map[string]graph.NodeID // Go directory → its package node
+	dirTypes    map[string]map[string][]graph.NodeID
 	preloaded   map[string][]graph.Node // file → Go nodes, for a full pass
 }
 

@@ -51,8 +51,14 @@ func (p *goPackage) lookup(qn string, fn func(graph.Node)) {
 		if p.name == "" && strings.HasSuffix(n.File, "_test.go") {
 			return nil // an imported package: its non-test files
 		}
-		if p.name != "" && p.r.lazyFile(n.File).pkg != p.name {
-			return nil // the caller's package, told apart from pkg_test
+		if p.name != "" {
+			// The caller's package, told apart from pkg_test: non-test
+			// files all belong to the directory's package, so only test
+			// files need their package clause read.
+			isTest := strings.HasSuffix(n.File, "_test.go")
+			if !isTest && strings.HasSuffix(p.name, "_test") || isTest && p.r.lazyFile(n.File).pkg != p.name {
+				return nil
+			}
 		}
 		fn(n)
 		return nil

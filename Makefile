@@ -17,7 +17,7 @@ run: build
 test:
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
-	$(GO) test -count=1 -race -short ./internal/index ./internal/store ./internal/walk
+	$(GO) test -count=1 -race -short ./internal/index ./internal/store ./internal/walk ./internal/query
 
 bench:
 	bench/index.sh --jdk

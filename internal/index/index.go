@@ -344,7 +344,7 @@ func (r *run) execute(ctx context.Context) error {
 	}
 	sort.Strings(gone)
 	for _, p := range gone {
-		if err := r.diffNodes(p, nil, true); err != nil {
+		if _, err := r.diffNodes(p, nil, nil, true); err != nil {
 			return err
 		}
 		if err := b.DeleteFile(p); err != nil {
@@ -490,20 +490,24 @@ const batchBytes = 16 << 20
 
 // diffNodes records, before a file's facts are replaced (nodes) or deleted
 // (nil), which of its stored nodes disappear and which definitions are new.
-func (r *run) diffNodes(path string, nodes []graph.Node, wasIndexed bool) error {
+func (r *run) diffNodes(path string, nodes []graph.Node, edges []graph.Edge, wasIndexed bool) ([]graph.Edge, error) {
 	if r.added == nil {
 		r.added = map[string]bool{}
 	}
-	old := map[graph.NodeID]bool{}
+	old := map[graph.NodeID]uint64{} // id → content hash
 	if wasIndexed {
-		if err := r.st.NodesInFile(path, func(n graph.Node) error { old[n.ID] = true; return nil }); err != nil {
-			return fmt.Errorf("index: read %s: %w", path, err)
+		if err := r.st.NodesInFile(path, func(n graph.Node) error { old[n.ID] = n.ContentHash; return nil }); err != nil {
+			return edges, fmt.Errorf("index: read %s: %w", path, err)
 		}
 	}
+	var unchanged []graph.NodeID
 	for i := range nodes {
 		n := &nodes[i]
-		if old[n.ID] {
+		if h, ok := old[n.ID]; ok {
 			delete(old, n.ID)
+			if h == n.ContentHash && n.Kind != graph.KindFile {
+				unchanged = append(unchanged, n.ID)
+			}
 		} else if n.Kind.IsCallable() || n.Kind.IsType() {
 			r.added[n.Name] = true
 		}
@@ -511,7 +515,57 @@ func (r *run) diffNodes(path string, nodes []graph.Node, wasIndexed bool) error 
 	for id := range old {
 		r.removed = append(r.removed, id)
 	}
-	return nil
+	return r.carryResolutions(unchanged, edges)
+}
+
+// carryResolutions gives the edges of definitions whose text did not change
+// the destinations they resolved to before, so that re-indexing a file only
+// resolves what changed in it. Destinations that disappeared elsewhere are
+// unbound afterwards by the resolver's repair step, as for any other edge.
+func (r *run) carryResolutions(unchanged []graph.NodeID, edges []graph.Edge) ([]graph.Edge, error) {
+	if len(unchanged) == 0 {
+		return edges, nil
+	}
+	type key struct {
+		src    graph.NodeID
+		kind   graph.EdgeKind
+		target string
+	}
+	prev := map[key][]graph.Edge{}
+	for _, id := range unchanged {
+		err := r.st.OutEdges(id, []graph.EdgeKind{graph.EdgeCalls, graph.EdgeInherits, graph.EdgeImplements, graph.EdgeImports}, func(e graph.Edge) error {
+			if e.Dst != 0 {
+				k := key{e.Src, e.Kind, e.Target}
+				prev[k] = append(prev[k], e)
+			}
+			return nil
+		})
+		if err != nil {
+			return edges, err
+		}
+	}
+	if len(prev) == 0 {
+		return edges, nil
+	}
+	out := edges[:0:0]
+	for _, e := range edges {
+		olds := prev[key{e.Src, e.Kind, e.Target}]
+		if e.Dst != 0 || len(olds) == 0 {
+			out = append(out, e)
+			continue
+		}
+		seen := map[graph.NodeID]bool{}
+		for _, o := range olds {
+			if seen[o.Dst] {
+				continue
+			}
+			seen[o.Dst] = true
+			c := e
+			c.Dst, c.Res, c.Candidates = o.Dst, o.Res, o.Candidates
+			out = append(out, c)
+		}
+	}
+	return out, nil
 }
 
 func (r *run) write(ctx context.Context, in <-chan result) error {
@@ -523,7 +577,7 @@ func (r *run) write(ctx context.Context, in <-chan result) error {
 		if res.touch {
 			err = b.UpdateFileMeta(res.meta)
 		} else {
-			if err := r.diffNodes(res.meta.Path, res.nodes, res.changed); err != nil {
+			if res.edges, err = r.diffNodes(res.meta.Path, res.nodes, res.edges, res.changed); err != nil {
 				return err
 			}
 			err = b.ReplaceFile(res.meta, res.nodes, res.edges)

@@ -396,3 +396,49 @@ func TestJavaCalls(t *testing.T) {
 		}
 	}
 }
+
+// TestRustCalls pins the Rust rules: use paths (crate::, super::),
+// child modules declared with mod, Type::assoc() and Self::assoc(),
+// self.method() in impl blocks, std items as external symbols.
+func TestRustCalls(t *testing.T) {
+	dir, _ := filepath.Abs("testdata/rust")
+	db := indexDir(t, dir)
+	st, err := store.Open(db, store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	got := map[string]string{}
+	if err := st.AllEdges(func(e graph.Edge) error {
+		if e.Kind != graph.EdgeCalls {
+			return nil
+		}
+		src, _ := st.Node(e.Src)
+		key := src.QualifiedName + " " + e.Target
+		if e.Dst == 0 {
+			got[key] = "unresolved"
+			return nil
+		}
+		dst, _ := st.Node(e.Dst)
+		got[key] = dst.File + ":" + dst.QualifiedName
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"Store.put self.check":     "src/store/mod.rs:Store.check",
+		"Store.put slugify":        "src/util.rs:slugify",
+		"Store.check Self::new":    "src/store/mod.rs:Store.new",
+		"run Store::new":           "src/store/mod.rs:Store.new",
+		"run util::slugify":        "src/util.rs:slugify",
+		"run helper":               "src/lib.rs:helper",
+		"run HashMap::new":         "@external:rust/std::collections:std::collections.HashMap.new",
+		"run s.put":                "unresolved", // local variable types are not inferred for Rust yet
+		"Store.len self.items.len": "unresolved",
+	}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("%s: got %q, want %q", k, got[k], w)
+		}
+	}
+}

@@ -70,6 +70,16 @@ func splitImport(language, qn, local string) importFact {
 			return importFact{module: m, name: n}
 		}
 		return importFact{module: qn}
+	case lang.Rust:
+		// use crate::store::Store binds Store (or an alias) from the module
+		// crate::store; use a::b::{self} binds the module b itself.
+		if i := strings.LastIndex(qn, "::"); i > 0 {
+			if last := qn[i+2:]; last != "self" {
+				return importFact{module: qn[:i], name: last}
+			}
+			return importFact{module: qn[:i]}
+		}
+		return importFact{module: qn}
 	case lang.Java:
 		// import a.b.Foo binds Foo from the class file a/b/Foo.java.
 		if i := strings.LastIndexByte(qn, '.'); i > 0 && qn[i+1:] == local {
@@ -99,6 +109,16 @@ func (r *resolver) resolveGeneric(e *graph.Edge) ([]graph.NodeID, graph.Resoluti
 		return r.resolveModuleImport(e.File, language, e.Target)
 	}
 	target := strings.TrimPrefix(e.Target, "new ")
+	if language == lang.Rust || language == lang.CPP {
+		target = strings.TrimSuffix(strings.ReplaceAll(strings.TrimPrefix(target, "::"), "::", "."), "!")
+		target = strings.TrimPrefix(target, "Self.") // Self::new() in an impl
+		if strings.HasPrefix(e.Target, "Self::") {
+			if ids := r.memberOfEnclosing(ff, e.Src, target); len(ids) > 0 {
+				return r.pickGeneric(ids)
+			}
+			return nil, graph.ResUnresolved
+		}
+	}
 	parts := strings.Split(target, ".")
 	for _, p := range parts {
 		if !isIdent(p) {
@@ -149,16 +169,30 @@ func (r *resolver) resolveGeneric(e *graph.Edge) ([]graph.NodeID, graph.Resoluti
 				return r.fromModule(e.File, language, imp, parts[1])
 			}
 			// from pkg import mod; mod.f()
-			if language == lang.Python {
+			if language == lang.Python || language == lang.Rust {
 				sub := imp.module + "." + imp.name
 				if strings.HasSuffix(imp.module, ".") {
 					sub = imp.module + imp.name
+				}
+				if language == lang.Rust {
+					sub = imp.module + "::" + imp.name // use crate::util; util::f()
 				}
 				if files := r.moduleFiles(e.File, language, sub); len(files) > 0 {
 					return r.pickGeneric(r.facts(files[0]).top[parts[1]])
 				}
 			}
 			// from m import Class; Class.method()
+			module := imp.module
+			if language == lang.Java {
+				module += "." + imp.name
+			}
+			if len(r.moduleFiles(e.File, language, module)) == 0 {
+				// A library class: Class.method is an external symbol.
+				if strings.HasPrefix(imp.module, ".") || language == lang.Rust && isRustLocalPath(imp.module) {
+					return nil, graph.ResUnresolved
+				}
+				return []graph.NodeID{r.external(language, imp.module, imp.name+"."+parts[1])}, graph.ResExternal
+			}
 			ids, res := r.fromModule(e.File, language, imp, imp.name)
 			if res == graph.ResExact && len(ids) == 1 {
 				if n, err := r.st.Node(ids[0]); err == nil && n.Kind.IsType() {
@@ -166,6 +200,13 @@ func (r *resolver) resolveGeneric(e *graph.Edge) ([]graph.NodeID, graph.Resoluti
 						return r.pickGeneric(m)
 					}
 				}
+			}
+			return nil, graph.ResUnresolved
+		}
+		if language == lang.Rust {
+			// mod util; util::f(): a child module of this file.
+			if files := r.moduleFiles(e.File, language, "self::"+head); len(files) > 0 {
+				return r.pickGeneric(r.facts(files[0]).top[parts[1]])
 			}
 		}
 	}
@@ -226,7 +267,7 @@ func (r *resolver) fromModule(from, language string, imp importFact, name string
 		// A re-export or a nested import: not followed (yet).
 		return nil, graph.ResUnresolved
 	}
-	if strings.HasPrefix(imp.module, ".") || imp.module == "" {
+	if strings.HasPrefix(imp.module, ".") || imp.module == "" || language == lang.Rust && isRustLocalPath(imp.module) {
 		return nil, graph.ResUnresolved // relative, but not found here
 	}
 	return []graph.NodeID{r.external(language, imp.module, name)}, graph.ResExternal
@@ -254,6 +295,8 @@ func (r *resolver) moduleFiles(from, language, module string) []string {
 		}
 	case lang.Java:
 		return r.javaFiles(module)
+	case lang.Rust:
+		cands = r.rustModuleFiles(from, module)
 	case lang.JavaScript, lang.TypeScript:
 		if !strings.HasPrefix(module, ".") {
 			return nil // a package from node_modules
@@ -360,4 +403,52 @@ func (r *resolver) resolveModuleImport(from, language, module string) ([]graph.N
 		return nil, graph.ResUnresolved
 	}
 	return []graph.NodeID{r.externalPackage(language, module)}, graph.ResExternal
+}
+
+// rustModuleFiles maps a module path (crate::a::b, super::a, self::a) to
+// the files that can hold it (a/b.rs or a/b/mod.rs), relative to the crate's
+// src directory or to the current module's directory.
+func (r *resolver) rustModuleFiles(from, module string) []string {
+	segs := strings.Split(module, "::")
+	var base string
+	switch segs[0] {
+	case "crate":
+		base = rustCrateSrc(from)
+		segs = segs[1:]
+	case "self", "super":
+		base = path.Dir(from)
+		if n := path.Base(from); n != "mod.rs" && n != "lib.rs" && n != "main.rs" {
+			base = path.Join(base, strings.TrimSuffix(n, ".rs")) // a.rs's children live in a/
+		}
+		for len(segs) > 0 && (segs[0] == "self" || segs[0] == "super") {
+			if segs[0] == "super" {
+				base = path.Dir(base)
+			}
+			segs = segs[1:]
+		}
+	default:
+		return nil // another crate
+	}
+	if len(segs) == 0 {
+		return nil
+	}
+	p := path.Join(append([]string{base}, segs...)...)
+	return []string{p + ".rs", path.Join(p, "mod.rs")}
+}
+
+// rustCrateSrc finds the src directory of the crate holding file.
+func rustCrateSrc(file string) string {
+	for d := path.Dir(file); ; d = path.Dir(d) {
+		if path.Base(d) == "src" {
+			return d
+		}
+		if d == "." || d == "/" {
+			return "src"
+		}
+	}
+}
+
+func isRustLocalPath(module string) bool {
+	first, _, _ := strings.Cut(module, "::")
+	return first == "crate" || first == "self" || first == "super"
 }

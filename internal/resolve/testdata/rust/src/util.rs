@@ -1,0 +1,3 @@
+pub fn slugify(s: &str) -> String {
+    s.to_lowercase().replace(' ', "-")
+}

@@ -207,6 +207,7 @@ type run struct {
 	// definitions new in this run, which unresolved edges may now mean.
 	removed []graph.NodeID
 	added   map[string]bool
+	settled map[graph.NodeID]bool // definitions of changed files whose text did not change
 }
 
 type job struct {
@@ -368,7 +369,7 @@ func (r *run) execute(ctx context.Context) error {
 	// Bind the names written in changed files to their definitions.
 	if r.sum.Added+r.sum.Changed > 0 || len(r.removed) > 0 {
 		r.phase.Store("resolve")
-		ro := resolve.Options{Root: r.root, Unbind: r.removed}
+		ro := resolve.Options{Root: r.root, Unbind: r.removed, Settled: r.settled}
 		for name := range r.added {
 			ro.NewNames = append(ro.NewNames, name)
 		}
@@ -507,6 +508,10 @@ func (r *run) diffNodes(path string, nodes []graph.Node, edges []graph.Edge, was
 			delete(old, n.ID)
 			if h == n.ContentHash && n.Kind != graph.KindFile {
 				unchanged = append(unchanged, n.ID)
+				if r.settled == nil {
+					r.settled = map[graph.NodeID]bool{}
+				}
+				r.settled[n.ID] = true
 			}
 		} else if n.Kind.IsCallable() || n.Kind.IsType() {
 			r.added[n.Name] = true

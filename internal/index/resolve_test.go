@@ -106,3 +106,20 @@ func TestCarriedResolutions(t *testing.T) {
 		t.Fatalf("after editing A, x.M = %q", got)
 	}
 }
+
+// A settled definition's unresolved call is tried again when the name it
+// calls is newly defined, even in the same file.
+func TestSettledButNewlyDefined(t *testing.T) {
+	root := t.TempDir()
+	writeFile(t, root, "go.mod", "module example.com/m\n\ngo 1.22\n")
+	writeFile(t, root, "a.go", "package m\n\nfunc A() { B() }\n")
+	runIndex(t, root)
+	if got := callEdges(t, root, "a.go")["B"]; got != "" {
+		t.Fatalf("B before it exists: %q", got)
+	}
+	writeFile(t, root, "a.go", "package m\n\nfunc A() { B() }\n\nfunc B() {}\n")
+	runIndex(t, root)
+	if got := callEdges(t, root, "a.go")["B"]; got != "a.go:B" {
+		t.Fatalf("after defining B in the same file, A calls %q", got)
+	}
+}

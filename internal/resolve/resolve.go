@@ -48,6 +48,12 @@ type Options struct {
 	// NewNames are names of definitions added since the last run: edges
 	// elsewhere written as exactly such a name are resolved again.
 	NewNames []string
+	// Settled are definitions whose text did not change since the last
+	// run: their edges that did not resolve then are not tried again
+	// (unless they name one of NewNames).
+	Settled map[graph.NodeID]bool
+
+	forced map[graph.NodeID]bool // settled sources that a new name may now resolve
 }
 
 // batchBytes is the size at which the resolver commits.
@@ -77,7 +83,7 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Stats, error) {
 		return stats, fmt.Errorf("resolve: %w", err)
 	}
 	visit := func(e graph.Edge) error {
-		if e.Dst != 0 {
+		if e.Dst != 0 || opts.Settled[e.Src] && !opts.forced[e.Src] {
 			return nil
 		}
 		stats.Considered++
@@ -168,7 +174,14 @@ func repair(st *store.Store, b *store.Batch, opts *Options) error {
 	}
 	for _, name := range opts.NewNames {
 		for _, k := range []graph.EdgeKind{graph.EdgeCalls, graph.EdgeInherits, graph.EdgeImplements, graph.EdgeImports} {
-			if err := st.UnresolvedEdges(k, name, func(e graph.Edge) error { extra[e.File] = true; return nil }); err != nil {
+			if err := st.UnresolvedEdges(k, name, func(e graph.Edge) error {
+				extra[e.File] = true
+				if opts.forced == nil {
+					opts.forced = map[graph.NodeID]bool{}
+				}
+				opts.forced[e.Src] = true
+				return nil
+			}); err != nil {
 				return err
 			}
 		}

@@ -61,7 +61,7 @@ func BenchmarkIndex(b *testing.B) {
 	if _, err := e.suffixIndex(ctx); err != nil { // warm, as a server is
 		b.Fatal(err)
 	}
-	for _, spec := range []string{"http.Client.Do", "utf8.RuneLen", "strings.TrimSpace", "errors.New"} {
+	for _, spec := range []string{"http.Client.Do", "utf8.RuneLen", "strings.TrimSpace", "errors.New", "fmt.Errorf"} {
 		s := one(b, spec)
 		b.Run("impact5/"+spec, func(b *testing.B) {
 			var total int

@@ -308,30 +308,11 @@ func TestStdlibCallAccuracy(t *testing.T) {
 // functions (relative and absolute imports, module aliases), classes and
 // their methods, and library calls as external symbols.
 func TestGenericCalls(t *testing.T) {
-	dir, _ := filepath.Abs("testdata/pyjs")
-	db := indexDir(t, dir)
-	st, err := store.Open(db, store.Options{ReadOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	got := map[string]string{}
-	if err := st.AllEdges(func(e graph.Edge) error {
-		if e.Kind != graph.EdgeCalls {
-			return nil
-		}
-		src, _ := st.Node(e.Src)
-		key := src.File + ":" + src.QualifiedName + " " + e.Target
-		if e.Dst == 0 {
-			got[key] = "unresolved"
-			return nil
-		}
-		dst, _ := st.Node(e.Dst)
-		got[key] = dst.File + ":" + dst.QualifiedName + " " + e.Res.String()
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
+	got := callMap(t, "testdata/pyjs",
+		func(src graph.Node, e graph.Edge) string { return src.File + ":" + src.QualifiedName + " " + e.Target },
+		func(dst graph.Node, e graph.Edge) string {
+			return dst.File + ":" + dst.QualifiedName + " " + e.Res.String()
+		})
 	want := map[string]string{
 		"app/models.py:Base.dump json.dumps":         "@external:python/json:json.dumps external",
 		"app/models.py:User.save self.validate":      "app/models.py:Base.validate exact",
@@ -347,40 +328,15 @@ func TestGenericCalls(t *testing.T) {
 		"web/cart.ts:total Formatter":                "web/format.ts:Formatter exact",
 		"web/cart.ts:total f.format":                 "unresolved",
 	}
-	for k, w := range want {
-		if got[k] != w {
-			t.Errorf("%s: got %q, want %q", k, got[k], w)
-		}
-	}
+	checkCalls(t, got, want)
 }
 
 // TestJavaCalls pins the Java rules: unqualified calls to members, classes
 // of the same package, imported classes' static methods, constructors.
 func TestJavaCalls(t *testing.T) {
-	dir, _ := filepath.Abs("testdata/java")
-	db := indexDir(t, dir)
-	st, err := store.Open(db, store.Options{ReadOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	got := map[string]string{}
-	if err := st.AllEdges(func(e graph.Edge) error {
-		if e.Kind != graph.EdgeCalls {
-			return nil
-		}
-		src, _ := st.Node(e.Src)
-		key := src.QualifiedName + " " + e.Target
-		if e.Dst == 0 {
-			got[key] = "unresolved"
-			return nil
-		}
-		dst, _ := st.Node(e.Dst)
-		got[key] = path.Base(dst.File) + ":" + dst.QualifiedName
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
+	got := callMap(t, "testdata/java",
+		func(src graph.Node, e graph.Edge) string { return src.QualifiedName + " " + e.Target },
+		func(dst graph.Node, e graph.Edge) string { return path.Base(dst.File) + ":" + dst.QualifiedName })
 	want := map[string]string{
 		"Order.valid total":      "Order.java:Order.total",
 		"Order.empty Order":      "Order.java:Order.Order",
@@ -390,41 +346,16 @@ func TestJavaCalls(t *testing.T) {
 		"Shop.sum o.valid":       "unresolved",
 		"Shop.record ledger.add": "unresolved",
 	}
-	for k, w := range want {
-		if got[k] != w {
-			t.Errorf("%s: got %q, want %q", k, got[k], w)
-		}
-	}
+	checkCalls(t, got, want)
 }
 
 // TestRustCalls pins the Rust rules: use paths (crate::, super::),
 // child modules declared with mod, Type::assoc() and Self::assoc(),
 // self.method() in impl blocks, std items as external symbols.
 func TestRustCalls(t *testing.T) {
-	dir, _ := filepath.Abs("testdata/rust")
-	db := indexDir(t, dir)
-	st, err := store.Open(db, store.Options{ReadOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	got := map[string]string{}
-	if err := st.AllEdges(func(e graph.Edge) error {
-		if e.Kind != graph.EdgeCalls {
-			return nil
-		}
-		src, _ := st.Node(e.Src)
-		key := src.QualifiedName + " " + e.Target
-		if e.Dst == 0 {
-			got[key] = "unresolved"
-			return nil
-		}
-		dst, _ := st.Node(e.Dst)
-		got[key] = dst.File + ":" + dst.QualifiedName
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
+	got := callMap(t, "testdata/rust",
+		func(src graph.Node, e graph.Edge) string { return src.QualifiedName + " " + e.Target },
+		func(dst graph.Node, e graph.Edge) string { return dst.File + ":" + dst.QualifiedName })
 	want := map[string]string{
 		"Store.put self.check":     "src/store/mod.rs:Store.check",
 		"Store.put slugify":        "src/util.rs:slugify",
@@ -436,6 +367,42 @@ func TestRustCalls(t *testing.T) {
 		"run s.put":                "unresolved", // local variable types are not inferred for Rust yet
 		"Store.len self.items.len": "unresolved",
 	}
+	checkCalls(t, got, want)
+}
+
+// callMap indexes dir and returns its calls edges as key(src, edge) →
+// value(dst, edge), with "unresolved" for edges without a destination.
+func callMap(t *testing.T, dir string, key func(src graph.Node, e graph.Edge) string, value func(dst graph.Node, e graph.Edge) string) map[string]string {
+	t.Helper()
+	abs, _ := filepath.Abs(dir)
+	db := indexDir(t, abs)
+	st, err := store.Open(db, store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	got := map[string]string{}
+	if err := st.AllEdges(func(e graph.Edge) error {
+		if e.Kind != graph.EdgeCalls {
+			return nil
+		}
+		src, _ := st.Node(e.Src)
+		k := key(src, e)
+		if e.Dst == 0 {
+			got[k] = "unresolved"
+			return nil
+		}
+		dst, _ := st.Node(e.Dst)
+		got[k] = value(dst, e)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return got
+}
+
+func checkCalls(t *testing.T, got, want map[string]string) {
+	t.Helper()
 	for k, w := range want {
 		if got[k] != w {
 			t.Errorf("%s: got %q, want %q", k, got[k], w)

@@ -375,7 +375,7 @@ func (e *extraction) run(cursor *sitter.QueryCursor, tree *sitter.Tree) (*Result
 	e.collect(cursor, root)
 	e.dedupe()
 	e.nest()
-	e.build(res, root)
+	e.build(res)
 	return res, nil
 }
 
@@ -795,7 +795,7 @@ var typeKinds = map[graph.NodeKind]bool{
 	graph.KindEnum: true, graph.KindUnion: true,
 }
 
-func (e *extraction) build(res *Result, root *sitter.Node) {
+func (e *extraction) build(res *Result) {
 	res.Nodes = append(res.Nodes, FileNode(e.file, e.lang, e.src))
 
 	byQN := make(map[string]int) // qualified name → node index of a type or namespace
@@ -814,7 +814,7 @@ func (e *extraction) build(res *Result, root *sitter.Node) {
 			fields[d.qn] = true
 		}
 		kind := d.kind
-		if kind == graph.KindFunction && e.memberOfType(d, byQN) {
+		if kind == graph.KindFunction && e.memberOfType(d, byQN, res.Nodes) {
 			kind = graph.KindMethod
 		}
 		if kind == graph.KindVariable && d.lexParent >= 0 && typeKinds[e.defs[d.lexParent].kind] {
@@ -938,7 +938,7 @@ func (e *extraction) attachLocals(res *Result) {
 // memberOfType reports whether a function definition belongs to a type:
 // lexically inside one, inside an impl scope, or qualified by a name that
 // is not a namespace of this file.
-func (e *extraction) memberOfType(d *def, byQN map[string]int) bool {
+func (e *extraction) memberOfType(d *def, byQN map[string]int, nodes []graph.Node) bool {
 	if p := d.lexParent; p >= 0 {
 		pd := &e.defs[p]
 		if pd.scopeOnly || typeKinds[pd.kind] {
@@ -953,21 +953,12 @@ func (e *extraction) memberOfType(d *def, byQN map[string]int) bool {
 	}
 	prefix := d.qn[:max(0, len(d.qn)-len(d.name)-1)]
 	if j, ok := byQN[prefix]; ok {
-		return e.nodeKindAt(j) != graph.KindNamespace && e.nodeKindAt(j) != graph.KindModule
+		return nodes[j].Kind != graph.KindNamespace && nodes[j].Kind != graph.KindModule
 	}
 	// Qualified by something unknown here: C++ out-of-line member
 	// definitions (Widget::draw) are far more common than namespace-
 	// qualified free functions.
 	return e.lang == lang.CPP
-}
-
-func (e *extraction) nodeKindAt(nodeIdx int) graph.NodeKind {
-	for i := range e.defs {
-		if e.defs[i].nodeIdx == nodeIdx {
-			return e.defs[i].kind
-		}
-	}
-	return graph.KindUnknown
 }
 
 // lexicalNodeIdx returns the node index of the nearest enclosing definition

@@ -399,15 +399,14 @@ func (r *resolver) lazyFile(file string) *goFile {
 		return gf
 	}
 	gf := &goFile{imports: map[string]string{}}
-	r.st.NodesInFile(file, func(n graph.Node) error {
+	for _, n := range r.facts(file).nodes { // shares the per-file read with the generic resolver
 		switch n.Kind {
 		case graph.KindPackage:
 			gf.pkg = n.Name
 		case graph.KindImport:
 			gf.imports[n.Name] = n.QualifiedName
 		}
-		return nil
-	})
+	}
 	r.lazyFiles[file] = gf
 	return gf
 }

@@ -3,14 +3,12 @@ package query
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"path"
 	"slices"
 	"sort"
 
 	"github.com/codegraph-dev/codegraph/internal/graph"
-	"github.com/codegraph-dev/codegraph/internal/store"
 )
 
 // ImpactKinds are the edge kinds along which a change propagates to what
@@ -160,17 +158,17 @@ func (e *Engine) Impact(ctx context.Context, scope Scope, opts ImpactOptions) (*
 	for d := 1; d <= depth && len(frontier) > 0 && !res.Truncated; d++ {
 		edges := make([][]graph.Edge, len(frontier))
 		nodes := make([]graph.Node, len(frontier))
-		err := e.parallel(ctx, len(frontier), func(i int) error {
-			n, err := e.g.Node(frontier[i])
-			if err != nil && !errors.Is(err, store.ErrNotFound) {
+		// Read in chunks, one iterator per chunk for the nodes (their names)
+		// and one for their incoming edges: a seek on an open iterator
+		// costs far less than opening one per node. Contains and defines
+		// edges are dropped here.
+		err := e.chunks(ctx, len(frontier), func(lo, hi int) error {
+			if err := e.g.NodesByID(frontier[lo:hi], nodes[lo:hi]); err != nil {
 				return err
 			}
-			nodes[i] = n
-			// One scan of every incoming edge costs less than a seek per
-			// kind; contains and defines edges are dropped here.
-			return e.g.InEdges(frontier[i], nil, func(ed graph.Edge) error {
+			return e.g.InEdgesMany(frontier[lo:hi], nil, func(i int, ed graph.Edge) error {
 				if isImpactKind[ed.Kind] {
-					edges[i] = append(edges[i], ed)
+					edges[lo+i] = append(edges[lo+i], ed)
 				}
 				return nil
 			})

@@ -29,6 +29,10 @@ type Reader interface {
 	AllEdges(fn func(graph.Edge) error) error
 	OutEdges(id graph.NodeID, kinds []graph.EdgeKind, fn func(graph.Edge) error) error
 	InEdges(id graph.NodeID, kinds []graph.EdgeKind, fn func(graph.Edge) error) error
+	// NodesByID and InEdgesMany are the batched forms of Node and InEdges
+	// (one iterator for many ids); traversals use them level by level.
+	NodesByID(ids []graph.NodeID, out []graph.Node) error
+	InEdgesMany(ids []graph.NodeID, kinds []graph.EdgeKind, fn func(i int, e graph.Edge) error) error
 	UnresolvedEdges(kind graph.EdgeKind, target string, fn func(graph.Edge) error) error
 	Files(fn func(store.FileMeta) error) error
 	FileMeta(path string) (store.FileMeta, error)
@@ -282,18 +286,36 @@ func (e *Engine) SymbolOf(n graph.Node) Symbol { return e.symbol(&n) }
 // (an edge into a node deleted since) yields a zero Node.
 func (e *Engine) nodes(ctx context.Context, ids []graph.NodeID) ([]graph.Node, error) {
 	out := make([]graph.Node, len(ids))
-	err := e.parallel(ctx, len(ids), func(i int) error {
-		if ids[i] == 0 {
-			return nil
-		}
-		n, err := e.g.Node(ids[i])
-		if errors.Is(err, store.ErrNotFound) {
-			return nil
-		}
-		out[i] = n
-		return err
+	err := e.chunks(ctx, len(ids), func(lo, hi int) error {
+		return e.g.NodesByID(ids[lo:hi], out[lo:hi])
 	})
 	return out, err
+}
+
+// chunks splits 0..n-1 into contiguous ranges, one per worker (a single
+// range when n is small), and calls fn on each concurrently: for batched
+// reads, which pay for one iterator per range.
+func (e *Engine) chunks(ctx context.Context, n int, fn func(lo, hi int) error) error {
+	const minChunk = 64
+	w := min(e.workers, (n+minChunk-1)/minChunk)
+	if w <= 1 {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		return fn(0, n)
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	chunk := (n + w - 1) / w
+	for lo := 0; lo < n; lo += chunk {
+		hi := min(lo+chunk, n)
+		g.Go(func() error {
+			if err := gctx.Err(); err != nil {
+				return err
+			}
+			return fn(lo, hi)
+		})
+	}
+	return g.Wait()
 }
 
 // parallel calls fn(0..n-1) on up to e.workers goroutines (inline when n

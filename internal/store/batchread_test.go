@@ -1,0 +1,63 @@
+package store
+
+import (
+	"fmt"
+	"reflect"
+	"testing"
+
+	"github.com/codegraph-dev/codegraph/internal/graph"
+)
+
+// TestBatchedReads checks NodesByID and InEdgesMany against the point
+// reads they stand for, with ids out of order, repeated, zero and missing.
+func TestBatchedReads(t *testing.T) {
+	s := openTest(t, Options{})
+	var all []graph.Node
+	for f := range 3 {
+		meta, nodes, edges := genFile(fmt.Sprintf("f%d.go", f), 1, 20)
+		replace(t, s, meta, nodes, edges)
+		all = append(all, nodes...)
+	}
+	ids := []graph.NodeID{all[30].ID, 0, all[2].ID, graph.NodeID(12345), all[30].ID, all[0].ID, all[45].ID}
+	got := make([]graph.Node, len(ids))
+	if err := s.NodesByID(ids, got); err != nil {
+		t.Fatal(err)
+	}
+	for i, id := range ids {
+		want, err := s.Node(id)
+		if err != nil {
+			want = graph.Node{}
+		}
+		if !reflect.DeepEqual(got[i], want) {
+			t.Errorf("NodesByID[%d] = %+v, want %+v", i, got[i], want)
+		}
+	}
+	if err := s.NodesByID(ids, got[:2]); err == nil {
+		t.Error("NodesByID with a short output slice did not fail")
+	}
+	for _, kinds := range [][]graph.EdgeKind{nil, {graph.EdgeCalls}, {graph.EdgeContains, graph.EdgeReferences}} {
+		many := make([][]graph.Edge, len(ids))
+		if err := s.InEdgesMany(ids, kinds, func(i int, e graph.Edge) error {
+			many[i] = append(many[i], e)
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		for i, id := range ids {
+			var want []graph.Edge
+			if id != 0 {
+				want = collect(t, func(fn func(graph.Edge) error) error { return s.InEdges(id, kinds, fn) })
+			}
+			if len(want) == 0 {
+				want = nil
+			}
+			if !reflect.DeepEqual(many[i], want) {
+				t.Errorf("kinds %v: InEdgesMany[%d] = %v, want %v", kinds, i, many[i], want)
+			}
+		}
+	}
+	stop := fmt.Errorf("stop")
+	if err := s.InEdgesMany(ids, nil, func(int, graph.Edge) error { return stop }); err != stop {
+		t.Errorf("callback error: got %v", err)
+	}
+}

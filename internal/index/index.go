@@ -538,7 +538,7 @@ func (r *run) carryResolutions(unchanged []graph.NodeID, edges []graph.Edge) ([]
 	}
 	prev := map[key][]graph.Edge{}
 	for _, id := range unchanged {
-		err := r.st.OutEdges(id, []graph.EdgeKind{graph.EdgeCalls, graph.EdgeInherits, graph.EdgeImplements, graph.EdgeImports}, func(e graph.Edge) error {
+		err := r.st.OutEdges(id, resolve.Kinds, func(e graph.Edge) error {
 			if e.Dst != 0 {
 				k := key{e.Src, e.Kind, e.Target}
 				prev[k] = append(prev[k], e)

@@ -2,6 +2,7 @@ package resolve_test
 
 import (
 	"context"
+	"fmt"
 	"go/ast"
 	"go/build"
 	"go/importer"
@@ -407,5 +408,61 @@ func checkCalls(t *testing.T, got, want map[string]string) {
 		if got[k] != w {
 			t.Errorf("%s: got %q, want %q", k, got[k], w)
 		}
+	}
+}
+
+// TestFixtureReferences pins the type references of the fixture module:
+// same-package and imported types bind exactly, library types to external
+// nodes, type parameters stay unresolved.
+func TestFixtureReferences(t *testing.T) {
+	dir, _ := filepath.Abs("testdata/shop")
+	db := indexDir(t, dir)
+	st, err := store.Open(db, store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	got := map[string]graph.Resolution{}
+	if err := st.AllEdges(func(e graph.Edge) error {
+		if e.Kind != graph.EdgeReferences {
+			return nil
+		}
+		src, _ := st.Node(e.Src)
+		to := "?" + e.Target
+		if e.Dst != 0 {
+			dst, _ := st.Node(e.Dst)
+			to = dst.File + ":" + dst.QualifiedName
+		}
+		got[src.File+":"+src.QualifiedName+" -> "+to] = e.Res
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]graph.Resolution{
+		"server/server.go:Server.db -> store/store.go:Store":     graph.ResExact,
+		"server/server.go:Server.Seed -> store/store.go:Order":   graph.ResExact,
+		"server/server.go:format -> store/store.go:Order":        graph.ResExact,
+		"server/server.go:first -> server/server.go:Pair":        graph.ResExact,
+		"server/server.go:first -> ?T":                           graph.ResUnresolved,
+		"server/server.go:show -> @external:go/fmt:fmt.Stringer": graph.ResExternal,
+		"server/server.go:show -> store/store.go:Order":          graph.ResExact,
+		"store/store.go:Store.Get -> store/store.go:Order":       graph.ResExact,
+		"store/store.go:Store.Put -> store/store.go:Order":       graph.ResExact,
+		"store/store.go:New -> store/store.go:Store":             graph.ResExact,
+	}
+	for k, res := range want {
+		if g, ok := got[k]; !ok {
+			t.Errorf("missing reference %s", k)
+		} else if g != res {
+			t.Errorf("%s resolved as %s, want %s", k, g, res)
+		}
+	}
+	if t.Failed() {
+		keys := make([]string, 0, len(got))
+		for k := range got {
+			keys = append(keys, fmt.Sprintf("%s (%s)", k, got[k]))
+		}
+		sort.Strings(keys)
+		t.Logf("references:\n%s", strings.Join(keys, "\n"))
 	}
 }

@@ -571,11 +571,16 @@ func (r *resolver) resolveGo(e *graph.Edge) ([]graph.NodeID, graph.Resolution) {
 		return r.resolveGoImport(e.Target)
 	}
 	if e.Kind != graph.EdgeCalls {
-		_, t := r.lookupType(typeRef{e.Target, e.File})
-		if t == nil || len(t.ids) == 0 {
-			return nil, graph.ResUnresolved
+		p, t := r.lookupType(typeRef{e.Target, e.File})
+		if t != nil && len(t.ids) > 0 {
+			return r.pick(e.File, t.ids)
 		}
-		return r.pick(e.File, t.ids)
+		if p == nil {
+			if id, ok := r.externalType(e.Target, e.File); ok {
+				return []graph.NodeID{id}, graph.ResExternal
+			}
+		}
+		return nil, graph.ResUnresolved
 	}
 	ci := r.caller(e.Src, e.File)
 	if ci.pkg == nil {
@@ -737,25 +742,11 @@ func (r *resolver) lookupType(tr typeRef) (*goPackage, *goType) {
 	if name == "" {
 		return nil, nil
 	}
-	dir := path.Dir(tr.file)
-	var gf *goFile
-	var p *goPackage
-	if dp, loaded := r.dirs[dir]; loaded || r.preloaded != nil {
-		dp = r.goDir(dir)
-		if gf = dp.files[tr.file]; gf != nil && qual == "" {
-			p = dp.byName[gf.pkg]
-		}
-	} else {
-		// A type written in a package loaded lazily: read just that
-		// file's package clause and imports.
-		gf = r.lazyFile(tr.file)
-		if qual == "" {
-			p = r.lazyPackage(dir, gf.pkg)
-		}
-	}
+	gf, own := r.goFileOf(tr.file, qual == "")
 	if gf == nil {
 		return nil, nil
 	}
+	p := own
 	if qual != "" {
 		if ip, ok := gf.imports[qual]; ok {
 			p = r.importedPackage(ip)
@@ -765,6 +756,48 @@ func (r *resolver) lookupType(tr typeRef) (*goPackage, *goType) {
 		return nil, nil
 	}
 	return p, p.typ(name)
+}
+
+// goFileOf returns a Go file's package clause and imports and, if pkg is
+// set, the package it belongs to.
+func (r *resolver) goFileOf(file string, pkg bool) (*goFile, *goPackage) {
+	dir := path.Dir(file)
+	if dp, loaded := r.dirs[dir]; loaded || r.preloaded != nil {
+		dp = r.goDir(dir)
+		gf := dp.files[file]
+		if gf == nil || !pkg {
+			return gf, nil
+		}
+		return gf, dp.byName[gf.pkg]
+	}
+	// A file of a package loaded lazily: read just its package clause and
+	// imports.
+	gf := r.lazyFile(file)
+	if !pkg {
+		return gf, nil
+	}
+	return gf, r.lazyPackage(dir, gf.pkg)
+}
+
+// externalType binds a type written as pkg.Name, where pkg is an import
+// from outside the repository, to that library's external node.
+func (r *resolver) externalType(expr, file string) (graph.NodeID, bool) {
+	qual, name := splitTypeExpr(expr)
+	if qual == "" || !isExported(name) {
+		return 0, false
+	}
+	gf, _ := r.goFileOf(file, false)
+	if gf == nil {
+		return 0, false
+	}
+	ip, ok := gf.imports[qual]
+	if !ok || ip == "C" {
+		return 0, false
+	}
+	if _, inRepo := r.importDir(ip); inRepo {
+		return 0, false
+	}
+	return r.external(lang.Go, ip, name), true
 }
 
 func (r *resolver) fieldOf(tr typeRef, field string, depth int) (typeRef, bool) {

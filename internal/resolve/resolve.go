@@ -56,6 +56,10 @@ type Options struct {
 	forced map[graph.NodeID]bool // settled sources that a new name may now resolve
 }
 
+// Kinds are the edge kinds the resolver binds (contains and defines edges
+// are bound by extraction).
+var Kinds = []graph.EdgeKind{graph.EdgeCalls, graph.EdgeInherits, graph.EdgeImplements, graph.EdgeImports, graph.EdgeReferences}
+
 // batchBytes is the size at which the resolver commits.
 const batchBytes = 8 << 20
 
@@ -108,7 +112,7 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Stats, error) {
 		return nil
 	}
 	if opts.Files == nil {
-		for _, k := range []graph.EdgeKind{graph.EdgeCalls, graph.EdgeInherits, graph.EdgeImplements, graph.EdgeImports} {
+		for _, k := range Kinds {
 			if err := st.UnresolvedEdges(k, "", visit); err != nil {
 				return stats, err
 			}
@@ -120,7 +124,7 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Stats, error) {
 				return stats, err
 			}
 			for _, id := range ids {
-				if err := st.OutEdges(id, []graph.EdgeKind{graph.EdgeCalls, graph.EdgeInherits, graph.EdgeImplements, graph.EdgeImports}, visit); err != nil {
+				if err := st.OutEdges(id, Kinds, visit); err != nil {
 					return stats, err
 				}
 			}
@@ -173,7 +177,7 @@ func repair(st *store.Store, b *store.Batch, opts *Options) error {
 		return nil // every unresolved edge is visited anyway
 	}
 	for _, name := range opts.NewNames {
-		for _, k := range []graph.EdgeKind{graph.EdgeCalls, graph.EdgeInherits, graph.EdgeImplements, graph.EdgeImports} {
+		for _, k := range Kinds {
 			if err := st.UnresolvedEdges(k, name, func(e graph.Edge) error {
 				extra[e.File] = true
 				if opts.forced == nil {

@@ -43,3 +43,10 @@ func (s *Server) Seed() {
 }
 
 func format(o st.Order) string { return fmt.Sprintf("%s=%d", o.ID, o.Total) }
+
+// Pair holds two values of one type; T is a type parameter, not a type.
+type Pair[T any] struct{ A, B T }
+
+func first[T any](p Pair[T]) T { return p.A }
+
+func show(w fmt.Stringer, o *st.Order) {}

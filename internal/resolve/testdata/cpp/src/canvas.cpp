@@ -1,0 +1,17 @@
+#include "canvas.hpp"
+
+using namespace gfx;
+
+void Canvas::add(Shape *s)
+{
+    shapes_.push_back(s);
+    s->draw();
+}
+
+void Canvas::render()
+{
+    focus_->grow(2.0);
+    focus_->self().area();
+    player_.play();
+    for (auto *s : shapes_) s->draw();
+}

@@ -2,6 +2,7 @@ package resolve
 
 import (
 	"path"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -86,6 +87,10 @@ func (r *resolver) cppIdx() *cppIndex {
 				d.static = true
 			}
 			x.defs[n.QualifiedName] = append(x.defs[n.QualifiedName], d)
+			if n.Kind == graph.KindMacro && n.QualifiedName != n.Name {
+				// A macro ignores the namespace its #define sits in.
+				x.defs[n.Name] = append(x.defs[n.Name], d)
+			}
 			x.ids[n.ID] = d
 		}
 	}
@@ -170,7 +175,7 @@ func (r *resolver) cppCtx(x *cppIndex, ff *fileFacts, e *graph.Edge) *cppCtxt {
 			c.class = qn
 		}
 	}
-	if c.caller != nil && c.caller.Kind.IsType() {
+	if c.caller != nil && (c.caller.Kind.IsType() || c.caller.Kind == graph.KindNamespace) {
 		c.scopes = append([]string{c.caller.QualifiedName}, c.scopes...)
 	}
 	c.scopes = append(c.scopes, "")
@@ -971,8 +976,7 @@ func (r *resolver) cppVarType(c *cppCtxt, name string) cppType {
 // cppDeclared types a declared variable: its type, or for auto its
 // initialiser.
 func (r *resolver) cppDeclared(c *cppCtxt, typ, init string) cppType {
-	base := strings.TrimSpace(strings.Trim(strings.NewReplacer("const", "", "volatile", "", "&", "", "*", "", "static", "").Replace(typ), " "))
-	if base == "auto" || base == "decltype(auto)" {
+	if base := cppTypeText(typ); base == "auto" || base == "decltype(auto)" {
 		return r.cppInitType(c, init)
 	}
 	return r.cppTypeOf(c, typ)
@@ -1101,12 +1105,7 @@ func (r *resolver) cppElemType(c *cppCtxt, rng string) cppType {
 // cppTypeOf maps a type as written (const gfx::Widget &, std::vector<X>,
 // std::unique_ptr<Widget>) to what it names.
 func (r *resolver) cppTypeOf(c *cppCtxt, typ string) cppType {
-	typ = strings.TrimSpace(typ)
-	for _, w := range []string{"const ", "volatile ", "struct ", "class ", "union ", "enum ", "typename ", "static ", "inline ", "virtual ", "constexpr ", "explicit ", "mutable ", "extern "} {
-		typ = strings.ReplaceAll(typ, w, "")
-	}
-	typ = strings.TrimSpace(strings.TrimRight(strings.TrimSpace(typ), "*& "))
-	typ = strings.TrimSuffix(typ, " const")
+	typ = cppTypeText(typ)
 	if strings.HasPrefix(typ, "[[") {
 		if i := strings.Index(typ, "]]"); i >= 0 {
 			typ = strings.TrimSpace(typ[i+2:])
@@ -1150,6 +1149,16 @@ func (r *resolver) cppTypeOf(c *cppCtxt, typ string) cppType {
 		return cppType{}
 	}
 	return cppType{class: d.node.QualifiedName}
+}
+
+var cppQualifiers = regexp.MustCompile(`\b(const|volatile|struct|class|union|enum|typename|static|inline|virtual|constexpr|explicit|mutable|extern|register)\b|[*&]`)
+
+// cppTypeText drops qualifiers, pointers and references from a type as
+// written: "Env* const" → "Env", "const std::vector<Foo *> &" →
+// "std::vector<Foo>".
+func cppTypeText(typ string) string {
+	typ = strings.Join(strings.Fields(cppQualifiers.ReplaceAllString(typ, " ")), " ")
+	return strings.NewReplacer(" ::", "::", ":: ", "::", " <", "<", "< ", "<", " >", ">", "> ", ">").Replace(typ)
 }
 
 func sameQN(x *cppIndex, ids []graph.NodeID) bool {

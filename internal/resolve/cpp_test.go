@@ -98,6 +98,7 @@ func TestCppCalls(t *testing.T) {
 		"Canvas.render focus_->self":        "src/shape.cpp:gfx.Circle.self",
 		"Canvas.render focus_->self().area": "src/shape.cpp:gfx.Circle.area",
 		"Canvas.render player_.play":        "src/player.cpp:audio.Player.play",
+		"Canvas.render backup_->draw":       "src/player.cpp:audio.Player.draw",
 		"Canvas.render s->draw":             "src/shape.cpp:gfx.Shape.draw",
 		"audio.Player.draw play":            "src/player.cpp:audio.Player.play",
 		"gfx.Circle Shape":                  "include/gfx/shape.hpp:gfx.Shape",

@@ -38,6 +38,9 @@ var libcHeader = func() map[string]string {
 	add("unistd.h", `read write close lseek pipe dup dup2 fork execv execvp execve getpid getppid sleep usleep unlink rmdir
 		chdir getcwd access isatty sysconf fsync ftruncate readlink symlink geteuid getuid _exit`)
 	add("fcntl.h", `open fcntl creat openat`)
+	add("sys/time.h", `gettimeofday settimeofday`)
+	add("sys/socket.h", `socket bind listen accept connect send recv sendto recvfrom setsockopt getsockopt shutdown`)
+	add("poll.h", `poll`)
 	add("sys/stat.h", `stat fstat lstat mkdir chmod umask`)
 	add("sys/mman.h", `mmap munmap mprotect`)
 	add("dirent.h", `opendir readdir closedir`)

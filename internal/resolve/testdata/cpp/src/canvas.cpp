@@ -13,5 +13,6 @@ void Canvas::render()
     focus_->grow(2.0);
     focus_->self().area();
     player_.play();
+    backup_->draw();
     for (auto *s : shapes_) s->draw();
 }

@@ -14,4 +14,5 @@ private:
     std::vector<gfx::Shape *> shapes_;
     gfx::Circle *focus_ = nullptr;
     audio::Player player_;
+    audio::Player *const backup_ = nullptr;
 };

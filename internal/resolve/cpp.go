@@ -962,12 +962,26 @@ func (r *resolver) cppVarType(c *cppCtxt, name string) cppType {
 		}
 	}
 	for _, s := range c.scopes {
+		// Several variables of one name (declarations in macro-defined
+		// bodies, TEST(...) { ... }, land in the namespace): only when
+		// they agree is the type known.
+		var found cppType
+		seen := false
 		for _, d := range c.x.defs[joinDot(s, name)] {
 			if k := d.node.Kind; (k == graph.KindVariable || k == graph.KindConstant) && r.cppReach(c.x, c.file)[d.file] {
-				if typ, init, ok := declType(d.node.Signature, d.node.Name); ok {
-					return r.cppDeclared(r.cppCtxFor(c, d), typ, init)
+				typ, init, ok := declType(d.node.Signature, d.node.Name)
+				if !ok {
+					return cppType{}
 				}
+				t := r.cppDeclared(r.cppCtxFor(c, d), typ, init)
+				if seen && t != found {
+					return cppType{}
+				}
+				found, seen = t, true
 			}
+		}
+		if seen {
+			return found
 		}
 	}
 	return cppType{}

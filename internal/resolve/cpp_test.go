@@ -1,6 +1,7 @@
 package resolve_test
 
 import (
+	"context"
 	"fmt"
 	"path/filepath"
 	"sort"
@@ -8,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/codegraph-dev/codegraph/internal/graph"
+	"github.com/codegraph-dev/codegraph/internal/index"
 	"github.com/codegraph-dev/codegraph/internal/store"
 )
 
@@ -179,4 +181,14 @@ func TestCppIncludes(t *testing.T) {
 		"src/shape.cpp gfx/shape.hpp":     "include/gfx/shape.hpp:include/gfx/shape.hpp",
 	}
 	checkExact(t, got, want)
+}
+
+// BenchmarkCppIndex indexes and resolves the C++ fixture.
+func BenchmarkCppIndex(b *testing.B) {
+	abs, _ := filepath.Abs("testdata/cpp")
+	for b.Loop() {
+		if _, err := index.Run(context.Background(), index.Options{Root: abs, DBDir: b.TempDir()}); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

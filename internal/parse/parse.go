@@ -56,7 +56,10 @@ import (
 //	1: first version.
 //	2: syntax edges (contains, defines) are marked graph.ResSyntax.
 //	3: Go callables record their local declarations (Node.Locals).
-const ExtractorVersion = 3
+//	4: C/C++: prototypes' signatures end in ";", include nodes keep the
+//	   path as written ("x.h" or <x.h>) as signature, C++ callables record
+//	   their local declarations, `T x(args);` calls T.
+const ExtractorVersion = 4
 
 // Limits on text kept per node.
 const (
@@ -306,6 +309,7 @@ type def struct {
 	doc       []sitter.Node
 	bodyStart uint
 	hasBody   bool
+	declOnly  bool // the body is ";": a declaration (C/C++ prototype)
 	vis       string
 	pattern   uint
 	// literalName marks a name written as a string literal, never split
@@ -424,6 +428,7 @@ func (e *extraction) collect(cursor *sitter.QueryCursor, root *sitter.Node) {
 					d = &def{pattern: m.PatternIndex}
 				}
 				d.bodyStart, d.hasBody = cp.Node.StartByte(), true
+				d.declOnly = cp.Node.Kind() == ";"
 			case roleVisibility:
 				if d == nil {
 					d = &def{pattern: m.PatternIndex}
@@ -1093,10 +1098,16 @@ func (e *extraction) addImport(res *Result, r ref, count map[string]int) {
 	dis := count[qn]
 	count[qn] = dis + 1
 	id := graph.MakeNodeID(e.file, qn, graph.KindImport, dis)
+	sig := ""
+	if (e.lang == lang.C || e.lang == lang.CPP) && r.end > r.start && r.end <= uint(len(e.src)) {
+		if raw := string(e.src[r.start:r.end]); strings.HasPrefix(raw, "<") || strings.HasPrefix(raw, "\"") {
+			sig = raw // <stdio.h> (a system or library header) or "x.h"
+		}
+	}
 	res.Nodes = append(res.Nodes, graph.Node{
 		ID: id, Kind: graph.KindImport, Name: name, QualifiedName: qn, Language: e.lang, File: e.file,
 		StartLine: r.line, EndLine: r.line, StartByte: uint32(r.start), EndByte: uint32(r.start),
-		Parent: res.Nodes[0].ID,
+		Parent: res.Nodes[0].ID, Signature: sig,
 	})
 	res.Edges = append(res.Edges, graph.Edge{Kind: graph.EdgeContains, Src: res.Nodes[0].ID, Dst: id, File: e.file, Line: r.line, Res: graph.ResSyntax})
 }
@@ -1143,6 +1154,9 @@ func (e *extraction) signature(d *def) string {
 			s = s[:len(s)-1]
 		}
 		s += "…"
+	}
+	if d.declOnly && d.kind.IsCallable() && (e.lang == lang.C || e.lang == lang.CPP) {
+		s += ";" // a prototype: resolution prefers the definition
 	}
 	return s
 }

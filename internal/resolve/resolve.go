@@ -229,6 +229,7 @@ type resolver struct {
 	pkgNode     map[string]graph.NodeID // Go directory → its package node
 	dirTypes    map[string]map[string][]graph.NodeID
 	preloaded   map[string][]graph.Node // file → Go nodes, for a full pass
+	cpp         *cppIndex               // C/C++ definitions and includes, built on first use
 }
 
 func (r *resolver) loadFiles() error {
@@ -292,6 +293,8 @@ func (r *resolver) resolve(e *graph.Edge) ([]graph.NodeID, graph.Resolution) {
 	switch r.langOf[e.File] {
 	case lang.Go:
 		return r.resolveGo(e)
+	case lang.C, lang.CPP:
+		return r.resolveCpp(e)
 	case "", "external":
 		return nil, graph.ResUnresolved
 	}

@@ -549,6 +549,16 @@
 (compound_literal_expression
   type: [(type_identifier) (qualified_identifier)] @reference.call)
 
+; Widget w(1); Widget w{1}; std::lock_guard<std::mutex> g(mu); construct
+; the declared type.
+(declaration
+  type: [(type_identifier) (qualified_identifier)] @reference.call
+  declarator: (init_declarator value: [(argument_list) (initializer_list)]))
+
+(declaration
+  type: (template_type name: (type_identifier) @reference.call)
+  declarator: (init_declarator value: [(argument_list) (initializer_list)]))
+
 ; ---------------------------------------------------------------- type references
 ; Primitive types are (primitive_type) nodes and never captured. A
 ; qualified name (ns::Type) is one reference; in a template type
@@ -566,3 +576,11 @@
 
 ((type_identifier) @reference.type
   (#not-match? @reference.type "^(wchar_t|_Bool|__int128|__int128_t|__uint128_t|u?intmax_t|u?int_(least|fast)(8|16|32|64)_t|va_list|__builtin_va_list)$"))
+
+; ---------------------------------------------------------------- locals
+; Local declarations (Widget w; auto p = new Widget;) kept on the enclosing
+; callable, so that resolution can type receivers (w.draw(), p->draw()).
+
+(compound_statement (declaration) @local)
+(condition_clause (declaration) @local)
+(for_range_loop) @local

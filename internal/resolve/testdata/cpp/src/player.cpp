@@ -1,0 +1,12 @@
+#include "audio/player.hpp"
+
+namespace audio {
+
+void Player::draw()
+{
+    play();
+}
+
+void Player::play() {}
+
+} // namespace audio

@@ -142,6 +142,16 @@ func (r *resolver) resolveCpp(e *graph.Edge) ([]graph.NodeID, graph.Resolution) 
 		return nil, graph.ResUnresolved
 	case graph.EdgeCalls:
 		return r.cppCall(x, r.cppCtx(x, ff, e), e.Target)
+	case graph.EdgeReferences:
+		// A type named where it is used: the user's scopes, then std.
+		name := cppName(e.Target)
+		if name == "" {
+			return nil, graph.ResUnresolved
+		}
+		if ids, res := r.cppLookup(r.cppCtx(x, ff, e), name, isTypeDef); len(ids) > 0 {
+			return ids, res
+		}
+		return nil, graph.ResUnresolved
 	}
 	return nil, graph.ResUnresolved
 }

@@ -155,6 +155,18 @@ func TestCCalls(t *testing.T) {
 	checkExact(t, got, want)
 }
 
+// TestCReferences pins type references: a typedef of a header binds
+// exactly where the header is included.
+func TestCReferences(t *testing.T) {
+	got := edgeSet(t, "testdata/c", graph.EdgeReferences)
+	want := map[string]string{
+		// the prototype in the header and the definition in store.c
+		"entry_value entry":     "include/store.h:entry | include/store.h:entry",
+		"include/store.h entry": "include/store.h:entry", // typedef struct entry {...} entry
+	}
+	checkExact(t, got, want)
+}
+
 // TestCppIncludes pins include resolution (relative to the including file,
 // then by path suffix: include/ directories), library headers as external
 // packages, a missing quoted header left unresolved, and using-declarations

@@ -6,4 +6,11 @@ int store_put(const char *key, int value);
 int store_get(const char *key);
 void store_dump(void);
 
+typedef struct entry {
+    const char *key;
+    int value;
+} entry;
+
+int entry_value(const entry *e);
+
 #endif

@@ -28,3 +28,8 @@ void store_dump(void)
     for (int i = 0; i < 64; i++)
         printf("%d\n", table[i]);
 }
+
+int entry_value(const entry *e)
+{
+    return e->value;
+}

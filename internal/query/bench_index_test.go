@@ -3,6 +3,7 @@ package query
 import (
 	"context"
 	"os"
+	"strconv"
 	"testing"
 
 	"github.com/codegraph-dev/codegraph/internal/store"
@@ -21,7 +22,7 @@ func BenchmarkIndex(b *testing.B) {
 	if dir == "" {
 		b.Skip("QUERY_BENCH_INDEX is not set")
 	}
-	st, err := store.Open(dir, store.Options{ReadOnly: true})
+	st, err := store.Open(dir, store.Options{ReadOnly: true, CacheSize: cacheSize()})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -75,4 +76,11 @@ func BenchmarkIndex(b *testing.B) {
 			b.ReportMetric(float64(total), "symbols")
 		})
 	}
+}
+
+// cacheSize is the block cache the benchmark opens the index with:
+// $QUERY_BENCH_CACHE_MB, or the store's default.
+func cacheSize() int64 {
+	mb, _ := strconv.Atoi(os.Getenv("QUERY_BENCH_CACHE_MB"))
+	return int64(mb) << 20
 }

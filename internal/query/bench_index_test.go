@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/codegraph-dev/codegraph/internal/graph"
 	"github.com/codegraph-dev/codegraph/internal/store"
 )
 
@@ -74,6 +75,58 @@ func BenchmarkIndex(b *testing.B) {
 				total = r.Total
 			})
 			b.ReportMetric(float64(total), "symbols")
+		})
+	}
+}
+
+// BenchmarkIndexSample runs callers and callees at depth 1 and impact at
+// depth 5 on a deterministic sample of the index's functions and methods
+// (every 97th, by id), so the latency figures describe typical symbols as
+// well as the hubs BenchmarkIndex names. Same $QUERY_BENCH_INDEX.
+func BenchmarkIndexSample(b *testing.B) {
+	dir := os.Getenv("QUERY_BENCH_INDEX")
+	if dir == "" {
+		b.Skip("QUERY_BENCH_INDEX is not set")
+	}
+	st, err := store.Open(dir, store.Options{ReadOnly: true, CacheSize: cacheSize()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	ctx := context.Background()
+	e := New(st, Options{})
+	var sample []graph.Node
+	i := 0
+	for _, k := range []graph.NodeKind{graph.KindFunction, graph.KindMethod} {
+		st.NodesByKind(k, func(n graph.Node) error {
+			if i%97 == 0 {
+				sample = append(sample, n)
+			}
+			i++
+			return nil
+		})
+	}
+	if _, err := e.suffixIndex(ctx); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("%d symbols sampled", len(sample))
+	for _, op := range []struct {
+		name string
+		run  func(n *graph.Node) error
+	}{
+		{"callers1", func(n *graph.Node) error { _, err := e.Callers(ctx, n.ID, CallsOptions{Depth: 1}); return err }},
+		{"callees1", func(n *graph.Node) error { _, err := e.Callees(ctx, n.ID, CallsOptions{Depth: 1}); return err }},
+		{"impact5", func(n *graph.Node) error {
+			_, err := e.Impact(ctx, Scope{Kind: ScopeSymbol, node: *n}, ImpactOptions{Depth: 5})
+			return err
+		}},
+	} {
+		b.Run(op.name, func(b *testing.B) {
+			timed(b, func(i int) {
+				if err := op.run(&sample[i%len(sample)]); err != nil {
+					b.Fatal(err)
+				}
+			})
 		})
 	}
 }

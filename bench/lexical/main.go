@@ -1,0 +1,416 @@
+// Command lexical measures the lexical symbol index on real trees: search
+// quality on CodeSearchNet-style query sets (gosearchset, pysearchset.py),
+// and build time, size, open time, query latency and one-document update
+// cost. It prints the figures BENCHMARKS.md quotes.
+//
+//	go run ./bench/lexical -set http=/tmp/http-nc:/tmp/http-q.ndjson [-set ...]
+//	go run ./bench/lexical -perf $(go env GOROOT)/src -queries /tmp/http-q.ndjson,/tmp/json-q.ndjson
+//
+// Ranking parameters can be overridden (-k1, -w, -b, -prefix, -disc,
+// -exact, -word) and -grid tries a fixed set of variations.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/codegraph-dev/codegraph/internal/search/lexical"
+	"github.com/codegraph-dev/codegraph/internal/search/lexical/lextest"
+)
+
+type setFlag []string
+
+func (s *setFlag) String() string     { return strings.Join(*s, ",") }
+func (s *setFlag) Set(v string) error { *s = append(*s, v); return nil }
+
+func main() {
+	var sets setFlag
+	flag.Var(&sets, "set", "name=ROOT:QUERIES, a query set and the comment-free tree it answers from (repeatable)")
+	perf := flag.String("perf", "", "tree to measure build, size, open, latency and update cost on")
+	queries := flag.String("queries", "", "comma-separated query files for -perf latency")
+	kinds := flag.String("kinds", "code", "symbols indexed: code (functions, methods, types) or all")
+	grid := flag.Bool("grid", false, "score a fixed grid of parameter variations")
+	k1 := flag.Float64("k1", -1, "BM25 k1")
+	w := flag.String("w", "", "field weights name,qname,sig,doc,body")
+	b := flag.String("b", "", "field b name,qname,sig,doc,body")
+	prefix := flag.Int("prefix", -1, "shortest prefix-expanded term (0 off)")
+	disc := flag.Float64("disc", -1, "prefix discount")
+	exact := flag.Float64("exact", -1, "exact-name boost")
+	word := flag.Float64("word", -1, "plain-word name boost")
+	flag.Parse()
+
+	p := lexical.DefaultParams()
+	if *k1 >= 0 {
+		p.K1 = *k1
+	}
+	parse5 := func(s string, dst *[lexical.NumFields]float64) {
+		if s == "" {
+			return
+		}
+		for i, f := range strings.Split(s, ",") {
+			v, err := strconv.ParseFloat(f, 64)
+			if err != nil || i >= lexical.NumFields {
+				fatal(fmt.Errorf("bad field list %q", s))
+			}
+			dst[i] = v
+		}
+	}
+	parse5(*w, &p.Weight)
+	parse5(*b, &p.B)
+	if *prefix >= 0 {
+		p.PrefixMinLen = *prefix
+	}
+	if *disc >= 0 {
+		p.PrefixDiscount = *disc
+	}
+	if *exact >= 0 {
+		p.ExactBoost = *exact
+	}
+	if *word >= 0 {
+		p.WordBoost = *word
+	}
+	kindSel := lextest.CodeKinds
+	if *kinds == "all" {
+		kindSel = lextest.SymbolKinds
+	}
+	ctx := context.Background()
+	if *perf != "" {
+		if err := runPerf(ctx, *perf, *queries, kindSel, p); err != nil {
+			fatal(err)
+		}
+		return
+	}
+	if len(sets) == 0 {
+		flag.Usage()
+		os.Exit(2)
+	}
+	if err := runQuality(ctx, sets, kindSel, p, *grid); err != nil {
+		fatal(err)
+	}
+}
+
+func fatal(err error) {
+	fmt.Fprintln(os.Stderr, "lexical:", err)
+	os.Exit(1)
+}
+
+type loadedSet struct {
+	name   string
+	corpus *lextest.Corpus
+	qs     []lextest.Query
+	dir    string
+}
+
+func runQuality(ctx context.Context, sets []string, kinds lextest.Kinds, p lexical.Params, grid bool) error {
+	tmp, err := os.MkdirTemp("", "lexbench")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	var loaded []loadedSet
+	for _, s := range sets {
+		name, rest, ok := strings.Cut(s, "=")
+		root, qpath, ok2 := strings.Cut(rest, ":")
+		if !ok || !ok2 {
+			return fmt.Errorf("bad -set %q, want name=ROOT:QUERIES", s)
+		}
+		c, err := lextest.Load(ctx, root, lextest.Options{Kinds: kinds})
+		if err != nil {
+			return err
+		}
+		qs, err := lextest.LoadQueries(qpath)
+		if err != nil {
+			return err
+		}
+		bld := lexical.NewBuilder()
+		for _, d := range c.Docs {
+			if err := bld.Add(d); err != nil {
+				return err
+			}
+		}
+		dir := filepath.Join(tmp, name)
+		ix, err := bld.Save(ctx, dir, nil)
+		if err != nil {
+			return err
+		}
+		ix.Close()
+		loaded = append(loaded, loadedSet{name, c, qs, dir})
+	}
+	variants := []struct {
+		name string
+		p    lexical.Params
+	}{{"params", p}}
+	if grid {
+		variants = append(variants, gridOf(p)...)
+	}
+	fmt.Printf("%-28s", "variant")
+	for _, l := range loaded {
+		fmt.Printf(" %22s", fmt.Sprintf("%s(%d) R@1/R@10/MRR", l.name, len(l.qs)))
+	}
+	fmt.Printf(" %8s\n", "meanMRR")
+	for _, v := range variants {
+		fmt.Printf("%-28s", v.name)
+		mean := 0.0
+		for _, l := range loaded {
+			pp := v.p
+			ix, err := lexical.Open(l.dir, &lexical.Options{Params: &pp})
+			if err != nil {
+				return err
+			}
+			s := lextest.Score(l.corpus, l.qs, func(q string) []uint64 {
+				var ids []uint64
+				for _, h := range ix.Search(ctx, q, 10, nil) {
+					ids = append(ids, h.ID)
+				}
+				return ids
+			})
+			ix.Close()
+			mean += s.MRR10
+			fmt.Printf(" %22s", fmt.Sprintf("%.3f/%.3f/%.3f", s.Recall1, s.Recall10, s.MRR10))
+		}
+		fmt.Printf(" %8.3f\n", mean/float64(len(loaded)))
+	}
+	return nil
+}
+
+func gridOf(base lexical.Params) []struct {
+	name string
+	p    lexical.Params
+} {
+	var out []struct {
+		name string
+		p    lexical.Params
+	}
+	add := func(name string, f func(p *lexical.Params)) {
+		p := base
+		f(&p)
+		out = append(out, struct {
+			name string
+			p    lexical.Params
+		}{name, p})
+	}
+	for _, k1 := range []float64{0.6, 0.9, 1.5, 2.0} {
+		add(fmt.Sprintf("k1=%.1f", k1), func(p *lexical.Params) { p.K1 = k1 })
+	}
+	for _, wn := range []float64{1, 2, 3, 8} {
+		add(fmt.Sprintf("w.name=%.0f", wn), func(p *lexical.Params) { p.Weight[lexical.FieldName] = wn })
+	}
+	for _, wq := range []float64{0, 1, 5} {
+		add(fmt.Sprintf("w.qname=%.0f", wq), func(p *lexical.Params) { p.Weight[lexical.FieldQualifiedName] = wq })
+	}
+	for _, ws := range []float64{0, 1, 4} {
+		add(fmt.Sprintf("w.sig=%.0f", ws), func(p *lexical.Params) { p.Weight[lexical.FieldSignature] = ws })
+	}
+	for _, bb := range []float64{0.3, 0.5, 0.9, 1.0} {
+		add(fmt.Sprintf("b.body=%.1f", bb), func(p *lexical.Params) { p.B[lexical.FieldBody] = bb })
+	}
+	for _, bn := range []float64{0, 0.25, 0.75} {
+		add(fmt.Sprintf("b.name=%.2f", bn), func(p *lexical.Params) { p.B[lexical.FieldName] = bn; p.B[lexical.FieldQualifiedName] = bn })
+	}
+	add("prefix=off", func(p *lexical.Params) { p.PrefixMinLen = 0 })
+	for _, d := range []float64{0.25, 0.75} {
+		add(fmt.Sprintf("disc=%.2f", d), func(p *lexical.Params) { p.PrefixDiscount = d })
+	}
+	for _, wb := range []float64{0, 0.25, 1, 2} {
+		add(fmt.Sprintf("word=%.2f", wb), func(p *lexical.Params) { p.WordBoost = wb })
+	}
+	return out
+}
+
+func runPerf(ctx context.Context, root, queries string, kinds lextest.Kinds, p lexical.Params) error {
+	t0 := time.Now()
+	c, err := lextest.Load(ctx, root, lextest.Options{Kinds: kinds})
+	if err != nil {
+		return err
+	}
+	fmt.Printf("corpus: %d files, %.1f MB, %d symbols, parsed in %s\n", c.Files, float64(c.Bytes)/1e6, len(c.Docs), time.Since(t0).Round(time.Millisecond))
+	var text int64
+	for _, d := range c.Docs {
+		text += int64(len(d.Name) + len(d.QualifiedName) + len(d.Signature) + len(d.Doc) + len(d.Body))
+	}
+	dir, err := os.MkdirTemp("", "lexperf")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	var ms runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	heap0 := ms.HeapAlloc
+	t0 = time.Now()
+	bld := lexical.NewBuilder()
+	for _, d := range c.Docs {
+		if err := bld.Add(d); err != nil {
+			return err
+		}
+	}
+	runtime.ReadMemStats(&ms)
+	heapBuild := ms.HeapAlloc - heap0
+	ix, err := bld.Save(ctx, dir, &lexical.Options{Params: &p})
+	if err != nil {
+		return err
+	}
+	build := time.Since(t0)
+	ix.Close()
+	bld = nil
+	size := dirSize(dir)
+	fmt.Printf("build: %s for %.1f MB of symbol text (builder heap %.0f MB); index %.1f MB (%.0f B/symbol)\n",
+		build.Round(time.Millisecond), float64(text)/1e6, float64(heapBuild)/1e6, float64(size)/1e6, float64(size)/float64(len(c.Docs)))
+
+	// Open: cold-ish (first) and repeated.
+	var opens []time.Duration
+	for range 5 {
+		t := time.Now()
+		ix, err = lexical.Open(dir, &lexical.Options{Params: &p})
+		if err != nil {
+			return err
+		}
+		opens = append(opens, time.Since(t))
+		ix.Close()
+	}
+	t := time.Now()
+	ixv, err := lexical.Open(dir, &lexical.Options{Params: &p, Verify: true})
+	if err != nil {
+		return err
+	}
+	verify := time.Since(t)
+	ixv.Close()
+	fmt.Printf("open: %s (median of 5); with Verify (every byte checked): %s\n", median(opens).Round(time.Microsecond), verify.Round(time.Microsecond))
+
+	ix, err = lexical.Open(dir, &lexical.Options{Params: &p})
+	if err != nil {
+		return err
+	}
+	defer ix.Close()
+	var qs []string
+	for _, f := range strings.Split(queries, ",") {
+		if f == "" {
+			continue
+		}
+		ql, err := lextest.LoadQueries(f)
+		if err != nil {
+			return err
+		}
+		for _, q := range ql {
+			qs = append(qs, q.Query)
+		}
+	}
+	// Identifier queries: names of random symbols, and their prefixes.
+	rng := rand.New(rand.NewPCG(1, 2))
+	var idents []string
+	for range 200 {
+		d := c.Docs[rng.IntN(len(c.Docs))]
+		idents = append(idents, d.Name)
+		if len(d.Name) > 5 {
+			idents = append(idents, d.Name[:len(d.Name)*2/3])
+		}
+	}
+	for _, set := range []struct {
+		name string
+		qs   []string
+	}{{"natural-language (query sets)", qs}, {"identifiers and prefixes", idents}} {
+		if len(set.qs) == 0 {
+			continue
+		}
+		for _, q := range set.qs[:min(50, len(set.qs))] { // warm the page cache
+			ix.Search(ctx, q, 10, nil)
+		}
+		var lat []time.Duration
+		for _, q := range set.qs {
+			t := time.Now()
+			ix.Search(ctx, q, 10, nil)
+			lat = append(lat, time.Since(t))
+		}
+		slices.Sort(lat)
+		fmt.Printf("search %s: %d queries, p50 %s, p90 %s, p99 %s, max %s\n", set.name, len(lat),
+			pct(lat, 50), pct(lat, 90), pct(lat, 99), lat[len(lat)-1].Round(time.Microsecond))
+	}
+
+	// One-document update: replace a symbol, save (delta), repeatedly.
+	var upd, save []time.Duration
+	for i := range 20 {
+		d := c.Docs[rng.IntN(len(c.Docs))]
+		d.Body += fmt.Sprintf("\n// edit %d", i)
+		t := time.Now()
+		if err := ix.Add(ctx, d); err != nil {
+			return err
+		}
+		upd = append(upd, time.Since(t))
+		t = time.Now()
+		if err := ix.Save(ctx, dir); err != nil {
+			return err
+		}
+		save = append(save, time.Since(t))
+	}
+	fmt.Printf("one-symbol update: Add %s, Save (delta file) %s (medians of 20)\n", median(upd).Round(time.Microsecond), median(save).Round(time.Microsecond))
+	// A one-file update: the ~30 symbols of a file replaced.
+	var fileUpd []time.Duration
+	for range 10 {
+		start := rng.IntN(len(c.Docs) - 30)
+		batch := slices.Clone(c.Docs[start : start+30])
+		t := time.Now()
+		if err := ix.Add(ctx, batch...); err != nil {
+			return err
+		}
+		if err := ix.Save(ctx, dir); err != nil {
+			return err
+		}
+		fileUpd = append(fileUpd, time.Since(t))
+	}
+	fmt.Printf("30-symbol update + Save: %s (median of 10)\n", median(fileUpd).Round(time.Microsecond))
+	t = time.Now()
+	ix2, err := lexical.Open(dir, &lexical.Options{Params: &p})
+	if err != nil {
+		return err
+	}
+	fmt.Printf("open with a delta: %s\n", time.Since(t).Round(time.Microsecond))
+	ix2.Close()
+	// Forced merge of the delta into a new base.
+	ixm, err := lexical.Open(dir, &lexical.Options{Params: &p, MergeDocs: 1})
+	if err != nil {
+		return err
+	}
+	if err := ixm.Add(ctx, c.Docs[0]); err != nil {
+		return err
+	}
+	t = time.Now()
+	if err := ixm.Save(ctx, dir); err != nil {
+		return err
+	}
+	fmt.Printf("merge delta into a new base + Save: %s\n", time.Since(t).Round(time.Millisecond))
+	return ixm.Close()
+}
+
+func dirSize(dir string) int64 {
+	var n int64
+	ents, _ := os.ReadDir(dir)
+	for _, e := range ents {
+		if fi, err := e.Info(); err == nil {
+			n += fi.Size()
+		}
+	}
+	return n
+}
+
+func median(d []time.Duration) time.Duration {
+	s := slices.Clone(d)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+func pct(sorted []time.Duration, p int) time.Duration {
+	i := (len(sorted)*p + 99) / 100
+	if i > 0 {
+		i--
+	}
+	return sorted[i].Round(time.Microsecond)
+}

@@ -1,0 +1,266 @@
+package lexical
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"strings"
+)
+
+// builder accumulates analyzed documents into in-memory postings.
+type builder struct {
+	terms    map[string]uint32
+	termStr  []string
+	postings [][]byte
+	last     []uint32 // per term: ordinal+1 of its last document
+	df       []uint32
+	masks    []uint8
+	ids      []uint64
+	lens     []uint16
+	sumLen   [NumFields]uint64
+
+	// per-document scratch
+	tf   [][NumFields + 1]uint16
+	seen []uint32
+}
+
+func newBuilder() *builder {
+	return &builder{terms: make(map[string]uint32)}
+}
+
+// add appends d as the next ordinal. Documents must have distinct ids.
+func (b *builder) add(d *Doc) {
+	ord := uint32(len(b.ids))
+	b.ids = append(b.ids, d.ID)
+	var lens [NumFields]uint64
+	analyze(d, func(t string, f int) {
+		id, ok := b.terms[t]
+		if !ok {
+			id = uint32(len(b.termStr))
+			t = strings.Clone(t)
+			b.terms[t] = id
+			b.termStr = append(b.termStr, t)
+			b.postings = append(b.postings, nil)
+			b.last = append(b.last, 0)
+			b.df = append(b.df, 0)
+			b.masks = append(b.masks, 0)
+			b.tf = append(b.tf, [NumFields + 1]uint16{})
+		}
+		tf := &b.tf[id]
+		if *tf == ([NumFields + 1]uint16{}) {
+			b.seen = append(b.seen, id)
+		}
+		if tf[f] < math.MaxUint16 {
+			tf[f]++
+		}
+		if f < NumFields {
+			lens[f]++
+		}
+	})
+	for f, l := range lens {
+		b.lens = append(b.lens, uint16(min(l, math.MaxUint16)))
+		b.sumLen[f] += min(l, math.MaxUint16)
+	}
+	var p posting
+	for _, id := range b.seen {
+		p.ord, p.mask = ord, 0
+		for f, v := range b.tf[id] {
+			p.tf[f] = v
+			if v > 0 {
+				p.mask |= 1 << f
+			}
+		}
+		delta := ord
+		if b.last[id] > 0 {
+			delta = ord - (b.last[id] - 1)
+		}
+		b.postings[id] = appendPosting(b.postings[id], delta, &p)
+		b.last[id] = ord + 1
+		b.df[id]++
+		b.masks[id] |= p.mask
+		b.tf[id] = [NumFields + 1]uint16{}
+	}
+	b.seen = b.seen[:0]
+}
+
+// finish lays out the segment sections. It checks ctx between phases.
+func (b *builder) finish(ctx context.Context, kind uint32, gen uint64) (*sections, error) {
+	s := &sections{kind: kind, gen: gen, numDocs: uint32(len(b.ids)), numTerms: uint32(len(b.termStr)), sumLen: b.sumLen}
+	order := make([]uint32, len(b.termStr))
+	for i := range order {
+		order[i] = uint32(i)
+	}
+	slices.SortFunc(order, func(x, y uint32) int { return strings.Compare(b.termStr[x], b.termStr[y]) })
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	w := newSectionWriter(len(order))
+	for _, id := range order {
+		if err := w.addTerm(b.termStr[id], b.postings[id], b.df[id], b.masks[id]); err != nil {
+			return nil, err
+		}
+	}
+	w.finishTerms(s)
+	s.sec[secIDs], s.sec[secIDSort] = encodeIDs(b.ids)
+	lens := make([]byte, 0, 2*len(b.lens))
+	for _, l := range b.lens {
+		lens = binary.LittleEndian.AppendUint16(lens, l)
+	}
+	s.sec[secLens] = lens
+	return s, nil
+}
+
+// sectionWriter writes the term sections, term by term in sorted order.
+type sectionWriter struct {
+	offs, blob, info, posts []byte
+}
+
+func newSectionWriter(terms int) *sectionWriter {
+	w := &sectionWriter{offs: make([]byte, 4, 4*(terms+1)), info: make([]byte, 0, termInfoSize*terms)}
+	return w
+}
+
+func (w *sectionWriter) addTerm(t string, post []byte, df uint32, mask uint8) error {
+	if uint64(len(w.posts)) > math.MaxUint32 || uint64(len(w.blob)+len(t)) > math.MaxUint32 {
+		return fmt.Errorf("lexical: segment exceeds 4 GiB of postings or terms")
+	}
+	w.info = binary.LittleEndian.AppendUint32(w.info, uint32(len(w.posts)))
+	w.info = binary.LittleEndian.AppendUint32(w.info, df)
+	w.info = append(w.info, mask)
+	w.posts = append(w.posts, post...)
+	w.blob = append(w.blob, t...)
+	w.offs = binary.LittleEndian.AppendUint32(w.offs, uint32(len(w.blob)))
+	return nil
+}
+
+func (w *sectionWriter) finishTerms(s *sections) {
+	s.numTerms = uint32(len(w.info) / termInfoSize)
+	s.sec[secTermOffs], s.sec[secTermBlob], s.sec[secTermInfo], s.sec[secPostings] = w.offs, w.blob, w.info, w.posts
+}
+
+// encodeIDs returns the id table and the ordinals sorted by id.
+func encodeIDs(ids []uint64) (idsec, sortsec []byte) {
+	idsec = make([]byte, 0, 8*len(ids))
+	for _, id := range ids {
+		idsec = binary.LittleEndian.AppendUint64(idsec, id)
+	}
+	order := make([]uint32, len(ids))
+	for i := range order {
+		order[i] = uint32(i)
+	}
+	sort.Slice(order, func(a, b int) bool { return ids[order[a]] < ids[order[b]] })
+	sortsec = make([]byte, 0, 4*len(ids))
+	for _, o := range order {
+		sortsec = binary.LittleEndian.AppendUint32(sortsec, o)
+	}
+	return idsec, sortsec
+}
+
+// mergeInput is one segment to merge with a predicate on its ordinals.
+type mergeInput struct {
+	seg  *segment
+	live func(ord uint32) bool // nil: all live
+}
+
+// merge combines segments into one: live documents keep their relative
+// order, segment by segment; postings are re-encoded with the new
+// ordinals, so nothing is re-tokenized.
+func merge(ctx context.Context, in []mergeInput, kind uint32, gen uint64) (*sections, error) {
+	s := &sections{kind: kind, gen: gen}
+	remap := make([][]int64, len(in))
+	var ids []uint64
+	var lens []byte
+	for i, m := range in {
+		remap[i] = make([]int64, m.seg.numDocs)
+		for o := uint32(0); o < m.seg.numDocs; o++ {
+			if m.live != nil && !m.live(o) {
+				remap[i][o] = -1
+				continue
+			}
+			remap[i][o] = int64(len(ids))
+			ids = append(ids, m.seg.id(o))
+			for f := 0; f < NumFields; f++ {
+				l := m.seg.fieldLen(o, f)
+				lens = binary.LittleEndian.AppendUint16(lens, l)
+				s.sumLen[f] += uint64(l)
+			}
+		}
+	}
+	if uint64(len(ids)) > math.MaxUint32-1 {
+		return nil, fmt.Errorf("lexical: too many documents (%d)", len(ids))
+	}
+	s.numDocs = uint32(len(ids))
+	s.sec[secIDs], s.sec[secIDSort] = encodeIDs(ids)
+	s.sec[secLens] = lens
+
+	total := 0
+	for _, m := range in {
+		total += int(m.seg.numTerms)
+	}
+	w := newSectionWriter(total)
+	pos := make([]uint32, len(in))
+	var buf []byte
+	var p posting
+	for n := 0; ; n++ {
+		if n&4095 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		// The smallest current term across inputs.
+		var t []byte
+		found := false
+		for i, m := range in {
+			if pos[i] < m.seg.numTerms {
+				c := m.seg.term(pos[i])
+				if !found || string(c) < string(t) {
+					t, found = c, true
+				}
+			}
+		}
+		if !found {
+			break
+		}
+		term := string(t)
+		buf = buf[:0]
+		var df uint32
+		var mask uint8
+		last := int64(-1)
+		for i, m := range in {
+			if pos[i] >= m.seg.numTerms || string(m.seg.term(pos[i])) != term {
+				continue
+			}
+			post, _, _ := m.seg.termInfo(pos[i])
+			pos[i]++
+			it := postIter{b: post, numDocs: m.seg.numDocs}
+			for it.next(&p) {
+				no := remap[i][p.ord]
+				if no < 0 {
+					continue
+				}
+				delta := uint32(no)
+				if last >= 0 {
+					delta = uint32(no - last)
+				}
+				buf = appendPosting(buf, delta, &p)
+				last = no
+				df++
+				mask |= p.mask
+			}
+			if it.err {
+				return nil, corrupt("postings of term %q", term)
+			}
+		}
+		if df == 0 {
+			continue
+		}
+		if err := w.addTerm(term, buf, df, mask); err != nil {
+			return nil, err
+		}
+	}
+	w.finishTerms(s)
+	return s, nil
+}

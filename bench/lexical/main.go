@@ -198,25 +198,29 @@ func gridOf(base lexical.Params) []struct {
 			p    lexical.Params
 		}{name, p})
 	}
-	for _, k1 := range []float64{0.6, 0.9, 1.5, 2.0} {
+	for _, k1 := range []float64{1.2, 1.5, 2.5, 3, 4} {
 		add(fmt.Sprintf("k1=%.1f", k1), func(p *lexical.Params) { p.K1 = k1 })
 	}
-	for _, wn := range []float64{1, 2, 3, 8} {
+	for _, wn := range []float64{2, 8, 12} {
 		add(fmt.Sprintf("w.name=%.0f", wn), func(p *lexical.Params) { p.Weight[lexical.FieldName] = wn })
 	}
-	for _, wq := range []float64{0, 1, 5} {
+	for _, wd := range []float64{0.5, 1, 4} {
+		add(fmt.Sprintf("w.body=%.1f", wd), func(p *lexical.Params) { p.Weight[lexical.FieldBody] = wd })
+	}
+	for _, wq := range []float64{1, 5, 8} {
 		add(fmt.Sprintf("w.qname=%.0f", wq), func(p *lexical.Params) { p.Weight[lexical.FieldQualifiedName] = wq })
 	}
-	for _, ws := range []float64{0, 1, 4} {
+	for _, ws := range []float64{1, 4, 6} {
 		add(fmt.Sprintf("w.sig=%.0f", ws), func(p *lexical.Params) { p.Weight[lexical.FieldSignature] = ws })
 	}
-	for _, bb := range []float64{0.3, 0.5, 0.9, 1.0} {
+	for _, bb := range []float64{0.75, 1.0} {
 		add(fmt.Sprintf("b.body=%.1f", bb), func(p *lexical.Params) { p.B[lexical.FieldBody] = bb })
 	}
 	for _, bn := range []float64{0, 0.25, 0.75} {
 		add(fmt.Sprintf("b.name=%.2f", bn), func(p *lexical.Params) { p.B[lexical.FieldName] = bn; p.B[lexical.FieldQualifiedName] = bn })
 	}
 	add("prefix=off", func(p *lexical.Params) { p.PrefixMinLen = 0 })
+	add("prefix=code-words", func(p *lexical.Params) { p.PrefixAllWords = false })
 	for _, d := range []float64{0.25, 0.75} {
 		add(fmt.Sprintf("disc=%.2f", d), func(p *lexical.Params) { p.PrefixDiscount = d })
 	}

@@ -151,9 +151,12 @@ type parsedQuery struct {
 	strong, weak []string
 }
 
-// parseQuery splits q. A word is code-like when it has capitals after its
-// first letter, underscores or digits, or is the only word of the query.
-func parseQuery(q string, minPrefix int) parsedQuery {
+// parseQuery splits q. A word is strong (exact-name candidate) when it is
+// code-like or the only word of the query.
+//
+// Terms of code-like words (and of every word when prefixAll) are expanded
+// to the name terms they prefix when at least minPrefix bytes long.
+func parseQuery(q string, minPrefix int, prefixAll bool) parsedQuery {
 	var pq parsedQuery
 	var words []string
 	token.Words(q, func(w string) { words = append(words, w) })
@@ -168,14 +171,14 @@ func parseQuery(q string, minPrefix int) parsedQuery {
 		}
 	}
 	seen := map[string]bool{}
-	add := func(t string) {
+	add := func(t string, prefix bool) {
 		n := normalize(t)
 		if seen[n] {
 			return
 		}
 		seen[n] = true
 		qt := qterm{term: n}
-		if minPrefix > 0 && len(n) >= minPrefix {
+		if prefix && minPrefix > 0 && len(n) >= minPrefix {
 			qt.prefix = n
 		}
 		pq.terms = append(pq.terms, qt)
@@ -184,9 +187,10 @@ func parseQuery(q string, minPrefix int) parsedQuery {
 		if !allStop && isStopWord(w) {
 			continue
 		}
-		token.Terms(w, func(t string, _ bool) { add(t) })
 		lw := strings.ToLower(w)
-		if len(words) == 1 || codeLike(w) {
+		strong := len(words) == 1 || codeLike(w)
+		token.Terms(w, func(t string, _ bool) { add(t, strong || prefixAll) })
+		if strong {
 			pq.strong = append(pq.strong, lw)
 		} else {
 			pq.weak = append(pq.weak, lw)
@@ -211,11 +215,26 @@ func isStopWord(w string) bool {
 	return stopWords[w]
 }
 
+// codeLike reports whether w looks like an identifier rather than an
+// English word: it has a lower-to-upper case change (camelCase), an
+// underscore, or letters and digits. All-capital words are acronyms (HTTP,
+// JSON), not identifiers.
 func codeLike(w string) bool {
-	for i, r := range w {
-		if r == '_' || unicode.IsDigit(r) || (i > 0 && unicode.IsUpper(r)) {
+	prev := rune(0)
+	letter, digit := false, false
+	for _, r := range w {
+		switch {
+		case r == '_':
 			return true
+		case unicode.IsDigit(r):
+			digit = true
+		case unicode.IsLetter(r):
+			letter = true
+			if unicode.IsUpper(r) && unicode.IsLower(prev) {
+				return true
+			}
 		}
+		prev = r
 	}
-	return false
+	return letter && digit
 }

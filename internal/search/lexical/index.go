@@ -388,14 +388,14 @@ func (ix *Index) Save(ctx context.Context, dir string) error {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	same := ix.dir != "" && sameDir(ix.dir, dir)
-	if same && !ix.dirty {
-		return nil
-	}
 	pending := len(ix.delIDs)
 	if ix.delta != nil {
 		pending += int(ix.delta.numDocs)
 	}
 	if same && ix.base != nil && pending <= ix.mergeThreshold() {
+		if !ix.dirty {
+			return nil
+		}
 		return ix.saveDelta(dir)
 	}
 	return ix.saveMerged(ctx, dir)

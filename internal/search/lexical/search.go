@@ -19,6 +19,9 @@ type Params struct {
 	// PrefixMinLen is the shortest query term expanded to the name terms
 	// it prefixes; 0 turns prefix matching off.
 	PrefixMinLen int
+	// PrefixAllWords expands the terms of every query word, not only those
+	// of code-like words and single-word queries.
+	PrefixAllWords bool
 	// PrefixDiscount scales a prefix match against an exact one.
 	PrefixDiscount float64
 	// MaxExpansions bounds the name terms one query term expands to.
@@ -35,10 +38,11 @@ type Params struct {
 // DefaultParams returns the default ranking parameters.
 func DefaultParams() Params {
 	return Params{
-		K1:             1.2,
-		B:              [NumFields]float64{0.5, 0.5, 0.75, 0.75, 0.75},
+		K1:             2,
+		B:              [NumFields]float64{0.5, 0.5, 0.75, 0.75, 0.9},
 		Weight:         [NumFields]float64{5, 3, 2, 2, 1},
 		PrefixMinLen:   3,
+		PrefixAllWords: true,
 		PrefixDiscount: 0.5,
 		MaxExpansions:  64,
 		ExactBoost:     1,
@@ -98,7 +102,7 @@ func (ix *Index) Search(ctx context.Context, query string, k int, filter func(id
 		return nil
 	}
 	p := &ix.params
-	pq := parseQuery(query, p.PrefixMinLen)
+	pq := parseQuery(query, p.PrefixMinLen, p.PrefixAllWords)
 	if len(pq.terms) == 0 && len(pq.strong) == 0 {
 		return nil
 	}

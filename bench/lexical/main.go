@@ -156,10 +156,10 @@ func runQuality(ctx context.Context, sets []string, kinds lextest.Kinds, p lexic
 	for _, l := range loaded {
 		fmt.Printf(" %22s", fmt.Sprintf("%s(%d) R@1/R@10/MRR", l.name, len(l.qs)))
 	}
-	fmt.Printf(" %8s\n", "meanMRR")
+	fmt.Printf(" %8s %8s\n", "meanMRR", "allMRR")
 	for _, v := range variants {
 		fmt.Printf("%-28s", v.name)
-		mean := 0.0
+		mean, sum, n := 0.0, 0.0, 0
 		for _, l := range loaded {
 			pp := v.p
 			ix, err := lexical.Open(l.dir, &lexical.Options{Params: &pp})
@@ -175,9 +175,11 @@ func runQuality(ctx context.Context, sets []string, kinds lextest.Kinds, p lexic
 			})
 			ix.Close()
 			mean += s.MRR10
+			sum += s.MRR10 * float64(s.Queries)
+			n += s.Queries
 			fmt.Printf(" %22s", fmt.Sprintf("%.3f/%.3f/%.3f", s.Recall1, s.Recall10, s.MRR10))
 		}
-		fmt.Printf(" %8.3f\n", mean/float64(len(loaded)))
+		fmt.Printf(" %8.3f %8.3f\n", mean/float64(len(loaded)), sum/float64(max(n, 1)))
 	}
 	return nil
 }
@@ -198,13 +200,13 @@ func gridOf(base lexical.Params) []struct {
 			p    lexical.Params
 		}{name, p})
 	}
-	for _, k1 := range []float64{1.2, 1.5, 2.5, 3, 4} {
+	for _, k1 := range []float64{2, 3, 5, 6, 8} {
 		add(fmt.Sprintf("k1=%.1f", k1), func(p *lexical.Params) { p.K1 = k1 })
 	}
 	for _, wn := range []float64{2, 8, 12} {
 		add(fmt.Sprintf("w.name=%.0f", wn), func(p *lexical.Params) { p.Weight[lexical.FieldName] = wn })
 	}
-	for _, wd := range []float64{0.5, 1, 4} {
+	for _, wd := range []float64{0.25, 0.35, 0.7} {
 		add(fmt.Sprintf("w.body=%.1f", wd), func(p *lexical.Params) { p.Weight[lexical.FieldBody] = wd })
 	}
 	for _, wq := range []float64{1, 5, 8} {

@@ -420,7 +420,9 @@ func TestOpenErrors(t *testing.T) {
 		mutate func([]byte) []byte
 		verify bool // only a full check sees it
 	}{
-		{"foreign", func([]byte) []byte { return []byte("PK\x03\x04 this is a zip file, not an index at all, padded out to be long enough to have a header of the right size......................................................................................") }, false},
+		{"foreign", func([]byte) []byte {
+			return []byte("PK\x03\x04 this is a zip file, not an index at all, padded out to be long enough to have a header of the right size......................................................................................")
+		}, false},
 		{"empty", func([]byte) []byte { return nil }, false},
 		{"truncated", func(b []byte) []byte { return b[:len(b)/2] }, false},
 		{"header bit", func(b []byte) []byte { b[30] ^= 1; return b }, false},

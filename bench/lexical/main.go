@@ -11,13 +11,16 @@
 package main
 
 import (
+	"bufio"
 	"context"
+	"encoding/gob"
 	"flag"
 	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -39,6 +42,8 @@ func main() {
 	queries := flag.String("queries", "", "comma-separated query files for -perf latency")
 	kinds := flag.String("kinds", "code", "symbols indexed: code (functions, methods, types) or all")
 	grid := flag.Bool("grid", false, "score a fixed grid of parameter variations")
+	cache := flag.String("cache", "", "-perf: gob file caching the parsed corpus (written if missing)")
+	cpuprofile := flag.String("cpuprofile", "", "-perf: write a CPU profile of the searches")
 	k1 := flag.Float64("k1", -1, "BM25 k1")
 	w := flag.String("w", "", "field weights name,qname,sig,doc,body")
 	b := flag.String("b", "", "field b name,qname,sig,doc,body")
@@ -84,7 +89,7 @@ func main() {
 	}
 	ctx := context.Background()
 	if *perf != "" {
-		if err := runPerf(ctx, *perf, *queries, kindSel, p); err != nil {
+		if err := runPerf(ctx, *perf, *queries, kindSel, p, *cache, *cpuprofile); err != nil {
 			fatal(err)
 		}
 		return
@@ -221,6 +226,9 @@ func gridOf(base lexical.Params) []struct {
 	for _, bn := range []float64{0, 0.25, 0.75} {
 		add(fmt.Sprintf("b.name=%.2f", bn), func(p *lexical.Params) { p.B[lexical.FieldName] = bn; p.B[lexical.FieldQualifiedName] = bn })
 	}
+	for _, md := range []float64{0, 0.02, 0.05, 0.2} {
+		add(fmt.Sprintf("maxdf=%.2f", md), func(p *lexical.Params) { p.MaxDF = md })
+	}
 	add("prefix=off", func(p *lexical.Params) { p.PrefixMinLen = 0 })
 	add("prefix=code-words", func(p *lexical.Params) { p.PrefixAllWords = false })
 	for _, d := range []float64{0.25, 0.75} {
@@ -232,9 +240,9 @@ func gridOf(base lexical.Params) []struct {
 	return out
 }
 
-func runPerf(ctx context.Context, root, queries string, kinds lextest.Kinds, p lexical.Params) error {
+func runPerf(ctx context.Context, root, queries string, kinds lextest.Kinds, p lexical.Params, cache, cpuprofile string) error {
 	t0 := time.Now()
-	c, err := lextest.Load(ctx, root, lextest.Options{Kinds: kinds})
+	c, err := loadCached(ctx, root, kinds, cache)
 	if err != nil {
 		return err
 	}
@@ -292,6 +300,15 @@ func runPerf(ctx context.Context, root, queries string, kinds lextest.Kinds, p l
 	ixv.Close()
 	fmt.Printf("open: %s (median of 5); with Verify (every byte checked): %s\n", median(opens).Round(time.Microsecond), verify.Round(time.Microsecond))
 
+	// Keep what the rest needs and let the corpus go, so that the garbage
+	// collector does not scan it while queries are timed.
+	rng := rand.New(rand.NewPCG(1, 2))
+	var sample []lexical.Doc
+	for range 500 {
+		sample = append(sample, c.Docs[rng.IntN(len(c.Docs))])
+	}
+	c = nil
+	runtime.GC()
 	ix, err = lexical.Open(dir, &lexical.Options{Params: &p})
 	if err != nil {
 		return err
@@ -311,10 +328,8 @@ func runPerf(ctx context.Context, root, queries string, kinds lextest.Kinds, p l
 		}
 	}
 	// Identifier queries: names of random symbols, and their prefixes.
-	rng := rand.New(rand.NewPCG(1, 2))
 	var idents []string
-	for range 200 {
-		d := c.Docs[rng.IntN(len(c.Docs))]
+	for _, d := range sample[:200] {
 		idents = append(idents, d.Name)
 		if len(d.Name) > 5 {
 			idents = append(idents, d.Name[:len(d.Name)*2/3])
@@ -330,11 +345,35 @@ func runPerf(ctx context.Context, root, queries string, kinds lextest.Kinds, p l
 		for _, q := range set.qs[:min(50, len(set.qs))] { // warm the page cache
 			ix.Search(ctx, q, 10, nil)
 		}
+		if cpuprofile != "" {
+			f, err := os.Create(cpuprofile + "." + strings.Fields(set.name)[0])
+			if err != nil {
+				return err
+			}
+			pprof.StartCPUProfile(f)
+			for range 5 {
+				for _, q := range set.qs {
+					ix.Search(ctx, q, 10, nil)
+				}
+			}
+			pprof.StopCPUProfile()
+			f.Close()
+		}
+		type slow struct {
+			q string
+			d time.Duration
+		}
+		var slowest []slow
 		var lat []time.Duration
 		for _, q := range set.qs {
 			t := time.Now()
 			ix.Search(ctx, q, 10, nil)
 			lat = append(lat, time.Since(t))
+			slowest = append(slowest, slow{q, lat[len(lat)-1]})
+		}
+		slices.SortFunc(slowest, func(a, b slow) int { return int(b.d - a.d) })
+		for _, s := range slowest[:min(3, len(slowest))] {
+			fmt.Printf("  slow: %s %q\n", s.d.Round(time.Microsecond), s.q)
 		}
 		slices.Sort(lat)
 		fmt.Printf("search %s: %d queries, p50 %s, p90 %s, p99 %s, max %s\n", set.name, len(lat),
@@ -344,7 +383,7 @@ func runPerf(ctx context.Context, root, queries string, kinds lextest.Kinds, p l
 	// One-document update: replace a symbol, save (delta), repeatedly.
 	var upd, save []time.Duration
 	for i := range 20 {
-		d := c.Docs[rng.IntN(len(c.Docs))]
+		d := sample[i]
 		d.Body += fmt.Sprintf("\n// edit %d", i)
 		t := time.Now()
 		if err := ix.Add(ctx, d); err != nil {
@@ -361,8 +400,8 @@ func runPerf(ctx context.Context, root, queries string, kinds lextest.Kinds, p l
 	// A one-file update: the ~30 symbols of a file replaced.
 	var fileUpd []time.Duration
 	for range 10 {
-		start := rng.IntN(len(c.Docs) - 30)
-		batch := slices.Clone(c.Docs[start : start+30])
+		start := rng.IntN(len(sample) - 30)
+		batch := slices.Clone(sample[start : start+30])
 		t := time.Now()
 		if err := ix.Add(ctx, batch...); err != nil {
 			return err
@@ -385,7 +424,7 @@ func runPerf(ctx context.Context, root, queries string, kinds lextest.Kinds, p l
 	if err != nil {
 		return err
 	}
-	if err := ixm.Add(ctx, c.Docs[0]); err != nil {
+	if err := ixm.Add(ctx, sample[0]); err != nil {
 		return err
 	}
 	t = time.Now()
@@ -394,6 +433,34 @@ func runPerf(ctx context.Context, root, queries string, kinds lextest.Kinds, p l
 	}
 	fmt.Printf("merge delta into a new base + Save: %s\n", time.Since(t).Round(time.Millisecond))
 	return ixm.Close()
+}
+
+// loadCached parses root, or reads the corpus a previous run cached.
+func loadCached(ctx context.Context, root string, kinds lextest.Kinds, cache string) (*lextest.Corpus, error) {
+	if cache != "" {
+		if f, err := os.Open(cache); err == nil {
+			defer f.Close()
+			var c lextest.Corpus
+			if err := gob.NewDecoder(bufio.NewReader(f)).Decode(&c); err != nil {
+				return nil, fmt.Errorf("%s: %w", cache, err)
+			}
+			return &c, nil
+		}
+	}
+	c, err := lextest.Load(ctx, root, lextest.Options{Kinds: kinds})
+	if err != nil || cache == "" {
+		return c, err
+	}
+	f, err := os.Create(cache)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	w := bufio.NewWriter(f)
+	if err := gob.NewEncoder(w).Encode(c); err != nil {
+		return nil, err
+	}
+	return c, w.Flush()
 }
 
 func dirSize(dir string) int64 {

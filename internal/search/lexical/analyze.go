@@ -39,6 +39,10 @@ const fieldExact = 5
 const (
 	exactNamePrefix  = "\x01"
 	exactQNamePrefix = "\x02"
+	// namePrefix marks the copy of a name or qualified-name term whose
+	// postings hold only the documents with it in those fields: prefix
+	// expansion reads these short lists instead of the full ones.
+	namePrefix = "\x03"
 	// maxExactLen bounds exact-name terms; longer names get no exact term.
 	maxExactLen = 200
 )
@@ -69,10 +73,18 @@ func (d *Doc) text(f Field) string {
 }
 
 // analyze calls emit for every (term, field) occurrence of d: the token
-// terms of each text field, then the exact-name terms.
+// terms of each text field (those of the name fields twice, the second
+// time under namePrefix), then the exact-name terms. Only terms that do
+// not start with a control byte count towards field lengths.
 func analyze(d *Doc, emit func(term string, field int)) {
 	for f := Field(0); f < NumFields; f++ {
-		token.Terms(d.text(f), func(t string, _ bool) { emit(normalize(t), int(f)) })
+		token.Terms(d.text(f), func(t string, _ bool) {
+			t = normalize(t)
+			emit(t, int(f))
+			if f <= FieldQualifiedName {
+				emit(namePrefix+t, int(f))
+			}
+		})
 	}
 	if n := strings.ToLower(d.Name); n != "" && len(n) <= maxExactLen {
 		emit(exactNamePrefix+n, fieldExact)

@@ -19,7 +19,7 @@ type builder struct {
 	df       []uint32
 	masks    []uint8
 	ids      []uint64
-	lens     []uint16
+	lens     []uint8
 	sumLen   [NumFields]uint64
 
 	// per-document scratch
@@ -56,13 +56,14 @@ func (b *builder) add(d *Doc) {
 		if tf[f] < math.MaxUint16 {
 			tf[f]++
 		}
-		if f < NumFields {
+		if f < NumFields && t[0] > namePrefix[0] {
 			lens[f]++
 		}
 	})
 	for f, l := range lens {
-		b.lens = append(b.lens, uint16(min(l, math.MaxUint16)))
-		b.sumLen[f] += min(l, math.MaxUint16)
+		c := encodeLen(l)
+		b.lens = append(b.lens, c)
+		b.sumLen[f] += decodeLen(c)
 	}
 	var p posting
 	for _, id := range b.seen {
@@ -105,11 +106,7 @@ func (b *builder) finish(ctx context.Context, kind uint32, gen uint64) (*section
 	}
 	w.finishTerms(s)
 	s.sec[secIDs], s.sec[secIDSort] = encodeIDs(b.ids)
-	lens := make([]byte, 0, 2*len(b.lens))
-	for _, l := range b.lens {
-		lens = binary.LittleEndian.AppendUint16(lens, l)
-	}
-	s.sec[secLens] = lens
+	s.sec[secLens] = b.lens
 	return s, nil
 }
 
@@ -182,10 +179,9 @@ func merge(ctx context.Context, in []mergeInput, kind uint32, gen uint64) (*sect
 			}
 			remap[i][o] = int64(len(ids))
 			ids = append(ids, m.seg.id(o))
-			for f := 0; f < NumFields; f++ {
-				l := m.seg.fieldLen(o, f)
-				lens = binary.LittleEndian.AppendUint16(lens, l)
-				s.sumLen[f] += uint64(l)
+			for f, c := range m.seg.lenCodes(o) {
+				lens = append(lens, c)
+				s.sumLen[f] += decodeLen(c)
 			}
 		}
 	}

@@ -31,7 +31,7 @@
 //	         5×u64, the end offsets of the eight sections 8×u64, CRC-32C
 //	         of the header u32, 4 bytes of padding
 //	ids      docs × u64, the document ids by ordinal
-//	lens     docs × 5 × u16, field lengths in terms (saturated)
+//	lens     docs × 5 × u8, field lengths in terms, quantized (segment.go)
 //	idsort   docs × u32, ordinals sorted by id (for deletes by id)
 //	termoffs (terms+1) × u32, offsets of the terms in termblob
 //	termblob the terms, sorted bytewise, concatenated

@@ -222,7 +222,7 @@ func (ix *Index) refreshStats() {
 			if !ix.baseLive(o) {
 				n--
 				for f := range sum {
-					sum[f] -= float64(ix.base.fieldLen(o, f))
+					sum[f] -= float64(decodeLen(ix.base.lenCode(o, f)))
 				}
 			}
 		}

@@ -26,6 +26,10 @@ type Params struct {
 	PrefixDiscount float64
 	// MaxExpansions bounds the name terms one query term expands to.
 	MaxExpansions int
+	// MaxDF skips query terms found in more than this fraction of the
+	// documents when the query has at least two rarer terms: their idf is
+	// small and their postings the longest. 0 or 1 keeps every term.
+	MaxDF float64
 	// ExactBoost is added, as a multiple of the query's largest possible
 	// BM25F score, to symbols whose name (or qualified-name suffix) is a
 	// code-like query word, so they rank above every other match.
@@ -38,9 +42,9 @@ type Params struct {
 // DefaultParams returns the default ranking parameters.
 func DefaultParams() Params {
 	return Params{
-		K1:             2,
-		B:              [NumFields]float64{0.5, 0.5, 0.75, 0.75, 0.9},
-		Weight:         [NumFields]float64{5, 3, 2, 2, 1},
+		K1:             3,
+		B:              [NumFields]float64{0.75, 0.75, 0.75, 0.75, 0.9},
+		Weight:         [NumFields]float64{5, 2, 4, 2, 0.7},
 		PrefixMinLen:   3,
 		PrefixAllWords: true,
 		PrefixDiscount: 0.5,
@@ -138,19 +142,37 @@ func (ix *Index) Search(ctx context.Context, query string, k int, filter func(id
 		return df
 	}
 	k1 := p.K1
-	var inv [NumFields]float64 // b / avgLen
-	for f := range inv {
-		inv[f] = p.B[f] / ix.avgLen[f]
+	// norm[f][c]: field f's weight over its length normalisation, for a
+	// document whose length code is c.
+	var norm [NumFields][256]float32
+	for f := range norm {
+		for c := range norm[f] {
+			norm[f][c] = float32(p.Weight[f] / (1 - p.B[f] + p.B[f]*lenTable[c]/ix.avgLen[f]))
+		}
 	}
-	nameMask := uint8(1<<FieldName | 1<<FieldQualifiedName)
 
+	dfs := make([]uint32, len(pq.terms))
+	rare := 0
+	maxDF := uint32(math.MaxUint32)
+	if p.MaxDF > 0 && p.MaxDF < 1 {
+		maxDF = uint32(p.MaxDF * n)
+	}
+	for i, qt := range pq.terms {
+		dfs[i] = dfOf(qt.term)
+		if dfs[i] <= maxDF {
+			rare++
+		}
+	}
 	bound := 0.0 // the query's largest possible BM25F score
 	var pst posting
 	for ti, qt := range pq.terms {
 		if ti&3 == 0 && ctx.Err() != nil {
 			return nil
 		}
-		w := idf(dfOf(qt.term))
+		if dfs[ti] > maxDF && rare >= 2 {
+			continue
+		}
+		w := idf(dfs[ti])
 		bound += w * (k1 + 1)
 		for _, r := range segs {
 			i, ok := r.seg.lookup(qt.term)
@@ -160,49 +182,54 @@ func (ix *Index) Search(ctx context.Context, query string, k int, filter func(id
 			post, _, _ := r.seg.termInfo(i)
 			it := postIter{b: post, numDocs: r.seg.numDocs}
 			for it.next(&pst) {
-				tf := 0.0
-				for f := 0; f < NumFields; f++ {
-					if pst.mask&(1<<f) != 0 {
-						l := float64(r.seg.fieldLen(pst.ord, f))
-						tf += p.Weight[f] * float64(pst.tf[f]) / (1 - p.B[f] + inv[f]*l)
+				lens := r.seg.lenCodes(pst.ord)
+				var tf float32
+				if pst.mask == 1<<FieldBody {
+					tf = float32(pst.tf[FieldBody]) * norm[FieldBody][lens[FieldBody]]
+				} else {
+					for f := range NumFields {
+						if pst.mask&(1<<f) != 0 {
+							tf += float32(pst.tf[f]) * norm[f][lens[f]]
+						}
 					}
 				}
 				if tf == 0 {
 					continue
 				}
 				g := r.offset + pst.ord
-				sc.tacc[g] = float32(w * tf * (k1 + 1) / (k1 + tf))
+				sc.tacc[g] = float32(w * float64(tf) * (k1 + 1) / (k1 + float64(tf)))
 				sc.ttouched = append(sc.ttouched, g)
 			}
 		}
 		if qt.prefix != "" && p.PrefixDiscount > 0 {
+			prefix, self := namePrefix+qt.prefix, namePrefix+qt.term
 			for _, r := range segs {
 				seg := r.seg
 				used := 0
-				for i := seg.seek(qt.prefix); i < seg.numTerms && used < p.MaxExpansions; i++ {
+				for i := seg.seek(prefix); i < seg.numTerms && used < p.MaxExpansions; i++ {
 					t := seg.term(i)
-					if !strings.HasPrefix(string(t), qt.prefix) {
+					if !strings.HasPrefix(string(t), prefix) {
 						break
 					}
-					post, _, mask := seg.termInfo(i)
-					if mask&nameMask == 0 || len(t) == len(qt.term) && string(t) == qt.term {
+					if string(t) == self {
 						continue
 					}
 					used++
-					we := p.PrefixDiscount * idf(dfOf(string(t)))
+					post, _, _ := seg.termInfo(i)
+					we := p.PrefixDiscount * idf(dfOf(string(t[len(namePrefix):])))
 					it := postIter{b: post, numDocs: seg.numDocs}
 					for it.next(&pst) {
-						if pst.mask&nameMask == 0 {
-							continue
-						}
-						tf := 0.0
+						lens := seg.lenCodes(pst.ord)
+						var tf float32
 						for f := FieldName; f <= FieldQualifiedName; f++ {
 							if pst.mask&(1<<f) != 0 {
-								l := float64(seg.fieldLen(pst.ord, int(f)))
-								tf += p.Weight[f] * float64(pst.tf[f]) / (1 - p.B[f] + inv[f]*l)
+								tf += float32(pst.tf[f]) * norm[f][lens[f]]
 							}
 						}
-						c := float32(we * tf * (k1 + 1) / (k1 + tf))
+						if tf == 0 {
+							continue
+						}
+						c := float32(we * float64(tf) * (k1 + 1) / (k1 + float64(tf)))
 						g := r.offset + pst.ord
 						if old := sc.tacc[g]; c > old {
 							if old == 0 {

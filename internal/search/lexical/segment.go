@@ -139,7 +139,7 @@ func decodeSegment(data []byte, verify bool) (*segment, error) {
 		return nil, corrupt("sections end at %d, body at %d", start, bodyEnd)
 	}
 	n, t := uint64(s.numDocs), uint64(s.numTerms)
-	want := [numSections]uint64{secIDs: 8 * n, secLens: 2 * NumFields * n, secIDSort: 4 * n, secTermOffs: 4 * (t + 1), secTermInfo: termInfoSize * t}
+	want := [numSections]uint64{secIDs: 8 * n, secLens: NumFields * n, secIDSort: 4 * n, secTermOffs: 4 * (t + 1), secTermInfo: termInfoSize * t}
 	for _, i := range []int{secIDs, secLens, secIDSort, secTermOffs, secTermInfo} {
 		if uint64(len(s.sec[i])) != want[i] {
 			return nil, corrupt("section %d is %d bytes, want %d", i, len(s.sec[i]), want[i])
@@ -204,9 +204,44 @@ func (s *segment) idSortOrd(i uint64) uint32 {
 	return o
 }
 
-func (s *segment) fieldLen(ord uint32, f int) uint16 {
-	return binary.LittleEndian.Uint16(s.sec[secLens][2*(uint64(ord)*NumFields+uint64(f)):])
+// lenCode returns the quantized length of field f of document ord.
+func (s *segment) lenCode(ord uint32, f int) uint8 {
+	return s.sec[secLens][uint64(ord)*NumFields+uint64(f)]
 }
+
+// lenCodes returns the quantized field lengths of document ord.
+func (s *segment) lenCodes(ord uint32) []byte {
+	i := uint64(ord) * NumFields
+	return s.sec[secLens][i : i+NumFields : i+NumFields]
+}
+
+// Field lengths are stored in one byte each, as Lucene stores norms: exact
+// below 64 terms, then on a log scale with 24 steps per doubling (about 3%
+// apart) up to ~16,000 terms. BM25 needs no more precision, and a query
+// turns the 256 codes into a table of normalisation factors.
+const lenExact = 64
+
+func encodeLen(l uint64) uint8 {
+	if l < lenExact {
+		return uint8(l)
+	}
+	c := lenExact + int(24*math.Log2(float64(l)/lenExact))
+	return uint8(min(c, 255))
+}
+
+var lenTable = func() (t [256]float64) {
+	for c := range t {
+		if c < lenExact {
+			t[c] = float64(c)
+		} else {
+			t[c] = math.Round(lenExact * math.Exp2(float64(c-lenExact)/24))
+		}
+	}
+	return t
+}()
+
+// decodeLen returns the length a code stands for.
+func decodeLen(c uint8) uint64 { return uint64(lenTable[c]) }
 
 // ordOf returns the ordinal of id, if present.
 func (s *segment) ordOf(id uint64) (uint32, bool) {
@@ -293,7 +328,13 @@ func (it *postIter) next(p *posting) bool {
 	if len(it.b) == 0 {
 		return false
 	}
-	d, n := binary.Uvarint(it.b)
+	var d uint64
+	var n int
+	if c := it.b[0]; c < 0x80 {
+		d, n = uint64(c), 1
+	} else {
+		d, n = binary.Uvarint(it.b)
+	}
 	if n <= 0 || len(it.b) < n+1 {
 		it.err, it.b = true, nil
 		return false
@@ -317,7 +358,13 @@ func (it *postIter) next(p *posting) bool {
 			p.tf[f] = 0
 			continue
 		}
-		v, m := binary.Uvarint(b)
+		var v uint64
+		var m int
+		if len(b) > 0 && b[0] < 0x80 {
+			v, m = uint64(b[0]), 1
+		} else {
+			v, m = binary.Uvarint(b)
+		}
 		if m <= 0 || v == 0 {
 			it.err, it.b = true, nil
 			return false

@@ -24,6 +24,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/codegraph-dev/codegraph/internal/search/lexical"
@@ -260,7 +261,16 @@ func runPerf(ctx context.Context, root, queries string, kinds lextest.Kinds, p l
 	runtime.GC()
 	runtime.ReadMemStats(&ms)
 	heap0 := ms.HeapAlloc
+	if cpuprofile != "" {
+		f, err := os.Create(cpuprofile + ".build")
+		if err != nil {
+			return err
+		}
+		pprof.StartCPUProfile(f)
+		defer f.Close()
+	}
 	t0 = time.Now()
+	cpu0 := cpuTime()
 	bld := lexical.NewBuilder()
 	for _, d := range c.Docs {
 		if err := bld.Add(d); err != nil {
@@ -274,11 +284,15 @@ func runPerf(ctx context.Context, root, queries string, kinds lextest.Kinds, p l
 		return err
 	}
 	build := time.Since(t0)
+	buildCPU := cpuTime() - cpu0
+	if cpuprofile != "" {
+		pprof.StopCPUProfile()
+	}
 	ix.Close()
 	bld = nil
 	size := dirSize(dir)
-	fmt.Printf("build: %s for %.1f MB of symbol text (builder heap %.0f MB); index %.1f MB (%.0f B/symbol)\n",
-		build.Round(time.Millisecond), float64(text)/1e6, float64(heapBuild)/1e6, float64(size)/1e6, float64(size)/float64(len(c.Docs)))
+	fmt.Printf("build: %s (CPU %s) for %.1f MB of symbol text (builder heap %.0f MB); index %.1f MB (%.0f B/symbol)\n",
+		build.Round(time.Millisecond), buildCPU.Round(time.Millisecond), float64(text)/1e6, float64(heapBuild)/1e6, float64(size)/1e6, float64(size)/float64(len(c.Docs)))
 
 	// Open: cold-ish (first) and repeated.
 	var opens []time.Duration
@@ -364,20 +378,35 @@ func runPerf(ctx context.Context, root, queries string, kinds lextest.Kinds, p l
 			d time.Duration
 		}
 		var slowest []slow
-		var lat []time.Duration
-		for _, q := range set.qs {
-			t := time.Now()
-			ix.Search(ctx, q, 10, nil)
-			lat = append(lat, time.Since(t))
-			slowest = append(slowest, slow{q, lat[len(lat)-1]})
+		// Three passes: the first pass's latencies as measured, and per
+		// query the fastest of the three, which filters out the time the
+		// process waited for a CPU on a shared machine; plus CPU time.
+		var lat, best []time.Duration
+		cpu0 := cpuTime()
+		for pass := range 3 {
+			for i, q := range set.qs {
+				t := time.Now()
+				ix.Search(ctx, q, 10, nil)
+				d := time.Since(t)
+				if pass == 0 {
+					lat = append(lat, d)
+					best = append(best, d)
+					slowest = append(slowest, slow{q, d})
+				} else {
+					best[i] = min(best[i], d)
+				}
+			}
 		}
+		cpu := (cpuTime() - cpu0) / time.Duration(3*len(set.qs))
 		slices.SortFunc(slowest, func(a, b slow) int { return int(b.d - a.d) })
 		for _, s := range slowest[:min(3, len(slowest))] {
 			fmt.Printf("  slow: %s %q\n", s.d.Round(time.Microsecond), s.q)
 		}
 		slices.Sort(lat)
-		fmt.Printf("search %s: %d queries, p50 %s, p90 %s, p99 %s, max %s\n", set.name, len(lat),
-			pct(lat, 50), pct(lat, 90), pct(lat, 99), lat[len(lat)-1].Round(time.Microsecond))
+		slices.Sort(best)
+		fmt.Printf("search %s: %d queries, p50 %s, p90 %s, p99 %s, max %s; fastest of 3 runs p50 %s, p90 %s, p99 %s; CPU/query %s\n", set.name, len(lat),
+			pct(lat, 50), pct(lat, 90), pct(lat, 99), lat[len(lat)-1].Round(time.Microsecond),
+			pct(best, 50), pct(best, 90), pct(best, 99), cpu.Round(time.Microsecond))
 	}
 
 	// One-document update: replace a symbol, save (delta), repeatedly.
@@ -461,6 +490,15 @@ func loadCached(ctx context.Context, root string, kinds lextest.Kinds, cache str
 		return nil, err
 	}
 	return c, w.Flush()
+}
+
+// cpuTime returns the process's user+system CPU time.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func dirSize(dir string) int64 {

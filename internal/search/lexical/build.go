@@ -5,12 +5,16 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // builder accumulates analyzed documents into in-memory postings.
+// Documents are analyzed in parallel in batches (tokenizing is most of the
+// cost); postings are appended in document order by one goroutine.
 type builder struct {
 	terms    map[string]uint32
 	termStr  []string
@@ -22,21 +26,111 @@ type builder struct {
 	lens     []uint8
 	sumLen   [NumFields]uint64
 
-	// per-document scratch
-	tf   [][NumFields + 1]uint16
-	seen []uint32
+	pending []Doc
+	out     []analyzed
+	workers []*analyzer
 }
+
+// builderBatch is the number of documents analyzed together.
+const builderBatch = 1024
 
 func newBuilder() *builder {
 	return &builder{terms: make(map[string]uint32)}
 }
 
-// add appends d as the next ordinal. Documents must have distinct ids.
-func (b *builder) add(d *Doc) {
-	ord := uint32(len(b.ids))
-	b.ids = append(b.ids, d.ID)
-	var lens [NumFields]uint64
+// analyzed is one document's distinct terms with their per-field
+// frequencies, and its field lengths.
+type analyzed struct {
+	id    uint64
+	terms []string
+	tfs   [][NumFields + 1]uint16
+	lens  [NumFields]uint64
+}
+
+// analyzer holds one worker's scratch.
+type analyzer struct {
+	index map[string]int
+}
+
+func (a *analyzer) run(d *Doc, out *analyzed) {
+	if a.index == nil {
+		a.index = make(map[string]int)
+	}
+	clear(a.index)
+	out.id = d.ID
+	out.terms, out.tfs, out.lens = out.terms[:0], out.tfs[:0], [NumFields]uint64{}
 	analyze(d, func(t string, f int) {
+		i, ok := a.index[t]
+		if !ok {
+			i = len(out.terms)
+			a.index[t] = i
+			out.terms = append(out.terms, t)
+			out.tfs = append(out.tfs, [NumFields + 1]uint16{})
+		}
+		if out.tfs[i][f] < math.MaxUint16 {
+			out.tfs[i][f]++
+		}
+		if f < NumFields && t[0] > namePrefix[0] {
+			out.lens[f]++
+		}
+	})
+}
+
+// add queues d; documents get ordinals in the order they are added.
+func (b *builder) add(d *Doc) {
+	b.pending = append(b.pending, *d)
+	if len(b.pending) >= builderBatch {
+		b.flush()
+	}
+}
+
+// flush analyzes the queued documents and appends their postings.
+func (b *builder) flush() {
+	n := len(b.pending)
+	if n == 0 {
+		return
+	}
+	if cap(b.out) < n {
+		b.out = append(b.out[:cap(b.out)], make([]analyzed, n-cap(b.out))...)
+	}
+	out := b.out[:n]
+	w := min(runtime.GOMAXPROCS(0), (n+63)/64)
+	for len(b.workers) < w {
+		b.workers = append(b.workers, &analyzer{})
+	}
+	if w <= 1 {
+		for i := range b.pending {
+			b.workers[0].run(&b.pending[i], &out[i])
+		}
+	} else {
+		var wg sync.WaitGroup
+		for k := range w {
+			wg.Go(func() {
+				for i := k; i < n; i += w {
+					b.workers[k].run(&b.pending[i], &out[i])
+				}
+			})
+		}
+		wg.Wait()
+	}
+	for i := range out {
+		b.append(&out[i])
+	}
+	clear(b.pending)
+	b.pending = b.pending[:0]
+}
+
+// append adds an analyzed document as the next ordinal.
+func (b *builder) append(a *analyzed) {
+	ord := uint32(len(b.ids))
+	b.ids = append(b.ids, a.id)
+	for f, l := range a.lens {
+		c := encodeLen(l)
+		b.lens = append(b.lens, c)
+		b.sumLen[f] += decodeLen(c)
+	}
+	var p posting
+	for i, t := range a.terms {
 		id, ok := b.terms[t]
 		if !ok {
 			id = uint32(len(b.termStr))
@@ -47,28 +141,9 @@ func (b *builder) add(d *Doc) {
 			b.last = append(b.last, 0)
 			b.df = append(b.df, 0)
 			b.masks = append(b.masks, 0)
-			b.tf = append(b.tf, [NumFields + 1]uint16{})
 		}
-		tf := &b.tf[id]
-		if *tf == ([NumFields + 1]uint16{}) {
-			b.seen = append(b.seen, id)
-		}
-		if tf[f] < math.MaxUint16 {
-			tf[f]++
-		}
-		if f < NumFields && t[0] > namePrefix[0] {
-			lens[f]++
-		}
-	})
-	for f, l := range lens {
-		c := encodeLen(l)
-		b.lens = append(b.lens, c)
-		b.sumLen[f] += decodeLen(c)
-	}
-	var p posting
-	for _, id := range b.seen {
 		p.ord, p.mask = ord, 0
-		for f, v := range b.tf[id] {
+		for f, v := range a.tfs[i] {
 			p.tf[f] = v
 			if v > 0 {
 				p.mask |= 1 << f
@@ -82,13 +157,12 @@ func (b *builder) add(d *Doc) {
 		b.last[id] = ord + 1
 		b.df[id]++
 		b.masks[id] |= p.mask
-		b.tf[id] = [NumFields + 1]uint16{}
 	}
-	b.seen = b.seen[:0]
 }
 
 // finish lays out the segment sections. It checks ctx between phases.
 func (b *builder) finish(ctx context.Context, kind uint32, gen uint64) (*sections, error) {
+	b.flush()
 	s := &sections{kind: kind, gen: gen, numDocs: uint32(len(b.ids)), numTerms: uint32(len(b.termStr)), sumLen: b.sumLen}
 	order := make([]uint32, len(b.termStr))
 	for i := range order {

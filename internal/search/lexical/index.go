@@ -539,7 +539,7 @@ func (b *Builder) Add(d Doc) error {
 }
 
 // Len returns the number of documents added.
-func (b *Builder) Len() int { return len(b.b.ids) }
+func (b *Builder) Len() int { return len(b.ids) }
 
 // Save writes the documents as the index in dir, replacing whatever index
 // dir held, and returns it opened.

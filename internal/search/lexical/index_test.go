@@ -157,7 +157,7 @@ func TestParseQuery(t *testing.T) {
 			prefixed = append(prefixed, qt.prefix)
 		}
 	}
-	want := []string{"return", "http", "request", "handle", "user", "auth", "handleuserauth", "server"}
+	want := []string{"return", "http", "request", "handl", "user", "auth", "handleuserauth", "server"}
 	if !slices.Equal(terms, want) {
 		t.Errorf("terms = %q, want %q", terms, want)
 	}
@@ -169,7 +169,7 @@ func TestParseQuery(t *testing.T) {
 	if !slices.Contains(pq.weak, "http") || !slices.Contains(pq.weak, "request") {
 		t.Errorf("weak = %q", pq.weak)
 	}
-	if !slices.Equal(prefixed, []string{"handle", "user", "auth", "handleuserauth"}) {
+	if !slices.Equal(prefixed, []string{"handl", "user", "auth", "handleuserauth"}) {
 		t.Errorf("prefixed = %q", prefixed)
 	}
 	// Only stop words: kept.
@@ -185,9 +185,11 @@ func TestParseQuery(t *testing.T) {
 
 func TestNormalize(t *testing.T) {
 	for in, want := range map[string]string{
-		"headers": "header", "bytes": "byte", "entries": "entry", "boxes": "box",
+		"headers": "header", "bytes": "byt", "byte": "byt", "entries": "entry", "boxes": "box",
 		"matches": "match", "class": "class", "status": "status", "analysis": "analysis",
-		"is": "is", "has": "has", "its": "its", "read": "read",
+		"is": "is", "has": "has", "its": "its", "read": "read", "reading": "read",
+		"closed": "clos", "close": "clos", "closes": "clos", "closing": "clos",
+		"parser": "parser", "string": "str", "need": "need", "use": "use",
 	} {
 		if got := normalize(in); got != want {
 			t.Errorf("normalize(%q) = %q, want %q", in, got, want)

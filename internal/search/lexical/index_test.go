@@ -161,16 +161,25 @@ func TestParseQuery(t *testing.T) {
 	if !slices.Equal(terms, want) {
 		t.Errorf("terms = %q, want %q", terms, want)
 	}
-	// "Returns" is capitalised but still an English word: a stop word only
-	// when lower-case, so it stays; "the", "for", "via" go.
-	if !slices.Equal(pq.strong, []string{"handleuserauth", "server.handle"}) {
-		t.Errorf("strong = %q", pq.strong)
+	// "Returns" is capitalised, so not a stop word; "the", "for", "via"
+	// go. In a natural-language query every word is a weak candidate and,
+	// without prefixAll, nothing is prefix-expanded.
+	if len(pq.strong) != 0 || len(prefixed) != 0 {
+		t.Errorf("natural-language query: strong %q, prefixed %q", pq.strong, prefixed)
 	}
-	if !slices.Contains(pq.weak, "http") || !slices.Contains(pq.weak, "request") {
-		t.Errorf("weak = %q", pq.weak)
+	for _, w := range []string{"http", "request", "handleuserauth", "server.handle"} {
+		if !slices.Contains(pq.weak, w) {
+			t.Errorf("weak = %q, want %q in it", pq.weak, w)
+		}
 	}
-	if !slices.Equal(prefixed, []string{"handl", "user", "auth", "handleuserauth"}) {
-		t.Errorf("prefixed = %q", prefixed)
+	// An identifier query.
+	pq = parseQuery("http.Client.Do", 3, false)
+	if !slices.Equal(pq.strong, []string{"http", "client", "do", "http.client.do"}) || len(pq.weak) != 0 {
+		t.Errorf("identifier query: strong %q, weak %q", pq.strong, pq.weak)
+	}
+	pq = parseQuery("  handleUs ", 3, false)
+	if len(pq.terms) != 3 || pq.terms[0].prefix != "handl" || pq.terms[2].prefix != "handleus" {
+		t.Errorf("identifier query terms %+v", pq.terms)
 	}
 	// Only stop words: kept.
 	if pq := parseQuery("the of", 3, true); len(pq.terms) != 2 {

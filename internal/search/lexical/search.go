@@ -31,11 +31,13 @@ type Params struct {
 	// small and their postings the longest. 0 or 1 keeps every term.
 	MaxDF float64
 	// ExactBoost is added, as a multiple of the query's largest possible
-	// BM25F score, to symbols whose name (or qualified-name suffix) is a
-	// code-like query word, so they rank above every other match.
+	// BM25F score, to symbols whose name (or qualified-name suffix) is the
+	// identifier of an identifier query ("handleUserAuth",
+	// "Server.Handle"), so they rank above every other match; half of it
+	// to names the identifier prefixes.
 	ExactBoost float64
 	// WordBoost is added, as a multiple of the word's idf, to symbols whose
-	// name is a plain word of a natural-language query.
+	// name (or qualified-name suffix) is a word of a natural-language query.
 	WordBoost float64
 }
 
@@ -294,7 +296,11 @@ func (ix *Index) Search(ctx context.Context, query string, k int, filter func(id
 		}
 	}
 	for _, w := range pq.weak {
-		boost(exactNamePrefix+w, p.WordBoost*idf(dfOf(normalize(w))), false)
+		if i := strings.LastIndexByte(w, '.'); i >= 0 {
+			boost(exactQNamePrefix+w, p.WordBoost*idf(dfOf(normalize(w[i+1:]))), false)
+		} else {
+			boost(exactNamePrefix+w, p.WordBoost*idf(dfOf(normalize(w))), false)
+		}
 	}
 	return ix.topK(sc, segs, k, filter)
 }

@@ -42,6 +42,7 @@ func main() {
 	perf := flag.String("perf", "", "tree to measure build, size, open, latency and update cost on")
 	queries := flag.String("queries", "", "comma-separated query files for -perf latency")
 	kinds := flag.String("kinds", "code", "symbols indexed: code (functions, methods, types) or all")
+	form := flag.String("form", "doc", "query text: doc (the set's query), name (the answer's name as the set gives it: Type.Method or func), prefix (the first 2/3 of the answer's bare name, at least 3 bytes)")
 	grid := flag.Bool("grid", false, "score a fixed grid of parameter variations")
 	cache := flag.String("cache", "", "-perf: gob file caching the parsed corpus (written if missing)")
 	cpuprofile := flag.String("cpuprofile", "", "-perf: write a CPU profile of the searches")
@@ -99,7 +100,7 @@ func main() {
 		flag.Usage()
 		os.Exit(2)
 	}
-	if err := runQuality(ctx, sets, kindSel, p, *grid); err != nil {
+	if err := runQuality(ctx, sets, kindSel, p, *grid, *form); err != nil {
 		fatal(err)
 	}
 }
@@ -116,7 +117,7 @@ type loadedSet struct {
 	dir    string
 }
 
-func runQuality(ctx context.Context, sets []string, kinds lextest.Kinds, p lexical.Params, grid bool) error {
+func runQuality(ctx context.Context, sets []string, kinds lextest.Kinds, p lexical.Params, grid bool, form string) error {
 	tmp, err := os.MkdirTemp("", "lexbench")
 	if err != nil {
 		return err
@@ -136,6 +137,15 @@ func runQuality(ctx context.Context, sets []string, kinds lextest.Kinds, p lexic
 		qs, err := lextest.LoadQueries(qpath)
 		if err != nil {
 			return err
+		}
+		for i := range qs {
+			switch form {
+			case "name":
+				qs[i].Query = qs[i].Name
+			case "prefix":
+				n := qs[i].Name[strings.LastIndexByte(qs[i].Name, '.')+1:]
+				qs[i].Query = n[:min(len(n), max(3, len(n)*2/3))]
+			}
 		}
 		bld := lexical.NewBuilder()
 		for _, d := range c.Docs {

@@ -249,10 +249,17 @@ func parseQuery(q string, minPrefix int, prefixAll bool) parsedQuery {
 	return pq
 }
 
-// isStopWord reports whether w, as written, is a stop word: only
-// lower-case words are, so "Is" or "Return" typed as identifiers stay.
+// isStopWord reports whether w is a stop word: lower-case, or capitalised
+// only on its first letter as at the start of a sentence ("Return the
+// length"). Identifier queries never drop words.
 func isStopWord(w string) bool {
-	return stopWords[w]
+	if stopWords[w] {
+		return true
+	}
+	if len(w) < 2 || w[0] < 'A' || w[0] > 'Z' {
+		return false
+	}
+	return stopWords[string(w[0]+'a'-'A')+w[1:]]
 }
 
 // codeLike reports whether w looks like an identifier rather than an

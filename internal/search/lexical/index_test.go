@@ -157,11 +157,11 @@ func TestParseQuery(t *testing.T) {
 			prefixed = append(prefixed, qt.prefix)
 		}
 	}
-	want := []string{"return", "http", "request", "handl", "user", "auth", "handleuserauth", "server"}
+	want := []string{"http", "request", "handl", "user", "auth", "handleuserauth", "server"}
 	if !slices.Equal(terms, want) {
 		t.Errorf("terms = %q, want %q", terms, want)
 	}
-	// "Returns" is capitalised, so not a stop word; "the", "for", "via"
+	// "Returns" (capitalised as a sentence starts), "the", "for", "via"
 	// go. In a natural-language query every word is a weak candidate and,
 	// without prefixAll, nothing is prefix-expanded.
 	if len(pq.strong) != 0 || len(prefixed) != 0 {
@@ -180,6 +180,10 @@ func TestParseQuery(t *testing.T) {
 	pq = parseQuery("  handleUs ", 3, false)
 	if len(pq.terms) != 3 || pq.terms[0].prefix != "handl" || pq.terms[2].prefix != "handleus" {
 		t.Errorf("identifier query terms %+v", pq.terms)
+	}
+	// Identifier-looking capitals are not stop words.
+	if !isStopWord("Return") || isStopWord("RETURN") || isStopWord("ReturnValue") || isStopWord("handle") {
+		t.Error("isStopWord")
 	}
 	// Only stop words: kept.
 	if pq := parseQuery("the of", 3, true); len(pq.terms) != 2 {

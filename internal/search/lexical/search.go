@@ -3,7 +3,9 @@ package lexical
 import (
 	"container/heap"
 	"context"
+	"encoding/binary"
 	"math"
+	"math/bits"
 	"strings"
 )
 
@@ -182,26 +184,7 @@ func (ix *Index) Search(ctx context.Context, query string, k int, filter func(id
 				continue
 			}
 			post, _, _ := r.seg.termInfo(i)
-			it := postIter{b: post, numDocs: r.seg.numDocs}
-			for it.next(&pst) {
-				lens := r.seg.lenCodes(pst.ord)
-				var tf float32
-				if pst.mask == 1<<FieldBody {
-					tf = float32(pst.tf[FieldBody]) * norm[FieldBody][lens[FieldBody]]
-				} else {
-					for f := range NumFields {
-						if pst.mask&(1<<f) != 0 {
-							tf += float32(pst.tf[f]) * norm[f][lens[f]]
-						}
-					}
-				}
-				if tf == 0 {
-					continue
-				}
-				g := r.offset + pst.ord
-				sc.tacc[g] = float32(w * float64(tf) * (k1 + 1) / (k1 + float64(tf)))
-				sc.ttouched = append(sc.ttouched, g)
-			}
+			sc.ttouched = scoreTerm(post, r.seg, r.offset, float32(w), float32(k1), &norm, sc.tacc, sc.ttouched)
 		}
 		if qt.prefix != "" && p.PrefixDiscount > 0 {
 			prefix, self := namePrefix+qt.prefix, namePrefix+qt.term
@@ -303,6 +286,66 @@ func (ix *Index) Search(ctx context.Context, query string, k int, filter func(id
 		}
 	}
 	return ix.topK(sc, segs, k, filter)
+}
+
+// scoreTerm decodes one term's postings and sets tacc[offset+ord] to each
+// document's BM25F contribution, appending the ordinals to touched. It is
+// postIter.next and the scoring fused into one loop (the hot path of a
+// query); malformed bytes end the list, as they end postIter.
+func scoreTerm(post []byte, seg *segment, offset uint32, w, k1 float32, norm *[NumFields][256]float32, tacc []float32, touched []uint32) []uint32 {
+	lensAll := seg.sec[secLens]
+	n := uint64(seg.numDocs)
+	wk := w * (k1 + 1)
+	b := post
+	ord := uint64(0)
+	first := true
+	for len(b) > 0 {
+		var d uint64
+		if c := b[0]; c < 0x80 {
+			d, b = uint64(c), b[1:]
+		} else {
+			v, m := binary.Uvarint(b)
+			if m <= 0 {
+				return touched
+			}
+			d, b = v, b[m:]
+		}
+		if (!first && d == 0) || ord+d >= n || len(b) == 0 {
+			return touched
+		}
+		ord += d
+		first = false
+		mask := b[0]
+		b = b[1:]
+		if mask == 0 || mask >= 1<<(NumFields+1) {
+			return touched
+		}
+		lens := lensAll[ord*NumFields : ord*NumFields+NumFields]
+		var tf float32
+		for m := mask; m != 0; m &= m - 1 {
+			f := bits.TrailingZeros8(m)
+			var v uint64
+			if len(b) > 0 && b[0] < 0x80 {
+				v, b = uint64(b[0]), b[1:]
+			} else {
+				x, k := binary.Uvarint(b)
+				if k <= 0 {
+					return touched
+				}
+				v, b = x, b[k:]
+			}
+			if f < NumFields {
+				tf += float32(min(v, math.MaxUint16)) * norm[f][lens[f]]
+			}
+		}
+		if tf == 0 {
+			continue
+		}
+		g := offset + uint32(ord)
+		tacc[g] = wk * tf / (k1 + tf)
+		touched = append(touched, g)
+	}
+	return touched
 }
 
 // better reports whether a ranks before b: higher score, then lower id.

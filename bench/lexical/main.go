@@ -12,6 +12,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"encoding/gob"
 	"flag"
@@ -44,6 +45,7 @@ func main() {
 	kinds := flag.String("kinds", "code", "symbols indexed: code (functions, methods, types) or all")
 	form := flag.String("form", "doc", "query text: doc (the set's query), name (the answer's name as the set gives it: Type.Method or func), prefix (the first 2/3 of the answer's bare name, at least 3 bytes)")
 	grid := flag.Bool("grid", false, "score a fixed grid of parameter variations")
+	prior := flag.Float64("prior", 1, "rerank the top 100 with this factor on symbols that are not callables or types (with -kinds all)")
 	cache := flag.String("cache", "", "-perf: gob file caching the parsed corpus (written if missing)")
 	cpuprofile := flag.String("cpuprofile", "", "-perf: write a CPU profile of the searches")
 	k1 := flag.Float64("k1", -1, "BM25 k1")
@@ -100,7 +102,7 @@ func main() {
 		flag.Usage()
 		os.Exit(2)
 	}
-	if err := runQuality(ctx, sets, kindSel, p, *grid, *form); err != nil {
+	if err := runQuality(ctx, sets, kindSel, p, *grid, *form, *prior); err != nil {
 		fatal(err)
 	}
 }
@@ -117,7 +119,7 @@ type loadedSet struct {
 	dir    string
 }
 
-func runQuality(ctx context.Context, sets []string, kinds lextest.Kinds, p lexical.Params, grid bool, form string) error {
+func runQuality(ctx context.Context, sets []string, kinds lextest.Kinds, p lexical.Params, grid bool, form string, prior float64) error {
 	tmp, err := os.MkdirTemp("", "lexbench")
 	if err != nil {
 		return err
@@ -183,8 +185,25 @@ func runQuality(ctx context.Context, sets []string, kinds lextest.Kinds, p lexic
 				return err
 			}
 			s := lextest.Score(l.corpus, l.qs, func(q string) []uint64 {
+				if prior >= 1 {
+					var ids []uint64
+					for _, h := range ix.Search(ctx, q, 10, nil) {
+						ids = append(ids, h.ID)
+					}
+					return ids
+				}
+				// Rerank the top 100 with a kind prior, as hybrid ranking
+				// might: definitions that are not callables or types
+				// (fields, variables, constants) count prior times.
+				hits := ix.Search(ctx, q, 100, nil)
+				for i := range hits {
+					if k := l.corpus.Symbols[hits[i].ID].Kind; !k.IsCallable() && !k.IsType() {
+						hits[i].Score *= prior
+					}
+				}
+				slices.SortStableFunc(hits, func(a, b lexical.Hit) int { return cmp.Compare(b.Score, a.Score) })
 				var ids []uint64
-				for _, h := range ix.Search(ctx, q, 10, nil) {
+				for _, h := range hits[:min(10, len(hits))] {
 					ids = append(ids, h.ID)
 				}
 				return ids

@@ -8,9 +8,14 @@
 // (k1), so a term repeated across fields is not counted as several
 // independent terms. On top of it: prefix matching on names (a query term
 // "parsej" matches names whose whole identifier or parts start with it, at a
-// discount), a strong boost when a query identifier is exactly a symbol's
-// name or qualified-name suffix, and a small stop-word list for natural
-// language queries.
+// discount), a dominant boost when the query is one identifier that is
+// exactly a symbol's name or qualified-name suffix ("handleUserAuth",
+// "Server.Handle"), a small one when a word of a sentence is a symbol's
+// name, a light English stemmer, and a small stop-word list for natural
+// language queries that keeps code words ("new", "get", "string").
+//
+// Query terms are scored term at a time into a dense accumulator, with
+// field-length normalisation read from one byte per field and document.
 //
 // An Index is an immutable base segment (memory-mapped, so opening it for a
 // one-shot query reads only what the query touches) plus a small delta
@@ -43,5 +48,9 @@
 //
 // Terms beginning with 0x01 are whole lower-cased names and those beginning
 // with 0x02 lower-cased qualified-name suffixes ("server.handle"); they carry
-// the pseudo-field fieldExact and drive the exact-name boost.
+// the pseudo-field fieldExact and drive the exact-name boost. Terms
+// beginning with 0x03 repeat the name and qualified-name terms with postings
+// restricted to those fields, so that prefix expansion reads short lists.
+// segVersion must be bumped when the layout or the analysis (tokenizing,
+// stemming, these special terms) changes.
 package lexical

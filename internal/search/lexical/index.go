@@ -36,6 +36,9 @@ type Options struct {
 // Index is a BM25F symbol index: a memory-mapped immutable base segment
 // plus an in-memory delta of added documents and deleted base documents.
 // Search may run concurrently with itself; Add, Delete and Save serialize.
+// Any number of processes may Open a directory, but only one may Save into
+// it at a time (the caller's writer lock): a delta saved over a base that
+// another writer has since replaced is ignored by the next Open.
 type Index struct {
 	opts   Options
 	params Params

@@ -126,7 +126,16 @@ var (
 	httpOnce sync.Once
 	httpFix  *fixture
 	httpErr  error
+	httpTmp  string // removed by TestMain
 )
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if httpTmp != "" {
+		os.RemoveAll(httpTmp)
+	}
+	os.Exit(code)
+}
 
 // netHTTP builds (once per test binary) the net/http search set, its
 // corpus and a saved index.
@@ -140,6 +149,7 @@ func netHTTP(t testing.TB) *fixture {
 			httpErr = err
 			return
 		}
+		httpTmp = tmp
 		src := filepath.Join(runtime.GOROOT(), "src", "net", "http")
 		qs := searchSet(t, src, filepath.Join(tmp, "tree"))
 		c, err := lextest.Load(context.Background(), filepath.Join(tmp, "tree"), lextest.Options{})

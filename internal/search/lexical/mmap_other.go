@@ -1,0 +1,8 @@
+//go:build !unix
+
+package lexical
+
+// mapFile reads path into memory on platforms without mmap support here.
+func mapFile(path string) (*mappedFile, error) {
+	return readAll(path)
+}

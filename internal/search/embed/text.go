@@ -1,0 +1,137 @@
+package embed
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"github.com/codegraph-dev/codegraph/internal/search/token"
+)
+
+// Doc is one symbol to embed, split into the fields the built-in model
+// weights differently. Text renders it as one string for providers that
+// only take text.
+type Doc struct {
+	Name          string // bare identifier
+	QualifiedName string // enclosing scopes joined with "."
+	Signature     string
+	Doc           string // documentation comment, if any
+	Body          string // source text of the symbol (may be cut)
+}
+
+// Text renders d as the single string HTTP providers embed: qualified name,
+// signature, doc and body, one per line, empty fields left out.
+func (d Doc) Text() string {
+	var b strings.Builder
+	for _, s := range [...]string{d.QualifiedName, d.Signature, d.Doc, d.Body} {
+		if s == "" {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(s)
+	}
+	if b.Len() == 0 {
+		return d.Name
+	}
+	return b.String()
+}
+
+// Field weights of the built-in model: a word in a symbol's name says more
+// about what the symbol does than a word deep in its body.
+const (
+	weightName      = 4.0
+	weightQualified = 2.0
+	weightSignature = 2.0
+	weightDoc       = 1.5
+	weightBody      = 1.0
+)
+
+// maxBodyWords bounds the words read from one symbol's body, so a generated
+// table or a huge function costs no more than a normal one.
+const maxBodyWords = 2000
+
+// stopwords are English function words and the keywords of the languages
+// we index: frequent everywhere, they carry no meaning for search.
+var stopwords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`a an the and or of to in on at by for from with without into onto
+		as is are was were be been being it its this that these those there here which who whom whose
+		what when where why how if then else than so such not no nor but also only just any all each
+		every some other more most less can could may might must shall should will would do does did
+		done has have had having i we you he she they them their our your my me us
+		func return returns var const struct interface package import range go defer chan
+		nil err true false def self cls none elif pass lambda yield class try except finally raise
+		assert del global nonlocal async await null void public private protected static
+		final let function super given used use using eg ie`) {
+		m[w] = true
+	}
+	return m
+}()
+
+// stem reduces an English word or identifier part to a crude stem so that
+// "returns", "returned" and "returning", or "encode", "encodes", "encoded"
+// and "encoding" meet. It is applied to both documents and queries, so it
+// only needs to be consistent, not linguistically right.
+func stem(w string) string {
+	n := len(w)
+	if n <= 3 {
+		return w
+	}
+	switch {
+	case strings.HasSuffix(w, "ies") && n > 4:
+		w = w[:n-3] + "y"
+	case strings.HasSuffix(w, "sses"):
+		w = w[:n-2]
+	case strings.HasSuffix(w, "ing") && n > 5:
+		w = w[:n-3]
+	case strings.HasSuffix(w, "ed") && n > 4:
+		w = w[:n-2]
+	case strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") && !strings.HasSuffix(w, "us") && !strings.HasSuffix(w, "is"):
+		w = w[:n-1]
+	}
+	if n := len(w); n > 3 && w[n-1] == 'e' {
+		w = w[:n-1]
+	}
+	// Doubled final consonant left by -ing/-ed: "setting" → "sett" → "set".
+	if n := len(w); n > 3 && w[n-1] == w[n-2] && w[n-1] < utf8.RuneSelf && !isVowel(w[n-1]) && w[n-1] != 's' && w[n-1] != 'l' {
+		w = w[:n-1]
+	}
+	return w
+}
+
+func isVowel(c byte) bool {
+	switch c {
+	case 'a', 'e', 'i', 'o', 'u', 'y':
+		return true
+	}
+	return false
+}
+
+// words calls fn with the stem of each meaningful sub-word of text:
+// identifiers split into parts, lower-cased, stopwords and one-letter parts
+// dropped. limit bounds how many are produced (0: no bound).
+func words(text string, limit int, fn func(w string)) {
+	count := 0
+	token.Words(text, func(word string) {
+		if limit > 0 && count >= limit {
+			return
+		}
+		token.Parts(word, func(p string) {
+			if len(p) < 2 || stopwords[p] || isNumber(p) {
+				return
+			}
+			count++
+			fn(stem(p))
+		})
+	})
+}
+
+func isNumber(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}

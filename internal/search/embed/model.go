@@ -74,16 +74,16 @@ func (o Options) validate() error {
 // plus hashed n-gram vectors for every other word. It is safe for
 // concurrent use once fitted or loaded.
 type Model struct {
-	opts  Options
-	nDocs int
-	words []string         // fitted vocabulary
-	df    []uint32         // documents each word occurs in
-	sem   []float32        // fitted (co-occurrence) vectors, unit length, len(words)×Dim
-	index map[string]int32 // word → row
-	vecs  []float32        // final word vectors (fitted + hashed), unit length
-	idf   []float32
+	opts   Options
+	nDocs  int
+	words  []string         // fitted vocabulary
+	df     []uint32         // documents each word occurs in
+	sem    []float32        // fitted (co-occurrence) vectors, unit length, len(words)×Dim
+	index  map[string]int32 // word → row
+	vecs   []float32        // final word vectors (fitted + hashed), unit length
+	idf    []float32
 	maxIDF float32
-	sum   uint32 // checksum of the fitted content, part of ID
+	sum    uint32 // checksum of the fitted content, part of ID
 }
 
 // Fitter collects the symbols of a repository and fits a Model on them.

@@ -66,14 +66,17 @@ func dequantize(scale float32, codes []int8, v []float32) {
 	normalize(v)
 }
 
-// roundTrip replaces each fitted vector by its quantised form.
-func (m *Model) roundTrip() {
+// quantizeAll computes the stored int8 form of every fitted vector and
+// replaces the vectors by their dequantised form.
+func (m *Model) quantizeAll() {
 	dim := m.opts.Dim
-	codes := make([]int8, dim)
+	m.codes = make([]int8, len(m.words)*dim)
+	m.scales = make([]float32, len(m.words))
 	for i := range m.words {
 		v := m.sem[i*dim : (i+1)*dim]
-		s := quantize(v, codes)
-		dequantize(s, codes, v)
+		c := m.codes[i*dim : (i+1)*dim]
+		m.scales[i] = quantize(v, c)
+		dequantize(m.scales[i], c, v)
 	}
 }
 
@@ -127,16 +130,14 @@ func (m *Model) WriteTo(w io.Writer) (int64, error) {
 	hdr = binary.LittleEndian.AppendUint64(hdr, uint64(m.nDocs))
 	hdr = binary.LittleEndian.AppendUint32(hdr, uint32(len(m.words)))
 	cw.Write(hdr)
-	codes := make([]int8, o.Dim)
 	buf := make([]byte, 0, 64+o.Dim)
 	for i, word := range m.words {
 		buf = buf[:0]
 		buf = binary.AppendUvarint(buf, uint64(len(word)))
 		buf = append(buf, word...)
 		buf = binary.AppendUvarint(buf, uint64(m.df[i]))
-		s := quantize(m.sem[i*o.Dim:(i+1)*o.Dim], codes)
-		buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(s))
-		for _, c := range codes {
+		buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(m.scales[i]))
+		for _, c := range m.codes[i*o.Dim : (i+1)*o.Dim] {
 			buf = append(buf, byte(c))
 		}
 		cw.Write(buf)
@@ -212,8 +213,8 @@ func Decode(data []byte) (*Model, error) {
 	if nWords > len(p)/(o.Dim+6) {
 		return nil, corrupt("word count exceeds file size")
 	}
-	m := &Model{opts: o, nDocs: int(nDocs), words: make([]string, 0, nWords), df: make([]uint32, 0, nWords), sem: make([]float32, nWords*o.Dim)}
-	codes := make([]int8, o.Dim)
+	m := &Model{opts: o, nDocs: int(nDocs), words: make([]string, 0, nWords), df: make([]uint32, 0, nWords),
+		sem: make([]float32, nWords*o.Dim), codes: make([]int8, nWords*o.Dim), scales: make([]float32, nWords)}
 	for i := 0; i < nWords; i++ {
 		l, n := binary.Uvarint(p)
 		if n <= 0 || l == 0 || l > 1024 || uint64(len(p)-n) < l {
@@ -233,10 +234,12 @@ func Decode(data []byte) (*Model, error) {
 		if math.IsNaN(float64(scale)) || math.IsInf(float64(scale), 0) || scale < 0 {
 			return nil, corrupt("bad scale")
 		}
+		codes := m.codes[i*o.Dim : (i+1)*o.Dim]
 		for j := range codes {
 			codes[j] = int8(p[4+j])
 		}
 		p = p[4+o.Dim:]
+		m.scales[i] = scale
 		dequantize(scale, codes, m.sem[i*o.Dim:(i+1)*o.Dim])
 		m.words = append(m.words, word)
 		m.df = append(m.df, uint32(df))

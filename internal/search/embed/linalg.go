@@ -211,8 +211,10 @@ func invUpper(r []float64, k int) []float64 {
 func mgs(y []float32, n, k int) {
 	col := make([]float64, n)
 	for j := 0; j < k; j++ {
+		var orig float64
 		for i := 0; i < n; i++ {
 			col[i] = float64(y[i*k+j])
+			orig += col[i] * col[i]
 		}
 		for p := 0; p < j; p++ {
 			var s float64
@@ -229,7 +231,7 @@ func mgs(y []float32, n, k int) {
 		}
 		norm = math.Sqrt(norm)
 		for i := 0; i < n; i++ {
-			if norm > 1e-9 {
+			if norm > 1e-4*math.Sqrt(orig) {
 				y[i*k+j] = float32(col[i] / norm)
 			} else {
 				y[i*k+j] = 0

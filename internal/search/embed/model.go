@@ -79,6 +79,8 @@ type Model struct {
 	words  []string         // fitted vocabulary
 	df     []uint32         // documents each word occurs in
 	sem    []float32        // fitted (co-occurrence) vectors, unit length, len(words)×Dim
+	codes  []int8           // sem as stored: int8 codes, len(words)×Dim
+	scales []float32        // one scale per word for codes
 	index  map[string]int32 // word → row
 	vecs   []float32        // final word vectors (fitted + hashed), unit length
 	idf    []float32
@@ -202,7 +204,7 @@ func (f *Fitter) Fit(ctx context.Context) (*Model, error) {
 		}
 		normalize(row)
 	}
-	m.roundTrip()
+	m.quantizeAll()
 	m.finish()
 	return m, nil
 }

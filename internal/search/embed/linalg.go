@@ -101,54 +101,60 @@ func parallelRows(n int, fn func(lo, hi int)) {
 }
 
 // orthonormalize makes the k columns of the n×k row-major matrix y
-// orthonormal (the Q of its QR factorisation) by Cholesky-QR, done twice for
-// accuracy. Columns that turn out linearly dependent are zeroed.
-func orthonormalize(y []float32, n, k int) {
-	for pass := 0; pass < 2; pass++ {
+// orthonormal (the Q of its QR factorisation) by Cholesky-QR, repeated
+// passes times (two give full accuracy). Columns that turn out linearly
+// dependent are zeroed by a Gram-Schmidt fallback.
+func orthonormalize(y []float32, n, k, passes int) {
+	for pass := 0; pass < passes; pass++ {
 		g := gram(y, n, k)
 		r, ok := cholesky(g, k)
 		if !ok {
 			mgs(y, n, k)
 			return
 		}
-		// y ← y·R⁻¹: each row solves xR = row (R upper triangular).
-		rinv := invUpper(r, k)
+		// y ← y·R⁻¹, row by row: row·R⁻¹ = Σ_l row[l]·(R⁻¹ row l), and
+		// row l of the upper-triangular R⁻¹ is zero before column l.
+		rinv64 := invUpper(r, k)
+		rinv := make([]float32, k*k)
+		for i, v := range rinv64 {
+			rinv[i] = float32(v)
+		}
 		parallelRows(n, func(lo, hi int) {
-			tmp := make([]float64, k)
+			tmp := make([]float32, k)
 			for i := lo; i < hi; i++ {
 				row := y[i*k : (i+1)*k]
-				for j := 0; j < k; j++ {
-					var s float64
-					for l := 0; l <= j; l++ {
-						s += float64(row[l]) * rinv[l*k+j]
+				clear(tmp)
+				for l, v := range row {
+					if v != 0 {
+						axpy(tmp[l:], rinv[l*k+l:(l+1)*k], v)
 					}
-					tmp[j] = s
 				}
-				for j := range row {
-					row[j] = float32(tmp[j])
-				}
+				copy(row, tmp)
 			}
 		})
 	}
 }
 
-// gram returns yᵀy (k×k, float64) of the n×k row-major y.
+// gram returns yᵀy (k×k, float64) of the n×k row-major y. Blocks of rows
+// accumulate in float32, each block's sum in float64.
 func gram(y []float32, n, k int) []float64 {
 	var mu sync.Mutex
 	g := make([]float64, k*k)
 	parallelRows(n, func(lo, hi int) {
 		local := make([]float64, k*k)
-		for i := lo; i < hi; i++ {
-			row := y[i*k : (i+1)*k]
-			for a := 0; a < k; a++ {
-				ra := float64(row[a])
-				if ra == 0 {
-					continue
+		block := make([]float32, k*k)
+		for b := lo; b < hi; b += 256 {
+			clear(block)
+			for i := b; i < min(b+256, hi); i++ {
+				row := y[i*k : (i+1)*k]
+				for a, ra := range row {
+					if ra != 0 {
+						axpy(block[a*k+a:(a+1)*k], row[a:], ra)
+					}
 				}
-				la := local[a*k : (a+1)*k]
-				for b := a; b < k; b++ {
-					la[b] += ra * float64(row[b])
-				}
+			}
+			for i, v := range block {
+				local[i] += float64(v)
 			}
 		}
 		mu.Lock()
@@ -311,15 +317,17 @@ func topEigen(ctx context.Context, m *csr, k, oversample, powerIters int, seed u
 	}
 	y := make([]float32, n*kk)
 	m.mulDense(omega, kk, y)
-	orthonormalize(y, n, kk)
 	for it := 0; it < powerIters; it++ {
 		if err := ctx.Err(); err != nil {
 			return nil, nil, err
 		}
+		// Between power iterations one Cholesky-QR pass is enough to keep
+		// the columns apart; the final basis gets two.
+		orthonormalize(y, n, kk, 1)
 		m.mulDense(y, kk, omega)
 		y, omega = omega, y
-		orthonormalize(y, n, kk)
 	}
+	orthonormalize(y, n, kk, 2)
 	if err := ctx.Err(); err != nil {
 		return nil, nil, err
 	}
@@ -330,18 +338,20 @@ func topEigen(ctx context.Context, m *csr, k, oversample, powerIters int, seed u
 	var mu sync.Mutex
 	parallelRows(n, func(lo, hi int) {
 		local := make([]float64, kk*kk)
-		for i := lo; i < hi; i++ {
-			qr := y[i*kk : (i+1)*kk]
-			zr := mq[i*kk : (i+1)*kk]
-			for a := 0; a < kk; a++ {
-				qa := float64(qr[a])
-				if qa == 0 {
-					continue
+		block := make([]float32, kk*kk)
+		for b := lo; b < hi; b += 256 {
+			clear(block)
+			for i := b; i < min(b+256, hi); i++ {
+				qr := y[i*kk : (i+1)*kk]
+				zr := mq[i*kk : (i+1)*kk]
+				for a, qa := range qr {
+					if qa != 0 {
+						axpy(block[a*kk:(a+1)*kk], zr, qa)
+					}
 				}
-				la := local[a*kk : (a+1)*kk]
-				for c := 0; c < kk; c++ {
-					la[c] += qa * float64(zr[c])
-				}
+			}
+			for i, v := range block {
+				local[i] += float64(v)
 			}
 		}
 		mu.Lock()
@@ -371,19 +381,17 @@ func topEigen(ctx context.Context, m *csr, k, oversample, powerIters int, seed u
 			w[a*kOut+j] = vecs[a*kk+order[j]]
 		}
 	}
+	w32 := make([]float32, len(w))
+	for i, v := range w {
+		w32[i] = float32(v)
+	}
 	u := make([]float32, n*kOut)
 	parallelRows(n, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			qr := y[i*kk : (i+1)*kk]
 			ur := u[i*kOut : (i+1)*kOut]
-			for a := 0; a < kk; a++ {
-				qa := float64(qr[a])
-				if qa == 0 {
-					continue
-				}
-				wa := w[a*kOut : (a+1)*kOut]
-				for j := range ur {
-					ur[j] += float32(qa * wa[j])
+			for a, qa := range y[i*kk : (i+1)*kk] {
+				if qa != 0 {
+					axpy(ur, w32[a*kOut:(a+1)*kOut], qa)
 				}
 			}
 		}

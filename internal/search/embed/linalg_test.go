@@ -74,7 +74,7 @@ func TestOrthonormalize(t *testing.T) {
 	for i := range y {
 		y[i] = float32(rng.NormFloat64())
 	}
-	orthonormalize(y, n, k)
+	orthonormalize(y, n, k, 2)
 	g := gram(y, n, k)
 	for a := 0; a < k; a++ {
 		for b := 0; b < k; b++ {
@@ -91,7 +91,7 @@ func TestOrthonormalize(t *testing.T) {
 	for i := 0; i < n; i++ {
 		y[i*k+1] = y[i*k]
 	}
-	orthonormalize(y, n, k)
+	orthonormalize(y, n, k, 2)
 	g = gram(y, n, k)
 	if math.Abs(g[0]-1) > 1e-4 || g[k+1] > 1e-4 {
 		t.Errorf("rank-deficient: QᵀQ diag %v %v", g[0], g[k+1])

@@ -32,7 +32,7 @@ type Options struct {
 	// words.
 	HashWeight float32
 	// PowerIters is the number of power iterations of the randomized
-	// eigendecomposition (default 2).
+	// eigendecomposition (default 1).
 	PowerIters int
 	// Seed makes fitting deterministic (default 1).
 	Seed uint64
@@ -55,7 +55,7 @@ func (o Options) withDefaults() Options {
 		o.HashWeight = 0.5
 	}
 	if o.PowerIters <= 0 {
-		o.PowerIters = 2
+		o.PowerIters = 1
 	}
 	if o.Seed == 0 {
 		o.Seed = 1
@@ -105,13 +105,14 @@ func NewFitter(opts Options) *Fitter {
 	return &Fitter{opts: opts.withDefaults(), index: map[string]int32{}}
 }
 
-func (f *Fitter) id(w string) int32 {
-	if id, ok := f.index[w]; ok {
+func (f *Fitter) id(w []byte) int32 {
+	if id, ok := f.index[string(w)]; ok {
 		return id
 	}
 	id := int32(len(f.words))
-	f.index[w] = id
-	f.words = append(f.words, w)
+	s := string(w)
+	f.index[s] = id
+	f.words = append(f.words, s)
 	f.count = append(f.count, 0)
 	f.df = append(f.df, 0)
 	f.seen = append(f.seen, -1)
@@ -122,7 +123,7 @@ func (f *Fitter) id(w string) int32 {
 func (f *Fitter) Add(d Doc) {
 	stamp := int32(len(f.docs))
 	var seq, name []int32
-	add := func(w string) int32 {
+	add := func(w []byte) int32 {
 		id := f.id(w)
 		f.count[id]++
 		if f.seen[id] != stamp {
@@ -132,11 +133,11 @@ func (f *Fitter) Add(d Doc) {
 		seq = append(seq, id)
 		return id
 	}
-	words(d.Name, 0, func(w string) { name = append(name, add(w)) })
-	words(d.QualifiedName, 0, func(w string) { add(w) })
-	words(d.Signature, 0, func(w string) { add(w) })
-	words(d.Doc, maxBodyWords, func(w string) { add(w) })
-	words(d.Body, maxBodyWords, func(w string) { add(w) })
+	words(d.Name, 0, func(w []byte) { name = append(name, add(w)) })
+	words(d.QualifiedName, 0, func(w []byte) { add(w) })
+	words(d.Signature, 0, func(w []byte) { add(w) })
+	words(d.Doc, maxBodyWords, func(w []byte) { add(w) })
+	words(d.Body, maxBodyWords, func(w []byte) { add(w) })
 	f.docs = append(f.docs, seq)
 	f.names = append(f.names, name)
 }
@@ -378,43 +379,59 @@ func (m *Model) ID() string {
 // VocabSize returns the number of fitted words.
 func (m *Model) VocabSize() int { return len(m.words) }
 
-// bag accumulates weighted word counts of one text.
+// bag accumulates the weighted word counts of one text: fitted words by
+// row in a dense slice, other words in a small map.
 type bag struct {
-	w     map[string]float32
-	order []string
+	w       []float32 // per fitted word
+	touched []int32
+	other   map[string]float32
+	order   []string
 }
 
-func (b *bag) add(text string, weight float32, limit int) {
-	words(text, limit, func(w string) {
-		if _, ok := b.w[w]; !ok {
-			b.order = append(b.order, w)
+func (m *Model) newBag() *bag {
+	return &bag{w: make([]float32, len(m.words)), other: map[string]float32{}}
+}
+
+func (m *Model) add(b *bag, text string, weight float32, limit int) {
+	words(text, limit, func(w []byte) {
+		if row, ok := m.index[string(w)]; ok {
+			if b.w[row] == 0 {
+				b.touched = append(b.touched, row)
+			}
+			b.w[row] += weight
+			return
 		}
-		b.w[w] += weight
+		if _, ok := b.other[string(w)]; !ok {
+			b.order = append(b.order, string(w))
+		}
+		b.other[string(w)] += weight
 	})
 }
 
-// vector writes the embedding of b into out (len Dim).
+// vector writes the embedding of b into out (len Dim) and resets b.
 func (m *Model) vector(b *bag, out []float32, scratch []float32) {
 	clear(out)
+	dim := m.opts.Dim
+	for _, row := range b.touched {
+		weight := float32(math.Log1p(float64(b.w[row]))) * m.idf[row]
+		axpy(out, m.vecs[int(row)*dim:int(row+1)*dim], weight)
+		b.w[row] = 0
+	}
 	for _, w := range b.order {
-		tf := b.w[w]
-		weight := float32(math.Log1p(float64(tf)))
-		if row, ok := m.index[w]; ok {
-			weight *= m.idf[row]
-			axpy(out, m.vecs[int(row)*m.opts.Dim:int(row+1)*m.opts.Dim], weight)
-			continue
-		}
-		weight *= m.maxIDF
+		weight := float32(math.Log1p(float64(b.other[w]))) * m.maxIDF
 		hashVector(w, scratch)
 		axpy(out, scratch, weight)
 	}
+	b.touched = b.touched[:0]
+	b.order = b.order[:0]
+	clear(b.other)
 	normalize(out)
 }
 
 // Embed returns the unit vectors of texts (queries or free text), every word
 // weighted alike. A text with no words gets the zero vector.
 func (m *Model) Embed(ctx context.Context, texts []string) ([][]float32, error) {
-	return m.embed(ctx, len(texts), func(b *bag, i int) { b.add(texts[i], 1, 0) })
+	return m.embed(ctx, len(texts), func(b *bag, i int) { m.add(b, texts[i], 1, 0) })
 }
 
 // EmbedDocs returns the unit vectors of symbols, with name, qualified name
@@ -422,11 +439,11 @@ func (m *Model) Embed(ctx context.Context, texts []string) ([][]float32, error) 
 func (m *Model) EmbedDocs(ctx context.Context, docs []Doc) ([][]float32, error) {
 	return m.embed(ctx, len(docs), func(b *bag, i int) {
 		d := &docs[i]
-		b.add(d.Name, weightName, 0)
-		b.add(d.QualifiedName, weightQualified, 0)
-		b.add(d.Signature, weightSignature, 0)
-		b.add(d.Doc, weightDoc, maxBodyWords)
-		b.add(d.Body, weightBody, maxBodyWords)
+		m.add(b, d.Name, weightName, 0)
+		m.add(b, d.QualifiedName, weightQualified, 0)
+		m.add(b, d.Signature, weightSignature, 0)
+		m.add(b, d.Doc, weightDoc, maxBodyWords)
+		m.add(b, d.Body, weightBody, maxBodyWords)
 	})
 }
 
@@ -443,7 +460,7 @@ func (m *Model) embed(ctx context.Context, n int, fill func(*bag, int)) ([][]flo
 	pos := 0
 	for range workers {
 		g.Go(func() error {
-			b := &bag{w: map[string]float32{}}
+			b := m.newBag()
 			scratch := make([]float32, dim)
 			for {
 				next.Lock()
@@ -457,8 +474,6 @@ func (m *Model) embed(ctx context.Context, n int, fill func(*bag, int)) ([][]flo
 					return err
 				}
 				for i := lo; i < min(lo+64, n); i++ {
-					clear(b.w)
-					b.order = b.order[:0]
 					fill(b, i)
 					m.vector(b, out[i], scratch)
 				}

@@ -3,8 +3,6 @@ package embed
 import (
 	"strings"
 	"unicode/utf8"
-
-	"github.com/codegraph-dev/codegraph/internal/search/token"
 )
 
 // Doc is one symbol to embed, split into the fields the built-in model
@@ -73,21 +71,25 @@ var stopwords = func() map[string]bool {
 // "returns", "returned" and "returning", or "encode", "encodes", "encoded"
 // and "encoding" meet. It is applied to both documents and queries, so it
 // only needs to be consistent, not linguistically right.
-func stem(w string) string {
+func stem(w string) string { return string(stemBytes([]byte(w))) }
+
+// stemBytes is stem on a lower-case ASCII-or-UTF-8 buffer, rewritten in
+// place; it returns a prefix of w.
+func stemBytes(w []byte) []byte {
 	n := len(w)
 	if n <= 3 {
 		return w
 	}
 	switch {
-	case strings.HasSuffix(w, "ies") && n > 4:
-		w = w[:n-3] + "y"
-	case strings.HasSuffix(w, "sses"):
+	case hasSuffix(w, "ies") && n > 4:
+		w = append(w[:n-3], 'y')
+	case hasSuffix(w, "sses"):
 		w = w[:n-2]
-	case strings.HasSuffix(w, "ing") && n > 5:
+	case hasSuffix(w, "ing") && n > 5:
 		w = w[:n-3]
-	case strings.HasSuffix(w, "ed") && n > 4:
+	case hasSuffix(w, "ed") && n > 4:
 		w = w[:n-2]
-	case strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") && !strings.HasSuffix(w, "us") && !strings.HasSuffix(w, "is"):
+	case hasSuffix(w, "s") && !hasSuffix(w, "ss") && !hasSuffix(w, "us") && !hasSuffix(w, "is"):
 		w = w[:n-1]
 	}
 	if n := len(w); n > 3 && w[n-1] == 'e' {
@@ -100,6 +102,10 @@ func stem(w string) string {
 	return w
 }
 
+func hasSuffix(w []byte, suf string) bool {
+	return len(w) >= len(suf) && string(w[len(w)-len(suf):]) == suf
+}
+
 func isVowel(c byte) bool {
 	switch c {
 	case 'a', 'e', 'i', 'o', 'u', 'y':
@@ -109,27 +115,26 @@ func isVowel(c byte) bool {
 }
 
 // words calls fn with the stem of each meaningful sub-word of text:
-// identifiers split into parts, lower-cased, stopwords and one-letter parts
-// dropped. limit bounds how many are produced (0: no bound).
-func words(text string, limit int, fn func(w string)) {
+// identifiers split into parts (token.Parts), lower-cased, stopwords,
+// numbers and one-letter parts dropped. limit bounds how many are produced
+// (0: no bound). fn must not keep w.
+func words(text string, limit int, fn func(w []byte)) {
 	count := 0
-	token.Words(text, func(word string) {
+	scanParts(text, func(p []byte) {
 		if limit > 0 && count >= limit {
 			return
 		}
-		token.Parts(word, func(p string) {
-			if len(p) < 2 || stopwords[p] || isNumber(p) {
-				return
-			}
-			count++
-			fn(stem(p))
-		})
+		if len(p) < 2 || stopwords[string(p)] || isNumber(p) {
+			return
+		}
+		count++
+		fn(stemBytes(p))
 	})
 }
 
-func isNumber(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
+func isNumber(s []byte) bool {
+	for _, c := range s {
+		if c < '0' || c > '9' {
 			return false
 		}
 	}

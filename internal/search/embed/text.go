@@ -42,7 +42,7 @@ const (
 	weightQualified = 2.0
 	weightSignature = 2.0
 	weightDoc       = 1.5
-	weightBody      = 1.0
+	weightBody      = 0.5
 )
 
 // maxBodyWords bounds the words read from one symbol's body, so a generated

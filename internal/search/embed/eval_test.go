@@ -93,9 +93,11 @@ func score(syms []symbol, qs []evalQuery, ranks [][]int) scores {
 	return scores{s.r1 / n, s.r10 / n, s.mrr / n}
 }
 
-// bm25 is the plain lexical baseline: BM25 over token.Terms of the name
-// (×3), qualified name and signature (×2) and body, no stemming.
+// bm25 is the lexical baseline: BM25 over the terms of the name (×3),
+// qualified name and signature (×2) and body; plain (token.Terms, as the
+// lexical index uses) or stemmed (the built-in model's words).
 type bm25 struct {
+	terms func(text string, fn func(t string))
 	post  map[string][]posting
 	dl    []float32
 	avgdl float32
@@ -106,14 +108,20 @@ type posting struct {
 	tf  float32
 }
 
-func newBM25(syms []symbol) *bm25 {
-	b := &bm25{post: map[string][]posting{}, dl: make([]float32, len(syms))}
+// plainTerms are token.Terms; stemmedTerms the built-in model's words.
+func plainTerms(text string, fn func(string)) { token.Terms(text, func(t string, _ bool) { fn(t) }) }
+func stemmedTerms(text string, fn func(string)) {
+	words(text, 0, func(w []byte) { fn(string(w)) })
+}
+
+func newBM25(syms []symbol, terms func(string, func(string))) *bm25 {
+	b := &bm25{terms: terms, post: map[string][]posting{}, dl: make([]float32, len(syms))}
 	tf := map[string]float32{}
 	var total float32
 	for i, s := range syms {
 		clear(tf)
 		add := func(text string, w float32) {
-			token.Terms(text, func(t string, _ bool) { tf[t] += w })
+			b.terms(text, func(t string) { tf[t] += w })
 		}
 		add(s.Doc.Name, 3)
 		add(s.Doc.QualifiedName, 2)
@@ -135,7 +143,7 @@ func (b *bm25) search(q string, k int) []int {
 	sc := map[int32]float64{}
 	seen := map[string]bool{}
 	n := float64(len(b.dl))
-	token.Terms(q, func(t string, _ bool) {
+	b.terms(q, func(t string) {
 		if seen[t] {
 			return
 		}
@@ -255,18 +263,25 @@ func TestEval(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		b := newBM25(syms)
+		b := newBM25(syms, plainTerms)
+		bs := newBM25(syms, stemmedTerms)
 		sem := make([][]int, len(qs))
 		lex := make([][]int, len(qs))
+		lexs := make([][]int, len(qs))
 		fused := make([][]int, len(qs))
+		fuseds := make([][]int, len(qs))
 		for i, q := range qs {
 			sem[i] = cosineTop(vecs, qv[i], 100)
 			lex[i] = b.search(q.Query, 100)
+			lexs[i] = bs.search(q.Query, 100)
 			fused[i] = rrf(10, lex[i], sem[i])
+			fuseds[i] = rrf(10, lexs[i], sem[i])
 		}
 		t.Logf("%s: %d symbols, %d queries, vocab %d, fit %v", name, len(syms), len(qs), m.VocabSize(), fit.Round(time.Millisecond))
 		t.Logf("%s: semantic %v", name, score(syms, qs, sem))
 		t.Logf("%s: bm25     %v", name, score(syms, qs, lex))
 		t.Logf("%s: rrf      %v", name, score(syms, qs, fused))
+		t.Logf("%s: bm25stem %v", name, score(syms, qs, lexs))
+		t.Logf("%s: rrfstem  %v", name, score(syms, qs, fuseds))
 	}
 }

@@ -408,6 +408,13 @@ func (m *Model) add(b *bag, text string, weight float32, limit int) {
 	})
 }
 
+// unseenWeight scales words outside the fitted vocabulary. They are rare in
+// the repository (or absent: most words of a natural-language query), so
+// their IDF is the highest, yet their hashed vector only relates them to
+// words of similar spelling; at full weight they mostly add noise (halving
+// it raised semantic MRR@10 by 0.005–0.036 on all five test sets).
+const unseenWeight = 0.5
+
 // vector writes the embedding of b into out (len Dim) and resets b.
 func (m *Model) vector(b *bag, out []float32, scratch []float32) {
 	clear(out)
@@ -418,7 +425,7 @@ func (m *Model) vector(b *bag, out []float32, scratch []float32) {
 		b.w[row] = 0
 	}
 	for _, w := range b.order {
-		weight := float32(math.Log1p(float64(b.other[w]))) * m.maxIDF
+		weight := float32(math.Log1p(float64(b.other[w]))) * m.maxIDF * unseenWeight
 		hashVector(w, scratch)
 		axpy(out, scratch, weight)
 	}

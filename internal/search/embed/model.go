@@ -24,7 +24,7 @@ type Options struct {
 	// vector (default 2); rarer words use their hashed n-gram vector only.
 	MinCount int
 	// Window is how many words on each side count as co-occurring
-	// (default 5).
+	// (default 3).
 	Window int
 	// HashWeight is the share, in [0,1], of a fitted word's hashed n-gram
 	// vector in its final vector (default 0.5): it keeps exact and
@@ -49,7 +49,7 @@ func (o Options) withDefaults() Options {
 		o.MinCount = 2
 	}
 	if o.Window <= 0 {
-		o.Window = 5
+		o.Window = 3
 	}
 	if o.HashWeight <= 0 || o.HashWeight > 1 {
 		o.HashWeight = 0.5
@@ -86,6 +86,7 @@ type Model struct {
 	idf    []float32
 	maxIDF float32
 	sum    uint32 // checksum of the fitted content, part of ID
+	bags   sync.Pool
 }
 
 // Fitter collects the symbols of a repository and fits a Model on them.
@@ -386,11 +387,19 @@ type bag struct {
 	touched []int32
 	other   map[string]float32
 	order   []string
+	scratch []float32
 }
 
-func (m *Model) newBag() *bag {
-	return &bag{w: make([]float32, len(m.words)), other: map[string]float32{}}
+// getBag returns an empty bag (and a Dim-long scratch vector) from the
+// model's pool; putBag returns it.
+func (m *Model) getBag() *bag {
+	if b, ok := m.bags.Get().(*bag); ok {
+		return b
+	}
+	return &bag{w: make([]float32, len(m.words)), other: map[string]float32{}, scratch: make([]float32, m.opts.Dim)}
 }
+
+func (m *Model) putBag(b *bag) { m.bags.Put(b) }
 
 func (m *Model) add(b *bag, text string, weight float32, limit int) {
 	words(text, limit, func(w []byte) {
@@ -467,8 +476,8 @@ func (m *Model) embed(ctx context.Context, n int, fill func(*bag, int)) ([][]flo
 	pos := 0
 	for range workers {
 		g.Go(func() error {
-			b := m.newBag()
-			scratch := make([]float32, dim)
+			b := m.getBag()
+			defer m.putBag(b)
 			for {
 				next.Lock()
 				lo := pos
@@ -482,7 +491,7 @@ func (m *Model) embed(ctx context.Context, n int, fill func(*bag, int)) ([][]flo
 				}
 				for i := lo; i < min(lo+64, n); i++ {
 					fill(b, i)
-					m.vector(b, out[i], scratch)
+					m.vector(b, out[i], b.scratch)
 				}
 			}
 		})

@@ -81,16 +81,10 @@ func loadCorpus(tb testing.TB, root string) []symbol {
 				}
 				var local []symbol
 				for _, n := range res.Nodes {
-					if !searchable(n.Kind) || n.EndByte > uint32(len(src)) {
+					if !searchable(n.Kind) {
 						continue
 					}
-					body := string(src[n.StartByte:n.EndByte])
-					if len(body) > 8<<10 {
-						body = body[:8<<10]
-					}
-					local = append(local, symbol{File: rel, Name: n.Name, QualifiedName: n.QualifiedName, Doc: Doc{
-						Name: n.Name, QualifiedName: n.QualifiedName, Signature: n.Signature, Doc: n.Doc, Body: body,
-					}})
+					local = append(local, symbol{File: rel, Name: n.Name, QualifiedName: n.QualifiedName, Doc: NodeDoc(&n, src)})
 				}
 				mu.Lock()
 				out = append(out, local...)

@@ -15,6 +15,17 @@
 // signatures weighted up), L2-normalised, so cosine similarity is a dot
 // product.
 //
+// Life cycle in the index pipeline: on a full build, feed every symbol
+// (NodeDoc) to a Fitter, Fit, Save the model beside the index
+// (e.g. .codegraph/embed/model.bin), and EmbedDocs all symbols; on an
+// incremental update, Load the model and EmbedDocs only the changed
+// symbols (the fitted model is reused; refit on the next full rebuild).
+// Queries go through Embed. Every Embedder has an ID naming provider,
+// model, dimension (and, for the built-in model, a checksum of the fit):
+// when the ID stored with the vectors differs, rebuild the vector index
+// rather than mix vectors. Config (from a config section, the
+// CODEGRAPH_EMBEDDING_* environment and flags) and New select the provider.
+//
 // The package knows nothing of the store, the index pipeline or the vector
 // index; it only maps text to vectors.
 package embed

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/codegraph-dev/codegraph/internal/graph"
 )
 
 // toyCorpus has two topics whose words co-occur only within their topic:
@@ -259,3 +261,54 @@ func BenchmarkFitToy(b *testing.B) {
 		Fit(context.Background(), docs, Options{Dim: 16})
 	}
 }
+
+func TestNodeDocAndText(t *testing.T) {
+	src := []byte("package p\n\nfunc Add(a, b int) int { return a + b }\n")
+	n := &graph.Node{Name: "Add", QualifiedName: "p.Add", Signature: "func Add(a, b int) int", StartByte: 11, EndByte: uint32(len(src) - 1)}
+	d := NodeDoc(n, src)
+	if d.Body != "func Add(a, b int) int { return a + b }" || d.Name != "Add" {
+		t.Errorf("NodeDoc = %+v", d)
+	}
+	if got := d.Text(); got != "p.Add\nfunc Add(a, b int) int\nfunc Add(a, b int) int { return a + b }" {
+		t.Errorf("Text = %q", got)
+	}
+	n.EndByte = 1 << 20 // stale range: no body rather than a panic
+	if d := NodeDoc(n, src); d.Body != "" {
+		t.Errorf("out-of-range body %q", d.Body)
+	}
+	if (Doc{Name: "x"}).Text() != "x" {
+		t.Error("name-only Text")
+	}
+}
+
+func TestEmbedDocsFallsBackToText(t *testing.T) {
+	m := fitToy(t)
+	docs := toyCorpus()[:3]
+	// Through the interface helper the model weights fields itself.
+	a, err := EmbedDocs(context.Background(), m, docs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := m.EmbedDocs(context.Background(), docs)
+	if fmt.Sprint(a) != fmt.Sprint(b) {
+		t.Error("EmbedDocs helper bypassed Model.EmbedDocs")
+	}
+	// A text-only embedder gets Doc.Text.
+	var got []string
+	te := textEmbedder(func(texts []string) { got = texts })
+	if _, err := EmbedDocs(context.Background(), te, docs[:1]); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0] != docs[0].Text() {
+		t.Errorf("text embedder got %q", got)
+	}
+}
+
+type textEmbedder func([]string)
+
+func (f textEmbedder) Embed(_ context.Context, texts []string) ([][]float32, error) {
+	f(texts)
+	return make([][]float32, len(texts)), nil
+}
+func (textEmbedder) Dim() int   { return 1 }
+func (textEmbedder) ID() string { return "text" }

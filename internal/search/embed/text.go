@@ -3,6 +3,8 @@ package embed
 import (
 	"strings"
 	"unicode/utf8"
+
+	"github.com/codegraph-dev/codegraph/internal/graph"
 )
 
 // Doc is one symbol to embed, split into the fields the built-in model
@@ -139,4 +141,19 @@ func isNumber(s []byte) bool {
 		}
 	}
 	return true
+}
+
+// MaxBody is the most source text NodeDoc keeps of a symbol's body.
+const MaxBody = 8 << 10
+
+// NodeDoc builds the Doc of a symbol node from its file's source: name,
+// qualified name, signature and doc from the node, body from the node's
+// byte range (cut at MaxBody; empty when the range does not fit src).
+func NodeDoc(n *graph.Node, src []byte) Doc {
+	d := Doc{Name: n.Name, QualifiedName: n.QualifiedName, Signature: n.Signature, Doc: n.Doc}
+	if n.StartByte <= n.EndByte && int(n.EndByte) <= len(src) {
+		end := min(n.EndByte, n.StartByte+MaxBody)
+		d.Body = string(src[n.StartByte:end])
+	}
+	return d
 }

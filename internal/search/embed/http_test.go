@@ -19,6 +19,7 @@ import (
 type fakeServer struct {
 	provider string
 	dim      int
+	dimNow   atomic.Int32 // when set, overrides dim (changed mid-test)
 	requests atomic.Int32
 	inputs   atomic.Int32
 	fail     func(n int, w http.ResponseWriter) bool
@@ -50,10 +51,14 @@ func (f *fakeServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f.inputs.Add(int32(len(req.Input)))
+	dim := f.dim
+	if d := f.dimNow.Load(); d != 0 {
+		dim = int(d)
+	}
 	vec := func(s string) []float32 {
-		v := make([]float32, f.dim)
+		v := make([]float32, dim)
 		v[0] = float32(len(s))
-		for i := 1; i < f.dim; i++ {
+		for i := 1; i < dim; i++ {
 			v[i] = float32(i)
 		}
 		return v
@@ -367,4 +372,23 @@ func FuzzClientDecode(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestClientProbeLearnsDimension(t *testing.T) {
+	f := &fakeServer{provider: ProviderOllama, dim: 5}
+	c := testClient(t, f, nil)
+	if c.Dim() != 0 || !strings.HasSuffix(c.ID(), "/m/0") {
+		t.Fatalf("before probe: dim %d, ID %s", c.Dim(), c.ID())
+	}
+	if err := c.Probe(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if c.Dim() != 5 || !strings.HasSuffix(c.ID(), "/m/5") {
+		t.Errorf("after probe: dim %d, ID %s", c.Dim(), c.ID())
+	}
+	// Later responses of another dimension are refused, not mixed in.
+	f.dimNow.Store(6)
+	if _, err := c.Embed(context.Background(), []string{"x"}); !errors.Is(err, ErrDimension) {
+		t.Errorf("dimension change: err = %v", err)
+	}
 }

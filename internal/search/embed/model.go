@@ -2,6 +2,7 @@ package embed
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"hash/crc32"
@@ -349,23 +350,36 @@ func (m *Model) finish() {
 			normalize(v)
 		}
 	})
-	var buf [4]byte
 	for i, w := range m.words {
 		m.index[w] = int32(i)
 		m.idf[i] = idf(m.nDocs, int(m.df[i]))
-		h.Write([]byte(w))
+		h.Write(append([]byte(w), 0))
 	}
-	for _, x := range m.sem {
-		b := math.Float32bits(x)
-		buf[0], buf[1], buf[2], buf[3] = byte(b), byte(b>>8), byte(b>>16), byte(b>>24)
-		h.Write(buf[:])
+	// The checksum covers the stored form (codes and scales), so a loaded
+	// model has the ID of the fitted one.
+	codes := make([]byte, len(m.codes))
+	for i, c := range m.codes {
+		codes[i] = byte(c)
 	}
+	h.Write(codes)
+	scales := make([]byte, 0, 4*len(m.scales))
+	for _, s := range m.scales {
+		scales = binary.LittleEndian.AppendUint32(scales, math.Float32bits(s))
+	}
+	h.Write(scales)
 	m.sum = h.Sum32()
 }
 
 func idf(n, df int) float32 {
 	return float32(math.Log(1 + float64(n)/float64(max(df, 1))))
 }
+
+// Both providers satisfy Embedder.
+var (
+	_ Embedder    = (*Model)(nil)
+	_ DocEmbedder = (*Model)(nil)
+	_ Embedder    = (*Client)(nil)
+)
 
 // Dim returns the vector dimension.
 func (m *Model) Dim() int { return m.opts.Dim }

@@ -240,6 +240,18 @@ func TestEval(t *testing.T) {
 		name, rest, _ := strings.Cut(set, "=")
 		qpath, root, _ := strings.Cut(rest, ":")
 		syms := loadCorpus(t, root)
+		if os.Getenv("EMBED_EVAL_NOTESTS") != "" {
+			// What a "definitions over tests" rule in the search layer
+			// would gain: test code is dropped from the candidates.
+			kept := syms[:0]
+			for _, s := range syms {
+				base := s.File[strings.LastIndex(s.File, "/")+1:]
+				if !strings.HasSuffix(base, "_test.go") && !strings.HasPrefix(base, "test_") && !strings.Contains("/"+s.File, "/tests/") {
+					kept = append(kept, s)
+				}
+			}
+			syms = kept
+		}
 		qs := readQueries(t, qpath)
 		docs := make([]Doc, len(syms))
 		for i, s := range syms {

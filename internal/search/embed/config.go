@@ -72,7 +72,7 @@ type Config struct {
 	// Timeout bounds one HTTP request (default 60 s).
 	Timeout time.Duration `json:"timeout,omitempty"`
 	// MaxRetries is how many times a request is retried after a 429, a 5xx
-	// or a network error (default 4).
+	// or a network error (default 4; negative for none).
 	MaxRetries int `json:"max_retries,omitempty"`
 	// RetryBase is the first backoff delay, doubled on each retry and
 	// jittered (default 500 ms); MaxBackoff caps one delay, Retry-After

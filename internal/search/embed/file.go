@@ -1,0 +1,255 @@
+package embed
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+)
+
+// The model file, little-endian:
+//
+//	magic     "CGEMBED\n"
+//	version   uint32 (formatVersion)
+//	dim, window, minCount, maxVocab, powerIters  uint32 each
+//	hashWeight float32
+//	seed      uint64
+//	nDocs     uint64
+//	nWords    uint32
+//	nWords ×  { uvarint len, word bytes, uvarint df, float32 scale, dim × int8 }
+//	crc32c    uint32 of every byte before it
+//
+// Fitted vectors are stored as int8 with one scale per word (a quarter of
+// float32); Fit rounds its vectors through the same quantisation so that a
+// saved and reloaded model embeds exactly as the fitted one did.
+//
+// formatVersion changes whenever the file layout or the meaning of the
+// vectors changes (tokenisation, stemming, hashing):
+//
+//	1: first version.
+const formatVersion = 1
+
+var magic = []byte("CGEMBED\n")
+
+// ErrCorrupt is returned by Load for a file that is not a model this version
+// can read; the caller should refit.
+var ErrCorrupt = errors.New("embed: corrupt or foreign model file")
+
+// quantize rounds v to int8 steps of its largest magnitude/127 and returns
+// the scale and the codes.
+func quantize(v []float32, codes []int8) float32 {
+	var mx float32
+	for _, x := range v {
+		mx = max(mx, float32(math.Abs(float64(x))))
+	}
+	if mx == 0 {
+		clear(codes)
+		return 0
+	}
+	scale := mx / 127
+	for i, x := range v {
+		codes[i] = int8(math.Round(float64(x / scale)))
+	}
+	return scale
+}
+
+func dequantize(scale float32, codes []int8, v []float32) {
+	for i, c := range codes {
+		v[i] = float32(c) * scale
+	}
+	normalize(v)
+}
+
+// quantizeAll computes the stored int8 form of every fitted vector and
+// replaces the vectors by their dequantised form.
+func (m *Model) quantizeAll() {
+	dim := m.opts.Dim
+	m.codes = make([]int8, len(m.words)*dim)
+	m.scales = make([]float32, len(m.words))
+	for i := range m.words {
+		v := m.sem[i*dim : (i+1)*dim]
+		c := m.codes[i*dim : (i+1)*dim]
+		m.scales[i] = quantize(v, c)
+		dequantize(m.scales[i], c, v)
+	}
+}
+
+// Save writes the model to path crash-safely: a temporary file in the same
+// directory, synced, then renamed over path.
+func (m *Model) Save(path string) (err error) {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("save model: %w", err)
+	}
+	tmp, err := os.CreateTemp(dir, ".model-*.tmp")
+	if err != nil {
+		return fmt.Errorf("save model: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	w := bufio.NewWriterSize(tmp, 1<<20)
+	if _, err = m.WriteTo(w); err != nil {
+		return fmt.Errorf("save model: %w", err)
+	}
+	if err = w.Flush(); err != nil {
+		return fmt.Errorf("save model: %w", err)
+	}
+	if err = tmp.Sync(); err != nil {
+		return fmt.Errorf("save model: %w", err)
+	}
+	if err = tmp.Close(); err != nil {
+		return fmt.Errorf("save model: %w", err)
+	}
+	if err = os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("save model: %w", err)
+	}
+	return nil
+}
+
+// WriteTo writes the model in its file format.
+func (m *Model) WriteTo(w io.Writer) (int64, error) {
+	crc := crc32.New(crc32.MakeTable(crc32.Castagnoli))
+	cw := &countWriter{w: io.MultiWriter(w, crc)}
+	o := m.opts
+	var hdr []byte
+	hdr = append(hdr, magic...)
+	for _, x := range []uint32{formatVersion, uint32(o.Dim), uint32(o.Window), uint32(o.MinCount), uint32(o.MaxVocab), uint32(o.PowerIters), math.Float32bits(o.HashWeight)} {
+		hdr = binary.LittleEndian.AppendUint32(hdr, x)
+	}
+	hdr = binary.LittleEndian.AppendUint64(hdr, o.Seed)
+	hdr = binary.LittleEndian.AppendUint64(hdr, uint64(m.nDocs))
+	hdr = binary.LittleEndian.AppendUint32(hdr, uint32(len(m.words)))
+	cw.Write(hdr)
+	buf := make([]byte, 0, 64+o.Dim)
+	for i, word := range m.words {
+		buf = buf[:0]
+		buf = binary.AppendUvarint(buf, uint64(len(word)))
+		buf = append(buf, word...)
+		buf = binary.AppendUvarint(buf, uint64(m.df[i]))
+		buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(m.scales[i]))
+		for _, c := range m.codes[i*o.Dim : (i+1)*o.Dim] {
+			buf = append(buf, byte(c))
+		}
+		cw.Write(buf)
+	}
+	cw.Write(binary.LittleEndian.AppendUint32(nil, crc.Sum32()))
+	return cw.n, cw.err
+}
+
+type countWriter struct {
+	w   io.Writer
+	n   int64
+	err error
+}
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	if c.err != nil {
+		return 0, c.err
+	}
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	c.err = err
+	return n, err
+}
+
+// Load reads a model written by Save. A truncated, corrupt or foreign file
+// gives an error wrapping ErrCorrupt.
+func Load(path string) (*Model, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("load model: %w", err)
+	}
+	m, err := Decode(data)
+	if err != nil {
+		return nil, fmt.Errorf("load model %s: %w", path, err)
+	}
+	return m, nil
+}
+
+// Decode parses a model from the bytes of its file format.
+func Decode(data []byte) (*Model, error) {
+	corrupt := func(what string) error { return fmt.Errorf("%w: %s", ErrCorrupt, what) }
+	if len(data) < len(magic)+4 || !bytes.Equal(data[:len(magic)], magic) {
+		return nil, corrupt("not a codegraph embedding model")
+	}
+	if v := binary.LittleEndian.Uint32(data[len(magic):]); v != formatVersion {
+		return nil, fmt.Errorf("%w: format version %d, this build reads %d", ErrCorrupt, v, formatVersion)
+	}
+	const hdrLen = 8 + 7*4 + 8 + 8 + 4
+	if len(data) < hdrLen+4 {
+		return nil, corrupt("truncated header")
+	}
+	body, sum := data[:len(data)-4], binary.LittleEndian.Uint32(data[len(data)-4:])
+	if crc32.Checksum(body, crc32.MakeTable(crc32.Castagnoli)) != sum {
+		return nil, corrupt("checksum mismatch (truncated or damaged)")
+	}
+	p := data[len(magic)+4:]
+	u32 := func() uint32 { x := binary.LittleEndian.Uint32(p); p = p[4:]; return x }
+	var o Options
+	o.Dim = int(u32())
+	o.Window = int(u32())
+	o.MinCount = int(u32())
+	o.MaxVocab = int(u32())
+	o.PowerIters = int(u32())
+	o.HashWeight = math.Float32frombits(u32())
+	o.Seed = binary.LittleEndian.Uint64(p)
+	nDocs := binary.LittleEndian.Uint64(p[8:])
+	p = p[16:]
+	nWords := int(u32())
+	if o.Dim <= 0 || o.Dim > 4096 || !(o.HashWeight > 0 && o.HashWeight <= 1) || nDocs > 1<<40 {
+		return nil, corrupt("bad header")
+	}
+	p = p[:len(p)-4] // the checksum
+	if nWords > len(p)/(o.Dim+6) {
+		return nil, corrupt("word count exceeds file size")
+	}
+	m := &Model{opts: o, nDocs: int(nDocs), words: make([]string, 0, nWords), df: make([]uint32, 0, nWords),
+		sem: make([]float32, nWords*o.Dim), codes: make([]int8, nWords*o.Dim), scales: make([]float32, nWords)}
+	for i := 0; i < nWords; i++ {
+		l, n := binary.Uvarint(p)
+		if n <= 0 || l == 0 || l > 1024 || uint64(len(p)-n) < l {
+			return nil, corrupt("bad word")
+		}
+		word := string(p[n : n+int(l)])
+		p = p[n+int(l):]
+		df, n := binary.Uvarint(p)
+		if n <= 0 || df > nDocs {
+			return nil, corrupt("bad document frequency")
+		}
+		p = p[n:]
+		if len(p) < 4+o.Dim {
+			return nil, corrupt("truncated vector")
+		}
+		scale := math.Float32frombits(binary.LittleEndian.Uint32(p))
+		if math.IsNaN(float64(scale)) || math.IsInf(float64(scale), 0) || scale < 0 {
+			return nil, corrupt("bad scale")
+		}
+		codes := m.codes[i*o.Dim : (i+1)*o.Dim]
+		for j := range codes {
+			codes[j] = int8(p[4+j])
+		}
+		p = p[4+o.Dim:]
+		m.scales[i] = scale
+		dequantize(scale, codes, m.sem[i*o.Dim:(i+1)*o.Dim])
+		m.words = append(m.words, word)
+		m.df = append(m.df, uint32(df))
+	}
+	if len(p) != 0 {
+		return nil, corrupt("trailing bytes")
+	}
+	m.finish()
+	if len(m.index) != len(m.words) {
+		return nil, corrupt("duplicate words")
+	}
+	return m, nil
+}

@@ -20,19 +20,19 @@ func search(t testing.TB, ix *Index, root string, q Query) *Result {
 }
 
 var small = corpus{
-	"main.go":          "package main\n\nfunc main() {\n\thandleUserAuth(nil)\n}\n",
-	"auth/auth.go":     "package auth\n\n// HandleUserAuth logs a user in.\nfunc handleUserAuth(r *Request) error {\n\treturn nil\n}\n",
+	"main.go":           "package main\n\nfunc main() {\n\thandleUserAuth(nil)\n}\n",
+	"auth/auth.go":      "package auth\n\n// HandleUserAuth logs a user in.\nfunc handleUserAuth(r *Request) error {\n\treturn nil\n}\n",
 	"auth/auth_test.go": "package auth\n\nfunc TestAuth(t *testing.T) { handleUserAuth(nil) }",
-	"README.md":        "# Demo\nCall handleuserauth to log in.\n",
-	"web/app.js":       "function HANDLEUSERAUTH() { return 42 }\n",
+	"README.md":         "# Demo\nCall handleuserauth to log in.\n",
+	"web/app.js":        "function HANDLEUSERAUTH() { return 42 }\n",
 }
 
 func TestSearchBasics(t *testing.T) {
 	ix, _ := buildIndex(t, small, Options{})
 	root := writeCorpus(t, small)
 	for _, c := range []struct {
-		name string
-		q    Query
+		name    string
+		q       Query
 		want    []string // path:line:col
 		full    bool
 		maxCand int

@@ -2,6 +2,7 @@ package grep
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"slices"
 	"strings"
@@ -83,80 +84,104 @@ func (b *Builder) Write(ctx context.Context, dir string, opts Options) (*Index, 
 func buildSegment(ctx context.Context, kind uint32, docs []docEntry, tombs []uint32) (*segData, error) {
 	slices.SortFunc(docs, func(a, b docEntry) int { return strings.Compare(a.path, b.path) })
 	d := &segData{kind: kind, tombs: tombs, docs: make([]docMeta, len(docs))}
-	// slots maps a trigram to 1 + its index in lists (0: not seen yet). A
-	// large build uses a dense table over the 24-bit trigram space (64 MiB,
-	// mostly never touched, so the OS never backs most of it); a small one
-	// (a delta) a map.
-	var dense []int32
-	sparse := map[uint32]int32{}
-	if len(docs) >= 256 {
-		dense = make([]int32, 1<<24)
-	}
+	// Two passes over the files' trigram sets: the first counts the bytes
+	// of every posting list, the second writes each list in place in one
+	// buffer. slots maps a trigram to 1 + its index in lists (0: not seen).
+	var slots slotTable
+	slotOf := slots.get
 	type list struct {
 		last int64
-		buf  []byte
+		off  uint32 // pass 1: byte length; pass 2: write position
 	}
 	var lists []list
 	var scratch []uint32
-	for id, doc := range docs {
-		if id%1024 == 0 {
-			if err := ctx.Err(); err != nil {
+	for pass := range 2 {
+		for i := range lists {
+			lists[i].last = -1
+		}
+		for id, doc := range docs {
+			if id%1024 == 0 {
+				if err := ctx.Err(); err != nil {
+					return nil, err
+				}
+			}
+			var err error
+			scratch, err = decodeGaps(scratch[:0], doc.tris, 1<<24)
+			if err != nil {
 				return nil, err
 			}
-		}
-		d.docs[id] = doc.docMeta
-		var err error
-		scratch, err = decodeGaps(scratch[:0], doc.tris, 1<<24)
-		if err != nil {
-			return nil, err
-		}
-		for _, t := range scratch {
-			var s int32
-			if dense != nil {
-				s = dense[t]
-			} else {
-				s = sparse[t]
-			}
-			if s == 0 {
-				lists = append(lists, list{last: -1})
-				s = int32(len(lists))
-				if dense != nil {
-					dense[t] = s
-				} else {
-					sparse[t] = s
+			for _, t := range scratch {
+				s := slotOf(t)
+				if s == 0 {
+					lists = append(lists, list{last: -1})
+					s = int32(len(lists))
+					slots.set(t, s)
+					d.tris = append(d.tris, t)
 				}
-				d.tris = append(d.tris, t)
+				l := &lists[s-1]
+				gap := uint64(int64(id) - l.last - 1)
+				if pass == 0 {
+					l.off += uint32(uvarintLen(gap))
+				} else {
+					l.off += uint32(binary.PutUvarint(d.post[l.off:], gap))
+				}
+				l.last = int64(id)
 			}
-			l := &lists[s-1]
-			l.buf = appendUvarint(l.buf, uint64(int64(id)-l.last-1))
-			l.last = int64(id)
 		}
-	}
-	slotOf := func(t uint32) int32 {
-		if dense != nil {
-			return dense[t]
+		if pass == 1 {
+			break
 		}
-		return sparse[t]
+		// Lay the lists out in trigram order.
+		for id := range docs {
+			d.docs[id] = docs[id].docMeta
+		}
+		slices.Sort(d.tris)
+		d.offs = make([]uint32, len(d.tris)+1)
+		var total uint64
+		for i, t := range d.tris {
+			l := &lists[slotOf(t)-1]
+			d.offs[i] = uint32(total)
+			n := uint64(l.off)
+			l.off = uint32(total)
+			total += n
+		}
+		if total > 1<<32-1 {
+			return nil, fmt.Errorf("grep: postings too large (%d bytes)", total)
+		}
+		d.offs[len(d.tris)] = uint32(total)
+		d.post = make([]byte, total)
 	}
-	slices.Sort(d.tris)
-	total := 0
-	for _, l := range lists {
-		total += len(l.buf)
-	}
-	d.post = make([]byte, 0, total)
-	d.offs = make([]uint32, 0, len(d.tris)+1)
-	for _, t := range d.tris {
-		d.offs = append(d.offs, uint32(len(d.post)))
-		d.post = append(d.post, lists[slotOf(t)-1].buf...)
-	}
-	d.offs = append(d.offs, uint32(len(d.post)))
 	return d, nil
 }
 
-func appendUvarint(b []byte, v uint64) []byte {
+func uvarintLen(v uint64) int {
+	n := 1
 	for v >= 0x80 {
-		b = append(b, byte(v)|0x80)
 		v >>= 7
+		n++
 	}
-	return append(b, byte(v))
+	return n
+}
+
+// slotTable maps 24-bit trigrams to int32 slots: a two-level table whose
+// 16 KiB leaves are allocated on first use (a file's trigrams cluster, so
+// few are), cheaper than a map and than clearing a dense 64 MiB table.
+type slotTable struct {
+	leaves [1 << 12]*[1 << 12]int32
+}
+
+func (s *slotTable) get(t uint32) int32 {
+	if l := s.leaves[t>>12]; l != nil {
+		return l[t&(1<<12-1)]
+	}
+	return 0
+}
+
+func (s *slotTable) set(t uint32, v int32) {
+	l := s.leaves[t>>12]
+	if l == nil {
+		l = new([1 << 12]int32)
+		s.leaves[t>>12] = l
+	}
+	l[t&(1<<12-1)] = v
 }

@@ -167,7 +167,11 @@ func TestOpenErrors(t *testing.T) {
 		mutate func()
 	}{
 		{"flipped posting byte", func() { b := append([]byte{}, good...); b[len(b)-9] ^= 0x40; os.WriteFile(base, b, 0o644) }},
-		{"flipped path byte", func() { b := append([]byte{}, good...); b[headerSize+docEntrySize*len(small)+2] ^= 1; os.WriteFile(base, b, 0o644) }},
+		{"flipped path byte", func() {
+			b := append([]byte{}, good...)
+			b[headerSize+docEntrySize*len(small)+2] ^= 1
+			os.WriteFile(base, b, 0o644)
+		}},
 		{"truncated", func() { os.WriteFile(base, good[:len(good)/2], 0o644) }},
 		{"foreign file", func() { os.WriteFile(base, []byte("PK\x03\x04 this is a zip file, honest"), 0o644) }},
 		{"future version", func() { b := append([]byte{}, good...); b[8] = 99; os.WriteFile(base, b, 0o644) }},

@@ -55,7 +55,8 @@ type matcher struct {
 	re      *regexp.Regexp // line-semantics regexp
 	// reqLit, when set with re, is a case-sensitive literal every matching
 	// line contains; lines are found with it before running re.
-	reqLit []byte
+	reqLit    []byte
+	reqFolded bool // reqLit is ASCII-folded: look for it in folded content
 }
 
 type matchKind uint8
@@ -120,9 +121,7 @@ func compileRegex(pattern string, ignoreCase bool) (*matcher, error) {
 	}
 	simple := tree.Simplify()
 	m := &matcher{kind: kindRegex, re: re, query: regexpQuery(simple)}
-	if lit := requiredLiteral(simple); len(lit) > 0 {
-		m.reqLit = lit
-	}
+	m.reqLit, m.reqFolded = requiredLiteral(simple)
 	return m, nil
 }
 
@@ -174,37 +173,51 @@ func perLine(re *syntax.Regexp) error {
 	return nil
 }
 
-// requiredLiteral returns the longest case-sensitive literal that every
-// match of re contains, or nil.
-func requiredLiteral(re *syntax.Regexp) []byte {
+// requiredLiteral returns the longest literal that every match of re
+// contains, or nil. folded is true when the literal is ASCII-folded and
+// must be looked for in ASCII-folded content: it comes from a
+// case-insensitive literal and is the longest run of its runes whose case
+// variants are all ASCII (so folding the content finds every variant).
+func requiredLiteral(re *syntax.Regexp) (lit []byte, folded bool) {
 	for re.Op == syntax.OpCapture {
 		re = re.Sub[0]
 	}
-	lit := func(r *syntax.Regexp) []byte {
+	consider := func(r *syntax.Regexp) {
 		for r.Op == syntax.OpCapture {
 			r = r.Sub[0]
 		}
-		if r.Op != syntax.OpLiteral || r.Flags&syntax.FoldCase != 0 {
-			return nil
+		if r.Op != syntax.OpLiteral {
+			return
+		}
+		fold := r.Flags&syntax.FoldCase != 0
+		var run []byte
+		flush := func() {
+			if len(run) > len(lit) || (len(run) == len(lit) && len(run) > 0 && folded && !fold) {
+				lit, folded = run, fold
+			}
+			run = nil
 		}
 		for _, c := range r.Rune {
-			if c == utf8.RuneError {
-				return nil // the engine also matches an invalid byte there
+			switch {
+			case c == utf8.RuneError:
+				flush() // the engine also matches an invalid byte there
+			case fold && (c >= utf8.RuneSelf || !asciiFoldSafe(string(c))):
+				flush()
+			case fold:
+				run = append(run, foldTable[byte(c)])
+			default:
+				run = utf8.AppendRune(run, c)
 			}
 		}
-		return []byte(string(r.Rune))
+		flush()
 	}
 	switch re.Op {
 	case syntax.OpLiteral:
-		return lit(re)
+		consider(re)
 	case syntax.OpConcat:
-		var best []byte
 		for _, sub := range re.Sub {
-			if l := lit(sub); len(l) > len(best) {
-				best = l
-			}
+			consider(sub)
 		}
-		return best
 	}
-	return nil
+	return lit, folded
 }

@@ -34,6 +34,11 @@ type Query struct {
 	MaxLineLen int
 	// Workers bounds parallel verification; default GOMAXPROCS.
 	Workers int
+	// Read, when set, supplies a file's current content instead of reading
+	// root/path from disk (an editor's unsaved buffers, contents kept in
+	// memory). It may reuse buf; an error wrapping fs.ErrNotExist counts the
+	// file as missing. It must be safe for concurrent use.
+	Read func(path string, buf []byte) ([]byte, error)
 }
 
 // Match is one matching line.
@@ -319,7 +324,11 @@ func verify(ctx context.Context, root string, m *matcher, q Query, cands []candi
 				}
 				c := cands[i]
 				var err error
-				buf, err = readFile(filepath.Join(root, filepath.FromSlash(c.path)), buf)
+				if q.Read != nil {
+					buf, err = q.Read(c.path, buf[:0])
+				} else {
+					buf, err = readFile(filepath.Join(root, filepath.FromSlash(c.path)), buf)
+				}
 				var ms []Match
 				switch {
 				case errors.Is(err, fs.ErrNotExist) || errors.Is(err, errNotRegular):
@@ -416,7 +425,7 @@ func (m *matcher) scan(path string, data, fold []byte, limit, maxLine int) ([]Ma
 		return limit <= 0 || len(out) < limit
 	}
 	hay := data
-	if m.kind == kindFoldLit {
+	if m.kind == kindFoldLit || (m.reqLit != nil && m.reqFolded) {
 		fold = slices.Grow(fold[:0], len(data))[:len(data)]
 		for i, c := range data {
 			fold[i] = foldTable[c]
@@ -447,7 +456,7 @@ func (m *matcher) scan(path string, data, fold []byte, limit, maxLine int) ([]Ma
 			}
 			s, e = pos+k, pos+k+len(needle)
 		case m.reqLit != nil:
-			k := bytes.Index(data[pos:], m.reqLit)
+			k := bytes.Index(hay[pos:], m.reqLit)
 			if k < 0 {
 				return out, fold
 			}

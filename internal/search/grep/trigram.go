@@ -32,8 +32,9 @@ func trigramString(t uint32) string {
 // 2 MiB bitmap over the 24-bit trigram space, so adding is O(1) and
 // collecting is O(distinct); reuse one per goroutine.
 type trigramSet struct {
-	bits []uint64
-	list []uint32
+	bits    []uint64
+	list    []uint32
+	scratch []uint32
 }
 
 func newTrigramSet() *trigramSet { return &trigramSet{bits: make([]uint64, 1<<24/64)} }
@@ -64,10 +65,43 @@ func (s *trigramSet) take() []uint32 {
 	for _, t := range s.list {
 		s.bits[t>>6] = 0
 	}
-	slices.Sort(s.list)
+	if len(s.list) < 512 {
+		slices.Sort(s.list)
+	} else {
+		s.scratch = radixSort24(s.list, s.scratch)
+	}
 	out := s.list
 	s.list = s.list[:0]
 	return out
+}
+
+// radixSort24 sorts 24-bit values in place with three byte-wise counting
+// passes (O(n), much faster than a comparison sort for the thousands of
+// trigrams of a typical file). scratch is reused and returned.
+func radixSort24(vals, scratch []uint32) []uint32 {
+	if cap(scratch) < len(vals) {
+		scratch = make([]uint32, len(vals))
+	}
+	scratch = scratch[:len(vals)]
+	src, dst := vals, scratch
+	for shift := 0; shift < 24; shift += 8 {
+		var count [257]int
+		for _, v := range src {
+			count[(v>>shift)&0xff+1]++
+		}
+		for i := 1; i < 257; i++ {
+			count[i] += count[i-1]
+		}
+		for _, v := range src {
+			b := (v >> shift) & 0xff
+			dst[count[b]] = v
+			count[b]++
+		}
+		src, dst = dst, src
+	}
+	// Three passes leave the result in scratch.
+	copy(vals, src)
+	return scratch
 }
 
 // Postings and per-file trigram lists are sorted uint32 sequences stored as

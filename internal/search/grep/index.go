@@ -182,6 +182,33 @@ func (ix *Index) File(path string) (FileInfo, bool) {
 	return FileInfo{}, false
 }
 
+// Files returns every indexed file in path order.
+func (ix *Index) Files() []FileInfo {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	out := make([]FileInfo, 0, ix.lenLocked())
+	add := func(m docMeta) { out = append(out, FileInfo{m.path, int64(m.size), m.hash}) }
+	i, j := 0, 0
+	nd := 0
+	if ix.delta != nil {
+		nd = int(ix.delta.nDocs)
+	}
+	for i < int(ix.base.nDocs) || j < nd {
+		if i < int(ix.base.nDocs) && ix.isDead(uint32(i)) {
+			i++
+			continue
+		}
+		if j == nd || (i < int(ix.base.nDocs) && bytes.Compare(ix.base.pathBytes(i), ix.delta.pathBytes(j)) < 0) {
+			add(ix.base.docMetaAt(i))
+			i++
+		} else {
+			add(ix.delta.docMetaAt(j))
+			j++
+		}
+	}
+	return out
+}
+
 // SizeInfo reports the on-disk size of the index.
 type SizeInfo struct {
 	BaseFiles, DeltaFiles, Tombstones int

@@ -258,3 +258,64 @@ func TestEmptyIndex(t *testing.T) {
 		t.Errorf("Len = %d", ix2.Len())
 	}
 }
+
+func TestFilesListing(t *testing.T) {
+	ix, _ := buildIndex(t, small, Options{MinMerge: 100})
+	if err := ix.Update(context.Background(), []Change{
+		{Path: "auth/auth.go", Content: []byte("new")},
+		{Path: "main.go", Deleted: true},
+		{Path: "zz.txt", Content: []byte("zz")},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range ix.Files() {
+		got = append(got, fmt.Sprintf("%s:%d", f.Path, f.Size))
+	}
+	want := "README.md:38 auth/auth.go:3 auth/auth_test.go:65 web/app.js:40 zz.txt:2"
+	if strings.Join(got, " ") != want {
+		t.Errorf("Files = %v, want %s", got, want)
+	}
+}
+
+// TestConcurrentSearchAndUpdate runs searches while updates replace the
+// segments under them (run with -race).
+func TestConcurrentSearchAndUpdate(t *testing.T) {
+	c := corpus{}
+	for i := range 50 {
+		c[fmt.Sprintf("f%02d.txt", i)] = fmt.Sprintf("line one %d\nneedle here %d\n", i, i)
+	}
+	ix, _ := buildIndex(t, c, Options{MinMerge: 3, MergeFraction: 0.05})
+	root := writeCorpus(t, c)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	errc := make(chan error, 2)
+	for range 2 {
+		go func() {
+			for ctx.Err() == nil {
+				res, err := ix.Search(ctx, root, Query{Pattern: "needle"})
+				if err != nil && ctx.Err() == nil {
+					errc <- err
+					return
+				}
+				if err == nil && len(res.Matches) != 50 {
+					errc <- fmt.Errorf("got %d matches, want 50", len(res.Matches))
+					return
+				}
+			}
+			errc <- nil
+		}()
+	}
+	for i := range 20 {
+		p := fmt.Sprintf("f%02d.txt", i%50)
+		if err := ix.Update(ctx, []Change{{Path: p, Content: []byte(c[p])}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cancel()
+	for range 2 {
+		if err := <-errc; err != nil {
+			t.Fatal(err)
+		}
+	}
+}

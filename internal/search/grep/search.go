@@ -285,7 +285,9 @@ func verify(ctx context.Context, root string, m *matcher, q Query, cands []candi
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	workers = max(1, min(workers, len(cands)))
+	// A handful of files is verified on the calling goroutine: waking
+	// workers costs more than it saves (and much more on a loaded machine).
+	workers = max(1, min(workers, (len(cands)+15)/16))
 	maxLine := q.MaxLineLen
 	if maxLine <= 0 {
 		maxLine = 256
@@ -301,65 +303,72 @@ func verify(ctx context.Context, root string, m *matcher, q Query, cands []candi
 		st        Stats
 		wg        sync.WaitGroup
 	)
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var buf, fold []byte
-			var local Stats
-			defer func() {
-				mu.Lock()
-				st.Scanned += local.Scanned
-				st.Matched += local.Matched
-				st.Missing += local.Missing
-				st.Unreadable += local.Unreadable
-				st.Stale += local.Stale
-				st.Bytes += local.Bytes
-				mu.Unlock()
-			}()
-			for !stop.Load() {
-				i := int(next.Add(1) - 1)
-				if i >= len(cands) || ctx.Err() != nil {
-					return
-				}
-				c := cands[i]
-				var err error
-				if q.Read != nil {
-					buf, err = q.Read(c.path, buf[:0])
-				} else {
-					buf, err = readFile(filepath.Join(root, filepath.FromSlash(c.path)), buf)
-				}
-				var ms []Match
-				switch {
-				case errors.Is(err, fs.ErrNotExist) || errors.Is(err, errNotRegular):
-					local.Missing++
-				case err != nil:
-					local.Unreadable++
-				default:
-					local.Scanned++
-					local.Bytes += int64(len(buf))
-					if int64(len(buf)) != c.size {
-						local.Stale++
-					}
-					ms, fold = m.scan(c.path, buf, fold, q.Limit, maxLine)
-					if len(ms) > 0 {
-						local.Matched++
-					}
-				}
-				mu.Lock()
-				perFile[i], done[i] = ms, true
-				for prefix < len(cands) && done[prefix] {
-					prefixCnt += len(perFile[prefix])
-					prefix++
-				}
-				if q.Limit > 0 && prefixCnt >= q.Limit {
-					stop.Store(true)
-				}
-				mu.Unlock()
-			}
+	work := func() {
+		var buf, fold []byte
+		var local Stats
+		defer func() {
+			mu.Lock()
+			st.Scanned += local.Scanned
+			st.Matched += local.Matched
+			st.Missing += local.Missing
+			st.Unreadable += local.Unreadable
+			st.Stale += local.Stale
+			st.Bytes += local.Bytes
+			mu.Unlock()
 		}()
+		for !stop.Load() {
+			i := int(next.Add(1) - 1)
+			if i >= len(cands) || ctx.Err() != nil {
+				return
+			}
+			c := cands[i]
+			var err error
+			if q.Read != nil {
+				buf, err = q.Read(c.path, buf[:0])
+			} else {
+				buf, err = readFile(filepath.Join(root, filepath.FromSlash(c.path)), buf)
+			}
+			var ms []Match
+			switch {
+			case errors.Is(err, fs.ErrNotExist) || errors.Is(err, errNotRegular):
+				local.Missing++
+			case err != nil:
+				local.Unreadable++
+			default:
+				local.Scanned++
+				local.Bytes += int64(len(buf))
+				if int64(len(buf)) != c.size {
+					local.Stale++
+				}
+				ms, fold = m.scan(c.path, buf, fold, q.Limit, maxLine)
+				if len(ms) > 0 {
+					local.Matched++
+				}
+			}
+			mu.Lock()
+			perFile[i], done[i] = ms, true
+			for prefix < len(cands) && done[prefix] {
+				prefixCnt += len(perFile[prefix])
+				prefix++
+			}
+			if q.Limit > 0 && prefixCnt >= q.Limit {
+				stop.Store(true)
+			}
+			mu.Unlock()
+		}
 	}
-	wg.Wait()
+	if workers == 1 {
+		work()
+	} else {
+		for range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				work()
+			}()
+		}
+		wg.Wait()
+	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}

@@ -15,6 +15,6 @@ OUT=${BENCH_OUT:-/tmp/codegraph-bench}
 mkdir -p "$OUT"
 command -v rg >/dev/null || { echo "grep.sh: needs ripgrep (apt-get install ripgrep)" >&2; exit 1; }
 go build -o "$OUT/grepbench" ./bench/grepbench
-echo "rg: $(rg --version | head -1); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "rg: $(rg --version | sed -n 1p); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 "$OUT/grepbench" -index "$OUT/grep-index" "$@"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -242,6 +242,9 @@ type Change struct {
 // is not indexed is not an error. On error the index is unchanged on disk
 // and in memory.
 func (ix *Index) Update(ctx context.Context, changes []Change) error {
+	if len(changes) == 0 {
+		return nil
+	}
 	byPath := make(map[string]int, len(changes))
 	for i, c := range changes {
 		if err := checkPath(c.Path); err != nil {

@@ -77,6 +77,9 @@ type Result struct {
 	Stats     Stats
 }
 
+// maxPlan caps the length of Stats.Plan.
+const maxPlan = 1000
+
 type candidate struct {
 	path string
 	size int64
@@ -94,6 +97,9 @@ func (ix *Index) Search(ctx context.Context, root string, q Query) (*Result, err
 	}
 	res := &Result{}
 	res.Stats.Plan = m.query.String()
+	if len(res.Stats.Plan) > maxPlan {
+		res.Stats.Plan = res.Stats.Plan[:maxPlan] + "…"
+	}
 	res.Stats.FullScan = m.query.op == qAll
 	cands, files, err := ix.candidates(m.query)
 	if err != nil {
@@ -386,6 +392,12 @@ func verify(ctx context.Context, root string, m *matcher, q Query, cands []candi
 }
 
 var errNotRegular = errors.New("not a regular file")
+
+// scratchBufs are a verification worker's buffers, pooled across searches
+// so that a search allocates little beyond its results.
+type scratchBufs struct{ read, fold []byte }
+
+var bufPool = sync.Pool{New: func() any { return new(scratchBufs) }}
 
 // readFile reads name into buf (reused when large enough).
 func readFile(name string, buf []byte) ([]byte, error) {

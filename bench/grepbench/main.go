@@ -52,6 +52,7 @@ var queries = []benchQuery{
 	{"regex, class only", `0x[0-9a-f]{16}`, grep.Regex, false},
 	{"regex, no literal", `\d{4}-\d{2}-\d{2}`, grep.Regex, false},
 	{"regex, no literal", `\w+_test\.go`, grep.Regex, false},
+	{"regex, no trigram (full scan)", `[ \t]+$`, grep.Regex, false},
 }
 
 func main() {

@@ -403,7 +403,7 @@ func decode(data []byte) (*Index, error) {
 		r.f32 = sliceOf[float32](b, n*d)
 	}
 	r.dead = r.countDead()
-	ix := &Index{opts: o, r: r}
+	ix := &Index{opts: o, r: r, borrowed: true}
 	ix.initStructure()
 	switch o.Kind {
 	case HNSW:
@@ -463,8 +463,8 @@ func decodeHNSW(g *hnsw, data []byte, get getter, n int) error {
 				return fmt.Errorf("row %d: %d links at level %d", i, lst[0], lv)
 			}
 			for _, x := range lst[1 : 1+lst[0]] {
-				if int(x) >= n {
-					return fmt.Errorf("row %d links to row %d of %d", i, x, n)
+				if int(x) >= n || int(g.levels[x]) < lv {
+					return fmt.Errorf("row %d links to row %d at level %d", i, x, lv)
 				}
 			}
 		}
@@ -524,9 +524,10 @@ func decodeIVF(v *ivf, data []byte, get getter, n, d int) error {
 
 // own copies a mapped index into memory before its first write.
 func (ix *Index) own() {
-	if ix.mapped == nil {
+	if !ix.borrowed {
 		return
 	}
+	ix.borrowed = false
 	r := ix.r
 	r.ids = clone(r.ids)
 	r.tomb = clone(r.tomb)

@@ -208,14 +208,15 @@ type SearchOptions struct {
 // long Add or Compact blocks searches while it runs). Add inserts its
 // batch with Options.Workers goroutines.
 type Index struct {
-	mu     sync.RWMutex
-	opts   Options
-	r      *rows
-	g      *hnsw // HNSW
-	iv     *ivf  // IVF
-	mapped []byte
-	closed bool
-	pool   sync.Pool // *searcher
+	mu       sync.RWMutex
+	opts     Options
+	r        *rows
+	g        *hnsw  // HNSW
+	iv       *ivf   // IVF
+	mapped   []byte // the file mapping, if opened
+	borrowed bool   // arrays point into a decoded file: copy before writing
+	closed   bool
+	pool     sync.Pool // *searcher
 }
 
 // New returns an empty index.
@@ -414,6 +415,7 @@ func (ix *Index) Compact(ctx context.Context) error {
 		return fmt.Errorf("vector: compact: %w", err)
 	}
 	ix.r = nr
+	ix.borrowed = false
 	ix.unmap()
 	return nil
 }

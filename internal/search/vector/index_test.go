@@ -83,7 +83,7 @@ func TestFilteredRecall(t *testing.T) {
 	base, queries := testData()
 	for _, kind := range []Kind{HNSW, IVF} {
 		ix := build(t, Options{Kind: kind, Dim: 64, Quantization: Int8, EfConstruction: 100, NProbe: 32}, base)
-		for _, pct := range []int{1, 10, 50} {
+		for _, pct := range []int{1, 10, 50, 90} {
 			keep := func(i int) bool { return (uint64(i)*0x9e3779b97f4a7c15)>>32%100 < uint64(pct) }
 			truth := groundTruth(base, queries, 10, keep)
 			filter := func(id uint64) bool { return keep(int(id)) }

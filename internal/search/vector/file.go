@@ -255,6 +255,7 @@ func (ix *Index) write(f *os.File) error {
 	binary.LittleEndian.PutUint64(hdr[56:], uint64(size))
 	binary.LittleEndian.PutUint64(hdr[64:], o.Seed)
 	binary.LittleEndian.PutUint64(hdr[72:], h.Sum64())
+	ix.fileHash.Store(h.Sum64())
 	crc := crc32.Update(crc32.Checksum(hdr[:120], castagnoli), castagnoli, table)
 	binary.LittleEndian.PutUint32(hdr[120:], crc)
 	hdr = append(hdr, table...)
@@ -418,6 +419,7 @@ func decode(data []byte) (*Index, error) {
 	if h := xxhash.Sum64(data[bodyStart:]); h != le.Uint64(data[72:]) {
 		return nil, errors.New("body checksum mismatch")
 	}
+	ix.fileHash.Store(le.Uint64(data[72:]))
 	return ix, nil
 }
 

@@ -267,8 +267,14 @@ func (g *hnsw) insert(r *rows, s *searcher, i uint32) {
 		}
 		sel := g.selectNeighbours(r, s, cs, limit)
 		g.setList(i, l, sel)
+		kept := false
 		for _, n := range sel {
-			g.link(r, s, n.id, i, n.sim, l)
+			kept = g.link(r, s, n.id, i, n.sim, l) || kept
+		}
+		if !kept && len(sel) > 0 {
+			// Every neighbour's heuristic turned i away, which would
+			// leave it unreachable: take the last slot of the closest.
+			g.forceLink(sel[0].id, i, l)
 		}
 		cur = best
 	}
@@ -298,8 +304,8 @@ func (g *hnsw) setList(i uint32, l int, sel []cand) {
 }
 
 // link adds the edge n -> i at level l, shrinking n's list with the
-// heuristic when it is full.
-func (g *hnsw) link(r *rows, s *searcher, n, i uint32, simNI float32, l int) {
+// heuristic when it is full; it reports whether the edge was kept.
+func (g *hnsw) link(r *rows, s *searcher, n, i uint32, simNI float32, l int) bool {
 	unlock := g.lock(n)
 	defer unlock()
 	b := g.list(n, l)
@@ -307,7 +313,7 @@ func (g *hnsw) link(r *rows, s *searcher, n, i uint32, simNI float32, l int) {
 	if cnt < len(b)-1 {
 		b[1+cnt] = i
 		b[0]++
-		return
+		return true
 	}
 	// Full: rank the old neighbours and i by similarity to n, keep the
 	// heuristic's choice.
@@ -321,9 +327,31 @@ func (g *hnsw) link(r *rows, s *searcher, n, i uint32, simNI float32, l int) {
 	sortDesc(cs)
 	sel := g.selectNeighbours(r, s, cs, len(b)-1)
 	b[0] = uint32(len(sel))
+	kept := false
 	for j, c := range sel {
 		b[1+j] = c.id
+		kept = kept || c.id == i
 	}
+	return kept
+}
+
+// forceLink puts i into n's level-l list, in the last slot if it is full.
+func (g *hnsw) forceLink(n, i uint32, l int) {
+	unlock := g.lock(n)
+	defer unlock()
+	b := g.list(n, l)
+	cnt := int(b[0])
+	for _, x := range b[1 : 1+cnt] {
+		if x == i {
+			return
+		}
+	}
+	if cnt < len(b)-1 {
+		b[1+cnt] = i
+		b[0]++
+		return
+	}
+	b[cnt] = i
 }
 
 // sortDesc sorts a short candidate list best first (insertion sort: the

@@ -7,6 +7,7 @@ import (
 	"math"
 	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
 // Kind is the index structure.
@@ -216,6 +217,7 @@ type Index struct {
 	mapped   []byte // the file mapping, if opened
 	borrowed bool   // arrays point into a decoded file: copy before writing
 	closed   bool
+	fileHash atomic.Uint64 // body hash of the file last saved or opened
 	pool     sync.Pool // *searcher
 }
 

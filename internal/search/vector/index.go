@@ -218,7 +218,7 @@ type Index struct {
 	borrowed bool   // arrays point into a decoded file: copy before writing
 	closed   bool
 	fileHash atomic.Uint64 // body hash of the file last saved or opened
-	pool     sync.Pool // *searcher
+	pool     sync.Pool     // *searcher
 }
 
 // New returns an empty index.

@@ -8,10 +8,10 @@ import (
 	"testing"
 )
 
-// testData is shared by the recall tests: 6,000 clustered 64-dim rows and
+// testData is shared by the recall tests: 4,000 clustered 64-dim rows and
 // 100 queries.
 var testData = sync.OnceValues(func() ([][]float32, [][]float32) {
-	return clustered(6000, 100, 64, 16, 60, 11)
+	return clustered(4000, 100, 64, 16, 40, 11)
 })
 
 func build(t testing.TB, o Options, base [][]float32) *Index {
@@ -48,13 +48,13 @@ func TestRecall(t *testing.T) {
 	}{
 		{Options{Kind: Flat}, 1},
 		{Options{Kind: Flat, Quantization: Float16}, 0.99},
-		{Options{Kind: Flat, Quantization: Int8}, 0.95},
-		{Options{Kind: HNSW, M: 16, EfConstruction: 100, EfSearch: 64}, 0.97},
-		{Options{Kind: HNSW, M: 16, EfConstruction: 100, EfSearch: 64, Quantization: Int8}, 0.93},
-		{Options{Kind: HNSW, M: 16, EfConstruction: 100, EfSearch: 64, Quantization: Float16}, 0.96},
-		{Options{Kind: HNSW, M: 8, EfConstruction: 64, EfSearch: 64, Metric: InnerProduct, Workers: 1}, 0.9},
+		{Options{Kind: Flat, Quantization: Int8}, 0.97},
+		{Options{Kind: HNSW, M: 16, EfConstruction: 64, EfSearch: 64}, 0.98},
+		{Options{Kind: HNSW, M: 16, EfConstruction: 64, EfSearch: 64, Quantization: Int8}, 0.96},
+		{Options{Kind: HNSW, M: 16, EfConstruction: 64, EfSearch: 64, Quantization: Float16}, 0.98},
+		{Options{Kind: HNSW, M: 8, EfConstruction: 64, EfSearch: 64, Metric: InnerProduct, Workers: 1}, 0.95},
 		{Options{Kind: IVF, NProbe: 32}, 0.95},
-		{Options{Kind: IVF, NProbe: 32, Quantization: Int8, Metric: InnerProduct}, 0.93},
+		{Options{Kind: IVF, NProbe: 32, Quantization: Int8, Metric: InnerProduct}, 0.95},
 	}
 	for _, c := range cases {
 		c.o.Dim = 64
@@ -82,7 +82,7 @@ func TestRecall(t *testing.T) {
 func TestFilteredRecall(t *testing.T) {
 	base, queries := testData()
 	for _, kind := range []Kind{HNSW, IVF} {
-		ix := build(t, Options{Kind: kind, Dim: 64, Quantization: Int8, EfConstruction: 100, NProbe: 32}, base)
+		ix := build(t, Options{Kind: kind, Dim: 64, Quantization: Int8, EfConstruction: 64, NProbe: 32}, base)
 		for _, pct := range []int{1, 10, 50, 90} {
 			keep := func(i int) bool { return (uint64(i)*0x9e3779b97f4a7c15)>>32%100 < uint64(pct) }
 			truth := groundTruth(base, queries, 10, keep)
@@ -97,8 +97,8 @@ func TestFilteredRecall(t *testing.T) {
 			}
 			rec := recallAt(truth, got)
 			t.Logf("%v filter %d%%: recall@10 %.3f", kind, pct, rec)
-			if rec < 0.9 {
-				t.Errorf("%v filter %d%%: recall@10 %.3f < 0.9", kind, pct, rec)
+			if rec < 0.95 {
+				t.Errorf("%v filter %d%%: recall@10 %.3f < 0.95", kind, pct, rec)
 			}
 		}
 		ix.Close()
@@ -109,7 +109,7 @@ func TestDeleteAndCompact(t *testing.T) {
 	base, queries := testData()
 	for _, kind := range []Kind{HNSW, IVF, Flat} {
 		t.Run(kind.String(), func(t *testing.T) {
-			ix := build(t, Options{Kind: kind, Dim: 64, Quantization: Int8, EfConstruction: 100, NProbe: 32}, base)
+			ix := build(t, Options{Kind: kind, Dim: 64, Quantization: Int8, EfConstruction: 64, NProbe: 32}, base)
 			defer ix.Close()
 			// Delete every row whose id is ≡ 3 mod 10 (10%).
 			var del []uint64
@@ -141,7 +141,7 @@ func TestDeleteAndCompact(t *testing.T) {
 					t.Errorf("%s: recall@10 %.3f < %.2f", stage, rec, min)
 				}
 			}
-			check("after deleting 10%", 0.92)
+			check("after deleting 10%", 0.95)
 			if st := ix.Stats(); st.Deleted != len(del) {
 				t.Errorf("Stats.Deleted %d, want %d", st.Deleted, len(del))
 			}
@@ -151,7 +151,7 @@ func TestDeleteAndCompact(t *testing.T) {
 			if st := ix.Stats(); st.Deleted != 0 || st.Live != len(base)-len(del) {
 				t.Errorf("after compact: %+v", st)
 			}
-			check("after compact", 0.92)
+			check("after compact", 0.95)
 			// Deleted ids can come back.
 			if err := ix.Add(context.Background(), []uint64{3}, [][]float32{base[3]}); err != nil {
 				t.Fatal(err)
@@ -168,17 +168,17 @@ func TestUpsertAndIncremental(t *testing.T) {
 	base, queries := testData()
 	for _, kind := range []Kind{HNSW, IVF, Flat} {
 		t.Run(kind.String(), func(t *testing.T) {
-			ix, err := New(Options{Kind: kind, Dim: 64, EfConstruction: 100, NProbe: 32})
+			ix, err := New(Options{Kind: kind, Dim: 64, EfConstruction: 64, NProbe: 32})
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer ix.Close()
 			ctx := context.Background()
 			// One big batch, then many small ones (the incremental path).
-			if err := ix.Add(ctx, seqIDs(4000), base[:4000]); err != nil {
+			if err := ix.Add(ctx, seqIDs(3000), base[:3000]); err != nil {
 				t.Fatal(err)
 			}
-			for i := 4000; i < len(base); i += 50 {
+			for i := 3000; i < len(base); i += 50 {
 				ids := seqIDs(len(base))[i : i+50]
 				if err := ix.Add(ctx, ids, base[i:i+50]); err != nil {
 					t.Fatal(err)
@@ -251,7 +251,7 @@ func TestErrors(t *testing.T) {
 
 func TestCancel(t *testing.T) {
 	base, queries := testData()
-	ix, err := New(Options{Kind: HNSW, Dim: 64})
+	ix, err := New(Options{Kind: HNSW, Dim: 64, EfConstruction: 64})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -309,7 +309,7 @@ func TestConcurrentSearchAndWrite(t *testing.T) {
 func BenchmarkHNSWSearch(b *testing.B) {
 	base, queries := testData()
 	for _, q := range []Quantization{Float32, Int8} {
-		ix := build(b, Options{Kind: HNSW, Dim: 64, Quantization: q, EfConstruction: 100}, base)
+		ix := build(b, Options{Kind: HNSW, Dim: 64, Quantization: q, EfConstruction: 64}, base)
 		b.Run(q.String(), func(b *testing.B) {
 			i := 0
 			for b.Loop() {
@@ -324,6 +324,6 @@ func BenchmarkHNSWSearch(b *testing.B) {
 func BenchmarkHNSWBuild(b *testing.B) {
 	base, _ := testData()
 	for b.Loop() {
-		build(b, Options{Kind: HNSW, Dim: 64, Quantization: Int8, EfConstruction: 100}, base).Close()
+		build(b, Options{Kind: HNSW, Dim: 64, Quantization: Int8, EfConstruction: 64}, base).Close()
 	}
 }

@@ -9,7 +9,7 @@ import (
 
 func TestPersistent(t *testing.T) {
 	base, queries := testData()
-	base = base[:3000]
+	base = base[:2000]
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "vec.idx")
 	o := Options{Kind: HNSW, Dim: 64, Quantization: Int8, EfConstruction: 64}
@@ -18,20 +18,20 @@ func TestPersistent(t *testing.T) {
 		t.Fatal(err)
 	}
 	ids := seqIDs(len(base))
-	if err := p.Add(ctx, ids[:2000], base[:2000]); err != nil {
+	if err := p.Add(ctx, ids[:1500], base[:1500]); err != nil {
 		t.Fatal(err)
 	}
 	if err := p.Merge(ctx); err != nil {
 		t.Fatal(err)
 	}
 	// A delta on top of the base: new rows, a replaced row, deleted rows.
-	if err := p.Add(ctx, ids[2000:], base[2000:]); err != nil {
+	if err := p.Add(ctx, ids[1500:], base[1500:]); err != nil {
 		t.Fatal(err)
 	}
 	if err := p.Add(ctx, []uint64{7}, [][]float32{queries[0]}); err != nil {
 		t.Fatal(err)
 	}
-	if err := p.Delete(10, 2010, 99999); err != nil {
+	if err := p.Delete(10, 1510, 99999); err != nil {
 		t.Fatal(err)
 	}
 	check := func(stage string, p *Persistent) {
@@ -44,7 +44,7 @@ func TestPersistent(t *testing.T) {
 			ex, _ := p.base.SearchWith(ctx, queries[0], 3, SearchOptions{Exact: true})
 			t.Errorf("%s: replaced row not found first: %v %v; base has 7: %v, exact %v, stats %+v", stage, res, err, p.base.Contains(7), ex, p.base.Stats())
 		}
-		keep := func(i int) bool { return i != 10 && i != 2010 && i != 7 }
+		keep := func(i int) bool { return i != 10 && i != 1510 && i != 7 }
 		truth := groundTruth(base, queries[1:], 10, keep)
 		got := make([][]Result, len(queries)-1)
 		for i, q := range queries[1:] {
@@ -52,7 +52,7 @@ func TestPersistent(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, r := range got[i] {
-				if r.ID == 10 || r.ID == 2010 {
+				if r.ID == 10 || r.ID == 1510 {
 					t.Fatalf("%s: deleted id %d returned", stage, r.ID)
 				}
 			}

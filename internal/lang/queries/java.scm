@@ -297,3 +297,8 @@
   (annotation name: [(identifier) (scoped_identifier)] @reference.type)
 ]
   (#not-match? @reference.type "^(Override|Deprecated|SuppressWarnings|FunctionalInterface|SafeVarargs)$"))
+
+; ---------------------------------------------------------------- locals
+; Local variable declarations (Foo x = ..., var x = new Foo()), kept as text
+; on the enclosing method (Node.Locals) for resolution.
+(local_variable_declaration) @local

@@ -17,12 +17,14 @@ import (
 // elsewhere.
 
 type fileFacts struct {
+	file    string
 	nodes   []graph.Node
 	byID    map[graph.NodeID]*graph.Node
 	byQN    map[string][]graph.NodeID // callables and types by qualified name
-	bases   map[graph.NodeID]*graph.Node
 	top     map[string][]graph.NodeID // top-level definitions by name
 	imports map[string]importFact     // local name → what it imports
+	fields  map[string]*graph.Node    // fields by qualified name
+	stars   []importFact              // export * from "m", from m import *
 }
 
 type importFact struct {
@@ -34,8 +36,8 @@ func (r *resolver) facts(file string) *fileFacts {
 	if ff, ok := r.fileFacts[file]; ok {
 		return ff
 	}
-	ff := &fileFacts{byID: map[graph.NodeID]*graph.Node{}, byQN: map[string][]graph.NodeID{}, bases: map[graph.NodeID]*graph.Node{},
-		top: map[string][]graph.NodeID{}, imports: map[string]importFact{}}
+	ff := &fileFacts{file: file, byID: map[graph.NodeID]*graph.Node{}, byQN: map[string][]graph.NodeID{},
+		top: map[string][]graph.NodeID{}, imports: map[string]importFact{}, fields: map[string]*graph.Node{}}
 	r.fileFacts[file] = ff
 	if ns, ok := r.preloaded[file]; ok && r.langOf[file] != lang.Go {
 		ff.nodes = ns
@@ -52,8 +54,16 @@ func (r *resolver) facts(file string) *fileFacts {
 			ff.byQN[n.QualifiedName] = append(ff.byQN[n.QualifiedName], n.ID)
 		}
 		switch {
+		case n.Kind == graph.KindImport && n.Name == "*":
+			imp := splitImport(language, n.QualifiedName, n.Name)
+			imp.name = ""
+			ff.stars = append(ff.stars, imp)
 		case n.Kind == graph.KindImport:
 			ff.imports[n.Name] = splitImport(language, n.QualifiedName, n.Name)
+		case n.Kind == graph.KindField:
+			if _, ok := ff.fields[n.QualifiedName]; !ok {
+				ff.fields[n.QualifiedName] = n
+			}
 		case n.Parent == fileID && (n.Kind.IsCallable() || n.Kind.IsType()):
 			ff.top[n.Name] = append(ff.top[n.Name], n.ID)
 		}
@@ -119,6 +129,11 @@ func (r *resolver) resolveGeneric(e *graph.Edge) ([]graph.NodeID, graph.Resoluti
 			return nil, graph.ResUnresolved
 		}
 	}
+	if language == lang.Python && e.Kind == graph.EdgeCalls && strings.HasPrefix(target, "super().") {
+		if name := target[len("super()."):]; isIdent(name) {
+			return r.resolveSuper(ff, e.Src, name)
+		}
+	}
 	parts := strings.Split(target, ".")
 	for _, p := range parts {
 		if !isIdent(p) {
@@ -126,6 +141,17 @@ func (r *resolver) resolveGeneric(e *graph.Edge) ([]graph.NodeID, graph.Resoluti
 		}
 	}
 	head := parts[0]
+	typed := e.Kind == graph.EdgeCalls && len(parts) >= 2 && language != lang.CPP
+	if typed && head == "super" && len(parts) == 2 && language == lang.Java {
+		return r.resolveSuper(ff, e.Src, parts[1])
+	}
+	if typed && (len(parts) > 2 || !isSelfName(head)) {
+		// A receiver whose type is written down: a parameter, a local, a
+		// field chain (self.repo.find).
+		if ids, res, ok := r.resolveTyped(ff, e.Src, parts); ok {
+			return ids, res
+		}
+	}
 	if len(parts) == 1 {
 		if language == lang.Java || language == lang.CPP {
 			// An unqualified call in a method means a member first.
@@ -213,37 +239,67 @@ func (r *resolver) resolveGeneric(e *graph.Edge) ([]graph.NodeID, graph.Resoluti
 	return nil, graph.ResUnresolved
 }
 
-// memberOfEnclosing finds method name in the class enclosing caller (or
-// in the same-file classes it inherits from).
-func (r *resolver) memberOfEnclosing(ff *fileFacts, caller graph.NodeID, name string) []graph.NodeID {
-	n := ff.byID[caller]
-	for n != nil && !n.Kind.IsType() {
-		n = ff.byID[n.Parent]
+func isSelfName(s string) bool {
+	return s == "self" || s == "this" || s == "cls"
+}
+
+// maxReexport bounds a chain of re-exports (and breaks cycles).
+const maxReexport = 8
+
+// exported finds name as the module file exports it: a top-level
+// definition, a name the file imports and so re-exports (export { a } from
+// "./x", from .models import User in an __init__.py), or a name of a module
+// it re-exports wholesale (export * from "./x", from .x import *). Chains
+// are followed up to maxReexport files; a re-export from a library gives
+// its external node.
+func (r *resolver) exported(file, name string, depth int, seen map[string]bool) []graph.NodeID {
+	ff := r.facts(file)
+	if ids := ff.top[name]; len(ids) > 0 {
+		return ids
 	}
-	seen := map[string]bool{}
-	for n != nil && !seen[n.QualifiedName] {
-		seen[n.QualifiedName] = true
-		if ids := r.members(n.File, n.QualifiedName, name); len(ids) > 0 {
-			return ids
+	language := r.langOf[file]
+	if depth >= maxReexport || language != lang.Python && language != lang.JavaScript && language != lang.TypeScript {
+		return nil
+	}
+	if seen == nil {
+		seen = map[string]bool{}
+	}
+	if seen[file] {
+		return nil
+	}
+	seen[file] = true
+	if imp, ok := ff.imports[name]; ok && imp.name != "" {
+		files := r.moduleFiles(file, language, imp.module)
+		for _, f := range files {
+			return r.exported(f, imp.name, depth+1, seen)
 		}
-		// Follow a base class defined in the same file.
-		base, ok := ff.bases[n.ID]
-		if !ok {
-			r.st.OutEdges(n.ID, []graph.EdgeKind{graph.EdgeInherits}, func(e graph.Edge) error {
-				if base == nil {
-					for _, id := range ff.top[e.Target] {
-						if b := ff.byID[id]; b != nil && b.Kind.IsType() {
-							base = b
-						}
-					}
-				}
-				return nil
-			})
-			ff.bases[n.ID] = base
+		if !strings.HasPrefix(imp.module, ".") && imp.module != "" {
+			return []graph.NodeID{r.external(language, imp.module, imp.name)}
 		}
-		n = base
+		return nil
+	}
+	for _, st := range ff.stars {
+		for _, f := range r.moduleFiles(file, language, st.module) {
+			if ids := r.exported(f, name, depth+1, seen); len(ids) > 0 {
+				return ids
+			}
+		}
 	}
 	return nil
+}
+
+// memberOfEnclosing finds method name in the class enclosing caller or
+// in the classes it inherits from (across files, through imports).
+func (r *resolver) memberOfEnclosing(ff *fileFacts, caller graph.NodeID, name string) []graph.NodeID {
+	t := enclosingType(ff, caller)
+	if t == nil {
+		return nil
+	}
+	ids, res := r.classMethod(r.langOf[ff.file], typeRes{node: t}, name)
+	if res == graph.ResExternal {
+		return nil
+	}
+	return ids
 }
 
 // members returns the callables named name defined directly in the type
@@ -261,10 +317,12 @@ func (r *resolver) fromModule(from, language string, imp importFact, name string
 		module += "." + imp.name // the class file
 	}
 	for _, f := range r.moduleFiles(from, language, module) {
-		if ids := r.facts(f).top[name]; len(ids) > 0 {
+		if ids := r.exported(f, name, 0, nil); len(ids) > 0 {
+			if r.isExternal(ids[0]) {
+				return ids[:1], graph.ResExternal
+			}
 			return r.pickGeneric(ids)
 		}
-		// A re-export or a nested import: not followed (yet).
 		return nil, graph.ResUnresolved
 	}
 	if strings.HasPrefix(imp.module, ".") || imp.module == "" || language == lang.Rust && isRustLocalPath(imp.module) {
@@ -298,14 +356,7 @@ func (r *resolver) moduleFiles(from, language, module string) []string {
 	case lang.Rust:
 		cands = r.rustModuleFiles(from, module)
 	case lang.JavaScript, lang.TypeScript:
-		if !strings.HasPrefix(module, ".") {
-			return nil // a package from node_modules
-		}
-		p := path.Join(dir, module)
-		cands = append(cands, p)
-		for _, ext := range []string{".ts", ".tsx", ".d.ts", ".js", ".jsx", ".mjs", ".cjs"} {
-			cands = append(cands, strings.TrimSuffix(p, path.Ext(p))+ext, p+ext, path.Join(p, "index"+ext))
-		}
+		return r.jsModuleFiles(from, module)
 	}
 	var out []string
 	for _, c := range cands {

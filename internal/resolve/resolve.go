@@ -225,6 +225,12 @@ type resolver struct {
 	pkgNode     map[string]graph.NodeID // Go directory → its package node
 	dirTypes    map[string]map[string][]graph.NodeID
 	preloaded   map[string][]graph.Node // file → Go nodes, for a full pass
+	// Python, JS/TS, Java and Rust (types.go, jsmodules.go):
+	genVars   map[graph.NodeID]map[string]varBinding // callable → typed variables
+	typeNames map[string]typeRes                     // file NUL type name → type
+	nodeCache map[graph.NodeID]*graph.Node
+	baseCache map[graph.NodeID][]typeRes
+	tsConfigs map[string]*tsConfig // directory → governing tsconfig (nil: none)
 }
 
 func (r *resolver) loadFiles() error {

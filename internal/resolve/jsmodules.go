@@ -21,9 +21,9 @@ var jsExts = []string{".ts", ".tsx", ".d.ts", ".js", ".jsx", ".mjs", ".cjs", ".m
 // tsConfig is the module-resolution part of a tsconfig.json after its
 // extends chain is applied. Directories are repository-relative.
 type tsConfig struct {
-	baseURL   string // "" when unset
-	paths     []tsPath
-	pathsDir  string // directory of the config that declares paths
+	baseURL  string // "" when unset
+	paths    []tsPath
+	pathsDir string // directory of the config that declares paths
 }
 
 type tsPath struct {
@@ -180,7 +180,7 @@ func (r *resolver) loadTSConfigIn(dir string) *tsConfig {
 type tsConfigJSON struct {
 	Extends         json.RawMessage `json:"extends"`
 	CompilerOptions struct {
-		BaseURL *string              `json:"baseUrl"`
+		BaseURL *string             `json:"baseUrl"`
 		Paths   map[string][]string `json:"paths"`
 	} `json:"compilerOptions"`
 }

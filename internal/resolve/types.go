@@ -295,7 +295,7 @@ func parseDecl(language, d string) (string, varBinding) {
 			left, right = d[:eq], strings.TrimSpace(d[eq+1:])
 		}
 		f := fieldsNoAnnotations(left)
-		if len(f) < 2 || strings.Contains(left, ",") {
+		if len(f) < 2 || len(splitTop(left, ',')) > 1 {
 			return "", varBinding{}
 		}
 		name, typ := f[len(f)-1], strings.Join(f[:len(f)-1], " ")

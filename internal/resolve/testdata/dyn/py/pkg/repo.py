@@ -1,0 +1,6 @@
+class Repo:
+    def find(self):
+        return None
+
+    def save(self):
+        return None

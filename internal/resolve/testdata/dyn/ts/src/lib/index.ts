@@ -1,0 +1,2 @@
+export * from "./money";
+export { format as fmt } from "./format";

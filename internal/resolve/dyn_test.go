@@ -80,7 +80,8 @@ func checkExact(t *testing.T, got, want map[string]string) {
 // another name, typed parameters, fields (declared and constructor
 // parameter properties) and locals. Traps: Jest's global describe must not
 // bind to the repository's describe; other.add() on an untyped parameter
-// must not bind to Wallet.add or Other.add.
+// must not bind to Wallet.add or Other.add, while other.checkout() is
+// inferred to the only checkout method.
 func TestTypeScriptResolution(t *testing.T) {
 	got := edgeMap(t, "testdata/dyn/ts", graph.EdgeCalls, graph.EdgeInherits, graph.EdgeImplements)
 	want := map[string]string{
@@ -93,6 +94,7 @@ func TestTypeScriptResolution(t *testing.T) {
 		"src/app.ts:Cart.checkout fmt":               "src/lib/format.ts:format exact",
 		"src/app.ts:Cart.checkout money":             "src/lib/money.ts:money exact",
 		"src/app.ts:Cart.checkout other.add":         "unresolved",
+		"src/app.ts:Cart.checkout other.checkout":    "src/app.ts:Cart.checkout inferred", // the only checkout
 		"src/app.ts:Cart.checkout p.total":           "src/lib/money.ts:Wallet.total exact",
 		"src/app.ts:Cart.checkout this.purse.add":    "src/lib/money.ts:Wallet.add exact",
 		"src/app.ts:Cart.checkout this.wallet.total": "src/lib/money.ts:Wallet.total exact",
@@ -108,24 +110,28 @@ func TestTypeScriptResolution(t *testing.T) {
 // a package __init__, a base class in another module (self.log, super()),
 // attributes typed by a constructor parameter and by mod.Class(), a local
 // from a constructor call, cls.m(). Trap: data.find() on an untyped
-// parameter must not bind to Repo.find or Other.find.
+// parameter must not bind to Repo.find or Other.find (find is a library
+// name); data.refresh_token() is inferred (the repository's only one), but
+// not json.refresh_token() (an imported module's).
 func TestPythonResolution(t *testing.T) {
 	got := edgeMap(t, "testdata/dyn/py", graph.EdgeCalls, graph.EdgeInherits, graph.EdgeImplements)
 	want := map[string]string{
-		"inherits pkg/users.py:Users Service":      "pkg/base.py:Service exact",
-		"pkg/users.py:Users.__init__ repomod.Repo": "pkg/repo.py:Repo exact",
-		"pkg/users.py:Users.build classmethod":     "unresolved",
-		"pkg/users.py:Users.get Repo":              "pkg/repo.py:Repo exact",
-		"pkg/users.py:Users.get data.find":         "unresolved",
-		"pkg/users.py:Users.get json.dumps":        "@external:python/json:json.dumps external",
-		"pkg/users.py:Users.get r.save":            "pkg/repo.py:Repo.save exact",
-		"pkg/users.py:Users.get self.cache.save":   "pkg/repo.py:Repo.save exact",
-		"pkg/users.py:Users.get self.log":          "pkg/base.py:Service.log exact",
-		"pkg/users.py:Users.get self.repo.find":    "pkg/repo.py:Repo.find exact",
-		"pkg/users.py:Users.get super":             "unresolved",
-		"pkg/users.py:Users.get super().run":       "pkg/base.py:Service.run exact",
-		"pkg/users.py:Users.make classmethod":      "unresolved",
-		"pkg/users.py:Users.make cls.build":        "pkg/users.py:Users.build exact",
+		"inherits pkg/users.py:Users Service":       "pkg/base.py:Service exact",
+		"pkg/users.py:Users.__init__ repomod.Repo":  "pkg/repo.py:Repo exact",
+		"pkg/users.py:Users.build classmethod":      "unresolved",
+		"pkg/users.py:Users.get Repo":               "pkg/repo.py:Repo exact",
+		"pkg/users.py:Users.get data.refresh_token": "pkg/repo.py:Repo.refresh_token inferred",           // the only refresh_token
+		"pkg/users.py:Users.get json.refresh_token": "@external:python/json:json.refresh_token external", // a module's, never inferred
+		"pkg/users.py:Users.get data.find":          "unresolved",
+		"pkg/users.py:Users.get json.dumps":         "@external:python/json:json.dumps external",
+		"pkg/users.py:Users.get r.save":             "pkg/repo.py:Repo.save exact",
+		"pkg/users.py:Users.get self.cache.save":    "pkg/repo.py:Repo.save exact",
+		"pkg/users.py:Users.get self.log":           "pkg/base.py:Service.log exact",
+		"pkg/users.py:Users.get self.repo.find":     "pkg/repo.py:Repo.find exact",
+		"pkg/users.py:Users.get super":              "unresolved",
+		"pkg/users.py:Users.get super().run":        "pkg/base.py:Service.run exact",
+		"pkg/users.py:Users.make classmethod":       "unresolved",
+		"pkg/users.py:Users.make cls.build":         "pkg/users.py:Users.build exact",
 	}
 	checkExact(t, got, want)
 }

@@ -8,13 +8,16 @@ import (
 	"github.com/codegraph-dev/codegraph/internal/lang"
 )
 
-// Resolution for Python, JavaScript and TypeScript (and, by the same-file
-// and self/this rules only, the other languages): a name is looked up in
-// the caller's enclosing classes (self.m, this.m), then the file's own
-// top-level definitions, then the names the file imports, mapped to the
-// module file they come from. Anything else stays unresolved: a method
-// called on a value of unknown type is not bound to a same-named method
-// elsewhere.
+// Resolution for Python, JavaScript/TypeScript, Java and Rust (and, by the
+// same-file and self/this rules only, C++): a name is looked up in the
+// caller's enclosing classes and their bases (self.m, this.m, an
+// unqualified Java call), then the file's own top-level definitions, then
+// the names the file imports, mapped to the module file they come from
+// (jsmodules.go for tsconfig paths) and followed through re-exports. A
+// call on a receiver whose type is written down (a typed parameter, local
+// or field) binds to the method of that type (types.go); on a receiver of
+// unknown type it stays unresolved, or, for the dynamic languages, is
+// inferred when the repository has only one method of that name (infer.go).
 
 type fileFacts struct {
 	file    string
@@ -112,7 +115,7 @@ func splitImport(language, qn, local string) importFact {
 
 // resolveGeneric resolves calls and base-class names of the languages
 // without a resolver of their own.
-func (r *resolver) resolveGeneric(e *graph.Edge) ([]graph.NodeID, graph.Resolution) {
+func (r *resolver) resolveGeneric(e *graph.Edge) (ids []graph.NodeID, res graph.Resolution) {
 	ff := r.facts(e.File)
 	language := r.langOf[e.File]
 	if e.Kind == graph.EdgeImports {
@@ -151,6 +154,13 @@ func (r *resolver) resolveGeneric(e *graph.Edge) ([]graph.NodeID, graph.Resoluti
 		if ids, res, ok := r.resolveTyped(ff, e.Src, parts); ok {
 			return ids, res
 		}
+	}
+	if typed {
+		defer func() {
+			if res == graph.ResUnresolved {
+				ids, res = r.inferMethod(ff, e.Src, parts)
+			}
+		}()
 	}
 	if len(parts) == 1 {
 		if language == lang.Java || language == lang.CPP {

@@ -4,3 +4,6 @@ class Repo:
 
     def save(self):
         return None
+
+    def refresh_token(self):
+        return None

@@ -18,6 +18,8 @@ class Users(Service):
         r = Repo()
         r.save()
         data.find()
+        data.refresh_token()
+        json.refresh_token()
         return json.dumps(1)
 
     @classmethod

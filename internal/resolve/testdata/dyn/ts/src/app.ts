@@ -15,6 +15,7 @@ export class Cart {
     const p = new Purse();
     p.total();
     other.add(3);
+    other.checkout(w, 1);
     _.map([]);
     return fmt(money(1));
   }

@@ -139,25 +139,30 @@ func TestPythonResolution(t *testing.T) {
 // TestJavaResolution pins Java calls across packages: typed parameters,
 // fields, var locals, methods inherited from a superclass in another file,
 // super.m(), static calls on imported classes, same-package classes, and
-// the extends/implements edges. Trap: other.area() on an Object must not
-// bind to Helper.area or Circle.area.
+// the extends/implements edges. Traps: other.area() on an Object must not
+// bind to Helper.area or Circle.area; an inherited call in a nested class
+// binds to its nested base class's method, not to the interface's.
 func TestJavaResolution(t *testing.T) {
 	got := edgeMap(t, "testdata/dyn/java", graph.EdgeCalls, graph.EdgeInherits, graph.EdgeImplements)
 	want := map[string]string{
-		"com/acme/app/Main.java:Main.c Circle":            "com/acme/core/Circle.java:Circle exact",
-		"com/acme/app/Main.java:Main.run Base.of":         "com/acme/core/Base.java:Base.of exact",
-		"com/acme/app/Main.java:Main.run Circle":          "com/acme/core/Circle.java:Circle exact",
-		"com/acme/app/Main.java:Main.run Helper":          "com/acme/app/Helper.java:Helper exact",
-		"com/acme/app/Main.java:Main.run c.draw":          "com/acme/core/Circle.java:Circle.draw exact",
-		"com/acme/app/Main.java:Main.run h.help":          "com/acme/app/Helper.java:Helper.help exact",
-		"com/acme/app/Main.java:Main.run other.area":      "unresolved",
-		"com/acme/app/Main.java:Main.run p.area":          "com/acme/core/Circle.java:Circle.area exact",
-		"com/acme/app/Main.java:Main.run p.log":           "com/acme/core/Base.java:Base.log exact",
-		"com/acme/app/Main.java:Main.run q.draw":          "com/acme/core/Circle.java:Circle.draw exact",
-		"com/acme/core/Circle.java:Circle.draw log":       "com/acme/core/Base.java:Base.log exact",
-		"com/acme/core/Circle.java:Circle.draw super.log": "com/acme/core/Base.java:Base.log exact",
-		"implements com/acme/core/Base.java:Base Shape":   "com/acme/core/Shape.java:Shape exact",
-		"inherits com/acme/core/Circle.java:Circle Base":  "com/acme/core/Base.java:Base exact",
+		"com/acme/app/Main.java:Main.c Circle":                     "com/acme/core/Circle.java:Circle exact",
+		"com/acme/app/Main.java:Main.run Base.of":                  "com/acme/core/Base.java:Base.of exact",
+		"com/acme/app/Main.java:Main.run Circle":                   "com/acme/core/Circle.java:Circle exact",
+		"com/acme/app/Main.java:Main.run Helper":                   "com/acme/app/Helper.java:Helper exact",
+		"com/acme/app/Main.java:Main.run c.draw":                   "com/acme/core/Circle.java:Circle.draw exact",
+		"com/acme/app/Main.java:Main.run h.help":                   "com/acme/app/Helper.java:Helper.help exact",
+		"com/acme/app/Main.java:Main.run other.area":               "unresolved",
+		"com/acme/app/Main.java:Main.run p.area":                   "com/acme/core/Circle.java:Circle.area exact",
+		"com/acme/app/Main.java:Main.run p.log":                    "com/acme/core/Base.java:Base.log exact",
+		"com/acme/app/Main.java:Main.run q.draw":                   "com/acme/core/Circle.java:Circle.draw exact",
+		"com/acme/core/Circle.java:Circle.draw log":                "com/acme/core/Base.java:Base.log exact",
+		"com/acme/core/Circle.java:Circle.draw super.log":          "com/acme/core/Base.java:Base.log exact",
+		"com/acme/core/Views.java:Views.Keys.check has":            "com/acme/core/Views.java:Views.View.has exact", // the nested base's, not Container's
+		"implements com/acme/core/Views.java:Views.Keys Container": "com/acme/core/Container.java:Container exact",
+		"implements com/acme/core/Views.java:Views.View Container": "com/acme/core/Container.java:Container exact",
+		"inherits com/acme/core/Views.java:Views.Keys View":        "com/acme/core/Views.java:Views.View exact",
+		"implements com/acme/core/Base.java:Base Shape":            "com/acme/core/Shape.java:Shape exact",
+		"inherits com/acme/core/Circle.java:Circle Base":           "com/acme/core/Base.java:Base exact",
 	}
 	checkExact(t, got, want)
 }

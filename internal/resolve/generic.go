@@ -27,6 +27,7 @@ type fileFacts struct {
 	top     map[string][]graph.NodeID // top-level definitions by name
 	imports map[string]importFact     // local name → what it imports
 	fields  map[string]*graph.Node    // fields by qualified name
+	types   map[string][]graph.NodeID // every type of the file (nested too) by name
 	stars   []importFact              // export * from "m", from m import *
 }
 
@@ -40,7 +41,7 @@ func (r *resolver) facts(file string) *fileFacts {
 		return ff
 	}
 	ff := &fileFacts{file: file, byID: map[graph.NodeID]*graph.Node{}, byQN: map[string][]graph.NodeID{},
-		top: map[string][]graph.NodeID{}, imports: map[string]importFact{}, fields: map[string]*graph.Node{}}
+		top: map[string][]graph.NodeID{}, imports: map[string]importFact{}, fields: map[string]*graph.Node{}, types: map[string][]graph.NodeID{}}
 	r.fileFacts[file] = ff
 	if ns, ok := r.preloaded[file]; ok && r.langOf[file] != lang.Go {
 		ff.nodes = ns
@@ -55,6 +56,9 @@ func (r *resolver) facts(file string) *fileFacts {
 		ff.byID[n.ID] = n
 		if n.Kind.IsCallable() || n.Kind.IsType() {
 			ff.byQN[n.QualifiedName] = append(ff.byQN[n.QualifiedName], n.ID)
+		}
+		if n.Kind.IsType() {
+			ff.types[n.Name] = append(ff.types[n.Name], n.ID)
 		}
 		switch {
 		case n.Kind == graph.KindImport && n.Name == "*":
@@ -171,6 +175,9 @@ func (r *resolver) resolveGeneric(e *graph.Edge) (ids []graph.NodeID, res graph.
 		}
 		if ids := ff.top[head]; len(ids) > 0 {
 			return r.pickGeneric(ids)
+		}
+		if ids := ff.types[head]; len(ids) > 0 && (e.Kind == graph.EdgeInherits || e.Kind == graph.EdgeImplements || language == lang.Java) {
+			return r.pickGeneric(ids) // a nested type of this file: extends View, new Node(...)
 		}
 		if language == lang.Java {
 			// A class of the same package (new Foo(), Foo(...)).

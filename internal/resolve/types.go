@@ -462,6 +462,9 @@ func (r *resolver) lookupTypeName(file, name string) typeRes {
 		if ids := ff.top[name]; len(ids) > 0 {
 			return pick(ids)
 		}
+		if ids := ff.types[name]; len(ids) > 0 {
+			return pick(ids) // a nested type of this file (Outer.Inner named Inner)
+		}
 		if language == lang.Java {
 			if ids := r.samePackageType(file, name); len(ids) > 0 {
 				return pick(ids)

@@ -161,6 +161,8 @@ func TestJavaResolution(t *testing.T) {
 		"implements com/acme/core/Views.java:Views.Keys Container": "com/acme/core/Container.java:Container exact",
 		"implements com/acme/core/Views.java:Views.View Container": "com/acme/core/Container.java:Container exact",
 		"inherits com/acme/core/Views.java:Views.Keys View":        "com/acme/core/Views.java:Views.View exact",
+		"com/acme/core/BigBox.java:BigBox.inner Box":               "com/acme/core/Box.java:Box exact", // the class: constructors are not inherited
+		"inherits com/acme/core/BigBox.java:BigBox Box":            "com/acme/core/Box.java:Box exact",
 		"implements com/acme/core/Base.java:Base Shape":            "com/acme/core/Shape.java:Shape exact",
 		"inherits com/acme/core/Circle.java:Circle Base":           "com/acme/core/Base.java:Base exact",
 	}

@@ -574,7 +574,11 @@ func (r *resolver) classMethod(language string, t typeRes, name string) ([]graph
 				continue
 			}
 			seen[c.node.ID] = true
-			if ids := r.members(c.node.File, c.node.QualifiedName, name); len(ids) > 0 {
+			ids := r.members(c.node.File, c.node.QualifiedName, name)
+			if depth > 0 && len(ids) > 0 && c.node.Name == name {
+				ids = nil // constructors are not inherited: new Base() in a subclass names the class
+			}
+			if len(ids) > 0 {
 				return r.pickGeneric(ids)
 			}
 			next = append(next, r.basesOf(c.node)...)

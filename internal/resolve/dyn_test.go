@@ -75,6 +75,7 @@ func checkExact(t *testing.T, got, want map[string]string) {
 }
 
 // TestTypeScriptResolution pins every call edge of a TypeScript project
+// (and of a CommonJS file beside it)
 // with a tsconfig (extends chain, baseUrl, wildcard and multi-target paths),
 // a barrel (export *, export { a as b } from) re-exported again under
 // another name, typed parameters, fields (declared and constructor
@@ -100,6 +101,9 @@ func TestTypeScriptResolution(t *testing.T) {
 		"src/app.ts:Cart.checkout this.wallet.total": "src/lib/money.ts:Wallet.total exact",
 		"src/app.ts:Cart.checkout w.add":             "src/lib/money.ts:Wallet.add exact",
 		"src/app.ts:Cart.constructor Wallet":         "src/lib/money.ts:Wallet exact",
+		"src/legacy.js:pay express":                  "@external:javascript/express:express.default external", // CommonJS package: its default export
+		"src/legacy.js:pay lib.money":                "src/lib/money.ts:money exact",                          // require("./lib"): the barrel index
+		"src/legacy.js:pay money":                    "src/lib/money.ts:money exact",
 		"src/lib/money.ts:Wallet.total this.add":     "src/lib/money.ts:Wallet.add exact",
 		"src/lib/money.ts:money toFixed":             "unresolved",
 	}

@@ -187,6 +187,10 @@ func (r *resolver) resolveGeneric(e *graph.Edge) (ids []graph.NodeID, res graph.
 		}
 		if imp, ok := ff.imports[head]; ok && imp.name != "" {
 			return r.fromModule(e.File, language, imp, imp.name)
+		} else if ok && (language == lang.JavaScript || language == lang.TypeScript) && !strings.HasPrefix(imp.module, ".") &&
+			!strings.HasPrefix(imp.module, "/") && len(r.moduleFiles(e.File, language, imp.module)) == 0 {
+			// const express = require("express"); express(): the package's default export.
+			return []graph.NodeID{r.external(language, imp.module, "default")}, graph.ResExternal
 		}
 		return nil, graph.ResUnresolved
 	}

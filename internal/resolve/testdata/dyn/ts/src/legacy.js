@@ -1,0 +1,11 @@
+const { money } = require("./lib/money");
+const lib = require("./lib");
+const express = require("express");
+
+function pay() {
+  money(1);
+  lib.money(2);
+  express();
+}
+
+module.exports = { pay };

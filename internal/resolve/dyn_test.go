@@ -103,6 +103,7 @@ func TestTypeScriptResolution(t *testing.T) {
 		"src/app.ts:Cart.constructor Wallet":         "src/lib/money.ts:Wallet exact",
 		"src/legacy.js:pay express":                  "@external:javascript/express:express.default external", // CommonJS package: its default export
 		"src/legacy.js:pay lib.money":                "src/lib/money.ts:money exact",                          // require("./lib"): the barrel index
+		"src/legacy.js:pay parseInt":                 "@external:javascript/globalThis:globalThis.parseInt external",
 		"src/legacy.js:pay money":                    "src/lib/money.ts:money exact",
 		"src/lib/money.ts:Wallet.total this.add":     "src/lib/money.ts:Wallet.add exact",
 		"src/lib/money.ts:money toFixed":             "unresolved",
@@ -122,7 +123,7 @@ func TestPythonResolution(t *testing.T) {
 	want := map[string]string{
 		"inherits pkg/users.py:Users Service":       "pkg/base.py:Service exact",
 		"pkg/users.py:Users.__init__ repomod.Repo":  "pkg/repo.py:Repo exact",
-		"pkg/users.py:Users.build classmethod":      "unresolved",
+		"pkg/users.py:Users.build classmethod":      "@external:python/builtins:builtins.classmethod external",
 		"pkg/users.py:Users.get Repo":               "pkg/repo.py:Repo exact",
 		"pkg/users.py:Users.get data.refresh_token": "pkg/repo.py:Repo.refresh_token inferred",           // the only refresh_token
 		"pkg/users.py:Users.get json.refresh_token": "@external:python/json:json.refresh_token external", // a module's, never inferred
@@ -132,9 +133,9 @@ func TestPythonResolution(t *testing.T) {
 		"pkg/users.py:Users.get self.cache.save":    "pkg/repo.py:Repo.save exact",
 		"pkg/users.py:Users.get self.log":           "pkg/base.py:Service.log exact",
 		"pkg/users.py:Users.get self.repo.find":     "pkg/repo.py:Repo.find exact",
-		"pkg/users.py:Users.get super":              "unresolved",
+		"pkg/users.py:Users.get super":              "@external:python/builtins:builtins.super external",
 		"pkg/users.py:Users.get super().run":        "pkg/base.py:Service.run exact",
-		"pkg/users.py:Users.make classmethod":       "unresolved",
+		"pkg/users.py:Users.make classmethod":       "@external:python/builtins:builtins.classmethod external",
 		"pkg/users.py:Users.make cls.build":         "pkg/users.py:Users.build exact",
 	}
 	checkExact(t, got, want)

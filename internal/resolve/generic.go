@@ -191,6 +191,13 @@ func (r *resolver) resolveGeneric(e *graph.Edge) (ids []graph.NodeID, res graph.
 			!strings.HasPrefix(imp.module, "/") && len(r.moduleFiles(e.File, language, imp.module)) == 0 {
 			// const express = require("express"); express(): the package's default export.
 			return []graph.NodeID{r.external(language, imp.module, "default")}, graph.ResExternal
+		} else if !ok && e.Kind == graph.EdgeCalls {
+			switch {
+			case language == lang.Python && pyBuiltins[head]:
+				return []graph.NodeID{r.external(language, "builtins", head)}, graph.ResExternal
+			case (language == lang.JavaScript || language == lang.TypeScript) && jsGlobals[head]:
+				return []graph.NodeID{r.external(language, "globalThis", head)}, graph.ResExternal
+			}
 		}
 		return nil, graph.ResUnresolved
 	}

@@ -6,6 +6,7 @@ function pay() {
   money(1);
   lib.money(2);
   express();
+  parseInt("1", 10);
 }
 
 module.exports = { pay };

@@ -164,3 +164,25 @@ func BenchmarkCallerVars(b *testing.B) {
 		}
 	}
 }
+
+// FuzzDeclText feeds arbitrary signature and declaration text (source
+// files are untrusted) to the text readers of typed receivers: they must
+// never panic, whatever the language.
+func FuzzDeclText(f *testing.F) {
+	f.Add("def get(self, s: Session) -> Repo", "get", "x = Foo(1)")
+	f.Add("pub fn put<V: S>(&mut self, w: &Widget) -> Result<Self>", "put", "let mut d = Circle::new(2.0)?;")
+	f.Add("public <T> List<T> run(final Map<K, V> m)", "run", "var q = new Circle<>();")
+	f.Add("constructor(private readonly http: HttpClient", "constructor", "w: Wallet | undefined = get(")
+	f.Fuzz(func(t *testing.T, sig, name, decl string) {
+		for _, language := range []string{lang.Python, lang.JavaScript, lang.TypeScript, lang.Java, lang.Rust} {
+			for _, p := range splitTop(paramList(sig, name), ',') {
+				_, typ := parseParam(language, p)
+				typeName(language, typ)
+			}
+			_, b := parseDecl(language, decl)
+			typeName(language, b.typ)
+			initCallee(language, decl)
+			afterParams(sig, name)
+		}
+	})
+}

@@ -177,11 +177,15 @@ func TestJavaResolution(t *testing.T) {
 // TestRustResolution pins Rust calls on values of known type: let with a
 // type or an associated constructor returning Self, trait-impl methods,
 // trait default methods, Trait::m(x), &dyn Trait parameters, inherent
-// methods. Trap: c.radius() must bind to Circle's radius, not Square's.
+// methods, methods of an impl block in another file (and self in it).
+// Trap: c.radius() must bind to Circle's radius, not Square's.
 func TestRustResolution(t *testing.T) {
 	got := edgeMap(t, "testdata/dyn/rust", graph.EdgeCalls, graph.EdgeInherits, graph.EdgeImplements)
 	want := map[string]string{
 		"implements src/shapes.rs:Circle Shape": "src/shapes.rs:Shape exact",
+		"src/lib.rs:grow c.scaled":              "src/ops.rs:Circle.scaled exact", // impl Circle in another file
+		"src/ops.rs:Circle.scaled Circle::new":  "src/shapes.rs:Circle.new exact",
+		"src/ops.rs:Circle.scaled self.radius":  "src/shapes.rs:Circle.radius exact", // self of an impl away from the struct
 		"src/lib.rs:run Circle::new":            "src/shapes.rs:Circle.new exact",
 		"src/lib.rs:run Shape::area":            "src/shapes.rs:Shape.area exact",
 		"src/lib.rs:run c.radius":               "src/shapes.rs:Circle.radius exact",

@@ -319,7 +319,7 @@ func (r *resolver) exported(file, name string, depth int, seen map[string]bool) 
 // memberOfEnclosing finds method name in the class enclosing caller or
 // in the classes it inherits from (across files, through imports).
 func (r *resolver) memberOfEnclosing(ff *fileFacts, caller graph.NodeID, name string) []graph.NodeID {
-	t := enclosingType(ff, caller)
+	t := r.ownerType(ff, caller)
 	if t == nil {
 		return nil
 	}

@@ -413,6 +413,33 @@ func enclosingType(ff *fileFacts, id graph.NodeID) *graph.Node {
 	return n
 }
 
+// ownerType returns the type whose member caller is: the enclosing type
+// node, or for a Rust impl block in a file without the type's definition
+// (impl Circle in ops.rs), the type its name resolves to there.
+func (r *resolver) ownerType(ff *fileFacts, caller graph.NodeID) *graph.Node {
+	if t := enclosingType(ff, caller); t != nil {
+		return t
+	}
+	n := enclosingCallable(ff, caller)
+	for n != nil && n.Kind != graph.KindMethod {
+		n = enclosingCallable(ff, n.Parent)
+	}
+	if n == nil || n.Language != lang.Rust {
+		return nil
+	}
+	owner := strings.TrimSuffix(n.QualifiedName, "."+n.Name)
+	if owner == n.QualifiedName {
+		return nil
+	}
+	if i := strings.LastIndexByte(owner, '.'); i >= 0 {
+		owner = owner[i+1:]
+	}
+	if t, ok := r.resolveTypeName(ff.file, owner); ok && t.node != nil {
+		return t.node
+	}
+	return nil
+}
+
 // enclosingCallable returns the innermost callable holding id (itself
 // included).
 func enclosingCallable(ff *fileFacts, id graph.NodeID) *graph.Node {
@@ -575,6 +602,9 @@ func (r *resolver) classMethod(language string, t typeRes, name string) ([]graph
 			}
 			seen[c.node.ID] = true
 			ids := r.members(c.node.File, c.node.QualifiedName, name)
+			if len(ids) == 0 && c.node.Language == lang.Rust {
+				ids = r.rustImplMethods(c.node, name)
+			}
 			if depth > 0 && len(ids) > 0 && c.node.Name == name {
 				ids = nil // constructors are not inherited: new Base() in a subclass names the class
 			}
@@ -775,7 +805,7 @@ func (r *resolver) receiverType(ff *fileFacts, caller graph.NodeID, head string)
 	language := r.langOf[ff.file]
 	switch head {
 	case "self", "this", "cls", "Self":
-		if t := enclosingType(ff, caller); t != nil {
+		if t := r.ownerType(ff, caller); t != nil {
 			return typeRes{node: t}, true
 		}
 		return typeRes{}, false
@@ -823,7 +853,7 @@ func (r *resolver) resolveTyped(ff *fileFacts, caller graph.NodeID, parts []stri
 // resolveSuper binds super.m() (Java), super().m() / super(C, self).m()
 // (Python): m on a base of the enclosing class.
 func (r *resolver) resolveSuper(ff *fileFacts, caller graph.NodeID, name string) ([]graph.NodeID, graph.Resolution) {
-	t := enclosingType(ff, caller)
+	t := r.ownerType(ff, caller)
 	if t == nil {
 		return nil, graph.ResUnresolved
 	}
@@ -839,4 +869,18 @@ func (r *resolver) resolveSuper(ff *fileFacts, caller graph.NodeID, name string)
 		}
 	}
 	return nil, graph.ResUnresolved
+}
+
+// rustImplMethods finds method name of Rust type t defined in an impl
+// block of another file of the same crate (impl Store in store/ops.rs).
+func (r *resolver) rustImplMethods(t *graph.Node, name string) []graph.NodeID {
+	crate := rustCrateSrc(t.File)
+	var out []graph.NodeID
+	r.st.NodesByQualifiedName(t.Name+"."+name, func(n graph.Node) error {
+		if n.Language == lang.Rust && n.File != t.File && n.Kind.IsCallable() && rustCrateSrc(n.File) == crate {
+			out = append(out, n.ID)
+		}
+		return nil
+	})
+	return out
 }

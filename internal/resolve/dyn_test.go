@@ -93,6 +93,7 @@ func TestTypeScriptResolution(t *testing.T) {
 		"src/app.ts:Cart.checkout Purse":             "src/lib/money.ts:Wallet exact",
 		"src/app.ts:Cart.checkout _.map":             "@external:typescript/lodash:lodash.map external",
 		"src/app.ts:Cart.checkout fmt":               "src/lib/format.ts:format exact",
+		"src/app.ts:Cart.checkout fmtns.format":      "src/lib/format.ts:format exact", // export * as fmtns in the barrel
 		"src/app.ts:Cart.checkout money":             "src/lib/money.ts:money exact",
 		"src/app.ts:Cart.checkout other.add":         "unresolved",
 		"src/app.ts:Cart.checkout other.checkout":    "src/app.ts:Cart.checkout inferred", // the only checkout

@@ -235,6 +235,13 @@ func (r *resolver) resolveGeneric(e *graph.Edge) (ids []graph.NodeID, res graph.
 					return r.pickGeneric(r.facts(files[0]).top[parts[1]])
 				}
 			}
+			if language == lang.JavaScript || language == lang.TypeScript {
+				// import { ns } from "./barrel" where the barrel has
+				// export * as ns from "./x": ns.f() is x's f.
+				if f := r.namespaceReexport(e.File, imp, 0); f != "" {
+					return r.pickGeneric(r.exported(f, parts[1], 0, nil))
+				}
+			}
 			// from m import Class; Class.method()
 			module := imp.module
 			if language == lang.Java {
@@ -269,6 +276,31 @@ func (r *resolver) resolveGeneric(e *graph.Edge) (ids []graph.NodeID, res graph.
 
 func isSelfName(s string) bool {
 	return s == "self" || s == "this" || s == "cls"
+}
+
+// namespaceReexport returns the module file that an imported name stands
+// for when the module re-exports a whole module under it (export * as ns
+// from "./x", or import * as ns from "./x"; export { ns }), following
+// chains of re-exports; "" when the name is not a namespace.
+func (r *resolver) namespaceReexport(from string, imp importFact, depth int) string {
+	if depth >= maxReexport || imp.name == "" {
+		return ""
+	}
+	language := r.langOf[from]
+	for _, f := range r.moduleFiles(from, language, imp.module) {
+		next, ok := r.facts(f).imports[imp.name]
+		if !ok {
+			return ""
+		}
+		if next.name == "" {
+			if files := r.moduleFiles(f, language, next.module); len(files) > 0 {
+				return files[0]
+			}
+			return ""
+		}
+		return r.namespaceReexport(f, next, depth+1)
+	}
+	return ""
 }
 
 // maxReexport bounds a chain of re-exports (and breaks cycles).

@@ -1,4 +1,4 @@
-import { money, fmt } from "@lib/index";
+import { money, fmt, fmtns } from "@lib/index";
 import { Wallet } from "@lib/money";
 import { Purse } from "@core";
 import * as _ from "lodash";
@@ -17,6 +17,7 @@ export class Cart {
     other.add(3);
     other.checkout(w, 1);
     _.map([]);
+    fmtns.format("x");
     return fmt(money(1));
   }
 }

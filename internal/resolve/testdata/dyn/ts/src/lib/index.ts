@@ -1,2 +1,3 @@
 export * from "./money";
 export { format as fmt } from "./format";
+export * as fmtns from "./format";

@@ -75,7 +75,8 @@ func checkExact(t *testing.T, got, want map[string]string) {
 }
 
 // TestTypeScriptResolution pins every call edge of a TypeScript project
-// (and of a CommonJS file beside it)
+// (and of a CommonJS file beside it, and of a package with its own
+// tsconfig: the nearest one applies)
 // with a tsconfig (extends chain, baseUrl, wildcard and multi-target paths),
 // a barrel (export *, export { a as b } from) re-exported again under
 // another name, typed parameters, fields (declared and constructor
@@ -93,7 +94,9 @@ func TestTypeScriptResolution(t *testing.T) {
 		"src/app.ts:Cart.checkout Purse":             "src/lib/money.ts:Wallet exact",
 		"src/app.ts:Cart.checkout _.map":             "@external:typescript/lodash:lodash.map external",
 		"src/app.ts:Cart.checkout fmt":               "src/lib/format.ts:format exact",
-		"src/app.ts:Cart.checkout fmtns.format":      "src/lib/format.ts:format exact", // export * as fmtns in the barrel
+		"packages/ui/src/page.ts:page button":        "packages/ui/src/button.ts:button exact",                    // the nearest tsconfig's paths, relative to it
+		"packages/ui/src/page.ts:page money":         "@external:typescript/@lib/money:@lib/money.money external", // the root's paths do not apply here
+		"src/app.ts:Cart.checkout fmtns.format":      "src/lib/format.ts:format exact",                            // export * as fmtns in the barrel
 		"src/app.ts:Cart.checkout money":             "src/lib/money.ts:money exact",
 		"src/app.ts:Cart.checkout other.add":         "unresolved",
 		"src/app.ts:Cart.checkout other.checkout":    "src/app.ts:Cart.checkout inferred", // the only checkout

@@ -59,7 +59,9 @@ import (
 //	4: C/C++: prototypes' signatures end in ";", include nodes keep the
 //	   path as written ("x.h" or <x.h>) as signature, C++ callables record
 //	   their local declarations, `T x(args);` calls T.
-const ExtractorVersion = 4
+//	5: Python, JavaScript, TypeScript, Java and Rust callables record their
+//	   typed local declarations; `export * from "m"` imports the name "*".
+const ExtractorVersion = 5
 
 // Limits on text kept per node.
 const (
@@ -915,8 +917,8 @@ func (e *extraction) attachLocals(res *Result) {
 		for di < len(e.defs) && e.defs[di].start <= l.start {
 			d := &e.defs[di]
 			di++
-			if d.nodeIdx < 0 || !res.Nodes[d.nodeIdx].Kind.IsCallable() {
-				continue
+			if d.nodeIdx < 0 || !res.Nodes[d.nodeIdx].Kind.IsCallable() || d.start == l.start {
+				continue // a declaration that is itself a definition (let f = |x| ...) belongs to the enclosing one
 			}
 			for len(stack) > 0 && e.defs[stack[len(stack)-1]].end <= d.start {
 				stack = stack[:len(stack)-1]

@@ -327,7 +327,7 @@ func TestGenericCalls(t *testing.T) {
 		"web/format.ts:Formatter.format money":       "web/format.ts:money exact",
 		"web/cart.ts:total money":                    "web/format.ts:money exact",
 		"web/cart.ts:total Formatter":                "web/format.ts:Formatter exact",
-		"web/cart.ts:total f.format":                 "unresolved",
+		"web/cart.ts:total f.format":                 "web/format.ts:Formatter.format exact", // const f = new Formatter()
 	}
 	checkCalls(t, got, want)
 }
@@ -345,7 +345,7 @@ func TestJavaCalls(t *testing.T) {
 		"Shop.sum record":        "Shop.java:Shop.record",
 		"Shop.sum Order.empty":   "Order.java:Order.empty",
 		"Shop.sum o.valid":       "unresolved",
-		"Shop.record ledger.add": "unresolved",
+		"Shop.record ledger.add": "Ledger.java:Ledger.add", // a field of type Ledger
 	}
 	checkCalls(t, got, want)
 }
@@ -365,7 +365,7 @@ func TestRustCalls(t *testing.T) {
 		"run util::slugify":        "src/util.rs:slugify",
 		"run helper":               "src/lib.rs:helper",
 		"run HashMap::new":         "@external:rust/std::collections:std::collections.HashMap.new",
-		"run s.put":                "unresolved", // local variable types are not inferred for Rust yet
+		"run s.put":                "src/store/mod.rs:Store.put", // let s = Store::new()
 		"Store.len self.items.len": "unresolved",
 	}
 	checkCalls(t, got, want)

@@ -1224,7 +1224,7 @@ func declType(text, name string) (typ, init string, ok bool) {
 			return "", "", false
 		}
 		head := text[open+1 : end]
-		parts := splitTop(head, ':')
+		parts := cppSplitTop(head, ':')
 		if len(parts) != 2 {
 			return "", "", false
 		}
@@ -1238,7 +1238,7 @@ func declType(text, name string) (typ, init string, ok bool) {
 		return t, "", true
 	}
 	text = strings.TrimSuffix(text, ";")
-	parts := splitTop(text, ',')
+	parts := cppSplitTop(text, ',')
 	var baseType string
 	for i, p := range parts {
 		decl, val := p, ""
@@ -1274,8 +1274,8 @@ func splitDeclarator(s string) (typ, name string) {
 	return strings.TrimSpace(s[:i]), s[i:]
 }
 
-// splitTop splits s at sep outside brackets.
-func splitTop(s string, sep byte) []string {
+// cppSplitTop splits s at sep outside brackets (a "::" is not a ":").
+func cppSplitTop(s string, sep byte) []string {
 	var out []string
 	depth, start := 0, 0
 	for i := 0; i < len(s); i++ {
@@ -1323,7 +1323,7 @@ func paramType(sig, fname, param string) (string, bool) {
 	if end < 0 {
 		return "", false
 	}
-	for _, p := range splitTop(sig[open+1:end], ',') {
+	for _, p := range cppSplitTop(sig[open+1:end], ',') {
 		if j := topIndexAny(p, "="); j >= 0 {
 			p = p[:j]
 		}

@@ -8,21 +8,27 @@ import (
 	"github.com/codegraph-dev/codegraph/internal/lang"
 )
 
-// Resolution for Python, JavaScript and TypeScript (and, by the same-file
-// and self/this rules only, the other languages): a name is looked up in
-// the caller's enclosing classes (self.m, this.m), then the file's own
-// top-level definitions, then the names the file imports, mapped to the
-// module file they come from. Anything else stays unresolved: a method
-// called on a value of unknown type is not bound to a same-named method
-// elsewhere.
+// Resolution for Python, JavaScript/TypeScript, Java and Rust (and, by the
+// same-file and self/this rules only, C++): a name is looked up in the
+// caller's enclosing classes and their bases (self.m, this.m, an
+// unqualified Java call), then the file's own top-level definitions, then
+// the names the file imports, mapped to the module file they come from
+// (jsmodules.go for tsconfig paths) and followed through re-exports. A
+// call on a receiver whose type is written down (a typed parameter, local
+// or field) binds to the method of that type (types.go); on a receiver of
+// unknown type it stays unresolved, or, for the dynamic languages, is
+// inferred when the repository has only one method of that name (infer.go).
 
 type fileFacts struct {
+	file    string
 	nodes   []graph.Node
 	byID    map[graph.NodeID]*graph.Node
 	byQN    map[string][]graph.NodeID // callables and types by qualified name
-	bases   map[graph.NodeID]*graph.Node
 	top     map[string][]graph.NodeID // top-level definitions by name
 	imports map[string]importFact     // local name → what it imports
+	fields  map[string]*graph.Node    // fields by qualified name
+	types   map[string][]graph.NodeID // every type of the file (nested too) by name
+	stars   []importFact              // export * from "m", from m import *
 }
 
 type importFact struct {
@@ -34,8 +40,8 @@ func (r *resolver) facts(file string) *fileFacts {
 	if ff, ok := r.fileFacts[file]; ok {
 		return ff
 	}
-	ff := &fileFacts{byID: map[graph.NodeID]*graph.Node{}, byQN: map[string][]graph.NodeID{}, bases: map[graph.NodeID]*graph.Node{},
-		top: map[string][]graph.NodeID{}, imports: map[string]importFact{}}
+	ff := &fileFacts{file: file, byID: map[graph.NodeID]*graph.Node{}, byQN: map[string][]graph.NodeID{},
+		top: map[string][]graph.NodeID{}, imports: map[string]importFact{}, fields: map[string]*graph.Node{}, types: map[string][]graph.NodeID{}}
 	r.fileFacts[file] = ff
 	if ns, ok := r.preloaded[file]; ok && r.langOf[file] != lang.Go {
 		ff.nodes = ns
@@ -51,9 +57,20 @@ func (r *resolver) facts(file string) *fileFacts {
 		if n.Kind.IsCallable() || n.Kind.IsType() {
 			ff.byQN[n.QualifiedName] = append(ff.byQN[n.QualifiedName], n.ID)
 		}
+		if n.Kind.IsType() {
+			ff.types[n.Name] = append(ff.types[n.Name], n.ID)
+		}
 		switch {
+		case n.Kind == graph.KindImport && n.Name == "*":
+			imp := splitImport(language, n.QualifiedName, n.Name)
+			imp.name = ""
+			ff.stars = append(ff.stars, imp)
 		case n.Kind == graph.KindImport:
 			ff.imports[n.Name] = splitImport(language, n.QualifiedName, n.Name)
+		case n.Kind == graph.KindField:
+			if _, ok := ff.fields[n.QualifiedName]; !ok {
+				ff.fields[n.QualifiedName] = n
+			}
 		case n.Parent == fileID && (n.Kind.IsCallable() || n.Kind.IsType()):
 			ff.top[n.Name] = append(ff.top[n.Name], n.ID)
 		}
@@ -102,7 +119,7 @@ func splitImport(language, qn, local string) importFact {
 
 // resolveGeneric resolves calls and base-class names of the languages
 // without a resolver of their own.
-func (r *resolver) resolveGeneric(e *graph.Edge) ([]graph.NodeID, graph.Resolution) {
+func (r *resolver) resolveGeneric(e *graph.Edge) (ids []graph.NodeID, res graph.Resolution) {
 	ff := r.facts(e.File)
 	language := r.langOf[e.File]
 	if e.Kind == graph.EdgeImports {
@@ -119,6 +136,11 @@ func (r *resolver) resolveGeneric(e *graph.Edge) ([]graph.NodeID, graph.Resoluti
 			return nil, graph.ResUnresolved
 		}
 	}
+	if language == lang.Python && e.Kind == graph.EdgeCalls && strings.HasPrefix(target, "super().") {
+		if name := target[len("super()."):]; isIdent(name) {
+			return r.resolveSuper(ff, e.Src, name)
+		}
+	}
 	parts := strings.Split(target, ".")
 	for _, p := range parts {
 		if !isIdent(p) {
@@ -126,6 +148,24 @@ func (r *resolver) resolveGeneric(e *graph.Edge) ([]graph.NodeID, graph.Resoluti
 		}
 	}
 	head := parts[0]
+	typed := e.Kind == graph.EdgeCalls && len(parts) >= 2 && language != lang.CPP
+	if typed && head == "super" && len(parts) == 2 && language == lang.Java {
+		return r.resolveSuper(ff, e.Src, parts[1])
+	}
+	if typed && (len(parts) > 2 || !isSelfName(head)) {
+		// A receiver whose type is written down: a parameter, a local, a
+		// field chain (self.repo.find).
+		if ids, res, ok := r.resolveTyped(ff, e.Src, parts); ok {
+			return ids, res
+		}
+	}
+	if typed {
+		defer func() {
+			if res == graph.ResUnresolved {
+				ids, res = r.inferMethod(ff, e.Src, parts)
+			}
+		}()
+	}
 	if len(parts) == 1 {
 		if language == lang.Java || language == lang.CPP {
 			// An unqualified call in a method means a member first.
@@ -136,6 +176,9 @@ func (r *resolver) resolveGeneric(e *graph.Edge) ([]graph.NodeID, graph.Resoluti
 		if ids := ff.top[head]; len(ids) > 0 {
 			return r.pickGeneric(ids)
 		}
+		if ids := ff.types[head]; len(ids) > 0 && (e.Kind == graph.EdgeInherits || e.Kind == graph.EdgeImplements || language == lang.Java) {
+			return r.pickGeneric(ids) // a nested type of this file: extends View, new Node(...)
+		}
 		if language == lang.Java {
 			// A class of the same package (new Foo(), Foo(...)).
 			if ids := r.samePackageType(e.File, head); len(ids) > 0 {
@@ -144,6 +187,17 @@ func (r *resolver) resolveGeneric(e *graph.Edge) ([]graph.NodeID, graph.Resoluti
 		}
 		if imp, ok := ff.imports[head]; ok && imp.name != "" {
 			return r.fromModule(e.File, language, imp, imp.name)
+		} else if ok && (language == lang.JavaScript || language == lang.TypeScript) && !strings.HasPrefix(imp.module, ".") &&
+			!strings.HasPrefix(imp.module, "/") && len(r.moduleFiles(e.File, language, imp.module)) == 0 {
+			// const express = require("express"); express(): the package's default export.
+			return []graph.NodeID{r.external(language, imp.module, "default")}, graph.ResExternal
+		} else if !ok && e.Kind == graph.EdgeCalls {
+			switch {
+			case language == lang.Python && pyBuiltins[head]:
+				return []graph.NodeID{r.external(language, "builtins", head)}, graph.ResExternal
+			case (language == lang.JavaScript || language == lang.TypeScript) && jsGlobals[head]:
+				return []graph.NodeID{r.external(language, "globalThis", head)}, graph.ResExternal
+			}
 		}
 		return nil, graph.ResUnresolved
 	}
@@ -181,6 +235,13 @@ func (r *resolver) resolveGeneric(e *graph.Edge) ([]graph.NodeID, graph.Resoluti
 					return r.pickGeneric(r.facts(files[0]).top[parts[1]])
 				}
 			}
+			if language == lang.JavaScript || language == lang.TypeScript {
+				// import { ns } from "./barrel" where the barrel has
+				// export * as ns from "./x": ns.f() is x's f.
+				if f := r.namespaceReexport(e.File, imp, 0); f != "" {
+					return r.pickGeneric(r.exported(f, parts[1], 0, nil))
+				}
+			}
 			// from m import Class; Class.method()
 			module := imp.module
 			if language == lang.Java {
@@ -213,37 +274,92 @@ func (r *resolver) resolveGeneric(e *graph.Edge) ([]graph.NodeID, graph.Resoluti
 	return nil, graph.ResUnresolved
 }
 
-// memberOfEnclosing finds method name in the class enclosing caller (or
-// in the same-file classes it inherits from).
-func (r *resolver) memberOfEnclosing(ff *fileFacts, caller graph.NodeID, name string) []graph.NodeID {
-	n := ff.byID[caller]
-	for n != nil && !n.Kind.IsType() {
-		n = ff.byID[n.Parent]
+func isSelfName(s string) bool {
+	return s == "self" || s == "this" || s == "cls"
+}
+
+// namespaceReexport returns the module file that an imported name stands
+// for when the module re-exports a whole module under it (export * as ns
+// from "./x", or import * as ns from "./x"; export { ns }), following
+// chains of re-exports; "" when the name is not a namespace.
+func (r *resolver) namespaceReexport(from string, imp importFact, depth int) string {
+	if depth >= maxReexport || imp.name == "" {
+		return ""
 	}
-	seen := map[string]bool{}
-	for n != nil && !seen[n.QualifiedName] {
-		seen[n.QualifiedName] = true
-		if ids := r.members(n.File, n.QualifiedName, name); len(ids) > 0 {
-			return ids
-		}
-		// Follow a base class defined in the same file.
-		base, ok := ff.bases[n.ID]
+	language := r.langOf[from]
+	for _, f := range r.moduleFiles(from, language, imp.module) {
+		next, ok := r.facts(f).imports[imp.name]
 		if !ok {
-			r.st.OutEdges(n.ID, []graph.EdgeKind{graph.EdgeInherits}, func(e graph.Edge) error {
-				if base == nil {
-					for _, id := range ff.top[e.Target] {
-						if b := ff.byID[id]; b != nil && b.Kind.IsType() {
-							base = b
-						}
-					}
-				}
-				return nil
-			})
-			ff.bases[n.ID] = base
+			return ""
 		}
-		n = base
+		if next.name == "" {
+			if files := r.moduleFiles(f, language, next.module); len(files) > 0 {
+				return files[0]
+			}
+			return ""
+		}
+		return r.namespaceReexport(f, next, depth+1)
+	}
+	return ""
+}
+
+// maxReexport bounds a chain of re-exports (and breaks cycles).
+const maxReexport = 8
+
+// exported finds name as the module file exports it: a top-level
+// definition, a name the file imports and so re-exports (export { a } from
+// "./x", from .models import User in an __init__.py), or a name of a module
+// it re-exports wholesale (export * from "./x", from .x import *). Chains
+// are followed up to maxReexport files; a re-export from a library gives
+// its external node.
+func (r *resolver) exported(file, name string, depth int, seen map[string]bool) []graph.NodeID {
+	ff := r.facts(file)
+	if ids := ff.top[name]; len(ids) > 0 {
+		return ids
+	}
+	language := r.langOf[file]
+	if depth >= maxReexport || language != lang.Python && language != lang.JavaScript && language != lang.TypeScript {
+		return nil
+	}
+	if seen == nil {
+		seen = map[string]bool{}
+	}
+	if seen[file] {
+		return nil
+	}
+	seen[file] = true
+	if imp, ok := ff.imports[name]; ok && imp.name != "" {
+		files := r.moduleFiles(file, language, imp.module)
+		for _, f := range files {
+			return r.exported(f, imp.name, depth+1, seen)
+		}
+		if !strings.HasPrefix(imp.module, ".") && imp.module != "" {
+			return []graph.NodeID{r.external(language, imp.module, imp.name)}
+		}
+		return nil
+	}
+	for _, st := range ff.stars {
+		for _, f := range r.moduleFiles(file, language, st.module) {
+			if ids := r.exported(f, name, depth+1, seen); len(ids) > 0 {
+				return ids
+			}
+		}
 	}
 	return nil
+}
+
+// memberOfEnclosing finds method name in the class enclosing caller or
+// in the classes it inherits from (across files, through imports).
+func (r *resolver) memberOfEnclosing(ff *fileFacts, caller graph.NodeID, name string) []graph.NodeID {
+	t := r.ownerType(ff, caller)
+	if t == nil {
+		return nil
+	}
+	ids, res := r.classMethod(r.langOf[ff.file], typeRes{node: t}, name)
+	if res == graph.ResExternal {
+		return nil
+	}
+	return ids
 }
 
 // members returns the callables named name defined directly in the type
@@ -261,10 +377,12 @@ func (r *resolver) fromModule(from, language string, imp importFact, name string
 		module += "." + imp.name // the class file
 	}
 	for _, f := range r.moduleFiles(from, language, module) {
-		if ids := r.facts(f).top[name]; len(ids) > 0 {
+		if ids := r.exported(f, name, 0, nil); len(ids) > 0 {
+			if r.isExternal(ids[0]) {
+				return ids[:1], graph.ResExternal
+			}
 			return r.pickGeneric(ids)
 		}
-		// A re-export or a nested import: not followed (yet).
 		return nil, graph.ResUnresolved
 	}
 	if strings.HasPrefix(imp.module, ".") || imp.module == "" || language == lang.Rust && isRustLocalPath(imp.module) {
@@ -298,14 +416,7 @@ func (r *resolver) moduleFiles(from, language, module string) []string {
 	case lang.Rust:
 		cands = r.rustModuleFiles(from, module)
 	case lang.JavaScript, lang.TypeScript:
-		if !strings.HasPrefix(module, ".") {
-			return nil // a package from node_modules
-		}
-		p := path.Join(dir, module)
-		cands = append(cands, p)
-		for _, ext := range []string{".ts", ".tsx", ".d.ts", ".js", ".jsx", ".mjs", ".cjs"} {
-			cands = append(cands, strings.TrimSuffix(p, path.Ext(p))+ext, p+ext, path.Join(p, "index"+ext))
-		}
+		return r.jsModuleFiles(from, module)
 	}
 	var out []string
 	for _, c := range cands {

@@ -6,7 +6,9 @@
 // It reads only the store: no file is parsed again. Where the syntax does
 // not say what a name means (a method called on a value of unknown type),
 // the edge stays unresolved rather than being bound to a same-named
-// definition that may be unrelated.
+// definition that may be unrelated; the one exception (infer.go) binds
+// obj.m() in Python and JavaScript/TypeScript to the repository's only
+// method m, marked inferred, when m is not also a common library method.
 package resolve
 
 import (
@@ -230,6 +232,13 @@ type resolver struct {
 	dirTypes    map[string]map[string][]graph.NodeID
 	preloaded   map[string][]graph.Node // file → Go nodes, for a full pass
 	cpp         *cppIndex               // C/C++ definitions and includes, built on first use
+	// Python, JS/TS, Java and Rust (types.go, jsmodules.go):
+	genVars    map[graph.NodeID]map[string]varBinding // callable → typed variables
+	typeNames  map[string]typeRes                     // file NUL type name → type
+	nodeCache  map[graph.NodeID]*graph.Node
+	baseCache  map[graph.NodeID][]typeRes
+	tsConfigs  map[string]*tsConfig      // directory → governing tsconfig (nil: none)
+	inferCache map[string][]graph.NodeID // language NUL method name → its methods
 }
 
 func (r *resolver) loadFiles() error {

@@ -297,3 +297,10 @@
   (annotation name: [(identifier) (scoped_identifier)] @reference.type)
 ]
   (#not-match? @reference.type "^(Override|Deprecated|SuppressWarnings|FunctionalInterface|SafeVarargs)$"))
+
+; ---------------------------------------------------------------- locals
+; Local variable declarations of a class type (Foo x = ..., var x = new
+; Foo()), kept as text on the enclosing method (Node.Locals) for
+; resolution; primitives and arrays are left out.
+(local_variable_declaration
+  type: [(type_identifier) (scoped_type_identifier) (generic_type)]) @local

@@ -222,9 +222,9 @@
   .
   source: (string) @reference.import)
 
-; Re-exports: export * from "m", export * as ns from "m", export { a as b } from "m".
+; Re-exports: export * from "m" (imported name "*"), export * as ns from "m", export { a as b } from "m".
 (export_statement
-  .
+  "*" @import.name
   source: (string) @reference.import)
 
 (export_statement
@@ -332,3 +332,8 @@
 ; new Widget(), new ns.Widget()
 (new_expression
   constructor: [(identifier) (member_expression)] @reference.call)
+
+; ------------------------------------------------------------------ locals
+; Local declarations whose value tells the variable's type, kept as text on
+; the enclosing function (Node.Locals) for resolution: const x = new Foo().
+(variable_declarator name: (identifier) value: (new_expression)) @local

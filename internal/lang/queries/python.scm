@@ -313,3 +313,15 @@
   (#not-any-of? @_generic "Literal" "typing.Literal")
   (#match? @reference.type "^[A-Za-z_][A-Za-z0-9_.]*$")
   (#not-match? @reference.type "^((typing|t|typing_extensions|builtins)\\.)?(int|float|complex|str|bytes|bytearray|bool|object|list|dict|set|frozenset|tuple|type|memoryview|range|slice|Any|Optional|Union|List|Dict|Set|FrozenSet|Tuple|Type|Callable|Literal|Final|ClassVar|Annotated|TypeAlias|Self|NoReturn|Never|LiteralString|TypeGuard|TypeIs|Unpack|Required|NotRequired|ReadOnly)$"))
+
+; ---------------------------------------------------------------------------
+; Local declarations whose value or annotation tells the variable's type
+; (x = Foo(...), x: Foo = ...), kept as text on the enclosing function
+; (Node.Locals) for resolution. Module-level ones have no enclosing function
+; and are not kept.
+(assignment left: (identifier) !type right: (call function: [(identifier) (attribute)])) @local
+(assignment left: (identifier) type: (type) !right) @local
+(assignment
+  left: (identifier)
+  type: (type)
+  right: [(call) (identifier) (attribute) (await)]) @local

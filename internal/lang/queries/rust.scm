@@ -412,3 +412,17 @@
   (struct_pattern type: [(type_identifier) (scoped_type_identifier)] @reference.type)
 ]
   (#not-match? @reference.type "^(<|(Self|Option|String|Vec|Box|Sized|Send|Sync|Copy|Clone|Fn|FnMut|FnOnce|Default|Drop|Iterator|IntoIterator|From|Into|AsRef|AsMut|ToString|ToOwned|PartialEq|Eq|PartialOrd|Ord)$)"))
+
+; ---------------------------------------------------------------- locals
+; let bindings of a plain name (let x = Foo::new(), let x: Foo = ...), kept
+; as text on the enclosing function (Node.Locals) for resolution.
+(let_declaration pattern: (identifier) type: (_)) @local
+(let_declaration
+  pattern: (identifier)
+  !type
+  value: [
+    (call_expression function: (scoped_identifier))
+    (try_expression (call_expression function: (scoped_identifier)))
+    (struct_expression)
+    (reference_expression value: (struct_expression))
+  ]) @local

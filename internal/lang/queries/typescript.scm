@@ -406,9 +406,9 @@
   .
   source: (string) @reference.import)
 
-; Re-exports: export * from "m", export * as ns from "m", export { a as b } from "m".
+; Re-exports: export * from "m" (imported name "*"), export * as ns from "m", export { a as b } from "m".
 (export_statement
-  .
+  "*" @import.name
   source: (string) @reference.import)
 
 (export_statement
@@ -539,3 +539,14 @@
     "Uint8ClampedArray" "Int16Array" "Uint16Array" "Int32Array"
     "Uint32Array" "Float32Array" "Float64Array" "BigInt64Array"
     "BigUint64Array" "JSON" "Math" "Intl"))
+
+; ------------------------------------------------------------------ locals
+; Local declarations whose value or annotation tells the variable's type,
+; kept as text on the enclosing function (Node.Locals) for resolution:
+; const x = new Foo(), let x: Foo = ....
+(variable_declarator name: (identifier) !type value: (new_expression)) @local
+(variable_declarator name: (identifier) type: (type_annotation) !value) @local
+(variable_declarator
+  name: (identifier)
+  type: (type_annotation)
+  value: [(call_expression) (await_expression) (new_expression) (identifier) (member_expression) (as_expression)]) @local

@@ -1,0 +1,9 @@
+package com.acme.app;
+
+class Helper {
+    void help() {}
+
+    double area() {
+        return 0;
+    }
+}

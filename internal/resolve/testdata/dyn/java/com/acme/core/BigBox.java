@@ -1,0 +1,7 @@
+package com.acme.core;
+
+public class BigBox extends Box {
+    Box inner() {
+        return new Box();
+    }
+}

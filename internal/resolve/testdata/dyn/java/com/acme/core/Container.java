@@ -1,0 +1,5 @@
+package com.acme.core;
+
+public interface Container {
+    boolean has(Object o);
+}

@@ -1,0 +1,1 @@
+from .repo import Repo

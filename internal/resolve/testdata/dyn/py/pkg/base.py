@@ -1,0 +1,6 @@
+class Service:
+    def log(self):
+        pass
+
+    def run(self):
+        pass

@@ -1,0 +1,1 @@
+export { Wallet as Purse } from "../lib";

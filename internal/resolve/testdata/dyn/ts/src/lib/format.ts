@@ -1,0 +1,3 @@
+export function format(s: string): string {
+  return s;
+}

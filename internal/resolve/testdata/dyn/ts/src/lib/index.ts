@@ -1,0 +1,3 @@
+export * from "./money";
+export { format as fmt } from "./format";
+export * as fmtns from "./format";

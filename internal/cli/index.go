@@ -23,6 +23,8 @@ func newIndexCmd(e *env) *cobra.Command {
 		asJSON  bool
 		maxSize string
 		cpuProf string
+		ef      embeddingFlags
+		noSem   bool
 	)
 	cmd := &cobra.Command{
 		Use:   "index [PATH]",
@@ -52,6 +54,10 @@ binary files and files over --max-file-size are never indexed.`,
 				return &exitError{2, fmt.Errorf("--max-file-size: %w", err)}
 			}
 			opts.MaxFileSize = n
+			if opts.Search.Embedding, err = ef.config(); err != nil {
+				return err
+			}
+			opts.Search.NoVectors = noSem
 			opts.Languages = splitList(opts.Languages)
 			if cpuProf != "" {
 				f, err := os.Create(cpuProf)
@@ -98,6 +104,9 @@ binary files and files over --max-file-size are never indexed.`,
 	f.BoolVar(&opts.Force, "force", false, "re-parse every file, even unchanged ones")
 	f.IntVar(&opts.Workers, "workers", 0, "parse workers (default: number of CPUs)")
 	f.DurationVar(&opts.ParseTimeout, "parse-timeout", 10*time.Second, "give up on a single file after this long")
+	f.BoolVar(&opts.NoSearch, "no-search", false, "do not build the search indexes (codegraph search will not work)")
+	f.BoolVar(&noSem, "no-semantic", false, "build no embeddings: search without its semantic signal")
+	ef.register(cmd)
 	f.BoolVarP(&quiet, "quiet", "q", false, "print nothing on success")
 	f.BoolVar(&asJSON, "json", false, "print the summary as JSON")
 	f.StringVar(&cpuProf, "cpuprofile", "", "write a CPU profile to this file (for development)")
@@ -229,6 +238,14 @@ func printSummary(w io.Writer, s *index.Summary) {
 	if rs := s.Resolve; rs != nil && rs.Considered > 0 {
 		fmt.Fprintf(w, "  resolved %d of %d references (%d exact, %d to libraries, %d ambiguous) in %s\n",
 			rs.Exact+rs.Inferred+rs.Ambiguous+rs.External, rs.Considered, rs.Exact, rs.External, rs.Ambiguous, rs.Duration.Round(time.Millisecond))
+	}
+	if ss := s.Search; ss != nil {
+		what := "updated"
+		if ss.Rebuilt {
+			what = "built (" + ss.Reason + ")"
+		}
+		fmt.Fprintf(w, "  search indexes %s: %d symbols, %d embedded, %d files in %s\n",
+			what, ss.Symbols, ss.Embedded, ss.Files, ss.Duration.Round(time.Millisecond))
 	}
 	if s.SyntaxErr > 0 {
 		fmt.Fprintf(w, "  %d files have syntax errors (indexed what could be recovered)\n", s.SyntaxErr)

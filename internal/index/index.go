@@ -24,6 +24,7 @@ import (
 	"github.com/codegraph-dev/codegraph/internal/lang"
 	"github.com/codegraph-dev/codegraph/internal/parse"
 	"github.com/codegraph-dev/codegraph/internal/resolve"
+	"github.com/codegraph-dev/codegraph/internal/search"
 	"github.com/codegraph-dev/codegraph/internal/store"
 	"github.com/codegraph-dev/codegraph/internal/walk"
 )
@@ -52,6 +53,11 @@ type Options struct {
 	Workers      int           // parse workers; 0 means GOMAXPROCS
 	Force        bool          // re-parse every file even if unchanged
 	ParseTimeout time.Duration // per file; 0 means 10 s
+
+	// NoSearch skips the search indexes (lexical, exact/regex, vectors).
+	NoSearch bool
+	// Search configures the search indexes (embedding provider, ...).
+	Search search.Config
 
 	// Progress, when set, is called from one goroutine about every 100 ms
 	// and once at the end.
@@ -105,6 +111,7 @@ type Summary struct {
 	SyntaxErr int                  `json:"files_with_syntax_errors"`
 	Languages map[string]LangStats `json:"languages,omitempty"`
 	Resolve   *resolve.Stats       `json:"resolve,omitempty"`
+	Search    *search.UpdateStats  `json:"search,omitempty"`
 	Rebuilt   bool                 `json:"rebuilt,omitempty"` // an index of another format was replaced
 	Duration  time.Duration        `json:"duration_ns"`
 }
@@ -366,8 +373,12 @@ func (r *run) execute(ctx context.Context) error {
 	if err := b.Commit(true); err != nil {
 		return fmt.Errorf("index: commit: %w", err)
 	}
-	// Bind the names written in changed files to their definitions.
-	if r.sum.Added+r.sum.Changed > 0 || len(r.removed) > 0 {
+	// Bind the names written in changed files to their definitions and,
+	// at the same time (they read different things), bring the search
+	// indexes up to date.
+	changed := r.sum.Added+r.sum.Changed > 0 || len(r.removed) > 0
+	lg, lctx := errgroup.WithContext(ctx)
+	if changed {
 		r.phase.Store("resolve")
 		ro := resolve.Options{Root: r.root, Unbind: r.removed, Settled: r.settled}
 		for name := range r.added {
@@ -377,11 +388,45 @@ func (r *run) execute(ctx context.Context) error {
 		if len(r.written) < bulkFiles {
 			ro.Files = r.written
 		}
-		rs, err := resolve.Run(ctx, r.st, ro)
+		lg.Go(func() error {
+			rs, err := resolve.Run(lctx, r.st, ro)
+			if err != nil {
+				return fmt.Errorf("index: resolve: %w", err)
+			}
+			r.sum.Resolve = &rs
+			r.phase.CompareAndSwap("resolve", "search")
+			return nil
+		})
+	}
+	searchStale := false
+	if !r.opts.NoSearch && !changed {
+		reason, err := search.RebuildReason(r.opts.DBDir, r.opts.Search)
 		if err != nil {
-			return fmt.Errorf("index: resolve: %w", err)
+			return fmt.Errorf("index: search: %w", err)
 		}
-		r.sum.Resolve = &rs
+		searchStale = reason != ""
+	}
+	if !r.opts.NoSearch && (changed || searchStale) {
+		if !changed {
+			r.phase.Store("search")
+		}
+		ch := search.Changes{Files: r.written, Deleted: gone, Removed: r.removed, Unchanged: r.settled,
+			Rebuild: len(r.written)+len(gone) >= bulkFiles}
+		cfg := r.opts.Search
+		if cfg.Logger == nil {
+			cfg.Logger = r.opts.Logger
+		}
+		lg.Go(func() error {
+			ss, err := search.Update(lctx, r.st, r.opts.DBDir, r.root, ch, cfg)
+			if err != nil {
+				return fmt.Errorf("index: search: %w", err)
+			}
+			r.sum.Search = &ss
+			return nil
+		})
+	}
+	if err := lg.Wait(); err != nil {
+		return err
 	}
 	switch n := r.sum.Added + r.sum.Changed + r.sum.Deleted; {
 	case n >= bulkFiles:

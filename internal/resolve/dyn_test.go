@@ -51,7 +51,6 @@ func edgeMap(t *testing.T, dir string, kinds ...graph.EdgeKind) map[string]strin
 	return got
 }
 
-
 // TestTypeScriptResolution pins every call edge of a TypeScript project
 // (and of a CommonJS file beside it, and of a package with its own
 // tsconfig: the nearest one applies)

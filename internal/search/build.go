@@ -1,0 +1,533 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/codegraph-dev/codegraph/internal/graph"
+	"github.com/codegraph-dev/codegraph/internal/search/embed"
+	"github.com/codegraph-dev/codegraph/internal/search/grep"
+	"github.com/codegraph-dev/codegraph/internal/search/lexical"
+	"github.com/codegraph-dev/codegraph/internal/search/vector"
+	"github.com/codegraph-dev/codegraph/internal/store"
+)
+
+// Config selects what the search indexes hold and how queries embed.
+type Config struct {
+	// Embedding is the embedding provider (zero: the built-in model).
+	Embedding embed.Config
+	// NoVectors skips the embedding model and vector index: semantic
+	// search is then unavailable and hybrid fuses the other signals.
+	NoVectors bool
+	// Workers bounds the parallel reading of files (default GOMAXPROCS).
+	Workers int
+	Logger  *slog.Logger
+}
+
+func (c *Config) workers() int {
+	if c.Workers > 0 {
+		return c.Workers
+	}
+	return runtime.GOMAXPROCS(0)
+}
+
+func (c *Config) logger() *slog.Logger {
+	if c.Logger != nil {
+		return c.Logger
+	}
+	return slog.New(slog.DiscardHandler)
+}
+
+// Changes is what one index run changed in the store.
+type Changes struct {
+	Files   []string       // files written (added or changed)
+	Deleted []string       // files removed from the index
+	Removed []graph.NodeID // nodes that no longer exist
+	// Unchanged holds definitions of written files whose text did not
+	// change: they keep their vectors.
+	Unchanged map[graph.NodeID]bool
+	// Rebuild asks for a full rebuild (after a bulk load, say).
+	Rebuild bool
+}
+
+// UpdateStats describes one Update.
+type UpdateStats struct {
+	Rebuilt  bool          `json:"rebuilt"`
+	Reason   string        `json:"reason,omitempty"` // why it rebuilt
+	Symbols  int           `json:"symbols"`          // symbols (re)indexed
+	Embedded int           `json:"embedded"`         // symbols (re)embedded
+	Files    int           `json:"files"`            // files (re)indexed for exact/regex
+	Duration time.Duration `json:"duration_ns"`
+}
+
+// IsDoc reports whether nodes of kind k are searchable symbols: every
+// definition, but not files, packages, imports or library symbols.
+func IsDoc(k graph.NodeKind) bool {
+	switch k {
+	case graph.KindFile, graph.KindPackage, graph.KindModule, graph.KindImport, graph.KindExternal:
+		return false
+	}
+	return true
+}
+
+// Update brings the search indexes of the store in dbDir up to date after
+// an index run that made changes ch. It rebuilds everything when there is
+// no usable index yet, when ch asks for it, or when the embedder changed
+// (never mixing vectors of two embedders). Only one process may update a
+// store's search indexes at a time: the caller holds the store's writer
+// lock.
+func Update(ctx context.Context, st *store.Store, dbDir, root string, ch Changes, cfg Config) (UpdateStats, error) {
+	start := time.Now()
+	dir := filepath.Join(dbDir, DirName)
+	var stats UpdateStats
+	state, reason, err := rebuildReason(dir, &cfg)
+	if err != nil {
+		return stats, err
+	}
+	if reason == "" && ch.Rebuild {
+		reason = "bulk update"
+	}
+	if reason == "" {
+		stats, err = update(ctx, st, dir, root, ch, cfg, state)
+		var rebuild *needRebuild
+		if errors.As(err, &rebuild) {
+			reason = rebuild.reason
+		} else if err != nil {
+			return stats, err
+		}
+	}
+	if reason != "" {
+		cfg.logger().Info("rebuilding the search indexes", "reason", reason)
+		stats, err = rebuild(ctx, st, dir, root, cfg)
+		stats.Rebuilt, stats.Reason = true, reason
+		if err != nil {
+			return stats, err
+		}
+	}
+	stats.Duration = time.Since(start)
+	return stats, nil
+}
+
+// RebuildReason says why the next Update of the store in dbDir will
+// rebuild the search indexes ("" when they are usable as they are, for
+// cfg): an index run with no changes calls Update only then.
+func RebuildReason(dbDir string, cfg Config) (string, error) {
+	_, reason, err := rebuildReason(filepath.Join(dbDir, DirName), &cfg)
+	return reason, err
+}
+
+func rebuildReason(dir string, cfg *Config) (State, string, error) {
+	state, err := readState(dir)
+	switch {
+	case err != nil && isNotExist(err):
+		return state, "no search index yet", nil
+	case err != nil:
+		return state, err.Error(), nil
+	case state.Version != FormatVersion:
+		return state, fmt.Sprintf("search index format %d, want %d", state.Version, FormatVersion), nil
+	case cfg.NoVectors != (state.Embedder == ""):
+		return state, "semantic search turned on or off", nil
+	}
+	if !cfg.NoVectors {
+		want, err := wantedEmbedder(&cfg.Embedding)
+		if err != nil {
+			return state, "", err
+		}
+		if want != "" && !strings.HasPrefix(state.Embedder, want) || want == "" && !strings.HasPrefix(state.Embedder, embed.ProviderBuiltin) {
+			if want == "" {
+				want = embed.ProviderBuiltin
+			}
+			return state, fmt.Sprintf("embedding provider changed from %s to %s", state.Embedder, want), nil
+		}
+		if d := cfg.Embedding.Dimensions; d > 0 && d != state.Dim {
+			return state, fmt.Sprintf("embedding dimension changed from %d to %d", state.Dim, d), nil
+		}
+	}
+	return state, "", nil
+}
+
+// needRebuild is returned by update when an index it needs is unusable.
+type needRebuild struct{ reason string }
+
+func (e *needRebuild) Error() string { return e.reason }
+
+// wantedEmbedder is the ID prefix the configured provider gives vectors:
+// the built-in model's ID changes with every fit, so only its prefix
+// (provider and dimension) is compared.
+func wantedEmbedder(c *embed.Config) (string, error) {
+	cfg := c.WithDefaults()
+	if err := cfg.Validate(); err != nil {
+		return "", err
+	}
+	if cfg.Provider == embed.ProviderBuiltin || cfg.Provider == "" {
+		return "", nil // any fitted model will do; its dimension is checked on load
+	}
+	cl, err := embed.NewClient(cfg)
+	if err != nil {
+		return "", err
+	}
+	// Without a configured dimension the ID ends in "/0" until the first
+	// response: compare the rest.
+	return strings.TrimSuffix(cl.ID(), "/0"), nil
+}
+
+// newEmbedder returns the configured embedder; an HTTP provider whose
+// dimension is not configured is asked for one embedding to learn it.
+func newEmbedder(ctx context.Context, c *embed.Config, model *embed.Model) (embed.Embedder, error) {
+	emb, err := embed.New(*c, model)
+	if err != nil {
+		return nil, err
+	}
+	if cl, ok := emb.(*embed.Client); ok && cl.Dim() == 0 {
+		if err := cl.Probe(ctx); err != nil {
+			return nil, err
+		}
+	}
+	return emb, nil
+}
+
+// fileDocs is one file's searchable symbols.
+type fileDocs struct {
+	path  string
+	src   []byte
+	nodes []graph.Node
+}
+
+// readFiles reads each file's source and symbols with cfg.workers()
+// goroutines and calls fn for each from one goroutine (in no particular
+// order). A file that cannot be read is passed with nil src.
+func readFiles(ctx context.Context, st *store.Store, root string, files []string, cfg *Config, fn func(*fileDocs) error) error {
+	g, gctx := errgroup.WithContext(ctx)
+	paths := make(chan string)
+	out := make(chan *fileDocs, 64)
+	g.Go(func() error {
+		defer close(paths)
+		for _, p := range files {
+			select {
+			case paths <- p:
+			case <-gctx.Done():
+				return gctx.Err()
+			}
+		}
+		return nil
+	})
+	var wg sync.WaitGroup
+	for range cfg.workers() {
+		wg.Add(1)
+		g.Go(func() error {
+			defer wg.Done()
+			for p := range paths {
+				fd := &fileDocs{path: p}
+				src, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(p)))
+				if err == nil {
+					fd.src = src
+				}
+				if err := st.NodesInFile(p, func(n graph.Node) error {
+					if IsDoc(n.Kind) {
+						fd.nodes = append(fd.nodes, n)
+					}
+					return nil
+				}); err != nil {
+					return err
+				}
+				select {
+				case out <- fd:
+				case <-gctx.Done():
+					return gctx.Err()
+				}
+			}
+			return nil
+		})
+	}
+	go func() { wg.Wait(); close(out) }()
+	var ferr error
+	for fd := range out {
+		if ferr == nil {
+			ferr = fn(fd)
+		}
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	return ferr
+}
+
+// indexedFiles lists the store's source files (not library pseudo-files).
+func indexedFiles(st *store.Store) ([]string, error) {
+	var files []string
+	err := st.Files(func(m store.FileMeta) error {
+		if !strings.HasPrefix(m.Path, graph.ExternalPrefix) {
+			files = append(files, m.Path)
+		}
+		return nil
+	})
+	return files, err
+}
+
+func lexDoc(n *graph.Node, d *embed.Doc) lexical.Doc {
+	return lexical.Doc{ID: uint64(n.ID), Name: d.Name, QualifiedName: d.QualifiedName, Signature: d.Signature, Doc: d.Doc, Body: d.Body}
+}
+
+// rebuild writes every search index from scratch.
+func rebuild(ctx context.Context, st *store.Store, dir, root string, cfg Config) (UpdateStats, error) {
+	var stats UpdateStats
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return stats, err
+	}
+	// Without a state file the indexes are unusable, so a crash from here
+	// on means a rebuild next time, never a mix of old and new.
+	if err := os.Remove(filepath.Join(dir, stateFile)); err != nil && !isNotExist(err) {
+		return stats, err
+	}
+	files, err := indexedFiles(st)
+	if err != nil {
+		return stats, err
+	}
+	lb := lexical.NewBuilder()
+	gb := grep.NewBuilder()
+	builtin := !cfg.NoVectors && isBuiltin(&cfg.Embedding)
+	var fitter *embed.Fitter
+	if builtin {
+		fitter = embed.NewFitter(embed.Options{Dim: cfg.Embedding.Dimensions})
+	}
+	err = readFiles(ctx, st, root, files, &cfg, func(fd *fileDocs) error {
+		if fd.src == nil {
+			return nil
+		}
+		if err := gb.Add(fd.path, fd.src); err != nil {
+			return err
+		}
+		for i := range fd.nodes {
+			d := embed.NodeDoc(&fd.nodes[i], fd.src)
+			if err := lb.Add(lexDoc(&fd.nodes[i], &d)); err != nil {
+				return err
+			}
+			if fitter != nil {
+				fitter.Add(d)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return stats, err
+	}
+	stats.Symbols, stats.Files = lb.Len(), gb.Len()
+	lex, err := lb.Save(ctx, filepath.Join(dir, lexicalDir), nil)
+	if err != nil {
+		return stats, fmt.Errorf("search: lexical index: %w", err)
+	}
+	lex.Close()
+	gi, err := gb.Write(ctx, filepath.Join(dir, grepDir), grep.Options{})
+	if err != nil {
+		return stats, fmt.Errorf("search: grep index: %w", err)
+	}
+	gi.Close()
+	state := State{Version: FormatVersion, Symbols: stats.Symbols, Files: stats.Files}
+	os.Remove(filepath.Join(dir, vectorsFile))
+	os.Remove(filepath.Join(dir, vectorsFile+".log"))
+	if !cfg.NoVectors {
+		var model *embed.Model
+		if fitter != nil {
+			if model, err = fitter.Fit(ctx); err != nil && !errors.Is(err, embed.ErrEmpty) {
+				return stats, fmt.Errorf("search: fit embedding model: %w", err)
+			}
+			if model == nil {
+				// Nothing to learn from (no words at all): no vectors.
+				return stats, finishState(dir, state)
+			}
+			if err := model.Save(filepath.Join(dir, modelFile)); err != nil {
+				return stats, err
+			}
+		}
+		emb, err := newEmbedder(ctx, &cfg.Embedding, model)
+		if err != nil {
+			return stats, err
+		}
+		n, err := buildVectors(ctx, st, dir, root, files, emb, &cfg)
+		if err != nil {
+			return stats, err
+		}
+		stats.Embedded = n
+		state.Embedder, state.Dim, state.Vectors = emb.ID(), emb.Dim(), n
+	}
+	return stats, finishState(dir, state)
+}
+
+func finishState(dir string, s State) error {
+	if err := writeState(dir, s); err != nil {
+		return fmt.Errorf("search: %w", err)
+	}
+	return nil
+}
+
+func isBuiltin(c *embed.Config) bool {
+	return c.Provider == "" || c.Provider == embed.ProviderBuiltin
+}
+
+// vectorOptions are the vector index's settings: HNSW over int8 codes.
+func vectorOptions(dim int) vector.Options {
+	return vector.Options{Kind: vector.HNSW, Dim: dim, Metric: vector.Cosine, Quantization: vector.Int8}
+}
+
+// embedBatch is how many symbols are embedded and inserted at a time.
+const embedBatch = 2048
+
+// buildVectors embeds every symbol and writes a new vector index.
+func buildVectors(ctx context.Context, st *store.Store, dir, root string, files []string, emb embed.Embedder, cfg *Config) (int, error) {
+	ix, err := vector.New(vectorOptions(emb.Dim()))
+	if err != nil {
+		return 0, err
+	}
+	defer ix.Close()
+	var ids []uint64
+	var docs []embed.Doc
+	flush := func() error {
+		if len(docs) == 0 {
+			return nil
+		}
+		vecs, err := embed.EmbedDocs(ctx, emb, docs)
+		if err != nil {
+			return fmt.Errorf("search: embed: %w", err)
+		}
+		if err := ix.Add(ctx, ids, vecs); err != nil {
+			return err
+		}
+		ids, docs = ids[:0], docs[:0]
+		return nil
+	}
+	err = readFiles(ctx, st, root, files, cfg, func(fd *fileDocs) error {
+		if fd.src == nil {
+			return nil
+		}
+		for i := range fd.nodes {
+			ids = append(ids, uint64(fd.nodes[i].ID))
+			docs = append(docs, embed.NodeDoc(&fd.nodes[i], fd.src))
+		}
+		if len(docs) >= embedBatch {
+			return flush()
+		}
+		return nil
+	})
+	if err == nil {
+		err = flush()
+	}
+	if err != nil {
+		return 0, err
+	}
+	if err := ix.Save(filepath.Join(dir, vectorsFile)); err != nil {
+		return 0, err
+	}
+	return ix.Len(), nil
+}
+
+// update applies ch to existing indexes.
+func update(ctx context.Context, st *store.Store, dir, root string, ch Changes, cfg Config, state State) (UpdateStats, error) {
+	var stats UpdateStats
+	lex, err := lexical.Open(filepath.Join(dir, lexicalDir), nil)
+	if err != nil {
+		return stats, &needRebuild{"lexical index: " + err.Error()}
+	}
+	defer lex.Close()
+	gi, err := grep.Open(filepath.Join(dir, grepDir), grep.Options{})
+	if err != nil {
+		return stats, &needRebuild{"grep index: " + err.Error()}
+	}
+	defer gi.Close()
+	var emb embed.Embedder
+	var vec *vector.Persistent
+	if state.Embedder != "" {
+		var model *embed.Model
+		if isBuiltin(&cfg.Embedding) {
+			if model, err = embed.Load(filepath.Join(dir, modelFile)); err != nil {
+				return stats, &needRebuild{"embedding model: " + err.Error()}
+			}
+		}
+		if emb, err = newEmbedder(ctx, &cfg.Embedding, model); errors.Is(err, embed.ErrDimension) {
+			return stats, &needRebuild{err.Error()}
+		} else if err != nil {
+			return stats, err
+		}
+		if emb.ID() != state.Embedder {
+			return stats, &needRebuild{fmt.Sprintf("embedding provider changed from %s to %s", state.Embedder, emb.ID())}
+		}
+		if vec, err = vector.OpenPersistent(ctx, filepath.Join(dir, vectorsFile), vectorOptions(emb.Dim())); err != nil {
+			return stats, &needRebuild{"vector index: " + err.Error()}
+		}
+		defer vec.Close()
+	}
+
+	removed := make([]uint64, len(ch.Removed))
+	for i, id := range ch.Removed {
+		removed[i] = uint64(id)
+	}
+	if err := lex.Delete(ctx, removed...); err != nil {
+		return stats, err
+	}
+	if vec != nil {
+		if err := vec.Delete(removed...); err != nil {
+			return stats, err
+		}
+	}
+	var changes []grep.Change
+	for _, p := range ch.Deleted {
+		changes = append(changes, grep.Change{Path: p, Deleted: true})
+	}
+	var lexDocs []lexical.Doc
+	var embIDs []uint64
+	var embDocs []embed.Doc
+	err = readFiles(ctx, st, root, ch.Files, &cfg, func(fd *fileDocs) error {
+		if fd.src == nil {
+			changes = append(changes, grep.Change{Path: fd.path, Deleted: true})
+			return nil
+		}
+		changes = append(changes, grep.Change{Path: fd.path, Content: fd.src})
+		for i := range fd.nodes {
+			n := &fd.nodes[i]
+			d := embed.NodeDoc(n, fd.src)
+			lexDocs = append(lexDocs, lexDoc(n, &d))
+			if vec != nil && !ch.Unchanged[n.ID] {
+				embIDs = append(embIDs, uint64(n.ID))
+				embDocs = append(embDocs, d)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return stats, err
+	}
+	if err := lex.Add(ctx, lexDocs...); err != nil {
+		return stats, err
+	}
+	if err := lex.Save(ctx, filepath.Join(dir, lexicalDir)); err != nil {
+		return stats, err
+	}
+	if err := gi.Update(ctx, changes); err != nil {
+		return stats, err
+	}
+	stats.Symbols, stats.Files = len(lexDocs), len(changes)
+	if vec != nil && len(embDocs) > 0 {
+		vecs, err := embed.EmbedDocs(ctx, emb, embDocs)
+		if err != nil {
+			return stats, fmt.Errorf("search: embed: %w", err)
+		}
+		if err := vec.Add(ctx, embIDs, vecs); err != nil {
+			return stats, err
+		}
+		stats.Embedded = len(embDocs)
+	}
+	state.Symbols, state.Files = lex.Len(), gi.Len()
+	if vec != nil {
+		state.Vectors = vec.Len()
+	}
+	return stats, finishState(dir, state)
+}

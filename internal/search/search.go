@@ -1,0 +1,650 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/codegraph-dev/codegraph/internal/graph"
+	"github.com/codegraph-dev/codegraph/internal/query"
+	"github.com/codegraph-dev/codegraph/internal/search/embed"
+	"github.com/codegraph-dev/codegraph/internal/search/grep"
+	"github.com/codegraph-dev/codegraph/internal/search/lexical"
+	"github.com/codegraph-dev/codegraph/internal/search/vector"
+	"github.com/codegraph-dev/codegraph/internal/store"
+)
+
+// Mode is a search mode.
+type Mode string
+
+// The search modes.
+const (
+	Hybrid   Mode = "hybrid"
+	Lexical  Mode = "lexical"
+	Semantic Mode = "semantic"
+	Exact    Mode = "exact"
+	Regex    Mode = "regex"
+)
+
+// Modes lists the modes, default first.
+var Modes = []Mode{Hybrid, Lexical, Semantic, Exact, Regex}
+
+// ParseMode reads a mode name.
+func ParseMode(s string) (Mode, error) {
+	for _, m := range Modes {
+		if string(m) == strings.ToLower(s) {
+			return m, nil
+		}
+	}
+	return "", fmt.Errorf("unknown search mode %q (want one of hybrid, lexical, semantic, exact, regex)", s)
+}
+
+// Request is one search.
+type Request struct {
+	Query string
+	Mode  Mode // default Hybrid
+	// Filters: languages (go, python, ...), node kinds (function, method,
+	// ...), gitignore-style path globs. Empty means any.
+	Langs []string
+	Kinds []string
+	Paths []string
+	// Limit is the number of hits (default 10).
+	Limit int
+	// Threshold drops hits scoring below it (scores are in 0..1 for
+	// hybrid and semantic, BM25 units for lexical, 1 for exact/regex).
+	Threshold float64
+	// IgnoreCase makes exact and regex matching case-insensitive.
+	IgnoreCase bool
+}
+
+// Hit is one result: the symbol (for exact and regex, the symbol
+// enclosing the matching line, or the file when none does) and its score.
+type Hit struct {
+	query.Symbol
+	Score float64 `json:"score"`
+	// Column and Text are set for exact and regex hits: the matching line.
+	Column int    `json:"column,omitempty"`
+	Text   string `json:"text,omitempty"`
+	// Signals names what found the hit in hybrid mode (lexical, semantic,
+	// name).
+	Signals []string `json:"signals,omitempty"`
+}
+
+// Response is a search's hits and how they were found.
+type Response struct {
+	Mode  Mode  `json:"mode"`
+	Hits  []Hit `json:"hits"`
+	Total int   `json:"total"` // hits before the limit (exact/regex: matching lines seen)
+	// Truncated is set when more matches exist than were looked at.
+	Truncated bool          `json:"truncated,omitempty"`
+	Note      string        `json:"note,omitempty"` // e.g. semantic search unavailable
+	Took      time.Duration `json:"took_ns"`
+}
+
+// Searcher runs searches over one store's search indexes. Indexes are
+// opened on first use; a Searcher is safe for concurrent use.
+type Searcher struct {
+	st   *store.Store
+	q    *query.Engine
+	dir  string
+	root string
+	cfg  Config
+
+	once    sync.Once
+	openErr error
+	state   State
+	lex     *lexical.Index
+	grep    *grep.Index
+
+	vecOnce sync.Once
+	vecErr  error
+	vec     *vector.Persistent
+	emb     embed.Embedder
+}
+
+// Open returns a Searcher over the search indexes of the store in dbDir,
+// for the repository at root. cfg.Embedding must name the provider the
+// index was built with (the built-in model needs nothing).
+func Open(st *store.Store, q *query.Engine, dbDir, root string, cfg Config) *Searcher {
+	return &Searcher{st: st, q: q, dir: filepath.Join(dbDir, DirName), root: root, cfg: cfg}
+}
+
+// Close releases the indexes.
+func (s *Searcher) Close() error {
+	var errs []error
+	if s.lex != nil {
+		errs = append(errs, s.lex.Close())
+	}
+	if s.grep != nil {
+		errs = append(errs, s.grep.Close())
+	}
+	if s.vec != nil {
+		errs = append(errs, s.vec.Close())
+	}
+	return errors.Join(errs...)
+}
+
+func (s *Searcher) open() error {
+	s.once.Do(func() {
+		st, err := readState(s.dir)
+		if err != nil {
+			if isNotExist(err) {
+				err = ErrNoIndex
+			}
+			s.openErr = err
+			return
+		}
+		if st.Version != FormatVersion {
+			s.openErr = fmt.Errorf("search index format %d, this codegraph reads %d: run `codegraph index`", st.Version, FormatVersion)
+			return
+		}
+		s.state = st
+		if s.lex, err = lexical.Open(filepath.Join(s.dir, lexicalDir), nil); err != nil {
+			s.openErr = fmt.Errorf("lexical index: %w (run `codegraph index` to rebuild it)", err)
+			return
+		}
+		if s.grep, err = grep.Open(filepath.Join(s.dir, grepDir), grep.Options{}); err != nil {
+			s.openErr = fmt.Errorf("grep index: %w (run `codegraph index` to rebuild it)", err)
+		}
+	})
+	return s.openErr
+}
+
+// vectors opens the embedder and vector index (for semantic and hybrid).
+func (s *Searcher) vectors(ctx context.Context) error {
+	s.vecOnce.Do(func() {
+		if s.state.Embedder == "" {
+			s.vecErr = errors.New("semantic search is off for this index (it was built with --no-semantic)")
+			return
+		}
+		var model *embed.Model
+		var err error
+		if isBuiltin(&s.cfg.Embedding) {
+			if model, err = embed.Load(filepath.Join(s.dir, modelFile)); err != nil {
+				s.vecErr = fmt.Errorf("embedding model: %w (run `codegraph index` to rebuild it)", err)
+				return
+			}
+		}
+		if s.emb, err = newEmbedder(ctx, &s.cfg.Embedding, model); err != nil {
+			s.vecErr = err
+			return
+		}
+		if id := s.emb.ID(); id != s.state.Embedder {
+			s.vecErr = fmt.Errorf("the index was embedded with %s but %s is configured: use the same provider or re-index", s.state.Embedder, id)
+			return
+		}
+		s.vec, s.vecErr = vector.OpenPersistent(ctx, filepath.Join(s.dir, vectorsFile), vectorOptions(s.emb.Dim()))
+	})
+	return s.vecErr
+}
+
+// Search runs one request.
+func (s *Searcher) Search(ctx context.Context, req Request) (*Response, error) {
+	start := time.Now()
+	if strings.TrimSpace(req.Query) == "" {
+		return nil, errors.New("empty query")
+	}
+	if req.Mode == "" {
+		req.Mode = Hybrid
+	}
+	if req.Limit <= 0 {
+		req.Limit = 10
+	}
+	f, err := newFilter(s, &req)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.open(); err != nil {
+		return nil, err
+	}
+	var res *Response
+	switch req.Mode {
+	case Exact, Regex:
+		res, err = s.grepSearch(ctx, &req, f)
+	case Lexical:
+		res, err = s.lexicalSearch(ctx, &req, f)
+	case Semantic:
+		res, err = s.semanticSearch(ctx, &req, f)
+	case Hybrid:
+		res, err = s.hybridSearch(ctx, &req, f)
+	default:
+		_, err = ParseMode(string(req.Mode))
+	}
+	if err != nil {
+		return nil, err
+	}
+	res.Mode = req.Mode
+	res.Took = time.Since(start)
+	return res, nil
+}
+
+// filter applies a request's filters to symbols, reading (and caching)
+// their nodes.
+type filter struct {
+	s     *Searcher
+	langs map[string]bool
+	kinds map[graph.NodeKind]bool
+	path  func(string) bool
+
+	mu    sync.Mutex
+	nodes map[uint64]*graph.Node // nil value: missing
+}
+
+func newFilter(s *Searcher, req *Request) (*filter, error) {
+	f := &filter{s: s, nodes: map[uint64]*graph.Node{}}
+	if len(req.Langs) > 0 {
+		f.langs = map[string]bool{}
+		for _, l := range req.Langs {
+			f.langs[strings.ToLower(l)] = true
+		}
+	}
+	if len(req.Kinds) > 0 {
+		f.kinds = map[graph.NodeKind]bool{}
+		for _, k := range req.Kinds {
+			kind, ok := graph.ParseNodeKind(strings.ToLower(k))
+			if !ok {
+				return nil, fmt.Errorf("unknown kind %q", k)
+			}
+			f.kinds[kind] = true
+		}
+	}
+	if len(req.Paths) > 0 {
+		f.path = grep.PathFilter(req.Paths...)
+	}
+	return f, nil
+}
+
+// node returns the node with id, or nil if it no longer exists.
+func (f *filter) node(id uint64) *graph.Node {
+	f.mu.Lock()
+	n, ok := f.nodes[id]
+	f.mu.Unlock()
+	if ok {
+		return n
+	}
+	if nd, err := f.s.st.Node(graph.NodeID(id)); err == nil {
+		n = &nd
+	}
+	f.mu.Lock()
+	f.nodes[id] = n
+	f.mu.Unlock()
+	return n
+}
+
+// load reads the nodes of ids not read yet, in one batch.
+func (f *filter) load(ids []uint64) {
+	var want []graph.NodeID
+	f.mu.Lock()
+	for _, id := range ids {
+		if _, ok := f.nodes[id]; !ok {
+			want = append(want, graph.NodeID(id))
+		}
+	}
+	f.mu.Unlock()
+	if len(want) == 0 {
+		return
+	}
+	out := make([]graph.Node, len(want))
+	if err := f.s.st.NodesByID(want, out); err != nil {
+		return // read one by one later
+	}
+	f.mu.Lock()
+	for i := range out {
+		if out[i].ID != 0 {
+			f.nodes[uint64(want[i])] = &out[i]
+		} else {
+			f.nodes[uint64(want[i])] = nil
+		}
+	}
+	f.mu.Unlock()
+}
+
+func (f *filter) active() bool { return f.langs != nil || f.kinds != nil || f.path != nil }
+
+// keepNode reports whether n passes the filters.
+func (f *filter) keepNode(n *graph.Node) bool {
+	if n == nil {
+		return false
+	}
+	if f.langs != nil && !f.langs[n.Language] {
+		return false
+	}
+	if f.kinds != nil && !f.kinds[n.Kind] {
+		return false
+	}
+	return f.path == nil || f.path(n.File)
+}
+
+// fn is the filter as the indexes take it (nil when there is none).
+func (f *filter) fn() func(uint64) bool {
+	if !f.active() {
+		return nil
+	}
+	return func(id uint64) bool { return f.keepNode(f.node(id)) }
+}
+
+// scored is one candidate symbol.
+type scored struct {
+	id      uint64
+	score   float64
+	signals []string
+}
+
+// render turns candidates into hits (best first, limit applied), dropping
+// symbols that no longer exist.
+func (s *Searcher) render(f *filter, cands []scored, req *Request) []Hit {
+	ids := make([]uint64, len(cands))
+	for i, c := range cands {
+		ids[i] = c.id
+	}
+	f.load(ids)
+	hits := make([]Hit, 0, min(req.Limit, len(cands)))
+	for _, c := range cands {
+		if len(hits) == req.Limit {
+			break
+		}
+		if c.score < req.Threshold {
+			continue
+		}
+		n := f.node(c.id)
+		if n == nil || !f.keepNode(n) {
+			continue
+		}
+		hits = append(hits, Hit{Symbol: s.q.SymbolOf(*n), Score: round(c.score), Signals: c.signals})
+	}
+	return hits
+}
+
+func round(x float64) float64 { return math.Round(x*1e4) / 1e4 }
+
+func (s *Searcher) lexicalSearch(ctx context.Context, req *Request, f *filter) (*Response, error) {
+	hits := s.lex.Search(ctx, req.Query, req.Limit, f.fn())
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	cands := make([]scored, len(hits))
+	for i, h := range hits {
+		cands[i] = scored{id: h.ID, score: float64(h.Score)}
+	}
+	out := s.render(f, cands, req)
+	return &Response{Hits: out, Total: len(out)}, nil
+}
+
+func (s *Searcher) semanticSearch(ctx context.Context, req *Request, f *filter) (*Response, error) {
+	if err := s.vectors(ctx); err != nil {
+		return nil, err
+	}
+	res, err := s.nearest(ctx, req.Query, req.Limit, f)
+	if err != nil {
+		return nil, err
+	}
+	cands := make([]scored, len(res))
+	for i, r := range res {
+		cands[i] = scored{id: r.ID, score: float64(r.Score)}
+	}
+	out := s.render(f, cands, req)
+	return &Response{Hits: out, Total: len(out)}, nil
+}
+
+func (s *Searcher) nearest(ctx context.Context, q string, k int, f *filter) ([]vector.Result, error) {
+	vecs, err := s.emb.Embed(ctx, []string{q})
+	if err != nil {
+		return nil, fmt.Errorf("embed query: %w", err)
+	}
+	return s.vec.Search(ctx, vecs[0], k, vector.Filter(f.fn()))
+}
+
+// grepSearch runs exact and regex searches: matching lines with the
+// symbol that encloses each.
+func (s *Searcher) grepSearch(ctx context.Context, req *Request, f *filter) (*Response, error) {
+	mode := grep.Exact
+	if req.Mode == Regex {
+		mode = grep.Regex
+	}
+	var pf []func(string) bool
+	if f.path != nil {
+		pf = append(pf, f.path)
+	}
+	if len(req.Langs) > 0 {
+		lf, err := grep.LangFilter(req.Langs...)
+		if err != nil {
+			return nil, err
+		}
+		pf = append(pf, lf)
+	}
+	q := grep.Query{Pattern: req.Query, Mode: mode, IgnoreCase: req.IgnoreCase, Filter: grep.And(pf...)}
+	if f.kinds == nil {
+		q.Limit = req.Limit
+	} else {
+		q.Limit = 50 * req.Limit // matches outside the kinds asked for are dropped
+	}
+	if len(pf) == 0 {
+		q.Filter = nil
+	}
+	r, err := s.grep.Search(ctx, s.root, q)
+	if err != nil {
+		return nil, err
+	}
+	res := &Response{Total: len(r.Matches), Truncated: r.Truncated}
+	enclosing := map[string][]graph.Node{}
+	for _, m := range r.Matches {
+		if len(res.Hits) == req.Limit {
+			res.Truncated = true
+			break
+		}
+		nodes, ok := enclosing[m.Path]
+		if !ok {
+			s.st.NodesInFile(m.Path, func(n graph.Node) error {
+				if IsDoc(n.Kind) || n.Kind == graph.KindFile {
+					nodes = append(nodes, n)
+				}
+				return nil
+			})
+			enclosing[m.Path] = nodes
+		}
+		sym := innermost(nodes, uint32(m.Line))
+		if f.kinds != nil && (sym == nil || !f.kinds[sym.Kind]) {
+			continue
+		}
+		var h Hit
+		if sym != nil {
+			h.Symbol = s.q.SymbolOf(*sym)
+		} else {
+			h.Symbol = query.Symbol{Kind: graph.KindFile.String(), Name: path.Base(m.Path), QualifiedName: m.Path, File: m.Path}
+		}
+		h.Line, h.EndLine = uint32(m.Line), uint32(m.Line)
+		h.Score, h.Column, h.Text = 1, m.Column, m.Text
+		h.Snippet = m.Text
+		res.Hits = append(res.Hits, h)
+	}
+	return res, nil
+}
+
+// innermost returns the narrowest node whose lines contain line (nil when
+// only the file does).
+func innermost(nodes []graph.Node, line uint32) *graph.Node {
+	var best *graph.Node
+	for i := range nodes {
+		n := &nodes[i]
+		if n.Kind == graph.KindFile || n.StartLine > line || n.EndLine < line {
+			continue
+		}
+		if best == nil || n.EndLine-n.StartLine < best.EndLine-best.StartLine {
+			best = n
+		}
+	}
+	if best == nil {
+		for i := range nodes {
+			if nodes[i].Kind == graph.KindFile {
+				return &nodes[i]
+			}
+		}
+	}
+	return best
+}
+
+// hybridDepth is how many candidates each signal contributes.
+const hybridDepth = 100
+
+// Fusion weights and boosts, chosen on the search test sets (BENCHMARKS.md).
+const (
+	rrfK           = 60.0
+	weightLexical  = 1.0
+	weightSemantic = 0.5
+	weightName     = 1.0
+	// Kinds that are rarely what a search is after rank below
+	// functions and types.
+	minorKindFactor = 0.6
+	// Test code ranks below the code it tests unless the query asks for
+	// tests.
+	testFactor = 0.85
+)
+
+// hybridSearch fuses the lexical and semantic rankings and exact name
+// matches by weighted reciprocal rank, then boosts by what the graph says
+// of each candidate (its kind, whether it is test code).
+func (s *Searcher) hybridSearch(ctx context.Context, req *Request, f *filter) (*Response, error) {
+	acc := map[uint64]*scored{}
+	add := func(id uint64, rank int, w float64, signal string) {
+		c := acc[id]
+		if c == nil {
+			c = &scored{id: id}
+			acc[id] = c
+		}
+		c.score += w / (rrfK + float64(rank+1))
+		c.signals = append(c.signals, signal)
+	}
+	fn := f.fn()
+	var note string
+	var wg sync.WaitGroup
+	var lexHits []lexical.Hit
+	var vecHits []vector.Result
+	var vecErr error
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		lexHits = s.lex.Search(ctx, req.Query, hybridDepth, fn)
+	}()
+	semantic := s.vectors(ctx) == nil
+	if semantic {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			vecHits, vecErr = s.nearest(ctx, req.Query, hybridDepth, f)
+		}()
+	} else {
+		note = "semantic signal unavailable: " + s.vecErr.Error()
+	}
+	names := s.nameMatches(req.Query)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if vecErr != nil {
+		return nil, vecErr
+	}
+	for i, h := range lexHits {
+		add(h.ID, i, weightLexical, "lexical")
+	}
+	for i, h := range vecHits {
+		add(h.ID, i, weightSemantic, "semantic")
+	}
+	for _, id := range names {
+		add(id, 0, weightName, "name")
+	}
+	cands := make([]scored, 0, len(acc))
+	ids := make([]uint64, 0, len(acc))
+	for id, c := range acc {
+		cands = append(cands, *c)
+		ids = append(ids, id)
+	}
+	f.load(ids)
+	asksTests := strings.Contains(strings.ToLower(req.Query), "test")
+	maxScore := (weightLexical + weightSemantic + weightName) / (rrfK + 1)
+	if !semantic {
+		maxScore -= weightSemantic / (rrfK + 1)
+	}
+	for i := range cands {
+		c := &cands[i]
+		n := f.node(c.id)
+		if n == nil {
+			c.score = -1
+			continue
+		}
+		if !n.Kind.IsCallable() && !n.Kind.IsType() {
+			c.score *= minorKindFactor
+		}
+		if !asksTests && isTestFile(n.File) {
+			c.score *= testFactor
+		}
+		c.score /= maxScore
+	}
+	slices.SortFunc(cands, func(a, b scored) int {
+		if a.score != b.score {
+			if a.score > b.score {
+				return -1
+			}
+			return 1
+		}
+		if a.id < b.id {
+			return -1
+		}
+		if a.id > b.id {
+			return 1
+		}
+		return 0
+	})
+	out := s.render(f, cands, req)
+	return &Response{Hits: out, Total: len(out), Note: note}, nil
+}
+
+// nameMatches returns the symbols whose name (or qualified name) is the
+// query exactly, when the query is one identifier, possibly dotted.
+func (s *Searcher) nameMatches(q string) []uint64 {
+	q = strings.TrimSpace(q)
+	if q == "" || strings.ContainsAny(q, " \t\n(){}[],;'\"") {
+		return nil
+	}
+	var ids []uint64
+	seen := map[graph.NodeID]bool{}
+	add := func(n graph.Node) error {
+		if IsDoc(n.Kind) && !seen[n.ID] && len(ids) < hybridDepth {
+			seen[n.ID] = true
+			ids = append(ids, uint64(n.ID))
+		}
+		return nil
+	}
+	s.st.NodesByQualifiedName(q, add)
+	if i := strings.LastIndexByte(q, '.'); i < 0 {
+		s.st.NodesByName(q, add)
+	}
+	return ids
+}
+
+// isTestFile reports whether path looks like test code in any of the
+// supported languages.
+func isTestFile(p string) bool {
+	base := path.Base(p)
+	switch {
+	case strings.HasSuffix(base, "_test.go"),
+		strings.HasPrefix(base, "test_") && strings.HasSuffix(base, ".py"),
+		strings.HasSuffix(base, "_test.py"),
+		strings.Contains(base, ".test."), strings.Contains(base, ".spec."),
+		strings.HasSuffix(base, "Test.java"), strings.HasSuffix(base, "Tests.java"):
+		return true
+	}
+	for _, dir := range strings.Split(path.Dir(p), "/") {
+		switch dir {
+		case "test", "tests", "testdata", "__tests__":
+			return true
+		}
+	}
+	return false
+}

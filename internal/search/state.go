@@ -1,0 +1,68 @@
+package search
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// FormatVersion changes whenever what the search indexes hold for the
+// same store changes; an index of another version is rebuilt.
+//
+//	1: first version.
+const FormatVersion = 1
+
+// Directory and file names under the store directory.
+const (
+	DirName     = "search"
+	stateFile   = "state.json"
+	lexicalDir  = "lexical"
+	grepDir     = "grep"
+	modelFile   = "model.bin"
+	vectorsFile = "vectors.cgv"
+)
+
+// State records what the search indexes were built from.
+type State struct {
+	Version int `json:"version"`
+	// Embedder is the ID of the embedder the vectors came from ("" when
+	// there are no vectors).
+	Embedder string `json:"embedder,omitempty"`
+	Dim      int    `json:"dim,omitempty"`
+	Symbols  int    `json:"symbols"`
+	Files    int    `json:"files"`
+	Vectors  int    `json:"vectors"`
+}
+
+func readState(dir string) (State, error) {
+	var s State
+	b, err := os.ReadFile(filepath.Join(dir, stateFile))
+	if err != nil {
+		return s, err
+	}
+	if err := json.Unmarshal(b, &s); err != nil {
+		return s, fmt.Errorf("search state: %w", err)
+	}
+	return s, nil
+}
+
+// writeState publishes s atomically (temp file + rename).
+func writeState(dir string, s State) error {
+	b, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp := filepath.Join(dir, stateFile+".tmp")
+	if err := os.WriteFile(tmp, b, 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, filepath.Join(dir, stateFile))
+}
+
+// ErrNoIndex is returned when a store has no search indexes yet.
+var ErrNoIndex = errors.New("no search index: run `codegraph index`")
+
+func isNotExist(err error) bool { return errors.Is(err, fs.ErrNotExist) }

@@ -493,13 +493,24 @@ func (m *matcher) scan(path string, data, fold []byte, limit, maxLine int) ([]Ma
 			}
 			s, e = ls+loc[0], ls+loc[1]
 		default:
-			loc := m.re.FindIndex(data[pos:])
-			if loc == nil {
-				return out, fold
+			// No literal to look for: match line by line. Go's regexp runs
+			// its NFA over a whole file but its faster backtracker over a
+			// short line (2× on net/http/server.go for `[ \t]+$`).
+			found := false
+			for pos < len(data) {
+				le := len(data)
+				if j := bytes.IndexByte(data[pos:], '\n'); j >= 0 {
+					le = pos + j
+				}
+				if line := data[pos:le]; m.re.Match(line) {
+					loc := m.re.FindIndex(line)
+					s, e, found = pos+loc[0], pos+loc[1], true
+					break
+				}
+				pos = le + 1
 			}
-			s, e = pos+loc[0], pos+loc[1]
-			if s == len(data) && data[s-1] == '\n' {
-				return out, fold // an empty match after the last newline: no line there
+			if !found {
+				return out, fold
 			}
 		}
 		ls, no := lineOf(s)

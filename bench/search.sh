@@ -3,7 +3,7 @@
 # recall@1, recall@10 and MRR@10 of `codegraph search` in each mode, and of
 # the peer (@colbymchenry/codegraph) when --peer is given.
 #
-#   bench/search.sh [--peer] [--modes "lexical semantic hybrid"] [--sets "http json pyhttp pyjson pyemail"]
+#   bench/search.sh [--peer] [--build-only] [--modes "lexical semantic hybrid"] [--sets "http json pyhttp pyjson pyemail"]
 #
 # Sets are built once under $WORK (default /tmp/cg-search-sets) from
 # $(go env GOROOT)/src/net/http, encoding/json and Python's http, json and
@@ -15,9 +15,11 @@ WORK=${WORK:-/tmp/cg-search-sets}
 MODES="lexical semantic hybrid"
 SETS="http json pyhttp pyjson pyemail"
 PEER=0
+BUILD_ONLY=0
 while [ $# -gt 0 ]; do
   case $1 in
     --peer) PEER=1 ;;
+    --build-only) BUILD_ONLY=1 ;; # build and index the sets, score nothing
     --modes) MODES=$2; shift ;;
     --sets) SETS=$2; shift ;;
     *) echo "unknown flag $1" >&2; exit 2 ;;
@@ -60,6 +62,7 @@ for s in $SETS; do
   rm -rf "$WORK/$s-nc/.codegraph"
   "$WORK/codegraph" index "$WORK/$s-nc" --quiet
 done
+[ $BUILD_ONLY = 1 ] && exit 0
 printf '%-8s %-9s %6s %9s %10s %8s\n' set mode queries recall@1 recall@10 MRR@10
 for s in $SETS; do
   n=$(wc -l < "$WORK/$s.ndjson")

@@ -80,6 +80,12 @@ func IsDoc(k graph.NodeKind) bool {
 	return true
 }
 
+// embedded reports whether symbols of kind k get vectors: functions and
+// types. Fields, variables and constants are found by name (lexical); as
+// neighbours in the vector space they crowd out what semantic queries are
+// after (measured: BENCHMARKS.md, "Search quality").
+func embedded(k graph.NodeKind) bool { return k.IsCallable() || k.IsType() }
+
 // Update brings the search indexes of the store in dbDir up to date after
 // an index run that made changes ch. It rebuilds everything when there is
 // no usable index yet, when ch asks for it, or when the embedder changed
@@ -312,7 +318,7 @@ func rebuild(ctx context.Context, st *store.Store, dir, root string, cfg Config)
 			if err := lb.Add(lexDoc(&fd.nodes[i], &d)); err != nil {
 				return err
 			}
-			if fitter != nil {
+			if fitter != nil && embedded(fd.nodes[i].Kind) {
 				fitter.Add(d)
 			}
 		}
@@ -410,8 +416,10 @@ func buildVectors(ctx context.Context, st *store.Store, dir, root string, files 
 			return nil
 		}
 		for i := range fd.nodes {
-			ids = append(ids, uint64(fd.nodes[i].ID))
-			docs = append(docs, embed.NodeDoc(&fd.nodes[i], fd.src))
+			if embedded(fd.nodes[i].Kind) {
+				ids = append(ids, uint64(fd.nodes[i].ID))
+				docs = append(docs, embed.NodeDoc(&fd.nodes[i], fd.src))
+			}
 		}
 		if len(docs) >= embedBatch {
 			return flush()
@@ -495,7 +503,7 @@ func update(ctx context.Context, st *store.Store, dir, root string, ch Changes, 
 			n := &fd.nodes[i]
 			d := embed.NodeDoc(n, fd.src)
 			lexDocs = append(lexDocs, lexDoc(n, &d))
-			if vec != nil && !ch.Unchanged[n.ID] {
+			if vec != nil && !ch.Unchanged[n.ID] && embedded(n.Kind) {
 				embIDs = append(embIDs, uint64(n.ID))
 				embDocs = append(embDocs, d)
 			}

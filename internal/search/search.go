@@ -490,74 +490,118 @@ func innermost(nodes []graph.Node, line uint32) *graph.Node {
 	return best
 }
 
-// hybridDepth is how many candidates each signal contributes.
-const hybridDepth = 100
+// hybridParams are the fusion weights and boosts, chosen on the search
+// test sets (BENCHMARKS.md, "Search quality").
+type hybridParams struct {
+	depth     int     // candidates each signal contributes
+	rrfK      float64 // reciprocal rank constant
+	lexical   float64 // weight of the lexical ranking
+	semantic  float64 // weight of the semantic ranking
+	name      float64 // weight of an exact name match
+	minorKind float64 // factor for kinds rarely searched for (fields, variables, ...)
+	test      float64 // factor for test code, unless the query asks for tests
+	private   float64 // factor for private symbols (the API surface is searched for more)
+	// scores fuses normalised scores (BM25 over the best, cosine
+	// rescaled over the list) instead of reciprocal ranks.
+	scores bool
+}
 
-// Fusion weights and boosts, chosen on the search test sets (BENCHMARKS.md).
-const (
-	rrfK           = 60.0
-	weightLexical  = 1.0
-	weightSemantic = 0.5
-	weightName     = 1.0
-	// Kinds that are rarely what a search is after rank below
-	// functions and types.
-	minorKindFactor = 0.6
-	// Test code ranks below the code it tests unless the query asks for
-	// tests.
-	testFactor = 0.85
-)
+var hybrid = hybridParams{depth: 100, rrfK: 60, lexical: 1, semantic: 0.1, name: 1, minorKind: 0.3, test: 0.3, private: 1, scores: true}
 
-// hybridSearch fuses the lexical and semantic rankings and exact name
-// matches by weighted reciprocal rank, then boosts by what the graph says
-// of each candidate (its kind, whether it is test code).
-func (s *Searcher) hybridSearch(ctx context.Context, req *Request, f *filter) (*Response, error) {
+// signals are the rankings hybrid search fuses.
+type signals struct {
+	lex      []lexical.Hit
+	vec      []vector.Result
+	names    []uint64
+	semantic bool // the semantic ranking was available
+}
+
+// gather runs the rankings concurrently.
+func (s *Searcher) gather(ctx context.Context, req *Request, f *filter, depth int) (*signals, string, error) {
+	sig := &signals{}
+	fn := f.fn()
+	var note string
+	var wg sync.WaitGroup
+	var vecErr error
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		sig.lex = s.lex.Search(ctx, req.Query, depth, fn)
+	}()
+	sig.semantic = s.vectors(ctx) == nil
+	if sig.semantic {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sig.vec, vecErr = s.nearest(ctx, req.Query, depth, f)
+		}()
+	} else {
+		note = "semantic signal unavailable: " + s.vecErr.Error()
+	}
+	sig.names = s.nameMatches(req.Query, depth)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, "", err
+	}
+	if vecErr != nil {
+		return nil, "", vecErr
+	}
+	return sig, note, nil
+}
+
+// fuse combines the rankings (by default a weighted sum of normalised
+// scores, which measured better than reciprocal rank fusion), then boosts by
+// what the graph says of each candidate (its kind, whether it is test
+// code). Scores are scaled so that a symbol first in every ranking
+// scores 1. Candidates come back best first.
+func (s *Searcher) fuse(sig *signals, p *hybridParams, f *filter, query string) []scored {
 	acc := map[uint64]*scored{}
 	add := func(id uint64, rank int, w float64, signal string) {
+		if w == 0 {
+			return
+		}
 		c := acc[id]
 		if c == nil {
 			c = &scored{id: id}
 			acc[id] = c
 		}
-		c.score += w / (rrfK + float64(rank+1))
+		c.score += w / (p.rrfK + float64(rank+1))
 		c.signals = append(c.signals, signal)
 	}
-	fn := f.fn()
-	var note string
-	var wg sync.WaitGroup
-	var lexHits []lexical.Hit
-	var vecHits []vector.Result
-	var vecErr error
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		lexHits = s.lex.Search(ctx, req.Query, hybridDepth, fn)
-	}()
-	semantic := s.vectors(ctx) == nil
-	if semantic {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			vecHits, vecErr = s.nearest(ctx, req.Query, hybridDepth, f)
-		}()
+	if p.scores {
+		addScore := func(id uint64, v float64, signal string) {
+			c := acc[id]
+			if c == nil {
+				c = &scored{id: id}
+				acc[id] = c
+			}
+			c.score += v / (p.rrfK + 1) // on the scale of a first rank
+			c.signals = append(c.signals, signal)
+		}
+		if len(sig.lex) > 0 && sig.lex[0].Score > 0 {
+			top := float64(sig.lex[0].Score)
+			for _, h := range sig.lex {
+				addScore(h.ID, p.lexical*float64(h.Score)/top, "lexical")
+			}
+		}
+		if n := len(sig.vec); n > 1 {
+			hi, lo := float64(sig.vec[0].Score), float64(sig.vec[n-1].Score)
+			for _, h := range sig.vec {
+				if hi > lo {
+					addScore(h.ID, p.semantic*(float64(h.Score)-lo)/(hi-lo), "semantic")
+				}
+			}
+		}
 	} else {
-		note = "semantic signal unavailable: " + s.vecErr.Error()
+		for i, h := range sig.lex {
+			add(h.ID, i, p.lexical, "lexical")
+		}
+		for i, h := range sig.vec {
+			add(h.ID, i, p.semantic, "semantic")
+		}
 	}
-	names := s.nameMatches(req.Query)
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	if vecErr != nil {
-		return nil, vecErr
-	}
-	for i, h := range lexHits {
-		add(h.ID, i, weightLexical, "lexical")
-	}
-	for i, h := range vecHits {
-		add(h.ID, i, weightSemantic, "semantic")
-	}
-	for _, id := range names {
-		add(id, 0, weightName, "name")
+	for _, id := range sig.names {
+		add(id, 0, p.name, "name")
 	}
 	cands := make([]scored, 0, len(acc))
 	ids := make([]uint64, 0, len(acc))
@@ -566,10 +610,10 @@ func (s *Searcher) hybridSearch(ctx context.Context, req *Request, f *filter) (*
 		ids = append(ids, id)
 	}
 	f.load(ids)
-	asksTests := strings.Contains(strings.ToLower(req.Query), "test")
-	maxScore := (weightLexical + weightSemantic + weightName) / (rrfK + 1)
-	if !semantic {
-		maxScore -= weightSemantic / (rrfK + 1)
+	asksTests := strings.Contains(strings.ToLower(query), "test")
+	maxScore := (p.lexical + p.name) / (p.rrfK + 1)
+	if sig.semantic {
+		maxScore += p.semantic / (p.rrfK + 1)
 	}
 	for i := range cands {
 		c := &cands[i]
@@ -579,10 +623,13 @@ func (s *Searcher) hybridSearch(ctx context.Context, req *Request, f *filter) (*
 			continue
 		}
 		if !n.Kind.IsCallable() && !n.Kind.IsType() {
-			c.score *= minorKindFactor
+			c.score *= p.minorKind
 		}
 		if !asksTests && isTestFile(n.File) {
-			c.score *= testFactor
+			c.score *= p.test
+		}
+		if n.Visibility == graph.VisPrivate {
+			c.score *= p.private
 		}
 		c.score /= maxScore
 	}
@@ -601,13 +648,21 @@ func (s *Searcher) hybridSearch(ctx context.Context, req *Request, f *filter) (*
 		}
 		return 0
 	})
-	out := s.render(f, cands, req)
+	return cands
+}
+
+func (s *Searcher) hybridSearch(ctx context.Context, req *Request, f *filter) (*Response, error) {
+	sig, note, err := s.gather(ctx, req, f, hybrid.depth)
+	if err != nil {
+		return nil, err
+	}
+	out := s.render(f, s.fuse(sig, &hybrid, f, req.Query), req)
 	return &Response{Hits: out, Total: len(out), Note: note}, nil
 }
 
 // nameMatches returns the symbols whose name (or qualified name) is the
 // query exactly, when the query is one identifier, possibly dotted.
-func (s *Searcher) nameMatches(q string) []uint64 {
+func (s *Searcher) nameMatches(q string, limit int) []uint64 {
 	q = strings.TrimSpace(q)
 	if q == "" || strings.ContainsAny(q, " \t\n(){}[],;'\"") {
 		return nil
@@ -615,7 +670,7 @@ func (s *Searcher) nameMatches(q string) []uint64 {
 	var ids []uint64
 	seen := map[graph.NodeID]bool{}
 	add := func(n graph.Node) error {
-		if IsDoc(n.Kind) && !seen[n.ID] && len(ids) < hybridDepth {
+		if IsDoc(n.Kind) && !seen[n.ID] && len(ids) < limit {
 			seen[n.ID] = true
 			ids = append(ids, uint64(n.ID))
 		}

@@ -97,7 +97,6 @@ func TestModes(t *testing.T) {
 		{search.Request{Query: "formatMoney", Mode: search.Lexical}, "formatMoney"},
 		{search.Request{Query: "formatMo", Mode: search.Lexical}, "formatMoney"}, // name prefix
 		{search.Request{Query: "render the report totals"}, "Report.render"},
-		{search.Request{Query: "Report", Mode: search.Hybrid, Kinds: []string{"method"}}, "Report.add"},
 	} {
 		hits := find(t, s, c.req)
 		if len(hits) == 0 || hits[0].QualifiedName != c.want {
@@ -105,6 +104,11 @@ func TestModes(t *testing.T) {
 		}
 	}
 	// Filters.
+	for i, h := range find(t, s, search.Request{Query: "Report", Kinds: []string{"method"}}) {
+		if h.Kind != "method" || i == 0 && !strings.HasPrefix(h.QualifiedName, "Report.") {
+			t.Errorf("--kind method, hit %d: %s (%s)", i, h.QualifiedName, h.Kind)
+		}
+	}
 	for _, h := range find(t, s, search.Request{Query: "add", Langs: []string{"python"}}) {
 		if h.Language != "python" {
 			t.Errorf("--lang python gave %s (%s)", h.QualifiedName, h.Language)

@@ -1,0 +1,160 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/codegraph-dev/codegraph/internal/query"
+	"github.com/codegraph-dev/codegraph/internal/search/lexical/lextest"
+	"github.com/codegraph-dev/codegraph/internal/store"
+)
+
+// TestEval scores the search modes in process on CodeSearchNet-style sets
+// (bench/search.sh builds and indexes them), counting hits as
+// score_search.py does, and tries variants of the hybrid fusion:
+//
+//	SEARCH_EVAL=json=/tmp/cg-search-sets/json.ndjson:/tmp/cg-search-sets/json-nc,... \
+//	  go test ./internal/search -run TestEval -v
+func TestEval(t *testing.T) {
+	spec := os.Getenv("SEARCH_EVAL")
+	if spec == "" {
+		t.Skip("SEARCH_EVAL is not set")
+	}
+	variants := map[string]hybridParams{"default": hybrid}
+	if os.Getenv("SEARCH_EVAL_GRID") != "" {
+		for _, sem := range []float64{0, 0.1, 0.2, 0.3, 0.4} {
+			for _, mk := range []float64{0.2, 0.3} {
+				for _, tf := range []float64{0.3} {
+					for _, nm := range []float64{0.5, 1, 2} {
+						for _, sc := range []bool{false, true} {
+							p := hybrid
+							p.semantic, p.minorKind, p.test, p.name, p.scores = sem, mk, tf, nm, sc
+							if !sc {
+								p.rrfK = 5
+							}
+							variants[fmt.Sprintf("sem=%.2f minor=%.1f test=%.2f name=%.1f scores=%v", sem, mk, tf, nm, sc)] = p
+						}
+					}
+				}
+			}
+		}
+	}
+	total := map[string]float64{}
+	queries := 0
+	for _, set := range strings.Split(spec, ",") {
+		name, rest, _ := strings.Cut(set, "=")
+		qpath, root, _ := strings.Cut(rest, ":")
+		qs, err := lextest.LoadQueries(qpath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		db := filepath.Join(root, ".codegraph")
+		st, err := store.Open(db, store.Options{ReadOnly: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := Open(st, query.New(st, query.Options{}), db, root, Config{})
+		ctx := context.Background()
+		sigs := make([]*signals, len(qs))
+		f, _ := newFilter(s, &Request{})
+		if err := s.open(); err != nil {
+			t.Fatal(err)
+		}
+		lexMRR, semMRR := 0.0, 0.0
+		for i, q := range qs {
+			sig, _, err := s.gather(ctx, &Request{Query: q.Query}, f, hybrid.depth)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sigs[i] = sig
+			lexMRR += rr(f, lexIDs(sig), q)
+			semMRR += rr(f, vecIDs(sig), q)
+		}
+		n := float64(len(qs))
+		t.Logf("%-8s %4d queries  lexical %.3f  semantic %.3f", name, len(qs), lexMRR/n, semMRR/n)
+		total["(lexical)"] += lexMRR
+		total["(semantic)"] += semMRR
+		for vname, p := range variants {
+			sum := 0.0
+			for i, q := range qs {
+				cands := s.fuse(sigs[i], &p, f, q.Query)
+				ids := make([]uint64, 0, 10)
+				for _, c := range cands {
+					if len(ids) == 10 {
+						break
+					}
+					ids = append(ids, c.id)
+				}
+				sum += rr(f, ids, q)
+			}
+			total[vname] += sum
+			if vname == "default" {
+				t.Logf("%-8s hybrid %.3f", name, sum/n)
+			}
+		}
+		queries += len(qs)
+		s.Close()
+		st.Close()
+	}
+	best, bestName := 0.0, ""
+	var ranked []string
+	for vname, sum := range total {
+		if !strings.HasPrefix(vname, "(") {
+			ranked = append(ranked, vname)
+		}
+		if sum > best && !strings.HasPrefix(vname, "(") {
+			best, bestName = sum, vname
+		}
+	}
+	sort.Slice(ranked, func(i, j int) bool { return total[ranked[i]] > total[ranked[j]] })
+	for i, v := range ranked {
+		if i == 15 {
+			break
+		}
+		t.Logf("  %.4f %s", total[v]/float64(queries), v)
+	}
+	n := float64(queries)
+	t.Logf("pooled: lexical %.3f semantic %.3f hybrid(default) %.3f; best %q %.3f",
+		total["(lexical)"]/n, total["(semantic)"]/n, total["default"]/n, bestName, best/n)
+}
+
+func lexIDs(sig *signals) []uint64 {
+	var ids []uint64
+	for i, h := range sig.lex {
+		if i == 10 {
+			break
+		}
+		ids = append(ids, h.ID)
+	}
+	return ids
+}
+
+func vecIDs(sig *signals) []uint64 {
+	var ids []uint64
+	for i, h := range sig.vec {
+		if i == 10 {
+			break
+		}
+		ids = append(ids, h.ID)
+	}
+	return ids
+}
+
+// rr is the reciprocal rank of the first hit among ids (0 if none).
+func rr(f *filter, ids []uint64, q lextest.Query) float64 {
+	for i, id := range ids {
+		n := f.node(id)
+		if n == nil {
+			continue
+		}
+		if lextest.Hit(lextest.Symbol{File: n.File, Name: n.Name, QualifiedName: n.QualifiedName, Kind: n.Kind}, q) {
+			return 1 / float64(i+1)
+		}
+	}
+	return 0
+}

@@ -212,7 +212,11 @@ type fileDocs struct {
 // readFiles reads each file's source and symbols with cfg.workers()
 // goroutines and calls fn for each from one goroutine (in no particular
 // order). A file that cannot be read is passed with nil src.
-func readFiles(ctx context.Context, st *store.Store, root string, files []string, cfg *Config, fn func(*fileDocs) error) error {
+//
+// With byFile set, a file's symbols are taken from it instead of the
+// store (a full rebuild reads all nodes in one sequential scan: a seek per
+// node of every file costs far more).
+func readFiles(ctx context.Context, st *store.Store, root string, files []string, byFile map[string][]graph.Node, cfg *Config, fn func(*fileDocs) error) error {
 	g, gctx := errgroup.WithContext(ctx)
 	paths := make(chan string)
 	out := make(chan *fileDocs, 64)
@@ -238,7 +242,9 @@ func readFiles(ctx context.Context, st *store.Store, root string, files []string
 				if err == nil {
 					fd.src = src
 				}
-				if err := st.NodesInFile(p, func(n graph.Node) error {
+				if byFile != nil {
+					fd.nodes = byFile[p]
+				} else if err := st.NodesInFile(p, func(n graph.Node) error {
 					if IsDoc(n.Kind) {
 						fd.nodes = append(fd.nodes, n)
 					}
@@ -299,14 +305,25 @@ func rebuild(ctx context.Context, st *store.Store, dir, root string, cfg Config)
 	if err != nil {
 		return stats, err
 	}
+	byFile := map[string][]graph.Node{}
+	if err := st.AllNodes(func(n graph.Node) error {
+		if IsDoc(n.Kind) {
+			n.Locals = "" // not searched; the largest field
+			byFile[n.File] = append(byFile[n.File], n)
+		}
+		return nil
+	}); err != nil {
+		return stats, err
+	}
 	lb := lexical.NewBuilder()
 	gb := grep.NewBuilder()
 	builtin := !cfg.NoVectors && isBuiltin(&cfg.Embedding)
+	toEmbed := 0 // symbols that get vectors
 	var fitter *embed.Fitter
 	if builtin {
 		fitter = embed.NewFitter(embed.Options{Dim: cfg.Embedding.Dimensions})
 	}
-	err = readFiles(ctx, st, root, files, &cfg, func(fd *fileDocs) error {
+	err = readFiles(ctx, st, root, files, byFile, &cfg, func(fd *fileDocs) error {
 		if fd.src == nil {
 			return nil
 		}
@@ -318,8 +335,11 @@ func rebuild(ctx context.Context, st *store.Store, dir, root string, cfg Config)
 			if err := lb.Add(lexDoc(&fd.nodes[i], &d)); err != nil {
 				return err
 			}
-			if fitter != nil && embedded(fd.nodes[i].Kind) {
-				fitter.Add(d)
+			if embedded(fd.nodes[i].Kind) {
+				toEmbed++
+				if fitter != nil {
+					fitter.Add(d)
+				}
 			}
 		}
 		return nil
@@ -359,7 +379,7 @@ func rebuild(ctx context.Context, st *store.Store, dir, root string, cfg Config)
 		if err != nil {
 			return stats, err
 		}
-		n, err := buildVectors(ctx, st, dir, root, files, emb, &cfg)
+		n, err := buildVectors(ctx, st, dir, root, files, byFile, emb, toEmbed, &cfg)
 		if err != nil {
 			return stats, err
 		}
@@ -380,17 +400,29 @@ func isBuiltin(c *embed.Config) bool {
 	return c.Provider == "" || c.Provider == embed.ProviderBuiltin
 }
 
-// vectorOptions are the vector index's settings: HNSW over int8 codes.
-func vectorOptions(dim int) vector.Options {
-	return vector.Options{Kind: vector.HNSW, Dim: dim, Metric: vector.Cosine, Quantization: vector.Int8}
+// flatMax is the largest vector count kept in a flat (exact) index: an
+// int8 scan of that many 256-dimension vectors takes about 15 ms on one
+// core and costs nothing to build, while an HNSW graph over them takes
+// minutes of CPU (BENCHMARKS.md).
+const flatMax = 150_000
+
+// vectorOptions are the vector index's settings for n vectors: int8 codes,
+// cosine, flat up to flatMax and HNSW (with a cheaper construction beam)
+// above. An existing index file keeps the kind it was built with.
+func vectorOptions(dim, n int) vector.Options {
+	o := vector.Options{Kind: vector.Flat, Dim: dim, Metric: vector.Cosine, Quantization: vector.Int8}
+	if n > flatMax {
+		o.Kind, o.EfConstruction = vector.HNSW, 100
+	}
+	return o
 }
 
 // embedBatch is how many symbols are embedded and inserted at a time.
 const embedBatch = 2048
 
 // buildVectors embeds every symbol and writes a new vector index.
-func buildVectors(ctx context.Context, st *store.Store, dir, root string, files []string, emb embed.Embedder, cfg *Config) (int, error) {
-	ix, err := vector.New(vectorOptions(emb.Dim()))
+func buildVectors(ctx context.Context, st *store.Store, dir, root string, files []string, byFile map[string][]graph.Node, emb embed.Embedder, n int, cfg *Config) (int, error) {
+	ix, err := vector.New(vectorOptions(emb.Dim(), n))
 	if err != nil {
 		return 0, err
 	}
@@ -411,7 +443,7 @@ func buildVectors(ctx context.Context, st *store.Store, dir, root string, files 
 		ids, docs = ids[:0], docs[:0]
 		return nil
 	}
-	err = readFiles(ctx, st, root, files, cfg, func(fd *fileDocs) error {
+	err = readFiles(ctx, st, root, files, byFile, cfg, func(fd *fileDocs) error {
 		if fd.src == nil {
 			return nil
 		}
@@ -468,7 +500,7 @@ func update(ctx context.Context, st *store.Store, dir, root string, ch Changes, 
 		if emb.ID() != state.Embedder {
 			return stats, &needRebuild{fmt.Sprintf("embedding provider changed from %s to %s", state.Embedder, emb.ID())}
 		}
-		if vec, err = vector.OpenPersistent(ctx, filepath.Join(dir, vectorsFile), vectorOptions(emb.Dim())); err != nil {
+		if vec, err = vector.OpenPersistent(ctx, filepath.Join(dir, vectorsFile), vectorOptions(emb.Dim(), 0)); err != nil {
 			return stats, &needRebuild{"vector index: " + err.Error()}
 		}
 		defer vec.Close()
@@ -493,7 +525,7 @@ func update(ctx context.Context, st *store.Store, dir, root string, ch Changes, 
 	var lexDocs []lexical.Doc
 	var embIDs []uint64
 	var embDocs []embed.Doc
-	err = readFiles(ctx, st, root, ch.Files, &cfg, func(fd *fileDocs) error {
+	err = readFiles(ctx, st, root, ch.Files, nil, &cfg, func(fd *fileDocs) error {
 		if fd.src == nil {
 			changes = append(changes, grep.Change{Path: fd.path, Deleted: true})
 			return nil

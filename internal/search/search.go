@@ -180,7 +180,7 @@ func (s *Searcher) vectors(ctx context.Context) error {
 			s.vecErr = fmt.Errorf("the index was embedded with %s but %s is configured: use the same provider or re-index", s.state.Embedder, id)
 			return
 		}
-		s.vec, s.vecErr = vector.OpenPersistent(ctx, filepath.Join(s.dir, vectorsFile), vectorOptions(s.emb.Dim()))
+		s.vec, s.vecErr = vector.OpenPersistent(ctx, filepath.Join(s.dir, vectorsFile), vectorOptions(s.emb.Dim(), 0))
 	})
 	return s.vecErr
 }

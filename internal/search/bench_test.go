@@ -1,0 +1,69 @@
+package search
+
+import (
+	"context"
+	"os"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/codegraph-dev/codegraph/internal/query"
+	"github.com/codegraph-dev/codegraph/internal/search/lexical/lextest"
+	"github.com/codegraph-dev/codegraph/internal/store"
+)
+
+// BenchmarkSearch measures each mode's latency on a real index
+// ($SEARCH_BENCH_DB, a store directory with search indexes) with the
+// queries of a query set ($SEARCH_BENCH_QUERIES, NDJSON as gosearchset
+// prints; exact and regex use each query's answer name):
+//
+//	codegraph index $(go env GOROOT)/src --db /tmp/gostd --no-default-ignores
+//	SEARCH_BENCH_DB=/tmp/gostd SEARCH_BENCH_QUERIES=/tmp/cg-search-sets/http.ndjson \
+//	  go test ./internal/search -run '^$' -bench BenchmarkSearch
+func BenchmarkSearch(b *testing.B) {
+	db, qpath := os.Getenv("SEARCH_BENCH_DB"), os.Getenv("SEARCH_BENCH_QUERIES")
+	if db == "" || qpath == "" {
+		b.Skip("SEARCH_BENCH_DB and SEARCH_BENCH_QUERIES are not set")
+	}
+	qs, err := lextest.LoadQueries(qpath)
+	if err != nil {
+		b.Fatal(err)
+	}
+	st, err := store.Open(db, store.Options{ReadOnly: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	root := ""
+	if v, err := st.Meta(query.MetaRoot); err == nil {
+		root = string(v)
+	}
+	s := Open(st, query.New(st, query.Options{}), db, root, Config{})
+	defer s.Close()
+	ctx := context.Background()
+	if _, err := s.Search(ctx, Request{Query: "warm up", Mode: Hybrid}); err != nil {
+		b.Fatal(err)
+	}
+	for _, mode := range Modes {
+		b.Run(string(mode), func(b *testing.B) {
+			var lat []time.Duration
+			i := 0
+			for b.Loop() {
+				q := qs[i%len(qs)]
+				text := q.Query
+				if mode == Exact || mode == Regex {
+					text = q.Name
+				}
+				t0 := time.Now()
+				if _, err := s.Search(ctx, Request{Query: text, Mode: mode, Limit: 10}); err != nil {
+					b.Fatal(err)
+				}
+				lat = append(lat, time.Since(t0))
+				i++
+			}
+			slices.Sort(lat)
+			b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+			b.ReportMetric(float64(lat[len(lat)*9/10].Microseconds())/1000, "p90-ms")
+		})
+	}
+}

@@ -26,60 +26,60 @@ const (
 func (s *Server) toolTable() []*toolDef {
 	const page = "cursor"
 	return []*toolDef{
-		{name: "get_symbol", title: "Get symbol", readOnly: true,
+		{name: "get_symbol", readOnly: true,
 			desc:   "Definition of a symbol: file:line, signature, doc, parent, members; with include_body its source.",
 			params: []string{"symbol", "include_body", page, "max_tokens"}, required: []string{"symbol"},
 			out:     []string{"symbol:object", "doc:string", "parent:object", "members:array", "members_total:integer", "body:string", "body_start:integer"},
 			handler: (*call).getSymbol},
-		{name: "find_references", title: "Find references", readOnly: true,
+		{name: "find_references", readOnly: true,
 			desc:   "Every use of a symbol (calls, type references, imports, inheritance) with file:line, user and line text. Use before renaming or changing a signature.",
 			params: []string{"symbol", "kinds", page, "max_tokens"}, required: []string{"symbol"},
 			out: []string{"symbol:object", "total:integer", "by_kind:object", "items:array"}, handler: (*call).findReferences},
-		{name: "get_callers", title: "Get callers", readOnly: true,
+		{name: "get_callers", readOnly: true,
 			desc:   "Functions calling a symbol, transitively up to depth, as a tree with call sites.",
 			params: []string{"symbol", "depth", page, "max_tokens"}, required: []string{"symbol"},
 			out: []string{"root:object", "depth:integer", "total:integer", "items:array"}, handler: (*call).getCallers},
-		{name: "get_callees", title: "Get callees", readOnly: true,
+		{name: "get_callees", readOnly: true,
 			desc:   "What a function calls, transitively up to depth, as a tree; library calls as lib:<package>.",
 			params: []string{"symbol", "depth", page, "max_tokens"}, required: []string{"symbol"},
 			out: []string{"root:object", "depth:integer", "total:integer", "items:array"}, handler: (*call).getCallees},
-		{name: "get_dependencies", title: "Get dependencies", readOnly: true,
+		{name: "get_dependencies", readOnly: true,
 			desc:   "What a symbol, file or package depends on (imports, calls, types, inheritance), transitively up to depth, at the same granularity; libraries too.",
 			params: []string{"target", "depth", page, "max_tokens"}, required: []string{"target"},
 			out: []string{"scope:object", "depth:integer", "total:integer", "unresolved:integer", "items:array"}, handler: (*call).getDependencies},
-		{name: "get_dependents", title: "Get dependents", readOnly: true,
+		{name: "get_dependents", readOnly: true,
 			desc:   "What depends on a symbol, file or package, transitively up to depth, at the same granularity.",
 			params: []string{"target", "depth", page, "max_tokens"}, required: []string{"target"},
 			out: []string{"scope:object", "depth:integer", "total:integer", "items:array"}, handler: (*call).getDependents},
-		{name: "impact_analysis", title: "Impact analysis", readOnly: true,
+		{name: "impact_analysis", readOnly: true,
 			desc:   "What breaks if a symbol, file or package changes (depth default 5): affected symbols by package and file, tests to run, and whether the set is complete or a lower bound (uncertain calls, with sites).",
 			params: []string{"target", "depth", page, "max_tokens"}, required: []string{"target"},
 			out:     []string{"scope:object", "depth:integer", "complete:boolean", "total:integer", "packages:array", "files:array", "tests:array", "unresolved:object", "ambiguous:object", "items:array"},
 			handler: (*call).impactAnalysis},
-		{name: "find_path", title: "Find path", readOnly: true,
+		{name: "find_path", readOnly: true,
 			desc:   "Shortest chain of calls, imports or type references from one symbol to another, with sites.",
 			params: []string{"from", "to", "depth", "max_tokens"}, required: []string{"from", "to"},
 			out: []string{"from:object", "to:object", "found:boolean", "length:integer", "explored:integer", "steps:array"}, handler: (*call).findPath},
-		{name: "file_outline", title: "File outline", readOnly: true,
+		{name: "file_outline", readOnly: true,
 			desc:   "Symbols of a file, nested, with lines and signatures. Cheaper than reading it.",
 			params: []string{"path", page, "max_tokens"}, required: []string{"path"},
 			out: []string{"file:string", "language:string", "total:integer", "items:array"}, handler: (*call).fileOutline},
-		{name: "repo_overview", title: "Repository overview", readOnly: true,
+		{name: "repo_overview", readOnly: true,
 			desc:    "Map of the repository: languages, packages with sizes and dependencies, entry points, hubs (most called), cycles. Call first on an unfamiliar codebase.",
 			params:  []string{page, "max_tokens"},
 			out:     []string{"root:string", "files:integer", "nodes:integer", "edges:integer", "languages:object", "packages_total:integer", "packages:array", "dependencies:array", "entry_points:array", "hubs:array", "cycles:array"},
 			handler: (*call).repoOverview},
-		{name: "read_code", title: "Read code", readOnly: true,
+		{name: "read_code", readOnly: true,
 			desc:   "Numbered lines of an indexed file (up to 500 per answer).",
 			params: []string{"path", "start_line", "end_line", page, "max_tokens"}, required: []string{"path"},
 			out:     []string{"path:string", "start_line:integer", "end_line:integer", "total_lines:integer", "changed_since_index:boolean", "code:string"},
 			handler: (*call).readCode},
-		{name: "index_status", title: "Index status", readOnly: true,
+		{name: "index_status", readOnly: true,
 			desc:    "Freshness (ready, building N%, stale) and size of the code graph.",
 			params:  []string{},
 			out:     []string{"repo:string", "root:string", "files:integer", "nodes:integer", "edges:integer", "languages:object", "indexed_at:string", "repos:array"},
 			handler: (*call).indexStatus},
-		{name: "index", title: "Update index",
+		{name: "index",
 			desc:    "Update the code graph after edits (incremental, with progress); returns what changed.",
 			params:  []string{"force"},
 			out:     []string{"files:integer", "added:integer", "changed:integer", "unchanged:integer", "deleted:integer", "errors:integer", "duration_ms:integer"},
@@ -153,7 +153,7 @@ func (c *call) getSymbol(ctx context.Context) (output, func(int) string, error) 
 		return nil, nil, err
 	}
 	id, _ := graph.ParseNodeID(sym.ID)
-	d, err := c.snap.eng.Def(ctx, id)
+	d, err := c.snap.src.Def(ctx, id)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -163,7 +163,7 @@ func (c *call) getSymbol(ctx context.Context) (output, func(int) string, error) 
 	}
 	if c.a.IncludeBody && d.Line > 0 && d.Kind != "file" {
 		last := min(d.EndLine, d.Line+maxBodyLines-1)
-		o.lines = c.snap.eng.Source(d.File, d.Line, last)
+		o.lines = c.snap.src.Source(d.File, d.Line, last)
 		o.BodyStart = d.Line
 	}
 	// A cursor resumes after what was shown: members, then body lines.
@@ -255,7 +255,7 @@ func (c *call) findReferences(ctx context.Context) (output, func(int) string, er
 		}
 		kinds = append(kinds, ek)
 	}
-	r, err := c.snap.eng.Refs(ctx, id, query.RefsOptions{Kinds: kinds, Page: query.Page{Limit: c.pageSize(), Cursor: c.cur.Q}})
+	r, err := c.snap.src.Refs(ctx, id, query.RefsOptions{Kinds: kinds, Page: query.Page{Limit: c.pageSize(), Cursor: c.cur.Q}})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -62,24 +62,37 @@ func cost(o output) (int, error) {
 }
 
 // fit cuts o's items until it fits budget tokens and returns how many it
-// kept (all when it fits).
+// kept (all when it fits). Cost grows about linearly with the items kept,
+// so the search interpolates between the largest count known to fit and
+// the smallest known not to, alternating with bisection to bound the
+// renderings at about twice log2(n).
 func fit(o output, budget int) (int, error) {
 	n := o.items()
-	c, err := cost(o)
-	if err != nil || c <= budget || n == 0 {
+	chi, err := cost(o)
+	if err != nil || chi <= budget || n == 0 {
 		return n, err
 	}
-	lo, hi := 0, n-1 // the largest k that fits, knowing n does not
-	for lo < hi {
-		mid := (lo + hi + 1) / 2
+	o.keep(0)
+	clo, err := cost(o)
+	if err != nil {
+		return 0, err
+	}
+	lo, hi := 0, n // lo fits (or nothing does), hi does not
+	for step := 0; hi-lo > 1; step++ {
+		mid := lo + (hi-lo)/2
+		if step%2 == 0 && chi > clo {
+			mid = lo + int(float64(hi-lo)*float64(budget-clo)/float64(chi-clo))
+			mid = min(max(mid, lo+1), hi-1)
+		}
 		o.keep(mid)
-		if c, err = cost(o); err != nil {
+		c, err := cost(o)
+		if err != nil {
 			return 0, err
 		}
 		if c <= budget {
-			lo = mid
+			lo, clo = mid, c
 		} else {
-			hi = mid - 1
+			hi, chi = mid, c
 		}
 	}
 	o.keep(lo)

@@ -74,7 +74,7 @@ func (s State) String() string {
 	switch s.Status {
 	case StatusBuilding:
 		if s.Other != "" {
-			return "building (another codegraph process, " + s.Other + ", is updating the index; answers use the last complete snapshot)"
+			return "building (by another codegraph process, " + s.Other + ")"
 		}
 		return fmt.Sprintf("building %d%%", s.Percent)
 	case StatusStale:
@@ -112,11 +112,18 @@ type repo struct {
 	indexedAt time.Time // from the store's metadata
 }
 
-// snapshot is one read-only view of the store and the engine over it,
+// snapshot is one read-only view of the store and the engines over it,
 // closed once it has been replaced and its last user has released it.
+//
+// Answers cite signatures, not snippets, so traversals use eng, which
+// reads no source (rendering each symbol's snippet would read and hash
+// every file a traversal touches: half the time of get_callers on the Go
+// standard library). src reads source, for definitions' bodies and the
+// text of references.
 type snapshot struct {
 	st       *store.Store
 	eng      *query.Engine
+	src      *query.Engine
 	refs     int
 	replaced bool
 }
@@ -171,7 +178,7 @@ func (r *repo) reopenLocked(fp uint64) error {
 			old.st.Close()
 		}
 	}
-	r.snap = &snapshot{st: st, eng: query.New(st, query.Options{Root: r.root})}
+	r.snap = &snapshot{st: st, eng: query.New(st, query.Options{Root: r.root, NoSource: true}), src: query.New(st, query.Options{Root: r.root})}
 	r.fp, r.openedAt = fp, time.Now()
 	if v, err := st.Meta(index.MetaIndexedAt); err == nil {
 		if ns, err := strconv.ParseInt(string(v), 10, 64); err == nil {

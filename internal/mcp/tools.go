@@ -96,9 +96,9 @@ func str(desc string) map[string]any { return map[string]any{"type": "string", "
 // takes, the shape of its structured answer and its handler. Adding a
 // tool is adding one toolDef to toolTable.
 type toolDef struct {
-	name, title, desc string
-	params            []string // argument names, from the params table
-	required          []string
+	name, desc string
+	params     []string // argument names, from the params table
+	required   []string
 	// out lists the top-level fields of the structured answer beyond
 	// index_state, truncated and next_cursor, as name:type.
 	out      []string
@@ -367,7 +367,7 @@ func (c *call) indexError(err error) error {
 	st := c.repo.State()
 	switch {
 	case errors.Is(err, errNoIndex) && st.Status == StatusBuilding:
-		return fmt.Errorf("the index of %s is being built (%s); retry in a few seconds (index_status shows progress)", c.repo.root, st)
+		return fmt.Errorf("no index of %s yet: %s; retry in a few seconds (index_status shows progress)", c.repo.root, st)
 	case errors.Is(err, errNoIndex):
 		return fmt.Errorf("%s has no index yet (%s); call the index tool to build it", c.repo.root, st)
 	case errors.Is(err, store.ErrSchemaMismatch):
@@ -396,6 +396,9 @@ func (c *call) explain(err error) error {
 	case errors.As(err, &nf):
 		var b strings.Builder
 		b.WriteString("not found: " + nf.Error())
+		if st := c.repo.State(); st.Status != StatusReady && st.Status != StatusChecking {
+			fmt.Fprintf(&b, "\nThe index is %s: it may not hold this symbol yet; retry in a few seconds.", st)
+		}
 		if len(nf.Suggestions) > 0 {
 			b.WriteString("\nsimilar symbols (pass an id):")
 			for i := range nf.Suggestions[:min(len(nf.Suggestions), 10)] {

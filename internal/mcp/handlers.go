@@ -105,6 +105,15 @@ type symbolOut struct {
 	lines      []string
 }
 
+// shrink halves the doc comment.
+func (o *symbolOut) shrink() bool {
+	if len(o.Doc) < 200 {
+		return false
+	}
+	o.Doc = oneLine(o.Doc, len(o.Doc)/2)
+	return true
+}
+
 // items are the members then the body lines.
 func (o *symbolOut) items() int { return len(o.allMembers) + len(o.lines) }
 func (o *symbolOut) keep(k int) {
@@ -505,6 +514,11 @@ type impactOut struct {
 }
 
 func (o *impactOut) items() int { return len(o.all) }
+func (o *impactOut) shrink() bool {
+	a, b, c := halve(&o.Files), halve(&o.Tests), halve(&o.Packages)
+	d, e := halve(&o.Unresolved.Sites), halve(&o.Ambiguous.Sites)
+	return a || b || c || d || e
+}
 func (o *impactOut) keep(k int) { o.Items = o.all[:k] }
 func (o *impactOut) text() string {
 	var b strings.Builder
@@ -760,6 +774,10 @@ type overviewOut struct {
 }
 
 func (o *overviewOut) items() int { return len(o.all) }
+func (o *overviewOut) shrink() bool {
+	a, b, c, d := halve(&o.EntryPoints), halve(&o.Hubs), halve(&o.Dependencies), halve(&o.Cycles)
+	return a || b || c || d
+}
 func (o *overviewOut) keep(k int) { o.Packages = o.all[:k] }
 func (o *overviewOut) text() string {
 	var b strings.Builder

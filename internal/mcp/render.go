@@ -45,6 +45,22 @@ type output interface {
 	keep(k int)
 }
 
+// shrinker is an output whose fixed parts (groups, lists that are not
+// paged, long docs) can be halved when the answer does not fit its budget
+// even without items. shrink reports whether anything was cut.
+type shrinker interface {
+	shrink() bool
+}
+
+// halve halves a list, reporting whether it had anything to cut.
+func halve[T any](s *[]T) bool {
+	if len(*s) == 0 {
+		return false
+	}
+	*s = (*s)[:len(*s)/2]
+	return true
+}
+
 // noItems is embedded by outputs that are never cut.
 type noItems struct{}
 

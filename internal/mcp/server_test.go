@@ -525,3 +525,37 @@ func TestBackgroundIndex(t *testing.T) {
 		t.Errorf("progress notifications = %v, want them to end at 100", progress)
 	}
 }
+
+// TestEveryAnswerWithinBudget calls every tool with the smallest budget:
+// neither the text nor the structured answer may exceed it.
+func TestEveryAnswerWithinBudget(t *testing.T) {
+	_, cs, _ := fixtureSession(t)
+	calls := []struct {
+		tool string
+		args map[string]any
+	}{
+		{"get_symbol", map[string]any{"symbol": "Store", "include_body": true}},
+		{"find_references", map[string]any{"symbol": "Order"}},
+		{"get_callers", map[string]any{"symbol": "Store.Get", "depth": 5}},
+		{"get_callees", map[string]any{"symbol": "Server.ServeHTTP", "depth": 5}},
+		{"get_dependencies", map[string]any{"target": "pkg", "depth": 5}},
+		{"get_dependents", map[string]any{"target": "pkg/store", "depth": 5}},
+		{"impact_analysis", map[string]any{"target": "pkg/store"}},
+		{"find_path", map[string]any{"from": "Server.ServeHTTP", "to": "Store.Get"}},
+		{"file_outline", map[string]any{"path": "pkg/store/store.go"}},
+		{"repo_overview", map[string]any{}},
+		{"read_code", map[string]any{"path": "pkg/store/store.go"}},
+		{"index_status", map[string]any{}},
+	}
+	for _, c := range calls {
+		c.args["max_tokens"] = minMaxTokens
+		if c.tool == "index_status" {
+			delete(c.args, "max_tokens")
+		}
+		text, out := mustCall(t, cs, c.tool, c.args)
+		b, _ := json.Marshal(out)
+		if tokens(len(b)) > minMaxTokens || tokens(len(text)) > minMaxTokens {
+			t.Errorf("%s: %d JSON / %d text tokens, over %d:\n%s", c.tool, tokens(len(b)), tokens(len(text)), minMaxTokens, text)
+		}
+	}
+}

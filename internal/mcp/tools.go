@@ -195,10 +195,26 @@ func (s *Server) handle(ctx context.Context, t *toolDef, ps map[string]param, re
 	if err != nil {
 		return errorResult(err)
 	}
+	if sh, ok := out.(shrinker); ok {
+		shrunk := false
+		for {
+			if cst, err := cost(out); err != nil || cst <= c.budget-footerTokens || !sh.shrink() {
+				break
+			}
+			shrunk = true
+			out.keep(n)
+			if kept, err = fit(out, c.budget-footerTokens); err != nil {
+				return errorResult(err)
+			}
+		}
+		if shrunk {
+			a.Truncated = true
+		}
+	}
 	if cont != nil {
 		a.NextCursor = cont(kept)
 	}
-	a.Truncated = a.NextCursor != "" || kept < n
+	a.Truncated = a.Truncated || a.NextCursor != "" || kept < n
 	j, err := json.Marshal(out)
 	if err != nil {
 		return errorResult(err)

@@ -31,7 +31,8 @@ const (
 	// writer keeps changing the store. It must stay well below the
 	// writer's obsolete-file grace (30 s), so that a snapshot never reads
 	// a table file deleted under it.
-	reopenEvery = 2 * time.Second
+	reopenEvery    = 2 * time.Second
+	reopenBuilding = 10 * time.Second
 	// recheckEvery is how often tool calls trigger a freshness check of
 	// the source tree against the index (a stat-only walk, in the
 	// background).
@@ -141,7 +142,12 @@ func (r *repo) acquire() (*snapshot, func(), error) {
 	if r.snap == nil || now.Sub(r.fpAt) >= fingerprintEvery {
 		fp := dirFingerprint(r.db)
 		r.fpAt = now
-		if r.snap == nil || (fp != r.fp && now.Sub(r.openedAt) >= reopenEvery) {
+		every := reopenEvery
+		if r.state.Status == StatusBuilding {
+			// A writer is busy: each open replays its write-ahead log.
+			every = reopenBuilding
+		}
+		if r.snap == nil || (fp != r.fp && now.Sub(r.openedAt) >= every) {
 			if err := r.reopenLocked(fp); err != nil && r.snap == nil {
 				return nil, nil, err
 			}

@@ -3,6 +3,7 @@ package mcp
 import (
 	"context"
 	"encoding/json"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"sort"
@@ -556,6 +557,26 @@ func TestEveryAnswerWithinBudget(t *testing.T) {
 		b, _ := json.Marshal(out)
 		if tokens(len(b)) > minMaxTokens || tokens(len(text)) > minMaxTokens {
 			t.Errorf("%s: %d JSON / %d text tokens, over %d:\n%s", c.tool, tokens(len(b)), tokens(len(text)), minMaxTokens, text)
+		}
+	}
+}
+
+// TestStreamableHTTP serves the same tools over the streamable HTTP
+// transport, to two clients at once.
+func TestStreamableHTTP(t *testing.T) {
+	s, _, _ := fixtureSession(t)
+	ts := httptest.NewServer(s.Handler())
+	defer ts.Close()
+	ctx := context.Background()
+	for i := range 2 {
+		cs, err := mcp.NewClient(&mcp.Implementation{Name: "http"}, nil).Connect(ctx, &mcp.StreamableClientTransport{Endpoint: ts.URL}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer cs.Close()
+		text, _ := mustCall(t, cs, "get_callers", map[string]any{"symbol": "Store.Get"})
+		if !strings.Contains(text, "Server.ServeHTTP") {
+			t.Errorf("client %d over HTTP: %s", i, text)
 		}
 	}
 }

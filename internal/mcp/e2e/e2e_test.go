@@ -7,6 +7,7 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -24,10 +25,9 @@ var binary string // built by TestMain
 
 func TestMain(m *testing.M) {
 	code := func() int {
-		for _, a := range os.Args {
-			if a == "-test.short=true" || a == "-test.short" {
-				return m.Run() // every test skips
-			}
+		flag.Parse()
+		if testing.Short() {
+			return m.Run() // every test skips
 		}
 		dir, err := os.MkdirTemp("", "codegraph-e2e")
 		if err != nil {

@@ -8,7 +8,9 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
@@ -21,6 +23,7 @@ const (
 	maxReadLines   = 500     // read_code lines per answer
 	defaultWindow  = 200     // read_code lines when end_line is not given
 	maxSourceBytes = 8 << 20 // larger files are not read
+	maxLineBytes   = 400     // longer lines (minified code) are cut
 )
 
 // errOutsideRoot is returned (wrapped) for a path that leaves the indexed
@@ -149,6 +152,19 @@ func (o *codeOut) text() string {
 	return b.String()
 }
 
+// capLine cuts a line to maxLineBytes on a rune boundary, marking the
+// cut.
+func capLine(l string) string {
+	if len(l) <= maxLineBytes {
+		return l
+	}
+	cut := maxLineBytes
+	for cut > 0 && !utf8.RuneStart(l[cut]) {
+		cut--
+	}
+	return l[:cut] + " …[line cut at " + strconv.Itoa(maxLineBytes) + " bytes]"
+}
+
 func splitLines(data []byte) []string {
 	s := string(data)
 	s = strings.TrimSuffix(s, "\n")
@@ -192,7 +208,10 @@ func (c *call) readCode(ctx context.Context) (output, func(int) string, error) {
 	end := min(last, start+maxReadLines-1)
 	o := &codeOut{Path: rel, StartLine: start, TotalLines: len(lines), ChangedSinceIndex: graph.HashBytes(data) != meta.Hash}
 	if start <= end {
-		o.lines = lines[start-1 : end]
+		o.lines = make([]string, 0, end-start+1)
+		for _, l := range lines[start-1 : end] {
+			o.lines = append(o.lines, capLine(l))
+		}
 	}
 	o.keep(len(o.lines))
 	skip := c.cur.Skip

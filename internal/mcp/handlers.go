@@ -172,7 +172,9 @@ func (c *call) getSymbol(ctx context.Context) (output, func(int) string, error) 
 	}
 	if c.a.IncludeBody && d.Line > 0 && d.Kind != "file" {
 		last := min(d.EndLine, d.Line+maxBodyLines-1)
-		o.lines = c.snap.src.Source(d.File, d.Line, last)
+		for _, l := range c.snap.src.Source(d.File, d.Line, last) {
+			o.lines = append(o.lines, capLine(l))
+		}
 		o.BodyStart = d.Line
 	}
 	// A cursor resumes after what was shown: members, then body lines.
@@ -581,6 +583,11 @@ func (c *call) impactAnalysis(ctx context.Context) (output, func(int) string, er
 		Packages: r.Packages[:min(len(r.Packages), maxGroupRows)], Files: r.Files[:min(len(r.Files), maxGroupRows)],
 		Tests: r.Tests[:min(len(r.Tests), maxGroupRows)], PackagesTotal: r.PackagesTotal, FilesTotal: r.FilesTotal, TestsTotal: r.TestsTotal,
 		Unresolved: sites(r.Unresolved), Ambiguous: sites(r.Ambiguous)}
+	if c.continued() {
+		// Later pages list more symbols; the groups were on the first.
+		o.Packages, o.Files, o.Tests = []query.PackageImpact{}, []query.FileImpact{}, []string{}
+		o.Unresolved.Sites, o.Ambiguous.Sites = nil, nil
+	}
 	for _, it := range skipped(c, r.Items) {
 		row := impactRow{Depth: it.Depth, Sym: symOf(&it.Symbol), Via: at(it.Via.File, it.Via.Line), Test: it.Test}
 		if it.Confidence < 1 {
@@ -831,6 +838,10 @@ func (c *call) repoOverview(ctx context.Context) (output, func(int) string, erro
 		Dependencies: []depEdgeRow{}, EntryPoints: []entryRow{}, Hubs: []hubRow{}, Cycles: [][]string{}}
 	for _, p := range skipped(c, r.Packages) {
 		o.all = append(o.all, pkgRow{Package: p.Package, Files: p.Files, Nodes: p.Nodes, Languages: p.Languages, DependsOn: len(p.DependsOn), Dependents: p.Dependents})
+	}
+	if c.continued() {
+		// Later pages list more packages; the rest was on the first.
+		r.Dependencies, r.EntryPoints, r.Hubs, cy.Cycles = nil, nil, nil, nil
 	}
 	for _, d := range r.Dependencies[:min(len(r.Dependencies), maxGroupRows)] {
 		o.Dependencies = append(o.Dependencies, depEdgeRow{From: d.From, To: d.To, Imports: d.Imports, Calls: d.Calls})

@@ -14,7 +14,7 @@ import (
 // what model tokenizers give for code and JSON).
 const (
 	DefaultMaxTokens = 4000
-	minMaxTokens     = 200
+	minMaxTokens     = 500
 	maxMaxTokens     = 50000
 	bytesPerToken    = 4
 )

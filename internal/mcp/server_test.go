@@ -3,6 +3,7 @@ package mcp
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -220,6 +221,7 @@ func TestTools(t *testing.T) {
 			}},
 		{"get_symbol", map[string]any{"symbol": "Store"}, []string{"members", "Store.orders"}, nil},
 		{"get_symbol", map[string]any{"symbol": "pkg/store/store.go:24"}, []string{"method Store.Get"}, nil},
+		{"get_symbol", map[string]any{"symbol": "./pkg/store/store.go:Store.Get"}, []string{"method Store.Get"}, nil},
 		{"find_references", map[string]any{"symbol": "Store.Get"}, []string{"pkg/server/server.go", "calls"},
 			func(t *testing.T, out map[string]any) {
 				if out["total"].(float64) < 1 {
@@ -308,6 +310,7 @@ func TestToolErrors(t *testing.T) {
 		{"get_callers", map[string]any{"symbol": "Store.Get", "depth": 65}, "depth must be between 1 and 64"},
 		{"get_callers", map[string]any{"symbol": "Store.Get", "cursor": "garbage"}, "invalid cursor"},
 		{"get_callers", map[string]any{"symbol": "Store.Get", "max_tokens": 10}, "max_tokens must be between"},
+		{"get_callers", map[string]any{"symbol": "Store.Get", "max_tokens": 499}, "max_tokens must be between"},
 		{"find_references", map[string]any{"symbol": "Store.Get", "kinds": []string{"eats"}}, `unknown kind "eats"`},
 		{"read_code", map[string]any{"path": "../../etc/passwd"}, "outside the indexed repository"},
 		{"read_code", map[string]any{"path": "/etc/passwd"}, "outside the indexed repository"},
@@ -316,6 +319,7 @@ func TestToolErrors(t *testing.T) {
 		{"read_code", map[string]any{"path": "pkg/store/store.go", "start_line": 10, "end_line": 5}, "before start_line"},
 		{"file_outline", map[string]any{"path": "nope.go"}, "not an indexed source file"},
 		{"get_dependencies", map[string]any{"target": "/etc"}, "outside the indexed repository"},
+		{"get_symbol", map[string]any{"symbol": "/etc/passwd:1"}, "outside the indexed repository"},
 		{"find_path", map[string]any{"from": "Store.Get"}, `missing required argument "to"`},
 		{"find_path", map[string]any{"from": "Nope", "to": "Store.Get"}, "from: "},
 		{"get_symbol", map[string]any{"symbol": "Store.Get", "repo": "other"}, `unknown argument "repo"`},
@@ -373,19 +377,32 @@ func TestSymlinkOutsideRootRefused(t *testing.T) {
 }
 
 func TestBudgetAndCursor(t *testing.T) {
-	_, cs, _ := fixtureSession(t)
-	// A 20-line read with a budget that holds only a few lines pages
+	repo := copyTree(t, filepath.Join("..", "..", "testdata", "repo"))
+	var src strings.Builder
+	src.WriteString("package store\n")
+	for i := 2; i <= 300; i++ {
+		fmt.Fprintf(&src, "var v%d = %d // line %d of a long file\n", i, i, i)
+	}
+	if err := os.WriteFile(filepath.Join(repo, "pkg", "store", "big.go"), []byte(src.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := index.Run(context.Background(), index.Options{Root: repo}); err != nil {
+		t.Fatal(err)
+	}
+	_, cs := connect(t, Options{Repos: []RepoSpec{{Root: repo}}}, nil)
+	// A 300-line read with a budget that holds only some lines pages
 	// through the whole range, each answer within budget.
 	var lines []string
-	args := map[string]any{"path": "pkg/store/store.go", "start_line": 1, "end_line": 33, "max_tokens": 200}
+	const budget = minMaxTokens
+	args := map[string]any{"path": "pkg/store/big.go", "start_line": 1, "end_line": 300, "max_tokens": budget}
 	for page := 0; ; page++ {
 		if page > 40 {
 			t.Fatal("no end to the pages")
 		}
 		text, out := mustCall(t, cs, "read_code", args)
 		b, _ := json.Marshal(out)
-		if tokens(len(b)) > 200 || tokens(len(text)) > 200 {
-			t.Errorf("page %d: %d JSON / %d text tokens, over the budget of 200", page, tokens(len(b)), tokens(len(text)))
+		if tokens(len(b)) > budget || tokens(len(text)) > budget {
+			t.Errorf("page %d: %d JSON / %d text tokens, over the budget of %d", page, tokens(len(b)), tokens(len(text)), budget)
 		}
 		if code, _ := out["code"].(string); code != "" {
 			lines = append(lines, strings.Split(code, "\n")...)
@@ -398,12 +415,12 @@ func TestBudgetAndCursor(t *testing.T) {
 		}
 		args["cursor"] = out["next_cursor"]
 	}
-	if len(lines) != 33 {
-		t.Errorf("read %d lines over the pages, want 33", len(lines))
+	if len(lines) != 300 || lines[299] != "var v300 = 300 // line 300 of a long file" {
+		t.Errorf("read %d lines over the pages, want 300", len(lines))
 	}
 	// A cursor given to another call is refused.
-	_, out := mustCall(t, cs, "read_code", map[string]any{"path": "pkg/store/store.go", "max_tokens": 200})
-	text, _, isErr := callTool(t, cs, "read_code", map[string]any{"path": "pkg/server/server.go", "max_tokens": 200, "cursor": out["next_cursor"]})
+	_, out := mustCall(t, cs, "read_code", map[string]any{"path": "pkg/store/big.go", "max_tokens": budget})
+	text, _, isErr := callTool(t, cs, "read_code", map[string]any{"path": "pkg/server/server.go", "max_tokens": budget, "cursor": out["next_cursor"]})
 	if !isErr || !strings.Contains(text, "belongs to another call") {
 		t.Errorf("cursor of another call: %v %s", isErr, text)
 	}
@@ -578,5 +595,97 @@ func TestStreamableHTTP(t *testing.T) {
 		if !strings.Contains(text, "Server.ServeHTTP") {
 			t.Errorf("client %d over HTTP: %s", i, text)
 		}
+	}
+}
+
+func TestAbsolutePathsInsideRoot(t *testing.T) {
+	_, cs, repo := fixtureSession(t)
+	abs := filepath.Join(repo, "pkg", "store", "store.go")
+	text, _ := mustCall(t, cs, "get_symbol", map[string]any{"symbol": abs + ":24"})
+	if !strings.Contains(text, "method Store.Get") {
+		t.Errorf("get_symbol by absolute FILE:LINE: %s", text)
+	}
+	mustCall(t, cs, "file_outline", map[string]any{"path": abs})
+	mustCall(t, cs, "read_code", map[string]any{"path": abs, "start_line": 1, "end_line": 2})
+	text, _ = mustCall(t, cs, "get_dependencies", map[string]any{"target": filepath.Join(repo, "pkg", "server")})
+	if !strings.Contains(text, "package pkg/server") {
+		t.Errorf("get_dependencies by absolute directory: %s", text)
+	}
+}
+
+// TestContinuationPages pages through an impact and an overview with a
+// small budget: later pages do not repeat the groups of the first, and
+// together the pages list every item once.
+func TestContinuationPages(t *testing.T) {
+	repo := copyTree(t, filepath.Join("..", "..", "testdata", "repo"))
+	var many strings.Builder
+	many.WriteString("package store\n")
+	for i := range 150 {
+		fmt.Fprintf(&many, "\n// Use%d makes a store.\nfunc Use%d() *Store { return New() }\n", i, i)
+	}
+	write := func(rel, src string) {
+		t.Helper()
+		p := filepath.Join(repo, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("pkg/store/many.go", many.String())
+	for i := range 30 {
+		write(fmt.Sprintf("pkg/gen/p%d/p.go", i), fmt.Sprintf("package p%d\n\nimport \"example.com/shop/pkg/store\"\n\n// F makes a store.\nfunc F() { store.New() }\n", i))
+	}
+	if _, err := index.Run(context.Background(), index.Options{Root: repo}); err != nil {
+		t.Fatal(err)
+	}
+	_, cs := connect(t, Options{Repos: []RepoSpec{{Root: repo}}}, nil)
+	for _, tc := range []struct {
+		tool, list string
+		args       map[string]any
+	}{
+		{"impact_analysis", "items", map[string]any{"target": "pkg/store", "max_tokens": minMaxTokens}},
+		{"repo_overview", "packages", map[string]any{"max_tokens": minMaxTokens}},
+		{"file_outline", "items", map[string]any{"path": "pkg/store/many.go", "max_tokens": minMaxTokens}},
+		{"get_callers", "items", map[string]any{"symbol": "New", "max_tokens": minMaxTokens}},
+	} {
+		seen := map[string]bool{}
+		total, pages := -1, 0
+		for page := 0; ; page++ {
+			pages++
+			if page > 50 {
+				t.Fatalf("%s: no end to the pages", tc.tool)
+			}
+			_, out := mustCall(t, cs, tc.tool, tc.args)
+			items, _ := out[tc.list].([]any)
+			for _, it := range items {
+				b, _ := json.Marshal(it)
+				if seen[string(b)] {
+					t.Errorf("%s: %s listed twice", tc.tool, b)
+				}
+				seen[string(b)] = true
+			}
+			if page == 0 {
+				switch tc.tool {
+				case "impact_analysis":
+					total = int(out["total"].(float64))
+				case "repo_overview":
+					total = int(out["packages_total"].(float64))
+				case "file_outline", "get_callers":
+					total = int(out["total"].(float64))
+				}
+			} else if tc.tool == "repo_overview" && len(out["hubs"].([]any)) > 0 {
+				t.Errorf("repo_overview page %d repeats the hubs", page)
+			}
+			if out["truncated"] != true {
+				break
+			}
+			tc.args["cursor"] = out["next_cursor"]
+		}
+		if len(seen) != total {
+			t.Errorf("%s: %d items over the pages, want %d", tc.tool, len(seen), total)
+		}
+		t.Logf("%s: %d items in %d pages", tc.tool, total, pages)
 	}
 }

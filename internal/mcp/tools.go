@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -211,6 +212,12 @@ func (s *Server) handle(ctx context.Context, t *toolDef, ps map[string]param, re
 			a.Truncated = true
 		}
 	}
+	if kept == 0 && n > 0 {
+		// Always make progress: one item is small (lines and signatures
+		// are capped), the budget at least minMaxTokens.
+		kept = 1
+		out.keep(1)
+	}
 	if cont != nil {
 		a.NextCursor = cont(kept)
 	}
@@ -356,6 +363,11 @@ func (c *call) pageCont(n int, next string) func(kept int) string {
 	}
 }
 
+// continued reports whether the call continues an earlier answer (its
+// cursor came from a next_cursor): the parts of the first page that do not
+// page (groups, summaries) are not repeated.
+func (c *call) continued() bool { return c.a.Cursor != "" }
+
 // skipped returns items without those shown before.
 func skipped[T any](c *call, items []T) []T {
 	return items[min(c.cur.Skip, len(items)):]
@@ -363,12 +375,35 @@ func skipped[T any](c *call, items []T) []T {
 
 // resolve finds the one symbol a spec names.
 func (c *call) resolve(ctx context.Context, spec string) (*query.Symbol, error) {
+	spec, err := c.normalizeSpec(spec)
+	if err != nil {
+		return nil, err
+	}
 	n, err := c.snap.eng.ResolveOne(ctx, spec)
 	if err != nil {
 		return nil, err
 	}
 	sym := c.snap.eng.SymbolOf(n)
 	return &sym, nil
+}
+
+// normalizeSpec makes the file of a FILE, FILE:LINE or FILE:NAME spec
+// given as an absolute or ./ path repository-relative, as the index names
+// files; an absolute path outside the root is refused.
+func (c *call) normalizeSpec(spec string) (string, error) {
+	spec = strings.TrimSpace(spec)
+	file, rest := spec, ""
+	if i := strings.LastIndexByte(spec, ':'); i > 0 {
+		file, rest = spec[:i], spec[i:]
+	}
+	if !filepath.IsAbs(file) && !strings.HasPrefix(file, "./") {
+		return spec, nil
+	}
+	rel, err := c.localPath(file)
+	if err != nil {
+		return "", err
+	}
+	return rel + rest, nil
 }
 
 // errorResult turns err into a tool error the model reads.

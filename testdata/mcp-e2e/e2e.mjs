@@ -85,20 +85,21 @@ try {
   res = await call("file_outline", { path: "pkg/store/store.go" });
   check(res.structuredContent.items.some((it) => it.name === "Store.Get"), "file_outline");
   res = await call("repo_overview", {});
-  check(res.structuredContent.files === 5, "repo_overview files " + res.structuredContent.files);
+  check(res.structuredContent.files === 6, "repo_overview files " + res.structuredContent.files);
   res = await call("read_code", { path: "pkg/store/store.go", start_line: 24, end_line: 25 });
   check(res.structuredContent.code.startsWith("func (s *Store) Get"), "read_code");
 
   // A small budget truncates and gives a cursor that continues.
-  res = await call("read_code", { path: "pkg/store/store.go", max_tokens: 200 });
+  // (The Go test adds pkg/store/big.go, 300 lines, to the fixture.)
+  res = await call("read_code", { path: "pkg/store/big.go", end_line: 300, max_tokens: 500 });
   check(res.structuredContent.truncated === true && res.structuredContent.next_cursor, "read_code truncated");
-  const next = await call("read_code", { path: "pkg/store/store.go", max_tokens: 200, cursor: res.structuredContent.next_cursor });
+  const next = await call("read_code", { path: "pkg/store/big.go", end_line: 300, max_tokens: 500, cursor: res.structuredContent.next_cursor });
   check(next.structuredContent.start_line === res.structuredContent.end_line + 1, "cursor continues");
 
   // index, with progress notifications.
   const progress = [];
   res = await call("index", { force: true }, { onprogress: (p) => progress.push(p.progress) });
-  check(res.structuredContent.files === 5, "index files");
+  check(res.structuredContent.files === 6, "index files");
   check(progress.length > 0 && progress[progress.length - 1] === 100, "progress " + JSON.stringify(progress));
 
   // Errors the agent can act on.

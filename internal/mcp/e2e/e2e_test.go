@@ -95,6 +95,14 @@ func TestTypeScriptClient(t *testing.T) {
 		t.Skip("node is not installed")
 	}
 	repo := fixture(t)
+	var big strings.Builder
+	big.WriteString("package store\n")
+	for i := 2; i <= 300; i++ {
+		fmt.Fprintf(&big, "var v%d = %d // line %d of a long file\n", i, i, i)
+	}
+	if err := os.WriteFile(filepath.Join(repo, "pkg", "store", "big.go"), []byte(big.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	if out, err := exec.Command(binary, "index", repo, "--quiet").CombinedOutput(); err != nil {
 		t.Fatalf("index: %v\n%s", err, out)
 	}

@@ -14,7 +14,7 @@
 // keeping the index fresh in the background while answering from the
 // read-only snapshot that exists.
 //
-// Adding a tool is one entry in the table built by (*Server).tools: a
+// Adding a tool is one entry in the table built by (*Server).toolTable: a
 // name, a description written for a model, the argument names it takes
 // (from the shared property table), an output schema and a handler.
 package mcp

@@ -43,6 +43,9 @@ const (
 	// lockedRetry is how long to wait before trying again to update an
 	// index another process is writing.
 	lockedRetry = 2 * time.Second
+	// lockedIdleRetries is how many retries may find the index locked by
+	// a process that writes nothing before the run gives up.
+	lockedIdleRetries = 5
 )
 
 // Status is the freshness of a repository's index.
@@ -79,6 +82,9 @@ func (s State) String() string {
 		}
 		return fmt.Sprintf("building %d%%", s.Percent)
 	case StatusStale:
+		if s.Other != "" {
+			return fmt.Sprintf("stale since %s (another codegraph process, %s, holds the index and is not updating it)", s.Since.UTC().Format(time.RFC3339), s.Other)
+		}
 		return fmt.Sprintf("stale since %s (%d files changed; call the index tool to update)", s.Since.UTC().Format(time.RFC3339), s.Changed)
 	case StatusMissing:
 		return "missing (no index yet; call the index tool)"
@@ -100,6 +106,12 @@ type repo struct {
 	log       *slog.Logger
 	bg        *sync.WaitGroup // owned by the Server
 	bgCtx     context.Context // cancelled when the Server stops
+
+	// Waiting for a lock held by another process: the pause between
+	// attempts and how many attempts may see it write nothing
+	// (lockedRetry and lockedIdleRetries; tests shorten them).
+	lockedRetry       time.Duration
+	lockedIdleRetries int
 
 	mu        sync.Mutex
 	snap      *snapshot
@@ -471,6 +483,7 @@ func (r *repo) startIndex(force bool) *indexRun {
 	r.mu.Unlock()
 	r.goBackground(func(ctx context.Context) {
 		defer close(x.done)
+		idle, lastFP := 0, uint64(0)
 		for {
 			sum, err := index.Run(ctx, index.Options{Root: r.root, DBDir: r.db, Force: force, Logger: r.log,
 				Progress: func(p index.Progress) {
@@ -486,9 +499,27 @@ func (r *repo) startIndex(force bool) *indexRun {
 				if m := pidRE.FindString(err.Error()); m != "" {
 					other = m
 				}
+				// A holder that writes nothing for a while (a watcher or
+				// server keeping the lock) is not building: stop waiting
+				// for it; the next freshness check looks again.
+				if fp := dirFingerprint(r.db); fp == lastFP {
+					idle++
+				} else {
+					idle, lastFP = 0, fp
+				}
+				if idle >= r.lockedIdleRetries {
+					r.mu.Lock()
+					r.state = State{Status: StatusStale, Since: time.Now(), Other: other}
+					r.checkedAt = time.Now()
+					r.mu.Unlock()
+					x.mu.Lock()
+					x.err = err
+					x.mu.Unlock()
+					return
+				}
 				r.setState(State{Status: StatusBuilding, Other: other})
 				select {
-				case <-time.After(lockedRetry):
+				case <-time.After(r.lockedRetry):
 					continue
 				case <-ctx.Done():
 				}

@@ -74,7 +74,7 @@ func New(opts Options) (*Server, error) {
 	}
 	s := &Server{opts: opts, byName: map[string]*repo{}}
 	s.bgCtx, s.cancel = context.WithCancel(context.Background())
-	for i, spec := range opts.Repos {
+	for _, spec := range opts.Repos {
 		root, err := resolveRoot(spec.Root)
 		if err != nil {
 			s.cancel()
@@ -104,10 +104,10 @@ func New(opts Options) (*Server, error) {
 			s.cancel()
 			return nil, err
 		}
-		r := &repo{name: name, root: root, db: db, autoIndex: opts.AutoIndex, log: opts.Logger, bg: &s.bg, bgCtx: s.bgCtx}
+		r := &repo{name: name, root: root, db: db, autoIndex: opts.AutoIndex, log: opts.Logger, bg: &s.bg, bgCtx: s.bgCtx,
+			lockedRetry: lockedRetry, lockedIdleRetries: lockedIdleRetries}
 		s.repos = append(s.repos, r)
 		s.byName[name] = r
-		_ = i
 	}
 	s.srv = mcp.NewServer(&mcp.Implementation{Name: "codegraph", Title: "codegraph code graph", Version: opts.Version},
 		&mcp.ServerOptions{Instructions: s.instructions(), Logger: opts.Logger})

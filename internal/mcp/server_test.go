@@ -17,6 +17,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/codegraph-dev/codegraph/internal/index"
+	"github.com/codegraph-dev/codegraph/internal/store"
 )
 
 // copyTree copies the shared fixture repository into a temp dir so that
@@ -687,5 +688,36 @@ func TestContinuationPages(t *testing.T) {
 			t.Errorf("%s: %d items over the pages, want %d", tc.tool, len(seen), total)
 		}
 		t.Logf("%s: %d items in %d pages", tc.tool, total, pages)
+	}
+}
+
+// TestLockedByIdleWriter: another process holds the writer lock and
+// writes nothing (a watcher, say). The index tool says so instead of
+// failing or waiting forever, and the run gives up, leaving the state
+// stale with the holder named.
+func TestLockedByIdleWriter(t *testing.T) {
+	repo := fixtureRepo(t)
+	w, err := store.Open(filepath.Join(repo, ".codegraph"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	s, cs := connect(t, Options{Repos: []RepoSpec{{Root: repo}}}, nil)
+	r := s.repos[0]
+	r.lockedRetry, r.lockedIdleRetries = 20*time.Millisecond, 3
+	text, _ := mustCall(t, cs, "index", nil)
+	if !strings.Contains(text, "another codegraph process") || !strings.Contains(text, fmt.Sprintf("pid %d", os.Getpid())) {
+		t.Errorf("index while locked: %s", text)
+	}
+	if err := s.waitIdle(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if st := r.State(); st.Status != StatusStale || st.Other == "" {
+		t.Errorf("state after giving up = %+v", st)
+	}
+	// Answers still come from the snapshot.
+	_, out := mustCall(t, cs, "get_symbol", map[string]any{"symbol": "Store.Get"})
+	if !strings.Contains(out["index_state"].(string), "holds the index") {
+		t.Errorf("index_state = %v", out["index_state"])
 	}
 }

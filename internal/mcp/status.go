@@ -2,6 +2,7 @@ package mcp
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/codegraph-dev/codegraph/internal/index"
+	"github.com/codegraph-dev/codegraph/internal/store"
 )
 
 // ---- index_status
@@ -142,6 +144,9 @@ func (c *call) reindex(ctx context.Context) (output, func(int) string, error) {
 		select {
 		case <-x.done:
 			sum, err := x.result()
+			if errors.Is(err, store.ErrLocked) {
+				return &indexOut{Note: "the index is locked by another codegraph process that is not updating it (" + r.State().Other + "); stop it or run `codegraph index` when it is done"}, nil, nil
+			}
 			if err != nil {
 				return nil, nil, fmt.Errorf("index failed: %w", err)
 			}

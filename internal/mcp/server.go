@@ -209,7 +209,7 @@ func (s *Server) instructions() string {
 - Name symbols by qualified name (Server.Handle, store.Store.Get, pkg/store.Store.Get), FILE:LINE (the definition spanning that line), FILE:NAME, or the 16-hex id from an earlier answer. A bare name that matches several symbols returns the candidates with their ids: pass one id.
 - Start with repo_overview on an unfamiliar repository, file_outline for a file, get_symbol for one definition (include_body for its source).
 - Before changing a function, run impact_analysis (what breaks, tests to run; it says when the answer is only a lower bound) or get_callers; get_callees and get_dependencies show what it relies on; find_path explains how two symbols connect.
-- Answers cite file:line and signatures first; read_code reads a line range when you need more source. Each answer fits a token budget (max_tokens, default 4000): when truncated is true, repeat the call with cursor set to next_cursor for more.
+- Answers cite file:line and signatures first; read_code reads a line range when you need more source. Each answer fits a token budget (max_tokens, 500-50000, default 4000): when truncated is true, repeat the call with cursor set to next_cursor for more.
 - index_state in every answer says how fresh the graph is (ready, building N%, stale since ...). After editing files, call index to update the graph (incremental, seconds).`)
 	if len(s.repos) > 1 {
 		fmt.Fprintf(&b, "\n- Several repositories are served: pass repo (one of %s; default %s).", strings.Join(s.repoNames(), ", "), s.repos[0].name)

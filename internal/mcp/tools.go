@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -102,7 +103,9 @@ type toolDef struct {
 	required   []string
 	// out lists the top-level fields of the structured answer beyond
 	// index_state, truncated and next_cursor, as name:type.
-	out      []string
+	out []string
+	// desc overrides the shared description of some arguments.
+	argDesc  map[string]string
 	readOnly bool
 	handler  func(*call, context.Context) (output, func(kept int) string, error)
 }
@@ -128,6 +131,11 @@ func (t *toolDef) inputSchema(ps map[string]param) map[string]any {
 	}
 	for _, n := range names {
 		props[n] = ps[n].schema
+		if d, ok := t.argDesc[n]; ok {
+			sch := maps.Clone(ps[n].schema)
+			sch["description"] = d
+			props[n] = sch
+		}
 	}
 	sch := map[string]any{"type": "object", "properties": props}
 	if len(t.required) > 0 {

@@ -479,6 +479,15 @@ func TestMultipleRepos(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, cs := connect(t, Options{Repos: []RepoSpec{{Name: "a", Root: a}, {Name: "b", Root: b}}}, nil)
+	tl, err := cs.ListTools(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	js, _ := json.Marshal(tl.Tools)
+	t.Logf("tool list with two repositories: %d bytes, ~%d tokens", len(js), tokens(len(js)))
+	if tokens(len(js)) > 3000 {
+		t.Errorf("tool list with a repo argument costs ~%d tokens", tokens(len(js)))
+	}
 	if _, _, isErr := callTool(t, cs, "get_symbol", map[string]any{"symbol": "only_in_b"}); !isErr {
 		t.Error("only_in_b found in the default repository a")
 	}
@@ -537,11 +546,18 @@ func TestBackgroundIndex(t *testing.T) {
 	if out["index_state"] != "ready" {
 		t.Errorf("after index: %v", out["index_state"])
 	}
-	time.Sleep(50 * time.Millisecond) // notifications are asynchronous
-	mu.Lock()
-	defer mu.Unlock()
-	if len(progress) == 0 || progress[len(progress)-1] != 100 {
-		t.Errorf("progress notifications = %v, want them to end at 100", progress)
+	// Notifications are handled asynchronously: wait for the last one.
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		mu.Lock()
+		done := len(progress) > 0 && progress[len(progress)-1] == 100
+		got := append([]float64(nil), progress...)
+		mu.Unlock()
+		if done {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("progress notifications = %v, want them to end at 100", got)
+		}
 	}
 }
 

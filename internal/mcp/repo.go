@@ -69,7 +69,7 @@ type State struct {
 	Since   time.Time // stale: the oldest change seen
 	Changed int       // stale or building: files added, changed or deleted
 	Other   string    // building: held by another process ("pid N")
-	Err     string    // failed: why
+	Err     string    // failed: why; ready: why freshness is unverified
 }
 
 // String renders the state as index_state: "ready", "building 42%",
@@ -92,6 +92,10 @@ func (s State) String() string {
 		return "failed (" + s.Err + ")"
 	case StatusChecking:
 		return "ready (freshness check running)"
+	case StatusReady:
+		if s.Err != "" {
+			return "ready (" + s.Err + ")"
+		}
 	}
 	return string(s.Status)
 }
@@ -318,9 +322,12 @@ func (r *repo) check(ctx context.Context) {
 	r.mu.Lock()
 	running := r.run != nil && !r.run.finished()
 	if !running {
-		if changed == 0 {
+		switch {
+		case changed == 0 && err != nil:
+			r.state = State{Status: StatusReady, Err: "not verified against the source: " + err.Error()}
+		case changed == 0:
 			r.state = State{Status: StatusReady}
-		} else {
+		default:
 			r.state = State{Status: StatusStale, Since: since, Changed: changed}
 		}
 	}

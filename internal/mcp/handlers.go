@@ -270,7 +270,7 @@ func (c *call) findReferences(ctx context.Context) (output, func(int) string, er
 	if err != nil {
 		return nil, nil, err
 	}
-	o := &refsOut{Symbol: symOf(&r.Symbol), Total: r.Total, ByKind: r.ByKind}
+	o := &refsOut{Symbol: symOf(&r.Symbol), Total: r.Total, ByKind: r.ByKind, all: []refRow{}}
 	for _, it := range skipped(c, r.Items) {
 		o.all = append(o.all, refRow{Kind: it.Kind, At: at(it.File, it.Line), From: symPtr(it.Source), Text: it.Text, Res: resNote(it.Resolution, it.Candidates)})
 	}
@@ -353,7 +353,7 @@ func (c *call) calls(ctx context.Context, dir string) (output, func(int) string,
 	if err != nil {
 		return nil, nil, err
 	}
-	o := &callsOut{dir: dir, Root: symOf(&r.Root), Depth: r.Depth, Total: r.Total}
+	o := &callsOut{dir: dir, Root: symOf(&r.Root), Depth: r.Depth, Total: r.Total, all: []callRow{}}
 	for _, it := range skipped(c, r.Items) {
 		row := callRow{Depth: it.Depth, Sym: symOf(it.Symbol), Target: it.Target, CallAt: at(it.Via.File, it.Via.Line), Res: resNote(it.Via.Resolution, it.Via.Candidates)}
 		if it.Sites > 1 {
@@ -464,7 +464,7 @@ func (c *call) deps(ctx context.Context, reverse bool) (output, func(int) string
 	if err != nil {
 		return nil, nil, err
 	}
-	o := &depsOut{Scope: scopeOf(&r.Scope), Reverse: reverse, Depth: r.Depth, Total: r.Total, Unresolved: r.Unresolved}
+	o := &depsOut{Scope: scopeOf(&r.Scope), Reverse: reverse, Depth: r.Depth, Total: r.Total, Unresolved: r.Unresolved, all: []depRow{}}
 	for _, it := range skipped(c, r.Items) {
 		row := depRow{Depth: it.Depth, Kind: it.Kind, Name: it.Name, Edges: it.Edges, EdgeKinds: it.EdgeKinds, Via: at(it.Via.File, it.Via.Line)}
 		if it.Symbol != nil {
@@ -582,7 +582,7 @@ func (c *call) impactAnalysis(ctx context.Context) (output, func(int) string, er
 	o := &impactOut{Scope: scopeOf(&r.Scope), Depth: r.Depth, Complete: r.Complete, Total: r.Total,
 		Packages: r.Packages[:min(len(r.Packages), maxGroupRows)], Files: r.Files[:min(len(r.Files), maxGroupRows)],
 		Tests: r.Tests[:min(len(r.Tests), maxGroupRows)], PackagesTotal: r.PackagesTotal, FilesTotal: r.FilesTotal, TestsTotal: r.TestsTotal,
-		Unresolved: sites(r.Unresolved), Ambiguous: sites(r.Ambiguous)}
+		Unresolved: sites(r.Unresolved), Ambiguous: sites(r.Ambiguous), all: []impactRow{}}
 	if c.continued() {
 		// Later pages list more symbols; the groups were on the first.
 		o.Packages, o.Files, o.Tests = []query.PackageImpact{}, []query.FileImpact{}, []string{}
@@ -708,7 +708,7 @@ func (c *call) fileOutline(ctx context.Context) (output, func(int) string, error
 	if err != nil {
 		return nil, nil, err
 	}
-	o := &outlineOut{File: r.File, Language: r.Language, Total: r.Symbols}
+	o := &outlineOut{File: r.File, Language: r.Language, Total: r.Symbols, all: []outlineRow{}}
 	var walk func(items []*query.OutlineItem, depth int)
 	walk = func(items []*query.OutlineItem, depth int) {
 		for _, it := range items {
@@ -835,7 +835,7 @@ func (c *call) repoOverview(ctx context.Context) (output, func(int) string, erro
 	}
 	o := &overviewOut{Root: r.Root, Files: r.Files, Nodes: r.Nodes, Edges: r.Edges, Languages: r.Languages, Libraries: r.Libraries,
 		PackagesTotal: r.PackagesTotal, CyclesTotal: cy.Total, depsTotal: r.DependenciesTotal,
-		Dependencies: []depEdgeRow{}, EntryPoints: []entryRow{}, Hubs: []hubRow{}, Cycles: [][]string{}}
+		Dependencies: []depEdgeRow{}, EntryPoints: []entryRow{}, Hubs: []hubRow{}, Cycles: [][]string{}, all: []pkgRow{}}
 	for _, p := range skipped(c, r.Packages) {
 		o.all = append(o.all, pkgRow{Package: p.Package, Files: p.Files, Nodes: p.Nodes, Languages: p.Languages, DependsOn: len(p.DependsOn), Dependents: p.Dependents})
 	}

@@ -233,6 +233,13 @@ func TestTools(t *testing.T) {
 		{"get_callers", map[string]any{"symbol": "Store.Get"}, []string{"callers of", "Server.ServeHTTP"}, nil},
 		{"get_callers", map[string]any{"symbol": "Store.Get", "depth": 3}, []string{"Server.ServeHTTP"}, nil},
 		{"get_callees", map[string]any{"symbol": "Server.ServeHTTP"}, []string{"Store.Get"}, nil},
+		// Empty answers still match their schemas (lists are [], not null).
+		{"get_callers", map[string]any{"symbol": "Store.Put"}, []string{"callers of", ": 0"}, nil},
+		{"get_callees", map[string]any{"symbol": "Store.Put"}, []string{"callees of"}, nil},
+		{"find_references", map[string]any{"symbol": "Store.Put", "kinds": []string{"calls"}}, []string{"references to"}, nil},
+		{"get_dependents", map[string]any{"target": "tools"}, []string{"dependents of package tools"}, nil},
+		{"impact_analysis", map[string]any{"target": "tools/report.py"}, []string{"impact of file tools/report.py"}, nil},
+		{"file_outline", map[string]any{"path": "web/money.ts"}, []string{"web/money.ts"}, nil},
 		{"get_dependencies", map[string]any{"target": "pkg/server"}, []string{"dependencies of package pkg/server", "pkg/store"}, nil},
 		{"get_dependencies", map[string]any{"target": "pkg/server/server.go"}, []string{"file pkg/server/server.go"}, nil},
 		{"get_dependents", map[string]any{"target": "pkg/store", "depth": 2}, []string{"dependents of package pkg/store", "pkg/server"}, nil},

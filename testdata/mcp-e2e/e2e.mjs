@@ -72,6 +72,8 @@ try {
   check(res.structuredContent.total >= 1 && text(res).includes("pkg/server/server.go:21"), "find_references");
   res = await call("get_callers", { symbol: "Store.Get", depth: 2 });
   check(res.structuredContent.items.some((it) => it.name === "Server.ServeHTTP"), "get_callers");
+  res = await call("get_callers", { symbol: "Store.Put" }); // none: an empty list, valid against the schema
+  check(res.structuredContent.total === 0 && Array.isArray(res.structuredContent.items), "get_callers empty");
   res = await call("get_callees", { symbol: "Server.ServeHTTP" });
   check(res.structuredContent.items.some((it) => it.name === "Store.Get"), "get_callees");
   res = await call("get_dependencies", { target: "pkg/server" });

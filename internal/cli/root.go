@@ -78,6 +78,7 @@ Start with:
   codegraph overview                    packages, dependencies, entry points
   codegraph symbols --kind function     list symbols
   codegraph export --format ndjson      stream the whole graph
+  codegraph mcp                         serve the graph to AI agents (MCP, stdio)
 
 SYMBOL arguments accept a qualified name (Server.Handle, pkg/store.Store.Get),
 a bare name (several matches list the candidates), FILE:LINE, FILE:NAME or

@@ -78,6 +78,7 @@ Start with:
   codegraph overview                    packages, dependencies, entry points
   codegraph symbols --kind function     list symbols
   codegraph export --format ndjson      stream the whole graph
+  codegraph mcp                         serve the graph to AI agents (MCP, stdio)
 
 SYMBOL arguments accept a qualified name (Server.Handle, pkg/store.Store.Get),
 a bare name (several matches list the candidates), FILE:LINE, FILE:NAME or
@@ -91,7 +92,7 @@ the nearest parent directory; --db DIR points at one explicitly.`,
 		SilenceErrors: true,
 	}
 	root.CompletionOptions.DisableDefaultCmd = true
-	root.AddCommand(newIndexCmd(e), newStatusCmd(e), newSymbolsCmd(e), newExportCmd(e), newDefCmd(e), newRefsCmd(e), newCallersCmd(e), newCalleesCmd(e), newDepsCmd(e), newPathCmd(e), newImpactCmd(e), newCyclesCmd(e), newHubsCmd(e), newOutlineCmd(e), newOverviewCmd(e), newSearchCmd(e))
+	root.AddCommand(newIndexCmd(e), newStatusCmd(e), newSymbolsCmd(e), newExportCmd(e), newDefCmd(e), newRefsCmd(e), newCallersCmd(e), newCalleesCmd(e), newDepsCmd(e), newPathCmd(e), newImpactCmd(e), newCyclesCmd(e), newHubsCmd(e), newOutlineCmd(e), newOverviewCmd(e), newSearchCmd(e), newMCPCmd(e))
 	return root
 }
 

@@ -1,0 +1,167 @@
+package mcp
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/codegraph-dev/codegraph/internal/index"
+	"github.com/codegraph-dev/codegraph/internal/store"
+)
+
+// ---- index_status
+
+type repoRow struct {
+	Name       string `json:"name"`
+	Root       string `json:"root"`
+	IndexState string `json:"index_state"`
+}
+
+type statusOut struct {
+	answer
+	noItems
+	Repo      string            `json:"repo"`
+	Root      string            `json:"root"`
+	DB        string            `json:"db"`
+	Files     uint64            `json:"files"`
+	Nodes     uint64            `json:"nodes"`
+	Edges     uint64            `json:"edges"`
+	Languages map[string]uint64 `json:"languages,omitempty"` // files per language
+	IndexedAt string            `json:"indexed_at,omitempty"`
+	Repos     []repoRow         `json:"repos,omitempty"`
+	Note      string            `json:"note,omitempty"`
+}
+
+func (o *statusOut) text() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s (%s): index %s\n", o.Repo, o.Root, o.IndexState)
+	if o.Note != "" {
+		fmt.Fprintf(&b, "%s\n", o.Note)
+	} else {
+		langs := make([]string, 0, len(o.Languages))
+		for l, n := range o.Languages {
+			langs = append(langs, fmt.Sprintf("%s %d", l, n))
+		}
+		sort.Strings(langs)
+		fmt.Fprintf(&b, "%d files (%s), %d symbols, %d edges; built %s\n", o.Files, strings.Join(langs, ", "), o.Nodes, o.Edges, o.IndexedAt)
+	}
+	for _, r := range o.Repos {
+		fmt.Fprintf(&b, "repo %s (%s): %s\n", r.Name, r.Root, r.IndexState)
+	}
+	fmt.Fprintf(&b, "[index: %s]\n", o.IndexState)
+	return b.String()
+}
+
+func (c *call) indexStatus(ctx context.Context) (output, func(int) string, error) {
+	r := c.repo
+	o := &statusOut{Repo: r.name, Root: r.root, DB: r.db}
+	if len(c.s.repos) > 1 {
+		for _, x := range c.s.repos {
+			o.Repos = append(o.Repos, repoRow{Name: x.name, Root: x.root, IndexState: x.State().String()})
+		}
+	}
+	snap, release, err := r.acquire()
+	if err != nil {
+		o.Note = c.indexError(err).Error()
+		return o, nil, nil
+	}
+	defer release()
+	st, err := snap.st.Stats()
+	if err != nil {
+		return nil, nil, err
+	}
+	libs := st.Languages["external"].Files
+	o.Files, o.Nodes, o.Edges = st.Files-libs, st.Nodes, st.Edges
+	o.Languages = map[string]uint64{}
+	for l, ls := range st.Languages {
+		if l != "external" {
+			o.Languages[l] = ls.Files
+		}
+	}
+	r.mu.Lock()
+	at := r.indexedAt
+	r.mu.Unlock()
+	if !at.IsZero() {
+		o.IndexedAt = at.UTC().Format(time.RFC3339)
+	}
+	return o, nil, nil
+}
+
+// ---- index
+
+type indexOut struct {
+	answer
+	noItems
+	Files      int    `json:"files"`
+	Added      int    `json:"added"`
+	Changed    int    `json:"changed"`
+	Unchanged  int    `json:"unchanged"`
+	Deleted    int    `json:"deleted"`
+	Errors     int    `json:"errors"`
+	DurationMS int64  `json:"duration_ms"`
+	Note       string `json:"note,omitempty"`
+}
+
+func (o *indexOut) text() string {
+	var b strings.Builder
+	if o.Note != "" {
+		fmt.Fprintf(&b, "%s\n", o.Note)
+	} else {
+		fmt.Fprintf(&b, "indexed %d files in %d ms: %d added, %d changed, %d deleted, %d unchanged, %d errors\n",
+			o.Files, o.DurationMS, o.Added, o.Changed, o.Deleted, o.Unchanged, o.Errors)
+	}
+	fmt.Fprintf(&b, "[index: %s]\n", o.IndexState)
+	return b.String()
+}
+
+// reindex runs (or joins) an index run of the repository, forwarding its
+// progress to the client as MCP progress notifications when the call
+// asked for them.
+func (c *call) reindex(ctx context.Context) (output, func(int) string, error) {
+	r := c.repo
+	x := r.startIndex(c.a.Force)
+	if tok := c.req.Params.GetProgressToken(); tok != nil && c.req.Session != nil {
+		last := -1
+		unsub := x.subscribe(func(p index.Progress) {
+			pc := percent(p)
+			if pc <= last {
+				return
+			}
+			last = pc
+			msg := fmt.Sprintf("%s: %d/%d files", p.Phase, p.Done, p.Total)
+			c.req.Session.NotifyProgress(ctx, &mcp.ProgressNotificationParams{ProgressToken: tok, Progress: float64(pc), Total: 100, Message: msg})
+		})
+		defer unsub()
+	}
+	tick := time.NewTicker(200 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case <-x.done:
+			sum, err := x.result()
+			if errors.Is(err, store.ErrLocked) {
+				return &indexOut{Note: "the index is locked by another codegraph process that is not updating it (" + r.State().Other + "); stop it or run `codegraph index` when it is done"}, nil, nil
+			}
+			if err != nil {
+				return nil, nil, fmt.Errorf("index failed: %w", err)
+			}
+			return indexResult(sum), nil, nil
+		case <-ctx.Done():
+			return nil, nil, ctx.Err()
+		case <-tick.C:
+			if st := r.State(); st.Status == StatusBuilding && st.Other != "" {
+				return &indexOut{Note: "another codegraph process (" + st.Other + ") is writing the index; this server answers from the last complete snapshot and picks up its result when it finishes (index_status shows the state)"}, nil, nil
+			}
+		}
+	}
+}
+
+func indexResult(s *index.Summary) *indexOut {
+	return &indexOut{Files: s.Files, Added: s.Added, Changed: s.Changed, Unchanged: s.Unchanged, Deleted: s.Deleted,
+		Errors: s.ErrorN, DurationMS: s.Duration.Milliseconds()}
+}

@@ -12,6 +12,8 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/spf13/cobra"
 
+	"github.com/codegraph-dev/codegraph/internal/search"
+
 	"github.com/codegraph-dev/codegraph/internal/index"
 	cgmcp "github.com/codegraph-dev/codegraph/internal/mcp"
 	"github.com/codegraph-dev/codegraph/internal/store"
@@ -23,6 +25,7 @@ func newMCPCmd(e *env) *cobra.Command {
 		repos   []string
 		noIndex bool
 		verbose bool
+		ef      embeddingFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "mcp",
@@ -54,7 +57,12 @@ servers may run on one repository: one writes, the others read.`,
 			if err != nil {
 				return &exitError{2, err}
 			}
-			srv, err := cgmcp.New(cgmcp.Options{Repos: specs, AutoIndex: auto && !noIndex, Logger: log, Version: Version})
+			emb, err := ef.config()
+			if err != nil {
+				return err
+			}
+			srv, err := cgmcp.New(cgmcp.Options{Repos: specs, AutoIndex: auto && !noIndex, Logger: log, Version: Version,
+				Search: search.Config{Embedding: emb}})
 			if err != nil {
 				return err
 			}
@@ -72,6 +80,7 @@ servers may run on one repository: one writes, the others read.`,
 	f.StringArrayVar(&repos, "repo", nil, "serve the repository at PATH under NAME (NAME=PATH, repeatable)")
 	f.BoolVar(&noIndex, "no-index", false, "never build or update the index in the background (the index tool still does)")
 	f.BoolVarP(&verbose, "verbose", "v", false, "log diagnostics to stderr")
+	ef.register(cmd)
 	return cmd
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/codegraph-dev/codegraph/internal/graph"
 	"github.com/codegraph-dev/codegraph/internal/query"
+	"github.com/codegraph-dev/codegraph/internal/search"
 )
 
 // Bounds of the parts of answers that are not paged.
@@ -26,6 +27,10 @@ const (
 func (s *Server) toolTable() []*toolDef {
 	const page = "cursor"
 	return []*toolDef{
+		{name: "search_code", readOnly: true,
+			desc:   "Find code by meaning, words or name (mode hybrid, default), or lines by text (exact, regex). Start here when you do not know a symbol's name.",
+			params: []string{"query", "mode", "lang", "kind", "path_glob", "limit", "max_tokens"}, required: []string{"query"},
+			out: []string{"mode:string", "total:integer", "note:string", "items:array"}, handler: (*call).searchCode},
 		{name: "get_symbol", readOnly: true,
 			desc:   "Definition of a symbol: file:line, signature, doc, parent, members; with include_body its source.",
 			params: []string{"symbol", "include_body", page, "max_tokens"}, required: []string{"symbol"},
@@ -862,4 +867,84 @@ func (c *call) repoOverview(ctx context.Context) (output, func(int) string, erro
 	}
 	o.keep(len(o.all))
 	return o, c.pageCont(len(r.Packages), r.NextCursor), nil
+}
+
+// ---- search_code
+
+type searchRow struct {
+	Sym
+	Score float64 `json:"score"`
+	Line  string  `json:"line,omitempty"` // exact/regex: the matching line
+}
+
+type searchOut struct {
+	answer
+	Mode  string      `json:"mode"`
+	Total int         `json:"total"`
+	Note  string      `json:"note,omitempty"`
+	Items []searchRow `json:"items"`
+	all   []searchRow
+}
+
+func (o *searchOut) items() int { return len(o.all) }
+func (o *searchOut) keep(k int) { o.Items = o.all[:k] }
+func (o *searchOut) text() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s search: %d hits\n", o.Mode, len(o.all))
+	for _, r := range o.Items {
+		fmt.Fprintf(&b, "%.3g %s", r.Score, r.Sym.line())
+		if r.Line != "" {
+			fmt.Fprintf(&b, "\n    %s", r.Line)
+		}
+		b.WriteByte('\n')
+	}
+	if o.Note != "" {
+		fmt.Fprintf(&b, "(%s)\n", o.Note)
+	}
+	footer(&b, &o.answer, len(o.Items), len(o.all))
+	return b.String()
+}
+
+func (c *call) searchCode(ctx context.Context) (output, func(int) string, error) {
+	mode := search.Hybrid
+	if c.a.Mode != "" {
+		m, err := search.ParseMode(c.a.Mode)
+		if err != nil {
+			return nil, nil, err
+		}
+		mode = m
+	}
+	req := search.Request{Query: c.a.Query, Mode: mode, Limit: c.a.Limit, Langs: splitArg(c.a.Lang), Kinds: splitArg(c.a.Kind)}
+	if g := strings.TrimSpace(c.a.PathGlob); g != "" {
+		req.Paths = []string{g}
+	}
+	res, err := c.snap.searcher(c.repo).Search(ctx, req)
+	if err != nil {
+		if errors.Is(err, search.ErrNoIndex) {
+			return nil, nil, fmt.Errorf("%w; call the index tool to build the search indexes", err)
+		}
+		return nil, nil, err
+	}
+	o := &searchOut{Mode: string(res.Mode), Total: res.Total, Note: res.Note, all: []searchRow{}}
+	for i := range res.Hits {
+		h := &res.Hits[i]
+		row := searchRow{Sym: symOf(&h.Symbol), Score: h.Score}
+		if h.Text != "" {
+			row.Line = oneLine(h.Text, 200)
+		}
+		o.all = append(o.all, row)
+	}
+	o.keep(len(o.all))
+	return o, nil, nil
+}
+
+// splitArg splits a comma-separated argument.
+func splitArg(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, strings.ToLower(p))
+		}
+	}
+	return out
 }

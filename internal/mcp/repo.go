@@ -18,6 +18,7 @@ import (
 	"github.com/codegraph-dev/codegraph/internal/index"
 	"github.com/codegraph-dev/codegraph/internal/lang"
 	"github.com/codegraph-dev/codegraph/internal/query"
+	"github.com/codegraph-dev/codegraph/internal/search"
 	"github.com/codegraph-dev/codegraph/internal/store"
 	"github.com/codegraph-dev/codegraph/internal/walk"
 )
@@ -107,6 +108,7 @@ type repo struct {
 	root      string // absolute
 	db        string
 	autoIndex bool
+	searchCfg search.Config
 	log       *slog.Logger
 	bg        *sync.WaitGroup // owned by the Server
 	bgCtx     context.Context // cancelled when the Server stops
@@ -143,6 +145,24 @@ type snapshot struct {
 	src      *query.Engine
 	refs     int
 	replaced bool
+
+	// The search indexes, opened on the first search_code call.
+	srchOnce sync.Once
+	srch     *search.Searcher
+}
+
+// searcher returns the snapshot's searcher over r's search indexes.
+func (sn *snapshot) searcher(r *repo) *search.Searcher {
+	sn.srchOnce.Do(func() { sn.srch = search.Open(sn.st, sn.src, r.db, r.root, r.searchCfg) })
+	return sn.srch
+}
+
+// close releases the snapshot's store and search indexes.
+func (sn *snapshot) close() {
+	if sn.srch != nil {
+		sn.srch.Close()
+	}
+	sn.st.Close()
 }
 
 // errNoIndex is returned (wrapped) when a repository has no readable index
@@ -180,7 +200,7 @@ func (r *repo) release(s *snapshot) {
 	closeIt := s.refs == 0 && s.replaced
 	r.mu.Unlock()
 	if closeIt {
-		s.st.Close()
+		s.close()
 	}
 }
 
@@ -197,7 +217,7 @@ func (r *repo) reopenLocked(fp uint64) error {
 	if old := r.snap; old != nil {
 		old.replaced = true
 		if old.refs == 0 {
-			old.st.Close()
+			old.close()
 		}
 	}
 	r.snap = &snapshot{st: st, eng: query.New(st, query.Options{Root: r.root, NoSource: true}), src: query.New(st, query.Options{Root: r.root})}
@@ -217,7 +237,7 @@ func (r *repo) close() {
 	if r.snap != nil {
 		r.snap.replaced = true
 		if r.snap.refs == 0 {
-			r.snap.st.Close()
+			r.snap.close()
 		}
 		r.snap = nil
 	}
@@ -492,7 +512,7 @@ func (r *repo) startIndex(force bool) *indexRun {
 		defer close(x.done)
 		idle, lastFP := 0, uint64(0)
 		for {
-			sum, err := index.Run(ctx, index.Options{Root: r.root, DBDir: r.db, Force: force, Logger: r.log,
+			sum, err := index.Run(ctx, index.Options{Root: r.root, DBDir: r.db, Force: force, Logger: r.log, Search: r.searchCfg,
 				Progress: func(p index.Progress) {
 					x.progress(p)
 					r.mu.Lock()

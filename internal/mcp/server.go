@@ -14,6 +14,8 @@ import (
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/codegraph-dev/codegraph/internal/search"
+
 	"github.com/codegraph-dev/codegraph/internal/index"
 )
 
@@ -40,6 +42,9 @@ type Options struct {
 	Logger *slog.Logger
 	// Version is reported to clients in serverInfo.
 	Version string
+	// Search configures the search indexes (the embedding provider) for
+	// search_code and for the index runs the server starts.
+	Search search.Config
 }
 
 // Server is an MCP server over the code graphs of one or more
@@ -104,7 +109,7 @@ func New(opts Options) (*Server, error) {
 			s.cancel()
 			return nil, err
 		}
-		r := &repo{name: name, root: root, db: db, autoIndex: opts.AutoIndex, log: opts.Logger, bg: &s.bg, bgCtx: s.bgCtx,
+		r := &repo{name: name, root: root, db: db, autoIndex: opts.AutoIndex, log: opts.Logger, searchCfg: opts.Search, bg: &s.bg, bgCtx: s.bgCtx,
 			lockedRetry: lockedRetry, lockedIdleRetries: lockedIdleRetries}
 		s.repos = append(s.repos, r)
 		s.byName[name] = r
@@ -207,6 +212,7 @@ func (s *Server) instructions() string {
 	b.WriteString(`codegraph answers questions about this codebase from a pre-built code graph (definitions, calls, imports, references, inheritance), faster and more completely than grep.
 
 - Name symbols by qualified name (Server.Handle, store.Store.Get, pkg/store.Store.Get), FILE:LINE (the definition spanning that line), FILE:NAME, or the 16-hex id from an earlier answer. A bare name that matches several symbols returns the candidates with their ids: pass one id.
+- To find code whose name you do not know, use search_code ("where is the retry logic", "parse config file"); mode exact or regex finds lines of text, with the enclosing symbol.
 - Start with repo_overview on an unfamiliar repository, file_outline for a file, get_symbol for one definition (include_body for its source).
 - Before changing a function, run impact_analysis (what breaks, tests to run; it says when the answer is only a lower bound) or get_callers; get_callees and get_dependencies show what it relies on; find_path explains how two symbols connect.
 - Answers cite file:line and signatures first; read_code reads a line range when you need more source. Each answer fits a token budget (max_tokens, 500-50000, default 4000): when truncated is true, repeat the call with cursor set to next_cursor for more.

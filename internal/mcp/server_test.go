@@ -137,7 +137,7 @@ func TestListToolsSchemas(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"get_symbol", "find_references", "get_callers", "get_callees", "get_dependencies", "get_dependents",
+	want := []string{"search_code", "get_symbol", "find_references", "get_callers", "get_callees", "get_dependencies", "get_dependents",
 		"impact_analysis", "find_path", "file_outline", "repo_overview", "read_code", "index_status", "index"}
 	var got []string
 	for _, tool := range res.Tools {
@@ -742,5 +742,37 @@ func TestLockedByIdleWriter(t *testing.T) {
 	_, out := mustCall(t, cs, "get_symbol", map[string]any{"symbol": "Store.Get"})
 	if !strings.Contains(out["index_state"].(string), "holds the index") {
 		t.Errorf("index_state = %v", out["index_state"])
+	}
+}
+
+func TestSearchCode(t *testing.T) {
+	_, cs, _ := fixtureSession(t)
+	text, out := mustCall(t, cs, "search_code", map[string]any{"query": "Store.Get"})
+	validateOutput(t, cs, "search_code", out)
+	items, _ := out["items"].([]any)
+	if len(items) == 0 || items[0].(map[string]any)["name"] != "Store.Get" || !strings.Contains(text, "pkg/store/store.go:24") {
+		t.Fatalf("search_code Store.Get: %s", text)
+	}
+	_, out = mustCall(t, cs, "search_code", map[string]any{"query": "this.items.push", "mode": "exact"})
+	items, _ = out["items"].([]any)
+	if len(items) != 1 || items[0].(map[string]any)["line"] == nil {
+		t.Errorf("exact: %v", out)
+	}
+	_, out = mustCall(t, cs, "search_code", map[string]any{"query": "add", "lang": "python", "kind": "method", "limit": 3})
+	for _, it := range out["items"].([]any) {
+		if at := it.(map[string]any)["at"].(string); !strings.HasSuffix(strings.Split(at, ":")[0], ".py") {
+			t.Errorf("lang python gave %s", at)
+		}
+	}
+	for _, bad := range []map[string]any{
+		{},
+		{"query": "x", "mode": "fuzzy"},
+		{"query": "(", "mode": "regex"},
+		{"query": "x", "limit": 1000},
+		{"query": "x", "kind": "gizmo"},
+	} {
+		if text, _, isErr := callTool(t, cs, "search_code", bad); !isErr {
+			t.Errorf("search_code(%v) succeeded: %s", bad, text)
+		}
 	}
 }

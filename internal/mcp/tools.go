@@ -34,6 +34,12 @@ type args struct {
 	IncludeBody bool     `json:"include_body,omitempty"`
 	Kinds       []string `json:"kinds,omitempty"`
 	Force       bool     `json:"force,omitempty"`
+	Query       string   `json:"query,omitempty"`
+	Mode        string   `json:"mode,omitempty"`
+	Lang        string   `json:"lang,omitempty"`
+	Kind        string   `json:"kind,omitempty"`
+	PathGlob    string   `json:"path_glob,omitempty"`
+	Limit       int      `json:"limit,omitempty"`
 	Cursor      string   `json:"cursor,omitempty"`
 	MaxTokens   int      `json:"max_tokens,omitempty"`
 }
@@ -79,13 +85,23 @@ func (s *Server) params() map[string]param {
 				}
 				return nil
 			}},
-		"force":  {schema: map[string]any{"type": "boolean", "description": "Re-parse every file"}},
+		"force": {schema: map[string]any{"type": "boolean", "description": "Re-parse every file"}},
+		"query": {schema: str("Words, identifier, or text/RE2 pattern for exact/regex")},
+		"mode": {schema: map[string]any{"type": "string", "enum": []string{"hybrid", "lexical", "semantic", "exact", "regex"},
+			"description": "hybrid (default): meaning+words+names; exact/regex: matching lines"}},
+		"lang":      {schema: str("Languages, comma-separated (go,python,...)")},
+		"kind":      {schema: str("Symbol kinds, comma-separated (function,method,...)")},
+		"path_glob": {schema: str("Only files matching this gitignore-style glob")},
+		"limit": {schema: map[string]any{"type": "integer", "minimum": 1, "maximum": 100, "description": "Hits (default 10)"},
+			check: intRange("limit", func(a *args) int { return a.Limit }, 1, 100)},
 		"cursor": {schema: map[string]any{"type": "string"}},
 		"max_tokens": {schema: map[string]any{"type": "integer"},
 			check: intRange("max_tokens", func(a *args) int { return a.MaxTokens }, minMaxTokens, maxMaxTokens)},
 	}
 	if len(s.repos) > 1 {
-		p["repo"] = param{schema: map[string]any{"type": "string", "enum": s.repoNames(), "description": "Repository (default " + s.repos[0].name + ")"}}
+		// The default (the first) is named in the server instructions: a
+		// description repeated on every tool would cost ~100 tokens.
+		p["repo"] = param{schema: map[string]any{"type": "string", "enum": s.repoNames()}}
 	}
 	return p
 }
@@ -300,6 +316,8 @@ func (c *call) field(name string) (string, bool) {
 		return strings.TrimSpace(c.a.To), true
 	case "path":
 		return strings.TrimSpace(c.a.Path), true
+	case "query":
+		return strings.TrimSpace(c.a.Query), true
 	}
 	return "x", false
 }

@@ -46,7 +46,7 @@ try {
   const { tools } = await client.listTools();
   const names = tools.map((t) => t.name).sort();
   const want = ["file_outline", "find_path", "find_references", "get_callees", "get_callers", "get_dependencies",
-    "get_dependents", "get_symbol", "impact_analysis", "index", "index_status", "read_code", "repo_overview"];
+    "get_dependents", "get_symbol", "impact_analysis", "index", "index_status", "read_code", "repo_overview", "search_code"];
   check(JSON.stringify(names) === JSON.stringify(want), "tools: " + names.join(","));
   for (const t of tools) {
     check(t.outputSchema && t.outputSchema.type === "object", `${t.name}: output schema`);
@@ -63,7 +63,11 @@ try {
   }
   check(state === "ready", "index_state " + state);
 
-  let res = await call("get_symbol", { symbol: "Store.Get", include_body: true });
+  let res = await call("search_code", { query: "Store.Get" });
+  check(res.structuredContent.items[0].name === "Store.Get", "search_code top hit");
+  res = await call("search_code", { query: "this.items.push", mode: "exact" });
+  check(res.structuredContent.items.length === 1 && res.structuredContent.items[0].at === "web/cart.ts:13", "search_code exact");
+  res = await call("get_symbol", { symbol: "Store.Get", include_body: true });
   check(res.structuredContent.symbol.at === "pkg/store/store.go:24", "get_symbol at");
   check(res.structuredContent.body.includes("return o, nil"), "get_symbol body");
   const id = res.structuredContent.symbol.id;

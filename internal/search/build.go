@@ -483,29 +483,6 @@ func update(ctx context.Context, st *store.Store, dir, root string, ch Changes, 
 		return stats, &needRebuild{"grep index: " + err.Error()}
 	}
 	defer gi.Close()
-	var emb embed.Embedder
-	var vec *vector.Persistent
-	if state.Embedder != "" {
-		var model *embed.Model
-		if isBuiltin(&cfg.Embedding) {
-			if model, err = embed.Load(filepath.Join(dir, modelFile)); err != nil {
-				return stats, &needRebuild{"embedding model: " + err.Error()}
-			}
-		}
-		if emb, err = newEmbedder(ctx, &cfg.Embedding, model); errors.Is(err, embed.ErrDimension) {
-			return stats, &needRebuild{err.Error()}
-		} else if err != nil {
-			return stats, err
-		}
-		if emb.ID() != state.Embedder {
-			return stats, &needRebuild{fmt.Sprintf("embedding provider changed from %s to %s", state.Embedder, emb.ID())}
-		}
-		if vec, err = vector.OpenPersistent(ctx, filepath.Join(dir, vectorsFile), vectorOptions(emb.Dim(), 0)); err != nil {
-			return stats, &needRebuild{"vector index: " + err.Error()}
-		}
-		defer vec.Close()
-	}
-
 	removed := make([]uint64, len(ch.Removed))
 	for i, id := range ch.Removed {
 		removed[i] = uint64(id)
@@ -513,11 +490,7 @@ func update(ctx context.Context, st *store.Store, dir, root string, ch Changes, 
 	if err := lex.Delete(ctx, removed...); err != nil {
 		return stats, err
 	}
-	if vec != nil {
-		if err := vec.Delete(removed...); err != nil {
-			return stats, err
-		}
-	}
+	vectors := state.Embedder != ""
 	var changes []grep.Change
 	for _, p := range ch.Deleted {
 		changes = append(changes, grep.Change{Path: p, Deleted: true})
@@ -535,7 +508,7 @@ func update(ctx context.Context, st *store.Store, dir, root string, ch Changes, 
 			n := &fd.nodes[i]
 			d := embed.NodeDoc(n, fd.src)
 			lexDocs = append(lexDocs, lexDoc(n, &d))
-			if vec != nil && !ch.Unchanged[n.ID] && embedded(n.Kind) {
+			if vectors && !ch.Unchanged[n.ID] && embedded(n.Kind) {
 				embIDs = append(embIDs, uint64(n.ID))
 				embDocs = append(embDocs, d)
 			}
@@ -555,19 +528,46 @@ func update(ctx context.Context, st *store.Store, dir, root string, ch Changes, 
 		return stats, err
 	}
 	stats.Symbols, stats.Files = len(lexDocs), len(changes)
-	if vec != nil && len(embDocs) > 0 {
-		vecs, err := embed.EmbedDocs(ctx, emb, embDocs)
-		if err != nil {
-			return stats, fmt.Errorf("search: embed: %w", err)
+	// The model and vectors are opened only when some vector changes
+	// (loading the model is most of a small update's cost otherwise).
+	if vectors && (len(removed) > 0 || len(embDocs) > 0) {
+		var emb embed.Embedder
+		if len(embDocs) > 0 {
+			var model *embed.Model
+			if isBuiltin(&cfg.Embedding) {
+				if model, err = embed.Load(filepath.Join(dir, modelFile)); err != nil {
+					return stats, &needRebuild{"embedding model: " + err.Error()}
+				}
+			}
+			if emb, err = newEmbedder(ctx, &cfg.Embedding, model); errors.Is(err, embed.ErrDimension) {
+				return stats, &needRebuild{err.Error()}
+			} else if err != nil {
+				return stats, err
+			}
+			if emb.ID() != state.Embedder {
+				return stats, &needRebuild{fmt.Sprintf("embedding provider changed from %s to %s", state.Embedder, emb.ID())}
+			}
 		}
-		if err := vec.Add(ctx, embIDs, vecs); err != nil {
+		vec, err := vector.OpenPersistent(ctx, filepath.Join(dir, vectorsFile), vectorOptions(state.Dim, 0))
+		if err != nil {
+			return stats, &needRebuild{"vector index: " + err.Error()}
+		}
+		defer vec.Close()
+		if err := vec.Delete(removed...); err != nil {
 			return stats, err
 		}
-		stats.Embedded = len(embDocs)
-	}
-	state.Symbols, state.Files = lex.Len(), gi.Len()
-	if vec != nil {
+		if len(embDocs) > 0 {
+			vecs, err := embed.EmbedDocs(ctx, emb, embDocs)
+			if err != nil {
+				return stats, fmt.Errorf("search: embed: %w", err)
+			}
+			if err := vec.Add(ctx, embIDs, vecs); err != nil {
+				return stats, err
+			}
+			stats.Embedded = len(embDocs)
+		}
 		state.Vectors = vec.Len()
 	}
+	state.Symbols, state.Files = lex.Len(), gi.Len()
 	return stats, finishState(dir, state)
 }

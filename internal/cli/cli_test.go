@@ -11,33 +11,8 @@ import (
 	"testing"
 
 	"github.com/codegraph-dev/codegraph/internal/store"
+	"github.com/codegraph-dev/codegraph/internal/testrepo"
 )
-
-// copyTree copies the shared fixture repository into a temp dir so that
-// indexing never writes into the source tree.
-func copyTree(t *testing.T, src string) string {
-	t.Helper()
-	dst := t.TempDir()
-	err := filepath.Walk(src, func(p string, fi os.FileInfo, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		target := filepath.Join(dst, rel)
-		if fi.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(target, b, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dst
-}
 
 func run(t *testing.T, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
@@ -57,13 +32,13 @@ func mustRun(t *testing.T, args ...string) string {
 
 func indexedRepo(t *testing.T) string {
 	t.Helper()
-	repo := copyTree(t, filepath.Join("..", "..", "testdata", "repo"))
+	repo := testrepo.Copy(t, filepath.Join("..", "..", "testdata", "repo"))
 	mustRun(t, "index", repo, "--quiet")
 	return repo
 }
 
 func TestIndexCreatesStoreAndSummary(t *testing.T) {
-	repo := copyTree(t, filepath.Join("..", "..", "testdata", "repo"))
+	repo := testrepo.Copy(t, filepath.Join("..", "..", "testdata", "repo"))
 	out := mustRun(t, "index", repo, "--json")
 	var sum struct {
 		Files   int            `json:"files"`
@@ -96,7 +71,7 @@ func TestIndexCreatesStoreAndSummary(t *testing.T) {
 }
 
 func TestIndexDBFlag(t *testing.T) {
-	repo := copyTree(t, filepath.Join("..", "..", "testdata", "repo"))
+	repo := testrepo.Copy(t, filepath.Join("..", "..", "testdata", "repo"))
 	db := filepath.Join(t.TempDir(), "elsewhere")
 	mustRun(t, "index", repo, "--db", db, "-q")
 	if _, err := os.Stat(filepath.Join(repo, ".codegraph")); !os.IsNotExist(err) {

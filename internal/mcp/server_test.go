@@ -18,38 +18,13 @@ import (
 
 	"github.com/codegraph-dev/codegraph/internal/index"
 	"github.com/codegraph-dev/codegraph/internal/store"
+	"github.com/codegraph-dev/codegraph/internal/testrepo"
 )
-
-// copyTree copies the shared fixture repository into a temp dir so that
-// indexing never writes into the source tree.
-func copyTree(t testing.TB, src string) string {
-	t.Helper()
-	dst := t.TempDir()
-	err := filepath.Walk(src, func(p string, fi os.FileInfo, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		target := filepath.Join(dst, rel)
-		if fi.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(target, b, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dst
-}
 
 // fixtureRepo returns a copy of testdata/repo, indexed.
 func fixtureRepo(t testing.TB) string {
 	t.Helper()
-	repo := copyTree(t, filepath.Join("..", "..", "testdata", "repo"))
+	repo := testrepo.Copy(t, filepath.Join("..", "..", "testdata", "repo"))
 	if _, err := index.Run(context.Background(), index.Options{Root: repo}); err != nil {
 		t.Fatal(err)
 	}
@@ -290,7 +265,7 @@ func TestTools(t *testing.T) {
 }
 
 func TestToolErrors(t *testing.T) {
-	repo := copyTree(t, filepath.Join("..", "..", "testdata", "repo"))
+	repo := testrepo.Copy(t, filepath.Join("..", "..", "testdata", "repo"))
 	// A second Get makes the bare name ambiguous.
 	if err := os.MkdirAll(filepath.Join(repo, "pkg", "cache"), 0o755); err != nil {
 		t.Fatal(err)
@@ -385,7 +360,7 @@ func TestSymlinkOutsideRootRefused(t *testing.T) {
 }
 
 func TestBudgetAndCursor(t *testing.T) {
-	repo := copyTree(t, filepath.Join("..", "..", "testdata", "repo"))
+	repo := testrepo.Copy(t, filepath.Join("..", "..", "testdata", "repo"))
 	var src strings.Builder
 	src.WriteString("package store\n")
 	for i := 2; i <= 300; i++ {
@@ -518,7 +493,7 @@ func TestMultipleRepos(t *testing.T) {
 // progress, and then answers from it; a changed file makes it stale and
 // the index tool updates it with progress notifications.
 func TestBackgroundIndex(t *testing.T) {
-	repo := copyTree(t, filepath.Join("..", "..", "testdata", "repo"))
+	repo := testrepo.Copy(t, filepath.Join("..", "..", "testdata", "repo"))
 	var mu sync.Mutex
 	var progress []float64
 	copts := &mcp.ClientOptions{ProgressNotificationHandler: func(_ context.Context, req *mcp.ProgressNotificationClientRequest) {
@@ -641,7 +616,7 @@ func TestAbsolutePathsInsideRoot(t *testing.T) {
 // small budget: later pages do not repeat the groups of the first, and
 // together the pages list every item once.
 func TestContinuationPages(t *testing.T) {
-	repo := copyTree(t, filepath.Join("..", "..", "testdata", "repo"))
+	repo := testrepo.Copy(t, filepath.Join("..", "..", "testdata", "repo"))
 	var many strings.Builder
 	many.WriteString("package store\n")
 	for i := range 150 {

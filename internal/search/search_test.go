@@ -15,32 +15,11 @@ import (
 	"github.com/codegraph-dev/codegraph/internal/search"
 	"github.com/codegraph-dev/codegraph/internal/search/embed"
 	"github.com/codegraph-dev/codegraph/internal/store"
+	"github.com/codegraph-dev/codegraph/internal/testrepo"
 )
 
 // copyRepo copies the shared fixture repository into a temp dir.
-func copyRepo(t *testing.T) string {
-	t.Helper()
-	src := filepath.Join("..", "..", "testdata", "repo")
-	dst := t.TempDir()
-	err := filepath.Walk(src, func(p string, fi os.FileInfo, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		if fi.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dst
-}
+func copyRepo(t *testing.T) string { return testrepo.Copy(t, "") }
 
 func indexRepo(t *testing.T, repo string, cfg search.Config) *index.Summary {
 	t.Helper()

@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/codegraph-dev/codegraph/internal/testrepo"
 )
 
 var binary string // built by TestMain
@@ -55,29 +57,7 @@ func needBinary(t *testing.T) {
 }
 
 // fixture copies testdata/repo into a temp dir.
-func fixture(t *testing.T) string {
-	t.Helper()
-	src := filepath.Join("..", "..", "..", "testdata", "repo")
-	dst := t.TempDir()
-	err := filepath.Walk(src, func(p string, fi os.FileInfo, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		if fi.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dst
-}
+func fixture(t *testing.T) string { return testrepo.Copy(t, "") }
 
 // TestTypeScriptClient runs testdata/mcp-e2e/e2e.mjs: the official
 // TypeScript SDK client against `codegraph mcp` on the indexed fixture.

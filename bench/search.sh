@@ -74,7 +74,7 @@ for s in $SETS; do
     # The peer's index lives in .codegraph/ too: index a copy of the tree.
     rm -rf "$WORK/$s-peer" && cp -r "$WORK/$s-nc" "$WORK/$s-peer" && rm -rf "$WORK/$s-peer/.codegraph"
     (cd "$WORK/$s-peer" && HOME="$WORK/home" "$PEER_BIN" init . >/dev/null 2>&1 || true)
-    out=$(HOME="$WORK/home" python3 "$TOOLS/score_search.py" "$WORK/$s.ndjson" "$WORK/$s-peer" -- "$PEER_BIN" query --json 2>&1 | tail -3 | tr '\n' ' ')
+    out=$(HOME="$WORK/home" python3 "$TOOLS/score_search.py" "$WORK/$s.ndjson" "$WORK/$s-peer" -- python3 "$PWD/bench/peer/peer_search.py" "$PEER_BIN" 2>&1 | tail -3 | tr '\n' ' ')
     printf '%-8s %-9s %6s %s\n' "$s" peer "$n" "$out"
   fi
 done

@@ -5,6 +5,7 @@ package index
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -35,6 +36,7 @@ const DefaultDirName = ".codegraph"
 // Index-wide metadata keys written after every run.
 const (
 	MetaRoot      = "root"
+	MetaOptions   = "options" // the file-selection options of the last run (JSON)
 	MetaIndexedAt = "indexed_at" // unix nanoseconds, decimal
 	MetaDuration  = "last_duration_ms"
 )
@@ -53,6 +55,12 @@ type Options struct {
 	Workers      int           // parse workers; 0 means GOMAXPROCS
 	Force        bool          // re-parse every file even if unchanged
 	ParseTimeout time.Duration // per file; 0 means 10 s
+
+	// ReuseOptions takes the file-selection options (Include, Exclude,
+	// Languages, MaxFileSize, NoDefaultIgnores, NoGitignore) from the
+	// previous run of this store instead of from these Options, so that a
+	// background update (MCP, watch) indexes what the user chose.
+	ReuseOptions bool
 
 	// NoSearch skips the search indexes (lexical, exact/regex, vectors).
 	NoSearch bool
@@ -186,6 +194,15 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 		return nil, err
 	}
 	defer st.Close()
+	if opts.ReuseOptions {
+		if b, err := st.Meta(MetaOptions); err == nil {
+			var sel selection
+			if err := json.Unmarshal(b, &sel); err != nil {
+				return nil, fmt.Errorf("index: stored options: %w", err)
+			}
+			sel.apply(&opts)
+		}
+	}
 	r := &run{opts: opts, root: root, st: st, start: start,
 		sum: &Summary{Root: root, DB: opts.DBDir, Skipped: map[string]int{}, Languages: map[string]LangStats{}, Rebuilt: rebuilt}}
 	if err := r.execute(ctx); err != nil {
@@ -193,6 +210,27 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 	}
 	r.sum.Duration = time.Since(start)
 	return r.sum, st.Close()
+}
+
+// selection is what Options say about which files are indexed, as stored
+// with the index (MetaOptions).
+type selection struct {
+	Include          []string `json:"include,omitempty"`
+	Exclude          []string `json:"exclude,omitempty"`
+	Languages        []string `json:"languages,omitempty"`
+	MaxFileSize      int64    `json:"max_file_size,omitempty"`
+	NoDefaultIgnores bool     `json:"no_default_ignores,omitempty"`
+	NoGitignore      bool     `json:"no_gitignore,omitempty"`
+}
+
+func selectionOf(o *Options) selection {
+	return selection{Include: o.Include, Exclude: o.Exclude, Languages: o.Languages, MaxFileSize: o.MaxFileSize,
+		NoDefaultIgnores: o.NoDefaultIgnores, NoGitignore: o.NoGitignore}
+}
+
+func (s *selection) apply(o *Options) {
+	o.Include, o.Exclude, o.Languages, o.MaxFileSize = s.Include, s.Exclude, s.Languages, s.MaxFileSize
+	o.NoDefaultIgnores, o.NoGitignore = s.NoDefaultIgnores, s.NoGitignore
 }
 
 type run struct {
@@ -361,6 +399,13 @@ func (r *run) execute(ctx context.Context) error {
 	}
 	r.sum.Deleted = len(gone)
 	now := time.Now()
+	sel, err := json.Marshal(selectionOf(&r.opts))
+	if err != nil {
+		return err
+	}
+	if err := b.SetMeta(MetaOptions, sel); err != nil {
+		return err
+	}
 	if err := b.SetMeta(MetaRoot, []byte(r.root)); err != nil {
 		return err
 	}

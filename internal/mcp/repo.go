@@ -512,7 +512,7 @@ func (r *repo) startIndex(force bool) *indexRun {
 		defer close(x.done)
 		idle, lastFP := 0, uint64(0)
 		for {
-			sum, err := index.Run(ctx, index.Options{Root: r.root, DBDir: r.db, Force: force, Logger: r.log, Search: r.searchCfg,
+			sum, err := index.Run(ctx, index.Options{Root: r.root, DBDir: r.db, Force: force, ReuseOptions: true, Logger: r.log, Search: r.searchCfg,
 				Progress: func(p index.Progress) {
 					x.progress(p)
 					r.mu.Lock()

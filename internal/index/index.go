@@ -36,7 +36,7 @@ const DefaultDirName = ".codegraph"
 // Index-wide metadata keys written after every run.
 const (
 	MetaRoot      = "root"
-	MetaOptions   = "options" // the file-selection options of the last run (JSON)
+	MetaOptions   = "options"    // the file-selection options of the last run (JSON)
 	MetaIndexedAt = "indexed_at" // unix nanoseconds, decimal
 	MetaDuration  = "last_duration_ms"
 )

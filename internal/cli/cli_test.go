@@ -100,8 +100,11 @@ func TestStatus(t *testing.T) {
 	if s.NodeKinds["method"] == 0 || s.EdgeKinds["calls"] == 0 {
 		t.Errorf("kinds = %v %v", s.NodeKinds, s.EdgeKinds)
 	}
+	if s.Search == nil || s.Search.Files != 5 || s.Search.Symbols == 0 || s.Search.Vectors == 0 {
+		t.Errorf("search = %+v (%s)", s.Search, s.SearchError)
+	}
 	human := mustRun(t, "status")
-	for _, want := range []string{"5 files", "python", "calls"} {
+	for _, want := range []string{"5 files", "python", "calls", "search:", "vectors (builtin/"} {
 		if !strings.Contains(human, want) {
 			t.Errorf("status output lacks %q:\n%s", want, human)
 		}

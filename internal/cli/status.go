@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/codegraph-dev/codegraph/internal/index"
+	"github.com/codegraph-dev/codegraph/internal/search"
 	"github.com/codegraph-dev/codegraph/internal/store"
 )
 
@@ -30,6 +31,8 @@ type statusJSON struct {
 	Languages   map[string]store.LanguageStats `json:"languages"`
 	NodeKinds   map[string]uint64              `json:"node_kinds"`
 	EdgeKinds   map[string]uint64              `json:"edge_kinds"`
+	Search      *search.State                  `json:"search,omitempty"`
+	SearchError string                         `json:"search_error,omitempty"`
 }
 
 func newStatusCmd(e *env) *cobra.Command {
@@ -71,6 +74,11 @@ func newStatusCmd(e *env) *cobra.Command {
 			if s.StoreBytes, err = st.DiskSize(); err != nil {
 				return err
 			}
+			if ss, err := search.ReadState(st.Dir()); err == nil {
+				s.Search = &ss
+			} else {
+				s.SearchError = err.Error()
+			}
 			if asJSON {
 				enc := json.NewEncoder(e.stdout)
 				enc.SetIndent("", "  ")
@@ -99,6 +107,14 @@ func printStatus(w io.Writer, s *statusJSON) {
 	fmt.Fprintf(w, "  totals:   %d files, %d nodes, %d edges\n", s.Files, s.Nodes, s.Edges)
 	if s.Libraries > 0 {
 		fmt.Fprintf(w, "  libraries: %d external packages called from the code\n", s.Libraries)
+	}
+	switch {
+	case s.Search != nil && s.Search.Embedder != "":
+		fmt.Fprintf(w, "  search:   %d symbols, %d files, %d vectors (%s)\n", s.Search.Symbols, s.Search.Files, s.Search.Vectors, s.Search.Embedder)
+	case s.Search != nil:
+		fmt.Fprintf(w, "  search:   %d symbols, %d files, no vectors (--no-semantic)\n", s.Search.Symbols, s.Search.Files)
+	default:
+		fmt.Fprintf(w, "  search:   %s\n", s.SearchError)
 	}
 	if s.ParseErrors > 0 || s.FailedFiles > 0 {
 		fmt.Fprintf(w, "  problems: %d syntax errors recovered, %d files failed\n", s.ParseErrors, s.FailedFiles)

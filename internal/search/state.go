@@ -66,3 +66,13 @@ func writeState(dir string, s State) error {
 var ErrNoIndex = errors.New("no search index: run `codegraph index`")
 
 func isNotExist(err error) bool { return errors.Is(err, fs.ErrNotExist) }
+
+// ReadState returns what the search indexes of the store in dbDir were
+// built from; an error wrapping ErrNoIndex when there are none.
+func ReadState(dbDir string) (State, error) {
+	s, err := readState(filepath.Join(dbDir, DirName))
+	if isNotExist(err) {
+		return s, ErrNoIndex
+	}
+	return s, err
+}

@@ -13,6 +13,8 @@ run: build
 	./$(BIN) index .
 	./$(BIN) status
 	./$(BIN) symbols --kind function --file internal/index/index.go
+	./$(BIN) search "resolve call edges to their definitions" --limit 5
+	./$(BIN) callers resolve.Run
 
 test:
 	$(GO) vet ./...

@@ -212,6 +212,46 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 	return r.sum, st.Close()
 }
 
+// walkOptions are the walk of a run: o's file selection under root.
+func walkOptions(root string, o *Options) walk.Options {
+	langOK := func(string) bool { return true }
+	if len(o.Languages) > 0 {
+		want := map[string]bool{}
+		for _, l := range o.Languages {
+			want[l] = true
+		}
+		langOK = func(l string) bool { return want[l] }
+	}
+	return walk.Options{
+		Root: root, Include: o.Include, Exclude: o.Exclude, MaxFileSize: o.MaxFileSize,
+		NoDefaultIgnores: o.NoDefaultIgnores, NoGitignore: o.NoGitignore,
+		Detect: func(rel string, head func() []byte) string {
+			g := lang.Detect(rel, head)
+			if g == "" || !langOK(lang.LanguageOf(g)) {
+				return ""
+			}
+			return g
+		},
+	}
+}
+
+// StoredWalk returns the walk the last index run of st made over root:
+// its file selection as stored with the index (the defaults when none
+// is), so that a freshness check sees the files an index run would.
+func StoredWalk(st *store.Store, root string) (walk.Options, error) {
+	var o Options
+	if b, err := st.Meta(MetaOptions); err == nil {
+		var sel selection
+		if err := json.Unmarshal(b, &sel); err != nil {
+			return walk.Options{}, fmt.Errorf("index: stored options: %w", err)
+		}
+		sel.apply(&o)
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return walk.Options{}, err
+	}
+	return walkOptions(root, &o), nil
+}
+
 // selection is what Options say about which files are indexed, as stored
 // with the index (MetaOptions).
 type selection struct {
@@ -280,27 +320,9 @@ func (r *run) execute(ctx context.Context) error {
 		return fmt.Errorf("index: read file list: %w", err)
 	}
 
-	langOK := func(string) bool { return true }
-	if len(r.opts.Languages) > 0 {
-		want := map[string]bool{}
-		for _, l := range r.opts.Languages {
-			want[l] = true
-		}
-		langOK = func(l string) bool { return want[l] }
-	}
 	var jobs []job
 	seen := make(map[string]bool, len(old))
-	wstats, err := walk.Walk(ctx, walk.Options{
-		Root: r.root, Include: r.opts.Include, Exclude: r.opts.Exclude, MaxFileSize: r.opts.MaxFileSize,
-		NoDefaultIgnores: r.opts.NoDefaultIgnores, NoGitignore: r.opts.NoGitignore,
-		Detect: func(rel string, head func() []byte) string {
-			g := lang.Detect(rel, head)
-			if g == "" || !langOK(lang.LanguageOf(g)) {
-				return ""
-			}
-			return g
-		},
-	}, func(f walk.File) error {
+	wstats, err := walk.Walk(ctx, walkOptions(r.root, &r.opts), func(f walk.File) error {
 		seen[f.Path] = true
 		m, ok := old[f.Path]
 		if ok && !r.opts.Force && m.ExtractorVersion == parse.ExtractorVersion &&

@@ -6,6 +6,7 @@ import (
 
 	"github.com/codegraph-dev/codegraph/internal/store"
 	"github.com/codegraph-dev/codegraph/internal/testrepo"
+	"github.com/codegraph-dev/codegraph/internal/walk"
 )
 
 // TestReuseOptions: a run with ReuseOptions indexes what the previous run
@@ -43,5 +44,32 @@ func TestReuseOptions(t *testing.T) {
 	}
 	if got := langs(); got["python"] != 1 || got["typescript"] != 2 {
 		t.Errorf("after a run with default options: %v", got)
+	}
+}
+
+// TestStoredWalk: a freshness check walks what the last run indexed.
+func TestStoredWalk(t *testing.T) {
+	repo := testrepo.Copy(t, "")
+	if _, err := Run(context.Background(), Options{Root: repo, Languages: []string{"python"}, NoSearch: true}); err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(DBDirFor(repo), store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	wo, err := StoredWalk(st, repo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var files []string
+	if _, err := walk.Walk(context.Background(), wo, func(f walk.File) error {
+		files = append(files, f.Path)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != 1 || files[0] != "tools/report.py" {
+		t.Errorf("stored walk lists %v, want only the Python file", files)
 	}
 }

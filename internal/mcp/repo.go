@@ -16,7 +16,6 @@ import (
 
 	"github.com/codegraph-dev/codegraph/internal/graph"
 	"github.com/codegraph-dev/codegraph/internal/index"
-	"github.com/codegraph-dev/codegraph/internal/lang"
 	"github.com/codegraph-dev/codegraph/internal/query"
 	"github.com/codegraph-dev/codegraph/internal/search"
 	"github.com/codegraph-dev/codegraph/internal/store"
@@ -378,9 +377,11 @@ func staleFiles(ctx context.Context, root string, st *store.Store) (int, time.Ti
 	changed, seen := 0, 0
 	var since time.Time
 	errEnough := errors.New("enough")
-	_, err := walk.Walk(ctx, walk.Options{Root: root, Detect: func(rel string, head func() []byte) string {
-		return lang.Detect(rel, head)
-	}}, func(f walk.File) error {
+	wo, err := index.StoredWalk(st, root)
+	if err != nil {
+		return 0, time.Time{}, err
+	}
+	_, err = walk.Walk(ctx, wo, func(f walk.File) error {
 		seen++
 		m, ok := old[f.Path]
 		delete(old, f.Path)

@@ -73,6 +73,12 @@ func TestKillDuringIndex(t *testing.T) {
 		checkWholeVersions(t, root)
 	}
 	// A normal run afterwards brings the index to the files' current state.
+	// The kill may have cut the child's rewrite of a file short, leaving it
+	// truncated on disk (and indexed faithfully as such): write a whole
+	// version first.
+	if err := writeVersion(root, 1000); err != nil {
+		t.Fatal(err)
+	}
 	runIndex(t, root)
 	checkWholeVersions(t, root)
 }

@@ -19,15 +19,7 @@ import (
 //
 // The symbols it asks about are the standard library's.
 func BenchmarkIndex(b *testing.B) {
-	dir := os.Getenv("QUERY_BENCH_INDEX")
-	if dir == "" {
-		b.Skip("QUERY_BENCH_INDEX is not set")
-	}
-	st, err := store.Open(dir, store.Options{ReadOnly: true, CacheSize: cacheSize()})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
+	st := openBenchIndex(b)
 	ctx := context.Background()
 	e := New(st, Options{})
 	one := func(b *testing.B, spec string) Scope {
@@ -84,15 +76,7 @@ func BenchmarkIndex(b *testing.B) {
 // (every 97th, by id), so the latency figures describe typical symbols as
 // well as the hubs BenchmarkIndex names. Same $QUERY_BENCH_INDEX.
 func BenchmarkIndexSample(b *testing.B) {
-	dir := os.Getenv("QUERY_BENCH_INDEX")
-	if dir == "" {
-		b.Skip("QUERY_BENCH_INDEX is not set")
-	}
-	st, err := store.Open(dir, store.Options{ReadOnly: true, CacheSize: cacheSize()})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
+	st := openBenchIndex(b)
 	ctx := context.Background()
 	e := New(st, Options{})
 	var sample []graph.Node
@@ -129,6 +113,22 @@ func BenchmarkIndexSample(b *testing.B) {
 			})
 		})
 	}
+}
+
+// openBenchIndex opens $QUERY_BENCH_INDEX read-only (skipping the
+// benchmark when it is unset), with the block cache $QUERY_BENCH_CACHE_MB
+// asks for, closed when the benchmark ends.
+func openBenchIndex(b *testing.B) *store.Store {
+	dir := os.Getenv("QUERY_BENCH_INDEX")
+	if dir == "" {
+		b.Skip("QUERY_BENCH_INDEX is not set")
+	}
+	st, err := store.Open(dir, store.Options{ReadOnly: true, CacheSize: cacheSize()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	return st
 }
 
 // cacheSize is the block cache the benchmark opens the index with:

@@ -420,7 +420,10 @@ func vectorOptions(dim, n int) vector.Options {
 // embedBatch is how many symbols are embedded and inserted at a time.
 const embedBatch = 2048
 
-// buildVectors embeds every symbol and writes a new vector index.
+// buildVectors embeds every symbol and writes a new vector index. It reads
+// the files a second time: the model is fitted on all of them first, and
+// re-reading sources from the page cache costs less than holding every
+// symbol's text until then.
 func buildVectors(ctx context.Context, st *store.Store, dir, root string, files []string, byFile map[string][]graph.Node, emb embed.Embedder, n int, cfg *Config) (int, error) {
 	ix, err := vector.New(vectorOptions(emb.Dim(), n))
 	if err != nil {

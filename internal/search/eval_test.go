@@ -28,17 +28,12 @@ func TestEval(t *testing.T) {
 	variants := map[string]hybridParams{"default": hybrid}
 	if os.Getenv("SEARCH_EVAL_GRID") != "" {
 		for _, sem := range []float64{0, 0.1, 0.2, 0.3, 0.4} {
-			for _, mk := range []float64{0.2, 0.3} {
-				for _, tf := range []float64{0.3} {
+			for _, mk := range []float64{0.2, 0.3, 1} {
+				for _, tf := range []float64{0.3, 1} {
 					for _, nm := range []float64{0.5, 1, 2} {
-						for _, sc := range []bool{false, true} {
-							p := hybrid
-							p.semantic, p.minorKind, p.test, p.name, p.scores = sem, mk, tf, nm, sc
-							if !sc {
-								p.rrfK = 5
-							}
-							variants[fmt.Sprintf("sem=%.2f minor=%.1f test=%.2f name=%.1f scores=%v", sem, mk, tf, nm, sc)] = p
-						}
+						p := hybrid
+						p.semantic, p.minorKind, p.test, p.name = sem, mk, tf, nm
+						variants[fmt.Sprintf("sem=%.2f minor=%.1f test=%.2f name=%.1f", sem, mk, tf, nm)] = p
 					}
 				}
 			}

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -491,22 +492,19 @@ func innermost(nodes []graph.Node, line uint32) *graph.Node {
 }
 
 // hybridParams are the fusion weights and boosts, chosen on the search
-// test sets (BENCHMARKS.md, "Search quality").
+// test sets (BENCHMARKS.md, "Search quality"; fusing normalised scores
+// measured better there than reciprocal-rank fusion, and penalising
+// private symbols or favouring central ones worse).
 type hybridParams struct {
 	depth     int     // candidates each signal contributes
-	rrfK      float64 // reciprocal rank constant
-	lexical   float64 // weight of the lexical ranking
-	semantic  float64 // weight of the semantic ranking
+	lexical   float64 // weight of the lexical score (BM25 over the best)
+	semantic  float64 // weight of the semantic score (cosine rescaled over the list)
 	name      float64 // weight of an exact name match
 	minorKind float64 // factor for kinds rarely searched for (fields, variables, ...)
 	test      float64 // factor for test code, unless the query asks for tests
-	private   float64 // factor for private symbols (the API surface is searched for more)
-	// scores fuses normalised scores (BM25 over the best, cosine
-	// rescaled over the list) instead of reciprocal ranks.
-	scores bool
 }
 
-var hybrid = hybridParams{depth: 100, rrfK: 60, lexical: 1, semantic: 0.1, name: 1, minorKind: 0.3, test: 0.3, private: 1, scores: true}
+var hybrid = hybridParams{depth: 100, lexical: 1, semantic: 0.1, name: 1, minorKind: 0.3, test: 0.3}
 
 // signals are the rankings hybrid search fuses.
 type signals struct {
@@ -549,59 +547,39 @@ func (s *Searcher) gather(ctx context.Context, req *Request, f *filter, depth in
 	return sig, note, nil
 }
 
-// fuse combines the rankings (by default a weighted sum of normalised
-// scores, which measured better than reciprocal rank fusion), then boosts by
-// what the graph says of each candidate (its kind, whether it is test
-// code). Scores are scaled so that a symbol first in every ranking
-// scores 1. Candidates come back best first.
+// fuse adds the weighted, normalised scores of each candidate, then boosts
+// by what the graph says of it (its kind, whether it is test code). Scores
+// are scaled so that a symbol first in every ranking scores 1. Candidates
+// come back best first.
 func (s *Searcher) fuse(sig *signals, p *hybridParams, f *filter, query string) []scored {
 	acc := map[uint64]*scored{}
-	add := func(id uint64, rank int, w float64, signal string) {
-		if w == 0 {
-			return
-		}
+	add := func(id uint64, v float64, signal string) {
 		c := acc[id]
 		if c == nil {
 			c = &scored{id: id}
 			acc[id] = c
 		}
-		c.score += w / (p.rrfK + float64(rank+1))
+		c.score += v
 		c.signals = append(c.signals, signal)
 	}
-	if p.scores {
-		addScore := func(id uint64, v float64, signal string) {
-			c := acc[id]
-			if c == nil {
-				c = &scored{id: id}
-				acc[id] = c
-			}
-			c.score += v / (p.rrfK + 1) // on the scale of a first rank
-			c.signals = append(c.signals, signal)
-		}
-		if len(sig.lex) > 0 && sig.lex[0].Score > 0 {
-			top := float64(sig.lex[0].Score)
-			for _, h := range sig.lex {
-				addScore(h.ID, p.lexical*float64(h.Score)/top, "lexical")
-			}
-		}
-		if n := len(sig.vec); n > 1 {
-			hi, lo := float64(sig.vec[0].Score), float64(sig.vec[n-1].Score)
-			for _, h := range sig.vec {
-				if hi > lo {
-					addScore(h.ID, p.semantic*(float64(h.Score)-lo)/(hi-lo), "semantic")
-				}
-			}
-		}
-	} else {
-		for i, h := range sig.lex {
-			add(h.ID, i, p.lexical, "lexical")
-		}
-		for i, h := range sig.vec {
-			add(h.ID, i, p.semantic, "semantic")
+	if len(sig.lex) > 0 && sig.lex[0].Score > 0 && p.lexical > 0 {
+		top := float64(sig.lex[0].Score)
+		for _, h := range sig.lex {
+			add(h.ID, p.lexical*float64(h.Score)/top, "lexical")
 		}
 	}
-	for _, id := range sig.names {
-		add(id, 0, p.name, "name")
+	if n := len(sig.vec); n > 1 && p.semantic > 0 {
+		hi, lo := float64(sig.vec[0].Score), float64(sig.vec[n-1].Score)
+		for _, h := range sig.vec {
+			if hi > lo {
+				add(h.ID, p.semantic*(float64(h.Score)-lo)/(hi-lo), "semantic")
+			}
+		}
+	}
+	if p.name > 0 {
+		for _, id := range sig.names {
+			add(id, p.name, "name")
+		}
 	}
 	cands := make([]scored, 0, len(acc))
 	ids := make([]uint64, 0, len(acc))
@@ -611,9 +589,9 @@ func (s *Searcher) fuse(sig *signals, p *hybridParams, f *filter, query string) 
 	}
 	f.load(ids)
 	asksTests := strings.Contains(strings.ToLower(query), "test")
-	maxScore := (p.lexical + p.name) / (p.rrfK + 1)
+	maxScore := p.lexical + p.name
 	if sig.semantic {
-		maxScore += p.semantic / (p.rrfK + 1)
+		maxScore += p.semantic
 	}
 	for i := range cands {
 		c := &cands[i]
@@ -628,25 +606,13 @@ func (s *Searcher) fuse(sig *signals, p *hybridParams, f *filter, query string) 
 		if !asksTests && isTestFile(n.File) {
 			c.score *= p.test
 		}
-		if n.Visibility == graph.VisPrivate {
-			c.score *= p.private
-		}
 		c.score /= maxScore
 	}
 	slices.SortFunc(cands, func(a, b scored) int {
-		if a.score != b.score {
-			if a.score > b.score {
-				return -1
-			}
-			return 1
+		if c := cmp.Compare(b.score, a.score); c != 0 {
+			return c
 		}
-		if a.id < b.id {
-			return -1
-		}
-		if a.id > b.id {
-			return 1
-		}
-		return 0
+		return cmp.Compare(a.id, b.id)
 	})
 	return cands
 }

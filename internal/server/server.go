@@ -116,10 +116,7 @@ func New(opts Options) (*Server, error) {
 			return nil, err
 		}
 	}
-	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, r, notFound("no route %s %s: GET /openapi.json lists the API", r.Method, r.URL.Path))
-	})
-	s.handler = s.middleware(s.mux)
+	s.handler = s.middleware(http.HandlerFunc(s.route))
 	return s, nil
 }
 
@@ -142,6 +139,39 @@ func (s *Server) HTTPServer(addr string) *http.Server {
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
 }
+
+// route dispatches r, answering the router's own 404 and 405 with JSON
+// error bodies (405 keeps its Allow header).
+func (s *Server) route(w http.ResponseWriter, r *http.Request) {
+	if _, pattern := s.mux.Handler(r); pattern != "" {
+		s.mux.ServeHTTP(w, r)
+		return
+	}
+	c := &captureWriter{h: http.Header{}}
+	s.mux.ServeHTTP(c, r)
+	if c.status == http.StatusMethodNotAllowed {
+		w.Header().Set("Allow", c.h.Get("Allow"))
+		writeError(w, r, &apiError{Status: http.StatusMethodNotAllowed, Code: codeMethod,
+			Message: fmt.Sprintf("%s is not allowed on %s (allowed: %s)", r.Method, r.URL.Path, c.h.Get("Allow"))})
+		return
+	}
+	if c.status == http.StatusMovedPermanently || c.status == http.StatusTemporaryRedirect || c.status == http.StatusPermanentRedirect {
+		s.mux.ServeHTTP(w, r) // path cleaning redirects
+		return
+	}
+	writeError(w, r, notFound("no route %s %s: GET /openapi.json lists the API", r.Method, r.URL.Path))
+}
+
+// captureWriter records the status and headers the router's fallback
+// handlers write, discarding their plain-text bodies.
+type captureWriter struct {
+	h      http.Header
+	status int
+}
+
+func (c *captureWriter) Header() http.Header         { return c.h }
+func (c *captureWriter) Write(b []byte) (int, error) { return len(b), nil }
+func (c *captureWriter) WriteHeader(code int)        { c.status = code }
 
 // Routes lists the REST routes ("GET /nodes/{id}"), sorted (the OpenAPI
 // test checks the document against it).

@@ -3,6 +3,8 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"os"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -106,4 +108,62 @@ func errorCode(t testing.TB, b []byte) string {
 		t.Errorf("error body without a message: %s", b)
 	}
 	return e.Error.Code
+}
+
+func newHTTPTest(t testing.TB, h http.Handler) *httptest.Server {
+	t.Helper()
+	ts := httptest.NewServer(h)
+	t.Cleanup(ts.Close)
+	return ts
+}
+
+// countNodes returns the number of nodes in the service's default repo.
+func countNodes(t testing.TB, svc *service.Service) (int, error) {
+	t.Helper()
+	repo, err := svc.Repo("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sn, release, err := repo.Acquire()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	st, err := sn.Store.Stats()
+	return int(st.Nodes), err
+}
+
+// bigService indexes a generated Go repository of files×funcs functions
+// (streams need more than a buffer's worth of items).
+func bigService(t testing.TB, files, funcs int) *service.Service {
+	t.Helper()
+	root := t.TempDir()
+	for f := range files {
+		var b strings.Builder
+		fmt.Fprintf(&b, "package p%d\n\n", f)
+		for i := range funcs {
+			fmt.Fprintf(&b, "// F%d does thing %d.\nfunc F%d(x int) int { return F%d(x + %d) }\n\n", i, i, i, (i+1)%funcs, i)
+		}
+		dir := filepath.Join(root, fmt.Sprintf("p%d", f))
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "f.go"), []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := index.Run(context.Background(), index.Options{Root: root, NoSearch: true}); err != nil {
+		t.Fatal(err)
+	}
+	svc, err := service.New(service.Options{Repos: []service.RepoSpec{{Root: root}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { svc.Close() })
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	if err := svc.WaitIdle(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return svc
 }

@@ -114,9 +114,9 @@ func TestRoutes(t *testing.T) {
 }
 
 // nodeIDByName finds a node's id through the API.
-func nodeIDByName(t *testing.T, ts *httptest.Server, name, file string) string {
+func nodeIDByName(t *testing.T, ts *httptest.Server, name, file string, hdr ...string) string {
 	t.Helper()
-	_, _, body := call(t, ts, "GET", fmt.Sprintf("/nodes?name=%s&file=%s", name, file), "")
+	_, _, body := call(t, ts, "GET", fmt.Sprintf("/nodes?name=%s&file=%s", name, file), "", hdr...)
 	var page nodePage
 	if err := json.Unmarshal(body, &page); err != nil || len(page.Nodes) == 0 {
 		t.Fatalf("no %s in %s: %v %s", name, file, err, body)

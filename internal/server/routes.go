@@ -54,6 +54,7 @@ func (s *Server) register() {
 // Close releases the server's parsers. Call it after the http.Server
 // has shut down; the service is closed by its owner.
 func (s *Server) Close() error {
+	s.stopStreams()
 	s.parsers.close()
 	return nil
 }

@@ -67,6 +67,12 @@ type Server struct {
 	routes  []route
 	parsers *parsers
 	handler http.Handler
+
+	// streamsCtx is cancelled by StopStreams: long-lived streams (event
+	// streams, streaming mounts) end with it so that a graceful shutdown
+	// does not wait for them.
+	streamsCtx  context.Context
+	stopStreams context.CancelFunc
 }
 
 // route is one registered REST route.
@@ -95,6 +101,7 @@ func New(opts Options) (*Server, error) {
 	}
 	s := &Server{opts: opts, svc: opts.Service, log: opts.Logger, keys: kr, cors: newCORS(opts.CORSOrigins),
 		metrics: newMetrics(), mux: http.NewServeMux()}
+	s.streamsCtx, s.stopStreams = context.WithCancel(context.Background())
 	if opts.RateLimit >= 0 {
 		rate, burst := opts.RateLimit, opts.RateBurst
 		if rate == 0 {
@@ -173,6 +180,12 @@ func (c *captureWriter) Header() http.Header         { return c.h }
 func (c *captureWriter) Write(b []byte) (int, error) { return len(b), nil }
 func (c *captureWriter) WriteHeader(code int)        { c.status = code }
 
+// StopStreams ends the long-lived streams (job event streams and
+// streaming mounts such as MCP's); http.Server.RegisterOnShutdown(s.StopStreams)
+// lets a graceful shutdown finish ordinary requests without waiting for
+// streams that never end by themselves.
+func (s *Server) StopStreams() { s.stopStreams() }
+
 // Routes lists the REST routes ("GET /nodes/{id}"), sorted (the OpenAPI
 // test checks the document against it).
 func (s *Server) Routes() []string {
@@ -231,11 +244,15 @@ func (s *Server) mount(pattern string, h http.Handler, stream bool) (err error) 
 			writeError(w, r, err)
 			return
 		}
+		ctx := withAccess(r.Context(), identityFrom(r.Context()).Scope)
 		if stream {
 			_ = http.NewResponseController(w).SetWriteDeadline(time.Time{})
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithCancel(ctx)
+			defer cancel()
+			defer context.AfterFunc(s.streamsCtx, cancel)()
 		}
-		r = r.WithContext(withAccess(r.Context(), identityFrom(r.Context()).Scope))
-		h.ServeHTTP(w, r)
+		h.ServeHTTP(w, r.WithContext(ctx))
 	}))
 	return nil
 }

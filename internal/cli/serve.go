@@ -34,6 +34,7 @@ func newServeCmd(e *env) *cobra.Command {
 		rateLimit            float64
 		rateBurst            int
 		maxBody              int64
+		searchCache          int
 		ef                   embeddingFlags
 	)
 	cmd := &cobra.Command{
@@ -132,7 +133,7 @@ SIGINT or SIGTERM stop accepting connections and finish in-flight requests
 			mount := map[string]http.Handler{"/mcp": mcpSrv.Handler()}
 			streams := []string{"/mcp"}
 			srv, err := server.New(server.Options{Service: svc, Keys: keys, CORSOrigins: origins, RateLimit: cfg.RateLimit,
-				RateBurst: cfg.RateBurst, MaxBodyBytes: maxBody, Mount: mount, StreamMounts: streams, Logger: log, AccessLog: verbose})
+				RateBurst: cfg.RateBurst, MaxBodyBytes: maxBody, SearchCache: searchCache, Mount: mount, StreamMounts: streams, Logger: log, AccessLog: verbose})
 			if err != nil {
 				return &exitError{2, err}
 			}
@@ -169,6 +170,7 @@ SIGINT or SIGTERM stop accepting connections and finish in-flight requests
 	f.Float64Var(&rateLimit, "rate-limit", server.DefaultRateLimit, "requests per second per key or client address (negative: no limit)")
 	f.IntVar(&rateBurst, "rate-burst", server.DefaultRateBurst, "requests a client may make at once before the rate applies")
 	f.Int64Var(&maxBody, "max-body", server.DefaultMaxBodyBytes, "largest request body in bytes")
+	f.IntVar(&searchCache, "search-cache", 1024, "search answers kept for repeated queries until the index changes (negative: none)")
 	f.BoolVarP(&verbose, "verbose", "v", false, "log every request and diagnostics to stderr")
 	f.BoolVarP(&quiet, "quiet", "q", false, "log only warnings and errors")
 	ef.register(cmd)

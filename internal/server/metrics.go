@@ -23,6 +23,7 @@ type metrics struct {
 	authFailed  prometheus.Counter
 	streamed    *prometheus.CounterVec
 	snapshots   *prometheus.CounterVec
+	cache       *prometheus.CounterVec
 }
 
 func newMetrics() *metrics {
@@ -61,7 +62,11 @@ func newMetrics() *metrics {
 		Name: "codegraph_snapshot_acquires_total",
 		Help: "Read snapshots acquired by requests, by result (ok, no_index, error).",
 	}, []string{"result"})
-	m.reg.MustRegister(m.requests, m.latency, m.inFlight, m.search, m.rateLimited, m.authFailed, m.streamed, m.snapshots,
+	m.cache = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "codegraph_search_cache_requests_total",
+		Help: "Search answers looked up in the result cache, by result (hit, miss).",
+	}, []string{"result"})
+	m.reg.MustRegister(m.cache, m.requests, m.latency, m.inFlight, m.search, m.rateLimited, m.authFailed, m.streamed, m.snapshots,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

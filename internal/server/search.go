@@ -63,14 +63,32 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	defer release()
+	key := cacheKey{snap: sn, req: canonicalQuery(r)}
+	if v, ok := s.cache.get(key); ok {
+		s.metrics.cache.WithLabelValues("hit").Inc()
+		w.Header().Set("X-Cache", "hit")
+		writeJSON(w, http.StatusOK, v)
+		return nil
+	}
+	if s.cache != nil {
+		s.metrics.cache.WithLabelValues("miss").Inc()
+	}
 	start := time.Now()
 	res, err := sn.Searcher().Search(r.Context(), req)
 	if err != nil {
 		return searchError(err)
 	}
 	s.metrics.search.WithLabelValues(string(mode)).Observe(time.Since(start).Seconds())
-	writeJSON(w, http.StatusOK, toSearchResponse(res))
+	out := toSearchResponse(res)
+	s.cache.put(key, out)
+	writeJSON(w, http.StatusOK, out)
 	return nil
+}
+
+// canonicalQuery identifies a GET request's answer: its path and sorted
+// query parameters.
+func canonicalQuery(r *http.Request) string {
+	return r.URL.Path + "?" + r.URL.Query().Encode()
 }
 
 // searchError turns the search package's input errors (an invalid

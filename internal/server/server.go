@@ -49,6 +49,9 @@ type Options struct {
 	Logger *slog.Logger
 	// AccessLog logs one line per request at Info level.
 	AccessLog bool
+	// SearchCache is the number of search answers kept for repeated
+	// queries (0: 1024; negative: no cache).
+	SearchCache int
 	// SSEHeartbeat is the interval of keep-alive comments on event
 	// streams (0: 15 s).
 	SSEHeartbeat time.Duration
@@ -66,6 +69,7 @@ type Server struct {
 	mux     *http.ServeMux
 	routes  []route
 	parsers *parsers
+	cache   *resultCache
 	handler http.Handler
 
 	// streamsCtx is cancelled by StopStreams: long-lived streams (event
@@ -102,6 +106,13 @@ func New(opts Options) (*Server, error) {
 	s := &Server{opts: opts, svc: opts.Service, log: opts.Logger, keys: kr, cors: newCORS(opts.CORSOrigins),
 		metrics: newMetrics(), mux: http.NewServeMux()}
 	s.streamsCtx, s.stopStreams = context.WithCancel(context.Background())
+	if opts.SearchCache >= 0 {
+		n := opts.SearchCache
+		if n == 0 {
+			n = 1024
+		}
+		s.cache = newResultCache(n, time.Minute)
+	}
 	if opts.RateLimit >= 0 {
 		rate, burst := opts.RateLimit, opts.RateBurst
 		if rate == 0 {

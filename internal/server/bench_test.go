@@ -32,7 +32,7 @@ func benchServer(b *testing.B) (*Server, []string) {
 	if err := svc.WaitIdle(ctx); err != nil {
 		b.Fatal(err)
 	}
-	s, err := New(Options{Service: svc, RateLimit: -1})
+	s, err := New(Options{Service: svc, RateLimit: -1, SearchCache: -1}) // every search computed
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 
+	"github.com/codegraph-dev/codegraph/internal/search"
 	"github.com/codegraph-dev/codegraph/internal/service"
 )
 
@@ -97,7 +98,11 @@ type repoHealth struct {
 	IndexState string `json:"index_state"`
 	Status     string `json:"status"`
 	Percent    int    `json:"percent,omitempty"`
-	Error      string `json:"error,omitempty"`
+	// Search says whether the search indexes exist ("ready") or why not;
+	// readiness does not depend on it (an index built with --no-search
+	// serves everything but search).
+	Search string `json:"search"`
+	Error  string `json:"error,omitempty"`
 }
 
 // ready answers 200 when every repository's store opens (its index
@@ -108,6 +113,10 @@ func (s *Server) ready(w http.ResponseWriter, r *http.Request) error {
 	for _, repo := range s.svc.Repos() {
 		st := repo.State()
 		h := repoHealth{Name: repo.Name(), IndexState: st.String(), Status: string(st.Status), Percent: st.Percent}
+		h.Search = "ready"
+		if _, err := search.ReadState(repo.DB()); err != nil {
+			h.Search = "missing: POST /index builds it"
+		}
 		sn, release, err := repo.Acquire()
 		if err == nil {
 			h.Ready = sn.Store != nil

@@ -22,7 +22,7 @@ func TestRoutes(t *testing.T) {
 		contains           []string
 	}{
 		{"GET", "/health/live", "", 200, "", []string{`"ok"`}},
-		{"GET", "/health/ready", "", 200, "", []string{`"ready"`, `"fixture"`}},
+		{"GET", "/health/ready", "", 200, "", []string{`"ready"`, `"fixture"`, `"search":"ready"`}},
 		{"GET", "/openapi.json", "", 200, "", []string{`"openapi"`}},
 		{"GET", "/nodes?kind=method&limit=2", "", 200, "", []string{`"next_cursor"`, `"kind":"method"`}},
 		{"GET", "/nodes?kind=bogus", "", 400, codeBadRequest, []string{"unknown node kind"}},

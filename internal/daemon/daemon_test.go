@@ -145,4 +145,3 @@ func TestStartFailureReportsLog(t *testing.T) {
 		t.Fatalf("start of a failing daemon: %v", err)
 	}
 }
-

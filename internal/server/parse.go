@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"net/http"
@@ -15,6 +16,7 @@ import (
 	"github.com/codegraph-dev/codegraph/internal/graph"
 	"github.com/codegraph-dev/codegraph/internal/lang"
 	"github.com/codegraph-dev/codegraph/internal/parse"
+	"github.com/codegraph-dev/codegraph/internal/walk"
 )
 
 // maxParseBytes bounds a file POST /parse reads from the repository.
@@ -103,12 +105,18 @@ func (s *Server) parse(w http.ResponseWriter, r *http.Request) error {
 		if rel == "" {
 			return badRequest("give path (a file of the repository) or content (a snippet) with language")
 		}
+		if walk.IsSecret(rel) || strings.HasPrefix(rel, ".git/") || strings.Contains(rel, "/.git/") {
+			return &apiError{Status: http.StatusForbidden, Code: codeForbidden, Message: fmt.Sprintf("%s may hold secrets: it is never read (send its content instead)", rel)}
+		}
 		repo, err := s.repo(r)
 		if err != nil {
 			return err
 		}
 		if src, err = readInRoot(repo.Root(), rel); err != nil {
 			return err
+		}
+		if walk.IsBinary(src) {
+			return badRequest("%s is a binary file", rel)
 		}
 	}
 	grammar, err := grammarFor(body.Language, rel, src)

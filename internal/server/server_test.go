@@ -77,6 +77,8 @@ func TestRoutes(t *testing.T) {
 		{"POST", "/parse", `{"path":"../../etc/passwd"}`, 400, codeBadRequest, []string{"relative"}},
 		{"POST", "/parse", `{"path":"/etc/passwd"}`, 400, codeBadRequest, nil},
 		{"POST", "/parse", `{"path":"nope.go"}`, 404, codeNotFound, nil},
+		{"POST", "/parse", `{"path":".env","language":"python"}`, 403, codeForbidden, []string{"secrets"}},
+		{"POST", "/parse", `{"path":".git/config","language":"python"}`, 403, codeForbidden, nil},
 		{"POST", "/parse", `{"path":"pkg"}`, 400, codeBadRequest, []string{"directory"}},
 		{"POST", "/parse", `{"content":"x = 1"}`, 400, codeBadRequest, []string{"language is required"}},
 		{"POST", "/parse", `{"content":"x = 1","language":"cobol"}`, 400, codeBadRequest, []string{"unknown language"}},

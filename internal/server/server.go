@@ -131,6 +131,7 @@ func New(opts Options) (*Server, error) {
 	}
 	for pattern, h := range opts.Mount {
 		if err := s.mount(pattern, h, streams[pattern]); err != nil {
+			s.Close()
 			return nil, err
 		}
 	}

@@ -80,7 +80,7 @@ binary files and files over --max-file-size are never indexed.`,
 				bar.clear()
 			}
 			if err != nil {
-				return err
+				return lockedByWatcher(err, dbDirOf(opts.Root, opts.DBDir))
 			}
 			if asJSON {
 				enc := json.NewEncoder(e.stdout)

@@ -453,6 +453,13 @@ func (r *run) execute(ctx context.Context) error {
 	if changed {
 		r.phase.Store("resolve")
 		ro := resolve.Options{Root: r.root, Unbind: r.removed, Settled: r.settled}
+		if r.targets != nil {
+			cat, err := r.u.catalog(r.written, gone)
+			if err != nil {
+				return err
+			}
+			ro.Catalog = cat
+		}
 		for name := range r.added {
 			ro.NewNames = append(ro.NewNames, name)
 		}

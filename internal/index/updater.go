@@ -18,6 +18,7 @@ import (
 
 	"github.com/codegraph-dev/codegraph/internal/graph"
 	"github.com/codegraph-dev/codegraph/internal/lang"
+	"github.com/codegraph-dev/codegraph/internal/resolve"
 	"github.com/codegraph-dev/codegraph/internal/store"
 	"github.com/codegraph-dev/codegraph/internal/walk"
 )
@@ -48,6 +49,10 @@ type Updater struct {
 	pending int    // files written since the last compaction
 	flushAt uint64 // write-ahead log size from which a run flushes
 	oneShot bool   // a Run: runs compact after a bulk load and flush themselves
+
+	// cat is resolution's file list, kept current by targeted runs (nil:
+	// load it at the next one).
+	cat *resolve.Catalog
 
 	compactMu sync.Mutex // one compaction at a time
 	stop      context.Context
@@ -142,6 +147,7 @@ func (u *Updater) Full(ctx context.Context, force bool) (*Summary, error) {
 	saved := u.opts.Force
 	u.opts.Force = force
 	defer func() { u.opts.Force = saved }()
+	u.cat = nil // a full run may change anything
 	sum, err := u.runLocked(ctx, nil, start)
 	if err == nil {
 		err = u.loadIndexed()
@@ -183,6 +189,15 @@ func (u *Updater) Update(ctx context.Context, paths []string) (*Summary, error) 
 	if u.indexed == nil {
 		if err := u.loadIndexed(); err != nil {
 			return nil, err
+		}
+	}
+	for _, t := range targets {
+		// A go.mod, or a new directory that may hold one, changes the
+		// modules resolution knows.
+		if path.Base(t) == "go.mod" {
+			u.cat = nil
+		} else if fi, err := os.Stat(filepath.Join(u.root, filepath.FromSlash(t))); err == nil && fi.IsDir() {
+			u.cat = nil
 		}
 	}
 	sum, err := u.runLocked(ctx, targets, start)
@@ -230,6 +245,7 @@ func (u *Updater) runLocked(ctx context.Context, targets []string, start time.Ti
 		r.bulkAt = max(bulkFiles, len(u.indexed)/4)
 	}
 	if err := r.execute(ctx); err != nil {
+		u.cat, u.indexed = nil, nil // reload both: the run stopped part-way
 		return r.sum, err
 	}
 	if targets != nil {
@@ -277,6 +293,31 @@ func (u *Updater) afterRun(sum *Summary) error {
 		}
 	}
 	return nil
+}
+
+// catalog returns resolution's file list with the files a run wrote and
+// deleted applied, loading it first if needed. Called with u.mu held.
+func (u *Updater) catalog(written, gone []string) (*resolve.Catalog, error) {
+	if u.cat == nil {
+		c, err := resolve.LoadCatalog(u.st, u.root)
+		if err != nil {
+			return nil, err
+		}
+		u.cat = c
+		return c, nil // loaded after the run's writes
+	}
+	for _, p := range written {
+		m, err := u.st.FileMeta(p)
+		if err != nil {
+			u.cat = nil
+			return nil, err
+		}
+		u.cat.Set(p, m.Language)
+	}
+	for _, p := range gone {
+		u.cat.Remove(p)
+	}
+	return u.cat, nil
 }
 
 // Pending returns the number of files written since the last compaction:

@@ -13,8 +13,9 @@ import (
 // BenchmarkUpdateOneFile measures Updater.Update of one edited file on a
 // real index: UPDATE_BENCH_ROOT names an indexed tree, UPDATE_BENCH_DB its
 // store (default ROOT/.codegraph), UPDATE_BENCH_FILE the file to edit
-// (default net/http/server.go). The file gets a comment appended per
-// iteration and is restored afterwards.
+// (default net/http/server.go). Each iteration restores the file and
+// appends a new function and a caller of it (so the previous iteration's
+// disappear), as bench/watchlat does; the file is restored afterwards.
 func BenchmarkUpdateOneFile(b *testing.B) {
 	root := os.Getenv("UPDATE_BENCH_ROOT")
 	if root == "" {
@@ -40,7 +41,7 @@ func BenchmarkUpdateOneFile(b *testing.B) {
 	i := 0
 	for b.Loop() {
 		i++
-		if err := os.WriteFile(abs, fmt.Appendf(append([]byte(nil), orig...), "\n// edit %d %d\n", i, time.Now().UnixNano()), 0o644); err != nil {
+		if err := os.WriteFile(abs, fmt.Appendf(append([]byte(nil), orig...), "\nfunc CgProbe%d() int { return %d }\n\nfunc cgCaller%d() int { return CgProbe%d() }\n", i, i, i, i), 0o644); err != nil {
 			b.Fatal(err)
 		}
 		t0 := time.Now()

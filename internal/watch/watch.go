@@ -31,7 +31,7 @@ import (
 
 // Defaults of Options.
 const (
-	DefaultDebounce     = 75 * time.Millisecond
+	DefaultDebounce     = 50 * time.Millisecond
 	DefaultMaxDelay     = time.Second
 	DefaultPollInterval = 30 * time.Second
 	DefaultCompactIdle  = 30 * time.Second

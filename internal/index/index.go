@@ -161,6 +161,9 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 	u.mu.Lock()
 	u.oneShot = true
 	sum, err := u.runLocked(ctx, nil, start)
+	if err == nil {
+		u.recordGit(ctx, nil)
+	}
 	u.mu.Unlock()
 	if err != nil {
 		return sum, errors.Join(err, u.Close())

@@ -53,6 +53,11 @@ type Updater struct {
 	// cat is resolution's file list, kept current by targeted runs (nil:
 	// load it at the next one).
 	cat *resolve.Catalog
+	// noGit is set once the root is known not to be in a git work tree
+	// (targeted runs then do not ask again).
+	noGit bool
+	// lastTouched are the files the last targeted run wrote or deleted.
+	lastTouched []string
 
 	compactMu sync.Mutex // one compaction at a time
 	stop      context.Context
@@ -158,6 +163,7 @@ func (u *Updater) Full(ctx context.Context, force bool) (*Summary, error) {
 	if err := u.afterRun(sum); err != nil {
 		return sum, err
 	}
+	u.recordGit(ctx, nil)
 	sum.Duration = time.Since(start)
 	return sum, nil
 }
@@ -207,6 +213,10 @@ func (u *Updater) Update(ctx context.Context, paths []string) (*Summary, error) 
 	if err := u.afterRun(sum); err != nil {
 		return sum, err
 	}
+	if sum.Added+sum.Changed+sum.Deleted > 0 {
+		// After the run is visible: readers need not wait for git.
+		u.recordGit(ctx, u.lastTouched)
+	}
 	sum.Duration = time.Since(start)
 	return sum, nil
 }
@@ -255,6 +265,7 @@ func (u *Updater) runLocked(ctx context.Context, targets []string, start time.Ti
 			touched = append(touched, p)
 		}
 		touched = append(touched, r.gone...)
+		u.lastTouched = append(slices.Clone(r.written), r.gone...)
 		for _, p := range touched {
 			_, err := u.st.FileMeta(p)
 			switch {

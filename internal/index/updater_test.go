@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -176,4 +177,71 @@ func TestUpdaterVisibleToReaders(t *testing.T) {
 	if got := qualifiedNames(t, root, "a.go"); !slices.Equal(got, []string{"F4"}) {
 		t.Fatalf("after compaction a reader sees %v", got)
 	}
+}
+
+func gitRun(t *testing.T, dir string, args ...string) {
+	t.Helper()
+	cmd := exec.Command("git", append([]string{"-C", dir, "-c", "user.email=t@example.com", "-c", "user.name=t", "-c", "commit.gpgsign=false"}, args...)...)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("git %v: %v\n%s", args, err, out)
+	}
+}
+
+// The index records HEAD and the dirty files; UpdateSince re-indexes what
+// changed since a revision.
+func TestUpdaterGit(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("no git")
+	}
+	root := t.TempDir()
+	gitRun(t, root, "init", "-q", "-b", "main")
+	writeFile(t, root, "a.go", "package p\n\nfunc A() {}\n")
+	writeFile(t, root, "b.go", "package p\n\nfunc B() {}\n")
+	gitRun(t, root, "add", "-A")
+	gitRun(t, root, "commit", "-qm", "one")
+	writeFile(t, root, "b.go", "package p\n\nfunc B2() {}\n")
+	runIndex(t, root)
+	g := storedGit(t, root)
+	if len(g.Head) != 40 || g.Branch != "main" || !slices.Equal(g.Dirty, []string{"b.go"}) {
+		t.Fatalf("recorded git state: %+v", g)
+	}
+	one := g.Head
+	gitRun(t, root, "commit", "-qam", "two")
+	writeFile(t, root, "a.go", "package p\n\nfunc A2() {}\n")
+	writeFile(t, root, "c.go", "package p\n\nfunc C() {}\n")
+	gitRun(t, root, "add", "c.go")
+	gitRun(t, root, "commit", "-qm", "three")
+	writeFile(t, root, "d.go", "package p\n\nfunc D() {}\n") // untracked
+	u := newUpdater(t, root)
+	sum, err := u.UpdateSince(context.Background(), one)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// a.go changed (not committed yet), c.go was added, d.go is untracked;
+	// b.go was indexed dirty and is looked at again (unchanged since).
+	if sum.Files != 4 || sum.Added != 2 || sum.Changed != 1 || sum.Unchanged != 1 {
+		t.Errorf("update since one: %+v", sum)
+	}
+	if _, err := u.UpdateSince(context.Background(), "nope"); err == nil {
+		t.Error("an unknown revision was accepted")
+	}
+	u.Close()
+	g = storedGit(t, root)
+	if g.Head == one || !slices.Equal(g.Dirty, []string{"a.go", "b.go", "c.go", "d.go"}) {
+		t.Errorf("after the targeted update: %+v", g)
+	}
+}
+
+func storedGit(t *testing.T, root string) *GitState {
+	t.Helper()
+	st, err := store.Open(DBDirFor(root), store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	g, err := StoredGit(st)
+	if err != nil || g == nil {
+		t.Fatalf("stored git state: %v %v", g, err)
+	}
+	return g
 }

@@ -34,10 +34,10 @@ cp "$f" "$OUT/server.go.orig"
 for i in $(seq 1 10); do
   cp "$OUT/server.go.orig" "$f"
   printf '\nfunc CgIndexProbe%d() int { return %d }\n\nfunc cgIndexCaller%d() int { return CgIndexProbe%d() }\n' "$i" "$i" "$i" "$i" >> "$f"
-  /usr/bin/time -f "%e" -a -o "$OUT/onefile.txt" "$BIN" index "$CORPUS" --db "$DB" -q
+  /usr/bin/time -f "%e" -a -o "$OUT/onefile.txt" "$BIN" index "$CORPUS" --db "$DB" --no-default-ignores -q
 done
 cp "$OUT/server.go.orig" "$f"
-"$BIN" index "$CORPUS" --db "$DB" -q
+"$BIN" index "$CORPUS" --db "$DB" --no-default-ignores -q
 python3 - "$OUT/onefile.txt" <<'PY'
 import sys
 xs=sorted(float(l) for l in open(sys.argv[1]) if l.strip())

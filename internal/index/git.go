@@ -11,6 +11,7 @@ import (
 
 	"github.com/codegraph-dev/codegraph/internal/gitinfo"
 	"github.com/codegraph-dev/codegraph/internal/store"
+	"github.com/codegraph-dev/codegraph/internal/walk"
 )
 
 // MetaGit is the metadata key of the git state the index was built at
@@ -106,6 +107,9 @@ func (u *Updater) recordGit(ctx context.Context, touched []string) {
 // untracked files, and the files recorded as dirty with the index. It is
 // `codegraph index --since REV`: no hashing of unchanged files.
 func (u *Updater) UpdateSince(ctx context.Context, rev string) (*Summary, error) {
+	if _, err := u.st.Meta(MetaIndexedAt); errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("index: %s has not been indexed yet: run a full index first", u.root)
+	}
 	paths, err := gitinfo.ChangedSince(ctx, u.root, rev)
 	if err != nil {
 		return nil, err
@@ -137,4 +141,80 @@ func (u *Updater) notInStore(paths []string) []string {
 		}
 	}
 	return out
+}
+
+// Staleness says how far an index is behind its git work tree.
+type Staleness struct {
+	IndexedHead string `json:"indexed_head"`
+	Head        string `json:"head"`
+	Branch      string `json:"branch,omitempty"`
+	// CommitsAhead counts the commits HEAD has that the indexed HEAD has
+	// not; CommitsBehind the reverse (non-zero after a branch switch).
+	CommitsAhead  int `json:"commits_ahead"`
+	CommitsBehind int `json:"commits_behind"`
+	// ChangedFiles counts the source files an update would add, change or
+	// delete (by size and modification time); Changed lists the first 20.
+	ChangedFiles int      `json:"changed_files"`
+	Changed      []string `json:"changed,omitempty"`
+	// Unknown is set when the files changed before the last update are not
+	// known (more than 10,000): ChangedFiles is then a lower bound.
+	Unknown bool `json:"unknown,omitempty"`
+}
+
+// Behind compares the index in st with the git work tree at root: commits
+// since the indexed HEAD and source files changed since they were indexed.
+// It returns nil when the index recorded no git state.
+func Behind(ctx context.Context, st *store.Store, root string) (*Staleness, error) {
+	g, err := StoredGit(st)
+	if err != nil || g == nil {
+		return nil, err
+	}
+	s, err := gitinfo.Read(ctx, root)
+	if err != nil {
+		return nil, err
+	}
+	out := &Staleness{IndexedHead: g.Head, Head: s.Head, Branch: s.Branch, Unknown: g.Truncated}
+	var cands []string
+	if g.Head != "" {
+		if out.CommitsAhead, out.CommitsBehind, err = gitinfo.CommitsSince(ctx, root, g.Head); err != nil {
+			return nil, err
+		}
+		if cands, err = gitinfo.ChangedSince(ctx, root, g.Head); err != nil {
+			return nil, err
+		}
+	} else if cands, err = gitinfo.Dirty(ctx, root); err != nil {
+		return nil, err
+	}
+	cands = append(cands, g.Dirty...)
+	slices.Sort(cands)
+	cands = slices.Compact(cands)
+	wo, err := StoredWalk(st, root)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	changed := func(p string) {
+		out.ChangedFiles++
+		if len(out.Changed) < 20 {
+			out.Changed = append(out.Changed, p)
+		}
+	}
+	_, err = walk.WalkPaths(ctx, wo, cands, func(f walk.File) error {
+		seen[f.Path] = true
+		m, err := st.FileMeta(f.Path)
+		if err != nil || m.Size != f.Size || m.ModTime != f.ModTime.UnixNano() {
+			changed(f.Path)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range cands {
+		if _, err := st.FileMeta(p); err == nil && !seen[p] {
+			changed(p) // deleted, or now ignored
+		}
+	}
+	slices.Sort(out.Changed)
+	return out, nil
 }

@@ -25,6 +25,7 @@ import (
 
 	"github.com/fsnotify/fsnotify"
 
+	"github.com/codegraph-dev/codegraph/internal/gitinfo"
 	"github.com/codegraph-dev/codegraph/internal/index"
 	"github.com/codegraph-dev/codegraph/internal/walk"
 )
@@ -118,6 +119,12 @@ type Watcher struct {
 
 	fsw     *fsnotify.Watcher
 	watched map[string]bool // absolute directories being watched
+
+	// The git work tree, when the root is in one: its .git directory is
+	// watched (not recursively) for branch switches.
+	gitDir  string
+	head    string    // HEAD's commit as last seen
+	gitBusy time.Time // when git took .git/index.lock (zero: not held)
 }
 
 // New opens (or takes) the Updater and prepares a Watcher; Run starts it.
@@ -226,6 +233,9 @@ func (w *Watcher) Run(ctx context.Context) error {
 	}
 	defer release()
 
+	if s, err := gitinfo.Read(ctx, w.root); err == nil {
+		w.gitDir, w.head = s.GitDir, s.Head
+	}
 	if err := w.startWatching(ctx); err != nil {
 		if !errors.Is(err, ErrWatchLimit) {
 			return err
@@ -275,7 +285,7 @@ func (w *Watcher) loop(ctx context.Context) error {
 	}()
 
 	pending := map[string]bool{}
-	full, fullReason, rewatch := false, "", false
+	full, fullReason, rewatch, branch := false, "", false, false
 	var first, last time.Time // the pending batch's first and last events
 	busy := false
 	var poll <-chan time.Time
@@ -314,6 +324,11 @@ func (w *Watcher) loop(ctx context.Context) error {
 		if !first.IsZero() {
 			now := time.Now()
 			wait := min(w.opts.Debounce-now.Sub(last), w.opts.MaxDelay-now.Sub(first))
+			if !w.gitBusy.IsZero() {
+				// A checkout, merge or rebase is writing the tree: take
+				// all of it as one batch (up to gitHold).
+				wait = max(wait, min(w.opts.Debounce, gitHold-now.Sub(w.gitBusy)))
+			}
 			switch {
 			case wait > 0:
 				wake = time.After(wait)
@@ -326,6 +341,9 @@ func (w *Watcher) loop(ctx context.Context) error {
 				}
 				send = work
 				next = batch{reason: "change", start: now}
+				if branch {
+					next.reason = "branch"
+				}
 				if full {
 					next.reason = fullReason
 				} else {
@@ -343,6 +361,15 @@ func (w *Watcher) loop(ctx context.Context) error {
 		case ev, ok := <-events:
 			if !ok {
 				w.fallBack(errors.New("watch: the file watcher stopped"))
+				continue
+			}
+			if handled, switched := w.gitEvent(ctx, ev, pending); handled {
+				if switched {
+					branch = true
+				}
+				if switched || !first.IsZero() {
+					note()
+				}
 				continue
 			}
 			if rescan := w.handle(ev, pending); rescan != "" && !full {
@@ -371,7 +398,7 @@ func (w *Watcher) loop(ctx context.Context) error {
 		case send <- next:
 			busy = true
 			clear(pending)
-			full, first, last = false, time.Time{}, time.Time{}
+			full, branch, first, last = false, false, time.Time{}, time.Time{}
 			idle.Stop()
 		case <-done:
 			busy = false
@@ -442,6 +469,47 @@ func (w *Watcher) handle(ev fsnotify.Event, pending map[string]bool) string {
 	return ""
 }
 
+// gitHold bounds how long a batch waits for git to release its index lock.
+const gitHold = 30 * time.Second
+
+// gitEvent handles an event in the .git directory: git holding its index
+// lock (a checkout in progress: the batch waits for its end) and HEAD
+// changing (a branch switch: the files that differ between the two commits
+// join the batch, in case some of their events were lost). handled is
+// false for events elsewhere.
+func (w *Watcher) gitEvent(ctx context.Context, ev fsnotify.Event, pending map[string]bool) (handled, switched bool) {
+	if w.gitDir == "" || filepath.Dir(filepath.Clean(ev.Name)) != w.gitDir {
+		return false, false
+	}
+	switch filepath.Base(ev.Name) {
+	case "index.lock":
+		if ev.Has(fsnotify.Create) {
+			w.gitBusy = time.Now()
+		} else if ev.Has(fsnotify.Remove) || ev.Has(fsnotify.Rename) {
+			w.gitBusy = time.Time{}
+		}
+	case "HEAD":
+		s, err := gitinfo.Read(ctx, w.root)
+		if err != nil || s.Head == w.head {
+			return true, false
+		}
+		old := w.head
+		w.head = s.Head
+		if old != "" && s.Head != "" {
+			paths, err := gitinfo.DiffCommits(ctx, w.root, old, s.Head)
+			if err != nil {
+				w.log.Warn("branch switch: git diff", "err", err)
+			}
+			for _, p := range paths {
+				pending[p] = true
+			}
+		}
+		w.log.Debug("branch switch", "from", old, "to", s.Head, "branch", s.Branch)
+		return true, true
+	}
+	return true, false
+}
+
 // inDB reports whether abs is the store directory or inside it.
 func (w *Watcher) inDB(abs string) bool {
 	return abs == w.dbDir || strings.HasPrefix(abs, w.dbDir+string(filepath.Separator))
@@ -458,6 +526,12 @@ func (w *Watcher) startWatching(ctx context.Context) error {
 		return fmt.Errorf("watch: %w", err)
 	}
 	w.fsw = fsw
+	if w.gitDir != "" {
+		if err := fsw.Add(w.gitDir); err != nil {
+			w.log.Warn("cannot watch the git directory; branch switches are seen as file changes only", "dir", w.gitDir, "err", err)
+			w.gitDir = ""
+		}
+	}
 	return w.watchTree(ctx, nil)
 }
 

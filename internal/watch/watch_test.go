@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -266,14 +267,20 @@ func TestWatchLimitFallsBackToPolling(t *testing.T) {
 	}
 	writeFile(t, root, "b/c.go", "package b\n\nfunc C() {}\n")
 	eventually(t, db, "poll", []string{"a/a.go:A", "b/b.go:B", "b/c.go:C"})
-	polls := 0
-	for _, u := range r.list() {
-		if u.Reason == "poll" {
-			polls++
+	// Reported after it is visible.
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		polls := 0
+		for _, u := range r.list() {
+			if u.Reason == "poll" && u.Files() > 0 {
+				polls++
+			}
 		}
-	}
-	if polls == 0 {
-		t.Error("no poll update reported")
+		if polls > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no poll update reported")
+		}
 	}
 }
 
@@ -306,4 +313,69 @@ func TestWatchFileDeletedDuringUpdate(t *testing.T) {
 		os.Remove(filepath.Join(root, "flaky.go"))
 	}
 	eventually(t, db, "flaky file gone", []string{"keep.go:Keep"})
+}
+
+// A branch switch is indexed as one batch.
+func TestWatchBranchSwitch(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs git over a few hundred files")
+	}
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("no git")
+	}
+	root := t.TempDir()
+	db := index.DBDirFor(root)
+	git := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command("git", append([]string{"-C", root, "-c", "user.email=t@example.com", "-c", "user.name=t", "-c", "commit.gpgsign=false"}, args...)...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	git("init", "-q", "-b", "main")
+	writeFile(t, root, ".gitignore", ".codegraph/\n")
+	var base []string
+	for i := 0; i < 200; i++ {
+		writeFile(t, root, fmt.Sprintf("d%d/f%03d.go", i%10, i), fmt.Sprintf("package d\n\nfunc F%d() {}\n", i))
+		base = append(base, fmt.Sprintf("d%d/f%03d.go:F%d", i%10, i, i))
+	}
+	sort.Strings(base)
+	git("add", "-A")
+	git("commit", "-qm", "base")
+	git("checkout", "-q", "-b", "other")
+	var other []string
+	for i := 0; i < 200; i++ {
+		writeFile(t, root, fmt.Sprintf("d%d/f%03d.go", i%10, i), fmt.Sprintf("package d\n\nfunc G%d() {}\n", i))
+		other = append(other, fmt.Sprintf("d%d/f%03d.go:G%d", i%10, i, i))
+	}
+	sort.Strings(other)
+	git("commit", "-qam", "other")
+	git("checkout", "-q", "main")
+	r := start(t, root, Options{Debounce: 20 * time.Millisecond, MaxDelay: 40 * time.Millisecond})
+	eventually(t, db, "main", base)
+	n := len(r.list())
+	git("checkout", "-q", "other")
+	eventually(t, db, "other", other)
+	// The update is reported after it is visible (and git's state noted).
+	var reasons []string
+	for deadline := time.Now().Add(10 * time.Second); len(reasons) == 0 && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		reasons = reasons[:0]
+		for _, u := range r.list()[n:] {
+			if u.Files() > 0 {
+				reasons = append(reasons, u.Reason)
+			}
+		}
+	}
+	time.Sleep(300 * time.Millisecond)
+	reasons = reasons[:0]
+	for _, u := range r.list()[n:] {
+		if u.Files() > 0 {
+			reasons = append(reasons, u.Reason)
+		}
+	}
+	// Git releases its index lock (which holds the batch) just before it
+	// rewrites HEAD, so the batch may go before the switch is seen.
+	if len(reasons) != 1 || reasons[0] != "branch" && reasons[0] != "change" {
+		t.Errorf("the switch was indexed as %q, want one batch", reasons)
+	}
 }

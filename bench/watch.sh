@@ -61,38 +61,29 @@ PY
 if [ ! -d "$CORPUS/.git" ]; then
   git -C "$CORPUS" init -q -b base && git -C "$CORPUS" add -A && git -C "$CORPUS" -c user.email=b@x -c user.name=bench commit -qm base
   git -C "$CORPUS" checkout -q -b burst
-  git -C "$CORPUS" ls-files '*.go' | grep -v testdata | head -1000 | while read -r p; do
+  git -C "$CORPUS" ls-files '*.go' > "$OUT/gofiles.txt"
+  grep -v testdata "$OUT/gofiles.txt" | head -1000 > "$OUT/burst.txt" || true
+  while read -r p; do
     printf '\nfunc CgBurst_%s() {}\n' "$(echo "$p" | tr -c 'A-Za-z0-9\n' '_')" >> "$CORPUS/$p"
-  done
+  done < "$OUT/burst.txt"
   git -C "$CORPUS" -c user.email=b@x -c user.name=bench commit -qam burst
   git -C "$CORPUS" checkout -q base
   sleep 5 # the watcher indexes the round trip
 fi
-settle() { # label: run after a checkout started at $t0; prints when the watcher went quiet
-  local n0=$1 label=$2
-  local last=$n0
-  while :; do
-    sleep 3
-    local n; n=$(wc -l < "$OUT/watch.jsonl")
-    [ "$n" -gt "$n0" ] && [ "$n" -eq "$last" ] && break
-    last=$n
-  done
-  python3 - "$OUT/watch.jsonl" "$n0" "$t0" "$label" <<'PY'
-import json,sys,datetime
-lines=[json.loads(l) for l in open(sys.argv[1])][int(sys.argv[2]):]
-t0=float(sys.argv[3])
-def ts(s): return datetime.datetime.fromisoformat(s.replace('Z','+00:00')[:26]+'+00:00').timestamp()
-end=max(ts(l['time']) for l in lines)
-files=sum(l['added']+l['changed']+l['deleted'] for l in lines)
-print(f"{sys.argv[4]}: {files} files in {len(lines)} batches, settled {end-t0:.2f} s after the checkout started")
-PY
-}
-n0=$(wc -l < "$OUT/watch.jsonl"); t0=$(date +%s.%N)
+t0=$(date +%s.%N)
 git -C "$CORPUS" checkout -q burst
-settle "$n0" "git checkout (1,000 files)"
-n0=$(wc -l < "$OUT/watch.jsonl"); t0=$(date +%s.%N)
+echo -n "git checkout touching 1,000 files: "
+"$OUT/watchlat" -db "$DB" -burst "$OUT/burst.txt" -want present -since "$t0" -timeout 300s
+t0=$(date +%s.%N)
 git -C "$CORPUS" checkout -q base
-settle "$n0" "git checkout back"
+echo -n "git checkout back: "
+"$OUT/watchlat" -db "$DB" -burst "$OUT/burst.txt" -want absent -since "$t0" -timeout 300s
+python3 - "$OUT/watch.jsonl" <<'PY'
+import json,sys
+ls=[json.loads(l) for l in open(sys.argv[1])][-6:]
+print("  last batches:", ", ".join(f"{l['reason']} {l['added']+l['changed']+l['deleted']} files {l['duration_ms']/1000:.1f} s" for l in ls))
+PY
+sleep 2
 
 # 4. Soak.
 if [ "$SOAK" -gt 0 ]; then

@@ -19,6 +19,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/codegraph-dev/codegraph/internal/graph"
 	"github.com/codegraph-dev/codegraph/internal/query"
 	"github.com/codegraph-dev/codegraph/internal/search"
 	"github.com/codegraph-dev/codegraph/internal/store"
@@ -36,12 +37,19 @@ func main() {
 	timeout := flag.Duration("timeout", 30*time.Second, "give up on an edit after this long")
 	soak := flag.Duration("soak", 0, "after the timed edits, keep editing for this long, sampling RSS")
 	pid := flag.Int("pid", 0, "the watcher's pid (for RSS samples)")
+	burst := flag.String("burst", "", "instead: wait until every file listed in this file has (-want present) or has not (-want absent) its CgBurst_ function, and print the time since -since")
+	want := flag.String("want", "present", "with -burst: present or absent")
+	since := flag.Float64("since", 0, "with -burst: unix time (seconds) the change started")
 	flag.Parse()
 	if *root == "" {
 		fail(fmt.Errorf("-root is required"))
 	}
 	if *db == "" {
 		*db = filepath.Join(*root, ".codegraph")
+	}
+	if *burst != "" {
+		waitBurst(*db, *burst, *want == "present", *since, *timeout)
+		return
 	}
 	list := strings.Split(*files, ",")
 	orig := map[string][]byte{}
@@ -162,6 +170,47 @@ func visible(ctx context.Context, db, probe, caller string) (bool, error) {
 		}
 	}
 	return false, nil
+}
+
+// waitBurst polls fresh read-only opens until every CgBurst_ function of
+// the files listed in listFile is present (or absent), then prints the
+// time since the change started.
+func waitBurst(db, listFile string, present bool, since float64, timeout time.Duration) {
+	b, err := os.ReadFile(listFile)
+	if err != nil {
+		fail(err)
+	}
+	var names []string
+	for _, p := range strings.Fields(string(b)) {
+		names = append(names, "CgBurst_"+strings.Map(func(r rune) rune {
+			if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+				return r
+			}
+			return '_'
+		}, p))
+	}
+	start := time.Unix(0, int64(since*1e9))
+	for time.Since(start) < timeout {
+		st, err := store.Open(db, store.Options{ReadOnly: true})
+		if err != nil {
+			fail(err)
+		}
+		done := 0
+		for _, n := range names {
+			found := false
+			st.NodesByName(n, func(graph.Node) error { found = true; return nil })
+			if found == present {
+				done++
+			}
+		}
+		st.Close()
+		if done == len(names) {
+			fmt.Printf("%d files: settled (visible to a fresh read-only open) %.2f s after the change started\n", len(names), time.Since(start).Seconds())
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	fail(fmt.Errorf("burst not settled after %s", timeout))
 }
 
 func rss(pid int) string {

@@ -61,8 +61,9 @@ type Options struct {
 	// PollInterval is the period of full scans when file watching is not
 	// available (0: DefaultPollInterval).
 	PollInterval time.Duration
-	// CompactIdle is how long the index must be idle, after updates, before
-	// the store is compacted (0: DefaultCompactIdle; negative: never).
+	// CompactIdle is how long the index must be idle, after updates that
+	// wrote at least 200 files since the last compaction, before the store
+	// is compacted (0: DefaultCompactIdle; negative: never).
 	CompactIdle time.Duration
 	// MaxWatches limits the number of watched directories (0: only the
 	// system's limit). Going over it behaves as reaching the system's.
@@ -406,7 +407,7 @@ func (w *Watcher) loop(ctx context.Context) error {
 				idle.Reset(w.opts.CompactIdle)
 			}
 		case <-idle.C:
-			if !compacting && !busy && w.up.Pending() > 0 {
+			if !compacting && !busy && w.up.Pending() >= compactMin {
 				compacting = true
 				compactions.Add(1)
 				go func() {
@@ -468,6 +469,12 @@ func (w *Watcher) handle(ev fsnotify.Event, pending map[string]bool) string {
 	}
 	return ""
 }
+
+// compactMin is the number of files written since the last compaction
+// from which an idle Watcher compacts the store: a compaction rewrites
+// most of it (seconds to minutes on a busy machine) and slows updates
+// that come meanwhile, so a few edits are not worth one.
+const compactMin = 200
 
 // gitHold bounds how long a batch waits for git to release its index lock.
 const gitHold = 30 * time.Second

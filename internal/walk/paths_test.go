@@ -144,3 +144,23 @@ func TestWalkOnDir(t *testing.T) {
 		t.Errorf("WalkPaths: OnDir got %q, want %q", dirs, want)
 	}
 }
+
+// Any path list either is refused or selects only files under the root
+// that are one of the paths or lie under one of them.
+func FuzzWalkPaths(f *testing.F) {
+	root := f.TempDir()
+	writeTree(f, root, map[string]string{"a.go": "", "d/b.go": "", "d/e/c.go": "", "x/y.go": ""})
+	for _, s := range []string{"a.go", "d", "./d/e/", "../x", "/etc", "d/../x", "", ".", "d//e", "\x00"} {
+		f.Add(s, "d/e/c.go")
+	}
+	opts := Options{Root: root, Detect: detectAll}
+	f.Fuzz(func(t *testing.T, p1, p2 string) {
+		_, err := WalkPaths(context.Background(), opts, []string{p1, p2}, func(file File) error {
+			if strings.HasPrefix(file.Path, "..") || strings.HasPrefix(file.Path, "/") {
+				t.Fatalf("WalkPaths(%q, %q) yielded %q", p1, p2, file.Path)
+			}
+			return nil
+		})
+		_ = err // refused paths are fine
+	})
+}

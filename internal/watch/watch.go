@@ -431,7 +431,10 @@ func (w *Watcher) runBatch(ctx context.Context, b batch) {
 	if b.paths == nil {
 		sum, err = w.up.Full(ctx, false)
 	} else {
-		sum, err = w.up.Update(ctx, b.paths)
+		// A targeted update is finished even when Run is stopped: cut
+		// short after its files were written, their names would stay
+		// unresolved until they change again.
+		sum, err = w.up.Update(context.WithoutCancel(ctx), b.paths)
 	}
 	if ctx.Err() != nil && err != nil {
 		return // stopping: the run was cancelled, nothing half-written

@@ -41,15 +41,18 @@ func main() {
 	want := flag.String("want", "present", "with -burst: present or absent")
 	since := flag.Float64("since", 0, "with -burst: unix time (seconds) the change started")
 	flag.Parse()
+	if *burst != "" {
+		if *db == "" {
+			fail(fmt.Errorf("-burst needs -db"))
+		}
+		waitBurst(*db, *burst, *want == "present", *since, *timeout)
+		return
+	}
 	if *root == "" {
 		fail(fmt.Errorf("-root is required"))
 	}
 	if *db == "" {
 		*db = filepath.Join(*root, ".codegraph")
-	}
-	if *burst != "" {
-		waitBurst(*db, *burst, *want == "present", *since, *timeout)
-		return
 	}
 	list := strings.Split(*files, ",")
 	orig := map[string][]byte{}

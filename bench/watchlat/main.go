@@ -183,8 +183,17 @@ func waitBurst(db, listFile string, present bool, since float64, timeout time.Du
 	if err != nil {
 		fail(err)
 	}
+	// Files the index does not hold (over the size limit, say) are left
+	// out.
+	st, err := store.Open(db, store.Options{ReadOnly: true})
+	if err != nil {
+		fail(err)
+	}
 	var names []string
 	for _, p := range strings.Fields(string(b)) {
+		if _, err := st.FileMeta(p); err != nil {
+			continue
+		}
 		names = append(names, "CgBurst_"+strings.Map(func(r rune) rune {
 			if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
 				return r
@@ -192,6 +201,7 @@ func waitBurst(db, listFile string, present bool, since float64, timeout time.Du
 			return '_'
 		}, p))
 	}
+	st.Close()
 	start := time.Unix(0, int64(since*1e9))
 	for time.Since(start) < timeout {
 		st, err := store.Open(db, store.Options{ReadOnly: true})

@@ -26,6 +26,7 @@ func newIndexCmd(e *env) *cobra.Command {
 		ef       embeddingFlags
 		noSem    bool
 		noDaemon bool
+		since    string
 	)
 	cmd := &cobra.Command{
 		Use:   "index [PATH]",
@@ -43,7 +44,8 @@ binary files and files over --max-file-size are never indexed.`,
   codegraph index ~/src/myrepo          # stores in ~/src/myrepo/.codegraph/
   codegraph index . --lang go,python    # only these languages
   codegraph index . --exclude 'gen/**' --exclude '*_test.go'
-  codegraph index . --json              # machine-readable summary`,
+  codegraph index . --json              # machine-readable summary
+  codegraph index --since HEAD~3        # only what git says changed`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Root = "."
@@ -85,12 +87,17 @@ binary files and files over --max-file-size are never indexed.`,
 				bar = &progressBar{w: e.stderr}
 				opts.Progress = bar.update
 			}
-			sum, err := index.Run(cmd.Context(), opts)
+			var sum *index.Summary
+			if since != "" {
+				sum, err = indexSince(cmd, opts, since)
+			} else {
+				sum, err = index.Run(cmd.Context(), opts)
+			}
 			if bar != nil {
 				bar.clear()
 			}
 			if err != nil {
-				return err
+				return lockedByWatcher(err, dbDirOf(opts.Root, opts.DBDir))
 			}
 			return printIndexSummary(e, sum, quiet, asJSON)
 		},
@@ -110,6 +117,7 @@ binary files and files over --max-file-size are never indexed.`,
 	f.BoolVar(&noSem, "no-semantic", false, "build no embeddings: search without its semantic signal")
 	ef.register(cmd)
 	f.BoolVar(&noDaemon, "no-daemon", false, "index in this process even when a codegraph daemon runs")
+	f.StringVar(&since, "since", "", "update only the files git says changed since this revision (plus untracked and previously dirty files), without hashing the others; keeps the index's file selection")
 	f.BoolVarP(&quiet, "quiet", "q", false, "print nothing on success")
 	f.BoolVar(&asJSON, "json", false, "print the summary as JSON")
 	f.StringVar(&cpuProf, "cpuprofile", "", "write a CPU profile to this file (for development)")
@@ -281,4 +289,22 @@ func printSummary(w io.Writer, s *index.Summary) {
 		shown++
 	}
 	fmt.Fprintf(w, "  store: %s\n", s.DB)
+}
+
+// indexSince updates the index from `git diff REV` instead of a walk; the
+// file selection stored with the index is kept.
+func indexSince(cmd *cobra.Command, opts index.Options, rev string) (*index.Summary, error) {
+	if opts.Force {
+		return nil, &exitError{2, fmt.Errorf("--since and --force do not go together")}
+	}
+	opts.ReuseOptions = true
+	u, err := index.NewUpdater(opts)
+	if err != nil {
+		return nil, err
+	}
+	sum, err := u.UpdateSince(cmd.Context(), rev)
+	if cerr := u.Close(); err == nil {
+		err = cerr
+	}
+	return sum, err
 }

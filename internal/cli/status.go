@@ -14,6 +14,7 @@ import (
 	"github.com/codegraph-dev/codegraph/internal/index"
 	"github.com/codegraph-dev/codegraph/internal/search"
 	"github.com/codegraph-dev/codegraph/internal/store"
+	"github.com/codegraph-dev/codegraph/internal/watch"
 )
 
 type statusJSON struct {
@@ -33,6 +34,9 @@ type statusJSON struct {
 	EdgeKinds   map[string]uint64              `json:"edge_kinds"`
 	Search      *search.State                  `json:"search,omitempty"`
 	SearchError string                         `json:"search_error,omitempty"`
+	Git         *index.Staleness               `json:"git,omitempty"`
+	GitError    string                         `json:"git_error,omitempty"`
+	WatchedBy   *watch.Holder                  `json:"watched_by,omitempty"`
 }
 
 func newStatusCmd(e *env) *cobra.Command {
@@ -74,6 +78,16 @@ func newStatusCmd(e *env) *cobra.Command {
 			if s.StoreBytes, err = st.DiskSize(); err != nil {
 				return err
 			}
+			if s.Root != "" {
+				if g, err := index.Behind(cmd.Context(), st, s.Root); err != nil {
+					s.GitError = err.Error()
+				} else {
+					s.Git = g
+				}
+			}
+			if h, ok := watch.ReadHolder(st.Dir()); ok {
+				s.WatchedBy = &h
+			}
 			if ss, err := search.ReadState(st.Dir()); err == nil {
 				s.Search = &ss
 			} else {
@@ -102,6 +116,42 @@ func printStatus(w io.Writer, s *statusJSON) {
 		fmt.Fprintf(w, "  indexed:  %s (%s ago)\n", s.IndexedAt.Local().Format("2006-01-02 15:04:05"), humanAge(time.Duration(s.AgeSeconds*float64(time.Second))))
 	} else {
 		fmt.Fprintf(w, "  indexed:  never completed (an index run may be in progress or was interrupted)\n")
+	}
+	if h := s.WatchedBy; h != nil {
+		fmt.Fprintf(w, "  watched:  kept up to date by `%s` (pid %d) since %s\n", h.Command, h.PID, h.Since.Local().Format("2006-01-02 15:04:05"))
+	}
+	if g := s.Git; g != nil {
+		at := shortRev(g.IndexedHead)
+		if at == "" {
+			at = "no commit yet"
+		}
+		line := fmt.Sprintf("  git:      indexed at %s", at)
+		switch {
+		case g.CommitsAhead == 0 && g.CommitsBehind == 0 && g.ChangedFiles == 0 && !g.Unknown:
+			line += "; up to date with the work tree"
+		default:
+			if g.CommitsAhead > 0 || g.CommitsBehind > 0 {
+				line += fmt.Sprintf("; HEAD %s", shortRev(g.Head))
+				if g.Branch != "" {
+					line += " (" + g.Branch + ")"
+				}
+				line += fmt.Sprintf(" is %d commits ahead", g.CommitsAhead)
+				if g.CommitsBehind > 0 {
+					line += fmt.Sprintf(", %d behind", g.CommitsBehind)
+				}
+			}
+			more := ""
+			if g.Unknown {
+				more = " at least"
+			}
+			line += fmt.Sprintf(";%s %d source files changed since", more, g.ChangedFiles)
+			if g.ChangedFiles > 0 {
+				line += " (`codegraph index` updates them)"
+			}
+		}
+		fmt.Fprintln(w, line)
+	} else if s.GitError != "" {
+		fmt.Fprintf(w, "  git:      %s\n", s.GitError)
 	}
 	fmt.Fprintf(w, "  size:     %s on disk\n", humanBytes(s.StoreBytes))
 	fmt.Fprintf(w, "  totals:   %d files, %d nodes, %d edges\n", s.Files, s.Nodes, s.Edges)
@@ -149,6 +199,13 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+func shortRev(h string) string {
+	if len(h) > 12 {
+		return h[:12]
+	}
+	return h
 }
 
 func humanAge(d time.Duration) string {

@@ -11,7 +11,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -150,66 +149,27 @@ func DBDirFor(root string) string { return filepath.Join(root, DefaultDirName) }
 
 // Run indexes opts.Root into the store at opts.DBDir, re-parsing only files
 // whose content changed since the last run and removing files that are gone.
+// It is an Updater opened for one Full run, compacting the store after a
+// bulk load so that later opens and small updates start from a compact
+// store.
 func Run(ctx context.Context, opts Options) (*Summary, error) {
 	start := time.Now()
-	if opts.Root == "" {
-		opts.Root = "."
-	}
-	root, err := filepath.Abs(opts.Root)
+	u, err := NewUpdater(opts)
 	if err != nil {
 		return nil, err
 	}
-	fi, err := os.Stat(root)
+	u.mu.Lock()
+	u.oneShot = true
+	sum, err := u.runLocked(ctx, nil, start)
+	if err == nil {
+		u.recordGit(ctx, nil)
+	}
+	u.mu.Unlock()
 	if err != nil {
-		return nil, fmt.Errorf("index: %w", err)
+		return sum, errors.Join(err, u.Close())
 	}
-	if !fi.IsDir() {
-		return nil, fmt.Errorf("index: %s is not a directory", root)
-	}
-	for _, l := range opts.Languages {
-		if !lang.IsLanguage(l) {
-			return nil, fmt.Errorf("index: unknown language %q (supported: %v)", l, lang.Languages())
-		}
-	}
-	if opts.DBDir == "" {
-		opts.DBDir = DBDirFor(root)
-	}
-	if opts.Workers <= 0 {
-		opts.Workers = runtime.GOMAXPROCS(0)
-	}
-	if opts.Logger == nil {
-		opts.Logger = slog.New(slog.DiscardHandler)
-	}
-	st, err := store.Open(opts.DBDir, store.Options{Logger: opts.Logger})
-	rebuilt := false
-	if errors.Is(err, store.ErrSchemaMismatch) {
-		// The index is a cache of the source: an index written by another
-		// version of codegraph is rebuilt, not migrated.
-		if err = removeStore(opts.DBDir); err == nil {
-			rebuilt = true
-			st, err = store.Open(opts.DBDir, store.Options{Logger: opts.Logger})
-		}
-	}
-	if err != nil {
-		return nil, err
-	}
-	defer st.Close()
-	if opts.ReuseOptions {
-		if b, err := st.Meta(MetaOptions); err == nil {
-			var sel selection
-			if err := json.Unmarshal(b, &sel); err != nil {
-				return nil, fmt.Errorf("index: stored options: %w", err)
-			}
-			sel.apply(&opts)
-		}
-	}
-	r := &run{opts: opts, root: root, st: st, start: start,
-		sum: &Summary{Root: root, DB: opts.DBDir, Skipped: map[string]int{}, Languages: map[string]LangStats{}, Rebuilt: rebuilt}}
-	if err := r.execute(ctx); err != nil {
-		return r.sum, err
-	}
-	r.sum.Duration = time.Since(start)
-	return r.sum, st.Close()
+	sum.Duration = time.Since(start)
+	return sum, u.Close()
 }
 
 // walkOptions are the walk of a run: o's file selection under root.
@@ -279,6 +239,20 @@ type run struct {
 	st    *store.Store
 	start time.Time
 	sum   *Summary
+	// targets are the repository-relative paths a targeted run looks at
+	// (nil: the whole tree); u answers which indexed files lie under them.
+	targets []string
+	u       *Updater
+	// oneShot runs compact after a bulk load (Run); an Updater's owner
+	// compacts when it chooses.
+	oneShot bool
+	// bulkAt is the number of written files from which resolution runs
+	// over the whole store and the search indexes are rebuilt.
+	bulkAt int
+	// seen are the paths the walk yielded; gone the indexed files deleted
+	// by this run (both known after execute).
+	seen map[string]bool
+	gone []string
 
 	done, unchanged atomic.Int64
 	bytes           atomic.Int64
@@ -293,6 +267,9 @@ type run struct {
 	removed []graph.NodeID
 	added   map[string]bool
 	settled map[graph.NodeID]bool // definitions of changed files whose text did not change
+	// vanished are indexed files that disappeared between the walk and
+	// their read: they are deleted like the files the walk did not see.
+	vanished []string
 }
 
 type job struct {
@@ -315,20 +292,19 @@ func (r *run) execute(ctx context.Context) error {
 	stopProgress := r.startProgress()
 	defer stopProgress()
 
-	old := make(map[string]store.FileMeta)
-	if err := r.st.Files(func(m store.FileMeta) error { old[m.Path] = m; return nil }); err != nil {
-		return fmt.Errorf("index: read file list: %w", err)
-	}
-
-	var jobs []job
-	seen := make(map[string]bool, len(old))
-	wstats, err := walk.Walk(ctx, walkOptions(r.root, &r.opts), func(f walk.File) error {
-		seen[f.Path] = true
-		m, ok := old[f.Path]
+	var (
+		old    map[string]store.FileMeta
+		jobs   []job
+		wstats walk.Stats
+		err    error
+	)
+	r.seen = map[string]bool{}
+	visit := func(f walk.File, m store.FileMeta, ok bool) {
+		r.seen[f.Path] = true
 		if ok && !r.opts.Force && m.ExtractorVersion == parse.ExtractorVersion &&
 			m.Size == f.Size && m.ModTime == f.ModTime.UnixNano() && m.Error == "" {
 			r.unchanged.Add(1)
-			return nil
+			return
 		}
 		j := job{file: f}
 		if ok {
@@ -336,8 +312,34 @@ func (r *run) execute(ctx context.Context) error {
 			j.old = &mc
 		}
 		jobs = append(jobs, j)
-		return nil
-	})
+	}
+	if r.targets == nil {
+		old = make(map[string]store.FileMeta)
+		if err := r.st.Files(func(m store.FileMeta) error { old[m.Path] = m; return nil }); err != nil {
+			return fmt.Errorf("index: read file list: %w", err)
+		}
+		wstats, err = walk.Walk(ctx, walkOptions(r.root, &r.opts), func(f walk.File) error {
+			m, ok := old[f.Path]
+			visit(f, m, ok)
+			return nil
+		})
+	} else {
+		// A targeted run reads the metas of the files it meets and of the
+		// indexed files under its targets, nothing else.
+		old = make(map[string]store.FileMeta)
+		for _, p := range r.u.indexedUnder(r.targets) {
+			m, err := r.st.FileMeta(p)
+			if err != nil {
+				return fmt.Errorf("index: read file list: %w", err)
+			}
+			old[p] = m
+		}
+		wstats, err = walk.WalkPaths(ctx, walkOptions(r.root, &r.opts), r.targets, func(f walk.File) error {
+			m, ok := old[f.Path]
+			visit(f, m, ok)
+			return nil
+		})
+	}
 	if err != nil {
 		return fmt.Errorf("index: walk %s: %w", r.root, err)
 	}
@@ -406,11 +408,17 @@ func (r *run) execute(ctx context.Context) error {
 	defer b.Close()
 	var gone []string
 	for p := range old {
-		if !seen[p] && !graph.Synthetic(p) {
+		if !r.seen[p] && !graph.Synthetic(p) {
+			gone = append(gone, p)
+		}
+	}
+	for _, p := range r.vanished {
+		if _, ok := old[p]; ok && r.seen[p] {
 			gone = append(gone, p)
 		}
 	}
 	sort.Strings(gone)
+	r.gone = gone
 	for _, p := range gone {
 		if _, err := r.diffNodes(p, nil, nil, true); err != nil {
 			return err
@@ -448,11 +456,18 @@ func (r *run) execute(ctx context.Context) error {
 	if changed {
 		r.phase.Store("resolve")
 		ro := resolve.Options{Root: r.root, Unbind: r.removed, Settled: r.settled}
+		if r.targets != nil {
+			cat, err := r.u.catalog(r.written, gone)
+			if err != nil {
+				return err
+			}
+			ro.Catalog = cat
+		}
 		for name := range r.added {
 			ro.NewNames = append(ro.NewNames, name)
 		}
 		sort.Strings(ro.NewNames)
-		if len(r.written) < bulkFiles {
+		if len(r.written) < r.bulkAt {
 			ro.Files = r.written
 		}
 		lg.Go(func() error {
@@ -478,7 +493,7 @@ func (r *run) execute(ctx context.Context) error {
 			r.phase.Store("search")
 		}
 		ch := search.Changes{Files: r.written, Deleted: gone, Removed: r.removed, Unchanged: r.settled,
-			Rebuild: len(r.written)+len(gone) >= bulkFiles}
+			Rebuild: len(r.written)+len(gone) >= r.bulkAt}
 		cfg := r.opts.Search
 		if cfg.Logger == nil {
 			cfg.Logger = r.opts.Logger
@@ -495,19 +510,22 @@ func (r *run) execute(ctx context.Context) error {
 	if err := lg.Wait(); err != nil {
 		return err
 	}
-	switch n := r.sum.Added + r.sum.Changed + r.sum.Deleted; {
-	case n >= bulkFiles:
-		// After a bulk load, compact now: otherwise the compaction debt is
-		// paid by later opens and small updates (seconds each).
-		r.phase.Store("compact")
-		if err := r.st.Compact(ctx); err != nil {
-			return fmt.Errorf("index: compact: %w", err)
-		}
-	case n > 0:
-		// Without this, every later open replays up to a memtable's worth
-		// of write-ahead log (about a second after a large update).
-		if err := r.st.Flush(); err != nil {
-			return fmt.Errorf("index: flush: %w", err)
+	if r.oneShot {
+		switch n := r.sum.Added + r.sum.Changed + r.sum.Deleted; {
+		case n >= bulkFiles:
+			// After a bulk load, compact now: otherwise the compaction
+			// debt is paid by later opens and small updates (seconds each).
+			r.phase.Store("compact")
+			if err := r.st.Compact(ctx); err != nil {
+				return fmt.Errorf("index: compact: %w", err)
+			}
+		case n > 0:
+			// Without this, every later open replays up to a memtable's
+			// worth of write-ahead log (about a second after a large
+			// update).
+			if err := r.st.Flush(); err != nil {
+				return fmt.Errorf("index: flush: %w", err)
+			}
 		}
 	}
 	r.sum.Unchanged = int(r.unchanged.Load())
@@ -528,7 +546,12 @@ func (r *run) process(ctx context.Context, p *parse.Parser, j job) (res result, 
 	src, err := os.ReadFile(f.AbsPath)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
-			return result{}, false // deleted since the walk; removed next run
+			// Deleted since the walk: deleted from the index at the end
+			// of the run.
+			r.mu.Lock()
+			r.vanished = append(r.vanished, f.Path)
+			r.mu.Unlock()
+			return result{}, false
 		}
 		r.addError(f.Path, err.Error(), true)
 		return result{}, false

@@ -17,6 +17,8 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -54,6 +56,9 @@ type Options struct {
 	// run: their edges that did not resolve then are not tried again
 	// (unless they name one of NewNames).
 	Settled map[graph.NodeID]bool
+	// Catalog, when set, is the store's current file list (see Catalog);
+	// otherwise Run loads it.
+	Catalog *Catalog
 
 	forced map[graph.NodeID]bool // settled sources that a new name may now resolve
 }
@@ -74,7 +79,9 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Stats, error) {
 		}
 	}
 	r := &resolver{st: st, root: opts.Root, dirs: map[string]*dirPackages{}, callers: map[graph.NodeID]*callerInfo{}, resultCache: map[graph.NodeID][]typeRef{}, nodes: map[graph.NodeID]*nodeLite{}, lazyPkgs: map[string]*goPackage{}, lazyFiles: map[string]*goFile{}, exts: map[string]*extPkg{}, extIDs: map[graph.NodeID]bool{}, fileFacts: map[string]*fileFacts{}, pkgNode: map[string]graph.NodeID{}, dirTypes: map[string]map[string][]graph.NodeID{}}
-	if err := r.loadFiles(); err != nil {
+	if c := opts.Catalog; c != nil {
+		r.byDir, r.langOf, r.modules = c.byDir, c.langOf, c.modules
+	} else if err := r.loadFiles(); err != nil {
 		return Stats{}, err
 	}
 	if opts.Files == nil {
@@ -242,22 +249,83 @@ type resolver struct {
 }
 
 func (r *resolver) loadFiles() error {
-	r.byDir = map[string][]store.FileMeta{}
-	r.langOf = map[string]string{}
-	seenMod := map[string]bool{}
-	err := r.st.Files(func(m store.FileMeta) error {
+	c, err := LoadCatalog(r.st, r.root)
+	if err != nil {
+		return err
+	}
+	r.byDir, r.langOf, r.modules = c.byDir, c.langOf, c.modules
+	return nil
+}
+
+// Catalog is what resolution knows of the indexed files: their paths and
+// languages by directory, and the Go modules (go.mod files) governing
+// them. Loading it reads every file's meta and looks for go.mod files
+// upward from every directory; a long-lived writer loads it once and keeps
+// it current with Set and Remove, passing it in Options.Catalog, so that a
+// one-file update does not pay for that. It is not safe for concurrent
+// use, nor for use during a Run that has it.
+type Catalog struct {
+	root    string
+	byDir   map[string][]store.FileMeta // directory → indexed files (Path, Language), in path order
+	langOf  map[string]string           // file → language
+	modules []module
+	seenMod map[string]bool // directories looked at for go.mod
+}
+
+// LoadCatalog reads the catalog of the store, looking for go.mod files
+// under root (default: the store's recorded root).
+func LoadCatalog(st *store.Store, root string) (*Catalog, error) {
+	if root == "" {
+		if v, err := st.Meta("root"); err == nil {
+			root = string(v)
+		}
+	}
+	c := &Catalog{root: root, byDir: map[string][]store.FileMeta{}, langOf: map[string]string{}, seenMod: map[string]bool{}}
+	err := st.Files(func(m store.FileMeta) error {
 		d := path.Dir(m.Path)
-		r.byDir[d] = append(r.byDir[d], m)
-		r.langOf[m.Path] = m.Language
+		c.byDir[d] = append(c.byDir[d], store.FileMeta{Path: m.Path, Language: m.Language})
+		c.langOf[m.Path] = m.Language
 		if m.Language == lang.Go {
-			r.findModule(d, seenMod)
+			c.findModule(d)
 		}
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("resolve: %w", err)
+		return nil, fmt.Errorf("resolve: %w", err)
 	}
-	return nil
+	return c, nil
+}
+
+// Set records that the file at p is indexed with language l.
+func (c *Catalog) Set(p, l string) {
+	d := path.Dir(p)
+	files := c.byDir[d]
+	i := sort.Search(len(files), func(i int) bool { return files[i].Path >= p })
+	if i < len(files) && files[i].Path == p {
+		files[i].Language = l
+	} else {
+		c.byDir[d] = slices.Insert(files, i, store.FileMeta{Path: p, Language: l})
+	}
+	c.langOf[p] = l
+	if l == lang.Go {
+		c.findModule(d)
+	}
+}
+
+// Remove records that the file at p is no longer indexed.
+func (c *Catalog) Remove(p string) {
+	d := path.Dir(p)
+	files := c.byDir[d]
+	i := sort.Search(len(files), func(i int) bool { return files[i].Path >= p })
+	if i < len(files) && files[i].Path == p {
+		files = slices.Delete(files, i, i+1)
+		if len(files) == 0 {
+			delete(c.byDir, d)
+		} else {
+			c.byDir[d] = files
+		}
+	}
+	delete(c.langOf, p)
 }
 
 // module is a go.mod: its directory (repository-relative, "." for the
@@ -267,16 +335,16 @@ type module struct {
 }
 
 // findModule records the go.mod governing dir, looking upward to the root.
-func (r *resolver) findModule(dir string, seen map[string]bool) {
+func (c *Catalog) findModule(dir string) {
 	for d := dir; ; d = path.Dir(d) {
-		if seen[d] {
+		if c.seenMod[d] {
 			return
 		}
-		seen[d] = true
-		if r.root != "" {
-			if b, err := os.ReadFile(filepath.Join(r.root, filepath.FromSlash(d), "go.mod")); err == nil {
+		c.seenMod[d] = true
+		if c.root != "" {
+			if b, err := os.ReadFile(filepath.Join(c.root, filepath.FromSlash(d), "go.mod")); err == nil {
 				if mp := modulePath(b); mp != "" {
-					r.modules = append(r.modules, module{dir: d, path: mp})
+					c.modules = append(c.modules, module{dir: d, path: mp})
 				}
 				return
 			}

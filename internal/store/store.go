@@ -363,6 +363,22 @@ func (s *Store) Flush() error {
 	return s.db.Flush()
 }
 
+// Sync makes every committed batch durable and visible to read-only opens
+// in other processes (which replay the write-ahead log) without flushing
+// the memtable, and returns the size of the log such an open replays. A
+// long-lived writer syncs after each small update and flushes (Flush) only
+// when that size grows, so that updates do not each leave a table that
+// reads must probe.
+func (s *Store) Sync() (walBytes uint64, err error) {
+	if s.readOnly {
+		return 0, ErrReadOnly
+	}
+	if err := s.db.LogData(nil, pebble.Sync); err != nil {
+		return 0, fmt.Errorf("store: sync: %w", err)
+	}
+	return s.db.Metrics().WAL.Size, nil
+}
+
 // Compact compacts the whole key space. After a bulk load it leaves a store
 // whose later opens and small updates do not pay for compaction debt.
 func (s *Store) Compact(ctx context.Context) error {

@@ -67,6 +67,11 @@ type Options struct {
 	// it only when needed, and only before Detect returns. Walk calls Detect
 	// from one goroutine at a time. Nil means DefaultDetect.
 	Detect func(relPath string, head func() []byte) string
+	// OnDir, when set, is called with the repository-relative path of
+	// every directory the walk reads ("" for Root), before its entries,
+	// from the calling goroutine: the directories that ignore rules do not
+	// exclude (a file watcher watches those).
+	OnDir func(relPath string)
 }
 
 // File is a source file found by Walk.
@@ -131,7 +136,7 @@ var buildManifests = map[string]bool{
 // at most once through links (under the first link reaching it), and never
 // inside itself, so link loops end.
 func Walk(ctx context.Context, opts Options, fn func(File) error) (Stats, error) {
-	return walk(ctx, opts, fn, nil)
+	return walk(ctx, opts, fn, nil, nil)
 }
 
 // faultFunc lets tests inject file-system errors: it is called before each
@@ -140,7 +145,7 @@ func Walk(ctx context.Context, opts Options, fn func(File) error) (Stats, error)
 // errors cannot be produced with chmod.
 type faultFunc func(op, absPath string) error
 
-func walk(ctx context.Context, opts Options, fn func(File) error, fault faultFunc) (Stats, error) {
+func walk(ctx context.Context, opts Options, fn func(File) error, fault faultFunc, sel *selection) (Stats, error) {
 	w := &walker{
 		ctx:    ctx,
 		done:   ctx.Done(),
@@ -185,7 +190,7 @@ func walk(ctx context.Context, opts Options, fn func(File) error, fault faultFun
 	if !w.opts.NoGitignore {
 		w.pushIgnore(&w.gitStack, filepath.Join(w.rootAbs, ".git", "info", "exclude"), "", ".git/info/exclude")
 	}
-	err = w.walkDir(w.rootAbs, "", w.include == nil, false)
+	err = w.walkDir(w.rootAbs, "", w.include == nil, false, sel)
 	return w.stats, err
 }
 
@@ -235,8 +240,9 @@ func (e *entry) isDir() bool { return e.mode.IsDir() }
 
 // walkDir walks the directory at abs (repository-relative: rel), reached
 // through a symbolic link when viaLink. included says whether its files are
-// inside Options.Include by inheritance.
-func (w *walker) walkDir(abs, rel string, included, viaLink bool) error {
+// inside Options.Include by inheritance. A non-nil sel restricts the walk to
+// the entries it names (see WalkPaths); nil walks everything.
+func (w *walker) walkDir(abs, rel string, included, viaLink bool, sel *selection) error {
 	f, key, err := w.openDir(abs)
 	if err != nil {
 		return w.dirError(rel, err)
@@ -260,6 +266,9 @@ func (w *walker) walkDir(abs, rel string, included, viaLink bool) error {
 	w.ancestors = append(w.ancestors, key)
 	defer func() { w.ancestors = w.ancestors[:len(w.ancestors)-1] }()
 	w.stats.Dirs++
+	if w.opts.OnDir != nil && sel == nil { // not a directory on the way to WalkPaths targets
+		w.opts.OnDir(rel)
+	}
 
 	ents := make([]entry, 0, len(des))
 	var gitignore, cgignore, buildFile bool
@@ -311,9 +320,19 @@ func (w *walker) walkDir(abs, rel string, included, viaLink bool) error {
 			}
 		}
 		e := &ents[i]
+		var sub *selection
+		if sel != nil {
+			s, ok := sel.kids[e.name]
+			if !ok {
+				continue
+			}
+			if !s.all {
+				sub = s
+			}
+		}
 		var err error
 		if e.isDir() {
-			err = w.dir(abs, rel, e, buildFile, included)
+			err = w.dir(abs, rel, e, buildFile, included, sub)
 		} else {
 			err = w.file(abs, rel, e, included)
 		}
@@ -325,7 +344,7 @@ func (w *walker) walkDir(abs, rel string, included, viaLink bool) error {
 }
 
 // dir handles a subdirectory entry of the directory at parentAbs.
-func (w *walker) dir(parentAbs, parentRel string, e *entry, buildFile, included bool) error {
+func (w *walker) dir(parentAbs, parentRel string, e *entry, buildFile, included bool, sel *selection) error {
 	if !w.opts.NoDefaultIgnores && (defaultIgnored[e.name] || (buildOutputDirs[e.name] && buildFile)) {
 		return nil
 	}
@@ -355,7 +374,7 @@ func (w *walker) dir(parentAbs, parentRel string, e *entry, buildFile, included 
 	case Keep:
 		included = false
 	}
-	return w.walkDir(abs, rel, included, e.link)
+	return w.walkDir(abs, rel, included, e.link, sel)
 }
 
 // file handles a non-directory entry of the directory at parentAbs.

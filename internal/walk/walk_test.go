@@ -57,7 +57,7 @@ func collectWith(t *testing.T, opts Options, fault faultFunc) ([]string, Stats) 
 	st, err := walk(context.Background(), opts, func(f File) error {
 		paths = append(paths, f.Path)
 		return nil
-	}, fault)
+	}, fault, nil)
 	if err != nil {
 		t.Fatalf("Walk: %v", err)
 	}
@@ -351,7 +351,7 @@ func TestWalkRootErrors(t *testing.T) {
 				return fs.ErrPermission
 			}
 			return nil
-		})
+		}, nil)
 	if !errors.Is(err, fs.ErrPermission) {
 		t.Errorf("unreadable root: err = %v, want permission error", err)
 	}

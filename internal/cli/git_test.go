@@ -1,0 +1,80 @@
+package cli
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func gitIn(t *testing.T, dir string, args ...string) {
+	t.Helper()
+	cmd := exec.Command("git", append([]string{"-C", dir, "-c", "user.email=t@example.com", "-c", "user.name=t", "-c", "commit.gpgsign=false"}, args...)...)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("git %v: %v\n%s", args, err, out)
+	}
+}
+
+// status says how far the index is behind git; index --since updates from
+// the diff.
+func TestStatusGitAndIndexSince(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("no git")
+	}
+	repo := t.TempDir()
+	write := func(rel, content string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(repo, rel), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	gitIn(t, repo, "init", "-q", "-b", "main")
+	write(".gitignore", ".codegraph/\n")
+	write("a.go", "package p\n\nfunc A() {}\n")
+	gitIn(t, repo, "add", "-A")
+	gitIn(t, repo, "commit", "-qm", "one")
+	db := filepath.Join(repo, ".codegraph")
+	if _, _, code := run(t, "index", "--since", "HEAD", repo); code == 0 {
+		t.Error("--since on a missing index succeeded")
+	}
+	os.RemoveAll(db)
+	mustRun(t, "index", repo, "-q")
+	if out := mustRun(t, "status", "--db", db); !strings.Contains(out, "up to date with the work tree") {
+		t.Errorf("fresh index status:\n%s", out)
+	}
+	write("a.go", "package p\n\nfunc A2() {}\n")
+	write("b.go", "package p\n\nfunc B() {}\n")
+	gitIn(t, repo, "add", "-A")
+	gitIn(t, repo, "commit", "-qm", "two")
+	write("c.go", "package p\n\nfunc C() {}\n")
+	out := mustRun(t, "status", "--db", db)
+	if !strings.Contains(out, "is 1 commits ahead; 3 source files changed since") {
+		t.Errorf("status behind:\n%s", out)
+	}
+	var st struct {
+		Git struct {
+			Ahead   int      `json:"commits_ahead"`
+			Changed []string `json:"changed"`
+		} `json:"git"`
+	}
+	if err := json.Unmarshal([]byte(mustRun(t, "status", "--db", db, "--json")), &st); err != nil {
+		t.Fatal(err)
+	}
+	if st.Git.Ahead != 1 || strings.Join(st.Git.Changed, ",") != "a.go,b.go,c.go" {
+		t.Errorf("status --json git: %+v", st.Git)
+	}
+	var sum struct {
+		Files, Added, Changed int
+	}
+	if err := json.Unmarshal([]byte(mustRun(t, "index", repo, "--since", "HEAD~1", "--json")), &sum); err != nil {
+		t.Fatal(err)
+	}
+	if sum.Files != 3 || sum.Added != 2 || sum.Changed != 1 {
+		t.Errorf("index --since: %+v", sum)
+	}
+	if out := mustRun(t, "status", "--db", db); !strings.Contains(out, "up to date with the work tree") {
+		t.Errorf("status after --since:\n%s", out)
+	}
+}

@@ -1,0 +1,438 @@
+package index
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/codegraph-dev/codegraph/internal/graph"
+	"github.com/codegraph-dev/codegraph/internal/lang"
+	"github.com/codegraph-dev/codegraph/internal/resolve"
+	"github.com/codegraph-dev/codegraph/internal/store"
+	"github.com/codegraph-dev/codegraph/internal/walk"
+)
+
+// defaultFlushAt is the write-ahead log size from which an Updater flushes
+// after a run: a read-only open replays the log, at roughly 100 MB/s.
+const defaultFlushAt = 4 << 20
+
+// ErrClosed is returned by the methods of an Updater that was closed.
+var ErrClosed = errors.New("index: updater is closed")
+
+// Updater is a long-lived writer of one index: it holds the store open
+// and writable (and so its writer lock) across runs, so that a watcher or
+// a server brings the index up to date after each change without paying
+// for opening the store, walking the whole tree and compacting each time.
+// Every run commits and flushes before it returns, so a read-only Open in
+// another process sees its result. Its methods are safe for concurrent
+// use; runs are serialised.
+type Updater struct {
+	opts    Options // normalised, with the stored file selection applied when ReuseOptions
+	root    string
+	st      *store.Store
+	rebuilt bool
+
+	mu      sync.Mutex // serialises runs; guards the fields below
+	indexed []string   // sorted paths of the indexed files, externals excluded (nil: not loaded)
+	closed  bool
+	pending int    // files written since the last compaction
+	flushAt uint64 // write-ahead log size from which a run flushes
+	oneShot bool   // a Run: runs compact after a bulk load and flush themselves
+
+	// cat is resolution's file list, kept current by targeted runs (nil:
+	// load it at the next one).
+	cat *resolve.Catalog
+	// noGit is set once the root is known not to be in a git work tree
+	// (targeted runs then do not ask again).
+	noGit bool
+	// lastTouched are the files the last targeted run wrote or deleted.
+	lastTouched []string
+
+	compactMu sync.Mutex // one compaction at a time
+	stop      context.Context
+	cancel    context.CancelFunc
+}
+
+// NewUpdater validates opts, opens (creating if needed) the store at
+// opts.DBDir for writing and returns an Updater over it. An index written
+// by another version of codegraph is deleted, to be rebuilt by the first
+// run. The caller must Close it.
+func NewUpdater(opts Options) (*Updater, error) {
+	if opts.Root == "" {
+		opts.Root = "."
+	}
+	root, err := filepath.Abs(opts.Root)
+	if err != nil {
+		return nil, err
+	}
+	fi, err := os.Stat(root)
+	if err != nil {
+		return nil, fmt.Errorf("index: %w", err)
+	}
+	if !fi.IsDir() {
+		return nil, fmt.Errorf("index: %s is not a directory", root)
+	}
+	for _, l := range opts.Languages {
+		if !lang.IsLanguage(l) {
+			return nil, fmt.Errorf("index: unknown language %q (supported: %v)", l, lang.Languages())
+		}
+	}
+	if opts.DBDir == "" {
+		opts.DBDir = DBDirFor(root)
+	}
+	if opts.Workers <= 0 {
+		opts.Workers = runtime.GOMAXPROCS(0)
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	st, err := store.Open(opts.DBDir, store.Options{Logger: opts.Logger})
+	rebuilt := false
+	if errors.Is(err, store.ErrSchemaMismatch) {
+		// The index is a cache of the source: an index written by another
+		// version of codegraph is rebuilt, not migrated.
+		if err = removeStore(opts.DBDir); err == nil {
+			rebuilt = true
+			st, err = store.Open(opts.DBDir, store.Options{Logger: opts.Logger})
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if opts.ReuseOptions {
+		if b, err := st.Meta(MetaOptions); err == nil {
+			var sel selection
+			if err := json.Unmarshal(b, &sel); err != nil {
+				return nil, errors.Join(fmt.Errorf("index: stored options: %w", err), st.Close())
+			}
+			sel.apply(&opts)
+		}
+	}
+	u := &Updater{opts: opts, root: root, st: st, rebuilt: rebuilt, flushAt: defaultFlushAt}
+	u.stop, u.cancel = context.WithCancel(context.Background())
+	return u, nil
+}
+
+// Store returns the open store, for reads in the same process (they see
+// every committed run). It must not be closed by the caller.
+func (u *Updater) Store() *store.Store { return u.st }
+
+// Root returns the absolute repository root.
+func (u *Updater) Root() string { return u.root }
+
+// DBDir returns the store directory.
+func (u *Updater) DBDir() string { return u.opts.DBDir }
+
+// WalkOptions returns the walk the Updater's runs make: the root and the
+// file selection in force (with ReuseOptions, the stored one).
+func (u *Updater) WalkOptions() walk.Options { return walkOptions(u.root, &u.opts) }
+
+// Full brings the whole index up to date, as an index run does: it walks
+// the tree, re-parses the files whose size, modification time or content
+// hash changed (every file when force) and deletes the files that are
+// gone. It is what a start after a crash or a lost event needs.
+func (u *Updater) Full(ctx context.Context, force bool) (*Summary, error) {
+	start := time.Now()
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.closed {
+		return nil, ErrClosed
+	}
+	saved := u.opts.Force
+	u.opts.Force = force
+	defer func() { u.opts.Force = saved }()
+	u.cat = nil // a full run may change anything
+	sum, err := u.runLocked(ctx, nil, start)
+	if err == nil {
+		err = u.loadIndexed()
+	}
+	if err != nil {
+		return sum, err
+	}
+	if err := u.afterRun(sum); err != nil {
+		return sum, err
+	}
+	u.recordGit(ctx, nil)
+	sum.Duration = time.Since(start)
+	return sum, nil
+}
+
+// Update re-indexes only the given paths: files and directories, relative
+// to the root (forward or OS slashes) or absolute inside it. Files that
+// exist are indexed when they changed (decided by size, modification time
+// and content hash, as a full run decides); directories are walked with
+// the same ignore rules; indexed files that no longer exist under a path,
+// or that the ignore rules now exclude, are deleted. An empty paths does
+// nothing.
+func (u *Updater) Update(ctx context.Context, paths []string) (*Summary, error) {
+	start := time.Now()
+	targets, err := u.targets(paths)
+	if err != nil {
+		return nil, err
+	}
+	if slices.Contains(targets, ".") {
+		return u.Full(ctx, false)
+	}
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.closed {
+		return nil, ErrClosed
+	}
+	if len(targets) == 0 {
+		return &Summary{Root: u.root, DB: u.opts.DBDir, Skipped: map[string]int{}, Languages: map[string]LangStats{}}, nil
+	}
+	if u.indexed == nil {
+		if err := u.loadIndexed(); err != nil {
+			return nil, err
+		}
+	}
+	for _, t := range targets {
+		// A go.mod, or a new directory that may hold one, changes the
+		// modules resolution knows.
+		if path.Base(t) == "go.mod" {
+			u.cat = nil
+		} else if fi, err := os.Stat(filepath.Join(u.root, filepath.FromSlash(t))); err == nil && fi.IsDir() {
+			u.cat = nil
+		}
+	}
+	sum, err := u.runLocked(ctx, targets, start)
+	if err != nil {
+		return sum, err
+	}
+	if err := u.afterRun(sum); err != nil {
+		return sum, err
+	}
+	if sum.Added+sum.Changed+sum.Deleted > 0 {
+		// After the run is visible: readers need not wait for git.
+		u.recordGit(ctx, u.lastTouched)
+	}
+	sum.Duration = time.Since(start)
+	return sum, nil
+}
+
+// targets cleans paths into sorted, distinct repository-relative paths
+// with forward slashes ("." for the root).
+func (u *Updater) targets(paths []string) ([]string, error) {
+	out := make([]string, 0, len(paths))
+	for _, p := range paths {
+		if filepath.IsAbs(p) {
+			rel, err := filepath.Rel(u.root, p)
+			if err != nil {
+				return nil, fmt.Errorf("index: %s: %w", p, err)
+			}
+			p = rel
+		}
+		c := path.Clean(filepath.ToSlash(p))
+		if c == ".." || strings.HasPrefix(c, "../") || path.IsAbs(c) {
+			return nil, fmt.Errorf("index: %s is not inside %s", p, u.root)
+		}
+		out = append(out, c)
+	}
+	sort.Strings(out)
+	return slices.Compact(out), nil
+}
+
+// runLocked runs the pipeline over targets (nil: the whole tree) with u.mu
+// held.
+func (u *Updater) runLocked(ctx context.Context, targets []string, start time.Time) (*Summary, error) {
+	r := &run{opts: u.opts, root: u.root, st: u.st, start: start, targets: targets, u: u, bulkAt: bulkFiles, oneShot: u.oneShot,
+		sum: &Summary{Root: u.root, DB: u.opts.DBDir, Skipped: map[string]int{}, Languages: map[string]LangStats{}, Rebuilt: u.rebuilt}}
+	u.rebuilt = false
+	if targets != nil {
+		// A large targeted update (a branch switch) stays incremental
+		// unless it touches a good part of the repository.
+		r.bulkAt = max(bulkFiles, len(u.indexed)/4)
+	}
+	if err := r.execute(ctx); err != nil {
+		u.cat, u.indexed = nil, nil // reload both: the run stopped part-way
+		return r.sum, err
+	}
+	if targets != nil {
+		// Bring the list of indexed files up to date from the store.
+		touched := make([]string, 0, len(r.seen)+len(r.gone))
+		for p := range r.seen {
+			touched = append(touched, p)
+		}
+		touched = append(touched, r.gone...)
+		u.lastTouched = append(slices.Clone(r.written), r.gone...)
+		for _, p := range touched {
+			_, err := u.st.FileMeta(p)
+			switch {
+			case err == nil:
+				u.setIndexed(p, true)
+			case errors.Is(err, store.ErrNotFound):
+				u.setIndexed(p, false)
+			default:
+				return r.sum, err
+			}
+		}
+	}
+	return r.sum, nil
+}
+
+// afterRun makes a run that changed something visible to read-only opens
+// in other processes: it syncs the write-ahead log (a commit that is not
+// synced may still sit in Pebble's log buffer) and, once the log holds
+// more than flushAt bytes, flushes the memtable so that opens do not
+// replay much of it. Flushing after every update would instead leave one
+// small table per update across the whole key space, which every read
+// then probes until the next compaction.
+func (u *Updater) afterRun(sum *Summary) error {
+	n := sum.Added + sum.Changed + sum.Deleted
+	if n == 0 && sum.Search == nil {
+		return nil
+	}
+	u.pending += n
+	wal, err := u.st.Sync()
+	if err != nil {
+		return fmt.Errorf("index: %w", err)
+	}
+	if wal > u.flushAt {
+		if err := u.st.Flush(); err != nil {
+			return fmt.Errorf("index: flush: %w", err)
+		}
+	}
+	return nil
+}
+
+// catalog returns resolution's file list with the files a run wrote and
+// deleted applied, loading it first if needed. Called with u.mu held.
+func (u *Updater) catalog(written, gone []string) (*resolve.Catalog, error) {
+	if u.cat == nil {
+		c, err := resolve.LoadCatalog(u.st, u.root)
+		if err != nil {
+			return nil, err
+		}
+		u.cat = c
+		return c, nil // loaded after the run's writes
+	}
+	for _, p := range written {
+		m, err := u.st.FileMeta(p)
+		if err != nil {
+			u.cat = nil
+			return nil, err
+		}
+		u.cat.Set(p, m.Language)
+	}
+	for _, p := range gone {
+		u.cat.Remove(p)
+	}
+	return u.cat, nil
+}
+
+// Pending returns the number of files written since the last compaction:
+// a long-lived owner compacts (Compact) when it is large and the index is
+// idle, since each update leaves a small table across the whole key space
+// that reads must probe until then.
+func (u *Updater) Pending() int {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return u.pending
+}
+
+// Compact compacts the store. Runs may go on meanwhile (they wait for
+// nothing); Close cancels it. It is meant for idle moments of a
+// long-lived owner, after many updates.
+func (u *Updater) Compact(ctx context.Context) error {
+	u.compactMu.Lock()
+	defer u.compactMu.Unlock()
+	u.mu.Lock()
+	if u.closed {
+		u.mu.Unlock()
+		return ErrClosed
+	}
+	n := u.pending
+	u.mu.Unlock()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	stop := context.AfterFunc(u.stop, cancel)
+	defer stop()
+	if err := u.st.Compact(ctx); err != nil {
+		return fmt.Errorf("index: compact: %w", err)
+	}
+	u.mu.Lock()
+	u.pending = max(0, u.pending-n)
+	u.mu.Unlock()
+	return nil
+}
+
+// Close waits for a running update, stops a compaction and closes the
+// store (releasing the writer lock). Committed runs are never lost.
+func (u *Updater) Close() error {
+	u.cancel()
+	u.compactMu.Lock()
+	defer u.compactMu.Unlock()
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.closed {
+		return nil
+	}
+	u.closed = true
+	return u.st.Close()
+}
+
+// loadIndexed reads the sorted list of indexed files from the store.
+func (u *Updater) loadIndexed() error {
+	paths := []string{}
+	err := u.st.Files(func(m store.FileMeta) error {
+		if !strings.HasPrefix(m.Path, graph.ExternalPrefix) {
+			paths = append(paths, m.Path)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("index: read file list: %w", err)
+	}
+	u.indexed = paths
+	return nil
+}
+
+// setIndexed records whether p is indexed.
+func (u *Updater) setIndexed(p string, on bool) {
+	i, found := slices.BinarySearch(u.indexed, p)
+	switch {
+	case on && !found:
+		u.indexed = slices.Insert(u.indexed, i, p)
+	case !on && found:
+		u.indexed = slices.Delete(u.indexed, i, i+1)
+	}
+}
+
+// indexedUnder returns the indexed files that are one of targets (sorted,
+// repository-relative) or lie under one of them.
+func (u *Updater) indexedUnder(targets []string) []string {
+	var out []string
+	for _, t := range targets {
+		i, _ := slices.BinarySearch(u.indexed, t)
+		for ; i < len(u.indexed); i++ {
+			p := u.indexed[i]
+			if p == t {
+				out = append(out, p)
+				continue
+			}
+			// Paths under t/ sort after t and before t + "0" ('/'+1), but
+			// siblings such as t + ".go" or t + "-x" sort in between.
+			if !strings.HasPrefix(p, t) {
+				break
+			}
+			if p[len(t)] == '/' {
+				out = append(out, p)
+			} else if p[len(t)] > '/' {
+				break
+			}
+		}
+	}
+	sort.Strings(out)
+	return slices.Compact(out)
+}

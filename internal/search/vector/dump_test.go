@@ -1,10 +1,12 @@
 package vector
 
 import (
+	"bufio"
 	"context"
 	"encoding/binary"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -28,6 +30,7 @@ import (
 //	VECTOR_BENCH_EF       HNSW efSearch values (default: 32,64,128,256)
 //	VECTOR_BENCH_NPROBE   IVF nprobe values (default: 8,32,64)
 //	VECTOR_BENCH_M, VECTOR_BENCH_EFC  HNSW build settings (default 16, 200)
+//	VECTOR_BENCH_NLIST    IVF lists (default 0: 4*sqrt(N))
 //
 // Build uses every core; every reported latency is single-query on one
 // core (GOMAXPROCS 1 while timing). Metrics: recall@10 against exact
@@ -56,7 +59,7 @@ func BenchmarkDump(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		o := Options{Kind: kind, Dim: d, Quantization: quant, M: m, EfConstruction: efc}
+		o := Options{Kind: kind, Dim: d, Quantization: quant, M: m, EfConstruction: efc, NList: envInt("VECTOR_BENCH_NLIST", 0)}
 		runtime.GC()
 		var ms0 runtime.MemStats
 		runtime.ReadMemStats(&ms0)
@@ -272,4 +275,59 @@ func envInts(k string, def []int) []int {
 		}
 	}
 	return out
+}
+
+// TestExportDump writes the vectors an index file holds as a dump
+// BenchmarkDump and bench/faiss_dump.py read: the live rows decoded to
+// float32 and normalised, shuffled with a fixed seed, the first
+// N-VECTOR_EXPORT_QUERIES as base rows and the rest (held-out rows) as
+// queries. Environment: VECTOR_EXPORT_SRC (an index file, e.g. a store's
+// search/vectors.cgv), VECTOR_EXPORT_DST, VECTOR_EXPORT_QUERIES (default
+// 1000). Skipped when VECTOR_EXPORT_SRC is unset.
+func TestExportDump(t *testing.T) {
+	src, dst := os.Getenv("VECTOR_EXPORT_SRC"), os.Getenv("VECTOR_EXPORT_DST")
+	if src == "" || dst == "" {
+		t.Skip("VECTOR_EXPORT_SRC and VECTOR_EXPORT_DST not set")
+	}
+	nq := envInt("VECTOR_EXPORT_QUERIES", 1000)
+	ix, err := Open(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	r, d := ix.r, ix.r.dim
+	var live []uint32
+	for i := 0; i < r.n; i++ {
+		if !r.deleted(uint32(i)) {
+			live = append(live, uint32(i))
+		}
+	}
+	if len(live) <= nq {
+		t.Fatalf("%s: %d live rows, not more than %d queries", src, len(live), nq)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	rng.Shuffle(len(live), func(a, b int) { live[a], live[b] = live[b], live[a] })
+	f, err := os.Create(dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := bufio.NewWriterSize(f, 1<<20)
+	x := make([]float32, d)
+	buf := make([]byte, 4*d)
+	for _, i := range live {
+		r.decode(x, i)
+		normalize(x)
+		for j, v := range x {
+			binary.LittleEndian.PutUint32(buf[4*j:], math.Float32bits(v))
+		}
+		w.Write(buf)
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("wrote %d base + %d queries, dim %d (%s, %s) to %s: N=%d D=%d",
+		len(live)-nq, nq, d, ix.opts.Kind, ix.opts.Quantization, dst, len(live)-nq, d)
 }

@@ -58,7 +58,7 @@ if [[ "${FAISS:-1}" == 1 ]]; then
   /usr/bin/python3 bench/faiss_dump.py "$DUMP" "$N" "$D" --indexes="$INDEXES" --m="$M" --efc="$EFC" \
     --ef="$EF" --nprobe="$NPROBE" --nlist="$NLIST"
 fi
-ours=${VECTOR_BENCH_INDEXES:-$(sed -e 's/\([a-z]*\)/\1-int8/g' <<<"$INDEXES"),flat-int8}
+ours=${VECTOR_BENCH_INDEXES:-$(sed -e 's/\([a-z][a-z]*\)/\1-int8/g' <<<"$INDEXES"),flat-int8}
 echo "== codegraph internal/search/vector on $DUMP: $ours (load $(cut -d' ' -f1-3 /proc/loadavg))"
 VECTOR_BENCH_DUMP="$DUMP" VECTOR_BENCH_N="$N" VECTOR_BENCH_DIM="$D" VECTOR_BENCH_INDEXES="$ours" \
   VECTOR_BENCH_M="$M" VECTOR_BENCH_EFC="$EFC" VECTOR_BENCH_EF="$EF" VECTOR_BENCH_NPROBE="$NPROBE" \

@@ -16,7 +16,8 @@ import (
 
 // TestEval scores the search modes in process on CodeSearchNet-style sets
 // (bench/search.sh builds and indexes them), counting hits as
-// score_search.py does, and tries variants of the hybrid fusion:
+// score_search.py does, and with SEARCH_EVAL_GRID set tries variants of
+// the hybrid fusion (MRR@10 of each per set, best pooled first):
 //
 //	SEARCH_EVAL=json=/tmp/cg-search-sets/json.ndjson:/tmp/cg-search-sets/json-nc,... \
 //	  go test ./internal/search -run TestEval -v
@@ -27,19 +28,16 @@ func TestEval(t *testing.T) {
 	}
 	variants := map[string]hybridParams{"default": hybrid}
 	if os.Getenv("SEARCH_EVAL_GRID") != "" {
-		for _, sem := range []float64{0, 0.1, 0.2, 0.3, 0.4} {
-			for _, mk := range []float64{0.2, 0.3, 1} {
-				for _, tf := range []float64{0.3, 1} {
-					for _, nm := range []float64{0.5, 1, 2} {
-						p := hybrid
-						p.semantic, p.minorKind, p.test, p.name = sem, mk, tf, nm
-						variants[fmt.Sprintf("sem=%.2f minor=%.1f test=%.2f name=%.1f", sem, mk, tf, nm)] = p
-					}
-				}
+		for _, sem := range []float64{0, 0.05, 0.1, 0.2, 0.3} {
+			for _, span := range []float64{0.2, 0.4, 2} {
+				p := hybrid
+				p.semantic, p.semSpan = sem, span
+				variants[fmt.Sprintf("sem=%.2f span=%.1f", sem, span)] = p
 			}
 		}
 	}
 	total := map[string]float64{}
+	perSet := map[string][]string{}
 	queries := 0
 	for _, set := range strings.Split(spec, ",") {
 		name, rest, _ := strings.Cut(set, "=")
@@ -88,6 +86,7 @@ func TestEval(t *testing.T) {
 				sum += rr(f, ids, q)
 			}
 			total[vname] += sum
+			perSet[vname] = append(perSet[vname], fmt.Sprintf("%s %.3f", name, sum/n))
 			if vname == "default" {
 				t.Logf("%-8s hybrid %.3f", name, sum/n)
 			}
@@ -111,7 +110,7 @@ func TestEval(t *testing.T) {
 		if i == 15 {
 			break
 		}
-		t.Logf("  %.4f %s", total[v]/float64(queries), v)
+		t.Logf("  %.4f %s  (%s)", total[v]/float64(queries), v, strings.Join(perSet[v], ", "))
 	}
 	n := float64(queries)
 	t.Logf("pooled: lexical %.3f semantic %.3f hybrid(default) %.3f; best %q %.3f",

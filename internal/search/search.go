@@ -395,11 +395,18 @@ func (s *Searcher) semanticSearch(ctx context.Context, req *Request, f *filter) 
 }
 
 func (s *Searcher) nearest(ctx context.Context, q string, k int, f *filter) ([]vector.Result, error) {
+	res, _, err := s.nearestVec(ctx, q, k, f)
+	return res, err
+}
+
+// nearestVec is nearest that also returns the query's vector.
+func (s *Searcher) nearestVec(ctx context.Context, q string, k int, f *filter) ([]vector.Result, []float32, error) {
 	vecs, err := s.emb.Embed(ctx, []string{q})
 	if err != nil {
-		return nil, fmt.Errorf("embed query: %w", err)
+		return nil, nil, fmt.Errorf("embed query: %w", err)
 	}
-	return s.vec.Search(ctx, vecs[0], k, vector.Filter(f.fn()))
+	res, err := s.vec.Search(ctx, vecs[0], k, vector.Filter(f.fn()))
+	return res, vecs[0], err
 }
 
 // grepSearch runs exact and regex searches: matching lines with the
@@ -502,9 +509,14 @@ type hybridParams struct {
 	name      float64 // weight of an exact name match
 	minorKind float64 // factor for kinds rarely searched for (fields, variables, ...)
 	test      float64 // factor for test code, unless the query asks for tests
+	// semSpan: a candidate's cosine c counts (c-(hi-semSpan))/semSpan of
+	// the semantic weight, hi the best cosine of the query's candidates,
+	// and nothing below hi-semSpan (or below the lowest cosine, when the
+	// candidates span less).
+	semSpan float64
 }
 
-var hybrid = hybridParams{depth: 100, lexical: 1, semantic: 0.1, name: 1, minorKind: 0.3, test: 0.3}
+var hybrid = hybridParams{depth: 100, lexical: 1, semantic: 0.1, name: 1, minorKind: 0.3, test: 0.3, semSpan: 0.4}
 
 // signals are the rankings hybrid search fuses.
 type signals struct {
@@ -512,6 +524,8 @@ type signals struct {
 	vec      []vector.Result
 	names    []uint64
 	semantic bool // the semantic ranking was available
+	qvec     []float32
+	sim      map[uint64]float32 // cosine of every candidate that has a vector
 }
 
 // gather runs the rankings concurrently.
@@ -531,7 +545,7 @@ func (s *Searcher) gather(ctx context.Context, req *Request, f *filter, depth in
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			sig.vec, vecErr = s.nearest(ctx, req.Query, depth, f)
+			sig.vec, sig.qvec, vecErr = s.nearestVec(ctx, req.Query, depth, f)
 		}()
 	} else {
 		note = "semantic signal unavailable: " + s.vecErr.Error()
@@ -543,6 +557,28 @@ func (s *Searcher) gather(ctx context.Context, req *Request, f *filter, depth in
 	}
 	if vecErr != nil {
 		return nil, "", vecErr
+	}
+	if sig.semantic {
+		// The cosine of every lexical and name candidate, not only of
+		// those among the nearest: fusion scores them all.
+		ids := make([]uint64, 0, len(sig.lex)+len(sig.names))
+		for _, h := range sig.lex {
+			ids = append(ids, h.ID)
+		}
+		ids = append(ids, sig.names...)
+		sims := make([]float32, len(ids))
+		if err := s.vec.Similarities(sig.qvec, ids, sims); err != nil {
+			return nil, "", err
+		}
+		sig.sim = make(map[uint64]float32, len(ids)+len(sig.vec))
+		for i, id := range ids {
+			if !math.IsNaN(float64(sims[i])) {
+				sig.sim[id] = sims[i]
+			}
+		}
+		for _, h := range sig.vec {
+			sig.sim[h.ID] = h.Score
+		}
 	}
 	return sig, note, nil
 }
@@ -568,11 +604,19 @@ func (s *Searcher) fuse(sig *signals, p *hybridParams, f *filter, query string) 
 			add(h.ID, p.lexical*float64(h.Score)/top, "lexical")
 		}
 	}
-	if n := len(sig.vec); n > 1 && p.semantic > 0 {
-		hi, lo := float64(sig.vec[0].Score), float64(sig.vec[n-1].Score)
-		for _, h := range sig.vec {
-			if hi > lo {
-				add(h.ID, p.semantic*(float64(h.Score)-lo)/(hi-lo), "semantic")
+	// The semantic score of every candidate that has a vector: the
+	// nearest neighbours and the lexical and name candidates alike.
+	if p.semantic > 0 && len(sig.sim) > 1 {
+		hi, lo := float32(-2), float32(2)
+		for _, v := range sig.sim {
+			hi, lo = max(hi, v), min(lo, v)
+		}
+		lo = max(lo, hi-float32(p.semSpan))
+		if hi > lo {
+			for id, v := range sig.sim {
+				if v > lo {
+					add(id, p.semantic*float64(v-lo)/float64(hi-lo), "semantic")
+				}
 			}
 		}
 	}
@@ -608,13 +652,17 @@ func (s *Searcher) fuse(sig *signals, p *hybridParams, f *filter, query string) 
 		}
 		c.score /= maxScore
 	}
+	sortScored(cands)
+	return cands
+}
+
+func sortScored(cands []scored) {
 	slices.SortFunc(cands, func(a, b scored) int {
 		if c := cmp.Compare(b.score, a.score); c != 0 {
 			return c
 		}
 		return cmp.Compare(a.id, b.id)
 	})
-	return cands
 }
 
 func (s *Searcher) hybridSearch(ctx context.Context, req *Request, f *filter) (*Response, error) {

@@ -608,3 +608,45 @@ func workers(w int) int {
 }
 
 func isqrt(n int) int { return int(math.Sqrt(float64(n))) }
+
+// Similarities sets dst[i] to the similarity of q to the vector stored
+// under ids[i] (under the index's metric, as Search scores it), or NaN
+// when ids[i] is not in the index. It lets a caller score candidates
+// found by other means (hybrid search re-scores its lexical candidates).
+func (ix *Index) Similarities(q []float32, ids []uint64, dst []float32) error {
+	if len(dst) < len(ids) {
+		return fmt.Errorf("vector: Similarities: %d ids, room for %d", len(ids), len(dst))
+	}
+	ix.mu.Lock() // the id map may be built lazily
+	if ix.closed {
+		ix.mu.Unlock()
+		return ErrClosed
+	}
+	if err := ix.r.check(q); err != nil {
+		ix.mu.Unlock()
+		return err
+	}
+	pos := ix.r.index()
+	ix.mu.Unlock()
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.closed {
+		return ErrClosed
+	}
+	qf := make([]float32, len(q))
+	copy(qf, q)
+	if ix.opts.Metric == Cosine {
+		normalize(qf)
+	}
+	var qq query
+	ix.r.prepare(&qq, qf)
+	nan := float32(math.NaN())
+	for i, id := range ids {
+		if p, ok := pos[id]; ok {
+			dst[i] = ix.r.sim(&qq, p)
+		} else {
+			dst[i] = nan
+		}
+	}
+	return nil
+}

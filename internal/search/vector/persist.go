@@ -297,6 +297,40 @@ func (p *Persistent) SearchWith(ctx context.Context, q []float32, k int, o Searc
 	return res, nil
 }
 
+// Similarities sets dst[i] to the similarity of q to the vector stored
+// under ids[i], or NaN when ids[i] is absent (see Index.Similarities).
+func (p *Persistent) Similarities(q []float32, ids []uint64, dst []float32) error {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	if p.log == nil {
+		return ErrClosed
+	}
+	if err := p.base.Similarities(q, ids, dst); err != nil {
+		return err
+	}
+	if len(p.gone) == 0 && p.delta.Len() == 0 {
+		return nil
+	}
+	for i, id := range ids {
+		if _, g := p.gone[id]; g {
+			dst[i] = float32(math.NaN())
+		}
+	}
+	if p.delta.Len() == 0 {
+		return nil
+	}
+	dd := make([]float32, len(ids))
+	if err := p.delta.Similarities(q, ids, dd); err != nil {
+		return err
+	}
+	for i, v := range dd {
+		if !math.IsNaN(float64(v)) {
+			dst[i] = v
+		}
+	}
+	return nil
+}
+
 func sortResults(rs []Result) {
 	for a := 1; a < len(rs); a++ {
 		c := rs[a]

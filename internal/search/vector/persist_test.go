@@ -2,6 +2,8 @@ package vector
 
 import (
 	"context"
+	"errors"
+	"math"
 	"os"
 	"path/filepath"
 	"testing"
@@ -162,5 +164,67 @@ func BenchmarkPersistentUpdate(b *testing.B) {
 		p.Add(ctx, ids[o:o+20], base[o:o+20])
 		p.Delete(ids[o+20 : o+25]...)
 		i++
+	}
+}
+
+// TestSimilarities checks that Similarities scores rows as Search does,
+// on an Index and on a Persistent whose delta replaces and deletes base
+// rows, and gives NaN for absent ids.
+func TestSimilarities(t *testing.T) {
+	base, queries := testData()
+	base = base[:600]
+	ctx := context.Background()
+	p, err := OpenPersistent(ctx, filepath.Join(t.TempDir(), "vec.idx"), Options{Kind: Flat, Dim: 64, Quantization: Int8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	ids := seqIDs(len(base))
+	if err := p.Add(ctx, ids[:500], base[:500]); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Merge(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Add(ctx, ids[500:], base[500:]); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Add(ctx, []uint64{7}, [][]float32{queries[1]}); err != nil { // replaced: now in the delta
+		t.Fatal(err)
+	}
+	if err := p.Delete(10, 550); err != nil {
+		t.Fatal(err)
+	}
+	q := queries[0]
+	res, err := p.Search(ctx, q, len(base), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[uint64]float32{}
+	for _, r := range res {
+		want[r.ID] = r.Score
+	}
+	probe := []uint64{0, 7, 10, 499, 501, 550, 599, 12345}
+	got := make([]float32, len(probe))
+	if err := p.Similarities(q, probe, got); err != nil {
+		t.Fatal(err)
+	}
+	for i, id := range probe {
+		w, ok := want[id]
+		switch {
+		case !ok && !math.IsNaN(float64(got[i])):
+			t.Errorf("id %d: absent, got %v, want NaN", id, got[i])
+		case ok && math.Abs(float64(got[i]-w)) > 1e-5:
+			t.Errorf("id %d: similarity %v, Search scored %v", id, got[i], w)
+		}
+	}
+	if _, ok := want[7]; !ok {
+		t.Fatal("replaced id 7 missing from Search")
+	}
+	if err := p.Similarities(q, probe, got[:2]); err == nil {
+		t.Error("Similarities with a short dst: no error")
+	}
+	if err := p.Similarities(q[:10], probe, got); !errors.Is(err, ErrDimension) {
+		t.Errorf("wrong dimension: %v, want ErrDimension", err)
 	}
 }

@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"math"
 	"os"
 	"slices"
 	"testing"
@@ -44,8 +45,19 @@ func BenchmarkSearch(b *testing.B) {
 	if _, err := s.Search(ctx, Request{Query: "warm up", Mode: Hybrid}); err != nil {
 		b.Fatal(err)
 	}
-	for _, mode := range Modes {
-		b.Run(string(mode), func(b *testing.B) {
+	// "hybrid-scan" is hybrid with the nearest-neighbour scan for every
+	// query (hybridParams.nearestBelow), the cost that parameter avoids.
+	for _, name := range append(slices.Clone(Modes), "hybrid-scan") {
+		mode := name
+		if name == "hybrid-scan" {
+			mode = Hybrid
+		}
+		b.Run(string(name), func(b *testing.B) {
+			if name == "hybrid-scan" {
+				saved := hybrid
+				hybrid.nearestBelow = math.MaxInt
+				defer func() { hybrid = saved }()
+			}
 			var lat []time.Duration
 			i := 0
 			for b.Loop() {

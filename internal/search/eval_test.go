@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"sort"
@@ -27,6 +28,11 @@ func TestEval(t *testing.T) {
 		t.Skip("SEARCH_EVAL is not set")
 	}
 	variants := map[string]hybridParams{"default": hybrid}
+	for _, below := range []int{0, 10, 20, 50, 1000} {
+		p := hybrid
+		p.nearestBelow = below
+		variants[fmt.Sprintf("nearest below %d", below)] = p
+	}
 	if os.Getenv("SEARCH_EVAL_GRID") != "" {
 		for _, sem := range []float64{0, 0.05, 0.1, 0.2, 0.3} {
 			for _, span := range []float64{0.2, 0.4, 2} {
@@ -60,7 +66,9 @@ func TestEval(t *testing.T) {
 		}
 		lexMRR, semMRR := 0.0, 0.0
 		for i, q := range qs {
-			sig, _, err := s.gather(ctx, &Request{Query: q.Query}, f, hybrid.depth)
+			all := hybrid
+			all.nearestBelow = math.MaxInt // every signal, for the variants to drop
+			sig, _, err := s.gather(ctx, &Request{Query: q.Query}, f, &all)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -75,7 +83,11 @@ func TestEval(t *testing.T) {
 		for vname, p := range variants {
 			sum := 0.0
 			for i, q := range qs {
-				cands := s.fuse(sigs[i], &p, f, q.Query)
+				sig := sigs[i]
+				if len(sig.lex)+len(sig.names) >= p.nearestBelow {
+					sig = withoutNearest(sig)
+				}
+				cands := s.fuse(sig, &p, f, q.Query)
 				ids := make([]uint64, 0, 10)
 				for _, c := range cands {
 					if len(ids) == 10 {
@@ -115,6 +127,26 @@ func TestEval(t *testing.T) {
 	n := float64(queries)
 	t.Logf("pooled: lexical %.3f semantic %.3f hybrid(default) %.3f; best %q %.3f",
 		total["(lexical)"]/n, total["(semantic)"]/n, total["default"]/n, bestName, best/n)
+}
+
+// withoutNearest returns sig as gather would have without the
+// nearest-neighbour scan: no vector candidates, cosines of the lexical and
+// name candidates only.
+func withoutNearest(sig *signals) *signals {
+	c := *sig
+	c.vec = nil
+	c.sim = map[uint64]float32{}
+	for _, h := range sig.lex {
+		if v, ok := sig.sim[h.ID]; ok {
+			c.sim[h.ID] = v
+		}
+	}
+	for _, id := range sig.names {
+		if v, ok := sig.sim[id]; ok {
+			c.sim[id] = v
+		}
+	}
+	return &c
 }
 
 func lexIDs(sig *signals) []uint64 {

@@ -514,9 +514,17 @@ type hybridParams struct {
 	// and nothing below hi-semSpan (or below the lowest cosine, when the
 	// candidates span less).
 	semSpan float64
+	// nearestBelow: when the lexical and name signals find fewer
+	// candidates than this, the query's nearest neighbours in the vector
+	// index join the candidates (with a flat index, a scan of every
+	// vector: most of a hybrid query's time). Otherwise the semantic
+	// signal only scores the lexical and name candidates, which measured
+	// as good (BENCHMARKS.md): a scan pays off for queries whose words
+	// the code does not use.
+	nearestBelow int
 }
 
-var hybrid = hybridParams{depth: 100, lexical: 1, semantic: 0.1, name: 1, minorKind: 0.3, test: 0.3, semSpan: 0.4}
+var hybrid = hybridParams{depth: 100, lexical: 1, semantic: 0.1, name: 1, minorKind: 0.3, test: 0.3, semSpan: 0.4, nearestBelow: 20}
 
 // signals are the rankings hybrid search fuses.
 type signals struct {
@@ -529,28 +537,31 @@ type signals struct {
 }
 
 // gather runs the rankings concurrently.
-func (s *Searcher) gather(ctx context.Context, req *Request, f *filter, depth int) (*signals, string, error) {
+func (s *Searcher) gather(ctx context.Context, req *Request, f *filter, p *hybridParams) (*signals, string, error) {
 	sig := &signals{}
 	fn := f.fn()
 	var note string
+	sig.semantic = s.vectors(ctx) == nil
+	if !sig.semantic {
+		note = "semantic signal unavailable: " + s.vecErr.Error()
+	}
+	// The query's embedding is computed while the lexical index answers.
 	var wg sync.WaitGroup
 	var vecErr error
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		sig.lex = s.lex.Search(ctx, req.Query, depth, fn)
-	}()
-	sig.semantic = s.vectors(ctx) == nil
 	if sig.semantic {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			sig.vec, sig.qvec, vecErr = s.nearestVec(ctx, req.Query, depth, f)
+			vecs, err := s.emb.Embed(ctx, []string{req.Query})
+			if err != nil {
+				vecErr = fmt.Errorf("embed query: %w", err)
+				return
+			}
+			sig.qvec = vecs[0]
 		}()
-	} else {
-		note = "semantic signal unavailable: " + s.vecErr.Error()
 	}
-	sig.names = s.nameMatches(req.Query, depth)
+	sig.lex = s.lex.Search(ctx, req.Query, p.depth, fn)
+	sig.names = s.nameMatches(req.Query, p.depth)
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
 		return nil, "", err
@@ -558,27 +569,35 @@ func (s *Searcher) gather(ctx context.Context, req *Request, f *filter, depth in
 	if vecErr != nil {
 		return nil, "", vecErr
 	}
-	if sig.semantic {
-		// The cosine of every lexical and name candidate, not only of
-		// those among the nearest: fusion scores them all.
-		ids := make([]uint64, 0, len(sig.lex)+len(sig.names))
-		for _, h := range sig.lex {
-			ids = append(ids, h.ID)
-		}
-		ids = append(ids, sig.names...)
-		sims := make([]float32, len(ids))
-		if err := s.vec.Similarities(sig.qvec, ids, sims); err != nil {
+	if !sig.semantic {
+		return sig, note, nil
+	}
+	if len(sig.lex)+len(sig.names) < p.nearestBelow {
+		res, err := s.vec.Search(ctx, sig.qvec, p.depth, vector.Filter(fn))
+		if err != nil {
 			return nil, "", err
 		}
-		sig.sim = make(map[uint64]float32, len(ids)+len(sig.vec))
-		for i, id := range ids {
-			if !math.IsNaN(float64(sims[i])) {
-				sig.sim[id] = sims[i]
-			}
+		sig.vec = res
+	}
+	// The cosine of every lexical and name candidate, not only of those
+	// among the nearest: fusion scores them all.
+	ids := make([]uint64, 0, len(sig.lex)+len(sig.names))
+	for _, h := range sig.lex {
+		ids = append(ids, h.ID)
+	}
+	ids = append(ids, sig.names...)
+	sims := make([]float32, len(ids))
+	if err := s.vec.Similarities(sig.qvec, ids, sims); err != nil {
+		return nil, "", err
+	}
+	sig.sim = make(map[uint64]float32, len(ids)+len(sig.vec))
+	for i, id := range ids {
+		if !math.IsNaN(float64(sims[i])) {
+			sig.sim[id] = sims[i]
 		}
-		for _, h := range sig.vec {
-			sig.sim[h.ID] = h.Score
-		}
+	}
+	for _, h := range sig.vec {
+		sig.sim[h.ID] = h.Score
 	}
 	return sig, note, nil
 }
@@ -666,7 +685,7 @@ func sortScored(cands []scored) {
 }
 
 func (s *Searcher) hybridSearch(ctx context.Context, req *Request, f *filter) (*Response, error) {
-	sig, note, err := s.gather(ctx, req, f, hybrid.depth)
+	sig, note, err := s.gather(ctx, req, f, &hybrid)
 	if err != nil {
 		return nil, err
 	}

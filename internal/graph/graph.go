@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"strconv"
+	"strings"
 )
 
 // NodeID identifies a node. It is derived from the node's repository-relative
@@ -322,6 +323,16 @@ func ParseVisibility(s string) Visibility {
 // ExternalPrefix starts the synthetic file path under which a library's
 // external-symbol nodes are stored: "@external:go/net/http".
 const ExternalPrefix = "@external:"
+
+// APIPrefix starts the synthetic file path of nodes created through the
+// API ("@api:notes/design"): re-indexing the sources leaves them alone.
+const APIPrefix = "@api:"
+
+// Synthetic reports whether path names a synthetic file (library symbols
+// or API-created nodes) rather than a source file.
+func Synthetic(path string) bool {
+	return strings.HasPrefix(path, ExternalPrefix) || strings.HasPrefix(path, APIPrefix)
+}
 
 // HashBytes is the content hash used for nodes and files (FNV-1a 64).
 func HashBytes(b []byte) uint64 {

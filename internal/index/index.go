@@ -406,7 +406,7 @@ func (r *run) execute(ctx context.Context) error {
 	defer b.Close()
 	var gone []string
 	for p := range old {
-		if !seen[p] && !strings.HasPrefix(p, graph.ExternalPrefix) {
+		if !seen[p] && !graph.Synthetic(p) {
 			gone = append(gone, p)
 		}
 	}

@@ -74,7 +74,7 @@ func safeRel(root, p string) (string, error) {
 }
 
 // localPath is safeRel against the call's repository.
-func (c *call) localPath(p string) (string, error) { return safeRel(c.repo.root, p) }
+func (c *call) localPath(p string) (string, error) { return safeRel(c.repo.Root(), p) }
 
 // indexedPath returns the repository-relative path of an indexed file.
 func (c *call) indexedPath(p string) (string, error) {
@@ -82,7 +82,7 @@ func (c *call) indexedPath(p string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if _, err := c.snap.st.FileMeta(rel); err != nil {
+	if _, err := c.snap.Store.FileMeta(rel); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			return "", fmt.Errorf("%s is not an indexed source file; pass a path as answers cite it (e.g. from file_outline, repo_overview or an at field)", p)
 		}
@@ -183,11 +183,11 @@ func (c *call) readCode(ctx context.Context) (output, func(int) string, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	meta, err := c.snap.st.FileMeta(rel)
+	meta, err := c.snap.Store.FileMeta(rel)
 	if err != nil {
 		return nil, nil, err
 	}
-	data, err := readSource(c.repo.root, rel)
+	data, err := readSource(c.repo.Root(), rel)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -256,7 +256,7 @@ func (s *Server) readFileResource(ctx context.Context, req *mcp.ReadResourceRequ
 		}
 		p = rest
 	}
-	snap, release, err := r.acquire()
+	snap, release, err := r.Acquire()
 	if err != nil {
 		return nil, err
 	}
@@ -269,7 +269,7 @@ func (s *Server) readFileResource(ctx context.Context, req *mcp.ReadResourceRequ
 		}
 		return nil, mcp.ResourceNotFoundError(uri)
 	}
-	data, err := readSource(r.root, rel)
+	data, err := readSource(r.Root(), rel)
 	if err != nil {
 		return nil, err
 	}
@@ -283,7 +283,7 @@ func (s *Server) readSymbolResource(ctx context.Context, req *mcp.ReadResourceRe
 		return nil, mcp.ResourceNotFoundError(uri)
 	}
 	for _, r := range s.repos {
-		snap, release, err := r.acquire()
+		snap, release, err := r.Acquire()
 		if err != nil {
 			continue
 		}

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/codegraph-dev/codegraph/internal/service"
 )
 
 // FuzzDecodeCursor feeds arbitrary cursors to the decoder: it must refuse
@@ -31,7 +33,7 @@ func FuzzDecodeCursor(f *testing.F) {
 // FuzzDecodeArgs feeds arbitrary argument objects to a tool's decoder: it
 // must never panic, and what it accepts must satisfy the tool's checks.
 func FuzzDecodeArgs(f *testing.F) {
-	s := &Server{repos: []*repo{{name: "r"}}}
+	s := &Server{repos: make([]*service.Repo, 1)}
 	ps := s.params()
 	tools := s.toolTable()
 	f.Add(0, []byte(`{"symbol":"Store.Get","depth":3}`))

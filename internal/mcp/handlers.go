@@ -167,7 +167,7 @@ func (c *call) getSymbol(ctx context.Context) (output, func(int) string, error) 
 		return nil, nil, err
 	}
 	id, _ := graph.ParseNodeID(sym.ID)
-	d, err := c.snap.src.Def(ctx, id)
+	d, err := c.snap.Source.Def(ctx, id)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -177,7 +177,7 @@ func (c *call) getSymbol(ctx context.Context) (output, func(int) string, error) 
 	}
 	if c.a.IncludeBody && d.Line > 0 && d.Kind != "file" {
 		last := min(d.EndLine, d.Line+maxBodyLines-1)
-		for _, l := range c.snap.src.Source(d.File, d.Line, last) {
+		for _, l := range c.snap.Source.Source(d.File, d.Line, last) {
 			o.lines = append(o.lines, capLine(l))
 		}
 		o.BodyStart = d.Line
@@ -271,7 +271,7 @@ func (c *call) findReferences(ctx context.Context) (output, func(int) string, er
 		}
 		kinds = append(kinds, ek)
 	}
-	r, err := c.snap.src.Refs(ctx, id, query.RefsOptions{Kinds: kinds, Page: query.Page{Limit: c.pageSize(), Cursor: c.cur.Q}})
+	r, err := c.snap.Source.Refs(ctx, id, query.RefsOptions{Kinds: kinds, Page: query.Page{Limit: c.pageSize(), Cursor: c.cur.Q}})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -351,9 +351,9 @@ func (c *call) calls(ctx context.Context, dir string) (output, func(int) string,
 	opts := query.CallsOptions{Depth: c.a.Depth, Page: query.Page{Limit: c.pageSize(), Cursor: c.cur.Q}}
 	var r *query.CallsResult
 	if dir == "callers" {
-		r, err = c.snap.eng.Callers(ctx, id, opts)
+		r, err = c.snap.Graph.Callers(ctx, id, opts)
 	} else {
-		r, err = c.snap.eng.Callees(ctx, id, opts)
+		r, err = c.snap.Graph.Callees(ctx, id, opts)
 	}
 	if err != nil {
 		return nil, nil, err
@@ -457,7 +457,7 @@ func (c *call) scope(ctx context.Context) (query.Scope, error) {
 	case errors.Is(err, errOutsideRoot) && (filepath.IsAbs(t) || strings.HasPrefix(t, "..")):
 		return query.Scope{}, err
 	}
-	return c.snap.eng.ResolveScope(ctx, t)
+	return c.snap.Graph.ResolveScope(ctx, t)
 }
 
 func (c *call) deps(ctx context.Context, reverse bool) (output, func(int) string, error) {
@@ -465,7 +465,7 @@ func (c *call) deps(ctx context.Context, reverse bool) (output, func(int) string
 	if err != nil {
 		return nil, nil, err
 	}
-	r, err := c.snap.eng.Deps(ctx, sc, query.DepsOptions{Depth: c.a.Depth, Reverse: reverse, Page: query.Page{Limit: c.pageSize(), Cursor: c.cur.Q}})
+	r, err := c.snap.Graph.Deps(ctx, sc, query.DepsOptions{Depth: c.a.Depth, Reverse: reverse, Page: query.Page{Limit: c.pageSize(), Cursor: c.cur.Q}})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -580,7 +580,7 @@ func (c *call) impactAnalysis(ctx context.Context) (output, func(int) string, er
 	if err != nil {
 		return nil, nil, err
 	}
-	r, err := c.snap.eng.Impact(ctx, sc, query.ImpactOptions{Depth: c.a.Depth, Page: query.Page{Limit: c.pageSize(), Cursor: c.cur.Q}})
+	r, err := c.snap.Graph.Impact(ctx, sc, query.ImpactOptions{Depth: c.a.Depth, Page: query.Page{Limit: c.pageSize(), Cursor: c.cur.Q}})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -656,7 +656,7 @@ func (c *call) findPath(ctx context.Context) (output, func(int) string, error) {
 	}
 	a, _ := graph.ParseNodeID(from.ID)
 	z, _ := graph.ParseNodeID(to.ID)
-	r, err := c.snap.eng.Path(ctx, a, z, query.PathOptions{MaxDepth: c.a.Depth})
+	r, err := c.snap.Graph.Path(ctx, a, z, query.PathOptions{MaxDepth: c.a.Depth})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -709,7 +709,7 @@ func (c *call) fileOutline(ctx context.Context) (output, func(int) string, error
 	if err != nil {
 		return nil, nil, err
 	}
-	r, err := c.snap.eng.Outline(ctx, rel, query.OutlineOptions{Page: query.Page{Limit: query.MaxLimit}})
+	r, err := c.snap.Graph.Outline(ctx, rel, query.OutlineOptions{Page: query.Page{Limit: query.MaxLimit}})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -829,7 +829,7 @@ func (o *overviewOut) text() string {
 }
 
 func (c *call) repoOverview(ctx context.Context) (output, func(int) string, error) {
-	eng := c.snap.eng
+	eng := c.snap.Graph
 	r, err := eng.Overview(ctx, query.OverviewOptions{Page: query.Page{Limit: c.pageSize(), Cursor: c.cur.Q}})
 	if err != nil {
 		return nil, nil, err
@@ -918,7 +918,7 @@ func (c *call) searchCode(ctx context.Context) (output, func(int) string, error)
 	if g := strings.TrimSpace(c.a.PathGlob); g != "" {
 		req.Paths = []string{g}
 	}
-	res, err := c.snap.searcher(c.repo).Search(ctx, req)
+	res, err := c.snap.Searcher().Search(ctx, req)
 	if err != nil {
 		if errors.Is(err, search.ErrNoIndex) {
 			return nil, nil, fmt.Errorf("%w; call the index tool to build the search indexes", err)

@@ -2,49 +2,43 @@ package mcp
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
-	"path/filepath"
-	"sort"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/codegraph-dev/codegraph/internal/search"
-
-	"github.com/codegraph-dev/codegraph/internal/index"
+	"github.com/codegraph-dev/codegraph/internal/service"
 )
 
 // RepoSpec names one repository to serve.
-type RepoSpec struct {
-	// Name is what the repo argument of the tools calls it; it may be ""
-	// when there is only one repository.
-	Name string
-	// Root is the repository root (source paths are relative to it).
-	Root string
-	// DB is the store directory; "" means Root/.codegraph.
-	DB string
-}
+type RepoSpec = service.RepoSpec
 
 // Options configure a Server.
 type Options struct {
 	// Repos are the repositories served (at least one). The first is the
-	// default when a call names none.
+	// default when a call names none. Ignored when Service is set.
 	Repos []RepoSpec
 	// AutoIndex builds a missing index and updates a stale one in the
-	// background, while tools answer from what exists.
+	// background, while tools answer from what exists. Ignored when
+	// Service is set.
 	AutoIndex bool
 	// Logger receives diagnostics; nil discards them.
 	Logger *slog.Logger
 	// Version is reported to clients in serverInfo.
 	Version string
 	// Search configures the search indexes (the embedding provider) for
-	// search_code and for the index runs the server starts.
+	// search_code and for the index runs the server starts. Ignored when
+	// Service is set.
 	Search search.Config
+	// Service, when set, is the application layer to serve (shared with
+	// other front ends, such as the HTTP API); the Server does not close
+	// it. When nil the Server makes its own from Repos, AutoIndex and
+	// Search.
+	Service *service.Service
 }
 
 // Server is an MCP server over the code graphs of one or more
@@ -52,68 +46,34 @@ type Options struct {
 // sessions.
 type Server struct {
 	opts   Options
-	repos  []*repo
-	byName map[string]*repo
+	svc    *service.Service
+	ownSvc bool
+	repos  []*service.Repo
 	srv    *mcp.Server
 	tools  []*toolDef
-
-	bg     sync.WaitGroup // background checks and index runs
-	bgCtx  context.Context
-	cancel context.CancelFunc
 	once   sync.Once
 }
 
-// New returns a server over opts.Repos. It opens nothing yet: the first
-// freshness checks (and, with AutoIndex, index runs) start in the
-// background, so a client's initialize is answered at once whatever the
-// size of the repositories. Close stops them.
+// New returns a server over opts.Repos (or opts.Service). It opens nothing
+// yet: the first freshness checks (and, with AutoIndex, index runs) start
+// in the background, so a client's initialize is answered at once whatever
+// the size of the repositories. Close stops them.
 func New(opts Options) (*Server, error) {
-	if len(opts.Repos) == 0 {
-		return nil, errors.New("mcp: no repository to serve")
-	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	if opts.Version == "" {
 		opts.Version = "dev"
 	}
-	s := &Server{opts: opts, byName: map[string]*repo{}}
-	s.bgCtx, s.cancel = context.WithCancel(context.Background())
-	for _, spec := range opts.Repos {
-		root, err := resolveRoot(spec.Root)
+	s := &Server{opts: opts, svc: opts.Service}
+	if s.svc == nil {
+		svc, err := service.New(service.Options{Repos: opts.Repos, AutoIndex: opts.AutoIndex, Search: opts.Search, Logger: opts.Logger})
 		if err != nil {
-			s.cancel()
-			return nil, fmt.Errorf("mcp: repository %q: %w", spec.Root, err)
+			return nil, fmt.Errorf("mcp: %w", err)
 		}
-		name := spec.Name
-		if name == "" {
-			if len(opts.Repos) > 1 {
-				s.cancel()
-				return nil, fmt.Errorf("mcp: repository %s needs a name when several are served", spec.Root)
-			}
-			name = filepath.Base(root)
-		}
-		if strings.ContainsAny(name, "/ \t") {
-			s.cancel()
-			return nil, fmt.Errorf("mcp: repository name %q must not contain '/' or spaces", name)
-		}
-		if _, dup := s.byName[name]; dup {
-			s.cancel()
-			return nil, fmt.Errorf("mcp: repository name %q given twice", name)
-		}
-		db := spec.DB
-		if db == "" {
-			db = index.DBDirFor(root)
-		}
-		if db, err = filepath.Abs(db); err != nil {
-			s.cancel()
-			return nil, err
-		}
-		r := &repo{name: name, root: root, db: db, autoIndex: opts.AutoIndex, log: opts.Logger, searchCfg: opts.Search, bg: &s.bg, bgCtx: s.bgCtx,
-			lockedRetry: lockedRetry, lockedIdleRetries: lockedIdleRetries}
-		s.repos = append(s.repos, r)
-		s.byName[name] = r
+		s.svc, s.ownSvc = svc, true
 	}
+	s.repos = s.svc.Repos()
 	s.srv = mcp.NewServer(&mcp.Implementation{Name: "codegraph", Title: "codegraph code graph", Version: opts.Version},
 		&mcp.ServerOptions{Instructions: s.instructions(), Logger: opts.Logger})
 	s.tools = s.toolTable()
@@ -121,9 +81,6 @@ func New(opts Options) (*Server, error) {
 		s.register(t)
 	}
 	s.addResources()
-	for _, r := range s.repos {
-		r.start()
-	}
 	return s, nil
 }
 
@@ -142,14 +99,13 @@ func (s *Server) Handler() http.Handler {
 	return mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return s.srv }, nil)
 }
 
-// Close stops the background checks and index runs, waits for them, and
-// closes the snapshots. Call it after the sessions ended.
+// Close closes the server's own service (stopping its background checks
+// and index jobs and closing its snapshots); a shared Service is left to
+// its owner. Call it after the sessions ended.
 func (s *Server) Close() error {
 	s.once.Do(func() {
-		s.cancel()
-		s.bg.Wait()
-		for _, r := range s.repos {
-			r.close()
+		if s.ownSvc {
+			s.svc.Close()
 		}
 	})
 	return nil
@@ -157,53 +113,18 @@ func (s *Server) Close() error {
 
 // waitIdle waits until no freshness check or index run is active (tests
 // and benchmarks use it to start from a settled state).
-func (s *Server) waitIdle(ctx context.Context) error {
-	for _, r := range s.repos {
-		for {
-			r.mu.Lock()
-			busy := r.checking || (r.run != nil && !r.run.finished())
-			x := r.run
-			r.mu.Unlock()
-			if !busy {
-				break
-			}
-			if x != nil && !x.finished() {
-				select {
-				case <-x.done:
-				case <-ctx.Done():
-					return ctx.Err()
-				}
-				continue
-			}
-			select {
-			case <-ctx.Done():
-				return ctx.Err()
-			case <-time.After(10 * time.Millisecond):
-			}
-		}
-	}
-	return nil
-}
+func (s *Server) waitIdle(ctx context.Context) error { return s.svc.WaitIdle(ctx) }
 
 // repoNames lists the served repositories' names, sorted.
-func (s *Server) repoNames() []string {
-	out := make([]string, 0, len(s.repos))
-	for _, r := range s.repos {
-		out = append(out, r.name)
-	}
-	sort.Strings(out)
-	return out
-}
+func (s *Server) repoNames() []string { return s.svc.RepoNames() }
 
 // repoFor returns the repository a call names ("" for the default).
-func (s *Server) repoFor(name string) (*repo, error) {
-	if name == "" {
-		return s.repos[0], nil
+func (s *Server) repoFor(name string) (*service.Repo, error) {
+	r, err := s.svc.Repo(name)
+	if err != nil {
+		return nil, fmt.Errorf("unknown repo %q: pass one of %s", name, strings.Join(s.repoNames(), ", "))
 	}
-	if r, ok := s.byName[name]; ok {
-		return r, nil
-	}
-	return nil, fmt.Errorf("unknown repo %q: pass one of %s", name, strings.Join(s.repoNames(), ", "))
+	return r, nil
 }
 
 // instructions tell the agent how to use the tools well.
@@ -218,7 +139,7 @@ func (s *Server) instructions() string {
 - Answers cite file:line and signatures first; read_code reads a line range when you need more source. Each answer fits a token budget (max_tokens, 500-50000, default 4000): when truncated is true, repeat the call with cursor set to next_cursor for more.
 - index_state in every answer says how fresh the graph is (ready, building N%, stale since ...). After editing files, call index to update the graph (incremental, seconds).`)
 	if len(s.repos) > 1 {
-		fmt.Fprintf(&b, "\n- Several repositories are served: pass repo (one of %s; default %s).", strings.Join(s.repoNames(), ", "), s.repos[0].name)
+		fmt.Fprintf(&b, "\n- Several repositories are served: pass repo (one of %s; default %s).", strings.Join(s.repoNames(), ", "), s.repos[0].Name())
 	}
 	return b.String()
 }

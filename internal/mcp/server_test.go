@@ -17,6 +17,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/codegraph-dev/codegraph/internal/index"
+	"github.com/codegraph-dev/codegraph/internal/service"
 	"github.com/codegraph-dev/codegraph/internal/store"
 	"github.com/codegraph-dev/codegraph/internal/testrepo"
 )
@@ -511,9 +512,9 @@ func TestBackgroundIndex(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := s.repos[0]
-	s.repos[0].autoIndex = false
-	r.check(context.Background())
-	if st := r.State(); st.Status != StatusStale || st.Changed != 1 {
+	r.SetAutoIndex(false)
+	r.Check(context.Background())
+	if st := r.State(); st.Status != service.StatusStale || st.Changed != 1 {
 		t.Errorf("state after a new file = %+v", st)
 	}
 	_, out = mustCall(t, cs, "index_status", nil)
@@ -702,7 +703,7 @@ func TestLockedByIdleWriter(t *testing.T) {
 	defer w.Close()
 	s, cs := connect(t, Options{Repos: []RepoSpec{{Root: repo}}}, nil)
 	r := s.repos[0]
-	r.lockedRetry, r.lockedIdleRetries = 20*time.Millisecond, 3
+	r.SetLockedRetry(20*time.Millisecond, 3)
 	text, _ := mustCall(t, cs, "index", nil)
 	if !strings.Contains(text, "another codegraph process") || !strings.Contains(text, fmt.Sprintf("pid %d", os.Getpid())) {
 		t.Errorf("index while locked: %s", text)
@@ -710,7 +711,7 @@ func TestLockedByIdleWriter(t *testing.T) {
 	if err := s.waitIdle(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if st := r.State(); st.Status != StatusStale || st.Other == "" {
+	if st := r.State(); st.Status != service.StatusStale || st.Other == "" {
 		t.Errorf("state after giving up = %+v", st)
 	}
 	// Answers still come from the snapshot.

@@ -11,6 +11,8 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/codegraph-dev/codegraph/internal/index"
+	"github.com/codegraph-dev/codegraph/internal/jobs"
+	"github.com/codegraph-dev/codegraph/internal/service"
 	"github.com/codegraph-dev/codegraph/internal/store"
 )
 
@@ -59,19 +61,19 @@ func (o *statusOut) text() string {
 
 func (c *call) indexStatus(ctx context.Context) (output, func(int) string, error) {
 	r := c.repo
-	o := &statusOut{Repo: r.name, Root: r.root, DB: r.db}
+	o := &statusOut{Repo: r.Name(), Root: r.Root(), DB: r.DB()}
 	if len(c.s.repos) > 1 {
 		for _, x := range c.s.repos {
-			o.Repos = append(o.Repos, repoRow{Name: x.name, Root: x.root, IndexState: x.State().String()})
+			o.Repos = append(o.Repos, repoRow{Name: x.Name(), Root: x.Root(), IndexState: x.State().String()})
 		}
 	}
-	snap, release, err := r.acquire()
+	snap, release, err := r.Acquire()
 	if err != nil {
 		o.Note = c.indexError(err).Error()
 		return o, nil, nil
 	}
 	defer release()
-	st, err := snap.st.Stats()
+	st, err := snap.Store.Stats()
 	if err != nil {
 		return nil, nil, err
 	}
@@ -83,10 +85,7 @@ func (c *call) indexStatus(ctx context.Context) (output, func(int) string, error
 			o.Languages[l] = ls.Files
 		}
 	}
-	r.mu.Lock()
-	at := r.indexedAt
-	r.mu.Unlock()
-	if !at.IsZero() {
+	if at := r.IndexedAt(); !at.IsZero() {
 		o.IndexedAt = at.UTC().Format(time.RFC3339)
 	}
 	return o, nil, nil
@@ -124,37 +123,46 @@ func (o *indexOut) text() string {
 // asked for them.
 func (c *call) reindex(ctx context.Context) (output, func(int) string, error) {
 	r := c.repo
-	x := r.startIndex(c.a.Force)
-	if tok := c.req.Params.GetProgressToken(); tok != nil && c.req.Session != nil {
-		last := -1
-		unsub := x.subscribe(func(p index.Progress) {
-			pc := percent(p)
-			if pc <= last {
-				return
-			}
-			last = pc
-			msg := fmt.Sprintf("%s: %d/%d files", p.Phase, p.Done, p.Total)
-			c.req.Session.NotifyProgress(ctx, &mcp.ProgressNotificationParams{ProgressToken: tok, Progress: float64(pc), Total: 100, Message: msg})
-		})
-		defer unsub()
-	}
+	q := c.s.svc.Jobs()
+	job := r.Index(c.a.Force)
+	updates, stop := q.Subscribe(job.ID)
+	defer stop()
+	tok := c.req.Params.GetProgressToken()
+	notify := tok != nil && c.req.Session != nil
+	last := -1
 	tick := time.NewTicker(200 * time.Millisecond)
 	defer tick.Stop()
 	for {
 		select {
-		case <-x.done:
-			sum, err := x.result()
-			if errors.Is(err, store.ErrLocked) {
-				return &indexOut{Note: "the index is locked by another codegraph process that is not updating it (" + r.State().Other + "); stop it or run `codegraph index` when it is done"}, nil, nil
+		case j, ok := <-updates:
+			if !ok {
+				updates = nil // closed after the final state, seen below
+				continue
 			}
-			if err != nil {
+			if notify && j.State == jobs.Running && j.Progress.Percent > last {
+				last = j.Progress.Percent
+				msg := fmt.Sprintf("%s: %d/%d files", j.Progress.Phase, j.Progress.Done, j.Progress.Total)
+				c.req.Session.NotifyProgress(ctx, &mcp.ProgressNotificationParams{ProgressToken: tok, Progress: float64(last), Total: 100, Message: msg})
+			}
+			if !j.State.Terminal() {
+				continue
+			}
+			sum, err, _ := r.IndexResult(j.ID)
+			switch {
+			case errors.Is(err, store.ErrLocked):
+				return &indexOut{Note: "the index is locked by another codegraph process that is not updating it (" + r.State().Other + "); stop it or run `codegraph index` when it is done"}, nil, nil
+			case j.State == jobs.Cancelled:
+				return nil, nil, errors.New("index run cancelled (the server is stopping)")
+			case err != nil:
 				return nil, nil, fmt.Errorf("index failed: %w", err)
+			case j.State != jobs.Succeeded || sum == nil:
+				return nil, nil, fmt.Errorf("index failed: %s", j.Error)
 			}
 			return indexResult(sum), nil, nil
 		case <-ctx.Done():
 			return nil, nil, ctx.Err()
 		case <-tick.C:
-			if st := r.State(); st.Status == StatusBuilding && st.Other != "" {
+			if st := r.State(); st.Status == service.StatusBuilding && st.Other != "" {
 				return &indexOut{Note: "another codegraph process (" + st.Other + ") is writing the index; this server answers from the last complete snapshot and picks up its result when it finishes (index_status shows the state)"}, nil, nil
 			}
 		}

@@ -16,6 +16,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/codegraph-dev/codegraph/internal/query"
+	"github.com/codegraph-dev/codegraph/internal/service"
 	"github.com/codegraph-dev/codegraph/internal/store"
 )
 
@@ -132,8 +133,8 @@ type call struct {
 	def    *toolDef
 	req    *mcp.CallToolRequest
 	a      args
-	repo   *repo
-	snap   *snapshot // nil for tools that need none (index, index_status)
+	repo   *service.Repo
+	snap   *service.Snapshot // nil for tools that need none (index, index_status)
 	budget int
 	cur    cursor
 }
@@ -198,9 +199,9 @@ func (s *Server) handle(ctx context.Context, t *toolDef, ps map[string]param, re
 		return errorResult(err)
 	}
 	c.repo = r
-	r.maybeRecheck()
+	r.MaybeRecheck()
 	if t.readOnly && t.name != "index_status" {
-		snap, release, err := r.acquire()
+		snap, release, err := r.Acquire()
 		if err != nil {
 			return errorResult(c.indexError(err))
 		}
@@ -405,11 +406,11 @@ func (c *call) resolve(ctx context.Context, spec string) (*query.Symbol, error) 
 	if err != nil {
 		return nil, err
 	}
-	n, err := c.snap.eng.ResolveOne(ctx, spec)
+	n, err := c.snap.Graph.ResolveOne(ctx, spec)
 	if err != nil {
 		return nil, err
 	}
-	sym := c.snap.eng.SymbolOf(n)
+	sym := c.snap.Graph.SymbolOf(n)
 	return &sym, nil
 }
 
@@ -443,10 +444,10 @@ func errorResult(err error) *mcp.CallToolResult {
 func (c *call) indexError(err error) error {
 	st := c.repo.State()
 	switch {
-	case errors.Is(err, errNoIndex) && st.Status == StatusBuilding:
-		return fmt.Errorf("no index of %s yet: %s; retry in a few seconds (index_status shows progress)", c.repo.root, st)
-	case errors.Is(err, errNoIndex):
-		return fmt.Errorf("%s has no index yet (%s); call the index tool to build it", c.repo.root, st)
+	case errors.Is(err, service.ErrNoIndex) && st.Status == service.StatusBuilding:
+		return fmt.Errorf("no index of %s yet: %s; retry in a few seconds (index_status shows progress)", c.repo.Root(), st)
+	case errors.Is(err, service.ErrNoIndex):
+		return fmt.Errorf("%s has no index yet (%s); call the index tool to build it", c.repo.Root(), st)
 	case errors.Is(err, store.ErrSchemaMismatch):
 		return fmt.Errorf("the index was written by another version of codegraph; call the index tool to rebuild it (%s)", st)
 	}
@@ -473,7 +474,7 @@ func (c *call) explain(err error) error {
 	case errors.As(err, &nf):
 		var b strings.Builder
 		b.WriteString("not found: " + nf.Error())
-		if st := c.repo.State(); st.Status != StatusReady && st.Status != StatusChecking {
+		if st := c.repo.State(); st.Status != service.StatusReady && st.Status != service.StatusChecking {
 			fmt.Fprintf(&b, "\nThe index is %s: it may not hold this symbol yet; retry in a few seconds.", st)
 		}
 		if len(nf.Suggestions) > 0 {

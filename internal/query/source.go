@@ -43,7 +43,7 @@ func newSourceCache(root string, g Reader) *sourceCache {
 // file returns the indexed file at path, or nil if it cannot be read or
 // has changed since it was indexed.
 func (c *sourceCache) file(path string) *srcFile {
-	if c == nil || path == "" || strings.HasPrefix(path, graph.ExternalPrefix) || !filepath.IsLocal(filepath.FromSlash(path)) {
+	if c == nil || path == "" || graph.Synthetic(path) || !filepath.IsLocal(filepath.FromSlash(path)) {
 		return nil
 	}
 	c.mu.Lock()

@@ -278,7 +278,7 @@ func readFiles(ctx context.Context, st *store.Store, root string, files []string
 func indexedFiles(st *store.Store) ([]string, error) {
 	var files []string
 	err := st.Files(func(m store.FileMeta) error {
-		if !strings.HasPrefix(m.Path, graph.ExternalPrefix) {
+		if !graph.Synthetic(m.Path) {
 			files = append(files, m.Path)
 		}
 		return nil

@@ -1,4 +1,4 @@
-package mcp
+package service
 
 import (
 	"context"
@@ -16,6 +16,7 @@ import (
 
 	"github.com/codegraph-dev/codegraph/internal/graph"
 	"github.com/codegraph-dev/codegraph/internal/index"
+	"github.com/codegraph-dev/codegraph/internal/jobs"
 	"github.com/codegraph-dev/codegraph/internal/query"
 	"github.com/codegraph-dev/codegraph/internal/search"
 	"github.com/codegraph-dev/codegraph/internal/store"
@@ -100,17 +101,19 @@ func (s State) String() string {
 	return string(s.Status)
 }
 
-// repo is one repository the server answers about: its read-only
-// snapshot, its freshness, and the background index runs that update it.
-type repo struct {
+// Repo is one repository a Service answers about: its read-only snapshot,
+// its freshness, and the background index jobs that update it.
+type Repo struct {
+	svc       *Service
 	name      string
 	root      string // absolute
 	db        string
 	autoIndex bool
 	searchCfg search.Config
 	log       *slog.Logger
-	bg        *sync.WaitGroup // owned by the Server
-	bgCtx     context.Context // cancelled when the Server stops
+	bg        *sync.WaitGroup // owned by the Service
+	bgCtx     context.Context // cancelled when the Service stops
+	jobs      *jobs.Queue
 
 	// Waiting for a lock held by another process: the pause between
 	// attempts and how many attempts may see it write nothing
@@ -118,59 +121,70 @@ type repo struct {
 	lockedRetry       time.Duration
 	lockedIdleRetries int
 
+	// wmu is held by whoever writes the store in this process: index
+	// jobs (Lock) and node mutations (TryLock).
+	wmu sync.Mutex
+
 	mu        sync.Mutex
-	snap      *snapshot
+	snap      *Snapshot
 	openedAt  time.Time
 	fp        uint64
 	fpAt      time.Time
 	state     State
 	checking  bool
 	checkedAt time.Time
-	run       *indexRun // the current or last run
+	job       string // id of the current or last index job
+	runs      map[string]runResult
 	indexedAt time.Time // from the store's metadata
 }
 
-// snapshot is one read-only view of the store and the engines over it,
+// runResult is what an index job of this repository returned.
+type runResult struct {
+	sum *index.Summary
+	err error
+}
+
+// Snapshot is one read-only view of the store and the engines over it,
 // closed once it has been replaced and its last user has released it.
 //
-// Answers cite signatures, not snippets, so traversals use eng, which
-// reads no source (rendering each symbol's snippet would read and hash
-// every file a traversal touches: half the time of get_callers on the Go
-// standard library). src reads source, for definitions' bodies and the
-// text of references.
-type snapshot struct {
-	st       *store.Store
-	eng      *query.Engine
-	src      *query.Engine
+// Graph reads no source, for traversals (rendering each symbol's snippet
+// would read and hash every file a traversal touches: half the time of a
+// callers query on the Go standard library). Source reads source, for
+// definitions' bodies and the text of references.
+type Snapshot struct {
+	Store  *store.Store
+	Graph  *query.Engine
+	Source *query.Engine
+
+	repo     *Repo
 	refs     int
 	replaced bool
 
-	// The search indexes, opened on the first search_code call.
+	// The search indexes, opened on the first Searcher call.
 	srchOnce sync.Once
 	srch     *search.Searcher
 }
 
-// searcher returns the snapshot's searcher over r's search indexes.
-func (sn *snapshot) searcher(r *repo) *search.Searcher {
-	sn.srchOnce.Do(func() { sn.srch = search.Open(sn.st, sn.src, r.db, r.root, r.searchCfg) })
+// Searcher returns the snapshot's searcher over the repository's search
+// indexes, opening them on first use.
+func (sn *Snapshot) Searcher() *search.Searcher {
+	sn.srchOnce.Do(func() { sn.srch = search.Open(sn.Store, sn.Source, sn.repo.db, sn.repo.root, sn.repo.searchCfg) })
 	return sn.srch
 }
 
 // close releases the snapshot's store and search indexes.
-func (sn *snapshot) close() {
+func (sn *Snapshot) close() {
 	if sn.srch != nil {
 		sn.srch.Close()
 	}
-	sn.st.Close()
+	sn.Store.Close()
 }
 
-// errNoIndex is returned (wrapped) when a repository has no readable index
-// yet.
-var errNoIndex = errors.New("no index")
-
-// acquire returns the current snapshot, reopening it first when the store
-// changed, and a function that releases it.
-func (r *repo) acquire() (*snapshot, func(), error) {
+// Acquire returns the current snapshot, reopening it first when the store
+// changed (another process or an index job wrote it), and a function that
+// releases it. With no readable index yet it returns an error wrapping
+// ErrNoIndex.
+func (r *Repo) Acquire() (*Snapshot, func(), error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	now := time.Now()
@@ -193,7 +207,7 @@ func (r *repo) acquire() (*snapshot, func(), error) {
 	return s, func() { r.release(s) }, nil
 }
 
-func (r *repo) release(s *snapshot) {
+func (r *Repo) release(s *Snapshot) {
 	r.mu.Lock()
 	s.refs--
 	closeIt := s.refs == 0 && s.replaced
@@ -204,12 +218,12 @@ func (r *repo) release(s *snapshot) {
 }
 
 // reopenLocked opens a new snapshot and retires the old one. r.mu is held.
-func (r *repo) reopenLocked(fp uint64) error {
+func (r *Repo) reopenLocked(fp uint64) error {
 	st, err := store.Open(r.db, store.Options{ReadOnly: true, Logger: r.log})
 	if err != nil {
-		r.log.Debug("mcp: open index", "db", r.db, "err", err)
+		r.log.Debug("service: open index", "db", r.db, "err", err)
 		if errors.Is(err, store.ErrNotFound) {
-			return fmt.Errorf("%w in %s", errNoIndex, r.db)
+			return fmt.Errorf("%w in %s", ErrNoIndex, r.db)
 		}
 		return err
 	}
@@ -219,7 +233,7 @@ func (r *repo) reopenLocked(fp uint64) error {
 			old.close()
 		}
 	}
-	r.snap = &snapshot{st: st, eng: query.New(st, query.Options{Root: r.root, NoSource: true}), src: query.New(st, query.Options{Root: r.root})}
+	r.snap = &Snapshot{Store: st, Graph: query.New(st, query.Options{Root: r.root, NoSource: true}), Source: query.New(st, query.Options{Root: r.root}), repo: r}
 	r.fp, r.openedAt = fp, time.Now()
 	if v, err := st.Meta(index.MetaIndexedAt); err == nil {
 		if ns, err := strconv.ParseInt(string(v), 10, 64); err == nil {
@@ -230,7 +244,7 @@ func (r *repo) reopenLocked(fp uint64) error {
 }
 
 // close closes the snapshot (at shutdown, after every call returned).
-func (r *repo) close() {
+func (r *Repo) close() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.snap != nil {
@@ -267,23 +281,24 @@ func dirFingerprint(dir string) uint64 {
 }
 
 // State returns the repository's index state.
-func (r *repo) State() State {
+func (r *Repo) State() State {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.state
 }
 
-func (r *repo) setState(s State) {
+func (r *Repo) setState(s State) {
 	r.mu.Lock()
 	r.state = s
 	r.mu.Unlock()
 }
 
-// maybeRecheck starts a background freshness check when none ran for
-// recheckEvery and no index run is active.
-func (r *repo) maybeRecheck() {
+// MaybeRecheck starts a background freshness check when none ran for
+// recheckEvery and no index job is active. Front ends call it on each
+// request.
+func (r *Repo) MaybeRecheck() {
 	r.mu.Lock()
-	due := !r.checking && time.Since(r.checkedAt) >= recheckEvery && (r.run == nil || r.run.finished())
+	due := !r.checking && time.Since(r.checkedAt) >= recheckEvery && !r.indexingLocked()
 	if due {
 		r.checking = true
 	}
@@ -293,7 +308,7 @@ func (r *repo) maybeRecheck() {
 	}
 }
 
-func (r *repo) goBackground(fn func(context.Context)) {
+func (r *Repo) goBackground(fn func(context.Context)) {
 	r.bg.Add(1)
 	go func() {
 		defer r.bg.Done()
@@ -303,7 +318,7 @@ func (r *repo) goBackground(fn func(context.Context)) {
 
 // start is called once when the server starts: it opens the snapshot if
 // there is one and checks freshness in the background.
-func (r *repo) start() {
+func (r *Repo) start() {
 	r.mu.Lock()
 	r.state = State{Status: StatusChecking}
 	r.checking = true
@@ -311,35 +326,47 @@ func (r *repo) start() {
 	r.goBackground(r.check)
 }
 
-// check compares the index with the source tree and, when they differ and
-// auto-indexing is on, starts an index run.
-func (r *repo) check(ctx context.Context) {
+// Check compares the index with the source tree now (a stat-only walk)
+// and, when they differ and auto-indexing is on, starts an index job.
+// Requests trigger it in the background through MaybeRecheck.
+func (r *Repo) Check(ctx context.Context) {
+	r.mu.Lock()
+	r.checking = true
+	r.mu.Unlock()
+	r.check(ctx)
+}
+
+// check is Check with r.checking already set.
+func (r *Repo) check(ctx context.Context) {
+	r.mu.Lock()
+	auto := r.autoIndex
+	r.mu.Unlock()
 	defer func() {
 		r.mu.Lock()
 		r.checking = false
 		r.checkedAt = time.Now()
 		r.mu.Unlock()
 	}()
-	snap, release, err := r.acquire()
+	snap, release, err := r.Acquire()
 	if err != nil {
-		if r.autoIndex {
-			r.startIndex(false)
+		if auto {
+			r.Index(false)
 			return
 		}
-		if errors.Is(err, errNoIndex) {
+		if errors.Is(err, ErrNoIndex) {
 			r.setState(State{Status: StatusMissing})
 		} else {
 			r.setState(State{Status: StatusFailed, Err: err.Error()})
 		}
 		return
 	}
-	changed, since, err := staleFiles(ctx, r.root, snap.st)
+	changed, since, err := staleFiles(ctx, r.root, snap.Store)
 	release()
 	if err != nil {
-		r.log.Debug("mcp: freshness check", "root", r.root, "err", err)
+		r.log.Debug("service: freshness check", "root", r.root, "err", err)
 	}
 	r.mu.Lock()
-	running := r.run != nil && !r.run.finished()
+	running := r.indexingLocked()
 	if !running {
 		switch {
 		case changed == 0 && err != nil:
@@ -351,8 +378,8 @@ func (r *repo) check(ctx context.Context) {
 		}
 	}
 	r.mu.Unlock()
-	if changed > 0 && r.autoIndex && !running {
-		r.startIndex(false)
+	if changed > 0 && auto && !running {
+		r.Index(false)
 	}
 }
 
@@ -367,7 +394,7 @@ func staleFiles(ctx context.Context, root string, st *store.Store) (int, time.Ti
 	type sm struct{ size, mtime int64 }
 	old := map[string]sm{}
 	if err := st.Files(func(m store.FileMeta) error {
-		if !strings.HasPrefix(m.Path, graph.ExternalPrefix) {
+		if !graph.Synthetic(m.Path) {
 			old[m.Path] = sm{m.Size, m.ModTime}
 		}
 		return nil
@@ -411,69 +438,19 @@ func staleFiles(ctx context.Context, root string, st *store.Store) (int, time.Ti
 	return changed, since, nil
 }
 
-// indexRun is one background index run that several callers may follow.
-type indexRun struct {
-	done chan struct{}
-
-	mu    sync.Mutex
-	prog  index.Progress
-	subs  map[int]func(index.Progress)
-	next  int
-	sum   *index.Summary
-	err   error
-	force bool
-}
-
-func (x *indexRun) finished() bool {
-	select {
-	case <-x.done:
-		return true
-	default:
+// indexingLocked reports whether an index job of this repository is
+// queued or running. r.mu is held.
+func (r *Repo) indexingLocked() bool {
+	if r.job == "" {
 		return false
 	}
+	j, ok := r.jobs.Get(r.job)
+	return ok && !j.State.Terminal()
 }
 
-// subscribe calls fn with every progress snapshot until the returned
-// function is called.
-func (x *indexRun) subscribe(fn func(index.Progress)) func() {
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	if x.subs == nil {
-		x.subs = map[int]func(index.Progress){}
-	}
-	id := x.next
-	x.next++
-	x.subs[id] = fn
-	return func() {
-		x.mu.Lock()
-		delete(x.subs, id)
-		x.mu.Unlock()
-	}
-}
-
-func (x *indexRun) progress(p index.Progress) {
-	x.mu.Lock()
-	x.prog = p
-	subs := make([]func(index.Progress), 0, len(x.subs))
-	for _, fn := range x.subs {
-		subs = append(subs, fn)
-	}
-	x.mu.Unlock()
-	for _, fn := range subs {
-		fn(p)
-	}
-}
-
-// result returns the summary and error of a finished run.
-func (x *indexRun) result() (*index.Summary, error) {
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	return x.sum, x.err
-}
-
-// percent maps a run's progress to one number: the walk is 0-5%, parsing
-// 5-90%, the rest (deletions, resolution, compaction) 90-99%.
-func percent(p index.Progress) int {
+// Percent maps an index run's progress to one number: the walk is 0-5%,
+// parsing 5-90%, the rest (deletions, resolution, compaction) 90-99%.
+func Percent(p index.Progress) int {
 	switch p.Phase {
 	case "", "walk":
 		return 0
@@ -494,87 +471,122 @@ func percent(p index.Progress) int {
 	return 0
 }
 
-// startIndex starts an index run in the background, or returns the one
-// already running. A run that finds the index locked by another process
-// waits and tries again (its state says so), until it gets the lock or the
-// server stops.
-func (r *repo) startIndex(force bool) *indexRun {
+// Index starts an index job (kind "index") in the background, or returns
+// the one already queued or running. force re-parses every file. A job
+// that finds the index locked by another process waits and tries again
+// (the repository's State says so) until it gets the lock, the holder
+// seems idle (then the job fails with an error wrapping store.ErrLocked),
+// or the service stops. The job's Result is the *index.Summary.
+func (r *Repo) Index(force bool) jobs.Job {
 	r.mu.Lock()
-	if r.run != nil && !r.run.finished() {
-		x := r.run
-		r.mu.Unlock()
-		return x
+	if r.job != "" {
+		if j, ok := r.jobs.Get(r.job); ok && !j.State.Terminal() {
+			r.mu.Unlock()
+			return j
+		}
 	}
-	x := &indexRun{done: make(chan struct{}), force: force}
-	r.run = x
+	var id string
+	j := r.jobs.Submit("index", r.name, func(ctx context.Context, report func(jobs.Progress)) (any, error) {
+		sum, err := r.runIndex(ctx, force, report)
+		r.mu.Lock()
+		if r.runs == nil {
+			r.runs = map[string]runResult{}
+		}
+		for k := range r.runs {
+			if len(r.runs) < 8 {
+				break
+			}
+			delete(r.runs, k)
+		}
+		r.runs[id] = runResult{sum, err}
+		r.mu.Unlock()
+		if err != nil {
+			return nil, err
+		}
+		return sum, nil
+	})
+	id = j.ID
+	r.job = id
 	r.state = State{Status: StatusBuilding, Changed: r.state.Changed}
 	r.mu.Unlock()
-	r.goBackground(func(ctx context.Context) {
-		defer close(x.done)
-		idle, lastFP := 0, uint64(0)
-		for {
-			sum, err := index.Run(ctx, index.Options{Root: r.root, DBDir: r.db, Force: force, ReuseOptions: true, Logger: r.log, Search: r.searchCfg,
-				Progress: func(p index.Progress) {
-					x.progress(p)
-					r.mu.Lock()
-					if r.run == x {
-						r.state = State{Status: StatusBuilding, Percent: percent(p), Phase: p.Phase}
-					}
-					r.mu.Unlock()
-				}})
-			if errors.Is(err, store.ErrLocked) && ctx.Err() == nil {
-				other := "pid unknown"
-				if m := pidRE.FindString(err.Error()); m != "" {
-					other = m
-				}
-				// A holder that writes nothing for a while (a watcher or
-				// server keeping the lock) is not building: stop waiting
-				// for it; the next freshness check looks again.
-				if fp := dirFingerprint(r.db); fp == lastFP {
-					idle++
-				} else {
-					idle, lastFP = 0, fp
-				}
-				if idle >= r.lockedIdleRetries {
-					r.mu.Lock()
-					r.state = State{Status: StatusStale, Since: time.Now(), Other: other}
-					r.checkedAt = time.Now()
-					r.mu.Unlock()
-					x.mu.Lock()
-					x.err = err
-					x.mu.Unlock()
-					return
-				}
-				r.setState(State{Status: StatusBuilding, Other: other})
-				select {
-				case <-time.After(r.lockedRetry):
-					continue
-				case <-ctx.Done():
-				}
-				err = ctx.Err()
+	return j
+}
+
+// IndexResult returns the summary and error of one of the repository's
+// recent index jobs (ok is false for an unknown or unfinished one).
+func (r *Repo) IndexResult(jobID string) (sum *index.Summary, err error, ok bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	x, ok := r.runs[jobID]
+	return x.sum, x.err, ok
+}
+
+// runIndex is the work of an index job.
+func (r *Repo) runIndex(ctx context.Context, force bool, report func(jobs.Progress)) (*index.Summary, error) {
+	r.bg.Add(1)
+	defer r.bg.Done()
+	r.wmu.Lock()
+	defer r.wmu.Unlock()
+	r.mu.Lock()
+	retry, idleRetries := r.lockedRetry, r.lockedIdleRetries
+	r.mu.Unlock()
+	idle, lastFP := 0, uint64(0)
+	for {
+		sum, err := index.Run(ctx, index.Options{Root: r.root, DBDir: r.db, Force: force, ReuseOptions: true, Logger: r.log, Search: r.searchCfg,
+			Progress: func(p index.Progress) {
+				pc := Percent(p)
+				report(jobs.Progress{Phase: p.Phase, Done: p.Done, Total: p.Total, Percent: pc})
+				r.mu.Lock()
+				r.state = State{Status: StatusBuilding, Percent: pc, Phase: p.Phase}
+				r.mu.Unlock()
+			}})
+		if errors.Is(err, store.ErrLocked) && ctx.Err() == nil {
+			other := "pid unknown"
+			if m := pidRE.FindString(err.Error()); m != "" {
+				other = m
 			}
-			x.mu.Lock()
-			x.sum, x.err = sum, err
-			x.mu.Unlock()
-			r.mu.Lock()
-			switch {
-			case err == nil:
-				r.state = State{Status: StatusReady}
+			// A holder that writes nothing for a while (a watcher or
+			// server keeping the lock) is not building: stop waiting for
+			// it; the next freshness check looks again.
+			if fp := dirFingerprint(r.db); fp == lastFP {
+				idle++
+			} else {
+				idle, lastFP = 0, fp
+			}
+			if idle >= idleRetries {
+				r.mu.Lock()
+				r.state = State{Status: StatusStale, Since: time.Now(), Other: other}
 				r.checkedAt = time.Now()
-				// Reopen now: the run is complete and every later call
-				// should see it.
-				if rerr := r.reopenLocked(dirFingerprint(r.db)); rerr != nil {
-					r.log.Debug("mcp: reopen after index", "err", rerr)
-				}
-			case ctx.Err() != nil:
-			default:
-				r.state = State{Status: StatusFailed, Err: err.Error()}
+				r.mu.Unlock()
+				return nil, err
 			}
-			r.mu.Unlock()
-			return
+			r.setState(State{Status: StatusBuilding, Other: other})
+			report(jobs.Progress{Phase: "waiting", Message: "the index is locked by another codegraph process (" + other + ")"})
+			select {
+			case <-time.After(retry):
+				continue
+			case <-ctx.Done():
+			}
+			err = ctx.Err()
 		}
-	})
-	return x
+		r.mu.Lock()
+		switch {
+		case err == nil:
+			r.state = State{Status: StatusReady}
+			r.checkedAt = time.Now()
+			// Reopen now: the run is complete and every later read should
+			// see it.
+			if rerr := r.reopenLocked(dirFingerprint(r.db)); rerr != nil {
+				r.log.Debug("service: reopen after index", "err", rerr)
+			}
+		case ctx.Err() != nil:
+			r.state = State{Status: StatusStale, Since: time.Now(), Err: "index run cancelled"}
+		default:
+			r.state = State{Status: StatusFailed, Err: err.Error()}
+		}
+		r.mu.Unlock()
+		return sum, err
+	}
 }
 
 // pidRE finds the writer's pid in a store.ErrLocked message.

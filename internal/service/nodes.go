@@ -1,0 +1,410 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/codegraph-dev/codegraph/internal/graph"
+	"github.com/codegraph-dev/codegraph/internal/store"
+)
+
+// Access is what a caller may do.
+type Access int
+
+// Access levels. A context without one has full access (no API keys are
+// configured).
+const (
+	ReadOnly Access = iota + 1
+	ReadWrite
+)
+
+type accessKey struct{}
+
+// WithAccess returns ctx carrying the caller's access level.
+func WithAccess(ctx context.Context, a Access) context.Context {
+	return context.WithValue(ctx, accessKey{}, a)
+}
+
+// AccessFrom returns the access level in ctx (ReadWrite when none was set).
+func AccessFrom(ctx context.Context) Access {
+	if a, ok := ctx.Value(accessKey{}).(Access); ok {
+		return a
+	}
+	return ReadWrite
+}
+
+func checkWrite(ctx context.Context) error {
+	if AccessFrom(ctx) != ReadWrite {
+		return fmt.Errorf("%w: this API key is read-only", ErrForbidden)
+	}
+	return nil
+}
+
+// Event is a change made through the service's node mutations.
+type Event struct {
+	Type string     `json:"type"` // "created", "updated", "deleted"
+	Repo string     `json:"repo"`
+	Node graph.Node `json:"node"`
+	// Previous is the node before an update.
+	Previous *graph.Node `json:"previous,omitempty"`
+	At       time.Time   `json:"at"`
+}
+
+// Event types.
+const (
+	EventCreated = "created"
+	EventUpdated = "updated"
+	EventDeleted = "deleted"
+)
+
+// bus fans events out to subscribers.
+type bus struct {
+	mu     sync.Mutex
+	subs   map[int]chan Event
+	next   int
+	closed bool
+}
+
+// subscriberBuffer is how many events a subscriber may lag behind before
+// further events are dropped for it (a reader that slow has gone away or
+// cannot keep up; dropping beats stalling every writer).
+const subscriberBuffer = 1024
+
+// Subscribe returns a channel of node events and a function that ends the
+// subscription (and closes the channel). The channel is also closed when
+// the service closes.
+func (s *Service) Subscribe() (<-chan Event, func()) {
+	b := &s.bus
+	ch := make(chan Event, subscriberBuffer)
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closed {
+		close(ch)
+		return ch, func() {}
+	}
+	if b.subs == nil {
+		b.subs = map[int]chan Event{}
+	}
+	id := b.next
+	b.next++
+	b.subs[id] = ch
+	return ch, func() {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		if c, ok := b.subs[id]; ok {
+			delete(b.subs, id)
+			close(c)
+		}
+	}
+}
+
+func (b *bus) publish(e Event) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, ch := range b.subs {
+		select {
+		case ch <- e:
+		default:
+		}
+	}
+}
+
+func (b *bus) close() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.closed = true
+	for id, ch := range b.subs {
+		delete(b.subs, id)
+		close(ch)
+	}
+}
+
+// NodeInput describes a node to create through the API. Nodes created
+// this way are stored under the synthetic file graph.APIPrefix+File, so
+// that re-indexing the sources never removes them; they take part in
+// graph queries and listings. (They are not in the search indexes, which
+// are built from source text.)
+type NodeInput struct {
+	Kind          string `json:"kind"` // a node kind: "function", "class", ...
+	Name          string `json:"name"`
+	QualifiedName string `json:"qualified_name,omitempty"` // default Name
+	File          string `json:"file,omitempty"`           // repository-relative; default "nodes"
+	Language      string `json:"language,omitempty"`
+	Line          int    `json:"line,omitempty"`
+	EndLine       int    `json:"end_line,omitempty"`
+	Signature     string `json:"signature,omitempty"`
+	Doc           string `json:"doc,omitempty"`
+}
+
+// NodePatch changes some fields of an API-created node; nil fields stay.
+type NodePatch struct {
+	Name          *string `json:"name,omitempty"`
+	QualifiedName *string `json:"qualified_name,omitempty"`
+	Language      *string `json:"language,omitempty"`
+	Line          *int    `json:"line,omitempty"`
+	EndLine       *int    `json:"end_line,omitempty"`
+	Signature     *string `json:"signature,omitempty"`
+	Doc           *string `json:"doc,omitempty"`
+}
+
+const (
+	maxNameLen = 1024
+	maxTextLen = 64 << 10
+)
+
+// validate checks n's fields and fills in defaults.
+func (in *NodeInput) node() (graph.Node, string, error) {
+	kind, ok := graph.ParseNodeKind(in.Kind)
+	if !ok || kind == graph.KindFile || kind == graph.KindExternal {
+		var names []string
+		for _, k := range graph.NodeKinds() {
+			if k != graph.KindFile && k != graph.KindExternal {
+				names = append(names, k.String())
+			}
+		}
+		return graph.Node{}, "", fmt.Errorf("%w: kind %q (one of %s)", ErrInvalid, in.Kind, strings.Join(names, ", "))
+	}
+	file := in.File
+	if file == "" {
+		file = "nodes"
+	}
+	file = strings.TrimPrefix(file, graph.APIPrefix)
+	if clean := path.Clean(file); clean != file || strings.HasPrefix(file, "/") || strings.HasPrefix(file, "../") || file == ".." || strings.Contains(file, "\\") {
+		return graph.Node{}, "", fmt.Errorf("%w: file %q must be a clean repository-relative path with forward slashes", ErrInvalid, in.File)
+	}
+	n := graph.Node{Kind: kind, Name: in.Name, QualifiedName: in.QualifiedName, Language: in.Language, File: graph.APIPrefix + file,
+		Signature: in.Signature, Doc: in.Doc}
+	if n.QualifiedName == "" {
+		n.QualifiedName = n.Name
+	}
+	if err := setLines(&n, in.Line, in.EndLine); err != nil {
+		return graph.Node{}, "", err
+	}
+	return n, n.File, checkNode(&n)
+}
+
+func setLines(n *graph.Node, line, end int) error {
+	if line < 0 || end < 0 || line > 1<<30 || end > 1<<30 {
+		return fmt.Errorf("%w: line numbers must be between 1 and 2^30", ErrInvalid)
+	}
+	if line == 0 {
+		line = 1
+	}
+	if end == 0 || end < line {
+		if end != 0 {
+			return fmt.Errorf("%w: end_line %d is before line %d", ErrInvalid, end, line)
+		}
+		end = line
+	}
+	n.StartLine, n.EndLine = uint32(line), uint32(end)
+	return nil
+}
+
+func checkNode(n *graph.Node) error {
+	switch {
+	case strings.TrimSpace(n.Name) == "":
+		return fmt.Errorf("%w: name is required", ErrInvalid)
+	case len(n.Name) > maxNameLen || len(n.QualifiedName) > maxNameLen:
+		return fmt.Errorf("%w: name and qualified_name are limited to %d bytes", ErrInvalid, maxNameLen)
+	case len(n.Signature) > maxTextLen || len(n.Doc) > maxTextLen:
+		return fmt.Errorf("%w: signature and doc are limited to %d bytes", ErrInvalid, maxTextLen)
+	case strings.ContainsAny(n.Name, "\x00\n"):
+		return fmt.Errorf("%w: name must be one line", ErrInvalid)
+	}
+	return nil
+}
+
+// CreateNode stores a new node and publishes a "created" event. It fails
+// with ErrInvalid for bad input, with an error wrapping store.ErrLocked
+// while another process holds the index, and with ErrBusy while an index
+// job of this process writes it.
+func (r *Repo) CreateNode(ctx context.Context, in NodeInput) (graph.Node, error) {
+	if err := checkWrite(ctx); err != nil {
+		return graph.Node{}, err
+	}
+	n, file, err := in.node()
+	if err != nil {
+		return graph.Node{}, err
+	}
+	err = r.writeFile(ctx, file, func(nodes []graph.Node) ([]graph.Node, error) {
+		// Same-named nodes in one file get a disambiguator, as the
+		// extractor does for overloads.
+		for d := 0; ; d++ {
+			n.ID = graph.MakeNodeID(file, n.QualifiedName, n.Kind, d)
+			if !slices.ContainsFunc(nodes, func(o graph.Node) bool { return o.ID == n.ID }) {
+				break
+			}
+		}
+		n.ContentHash = graph.HashBytes([]byte(n.Signature + "\x00" + n.Doc))
+		return append(nodes, n), nil
+	})
+	if err != nil {
+		return graph.Node{}, err
+	}
+	r.svc.bus.publish(Event{Type: EventCreated, Repo: r.name, Node: n, At: time.Now()})
+	return n, nil
+}
+
+// UpdateNode applies p to an API-created node and publishes an "updated"
+// event. Nodes extracted from source fail with ErrDerived.
+func (r *Repo) UpdateNode(ctx context.Context, id graph.NodeID, p NodePatch) (graph.Node, error) {
+	if err := checkWrite(ctx); err != nil {
+		return graph.Node{}, err
+	}
+	old, err := r.apiNode(id)
+	if err != nil {
+		return graph.Node{}, err
+	}
+	var updated graph.Node
+	err = r.writeFile(ctx, old.File, func(nodes []graph.Node) ([]graph.Node, error) {
+		i := slices.IndexFunc(nodes, func(o graph.Node) bool { return o.ID == id })
+		if i < 0 {
+			return nil, fmt.Errorf("%w: node %s", ErrNotFound, id)
+		}
+		n := nodes[i]
+		set := func(dst *string, v *string) {
+			if v != nil {
+				*dst = *v
+			}
+		}
+		set(&n.Name, p.Name)
+		set(&n.QualifiedName, p.QualifiedName)
+		set(&n.Language, p.Language)
+		set(&n.Signature, p.Signature)
+		set(&n.Doc, p.Doc)
+		line, end := int(n.StartLine), int(n.EndLine)
+		if p.Line != nil {
+			line = *p.Line
+			if p.EndLine == nil && end < line {
+				end = line
+			}
+		}
+		if p.EndLine != nil {
+			end = *p.EndLine
+		}
+		if err := setLines(&n, line, end); err != nil {
+			return nil, err
+		}
+		if err := checkNode(&n); err != nil {
+			return nil, err
+		}
+		// The id stays: clients hold it.
+		n.ContentHash = graph.HashBytes([]byte(n.Signature + "\x00" + n.Doc))
+		nodes[i] = n
+		updated = n
+		return nodes, nil
+	})
+	if err != nil {
+		return graph.Node{}, err
+	}
+	r.svc.bus.publish(Event{Type: EventUpdated, Repo: r.name, Node: updated, Previous: &old, At: time.Now()})
+	return updated, nil
+}
+
+// DeleteNode removes an API-created node and publishes a "deleted" event.
+// Nodes extracted from source fail with ErrDerived.
+func (r *Repo) DeleteNode(ctx context.Context, id graph.NodeID) error {
+	if err := checkWrite(ctx); err != nil {
+		return err
+	}
+	old, err := r.apiNode(id)
+	if err != nil {
+		return err
+	}
+	err = r.writeFile(ctx, old.File, func(nodes []graph.Node) ([]graph.Node, error) {
+		i := slices.IndexFunc(nodes, func(o graph.Node) bool { return o.ID == id })
+		if i < 0 {
+			return nil, fmt.Errorf("%w: node %s", ErrNotFound, id)
+		}
+		return slices.Delete(nodes, i, i+1), nil
+	})
+	if err != nil {
+		return err
+	}
+	r.svc.bus.publish(Event{Type: EventDeleted, Repo: r.name, Node: old, At: time.Now()})
+	return nil
+}
+
+// apiNode reads node id from the current snapshot and checks that the API
+// created it.
+func (r *Repo) apiNode(id graph.NodeID) (graph.Node, error) {
+	snap, release, err := r.Acquire()
+	if err != nil {
+		return graph.Node{}, err
+	}
+	defer release()
+	n, err := snap.Store.Node(id)
+	if errors.Is(err, store.ErrNotFound) {
+		return graph.Node{}, fmt.Errorf("%w: node %s", ErrNotFound, id)
+	}
+	if err != nil {
+		return graph.Node{}, err
+	}
+	if !strings.HasPrefix(n.File, graph.APIPrefix) {
+		return graph.Node{}, fmt.Errorf("%w: %s %s comes from %s:%d; edit the source file and re-index instead", ErrDerived, n.Kind, n.QualifiedName, n.File, n.StartLine)
+	}
+	return n, nil
+}
+
+// ErrBusy is returned by mutations while an index job of this process
+// writes the index.
+var ErrBusy = errors.New("an index job is writing the index; retry when it has finished")
+
+// writeFile rewrites the API pseudo-file file with the nodes edit returns,
+// in one atomic batch, and makes the change visible to the next Acquire.
+func (r *Repo) writeFile(ctx context.Context, file string, edit func([]graph.Node) ([]graph.Node, error)) error {
+	if !r.wmu.TryLock() {
+		return ErrBusy
+	}
+	defer r.wmu.Unlock()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	st, err := store.Open(r.db, store.Options{Logger: r.log})
+	if errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("%w in %s: index the repository first", ErrNoIndex, r.db)
+	}
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	var nodes []graph.Node
+	if err := st.NodesInFile(file, func(n graph.Node) error {
+		if n.Kind != graph.KindFile {
+			nodes = append(nodes, n)
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	nodes, err = edit(nodes)
+	if err != nil {
+		return err
+	}
+	b := st.NewBatch()
+	defer b.Close()
+	if len(nodes) == 0 {
+		err = b.DeleteFile(file)
+	} else {
+		err = b.ReplaceFile(store.FileMeta{Path: file, Language: nodes[0].Language}, nodes, nil)
+	}
+	if err != nil {
+		return err
+	}
+	if err := b.Commit(true); err != nil {
+		return err
+	}
+	if err := st.Close(); err != nil {
+		return err
+	}
+	// The next read sees the change at once.
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.reopenLocked(dirFingerprint(r.db))
+}

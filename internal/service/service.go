@@ -1,0 +1,255 @@
+// Package service is the application layer every front end shares (the MCP
+// server, the REST and GraphQL APIs, the watcher): the repositories served,
+// a read-only snapshot of each index that follows the writers, freshness
+// checks, background index jobs on one job queue, node mutations with
+// access control, and the events they publish.
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/codegraph-dev/codegraph/internal/index"
+	"github.com/codegraph-dev/codegraph/internal/jobs"
+	"github.com/codegraph-dev/codegraph/internal/search"
+)
+
+// Errors returned by the service; front ends map them to their own codes.
+var (
+	// ErrNoIndex: the repository has no readable index yet.
+	ErrNoIndex = errors.New("no index")
+	// ErrUnknownRepo: no served repository has that name.
+	ErrUnknownRepo = errors.New("unknown repository")
+	// ErrNotFound: no such node.
+	ErrNotFound = errors.New("not found")
+	// ErrInvalid: the input is malformed or incomplete.
+	ErrInvalid = errors.New("invalid input")
+	// ErrDerived: the node was extracted from a source file; only nodes
+	// created through the API can be updated or deleted through it.
+	ErrDerived = errors.New("node is derived from source")
+	// ErrForbidden: the caller's access does not allow the operation.
+	ErrForbidden = errors.New("forbidden")
+)
+
+// RepoSpec names one repository to serve.
+type RepoSpec struct {
+	// Name is how requests refer to it; "" means the base name of Root
+	// (allowed only when one repository is served).
+	Name string
+	// Root is the repository root (source paths are relative to it).
+	Root string
+	// DB is the store directory; "" means Root/.codegraph.
+	DB string
+}
+
+// Options configure a Service.
+type Options struct {
+	// Repos are the repositories served (at least one). The first is the
+	// default when a request names none.
+	Repos []RepoSpec
+	// AutoIndex builds a missing index and updates a stale one in the
+	// background, while requests are answered from what exists.
+	AutoIndex bool
+	// Search configures the search indexes (the embedding provider).
+	Search search.Config
+	// Jobs is the queue index jobs run on; nil means a queue of the
+	// service's own (one worker, history in the first repository's store
+	// directory), closed by Close.
+	Jobs *jobs.Queue
+	// Logger receives diagnostics; nil discards them.
+	Logger *slog.Logger
+}
+
+// Service serves one or more repositories. Its methods are safe for
+// concurrent use.
+type Service struct {
+	opts    Options
+	repos   []*Repo
+	byName  map[string]*Repo
+	jobs    *jobs.Queue
+	ownJobs bool
+	bus     bus
+
+	bg     sync.WaitGroup // background checks and index jobs
+	bgCtx  context.Context
+	cancel context.CancelFunc
+	once   sync.Once
+}
+
+// New returns a service over opts.Repos and starts their first freshness
+// checks in the background (with AutoIndex, index jobs too). It opens no
+// index yet, so it returns at once whatever the repositories' size.
+func New(opts Options) (*Service, error) {
+	if len(opts.Repos) == 0 {
+		return nil, errors.New("no repository to serve")
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	s := &Service{opts: opts, byName: map[string]*Repo{}}
+	for _, spec := range opts.Repos {
+		root, err := resolveRoot(spec.Root)
+		if err != nil {
+			return nil, fmt.Errorf("repository %q: %w", spec.Root, err)
+		}
+		name := spec.Name
+		if name == "" {
+			if len(opts.Repos) > 1 {
+				return nil, fmt.Errorf("repository %s needs a name when several are served", spec.Root)
+			}
+			name = filepath.Base(root)
+		}
+		if strings.ContainsAny(name, "/ \t") {
+			return nil, fmt.Errorf("repository name %q must not contain '/' or spaces", name)
+		}
+		if _, dup := s.byName[name]; dup {
+			return nil, fmt.Errorf("repository name %q given twice", name)
+		}
+		db := spec.DB
+		if db == "" {
+			db = index.DBDirFor(root)
+		}
+		if db, err = filepath.Abs(db); err != nil {
+			return nil, err
+		}
+		r := &Repo{svc: s, name: name, root: root, db: db, autoIndex: opts.AutoIndex, log: opts.Logger, searchCfg: opts.Search, bg: &s.bg,
+			lockedRetry: lockedRetry, lockedIdleRetries: lockedIdleRetries}
+		s.repos = append(s.repos, r)
+		s.byName[name] = r
+	}
+	s.jobs = opts.Jobs
+	if s.jobs == nil {
+		s.jobs = jobs.New(jobs.Options{Workers: 1, Logger: opts.Logger,
+			History: jobs.NewFileHistory(filepath.Join(s.repos[0].db, "jobs.jsonl"))})
+		s.ownJobs = true
+	}
+	s.bgCtx, s.cancel = context.WithCancel(context.Background())
+	for _, r := range s.repos {
+		r.jobs, r.bgCtx = s.jobs, s.bgCtx
+		r.start()
+	}
+	return s, nil
+}
+
+// Repo returns the repository with the given name; "" means the default
+// (the first one given).
+func (s *Service) Repo(name string) (*Repo, error) {
+	if name == "" {
+		return s.repos[0], nil
+	}
+	if r, ok := s.byName[name]; ok {
+		return r, nil
+	}
+	return nil, fmt.Errorf("%w %q (served: %s)", ErrUnknownRepo, name, strings.Join(s.RepoNames(), ", "))
+}
+
+// Repos returns the served repositories, the default first.
+func (s *Service) Repos() []*Repo { return s.repos }
+
+// RepoNames lists the served repositories' names, sorted.
+func (s *Service) RepoNames() []string {
+	out := make([]string, 0, len(s.repos))
+	for _, r := range s.repos {
+		out = append(out, r.name)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Jobs returns the queue index jobs run on.
+func (s *Service) Jobs() *jobs.Queue { return s.jobs }
+
+// Close stops the background checks and index jobs, waits for them, and
+// closes the snapshots. Call it after the requests ended.
+func (s *Service) Close() error {
+	s.once.Do(func() {
+		s.cancel()
+		if s.ownJobs {
+			s.jobs.Close()
+		} else {
+			for _, r := range s.repos {
+				r.mu.Lock()
+				id := r.job
+				r.mu.Unlock()
+				if id != "" {
+					s.jobs.Cancel(id)
+				}
+			}
+		}
+		s.bg.Wait()
+		for _, r := range s.repos {
+			r.close()
+		}
+		s.bus.close()
+	})
+	return nil
+}
+
+// WaitIdle waits until no freshness check or index job of any repository
+// is active (tests and benchmarks use it to start from a settled state).
+func (s *Service) WaitIdle(ctx context.Context) error {
+	for _, r := range s.repos {
+		for {
+			r.mu.Lock()
+			busy := r.checking || r.indexingLocked()
+			id := r.job
+			r.mu.Unlock()
+			if !busy {
+				break
+			}
+			if j, ok := s.jobs.Get(id); ok && !j.State.Terminal() {
+				if _, err := s.jobs.Wait(ctx, id); err != nil {
+					return err
+				}
+				continue
+			}
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(10 * time.Millisecond):
+			}
+		}
+	}
+	return nil
+}
+
+// Name is the repository's name.
+func (r *Repo) Name() string { return r.name }
+
+// Root is the repository's absolute root directory.
+func (r *Repo) Root() string { return r.root }
+
+// DB is the repository's store directory.
+func (r *Repo) DB() string { return r.db }
+
+// IndexedAt is when the index of the current snapshot was written (zero
+// when unknown).
+func (r *Repo) IndexedAt() time.Time {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.indexedAt
+}
+
+// SetLockedRetry changes how long an index job waits for another process's
+// lock between attempts and how many idle attempts it makes (tests shorten
+// them).
+func (r *Repo) SetLockedRetry(pause time.Duration, idleRetries int) {
+	r.mu.Lock()
+	r.lockedRetry, r.lockedIdleRetries = pause, idleRetries
+	r.mu.Unlock()
+}
+
+// SetAutoIndex turns background index jobs for stale or missing indexes on
+// or off.
+func (r *Repo) SetAutoIndex(on bool) {
+	r.mu.Lock()
+	r.autoIndex = on
+	r.mu.Unlock()
+}

@@ -1,0 +1,261 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/codegraph-dev/codegraph/internal/graph"
+	"github.com/codegraph-dev/codegraph/internal/index"
+	"github.com/codegraph-dev/codegraph/internal/jobs"
+	"github.com/codegraph-dev/codegraph/internal/store"
+	"github.com/codegraph-dev/codegraph/internal/testrepo"
+)
+
+// fixture returns a service over an indexed copy of testdata/repo, settled.
+func fixture(t *testing.T) (*Service, *Repo) {
+	t.Helper()
+	root := testrepo.Copy(t, filepath.Join("..", "..", "testdata", "repo"))
+	if _, err := index.Run(context.Background(), index.Options{Root: root, NoSearch: true}); err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(Options{Repos: []RepoSpec{{Root: root}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := s.WaitIdle(ctx); err != nil {
+		t.Fatal(err)
+	}
+	r, err := s.Repo("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, r
+}
+
+func nodeByName(t *testing.T, r *Repo, name string) (graph.Node, bool) {
+	t.Helper()
+	snap, release, err := r.Acquire()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	var found graph.Node
+	ok := false
+	err = snap.Store.NodesByName(name, func(n graph.Node) error {
+		found, ok = n, true
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return found, ok
+}
+
+func TestRepos(t *testing.T) {
+	root := t.TempDir()
+	if _, err := New(Options{}); err == nil {
+		t.Error("no repositories accepted")
+	}
+	if _, err := New(Options{Repos: []RepoSpec{{Root: root}, {Root: root}}}); err == nil || !strings.Contains(err.Error(), "needs a name") {
+		t.Errorf("two unnamed repositories: %v", err)
+	}
+	if _, err := New(Options{Repos: []RepoSpec{{Name: "a b", Root: root}}}); err == nil {
+		t.Error("name with a space accepted")
+	}
+	if _, err := New(Options{Repos: []RepoSpec{{Root: filepath.Join(root, "missing")}}}); err == nil {
+		t.Error("missing root accepted")
+	}
+	s, err := New(Options{Repos: []RepoSpec{{Name: "b", Root: root}, {Name: "a", Root: root, DB: filepath.Join(root, "other")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if got := strings.Join(s.RepoNames(), ","); got != "a,b" {
+		t.Errorf("names %s", got)
+	}
+	if r, _ := s.Repo(""); r.Name() != "b" {
+		t.Errorf("default repo %s", r.Name())
+	}
+	if _, err := s.Repo("c"); !errors.Is(err, ErrUnknownRepo) {
+		t.Errorf("unknown repo: %v", err)
+	}
+	r, _ := s.Repo("a")
+	if _, _, err := r.Acquire(); !errors.Is(err, ErrNoIndex) {
+		t.Errorf("acquire without an index: %v", err)
+	}
+	if err := s.WaitIdle(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if st := r.State(); st.Status != StatusMissing {
+		t.Errorf("state without an index: %+v", st)
+	}
+}
+
+func TestIndexJob(t *testing.T) {
+	s, r := fixture(t)
+	if err := os.WriteFile(filepath.Join(r.Root(), "added.go"), []byte("package main\n\nfunc AddedByTest() {}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	j := r.Index(false)
+	if j.Kind != "index" || j.Repo != r.Name() {
+		t.Fatalf("job %+v", j)
+	}
+	if again := r.Index(false); again.ID != j.ID {
+		t.Errorf("a second request started job %s besides %s", again.ID, j.ID)
+	}
+	done, err := s.Jobs().Wait(context.Background(), j.ID)
+	if err != nil || done.State != jobs.Succeeded {
+		t.Fatalf("job ended %+v, %v", done, err)
+	}
+	sum, err, ok := r.IndexResult(j.ID)
+	if !ok || err != nil || sum.Added != 1 {
+		t.Fatalf("result %+v %v %v", sum, err, ok)
+	}
+	if _, ok := nodeByName(t, r, "AddedByTest"); !ok {
+		t.Error("the snapshot after the job does not see the new function")
+	}
+	if st := r.State(); st.Status != StatusReady {
+		t.Errorf("state %+v", st)
+	}
+	// The job history survives the service.
+	s.Close()
+	q := jobs.New(jobs.Options{History: jobs.NewFileHistory(filepath.Join(r.DB(), "jobs.jsonl"))})
+	defer q.Close()
+	if h, ok := q.Get(j.ID); !ok || h.State != jobs.Succeeded {
+		t.Errorf("history: %+v %v", h, ok)
+	}
+}
+
+func TestNodeMutations(t *testing.T) {
+	s, r := fixture(t)
+	events, stop := s.Subscribe()
+	defer stop()
+	ctx := context.Background()
+
+	n, err := r.CreateNode(ctx, NodeInput{Kind: "function", Name: "Planned", QualifiedName: "design.Planned", File: "notes/design", Line: 3, Doc: "not written yet"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n.ID == 0 || n.File != graph.APIPrefix+"notes/design" || n.StartLine != 3 || n.EndLine != 3 {
+		t.Fatalf("created %+v", n)
+	}
+	if e := <-events; e.Type != EventCreated || e.Node.ID != n.ID || e.Repo != r.Name() {
+		t.Errorf("event %+v", e)
+	}
+	twin, err := r.CreateNode(ctx, NodeInput{Kind: "function", Name: "Planned", QualifiedName: "design.Planned", File: "notes/design"})
+	if err != nil || twin.ID == n.ID {
+		t.Fatalf("same-named node: %+v %v", twin, err)
+	}
+	<-events
+	if got, ok := nodeByName(t, r, "Planned"); !ok || got.Doc != "not written yet" && got.ID != twin.ID {
+		t.Errorf("read back %+v %v", got, ok)
+	}
+
+	doc, line := "now specified", 9
+	up, err := r.UpdateNode(ctx, n.ID, NodePatch{Doc: &doc, Line: &line})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if up.ID != n.ID || up.Doc != doc || up.StartLine != 9 || up.EndLine != 9 || up.Name != "Planned" {
+		t.Errorf("updated %+v", up)
+	}
+	if e := <-events; e.Type != EventUpdated || e.Previous == nil || e.Previous.Doc != "not written yet" {
+		t.Errorf("event %+v", e)
+	}
+
+	// API nodes survive a forced re-index of the sources.
+	j := r.Index(true)
+	if done, _ := s.Jobs().Wait(ctx, j.ID); done.State != jobs.Succeeded {
+		t.Fatalf("re-index %+v", done)
+	}
+	snap, release, err := r.Acquire()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := snap.Store.Node(n.ID)
+	release()
+	if err != nil || got.Doc != doc {
+		t.Fatalf("after re-index: %+v %v", got, err)
+	}
+
+	if err := r.DeleteNode(ctx, n.ID); err != nil {
+		t.Fatal(err)
+	}
+	if e := <-events; e.Type != EventDeleted || e.Node.ID != n.ID {
+		t.Errorf("event %+v", e)
+	}
+	if err := r.DeleteNode(ctx, n.ID); !errors.Is(err, ErrNotFound) {
+		t.Errorf("second delete: %v", err)
+	}
+	if err := r.DeleteNode(ctx, twin.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := nodeByName(t, r, "Planned"); ok {
+		t.Error("deleted nodes still readable")
+	}
+}
+
+func TestNodeMutationErrors(t *testing.T) {
+	_, r := fixture(t)
+	ctx := context.Background()
+	src, ok := nodeByName(t, r, "Get")
+	if !ok {
+		t.Fatal("fixture has no Get")
+	}
+	bad := []NodeInput{
+		{Kind: "function"},
+		{Kind: "gizmo", Name: "x"},
+		{Kind: "file", Name: "x"},
+		{Kind: "function", Name: "x", File: "../etc/passwd"},
+		{Kind: "function", Name: "x", File: "/abs"},
+		{Kind: "function", Name: "x", Line: 5, EndLine: 2},
+		{Kind: "function", Name: "two\nlines"},
+	}
+	for _, in := range bad {
+		if _, err := r.CreateNode(ctx, in); !errors.Is(err, ErrInvalid) {
+			t.Errorf("CreateNode(%+v) = %v, want ErrInvalid", in, err)
+		}
+	}
+	name := "Renamed"
+	if _, err := r.UpdateNode(ctx, src.ID, NodePatch{Name: &name}); !errors.Is(err, ErrDerived) {
+		t.Errorf("update of a source node: %v", err)
+	}
+	if err := r.DeleteNode(ctx, src.ID); !errors.Is(err, ErrDerived) {
+		t.Errorf("delete of a source node: %v", err)
+	}
+	if _, err := r.UpdateNode(ctx, 12345, NodePatch{Name: &name}); !errors.Is(err, ErrNotFound) {
+		t.Errorf("update of a missing node: %v", err)
+	}
+	ro := WithAccess(ctx, ReadOnly)
+	if _, err := r.CreateNode(ro, NodeInput{Kind: "function", Name: "x"}); !errors.Is(err, ErrForbidden) {
+		t.Errorf("read-only create: %v", err)
+	}
+	if AccessFrom(ctx) != ReadWrite || AccessFrom(ro) != ReadOnly {
+		t.Error("AccessFrom")
+	}
+	// While another process holds the writer lock.
+	w, err := store.Open(r.DB(), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = r.CreateNode(ctx, NodeInput{Kind: "function", Name: "x"})
+	w.Close()
+	if !errors.Is(err, store.ErrLocked) {
+		t.Errorf("create while locked: %v", err)
+	}
+	// While this process's index job writes.
+	r.wmu.Lock()
+	_, err = r.CreateNode(ctx, NodeInput{Kind: "function", Name: "x"})
+	r.wmu.Unlock()
+	if !errors.Is(err, ErrBusy) {
+		t.Errorf("create during an index job: %v", err)
+	}
+}

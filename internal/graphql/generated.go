@@ -8697,7 +8697,7 @@ func (ec *executionContext) unmarshalInputCreateNodeInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"nodeType", "name", "qualifiedName", "filePath", "lineNumber", "endLine", "language", "signature", "doc", "parentId", "metadata"}
+	fieldsInOrder := [...]string{"nodeType", "name", "qualifiedName", "filePath", "lineNumber", "endLine", "language", "signature", "doc"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -8767,20 +8767,6 @@ func (ec *executionContext) unmarshalInputCreateNodeInput(ctx context.Context, o
 				return it, err
 			}
 			it.Doc = data
-		case "parentId":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parentId"))
-			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.ParentID = data
-		case "metadata":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("metadata"))
-			data, err := ec.unmarshalOJSON2map(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Metadata = data
 		}
 	}
 	return it, nil
@@ -9149,7 +9135,7 @@ func (ec *executionContext) unmarshalInputUpdateNodeInput(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"name", "qualifiedName", "signature", "doc", "language", "lineNumber", "endLine", "metadata"}
+	fieldsInOrder := [...]string{"name", "qualifiedName", "signature", "doc", "language", "lineNumber", "endLine"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -9205,13 +9191,6 @@ func (ec *executionContext) unmarshalInputUpdateNodeInput(ctx context.Context, o
 				return it, err
 			}
 			it.EndLine = data
-		case "metadata":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("metadata"))
-			data, err := ec.unmarshalOJSON2map(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Metadata = data
 		}
 	}
 	return it, nil

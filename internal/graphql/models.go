@@ -68,9 +68,6 @@ func (t *RelationshipType) UnmarshalGQL(v any) error {
 	return nil
 }
 
-// apiPrefix starts the synthetic file of nodes created through the API.
-const apiPrefix = "@api:"
-
 // Node is a graph node of one repository. Its plain fields are methods; its
 // lazy fields (relationships, parent, callers...) have resolvers that read
 // through the response's loader.
@@ -126,7 +123,7 @@ func (n *Node) Visibility() *string {
 }
 
 // CreatedByAPI reports whether the node lives in a synthetic API file.
-func (n *Node) CreatedByAPI() bool { return strings.HasPrefix(n.n.File, apiPrefix) }
+func (n *Node) CreatedByAPI() bool { return strings.HasPrefix(n.n.File, graph.APIPrefix) }
 
 func optString(s string) *string {
 	if s == "" {

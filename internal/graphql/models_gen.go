@@ -22,16 +22,13 @@ type CreateNodeInput struct {
 	Name     string   `json:"name"`
 	// Defaults to name.
 	QualifiedName *string `json:"qualifiedName,omitempty"`
-	// Synthetic file under @api: (defaults to @api:<repo>).
+	// Repository-relative name of the synthetic file the node is stored in, under @api: (default nodes).
 	FilePath   *string `json:"filePath,omitempty"`
 	LineNumber *int    `json:"lineNumber,omitempty"`
 	EndLine    *int    `json:"endLine,omitempty"`
 	Language   *string `json:"language,omitempty"`
 	Signature  *string `json:"signature,omitempty"`
 	Doc        *string `json:"doc,omitempty"`
-	// Id of the enclosing node.
-	ParentID *string        `json:"parentId,omitempty"`
-	Metadata map[string]any `json:"metadata,omitempty"`
 }
 
 type FileImpact struct {
@@ -250,14 +247,13 @@ type Subscription struct {
 
 // Fields to change; omitted fields keep their value.
 type UpdateNodeInput struct {
-	Name          *string        `json:"name,omitempty"`
-	QualifiedName *string        `json:"qualifiedName,omitempty"`
-	Signature     *string        `json:"signature,omitempty"`
-	Doc           *string        `json:"doc,omitempty"`
-	Language      *string        `json:"language,omitempty"`
-	LineNumber    *int           `json:"lineNumber,omitempty"`
-	EndLine       *int           `json:"endLine,omitempty"`
-	Metadata      map[string]any `json:"metadata,omitempty"`
+	Name          *string `json:"name,omitempty"`
+	QualifiedName *string `json:"qualifiedName,omitempty"`
+	Signature     *string `json:"signature,omitempty"`
+	Doc           *string `json:"doc,omitempty"`
+	Language      *string `json:"language,omitempty"`
+	LineNumber    *int    `json:"lineNumber,omitempty"`
+	EndLine       *int    `json:"endLine,omitempty"`
 }
 
 // Which edges of a node to list.

@@ -1,0 +1,202 @@
+package graphql
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/codegraph-dev/codegraph/internal/graph"
+)
+
+// reader is the part of the store the loader reads: the batched reads only.
+// *store.Store implements it; tests wrap it to count reads.
+type reader interface {
+	NodesByID(ids []graph.NodeID, out []graph.Node) error
+	InEdgesMany(ids []graph.NodeID, kinds []graph.EdgeKind, fn func(i int, e graph.Edge) error) error
+	OutEdgesMany(ids []graph.NodeID, kinds []graph.EdgeKind, fn func(i int, e graph.Edge) error) error
+}
+
+// Loader defaults.
+const (
+	// defaultLoaderWait is how long a batch collects ids after the first
+	// one: gqlgen resolves the lazy fields of a list's elements in
+	// concurrent goroutines, which all ask within this window.
+	defaultLoaderWait = 2 * time.Millisecond
+	// maxBatch flushes a batch early when it holds this many ids.
+	maxBatch = 1000
+)
+
+// batcher collects the ids asked for within one wait window and fetches
+// them with one call; results are cached for the life of the batcher (one
+// response), so each id is fetched at most once.
+type batcher[V any] struct {
+	wait  time.Duration
+	fetch func(ids []graph.NodeID) ([]V, error) // results aligned with ids
+
+	mu    sync.Mutex
+	cache map[graph.NodeID]slot[V]
+	cur   *batch[V]
+}
+
+type slot[V any] struct {
+	b *batch[V]
+	i int
+}
+
+type batch[V any] struct {
+	ids  []graph.NodeID
+	done chan struct{} // closed once vals/err are set
+	vals []V
+	err  error
+}
+
+func newBatcher[V any](wait time.Duration, fetch func([]graph.NodeID) ([]V, error)) *batcher[V] {
+	return &batcher[V]{wait: wait, fetch: fetch, cache: map[graph.NodeID]slot[V]{}}
+}
+
+// load returns the value of id, waiting for the batch it joins.
+func (b *batcher[V]) load(ctx context.Context, id graph.NodeID) (V, error) {
+	b.mu.Lock()
+	s, ok := b.cache[id]
+	if !ok {
+		if b.cur == nil {
+			cur := &batch[V]{done: make(chan struct{})}
+			b.cur = cur
+			time.AfterFunc(b.wait, func() { b.flush(cur) })
+		}
+		s = slot[V]{b: b.cur, i: len(b.cur.ids)}
+		b.cur.ids = append(b.cur.ids, id)
+		b.cache[id] = s
+		if len(b.cur.ids) >= maxBatch {
+			full := b.cur
+			b.cur = nil
+			go b.run(full)
+		}
+	}
+	b.mu.Unlock()
+	select {
+	case <-s.b.done:
+	case <-ctx.Done():
+		var zero V
+		return zero, ctx.Err()
+	}
+	if s.b.err != nil {
+		var zero V
+		return zero, s.b.err
+	}
+	return s.b.vals[s.i], nil
+}
+
+// flush runs cur if it is still the batch collecting ids (a full batch has
+// already been handed off).
+func (b *batcher[V]) flush(cur *batch[V]) {
+	b.mu.Lock()
+	if b.cur != cur {
+		b.mu.Unlock()
+		return
+	}
+	b.cur = nil
+	b.mu.Unlock()
+	b.run(cur)
+}
+
+func (b *batcher[V]) run(bt *batch[V]) {
+	defer close(bt.done)
+	defer func() {
+		if r := recover(); r != nil {
+			bt.err = errPanic(r)
+		}
+	}()
+	vals, err := b.fetch(bt.ids)
+	if err == nil && len(vals) != len(bt.ids) {
+		panic("graphql: batch fetch returned a wrong number of values")
+	}
+	bt.vals, bt.err = vals, err
+}
+
+// edgeKey selects one edge batcher: a direction and a set of kinds.
+type edgeKey struct {
+	out  bool
+	mask uint32 // bit k set for kind k; 0 for every kind
+}
+
+func kindMask(kinds []graph.EdgeKind) uint32 {
+	var m uint32
+	for _, k := range kinds {
+		m |= 1 << k
+	}
+	return m
+}
+
+func maskKinds(m uint32) []graph.EdgeKind {
+	if m == 0 {
+		return nil
+	}
+	var out []graph.EdgeKind
+	for _, k := range graph.EdgeKinds() {
+		if m&(1<<k) != 0 {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// loader reads the nodes and edges one response asks for, in batches.
+type loader struct {
+	r     reader
+	wait  time.Duration
+	nodes *batcher[graph.Node]
+
+	mu    sync.Mutex
+	edges map[edgeKey]*batcher[[]graph.Edge]
+}
+
+func newLoader(r reader, wait time.Duration) *loader {
+	if wait <= 0 {
+		wait = defaultLoaderWait
+	}
+	l := &loader{r: r, wait: wait, edges: map[edgeKey]*batcher[[]graph.Edge]{}}
+	l.nodes = newBatcher(wait, func(ids []graph.NodeID) ([]graph.Node, error) {
+		out := make([]graph.Node, len(ids))
+		return out, r.NodesByID(ids, out)
+	})
+	return l
+}
+
+// node returns the node with id and whether it exists.
+func (l *loader) node(ctx context.Context, id graph.NodeID) (graph.Node, bool, error) {
+	if id == 0 {
+		return graph.Node{}, false, nil
+	}
+	n, err := l.nodes.load(ctx, id)
+	if err != nil {
+		return graph.Node{}, false, err
+	}
+	return n, n.ID != 0, nil
+}
+
+// edgesOf returns the outgoing (out) or incoming resolved edges of id whose
+// kind is in kinds (nil: every kind), in store order.
+func (l *loader) edgesOf(ctx context.Context, id graph.NodeID, out bool, kinds []graph.EdgeKind) ([]graph.Edge, error) {
+	key := edgeKey{out: out, mask: kindMask(kinds)}
+	l.mu.Lock()
+	b, ok := l.edges[key]
+	if !ok {
+		ks := maskKinds(key.mask)
+		read := l.r.InEdgesMany
+		if out {
+			read = l.r.OutEdgesMany
+		}
+		b = newBatcher(l.wait, func(ids []graph.NodeID) ([][]graph.Edge, error) {
+			res := make([][]graph.Edge, len(ids))
+			err := read(ids, ks, func(i int, e graph.Edge) error {
+				res[i] = append(res[i], e)
+				return nil
+			})
+			return res, err
+		})
+		l.edges[key] = b
+	}
+	l.mu.Unlock()
+	return b.load(ctx, id)
+}

@@ -50,6 +50,9 @@ type Options struct {
 	loaderWait time.Duration
 	// wrapReader wraps the store the loader reads (tests count reads).
 	wrapReader func(reader) reader
+	// subscribed is called when a subscription resolver has subscribed to
+	// its events (tests wait for it before making events).
+	subscribed func(field string)
 }
 
 // server holds what the resolvers share.

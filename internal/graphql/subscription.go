@@ -9,9 +9,17 @@ import (
 
 type subscriptionResolver resolver
 
+// subscribed calls the test hook Options.subscribed.
+func (s *server) subscribed(field string) {
+	if s.opts.subscribed != nil {
+		s.opts.subscribed(field)
+	}
+}
+
 // nodeEvents forwards the service's node events of type typ (and of repo,
 // unless it is nil) as conv gives them, until ctx ends.
 func nodeEvents[T any](ctx context.Context, s *server, typ string, repo *string, conv func(service.Event) T) (<-chan T, error) {
+	defer s.subscribed("node " + typ)
 	want := ""
 	if repo != nil {
 		rp, err := s.svc.Repo(*repo)
@@ -70,6 +78,7 @@ func (r *subscriptionResolver) ParseProgress(ctx context.Context, taskID string)
 		return nil, fmt.Errorf("task %q: %w", taskID, service.ErrNotFound)
 	}
 	updates, cancel := q.Subscribe(taskID)
+	r.s.subscribed("parseProgress")
 	out := make(chan *ParseProgressEvent, 1)
 	go func() {
 		defer close(out)

@@ -4,7 +4,7 @@
 GO ?= go
 BIN := bin/codegraph
 
-.PHONY: build run test bench fuzz
+.PHONY: build run test bench fuzz check-generated
 
 build:
 	$(GO) build -o $(BIN) ./cmd/codegraph
@@ -23,3 +23,8 @@ test:
 
 bench:
 	bench/index.sh --jdk
+
+# The committed gqlgen output must match internal/graphql/schema.graphqls.
+check-generated:
+	$(GO) generate ./internal/graphql
+	git diff --exit-code -- internal/graphql

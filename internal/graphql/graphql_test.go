@@ -719,7 +719,7 @@ func genFile(root string, n int) {
 func TestBatchedLoads(t *testing.T) {
 	var mu sync.Mutex
 	var counters []*countingReader
-	opts := Options{loaderWait: 20 * time.Millisecond, wrapReader: func(r reader) reader {
+	opts := Options{loaderWait: 50 * time.Millisecond, loaderQuiet: 5 * time.Millisecond, wrapReader: func(r reader) reader {
 		c := &countingReader{reader: r}
 		mu.Lock()
 		counters = append(counters, c)

@@ -46,8 +46,9 @@ type Options struct {
 	// Logger receives panics and WebSocket errors (nil: slog.Default()).
 	Logger *slog.Logger
 
-	// loaderWait overrides defaultLoaderWait (tests).
-	loaderWait time.Duration
+	// loaderWait and loaderQuiet override defaultLoaderWait and
+	// defaultLoaderQuiet (tests).
+	loaderWait, loaderQuiet time.Duration
 	// wrapReader wraps the store the loader reads (tests count reads).
 	wrapReader func(reader) reader
 	// subscribed is called when a subscription resolver has subscribed to
@@ -194,7 +195,7 @@ func (st *state) view(name string) (*view, error) {
 	if st.s.opts.wrapReader != nil {
 		rd = st.s.opts.wrapReader(rd)
 	}
-	v := &view{repo: r, snap: snap, release: release, load: newLoader(rd, st.s.opts.loaderWait)}
+	v := &view{repo: r, snap: snap, release: release, load: newLoader(rd, st.s.opts.loaderWait, st.s.opts.loaderQuiet)}
 	st.views[name] = v
 	st.views[r.Name()] = v
 	return v, nil

@@ -2,7 +2,9 @@ package graphql
 
 import (
 	"context"
+	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/codegraph-dev/codegraph/internal/graph"
@@ -18,10 +20,17 @@ type reader interface {
 
 // Loader defaults.
 const (
-	// defaultLoaderWait is how long a batch collects ids after the first
-	// one: gqlgen resolves the lazy fields of a list's elements in
-	// concurrent goroutines, which all ask within this window.
+	// defaultLoaderWait is the longest a batch collects ids after the
+	// first one.
 	defaultLoaderWait = 2 * time.Millisecond
+	// defaultLoaderQuiet ends a batch early: gqlgen resolves the lazy
+	// fields of a list's elements in goroutines it starts together, which
+	// all ask within microseconds; once no id has arrived for this long,
+	// the batch is fetched. A lone lookup waits this long, not the whole
+	// wait (root lookups such as Query.node skip the loader). The collector yields (runtime.Gosched) rather than sleeps:
+	// timers on a loaded VM fire a millisecond or two late, which would
+	// cost every lookup that much.
+	defaultLoaderQuiet = 250 * time.Microsecond
 	// maxBatch flushes a batch early when it holds this many ids.
 	maxBatch = 1000
 )
@@ -31,6 +40,7 @@ const (
 // response), so each id is fetched at most once.
 type batcher[V any] struct {
 	wait  time.Duration
+	quiet time.Duration
 	fetch func(ids []graph.NodeID) ([]V, error) // results aligned with ids
 
 	mu    sync.Mutex
@@ -44,14 +54,15 @@ type slot[V any] struct {
 }
 
 type batch[V any] struct {
+	n    atomic.Int32 // len(ids), read by the collector without the lock
 	ids  []graph.NodeID
 	done chan struct{} // closed once vals/err are set
 	vals []V
 	err  error
 }
 
-func newBatcher[V any](wait time.Duration, fetch func([]graph.NodeID) ([]V, error)) *batcher[V] {
-	return &batcher[V]{wait: wait, fetch: fetch, cache: map[graph.NodeID]slot[V]{}}
+func newBatcher[V any](wait, quiet time.Duration, fetch func([]graph.NodeID) ([]V, error)) *batcher[V] {
+	return &batcher[V]{wait: wait, quiet: min(quiet, wait), fetch: fetch, cache: map[graph.NodeID]slot[V]{}}
 }
 
 // load returns the value of id, waiting for the batch it joins.
@@ -62,10 +73,11 @@ func (b *batcher[V]) load(ctx context.Context, id graph.NodeID) (V, error) {
 		if b.cur == nil {
 			cur := &batch[V]{done: make(chan struct{})}
 			b.cur = cur
-			time.AfterFunc(b.wait, func() { b.flush(cur) })
+			go b.collect(cur)
 		}
 		s = slot[V]{b: b.cur, i: len(b.cur.ids)}
 		b.cur.ids = append(b.cur.ids, id)
+		b.cur.n.Store(int32(len(b.cur.ids)))
 		b.cache[id] = s
 		if len(b.cur.ids) >= maxBatch {
 			full := b.cur
@@ -87,17 +99,35 @@ func (b *batcher[V]) load(ctx context.Context, id graph.NodeID) (V, error) {
 	return s.b.vals[s.i], nil
 }
 
-// flush runs cur if it is still the batch collecting ids (a full batch has
-// already been handed off).
-func (b *batcher[V]) flush(cur *batch[V]) {
-	b.mu.Lock()
-	if b.cur != cur {
+// collect lets cur gather ids until none has arrived for a quiet period
+// or the wait is over, then fetches it (unless it filled up and was
+// handed off already).
+func (b *batcher[V]) collect(cur *batch[V]) {
+	start := time.Now()
+	quietSince, seen := start, int32(1)
+	for {
+		runtime.Gosched()
+		now := time.Now()
+		if n := cur.n.Load(); n != seen {
+			seen, quietSince = n, now
+		}
+		if now.Sub(quietSince) < b.quiet && now.Sub(start) < b.wait {
+			continue
+		}
+		b.mu.Lock()
+		if b.cur != cur {
+			b.mu.Unlock()
+			return
+		}
+		if cur.n.Load() != seen && now.Sub(start) < b.wait {
+			b.mu.Unlock()
+			continue
+		}
+		b.cur = nil
 		b.mu.Unlock()
+		b.run(cur)
 		return
 	}
-	b.cur = nil
-	b.mu.Unlock()
-	b.run(cur)
 }
 
 func (b *batcher[V]) run(bt *batch[V]) {
@@ -145,18 +175,22 @@ func maskKinds(m uint32) []graph.EdgeKind {
 type loader struct {
 	r     reader
 	wait  time.Duration
+	quiet time.Duration
 	nodes *batcher[graph.Node]
 
 	mu    sync.Mutex
 	edges map[edgeKey]*batcher[[]graph.Edge]
 }
 
-func newLoader(r reader, wait time.Duration) *loader {
+func newLoader(r reader, wait, quiet time.Duration) *loader {
 	if wait <= 0 {
 		wait = defaultLoaderWait
 	}
-	l := &loader{r: r, wait: wait, edges: map[edgeKey]*batcher[[]graph.Edge]{}}
-	l.nodes = newBatcher(wait, func(ids []graph.NodeID) ([]graph.Node, error) {
+	if quiet <= 0 {
+		quiet = defaultLoaderQuiet
+	}
+	l := &loader{r: r, wait: wait, quiet: quiet, edges: map[edgeKey]*batcher[[]graph.Edge]{}}
+	l.nodes = newBatcher(wait, quiet, func(ids []graph.NodeID) ([]graph.Node, error) {
 		out := make([]graph.Node, len(ids))
 		return out, r.NodesByID(ids, out)
 	})
@@ -187,7 +221,7 @@ func (l *loader) edgesOf(ctx context.Context, id graph.NodeID, out bool, kinds [
 		if out {
 			read = l.r.OutEdgesMany
 		}
-		b = newBatcher(l.wait, func(ids []graph.NodeID) ([][]graph.Edge, error) {
+		b = newBatcher(l.wait, l.quiet, func(ids []graph.NodeID) ([][]graph.Edge, error) {
 			res := make([][]graph.Edge, len(ids))
 			err := read(ids, ks, func(i int, e graph.Edge) error {
 				res[i] = append(res[i], e)

@@ -14,6 +14,7 @@ import (
 	"github.com/codegraph-dev/codegraph/internal/jobs"
 	"github.com/codegraph-dev/codegraph/internal/query"
 	"github.com/codegraph-dev/codegraph/internal/search"
+	"github.com/codegraph-dev/codegraph/internal/store"
 )
 
 // resolver is the ResolverRoot: every resolver type shares the server.
@@ -80,8 +81,12 @@ func (r *queryResolver) Node(ctx context.Context, id string, repo *string) (*Nod
 	if err != nil {
 		return nil, err
 	}
-	n, ok, err := v.load.node(ctx, nid)
-	if err != nil || !ok {
+	// One root lookup: a point read, without the loader's batching delay.
+	n, err := v.snap.Store.Node(nid)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
 		return nil, err
 	}
 	return newNode(v.repo.Name(), n), nil

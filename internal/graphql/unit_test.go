@@ -65,7 +65,7 @@ func TestGeneratedMatchesSchema(t *testing.T) {
 
 func TestBatcher(t *testing.T) {
 	var calls atomic.Int64
-	b := newBatcher(5*time.Millisecond, func(ids []graph.NodeID) ([]int, error) {
+	b := newBatcher(50*time.Millisecond, 5*time.Millisecond, func(ids []graph.NodeID) ([]int, error) {
 		calls.Add(1)
 		out := make([]int, len(ids))
 		for i, id := range ids {
@@ -106,12 +106,12 @@ func TestBatcher(t *testing.T) {
 		t.Errorf("cancelled load: %v", err)
 	}
 	// A panicking fetch is an error, not a crash.
-	p := newBatcher(time.Millisecond, func([]graph.NodeID) ([]int, error) { panic("boom") })
+	p := newBatcher(time.Millisecond, time.Millisecond, func([]graph.NodeID) ([]int, error) { panic("boom") })
 	if _, err := p.load(ctx, 1); err == nil || !strings.Contains(err.Error(), "boom") {
 		t.Errorf("panicking fetch: %v", err)
 	}
 	// A full batch is fetched without waiting.
-	slow := newBatcher(time.Hour, func(ids []graph.NodeID) ([]int, error) { return make([]int, len(ids)), nil })
+	slow := newBatcher(time.Hour, time.Hour, func(ids []graph.NodeID) ([]int, error) { return make([]int, len(ids)), nil })
 	var wg2 sync.WaitGroup
 	for i := range maxBatch {
 		wg2.Add(1)

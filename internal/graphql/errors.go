@@ -10,6 +10,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/codegraph-dev/codegraph/internal/query"
+	"github.com/codegraph-dev/codegraph/internal/search"
 	"github.com/codegraph-dev/codegraph/internal/service"
 	"github.com/codegraph-dev/codegraph/internal/store"
 )
@@ -54,7 +55,7 @@ func classify(err error) (string, int) {
 		return codeForbidden, 403
 	case errors.Is(err, service.ErrDerived), errors.Is(err, store.ErrLocked), errors.Is(err, service.ErrBusy):
 		return codeConflict, 409
-	case errors.Is(err, service.ErrNoIndex):
+	case errors.Is(err, service.ErrNoIndex), errors.Is(err, search.ErrNoIndex), errors.Is(err, errSemanticOff):
 		return codeUnavailable, 503
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return codeUnavailable, 503

@@ -19,6 +19,7 @@ import (
 
 	"github.com/codegraph-dev/codegraph/internal/graph"
 	"github.com/codegraph-dev/codegraph/internal/index"
+	"github.com/codegraph-dev/codegraph/internal/search"
 	"github.com/codegraph-dev/codegraph/internal/service"
 	"github.com/codegraph-dev/codegraph/internal/testrepo"
 )
@@ -774,5 +775,30 @@ func TestBatchedLoads(t *testing.T) {
 	// level in two. One read per node would be 150.
 	if out > 2 || in > 2 || nodes > 3 {
 		t.Errorf("store reads: NodesByID %d, InEdgesMany %d, OutEdgesMany %d; want at most 3, 2, 2", nodes, in, out)
+	}
+}
+
+// TestSearchUnavailable: an index built without search, or without
+// vectors, says so with UNAVAILABLE.
+func TestSearchUnavailable(t *testing.T) {
+	root := testrepo.Copy(t, "")
+	if _, err := index.Run(context.Background(), index.Options{Root: root, NoSearch: true}); err != nil {
+		t.Fatal(err)
+	}
+	f := serve(t, root, Options{})
+	f.wantError(t, `{ search(query: "order") { total } }`, nil, codeUnavailable, "no search index")
+	id := f.nodeID(t, "Store.Get")
+	f.wantError(t, `query($id: ID!) { similarNodes(nodeId: $id) { score } }`, map[string]any{"id": id}, codeUnavailable, "no search index")
+
+	root = testrepo.Copy(t, "")
+	if _, err := index.Run(context.Background(), index.Options{Root: root, Search: search.Config{NoVectors: true}}); err != nil {
+		t.Fatal(err)
+	}
+	g := serve(t, root, Options{})
+	g.wantError(t, `{ search(query: "order", options: {mode: SEMANTIC}) { total } }`, nil, codeUnavailable, "semantic search is off")
+	var d struct{ Search struct{ Hits []any } }
+	g.data(t, `{ search(query: "order") { hits { score } } }`, nil, &d)
+	if len(d.Search.Hits) == 0 {
+		t.Error("hybrid search without vectors found nothing")
 	}
 }

@@ -242,13 +242,31 @@ func sortedKinds(ks []graph.NodeKind) []graph.NodeKind {
 	return out
 }
 
-// searchErr marks the search errors that come from the request.
+// searchErr marks the search errors that come from the request (a bad
+// regular expression).
 func searchErr(err error) error {
 	var se *syntax.Error
-	if errors.As(err, &se) || strings.Contains(err.Error(), "unknown") || strings.Contains(err.Error(), "semantic search is off") {
+	if errors.As(err, &se) {
 		return badInput("%v", err)
 	}
 	return err
+}
+
+// errSemanticOff is returned for semantic requests on an index built
+// without vectors.
+var errSemanticOff = errors.New("semantic search is off for this index (it was built with --no-semantic; re-index with semantic search)")
+
+// checkSemantic fails early, with an error the client can act on, when
+// the repository's search indexes have no vectors.
+func checkSemantic(v *view) error {
+	st, err := search.ReadState(v.repo.DB())
+	if err != nil {
+		return err
+	}
+	if st.Embedder == "" {
+		return errSemanticOff
+	}
+	return nil
 }
 
 func (r *queryResolver) Search(ctx context.Context, q string, options *SearchOptions, repo *string) (*SearchResult, error) {
@@ -283,6 +301,11 @@ func (r *queryResolver) Search(ctx context.Context, q string, options *SearchOpt
 	v, err := viewOf(ctx, repo)
 	if err != nil {
 		return nil, err
+	}
+	if req.Mode == search.Semantic {
+		if err := checkSemantic(v); err != nil {
+			return nil, err
+		}
 	}
 	res, err := v.snap.Searcher().Search(ctx, req)
 	if err != nil {
@@ -337,6 +360,9 @@ func (r *queryResolver) SimilarNodes(ctx context.Context, nodeID string, thresho
 	}
 	if !ok {
 		return nil, fmt.Errorf("node %s: %w", id, query.ErrNotFound)
+	}
+	if err := checkSemantic(v); err != nil {
+		return nil, err
 	}
 	req := search.Request{Query: similarText(&n), Mode: search.Semantic, Limit: k + 1}
 	if threshold != nil {

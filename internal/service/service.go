@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -71,6 +72,7 @@ type Options struct {
 // concurrent use.
 type Service struct {
 	opts    Options
+	mu      sync.RWMutex // guards repos and byName (AddRepo)
 	repos   []*Repo
 	byName  map[string]*Repo
 	jobs    *jobs.Queue
@@ -95,34 +97,9 @@ func New(opts Options) (*Service, error) {
 	}
 	s := &Service{opts: opts, byName: map[string]*Repo{}}
 	for _, spec := range opts.Repos {
-		root, err := resolveRoot(spec.Root)
-		if err != nil {
-			return nil, fmt.Errorf("repository %q: %w", spec.Root, err)
-		}
-		name := spec.Name
-		if name == "" {
-			if len(opts.Repos) > 1 {
-				return nil, fmt.Errorf("repository %s needs a name when several are served", spec.Root)
-			}
-			name = filepath.Base(root)
-		}
-		if strings.ContainsAny(name, "/ \t") {
-			return nil, fmt.Errorf("repository name %q must not contain '/' or spaces", name)
-		}
-		if _, dup := s.byName[name]; dup {
-			return nil, fmt.Errorf("repository name %q given twice", name)
-		}
-		db := spec.DB
-		if db == "" {
-			db = index.DBDirFor(root)
-		}
-		if db, err = filepath.Abs(db); err != nil {
+		if _, err := s.newRepo(spec, len(opts.Repos) > 1); err != nil {
 			return nil, err
 		}
-		r := &Repo{svc: s, name: name, root: root, db: db, autoIndex: opts.AutoIndex, log: opts.Logger, searchCfg: opts.Search, bg: &s.bg,
-			lockedRetry: lockedRetry, lockedIdleRetries: lockedIdleRetries}
-		s.repos = append(s.repos, r)
-		s.byName[name] = r
 	}
 	s.jobs = opts.Jobs
 	if s.jobs == nil {
@@ -138,23 +115,102 @@ func New(opts Options) (*Service, error) {
 	return s, nil
 }
 
+// newRepo validates spec and adds a repository (not started). s.mu is
+// held or s is not shared yet.
+func (s *Service) newRepo(spec RepoSpec, needName bool) (*Repo, error) {
+	root, err := resolveRoot(spec.Root)
+	if err != nil {
+		return nil, fmt.Errorf("repository %q: %w", spec.Root, err)
+	}
+	name := spec.Name
+	if name == "" {
+		if needName {
+			return nil, fmt.Errorf("repository %s needs a name when several are served", spec.Root)
+		}
+		name = filepath.Base(root)
+	}
+	if strings.ContainsAny(name, "/ \t") {
+		return nil, fmt.Errorf("repository name %q must not contain '/' or spaces", name)
+	}
+	if _, dup := s.byName[name]; dup {
+		return nil, fmt.Errorf("repository name %q given twice", name)
+	}
+	db := spec.DB
+	if db == "" {
+		db = index.DBDirFor(root)
+	}
+	if db, err = filepath.Abs(db); err != nil {
+		return nil, err
+	}
+	r := &Repo{svc: s, name: name, root: root, db: db, autoIndex: s.opts.AutoIndex, log: s.opts.Logger, searchCfg: s.opts.Search, bg: &s.bg,
+		lockedRetry: lockedRetry, lockedIdleRetries: lockedIdleRetries}
+	s.repos = append(s.repos, r)
+	s.byName[name] = r
+	return r, nil
+}
+
+// AddRepo starts serving another repository (a daemon registering one on
+// request). A repository already served with the same root and store is
+// returned as it is; a name taken by another one is an error. An empty
+// name means the root's base name.
+func (s *Service) AddRepo(spec RepoSpec) (*Repo, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.bgCtx.Err() != nil {
+		return nil, errors.New("service closed")
+	}
+	if root, err := resolveRoot(spec.Root); err == nil {
+		db := spec.DB
+		if db == "" {
+			db = index.DBDirFor(root)
+		}
+		if db, err := filepath.Abs(db); err == nil {
+			for _, r := range s.repos {
+				if r.root == root && r.db == db {
+					return r, nil
+				}
+			}
+		}
+	}
+	r, err := s.newRepo(spec, false)
+	if err != nil {
+		return nil, err
+	}
+	r.jobs, r.bgCtx = s.jobs, s.bgCtx
+	r.start()
+	return r, nil
+}
+
 // Repo returns the repository with the given name; "" means the default
 // (the first one given).
 func (s *Service) Repo(name string) (*Repo, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
 	if name == "" {
 		return s.repos[0], nil
 	}
 	if r, ok := s.byName[name]; ok {
 		return r, nil
 	}
-	return nil, fmt.Errorf("%w %q (served: %s)", ErrUnknownRepo, name, strings.Join(s.RepoNames(), ", "))
+	names := make([]string, 0, len(s.repos))
+	for _, r := range s.repos {
+		names = append(names, r.name)
+	}
+	sort.Strings(names)
+	return nil, fmt.Errorf("%w %q (served: %s)", ErrUnknownRepo, name, strings.Join(names, ", "))
 }
 
 // Repos returns the served repositories, the default first.
-func (s *Service) Repos() []*Repo { return s.repos }
+func (s *Service) Repos() []*Repo {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return slices.Clone(s.repos)
+}
 
 // RepoNames lists the served repositories' names, sorted.
 func (s *Service) RepoNames() []string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
 	out := make([]string, 0, len(s.repos))
 	for _, r := range s.repos {
 		out = append(out, r.name)
@@ -170,11 +226,14 @@ func (s *Service) Jobs() *jobs.Queue { return s.jobs }
 // closes the snapshots. Call it after the requests ended.
 func (s *Service) Close() error {
 	s.once.Do(func() {
+		s.mu.Lock()
 		s.cancel()
+		repos := s.repos
+		s.mu.Unlock()
 		if s.ownJobs {
 			s.jobs.Close()
 		} else {
-			for _, r := range s.repos {
+			for _, r := range repos {
 				r.mu.Lock()
 				id := r.job
 				r.mu.Unlock()
@@ -184,7 +243,7 @@ func (s *Service) Close() error {
 			}
 		}
 		s.bg.Wait()
-		for _, r := range s.repos {
+		for _, r := range repos {
 			r.close()
 		}
 		s.bus.close()
@@ -195,7 +254,7 @@ func (s *Service) Close() error {
 // WaitIdle waits until no freshness check or index job of any repository
 // is active (tests and benchmarks use it to start from a settled state).
 func (s *Service) WaitIdle(ctx context.Context) error {
-	for _, r := range s.repos {
+	for _, r := range s.Repos() {
 		for {
 			r.mu.Lock()
 			busy := r.checking || r.indexingLocked()

@@ -259,3 +259,31 @@ func TestNodeMutationErrors(t *testing.T) {
 		t.Errorf("create during an index job: %v", err)
 	}
 }
+
+func TestAddRepo(t *testing.T) {
+	s, r := fixture(t)
+	if again, err := s.AddRepo(RepoSpec{Root: r.Root()}); err != nil || again != r {
+		t.Fatalf("re-adding the served repository: %v %v", again, err)
+	}
+	other := t.TempDir()
+	if _, err := s.AddRepo(RepoSpec{Name: r.Name(), Root: other}); err == nil {
+		t.Error("a taken name was accepted")
+	}
+	added, err := s.AddRepo(RepoSpec{Name: "other", Root: other})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.Repo("other"); got != added || len(s.Repos()) != 2 {
+		t.Errorf("after AddRepo: %v, %d repos", got, len(s.Repos()))
+	}
+	if err := s.WaitIdle(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if st := added.State(); st.Status != StatusMissing {
+		t.Errorf("added repository without an index: %+v", st)
+	}
+	s.Close()
+	if _, err := s.AddRepo(RepoSpec{Name: "late", Root: other}); err == nil {
+		t.Error("AddRepo after Close")
+	}
+}

@@ -263,3 +263,23 @@ func TestWebSocketOrigin(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestWebSocketAccess: the access of the upgrade request applies to every
+// operation on the socket.
+func TestWebSocketAccess(t *testing.T) {
+	f := newFixture(t, Options{}, nil)
+	c, _, err := f.dial(t, http.Header{accessHeader: {"ro"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.subscribe("m", `mutation { createNode(input: {nodeType: CLASS, name: "A"}) { id } }`, nil)
+	if m := c.nextFor("m"); !strings.Contains(string(m.Payload), "FORBIDDEN") {
+		t.Errorf("read-only mutation over the socket: %s %s", m.Type, m.Payload)
+	}
+	c.subscribe("q", `{ repos { name } }`, nil)
+	var d struct{ Repos []struct{ Name string } }
+	c.data(c.nextFor("q"), &d)
+	if len(d.Repos) != 1 {
+		t.Errorf("read-only query over the socket: %+v", d)
+	}
+}

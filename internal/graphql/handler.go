@@ -33,8 +33,10 @@ type Options struct {
 	// bound (first, limit) times their selection; traversals and searches
 	// add a cost for their work.
 	MaxComplexity int
-	// KeepAlive is the interval of graphql-transport-ws keep-alive pings
-	// (0: 15 s; negative: none).
+	// KeepAlive is the interval of WebSocket keep-alive pings (0: 15 s;
+	// negative: none). With graphql-transport-ws the server sends ping and
+	// closes a connection that has not answered pong within two
+	// intervals; with the older graphql-ws it sends "ka".
 	KeepAlive time.Duration
 	// AllowedOrigins are the host patterns (path.Match syntax, as
 	// github.com/coder/websocket's OriginPatterns) whose pages may open a
@@ -104,6 +106,7 @@ func NewHandler(svc *service.Service, opts Options) http.Handler {
 	}
 	if opts.KeepAlive > 0 {
 		ws.KeepAlivePingInterval = opts.KeepAlive
+		ws.PingPongInterval = opts.KeepAlive
 	}
 	srv.AddTransport(ws)
 	srv.AddTransport(transport.Options{})

@@ -18,6 +18,7 @@ type wsClient struct {
 	conn    *coderws.Conn
 	ctx     context.Context
 	pending []wsMessage // read while waiting for another operation
+	pings   int
 }
 
 type wsMessage struct {
@@ -70,6 +71,7 @@ func (c *wsClient) next() wsMessage {
 		}
 		switch m.Type {
 		case "ping":
+			c.pings++
 			c.send(wsMessage{Type: "pong"})
 			continue
 		case "pong":
@@ -203,6 +205,9 @@ func TestNodeSubscriptions(t *testing.T) {
 			t.Fatalf("event after complete: %+v", m)
 		}
 	}
+	if c.pings == 0 {
+		t.Error("no keep-alive ping")
+	}
 	// A subscription of an unknown repository fails.
 	c.subscribe("bad", `subscription { nodeCreated(repo: "nope") { id } }`, nil)
 	if m := c.nextFor("bad"); !strings.Contains(string(m.Payload), "unknown repository") {
@@ -281,5 +286,28 @@ func TestWebSocketAccess(t *testing.T) {
 	c.data(c.nextFor("q"), &d)
 	if len(d.Repos) != 1 {
 		t.Errorf("read-only query over the socket: %+v", d)
+	}
+}
+
+// TestDeadClientDropped: a client that stops answering pings is
+// disconnected.
+func TestDeadClientDropped(t *testing.T) {
+	f := newFixture(t, Options{KeepAlive: 30 * time.Millisecond}, nil)
+	c, _, err := f.dial(t, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for {
+		var m wsMessage
+		err := wsjson.Read(ctx, c.conn, &m) // never answers
+		if err == nil {
+			continue
+		}
+		if ctx.Err() != nil {
+			t.Fatal("the server kept a client that never answers pings")
+		}
+		break
 	}
 }

@@ -68,6 +68,33 @@ func newBatcher[V any](wait, quiet time.Duration, fetch func([]graph.NodeID) ([]
 // load returns the value of id, waiting for the batch it joins.
 func (b *batcher[V]) load(ctx context.Context, id graph.NodeID) (V, error) {
 	b.mu.Lock()
+	s := b.enqueueLocked(id)
+	b.mu.Unlock()
+	return s.wait(ctx)
+}
+
+// loadMany returns the values of ids, enqueued together.
+func (b *batcher[V]) loadMany(ctx context.Context, ids []graph.NodeID) ([]V, error) {
+	slots := make([]slot[V], len(ids))
+	b.mu.Lock()
+	for i, id := range ids {
+		slots[i] = b.enqueueLocked(id)
+	}
+	b.mu.Unlock()
+	out := make([]V, len(ids))
+	for i, s := range slots {
+		v, err := s.wait(ctx)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = v
+	}
+	return out, nil
+}
+
+// enqueueLocked returns the slot of id, adding it to the collecting batch
+// unless it is cached. b.mu is held.
+func (b *batcher[V]) enqueueLocked(id graph.NodeID) slot[V] {
 	s, ok := b.cache[id]
 	if !ok {
 		if b.cur == nil {
@@ -85,7 +112,11 @@ func (b *batcher[V]) load(ctx context.Context, id graph.NodeID) (V, error) {
 			go b.run(full)
 		}
 	}
-	b.mu.Unlock()
+	return s
+}
+
+// wait returns the slot's value once its batch is fetched.
+func (s slot[V]) wait(ctx context.Context) (V, error) {
 	select {
 	case <-s.b.done:
 	case <-ctx.Done():
@@ -207,6 +238,21 @@ func (l *loader) node(ctx context.Context, id graph.NodeID) (graph.Node, bool, e
 		return graph.Node{}, false, err
 	}
 	return n, n.ID != 0, nil
+}
+
+// nodes returns the nodes with ids that exist, in order, read together.
+func (l *loader) nodesOf(ctx context.Context, ids []graph.NodeID) ([]graph.Node, error) {
+	ns, err := l.nodes.loadMany(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := ns[:0]
+	for _, n := range ns {
+		if n.ID != 0 {
+			out = append(out, n)
+		}
+	}
+	return out, nil
 }
 
 // edgesOf returns the outgoing (out) or incoming resolved edges of id whose

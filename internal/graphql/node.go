@@ -232,15 +232,13 @@ func (r *depResultResolver) Nodes(ctx context.Context, obj *DependencyResult) ([
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Node, 0, len(obj.ids))
-	for _, id := range obj.ids {
-		n, ok, err := v.load.node(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			out = append(out, Node{n: n, repo: obj.repo})
-		}
+	ns, err := v.load.nodesOf(ctx, obj.ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Node, len(ns))
+	for i, n := range ns {
+		out[i] = Node{n: n, repo: obj.repo}
 	}
 	return out, nil
 }

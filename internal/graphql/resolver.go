@@ -145,7 +145,7 @@ func (r *queryResolver) Nodes(ctx context.Context, filter *NodeFilter, paginatio
 		return nil, err
 	}
 	h := fnv.New32a()
-	fmt.Fprintf(h, "%s|%v|%s|%s|%s|%s|%s", v.repo.Name(), kinds, str(f.Name), str(f.QualifiedName), str(f.FilePath), str(f.PathPrefix), str(f.Language))
+	fmt.Fprintf(h, "%s|%v|%s|%s|%s|%s|%s", v.repo.Name(), sortedKinds(kinds), str(f.Name), str(f.QualifiedName), str(f.FilePath), str(f.PathPrefix), str(f.Language))
 	key := h.Sum32()
 	offset := 0
 	if p.After != nil && *p.After != "" {

@@ -97,6 +97,11 @@ func TestBatcher(t *testing.T) {
 	if v, err := b.load(ctx, 5); err != nil || v != 10 || calls.Load() != before {
 		t.Errorf("cached load: %d %v, fetches %d -> %d", v, err, before, calls.Load())
 	}
+	before = calls.Load()
+	vs, err := b.loadMany(ctx, []graph.NodeID{30, 31, 5, 32})
+	if err != nil || len(vs) != 4 || vs[0] != 60 || vs[2] != 10 || calls.Load() != before+1 {
+		t.Errorf("loadMany: %v %v, %d fetches", vs, err, calls.Load()-before)
+	}
 	if _, err := b.load(ctx, 13); err == nil || err.Error() != "unlucky" {
 		t.Errorf("fetch error: %v", err)
 	}

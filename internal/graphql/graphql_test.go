@@ -48,10 +48,11 @@ func newFixture(t testing.TB, opts Options, prepare func(root string)) *fixture 
 	return serve(t, root, opts)
 }
 
-// serve starts the handler over the repository at root (indexed or not).
-func serve(t testing.TB, root string, opts Options) *fixture {
+// serve starts the handler over the repository at root (indexed or not),
+// named shop, and the other repositories given.
+func serve(t testing.TB, root string, opts Options, others ...service.RepoSpec) *fixture {
 	t.Helper()
-	svc, err := service.New(service.Options{Repos: []service.RepoSpec{{Name: "shop", Root: root}}})
+	svc, err := service.New(service.Options{Repos: append([]service.RepoSpec{{Name: "shop", Root: root}}, others...)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -800,5 +801,62 @@ func TestSearchUnavailable(t *testing.T) {
 	g.data(t, `{ search(query: "order") { hits { score } } }`, nil, &d)
 	if len(d.Search.Hits) == 0 {
 		t.Error("hybrid search without vectors found nothing")
+	}
+}
+
+// TestRepos: the repo argument selects a repository; events carry theirs.
+func TestRepos(t *testing.T) {
+	other := testrepo.Copy(t, "")
+	genFile(other, 3)
+	if _, err := index.Run(context.Background(), index.Options{Root: other, NoSearch: true}); err != nil {
+		t.Fatal(err)
+	}
+	root := testrepo.Copy(t, "")
+	if _, err := index.Run(context.Background(), index.Options{Root: root, NoSearch: true}); err != nil {
+		t.Fatal(err)
+	}
+	opts, registered := subscriptions(t)
+	f := serve(t, root, opts, service.RepoSpec{Name: "gen", Root: other})
+	var d struct {
+		Repos   []struct{ Name string }
+		Default struct{ Edges []any }
+		Gen     struct {
+			Edges []struct {
+				Node struct {
+					ID, Repo string
+					Out      []struct{ Target struct{ Name, Repo string } }
+				}
+			}
+		}
+	}
+	f.data(t, `{ repos { name }
+	  default: nodes(filter: {filePath: "gen/gen.go"}) { edges { cursor } }
+	  gen: nodes(filter: {name: "F0"}, repo: "gen") { edges { node { id repo out: relationships(kinds: [CALLS]) { target { name repo } } } } } }`, nil, &d)
+	if len(d.Repos) != 2 || len(d.Default.Edges) != 0 || len(d.Gen.Edges) != 1 {
+		t.Fatalf("repos %+v, default %d nodes, gen %d", d.Repos, len(d.Default.Edges), len(d.Gen.Edges))
+	}
+	g := d.Gen.Edges[0].Node
+	if g.Repo != "gen" || len(g.Out) != 1 || g.Out[0].Target.Name != "F1" || g.Out[0].Target.Repo != "gen" {
+		t.Errorf("gen node %+v", g)
+	}
+	var n struct{ Shop, Gen *struct{ Repo string } }
+	f.data(t, `query($id: ID!) { shop: node(id: $id) { repo } gen: node(id: $id, repo: "gen") { repo } }`, map[string]any{"id": g.ID}, &n)
+	if n.Shop != nil || n.Gen == nil || n.Gen.Repo != "gen" {
+		t.Errorf("node by repo: %+v", n)
+	}
+
+	// nodeCreated(repo) sees only that repository's nodes.
+	c, _, err := f.dial(t, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.subscribe("s", `subscription { nodeCreated(repo: "gen") { name repo } }`, nil)
+	registered(1)
+	f.data(t, `mutation { createNode(input: {nodeType: CLASS, name: "InShop"}) { id } }`, nil, &struct{}{})
+	f.data(t, `mutation { createNode(input: {nodeType: CLASS, name: "InGen"}, repo: "gen") { id } }`, nil, &struct{}{})
+	var ev struct{ NodeCreated struct{ Name, Repo string } }
+	c.data(c.nextFor("s"), &ev)
+	if ev.NodeCreated.Name != "InGen" || ev.NodeCreated.Repo != "gen" {
+		t.Errorf("nodeCreated(repo: gen) got %+v", ev)
 	}
 }

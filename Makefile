@@ -19,7 +19,7 @@ run: build
 test:
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
-	$(GO) test -count=1 -race -short ./internal/index ./internal/store ./internal/walk ./internal/query ./internal/mcp ./internal/search/... ./internal/service ./internal/jobs ./internal/graphql
+	$(GO) test -count=1 -race -short ./internal/index ./internal/store ./internal/walk ./internal/query ./internal/mcp ./internal/search/... ./internal/service ./internal/jobs ./internal/server ./internal/graphql
 
 bench:
 	bench/index.sh --jdk

@@ -18,13 +18,14 @@ import (
 
 func newIndexCmd(e *env) *cobra.Command {
 	var (
-		opts    index.Options
-		quiet   bool
-		asJSON  bool
-		maxSize string
-		cpuProf string
-		ef      embeddingFlags
-		noSem   bool
+		opts     index.Options
+		quiet    bool
+		asJSON   bool
+		maxSize  string
+		cpuProf  string
+		ef       embeddingFlags
+		noSem    bool
+		noDaemon bool
 	)
 	cmd := &cobra.Command{
 		Use:   "index [PATH]",
@@ -70,6 +71,15 @@ binary files and files over --max-file-size are never indexed.`,
 				}
 				defer pprof.StopCPUProfile()
 			}
+			if !noDaemon {
+				sum, ok, err := indexViaDaemon(cmd, e, opts.Root, opts.DBDir, opts.Force, quiet || asJSON)
+				if ok {
+					if err != nil {
+						return err
+					}
+					return printIndexSummary(e, sum, quiet, asJSON)
+				}
+			}
 			var bar *progressBar
 			if !quiet && !asJSON && isTerminal(e.stderr) {
 				bar = &progressBar{w: e.stderr}
@@ -82,15 +92,7 @@ binary files and files over --max-file-size are never indexed.`,
 			if err != nil {
 				return err
 			}
-			if asJSON {
-				enc := json.NewEncoder(e.stdout)
-				enc.SetIndent("", "  ")
-				return enc.Encode(sum)
-			}
-			if !quiet {
-				printSummary(e.stdout, sum)
-			}
-			return nil
+			return printIndexSummary(e, sum, quiet, asJSON)
 		},
 	}
 	f := cmd.Flags()
@@ -107,11 +109,24 @@ binary files and files over --max-file-size are never indexed.`,
 	f.BoolVar(&opts.NoSearch, "no-search", false, "do not build the search indexes (codegraph search will not work)")
 	f.BoolVar(&noSem, "no-semantic", false, "build no embeddings: search without its semantic signal")
 	ef.register(cmd)
+	f.BoolVar(&noDaemon, "no-daemon", false, "index in this process even when a codegraph daemon runs")
 	f.BoolVarP(&quiet, "quiet", "q", false, "print nothing on success")
 	f.BoolVar(&asJSON, "json", false, "print the summary as JSON")
 	f.StringVar(&cpuProf, "cpuprofile", "", "write a CPU profile to this file (for development)")
 	f.MarkHidden("cpuprofile")
 	return cmd
+}
+
+func printIndexSummary(e *env, sum *index.Summary, quiet, asJSON bool) error {
+	if asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(sum)
+	}
+	if !quiet {
+		printSummary(e.stdout, sum)
+	}
+	return nil
 }
 
 func splitList(in []string) []string {

@@ -48,7 +48,9 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	if err == nil {
 		return 0
 	}
-	fmt.Fprintln(stderr, "codegraph:", err)
+	if msg := err.Error(); msg != "" {
+		fmt.Fprintln(stderr, "codegraph:", msg)
+	}
 	var ee *exitError
 	if errors.As(err, &ee) {
 		return ee.code
@@ -92,7 +94,7 @@ the nearest parent directory; --db DIR points at one explicitly.`,
 		SilenceErrors: true,
 	}
 	root.CompletionOptions.DisableDefaultCmd = true
-	root.AddCommand(newIndexCmd(e), newStatusCmd(e), newSymbolsCmd(e), newExportCmd(e), newDefCmd(e), newRefsCmd(e), newCallersCmd(e), newCalleesCmd(e), newDepsCmd(e), newPathCmd(e), newImpactCmd(e), newCyclesCmd(e), newHubsCmd(e), newOutlineCmd(e), newOverviewCmd(e), newSearchCmd(e), newMCPCmd(e))
+	root.AddCommand(newIndexCmd(e), newStatusCmd(e), newSymbolsCmd(e), newExportCmd(e), newDefCmd(e), newRefsCmd(e), newCallersCmd(e), newCalleesCmd(e), newDepsCmd(e), newPathCmd(e), newImpactCmd(e), newCyclesCmd(e), newHubsCmd(e), newOutlineCmd(e), newOverviewCmd(e), newSearchCmd(e), newMCPCmd(e), newServeCmd(e), newDaemonCmd(e))
 	return root
 }
 

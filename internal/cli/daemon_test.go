@@ -1,0 +1,124 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/codegraph-dev/codegraph/internal/daemon"
+	"github.com/codegraph-dev/codegraph/internal/testrepo"
+)
+
+// TestMain keeps the tests away from a daemon the developer may run: each
+// test binary has its own daemon directory.
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "cgd")
+	if err != nil {
+		panic(err)
+	}
+	os.Setenv("CODEGRAPH_DAEMON_DIR", dir)
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// TestDaemon runs `daemon run` in this process and drives it with the
+// other commands: status, index through the daemon (an existing and a new
+// repository), and the end of the daemon.
+func TestDaemon(t *testing.T) {
+	dir, err := os.MkdirTemp("", "cgd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	t.Setenv("CODEGRAPH_DAEMON_DIR", dir)
+	repo := indexedRepo(t)
+
+	_, _, code := run(t, "daemon", "status")
+	if code != 3 {
+		t.Fatalf("status without a daemon: exit %d", code)
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	var derr bytes.Buffer
+	done := make(chan int, 1)
+	go func() {
+		done <- Main(ctx, []string{"daemon", "run", "--repo", "fixture=" + repo}, strings.NewReader(""), &bytes.Buffer{}, &derr)
+	}()
+	p := daemon.PathsIn(dir)
+	deadline := time.Now().Add(20 * time.Second)
+	for !daemon.Alive(context.Background(), p) {
+		if time.Now().After(deadline) {
+			stop()
+			t.Fatalf("the daemon did not come up: %s", derr.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+
+	out := mustRun(t, "daemon", "status", "--json")
+	var st daemonStatus
+	if err := json.Unmarshal([]byte(out), &st); err != nil {
+		t.Fatal(err)
+	}
+	if !st.Running || st.PID != os.Getpid() || len(st.Repos) != 1 || st.Repos[0].Name != "fixture" {
+		t.Fatalf("status: %s", out)
+	}
+
+	// An edit, indexed through the daemon (which holds the index).
+	if err := os.WriteFile(filepath.Join(repo, "extra.go"), []byte("package main\n\nfunc ThroughDaemon() {}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, code := run(t, "index", repo, "--json")
+	if code != 0 {
+		t.Fatalf("index through the daemon: exit %d: %s", code, stderr)
+	}
+	var sum struct {
+		Added int `json:"added"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &sum); err != nil || sum.Added != 1 {
+		t.Fatalf("summary %s (%v)", stdout, err)
+	}
+	if out := mustRun(t, "def", "ThroughDaemon", "--db", filepath.Join(repo, ".codegraph")); !strings.Contains(out, "extra.go") {
+		t.Errorf("def after the daemon's run: %s", out)
+	}
+
+	// A repository the daemon does not serve yet is registered and indexed.
+	other := testrepo.Copy(t, filepath.Join("..", "..", "testdata", "repo"))
+	if _, stderr, code := run(t, "index", other); code != 0 || !strings.Contains(stderr, "through the codegraph daemon") {
+		t.Fatalf("index of a new repository: exit %d: %s", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(other, ".codegraph")); err != nil {
+		t.Errorf("the new repository has no index: %v", err)
+	}
+	out = mustRun(t, "daemon", "status")
+	if !strings.Contains(out, "fixture") || !strings.Contains(out, other) {
+		t.Errorf("status after registering: %s", out)
+	}
+	// --no-daemon and selection flags run in this process; while the
+	// daemon holds nothing open for writing, that works too.
+	if _, stderr, code := run(t, "index", other, "--no-daemon", "--quiet"); code != 0 || strings.Contains(stderr, "daemon") {
+		t.Errorf("index --no-daemon: exit %d: %s", code, stderr)
+	}
+
+	stop()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("daemon exit %d: %s", code, derr.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the daemon did not stop")
+	}
+	if _, err := os.Stat(p.Socket); !os.IsNotExist(err) {
+		t.Errorf("socket left behind: %v", err)
+	}
+	// It remembers its repositories.
+	b, err := os.ReadFile(filepath.Join(dir, "repos.json"))
+	if err != nil || !strings.Contains(string(b), other) {
+		t.Errorf("repos.json: %s %v", b, err)
+	}
+}

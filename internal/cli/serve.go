@@ -1,0 +1,205 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	cgmcp "github.com/codegraph-dev/codegraph/internal/mcp"
+	"github.com/codegraph-dev/codegraph/internal/search"
+	"github.com/codegraph-dev/codegraph/internal/server"
+	"github.com/codegraph-dev/codegraph/internal/service"
+)
+
+// shutdownGrace is how long serve waits for in-flight requests after
+// SIGINT/SIGTERM before closing their connections.
+const shutdownGrace = 20 * time.Second
+
+func newServeCmd(e *env) *cobra.Command {
+	var (
+		addr, db, configPath string
+		repos, corsOrigins   []string
+		insecure, noIndex    bool
+		verbose, quiet       bool
+		rateLimit            float64
+		rateBurst            int
+		maxBody              int64
+		searchCache          int
+		ef                   embeddingFlags
+	)
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the code graph over HTTP (REST, streams, metrics, MCP)",
+		Long: `Serve answers over HTTP everything the CLI can do, for SDKs, dashboards,
+other services and AI agents:
+
+  REST (JSON)    /nodes, /nodes/{id}, /nodes/{id}/edges, /nodes/{id}/similar,
+                 /search, /vector/search, /parse, /graph/callers|callees|
+                 dependencies|dependents|path|impact, /index, /jobs
+  streams        /stream/nodes, /stream/edges (NDJSON), /jobs/{id}/events (SSE)
+  MCP            /mcp (streamable HTTP: the tools of 'codegraph mcp')
+  operations     /health/live, /health/ready, /metrics (Prometheus),
+                 /openapi.json (the API described in OpenAPI 3)
+
+Repositories are found as 'codegraph mcp' finds them: the .codegraph/ in the
+working directory or a parent (or --db DIR), else --repo NAME=PATH repeated;
+requests choose one with ?repo=NAME. A missing or stale index is built in
+the background (unless --no-index) while requests answer from what exists.
+
+Access: API keys come from --config FILE ({"api_keys":[{"name":"ci",
+"key":"...","scope":"rw"}]}) or CODEGRAPH_API_KEYS ("key1:rw,key2:ro").
+Clients send "Authorization: Bearer KEY" or "X-API-Key: KEY". Read-only
+keys may read; writes (node mutations, index jobs) need rw. Without keys the
+API is open, so serve refuses a non-loopback --addr without keys unless
+--insecure. Each key (or client address when open) is rate limited with a
+token bucket (--rate-limit, --rate-burst); excess requests get 429 and
+Retry-After.
+
+SIGINT or SIGTERM stop accepting connections and finish in-flight requests
+(up to 20 s) before exiting.`,
+		Example: `  codegraph serve
+  codegraph serve --addr 127.0.0.1:9000 --repo api=~/src/api --repo web=~/src/web
+  CODEGRAPH_API_KEYS=$(openssl rand -hex 16):rw codegraph serve --addr :8080
+  curl -s 'localhost:8080/search?q=parse+config&limit=5'
+  curl -s 'localhost:8080/graph/callers?symbol=Server.Handle&depth=2'
+  curl -sN localhost:8080/stream/nodes?kind=function > functions.ndjson
+  claude mcp add --transport http codegraph http://127.0.0.1:8080/mcp`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			level := slog.LevelWarn
+			if verbose {
+				level = slog.LevelDebug
+			} else if !quiet {
+				level = slog.LevelInfo
+			}
+			log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
+			var cfg server.Config
+			if configPath != "" {
+				var err error
+				if cfg, err = server.LoadConfig(configPath); err != nil {
+					return &exitError{2, err}
+				}
+			}
+			keys := cfg.APIKeys
+			if env := os.Getenv("CODEGRAPH_API_KEYS"); env != "" {
+				k, err := server.ParseKeys(env)
+				if err != nil {
+					return &exitError{2, fmt.Errorf("CODEGRAPH_API_KEYS: %w", err)}
+				}
+				keys = append(keys, k...)
+			}
+			if len(keys) == 0 && !server.IsLoopback(addr) && !insecure {
+				return &exitError{2, fmt.Errorf("refusing to serve %s without API keys: anyone who can reach it could read and change the graph. Configure keys (--config or CODEGRAPH_API_KEYS), bind a loopback address (--addr 127.0.0.1:8080), or pass --insecure", addr)}
+			}
+			origins := append(cfg.CORSOrigins, corsOrigins...)
+			if cmd.Flags().Changed("rate-limit") {
+				cfg.RateLimit = rateLimit
+			}
+			if cmd.Flags().Changed("rate-burst") {
+				cfg.RateBurst = rateBurst
+			}
+			specs, auto, err := mcpRepos(db, repos, log)
+			if err != nil {
+				return &exitError{2, err}
+			}
+			emb, err := ef.config()
+			if err != nil {
+				return err
+			}
+			svc, err := service.New(service.Options{Repos: specs, AutoIndex: auto && !noIndex, Search: search.Config{Embedding: emb}, Logger: log})
+			if err != nil {
+				return err
+			}
+			defer svc.Close()
+			mcpSrv, err := cgmcp.New(cgmcp.Options{Service: svc, Logger: log, Version: Version})
+			if err != nil {
+				return err
+			}
+			defer mcpSrv.Close()
+			// Other front doors over the same service, under the same keys,
+			// limits and metrics. Streaming ones (SSE, WebSocket) are listed
+			// in streams: their write deadline is lifted and they end when
+			// the server shuts down.
+			mount := map[string]http.Handler{"/mcp": mcpSrv.Handler()}
+			streams := []string{"/mcp"}
+			srv, err := server.New(server.Options{Service: svc, Keys: keys, CORSOrigins: origins, RateLimit: cfg.RateLimit,
+				RateBurst: cfg.RateBurst, MaxBodyBytes: maxBody, SearchCache: searchCache, Mount: mount, StreamMounts: streams, Logger: log, AccessLog: verbose})
+			if err != nil {
+				return &exitError{2, err}
+			}
+			defer srv.Close()
+			ln, err := net.Listen("tcp", addr)
+			if err != nil {
+				return err
+			}
+			hs := srv.HTTPServer(addr)
+			hs.RegisterOnShutdown(srv.StopStreams)
+			var names []string
+			for _, r := range svc.Repos() {
+				names = append(names, r.Name()+"="+r.Root())
+			}
+			auth := "open (loopback, no keys)"
+			if len(keys) > 0 {
+				auth = fmt.Sprintf("%d API keys", len(keys))
+			} else if !server.IsLoopback(addr) {
+				auth = "OPEN TO THE NETWORK (--insecure)"
+			}
+			fmt.Fprintf(e.stderr, "codegraph serve: http://%s (repos %s; access %s; MCP at /mcp; API at /openapi.json)\n",
+				ln.Addr(), strings.Join(names, ", "), auth)
+			return serveUntilSignal(cmd.Context(), hs, ln, log)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&addr, "addr", "127.0.0.1:8080", "listen address (host:port; a non-loopback host needs API keys or --insecure)")
+	f.StringVar(&db, "db", "", "store directory (default: .codegraph in this or a parent directory)")
+	f.StringArrayVar(&repos, "repo", nil, "serve the repository at PATH under NAME (NAME=PATH, repeatable)")
+	f.StringVar(&configPath, "config", "", "JSON config file: api_keys, cors_origins, rate_limit, rate_burst")
+	f.StringArrayVar(&corsOrigins, "cors-origin", nil, "allow browser calls from this origin (repeatable; * for any)")
+	f.BoolVar(&insecure, "insecure", false, "allow a non-loopback address without API keys")
+	f.BoolVar(&noIndex, "no-index", false, "never build or update indexes in the background (POST /index still does)")
+	f.Float64Var(&rateLimit, "rate-limit", server.DefaultRateLimit, "requests per second per key or client address (negative: no limit)")
+	f.IntVar(&rateBurst, "rate-burst", server.DefaultRateBurst, "requests a client may make at once before the rate applies")
+	f.Int64Var(&maxBody, "max-body", server.DefaultMaxBodyBytes, "largest request body in bytes")
+	f.IntVar(&searchCache, "search-cache", 1024, "search answers kept for repeated queries until the index changes (negative: none)")
+	f.BoolVarP(&verbose, "verbose", "v", false, "log every request and diagnostics to stderr")
+	f.BoolVarP(&quiet, "quiet", "q", false, "log only warnings and errors")
+	ef.register(cmd)
+	return cmd
+}
+
+// serveUntilSignal serves hs on ln until ctx ends or SIGINT/SIGTERM
+// arrives, then shuts down gracefully: no new connections, in-flight
+// requests finish (up to shutdownGrace).
+func serveUntilSignal(ctx context.Context, hs *http.Server, ln net.Listener, log *slog.Logger) error {
+	sigCtx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-sigCtx.Done():
+	}
+	log.Info("shutting down: finishing in-flight requests", "grace", shutdownGrace)
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	err := hs.Shutdown(sctx)
+	if serr := <-errc; serr != nil && !errors.Is(serr, http.ErrServerClosed) {
+		return serr
+	}
+	if err != nil {
+		hs.Close()
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}

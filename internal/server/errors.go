@@ -1,0 +1,101 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+)
+
+// Error codes of the JSON error body, one per status the API returns.
+const (
+	codeBadRequest    = "bad_request"
+	codeUnauthorized  = "unauthorized"
+	codeForbidden     = "forbidden"
+	codeNotFound      = "not_found"
+	codeMethod        = "method_not_allowed"
+	codeConflict      = "conflict"
+	codeAmbiguous     = "ambiguous"
+	codeTooLarge      = "request_too_large"
+	codeRateLimited   = "rate_limited"
+	codeInternal      = "internal"
+	codeUnavailable   = "unavailable"
+	codeTimeout       = "timeout"
+	codeClientGone    = "client_closed_request"
+	codeUnprocessable = "unprocessable"
+)
+
+// apiError is an error with the status and code it is answered with.
+// Details, when set, are added to the body (for example the candidates of
+// an ambiguous symbol).
+type apiError struct {
+	Status  int
+	Code    string
+	Message string
+	Details any
+}
+
+func (e *apiError) Error() string { return e.Message }
+
+// errorBody is the JSON body of every error answer.
+type errorBody struct {
+	Error errorObject `json:"error"`
+}
+
+type errorObject struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Details any    `json:"details,omitempty"`
+}
+
+func badRequest(format string, args ...any) *apiError {
+	return &apiError{Status: http.StatusBadRequest, Code: codeBadRequest, Message: sprintf(format, args...)}
+}
+
+func notFound(format string, args ...any) *apiError {
+	return &apiError{Status: http.StatusNotFound, Code: codeNotFound, Message: sprintf(format, args...)}
+}
+
+// writeError answers err as a JSON error body with the status errStatus
+// maps it to.
+func writeError(w http.ResponseWriter, r *http.Request, err error) {
+	ae := toAPIError(r, err)
+	if ae.Status == http.StatusTooManyRequests || ae.Status == http.StatusServiceUnavailable {
+		if w.Header().Get("Retry-After") == "" && ae.Status == http.StatusServiceUnavailable {
+			w.Header().Set("Retry-After", "5")
+		}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(ae.Status)
+	_ = json.NewEncoder(w).Encode(errorBody{Error: errorObject{Code: ae.Code, Message: ae.Message, Details: ae.Details}})
+}
+
+// toAPIError maps an error to the answer it gets. Errors of the layers
+// below are matched with errors.Is/As against their sentinels (see
+// mapServiceError for the service's); anything unknown is a 500 whose
+// message is kept generic (it is logged in full).
+func toAPIError(r *http.Request, err error) *apiError {
+	var ae *apiError
+	if errors.As(err, &ae) {
+		return ae
+	}
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return &apiError{Status: http.StatusRequestEntityTooLarge, Code: codeTooLarge,
+			Message: sprintf("request body larger than %d bytes", mbe.Limit)}
+	}
+	if ae := mapLayerError(err); ae != nil {
+		return ae
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return &apiError{Status: http.StatusGatewayTimeout, Code: codeTimeout, Message: "the request took too long: narrow it (a smaller depth or limit)"}
+	}
+	if errors.Is(err, context.Canceled) && r != nil && r.Context().Err() != nil {
+		return &apiError{Status: 499, Code: codeClientGone, Message: "client closed the request"}
+	}
+	if l := loggerFrom(r); l != nil {
+		l.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	return &apiError{Status: http.StatusInternalServerError, Code: codeInternal, Message: "internal error: " + err.Error()}
+}

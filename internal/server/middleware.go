@@ -1,0 +1,199 @@
+package server
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// identity is who a request comes from: the key it presented (Name) and
+// its scope; with no keys configured, the client address and full scope.
+type identity struct {
+	Name  string
+	Scope Scope
+}
+
+type ctxKey int
+
+const (
+	identityKey ctxKey = iota
+	loggerKey
+)
+
+func identityFrom(ctx context.Context) identity {
+	id, _ := ctx.Value(identityKey).(identity)
+	return id
+}
+
+func loggerFrom(r *http.Request) *slog.Logger {
+	if r == nil {
+		return nil
+	}
+	l, _ := r.Context().Value(loggerKey).(*slog.Logger)
+	return l
+}
+
+// recorder remembers the status and size of an answer. It unwraps to the
+// underlying writer, so http.ResponseController reaches its Flush and
+// deadlines.
+type recorder struct {
+	http.ResponseWriter
+	status int
+	bytes  int64
+}
+
+func (w *recorder) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *recorder) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += int64(n)
+	return n, err
+}
+
+// Flush lets streaming handlers flush through the recorder.
+func (w *recorder) Flush() {
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		if w.status == 0 {
+			w.status = http.StatusOK
+		}
+		f.Flush()
+	}
+}
+
+// Hijack lets WebSocket upgrades (GraphQL subscriptions) through.
+func (w *recorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	h, ok := w.ResponseWriter.(http.Hijacker)
+	if !ok {
+		return nil, nil, errors.New("hijack not supported")
+	}
+	if w.status == 0 {
+		w.status = http.StatusSwitchingProtocols
+	}
+	return h.Hijack()
+}
+
+func (w *recorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// middleware wraps the router with, from the outside in: panic recovery,
+// access log and metrics, CORS, authentication, rate limiting and the
+// request body limit.
+func (s *Server) middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &recorder{ResponseWriter: w}
+		s.metrics.inFlight.Inc()
+		ctx := context.WithValue(r.Context(), loggerKey, s.log)
+		r = r.WithContext(ctx)
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				s.log.Error("panic in handler", "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+				if rec.status == 0 {
+					writeError(rec, r, &apiError{Status: http.StatusInternalServerError, Code: codeInternal, Message: "internal error (the server logged it)"})
+				}
+			}
+			s.metrics.inFlight.Dec()
+			d := time.Since(start)
+			status := rec.status
+			if status == 0 {
+				status = http.StatusOK
+			}
+			route := r.Pattern
+			if route == "" {
+				route = "unmatched"
+			} else if i := strings.IndexByte(route, ' '); i >= 0 {
+				route = route[i+1:]
+			}
+			s.metrics.observe(route, r.Method, status, d)
+			if s.opts.AccessLog {
+				s.log.LogAttrs(r.Context(), slog.LevelInfo, "http",
+					slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.String("route", route),
+					slog.Int("status", status), slog.Int64("bytes", rec.bytes), slog.Duration("took", d),
+					slog.String("client", identityFrom(r.Context()).Name), slog.String("remote", r.RemoteAddr))
+			}
+		}()
+		if s.cors.handle(rec, r) {
+			return
+		}
+		id, err := s.authenticate(r)
+		if err != nil {
+			s.metrics.authFailed.Inc()
+			rec.Header().Set("WWW-Authenticate", `Bearer realm="codegraph"`)
+			writeError(rec, r, err)
+			return
+		}
+		if s.limit != nil && !isProbe(r.URL.Path) {
+			if ok, wait := s.limit.allow(id.Name); !ok {
+				s.metrics.rateLimited.Inc()
+				rec.Header().Set("Retry-After", strconv.Itoa(max(1, int((wait+time.Second-1)/time.Second))))
+				writeError(rec, r, &apiError{Status: http.StatusTooManyRequests, Code: codeRateLimited,
+					Message: fmt.Sprintf("rate limit exceeded (%g requests/s, burst %d): retry after %s", s.limit.rate, int(s.limit.burst), wait.Round(time.Millisecond))})
+				return
+			}
+		}
+		r = r.WithContext(context.WithValue(r.Context(), identityKey, id))
+		if r.Body != nil && r.Body != http.NoBody {
+			r.Body = http.MaxBytesReader(rec, r.Body, s.opts.MaxBodyBytes)
+		}
+		next.ServeHTTP(rec, r)
+	})
+}
+
+// isProbe reports health and metrics paths: they are never rate limited
+// (orchestrators poll them) and answer without a key.
+func isProbe(p string) bool {
+	return p == "/health/live" || p == "/health/ready" || p == "/metrics"
+}
+
+// authenticate finds who r comes from. With keys configured, a request
+// must present one (Authorization: Bearer KEY or X-API-Key: KEY), except
+// for the health probes; without keys everyone has full access and is
+// told apart by address (for rate limiting).
+func (s *Server) authenticate(r *http.Request) (identity, error) {
+	if !s.keys.enabled() {
+		host, _, err := net.SplitHostPort(r.RemoteAddr)
+		if err != nil {
+			host = r.RemoteAddr
+		}
+		return identity{Name: "ip:" + host, Scope: ScopeReadWrite}, nil
+	}
+	key := r.Header.Get("X-API-Key")
+	if key == "" {
+		if a := r.Header.Get("Authorization"); a != "" {
+			scheme, tok, ok := strings.Cut(a, " ")
+			if !ok || !strings.EqualFold(scheme, "Bearer") {
+				return identity{}, &apiError{Status: http.StatusUnauthorized, Code: codeUnauthorized, Message: "Authorization must be \"Bearer KEY\""}
+			}
+			key = strings.TrimSpace(tok)
+		}
+	}
+	if key == "" {
+		if isProbe(r.URL.Path) && r.URL.Path != "/metrics" {
+			return identity{Name: "probe", Scope: 0}, nil
+		}
+		return identity{}, &apiError{Status: http.StatusUnauthorized, Code: codeUnauthorized, Message: "an API key is required: send Authorization: Bearer KEY or X-API-Key: KEY"}
+	}
+	k, ok := s.keys.lookup(key)
+	if !ok {
+		return identity{}, &apiError{Status: http.StatusUnauthorized, Code: codeUnauthorized, Message: "unknown API key"}
+	}
+	return identity{Name: "key:" + k.name, Scope: k.scope}, nil
+}

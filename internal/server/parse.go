@@ -1,0 +1,265 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/codegraph-dev/codegraph/internal/graph"
+	"github.com/codegraph-dev/codegraph/internal/lang"
+	"github.com/codegraph-dev/codegraph/internal/parse"
+	"github.com/codegraph-dev/codegraph/internal/walk"
+)
+
+// maxParseBytes bounds a file POST /parse reads from the repository.
+const maxParseBytes = 4 << 20
+
+// parsers is a bounded pool of tree-sitter parsers (C objects: they are
+// closed with the server, never left to the garbage collector). Its size
+// also bounds the parses running at once to the CPUs.
+type parsers struct {
+	x    *parse.Extractor
+	pool chan *parse.Parser
+	made chan struct{} // one token per parser that may still be made
+}
+
+func newParsers() *parsers {
+	n := runtime.GOMAXPROCS(0)
+	p := &parsers{x: parse.NewExtractor(), pool: make(chan *parse.Parser, n), made: make(chan struct{}, n)}
+	for range n {
+		p.made <- struct{}{}
+	}
+	return p
+}
+
+func (p *parsers) get(ctx context.Context) (*parse.Parser, error) {
+	select {
+	case ps := <-p.pool:
+		return ps, nil
+	default:
+	}
+	select {
+	case ps := <-p.pool:
+		return ps, nil
+	case <-p.made:
+		return p.x.NewParser(parse.Options{Timeout: 10 * time.Second}), nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+func (p *parsers) put(ps *parse.Parser) { p.pool <- ps }
+
+// close releases the pooled parsers and the extractor. Parses must have
+// ended.
+func (p *parsers) close() {
+	for {
+		select {
+		case ps := <-p.pool:
+			ps.Close()
+		default:
+			p.x.Close()
+			return
+		}
+	}
+}
+
+// parseRequest is the body of POST /parse: a file of the repository
+// (path), or a snippet (content) with its language or a path to detect
+// the language from.
+type parseRequest struct {
+	Path     string `json:"path,omitempty"`
+	Content  string `json:"content,omitempty"`
+	Language string `json:"language,omitempty"`
+}
+
+// parseResponse is what POST /parse extracted (nothing is stored).
+type parseResponse struct {
+	File         string     `json:"file"`
+	Language     string     `json:"language"`
+	Nodes        []nodeJSON `json:"nodes"`
+	Edges        []edgeJSON `json:"edges"`
+	SyntaxErrors int        `json:"syntax_errors"`
+	FirstError   string     `json:"first_error,omitempty"`
+}
+
+func (s *Server) parse(w http.ResponseWriter, r *http.Request) error {
+	var body parseRequest
+	if err := decodeJSON(r, &body); err != nil {
+		return err
+	}
+	rel := strings.TrimPrefix(filepath.ToSlash(strings.TrimSpace(body.Path)), "./")
+	if rel != "" && (!filepath.IsLocal(filepath.FromSlash(rel)) || strings.HasPrefix(rel, "@")) {
+		return badRequest("path %q must be relative to the repository root, without ..", body.Path)
+	}
+	src := []byte(body.Content)
+	if body.Content == "" {
+		if rel == "" {
+			return badRequest("give path (a file of the repository) or content (a snippet) with language")
+		}
+		if walk.IsSecret(rel) || strings.HasPrefix(rel, ".git/") || strings.Contains(rel, "/.git/") {
+			return &apiError{Status: http.StatusForbidden, Code: codeForbidden, Message: fmt.Sprintf("%s may hold secrets: it is never read (send its content instead)", rel)}
+		}
+		repo, err := s.repo(r)
+		if err != nil {
+			return err
+		}
+		if src, err = readInRoot(repo.Root(), rel); err != nil {
+			return err
+		}
+		if walk.IsBinary(src) {
+			return badRequest("%s is a binary file", rel)
+		}
+	}
+	grammar, err := grammarFor(body.Language, rel, src)
+	if err != nil {
+		return err
+	}
+	name := rel
+	if name == "" {
+		name = "snippet" + extFor(grammar)
+	}
+	ps, err := s.parsers.get(r.Context())
+	if err != nil {
+		return err
+	}
+	res, err := ps.Parse(r.Context(), name, grammar, src)
+	s.parsers.put(ps)
+	if err != nil {
+		if errors.Is(err, parse.ErrTimeout) {
+			return &apiError{Status: http.StatusUnprocessableEntity, Code: codeUnprocessable, Message: err.Error()}
+		}
+		return err
+	}
+	out := parseResponse{File: name, Language: lang.LanguageOf(grammar), Nodes: make([]nodeJSON, len(res.Nodes)),
+		Edges: make([]edgeJSON, len(res.Edges)), SyntaxErrors: res.SyntaxErrors, FirstError: res.FirstError}
+	for i := range res.Nodes {
+		out.Nodes[i] = nodeOf(&res.Nodes[i])
+	}
+	for i := range res.Edges {
+		out.Edges[i] = edgeOf(&res.Edges[i])
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// readInRoot reads rel under root without following a path (symlinks
+// included) out of it.
+func readInRoot(root, rel string) ([]byte, error) {
+	f, err := os.OpenInRoot(root, filepath.FromSlash(rel))
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, notFound("no file %s in the repository", rel)
+		}
+		return nil, badRequest("cannot read %s: %v", rel, err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if fi.IsDir() {
+		return nil, badRequest("%s is a directory", rel)
+	}
+	if fi.Size() > maxParseBytes {
+		return nil, &apiError{Status: http.StatusRequestEntityTooLarge, Code: codeTooLarge, Message: sprintf("%s is larger than %d bytes", rel, maxParseBytes)}
+	}
+	return io.ReadAll(io.LimitReader(f, maxParseBytes+1))
+}
+
+// grammarFor picks the grammar: the language given (a language or
+// grammar name: go, python, typescript, tsx, ...), else the one the path
+// names.
+func grammarFor(language, rel string, src []byte) (string, error) {
+	if language != "" {
+		l := strings.ToLower(strings.TrimSpace(language))
+		if _, ok := lang.GrammarByName(l); ok {
+			return l, nil
+		}
+		switch l {
+		case "c++":
+			return "cpp", nil
+		case "js":
+			return "javascript", nil
+		case "ts":
+			return "typescript", nil
+		case "py":
+			return "python", nil
+		}
+		return "", badRequest("unknown language %q (want one of %s)", language, strings.Join(lang.Languages(), ", "))
+	}
+	if rel == "" {
+		return "", badRequest("language is required with content (one of %s)", strings.Join(lang.Languages(), ", "))
+	}
+	g := lang.Detect(rel, func() []byte { return src })
+	if g == "" {
+		return "", badRequest("cannot tell the language of %s: pass language", rel)
+	}
+	return lang.Refine(g, src), nil
+}
+
+func extFor(grammar string) string {
+	switch grammar {
+	case "go":
+		return ".go"
+	case "python":
+		return ".py"
+	case "javascript":
+		return ".js"
+	case "typescript":
+		return ".ts"
+	case "tsx":
+		return ".tsx"
+	case "rust":
+		return ".rs"
+	case "java":
+		return ".java"
+	case "c":
+		return ".c"
+	case "cpp":
+		return ".cpp"
+	}
+	return ""
+}
+
+// nodeJSON is a node as the API gives it.
+type nodeJSON struct {
+	ID            string `json:"id"`
+	Kind          string `json:"kind"`
+	Name          string `json:"name"`
+	QualifiedName string `json:"qualified_name"`
+	Language      string `json:"language,omitempty"`
+	File          string `json:"file"`
+	Line          uint32 `json:"line"`
+	EndLine       uint32 `json:"end_line"`
+	StartByte     uint32 `json:"start_byte"`
+	EndByte       uint32 `json:"end_byte"`
+	Signature     string `json:"signature,omitempty"`
+	Doc           string `json:"doc,omitempty"`
+	Visibility    string `json:"visibility,omitempty"`
+	Parent        string `json:"parent,omitempty"`
+	// API is set on nodes created through the API (stored in synthetic
+	// files under graph.APIPrefix); only those can be updated or deleted.
+	API bool `json:"api,omitempty"`
+}
+
+func nodeOf(n *graph.Node) nodeJSON {
+	j := nodeJSON{ID: n.ID.String(), Kind: n.Kind.String(), Name: n.Name, QualifiedName: n.QualifiedName,
+		Language: n.Language, File: n.File, Line: n.StartLine, EndLine: n.EndLine, StartByte: n.StartByte,
+		EndByte: n.EndByte, Signature: n.Signature, Doc: n.Doc, API: strings.HasPrefix(n.File, graph.APIPrefix)}
+	if n.Visibility != graph.VisUnknown {
+		j.Visibility = n.Visibility.String()
+	}
+	if n.Parent != 0 {
+		j.Parent = n.Parent.String()
+	}
+	return j
+}

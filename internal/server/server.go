@@ -1,0 +1,278 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/codegraph-dev/codegraph/internal/service"
+)
+
+// Defaults of Options.
+const (
+	DefaultMaxBodyBytes = 8 << 20
+	DefaultRateLimit    = 200 // requests per second per client
+	DefaultRateBurst    = 400
+)
+
+// Options configure a Server.
+type Options struct {
+	// Service answers every route (required).
+	Service *service.Service
+	// Keys are the API keys; none means the API is open (serve refuses a
+	// non-loopback address without keys unless told it is insecure).
+	Keys []Key
+	// CORSOrigins are the origins browsers may call from ("*": any).
+	CORSOrigins []string
+	// RateLimit is the sustained requests per second per client and
+	// RateBurst the bucket size (0: the defaults; RateLimit < 0: off).
+	RateLimit float64
+	RateBurst int
+	// MaxBodyBytes bounds request bodies (0: DefaultMaxBodyBytes).
+	MaxBodyBytes int64
+	// Mount adds other HTTP front doors under the same access control,
+	// limits and metrics: pattern → handler, for example "/mcp" →
+	// the MCP streamable HTTP handler, "/graphql" → GraphQL. A pattern is
+	// a net/http ServeMux pattern; it may not shadow a REST route.
+	Mount map[string]http.Handler
+	// StreamMounts names the mounted patterns whose answers may stream
+	// for longer than the server's write timeout (MCP's SSE, GraphQL
+	// subscriptions over WebSocket): their write deadline is lifted.
+	StreamMounts []string
+	// Logger receives access logs (with AccessLog) and errors; nil
+	// discards them.
+	Logger *slog.Logger
+	// AccessLog logs one line per request at Info level.
+	AccessLog bool
+	// SearchCache is the number of search answers kept for repeated
+	// queries (0: 1024; negative: no cache).
+	SearchCache int
+	// SSEHeartbeat is the interval of keep-alive comments on event
+	// streams (0: 15 s).
+	SSEHeartbeat time.Duration
+}
+
+// Server is the HTTP API. Its Handler is safe for concurrent use.
+type Server struct {
+	opts    Options
+	svc     *service.Service
+	log     *slog.Logger
+	keys    *keyring
+	limit   *limiter
+	cors    *cors
+	metrics *metrics
+	mux     *http.ServeMux
+	routes  []route
+	parsers *parsers
+	cache   *resultCache
+	handler http.Handler
+
+	// streamsCtx is cancelled by StopStreams: long-lived streams (event
+	// streams, streaming mounts) end with it so that a graceful shutdown
+	// does not wait for them.
+	streamsCtx  context.Context
+	stopStreams context.CancelFunc
+}
+
+// route is one registered REST route.
+type route struct {
+	Method, Path string
+	Scope        Scope // least scope allowed to call it
+}
+
+// New returns a server over opts.Service.
+func New(opts Options) (*Server, error) {
+	if opts.Service == nil {
+		return nil, errors.New("server: no service")
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.MaxBodyBytes <= 0 {
+		opts.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if opts.SSEHeartbeat <= 0 {
+		opts.SSEHeartbeat = 15 * time.Second
+	}
+	kr, err := newKeyring(opts.Keys)
+	if err != nil {
+		return nil, fmt.Errorf("server: %w", err)
+	}
+	s := &Server{opts: opts, svc: opts.Service, log: opts.Logger, keys: kr, cors: newCORS(opts.CORSOrigins),
+		metrics: newMetrics(), mux: http.NewServeMux()}
+	s.streamsCtx, s.stopStreams = context.WithCancel(context.Background())
+	if opts.SearchCache >= 0 {
+		n := opts.SearchCache
+		if n == 0 {
+			n = 1024
+		}
+		s.cache = newResultCache(n, time.Minute)
+	}
+	if opts.RateLimit >= 0 {
+		rate, burst := opts.RateLimit, opts.RateBurst
+		if rate == 0 {
+			rate = DefaultRateLimit
+			if burst == 0 {
+				burst = DefaultRateBurst
+			}
+		}
+		s.limit = newLimiter(rate, burst, nil)
+	}
+	s.metrics.reg.MustRegister(&indexCollector{svc: s.svc})
+	s.register()
+	streams := map[string]bool{}
+	for _, p := range opts.StreamMounts {
+		streams[p] = true
+	}
+	for pattern, h := range opts.Mount {
+		if err := s.mount(pattern, h, streams[pattern]); err != nil {
+			s.Close()
+			return nil, err
+		}
+	}
+	s.handler = s.middleware(http.HandlerFunc(s.route))
+	return s, nil
+}
+
+// Handler returns the HTTP handler of the whole API.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// HTTPServer returns an http.Server for addr serving the API, with
+// timeouts on every phase: reading headers (10 s), the request (60 s),
+// writing the answer (120 s; streams lift it for themselves) and idle
+// keep-alive connections (120 s).
+func (s *Server) HTTPServer(addr string) *http.Server {
+	return &http.Server{
+		Addr:              addr,
+		Handler:           s.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+}
+
+// route dispatches r, answering the router's own 404 and 405 with JSON
+// error bodies (405 keeps its Allow header).
+func (s *Server) route(w http.ResponseWriter, r *http.Request) {
+	if _, pattern := s.mux.Handler(r); pattern != "" {
+		s.mux.ServeHTTP(w, r)
+		return
+	}
+	c := &captureWriter{h: http.Header{}}
+	s.mux.ServeHTTP(c, r)
+	if c.status == http.StatusMethodNotAllowed {
+		w.Header().Set("Allow", c.h.Get("Allow"))
+		writeError(w, r, &apiError{Status: http.StatusMethodNotAllowed, Code: codeMethod,
+			Message: fmt.Sprintf("%s is not allowed on %s (allowed: %s)", r.Method, r.URL.Path, c.h.Get("Allow"))})
+		return
+	}
+	if c.status == http.StatusMovedPermanently || c.status == http.StatusTemporaryRedirect || c.status == http.StatusPermanentRedirect {
+		s.mux.ServeHTTP(w, r) // path cleaning redirects
+		return
+	}
+	writeError(w, r, notFound("no route %s %s: GET /openapi.json lists the API", r.Method, r.URL.Path))
+}
+
+// captureWriter records the status and headers the router's fallback
+// handlers write, discarding their plain-text bodies.
+type captureWriter struct {
+	h      http.Header
+	status int
+}
+
+func (c *captureWriter) Header() http.Header         { return c.h }
+func (c *captureWriter) Write(b []byte) (int, error) { return len(b), nil }
+func (c *captureWriter) WriteHeader(code int)        { c.status = code }
+
+// StopStreams ends the long-lived streams (job event streams and
+// streaming mounts such as MCP's); http.Server.RegisterOnShutdown(s.StopStreams)
+// lets a graceful shutdown finish ordinary requests without waiting for
+// streams that never end by themselves.
+func (s *Server) StopStreams() { s.stopStreams() }
+
+// Routes lists the REST routes ("GET /nodes/{id}"), sorted (the OpenAPI
+// test checks the document against it).
+func (s *Server) Routes() []string {
+	out := make([]string, 0, len(s.routes))
+	for _, r := range s.routes {
+		out = append(out, r.Method+" "+r.Path)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// handlerFunc is a REST handler: it answers, or returns an error that is
+// answered as a JSON error body.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// handle registers a REST route that needs scope.
+func (s *Server) handle(method, path string, scope Scope, h handlerFunc) {
+	s.routes = append(s.routes, route{Method: method, Path: path, Scope: scope})
+	s.mux.HandleFunc(method+" "+path, func(w http.ResponseWriter, r *http.Request) {
+		if err := s.allow(r, scope); err != nil {
+			writeError(w, r, err)
+			return
+		}
+		r = r.WithContext(withAccess(r.Context(), identityFrom(r.Context()).Scope))
+		if err := h(w, r); err != nil {
+			writeError(w, r, err)
+		}
+	})
+}
+
+// allow checks that the request's identity has scope.
+func (s *Server) allow(r *http.Request, scope Scope) error {
+	if scope == 0 {
+		return nil
+	}
+	id := identityFrom(r.Context())
+	if id.Scope == 0 {
+		return &apiError{Status: http.StatusUnauthorized, Code: codeUnauthorized, Message: "an API key is required: send Authorization: Bearer KEY or X-API-Key: KEY"}
+	}
+	if id.Scope < scope {
+		return &apiError{Status: http.StatusForbidden, Code: codeForbidden, Message: fmt.Sprintf("%s %s needs a read-write key; this key is read-only", r.Method, r.Pattern[strings.IndexByte(r.Pattern, ' ')+1:])}
+	}
+	return nil
+}
+
+// mount adds another front door at pattern: it needs a key (any scope;
+// the handler enforces writes through the access level in the context).
+func (s *Server) mount(pattern string, h http.Handler, stream bool) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("server: mount %q: %v", pattern, p)
+		}
+	}()
+	s.mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := s.allow(r, ScopeRead); err != nil {
+			writeError(w, r, err)
+			return
+		}
+		ctx := withAccess(r.Context(), identityFrom(r.Context()).Scope)
+		if stream {
+			_ = http.NewResponseController(w).SetWriteDeadline(time.Time{})
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithCancel(ctx)
+			defer cancel()
+			defer context.AfterFunc(s.streamsCtx, cancel)()
+		}
+		h.ServeHTTP(w, r.WithContext(ctx))
+	}))
+	return nil
+}
+
+// withAccess tells the service layer what the caller may do.
+func withAccess(ctx context.Context, sc Scope) context.Context {
+	if sc >= ScopeReadWrite {
+		return service.WithAccess(ctx, service.ReadWrite)
+	}
+	return service.WithAccess(ctx, service.ReadOnly)
+}

@@ -58,8 +58,8 @@ type Options struct {
 	subscribed func(field string)
 }
 
-// server holds what the resolvers share.
-type server struct {
+// backend holds what the resolvers share.
+type backend struct {
 	svc  *service.Service
 	opts Options
 	log  *slog.Logger
@@ -82,7 +82,7 @@ func NewHandler(svc *service.Service, opts Options) http.Handler {
 	if opts.MaxBodyBytes <= 0 {
 		opts.MaxBodyBytes = 1 << 20
 	}
-	s := &server{svc: svc, opts: opts, log: opts.Logger}
+	s := &backend{svc: svc, opts: opts, log: opts.Logger}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -151,7 +151,7 @@ func Playground(endpoint string) http.Handler {
 // state is what one response shares: a snapshot and a loader per
 // repository, taken on first use and released when the response is done.
 type state struct {
-	s     *server
+	s     *backend
 	mu    sync.Mutex
 	views map[string]*view
 }

@@ -18,7 +18,7 @@ import (
 )
 
 // resolver is the ResolverRoot: every resolver type shares the server.
-type resolver struct{ s *server }
+type resolver struct{ s *backend }
 
 func (r *resolver) Query() QueryResolver                       { return (*queryResolver)(r) }
 func (r *resolver) Mutation() MutationResolver                 { return (*mutationResolver)(r) }

@@ -10,7 +10,7 @@ import (
 type subscriptionResolver resolver
 
 // subscribed calls the test hook Options.subscribed.
-func (s *server) subscribed(field string) {
+func (s *backend) subscribed(field string) {
 	if s.opts.subscribed != nil {
 		s.opts.subscribed(field)
 	}
@@ -18,7 +18,7 @@ func (s *server) subscribed(field string) {
 
 // nodeEvents forwards the service's node events of type typ (and of repo,
 // unless it is nil) as conv gives them, until ctx ends.
-func nodeEvents[T any](ctx context.Context, s *server, typ string, repo *string, conv func(service.Event) T) (<-chan T, error) {
+func nodeEvents[T any](ctx context.Context, s *backend, typ string, repo *string, conv func(service.Event) T) (<-chan T, error) {
 	defer s.subscribed("node " + typ)
 	want := ""
 	if repo != nil {

@@ -45,7 +45,8 @@ type Options struct {
 	AllowedOrigins []string
 	// MaxBodyBytes bounds a request body (0: 1 MiB).
 	MaxBodyBytes int64
-	// Logger receives panics and WebSocket errors (nil: slog.Default()).
+	// Logger receives resolver panics (Error) and WebSocket errors (Debug);
+	// nil discards them.
 	Logger *slog.Logger
 
 	// loaderWait and loaderQuiet override defaultLoaderWait and
@@ -84,7 +85,7 @@ func NewHandler(svc *service.Service, opts Options) http.Handler {
 	}
 	s := &backend{svc: svc, opts: opts, log: opts.Logger}
 	if s.log == nil {
-		s.log = slog.Default()
+		s.log = slog.New(slog.DiscardHandler)
 	}
 	srv := handler.New(NewExecutableSchema(Config{Resolvers: &resolver{s: s}, Complexity: complexity()}))
 

@@ -176,6 +176,12 @@ func TestNodeAndFields(t *testing.T) {
 				Type   string
 				Source struct{ QualifiedName string }
 			}
+			Both []struct {
+				Source struct{ ID string }
+			}
+			All []struct {
+				Source struct{ ID string }
+			}
 			Callers struct {
 				Total int
 				Items []struct {
@@ -202,6 +208,8 @@ func TestNodeAndFields(t *testing.T) {
 	    parent { qualifiedName }
 	    out: relationships { type targetName resolution target { qualifiedName } source { id } }
 	    in: relationships(direction: INCOMING) { type source { qualifiedName } }
+	    both: relationships(direction: BOTH, first: 2) { source { id } }
+	    all: relationships(direction: BOTH) { source { id } }
 	    callers(depth: 2) { total items { depth node { qualifiedName } via { type filePath } } }
 	    callees { total }
 	    impact { complete total items { node { qualifiedName } } files { filePath } }
@@ -230,6 +238,9 @@ func TestNodeAndFields(t *testing.T) {
 		if r.Type == "CALLS" && r.Source.QualifiedName == "Server.ServeHTTP" {
 			foundCaller = true
 		}
+	}
+	if len(n.Both) != 2 || len(n.All) != len(n.Out)+len(n.In) || n.All[0].Source.ID != id || n.All[len(n.All)-1].Source.ID == id {
+		t.Errorf("BOTH: first 2 gave %d, all gave %d of %d+%d, outgoing first", len(n.Both), len(n.All), len(n.Out), len(n.In))
 	}
 	if !foundCaller {
 		t.Errorf("incoming relationships %+v lack the call from Server.ServeHTTP", n.In)

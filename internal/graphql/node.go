@@ -2,7 +2,9 @@ package graphql
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/codegraph-dev/codegraph/internal/graph"
 	"github.com/codegraph-dev/codegraph/internal/query"
@@ -64,26 +66,31 @@ func (r *nodeResolver) Relationships(ctx context.Context, obj *Node, kinds []Rel
 	if err != nil {
 		return nil, err
 	}
-	var edges []graph.Edge
+	// Both lists are asked for at once, so that they join the same
+	// batches.
+	var out, in []graph.Edge
+	var outErr, inErr error
+	var wg sync.WaitGroup
 	if dir == DirectionOutgoing || dir == DirectionBoth {
-		out, err := v.load.edgesOf(ctx, obj.n.ID, true, ks)
-		if err != nil {
-			return nil, err
-		}
-		edges = append(edges, out[:min(len(out), limit)]...)
+		wg.Go(func() { out, outErr = v.load.edgesOf(ctx, obj.n.ID, true, ks) })
 	}
-	if (dir == DirectionIncoming || dir == DirectionBoth) && len(edges) < limit {
-		in, err := v.load.edgesOf(ctx, obj.n.ID, false, ks)
-		if err != nil {
-			return nil, err
-		}
-		edges = append(edges, in[:min(len(in), limit-len(edges))]...)
+	if dir == DirectionIncoming || dir == DirectionBoth {
+		wg.Go(func() { in, inErr = v.load.edgesOf(ctx, obj.n.ID, false, ks) })
 	}
-	out := make([]Relationship, len(edges))
+	wg.Wait()
+	if err := errors.Join(outErr, inErr); err != nil {
+		return nil, err
+	}
+	// The loader's slices are shared: copy, outgoing first, up to limit.
+	n := min(len(out), limit)
+	edges := make([]graph.Edge, 0, min(len(out)+len(in), limit))
+	edges = append(edges, out[:n]...)
+	edges = append(edges, in[:min(len(in), limit-n)]...)
+	rels := make([]Relationship, len(edges))
 	for i := range edges {
-		out[i] = Relationship{e: edges[i], repo: obj.repo}
+		rels[i] = Relationship{e: edges[i], repo: obj.repo}
 	}
-	return out, nil
+	return rels, nil
 }
 
 // traversal reads the arguments shared by callers, callees and impact.

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -17,8 +19,11 @@ type wsClient struct {
 	t       testing.TB
 	conn    *coderws.Conn
 	ctx     context.Context
-	pending []wsMessage // read while waiting for another operation
-	pings   int
+	in      chan wsMessage // messages other than ping and pong
+	readErr chan error     // the reader's end
+	pending []wsMessage    // read while waiting for another operation
+	pings   atomic.Int64
+	wmu     sync.Mutex // serialises writes (the reader answers pings)
 }
 
 type wsMessage struct {
@@ -37,7 +42,8 @@ func (f *fixture) dial(t testing.TB, header http.Header) (*wsClient, *http.Respo
 		return nil, res, err
 	}
 	t.Cleanup(func() { conn.CloseNow() })
-	c := &wsClient{t: t, conn: conn, ctx: ctx}
+	c := &wsClient{t: t, conn: conn, ctx: ctx, in: make(chan wsMessage, 100), readErr: make(chan error, 1)}
+	go c.read()
 	c.send(wsMessage{Type: "connection_init"})
 	if m := c.next(); m.Type != "connection_ack" {
 		t.Fatalf("got %+v, want connection_ack", m)
@@ -47,8 +53,38 @@ func (f *fixture) dial(t testing.TB, header http.Header) (*wsClient, *http.Respo
 
 func (c *wsClient) send(m wsMessage) {
 	c.t.Helper()
-	if err := wsjson.Write(c.ctx, c.conn, m); err != nil {
+	if err := c.write(m); err != nil {
 		c.t.Fatal(err)
+	}
+}
+
+func (c *wsClient) write(m wsMessage) error {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	return wsjson.Write(c.ctx, c.conn, m)
+}
+
+// read answers pings at once (as graphql-ws clients do) and queues the
+// other messages.
+func (c *wsClient) read() {
+	for {
+		var m wsMessage
+		if err := wsjson.Read(c.ctx, c.conn, &m); err != nil {
+			c.readErr <- err
+			return
+		}
+		switch m.Type {
+		case "ping":
+			c.pings.Add(1)
+			if err := c.write(wsMessage{Type: "pong"}); err != nil {
+				c.readErr <- err
+				return
+			}
+			continue
+		case "pong":
+			continue
+		}
+		c.in <- m
 	}
 }
 
@@ -58,27 +94,19 @@ func (c *wsClient) subscribe(id, query string, vars map[string]any) {
 	c.send(wsMessage{ID: id, Type: "subscribe", Payload: p})
 }
 
-// next returns the next message that is not a ping (pings are answered).
+// next returns the next message that is not a ping or pong.
 func (c *wsClient) next() wsMessage {
 	c.t.Helper()
-	for {
-		var m wsMessage
-		if err := wsjson.Read(c.ctx, c.conn, &m); err != nil {
-			c.t.Fatal(err)
-		}
+	select {
+	case m := <-c.in:
 		if testing.Verbose() {
 			c.t.Logf("ws <- %s %s %.300s", m.ID, m.Type, m.Payload)
 		}
-		switch m.Type {
-		case "ping":
-			c.pings++
-			c.send(wsMessage{Type: "pong"})
-			continue
-		case "pong":
-			continue
-		}
 		return m
+	case err := <-c.readErr:
+		c.t.Fatal(err)
 	}
+	return wsMessage{}
 }
 
 // nextFor returns the next message of operation id, keeping others' for
@@ -205,7 +233,7 @@ func TestNodeSubscriptions(t *testing.T) {
 			t.Fatalf("event after complete: %+v", m)
 		}
 	}
-	if c.pings == 0 {
+	if c.pings.Load() == 0 {
 		t.Error("no keep-alive ping")
 	}
 	// A subscription of an unknown repository fails.
@@ -297,11 +325,21 @@ func TestDeadClientDropped(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A raw connection that never answers.
+	url := "ws" + strings.TrimPrefix(f.srv.URL, "http") + "/graphql"
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	conn, _, err := coderws.Dial(ctx, url, &coderws.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.CloseNow()
+	if err := wsjson.Write(ctx, conn, wsMessage{Type: "connection_init"}); err != nil {
+		t.Fatal(err)
+	}
 	for {
 		var m wsMessage
-		err := wsjson.Read(ctx, c.conn, &m) // never answers
+		err := wsjson.Read(ctx, conn, &m)
 		if err == nil {
 			continue
 		}
@@ -310,4 +348,9 @@ func TestDeadClientDropped(t *testing.T) {
 		}
 		break
 	}
+	// A client that answers stays.
+	c.subscribe("q", `{ repos { name } }`, nil)
+	time.Sleep(200 * time.Millisecond)
+	var d struct{ Repos []any }
+	c.data(c.nextFor("q"), &d)
 }

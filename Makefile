@@ -4,7 +4,7 @@
 GO ?= go
 BIN := bin/codegraph
 
-.PHONY: build run test bench fuzz
+.PHONY: build run test bench fuzz check-generated
 
 build:
 	$(GO) build -o $(BIN) ./cmd/codegraph
@@ -19,7 +19,12 @@ run: build
 test:
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
-	$(GO) test -count=1 -race -short ./internal/index ./internal/store ./internal/walk ./internal/query ./internal/mcp ./internal/search/... ./internal/service ./internal/jobs ./internal/server ./internal/watch
+	$(GO) test -count=1 -race -short ./internal/index ./internal/store ./internal/walk ./internal/query ./internal/mcp ./internal/search/... ./internal/service ./internal/jobs ./internal/server ./internal/watch ./internal/graphql
 
 bench:
 	bench/index.sh --jdk
+
+# The committed gqlgen output must match internal/graphql/schema.graphqls.
+check-generated:
+	$(GO) generate ./internal/graphql
+	git diff --exit-code -- internal/graphql

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"strings"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/codegraph-dev/codegraph/internal/graphql"
 	cgmcp "github.com/codegraph-dev/codegraph/internal/mcp"
 	"github.com/codegraph-dev/codegraph/internal/search"
 	"github.com/codegraph-dev/codegraph/internal/server"
@@ -48,6 +50,8 @@ other services and AI agents:
                  dependencies|dependents|path|impact, /index, /jobs
   streams        /stream/nodes, /stream/edges (NDJSON), /jobs/{id}/events (SSE)
   MCP            /mcp (streamable HTTP: the tools of 'codegraph mcp')
+  GraphQL        /graphql (queries, mutations, subscriptions over WebSocket
+                 with graphql-transport-ws), /graphiql (an in-browser IDE)
   operations     /health/live, /health/ready, /metrics (Prometheus),
                  /openapi.json (the API described in OpenAPI 3)
 
@@ -130,8 +134,7 @@ SIGINT or SIGTERM stop accepting connections and finish in-flight requests
 			// limits and metrics. Streaming ones (SSE, WebSocket) are listed
 			// in streams: their write deadline is lifted and they end when
 			// the server shuts down.
-			mount := map[string]http.Handler{"/mcp": mcpSrv.Handler()}
-			streams := []string{"/mcp"}
+			mount, streams := frontDoors(svc, mcpSrv, origins, maxBody, log)
 			srv, err := server.New(server.Options{Service: svc, Keys: keys, CORSOrigins: origins, RateLimit: cfg.RateLimit,
 				RateBurst: cfg.RateBurst, MaxBodyBytes: maxBody, SearchCache: searchCache, Mount: mount, StreamMounts: streams, Logger: log, AccessLog: verbose})
 			if err != nil {
@@ -175,6 +178,31 @@ SIGINT or SIGTERM stop accepting connections and finish in-flight requests
 	f.BoolVarP(&quiet, "quiet", "q", false, "log only warnings and errors")
 	ef.register(cmd)
 	return cmd
+}
+
+// frontDoors are the handlers mounted beside the REST API: MCP over
+// streamable HTTP at /mcp, GraphQL at /graphql (queries, mutations, and
+// subscriptions over WebSocket) with its GraphiQL page at /graphiql. The
+// second result lists the ones that stream.
+func frontDoors(svc *service.Service, mcpSrv *cgmcp.Server, corsOrigins []string, maxBody int64, log *slog.Logger) (map[string]http.Handler, []string) {
+	// Browser pages allowed to call the API by CORS may also open
+	// GraphQL WebSockets (which CORS does not cover): their hosts.
+	var hosts []string
+	for _, o := range corsOrigins {
+		if o == "*" {
+			hosts = []string{"*"}
+			break
+		}
+		if u, err := url.Parse(o); err == nil && u.Host != "" {
+			hosts = append(hosts, u.Host)
+		}
+	}
+	gql := graphql.NewHandler(svc, graphql.Options{AllowedOrigins: hosts, MaxBodyBytes: maxBody, Logger: log})
+	return map[string]http.Handler{
+		"/mcp":      mcpSrv.Handler(),
+		"/graphql":  gql,
+		"/graphiql": graphql.Playground("/graphql"),
+	}, []string{"/mcp", "/graphql"}
 }
 
 // serveUntilSignal serves hs on ln until ctx ends or SIGINT/SIGTERM

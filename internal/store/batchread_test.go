@@ -8,7 +8,7 @@ import (
 	"github.com/codegraph-dev/codegraph/internal/graph"
 )
 
-// TestBatchedReads checks NodesByID and InEdgesMany against the point
+// TestBatchedReads checks NodesByID, InEdgesMany and OutEdgesMany against the point
 // reads they stand for, with ids out of order, repeated, zero and missing.
 func TestBatchedReads(t *testing.T) {
 	s := openTest(t, Options{})
@@ -56,8 +56,32 @@ func TestBatchedReads(t *testing.T) {
 			}
 		}
 	}
+	for _, kinds := range [][]graph.EdgeKind{nil, {graph.EdgeCalls}, {graph.EdgeContains, graph.EdgeReferences}} {
+		many := make([][]graph.Edge, len(ids))
+		if err := s.OutEdgesMany(ids, kinds, func(i int, e graph.Edge) error {
+			many[i] = append(many[i], e)
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		for i, id := range ids {
+			var want []graph.Edge
+			if id != 0 {
+				want = collect(t, func(fn func(graph.Edge) error) error { return s.OutEdges(id, kinds, fn) })
+			}
+			if len(want) == 0 {
+				want = nil
+			}
+			if !reflect.DeepEqual(many[i], want) {
+				t.Errorf("kinds %v: OutEdgesMany[%d] = %v, want %v", kinds, i, many[i], want)
+			}
+		}
+	}
 	stop := fmt.Errorf("stop")
 	if err := s.InEdgesMany(ids, nil, func(int, graph.Edge) error { return stop }); err != stop {
 		t.Errorf("callback error: got %v", err)
+	}
+	if err := s.OutEdgesMany(ids, nil, func(int, graph.Edge) error { return stop }); err != stop {
+		t.Errorf("OutEdgesMany callback error: got %v", err)
 	}
 }

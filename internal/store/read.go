@@ -384,12 +384,36 @@ func (s *Store) NodesByID(ids []graph.NodeID, out []graph.Node) (err error) {
 // is in kinds (nil: every kind), with one iterator for all of ids. Ids are
 // visited in key order, not slice order; each id's edges come together.
 // Zero ids are skipped; a repeated id is visited once per occurrence.
-func (s *Store) InEdgesMany(ids []graph.NodeID, kinds []graph.EdgeKind, fn func(i int, e graph.Edge) error) (err error) {
+func (s *Store) InEdgesMany(ids []graph.NodeID, kinds []graph.EdgeKind, fn func(i int, e graph.Edge) error) error {
+	return s.edgesMany(spaceIn, appendInPrefix, ids, kinds, func(k, v []byte) (graph.Edge, error) {
+		var e graph.Edge
+		if err := decodeInKey(k, &e); err != nil {
+			return e, err
+		}
+		if err := decodeEdgeValue(v, &e); err != nil {
+			return e, fmt.Errorf("edge %x: %w", k, err)
+		}
+		return e, nil
+	}, fn)
+}
+
+// OutEdgesMany is the batched form of OutEdges: it calls fn(i, e) for each
+// outgoing edge of ids[i], resolved or not, whose kind is in kinds (nil:
+// every kind), with one iterator for all of ids, in the order
+// InEdgesMany visits them.
+func (s *Store) OutEdgesMany(ids []graph.NodeID, kinds []graph.EdgeKind, fn func(i int, e graph.Edge) error) error {
+	return s.edgesMany(spaceOut, appendOutPrefix, ids, kinds, decodeOutEdge, fn)
+}
+
+// edgesMany scans the edges of ids in the space (incoming or outgoing)
+// whose per-node prefix appendPrefix builds, with one iterator.
+func (s *Store) edgesMany(space byte, appendPrefix func([]byte, graph.NodeID) []byte, ids []graph.NodeID, kinds []graph.EdgeKind,
+	decode func(k, v []byte) (graph.Edge, error), fn func(i int, e graph.Edge) error) (err error) {
 	order := byID(ids)
 	if len(order) == 0 {
 		return nil
 	}
-	lower := []byte{famEdges, spaceIn}
+	lower := []byte{famEdges, space}
 	it, err := s.db.NewIter(&pebble.IterOptions{LowerBound: lower, UpperBound: prefixEnd(lower)})
 	if err != nil {
 		return err
@@ -401,22 +425,19 @@ func (s *Store) InEdgesMany(ids []graph.NodeID, kinds []graph.EdgeKind, fn func(
 	}
 	var prefix []byte
 	for _, i := range order {
-		prefix = appendInPrefix(prefix[:0], ids[i])
+		prefix = appendPrefix(prefix[:0], ids[i])
 		for ok := it.SeekGE(prefix); ok && bytes.HasPrefix(it.Key(), prefix); ok = it.Next() {
 			k := it.Key()
 			if kinds != nil && !want[k[len(prefix)]] {
 				continue
 			}
-			var e graph.Edge
-			if err := decodeInKey(k, &e); err != nil {
-				return err
-			}
 			v, err := it.ValueAndErr()
 			if err != nil {
 				return err
 			}
-			if err := decodeEdgeValue(v, &e); err != nil {
-				return fmt.Errorf("edge %x: %w", k, err)
+			e, err := decode(k, v)
+			if err != nil {
+				return err
 			}
 			if err := fn(int(i), e); err != nil {
 				return err

@@ -164,3 +164,28 @@ func TestTypeScriptMCPClient(t *testing.T) {
 		t.Fatal("mcp-http.mjs did not report success")
 	}
 }
+
+// TestGraphQLClient runs testdata/graphql-e2e/e2e.mjs (the graphql-ws
+// client on ws) against codegraph serve's /graphql: a parseProject job
+// followed with the parseProgress subscription, nodeCreated after
+// createNode, with a read-write API key.
+func TestGraphQLClient(t *testing.T) {
+	base, _ := serve(t)
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("node is not installed")
+	}
+	dir := filepath.Join(testdataDir(), "..", "graphql-e2e")
+	if _, err := os.Stat(filepath.Join(dir, "node_modules", "graphql-ws")); err != nil {
+		t.Skip("testdata/graphql-e2e/node_modules is missing: run npm ci --prefix testdata/graphql-e2e (.ci/run does)")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, node, "e2e.mjs", base+"/graphql", "--key="+rwKey)
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	t.Logf("%s", out)
+	if err != nil {
+		t.Fatalf("e2e.mjs: %v", err)
+	}
+}

@@ -1,0 +1,60 @@
+package graphql
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/codegraph-dev/codegraph/internal/testrepo"
+)
+
+// TestEndToEndClient runs testdata/graphql-e2e/e2e.mjs, the graphql-ws
+// client on Node, against the handler: parseProgress of a real index job
+// started by parseProject, and nodeCreated after createNode. .ci/run
+// installs its npm packages.
+func TestEndToEndClient(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end client test skipped with -short")
+	}
+	dir := filepath.Join(testrepo.Dir(), "..", "graphql-e2e")
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("node is not installed: the graphql-ws end-to-end test needs Node.js (.ci/run installs it)")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "node_modules", "graphql-ws")); err != nil {
+		t.Skipf("npm packages missing: run npm ci --prefix %s (.ci/run does)", dir)
+	}
+	// Enough files that the index job is still running when the client
+	// subscribes to its progress.
+	f := newFixture(t, Options{}, func(root string) {
+		for i := range 150 {
+			var b strings.Builder
+			fmt.Fprintf(&b, "package p%d\n", i)
+			for j := range 40 {
+				fmt.Fprintf(&b, "\n// F%d calls F%d.\nfunc F%d(x int) int { return F%d(x) + %d }\n", j, (j+1)%40, j, (j+1)%40, j)
+			}
+			p := filepath.Join(root, "gen", fmt.Sprintf("p%d", i), "p.go")
+			os.MkdirAll(filepath.Dir(p), 0o755)
+			if err := os.WriteFile(p, []byte(b.String()), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, node, "e2e.mjs", f.srv.URL+"/graphql", "--require-running")
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	t.Logf("e2e.mjs: %s", out)
+	if err != nil {
+		t.Fatalf("e2e.mjs failed: %v", err)
+	}
+	if !strings.Contains(string(out), `"ok":true`) {
+		t.Fatal("e2e.mjs did not report success")
+	}
+}

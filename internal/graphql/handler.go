@@ -1,0 +1,232 @@
+package graphql
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	coderws "github.com/coder/websocket"
+
+	gql "github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/99designs/gqlgen/graphql/playground"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/codegraph-dev/codegraph/internal/service"
+)
+
+// Options configure NewHandler. The zero value gives the defaults.
+type Options struct {
+	// MaxDepth bounds how deep an operation's selections nest (0:
+	// DefaultMaxDepth).
+	MaxDepth int
+	// MaxComplexity bounds an operation's complexity (0:
+	// DefaultMaxComplexity). Each field costs 1; list fields cost their
+	// bound (first, limit) times their selection; traversals and searches
+	// add a cost for their work.
+	MaxComplexity int
+	// KeepAlive is the interval of WebSocket keep-alive pings (0: 15 s;
+	// negative: none). With graphql-transport-ws the server sends ping and
+	// closes a connection that has not answered pong within two
+	// intervals; with the older graphql-ws it sends "ka".
+	KeepAlive time.Duration
+	// AllowedOrigins are the host patterns (path.Match syntax, as
+	// github.com/coder/websocket's OriginPatterns) whose pages may open a
+	// WebSocket; the request's own host is always allowed. "*" allows any
+	// origin.
+	AllowedOrigins []string
+	// MaxBodyBytes bounds a request body (0: 1 MiB).
+	MaxBodyBytes int64
+	// Logger receives resolver panics (Error) and WebSocket errors (Debug);
+	// nil discards them.
+	Logger *slog.Logger
+
+	// loaderWait and loaderQuiet override defaultLoaderWait and
+	// defaultLoaderQuiet (tests).
+	loaderWait, loaderQuiet time.Duration
+	// wrapReader wraps the store the loader reads (tests count reads).
+	wrapReader func(reader) reader
+	// subscribed is called when a subscription resolver has subscribed to
+	// its events (tests wait for it before making events).
+	subscribed func(field string)
+}
+
+// backend holds what the resolvers share.
+type backend struct {
+	svc  *service.Service
+	opts Options
+	log  *slog.Logger
+}
+
+// NewHandler returns the GraphQL endpoint over svc: queries and mutations
+// over HTTP POST (JSON) and GET (queries only), subscriptions over
+// WebSocket with the graphql-transport-ws protocol (and the older
+// graphql-ws one), introspection on.
+func NewHandler(svc *service.Service, opts Options) http.Handler {
+	if opts.MaxDepth <= 0 {
+		opts.MaxDepth = DefaultMaxDepth
+	}
+	if opts.MaxComplexity <= 0 {
+		opts.MaxComplexity = DefaultMaxComplexity
+	}
+	if opts.KeepAlive == 0 {
+		opts.KeepAlive = 15 * time.Second
+	}
+	if opts.MaxBodyBytes <= 0 {
+		opts.MaxBodyBytes = 1 << 20
+	}
+	s := &backend{svc: svc, opts: opts, log: opts.Logger}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	srv := handler.New(NewExecutableSchema(Config{Resolvers: &resolver{s: s}, Complexity: complexity()}))
+
+	accept := coderws.AcceptOptions{}
+	for _, o := range opts.AllowedOrigins {
+		if o == "*" {
+			accept.InsecureSkipVerify = true
+		}
+	}
+	if !accept.InsecureSkipVerify {
+		accept.OriginPatterns = opts.AllowedOrigins
+	}
+	ws := transport.Websocket{
+		Implementation: transport.CoderWebsocketImplementation{AcceptOptions: accept},
+		InitTimeout:    30 * time.Second,
+		ErrorFunc: func(ctx context.Context, err error) {
+			s.log.Debug("graphql websocket", "err", err)
+		},
+	}
+	if opts.KeepAlive > 0 {
+		ws.KeepAlivePingInterval = opts.KeepAlive
+		ws.PingPongInterval = opts.KeepAlive
+	}
+	srv.AddTransport(ws)
+	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.Use(extension.Introspection{})
+	srv.Use(depthLimit{max: opts.MaxDepth})
+	srv.Use(extension.FixedComplexityLimit(opts.MaxComplexity))
+	srv.SetErrorPresenter(presentError)
+	srv.SetRecoverFunc(func(ctx context.Context, v any) error {
+		s.log.Error("graphql: panic in resolver", "panic", v, "stack", string(debug.Stack()))
+		return errPanic(v)
+	})
+	srv.AroundResponses(func(ctx context.Context, next gql.ResponseHandler) *gql.Response {
+		st := &state{s: s, views: map[string]*view{}}
+		defer st.release()
+		return next(context.WithValue(ctx, stateKey{}, st))
+	})
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > opts.MaxBodyBytes {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusRequestEntityTooLarge)
+			fmt.Fprintf(w, `{"errors":[{"message":"request body is larger than %d bytes","extensions":{"code":"REQUEST_TOO_LARGE","status":413}}]}`, opts.MaxBodyBytes)
+			return
+		}
+		if r.Body != nil {
+			// A chunked body is cut at the limit (gqlgen reports the read error).
+			r.Body = http.MaxBytesReader(w, r.Body, opts.MaxBodyBytes)
+		}
+		srv.ServeHTTP(w, r)
+	})
+}
+
+// Playground returns the GraphiQL page for the GraphQL endpoint at
+// endpoint (a path such as /graphql, or an absolute URL); subscriptions go
+// over a WebSocket to the same endpoint.
+func Playground(endpoint string) http.Handler {
+	return playground.Handler("codegraph GraphQL", endpoint)
+}
+
+// state is what one response shares: a snapshot and a loader per
+// repository, taken on first use and released when the response is done.
+type state struct {
+	s     *backend
+	mu    sync.Mutex
+	views map[string]*view
+}
+
+type stateKey struct{}
+
+// view is one repository's snapshot and loader within a response.
+type view struct {
+	repo    *service.Repo
+	snap    *service.Snapshot
+	release func()
+	load    *loader
+}
+
+func stateOf(ctx context.Context) (*state, error) {
+	st, _ := ctx.Value(stateKey{}).(*state)
+	if st == nil {
+		return nil, errors.New("internal error: no response state")
+	}
+	return st, nil
+}
+
+// view returns the snapshot of the repository named name ("" for the
+// default one), acquiring it on first use.
+func (st *state) view(name string) (*view, error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if v, ok := st.views[name]; ok {
+		return v, nil
+	}
+	r, err := st.s.svc.Repo(name)
+	if err != nil {
+		return nil, err
+	}
+	if v, ok := st.views[r.Name()]; ok {
+		st.views[name] = v
+		return v, nil
+	}
+	snap, release, err := r.Acquire()
+	if err != nil {
+		return nil, fmt.Errorf("repository %s: %w", r.Name(), err)
+	}
+	var rd reader = snap.Store
+	if st.s.opts.wrapReader != nil {
+		rd = st.s.opts.wrapReader(rd)
+	}
+	v := &view{repo: r, snap: snap, release: release, load: newLoader(rd, st.s.opts.loaderWait, st.s.opts.loaderQuiet)}
+	st.views[name] = v
+	st.views[r.Name()] = v
+	return v, nil
+}
+
+func (st *state) release() {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	seen := map[*view]bool{}
+	for _, v := range st.views {
+		if !seen[v] {
+			seen[v] = true
+			v.release()
+		}
+	}
+	st.views = nil
+}
+
+// viewOf is stateOf(ctx).view(repo) for resolvers.
+func viewOf(ctx context.Context, repo *string) (*view, error) {
+	st, err := stateOf(ctx)
+	if err != nil {
+		return nil, err
+	}
+	name := ""
+	if repo != nil {
+		name = *repo
+	}
+	return st.view(name)
+}

@@ -34,8 +34,8 @@ func newDaemonCmd(e *env) *cobra.Command {
 		Short: "Run one always-on codegraph process for all your repositories",
 		Long: `The daemon is one long-running codegraph process per user. It serves the
 repositories registered with it over a private Unix socket (the HTTP API of
-'codegraph serve', MCP at /mcp), keeps their indexes up to date in the
-background, and is what 'codegraph index' hands its work to when it runs:
+'codegraph serve', MCP at /mcp), watches their files and keeps their indexes
+up to date, and is what 'codegraph index' hands its work to when it runs:
 the daemon holds the index, so a CLI run never meets a locked index.
 
 Its files (pid file, socket, log, the list of repositories) live in
@@ -252,7 +252,7 @@ func newDaemonRunCmd(e *env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			svc, err := service.New(service.Options{Repos: specs, AutoIndex: true, Search: search.Config{Embedding: emb}, Logger: log})
+			svc, err := service.New(service.Options{Repos: specs, AutoIndex: true, Watch: true, WatchCommand: "codegraph daemon", Search: search.Config{Embedding: emb}, Logger: log})
 			if err != nil {
 				return err
 			}

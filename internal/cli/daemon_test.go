@@ -98,10 +98,25 @@ func TestDaemon(t *testing.T) {
 	if !strings.Contains(out, "fixture") || !strings.Contains(out, other) {
 		t.Errorf("status after registering: %s", out)
 	}
-	// --no-daemon and selection flags run in this process; while the
-	// daemon holds nothing open for writing, that works too.
-	if _, stderr, code := run(t, "index", other, "--no-daemon", "--quiet"); code != 0 || strings.Contains(stderr, "daemon") {
-		t.Errorf("index --no-daemon: exit %d: %s", code, stderr)
+	// The daemon watches: its index follows an edit with no index run.
+	if err := os.WriteFile(filepath.Join(repo, "saved.go"), []byte("package main\n\nfunc SavedOnly() {}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	deadline = time.Now().Add(20 * time.Second)
+	for {
+		out, _, _ := run(t, "def", "SavedOnly", "--db", filepath.Join(repo, ".codegraph"))
+		if strings.Contains(out, "saved.go") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the daemon's watcher did not index saved.go: %s", out)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	// --no-daemon runs in this process, and meets the index the daemon
+	// holds: the error names the daemon.
+	if _, stderr, code := run(t, "index", other, "--no-daemon", "--quiet"); code == 0 || !strings.Contains(stderr, "codegraph daemon") {
+		t.Errorf("index --no-daemon while the daemon holds the index: exit %d: %s", code, stderr)
 	}
 
 	stop()

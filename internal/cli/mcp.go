@@ -16,6 +16,7 @@ import (
 
 	"github.com/codegraph-dev/codegraph/internal/index"
 	cgmcp "github.com/codegraph-dev/codegraph/internal/mcp"
+	"github.com/codegraph-dev/codegraph/internal/service"
 	"github.com/codegraph-dev/codegraph/internal/store"
 )
 
@@ -24,6 +25,7 @@ func newMCPCmd(e *env) *cobra.Command {
 		db      string
 		repos   []string
 		noIndex bool
+		watchIt bool
 		verbose bool
 		ef      embeddingFlags
 	)
@@ -41,10 +43,13 @@ repo argument.
 
 The server answers at once. A missing or stale index (files changed since
 it was built) is built or updated in the background while tools answer
-from what exists; every answer says how fresh it is (index_state). Several
-servers may run on one repository: one writes, the others read.`,
+from what exists; every answer says how fresh it is (index_state). With
+--watch the server also watches the files and updates the index within a
+second of each save. Several servers may run on one repository: one
+writes, the others read.`,
 		Example: `  codegraph mcp
   claude mcp add codegraph -- codegraph mcp
+  codegraph mcp --watch
   codegraph mcp --repo api=~/src/api --repo web=~/src/web`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -61,8 +66,13 @@ servers may run on one repository: one writes, the others read.`,
 			if err != nil {
 				return err
 			}
-			srv, err := cgmcp.New(cgmcp.Options{Repos: specs, AutoIndex: auto && !noIndex, Logger: log, Version: Version,
-				Search: search.Config{Embedding: emb}})
+			svc, err := service.New(service.Options{Repos: specs, AutoIndex: auto && !noIndex, Watch: watchIt, WatchCommand: "codegraph mcp --watch",
+				Search: search.Config{Embedding: emb}, Logger: log})
+			if err != nil {
+				return err
+			}
+			defer svc.Close()
+			srv, err := cgmcp.New(cgmcp.Options{Service: svc, Logger: log, Version: Version})
 			if err != nil {
 				return err
 			}
@@ -79,6 +89,7 @@ servers may run on one repository: one writes, the others read.`,
 	f.StringVar(&db, "db", "", "store directory (default: .codegraph in this or a parent directory)")
 	f.StringArrayVar(&repos, "repo", nil, "serve the repository at PATH under NAME (NAME=PATH, repeatable)")
 	f.BoolVar(&noIndex, "no-index", false, "never build or update the index in the background (the index tool still does)")
+	f.BoolVar(&watchIt, "watch", false, "keep the index up to date as files change (this server then holds the index; other servers and CLI queries read it)")
 	f.BoolVarP(&verbose, "verbose", "v", false, "log diagnostics to stderr")
 	ef.register(cmd)
 	return cmd

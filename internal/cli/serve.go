@@ -32,6 +32,7 @@ func newServeCmd(e *env) *cobra.Command {
 		addr, db, configPath string
 		repos, corsOrigins   []string
 		insecure, noIndex    bool
+		watchIt              bool
 		verbose, quiet       bool
 		rateLimit            float64
 		rateBurst            int
@@ -58,7 +59,8 @@ other services and AI agents:
 Repositories are found as 'codegraph mcp' finds them: the .codegraph/ in the
 working directory or a parent (or --db DIR), else --repo NAME=PATH repeated;
 requests choose one with ?repo=NAME. A missing or stale index is built in
-the background (unless --no-index) while requests answer from what exists.
+the background (unless --no-index) while requests answer from what exists;
+with --watch the files are watched and each save is indexed within a second.
 
 Access: API keys come from --config FILE ({"api_keys":[{"name":"ci",
 "key":"...","scope":"rw"}]}) or CODEGRAPH_API_KEYS ("key1:rw,key2:ro").
@@ -120,7 +122,7 @@ SIGINT or SIGTERM stop accepting connections and finish in-flight requests
 			if err != nil {
 				return err
 			}
-			svc, err := service.New(service.Options{Repos: specs, AutoIndex: auto && !noIndex, Search: search.Config{Embedding: emb}, Logger: log})
+			svc, err := service.New(service.Options{Repos: specs, AutoIndex: auto && !noIndex, Watch: watchIt, WatchCommand: "codegraph serve --watch", Search: search.Config{Embedding: emb}, Logger: log})
 			if err != nil {
 				return err
 			}
@@ -170,6 +172,7 @@ SIGINT or SIGTERM stop accepting connections and finish in-flight requests
 	f.StringArrayVar(&corsOrigins, "cors-origin", nil, "allow browser calls from this origin (repeatable; * for any)")
 	f.BoolVar(&insecure, "insecure", false, "allow a non-loopback address without API keys")
 	f.BoolVar(&noIndex, "no-index", false, "never build or update indexes in the background (POST /index still does)")
+	f.BoolVar(&watchIt, "watch", false, "keep the indexes up to date as files change (this process then holds them)")
 	f.Float64Var(&rateLimit, "rate-limit", server.DefaultRateLimit, "requests per second per key or client address (negative: no limit)")
 	f.IntVar(&rateBurst, "rate-burst", server.DefaultRateBurst, "requests a client may make at once before the rate applies")
 	f.Int64Var(&maxBody, "max-body", server.DefaultMaxBodyBytes, "largest request body in bytes")

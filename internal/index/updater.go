@@ -436,3 +436,20 @@ func (u *Updater) indexedUnder(targets []string) []string {
 	sort.Strings(out)
 	return slices.Compact(out)
 }
+
+// Write runs fn with the open store, serialised with the Updater's runs,
+// then syncs the write-ahead log so that a read-only Open elsewhere sees
+// what fn committed. It is how other writers of the same process (node
+// mutations through the API) share the writer the Updater holds.
+func (u *Updater) Write(fn func(*store.Store) error) error {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.closed {
+		return ErrClosed
+	}
+	if err := fn(u.st); err != nil {
+		return err
+	}
+	_, err := u.st.Sync()
+	return err
+}

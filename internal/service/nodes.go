@@ -359,13 +359,56 @@ var ErrBusy = errors.New("an index job is writing the index; retry when it has f
 // writeFile rewrites the API pseudo-file file with the nodes edit returns,
 // in one atomic batch, and makes the change visible to the next Acquire.
 func (r *Repo) writeFile(ctx context.Context, file string, edit func([]graph.Node) ([]graph.Node, error)) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	err := r.withWriter(func(st *store.Store) error {
+		var nodes []graph.Node
+		if err := st.NodesInFile(file, func(n graph.Node) error {
+			if n.Kind != graph.KindFile {
+				nodes = append(nodes, n)
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+		nodes, err := edit(nodes)
+		if err != nil {
+			return err
+		}
+		b := st.NewBatch()
+		defer b.Close()
+		if len(nodes) == 0 {
+			err = b.DeleteFile(file)
+		} else {
+			err = b.ReplaceFile(store.FileMeta{Path: file, Language: nodes[0].Language}, nodes, nil)
+		}
+		if err != nil {
+			return err
+		}
+		return b.Commit(true)
+	})
+	if err != nil {
+		return err
+	}
+	// The next read sees the change at once.
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.reopenLocked(dirFingerprint(r.db))
+}
+
+// withWriter runs fn with a writable store: the watcher's, when the
+// repository is watched, else one opened for the call (failing with ErrBusy
+// while an index job of this process writes, and with an error wrapping
+// store.ErrLocked while another process does).
+func (r *Repo) withWriter(fn func(*store.Store) error) error {
+	if w := r.watcher(); w != nil {
+		return w.Updater().Write(fn)
+	}
 	if !r.wmu.TryLock() {
 		return ErrBusy
 	}
 	defer r.wmu.Unlock()
-	if err := ctx.Err(); err != nil {
-		return err
-	}
 	st, err := store.Open(r.db, store.Options{Logger: r.log})
 	if errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("%w in %s: index the repository first", ErrNoIndex, r.db)
@@ -373,38 +416,9 @@ func (r *Repo) writeFile(ctx context.Context, file string, edit func([]graph.Nod
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	var nodes []graph.Node
-	if err := st.NodesInFile(file, func(n graph.Node) error {
-		if n.Kind != graph.KindFile {
-			nodes = append(nodes, n)
-		}
-		return nil
-	}); err != nil {
+	if err := fn(st); err != nil {
+		st.Close()
 		return err
 	}
-	nodes, err = edit(nodes)
-	if err != nil {
-		return err
-	}
-	b := st.NewBatch()
-	defer b.Close()
-	if len(nodes) == 0 {
-		err = b.DeleteFile(file)
-	} else {
-		err = b.ReplaceFile(store.FileMeta{Path: file, Language: nodes[0].Language}, nodes, nil)
-	}
-	if err != nil {
-		return err
-	}
-	if err := b.Commit(true); err != nil {
-		return err
-	}
-	if err := st.Close(); err != nil {
-		return err
-	}
-	// The next read sees the change at once.
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.reopenLocked(dirFingerprint(r.db))
+	return st.Close()
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/codegraph-dev/codegraph/internal/search"
 	"github.com/codegraph-dev/codegraph/internal/store"
 	"github.com/codegraph-dev/codegraph/internal/walk"
+	"github.com/codegraph-dev/codegraph/internal/watch"
 )
 
 // Freshness and snapshot timing.
@@ -133,7 +134,9 @@ type Repo struct {
 	state     State
 	checking  bool
 	checkedAt time.Time
-	job       string // id of the current or last index job
+	w         *watch.Watcher      // the file watcher, when watched
+	report    func(jobs.Progress) // the running index job's progress, when watched
+	job       string              // id of the current or last index job
 	runs      map[string]runResult
 	indexedAt time.Time // from the store's metadata
 }
@@ -298,7 +301,7 @@ func (r *Repo) setState(s State) {
 // request.
 func (r *Repo) MaybeRecheck() {
 	r.mu.Lock()
-	due := !r.checking && time.Since(r.checkedAt) >= recheckEvery && !r.indexingLocked()
+	due := r.w == nil && !r.checking && time.Since(r.checkedAt) >= recheckEvery && !r.indexingLocked()
 	if due {
 		r.checking = true
 	}
@@ -525,6 +528,18 @@ func (r *Repo) IndexResult(jobID string) (sum *index.Summary, err error, ok bool
 func (r *Repo) runIndex(ctx context.Context, force bool, report func(jobs.Progress)) (*index.Summary, error) {
 	r.bg.Add(1)
 	defer r.bg.Done()
+	if w := r.watcher(); w != nil {
+		r.mu.Lock()
+		r.report = report
+		r.mu.Unlock()
+		defer func() {
+			r.mu.Lock()
+			r.report = nil
+			r.mu.Unlock()
+		}()
+		// The watcher's update callback sets the state and reopens.
+		return w.Index(ctx, force)
+	}
 	r.wmu.Lock()
 	defer r.wmu.Unlock()
 	r.mu.Lock()

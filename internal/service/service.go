@@ -60,6 +60,15 @@ type Options struct {
 	AutoIndex bool
 	// Search configures the search indexes (the embedding provider).
 	Search search.Config
+	// Watch keeps each index up to date with a file watcher (the
+	// repository's writer is then held by this process for its life; index
+	// jobs and node mutations go through it). A repository whose index is
+	// locked by another process is served without one.
+	Watch bool
+	// WatchCommand names this process in the watcher's holder file, which
+	// `codegraph index` quotes when it finds the index locked (default
+	// "codegraph watch").
+	WatchCommand string
 	// Jobs is the queue index jobs run on; nil means a queue of the
 	// service's own (one worker, history in the first repository's store
 	// directory), closed by Close.
@@ -110,9 +119,17 @@ func New(opts Options) (*Service, error) {
 	s.bgCtx, s.cancel = context.WithCancel(context.Background())
 	for _, r := range s.repos {
 		r.jobs, r.bgCtx = s.jobs, s.bgCtx
-		r.start()
+		s.startRepo(r)
 	}
 	return s, nil
+}
+
+// startRepo starts a repository's watcher, or its first freshness check.
+func (s *Service) startRepo(r *Repo) {
+	if s.opts.Watch && r.startWatch(s.opts.WatchCommand) {
+		return
+	}
+	r.start()
 }
 
 // newRepo validates spec and adds a repository (not started). s.mu is
@@ -177,7 +194,7 @@ func (s *Service) AddRepo(spec RepoSpec) (*Repo, error) {
 		return nil, err
 	}
 	r.jobs, r.bgCtx = s.jobs, s.bgCtx
-	r.start()
+	s.startRepo(r)
 	return r, nil
 }
 

@@ -287,3 +287,73 @@ func TestAddRepo(t *testing.T) {
 		t.Error("AddRepo after Close")
 	}
 }
+
+func TestWatch(t *testing.T) {
+	root := testrepo.Copy(t, filepath.Join("..", "..", "testdata", "repo"))
+	s, err := New(Options{Repos: []RepoSpec{{Root: root}}, Watch: true, WatchCommand: "codegraph test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	r, _ := s.Repo("")
+	if !r.Watching() {
+		t.Fatal("not watching")
+	}
+	waitFor := func(what string, ok func() bool) {
+		t.Helper()
+		deadline := time.Now().Add(20 * time.Second)
+		for !ok() {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: not within 20 s (state %s)", what, r.State())
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	// The watcher builds the missing index, then follows edits.
+	waitFor("first index", func() bool { _, ok := nodeByNameNoFail(r, "Get"); return ok })
+	if err := os.WriteFile(filepath.Join(root, "watched.go"), []byte("package main\n\nfunc SeenByWatcher() {}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	waitFor("edit seen", func() bool { _, ok := nodeByNameNoFail(r, "SeenByWatcher"); return ok })
+	if st := r.State(); st.Status != StatusReady {
+		t.Errorf("state after an update: %s", st)
+	}
+	// Index jobs and node mutations go through the watcher's writer.
+	j := r.Index(true)
+	if done, _ := s.Jobs().Wait(context.Background(), j.ID); done.State != jobs.Succeeded {
+		t.Fatalf("index job while watched: %+v", done)
+	}
+	n, err := r.CreateNode(context.Background(), NodeInput{Kind: "function", Name: "Annotated"})
+	if err != nil {
+		t.Fatalf("create while watched: %v", err)
+	}
+	if got, ok := nodeByNameNoFail(r, "Annotated"); !ok || got.ID != n.ID {
+		t.Error("created node not readable")
+	}
+	// The writer is held: another writer is refused.
+	if w, err := store.Open(r.DB(), store.Options{}); err == nil {
+		w.Close()
+		t.Error("a second writer opened the watched index")
+	}
+	s.Close()
+	if w, err := store.Open(r.DB(), store.Options{}); err != nil {
+		t.Errorf("the index is still locked after Close: %v", err)
+	} else {
+		w.Close()
+	}
+}
+
+func nodeByNameNoFail(r *Repo, name string) (graph.Node, bool) {
+	snap, release, err := r.Acquire()
+	if err != nil {
+		return graph.Node{}, false
+	}
+	defer release()
+	var found graph.Node
+	ok := false
+	snap.Store.NodesByName(name, func(n graph.Node) error {
+		found, ok = n, true
+		return nil
+	})
+	return found, ok
+}

@@ -55,6 +55,8 @@ func BenchmarkToolLatency(b *testing.B) {
 		{"find_references", []map[string]any{{"symbol": "http.Client.Do"}, {"symbol": "url.Parse"}}},
 		{"file_outline", []map[string]any{{"path": "net/http/client.go"}, {"path": "encoding/json/decode.go"}}},
 		{"read_code", []map[string]any{{"path": "net/http/client.go", "start_line": 580, "end_line": 640}}},
+		{"search_code", []map[string]any{{"query": "parse a URL query string"}, {"query": "read the response body"}, {"query": "encode a value as JSON"},
+			{"query": "sort a slice with a less function"}, {"query": "Client.Do"}, {"query": "retry after a temporary network error"}}},
 	}
 	ctx := context.Background()
 	for _, tc := range cases {

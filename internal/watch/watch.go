@@ -79,6 +79,10 @@ type Options struct {
 	// Logger receives warnings (unwatchable directories, fallback to
 	// polling) and debug events; nil discards them.
 	Logger *slog.Logger
+
+	// addWatch, when set, adds one directory's watch through add (tests
+	// inject failures such as permission denied, which root never meets).
+	addWatch func(add func(string) error, dir string) error
 }
 
 // Update describes one indexing run of a Watcher.
@@ -578,7 +582,12 @@ func (w *Watcher) add(abs string) error {
 	if w.opts.MaxWatches > 0 && len(w.watched) >= w.opts.MaxWatches {
 		return fmt.Errorf("%w (Options.MaxWatches = %d)", ErrWatchLimit, w.opts.MaxWatches)
 	}
-	err := w.fsw.Add(abs)
+	var err error
+	if w.opts.addWatch != nil {
+		err = w.opts.addWatch(w.fsw.Add, abs)
+	} else {
+		err = w.fsw.Add(abs)
+	}
 	switch {
 	case err == nil:
 		w.watched[abs] = true

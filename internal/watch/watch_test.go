@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -282,6 +283,37 @@ func TestWatchLimitFallsBackToPolling(t *testing.T) {
 			t.Fatal("no poll update reported")
 		}
 	}
+}
+
+// A directory that cannot be watched (permission denied) is skipped with a
+// warning; the rest of the tree is still followed.
+func TestWatchPermissionDenied(t *testing.T) {
+	root := t.TempDir()
+	db := index.DBDirFor(root)
+	writeFile(t, root, "a/a.go", "package a\n\nfunc A() {}\n")
+	writeFile(t, root, "secret/s.go", "package secret\n\nfunc S() {}\n")
+	var logs strings.Builder
+	var mu sync.Mutex
+	denied := filepath.Join(root, "secret")
+	opts := Options{Logger: newTestLogger(&mu, &logs), addWatch: func(add func(string) error, dir string) error {
+		if dir == denied {
+			return &fs.PathError{Op: "inotify_add_watch", Path: dir, Err: fs.ErrPermission}
+		}
+		return add(dir)
+	}}
+	r := start(t, root, opts)
+	defer r.stop(t)
+	mu.Lock()
+	msg := logs.String()
+	mu.Unlock()
+	if !strings.Contains(msg, "permission denied") || !strings.Contains(msg, "secret") {
+		t.Errorf("no warning for the unwatchable directory: %s", msg)
+	}
+	if r.w.Polling() {
+		t.Error("one unwatchable directory made the watcher poll")
+	}
+	writeFile(t, root, "a/b.go", "package a\n\nfunc B() {}\n")
+	eventually(t, db, "edit beside the unwatchable directory", []string{"a/a.go:A", "a/b.go:B", "secret/s.go:S"})
 }
 
 // Index runs through the Watcher's writer while it watches.

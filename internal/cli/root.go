@@ -80,7 +80,11 @@ Start with:
   codegraph overview                    packages, dependencies, entry points
   codegraph symbols --kind function     list symbols
   codegraph export --format ndjson      stream the whole graph
+  codegraph search "parse config file"  find code by what it does (or by name)
+  codegraph watch                       keep the index current as files change
   codegraph mcp                         serve the graph to AI agents (MCP, stdio)
+  codegraph serve                       HTTP API: REST, GraphQL, streams, MCP
+  codegraph daemon start                one background process for all repositories
 
 SYMBOL arguments accept a qualified name (Server.Handle, pkg/store.Store.Get),
 a bare name (several matches list the candidates), FILE:LINE, FILE:NAME or

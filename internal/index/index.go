@@ -482,7 +482,7 @@ func (r *run) execute(ctx context.Context) error {
 	}
 	searchStale := false
 	if !r.opts.NoSearch && !changed {
-		reason, err := search.RebuildReason(r.opts.DBDir, r.opts.Search)
+		reason, err := r.u.srch.RebuildReason()
 		if err != nil {
 			return fmt.Errorf("index: search: %w", err)
 		}
@@ -494,12 +494,8 @@ func (r *run) execute(ctx context.Context) error {
 		}
 		ch := search.Changes{Files: r.written, Deleted: gone, Removed: r.removed, Unchanged: r.settled,
 			Rebuild: len(r.written)+len(gone) >= r.bulkAt}
-		cfg := r.opts.Search
-		if cfg.Logger == nil {
-			cfg.Logger = r.opts.Logger
-		}
 		lg.Go(func() error {
-			ss, err := search.Update(lctx, r.st, r.opts.DBDir, r.root, ch, cfg)
+			ss, err := r.u.srch.Update(lctx, ch)
 			if err != nil {
 				return fmt.Errorf("index: search: %w", err)
 			}

@@ -19,6 +19,7 @@ import (
 	"github.com/codegraph-dev/codegraph/internal/graph"
 	"github.com/codegraph-dev/codegraph/internal/lang"
 	"github.com/codegraph-dev/codegraph/internal/resolve"
+	"github.com/codegraph-dev/codegraph/internal/search"
 	"github.com/codegraph-dev/codegraph/internal/store"
 	"github.com/codegraph-dev/codegraph/internal/walk"
 )
@@ -42,6 +43,8 @@ type Updater struct {
 	root    string
 	st      *store.Store
 	rebuilt bool
+	// srch keeps the search indexes open across runs (nil with NoSearch).
+	srch *search.Updater
 
 	mu      sync.Mutex // serialises runs; guards the fields below
 	indexed []string   // sorted paths of the indexed files, externals excluded (nil: not loaded)
@@ -120,6 +123,13 @@ func NewUpdater(opts Options) (*Updater, error) {
 		}
 	}
 	u := &Updater{opts: opts, root: root, st: st, rebuilt: rebuilt, flushAt: defaultFlushAt}
+	if !opts.NoSearch {
+		cfg := opts.Search
+		if cfg.Logger == nil {
+			cfg.Logger = opts.Logger
+		}
+		u.srch = search.NewUpdater(st, opts.DBDir, root, cfg)
+	}
 	u.stop, u.cancel = context.WithCancel(context.Background())
 	return u, nil
 }
@@ -164,6 +174,13 @@ func (u *Updater) Full(ctx context.Context, force bool) (*Summary, error) {
 		return sum, err
 	}
 	u.recordGit(ctx, nil)
+	if u.srch != nil {
+		// Open the search indexes now: the first update after a start
+		// then costs no more than the next ones.
+		if err := u.srch.Warm(ctx); err != nil {
+			u.opts.Logger.Warn("opening the search indexes", "err", err)
+		}
+	}
 	sum.Duration = time.Since(start)
 	return sum, nil
 }
@@ -379,7 +396,11 @@ func (u *Updater) Close() error {
 		return nil
 	}
 	u.closed = true
-	return u.st.Close()
+	var serr error
+	if u.srch != nil {
+		serr = u.srch.Close()
+	}
+	return errors.Join(serr, u.st.Close())
 }
 
 // loadIndexed reads the sorted list of indexed files from the store.

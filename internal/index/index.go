@@ -736,6 +736,11 @@ func (r *run) write(ctx context.Context, in <-chan result) error {
 			b.Close()
 			b = r.st.NewBatch()
 			pending = 0
+			if !r.oneShot {
+				if err := r.u.bound(); err != nil {
+					return err
+				}
+			}
 		}
 		if ctx.Err() != nil {
 			return ctx.Err()

@@ -323,6 +323,26 @@ func (u *Updater) afterRun(sum *Summary) error {
 	return nil
 }
 
+// bound keeps the write-ahead log that read-only opens replay small
+// during a large run (a branch switch): it syncs what the run committed so
+// far and flushes the memtable once the log holds more than flushAt
+// bytes. Without it, every open in another process while the run goes on
+// (a query, a poll) replays up to a memtable's worth of log, which costs
+// seconds of CPU each and slows the run it shares the machine with.
+// Called with u.mu held, between the run's commits.
+func (u *Updater) bound() error {
+	wal, err := u.st.Sync()
+	if err != nil {
+		return fmt.Errorf("index: %w", err)
+	}
+	if wal > u.flushAt {
+		if err := u.st.Flush(); err != nil {
+			return fmt.Errorf("index: flush: %w", err)
+		}
+	}
+	return nil
+}
+
 // catalog returns resolution's file list with the files a run wrote and
 // deleted applied, loading it first if needed. Called with u.mu held.
 func (u *Updater) catalog(written, gone []string) (*resolve.Catalog, error) {

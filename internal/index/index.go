@@ -668,17 +668,18 @@ func (r *run) carryResolutions(unchanged []graph.NodeID, edges []graph.Edge) ([]
 		target string
 	}
 	prev := map[key][]graph.Edge{}
-	for _, id := range unchanged {
-		err := r.st.OutEdges(id, resolve.Kinds, func(e graph.Edge) error {
-			if e.Dst != 0 {
-				k := key{e.Src, e.Kind, e.Target}
-				prev[k] = append(prev[k], e)
-			}
-			return nil
-		})
-		if err != nil {
-			return edges, err
+	// One iterator for all of them: an iterator per definition costs more
+	// than its reads once the store has many tables (after a large run's
+	// flushes).
+	err := r.st.OutEdgesMany(unchanged, resolve.Kinds, func(_ int, e graph.Edge) error {
+		if e.Dst != 0 {
+			k := key{e.Src, e.Kind, e.Target}
+			prev[k] = append(prev[k], e)
 		}
+		return nil
+	})
+	if err != nil {
+		return edges, err
 	}
 	if len(prev) == 0 {
 		return edges, nil

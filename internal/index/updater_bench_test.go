@@ -117,6 +117,10 @@ func BenchmarkUpdateBurst(b *testing.B) {
 	defer u.Close()
 	b.Cleanup(func() { checkout(from) })
 	ctx := context.Background()
+	// Start from a compacted store, as a watcher leaves it when idle.
+	if err := u.Compact(ctx); err != nil {
+		b.Fatal(err)
+	}
 	if u.srch != nil {
 		if err := u.srch.Warm(ctx); err != nil {
 			b.Fatal(err)

@@ -270,6 +270,9 @@ type run struct {
 	// vanished are indexed files that disappeared between the walk and
 	// their read: they are deleted like the files the walk did not see.
 	vanished []string
+	// docs are the searchable nodes of the written files, for the search
+	// update (nil: it reads them from the store).
+	docs map[string][]graph.Node
 }
 
 type job struct {
@@ -492,7 +495,7 @@ func (r *run) execute(ctx context.Context) error {
 		if !changed {
 			r.phase.Store("search")
 		}
-		ch := search.Changes{Files: r.written, Deleted: gone, Removed: r.removed, Unchanged: r.settled,
+		ch := search.Changes{Files: r.written, Deleted: gone, Removed: r.removed, Unchanged: r.settled, Nodes: r.docs,
 			Rebuild: len(r.written)+len(gone) >= r.bulkAt}
 		lg.Go(func() error {
 			ss, err := r.u.srch.Update(lctx, ch)
@@ -724,6 +727,12 @@ func (r *run) write(ctx context.Context, in <-chan result) error {
 		}
 		if !res.touch {
 			r.written = append(r.written, res.meta.Path)
+			if !r.opts.NoSearch && r.total.Load() < int64(r.bulkAt) {
+				// The search update reads them from here rather than
+				// from the store (a bulk run rebuilds the search indexes
+				// from a scan instead).
+				r.keepDocs(res.meta.Path, res.nodes)
+			}
 			r.mu.Lock()
 			r.sum.Nodes += int64(len(res.nodes))
 			r.sum.Edges += int64(len(res.edges))
@@ -753,6 +762,22 @@ func (r *run) write(ctx context.Context, in <-chan result) error {
 		}
 	}
 	return nil
+}
+
+// keepDocs records the searchable nodes of a written file for the search
+// update, without their locals (not searched; the largest field).
+func (r *run) keepDocs(path string, nodes []graph.Node) {
+	if r.docs == nil {
+		r.docs = map[string][]graph.Node{}
+	}
+	docs := []graph.Node{}
+	for _, n := range nodes {
+		if search.IsDoc(n.Kind) {
+			n.Locals = ""
+			docs = append(docs, n)
+		}
+	}
+	r.docs[path] = docs
 }
 
 func (r *run) addError(path, msg string, count bool) {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -56,6 +57,10 @@ type Changes struct {
 	// Unchanged holds definitions of written files whose text did not
 	// change: they keep their vectors.
 	Unchanged map[graph.NodeID]bool
+	// Nodes optionally holds the searchable nodes (IsDoc) of each of
+	// Files as the index run wrote them (Locals may be empty): with an
+	// entry for every file, they are not read back from the store.
+	Nodes map[string][]graph.Node
 	// Rebuild asks for a full rebuild (after a bulk load, say).
 	Rebuild bool
 }
@@ -472,7 +477,11 @@ func (u *Updater) updateLocked(ctx context.Context, ch Changes) (UpdateStats, er
 	var lexDocs []lexical.Doc
 	var embIDs []uint64
 	var embDocs []embed.Doc
-	err := readFiles(ctx, u.st, u.root, ch.Files, nil, &u.cfg, func(fd *fileDocs) error {
+	var byFile map[string][]graph.Node
+	if ch.Nodes != nil && !slices.ContainsFunc(ch.Files, func(p string) bool { _, ok := ch.Nodes[p]; return !ok }) {
+		byFile = ch.Nodes
+	}
+	err := readFiles(ctx, u.st, u.root, ch.Files, byFile, &u.cfg, func(fd *fileDocs) error {
 		if fd.src == nil {
 			changes = append(changes, grep.Change{Path: fd.path, Deleted: true})
 			return nil

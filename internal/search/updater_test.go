@@ -148,3 +148,40 @@ func TestUpdaterClosed(t *testing.T) {
 		t.Errorf("warm after close: %v", err)
 	}
 }
+
+// TestUpdaterKeepsModel: once open, an Updater embeds with the model it
+// decoded, not by reading model.bin per update (which costs more than a
+// small update).
+func TestUpdaterKeepsModel(t *testing.T) {
+	repo := copyRepo(t)
+	indexRepo(t, repo, search.Config{})
+	orig, err := os.ReadFile(filepath.Join(repo, "web", "money.ts"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := index.NewUpdater(index.Options{Root: repo})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer u.Close()
+	ctx := context.Background()
+	if _, err := u.Full(ctx, false); err != nil { // opens the search indexes
+		t.Fatal(err)
+	}
+	model := filepath.Join(u.DBDir(), search.DirName, "model.bin")
+	if err := os.Rename(model, model+".away"); err != nil {
+		t.Fatal(err)
+	}
+	editMoney(t, repo, orig, "parseInvoiceKept")
+	sum, err := u.Update(ctx, []string{"web/money.ts"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Search == nil || sum.Search.Rebuilt || sum.Search.Embedded != 1 {
+		t.Fatalf("update without model.bin on disk: %+v (want the open model used, no rebuild)", sum.Search)
+	}
+	if err := os.Rename(model+".away", model); err != nil {
+		t.Fatal(err)
+	}
+	checkFound(t, repo, "parseInvoiceKept", "")
+}

@@ -3,7 +3,10 @@
 #  1. one-file update with `codegraph index` (a process per edit) as before;
 #  2. `codegraph watch`: save -> visible in callers and search (bench/watchlat,
 #     fresh read-only opens polled every 5 ms), p50/p95 over EDITS edits;
-#  3. a git checkout touching 1,000 files: time until the watcher settles;
+#  3. a git checkout touching 1,000 files: time until the graph shows it
+#     (fresh read-only opens polled every 100 ms) and until the watcher's
+#     update (resolution and search included) is done; then the checkout
+#     back, started once the watcher is idle again;
 #  4. a soak with an edit every second (SOAK seconds), sampling the watcher's RSS.
 # Prints the figures BENCHMARKS.md quotes. Usage:
 #   bench/watch.sh                 # fresh copy and full index first
@@ -75,14 +78,38 @@ if [ ! -d "$CORPUS/.git" ]; then
   git -C "$CORPUS" checkout -q base
   sleep 5 # the watcher indexes the round trip
 fi
+# waitbatch T0 N: waits for the watcher's next batch of at least 900 files
+# after line N of watch.jsonl and prints when it finished (resolution and
+# search indexes included), relative to T0.
+waitbatch() {
+  python3 - "$OUT/watch.jsonl" "$1" "$2" <<'PY'
+import json,sys,time,datetime
+path,t0,skip=sys.argv[1],float(sys.argv[2]),int(sys.argv[3])
+for _ in range(3000):
+    ls=open(path).read().splitlines()[skip:]
+    for l in ls:
+        d=json.loads(l)
+        if d['added']+d['changed']+d['deleted']>=900:
+            end=datetime.datetime.fromisoformat(d['time'].replace('Z','+00:00')).timestamp()
+            print(f"  watcher's update of {d['added']+d['changed']+d['deleted']} files done {end-t0:.2f} s after the change started (update {d['duration_ms']/1000:.2f} s)")
+            sys.exit(0)
+    time.sleep(0.1)
+sys.exit("no batch")
+PY
+}
+n=$(wc -l < "$OUT/watch.jsonl")
 t0=$(date +%s.%N)
 git -C "$CORPUS" checkout -q burst
 echo -n "git checkout touching 1,000 files: "
 "$OUT/watchlat" -db "$DB" -burst "$OUT/burst.txt" -want present -since "$t0" -timeout 300s
+waitbatch "$t0" "$n"
+sleep 2
+n=$(wc -l < "$OUT/watch.jsonl")
 t0=$(date +%s.%N)
 git -C "$CORPUS" checkout -q base
 echo -n "git checkout back: "
 "$OUT/watchlat" -db "$DB" -burst "$OUT/burst.txt" -want absent -since "$t0" -timeout 300s
+waitbatch "$t0" "$n"
 python3 - "$OUT/watch.jsonl" <<'PY'
 import json,sys
 ls=[json.loads(l) for l in open(sys.argv[1])][-6:]

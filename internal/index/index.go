@@ -270,6 +270,9 @@ type run struct {
 	// vanished are indexed files that disappeared between the walk and
 	// their read: they are deleted like the files the walk did not see.
 	vanished []string
+	// docs are the searchable nodes of the written files, for the search
+	// update (nil: it reads them from the store).
+	docs map[string][]graph.Node
 }
 
 type job struct {
@@ -482,7 +485,7 @@ func (r *run) execute(ctx context.Context) error {
 	}
 	searchStale := false
 	if !r.opts.NoSearch && !changed {
-		reason, err := search.RebuildReason(r.opts.DBDir, r.opts.Search)
+		reason, err := r.u.srch.RebuildReason()
 		if err != nil {
 			return fmt.Errorf("index: search: %w", err)
 		}
@@ -492,14 +495,10 @@ func (r *run) execute(ctx context.Context) error {
 		if !changed {
 			r.phase.Store("search")
 		}
-		ch := search.Changes{Files: r.written, Deleted: gone, Removed: r.removed, Unchanged: r.settled,
+		ch := search.Changes{Files: r.written, Deleted: gone, Removed: r.removed, Unchanged: r.settled, Nodes: r.docs,
 			Rebuild: len(r.written)+len(gone) >= r.bulkAt}
-		cfg := r.opts.Search
-		if cfg.Logger == nil {
-			cfg.Logger = r.opts.Logger
-		}
 		lg.Go(func() error {
-			ss, err := search.Update(lctx, r.st, r.opts.DBDir, r.root, ch, cfg)
+			ss, err := r.u.srch.Update(lctx, ch)
 			if err != nil {
 				return fmt.Errorf("index: search: %w", err)
 			}
@@ -672,17 +671,18 @@ func (r *run) carryResolutions(unchanged []graph.NodeID, edges []graph.Edge) ([]
 		target string
 	}
 	prev := map[key][]graph.Edge{}
-	for _, id := range unchanged {
-		err := r.st.OutEdges(id, resolve.Kinds, func(e graph.Edge) error {
-			if e.Dst != 0 {
-				k := key{e.Src, e.Kind, e.Target}
-				prev[k] = append(prev[k], e)
-			}
-			return nil
-		})
-		if err != nil {
-			return edges, err
+	// One iterator for all of them: an iterator per definition costs more
+	// than its reads once the store has many tables (after a large run's
+	// flushes).
+	err := r.st.OutEdgesMany(unchanged, resolve.Kinds, func(_ int, e graph.Edge) error {
+		if e.Dst != 0 {
+			k := key{e.Src, e.Kind, e.Target}
+			prev[k] = append(prev[k], e)
 		}
+		return nil
+	})
+	if err != nil {
+		return edges, err
 	}
 	if len(prev) == 0 {
 		return edges, nil
@@ -727,6 +727,12 @@ func (r *run) write(ctx context.Context, in <-chan result) error {
 		}
 		if !res.touch {
 			r.written = append(r.written, res.meta.Path)
+			if !r.opts.NoSearch && r.total.Load() < int64(r.bulkAt) {
+				// The search update reads them from here rather than
+				// from the store (a bulk run rebuilds the search indexes
+				// from a scan instead).
+				r.keepDocs(res.meta.Path, res.nodes)
+			}
 			r.mu.Lock()
 			r.sum.Nodes += int64(len(res.nodes))
 			r.sum.Edges += int64(len(res.edges))
@@ -740,6 +746,11 @@ func (r *run) write(ctx context.Context, in <-chan result) error {
 			b.Close()
 			b = r.st.NewBatch()
 			pending = 0
+			if !r.oneShot {
+				if err := r.u.bound(); err != nil {
+					return err
+				}
+			}
 		}
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -751,6 +762,22 @@ func (r *run) write(ctx context.Context, in <-chan result) error {
 		}
 	}
 	return nil
+}
+
+// keepDocs records the searchable nodes of a written file for the search
+// update, without their locals (not searched; the largest field).
+func (r *run) keepDocs(path string, nodes []graph.Node) {
+	if r.docs == nil {
+		r.docs = map[string][]graph.Node{}
+	}
+	docs := []graph.Node{}
+	for _, n := range nodes {
+		if search.IsDoc(n.Kind) {
+			n.Locals = ""
+			docs = append(docs, n)
+		}
+	}
+	r.docs[path] = docs
 }
 
 func (r *run) addError(path, msg string, count bool) {

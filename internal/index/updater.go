@@ -19,6 +19,7 @@ import (
 	"github.com/codegraph-dev/codegraph/internal/graph"
 	"github.com/codegraph-dev/codegraph/internal/lang"
 	"github.com/codegraph-dev/codegraph/internal/resolve"
+	"github.com/codegraph-dev/codegraph/internal/search"
 	"github.com/codegraph-dev/codegraph/internal/store"
 	"github.com/codegraph-dev/codegraph/internal/walk"
 )
@@ -42,6 +43,8 @@ type Updater struct {
 	root    string
 	st      *store.Store
 	rebuilt bool
+	// srch keeps the search indexes open across runs (nil with NoSearch).
+	srch *search.Updater
 
 	mu      sync.Mutex // serialises runs; guards the fields below
 	indexed []string   // sorted paths of the indexed files, externals excluded (nil: not loaded)
@@ -120,6 +123,13 @@ func NewUpdater(opts Options) (*Updater, error) {
 		}
 	}
 	u := &Updater{opts: opts, root: root, st: st, rebuilt: rebuilt, flushAt: defaultFlushAt}
+	if !opts.NoSearch {
+		cfg := opts.Search
+		if cfg.Logger == nil {
+			cfg.Logger = opts.Logger
+		}
+		u.srch = search.NewUpdater(st, opts.DBDir, root, cfg)
+	}
 	u.stop, u.cancel = context.WithCancel(context.Background())
 	return u, nil
 }
@@ -164,6 +174,13 @@ func (u *Updater) Full(ctx context.Context, force bool) (*Summary, error) {
 		return sum, err
 	}
 	u.recordGit(ctx, nil)
+	if u.srch != nil {
+		// Open the search indexes now: the first update after a start
+		// then costs no more than the next ones.
+		if err := u.srch.Warm(ctx); err != nil {
+			u.opts.Logger.Warn("opening the search indexes", "err", err)
+		}
+	}
 	sum.Duration = time.Since(start)
 	return sum, nil
 }
@@ -306,6 +323,26 @@ func (u *Updater) afterRun(sum *Summary) error {
 	return nil
 }
 
+// bound keeps the write-ahead log that read-only opens replay small
+// during a large run (a branch switch): it syncs what the run committed so
+// far and flushes the memtable once the log holds more than flushAt
+// bytes. Without it, every open in another process while the run goes on
+// (a query, a poll) replays up to a memtable's worth of log, which costs
+// seconds of CPU each and slows the run it shares the machine with.
+// Called with u.mu held, between the run's commits.
+func (u *Updater) bound() error {
+	wal, err := u.st.Sync()
+	if err != nil {
+		return fmt.Errorf("index: %w", err)
+	}
+	if wal > u.flushAt {
+		if err := u.st.Flush(); err != nil {
+			return fmt.Errorf("index: flush: %w", err)
+		}
+	}
+	return nil
+}
+
 // catalog returns resolution's file list with the files a run wrote and
 // deleted applied, loading it first if needed. Called with u.mu held.
 func (u *Updater) catalog(written, gone []string) (*resolve.Catalog, error) {
@@ -379,7 +416,11 @@ func (u *Updater) Close() error {
 		return nil
 	}
 	u.closed = true
-	return u.st.Close()
+	var serr error
+	if u.srch != nil {
+		serr = u.srch.Close()
+	}
+	return errors.Join(serr, u.st.Close())
 }
 
 // loadIndexed reads the sorted list of indexed files from the store.

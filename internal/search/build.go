@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -56,6 +57,10 @@ type Changes struct {
 	// Unchanged holds definitions of written files whose text did not
 	// change: they keep their vectors.
 	Unchanged map[graph.NodeID]bool
+	// Nodes optionally holds the searchable nodes (IsDoc) of each of
+	// Files as the index run wrote them (Locals may be empty): with an
+	// entry for every file, they are not read back from the store.
+	Nodes map[string][]graph.Node
 	// Rebuild asks for a full rebuild (after a bulk load, say).
 	Rebuild bool
 }
@@ -93,35 +98,12 @@ func embedded(k graph.NodeKind) bool { return k.IsCallable() || k.IsType() }
 // store's search indexes at a time: the caller holds the store's writer
 // lock.
 func Update(ctx context.Context, st *store.Store, dbDir, root string, ch Changes, cfg Config) (UpdateStats, error) {
-	start := time.Now()
-	dir := filepath.Join(dbDir, DirName)
-	var stats UpdateStats
-	state, reason, err := rebuildReason(dir, &cfg)
-	if err != nil {
-		return stats, err
+	u := NewUpdater(st, dbDir, root, cfg)
+	stats, err := u.Update(ctx, ch)
+	if cerr := u.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("search: %w", cerr)
 	}
-	if reason == "" && ch.Rebuild {
-		reason = "bulk update"
-	}
-	if reason == "" {
-		stats, err = update(ctx, st, dir, root, ch, cfg, state)
-		var rebuild *needRebuild
-		if errors.As(err, &rebuild) {
-			reason = rebuild.reason
-		} else if err != nil {
-			return stats, err
-		}
-	}
-	if reason != "" {
-		cfg.logger().Info("rebuilding the search indexes", "reason", reason)
-		stats, err = rebuild(ctx, st, dir, root, cfg)
-		stats.Rebuilt, stats.Reason = true, reason
-		if err != nil {
-			return stats, err
-		}
-	}
-	stats.Duration = time.Since(start)
-	return stats, nil
+	return stats, err
 }
 
 // RebuildReason says why the next Update of the store in dbDir will
@@ -473,19 +455,13 @@ func buildVectors(ctx context.Context, st *store.Store, dir, root string, files 
 	return ix.Len(), nil
 }
 
-// update applies ch to existing indexes.
-func update(ctx context.Context, st *store.Store, dir, root string, ch Changes, cfg Config, state State) (UpdateStats, error) {
+// updateLocked applies ch to the existing indexes, opening what it needs.
+func (u *Updater) updateLocked(ctx context.Context, ch Changes) (UpdateStats, error) {
 	var stats UpdateStats
-	lex, err := lexical.Open(filepath.Join(dir, lexicalDir), nil)
-	if err != nil {
-		return stats, &needRebuild{"lexical index: " + err.Error()}
+	if err := u.openLocked(); err != nil {
+		return stats, err
 	}
-	defer lex.Close()
-	gi, err := grep.Open(filepath.Join(dir, grepDir), grep.Options{})
-	if err != nil {
-		return stats, &needRebuild{"grep index: " + err.Error()}
-	}
-	defer gi.Close()
+	lex, gi, state := u.lex, u.gi, u.state
 	removed := make([]uint64, len(ch.Removed))
 	for i, id := range ch.Removed {
 		removed[i] = uint64(id)
@@ -501,7 +477,11 @@ func update(ctx context.Context, st *store.Store, dir, root string, ch Changes, 
 	var lexDocs []lexical.Doc
 	var embIDs []uint64
 	var embDocs []embed.Doc
-	err = readFiles(ctx, st, root, ch.Files, nil, &cfg, func(fd *fileDocs) error {
+	var byFile map[string][]graph.Node
+	if ch.Nodes != nil && !slices.ContainsFunc(ch.Files, func(p string) bool { _, ok := ch.Nodes[p]; return !ok }) {
+		byFile = ch.Nodes
+	}
+	err := readFiles(ctx, u.st, u.root, ch.Files, byFile, &u.cfg, func(fd *fileDocs) error {
 		if fd.src == nil {
 			changes = append(changes, grep.Change{Path: fd.path, Deleted: true})
 			return nil
@@ -524,53 +504,35 @@ func update(ctx context.Context, st *store.Store, dir, root string, ch Changes, 
 	if err := lex.Add(ctx, lexDocs...); err != nil {
 		return stats, err
 	}
-	if err := lex.Save(ctx, filepath.Join(dir, lexicalDir)); err != nil {
+	if err := lex.Save(ctx, filepath.Join(u.dir, lexicalDir)); err != nil {
 		return stats, err
 	}
 	if err := gi.Update(ctx, changes); err != nil {
 		return stats, err
 	}
 	stats.Symbols, stats.Files = len(lexDocs), len(changes)
-	// The model and vectors are opened only when some vector changes
-	// (loading the model is most of a small update's cost otherwise).
+	// The embedder and vectors are opened only when some vector changes
+	// (loading the model costs more than a small update otherwise); then
+	// they stay open.
 	if vectors && (len(removed) > 0 || len(embDocs) > 0) {
-		var emb embed.Embedder
-		if len(embDocs) > 0 {
-			var model *embed.Model
-			if isBuiltin(&cfg.Embedding) {
-				if model, err = embed.Load(filepath.Join(dir, modelFile)); err != nil {
-					return stats, &needRebuild{"embedding model: " + err.Error()}
-				}
-			}
-			if emb, err = newEmbedder(ctx, &cfg.Embedding, model); errors.Is(err, embed.ErrDimension) {
-				return stats, &needRebuild{err.Error()}
-			} else if err != nil {
-				return stats, err
-			}
-			if emb.ID() != state.Embedder {
-				return stats, &needRebuild{fmt.Sprintf("embedding provider changed from %s to %s", state.Embedder, emb.ID())}
-			}
+		if err := u.openVectorsLocked(ctx, len(embDocs) > 0); err != nil {
+			return stats, err
 		}
-		vec, err := vector.OpenPersistent(ctx, filepath.Join(dir, vectorsFile), vectorOptions(state.Dim, 0))
-		if err != nil {
-			return stats, &needRebuild{"vector index: " + err.Error()}
-		}
-		defer vec.Close()
-		if err := vec.Delete(removed...); err != nil {
+		if err := u.vec.Delete(removed...); err != nil {
 			return stats, err
 		}
 		if len(embDocs) > 0 {
-			vecs, err := embed.EmbedDocs(ctx, emb, embDocs)
+			vecs, err := embed.EmbedDocs(ctx, u.emb, embDocs)
 			if err != nil {
 				return stats, fmt.Errorf("search: embed: %w", err)
 			}
-			if err := vec.Add(ctx, embIDs, vecs); err != nil {
+			if err := u.vec.Add(ctx, embIDs, vecs); err != nil {
 				return stats, err
 			}
 			stats.Embedded = len(embDocs)
 		}
-		state.Vectors = vec.Len()
+		state.Vectors = u.vec.Len()
 	}
 	state.Symbols, state.Files = lex.Len(), gi.Len()
-	return stats, finishState(dir, state)
+	return stats, u.writeStateLocked(state)
 }

@@ -1,0 +1,254 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/codegraph-dev/codegraph/internal/search/embed"
+	"github.com/codegraph-dev/codegraph/internal/search/grep"
+	"github.com/codegraph-dev/codegraph/internal/search/lexical"
+	"github.com/codegraph-dev/codegraph/internal/search/vector"
+	"github.com/codegraph-dev/codegraph/internal/store"
+)
+
+// ErrClosed is returned by the methods of an Updater that was closed.
+var ErrClosed = errors.New("search: updater is closed")
+
+// Updater is a long-lived writer of a store's search indexes: it keeps the
+// lexical and grep indexes, the embedder (with its decoded model) and the
+// vector index open across updates, so that a one-file update pays for
+// what changed rather than for opening every index. Each Update persists
+// its changes before it returns, as the one-shot Update does, so that a
+// reader that opens the indexes afterwards (in any process) sees them.
+//
+// The open indexes are dropped, to be reopened at the next update, after a
+// rebuild, after an error (memory may then differ from disk) and when the
+// state file changed underneath (another writer rebuilt the indexes). Its
+// methods are safe for concurrent use; updates are serialised. Only one
+// writer may update a store's search indexes at a time: the caller holds
+// the store's writer lock for the Updater's life.
+type Updater struct {
+	st   *store.Store
+	dir  string // the search directory
+	root string
+	cfg  Config
+
+	mu     sync.Mutex
+	closed bool
+	// state is the state file's content as last read or written, valid
+	// while the file is stamp (nil stamp: read it again).
+	state  State
+	stamp  os.FileInfo
+	reason string // why the next update rebuilds, for state ("" when usable)
+
+	lex *lexical.Index
+	gi  *grep.Index
+	emb embed.Embedder
+	vec *vector.Persistent
+}
+
+// NewUpdater returns an Updater of the search indexes of the store st,
+// kept in dbDir, over the sources under root. Nothing is opened until the
+// first update (or Warm). The caller must Close it; closing it does not
+// close st.
+func NewUpdater(st *store.Store, dbDir, root string, cfg Config) *Updater {
+	return &Updater{st: st, dir: filepath.Join(dbDir, DirName), root: root, cfg: cfg}
+}
+
+// Update brings the search indexes up to date after an index run that made
+// changes ch, as the package-level Update does.
+func (u *Updater) Update(ctx context.Context, ch Changes) (UpdateStats, error) {
+	start := time.Now()
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	var stats UpdateStats
+	if u.closed {
+		return stats, ErrClosed
+	}
+	reason, err := u.checkLocked()
+	if err != nil {
+		return stats, err
+	}
+	if reason == "" && ch.Rebuild {
+		reason = "bulk update"
+	}
+	if reason == "" {
+		stats, err = u.updateLocked(ctx, ch)
+		var nr *needRebuild
+		if errors.As(err, &nr) {
+			reason = nr.reason
+		} else if err != nil {
+			u.dropLocked()
+			return stats, err
+		}
+	}
+	if reason != "" {
+		u.dropLocked()
+		u.cfg.logger().Info("rebuilding the search indexes", "reason", reason)
+		stats, err = rebuild(ctx, u.st, u.dir, u.root, u.cfg)
+		stats.Rebuilt, stats.Reason = true, reason
+		u.stamp = nil // re-read the state the rebuild wrote
+		if err != nil {
+			return stats, err
+		}
+	}
+	stats.Duration = time.Since(start)
+	return stats, nil
+}
+
+// RebuildReason says why the next Update will rebuild the indexes ("" when
+// they are usable as they are): an index run with no changes updates only
+// then.
+func (u *Updater) RebuildReason() (string, error) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.closed {
+		return "", ErrClosed
+	}
+	return u.checkLocked()
+}
+
+// Warm opens the indexes (and loads the embedder) now rather than at the
+// next update, so that the first update after a start or a rebuild costs
+// no more than the others. It does nothing when the indexes need a rebuild.
+func (u *Updater) Warm(ctx context.Context) error {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.closed {
+		return ErrClosed
+	}
+	reason, err := u.checkLocked()
+	if err != nil || reason != "" {
+		return err
+	}
+	err = u.openLocked()
+	if err == nil && u.state.Embedder != "" {
+		err = u.openVectorsLocked(ctx, true)
+	}
+	var nr *needRebuild
+	if errors.As(err, &nr) {
+		err = nil // the next update rebuilds
+	}
+	if err != nil {
+		u.dropLocked()
+	}
+	return err
+}
+
+// Close closes the open indexes. The Updater must not be used after.
+func (u *Updater) Close() error {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.closed {
+		return nil
+	}
+	u.closed = true
+	return u.dropLocked()
+}
+
+// checkLocked returns why the indexes must be rebuilt ("" when usable),
+// re-reading the state file (and dropping the open indexes) when it is
+// not the one last seen.
+func (u *Updater) checkLocked() (string, error) {
+	fi, err := os.Stat(filepath.Join(u.dir, stateFile))
+	if err != nil {
+		fi = nil
+	}
+	if u.stamp != nil && fi != nil && os.SameFile(u.stamp, fi) && u.stamp.ModTime().Equal(fi.ModTime()) && u.stamp.Size() == fi.Size() {
+		return u.reason, nil
+	}
+	// First use, or the indexes were rewritten underneath: what is open
+	// may be stale.
+	u.dropLocked()
+	state, reason, err := rebuildReason(u.dir, &u.cfg)
+	if err != nil {
+		u.stamp = nil
+		return "", err
+	}
+	u.state, u.reason, u.stamp = state, reason, fi
+	return reason, nil
+}
+
+// dropLocked closes every open index.
+func (u *Updater) dropLocked() error {
+	var errs []error
+	if u.lex != nil {
+		errs = append(errs, u.lex.Close())
+	}
+	if u.gi != nil {
+		errs = append(errs, u.gi.Close())
+	}
+	if u.vec != nil {
+		errs = append(errs, u.vec.Close())
+	}
+	u.lex, u.gi, u.emb, u.vec = nil, nil, nil, nil
+	return errors.Join(errs...)
+}
+
+// openLocked opens the lexical and grep indexes unless already open. An
+// unusable index gives a needRebuild.
+func (u *Updater) openLocked() error {
+	var err error
+	if u.lex == nil {
+		if u.lex, err = lexical.Open(filepath.Join(u.dir, lexicalDir), nil); err != nil {
+			return &needRebuild{"lexical index: " + err.Error()}
+		}
+	}
+	if u.gi == nil {
+		if u.gi, err = grep.Open(filepath.Join(u.dir, grepDir), grep.Options{}); err != nil {
+			return &needRebuild{"grep index: " + err.Error()}
+		}
+	}
+	return nil
+}
+
+// openVectorsLocked opens the vector index and, with embedder, the
+// embedder (decoding the built-in model), unless already open. The state
+// must have vectors. An unusable index or model gives a needRebuild.
+func (u *Updater) openVectorsLocked(ctx context.Context, embedder bool) error {
+	var err error
+	if embedder && u.emb == nil {
+		var model *embed.Model
+		if isBuiltin(&u.cfg.Embedding) {
+			if model, err = embed.Load(filepath.Join(u.dir, modelFile)); err != nil {
+				return &needRebuild{"embedding model: " + err.Error()}
+			}
+		}
+		emb, err := newEmbedder(ctx, &u.cfg.Embedding, model)
+		if errors.Is(err, embed.ErrDimension) {
+			return &needRebuild{err.Error()}
+		} else if err != nil {
+			return err
+		}
+		if emb.ID() != u.state.Embedder {
+			return &needRebuild{fmt.Sprintf("embedding provider changed from %s to %s", u.state.Embedder, emb.ID())}
+		}
+		u.emb = emb
+	}
+	if u.vec == nil {
+		if u.vec, err = vector.OpenPersistent(ctx, filepath.Join(u.dir, vectorsFile), vectorOptions(u.state.Dim, 0)); err != nil {
+			return &needRebuild{"vector index: " + err.Error()}
+		}
+	}
+	return nil
+}
+
+// writeStateLocked publishes s and remembers it as the current state.
+func (u *Updater) writeStateLocked(s State) error {
+	if err := finishState(u.dir, s); err != nil {
+		u.stamp = nil
+		return err
+	}
+	fi, err := os.Stat(filepath.Join(u.dir, stateFile))
+	if err != nil {
+		u.stamp = nil
+		return fmt.Errorf("search: %w", err)
+	}
+	u.state, u.stamp = s, fi
+	return nil
+}

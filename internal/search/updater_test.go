@@ -1,0 +1,187 @@
+package search_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/codegraph-dev/codegraph/internal/index"
+	"github.com/codegraph-dev/codegraph/internal/search"
+)
+
+// editMoney rewrites web/money.ts with a new function named name (the
+// previous edit's function disappears).
+func editMoney(t *testing.T, repo string, orig []byte, name string) {
+	t.Helper()
+	src := fmt.Appendf(append([]byte(nil), orig...), "\nexport function %s(s: string): number {\n  return Number(s.replace(/^%s-/, \"\"));\n}\n", name, name)
+	if err := os.WriteFile(filepath.Join(repo, "web", "money.ts"), src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// checkFound asserts that a fresh reader finds name in every mode and does
+// not find gone.
+func checkFound(t *testing.T, repo, name, gone string) {
+	t.Helper()
+	s := searcher(t, repo, search.Config{})
+	for _, mode := range []search.Mode{search.Lexical, search.Hybrid, search.Semantic} {
+		hits := find(t, s, search.Request{Query: name, Mode: mode, Limit: 1})
+		if len(hits) != 1 || hits[0].Name != name {
+			t.Errorf("%s: %s not found: %v", mode, name, names(hits))
+		}
+		if gone != "" {
+			for _, h := range find(t, s, search.Request{Query: gone, Mode: mode}) {
+				if h.Name == gone {
+					t.Errorf("%s: removed %s still found", mode, gone)
+				}
+			}
+		}
+	}
+	if hits := find(t, s, search.Request{Query: name + "-", Mode: search.Exact}); len(hits) != 1 || hits[0].Name != name {
+		t.Errorf("exact %s-: %+v", name, hits)
+	}
+	if gone != "" {
+		if hits := find(t, s, search.Request{Query: gone + "-", Mode: search.Exact}); len(hits) != 0 {
+			t.Errorf("exact finds removed %s: %+v", gone, hits)
+		}
+	}
+}
+
+// TestUpdater: a long-lived Updater (held by index.Updater) applies each
+// update durably, so that a fresh reader sees it, and notices when the
+// indexes are rebuilt underneath it.
+func TestUpdater(t *testing.T) {
+	repo := copyRepo(t)
+	indexRepo(t, repo, search.Config{})
+	orig, err := os.ReadFile(filepath.Join(repo, "web", "money.ts"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := index.NewUpdater(index.Options{Root: repo})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer u.Close()
+	ctx := context.Background()
+	if _, err := u.Full(ctx, false); err != nil { // opens the search indexes
+		t.Fatal(err)
+	}
+	prev := ""
+	for i := range 4 {
+		name := fmt.Sprintf("parseInvoice%d", i)
+		editMoney(t, repo, orig, name)
+		sum, err := u.Update(ctx, []string{"web/money.ts"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum.Search == nil || sum.Search.Rebuilt || sum.Search.Embedded != 1 {
+			t.Fatalf("update %d: search %+v (want one symbol embedded, no rebuild)", i, sum.Search)
+		}
+		checkFound(t, repo, name, prev)
+		prev = name
+	}
+
+	// Another writer rebuilds the indexes underneath (same process here;
+	// a crash-restarted writer would do the same): the Updater must not
+	// write its stale in-memory state over them.
+	ss, err := search.Update(ctx, u.Store(), u.DBDir(), repo, search.Changes{Rebuild: true}, search.Config{})
+	if err != nil || !ss.Rebuilt {
+		t.Fatalf("rebuild underneath: %+v %v", ss, err)
+	}
+	editMoney(t, repo, orig, "parseInvoiceAfter")
+	sum, err := u.Update(ctx, []string{"web/money.ts"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Search == nil || sum.Search.Rebuilt {
+		t.Fatalf("update after a rebuild underneath: %+v", sum.Search)
+	}
+	checkFound(t, repo, "parseInvoiceAfter", prev)
+	if n := len(find(t, searcher(t, repo, search.Config{}), search.Request{Query: "Store.Get", Limit: 1})); n != 1 {
+		t.Errorf("the rest of the index is lost after the reopen")
+	}
+
+	// A damaged state file is noticed by the open Updater: it rebuilds.
+	if err := os.WriteFile(filepath.Join(u.DBDir(), search.DirName, "state.json"), []byte("{"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	editMoney(t, repo, orig, "parseInvoiceDamaged")
+	if sum, err = u.Update(ctx, []string{"web/money.ts"}); err != nil {
+		t.Fatal(err)
+	}
+	if sum.Search == nil || !sum.Search.Rebuilt {
+		t.Fatalf("damaged state under an open Updater: %+v", sum.Search)
+	}
+	checkFound(t, repo, "parseInvoiceDamaged", "parseInvoiceAfter")
+}
+
+// TestUpdaterClosed: a closed Updater refuses work; Close is idempotent.
+func TestUpdaterClosed(t *testing.T) {
+	repo := copyRepo(t)
+	indexRepo(t, repo, search.Config{})
+	u, err := index.NewUpdater(index.Options{Root: repo, NoSearch: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer u.Close()
+	su := search.NewUpdater(u.Store(), u.DBDir(), repo, search.Config{})
+	ctx := context.Background()
+	if err := su.Warm(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if reason, err := su.RebuildReason(); err != nil || reason != "" {
+		t.Fatalf("rebuild reason of a fresh index: %q %v", reason, err)
+	}
+	if err := su.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := su.Close(); err != nil {
+		t.Fatalf("second close: %v", err)
+	}
+	if _, err := su.Update(ctx, search.Changes{}); !errors.Is(err, search.ErrClosed) {
+		t.Errorf("update after close: %v", err)
+	}
+	if err := su.Warm(ctx); !errors.Is(err, search.ErrClosed) {
+		t.Errorf("warm after close: %v", err)
+	}
+}
+
+// TestUpdaterKeepsModel: once open, an Updater embeds with the model it
+// decoded, not by reading model.bin per update (which costs more than a
+// small update).
+func TestUpdaterKeepsModel(t *testing.T) {
+	repo := copyRepo(t)
+	indexRepo(t, repo, search.Config{})
+	orig, err := os.ReadFile(filepath.Join(repo, "web", "money.ts"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := index.NewUpdater(index.Options{Root: repo})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer u.Close()
+	ctx := context.Background()
+	if _, err := u.Full(ctx, false); err != nil { // opens the search indexes
+		t.Fatal(err)
+	}
+	model := filepath.Join(u.DBDir(), search.DirName, "model.bin")
+	if err := os.Rename(model, model+".away"); err != nil {
+		t.Fatal(err)
+	}
+	editMoney(t, repo, orig, "parseInvoiceKept")
+	sum, err := u.Update(ctx, []string{"web/money.ts"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Search == nil || sum.Search.Rebuilt || sum.Search.Embedded != 1 {
+		t.Fatalf("update without model.bin on disk: %+v (want the open model used, no rebuild)", sum.Search)
+	}
+	if err := os.Rename(model+".away", model); err != nil {
+		t.Fatal(err)
+	}
+	checkFound(t, repo, "parseInvoiceKept", "")
+}

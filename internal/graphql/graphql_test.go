@@ -783,10 +783,11 @@ func TestBatchedLoads(t *testing.T) {
 	c := counters[0]
 	nodes, in, out := c.nodes.Load(), c.in.Load(), c.out.Load()
 	t.Logf("store reads for 50 nodes: NodesByID %d, InEdgesMany %d, OutEdgesMany %d", nodes, in, out)
-	// One of each per level in the ideal case; a slow machine may split a
-	// level in two. One read per node would be 150.
-	if out > 2 || in > 2 || nodes > 3 {
-		t.Errorf("store reads: NodesByID %d, InEdgesMany %d, OutEdgesMany %d; want at most 3, 2, 2", nodes, in, out)
+	// One of each per level in the ideal case; a loaded machine (the race
+	// detector, other jobs) may split a level into a few batches. One read
+	// per node would be 150 (50 of each): fail well before that.
+	if out > 5 || in > 5 || nodes > 6 || nodes+in+out > 12 {
+		t.Errorf("store reads: NodesByID %d, InEdgesMany %d, OutEdgesMany %d; want at most 6, 5, 5 and 12 in all (one per node would be 50 each)", nodes, in, out)
 	}
 }
 

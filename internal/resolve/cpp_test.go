@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -13,10 +14,10 @@ import (
 	"github.com/codegraph-dev/codegraph/internal/store"
 )
 
-// edgeSet indexes dir and returns every edge of the given kinds as
-// "src-qn target" → sorted destinations ("file:qn", or "unresolved"),
-// with " ~" marking ambiguous destinations and " ?" inferred ones.
-func edgeSet(t *testing.T, dir string, kinds ...graph.EdgeKind) map[string]string {
+// indexedEdges indexes the fixture dir and calls fn with each edge of the
+// given kinds and its source node (dst is nil while unresolved), in the
+// store's order.
+func indexedEdges(t *testing.T, dir string, kinds []graph.EdgeKind, fn func(e graph.Edge, src graph.Node, dst *graph.Node)) {
 	t.Helper()
 	abs, _ := filepath.Abs(dir)
 	db := indexDir(t, abs)
@@ -25,22 +26,35 @@ func edgeSet(t *testing.T, dir string, kinds ...graph.EdgeKind) map[string]strin
 		t.Fatal(err)
 	}
 	defer st.Close()
-	want := map[graph.EdgeKind]bool{}
-	for _, k := range kinds {
-		want[k] = true
-	}
-	sets := map[string][]string{}
 	if err := st.AllEdges(func(e graph.Edge) error {
-		if !want[e.Kind] {
+		if !slices.Contains(kinds, e.Kind) {
 			return nil
 		}
 		src, _ := st.Node(e.Src)
-		k := src.QualifiedName + " " + e.Target
 		if e.Dst == 0 {
-			sets[k] = append(sets[k], "unresolved")
+			fn(e, src, nil)
 			return nil
 		}
 		dst, _ := st.Node(e.Dst)
+		fn(e, src, &dst)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// edgeSet indexes the fixture dir and maps "Src.Qualified target" to the
+// sorted destinations of its edges of the given kinds ("file:Qualified",
+// " ~" ambiguous, " ?" inferred, or "unresolved").
+func edgeSet(t *testing.T, dir string, kinds ...graph.EdgeKind) map[string]string {
+	t.Helper()
+	sets := map[string][]string{}
+	indexedEdges(t, dir, kinds, func(e graph.Edge, src graph.Node, dst *graph.Node) {
+		k := src.QualifiedName + " " + e.Target
+		if dst == nil {
+			sets[k] = append(sets[k], "unresolved")
+			return
+		}
 		v := dst.File + ":" + dst.QualifiedName
 		switch e.Res {
 		case graph.ResAmbiguous:
@@ -49,10 +63,7 @@ func edgeSet(t *testing.T, dir string, kinds ...graph.EdgeKind) map[string]strin
 			v += " ?"
 		}
 		sets[k] = append(sets[k], v)
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
+	})
 	got := map[string]string{}
 	for k, vs := range sets {
 		sort.Strings(vs)

@@ -1,11 +1,9 @@
 package resolve_test
 
 import (
-	"path/filepath"
 	"testing"
 
 	"github.com/codegraph-dev/codegraph/internal/graph"
-	"github.com/codegraph-dev/codegraph/internal/store"
 )
 
 // edgeMap indexes dir and returns every edge of the given kinds as
@@ -13,41 +11,22 @@ import (
 // destination), so that a test can compare the whole set.
 func edgeMap(t *testing.T, dir string, kinds ...graph.EdgeKind) map[string]string {
 	t.Helper()
-	abs, _ := filepath.Abs(dir)
-	db := indexDir(t, abs)
-	st, err := store.Open(db, store.Options{ReadOnly: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	want := map[graph.EdgeKind]bool{}
-	for _, k := range kinds {
-		want[k] = true
-	}
 	got := map[string]string{}
-	if err := st.AllEdges(func(e graph.Edge) error {
-		if !want[e.Kind] {
-			return nil
-		}
-		src, _ := st.Node(e.Src)
+	indexedEdges(t, dir, kinds, func(e graph.Edge, src graph.Node, dst *graph.Node) {
 		k := src.File + ":" + src.QualifiedName + " " + e.Target
 		if e.Kind != graph.EdgeCalls {
 			k = e.Kind.String() + " " + k
 		}
-		if e.Dst == 0 {
+		if dst == nil {
 			got[k] = "unresolved"
-			return nil
+			return
 		}
-		dst, _ := st.Node(e.Dst)
 		v := dst.File + ":" + dst.QualifiedName + " " + e.Res.String()
 		if old, ok := got[k]; ok && old != v {
 			v = old + " | " + v // ambiguous: every candidate
 		}
 		got[k] = v
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
+	})
 	return got
 }
 

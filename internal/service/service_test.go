@@ -42,21 +42,11 @@ func fixture(t *testing.T) (*Service, *Repo) {
 
 func nodeByName(t *testing.T, r *Repo, name string) (graph.Node, bool) {
 	t.Helper()
-	snap, release, err := r.Acquire()
+	n, ok, err := lookupNode(r, name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer release()
-	var found graph.Node
-	ok := false
-	err = snap.Store.NodesByName(name, func(n graph.Node) error {
-		found, ok = n, true
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return found, ok
+	return n, ok
 }
 
 func TestRepos(t *testing.T) {
@@ -310,11 +300,11 @@ func TestWatch(t *testing.T) {
 		}
 	}
 	// The watcher builds the missing index, then follows edits.
-	waitFor("first index", func() bool { _, ok := nodeByNameNoFail(r, "Get"); return ok })
+	waitFor("first index", func() bool { _, ok, _ := lookupNode(r, "Get"); return ok })
 	if err := os.WriteFile(filepath.Join(root, "watched.go"), []byte("package main\n\nfunc SeenByWatcher() {}\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	waitFor("edit seen", func() bool { _, ok := nodeByNameNoFail(r, "SeenByWatcher"); return ok })
+	waitFor("edit seen", func() bool { _, ok, _ := lookupNode(r, "SeenByWatcher"); return ok })
 	if st := r.State(); st.Status != StatusReady {
 		t.Errorf("state after an update: %s", st)
 	}
@@ -327,7 +317,7 @@ func TestWatch(t *testing.T) {
 	if err != nil {
 		t.Fatalf("create while watched: %v", err)
 	}
-	if got, ok := nodeByNameNoFail(r, "Annotated"); !ok || got.ID != n.ID {
+	if got, ok := nodeByName(t, r, "Annotated"); !ok || got.ID != n.ID {
 		t.Error("created node not readable")
 	}
 	// The writer is held: another writer is refused.
@@ -343,17 +333,18 @@ func TestWatch(t *testing.T) {
 	}
 }
 
-func nodeByNameNoFail(r *Repo, name string) (graph.Node, bool) {
+// lookupNode finds a node named name in r's current snapshot.
+func lookupNode(r *Repo, name string) (graph.Node, bool, error) {
 	snap, release, err := r.Acquire()
 	if err != nil {
-		return graph.Node{}, false
+		return graph.Node{}, false, err
 	}
 	defer release()
 	var found graph.Node
 	ok := false
-	snap.Store.NodesByName(name, func(n graph.Node) error {
+	err = snap.Store.NodesByName(name, func(n graph.Node) error {
 		found, ok = n, true
 		return nil
 	})
-	return found, ok
+	return found, ok, err
 }

@@ -8,8 +8,6 @@ package e2e
 
 import (
 	"context"
-	"flag"
-	"fmt"
 	"net"
 	"net/http"
 	"os"
@@ -26,29 +24,7 @@ import (
 
 var binary string // built by TestMain
 
-func TestMain(m *testing.M) {
-	code := func() int {
-		flag.Parse()
-		if testing.Short() {
-			return m.Run() // every test skips
-		}
-		dir, err := os.MkdirTemp("", "codegraph-http-e2e")
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 1
-		}
-		defer os.RemoveAll(dir)
-		binary = filepath.Join(dir, "codegraph")
-		cmd := exec.Command("go", "build", "-o", binary, "github.com/codegraph-dev/codegraph/cmd/codegraph")
-		cmd.Stderr = os.Stderr
-		if err := cmd.Run(); err != nil {
-			fmt.Fprintln(os.Stderr, "build codegraph:", err)
-			return 1
-		}
-		return m.Run()
-	}()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(testrepo.RunWithBinary(m, &binary)) }
 
 const (
 	rwKey = "e2e-rw-key-0123456789"

@@ -55,6 +55,7 @@ func main() {
 	disc := flag.Float64("disc", -1, "prefix discount")
 	exact := flag.Float64("exact", -1, "exact-name boost")
 	word := flag.Float64("word", -1, "plain-word name boost")
+	coord := flag.Float64("coord", -1, "query-coverage exponent (Params.Coord; -1 keeps the default)")
 	flag.Parse()
 
 	p := lexical.DefaultParams()
@@ -86,6 +87,9 @@ func main() {
 	}
 	if *word >= 0 {
 		p.WordBoost = *word
+	}
+	if *coord >= 0 {
+		p.Coord = *coord
 	}
 	kindSel := lextest.CodeKinds
 	if *kinds == "all" {

@@ -79,3 +79,42 @@ func BenchmarkSearch(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkFirstQuery measures what a server pays for the first hybrid
+// query on a new store snapshot (after each update): opening a Searcher
+// and answering, with the embedding model decoded anew ("cold") or shared
+// through Models ("models"):
+//
+//	SEARCH_BENCH_DB=/tmp/gostd go test ./internal/search -run '^$' -bench FirstQuery
+func BenchmarkFirstQuery(b *testing.B) {
+	db := os.Getenv("SEARCH_BENCH_DB")
+	if db == "" {
+		b.Skip("SEARCH_BENCH_DB is not set")
+	}
+	st, err := store.Open(db, store.Options{ReadOnly: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	root := ""
+	if v, err := st.Meta(query.MetaRoot); err == nil {
+		root = string(v)
+	}
+	ctx := context.Background()
+	for _, shared := range []bool{false, true} {
+		name := "cold"
+		var cfg Config
+		if shared {
+			name, cfg.Models = "models", &Models{}
+		}
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				s := Open(st, query.New(st, query.Options{}), db, root, cfg)
+				if _, err := s.Search(ctx, Request{Query: "parse the request headers", Mode: Hybrid, Limit: 10}); err != nil {
+					b.Fatal(err)
+				}
+				s.Close()
+			}
+		})
+	}
+}

@@ -33,6 +33,10 @@ type Config struct {
 	// Workers bounds the parallel reading of files (default GOMAXPROCS).
 	Workers int
 	Logger  *slog.Logger
+	// Models, when set, shares the decoded built-in model between the
+	// Searchers opened with this Config (one per store snapshot in a
+	// server) until the model file changes.
+	Models *Models
 }
 
 func (c *Config) workers() int {

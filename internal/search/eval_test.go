@@ -7,10 +7,12 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/codegraph-dev/codegraph/internal/query"
+	"github.com/codegraph-dev/codegraph/internal/search/lexical"
 	"github.com/codegraph-dev/codegraph/internal/search/lexical/lextest"
 	"github.com/codegraph-dev/codegraph/internal/store"
 )
@@ -42,6 +44,7 @@ func TestEval(t *testing.T) {
 			}
 		}
 	}
+	lexVariants := lexicalVariants(t)
 	total := map[string]float64{}
 	perSet := map[string][]string{}
 	queries := 0
@@ -56,6 +59,33 @@ func TestEval(t *testing.T) {
 		st, err := store.Open(db, store.Options{ReadOnly: true})
 		if err != nil {
 			t.Fatal(err)
+		}
+		for _, lv := range lexVariants {
+			if lv.name == "" {
+				continue
+			}
+			s := Open(st, query.New(st, query.Options{}), db, root, Config{})
+			s.lexParams = lv.params
+			if err := s.open(); err != nil {
+				t.Fatal(err)
+			}
+			f, _ := newFilter(s, &Request{})
+			sum, lex := 0.0, 0.0
+			for _, q := range qs {
+				sig, _, err := s.gather(context.Background(), &Request{Query: q.Query}, f, &hybrid)
+				if err != nil {
+					t.Fatal(err)
+				}
+				sum += rr(f, topIDs(s.fuse(sig, &hybrid, f, q.Query)), q)
+				lex += rr(f, lexIDs(sig), q)
+			}
+			n := float64(len(qs))
+			total[lv.name] += sum
+			perSet[lv.name] = append(perSet[lv.name], fmt.Sprintf("%s %.3f", name, sum/n))
+			// Lexical mode alone with the variant: ranked apart, in brackets.
+			total["("+lv.name+" lexical)"] += lex
+			perSet["("+lv.name+" lexical)"] = append(perSet["("+lv.name+" lexical)"], fmt.Sprintf("%s %.3f", name, lex/n))
+			s.Close()
 		}
 		s := Open(st, query.New(st, query.Options{}), db, root, Config{})
 		ctx := context.Background()
@@ -87,15 +117,7 @@ func TestEval(t *testing.T) {
 				if len(sig.lex)+len(sig.names) >= p.nearestBelow {
 					sig = withoutNearest(sig)
 				}
-				cands := s.fuse(sig, &p, f, q.Query)
-				ids := make([]uint64, 0, 10)
-				for _, c := range cands {
-					if len(ids) == 10 {
-						break
-					}
-					ids = append(ids, c.id)
-				}
-				sum += rr(f, ids, q)
+				sum += rr(f, topIDs(s.fuse(sig, &p, f, q.Query)), q)
 			}
 			total[vname] += sum
 			perSet[vname] = append(perSet[vname], fmt.Sprintf("%s %.3f", name, sum/n))
@@ -125,8 +147,66 @@ func TestEval(t *testing.T) {
 		t.Logf("  %.4f %s  (%s)", total[v]/float64(queries), v, strings.Join(perSet[v], ", "))
 	}
 	n := float64(queries)
+	for _, lv := range lexVariants {
+		k := "(" + lv.name + " lexical)"
+		t.Logf("  lexical mode, %s: %.4f (%s)", lv.name, total[k]/n, strings.Join(perSet[k], ", "))
+	}
 	t.Logf("pooled: lexical %.3f semantic %.3f hybrid(default) %.3f; best %q %.3f",
 		total["(lexical)"]/n, total["(semantic)"]/n, total["default"]/n, bestName, best/n)
+}
+
+// topIDs returns the ids of the 10 best candidates.
+func topIDs(cands []scored) []uint64 {
+	ids := make([]uint64, 0, 10)
+	for _, c := range cands {
+		if len(ids) == 10 {
+			break
+		}
+		ids = append(ids, c.id)
+	}
+	return ids
+}
+
+// lexVariant is a variant of the lexical ranking parameters, scored with
+// the default fusion.
+type lexVariant struct {
+	name   string
+	params *lexical.Params
+}
+
+// lexicalVariants reads SEARCH_EVAL_LEX, a ;-separated list of variants,
+// each a ,-separated list of lexical parameter settings
+// ("coord=1,k1=2;coord=0.5").
+func lexicalVariants(t *testing.T) []lexVariant {
+	spec := os.Getenv("SEARCH_EVAL_LEX")
+	if spec == "" {
+		return nil
+	}
+	var out []lexVariant
+	for _, v := range strings.Split(spec, ";") {
+		p := lexical.DefaultParams()
+		for _, kv := range strings.Split(v, ",") {
+			k, val, _ := strings.Cut(kv, "=")
+			x, err := strconv.ParseFloat(val, 64)
+			if err != nil {
+				t.Fatalf("SEARCH_EVAL_LEX %q: %v", kv, err)
+			}
+			switch k {
+			case "coord":
+				p.Coord = x
+			case "k1":
+				p.K1 = x
+			case "word":
+				p.WordBoost = x
+			case "body":
+				p.Weight[lexical.FieldBody] = x
+			default:
+				t.Fatalf("SEARCH_EVAL_LEX: unknown parameter %q", k)
+			}
+		}
+		out = append(out, lexVariant{name: "lex:" + v, params: &p})
+	}
+	return out
 }
 
 // withoutNearest returns sig as gather would have without the

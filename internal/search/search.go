@@ -104,6 +104,10 @@ type Searcher struct {
 	lex     *lexical.Index
 	grep    *grep.Index
 
+	// lexParams overrides the lexical ranking parameters (nil: the
+	// defaults); the evaluation harness sets it to compare variants.
+	lexParams *lexical.Params
+
 	vecOnce sync.Once
 	vecErr  error
 	vec     *vector.Persistent
@@ -147,7 +151,11 @@ func (s *Searcher) open() error {
 			return
 		}
 		s.state = st
-		if s.lex, err = lexical.Open(filepath.Join(s.dir, lexicalDir), nil); err != nil {
+		var lo *lexical.Options
+		if s.lexParams != nil {
+			lo = &lexical.Options{Params: s.lexParams}
+		}
+		if s.lex, err = lexical.Open(filepath.Join(s.dir, lexicalDir), lo); err != nil {
 			s.openErr = fmt.Errorf("lexical index: %w (run `codegraph index` to rebuild it)", err)
 			return
 		}
@@ -168,7 +176,13 @@ func (s *Searcher) vectors(ctx context.Context) error {
 		var model *embed.Model
 		var err error
 		if isBuiltin(&s.cfg.Embedding) {
-			if model, err = embed.Load(filepath.Join(s.dir, modelFile)); err != nil {
+			path := filepath.Join(s.dir, modelFile)
+			if s.cfg.Models != nil {
+				model, err = s.cfg.Models.load(path)
+			} else {
+				model, err = embed.Load(path)
+			}
+			if err != nil {
 				s.vecErr = fmt.Errorf("embedding model: %w (run `codegraph index` to rebuild it)", err)
 				return
 			}

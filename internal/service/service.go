@@ -161,6 +161,9 @@ func (s *Service) newRepo(spec RepoSpec, needName bool) (*Repo, error) {
 	}
 	r := &Repo{svc: s, name: name, root: root, db: db, autoIndex: s.opts.AutoIndex, log: s.opts.Logger, searchCfg: s.opts.Search, bg: &s.bg,
 		lockedRetry: lockedRetry, lockedIdleRetries: lockedIdleRetries}
+	// Each snapshot opens its own Searcher; the decoded embedding model
+	// outlives them until the index is rebuilt.
+	r.searchCfg.Models = &search.Models{}
 	s.repos = append(s.repos, r)
 	s.byName[name] = r
 	return r, nil

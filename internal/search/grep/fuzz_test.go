@@ -130,7 +130,7 @@ func FuzzSegment(f *testing.F) {
 			// structural checks behind them.
 			fixChecksums(data)
 		}
-		s, err := parseSegment("fuzz", data)
+		s, err := parseSegment("fuzz", data, true)
 		if err != nil {
 			return
 		}

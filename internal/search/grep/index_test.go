@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // sameResults checks that ix answers a set of queries exactly like a brute
@@ -181,6 +182,10 @@ func TestOpenErrors(t *testing.T) {
 		}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
+			// Damage in place within the timestamp granularity of an
+			// earlier open would keep the file's identity: forget what
+			// was verified (TestOpenVerifiedOnce covers that record).
+			verified.Clear()
 			c.mutate()
 			defer os.WriteFile(base, good, 0o644)
 			defer os.WriteFile(mf, goodManifest, 0o644)
@@ -316,6 +321,55 @@ func TestConcurrentSearchAndUpdate(t *testing.T) {
 	for range 2 {
 		if err := <-errc; err != nil {
 			t.Fatal(err)
+		}
+	}
+}
+
+// TestOpenVerifiedOnce checks the per-process record of verified segments:
+// opening an unchanged index again skips the checksums, and a segment whose
+// bytes changed since (a new modification time) is checked again and
+// refused when damaged.
+func TestOpenVerifiedOnce(t *testing.T) {
+	ix, dir := buildIndex(t, corpus{"a.go": "package a\nfunc Alpha() {}\n", "b.go": "package b\nfunc Beta() {}\n"}, Options{})
+	ix.Close()
+	verified.Clear()
+	for range 2 {
+		ix, err := Open(dir, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ix.Close()
+	}
+	n := 0
+	verified.Range(func(any, any) bool { n++; return true })
+	if n == 0 {
+		t.Fatal("no segment recorded as verified")
+	}
+	m, err := readManifest(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := filepath.Join(dir, m.base)
+	b, err := os.ReadFile(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[len(b)-9] ^= 0x40
+	if err := os.WriteFile(base, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	later := fi.ModTime().Add(time.Second)
+	if err := os.Chtimes(base, later, later); err != nil {
+		t.Fatal(err)
+	}
+	if ix, err := Open(dir, Options{}); !errors.Is(err, ErrCorrupt) {
+		t.Errorf("damaged segment: %v, want ErrCorrupt", err)
+		if ix != nil {
+			ix.Close()
 		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Segment file layout (all integers little-endian; sections 8-byte aligned
@@ -166,8 +167,9 @@ func corruptf(name, format string, args ...any) error {
 	return fmt.Errorf("grep index %s: %w: %s", name, ErrCorrupt, fmt.Sprintf(format, args...))
 }
 
-// parseSegment validates data as a segment file and returns a view of it.
-func parseSegment(name string, data []byte) (*segment, error) {
+// parseSegment validates data as a segment file and returns a view of it;
+// checksums verifies its checksums too.
+func parseSegment(name string, data []byte, checksums bool) (*segment, error) {
 	if len(data) < headerSize {
 		return nil, corruptf(name, "file too short (%d bytes)", len(data))
 	}
@@ -201,11 +203,13 @@ func parseSegment(name string, data []byte) (*segment, error) {
 		le.Uint64(data[64:]) != postOff || le.Uint64(data[80:]) != tombsOff || end != size {
 		return nil, corruptf(name, "section layout does not match the header (file %d bytes, want %d)", size, end)
 	}
-	if got, want := metaCRC(data, trisOff, postOff, tombsOff, end), le.Uint32(data[88:]); got != want {
-		return nil, corruptf(name, "checksum mismatch in tables")
-	}
-	if got, want := crc32.Checksum(data[postOff:postOff+postLen], castagnoli), le.Uint32(data[92:]); got != want {
-		return nil, corruptf(name, "checksum mismatch in postings")
+	if checksums {
+		if got, want := metaCRC(data, trisOff, postOff, tombsOff, end), le.Uint32(data[88:]); got != want {
+			return nil, corruptf(name, "checksum mismatch in tables")
+		}
+		if got, want := crc32.Checksum(data[postOff:postOff+postLen], castagnoli), le.Uint32(data[92:]); got != want {
+			return nil, corruptf(name, "checksum mismatch in postings")
+		}
 	}
 	s.docs = data[docsOff : docsOff+docEntrySize*uint64(s.nDocs)]
 	s.paths = data[pathsOff : pathsOff+pathsLen]
@@ -324,23 +328,49 @@ func (s *segment) tombstones() []uint32 {
 }
 
 // openSegment maps and validates a segment file.
+// verified holds the identity of the segment files whose checksums this
+// process has checked: a server opens the same segments again for each
+// store snapshot (after every update), and checking the postings each time
+// was most of opening the index. A file rewritten or replaced gets a new
+// identity (modification time, size, inode or recorded checksums) and is
+// checked again; the structure is validated on every open.
+var verified sync.Map // fileKey -> struct{}
+
+type fileKey struct {
+	ino  uint64
+	size int64
+	mod  int64
+	crcs uint64 // the two checksums the header records
+}
+
 func openSegment(filename string) (*segment, error) {
 	f, err := os.Open(filename)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
 	data, unmap, err := mapFile(f)
 	if err != nil {
 		return nil, fmt.Errorf("grep index: map %s: %w", filename, err)
 	}
-	s, err := parseSegment(filename, data)
+	var key fileKey
+	if len(data) >= headerSize {
+		key = fileKey{size: fi.Size(), mod: fi.ModTime().UnixNano(), ino: inode(fi), crcs: binary.LittleEndian.Uint64(data[88:])}
+	}
+	_, seen := verified.Load(key)
+	s, err := parseSegment(filename, data, !seen)
 	if err != nil {
 		if unmap != nil {
 			_ = unmap()
 		}
+		verified.Delete(key)
 		return nil, err
 	}
+	verified.Store(key, struct{}{})
 	s.unmap = unmap
 	return s, nil
 }

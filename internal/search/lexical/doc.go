@@ -6,7 +6,10 @@
 // Scoring is BM25F: per query term, each field's term frequency is
 // normalised by that field's length, weighted, summed, and saturated once
 // (k1), so a term repeated across fields is not counted as several
-// independent terms. On top of it: prefix matching on names (a query term
+// independent terms. The sum is scaled by the query's coverage (the idf of
+// the terms a symbol matches over the idf of all of them, to a small
+// power), so a symbol matching most of a sentence's words ranks above one
+// repeating a single word. On top of it: prefix matching on names (a query term
 // "parsej" matches names whose whole identifier or parts start with it, at a
 // discount), a dominant boost when the query is one identifier that is
 // exactly a symbol's name or qualified-name suffix ("handleUserAuth",

@@ -633,3 +633,36 @@ func TestLenCodes(t *testing.T) {
 		t.Error("huge length does not saturate")
 	}
 }
+
+// TestCoord checks the query-coverage factor: the more weight it has, the
+// better a symbol matching both words of a query does against one that
+// repeats a single word, which plain BM25F (Coord 0) ranks first.
+func TestCoord(t *testing.T) {
+	docs := []Doc{
+		{ID: 1, Name: "flush", Body: "func flush() { buffer.write(frame) }"},
+		{ID: 2, Name: "encode", Body: "func encode() { frame frame frame frame }"},
+		{ID: 3, Name: "other", Body: "func other() { buffer buffer buffer }"},
+		{ID: 4, Name: "more", Body: "func more() { buffer }"},
+	}
+	prev := 0.0
+	for _, c := range []float64{0, 0.25, 0.5, 1, 2} {
+		p := DefaultParams()
+		p.Coord = c
+		hits := memIndex(t, docs, &Options{Params: &p}).Search(ctx, "the frame buffer", 4, nil)
+		score := map[uint64]float64{}
+		for _, h := range hits {
+			score[h.ID] = h.Score
+		}
+		if score[1] == 0 || score[2] == 0 {
+			t.Fatalf("Coord %v: hits %v, want 1 and 2", c, hits)
+		}
+		ratio := score[1] / score[2]
+		if ratio <= prev {
+			t.Errorf("Coord %v: score(both words)/score(one word) = %.3f, not above %.3f at less coverage weight", c, ratio, prev)
+		}
+		prev = ratio
+		if want, ok := map[float64]uint64{0: 2, 2: 1}[c]; ok && hits[0].ID != want {
+			t.Errorf("Coord %v: %v, want %d first", c, hits, want)
+		}
+	}
+}

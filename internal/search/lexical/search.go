@@ -41,6 +41,12 @@ type Params struct {
 	// WordBoost is added, as a multiple of the word's idf, to symbols whose
 	// name (or qualified-name suffix) is a word of a natural-language query.
 	WordBoost float64
+	// Coord scales a document's BM25F score by its coverage of the query
+	// raised to this power: coverage is the idf of the query terms the
+	// document matches over the idf of all of them, so a symbol matching
+	// most of a query's words ranks above one repeating a single word.
+	// 0 turns it off.
+	Coord float64
 }
 
 // DefaultParams returns the default ranking parameters.
@@ -54,9 +60,12 @@ func DefaultParams() Params {
 		PrefixDiscount: 0.5,
 		MaxExpansions:  64,
 		ExactBoost:     1,
-		WordBoost:      0.5,
+		WordBoost:      0.2,
+		Coord:          0.25,
 	}
 }
+
+func sqrt32(x float32) float32 { return float32(math.Sqrt(float64(x))) }
 
 // Hit is one search result.
 type Hit struct {
@@ -70,6 +79,7 @@ type scratch struct {
 	touched  []uint32
 	tacc     []float32 // current term's contribution per global ordinal
 	ttouched []uint32
+	cov      []float32 // idf of the query terms matched, per global ordinal
 }
 
 func (ix *Index) getScratch(n int) *scratch {
@@ -80,14 +90,16 @@ func (ix *Index) getScratch(n int) *scratch {
 	if cap(s.acc) < n {
 		s.acc = make([]float32, n)
 		s.tacc = make([]float32, n)
+		s.cov = make([]float32, n)
 	}
-	s.acc, s.tacc = s.acc[:n], s.tacc[:n]
+	s.acc, s.tacc, s.cov = s.acc[:n], s.tacc[:n], s.cov[:n]
 	return s
 }
 
 func (ix *Index) putScratch(s *scratch) {
 	for _, g := range s.touched {
 		s.acc[g] = 0
+		s.cov[g] = 0
 	}
 	for _, g := range s.ttouched {
 		s.tacc[g] = 0
@@ -167,7 +179,9 @@ func (ix *Index) Search(ctx context.Context, query string, k int, filter func(id
 			rare++
 		}
 	}
-	bound := 0.0 // the query's largest possible BM25F score
+	bound := 0.0  // the query's largest possible BM25F score
+	idfSum := 0.0 // the idf of the terms scored, for Coord
+	scored := 0
 	var pst posting
 	for ti, qt := range pq.terms {
 		if ti&3 == 0 && ctx.Err() != nil {
@@ -231,9 +245,33 @@ func (ix *Index) Search(ctx context.Context, query string, k int, filter func(id
 				sc.touched = append(sc.touched, g)
 			}
 			sc.acc[g] += sc.tacc[g]
+			sc.cov[g] += float32(w)
 			sc.tacc[g] = 0
 		}
 		sc.ttouched = sc.ttouched[:0]
+		idfSum += w
+		scored++
+	}
+	// Query coverage; with one term every match covers the query.
+	if p.Coord > 0 && scored > 1 {
+		full := float32(idfSum)
+		inv := 1 / full
+		for _, g := range sc.touched {
+			if sc.cov[g] >= full {
+				continue
+			}
+			c := sc.cov[g] * inv
+			switch p.Coord {
+			case 0.25:
+				sc.acc[g] *= sqrt32(sqrt32(c))
+			case 0.5:
+				sc.acc[g] *= sqrt32(c)
+			case 1:
+				sc.acc[g] *= c
+			default:
+				sc.acc[g] *= float32(math.Pow(float64(c), p.Coord))
+			}
+		}
 	}
 
 	// Exact-name boosts.

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
 	"syscall"
 	"unsafe"
 
@@ -293,18 +294,47 @@ func Open(path string) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("vector: mmap %s: %w", path, err)
 	}
-	ix, err := decode(data)
+	key := verifiedKey(st, data)
+	_, seen := verified.Load(key)
+	ix, err := decode(data, !seen)
 	if err != nil {
 		syscall.Munmap(data)
+		verified.Delete(key)
 		return nil, fmt.Errorf("%w: %s: %v", ErrFormat, path, err)
 	}
+	verified.Store(key, struct{}{})
 	ix.mapped = data
 	return ix, nil
 }
 
 // Decode builds an index over data (an index file's bytes), validating
 // it; the index refers to data, which must stay unchanged while it lives.
-func decode(data []byte) (*Index, error) {
+// verified holds the identity of the files whose body checksum this
+// process has checked: a server opens the same vector file again for each
+// store snapshot (after every update), and hashing tens of megabytes each
+// time was most of opening it. A file rewritten or replaced gets a new
+// identity (modification time, size, inode or recorded checksum) and is
+// hashed again; the structure is validated on every open.
+var verified sync.Map // fileKey -> struct{}
+
+type fileKey struct {
+	dev, ino uint64
+	size     int64
+	mod      int64
+	sum      uint64 // the body checksum the header records
+}
+
+func verifiedKey(fi os.FileInfo, data []byte) fileKey {
+	k := fileKey{size: fi.Size(), mod: fi.ModTime().UnixNano(), sum: binary.LittleEndian.Uint64(data[72:])}
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+		k.dev, k.ino = uint64(st.Dev), uint64(st.Ino) // their types differ between systems
+	}
+	return k
+}
+
+// decode validates data as an index file and returns the index over it;
+// hashBody checks the body's checksum too.
+func decode(data []byte, hashBody bool) (*Index, error) {
 	if len(data) < headerSize || string(data[:8]) != magic {
 		return nil, errors.New("bad magic")
 	}
@@ -416,8 +446,10 @@ func decode(data []byte) (*Index, error) {
 			return nil, err
 		}
 	}
-	if h := xxhash.Sum64(data[bodyStart:]); h != le.Uint64(data[72:]) {
-		return nil, errors.New("body checksum mismatch")
+	if hashBody {
+		if h := xxhash.Sum64(data[bodyStart:]); h != le.Uint64(data[72:]) {
+			return nil, errors.New("body checksum mismatch")
+		}
 	}
 	ix.fileHash.Store(le.Uint64(data[72:]))
 	return ix, nil

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/cespare/xxhash/v2"
 )
@@ -191,7 +192,7 @@ func FuzzDecode(f *testing.F) {
 		if fix {
 			reseal(b)
 		}
-		ix, err := decode(b)
+		ix, err := decode(b, true)
 		if err != nil {
 			if ix != nil {
 				t.Fatal("index and error")
@@ -226,5 +227,51 @@ func BenchmarkOpen(b *testing.B) {
 			b.Fatal(err)
 		}
 		got.Close()
+	}
+}
+
+// TestOpenVerifiedOnce checks the per-process record of verified files: a
+// second open of an unchanged file skips the body hash, and a file whose
+// bytes changed since (a new modification time) is hashed again and
+// refused when damaged.
+func TestOpenVerifiedOnce(t *testing.T) {
+	good := smallFile(t, Options{Kind: HNSW, Quantization: Int8})
+	p := filepath.Join(t.TempDir(), "v.cgv")
+	if err := os.WriteFile(p, good, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		ix, err := Open(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ix.Close()
+	}
+	fi, err := os.Stat(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := verified.Load(verifiedKey(fi, good)); !ok {
+		t.Fatal("the opened file is not recorded as verified")
+	}
+	// Damage the body in place (same size, same inode), as a disk error or
+	// another program would, and give it a new modification time.
+	f, err := os.OpenFile(p, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteAt([]byte{good[len(good)-200] ^ 0x40}, int64(len(good)-200)); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	later := fi.ModTime().Add(time.Second)
+	if err := os.Chtimes(p, later, later); err != nil {
+		t.Fatal(err)
+	}
+	if ix, err := Open(p); !errors.Is(err, ErrFormat) {
+		t.Errorf("damaged file opened: %v", err)
+		if ix != nil {
+			ix.Close()
+		}
 	}
 }

@@ -112,8 +112,7 @@ func New(opts Options) (*Service, error) {
 	}
 	s.jobs = opts.Jobs
 	if s.jobs == nil {
-		s.jobs = jobs.New(jobs.Options{Workers: 1, Logger: opts.Logger,
-			History: jobs.NewFileHistory(filepath.Join(s.repos[0].db, "jobs.jsonl"))})
+		s.jobs = jobs.New(jobs.Options{Workers: 1, Logger: opts.Logger, History: newRepoHistory(s)})
 		s.ownJobs = true
 	}
 	s.bgCtx, s.cancel = context.WithCancel(context.Background())

@@ -348,3 +348,56 @@ func lookupNode(r *Repo, name string) (graph.Node, bool, error) {
 	})
 	return found, ok, err
 }
+
+// TestJobHistoryPerRepo checks that each repository's jobs are kept in its
+// own store directory and come back when the service starts again.
+func TestJobHistoryPerRepo(t *testing.T) {
+	var roots []string
+	for range 2 {
+		root := testrepo.Copy(t, filepath.Join("..", "..", "testdata", "repo"))
+		if _, err := index.Run(context.Background(), index.Options{Root: root, NoSearch: true}); err != nil {
+			t.Fatal(err)
+		}
+		roots = append(roots, root)
+	}
+	specs := []RepoSpec{{Name: "a", Root: roots[0]}, {Name: "b", Root: roots[1]}}
+	s, err := New(Options{Repos: specs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	if err := s.WaitIdle(ctx); err != nil {
+		t.Fatal(err)
+	}
+	b, err := s.Repo("b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	j := b.Index(true)
+	if done, err := s.Jobs().Wait(ctx, j.ID); err != nil || done.State != jobs.Succeeded {
+		t.Fatalf("job ended %+v, %v", done, err)
+	}
+	s.Close()
+	read := func(root string) string {
+		data, err := os.ReadFile(filepath.Join(root, ".codegraph", historyFile))
+		if err != nil && !os.IsNotExist(err) {
+			t.Fatal(err)
+		}
+		return string(data)
+	}
+	if !strings.Contains(read(roots[1]), j.ID) {
+		t.Errorf("b's history does not hold its job %s", j.ID)
+	}
+	if strings.Contains(read(roots[0]), j.ID) {
+		t.Errorf("a's history holds b's job %s", j.ID)
+	}
+	s2, err := New(Options{Repos: specs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	if h, ok := s2.Jobs().Get(j.ID); !ok || h.State != jobs.Succeeded || h.Repo != "b" {
+		t.Errorf("after a restart: %+v %v", h, ok)
+	}
+}

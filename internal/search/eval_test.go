@@ -141,7 +141,7 @@ func TestEval(t *testing.T) {
 	}
 	sort.Slice(ranked, func(i, j int) bool { return total[ranked[i]] > total[ranked[j]] })
 	for i, v := range ranked {
-		if i == 15 {
+		if i == 40 {
 			break
 		}
 		t.Logf("  %.4f %s  (%s)", total[v]/float64(queries), v, strings.Join(perSet[v], ", "))

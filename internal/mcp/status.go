@@ -73,7 +73,7 @@ func (c *call) indexStatus(ctx context.Context) (output, func(int) string, error
 		return o, nil, nil
 	}
 	defer release()
-	st, err := snap.Store.Stats()
+	st, err := snap.Stats()
 	if err != nil {
 		return nil, nil, err
 	}

@@ -40,7 +40,7 @@ func (c *indexCollector) Collect(ch chan<- prometheus.Metric) {
 		if err != nil {
 			continue
 		}
-		stats, err := sn.Store.Stats()
+		stats, err := sn.Stats()
 		release()
 		if err != nil {
 			continue

@@ -166,6 +166,19 @@ type Snapshot struct {
 	// The search indexes, opened on the first Searcher call.
 	srchOnce sync.Once
 	srch     *search.Searcher
+
+	// The store's statistics, computed on the first Stats call.
+	statsOnce sync.Once
+	stats     store.Stats
+	statsErr  error
+}
+
+// Stats returns the statistics of the snapshot's store (a scan of every
+// file's metadata), computed once per snapshot: metrics scrapes and status
+// calls between two updates share it.
+func (sn *Snapshot) Stats() (store.Stats, error) {
+	sn.statsOnce.Do(func() { sn.stats, sn.statsErr = sn.Store.Stats() })
+	return sn.stats, sn.statsErr
 }
 
 // Searcher returns the snapshot's searcher over the repository's search

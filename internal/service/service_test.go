@@ -401,3 +401,38 @@ func TestJobHistoryPerRepo(t *testing.T) {
 		t.Errorf("after a restart: %+v %v", h, ok)
 	}
 }
+
+// TestSnapshotStats checks that a snapshot's statistics are the store's,
+// and that the snapshot after an update counts the new file.
+func TestSnapshotStats(t *testing.T) {
+	s, r := fixture(t)
+	stats := func() store.Stats {
+		sn, release, err := r.Acquire()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer release()
+		got, err := sn.Stats()
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := sn.Store.Stats()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Files != want.Files || got.Nodes != want.Nodes || got.Edges != want.Edges {
+			t.Fatalf("snapshot stats %+v, store %+v", got, want)
+		}
+		return got
+	}
+	before := stats()
+	if err := os.WriteFile(filepath.Join(r.Root(), "stats_added.go"), []byte("package main\n\nfunc StatsAdded() {}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if done, err := s.Jobs().Wait(context.Background(), r.Index(false).ID); err != nil || done.State != jobs.Succeeded {
+		t.Fatalf("job ended %+v, %v", done, err)
+	}
+	if after := stats(); after.Files != before.Files+1 {
+		t.Errorf("files %d after adding one to %d", after.Files, before.Files)
+	}
+}

@@ -85,3 +85,40 @@ func TestBatchedReads(t *testing.T) {
 		t.Errorf("OutEdgesMany callback error: got %v", err)
 	}
 }
+
+// TestNodeIDsInFiles checks NodeIDsInFiles against NodesInFile, with paths
+// out of order, repeated, missing, and a path that is a prefix of another.
+func TestNodeIDsInFiles(t *testing.T) {
+	s := openTest(t, Options{})
+	for _, p := range []string{"f0.go", "f1.go", "f1.go.bak", "f2.go"} {
+		meta, nodes, edges := genFile(p, 1, 7)
+		replace(t, s, meta, nodes, edges)
+	}
+	paths := []string{"f2.go", "missing.go", "f1.go", "f0.go", "f2.go", "f1"}
+	got := make([][]graph.NodeID, len(paths))
+	if err := s.NodeIDsInFiles(paths, func(i int, id graph.NodeID) error {
+		got[i] = append(got[i], id)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range paths {
+		var want []graph.NodeID
+		if err := s.NodesInFile(p, func(n graph.Node) error { want = append(want, n.ID); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got[i], want) {
+			t.Errorf("NodeIDsInFiles[%d] (%s) = %v, want %v", i, p, got[i], want)
+		}
+	}
+	if len(got[0]) == 0 {
+		t.Fatal("no nodes read")
+	}
+	stop := fmt.Errorf("stop")
+	if err := s.NodeIDsInFiles(paths, func(int, graph.NodeID) error { return stop }); err != stop {
+		t.Errorf("callback error: got %v", err)
+	}
+	if err := s.NodeIDsInFiles(nil, func(int, graph.NodeID) error { return stop }); err != nil {
+		t.Errorf("no paths: got %v", err)
+	}
+}

@@ -864,8 +864,8 @@ func (r *run) write(ctx context.Context, in <-chan result) error {
 			if err := b.Commit(false); err != nil {
 				return fmt.Errorf("index: commit: %w", err)
 			}
-			b.Close()
-			b = r.st.NewBatch()
+			// The batch is reused: its buffers, grown to a commit's
+			// size, would otherwise grow again (copying) for each commit.
 			pending = 0
 			if !r.oneShot {
 				if err := r.u.bound(); err != nil {

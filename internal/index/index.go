@@ -289,6 +289,11 @@ type run struct {
 // than the block cache, and a branch switch changes a thousand files.
 const prefetchFiles = 64
 
+// prefetchMaxFiles bounds the read-ahead's memory (every node id and hash
+// and every resolved edge of the files, held for the run): past it, as in
+// a forced re-index of a large repository, files are read one by one.
+const prefetchMaxFiles = 20000
+
 // oldFacts are the stored facts of the files a run changes, as read
 // before it writes any of them (no other file's write changes them).
 type oldFacts struct {
@@ -433,7 +438,7 @@ func (r *run) execute(ctx context.Context) error {
 			changedPaths = append(changedPaths, j.file.Path)
 		}
 	}
-	if len(changedPaths) >= prefetchFiles {
+	if len(changedPaths) >= prefetchFiles && len(changedPaths) <= prefetchMaxFiles {
 		// Read the changed files' stored facts while the parse workers
 		// start; the writer waits for them before its first file.
 		r.ready = make(chan struct{})

@@ -299,7 +299,7 @@ const prefetchMaxFiles = 20000
 type oldFacts struct {
 	ids   map[string][]graph.NodeID     // file → its stored node ids
 	hash  map[graph.NodeID]uint64       // node → content hash
-	edges map[graph.NodeID][]graph.Edge // node → its resolved edges of resolve.Kinds
+	edges map[graph.NodeID][]graph.Edge // node → all its outgoing edges (for ReplaceFileKnown)
 }
 
 // prefetchChunk is the number of node ids read per NodesByID call.
@@ -336,10 +336,11 @@ func readOld(ctx context.Context, st *store.Store, paths []string) (*oldFacts, e
 			}
 		}
 	}
-	if err := st.OutEdgesMany(all, resolve.Kinds, func(_ int, e graph.Edge) error {
-		if e.Dst != 0 {
-			o.edges[e.Src] = append(o.edges[e.Src], e)
-		}
+	// Every edge, of every kind: replacing the file deletes them all
+	// (store.Batch.ReplaceFileKnown), and carrying resolutions needs the
+	// resolved ones.
+	if err := st.OutEdgesMany(all, nil, func(_ int, e graph.Edge) error {
+		o.edges[e.Src] = append(o.edges[e.Src], e)
 		return nil
 	}); err != nil {
 		return nil, err
@@ -722,15 +723,7 @@ func (r *run) diffNodes(path string, nodes []graph.Node, edges []graph.Edge, was
 		r.added = map[string]bool{}
 	}
 	old := map[graph.NodeID]uint64{} // id → content hash
-	var prev *oldFacts
-	if wasIndexed && r.ready != nil {
-		// The writer waited for ready before a changed file; deleted
-		// files come after the parse, so after it too.
-		prev = r.prev
-		if _, ok := prev.ids[path]; !ok {
-			prev = nil // not read ahead (a file deleted by the run)
-		}
-	}
+	prev := r.readAhead(path, wasIndexed)
 	switch {
 	case !wasIndexed:
 	case prev != nil:
@@ -766,6 +759,20 @@ func (r *run) diffNodes(path string, nodes []graph.Node, edges []graph.Edge, was
 	return r.carryResolutions(unchanged, edges, prev)
 }
 
+// readAhead returns the facts read ahead when they cover path (nil: read
+// them from the store).
+func (r *run) readAhead(path string, wasIndexed bool) *oldFacts {
+	if !wasIndexed || r.ready == nil {
+		return nil
+	}
+	// The writer waited for ready before a changed file; deleted files
+	// come after the parse, so after it too.
+	if _, ok := r.prev.ids[path]; !ok {
+		return nil // not read ahead (a file deleted by the run, a file that had no nodes)
+	}
+	return r.prev
+}
+
 // carryResolutions gives the edges of definitions whose text did not change
 // the destinations they resolved to before, so that re-indexing a file only
 // resolves what changed in it. Destinations that disappeared elsewhere are
@@ -782,10 +789,16 @@ func (r *run) carryResolutions(unchanged []graph.NodeID, edges []graph.Edge, of 
 	}
 	prev := map[key][]graph.Edge{}
 	if of != nil {
+		var want [256]bool
+		for _, k := range resolve.Kinds {
+			want[k] = true
+		}
 		for _, id := range unchanged {
 			for _, e := range of.edges[id] {
-				k := key{e.Src, e.Kind, e.Target}
-				prev[k] = append(prev[k], e)
+				if e.Dst != 0 && want[e.Kind] {
+					k := key{e.Src, e.Kind, e.Target}
+					prev[k] = append(prev[k], e)
+				}
 			}
 		}
 	} else {
@@ -846,7 +859,11 @@ func (r *run) write(ctx context.Context, in <-chan result) error {
 			if res.edges, err = r.diffNodes(res.meta.Path, res.nodes, res.edges, res.changed); err != nil {
 				return err
 			}
-			err = b.ReplaceFile(res.meta, res.nodes, res.edges)
+			if of := r.readAhead(res.meta.Path, res.changed); of != nil {
+				err = b.ReplaceFileKnown(res.meta, res.nodes, res.edges, of.edges)
+			} else {
+				err = b.ReplaceFile(res.meta, res.nodes, res.edges)
+			}
 		}
 		if err != nil {
 			return fmt.Errorf("index: write %s: %w", res.meta.Path, err)

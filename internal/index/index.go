@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -273,6 +274,78 @@ type run struct {
 	// docs are the searchable nodes of the written files, for the search
 	// update (nil: it reads them from the store).
 	docs map[string][]graph.Node
+	// prev holds what a large run read ahead of the changed files' stored
+	// facts (nil: diffNodes reads them file by file); ready is closed once
+	// it is filled.
+	prev  *oldFacts
+	ready chan struct{}
+}
+
+// prefetchFiles is the number of changed files from which a run reads
+// their stored nodes and resolved edges ahead, in one pass in key order,
+// instead of file by file on the writer goroutine: per file, each node is
+// a seek to a random place of the node table (its id is a hash), which
+// costs a block read from disk and decompression once the store is larger
+// than the block cache, and a branch switch changes a thousand files.
+const prefetchFiles = 64
+
+// prefetchMaxFiles bounds the read-ahead's memory (every node id and hash
+// and every resolved edge of the files, held for the run): past it, as in
+// a forced re-index of a large repository, files are read one by one.
+const prefetchMaxFiles = 20000
+
+// oldFacts are the stored facts of the files a run changes, as read
+// before it writes any of them (no other file's write changes them).
+type oldFacts struct {
+	ids   map[string][]graph.NodeID     // file → its stored node ids
+	hash  map[graph.NodeID]uint64       // node → content hash
+	edges map[graph.NodeID][]graph.Edge // node → all its outgoing edges (for ReplaceFileKnown)
+}
+
+// prefetchChunk is the number of node ids read per NodesByID call.
+const prefetchChunk = 8192
+
+// readOld reads the stored node ids, content hashes and resolved edges of
+// paths, each table in one pass in key order.
+func readOld(ctx context.Context, st *store.Store, paths []string) (*oldFacts, error) {
+	o := &oldFacts{ids: make(map[string][]graph.NodeID, len(paths)), hash: map[graph.NodeID]uint64{}, edges: map[graph.NodeID][]graph.Edge{}}
+	var all []graph.NodeID
+	if err := st.NodeIDsInFiles(paths, func(i int, id graph.NodeID) error {
+		o.ids[paths[i]] = append(o.ids[paths[i]], id)
+		all = append(all, id)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	slices.Sort(all)
+	all = slices.Compact(all)
+	nodes := make([]graph.Node, min(len(all), prefetchChunk))
+	for start := 0; start < len(all); start += prefetchChunk {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		ids := all[start:min(start+prefetchChunk, len(all))]
+		out := nodes[:len(ids)]
+		clear(out)
+		if err := st.NodesByID(ids, out); err != nil {
+			return nil, err
+		}
+		for i, id := range ids {
+			if out[i].ID == id {
+				o.hash[id] = out[i].ContentHash
+			}
+		}
+	}
+	// Every edge, of every kind: replacing the file deletes them all
+	// (store.Batch.ReplaceFileKnown), and carrying resolutions needs the
+	// resolved ones.
+	if err := st.OutEdgesMany(all, nil, func(_ int, e graph.Edge) error {
+		o.edges[e.Src] = append(o.edges[e.Src], e)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	return o, nil
 }
 
 type job struct {
@@ -360,6 +433,26 @@ func (r *run) execute(ctx context.Context) error {
 	sort.SliceStable(jobs, func(i, j int) bool { return jobs[i].file.Size > jobs[j].file.Size })
 
 	g, gctx := errgroup.WithContext(ctx)
+	var changedPaths []string
+	for _, j := range jobs {
+		if j.old != nil {
+			changedPaths = append(changedPaths, j.file.Path)
+		}
+	}
+	if len(changedPaths) >= prefetchFiles && len(changedPaths) <= prefetchMaxFiles {
+		// Read the changed files' stored facts while the parse workers
+		// start; the writer waits for them before its first file.
+		r.ready = make(chan struct{})
+		g.Go(func() error {
+			o, err := readOld(gctx, r.st, changedPaths)
+			if err != nil {
+				return fmt.Errorf("index: read stored facts: %w", err)
+			}
+			r.prev = o
+			close(r.ready)
+			return nil
+		})
+	}
 	jobCh := make(chan job, r.opts.Workers*4)
 	resCh := make(chan result, r.opts.Workers*4)
 	g.Go(func() error {
@@ -630,7 +723,16 @@ func (r *run) diffNodes(path string, nodes []graph.Node, edges []graph.Edge, was
 		r.added = map[string]bool{}
 	}
 	old := map[graph.NodeID]uint64{} // id → content hash
-	if wasIndexed {
+	prev := r.readAhead(path, wasIndexed)
+	switch {
+	case !wasIndexed:
+	case prev != nil:
+		for _, id := range prev.ids[path] {
+			if h, ok := prev.hash[id]; ok {
+				old[id] = h
+			}
+		}
+	default:
 		if err := r.st.NodesInFile(path, func(n graph.Node) error { old[n.ID] = n.ContentHash; return nil }); err != nil {
 			return edges, fmt.Errorf("index: read %s: %w", path, err)
 		}
@@ -654,14 +756,29 @@ func (r *run) diffNodes(path string, nodes []graph.Node, edges []graph.Edge, was
 	for id := range old {
 		r.removed = append(r.removed, id)
 	}
-	return r.carryResolutions(unchanged, edges)
+	return r.carryResolutions(unchanged, edges, prev)
+}
+
+// readAhead returns the facts read ahead when they cover path (nil: read
+// them from the store).
+func (r *run) readAhead(path string, wasIndexed bool) *oldFacts {
+	if !wasIndexed || r.ready == nil {
+		return nil
+	}
+	// The writer waited for ready before a changed file; deleted files
+	// come after the parse, so after it too.
+	if _, ok := r.prev.ids[path]; !ok {
+		return nil // not read ahead (a file deleted by the run, a file that had no nodes)
+	}
+	return r.prev
 }
 
 // carryResolutions gives the edges of definitions whose text did not change
 // the destinations they resolved to before, so that re-indexing a file only
 // resolves what changed in it. Destinations that disappeared elsewhere are
 // unbound afterwards by the resolver's repair step, as for any other edge.
-func (r *run) carryResolutions(unchanged []graph.NodeID, edges []graph.Edge) ([]graph.Edge, error) {
+// With of, the edges are taken from the facts read ahead.
+func (r *run) carryResolutions(unchanged []graph.NodeID, edges []graph.Edge, of *oldFacts) ([]graph.Edge, error) {
 	if len(unchanged) == 0 {
 		return edges, nil
 	}
@@ -671,18 +788,33 @@ func (r *run) carryResolutions(unchanged []graph.NodeID, edges []graph.Edge) ([]
 		target string
 	}
 	prev := map[key][]graph.Edge{}
-	// One iterator for all of them: an iterator per definition costs more
-	// than its reads once the store has many tables (after a large run's
-	// flushes).
-	err := r.st.OutEdgesMany(unchanged, resolve.Kinds, func(_ int, e graph.Edge) error {
-		if e.Dst != 0 {
-			k := key{e.Src, e.Kind, e.Target}
-			prev[k] = append(prev[k], e)
+	if of != nil {
+		var want [256]bool
+		for _, k := range resolve.Kinds {
+			want[k] = true
 		}
-		return nil
-	})
-	if err != nil {
-		return edges, err
+		for _, id := range unchanged {
+			for _, e := range of.edges[id] {
+				if e.Dst != 0 && want[e.Kind] {
+					k := key{e.Src, e.Kind, e.Target}
+					prev[k] = append(prev[k], e)
+				}
+			}
+		}
+	} else {
+		// One iterator for all of them: an iterator per definition costs
+		// more than its reads once the store has many tables (after a
+		// large run's flushes).
+		err := r.st.OutEdgesMany(unchanged, resolve.Kinds, func(_ int, e graph.Edge) error {
+			if e.Dst != 0 {
+				k := key{e.Src, e.Kind, e.Target}
+				prev[k] = append(prev[k], e)
+			}
+			return nil
+		})
+		if err != nil {
+			return edges, err
+		}
 	}
 	if len(prev) == 0 {
 		return edges, nil
@@ -714,13 +846,24 @@ func (r *run) write(ctx context.Context, in <-chan result) error {
 	pending := 0
 	for res := range in {
 		var err error
+		if res.changed && r.ready != nil {
+			select {
+			case <-r.ready:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
 		if res.touch {
 			err = b.UpdateFileMeta(res.meta)
 		} else {
 			if res.edges, err = r.diffNodes(res.meta.Path, res.nodes, res.edges, res.changed); err != nil {
 				return err
 			}
-			err = b.ReplaceFile(res.meta, res.nodes, res.edges)
+			if of := r.readAhead(res.meta.Path, res.changed); of != nil {
+				err = b.ReplaceFileKnown(res.meta, res.nodes, res.edges, of.edges)
+			} else {
+				err = b.ReplaceFile(res.meta, res.nodes, res.edges)
+			}
 		}
 		if err != nil {
 			return fmt.Errorf("index: write %s: %w", res.meta.Path, err)
@@ -743,8 +886,8 @@ func (r *run) write(ctx context.Context, in <-chan result) error {
 			if err := b.Commit(false); err != nil {
 				return fmt.Errorf("index: commit: %w", err)
 			}
-			b.Close()
-			b = r.st.NewBatch()
+			// The batch is reused: its buffers, grown to a commit's
+			// size, would otherwise grow again (copying) for each commit.
 			pending = 0
 			if !r.oneShot {
 				if err := r.u.bound(); err != nil {

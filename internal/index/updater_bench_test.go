@@ -139,13 +139,16 @@ func BenchmarkUpdateBurst(b *testing.B) {
 		}
 		if testing.Verbose() {
 			var res, srch time.Duration
+			var rs resolveCounts
 			if sum.Resolve != nil {
 				res = sum.Resolve.Duration
+				rs = resolveCounts{sum.Resolve.Considered, sum.Resolve.Exact, sum.Resolve.Inferred, sum.Resolve.Ambiguous, sum.Resolve.External, sum.Resolve.Unresolved}
 			}
 			if sum.Search != nil {
 				srch = sum.Search.Duration
 			}
-			b.Logf("%s: %d changed, resolve %v search %v total %v", dir, sum.Changed, res, srch, el)
+			b.Logf("%s: %d changed, resolve %v search %v total %v; resolved (considered, exact, inferred, ambiguous, external, unresolved) %v",
+				dir, sum.Changed, res, srch, el, rs)
 		}
 		return el
 	}
@@ -158,3 +161,7 @@ func BenchmarkUpdateBurst(b *testing.B) {
 	b.ReportMetric(float64(toTime.Milliseconds())/float64(b.N), "to-ms")
 	b.ReportMetric(float64(backTime.Milliseconds())/float64(b.N), "back-ms")
 }
+
+// resolveCounts are the counts of a run's resolution, logged by
+// BenchmarkUpdateBurst so that two versions' results can be compared.
+type resolveCounts [6]int

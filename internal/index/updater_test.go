@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/codegraph-dev/codegraph/internal/graph"
@@ -244,4 +245,89 @@ func storedGit(t *testing.T, root string) *GitState {
 		t.Fatalf("stored git state: %v %v", g, err)
 	}
 	return g
+}
+
+// A targeted update of many files (a branch switch: they read their
+// stored facts ahead, see readOld) leaves the same graph as a full index
+// of the same tree: definitions kept, changed, removed and added, calls
+// across files and packages, files deleted in the same update.
+func TestLargeUpdateMatchesFullIndex(t *testing.T) {
+	root := t.TempDir()
+	const n = prefetchFiles + 16
+	writeFile(t, root, "go.mod", "module example.com/m\n")
+	file := func(i int, v int) (string, string) {
+		pkg := "a"
+		if i%2 == 1 {
+			pkg = "b"
+		}
+		var sb strings.Builder
+		fmt.Fprintf(&sb, "package %s\n\nimport \"example.com/m/c\"\n\n", pkg)
+		// Kept in every version: its calls were resolved before and are
+		// carried.
+		fmt.Fprintf(&sb, "func Keep%d() { c.C(); Keep%d() }\n\n", i, (i+2)%n)
+		switch v {
+		case 0:
+			fmt.Fprintf(&sb, "func Old%d() int { return 1 }\n\nfunc Use%d() int { return Old%d() }\n", i, i, (i+2)%n)
+		case 1:
+			fmt.Fprintf(&sb, "func New%d() int { return 2 }\n\nfunc Use%d() int { c.C(); return New%d() + Old%d() }\n", i, i, (i+2)%n, (i+4)%n)
+		}
+		return fmt.Sprintf("%s/f%03d.go", pkg, i), sb.String()
+	}
+	writeFile(t, root, "c/c.go", "package c\n\nfunc C() {}\n")
+	// Not in the update: its calls into removed and new definitions must
+	// be repaired.
+	writeFile(t, root, "d/d.go", "package d\n\nimport \"example.com/m/a\"\n\nfunc D() { a.Old0(); a.New0(); a.Keep0() }\n")
+	var paths []string
+	for i := range n {
+		p, src := file(i, 0)
+		writeFile(t, root, p, src)
+		paths = append(paths, p)
+	}
+	u := newUpdater(t, root)
+	ctx := context.Background()
+	if s, err := u.Full(ctx, false); err != nil || s.Added != n+2 {
+		t.Fatalf("full: %+v %v", s, err)
+	}
+	for i := range n {
+		p, src := file(i, 1)
+		if i%10 == 3 {
+			os.Remove(filepath.Join(root, p))
+			continue
+		}
+		writeFile(t, root, p, src)
+	}
+	s, err := u.Update(ctx, paths)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Changed+s.Deleted != n || s.Deleted == 0 {
+		t.Fatalf("update: %+v", s)
+	}
+	got := dumpGraph(t, u.DBDir())
+	fresh := t.TempDir()
+	if _, err := Run(ctx, Options{Root: root, DBDir: fresh, NoSearch: true}); err != nil {
+		t.Fatal(err)
+	}
+	want := dumpGraph(t, fresh)
+	if !slices.Equal(got, want) {
+		for _, l := range got {
+			if !slices.Contains(want, l) {
+				t.Errorf("only after the update: %s", l)
+			}
+		}
+		for _, l := range want {
+			if !slices.Contains(got, l) {
+				t.Errorf("only in a full index: %s", l)
+			}
+		}
+	}
+	resolved := 0
+	for _, l := range got {
+		if strings.Contains(l, "-calls->") && strings.HasSuffix(l, " exact") {
+			resolved++
+		}
+	}
+	if resolved < n {
+		t.Errorf("only %d calls resolved exactly", resolved)
+	}
 }

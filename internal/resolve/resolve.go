@@ -127,16 +127,18 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Stats, error) {
 			}
 		}
 	} else {
-		for _, f := range opts.Files {
-			var ids []graph.NodeID
-			if err := st.NodesInFile(f, func(n graph.Node) error { ids = append(ids, n.ID); return nil }); err != nil {
-				return stats, err
-			}
-			for _, id := range ids {
-				if err := st.OutEdges(id, Kinds, visit); err != nil {
-					return stats, err
-				}
-			}
+		// The files' node ids from the file index keys alone, then their
+		// edges with one iterator: a seek per node into the node table
+		// and an iterator per node cost far more than the resolution
+		// itself on a large batch (a branch switch).
+		var ids []graph.NodeID
+		if err := st.NodeIDsInFiles(opts.Files, func(_ int, id graph.NodeID) error { ids = append(ids, id); return nil }); err != nil {
+			return stats, err
+		}
+		slices.Sort(ids)
+		ids = slices.Compact(ids)
+		if err := st.OutEdgesMany(ids, Kinds, func(_ int, e graph.Edge) error { return visit(e) }); err != nil {
+			return stats, err
 		}
 	}
 	// Writes go after the scans: a batch reads the committed state.

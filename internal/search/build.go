@@ -103,6 +103,7 @@ func embedded(k graph.NodeKind) bool { return k.IsCallable() || k.IsType() }
 // lock.
 func Update(ctx context.Context, st *store.Store, dbDir, root string, ch Changes, cfg Config) (UpdateStats, error) {
 	u := NewUpdater(st, dbDir, root, cfg)
+	u.deferMerge = false // no later to merge in
 	stats, err := u.Update(ctx, ch)
 	if cerr := u.Close(); err == nil && cerr != nil {
 		err = fmt.Errorf("search: %w", cerr)
@@ -508,7 +509,11 @@ func (u *Updater) updateLocked(ctx context.Context, ch Changes) (UpdateStats, er
 	if err := lex.Add(ctx, lexDocs...); err != nil {
 		return stats, err
 	}
-	if err := lex.Save(ctx, filepath.Join(u.dir, lexicalDir)); err != nil {
+	save := lex.Save
+	if u.deferMerge {
+		save = lex.SaveDelta // merged afterwards (mergeLaterLocked)
+	}
+	if err := save(ctx, filepath.Join(u.dir, lexicalDir)); err != nil {
 		return stats, err
 	}
 	if err := gi.Update(ctx, changes); err != nil {

@@ -50,6 +50,17 @@ type Updater struct {
 	gi  *grep.Index
 	emb embed.Embedder
 	vec *vector.Persistent
+
+	// deferMerge makes updates save only the lexical delta and merge it
+	// into a new base afterwards, in the background (mergeLater), once it
+	// outgrows the merge threshold: a branch switch's update then does
+	// not wait for rewriting the whole lexical index. A one-shot Update
+	// merges at once, as it used to.
+	deferMerge bool
+	merging    bool // a mergeLater goroutine is pending (guarded by mu)
+	stop       context.Context
+	cancel     context.CancelFunc
+	wg         sync.WaitGroup // the mergeLater goroutine
 }
 
 // NewUpdater returns an Updater of the search indexes of the store st,
@@ -57,7 +68,39 @@ type Updater struct {
 // first update (or Warm). The caller must Close it; closing it does not
 // close st.
 func NewUpdater(st *store.Store, dbDir, root string, cfg Config) *Updater {
-	return &Updater{st: st, dir: filepath.Join(dbDir, DirName), root: root, cfg: cfg}
+	u := &Updater{st: st, dir: filepath.Join(dbDir, DirName), root: root, cfg: cfg, deferMerge: true}
+	u.stop, u.cancel = context.WithCancel(context.Background())
+	return u
+}
+
+// mergeLaterLocked starts the background merge of the lexical delta when
+// it is due and none is pending. Called with mu held.
+func (u *Updater) mergeLaterLocked() {
+	if !u.deferMerge || u.merging || u.lex == nil || !u.lex.MergeDue() {
+		return
+	}
+	u.merging = true
+	u.wg.Add(1)
+	go func() {
+		defer u.wg.Done()
+		u.mu.Lock()
+		defer u.mu.Unlock()
+		u.merging = false
+		if u.closed || u.lex == nil || !u.lex.MergeDue() {
+			return
+		}
+		start := time.Now()
+		// Save merges a delta that is due. The state file does not
+		// change: the same documents, in another layout.
+		if err := u.lex.Save(u.stop, filepath.Join(u.dir, lexicalDir)); err != nil {
+			if u.stop.Err() == nil {
+				u.cfg.logger().Warn("merging the lexical index", "err", err)
+			}
+			u.dropLocked() // reopened from disk at the next update
+			return
+		}
+		u.cfg.logger().Debug("merged the lexical index", "duration", time.Since(start))
+	}()
 }
 
 // Update brings the search indexes up to date after an index run that made
@@ -85,6 +128,9 @@ func (u *Updater) Update(ctx context.Context, ch Changes) (UpdateStats, error) {
 		} else if err != nil {
 			u.dropLocked()
 			return stats, err
+		}
+		if reason == "" {
+			u.mergeLaterLocked()
 		}
 	}
 	if reason != "" {
@@ -140,15 +186,21 @@ func (u *Updater) Warm(ctx context.Context) error {
 	return err
 }
 
-// Close closes the open indexes. The Updater must not be used after.
+// Close stops a background merge and closes the open indexes (a delta not
+// yet merged stays on disk, readable; the next update merges it). The
+// Updater must not be used after.
 func (u *Updater) Close() error {
+	u.cancel()
 	u.mu.Lock()
-	defer u.mu.Unlock()
 	if u.closed {
+		u.mu.Unlock()
 		return nil
 	}
 	u.closed = true
-	return u.dropLocked()
+	err := u.dropLocked()
+	u.mu.Unlock()
+	u.wg.Wait()
+	return err
 }
 
 // checkLocked returns why the indexes must be rebuilt ("" when usable),

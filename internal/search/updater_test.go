@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/codegraph-dev/codegraph/internal/index"
 	"github.com/codegraph-dev/codegraph/internal/search"
@@ -184,4 +187,63 @@ func TestUpdaterKeepsModel(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkFound(t, repo, "parseInvoiceKept", "")
+}
+
+// TestUpdaterMergesLater: an update that grows the lexical delta past its
+// merge threshold returns with only the delta written (readers find the
+// new symbols in it) and the Updater merges it into a new base in the
+// background; the search results stay the same.
+func TestUpdaterMergesLater(t *testing.T) {
+	repo := copyRepo(t)
+	indexRepo(t, repo, search.Config{})
+	u, err := index.NewUpdater(index.Options{Root: repo})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer u.Close()
+	ctx := context.Background()
+	if _, err := u.Full(ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	// More symbols than the smallest merge threshold (2,048 documents).
+	var src strings.Builder
+	for i := range 2100 {
+		fmt.Fprintf(&src, "export function bulkHelper%d(): number {\n  return %d;\n}\n", i, i)
+	}
+	fmt.Fprintf(&src, "export function zebraQuota(s: string): number {\n  return Number(s.replace(/^zebraQuota-/, \"\"));\n}\n")
+	if err := os.WriteFile(filepath.Join(repo, "web", "bulk.ts"), []byte(src.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := u.Update(ctx, []string{"web/bulk.ts"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Search == nil || sum.Search.Rebuilt || sum.Search.Symbols < 2100 {
+		t.Fatalf("update: search %+v (want the symbols added, no rebuild)", sum.Search)
+	}
+	checkFound(t, repo, "zebraQuota", "")
+	lexDir := filepath.Join(u.DBDir(), search.DirName, "lexical")
+	merged := func() bool {
+		_, err := os.Stat(filepath.Join(lexDir, "delta.lex"))
+		return errors.Is(err, fs.ErrNotExist)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for !merged() && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if !merged() {
+		t.Fatal("the lexical delta was not merged in the background")
+	}
+	checkFound(t, repo, "zebraQuota", "")
+	// The next update goes on from the merged base.
+	if err := os.Remove(filepath.Join(repo, "web", "bulk.ts")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := u.Update(ctx, []string{"web/bulk.ts"}); err != nil {
+		t.Fatal(err)
+	}
+	s := searcher(t, repo, search.Config{})
+	if hits := find(t, s, search.Request{Query: "zebraQuota", Mode: search.Lexical}); len(hits) != 0 && hits[0].Name == "zebraQuota" {
+		t.Errorf("deleted symbol still found: %v", names(hits))
+	}
 }

@@ -209,6 +209,25 @@ func (b *Batch) fill() {
 // they still hold if the same symbols are written again; the indexer
 // unresolves the ones whose target disappeared (InEdges, UnresolveEdge).
 func (b *Batch) ReplaceFile(meta FileMeta, nodes []graph.Node, edges []graph.Edge) error {
+	return b.replaceFile(meta, nodes, edges, nil)
+}
+
+// ReplaceFileKnown is ReplaceFile for a caller that has read the file's
+// stored outgoing edges itself: oldOut must hold, for each node the file
+// has in the committed state, all its outgoing edges of every kind,
+// resolved or not, as OutEdgesMany gives them (a node without edges may
+// be missing), read after the last commit that changed them. The batch
+// then deletes them without reading them again: a caller replacing many
+// files reads all their edges in one pass in key order (a seek per node
+// to a random place of the edge table is what removing a file costs).
+func (b *Batch) ReplaceFileKnown(meta FileMeta, nodes []graph.Node, edges []graph.Edge, oldOut map[graph.NodeID][]graph.Edge) error {
+	if oldOut == nil {
+		oldOut = map[graph.NodeID][]graph.Edge{}
+	}
+	return b.replaceFile(meta, nodes, edges, oldOut)
+}
+
+func (b *Batch) replaceFile(meta FileMeta, nodes []graph.Node, edges []graph.Edge, oldOut map[graph.NodeID][]graph.Edge) error {
 	path := meta.Path
 	if err := b.claim(path); err != nil {
 		return err
@@ -258,7 +277,7 @@ func (b *Batch) ReplaceFile(meta FileMeta, nodes []graph.Node, edges []graph.Edg
 	})
 	b.edges = lastOfRuns(b.edges, func(x, y edgeRef) bool { return x.key == y.key })
 
-	if err := b.removeFile(path); err != nil {
+	if err := b.removeFile(path, oldOut); err != nil {
 		b.err = fmt.Errorf("store: replace %s: %w", path, err)
 		return b.err
 	}
@@ -343,7 +362,7 @@ func (b *Batch) DeleteFile(path string) error {
 	if err := b.claim(path); err != nil {
 		return err
 	}
-	if err := b.removeFile(path); err != nil {
+	if err := b.removeFile(path, nil); err != nil {
 		b.err = fmt.Errorf("store: delete %s: %w", path, err)
 		return b.err
 	}
@@ -356,8 +375,9 @@ func (b *Batch) DeleteFile(path string) error {
 // removeFile deletes, as of the committed state, the file index entries of
 // path, the nodes they name with their other index entries, and the
 // nodes' outgoing edges with their incoming and by-target keys. It does not
-// delete the file meta.
-func (b *Batch) removeFile(path string) (err error) {
+// delete the file meta. With oldOut (see ReplaceFileKnown), the edges are
+// taken from it instead of being read.
+func (b *Batch) removeFile(path string, oldOut map[graph.NodeID][]graph.Edge) (err error) {
 	it, err := b.s.db.NewIter(nil)
 	if err != nil {
 		return err
@@ -405,6 +425,25 @@ func (b *Batch) removeFile(path string) (err error) {
 		return err
 	}
 	if len(b.oldIDs) == 0 {
+		return nil
+	}
+	if oldOut != nil {
+		for _, id := range b.oldIDs {
+			for i := range oldOut[id] {
+				e := &oldOut[id][i]
+				if e.Src != id {
+					return fmt.Errorf("edge %s from %s given as one of %s's", e.Kind, e.Src, id)
+				}
+				b.key = appendOutKey(b.key[:0], e)
+				b.del(b.key)
+				if e.Dst != 0 {
+					b.key2 = appendInKey(b.key2[:0], e)
+				} else {
+					b.key2 = appendUnresolvedKey(b.key2[:0], e)
+				}
+				b.del(b.key2)
+			}
+		}
 		return nil
 	}
 

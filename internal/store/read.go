@@ -449,3 +449,47 @@ func (s *Store) edgesMany(space byte, appendPrefix func([]byte, graph.NodeID) []
 	}
 	return nil
 }
+
+// NodeIDsInFiles calls fn(i, id) for each node of the file at paths[i],
+// with one iterator over the file index and without reading the nodes
+// themselves (the ids are in the index keys): much cheaper than
+// NodesInFile per file when only the ids are needed. Paths are visited in
+// path order, each file's nodes in order of start byte; a repeated path is
+// visited once per occurrence.
+func (s *Store) NodeIDsInFiles(paths []string, fn func(i int, id graph.NodeID) error) (err error) {
+	if len(paths) == 0 {
+		return nil
+	}
+	order := make([]int, len(paths))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return strings.Compare(paths[a], paths[b]) })
+	lower := []byte{famIndex, spaceFile}
+	it, err := s.db.NewIter(&pebble.IterOptions{LowerBound: lower, UpperBound: prefixEnd(lower)})
+	if err != nil {
+		return err
+	}
+	defer closeIter(it, &err)
+	var prefix []byte
+	for _, i := range order {
+		prefix = appendIndexPrefix(prefix[:0], spaceFile, paths[i])
+		for ok := it.SeekGE(prefix); ok && bytes.HasPrefix(it.Key(), prefix); ok = it.Next() {
+			k := it.Key()
+			if len(k) != len(prefix)+fileSuffixLen-1 {
+				continue // a longer path that contains a NUL
+			}
+			id, err := decodeIndexKeyID(k)
+			if err != nil {
+				return err
+			}
+			if err := fn(i, id); err != nil {
+				return err
+			}
+		}
+		if err := it.Error(); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -404,6 +404,41 @@ func (ix *Index) Save(ctx context.Context, dir string) error {
 	return ix.saveMerged(ctx, dir)
 }
 
+// SaveDelta persists the index in dir as Save does, except that it never
+// merges the delta into a new base because of its size: when the base
+// already lives in dir, only the delta file is rewritten, however large
+// (readers see base and delta, as after any Save). It is for an owner
+// that merges later, at a quieter moment (MergeDue, then Save), so that a
+// large update does not pay for rewriting the whole index. Otherwise it
+// is Save.
+func (ix *Index) SaveDelta(ctx context.Context, dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("lexical: %w", err)
+	}
+	ix.mu.Lock()
+	if ix.dir != "" && sameDir(ix.dir, dir) && ix.base != nil {
+		defer ix.mu.Unlock()
+		if !ix.dirty {
+			return nil
+		}
+		return ix.saveDelta(dir)
+	}
+	ix.mu.Unlock()
+	return ix.Save(ctx, dir)
+}
+
+// MergeDue reports whether the delta has outgrown the merge threshold
+// (Options.MergeDocs), so that the next Save merges it into a new base.
+func (ix *Index) MergeDue() bool {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	pending := len(ix.delIDs)
+	if ix.delta != nil {
+		pending += int(ix.delta.numDocs)
+	}
+	return ix.base != nil && pending > ix.mergeThreshold()
+}
+
 func sameDir(a, b string) bool {
 	if filepath.Clean(a) == filepath.Clean(b) {
 		return true

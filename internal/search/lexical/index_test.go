@@ -666,3 +666,65 @@ func TestCoord(t *testing.T) {
 		}
 	}
 }
+
+// SaveDelta writes only the delta however large it is; MergeDue then
+// says so, and Save merges.
+func TestSaveDeltaDefersMerge(t *testing.T) {
+	docs := corpus()
+	ix, dir := savedIndex(t, docs[:5], &Options{MergeDocs: 2})
+	if ix.MergeDue() {
+		t.Error("a fresh base is due a merge")
+	}
+	if err := ix.Add(ctx, docs[5:]...); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Delete(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	if !ix.MergeDue() {
+		t.Fatal("a delta over MergeDocs is not due a merge")
+	}
+	if err := ix.SaveDelta(ctx, dir); err != nil {
+		t.Fatal(err)
+	}
+	bases := func() int {
+		ents, _ := os.ReadDir(dir)
+		n := 0
+		for _, e := range ents {
+			if strings.HasPrefix(e.Name(), basePrefix) {
+				n++
+			}
+		}
+		return n
+	}
+	if _, err := os.Stat(filepath.Join(dir, deltaFile)); err != nil || bases() != 1 {
+		t.Fatalf("SaveDelta: delta %v, %d bases", err, bases())
+	}
+	re, err := Open(dir, &Options{MergeDocs: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer re.Close()
+	if re.Len() != ix.Len() || !re.MergeDue() {
+		t.Errorf("reopened: Len %d, want %d; MergeDue %v", re.Len(), ix.Len(), re.MergeDue())
+	}
+	for _, q := range []string{"handle", "Server.Handle", "parse json", "headers"} {
+		if a, b := matches(ix, q), matches(re, q); !sameScores(a, b) {
+			t.Errorf("%q: reopened scores %v, in memory %v", q, b, a)
+		}
+	}
+	if err := ix.Save(ctx, dir); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, deltaFile)); err == nil || bases() != 1 || ix.MergeDue() {
+		t.Errorf("Save after SaveDelta did not merge: delta %v, %d bases, due %v", err, bases(), ix.MergeDue())
+	}
+	// Elsewhere, SaveDelta writes a whole base as Save does.
+	other := filepath.Join(t.TempDir(), "lexical")
+	if err := ix.SaveDelta(ctx, other); err != nil {
+		t.Fatal(err)
+	}
+	if ents, _ := os.ReadDir(other); len(ents) != 1 || !strings.HasPrefix(ents[0].Name(), basePrefix) {
+		t.Errorf("SaveDelta elsewhere wrote %v, want one base", ents)
+	}
+}

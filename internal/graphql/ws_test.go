@@ -320,7 +320,9 @@ func TestWebSocketAccess(t *testing.T) {
 // TestDeadClientDropped: a client that stops answering pings is
 // disconnected.
 func TestDeadClientDropped(t *testing.T) {
-	f := newFixture(t, Options{KeepAlive: 30 * time.Millisecond}, nil)
+	// Long enough for the answering client to reply on a loaded machine
+	// (30 ms dropped it too once, beside two benchmarks).
+	f := newFixture(t, Options{KeepAlive: 250 * time.Millisecond}, nil)
 	c, _, err := f.dial(t, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -350,7 +352,7 @@ func TestDeadClientDropped(t *testing.T) {
 	}
 	// A client that answers stays.
 	c.subscribe("q", `{ repos { name } }`, nil)
-	time.Sleep(200 * time.Millisecond)
+	time.Sleep(600 * time.Millisecond) // two ping rounds
 	var d struct{ Repos []any }
 	c.data(c.nextFor("q"), &d)
 }

@@ -483,14 +483,37 @@ func (u *Updater) indexedUnder(targets []string) []string {
 // what fn committed. It is how other writers of the same process (node
 // mutations through the API) share the writer the Updater holds.
 func (u *Updater) Write(fn func(*store.Store) error) error {
+	return u.WriteSearch(context.Background(), func(st *store.Store) (search.Changes, error) {
+		return search.Changes{}, fn(st)
+	})
+}
+
+// WriteSearch is Write for writes that change searchable nodes (nodes
+// created through the API): fn returns what it changed, and the search
+// indexes follow when they are usable as they are (an index run rebuilds
+// them otherwise).
+func (u *Updater) WriteSearch(ctx context.Context, fn func(*store.Store) (search.Changes, error)) error {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	if u.closed {
 		return ErrClosed
 	}
-	if err := fn(u.st); err != nil {
+	ch, err := fn(u.st)
+	if err != nil {
 		return err
 	}
-	_, err := u.st.Sync()
-	return err
+	if _, err := u.st.Sync(); err != nil {
+		return err
+	}
+	if u.srch == nil || (len(ch.Files) == 0 && len(ch.Deleted) == 0 && len(ch.Removed) == 0) {
+		return nil
+	}
+	if _, err := u.srch.UpdateReady(ctx, ch); err != nil {
+		return fmt.Errorf("%w: %w", ErrSearchUpdate, err)
+	}
+	return nil
 }
+
+// ErrSearchUpdate wraps a WriteSearch error that came after fn's write was
+// committed: the graph holds the change, the search indexes do not.
+var ErrSearchUpdate = errors.New("search indexes not updated")

@@ -111,6 +111,18 @@ func Update(ctx context.Context, st *store.Store, dbDir, root string, ch Changes
 	return stats, err
 }
 
+// UpdateReady is Update for writes outside an index run: it applies ch
+// only when the indexes are usable as they are (see Updater.UpdateReady).
+func UpdateReady(ctx context.Context, st *store.Store, dbDir, root string, ch Changes, cfg Config) (bool, error) {
+	u := NewUpdater(st, dbDir, root, cfg)
+	u.deferMerge = false // no later to merge in
+	ok, err := u.UpdateReady(ctx, ch)
+	if cerr := u.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("search: %w", cerr)
+	}
+	return ok, err
+}
+
 // RebuildReason says why the next Update of the store in dbDir will
 // rebuild the search indexes ("" when they are usable as they are, for
 // cfg): an index run with no changes calls Update only then.
@@ -273,6 +285,19 @@ func indexedFiles(st *store.Store) ([]string, error) {
 	return files, err
 }
 
+// apiFiles returns the API pseudo-files (graph.APIPrefix) among byFile's
+// keys, sorted.
+func apiFiles(byFile map[string][]graph.Node) []string {
+	var ps []string
+	for p := range byFile {
+		if strings.HasPrefix(p, graph.APIPrefix) {
+			ps = append(ps, p)
+		}
+	}
+	slices.Sort(ps)
+	return ps
+}
+
 func lexDoc(n *graph.Node, d *embed.Doc) lexical.Doc {
 	return lexical.Doc{ID: uint64(n.ID), Name: d.Name, QualifiedName: d.QualifiedName, Signature: d.Signature, Doc: d.Doc, Body: d.Body}
 }
@@ -333,6 +358,23 @@ func rebuild(ctx context.Context, st *store.Store, dir, root string, cfg Config)
 	})
 	if err != nil {
 		return stats, err
+	}
+	// Nodes created through the API have no source file: they are
+	// searched by name, signature and doc comment.
+	for _, p := range apiFiles(byFile) {
+		for i := range byFile[p] {
+			n := &byFile[p][i]
+			d := embed.NodeDoc(n, nil)
+			if err := lb.Add(lexDoc(n, &d)); err != nil {
+				return stats, err
+			}
+			if embedded(n.Kind) {
+				toEmbed++
+				if fitter != nil {
+					fitter.Add(d)
+				}
+			}
+		}
 	}
 	stats.Symbols, stats.Files = lb.Len(), gb.Len()
 	lex, err := lb.Save(ctx, filepath.Join(dir, lexicalDir), nil)
@@ -449,6 +491,14 @@ func buildVectors(ctx context.Context, st *store.Store, dir, root string, files 
 		return nil
 	})
 	if err == nil {
+		for _, p := range apiFiles(byFile) {
+			for i := range byFile[p] {
+				if n := &byFile[p][i]; embedded(n.Kind) {
+					ids = append(ids, uint64(n.ID))
+					docs = append(docs, embed.NodeDoc(n, nil))
+				}
+			}
+		}
 		err = flush()
 	}
 	if err != nil {
@@ -477,16 +527,47 @@ func (u *Updater) updateLocked(ctx context.Context, ch Changes) (UpdateStats, er
 	vectors := state.Embedder != ""
 	var changes []grep.Change
 	for _, p := range ch.Deleted {
-		changes = append(changes, grep.Change{Path: p, Deleted: true})
+		if !graph.Synthetic(p) {
+			changes = append(changes, grep.Change{Path: p, Deleted: true})
+		}
 	}
 	var lexDocs []lexical.Doc
 	var embIDs []uint64
 	var embDocs []embed.Doc
+	// API pseudo-files have no source: their nodes are indexed from the
+	// store (or ch.Nodes) by name, signature and doc comment.
+	var files []string
+	for _, p := range ch.Files {
+		if !strings.HasPrefix(p, graph.APIPrefix) {
+			files = append(files, p)
+			continue
+		}
+		nodes, ok := ch.Nodes[p]
+		if !ok {
+			if err := u.st.NodesInFile(p, func(n graph.Node) error {
+				if IsDoc(n.Kind) {
+					nodes = append(nodes, n)
+				}
+				return nil
+			}); err != nil {
+				return stats, err
+			}
+		}
+		for i := range nodes {
+			n := &nodes[i]
+			d := embed.NodeDoc(n, nil)
+			lexDocs = append(lexDocs, lexDoc(n, &d))
+			if vectors && !ch.Unchanged[n.ID] && embedded(n.Kind) {
+				embIDs = append(embIDs, uint64(n.ID))
+				embDocs = append(embDocs, d)
+			}
+		}
+	}
 	var byFile map[string][]graph.Node
-	if ch.Nodes != nil && !slices.ContainsFunc(ch.Files, func(p string) bool { _, ok := ch.Nodes[p]; return !ok }) {
+	if ch.Nodes != nil && !slices.ContainsFunc(files, func(p string) bool { _, ok := ch.Nodes[p]; return !ok }) {
 		byFile = ch.Nodes
 	}
-	err := readFiles(ctx, u.st, u.root, ch.Files, byFile, &u.cfg, func(fd *fileDocs) error {
+	err := readFiles(ctx, u.st, u.root, files, byFile, &u.cfg, func(fd *fileDocs) error {
 		if fd.src == nil {
 			changes = append(changes, grep.Change{Path: fd.path, Deleted: true})
 			return nil

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/codegraph-dev/codegraph/internal/graph"
 	"github.com/codegraph-dev/codegraph/internal/index"
 	"github.com/codegraph-dev/codegraph/internal/query"
 	"github.com/codegraph-dev/codegraph/internal/search"
@@ -219,5 +220,100 @@ func TestProviderChange(t *testing.T) {
 	}
 	if _, err := searcher(t, repo, search.Config{}).Search(context.Background(), search.Request{Query: "cart", Mode: search.Semantic}); err == nil {
 		t.Error("a query with the built-in model over Ollama vectors was not refused")
+	}
+}
+
+// TestAPINodes: nodes created through the API (an "@api:" pseudo-file with
+// no source) are searched by name and doc comment after UpdateReady and
+// after a full rebuild, and are gone once deleted; without search indexes
+// UpdateReady does nothing.
+func TestAPINodes(t *testing.T) {
+	repo := copyRepo(t)
+	indexRepo(t, repo, search.Config{})
+	db := filepath.Join(repo, index.DefaultDirName)
+	ctx := context.Background()
+	const file = graph.APIPrefix + "notes"
+	n := graph.Node{Kind: graph.KindFunction, Name: "reconcileLedgerEntries", QualifiedName: "reconcileLedgerEntries",
+		File: file, Language: "api", Signature: "reconcileLedgerEntries(ledger, statement)",
+		Doc: "Matches ledger entries against the lines of a bank statement."}
+	n.ID = graph.MakeNodeID(file, n.QualifiedName, n.Kind, 0)
+	write := func(fn func(b *store.Batch) error, ch search.Changes) bool {
+		t.Helper()
+		st, err := store.Open(db, store.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		b := st.NewBatch()
+		defer b.Close()
+		if err := fn(b); err != nil {
+			t.Fatal(err)
+		}
+		if err := b.Commit(true); err != nil {
+			t.Fatal(err)
+		}
+		ok, err := search.UpdateReady(ctx, st, db, repo, ch, search.Config{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	found := func(when string) {
+		t.Helper()
+		s := searcher(t, repo, search.Config{})
+		for _, q := range []struct {
+			mode  search.Mode
+			query string
+		}{{search.Lexical, "reconcileLedgerEntries"}, {search.Hybrid, "reconcileLedgerEntries"}, {search.Hybrid, "match ledger entries with a bank statement"}} {
+			hits := find(t, s, search.Request{Query: q.query, Mode: q.mode, Limit: 3})
+			if len(hits) == 0 || hits[0].Name != n.Name || hits[0].File != file {
+				t.Errorf("%s: %s %q: %v", when, q.mode, q.query, names(hits))
+			}
+		}
+	}
+	if !write(func(b *store.Batch) error {
+		return b.ReplaceFile(store.FileMeta{Path: file, Language: "api"}, []graph.Node{n}, nil)
+	}, search.Changes{Files: []string{file}}) {
+		t.Fatal("UpdateReady skipped usable indexes")
+	}
+	found("after UpdateReady")
+
+	st, err := store.Open(db, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats, err := search.Update(ctx, st, db, repo, search.Changes{Rebuild: true}, search.Config{}); err != nil || !stats.Rebuilt {
+		t.Fatalf("rebuild: %+v %v", stats, err)
+	}
+	st.Close()
+	found("after a rebuild")
+
+	write(func(b *store.Batch) error { return b.DeleteFile(file) },
+		search.Changes{Deleted: []string{file}, Removed: []graph.NodeID{n.ID}})
+	s := searcher(t, repo, search.Config{})
+	for _, mode := range []search.Mode{search.Lexical, search.Hybrid} {
+		for _, h := range find(t, s, search.Request{Query: "reconcileLedgerEntries", Mode: mode}) {
+			if h.File == file {
+				t.Errorf("%s: deleted API node still found", mode)
+			}
+		}
+	}
+
+	// An index without search indexes stays without.
+	bare := copyRepo(t)
+	if _, err := index.Run(ctx, index.Options{Root: bare, NoSearch: true}); err != nil {
+		t.Fatal(err)
+	}
+	bdb := filepath.Join(bare, index.DefaultDirName)
+	bst, err := store.Open(bdb, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer bst.Close()
+	if ok, err := search.UpdateReady(ctx, bst, bdb, bare, search.Changes{Files: []string{file}}, search.Config{}); ok || err != nil {
+		t.Errorf("UpdateReady without search indexes: %v %v", ok, err)
+	}
+	if _, err := os.Stat(filepath.Join(bdb, search.DirName)); !os.IsNotExist(err) {
+		t.Errorf("UpdateReady created search indexes: %v", err)
 	}
 }

@@ -147,6 +147,32 @@ func (u *Updater) Update(ctx context.Context, ch Changes) (UpdateStats, error) {
 	return stats, nil
 }
 
+// UpdateReady applies ch as Update does when the indexes are usable as
+// they are, and otherwise does nothing and returns false: writes outside
+// an index run (nodes created through the API) never start a rebuild of
+// every index; the next index run makes it and picks them up.
+func (u *Updater) UpdateReady(ctx context.Context, ch Changes) (bool, error) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.closed {
+		return false, ErrClosed
+	}
+	reason, err := u.checkLocked()
+	if err != nil || reason != "" {
+		return false, err
+	}
+	if _, err := u.updateLocked(ctx, ch); err != nil {
+		u.dropLocked()
+		var nr *needRebuild
+		if errors.As(err, &nr) {
+			return false, nil
+		}
+		return false, err
+	}
+	u.mergeLaterLocked()
+	return true, nil
+}
+
 // RebuildReason says why the next Update will rebuild the indexes ("" when
 // they are usable as they are): an index run with no changes updates only
 // then.

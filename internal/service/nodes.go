@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/codegraph-dev/codegraph/internal/graph"
+	"github.com/codegraph-dev/codegraph/internal/index"
+	"github.com/codegraph-dev/codegraph/internal/search"
 	"github.com/codegraph-dev/codegraph/internal/store"
 )
 
@@ -362,19 +364,20 @@ func (r *Repo) writeFile(ctx context.Context, file string, edit func([]graph.Nod
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	err := r.withWriter(func(st *store.Store) error {
-		var nodes []graph.Node
+	err := r.withWriter(ctx, func(st *store.Store) (search.Changes, error) {
+		var ch search.Changes
+		var old []graph.Node
 		if err := st.NodesInFile(file, func(n graph.Node) error {
 			if n.Kind != graph.KindFile {
-				nodes = append(nodes, n)
+				old = append(old, n)
 			}
 			return nil
 		}); err != nil {
-			return err
+			return ch, err
 		}
-		nodes, err := edit(nodes)
+		nodes, err := edit(slices.Clone(old))
 		if err != nil {
-			return err
+			return ch, err
 		}
 		b := st.NewBatch()
 		defer b.Close()
@@ -384,9 +387,12 @@ func (r *Repo) writeFile(ctx context.Context, file string, edit func([]graph.Nod
 			err = b.ReplaceFile(store.FileMeta{Path: file, Language: nodes[0].Language}, nodes, nil)
 		}
 		if err != nil {
-			return err
+			return ch, err
 		}
-		return b.Commit(true)
+		if err := b.Commit(true); err != nil {
+			return ch, err
+		}
+		return searchChanges(file, old, nodes), nil
 	})
 	if err != nil {
 		return err
@@ -397,13 +403,47 @@ func (r *Repo) writeFile(ctx context.Context, file string, edit func([]graph.Nod
 	return r.reopenLocked(dirFingerprint(r.db))
 }
 
+// searchChanges says what a rewrite of the API pseudo-file file from old
+// to nodes changed, for the search indexes.
+func searchChanges(file string, old, nodes []graph.Node) search.Changes {
+	ch := search.Changes{Nodes: map[string][]graph.Node{}}
+	keep := map[graph.NodeID]bool{}
+	var docs []graph.Node
+	for _, n := range nodes {
+		keep[n.ID] = true
+		if search.IsDoc(n.Kind) {
+			docs = append(docs, n)
+		}
+	}
+	for _, n := range old {
+		if !keep[n.ID] {
+			ch.Removed = append(ch.Removed, n.ID)
+		}
+	}
+	if len(nodes) == 0 {
+		ch.Deleted = []string{file}
+	} else {
+		ch.Files = []string{file}
+		ch.Nodes[file] = docs
+	}
+	return ch
+}
+
 // withWriter runs fn with a writable store: the watcher's, when the
 // repository is watched, else one opened for the call (failing with ErrBusy
 // while an index job of this process writes, and with an error wrapping
-// store.ErrLocked while another process does).
-func (r *Repo) withWriter(fn func(*store.Store) error) error {
+// store.ErrLocked while another process does). The search indexes follow
+// what fn says it changed, when the repository has them; a failure there
+// is logged, not returned: the graph holds the change, and the next index
+// run that rebuilds the search indexes picks it up.
+func (r *Repo) withWriter(ctx context.Context, fn func(*store.Store) (search.Changes, error)) error {
 	if w := r.watcher(); w != nil {
-		return w.Updater().Write(fn)
+		err := w.Updater().WriteSearch(ctx, fn)
+		if errors.Is(err, index.ErrSearchUpdate) {
+			r.log.Warn("service: search indexes not updated after a node change", "err", err)
+			return nil
+		}
+		return err
 	}
 	if !r.wmu.TryLock() {
 		return ErrBusy
@@ -416,9 +456,13 @@ func (r *Repo) withWriter(fn func(*store.Store) error) error {
 	if err != nil {
 		return err
 	}
-	if err := fn(st); err != nil {
+	ch, err := fn(st)
+	if err != nil {
 		st.Close()
 		return err
+	}
+	if _, err := search.UpdateReady(ctx, st, r.db, r.root, ch, r.searchCfg); err != nil {
+		r.log.Warn("service: search indexes not updated after a node change", "err", err)
 	}
 	return st.Close()
 }

@@ -3,8 +3,10 @@ package service
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +14,7 @@ import (
 	"github.com/codegraph-dev/codegraph/internal/graph"
 	"github.com/codegraph-dev/codegraph/internal/index"
 	"github.com/codegraph-dev/codegraph/internal/jobs"
+	"github.com/codegraph-dev/codegraph/internal/search"
 	"github.com/codegraph-dev/codegraph/internal/store"
 	"github.com/codegraph-dev/codegraph/internal/testrepo"
 )
@@ -434,5 +437,67 @@ func TestSnapshotStats(t *testing.T) {
 	}
 	if after := stats(); after.Files != before.Files+1 {
 		t.Errorf("files %d after adding one to %d", after.Files, before.Files)
+	}
+}
+
+// TestNodeMutationsSearch: a node created through the API is found by
+// search at once, and no longer once deleted, with and without a watcher
+// holding the writer.
+func TestNodeMutationsSearch(t *testing.T) {
+	for _, watched := range []bool{false, true} {
+		t.Run(fmt.Sprintf("watched=%v", watched), func(t *testing.T) {
+			root := testrepo.Copy(t, filepath.Join("..", "..", "testdata", "repo"))
+			if _, err := index.Run(context.Background(), index.Options{Root: root}); err != nil {
+				t.Fatal(err)
+			}
+			s, err := New(Options{Repos: []RepoSpec{{Root: root}}, Watch: watched, WatchCommand: "codegraph test"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+			defer cancel()
+			if err := s.WaitIdle(ctx); err != nil {
+				t.Fatal(err)
+			}
+			r, _ := s.Repo("")
+			find := func(mode search.Mode, q string) []string {
+				sn, release, err := r.Acquire()
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer release()
+				res, err := sn.Searcher().Search(ctx, search.Request{Query: q, Mode: mode, Limit: 5})
+				if err != nil {
+					t.Fatal(err)
+				}
+				var files []string
+				for _, h := range res.Hits {
+					files = append(files, h.Name+"@"+h.File)
+				}
+				return files
+			}
+			n, err := r.CreateNode(ctx, NodeInput{Kind: "function", Name: "settleInvoiceDisputes", File: "notes/billing", Doc: "Settles the disputes customers raised on their invoices."})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := n.Name + "@" + n.File
+			// The lexical index itself, not the graph's name lookup that
+			// hybrid also uses, must hold it.
+			for _, q := range []struct {
+				mode  search.Mode
+				query string
+			}{{search.Lexical, "settleInvoiceDisputes"}, {search.Lexical, "disputes customers raised on invoices"}, {search.Hybrid, "disputes customers raised on invoices"}} {
+				if got := find(q.mode, q.query); len(got) == 0 || got[0] != want {
+					t.Errorf("after create, %s %q: %v, want %s first", q.mode, q.query, got, want)
+				}
+			}
+			if err := r.DeleteNode(ctx, n.ID); err != nil {
+				t.Fatal(err)
+			}
+			if got := find(search.Lexical, "settleInvoiceDisputes"); slices.Contains(got, want) {
+				t.Errorf("after delete: %v", got)
+			}
+		})
 	}
 }

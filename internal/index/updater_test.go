@@ -105,26 +105,9 @@ func TestUpdaterMatchesFullIndex(t *testing.T) {
 			t.Errorf("%s: summary %+v", st.name, s)
 		}
 	}
-	got := dumpGraph(t, u.DBDir())
 	// The updater's store stays open (a writer); a read-only open sees
 	// every update. A fresh full index of the same tree must agree.
-	fresh := t.TempDir()
-	if _, err := Run(ctx, Options{Root: root, DBDir: fresh, NoSearch: true}); err != nil {
-		t.Fatal(err)
-	}
-	want := dumpGraph(t, fresh)
-	if !slices.Equal(got, want) {
-		for _, l := range got {
-			if !slices.Contains(want, l) {
-				t.Errorf("only after updates: %s", l)
-			}
-		}
-		for _, l := range want {
-			if !slices.Contains(got, l) {
-				t.Errorf("only in a full index: %s", l)
-			}
-		}
-	}
+	matchesFullIndex(t, root, u.DBDir(), "after updates")
 	if _, err := u.Update(ctx, []string{"../outside.go"}); err == nil {
 		t.Error("a path outside the root was accepted")
 	}
@@ -303,24 +286,7 @@ func TestLargeUpdateMatchesFullIndex(t *testing.T) {
 	if s.Changed+s.Deleted != n || s.Deleted == 0 {
 		t.Fatalf("update: %+v", s)
 	}
-	got := dumpGraph(t, u.DBDir())
-	fresh := t.TempDir()
-	if _, err := Run(ctx, Options{Root: root, DBDir: fresh, NoSearch: true}); err != nil {
-		t.Fatal(err)
-	}
-	want := dumpGraph(t, fresh)
-	if !slices.Equal(got, want) {
-		for _, l := range got {
-			if !slices.Contains(want, l) {
-				t.Errorf("only after the update: %s", l)
-			}
-		}
-		for _, l := range want {
-			if !slices.Contains(got, l) {
-				t.Errorf("only in a full index: %s", l)
-			}
-		}
-	}
+	got := matchesFullIndex(t, root, u.DBDir(), "after the update")
 	resolved := 0
 	for _, l := range got {
 		if strings.Contains(l, "-calls->") && strings.HasSuffix(l, " exact") {
@@ -330,4 +296,30 @@ func TestLargeUpdateMatchesFullIndex(t *testing.T) {
 	if resolved < n {
 		t.Errorf("only %d calls resolved exactly", resolved)
 	}
+}
+
+// matchesFullIndex checks that the graph in dbDir equals a fresh full index
+// of root, listing the differences, and returns dbDir's graph (dumpGraph).
+func matchesFullIndex(t *testing.T, root, dbDir, what string) []string {
+	t.Helper()
+	got := dumpGraph(t, dbDir)
+	fresh := t.TempDir()
+	if _, err := Run(context.Background(), Options{Root: root, DBDir: fresh, NoSearch: true}); err != nil {
+		t.Fatal(err)
+	}
+	want := dumpGraph(t, fresh)
+	if slices.Equal(got, want) {
+		return got
+	}
+	for _, l := range got {
+		if !slices.Contains(want, l) {
+			t.Errorf("only %s: %s", what, l)
+		}
+	}
+	for _, l := range want {
+		if !slices.Contains(got, l) {
+			t.Errorf("only in a full index: %s", l)
+		}
+	}
+	return got
 }

@@ -30,15 +30,7 @@ func BenchmarkSearch(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	st, err := store.Open(db, store.Options{ReadOnly: true})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
-	root := ""
-	if v, err := st.Meta(query.MetaRoot); err == nil {
-		root = string(v)
-	}
+	st, root := openBenchStore(b, db)
 	s := Open(st, query.New(st, query.Options{}), db, root, Config{})
 	defer s.Close()
 	ctx := context.Background()
@@ -91,15 +83,7 @@ func BenchmarkFirstQuery(b *testing.B) {
 	if db == "" {
 		b.Skip("SEARCH_BENCH_DB is not set")
 	}
-	st, err := store.Open(db, store.Options{ReadOnly: true})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer st.Close()
-	root := ""
-	if v, err := st.Meta(query.MetaRoot); err == nil {
-		root = string(v)
-	}
+	st, root := openBenchStore(b, db)
 	ctx := context.Background()
 	for _, shared := range []bool{false, true} {
 		name := "cold"
@@ -117,4 +101,20 @@ func BenchmarkFirstQuery(b *testing.B) {
 			}
 		})
 	}
+}
+
+// openBenchStore opens the store in db read-only for a benchmark, closed
+// at its end, and returns the repository root it was indexed from.
+func openBenchStore(b *testing.B, db string) (*store.Store, string) {
+	b.Helper()
+	st, err := store.Open(db, store.Options{ReadOnly: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { st.Close() })
+	root := ""
+	if v, err := st.Meta(query.MetaRoot); err == nil {
+		root = string(v)
+	}
+	return st, root
 }

@@ -13,7 +13,9 @@
 # EF (32,64,128,256), NPROBE (8,32,64), NLIST (0 = 4*sqrt(N)); ours also
 # reads VECTOR_BENCH_INDEXES (kind-quantization list, default
 # hnsw-int8,ivf-int8,flat-int8).
-# Needs: go; Debian's python3-faiss (apt-get install -y python3-faiss).
+# Needs: go; Debian's python3-faiss (apt-get install -y python3-faiss), and
+# libopenblas0 for a fast BLAS (FAISS's IVF training and flat scans; the
+# reference BLAS Debian installs otherwise is 20-100x slower).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${BENCH_OUT:-/tmp/codegraph-bench}
@@ -53,6 +55,10 @@ if [[ -z "${DUMP:-}" ]]; then
 fi
 INDEXES=${INDEXES:-hnsw,ivf}
 M=${M:-16} EFC=${EFC:-200} EF=${EF:-32,64,128,256} NPROBE=${NPROBE:-8,32,64} NLIST=${NLIST:-0}
+# OpenMP's default busy-waiting makes FAISS's threads burn the cores
+# waiting for each other on a shared machine (a 200k HNSW build spent 33
+# CPU-minutes without finishing at load 7); passive waiting does not.
+export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
 if [[ "${FAISS:-1}" == 1 ]]; then
   echo "== FAISS on $DUMP (load $(cut -d' ' -f1-3 /proc/loadavg))"
   /usr/bin/python3 bench/faiss_dump.py "$DUMP" "$N" "$D" --indexes="$INDEXES" --m="$M" --efc="$EFC" \

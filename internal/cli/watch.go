@@ -29,7 +29,12 @@ type watchLine struct {
 	Deleted    int       `json:"deleted"`
 	Files      int       `json:"files"` // source files the run looked at
 	DurationMS float64   `json:"duration_ms"`
-	Error      string    `json:"error,omitempty"`
+	// ResolveMS and SearchMS are the parts of DurationMS spent resolving
+	// cross-file references and updating the search indexes (they run
+	// concurrently), when the update did them.
+	ResolveMS float64 `json:"resolve_ms,omitempty"`
+	SearchMS  float64 `json:"search_ms,omitempty"`
+	Error     string  `json:"error,omitempty"`
 }
 
 func newWatchCmd(e *env) *cobra.Command {
@@ -139,6 +144,9 @@ func lockedByWatcher(err error, dbDir string) error {
 	return err
 }
 
+// millis is d in milliseconds, to the microsecond.
+func millis(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
 // watchPrinter prints a Watcher's updates.
 type watchPrinter struct {
 	mu    sync.Mutex
@@ -157,9 +165,15 @@ func (p *watchPrinter) print(u watch.Update) {
 		return
 	}
 	if p.json {
-		l := watchLine{Time: time.Now().UTC(), Reason: u.Reason, Paths: u.Paths, DurationMS: float64(u.Duration.Microseconds()) / 1000}
+		l := watchLine{Time: time.Now().UTC(), Reason: u.Reason, Paths: u.Paths, DurationMS: millis(u.Duration)}
 		if s := u.Summary; s != nil {
 			l.Added, l.Changed, l.Deleted, l.Files = s.Added, s.Changed, s.Deleted, s.Files
+			if s.Resolve != nil {
+				l.ResolveMS = millis(s.Resolve.Duration)
+			}
+			if s.Search != nil {
+				l.SearchMS = millis(s.Search.Duration)
+			}
 		}
 		if u.Err != nil {
 			l.Error = u.Err.Error()

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -66,6 +67,10 @@ func TestWatchCommand(t *testing.T) {
 		var l watchLine
 		if err := json.Unmarshal([]byte(line), &l); err != nil {
 			t.Errorf("--json line %q: %v", line, err)
+		}
+		// The edit's update resolved its call and indexed its function.
+		if slices.Contains(l.Paths, "watched.go") && (l.ResolveMS <= 0 || l.SearchMS <= 0 || l.ResolveMS > l.DurationMS) {
+			t.Errorf("update of watched.go: resolve %v ms, search %v ms of %v ms", l.ResolveMS, l.SearchMS, l.DurationMS)
 		}
 	}
 	// Stopped cleanly: the lock is free and nothing was lost.

@@ -91,8 +91,9 @@ type Update struct {
 	// scan.
 	Paths []string
 	// Reason is why the run happened: "start" (the first reconciliation),
-	// "change" (file events), "rescan" (ignore rules changed, events were
-	// lost), "poll" (periodic scan without file watching), "index" (a
+	// "change" (file events), "branch" (the events of a git checkout or
+	// other git operation, as one batch), "rescan" (ignore rules changed,
+	// events were lost), "poll" (periodic scan without file watching), "index" (a
 	// request through Watcher.Index).
 	Reason   string
 	Summary  *index.Summary

@@ -172,7 +172,7 @@ func (b *builder) finish(ctx context.Context, kind uint32, gen uint64) (*section
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	w := newSectionWriter(len(order))
+	w := newSectionWriter(len(order), 0, 0)
 	for _, id := range order {
 		if err := w.addTerm(b.termStr[id], b.postings[id], b.df[id], b.masks[id]); err != nil {
 			return nil, err
@@ -189,9 +189,14 @@ type sectionWriter struct {
 	offs, blob, info, posts []byte
 }
 
-func newSectionWriter(terms int) *sectionWriter {
-	w := &sectionWriter{offs: make([]byte, 4, 4*(terms+1)), info: make([]byte, 0, termInfoSize*terms)}
-	return w
+// newSectionWriter returns a writer for up to terms terms; blobBytes and
+// postBytes size the term and postings sections ahead when known (a merge
+// knows its inputs': appending hundreds of megabytes of postings to a
+// slice that doubles copied them twice over, most of a merge's memory
+// traffic).
+func newSectionWriter(terms, blobBytes, postBytes int) *sectionWriter {
+	return &sectionWriter{offs: make([]byte, 4, 4*(terms+1)), info: make([]byte, 0, termInfoSize*terms),
+		blob: make([]byte, 0, blobBytes), posts: make([]byte, 0, postBytes)}
 }
 
 func (w *sectionWriter) addTerm(t string, post []byte, df uint32, mask uint8) error {
@@ -266,11 +271,15 @@ func merge(ctx context.Context, in []mergeInput, kind uint32, gen uint64) (*sect
 	s.sec[secIDs], s.sec[secIDSort] = encodeIDs(ids)
 	s.sec[secLens] = lens
 
-	total := 0
+	// The inputs' sizes bound the output's: terms and postings of deleted
+	// documents only shrink it.
+	total, blobBytes, postBytes := 0, 0, 0
 	for _, m := range in {
 		total += int(m.seg.numTerms)
+		blobBytes += len(m.seg.sec[secTermBlob])
+		postBytes += len(m.seg.sec[secPostings])
 	}
-	w := newSectionWriter(total)
+	w := newSectionWriter(total, blobBytes, postBytes)
 	pos := make([]uint32, len(in))
 	var buf []byte
 	var p posting

@@ -304,3 +304,31 @@ func BenchmarkBuildNetHTTP(b *testing.B) {
 		ix.Close()
 	}
 }
+
+// BenchmarkMergeNetHTTP measures merging a delta into a new base (a Save
+// past the merge threshold) on net/http's symbols.
+func BenchmarkMergeNetHTTP(b *testing.B) {
+	fx := netHTTP(b)
+	dir := b.TempDir()
+	bld := lexical.NewBuilder()
+	for _, d := range fx.corpus.Docs {
+		bld.Add(d)
+	}
+	ix, err := bld.Save(context.Background(), dir, &lexical.Options{MergeDocs: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ix.Close()
+	i := 0
+	for b.Loop() {
+		d := fx.corpus.Docs[i%len(fx.corpus.Docs)]
+		d.Body += " edited"
+		if err := ix.Add(context.Background(), d); err != nil {
+			b.Fatal(err)
+		}
+		if err := ix.Save(context.Background(), dir); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}

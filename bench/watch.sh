@@ -11,7 +11,9 @@
 # Prints the figures BENCHMARKS.md quotes. Usage:
 #   bench/watch.sh                 # fresh copy and full index first
 #   REUSE=1 bench/watch.sh         # reuse $OUT/gosrc and its index
-# Environment: OUT (default /tmp/codegraph-watch), EDITS (30), SOAK (180).
+# Environment: OUT (default /tmp/codegraph-watch), EDITS (30), SOAK (180),
+# IDLE (seconds to wait before the checkout back, so that the watcher's
+# idle compaction runs first; default none).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-/tmp/codegraph-watch}
@@ -104,6 +106,12 @@ echo -n "git checkout touching 1,000 files: "
 "$OUT/watchlat" -db "$DB" -burst "$OUT/burst.txt" -want present -since "$t0" -timeout 300s
 waitbatch "$t0" "$n"
 sleep 2
+if [ -n "${IDLE:-}" ]; then
+  # A watcher running all day compacts the store once it has been idle
+  # for 30 s after a large update; IDLE=45 lets it before the way back.
+  echo "  idle ${IDLE} s (the watcher compacts after 30 s idle)"
+  sleep "$IDLE"
+fi
 n=$(wc -l < "$OUT/watch.jsonl")
 t0=$(date +%s.%N)
 git -C "$CORPUS" checkout -q base

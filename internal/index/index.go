@@ -773,6 +773,14 @@ func (r *run) readAhead(path string, wasIndexed bool) *oldFacts {
 	return r.prev
 }
 
+// resolvedKind marks the edge kinds resolution binds (resolve.Kinds).
+var resolvedKind = func() (m [256]bool) {
+	for _, k := range resolve.Kinds {
+		m[k] = true
+	}
+	return m
+}()
+
 // carryResolutions gives the edges of definitions whose text did not change
 // the destinations they resolved to before, so that re-indexing a file only
 // resolves what changed in it. Destinations that disappeared elsewhere are
@@ -789,13 +797,9 @@ func (r *run) carryResolutions(unchanged []graph.NodeID, edges []graph.Edge, of 
 	}
 	prev := map[key][]graph.Edge{}
 	if of != nil {
-		var want [256]bool
-		for _, k := range resolve.Kinds {
-			want[k] = true
-		}
 		for _, id := range unchanged {
 			for _, e := range of.edges[id] {
-				if e.Dst != 0 && want[e.Kind] {
+				if e.Dst != 0 && resolvedKind[e.Kind] {
 					k := key{e.Src, e.Kind, e.Target}
 					prev[k] = append(prev[k], e)
 				}
@@ -908,19 +912,12 @@ func (r *run) write(ctx context.Context, in <-chan result) error {
 }
 
 // keepDocs records the searchable nodes of a written file for the search
-// update, without their locals (not searched; the largest field).
+// update.
 func (r *run) keepDocs(path string, nodes []graph.Node) {
 	if r.docs == nil {
 		r.docs = map[string][]graph.Node{}
 	}
-	docs := []graph.Node{}
-	for _, n := range nodes {
-		if search.IsDoc(n.Kind) {
-			n.Locals = ""
-			docs = append(docs, n)
-		}
-	}
-	r.docs[path] = docs
+	r.docs[path] = search.DocNodes(nodes)
 }
 
 func (r *run) addError(path, msg string, count bool) {

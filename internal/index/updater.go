@@ -311,25 +311,16 @@ func (u *Updater) afterRun(sum *Summary) error {
 		return nil
 	}
 	u.pending += n
-	wal, err := u.st.Sync()
-	if err != nil {
-		return fmt.Errorf("index: %w", err)
-	}
-	if wal > u.flushAt {
-		if err := u.st.Flush(); err != nil {
-			return fmt.Errorf("index: flush: %w", err)
-		}
-	}
-	return nil
+	return u.bound()
 }
 
-// bound keeps the write-ahead log that read-only opens replay small
-// during a large run (a branch switch): it syncs what the run committed so
-// far and flushes the memtable once the log holds more than flushAt
-// bytes. Without it, every open in another process while the run goes on
-// (a query, a poll) replays up to a memtable's worth of log, which costs
-// seconds of CPU each and slows the run it shares the machine with.
-// Called with u.mu held, between the run's commits.
+// bound syncs what was committed so far and flushes the memtable once the
+// write-ahead log holds more than flushAt bytes, so that read-only opens
+// replay little of it. afterRun calls it after each run, and a large run
+// (a branch switch) between its commits: otherwise every open in another
+// process while the run goes on (a query, a poll) replays up to a
+// memtable's worth of log, which costs seconds of CPU each and slows the
+// run it shares the machine with. Called with u.mu held.
 func (u *Updater) bound() error {
 	wal, err := u.st.Sync()
 	if err != nil {

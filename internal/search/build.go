@@ -79,6 +79,19 @@ type UpdateStats struct {
 	Duration time.Duration `json:"duration_ns"`
 }
 
+// DocNodes returns the searchable nodes (IsDoc) among nodes, without their
+// locals (not searched; the largest field), as Changes.Nodes holds them.
+func DocNodes(nodes []graph.Node) []graph.Node {
+	docs := []graph.Node{}
+	for _, n := range nodes {
+		if IsDoc(n.Kind) {
+			n.Locals = ""
+			docs = append(docs, n)
+		}
+	}
+	return docs
+}
+
 // IsDoc reports whether nodes of kind k are searchable symbols: every
 // definition, but not files, packages, imports or library symbols.
 func IsDoc(k graph.NodeKind) bool {
@@ -102,25 +115,25 @@ func embedded(k graph.NodeKind) bool { return k.IsCallable() || k.IsType() }
 // store's search indexes at a time: the caller holds the store's writer
 // lock.
 func Update(ctx context.Context, st *store.Store, dbDir, root string, ch Changes, cfg Config) (UpdateStats, error) {
-	u := NewUpdater(st, dbDir, root, cfg)
-	u.deferMerge = false // no later to merge in
-	stats, err := u.Update(ctx, ch)
-	if cerr := u.Close(); err == nil && cerr != nil {
-		err = fmt.Errorf("search: %w", cerr)
-	}
-	return stats, err
+	return oneShot(st, dbDir, root, cfg, func(u *Updater) (UpdateStats, error) { return u.Update(ctx, ch) })
 }
 
 // UpdateReady is Update for writes outside an index run: it applies ch
 // only when the indexes are usable as they are (see Updater.UpdateReady).
 func UpdateReady(ctx context.Context, st *store.Store, dbDir, root string, ch Changes, cfg Config) (bool, error) {
+	return oneShot(st, dbDir, root, cfg, func(u *Updater) (bool, error) { return u.UpdateReady(ctx, ch) })
+}
+
+// oneShot runs fn on an Updater that lives for the call: it merges the
+// lexical delta at once, as there is no later to merge it in.
+func oneShot[T any](st *store.Store, dbDir, root string, cfg Config, fn func(*Updater) (T, error)) (T, error) {
 	u := NewUpdater(st, dbDir, root, cfg)
-	u.deferMerge = false // no later to merge in
-	ok, err := u.UpdateReady(ctx, ch)
+	u.deferMerge = false
+	v, err := fn(u)
 	if cerr := u.Close(); err == nil && cerr != nil {
 		err = fmt.Errorf("search: %w", cerr)
 	}
-	return ok, err
+	return v, err
 }
 
 // RebuildReason says why the next Update of the store in dbDir will
@@ -206,11 +219,19 @@ type fileDocs struct {
 	path  string
 	src   []byte
 	nodes []graph.Node
+	// api: an API pseudo-file (graph.APIPrefix), which has no source; its
+	// symbols are searched by name, signature and doc comment.
+	api bool
 }
+
+// hasText reports whether fd's symbols are to be indexed: it has source,
+// or needs none.
+func (fd *fileDocs) hasText() bool { return fd.src != nil || fd.api }
 
 // readFiles reads each file's source and symbols with cfg.workers()
 // goroutines and calls fn for each from one goroutine (in no particular
-// order). A file that cannot be read is passed with nil src.
+// order). A file that cannot be read is passed with nil src; an API
+// pseudo-file is not read.
 //
 // With byFile set, a file's symbols are taken from it instead of the
 // store (a full rebuild reads all nodes in one sequential scan: a seek per
@@ -236,10 +257,11 @@ func readFiles(ctx context.Context, st *store.Store, root string, files []string
 		g.Go(func() error {
 			defer wg.Done()
 			for p := range paths {
-				fd := &fileDocs{path: p}
-				src, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(p)))
-				if err == nil {
-					fd.src = src
+				fd := &fileDocs{path: p, api: strings.HasPrefix(p, graph.APIPrefix)}
+				if !fd.api {
+					if src, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(p))); err == nil {
+						fd.src = src
+					}
 				}
 				if byFile != nil {
 					fd.nodes = byFile[p]
@@ -285,19 +307,6 @@ func indexedFiles(st *store.Store) ([]string, error) {
 	return files, err
 }
 
-// apiFiles returns the API pseudo-files (graph.APIPrefix) among byFile's
-// keys, sorted.
-func apiFiles(byFile map[string][]graph.Node) []string {
-	var ps []string
-	for p := range byFile {
-		if strings.HasPrefix(p, graph.APIPrefix) {
-			ps = append(ps, p)
-		}
-	}
-	slices.Sort(ps)
-	return ps
-}
-
 func lexDoc(n *graph.Node, d *embed.Doc) lexical.Doc {
 	return lexical.Doc{ID: uint64(n.ID), Name: d.Name, QualifiedName: d.QualifiedName, Signature: d.Signature, Doc: d.Doc, Body: d.Body}
 }
@@ -327,6 +336,13 @@ func rebuild(ctx context.Context, st *store.Store, dir, root string, cfg Config)
 	}); err != nil {
 		return stats, err
 	}
+	// Nodes created through the API are indexed too (readFiles reads no
+	// source for them).
+	for p := range byFile {
+		if strings.HasPrefix(p, graph.APIPrefix) {
+			files = append(files, p)
+		}
+	}
 	lb := lexical.NewBuilder()
 	gb := grep.NewBuilder()
 	builtin := !cfg.NoVectors && isBuiltin(&cfg.Embedding)
@@ -336,11 +352,13 @@ func rebuild(ctx context.Context, st *store.Store, dir, root string, cfg Config)
 		fitter = embed.NewFitter(embed.Options{Dim: cfg.Embedding.Dimensions})
 	}
 	err = readFiles(ctx, st, root, files, byFile, &cfg, func(fd *fileDocs) error {
-		if fd.src == nil {
+		if !fd.hasText() {
 			return nil
 		}
-		if err := gb.Add(fd.path, fd.src); err != nil {
-			return err
+		if fd.src != nil {
+			if err := gb.Add(fd.path, fd.src); err != nil {
+				return err
+			}
 		}
 		for i := range fd.nodes {
 			d := embed.NodeDoc(&fd.nodes[i], fd.src)
@@ -358,23 +376,6 @@ func rebuild(ctx context.Context, st *store.Store, dir, root string, cfg Config)
 	})
 	if err != nil {
 		return stats, err
-	}
-	// Nodes created through the API have no source file: they are
-	// searched by name, signature and doc comment.
-	for _, p := range apiFiles(byFile) {
-		for i := range byFile[p] {
-			n := &byFile[p][i]
-			d := embed.NodeDoc(n, nil)
-			if err := lb.Add(lexDoc(n, &d)); err != nil {
-				return stats, err
-			}
-			if embedded(n.Kind) {
-				toEmbed++
-				if fitter != nil {
-					fitter.Add(d)
-				}
-			}
-		}
 	}
 	stats.Symbols, stats.Files = lb.Len(), gb.Len()
 	lex, err := lb.Save(ctx, filepath.Join(dir, lexicalDir), nil)
@@ -476,7 +477,7 @@ func buildVectors(ctx context.Context, st *store.Store, dir, root string, files 
 		return nil
 	}
 	err = readFiles(ctx, st, root, files, byFile, cfg, func(fd *fileDocs) error {
-		if fd.src == nil {
+		if !fd.hasText() {
 			return nil
 		}
 		for i := range fd.nodes {
@@ -491,14 +492,6 @@ func buildVectors(ctx context.Context, st *store.Store, dir, root string, files 
 		return nil
 	})
 	if err == nil {
-		for _, p := range apiFiles(byFile) {
-			for i := range byFile[p] {
-				if n := &byFile[p][i]; embedded(n.Kind) {
-					ids = append(ids, uint64(n.ID))
-					docs = append(docs, embed.NodeDoc(n, nil))
-				}
-			}
-		}
 		err = flush()
 	}
 	if err != nil {
@@ -534,45 +527,19 @@ func (u *Updater) updateLocked(ctx context.Context, ch Changes) (UpdateStats, er
 	var lexDocs []lexical.Doc
 	var embIDs []uint64
 	var embDocs []embed.Doc
-	// API pseudo-files have no source: their nodes are indexed from the
-	// store (or ch.Nodes) by name, signature and doc comment.
-	var files []string
-	for _, p := range ch.Files {
-		if !strings.HasPrefix(p, graph.APIPrefix) {
-			files = append(files, p)
-			continue
-		}
-		nodes, ok := ch.Nodes[p]
-		if !ok {
-			if err := u.st.NodesInFile(p, func(n graph.Node) error {
-				if IsDoc(n.Kind) {
-					nodes = append(nodes, n)
-				}
-				return nil
-			}); err != nil {
-				return stats, err
-			}
-		}
-		for i := range nodes {
-			n := &nodes[i]
-			d := embed.NodeDoc(n, nil)
-			lexDocs = append(lexDocs, lexDoc(n, &d))
-			if vectors && !ch.Unchanged[n.ID] && embedded(n.Kind) {
-				embIDs = append(embIDs, uint64(n.ID))
-				embDocs = append(embDocs, d)
-			}
-		}
-	}
 	var byFile map[string][]graph.Node
-	if ch.Nodes != nil && !slices.ContainsFunc(files, func(p string) bool { _, ok := ch.Nodes[p]; return !ok }) {
+	if ch.Nodes != nil && !slices.ContainsFunc(ch.Files, func(p string) bool { _, ok := ch.Nodes[p]; return !ok }) {
 		byFile = ch.Nodes
 	}
-	err := readFiles(ctx, u.st, u.root, files, byFile, &u.cfg, func(fd *fileDocs) error {
-		if fd.src == nil {
+	err := readFiles(ctx, u.st, u.root, ch.Files, byFile, &u.cfg, func(fd *fileDocs) error {
+		switch {
+		case fd.api: // no source, nothing for the trigram index
+		case fd.src == nil:
 			changes = append(changes, grep.Change{Path: fd.path, Deleted: true})
 			return nil
+		default:
+			changes = append(changes, grep.Change{Path: fd.path, Content: fd.src})
 		}
-		changes = append(changes, grep.Change{Path: fd.path, Content: fd.src})
 		for i := range fd.nodes {
 			n := &fd.nodes[i]
 			d := embed.NodeDoc(n, fd.src)

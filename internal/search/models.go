@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"os"
 	"sync"
-	"time"
 
 	"github.com/codegraph-dev/codegraph/internal/search/embed"
+	"github.com/codegraph-dev/codegraph/internal/search/fileid"
 )
 
 // Models keeps the decoded built-in embedding model of one search
@@ -14,20 +14,14 @@ import (
 // store snapshot, i.e. after every update its watcher or another process
 // makes; decoding the model is most of opening one (70 ms on the Go
 // standard library's), and the model only changes when the index is
-// rebuilt. The cached model is used while the file's size, modification
-// time and inode are unchanged. A Models is safe for concurrent use; the
+// rebuilt. The cached model is used while the file is the same version
+// (fileid). A Models is safe for concurrent use; the
 // zero value is ready.
 type Models struct {
 	mu    sync.Mutex
-	key   modelKey
-	model *embed.Model
-}
-
-type modelKey struct {
 	path  string
-	size  int64
-	mod   time.Time
-	inode uint64
+	id    fileid.ID
+	model *embed.Model
 }
 
 // load returns the model in path, decoding it only when the file is not
@@ -37,10 +31,10 @@ func (m *Models) load(path string) (*embed.Model, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load model: %w", err)
 	}
-	key := modelKey{path: path, size: fi.Size(), mod: fi.ModTime(), inode: inode(fi)}
+	id := fileid.Of(fi)
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.model != nil && m.key == key {
+	if m.model != nil && m.path == path && m.id == id {
 		return m.model, nil
 	}
 	model, err := embed.Load(path)
@@ -49,10 +43,10 @@ func (m *Models) load(path string) (*embed.Model, error) {
 	}
 	// The file may have been replaced between Stat and Load: key the model
 	// by what was read only if the file still looks the same.
-	if fi2, err := os.Stat(path); err == nil && fi2.Size() == key.size && fi2.ModTime().Equal(key.mod) && inode(fi2) == key.inode {
-		m.key, m.model = key, model
+	if fi2, err := os.Stat(path); err == nil && fileid.Of(fi2) == id {
+		m.path, m.id, m.model = path, id, model
 	} else {
-		m.key, m.model = modelKey{}, nil
+		m.model = nil
 	}
 	return model, nil
 }

@@ -57,21 +57,12 @@ func checkFound(t *testing.T, repo, name, gone string) {
 // update durably, so that a fresh reader sees it, and notices when the
 // indexes are rebuilt underneath it.
 func TestUpdater(t *testing.T) {
-	repo := copyRepo(t)
-	indexRepo(t, repo, search.Config{})
+	repo, u := openUpdater(t)
 	orig, err := os.ReadFile(filepath.Join(repo, "web", "money.ts"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	u, err := index.NewUpdater(index.Options{Root: repo})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer u.Close()
 	ctx := context.Background()
-	if _, err := u.Full(ctx, false); err != nil { // opens the search indexes
-		t.Fatal(err)
-	}
 	prev := ""
 	for i := range 4 {
 		name := fmt.Sprintf("parseInvoice%d", i)
@@ -156,21 +147,12 @@ func TestUpdaterClosed(t *testing.T) {
 // decoded, not by reading model.bin per update (which costs more than a
 // small update).
 func TestUpdaterKeepsModel(t *testing.T) {
-	repo := copyRepo(t)
-	indexRepo(t, repo, search.Config{})
+	repo, u := openUpdater(t)
 	orig, err := os.ReadFile(filepath.Join(repo, "web", "money.ts"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	u, err := index.NewUpdater(index.Options{Root: repo})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer u.Close()
 	ctx := context.Background()
-	if _, err := u.Full(ctx, false); err != nil { // opens the search indexes
-		t.Fatal(err)
-	}
 	model := filepath.Join(u.DBDir(), search.DirName, "model.bin")
 	if err := os.Rename(model, model+".away"); err != nil {
 		t.Fatal(err)
@@ -194,17 +176,8 @@ func TestUpdaterKeepsModel(t *testing.T) {
 // new symbols in it) and the Updater merges it into a new base in the
 // background; the search results stay the same.
 func TestUpdaterMergesLater(t *testing.T) {
-	repo := copyRepo(t)
-	indexRepo(t, repo, search.Config{})
-	u, err := index.NewUpdater(index.Options{Root: repo})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer u.Close()
+	repo, u := openUpdater(t)
 	ctx := context.Background()
-	if _, err := u.Full(ctx, false); err != nil {
-		t.Fatal(err)
-	}
 	// More symbols than the smallest merge threshold (2,048 documents).
 	var src strings.Builder
 	for i := range 2100 {
@@ -246,4 +219,22 @@ func TestUpdaterMergesLater(t *testing.T) {
 	if hits := find(t, s, search.Request{Query: "zebraQuota", Mode: search.Lexical}); len(hits) != 0 && hits[0].Name == "zebraQuota" {
 		t.Errorf("deleted symbol still found: %v", names(hits))
 	}
+}
+
+// openUpdater indexes a copy of the fixture repository and returns it with
+// a long-lived index.Updater over it whose search indexes are open (after
+// its start-up run), closed at the end of the test.
+func openUpdater(t *testing.T) (string, *index.Updater) {
+	t.Helper()
+	repo := copyRepo(t)
+	indexRepo(t, repo, search.Config{})
+	u, err := index.NewUpdater(index.Options{Root: repo})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { u.Close() })
+	if _, err := u.Full(context.Background(), false); err != nil { // opens the search indexes
+		t.Fatal(err)
+	}
+	return repo, u
 }

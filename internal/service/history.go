@@ -54,8 +54,8 @@ func (h *repoHistory) SaveJob(j jobs.Job) error {
 	return h.file(r.db).SaveJob(j)
 }
 
-// LoadJobs returns the jobs of every repository's history, oldest first.
-// Each job was saved to one file (an older codegraph kept every
+// LoadJobs returns the jobs of every repository's history, in no order
+// (the queue orders them). Each job was saved to one file (an older codegraph kept every
 // repository's jobs in the first one's, which still load from there).
 func (h *repoHistory) LoadJobs() ([]jobs.Job, error) {
 	h.s.mu.RLock()
@@ -75,6 +75,5 @@ func (h *repoHistory) LoadJobs() ([]jobs.Job, error) {
 		}
 		all = append(all, js...)
 	}
-	slices.SortStableFunc(all, func(a, b jobs.Job) int { return a.Created.Compare(b.Created) })
 	return all, errors.Join(errs...)
 }

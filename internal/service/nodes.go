@@ -408,12 +408,8 @@ func (r *Repo) writeFile(ctx context.Context, file string, edit func([]graph.Nod
 func searchChanges(file string, old, nodes []graph.Node) search.Changes {
 	ch := search.Changes{Nodes: map[string][]graph.Node{}}
 	keep := map[graph.NodeID]bool{}
-	var docs []graph.Node
 	for _, n := range nodes {
 		keep[n.ID] = true
-		if search.IsDoc(n.Kind) {
-			docs = append(docs, n)
-		}
 	}
 	for _, n := range old {
 		if !keep[n.ID] {
@@ -424,7 +420,7 @@ func searchChanges(file string, old, nodes []graph.Node) search.Changes {
 		ch.Deleted = []string{file}
 	} else {
 		ch.Files = []string{file}
-		ch.Nodes[file] = docs
+		ch.Nodes[file] = search.DocNodes(nodes)
 	}
 	return ch
 }

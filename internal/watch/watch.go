@@ -93,8 +93,8 @@ type Update struct {
 	// Reason is why the run happened: "start" (the first reconciliation),
 	// "change" (file events), "branch" (the events of a git checkout or
 	// other git operation, as one batch), "rescan" (ignore rules changed,
-	// events were lost), "poll" (periodic scan without file watching), "index" (a
-	// request through Watcher.Index).
+	// events were lost), "poll" (periodic scan without file watching),
+	// "index" (a request through Watcher.Index).
 	Reason   string
 	Summary  *index.Summary
 	Duration time.Duration // from the batch's hand-off to the end of the run

@@ -340,9 +340,7 @@ func TestOpenVerifiedOnce(t *testing.T) {
 		}
 		ix.Close()
 	}
-	n := 0
-	verified.Range(func(any, any) bool { n++; return true })
-	if n == 0 {
+	if verified.Len() == 0 {
 		t.Fatal("no segment recorded as verified")
 	}
 	m, err := readManifest(dir)

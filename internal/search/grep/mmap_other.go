@@ -12,6 +12,3 @@ func mapFile(f *os.File) ([]byte, func() error, error) {
 	data, err := io.ReadAll(f)
 	return data, nil, err
 }
-
-// inode returns 0: the platform has no inode numbers in FileInfo.
-func inode(os.FileInfo) uint64 { return 0 }

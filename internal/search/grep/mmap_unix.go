@@ -26,11 +26,3 @@ func mapFile(f *os.File) ([]byte, func() error, error) {
 	}
 	return data, func() error { return syscall.Munmap(data) }, nil
 }
-
-// inode returns the file's inode number.
-func inode(fi os.FileInfo) uint64 {
-	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
-		return uint64(st.Ino) // Ino's type differs between systems
-	}
-	return 0
-}

@@ -8,7 +8,8 @@ import (
 	"path"
 	"sort"
 	"strings"
-	"sync"
+
+	"github.com/codegraph-dev/codegraph/internal/search/fileid"
 )
 
 // Segment file layout (all integers little-endian; sections 8-byte aligned
@@ -328,20 +329,13 @@ func (s *segment) tombstones() []uint32 {
 }
 
 // openSegment maps and validates a segment file.
-// verified holds the identity of the segment files whose checksums this
+// verified holds the versions of the segment files whose checksums this
 // process has checked: a server opens the same segments again for each
 // store snapshot (after every update), and checking the postings each time
-// was most of opening the index. A file rewritten or replaced gets a new
-// identity (modification time, size, inode or recorded checksums) and is
-// checked again; the structure is validated on every open.
-var verified sync.Map // fileKey -> struct{}
-
-type fileKey struct {
-	ino  uint64
-	size int64
-	mod  int64
-	crcs uint64 // the two checksums the header records
-}
+// was most of opening the index. A file rewritten or replaced is another
+// version (fileid.ID, or the checksums its header records) and is checked
+// again; the structure is validated on every open.
+var verified fileid.Verified
 
 func openSegment(filename string) (*segment, error) {
 	f, err := os.Open(filename)
@@ -357,20 +351,19 @@ func openSegment(filename string) (*segment, error) {
 	if err != nil {
 		return nil, fmt.Errorf("grep index: map %s: %w", filename, err)
 	}
-	var key fileKey
+	id, sums := fileid.Of(fi), uint64(0)
 	if len(data) >= headerSize {
-		key = fileKey{size: fi.Size(), mod: fi.ModTime().UnixNano(), ino: inode(fi), crcs: binary.LittleEndian.Uint64(data[88:])}
+		sums = binary.LittleEndian.Uint64(data[88:]) // the two checksums
 	}
-	_, seen := verified.Load(key)
-	s, err := parseSegment(filename, data, !seen)
+	s, err := parseSegment(filename, data, !verified.Has(id, sums))
 	if err != nil {
 		if unmap != nil {
 			_ = unmap()
 		}
-		verified.Delete(key)
+		verified.Forget(id, sums)
 		return nil, err
 	}
-	verified.Store(key, struct{}{})
+	verified.Add(id, sums)
 	s.unmap = unmap
 	return s, nil
 }

@@ -264,14 +264,23 @@ func BenchmarkOpenNetHTTP(b *testing.B) {
 }
 
 // BenchmarkUpdateNetHTTP replaces one symbol and saves the delta.
-func BenchmarkUpdateNetHTTP(b *testing.B) {
+func BenchmarkUpdateNetHTTP(b *testing.B) { benchEditSave(b, 1<<30) }
+
+// BenchmarkMergeNetHTTP measures merging a delta into a new base (a Save
+// past the merge threshold) on net/http's symbols.
+func BenchmarkMergeNetHTTP(b *testing.B) { benchEditSave(b, 1) }
+
+// benchEditSave saves net/http's symbols, then edits one per iteration and
+// saves: a delta while it holds fewer than mergeDocs documents, else a
+// merge into a new base.
+func benchEditSave(b *testing.B, mergeDocs int) {
 	fx := netHTTP(b)
 	dir := b.TempDir()
 	bld := lexical.NewBuilder()
 	for _, d := range fx.corpus.Docs {
 		bld.Add(d)
 	}
-	ix, err := bld.Save(context.Background(), dir, &lexical.Options{MergeDocs: 1 << 30})
+	ix, err := bld.Save(context.Background(), dir, &lexical.Options{MergeDocs: mergeDocs})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -302,33 +311,5 @@ func BenchmarkBuildNetHTTP(b *testing.B) {
 			b.Fatal(err)
 		}
 		ix.Close()
-	}
-}
-
-// BenchmarkMergeNetHTTP measures merging a delta into a new base (a Save
-// past the merge threshold) on net/http's symbols.
-func BenchmarkMergeNetHTTP(b *testing.B) {
-	fx := netHTTP(b)
-	dir := b.TempDir()
-	bld := lexical.NewBuilder()
-	for _, d := range fx.corpus.Docs {
-		bld.Add(d)
-	}
-	ix, err := bld.Save(context.Background(), dir, &lexical.Options{MergeDocs: 1})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer ix.Close()
-	i := 0
-	for b.Loop() {
-		d := fx.corpus.Docs[i%len(fx.corpus.Docs)]
-		d.Body += " edited"
-		if err := ix.Add(context.Background(), d); err != nil {
-			b.Fatal(err)
-		}
-		if err := ix.Save(context.Background(), dir); err != nil {
-			b.Fatal(err)
-		}
-		i++
 	}
 }

@@ -9,11 +9,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sync"
 	"syscall"
 	"unsafe"
 
 	"github.com/cespare/xxhash/v2"
+
+	"github.com/codegraph-dev/codegraph/internal/search/fileid"
 )
 
 // File layout (all integers little-endian; FormatVersion 1):
@@ -294,43 +295,27 @@ func Open(path string) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("vector: mmap %s: %w", path, err)
 	}
-	key := verifiedKey(st, data)
-	_, seen := verified.Load(key)
-	ix, err := decode(data, !seen)
+	id, sum := fileid.Of(st), binary.LittleEndian.Uint64(data[72:])
+	ix, err := decode(data, !verified.Has(id, sum))
 	if err != nil {
 		syscall.Munmap(data)
-		verified.Delete(key)
+		verified.Forget(id, sum)
 		return nil, fmt.Errorf("%w: %s: %v", ErrFormat, path, err)
 	}
-	verified.Store(key, struct{}{})
+	verified.Add(id, sum)
 	ix.mapped = data
 	return ix, nil
 }
 
 // Decode builds an index over data (an index file's bytes), validating
 // it; the index refers to data, which must stay unchanged while it lives.
-// verified holds the identity of the files whose body checksum this
+// verified holds the versions of the files whose body checksum this
 // process has checked: a server opens the same vector file again for each
 // store snapshot (after every update), and hashing tens of megabytes each
-// time was most of opening it. A file rewritten or replaced gets a new
-// identity (modification time, size, inode or recorded checksum) and is
-// hashed again; the structure is validated on every open.
-var verified sync.Map // fileKey -> struct{}
-
-type fileKey struct {
-	dev, ino uint64
-	size     int64
-	mod      int64
-	sum      uint64 // the body checksum the header records
-}
-
-func verifiedKey(fi os.FileInfo, data []byte) fileKey {
-	k := fileKey{size: fi.Size(), mod: fi.ModTime().UnixNano(), sum: binary.LittleEndian.Uint64(data[72:])}
-	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
-		k.dev, k.ino = uint64(st.Dev), uint64(st.Ino) // their types differ between systems
-	}
-	return k
-}
+// time was most of opening it. A file rewritten or replaced is another
+// version (fileid.ID, or the checksum its header records) and is hashed
+// again; the structure is validated on every open.
+var verified fileid.Verified
 
 // decode validates data as an index file and returns the index over it;
 // hashBody checks the body's checksum too.

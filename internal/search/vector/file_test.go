@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/cespare/xxhash/v2"
+
+	"github.com/codegraph-dev/codegraph/internal/search/fileid"
 )
 
 func TestSaveOpen(t *testing.T) {
@@ -251,7 +253,7 @@ func TestOpenVerifiedOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := verified.Load(verifiedKey(fi, good)); !ok {
+	if !verified.Has(fileid.Of(fi), binary.LittleEndian.Uint64(good[72:])) {
 		t.Fatal("the opened file is not recorded as verified")
 	}
 	// Damage the body in place (same size, same inode), as a disk error or

@@ -13,7 +13,8 @@
 #   REUSE=1 bench/watch.sh         # reuse $OUT/gosrc and its index
 # Environment: OUT (default /tmp/codegraph-watch), EDITS (30), SOAK (180),
 # IDLE (seconds to wait before the checkout back, so that the watcher's
-# idle compaction runs first; default none).
+# idle compaction runs first; default none), WATCH_FLAGS (extra flags for
+# `codegraph watch`, e.g. "--debounce 50ms"), SKIP_SWITCH=1 (no step 3).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-/tmp/codegraph-watch}
@@ -53,7 +54,7 @@ PY
 fi
 
 # 2. The watcher.
-"$BIN" watch "$CORPUS" --db "$DB" --json > "$OUT/watch.jsonl" 2> "$OUT/watch.err" &
+"$BIN" watch "$CORPUS" --db "$DB" --json ${WATCH_FLAGS:-} > "$OUT/watch.jsonl" 2> "$OUT/watch.err" &
 WPID=$!
 trap 'kill -INT $WPID 2>/dev/null || true' EXIT
 for _ in $(seq 1 600); do grep -q '"reason":"start"' "$OUT/watch.jsonl" 2>/dev/null && break; sleep 0.1; done
@@ -68,6 +69,7 @@ PY
 fi
 
 # 3. A branch switch touching 1,000 files.
+if [ -z "${SKIP_SWITCH:-}" ]; then
 if [ ! -d "$CORPUS/.git" ]; then
   git -C "$CORPUS" init -q -b base && git -C "$CORPUS" add -A && git -C "$CORPUS" -c user.email=b@x -c user.name=bench commit -qm base
   git -C "$CORPUS" checkout -q -b burst
@@ -124,6 +126,7 @@ ls=[json.loads(l) for l in open(sys.argv[1])][-6:]
 print("  last batches:", ", ".join(f"{l['reason']} {l['added']+l['changed']+l['deleted']} files {l['duration_ms']/1000:.1f} s" for l in ls))
 PY
 sleep 2
+fi
 
 # 4. Soak.
 if [ "$SOAK" -gt 0 ]; then

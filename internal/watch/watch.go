@@ -32,7 +32,7 @@ import (
 
 // Defaults of Options.
 const (
-	DefaultDebounce     = 50 * time.Millisecond
+	DefaultDebounce     = 20 * time.Millisecond
 	DefaultMaxDelay     = time.Second
 	DefaultPollInterval = 30 * time.Second
 	DefaultCompactIdle  = 30 * time.Second

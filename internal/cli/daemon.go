@@ -263,11 +263,11 @@ func newDaemonRunCmd(e *env) *cobra.Command {
 				return err
 			}
 			defer mcpSrv.Close()
-			mount, streams := frontDoors(svc, mcpSrv, nil, 0, log)
+			mount, streams, public := frontDoors(svc, mcpSrv, nil, 0, log)
 			mount["/daemon/repos"] = daemonReposHandler(svc, reg)
 			// The socket is private to the user (0600 in a 0700 directory):
 			// no keys and no rate limit.
-			srv, err := server.New(server.Options{Service: svc, Mount: mount, StreamMounts: streams, RateLimit: -1, Logger: log})
+			srv, err := server.New(server.Options{Service: svc, Mount: mount, StreamMounts: streams, PublicMounts: public, RateLimit: -1, Logger: log})
 			if err != nil {
 				return err
 			}

@@ -136,9 +136,9 @@ SIGINT or SIGTERM stop accepting connections and finish in-flight requests
 			// limits and metrics. Streaming ones (SSE, WebSocket) are listed
 			// in streams: their write deadline is lifted and they end when
 			// the server shuts down.
-			mount, streams := frontDoors(svc, mcpSrv, origins, maxBody, log)
+			mount, streams, public := frontDoors(svc, mcpSrv, origins, maxBody, log)
 			srv, err := server.New(server.Options{Service: svc, Keys: keys, CORSOrigins: origins, RateLimit: cfg.RateLimit,
-				RateBurst: cfg.RateBurst, MaxBodyBytes: maxBody, SearchCache: searchCache, Mount: mount, StreamMounts: streams, Logger: log, AccessLog: verbose})
+				RateBurst: cfg.RateBurst, MaxBodyBytes: maxBody, SearchCache: searchCache, Mount: mount, StreamMounts: streams, PublicMounts: public, Logger: log, AccessLog: verbose})
 			if err != nil {
 				return &exitError{2, err}
 			}
@@ -185,9 +185,12 @@ SIGINT or SIGTERM stop accepting connections and finish in-flight requests
 
 // frontDoors are the handlers mounted beside the REST API: MCP over
 // streamable HTTP at /mcp, GraphQL at /graphql (queries, mutations, and
-// subscriptions over WebSocket) with its GraphiQL page at /graphiql. The
-// second result lists the ones that stream.
-func frontDoors(svc *service.Service, mcpSrv *cgmcp.Server, corsOrigins []string, maxBody int64, log *slog.Logger) (map[string]http.Handler, []string) {
+// subscriptions over WebSocket) with its GraphiQL page at /graphiql (its
+// files under /graphiql/assets/, served from the binary). The second result
+// lists the ones that stream, the third the ones that need no API key (the
+// GraphiQL page and its files hold no data; its user enters the key in the
+// page's headers editor).
+func frontDoors(svc *service.Service, mcpSrv *cgmcp.Server, corsOrigins []string, maxBody int64, log *slog.Logger) (mount map[string]http.Handler, streams, public []string) {
 	// Browser pages allowed to call the API by CORS may also open
 	// GraphQL WebSockets (which CORS does not cover): their hosts.
 	var hosts []string
@@ -205,7 +208,9 @@ func frontDoors(svc *service.Service, mcpSrv *cgmcp.Server, corsOrigins []string
 		"/mcp":      mcpSrv.Handler(),
 		"/graphql":  gql,
 		"/graphiql": graphql.Playground("/graphql"),
-	}, []string{"/mcp", "/graphql"}
+
+		graphql.PlaygroundAssetsPath: graphql.PlaygroundAssets(),
+	}, []string{"/mcp", "/graphql"}, []string{"/graphiql", graphql.PlaygroundAssetsPath}
 }
 
 // serveUntilSignal serves hs on ln until ctx ends or SIGINT/SIGTERM

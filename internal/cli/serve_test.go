@@ -114,6 +114,18 @@ func TestServeEndpoints(t *testing.T) {
 	if code, _ := get("/graph/callers?symbol=Store.Get", ""); code != 401 {
 		t.Fatalf("no key: %d", code)
 	}
+	// GraphiQL's page and files need no key (they hold no data; its user
+	// enters the key in the page's headers editor); /graphql does.
+	code, page := get("/graphiql", "")
+	if code != 200 || !strings.Contains(page, "/graphiql/assets/graphiql-") {
+		t.Fatalf("/graphiql without a key: %d %.300s", code, page)
+	}
+	if code, body := get("/graphiql/assets/react-18.2.0.production.min.js", ""); code != 200 || len(body) < 1000 {
+		t.Fatalf("GraphiQL's react without a key: %d, %d bytes", code, len(body))
+	}
+	if code, _ := get("/graphql?query=%7B__typename%7D", ""); code != 401 {
+		t.Fatalf("/graphql without a key: %d", code)
+	}
 	req, _ := http.NewRequest("POST", "http://"+addr+"/mcp", strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}`))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json, text/event-stream")

@@ -2,10 +2,12 @@ package graphql
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -56,5 +58,61 @@ func TestEndToEndClient(t *testing.T) {
 	}
 	if !strings.Contains(string(out), `"ok":true`) {
 		t.Fatal("e2e.mjs did not report success")
+	}
+}
+
+// TestGraphiQLBrowser loads the GraphiQL page in headless Chromium with
+// every other host refused, as on a machine without internet access, and
+// runs a query from it (testdata/graphql-e2e/graphiql.mjs).
+func TestGraphiQLBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test skipped with -short")
+	}
+	dir := filepath.Join(testrepo.Dir(), "..", "graphql-e2e")
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("node is not installed: the GraphiQL browser test needs Node.js (.ci/run installs it)")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "node_modules", "playwright-core")); err != nil {
+		t.Skipf("npm packages missing: run npm ci --prefix %s (.ci/run does)", dir)
+	}
+	browser := os.Getenv("CHROMIUM")
+	if browser == "" {
+		for _, name := range []string{"chromium", "chromium-browser"} {
+			if p, err := exec.LookPath(name); err == nil {
+				browser = p
+				break
+			}
+		}
+	}
+	if browser == "" {
+		t.Skip("Chromium is not installed (apt-get install chromium; .ci/run does), or set CHROMIUM")
+	}
+	f := newFixture(t, Options{}, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, node, "graphiql.mjs", f.srv.URL, browser)
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	t.Logf("graphiql.mjs: %s", out)
+	if err != nil {
+		t.Fatalf("graphiql.mjs failed: %v", err)
+	}
+	var res struct {
+		OK       bool     `json:"ok"`
+		Local    []string `json:"local"`
+		Response string   `json:"response"`
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &res); err != nil || !res.OK {
+		t.Fatalf("graphiql.mjs did not report success (%v)", err)
+	}
+	if !strings.Contains(res.Response, `"shop"`) {
+		t.Errorf("the page's answer does not name the repository: %s", res.Response)
+	}
+	for _, name := range []string{graphiqlJS, graphiqlCSS, reactJS, reactDOMJS} {
+		if !slices.Contains(res.Local, PlaygroundAssetsPath+name) {
+			t.Errorf("the page did not load %s from the server (loaded %q)", name, res.Local)
+		}
 	}
 }

@@ -70,6 +70,7 @@ func serve(t testing.TB, root string, opts Options, others ...service.RepoSpec) 
 		h.ServeHTTP(w, r)
 	}))
 	mux.Handle("/graphiql", Playground("/graphql"))
+	mux.Handle(PlaygroundAssetsPath, PlaygroundAssets())
 	srv := httptest.NewServer(mux)
 	t.Cleanup(func() {
 		srv.Close()

@@ -17,7 +17,6 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
-	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/codegraph-dev/codegraph/internal/service"
@@ -140,13 +139,6 @@ func NewHandler(svc *service.Service, opts Options) http.Handler {
 		}
 		srv.ServeHTTP(w, r)
 	})
-}
-
-// Playground returns the GraphiQL page for the GraphQL endpoint at
-// endpoint (a path such as /graphql, or an absolute URL); subscriptions go
-// over a WebSocket to the same endpoint.
-func Playground(endpoint string) http.Handler {
-	return playground.Handler("codegraph GraphQL", endpoint)
 }
 
 // state is what one response shares: a snapshot and a loader per

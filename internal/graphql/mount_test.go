@@ -34,7 +34,7 @@ func TestMountedInServer(t *testing.T) {
 	opts, registered := subscriptions(t)
 	srv, err := server.New(server.Options{Service: svc,
 		Keys:         []server.Key{{Name: "reader", Key: "read-key-123", Scope: "ro"}, {Name: "writer", Key: "write-key-123", Scope: "rw"}},
-		Mount:        map[string]http.Handler{"/graphql": NewHandler(svc, opts), "/graphiql": Playground("/graphql")},
+		Mount:        map[string]http.Handler{"/graphql": NewHandler(svc, opts), "/graphiql": Playground("/graphql"), PlaygroundAssetsPath: PlaygroundAssets()},
 		StreamMounts: []string{"/graphql"}})
 	if err != nil {
 		t.Fatal(err)

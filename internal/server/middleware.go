@@ -165,7 +165,7 @@ func isProbe(p string) bool {
 
 // authenticate finds who r comes from. With keys configured, a request
 // must present one (Authorization: Bearer KEY or X-API-Key: KEY), except
-// for the health probes; without keys everyone has full access and is
+// for the health probes and public mounts; without keys everyone has full access and is
 // told apart by address (for rate limiting).
 func (s *Server) authenticate(r *http.Request) (identity, error) {
 	if !s.keys.enabled() {
@@ -188,6 +188,15 @@ func (s *Server) authenticate(r *http.Request) (identity, error) {
 	if key == "" {
 		if isProbe(r.URL.Path) && r.URL.Path != "/metrics" {
 			return identity{Name: "probe", Scope: 0}, nil
+		}
+		if len(s.public) > 0 {
+			if _, pattern := s.mux.Handler(r); s.public[pattern] {
+				host, _, err := net.SplitHostPort(r.RemoteAddr)
+				if err != nil {
+					host = r.RemoteAddr
+				}
+				return identity{Name: "public:" + host, Scope: 0}, nil
+			}
 		}
 		return identity{}, &apiError{Status: http.StatusUnauthorized, Code: codeUnauthorized, Message: "an API key is required: send Authorization: Bearer KEY or X-API-Key: KEY"}
 	}

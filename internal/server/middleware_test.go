@@ -18,9 +18,12 @@ func TestAuthProbesAndMounts(t *testing.T) {
 			sawAccess = service.AccessFrom(r.Context())
 			w.Write([]byte("echo"))
 		}),
-		"/boom": http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { panic("kaboom") }),
+		"/boom":   http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { panic("kaboom") }),
+		"/page":   http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("page")) }),
+		"/files/": http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("file")) }),
 	}
-	_, ts := newTestServer(t, Options{Keys: []Key{{Key: rwKey, Scope: "rw"}, {Key: roKey, Scope: "ro"}}, Mount: mount})
+	_, ts := newTestServer(t, Options{Keys: []Key{{Key: rwKey, Scope: "rw"}, {Key: roKey, Scope: "ro"}}, Mount: mount,
+		PublicMounts: []string{"/page", "/files/"}})
 	ro := []string{"Authorization", "bearer " + roKey}
 	for _, c := range []struct {
 		method, path string
@@ -39,6 +42,12 @@ func TestAuthProbesAndMounts(t *testing.T) {
 		{"POST", "/index", ro, 403},
 		{"DELETE", "/jobs/x", ro, 403},
 		{"GET", "/boom", ro, 500},
+		// Public mounts answer without a key, but not with a wrong one.
+		{"GET", "/page", nil, 200},
+		{"GET", "/page", ro, 200},
+		{"GET", "/page", []string{"X-API-Key", "not-a-key-at-all"}, 401},
+		{"GET", "/files/a.js", nil, 200},
+		{"GET", "/page/x", nil, 401},
 	} {
 		status, hdr, body := call(t, ts, c.method, c.path, "", c.hdr...)
 		if status != c.status {

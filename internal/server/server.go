@@ -44,6 +44,11 @@ type Options struct {
 	// for longer than the server's write timeout (MCP's SSE, GraphQL
 	// subscriptions over WebSocket): their write deadline is lifted.
 	StreamMounts []string
+	// PublicMounts names the mounted patterns that answer without an API
+	// key: pages and files that hold no data (GraphiQL's page, whose user
+	// enters the key in its headers editor). They are still rate limited;
+	// a key that is sent must be valid.
+	PublicMounts []string
 	// Logger receives access logs (with AccessLog) and errors; nil
 	// discards them.
 	Logger *slog.Logger
@@ -71,6 +76,7 @@ type Server struct {
 	parsers *parsers
 	cache   *resultCache
 	handler http.Handler
+	public  map[string]bool // mounted patterns served without a key
 
 	// streamsCtx is cancelled by StopStreams: long-lived streams (event
 	// streams, streaming mounts) end with it so that a graceful shutdown
@@ -129,8 +135,12 @@ func New(opts Options) (*Server, error) {
 	for _, p := range opts.StreamMounts {
 		streams[p] = true
 	}
+	s.public = map[string]bool{}
+	for _, p := range opts.PublicMounts {
+		s.public[p] = true
+	}
 	for pattern, h := range opts.Mount {
-		if err := s.mount(pattern, h, streams[pattern]); err != nil {
+		if err := s.mount(pattern, h, streams[pattern], s.public[pattern]); err != nil {
 			s.Close()
 			return nil, err
 		}
@@ -244,15 +254,20 @@ func (s *Server) allow(r *http.Request, scope Scope) error {
 }
 
 // mount adds another front door at pattern: it needs a key (any scope;
-// the handler enforces writes through the access level in the context).
-func (s *Server) mount(pattern string, h http.Handler, stream bool) (err error) {
+// the handler enforces writes through the access level in the context),
+// unless it is public.
+func (s *Server) mount(pattern string, h http.Handler, stream, public bool) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("server: mount %q: %v", pattern, p)
 		}
 	}()
+	need := ScopeRead
+	if public {
+		need = 0
+	}
 	s.mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := s.allow(r, ScopeRead); err != nil {
+		if err := s.allow(r, need); err != nil {
 			writeError(w, r, err)
 			return
 		}

@@ -20,17 +20,7 @@ import (
 // started by parseProject, and nodeCreated after createNode. .ci/run
 // installs its npm packages.
 func TestEndToEndClient(t *testing.T) {
-	if testing.Short() {
-		t.Skip("end-to-end client test skipped with -short")
-	}
-	dir := filepath.Join(testrepo.Dir(), "..", "graphql-e2e")
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("node is not installed: the graphql-ws end-to-end test needs Node.js (.ci/run installs it)")
-	}
-	if _, err := os.Stat(filepath.Join(dir, "node_modules", "graphql-ws")); err != nil {
-		t.Skipf("npm packages missing: run npm ci --prefix %s (.ci/run does)", dir)
-	}
+	node, dir := nodeE2E(t, "graphql-ws")
 	// Enough files that the index job is still running when the client
 	// subscribes to its progress.
 	f := newFixture(t, Options{}, func(root string) {
@@ -65,17 +55,7 @@ func TestEndToEndClient(t *testing.T) {
 // every other host refused, as on a machine without internet access, and
 // runs a query from it (testdata/graphql-e2e/graphiql.mjs).
 func TestGraphiQLBrowser(t *testing.T) {
-	if testing.Short() {
-		t.Skip("browser test skipped with -short")
-	}
-	dir := filepath.Join(testrepo.Dir(), "..", "graphql-e2e")
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("node is not installed: the GraphiQL browser test needs Node.js (.ci/run installs it)")
-	}
-	if _, err := os.Stat(filepath.Join(dir, "node_modules", "playwright-core")); err != nil {
-		t.Skipf("npm packages missing: run npm ci --prefix %s (.ci/run does)", dir)
-	}
+	node, dir := nodeE2E(t, "playwright-core")
 	browser := os.Getenv("CHROMIUM")
 	if browser == "" {
 		for _, name := range []string{"chromium", "chromium-browser"} {
@@ -115,4 +95,23 @@ func TestGraphiQLBrowser(t *testing.T) {
 			t.Errorf("the page did not load %s from the server (loaded %q)", name, res.Local)
 		}
 	}
+}
+
+// nodeE2E returns Node.js and testdata/graphql-e2e, skipping the test with
+// -short or when either or the npm package pkg is missing (.ci/run
+// installs them).
+func nodeE2E(t *testing.T, pkg string) (node, dir string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("end-to-end test skipped with -short")
+	}
+	dir = filepath.Join(testrepo.Dir(), "..", "graphql-e2e")
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("node is not installed: the end-to-end tests need Node.js (.ci/run installs it)")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "node_modules", pkg)); err != nil {
+		t.Skipf("npm packages missing: run npm ci --prefix %s (.ci/run does)", dir)
+	}
+	return node, dir
 }

@@ -5,11 +5,27 @@ import (
 	"unsafe"
 )
 
-// dotF32 returns the inner product of a and b (len(b) >= len(a)). The loop
-// is unrolled by eight into four independent accumulators, with pointer
+// dotF32 returns the inner product of a and b (len(b) >= len(a)). With
+// AVX2 and FMA (haveSIMD) it runs dotF32SIMD, eight lanes per
+// instruction; otherwise the loop is unrolled by eight into four independent accumulators, with pointer
 // loads the compiler turns into plain MOVSS (slicing each step would add
 // an address computation per element).
 func dotF32(a, b []float32) float32 {
+	n := len(a)
+	b = b[:n]
+	if haveSIMD && n >= 16 {
+		m := n &^ 7
+		s := dotF32SIMD(unsafe.SliceData(a), unsafe.SliceData(b), m)
+		for i := m; i < n; i++ {
+			s += a[i] * b[i]
+		}
+		return s
+	}
+	return dotF32Go(a, b)
+}
+
+// dotF32Go is dotF32 without SIMD.
+func dotF32Go(a, b []float32) float32 {
 	n := len(a)
 	b = b[:n]
 	var s0, s1, s2, s3 float32
@@ -177,8 +193,25 @@ var i8Table = func() *[256]float32 {
 
 // dotF32I8 returns the inner product of a float32 query and an int8 code
 // vector (asymmetric: the query is not quantised), decoding codes through
-// a 1 KiB table that stays in L1.
+// a 1 KiB table that stays in L1, or with AVX2 and FMA (haveSIMD)
+// converting eight codes per instruction in dotF32I8SIMD.
 func dotF32I8(q []float32, x []int8) float32 {
+	n := len(q)
+	x = x[:n]
+	tab := i8Table
+	if haveSIMD && n >= 16 {
+		m := n &^ 7
+		s := dotF32I8SIMD(unsafe.SliceData(q), unsafe.SliceData(x), m)
+		for i := m; i < n; i++ {
+			s += q[i] * tab[uint8(x[i])]
+		}
+		return s
+	}
+	return dotF32I8Go(q, x)
+}
+
+// dotF32I8Go is dotF32I8 without SIMD.
+func dotF32I8Go(q []float32, x []int8) float32 {
 	n := len(q)
 	x = x[:n]
 	tab := i8Table

@@ -43,6 +43,42 @@ func TestDotKernels(t *testing.T) {
 	}
 }
 
+// TestSIMDKernels compares the SIMD kernels with the portable ones on
+// every length up to 300 (the SIMD path takes lengths from 16, the tail
+// after the last multiple of 8 in Go).
+func TestSIMDKernels(t *testing.T) {
+	if !haveSIMD {
+		t.Skip("no SIMD kernels on this machine or build")
+	}
+	g := rand.New(rand.NewPCG(3, 4))
+	a, b := make([]float32, 300), make([]float32, 300)
+	x := make([]int8, 300)
+	for i := range a {
+		a[i], b[i] = float32(g.NormFloat64()), float32(g.NormFloat64())
+		x[i] = int8(g.IntN(256) - 128)
+	}
+	for n := 0; n <= 300; n++ {
+		var norm, normI float64
+		for i := range n {
+			norm += math.Abs(float64(a[i] * b[i]))
+			normI += math.Abs(float64(a[i]) * float64(x[i]))
+		}
+		if got, want := dotF32(a[:n], b[:n]), dotF32Go(a[:n], b[:n]); math.Abs(float64(got-want)) > 1e-5*(1+norm) {
+			t.Errorf("dotF32 n=%d: SIMD %v, portable %v", n, got, want)
+		}
+		if got, want := dotF32I8(a[:n], x[:n]), dotF32I8Go(a[:n], x[:n]); math.Abs(float64(got-want)) > 1e-5*(1+normI) {
+			t.Errorf("dotF32I8 n=%d: SIMD %v, portable %v", n, got, want)
+		}
+	}
+	// Unaligned starts.
+	if got, want := dotF32(a[1:258], b[3:260]), dotF32Go(a[1:258], b[3:260]); math.Abs(float64(got-want)) > 1e-3 {
+		t.Errorf("dotF32 unaligned: SIMD %v, portable %v", got, want)
+	}
+	if got, want := dotF32I8(a[5:262], x[1:258]), dotF32I8Go(a[5:262], x[1:258]); math.Abs(float64(got-want)) > 1e-2 {
+		t.Errorf("dotF32I8 unaligned: SIMD %v, portable %v", got, want)
+	}
+}
+
 func TestHalf(t *testing.T) {
 	cases := []struct {
 		f float32
@@ -127,6 +163,16 @@ func BenchmarkDot(b *testing.B) {
 	b.Run("f16", func(b *testing.B) {
 		for b.Loop() {
 			sink += dotF16(a, ch, halfTable)
+		}
+	})
+	b.Run("f32-portable", func(b *testing.B) {
+		for b.Loop() {
+			sink += dotF32Go(a, c)
+		}
+	})
+	b.Run("f32xint8-portable", func(b *testing.B) {
+		for b.Loop() {
+			sink += dotF32I8Go(a, ci)
 		}
 	})
 	b.Run("naive-f32", func(b *testing.B) {

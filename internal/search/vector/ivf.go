@@ -4,6 +4,7 @@ import (
 	"context"
 	"math/rand/v2"
 	"slices"
+	"unsafe"
 
 	"golang.org/x/sync/errgroup"
 )
@@ -155,10 +156,24 @@ func biases(c []float32, d int) []float32 {
 	return b
 }
 
-// best is the centroid with the highest x·c - |c|²/2.
+// best is the centroid with the highest x·c - |c|²/2. With SIMD and a
+// dimension that is a multiple of 8 it scores four centroids per pass
+// over x (dot4F32SIMD).
 func best(x, cent, bias []float32, d int) int {
 	bi, bs := 0, float32(-1e38)
-	for j := range bias {
+	j := 0
+	if haveSIMD && d >= 8 && d%8 == 0 && len(x) >= d && len(cent) >= len(bias)*d {
+		var out [4]float32
+		for ; j+4 <= len(bias); j += 4 {
+			dot4F32SIMD(unsafe.SliceData(x), &cent[j*d], d, d, &out)
+			for t, s := range out {
+				if s += bias[j+t]; s > bs {
+					bi, bs = j+t, s
+				}
+			}
+		}
+	}
+	for ; j < len(bias); j++ {
 		if s := dotF32(x, cent[j*d:(j+1)*d]) + bias[j]; s > bs {
 			bi, bs = j, s
 		}

@@ -19,3 +19,10 @@ func dotF32SIMD(a, b *float32, n int) float32
 //
 //go:noescape
 func dotF32I8SIMD(q *float32, x *int8, n int) float32
+
+// dot4F32SIMD stores in out the inner products of the n float32s at x
+// with the four rows at c, c+stride, c+2*stride and c+3*stride (stride in
+// floats); n is a multiple of 8.
+//
+//go:noescape
+func dot4F32SIMD(x, c *float32, stride, n int, out *[4]float32)

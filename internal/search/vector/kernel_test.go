@@ -79,6 +79,47 @@ func TestSIMDKernels(t *testing.T) {
 	}
 }
 
+// TestBest checks the centroid choice (four centroids per pass with SIMD)
+// against scores computed by the portable kernel, for dimensions and
+// centroid counts around the blocking.
+func TestBest(t *testing.T) {
+	g := rand.New(rand.NewPCG(5, 6))
+	for _, d := range []int{3, 8, 16, 24, 256, 260} {
+		for k := 1; k <= 11; k++ {
+			cent := make([]float32, k*d)
+			for i := range cent {
+				cent[i] = float32(g.NormFloat64())
+			}
+			bias := biases(cent, d)
+			for trial := 0; trial < 20; trial++ {
+				x := make([]float32, d)
+				for i := range x {
+					x[i] = float32(g.NormFloat64())
+				}
+				if haveSIMD && d%8 == 0 {
+					var out [4]float32
+					for j := 0; j+4 <= k; j += 4 {
+						dot4F32SIMD(&x[0], &cent[j*d], d, d, &out)
+						for u := range out {
+							if want := dotF32Go(x, cent[(j+u)*d:]); math.Abs(float64(out[u]-want)) > 1e-4*(1+math.Abs(float64(want))) {
+								t.Fatalf("d=%d dot4 row %d: %v, portable %v", d, j+u, out[u], want)
+							}
+						}
+					}
+				}
+				got := best(x, cent, bias, d)
+				top := float32(-1e38)
+				for j := range k {
+					top = max(top, dotF32Go(x, cent[j*d:])+bias[j])
+				}
+				if s := dotF32Go(x, cent[got*d:]) + bias[got]; top-s > 1e-3 {
+					t.Fatalf("d=%d k=%d: best %d scores %v, the best score is %v", d, k, got, s, top)
+				}
+			}
+		}
+	}
+}
+
 func TestHalf(t *testing.T) {
 	cases := []struct {
 		f float32

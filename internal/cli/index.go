@@ -73,6 +73,7 @@ binary files and files over --max-file-size are never indexed.`,
 				}
 				defer pprof.StopCPUProfile()
 			}
+			defer softMemoryLimit()()
 			if !noDaemon {
 				sum, ok, err := indexViaDaemon(cmd, e, opts.Root, opts.DBDir, opts.Force, quiet || asJSON)
 				if ok {

@@ -33,10 +33,14 @@ func (m *csr) mulDense(x []float32, k int, out []float32) {
 	})
 }
 
-// axpy computes y += a·x.
+// axpy computes y += a·x, with AVX2 and FMA (axpySIMD) from 16 elements.
 func axpy(y, x []float32, a float32) {
 	x = x[:len(y)]
 	i := 0
+	if haveSIMD && len(y) >= 16 {
+		i = len(y) &^ 7
+		axpySIMD(&y[0], &x[0], a, i)
+	}
 	for ; i+4 <= len(y); i += 4 {
 		y[i] += a * x[i]
 		y[i+1] += a * x[i+1]

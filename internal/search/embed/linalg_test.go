@@ -104,3 +104,29 @@ func BenchmarkTopEigen(b *testing.B) {
 		topEigen(context.Background(), m, 64, 10, 2, 1)
 	}
 }
+
+// TestAxpy checks axpy (AVX2/FMA from 16 elements where available)
+// against a plain loop on every length up to 100 and unaligned slices.
+func TestAxpy(t *testing.T) {
+	g := rand.New(rand.NewPCG(7, 8))
+	x := make([]float32, 103)
+	for i := range x {
+		x[i] = float32(g.NormFloat64())
+	}
+	for n := 0; n <= 100; n++ {
+		for _, off := range []int{0, 1, 3} {
+			y := make([]float32, n)
+			want := make([]float32, n)
+			for i := range y {
+				y[i] = float32(g.NormFloat64())
+				want[i] = y[i] + 0.37*x[off+i]
+			}
+			axpy(y, x[off:off+n], 0.37)
+			for i := range y {
+				if d := y[i] - want[i]; d > 1e-5 || d < -1e-5 {
+					t.Fatalf("n=%d off=%d: y[%d] = %v, want %v", n, off, i, y[i], want[i])
+				}
+			}
+		}
+	}
+}

@@ -2,6 +2,17 @@
 
 #include "textflag.h"
 
+// SUM4 adds the accumulators Y0-Y3 and the eight lanes of the sum into
+// the low lane of X0.
+#define SUM4 \
+	VADDPS Y1, Y0, Y0; \
+	VADDPS Y3, Y2, Y2; \
+	VADDPS Y2, Y0, Y0; \
+	VEXTRACTF128 $1, Y0, X1; \
+	VADDPS X1, X0, X0; \
+	VHADDPS X0, X0, X0; \
+	VHADDPS X0, X0, X0
+
 // func dotF32SIMD(a, b *float32, n int) float32
 // Four accumulators of eight lanes over 32 floats a step, then eight at a
 // time; n is a multiple of 8.
@@ -41,13 +52,7 @@ f32loop8:
 	JMP  f32loop8
 
 f32done:
-	VADDPS Y1, Y0, Y0
-	VADDPS Y3, Y2, Y2
-	VADDPS Y2, Y0, Y0
-	VEXTRACTF128 $1, Y0, X1
-	VADDPS X1, X0, X0
-	VHADDPS X0, X0, X0
-	VHADDPS X0, X0, X0
+	SUM4
 	VZEROUPPER
 	MOVSS X0, ret+24(FP)
 	RET
@@ -97,13 +102,7 @@ i8loop8:
 	JMP  i8loop8
 
 i8done:
-	VADDPS Y1, Y0, Y0
-	VADDPS Y3, Y2, Y2
-	VADDPS Y2, Y0, Y0
-	VEXTRACTF128 $1, Y0, X1
-	VADDPS X1, X0, X0
-	VHADDPS X0, X0, X0
-	VHADDPS X0, X0, X0
+	SUM4
 	VZEROUPPER
 	MOVSS X0, ret+24(FP)
 	RET

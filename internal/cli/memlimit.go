@@ -11,7 +11,7 @@ import (
 // goes: small and medium trees index with at most this much heap.
 const memLimitFloor = 1 << 30
 
-// softMemoryLimit keeps a one-shot index run's Go memory near 1.5 times
+// softMemoryLimit keeps the Go memory of `index` and `watch` near 1.5 times
 // its live heap (at least memLimitFloor) instead of the runtime's default
 // of twice the live heap, by moving the soft memory limit as the live heap
 // grows: the Go standard library indexes at a third less peak RSS for a

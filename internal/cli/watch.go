@@ -71,6 +71,8 @@ instead.`,
   codegraph watch . --debounce 200ms`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			// Its first run may index the whole tree, as index does.
+			defer softMemoryLimit()()
 			root := "."
 			if len(args) == 1 {
 				root = args[0]

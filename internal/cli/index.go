@@ -73,7 +73,6 @@ binary files and files over --max-file-size are never indexed.`,
 				}
 				defer pprof.StopCPUProfile()
 			}
-			defer softMemoryLimit()()
 			if !noDaemon {
 				sum, ok, err := indexViaDaemon(cmd, e, opts.Root, opts.DBDir, opts.Force, quiet || asJSON)
 				if ok {
@@ -83,6 +82,7 @@ binary files and files over --max-file-size are never indexed.`,
 					return printIndexSummary(e, sum, quiet, asJSON)
 				}
 			}
+			defer softMemoryLimit()() // this process indexes, not a daemon
 			var bar *progressBar
 			if !quiet && !asJSON && isTerminal(e.stderr) {
 				bar = &progressBar{w: e.stderr}

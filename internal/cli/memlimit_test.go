@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"runtime"
 	"runtime/debug"
 	"testing"
+	"time"
 )
 
 func TestMemLimitFor(t *testing.T) {
@@ -36,4 +38,29 @@ func TestSoftMemoryLimit(t *testing.T) {
 		t.Errorf("GOMEMLIMIT set: limit %d, want it left at %d", got, before)
 	}
 	stop()
+}
+
+// TestSoftMemoryLimitFollowsGC checks that the limit is set again after
+// collections (the cleanup re-arms itself) and not after stop.
+func TestSoftMemoryLimitFollowsGC(t *testing.T) {
+	t.Setenv("GOMEMLIMIT", "")
+	before := debug.SetMemoryLimit(-1)
+	stop := softMemoryLimit()
+	for range 3 {
+		debug.SetMemoryLimit(before) // undone by the next collection
+		runtime.GC()
+		deadline := time.Now().Add(5 * time.Second)
+		for debug.SetMemoryLimit(-1) == before && time.Now().Before(deadline) {
+			time.Sleep(time.Millisecond)
+		}
+		if got := debug.SetMemoryLimit(-1); got < memLimitFloor || got == before {
+			t.Fatalf("after a collection the limit is %d", got)
+		}
+	}
+	stop()
+	runtime.GC()
+	time.Sleep(50 * time.Millisecond)
+	if got := debug.SetMemoryLimit(-1); got != before {
+		t.Errorf("after stop and a collection the limit is %d, want %d", got, before)
+	}
 }

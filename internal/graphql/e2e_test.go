@@ -90,7 +90,7 @@ func TestGraphiQLBrowser(t *testing.T) {
 	if !strings.Contains(res.Response, `"shop"`) {
 		t.Errorf("the page's answer does not name the repository: %s", res.Response)
 	}
-	for _, name := range []string{graphiqlJS, graphiqlCSS, reactJS, reactDOMJS} {
+	for name := range playgroundAssets {
 		if !slices.Contains(res.Local, PlaygroundAssetsPath+name) {
 			t.Errorf("the page did not load %s from the server (loaded %q)", name, res.Local)
 		}

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"html"
 	"io"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -12,18 +13,19 @@ import (
 	"testing"
 )
 
-// The digests the npm files have (gqlgen's playground pins the same ones
-// for its CDN copies): the embedded files are those files, unchanged.
-var publishedDigests = map[string]string{
-	graphiqlJS:  "sha256-hnImuor1znlJkD/FOTL3jayfS/xsyNoP04abi8bFJWs=",
-	graphiqlCSS: "sha256-MEh+B2NdMSpj9kexQNN3QKc8UzMrCXW/Sx/phcpuyIU=",
-	reactJS:     "sha256-S0lp+k7zWUMk2ixteM6HZvu8L9Eh//OVrt+ZfbCpmgY=",
-	reactDOMJS:  "sha256-IXWO0ITNDjfnNXIu5POVfqlgYoop36bDzhodR6LW5Pc=",
-}
-
 func TestPlaygroundAssets(t *testing.T) {
-	for name, want := range publishedDigests {
-		if got := integrity(name); got != want {
+	// The embedded files are the published ones, unchanged, and every
+	// embedded file is served.
+	embedded, err := fs.Glob(graphiqlFiles, "graphiql/*")
+	if err != nil || len(embedded) != len(playgroundAssets) {
+		t.Fatalf("embedded %q (%v), served %d files", embedded, err, len(playgroundAssets))
+	}
+	for name, want := range playgroundAssets {
+		b, err := graphiqlFiles.ReadFile("graphiql/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := digest(b); got != want {
 			t.Errorf("%s: digest %s, the published file's is %s", name, got, want)
 		}
 	}
@@ -54,11 +56,11 @@ func TestPlaygroundAssets(t *testing.T) {
 		t.Errorf("the page refers to another site: %s", regexp.MustCompile(`\S*://\S*`).FindString(string(page)))
 	}
 	refs := regexp.MustCompile(`(?s)<(?:script|link)\s[^>]*?(?:src|href)="([^"]+)"[^>]*?integrity="([^"]+)"`).FindAllStringSubmatch(string(page), -1)
-	if len(refs) != len(publishedDigests) {
-		t.Fatalf("the page loads %d files with integrity digests, want %d: %q", len(refs), len(publishedDigests), refs)
+	if len(refs) != len(playgroundAssets) {
+		t.Fatalf("the page loads %d files with integrity digests, want %d: %q", len(refs), len(playgroundAssets), refs)
 	}
 	for _, ref := range refs {
-		url, digest := html.UnescapeString(ref[1]), html.UnescapeString(ref[2])
+		url, want := html.UnescapeString(ref[1]), html.UnescapeString(ref[2])
 		if !strings.HasPrefix(url, PlaygroundAssetsPath) {
 			t.Errorf("%s is not under %s", url, PlaygroundAssetsPath)
 			continue
@@ -68,9 +70,8 @@ func TestPlaygroundAssets(t *testing.T) {
 			t.Errorf("%s: status %d", url, res.StatusCode)
 			continue
 		}
-		sum := sha256.Sum256(b)
-		if got := "sha256-" + base64.StdEncoding.EncodeToString(sum[:]); got != digest {
-			t.Errorf("%s: served digest %s, the page expects %s", url, got, digest)
+		if got := digest(b); got != want {
+			t.Errorf("%s: served digest %s, the page expects %s", url, got, want)
 		}
 		wantType := "text/javascript"
 		if strings.HasSuffix(url, ".css") {
@@ -90,7 +91,7 @@ func TestPlaygroundAssets(t *testing.T) {
 			t.Errorf("%s: status %d, want 404", p, res.StatusCode)
 		}
 	}
-	res, err := http.Post(srv.URL+PlaygroundAssetsPath+reactJS, "text/plain", strings.NewReader("x"))
+	res, err = http.Post(srv.URL+PlaygroundAssetsPath+reactJS, "text/plain", strings.NewReader("x"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,4 +99,10 @@ func TestPlaygroundAssets(t *testing.T) {
 	if res.StatusCode != http.StatusMethodNotAllowed {
 		t.Errorf("POST: status %d, want 405", res.StatusCode)
 	}
+}
+
+// digest is the subresource integrity value of b.
+func digest(b []byte) string {
+	sum := sha256.Sum256(b)
+	return "sha256-" + base64.StdEncoding.EncodeToString(sum[:])
 }

@@ -165,13 +165,20 @@ func (kr *keyring) lookup(presented string) (storedKey, bool) {
 // interface ("127.0.0.1:8080", "[::1]:80", "localhost:8080"). An empty
 // host (":8080") binds every interface.
 func IsLoopback(addr string) bool {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		host = addr
-	}
+	host := hostOf(addr)
 	if host == "localhost" {
 		return true
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// hostOf is the host part of a host:port address (addr itself without a
+// port).
+func hostOf(addr string) string {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
+	}
+	return host
 }

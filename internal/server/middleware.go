@@ -165,15 +165,11 @@ func isProbe(p string) bool {
 
 // authenticate finds who r comes from. With keys configured, a request
 // must present one (Authorization: Bearer KEY or X-API-Key: KEY), except
-// for the health probes and public mounts; without keys everyone has full access and is
-// told apart by address (for rate limiting).
+// for the health probes and public mounts; without keys everyone has full
+// access and is told apart by address (for rate limiting).
 func (s *Server) authenticate(r *http.Request) (identity, error) {
 	if !s.keys.enabled() {
-		host, _, err := net.SplitHostPort(r.RemoteAddr)
-		if err != nil {
-			host = r.RemoteAddr
-		}
-		return identity{Name: "ip:" + host, Scope: ScopeReadWrite}, nil
+		return identity{Name: "ip:" + hostOf(r.RemoteAddr), Scope: ScopeReadWrite}, nil
 	}
 	key := r.Header.Get("X-API-Key")
 	if key == "" {
@@ -191,11 +187,7 @@ func (s *Server) authenticate(r *http.Request) (identity, error) {
 		}
 		if len(s.public) > 0 {
 			if _, pattern := s.mux.Handler(r); s.public[pattern] {
-				host, _, err := net.SplitHostPort(r.RemoteAddr)
-				if err != nil {
-					host = r.RemoteAddr
-				}
-				return identity{Name: "public:" + host, Scope: 0}, nil
+				return identity{Name: "public:" + hostOf(r.RemoteAddr), Scope: 0}, nil
 			}
 		}
 		return identity{}, &apiError{Status: http.StatusUnauthorized, Code: codeUnauthorized, Message: "an API key is required: send Authorization: Bearer KEY or X-API-Key: KEY"}

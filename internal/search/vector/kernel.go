@@ -7,9 +7,8 @@ import (
 
 // dotF32 returns the inner product of a and b (len(b) >= len(a)). With
 // AVX2 and FMA (haveSIMD) it runs dotF32SIMD, eight lanes per
-// instruction; otherwise the loop is unrolled by eight into four independent accumulators, with pointer
-// loads the compiler turns into plain MOVSS (slicing each step would add
-// an address computation per element).
+// instruction, and adds the tail inline (calling dotF32Go for it cost
+// 1-2 ns a call); otherwise dotF32Go.
 func dotF32(a, b []float32) float32 {
 	n := len(a)
 	b = b[:n]
@@ -24,7 +23,10 @@ func dotF32(a, b []float32) float32 {
 	return dotF32Go(a, b)
 }
 
-// dotF32Go is dotF32 without SIMD.
+// dotF32Go is dotF32 without SIMD: the loop is unrolled by eight into four
+// independent accumulators, with pointer loads the compiler turns into
+// plain MOVSS (slicing each step would add an address computation per
+// element).
 func dotF32Go(a, b []float32) float32 {
 	n := len(a)
 	b = b[:n]

@@ -168,7 +168,7 @@ func subscriptions(t testing.TB) (Options, func(n int)) {
 
 func TestNodeSubscriptions(t *testing.T) {
 	opts, registered := subscriptions(t)
-	opts.KeepAlive = 50 * time.Millisecond
+	opts.KeepAlive = 250 * time.Millisecond
 	f := newFixture(t, opts, nil)
 	c, _, err := f.dial(t, nil)
 	if err != nil {
@@ -233,7 +233,7 @@ func TestNodeSubscriptions(t *testing.T) {
 			t.Fatalf("event after complete: %+v", m)
 		}
 	}
-	// Pings come every 50 ms; a fast run may get here before the first.
+	// Pings come every 250 ms; a fast run may get here before the first.
 	for deadline := time.Now().Add(5 * time.Second); c.pings.Load() == 0 && time.Now().Before(deadline); {
 		time.Sleep(10 * time.Millisecond)
 	}

@@ -3,8 +3,8 @@ package daemon
 import (
 	"context"
 	"errors"
-	"net/http"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"os/signal"

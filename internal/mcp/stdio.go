@@ -41,7 +41,9 @@ const DefaultMaxLineBytes = mcp.DefaultMaxLineLength
 // Request ids reach the SDK as fresh integers and are restored, byte for
 // byte, in the replies: ids such as 7.9, 1e20 or 2^64, which the SDK
 // would turn into int64s, come back exactly as they were sent. A
-// notifications/cancelled naming a request id is translated the same way.
+// notifications/cancelled naming a request id is translated the same way,
+// and so is a numeric progress token the SDK would alter (its progress
+// notifications carry the client's token as sent).
 type StdioTransport struct {
 	// Reader is where requests come from; Writer is where replies go.
 	// The transport closes neither.
@@ -71,6 +73,7 @@ func (t *StdioTransport) Connect(context.Context) (mcp.Connection, error) {
 		closed:   make(chan struct{}),
 		pending:  map[int64]pendingID{},
 		byRaw:    map[string]int64{},
+		tokens:   map[string]string{},
 		answered: make(chan struct{}, 1),
 	}
 	go c.readLines(bufio.NewReaderSize(t.Reader, 64<<10), max)
@@ -85,8 +88,9 @@ type rawLine struct {
 	err     error
 }
 
-// pendingID is a client's request id as it was sent.
-type pendingID struct{ raw string }
+// pendingID is a client's request id as it was sent, and the key of its
+// progress token when that was mapped too.
+type pendingID struct{ raw, token string }
 
 type stdioConn struct {
 	w   io.Writer
@@ -105,6 +109,7 @@ type stdioConn struct {
 	nextID     int64
 	pending    map[int64]pendingID // internal id -> the client's id
 	byRaw      map[string]int64    // the client's id -> internal id (for cancellation)
+	tokens     map[string]string   // mapped progress token -> the client's token
 }
 
 // readLines reads lines for Read, so that Close unblocks a Read waiting
@@ -225,6 +230,9 @@ func (c *stdioConn) Write(ctx context.Context, msg jsonrpc.Message) error {
 		return ctx.Err()
 	default:
 	}
+	if req, ok := msg.(*jsonrpc.Request); ok && req.Method == methodProgress {
+		msg = c.restoreToken(req)
+	}
 	data, err := jsonrpc.EncodeMessage(msg)
 	if err != nil {
 		return fmt.Errorf("encode JSON-RPC message: %w", err)
@@ -283,6 +291,9 @@ func (c *stdioConn) restoreID(resp *jsonrpc.Response, data []byte) (_ []byte, ou
 			delete(c.pending, internal)
 			if c.byRaw[p.raw] == internal {
 				delete(c.byRaw, p.raw)
+			}
+			if p.token != "" {
+				delete(c.tokens, p.token)
 			}
 		}
 		c.idMu.Unlock()
@@ -369,7 +380,10 @@ func integerID(raw json.RawMessage) bool {
 	return raw[0] == '"' || !bytes.ContainsAny(raw, ".eE")
 }
 
-const methodCancelled = "notifications/cancelled"
+const (
+	methodCancelled = "notifications/cancelled"
+	methodProgress  = "notifications/progress"
+)
 
 // decodeObject validates one JSON object as a JSON-RPC 2.0 message.
 func (c *stdioConn) decodeObject(line []byte) (jsonrpc.Message, []byte) {
@@ -416,7 +430,8 @@ func (c *stdioConn) decodeObject(line []byte) (jsonrpc.Message, []byte) {
 			}
 			return &jsonrpc.Request{Method: method, Params: params}, nil
 		}
-		return &jsonrpc.Request{ID: c.register(idRaw), Method: method, Params: params}, nil
+		id := c.register(idRaw)
+		return &jsonrpc.Request{ID: id, Method: method, Params: c.mapToken(id, params)}, nil
 	}
 	// No method: a response to one of the server's requests.
 	_, hasResult := m["result"]
@@ -471,6 +486,80 @@ func (c *stdioConn) cancelledParams(params json.RawMessage) (json.RawMessage, bo
 		return nil, false
 	}
 	return out, true
+}
+
+// exactNumber reports whether a JSON number survives the SDK's float64
+// round trip as the same bytes: an integer of at most 15 digits.
+func exactNumber(raw []byte) bool {
+	digits := bytes.TrimPrefix(raw, []byte("-"))
+	return len(digits) <= 15 && !bytes.ContainsAny(digits, ".eE")
+}
+
+// mapToken replaces a numeric progress token in params (_meta.progressToken)
+// that the SDK would alter (1e20, 7.9) with a string naming the request,
+// which restoreToken turns back in the progress notifications.
+func (c *stdioConn) mapToken(id jsonrpc.ID, params json.RawMessage) json.RawMessage {
+	if len(params) == 0 || params[0] != '{' || !bytes.Contains(params, []byte(`"progressToken"`)) {
+		return params
+	}
+	var p, meta map[string]json.RawMessage
+	if json.Unmarshal(params, &p) != nil || json.Unmarshal(p["_meta"], &meta) != nil {
+		return params
+	}
+	tok, ok := meta["progressToken"]
+	if !ok || len(tok) == 0 || (tok[0] != '-' && (tok[0] < '0' || tok[0] > '9')) || exactNumber(tok) {
+		return params // absent, not a number, or one the SDK keeps as it is
+	}
+	key := fmt.Sprintf("codegraph-progress-%v", id.Raw())
+	meta["progressToken"] = json.RawMessage(strconv.Quote(key))
+	mb, err := json.Marshal(meta)
+	if err != nil {
+		return params
+	}
+	p["_meta"] = mb
+	out, err := json.Marshal(p)
+	if err != nil {
+		return params
+	}
+	c.idMu.Lock()
+	if n, ok := id.Raw().(int64); ok {
+		pi := c.pending[n]
+		pi.token = key
+		c.pending[n] = pi
+	}
+	c.tokens[key] = string(tok)
+	c.idMu.Unlock()
+	return out
+}
+
+// restoreToken puts the client's own progress token back into a progress
+// notification whose token mapToken replaced.
+func (c *stdioConn) restoreToken(req *jsonrpc.Request) jsonrpc.Message {
+	c.idMu.Lock()
+	n := len(c.tokens)
+	c.idMu.Unlock()
+	if n == 0 {
+		return req
+	}
+	var p map[string]json.RawMessage
+	var key string
+	if json.Unmarshal(req.Params, &p) != nil || json.Unmarshal(p["progressToken"], &key) != nil {
+		return req
+	}
+	c.idMu.Lock()
+	raw, ok := c.tokens[key]
+	c.idMu.Unlock()
+	if !ok {
+		return req
+	}
+	p["progressToken"] = json.RawMessage(raw)
+	params, err := json.Marshal(p)
+	if err != nil {
+		return req
+	}
+	out := *req
+	out.Params = params
+	return &out
 }
 
 // batchMessage is the error each request of a batch gets.

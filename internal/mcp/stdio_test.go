@@ -266,7 +266,7 @@ func TestStdioLineLimit(t *testing.T) {
 // reaches the SDK with the id the transport gave that request; one naming
 // no request in flight is dropped (it would cancel another request).
 func TestStdioCancelMapsID(t *testing.T) {
-	c := &stdioConn{max: 1 << 20, log: discardLogger(), pending: map[int64]pendingID{}, byRaw: map[string]int64{}}
+	c := newTestConn(io.Discard)
 	c.register(json.RawMessage(`"first"`))
 	id := c.register(json.RawMessage(`7.9`))
 	msg, reply := c.decode(rawLine{data: []byte(`{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":7.9,"reason":"x"}}`)})
@@ -296,4 +296,64 @@ func requestParams(t *testing.T, msg jsonrpc.Message) json.RawMessage {
 		t.Fatalf("want a request, got %T", msg)
 	}
 	return req.Params
+}
+
+// newTestConn returns a connection writing to w, with no reader.
+func newTestConn(w io.Writer) *stdioConn {
+	return &stdioConn{w: w, max: 1 << 20, log: discardLogger(), pending: map[int64]pendingID{}, byRaw: map[string]int64{},
+		tokens: map[string]string{}, answered: make(chan struct{}, 1)}
+}
+
+// TestStdioProgressToken: a numeric progress token the SDK would alter
+// (it keeps tokens as float64) comes back as sent in the progress
+// notifications; exact ones and strings are passed through untouched.
+func TestStdioProgressToken(t *testing.T) {
+	var out strings.Builder
+	c := newTestConn(&out)
+	ctx := context.Background()
+	for _, tok := range []string{`1e20`, `7.9`, `12345678901234567890`, `42`, `"abc"`} {
+		out.Reset()
+		line := `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"index","_meta":{"progressToken":` + tok + `}}}`
+		msg, reply := c.decode(rawLine{data: []byte(line)})
+		if reply != nil {
+			t.Fatalf("%s: %s", tok, reply)
+		}
+		req := msg.(*jsonrpc.Request)
+		var p struct {
+			Meta struct {
+				ProgressToken any `json:"progressToken"`
+			} `json:"_meta"`
+		}
+		if err := json.Unmarshal(req.Params, &p); err != nil {
+			t.Fatal(err)
+		}
+		// What the SDK's handlers would send back: the token as they hold it.
+		note, err := jsonrpc.EncodeMessage(&jsonrpc.Request{Method: "notifications/progress",
+			Params: json.RawMessage(`{"progressToken":` + mustJSON(p.Meta.ProgressToken) + `,"progress":1}`)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sent, err := jsonrpc.DecodeMessage(note)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Write(ctx, sent); err != nil {
+			t.Fatal(err)
+		}
+		var got struct {
+			Params struct {
+				ProgressToken json.RawMessage `json:"progressToken"`
+			} `json:"params"`
+		}
+		if err := json.Unmarshal([]byte(out.String()), &got); err != nil || string(got.Params.ProgressToken) != tok {
+			t.Errorf("token %s: progress notification %s (%v)", tok, out.String(), err)
+		}
+		resp := &jsonrpc.Response{ID: req.ID, Result: json.RawMessage(`{}`)}
+		if err := c.Write(ctx, resp); err != nil {
+			t.Fatal(err)
+		}
+		if len(c.tokens) != 0 || len(c.pending) != 0 {
+			t.Errorf("token %s: state left after the response: %v %v", tok, c.tokens, c.pending)
+		}
+	}
 }

@@ -216,11 +216,16 @@ func Alive(ctx context.Context, p Paths) bool {
 }
 
 // Client returns an HTTP client whose every request goes to the daemon's
-// socket (use any host in URLs, e.g. http://codegraph/health/live).
+// socket (use any host in URLs, e.g. http://codegraph/health/live). It
+// refuses to connect to a socket in a directory another user owns or may
+// write to: whoever answers there is not to be trusted with requests.
 func Client(p Paths) *http.Client {
 	tr := &http.Transport{
 		DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
 			if err := p.checkSocketPath(); err != nil {
+				return nil, err
+			}
+			if err := p.checkDir(); err != nil {
 				return nil, err
 			}
 			var d net.Dialer

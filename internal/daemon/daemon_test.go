@@ -274,6 +274,29 @@ func TestUnsafeDir(t *testing.T) {
 		}
 	}
 	check("world-writable")
+
+	// A server listening in the directory when it became writable by
+	// others is not talked to.
+	if err := os.Chmod(p.Dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	ln, err := Listen(ctx, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: health()}
+	go srv.Serve(ln)
+	if !Alive(ctx, p) {
+		t.Fatal("the daemon does not answer in its private directory")
+	}
+	if err := os.Chmod(p.Dir, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	if Alive(ctx, p) || Probe(ctx, p).Running {
+		t.Error("a client talked to a socket in a world-writable directory")
+	}
+	srv.Close()
+	ln.Release()
 	if err := os.Chmod(p.Dir, 0o770); err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
+	sdkmcp "github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
 // stdioCase is one line of testdata/malformed.json: a line a client may
@@ -357,3 +358,51 @@ func TestStdioProgressToken(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkStdioTransport measures one tools/list round trip (a 10 KB
+// reply) through this transport and through the SDK's IOTransport, to
+// show what validating each line and restoring ids costs.
+func BenchmarkStdioTransport(b *testing.B) {
+	for _, name := range []string{"codegraph", "sdk"} {
+		b.Run(name, func(b *testing.B) {
+			s, err := New(Options{Repos: []RepoSpec{{Root: b.TempDir()}}})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer s.Close()
+			inR, inW := io.Pipe()
+			outR, outW := io.Pipe()
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			var t sdkTransport = &StdioTransport{Reader: inR, Writer: outW}
+			if name == "sdk" {
+				t = &sdkmcp.IOTransport{Reader: inR, Writer: outW}
+			}
+			go func() { s.Run(ctx, t); outW.Close() }()
+			br := bufio.NewReaderSize(outR, 1<<20)
+			roundTrip := func(line string) int {
+				if _, err := io.WriteString(inW, line+"\n"); err != nil {
+					b.Fatal(err)
+				}
+				reply, err := br.ReadBytes('\n')
+				if err != nil {
+					b.Fatal(err)
+				}
+				return len(reply)
+			}
+			roundTrip(`{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"bench","version":"1"}}}`)
+			io.WriteString(inW, `{"jsonrpc":"2.0","method":"notifications/initialized"}`+"\n")
+			n := 0
+			b.ResetTimer()
+			for i := range b.N {
+				n = roundTrip(fmt.Sprintf(`{"jsonrpc":"2.0","id":%d,"method":"tools/list"}`, i+1))
+			}
+			b.StopTimer()
+			b.ReportMetric(float64(n), "reply-bytes")
+			inW.Close()
+		})
+	}
+}
+
+// sdkTransport is what both transports are to the SDK.
+type sdkTransport = sdkmcp.Transport

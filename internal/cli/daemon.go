@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -82,9 +83,9 @@ working directory.`,
 				if !ok || name == "" || path == "" {
 					return &exitError{2, fmt.Errorf("--repo %q: want NAME=PATH", r)}
 				}
-				abs, err := filepath.Abs(expandHome(path))
+				abs, err := daemon.CheckRoot(expandHome(path))
 				if err != nil {
-					return err
+					return &exitError{2, fmt.Errorf("--repo %s: %w", r, err)}
 				}
 				runArgs = append(runArgs, "--repo", name+"="+abs)
 			}
@@ -219,17 +220,42 @@ func newDaemonRunCmd(e *env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			reg := &repoRegistry{path: filepath.Join(p.Dir, "repos.json")}
-			specs, err := reg.load()
-			if err != nil {
-				log.Warn("daemon: ignoring the saved repository list", "err", err)
-			}
+			var flagSpecs []service.RepoSpec
 			for _, r := range repos {
 				name, path, ok := strings.Cut(r, "=")
 				if !ok || name == "" || path == "" {
 					return &exitError{2, fmt.Errorf("--repo %q: want NAME=PATH", r)}
 				}
-				specs = addSpec(specs, service.RepoSpec{Name: name, Root: expandHome(path)})
+				root, err := daemon.CheckRoot(expandHome(path))
+				if err != nil {
+					return &exitError{2, fmt.Errorf("--repo %s: %w", r, err)}
+				}
+				flagSpecs = append(flagSpecs, service.RepoSpec{Name: name, Root: root})
+			}
+			// The lock and the socket first: a second daemon stops here,
+			// before opening any index. Released last, after the indexes
+			// are closed.
+			ln, err := daemon.Listen(cmd.Context(), p)
+			if err != nil {
+				return err
+			}
+			defer ln.Release()
+			reg := &repoRegistry{path: filepath.Join(p.Dir, "repos.json")}
+			specs, err := reg.load()
+			if err != nil {
+				log.Warn("daemon: ignoring the saved repository list", "err", err)
+			}
+			kept := specs[:0]
+			for _, s := range specs {
+				if _, err := daemon.CheckRoot(s.Root); err != nil {
+					log.Warn("daemon: dropping a saved repository", "name", s.Name, "err", err)
+					continue
+				}
+				kept = append(kept, s)
+			}
+			specs = kept
+			for _, s := range flagSpecs {
+				specs = addSpec(specs, s)
 			}
 			if here != "" && len(specs) == 0 {
 				if err := os.Chdir(here); err != nil {
@@ -241,6 +267,11 @@ func newDaemonRunCmd(e *env) *cobra.Command {
 				}
 				if !auto {
 					return &exitError{2, errors.New("no repository to serve: run 'codegraph daemon start' inside one, or pass --repo NAME=PATH")}
+				}
+				for _, s := range found {
+					if _, err := daemon.CheckRoot(s.Root); err != nil {
+						return &exitError{2, err}
+					}
 				}
 				specs = append(specs, found...)
 			}
@@ -272,11 +303,6 @@ func newDaemonRunCmd(e *env) *cobra.Command {
 				return err
 			}
 			defer srv.Close()
-			ln, err := daemon.Listen(cmd.Context(), p)
-			if err != nil {
-				return err
-			}
-			defer daemon.Cleanup(p)
 			hs := srv.HTTPServer("unix:" + p.Socket)
 			hs.RegisterOnShutdown(srv.StopStreams)
 			log.Info("codegraph daemon serving", "socket", p.Socket, "pid", os.Getpid(), "repos", strings.Join(svc.RepoNames(), ","))
@@ -378,9 +404,18 @@ func (g *repoRegistry) save(svc *service.Service) {
 	if err != nil {
 		return
 	}
+	// A new file renamed into place: never written through a symlink.
 	tmp := g.path + ".tmp"
-	if os.WriteFile(tmp, append(b, '\n'), 0o600) == nil {
+	os.Remove(tmp)
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL|syscall.O_NOFOLLOW, 0o600)
+	if err != nil {
+		return
+	}
+	_, werr := f.Write(append(b, '\n'))
+	if cerr := f.Close(); werr == nil && cerr == nil {
 		os.Rename(tmp, g.path)
+	} else {
+		os.Remove(tmp)
 	}
 }
 
@@ -422,6 +457,12 @@ func daemonReposHandler(svc *service.Service, reg *repoRegistry) http.Handler {
 				fail(w, http.StatusBadRequest, "bad_request", "root and db must be absolute paths")
 				return
 			}
+			root, err := daemon.CheckRoot(in.Root)
+			if err != nil {
+				fail(w, http.StatusBadRequest, "bad_root", err.Error())
+				return
+			}
+			in.Root = root
 			if in.Name == "" {
 				taken := map[string]bool{}
 				for _, x := range svc.Repos() {

@@ -4,13 +4,17 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/codegraph-dev/codegraph/internal/daemon"
+	"github.com/codegraph-dev/codegraph/internal/service"
 	"github.com/codegraph-dev/codegraph/internal/testrepo"
 )
 
@@ -66,6 +70,11 @@ func TestDaemon(t *testing.T) {
 	}
 	if !st.Running || st.PID != os.Getpid() || len(st.Repos) != 1 || st.Repos[0].Name != "fixture" {
 		t.Fatalf("status: %s", out)
+	}
+
+	// The filesystem root is refused as a repository, with a clear error.
+	if err := daemonCall(context.Background(), p, http.MethodPost, "/daemon/repos", service.RepoSpec{Root: "/"}, nil); err == nil || !strings.Contains(err.Error(), "filesystem root") {
+		t.Errorf("registering / with the daemon: %v", err)
 	}
 
 	// An edit, indexed through the daemon (which holds the index).
@@ -138,5 +147,59 @@ func TestDaemon(t *testing.T) {
 	b, err := os.ReadFile(filepath.Join(dir, "repos.json"))
 	if err != nil || !strings.Contains(string(b), other) {
 		t.Errorf("repos.json: %s %v", b, err)
+	}
+}
+
+// TestDaemonRefusesRoots: / , the home directory and a file are refused
+// as repositories before anything starts.
+func TestDaemonRefusesRoots(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	file := filepath.Join(t.TempDir(), "main.go")
+	if err := os.WriteFile(file, []byte("package main\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ root, want string }{
+		{"/", "filesystem root"},
+		{"~", "home directory"},
+		{file, "not a directory"},
+	} {
+		for _, sub := range []string{"start", "run"} {
+			_, stderr, code := run(t, "daemon", sub, "--repo", "x="+c.root)
+			if code != 2 || !strings.Contains(stderr, c.want) {
+				t.Errorf("daemon %s --repo x=%s: exit %d: %s", sub, c.root, code, stderr)
+			}
+		}
+	}
+}
+
+// TestDaemonStopStalePID: `daemon stop` with a pid file left by a dead
+// daemon, naming a process that now is something else, leaves it alone.
+func TestDaemonStopStalePID(t *testing.T) {
+	dir, err := os.MkdirTemp("", "cgd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	t.Setenv("CODEGRAPH_DAEMON_DIR", dir)
+	other := exec.Command("sleep", "60")
+	if err := other.Start(); err != nil {
+		t.Skip(err)
+	}
+	defer func() { other.Process.Kill(); other.Wait() }()
+	if err := os.WriteFile(daemon.PathsIn(dir).PID, []byte(strconv.Itoa(other.Process.Pid)+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out := mustRun(t, "daemon", "stop")
+	if !strings.Contains(out, "no codegraph daemon is running") {
+		t.Errorf("daemon stop: %s", out)
+	}
+	// Signalled, it would be a zombie (this test has not reaped it).
+	stat, err := os.ReadFile("/proc/" + strconv.Itoa(other.Process.Pid) + "/stat")
+	if err != nil {
+		t.Skip(err)
+	}
+	if i := strings.LastIndexByte(string(stat), ')'); i < 0 || i+2 >= len(stat) || stat[i+2] == 'Z' {
+		t.Fatalf("daemon stop signalled pid %d from a stale pid file: %s", other.Process.Pid, stat)
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/spf13/cobra"
 
 	"github.com/codegraph-dev/codegraph/internal/search"
@@ -77,7 +76,9 @@ writes, the others read.`,
 				return err
 			}
 			defer srv.Close()
-			t := &mcp.IOTransport{Reader: io.NopCloser(e.stdin), Writer: nopWriteCloser{e.stdout}}
+			// Not the SDK's IOTransport: a malformed line gets a JSON-RPC
+			// error and the session goes on, and ids round-trip exactly.
+			t := &cgmcp.StdioTransport{Reader: e.stdin, Writer: e.stdout, Logger: log}
 			err = srv.Run(cmd.Context(), t)
 			if errors.Is(err, io.EOF) || errors.Is(err, cmd.Context().Err()) {
 				return nil
@@ -94,10 +95,6 @@ writes, the others read.`,
 	ef.register(cmd)
 	return cmd
 }
-
-type nopWriteCloser struct{ io.Writer }
-
-func (nopWriteCloser) Close() error { return nil }
 
 // mcpRepos works out the repositories to serve, and whether indexing them
 // in the background is sensible (not when the only candidate root is the

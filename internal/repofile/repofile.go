@@ -80,7 +80,7 @@ func (e *Error) Error() string {
 	case errors.Is(e.Err, ErrSecret):
 		return fmt.Sprintf("%s may hold secrets: it is never read", name)
 	case errors.Is(e.Err, fs.ErrNotExist):
-		return fmt.Sprintf("no file %s in the repository", name)
+		return fmt.Sprintf("file %s not found in the repository", name)
 	}
 	return fmt.Sprintf("%s: %v", name, e.Err)
 }
@@ -212,7 +212,7 @@ func (r *Reader) ReadFile(rel string) ([]byte, error) {
 		return nil, fail(err)
 	}
 	if !li.Mode().IsRegular() {
-		return nil, fail(ErrNotRegular)
+		return nil, fail(notRegular(li.Mode()))
 	}
 	f, err := r.root.OpenFile(filepath.FromSlash(target), os.O_RDONLY|oNonblock, 0)
 	if err != nil {
@@ -224,7 +224,7 @@ func (r *Reader) ReadFile(rel string) ([]byte, error) {
 		return nil, fail(err)
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, fail(ErrNotRegular)
+		return nil, fail(notRegular(fi.Mode()))
 	}
 	// The descriptor must be the file the policy was applied to: a
 	// component swapped for a link between Lstat and open is caught here.
@@ -294,9 +294,25 @@ func (r *Reader) resolve(rel string) (string, error) {
 		todo = append(strings.Split(filepath.ToSlash(dest), "/"), todo...)
 	}
 	if len(done) == 0 {
-		return ".", ErrNotRegular
+		return ".", notRegular(fs.ModeDir)
 	}
 	return path.Join(done...), nil
+}
+
+// notRegular says what a non-regular file is.
+func notRegular(m fs.FileMode) error {
+	what := "a special file"
+	switch {
+	case m.IsDir():
+		what = "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		what = "a FIFO"
+	case m&fs.ModeSocket != 0:
+		what = "a socket"
+	case m&fs.ModeDevice != 0:
+		what = "a device"
+	}
+	return fmt.Errorf("%w: %s", ErrNotRegular, what)
 }
 
 // within returns abs relative to the root when it lies inside it.

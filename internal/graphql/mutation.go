@@ -176,17 +176,8 @@ func grammarNames() []string {
 	return out
 }
 
-// checkWrite refuses job-starting mutations to read-only callers (node
-// mutations are checked by the service).
-func checkWrite(ctx context.Context) error {
-	if service.AccessFrom(ctx) != service.ReadWrite {
-		return fmt.Errorf("%w: this API key is read-only", service.ErrForbidden)
-	}
-	return nil
-}
-
 func (r *mutationResolver) ParseProject(ctx context.Context, input *ParseProjectInput) (*ParseProjectResult, error) {
-	if err := checkWrite(ctx); err != nil {
+	if err := requireAccess(ctx, operationAccess["Mutation.parseProject"]); err != nil {
 		return nil, err
 	}
 	var in ParseProjectInput
@@ -202,7 +193,7 @@ func (r *mutationResolver) ParseProject(ctx context.Context, input *ParseProject
 }
 
 func (r *mutationResolver) RebuildIndex(ctx context.Context, typeArg IndexType, repo *string) (*IndexRebuildResult, error) {
-	if err := checkWrite(ctx); err != nil {
+	if err := requireAccess(ctx, operationAccess["Mutation.rebuildIndex"]); err != nil {
 		return nil, err
 	}
 	if !typeArg.IsValid() {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/codegraph-dev/codegraph/internal/graph"
 	"github.com/codegraph-dev/codegraph/internal/repofile"
+	"github.com/codegraph-dev/codegraph/internal/service"
 	"github.com/codegraph-dev/codegraph/internal/store"
 )
 
@@ -228,6 +229,9 @@ func (s *Server) addResources() {
 }
 
 func (s *Server) readFileResource(ctx context.Context, req *mcp.ReadResourceRequest) (*mcp.ReadResourceResult, error) {
+	if err := service.Require(ctx, service.ReadOnly); err != nil {
+		return nil, err
+	}
 	uri := req.Params.URI
 	p, err := url.PathUnescape(strings.TrimPrefix(uri, fileURIPrefix))
 	if err != nil || !strings.HasPrefix(uri, fileURIPrefix) {
@@ -262,6 +266,9 @@ func (s *Server) readFileResource(ctx context.Context, req *mcp.ReadResourceRequ
 }
 
 func (s *Server) readSymbolResource(ctx context.Context, req *mcp.ReadResourceRequest) (*mcp.ReadResourceResult, error) {
+	if err := service.Require(ctx, service.ReadOnly); err != nil {
+		return nil, err
+	}
 	uri := req.Params.URI
 	id := strings.TrimPrefix(uri, symbolURIPrefix)
 	if _, err := graph.ParseNodeID(id); err != nil || len(id) != 16 {

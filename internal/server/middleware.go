@@ -169,7 +169,7 @@ func isProbe(p string) bool {
 // access and is told apart by address (for rate limiting).
 func (s *Server) authenticate(r *http.Request) (identity, error) {
 	if !s.keys.enabled() {
-		return identity{Name: "ip:" + hostOf(r.RemoteAddr), Scope: ScopeReadWrite}, nil
+		return identity{Name: "ip:" + hostOf(r.RemoteAddr), Scope: ScopeAdmin}, nil
 	}
 	key := r.Header.Get("X-API-Key")
 	if key == "" {

@@ -231,7 +231,7 @@ func (s *Server) handle(method, path string, scope Scope, h handlerFunc) {
 			writeError(w, r, err)
 			return
 		}
-		r = r.WithContext(withAccess(r.Context(), identityFrom(r.Context()).Scope))
+		r = r.WithContext(withAccess(r.Context(), identityFrom(r.Context())))
 		if err := h(w, r); err != nil {
 			writeError(w, r, err)
 		}
@@ -248,7 +248,7 @@ func (s *Server) allow(r *http.Request, scope Scope) error {
 		return &apiError{Status: http.StatusUnauthorized, Code: codeUnauthorized, Message: "an API key is required: send Authorization: Bearer KEY or X-API-Key: KEY"}
 	}
 	if id.Scope < scope {
-		return &apiError{Status: http.StatusForbidden, Code: codeForbidden, Message: fmt.Sprintf("%s %s needs a read-write key; this key is read-only", r.Method, r.Pattern[strings.IndexByte(r.Pattern, ' ')+1:])}
+		return &apiError{Status: http.StatusForbidden, Code: codeForbidden, Message: fmt.Sprintf("%s %s needs a key with %s access; this key has %s access", r.Method, r.Pattern[strings.IndexByte(r.Pattern, ' ')+1:], scope, id.Scope)}
 	}
 	return nil
 }
@@ -271,7 +271,7 @@ func (s *Server) mount(pattern string, h http.Handler, stream, public bool) (err
 			writeError(w, r, err)
 			return
 		}
-		ctx := withAccess(r.Context(), identityFrom(r.Context()).Scope)
+		ctx := withAccess(r.Context(), identityFrom(r.Context()))
 		if stream {
 			_ = http.NewResponseController(w).SetWriteDeadline(time.Time{})
 			var cancel context.CancelFunc
@@ -284,10 +284,8 @@ func (s *Server) mount(pattern string, h http.Handler, stream, public bool) (err
 	return nil
 }
 
-// withAccess tells the service layer what the caller may do.
-func withAccess(ctx context.Context, sc Scope) context.Context {
-	if sc >= ScopeReadWrite {
-		return service.WithAccess(ctx, service.ReadWrite)
-	}
-	return service.WithAccess(ctx, service.ReadOnly)
+// withAccess tells the service layer what the caller may do and who it
+// is (MCP binds its sessions to the caller).
+func withAccess(ctx context.Context, id identity) context.Context {
+	return service.WithCaller(service.WithAccess(ctx, id.Scope), id.Name)
 }

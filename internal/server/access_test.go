@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -133,4 +134,72 @@ func TestMCPIndexNeedsWrite(t *testing.T) {
 	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
 	_ = srv.svc.WaitIdle(ctx)
+}
+
+// initialize opens a session with a raw initialize POST and returns its
+// status and session id.
+func initialize(t *testing.T, ts *httptest.Server, key string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest("POST", ts.URL+"/mcp", strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json, text/event-stream")
+	req.Header.Set("X-API-Key", key)
+	res, err := ts.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	return res.StatusCode, res.Header.Get("Mcp-Session-Id")
+}
+
+// TestMCPSessionsBounded: MCP sessions over HTTP are capped per caller,
+// bound to it (another key cannot use them) and closed when idle (10,000
+// initialize calls used to leave 10,000 goroutines behind for good).
+func TestMCPSessionsBounded(t *testing.T) {
+	_, ts := roleServer(t, cgmcp.Options{MaxSessions: 3, SessionIdle: 500 * time.Millisecond})
+	base := runtime.NumGoroutine()
+	var ids []string
+	for i := range 3 {
+		status, id := initialize(t, ts, roKey)
+		if status != 200 || id == "" {
+			t.Fatalf("session %d: %d %q", i, status, id)
+		}
+		ids = append(ids, id)
+	}
+	if status, _ := initialize(t, ts, roKey); status != http.StatusTooManyRequests {
+		t.Errorf("fourth session of one key: %d, want 429", status)
+	}
+	if status, _ := initialize(t, ts, rwKey); status != 200 {
+		t.Errorf("another key's first session: %d", status)
+	}
+	// Another key cannot use ro's session.
+	req, _ := http.NewRequest("POST", ts.URL+"/mcp", strings.NewReader(`{"jsonrpc":"2.0","id":2,"method":"tools/list"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json, text/event-stream")
+	req.Header.Set("Mcp-Session-Id", ids[0])
+	req.Header.Set("X-API-Key", rwKey)
+	if res, err := ts.Client().Do(req); err != nil || res.StatusCode != 404 {
+		t.Errorf("another key on ro's session: %v %v, want 404", res.StatusCode, err)
+	} else {
+		res.Body.Close()
+	}
+	// Idle sessions close: the key may open new ones and the goroutines
+	// are gone.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		time.Sleep(200 * time.Millisecond)
+		if status, _ := initialize(t, ts, roKey); status == 200 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("idle sessions never closed")
+		}
+	}
+	for range 50 {
+		initialize(t, ts, adminKey)
+	}
+	time.Sleep(1500 * time.Millisecond)
+	if n := runtime.NumGoroutine(); n > base+20 {
+		t.Errorf("%d goroutines after the sessions went idle, %d before", n, base)
+	}
 }

@@ -76,6 +76,8 @@ type Config struct {
 	// negative value turns limiting off.
 	RateLimit float64 `json:"rate_limit,omitempty"`
 	RateBurst int     `json:"rate_burst,omitempty"`
+	// AllowedHosts are the Host header names served (Options.AllowedHosts).
+	AllowedHosts []string `json:"allowed_hosts,omitempty"`
 }
 
 // LoadConfig reads a JSON config file; unknown fields are an error.

@@ -60,6 +60,12 @@ type Options struct {
 	// SSEHeartbeat is the interval of keep-alive comments on event
 	// streams (0: 15 s).
 	SSEHeartbeat time.Duration
+	// AllowedHosts are the host names (without port) requests may name in
+	// their Host header, against DNS rebinding: "*" allows any. Empty
+	// means the loopback names (localhost, *.localhost, 127.0.0.1, ::1)
+	// when no keys are configured, and any host with keys (a rebinding
+	// page cannot present a key).
+	AllowedHosts []string
 }
 
 // Server is the HTTP API. Its Handler is safe for concurrent use.
@@ -69,6 +75,10 @@ type Server struct {
 	log     *slog.Logger
 	keys    *keyring
 	limit   *limiter
+	addr    *limiter // every request, by client address, before authentication
+	failed  *limiter // failed authentications, by client address
+	hosts   *hostList
+	csrf    *http.CrossOriginProtection
 	cors    *cors
 	metrics *metrics
 	mux     *http.ServeMux
@@ -128,6 +138,33 @@ func New(opts Options) (*Server, error) {
 			}
 		}
 		s.limit = newLimiter(rate, burst, nil)
+		if kr.enabled() {
+			// Without keys the identity already is the address.
+			s.addr = newLimiter(rate, burst, nil)
+		}
+	}
+	// Guessing keys: a client address gets authFailBurst wrong keys at
+	// once, then one per second.
+	s.failed = newLimiter(authFailRate, authFailBurst, nil)
+	s.hosts = newHostList(opts.AllowedHosts, kr.enabled())
+	s.csrf = http.NewCrossOriginProtection()
+	for _, o := range opts.CORSOrigins {
+		o = strings.TrimRight(strings.TrimSpace(o), "/")
+		if o == "*" {
+			if kr.enabled() {
+				// Any origin may call; keys, sent in headers a page cannot
+				// forge cross-origin, are the protection.
+				s.csrf = nil
+				break
+			}
+			opts.Logger.Warn("--cors-origin '*' without API keys: any web page may read the API through a browser on this machine; writes from other origins are still refused. Configure keys or name the origins")
+			continue
+		}
+		if o != "" {
+			if err := s.csrf.AddTrustedOrigin(o); err != nil {
+				return nil, fmt.Errorf("server: CORS origin %q: %w", o, err)
+			}
+		}
 	}
 	s.metrics.reg.MustRegister(&indexCollector{svc: s.svc})
 	s.register()

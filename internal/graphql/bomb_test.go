@@ -45,6 +45,7 @@ func TestQueryBombs(t *testing.T) {
 		start := time.Now()
 		r := f.post(t, c.q, nil)
 		took := time.Since(start)
+		t.Logf("%s (%d bytes): refused in %s", name, len(c.q), took)
 		if len(r.Errors) == 0 || r.Errors[0].code() != c.code {
 			t.Errorf("%s: %.300v, want %s", name, r.Errors, c.code)
 		}

@@ -3,7 +3,6 @@ package graphql
 import (
 	"context"
 
-	gql "github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -13,7 +12,7 @@ import (
 
 // operationAccess is the access every root field needs (the service's one
 // permission model, as REST routes and MCP tools declare it). A root
-// field missing here is refused: TestOperationAccessCoversSchema checks
+// field missing here needs Admin: TestOperationAccessCoversSchema checks
 // that the table names exactly the schema's root fields.
 var operationAccess = map[string]service.Access{
 	"Query.node":         service.ReadOnly,
@@ -40,49 +39,56 @@ var operationAccess = map[string]service.Access{
 	"Subscription.parseProgress": service.ReadOnly,
 }
 
-// accessCheck refuses an operation before it runs unless the caller has
-// the access each of its root fields needs.
-type accessCheck struct{}
-
-var _ interface {
-	gql.HandlerExtension
-	gql.OperationContextMutator
-} = accessCheck{}
-
-func (accessCheck) ExtensionName() string               { return "AccessCheck" }
-func (accessCheck) Validate(gql.ExecutableSchema) error { return nil }
-func (accessCheck) MutateOperationContext(ctx context.Context, oc *gql.OperationContext) *gqlerror.Error {
-	op := oc.Doc.Operations.ForName(oc.OperationName)
-	if op == nil {
-		return nil
+// OperationAccess returns the access each root field needs, by
+// "Object.field" (a copy: front-door tests walk it).
+func OperationAccess() map[string]service.Access {
+	out := make(map[string]service.Access, len(operationAccess))
+	for k, v := range operationAccess {
+		out[k] = v
 	}
-	object := "Query"
-	switch op.Operation {
-	case ast.Mutation:
-		object = "Mutation"
-	case ast.Subscription:
-		object = "Subscription"
-	}
-	var err *gqlerror.Error
-	rootFields(op.SelectionSet, oc.Doc.Fragments, map[string]bool{}, func(name string) bool {
-		need := service.ReadOnly // introspection (__schema, __type, __typename)
-		if len(name) < 2 || name[:2] != "__" {
-			var ok bool
-			if need, ok = operationAccess[object+"."+name]; !ok {
-				err = gqlerror.Errorf("%s.%s declares no access level: refused", object, name)
+	return out
+}
+
+// checkAccess refuses an operation of doc (the one named, or every one
+// when none is) unless the caller in ctx has the access each of its root
+// fields needs. It runs before validation, so a caller without access
+// costs no more than a parse.
+func checkAccess(ctx context.Context, doc *ast.QueryDocument, name string) *gqlerror.Error {
+	for _, op := range doc.Operations {
+		if name != "" && op.Name != name {
+			continue
+		}
+		object := "Query"
+		switch op.Operation {
+		case ast.Mutation:
+			object = "Mutation"
+		case ast.Subscription:
+			object = "Subscription"
+		}
+		var err *gqlerror.Error
+		rootFields(op.SelectionSet, doc.Fragments, map[string]bool{}, func(field string) bool {
+			need := service.ReadOnly // introspection (__schema, __type, __typename)
+			if len(field) < 2 || field[:2] != "__" {
+				var ok bool
+				if need, ok = operationAccess[object+"."+field]; !ok {
+					// Not in the table: not in the schema (validation
+					// reports it) or undeclared; fail closed.
+					need = service.Admin
+				}
+			}
+			if e := service.Require(ctx, need); e != nil {
+				err = gqlerror.Errorf("%s %s: %v", op.Operation, field, e)
 				errcode.Set(err, codeForbidden)
+				err.Extensions["status"] = 403
 				return false
 			}
+			return true
+		})
+		if err != nil {
+			return err
 		}
-		if e := service.Require(ctx, need); e != nil {
-			err = gqlerror.Errorf("%s %s: %v", op.Operation, name, e)
-			errcode.Set(err, codeForbidden)
-			err.Extensions["status"] = 403
-			return false
-		}
-		return true
-	})
-	return err
+	}
+	return nil
 }
 
 // rootFields calls fn with the name of every field at the top of set,

@@ -134,7 +134,6 @@ func NewHandler(svc *service.Service, opts Options) http.Handler {
 	srv.SetParserTokenLimit(opts.MaxTokens)
 	srv.Use(docLimit{tokens: opts.MaxTokens, selections: opts.MaxSelections, cost: opts.MaxComplexity})
 	srv.Use(extension.Introspection{})
-	srv.Use(accessCheck{})
 	srv.Use(depthLimit{max: opts.MaxDepth})
 	srv.Use(extension.FixedComplexityLimit(opts.MaxComplexity))
 	srv.SetErrorPresenter(presentError)

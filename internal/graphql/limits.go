@@ -75,6 +75,9 @@ func (d docLimit) MutateOperationParameters(ctx context.Context, p *gql.RawParam
 		}
 		return nil // gqlgen reports parse errors itself
 	}
+	if err := checkAccess(ctx, doc, p.OperationName); err != nil {
+		return err
+	}
 	n := 0
 	var walk func(ast.SelectionSet)
 	walk = func(set ast.SelectionSet) {

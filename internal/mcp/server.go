@@ -242,3 +242,13 @@ func (s *Server) instructions() string {
 	}
 	return b.String()
 }
+
+// ToolAccess returns the access each tool needs, by name (front-door
+// tests walk it).
+func (s *Server) ToolAccess() map[string]service.Access {
+	out := make(map[string]service.Access, len(s.tools))
+	for _, t := range s.tools {
+		out[t.name] = t.access
+	}
+	return out
+}

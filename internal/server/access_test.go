@@ -21,6 +21,11 @@ const adminKey = "admin-key-0123456789"
 // roleServer serves the fixture with a key per role and the real MCP and
 // GraphQL front doors mounted, as codegraph serve does.
 func roleServer(t *testing.T, mopts cgmcp.Options) (*Server, *httptest.Server) {
+	s, ts, _ := roleServerMCP(t, mopts)
+	return s, ts
+}
+
+func roleServerMCP(t *testing.T, mopts cgmcp.Options) (*Server, *httptest.Server, *cgmcp.Server) {
 	t.Helper()
 	svc, _ := fixtureService(t)
 	mopts.Service = svc
@@ -29,51 +34,106 @@ func roleServer(t *testing.T, mopts cgmcp.Options) (*Server, *httptest.Server) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { m.Close() })
-	return newTestServer(t, Options{Service: svc,
+	s, ts := newTestServer(t, Options{Service: svc,
 		Keys:         []Key{{Name: "rw", Key: rwKey, Scope: "rw"}, {Name: "ro", Key: roKey, Scope: "ro"}, {Name: "admin", Key: adminKey, Scope: "admin"}},
 		Mount:        map[string]http.Handler{"/mcp": m.Handler(), "/graphql": graphql.NewHandler(svc, graphql.Options{})},
 		StreamMounts: []string{"/mcp", "/graphql"}})
+	return s, ts, m
 }
 
-// TestRouteAccess walks every REST route with each role: a route answers
-// 401 without a key, 403 to a key below the access it declares, and
-// something else (it runs) to the others.
-func TestRouteAccess(t *testing.T) {
-	s, ts := roleServer(t, cgmcp.Options{})
+// TestEveryDoorAccess walks every REST route, GraphQL root field and MCP
+// tool with each role (no key, read, write, admin) over the wire: each
+// declares the access it needs, and a caller below it is refused (401
+// without a key, else 403 or a forbidden tool error) before anything runs;
+// the others get past the check (the requests carry bad input, so nothing
+// is changed).
+func TestEveryDoorAccess(t *testing.T) {
+	s, ts, m := roleServerMCP(t, cgmcp.Options{})
 	keys := map[service.Access]string{ScopeRead: roKey, ScopeReadWrite: rwKey, ScopeAdmin: adminKey}
+	roles := []service.Access{0, ScopeRead, ScopeReadWrite, ScopeAdmin}
+	// What each door must need: the writes and the admin operation by
+	// name, reads otherwise (a lowered declaration fails here).
+	want := map[string]service.Access{
+		"GET /health/live": 0, "GET /health/ready": 0,
+		"POST /nodes": ScopeReadWrite, "PUT /nodes/{id}": ScopeReadWrite, "PATCH /nodes/{id}": ScopeReadWrite,
+		"DELETE /nodes/{id}": ScopeReadWrite, "POST /index": ScopeReadWrite, "DELETE /jobs/{id}": ScopeReadWrite,
+		"GraphQL Mutation.createNode": ScopeReadWrite, "GraphQL Mutation.updateNode": ScopeReadWrite,
+		"GraphQL Mutation.deleteNode": ScopeReadWrite, "GraphQL Mutation.parseProject": ScopeReadWrite,
+		"GraphQL Mutation.rebuildIndex": ScopeAdmin,
+		"MCP index":                     ScopeReadWrite,
+	}
+	refused := func(door string, role, need service.Access, status int, body []byte, denied bool) {
+		t.Helper()
+		w, ok := want[door]
+		if !ok {
+			w = ScopeRead
+		}
+		if need != w {
+			t.Errorf("%s declares %s, want %s", door, need, w)
+		}
+		switch {
+		case need == 0 && denied, role == 0 && need > 0 && status != 401,
+			role > 0 && role < need && !denied, role >= need && denied:
+			t.Errorf("%s as %s (needs %s): %d %.300s", door, role, need, status, body)
+		}
+	}
 	for _, rt := range s.routes {
 		path := strings.ReplaceAll(rt.Path, "{id}", "0000000000000001")
-		for _, role := range []service.Access{0, ScopeRead, ScopeReadWrite, ScopeAdmin} {
-			if rt.Path == "/index" && role >= rt.Scope {
-				continue // would start index jobs; TestIndexJob covers it
-			}
+		for _, role := range roles {
 			var hdr []string
 			if role != 0 {
 				hdr = []string{"X-API-Key", keys[role]}
 			}
 			body := ""
 			if rt.Method != "GET" && rt.Method != "DELETE" {
-				body = "{}"
+				body = `{"bogus":1}`
+			}
+			if rt.Path == "/jobs/{id}" && rt.Method == "DELETE" {
+				path = "/jobs/no-such-job"
 			}
 			status, _, b := call(t, ts, rt.Method, path, body, hdr...)
-			switch {
-			case rt.Scope == 0:
-				if status == 401 || status == 403 {
-					t.Errorf("%s %s as %s: %d", rt.Method, rt.Path, role, status)
-				}
-			case role == 0:
-				if status != 401 {
-					t.Errorf("%s %s without a key: %d, want 401", rt.Method, rt.Path, status)
-				}
-			case role < rt.Scope:
-				if status != 403 {
-					t.Errorf("%s %s as %s: %d, want 403: %s", rt.Method, rt.Path, role, status, b)
-				}
-			default:
-				if status == 401 || status == 403 {
-					t.Errorf("%s %s as %s: %d: %s", rt.Method, rt.Path, role, status, b)
-				}
+			refused(rt.Method+" "+rt.Path, role, rt.Scope, status, b, status == 401 || status == 403)
+		}
+	}
+	ops := graphql.OperationAccess()
+	if len(ops) == 0 {
+		t.Fatal("no GraphQL operations")
+	}
+	for field, need := range ops {
+		object, name, _ := strings.Cut(field, ".")
+		doc := map[string]string{"Query": "query", "Mutation": "mutation", "Subscription": "subscription"}[object] + " { " + name + " }"
+		for _, role := range roles {
+			var hdr []string
+			if role != 0 {
+				hdr = []string{"X-API-Key", keys[role]}
 			}
+			status, _, b := call(t, ts, "POST", "/graphql", `{"query":"`+doc+`"}`, hdr...)
+			refused("GraphQL "+field, role, need, status, b, status == 401 || strings.Contains(string(b), `"FORBIDDEN"`))
+		}
+	}
+	tools := m.ToolAccess()
+	if len(tools) == 0 {
+		t.Fatal("no MCP tools")
+	}
+	sessions := map[service.Access]*mcp.ClientSession{}
+	for _, role := range roles[1:] {
+		cs, err := mcpClient(t, ts, keys[role])
+		if err != nil {
+			t.Fatal(err)
+		}
+		sessions[role] = cs
+	}
+	if status, _, _ := call(t, ts, "POST", "/mcp", `{"jsonrpc":"2.0","id":1,"method":"tools/list"}`); status != 401 {
+		t.Errorf("MCP without a key: %d", status)
+	}
+	for name, need := range tools {
+		for _, role := range roles[1:] {
+			res, err := sessions[role].CallTool(context.Background(), &mcp.CallToolParams{Name: name, Arguments: map[string]any{"bogus": 1}})
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			text := res.Content[0].(*mcp.TextContent).Text
+			refused("MCP "+name, role, need, 200, []byte(text), res.IsError && strings.Contains(text, "forbidden"))
 		}
 	}
 }

@@ -47,6 +47,11 @@ func TestReadCodeFilePolicy(t *testing.T) {
 			if !isErr || strings.Contains(text, "hunter2") {
 				t.Errorf("%s: read_code gave %q (error %v)", name, text, isErr)
 			}
+			// Snippets and bodies read through the same reader (query).
+			text, _, _ = callTool(t, cs, "get_symbol", map[string]any{"symbol": "build_report", "include_body": true})
+			if strings.Contains(text, "hunter2") {
+				t.Errorf("%s: get_symbol gave %q", name, text)
+			}
 			res, err := cs.ReadResource(context.Background(), &mcp.ReadResourceParams{URI: fileURIPrefix + "tools/report.py"})
 			if err == nil {
 				t.Errorf("%s: resource read gave %+v", name, res.Contents)

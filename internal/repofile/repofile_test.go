@@ -14,7 +14,7 @@ import (
 
 // tree builds a repository with the files every test case reads, and a
 // secret outside it.
-func tree(t *testing.T) (root, outside string) {
+func tree(t testing.TB) (root, outside string) {
 	t.Helper()
 	base := t.TempDir()
 	root = filepath.Join(base, "repo")
@@ -197,4 +197,25 @@ func TestClean(t *testing.T) {
 			t.Errorf("Clean(%q) = %q, want an error", in, got)
 		}
 	}
+}
+
+// FuzzReadFile: whatever path a client sends, the reader never returns
+// the secret inside the root or the file outside it.
+func FuzzReadFile(f *testing.F) {
+	for _, s := range []string{"main.go", ".env", "leak.py", "../outside/secret.go", "out.go", "outdir/secret.go",
+		"pkgdir/../.env", "deep/leak.go", "./pkg/../../outside/secret.go", "abs.go", "absout.go", "a\\..\\.env", "PKG/A.GO", ".ENV"} {
+		f.Add(s)
+	}
+	root, _ := tree(f)
+	r, err := Open(root, Options{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	defer r.Close()
+	f.Fuzz(func(t *testing.T, p string) {
+		data, err := r.ReadFile(p)
+		if err == nil && (strings.Contains(string(data), "hunter2") || strings.Contains(string(data), "outside")) {
+			t.Fatalf("%q read %q", p, data)
+		}
+	})
 }

@@ -231,6 +231,18 @@ func (r *Reader) ReadFile(rel string) ([]byte, error) {
 	if !os.SameFile(fi, li) {
 		return nil, fail(ErrChanged)
 	}
+	// Where the kernel can say, check the name of what was opened too: an
+	// intermediate directory swapped for a link before the Lstat would
+	// otherwise escape the name policy.
+	if p, ok := fdPath(f); ok {
+		rel, in := r.within(p)
+		switch {
+		case !in:
+			return nil, fail(ErrOutsideRoot)
+		case Check(filepath.ToSlash(rel)) != nil:
+			return nil, fail(Check(filepath.ToSlash(rel)))
+		}
+	}
 	if fi.Size() > r.opts.MaxSize {
 		return nil, fail(ErrTooLarge)
 	}

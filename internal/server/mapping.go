@@ -30,6 +30,8 @@ func mapLayerError(err error) *apiError {
 	switch {
 	case errors.Is(err, service.ErrForbidden):
 		return &apiError{Status: http.StatusForbidden, Code: codeForbidden, Message: err.Error()}
+	case errors.Is(err, service.ErrTooLarge):
+		return &apiError{Status: http.StatusRequestEntityTooLarge, Code: codeTooLarge, Message: err.Error()}
 	case errors.Is(err, service.ErrUnknownRepo):
 		return &apiError{Status: http.StatusNotFound, Code: codeNotFound, Message: err.Error()}
 	case errors.Is(err, service.ErrNoIndex):

@@ -62,6 +62,16 @@ func writeState(dir string, s State) error {
 	return os.Rename(tmp, filepath.Join(dir, stateFile))
 }
 
+// Remove deletes the search indexes of the store in dbDir, so that the
+// next Update rebuilds them: `codegraph index --rebuild`. The caller holds
+// the store's writer lock.
+func Remove(dbDir string) error {
+	if err := os.RemoveAll(filepath.Join(dbDir, DirName)); err != nil {
+		return fmt.Errorf("search: delete the search indexes: %w", err)
+	}
+	return nil
+}
+
 // ErrNoIndex is returned when a store has no search indexes yet.
 var ErrNoIndex = errors.New("no search index: run `codegraph index`")
 

@@ -43,6 +43,7 @@ import (
 	"math/bits"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync/atomic"
 
 	"github.com/codegraph-dev/codegraph/internal/search/fileid"
@@ -246,6 +247,14 @@ func WriteRaw(path string, data []byte, perm os.FileMode) error {
 	return syncDir(dir)
 }
 
+// SyncDir syncs the directory dir, making renames and removals in it
+// durable.
+func SyncDir(dir string) error { return syncDir(dir) }
+
+// IsTemp reports whether name (a directory entry) is a temporary file of
+// a write that did not finish (a crash): its owner may delete it.
+func IsTemp(name string) bool { return strings.HasPrefix(name, ".tmp-") }
+
 func syncDir(dir string) error {
 	d, err := os.Open(dir)
 	if err != nil {
@@ -278,6 +287,11 @@ type File struct {
 // rewritten or replaced is another version (fileid.ID, or the checksum its
 // trailer records) and is checked again.
 var verified fileid.Verified
+
+// ForgetVerified makes the process check every file's blocks again at its
+// next Verify, as if it had never verified one (for tests that damage
+// files in place).
+func ForgetVerified() { verified.Clear() }
 
 // Open maps the file at path and checks its trailer: the magic, kind,
 // version and size. A missing file gives an error wrapping fs.ErrNotExist;

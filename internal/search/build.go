@@ -171,6 +171,15 @@ func rebuildReason(dir string, cfg *Config) (State, string, error) {
 			return state, fmt.Sprintf("embedding dimension changed from %d to %d", state.Dim, d), nil
 		}
 	}
+	// Damaged files are rebuilt, never trusted: check every one (its
+	// checksums once per file version in a process).
+	if err := checkFiles(dir, state); err != nil {
+		var de *DamagedError
+		if errors.As(err, &de) {
+			return state, fmt.Sprintf("%s damaged: %s", de.What, de.Reason()), nil
+		}
+		return state, err.Error(), nil
+	}
 	return state, "", nil
 }
 

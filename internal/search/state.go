@@ -13,7 +13,9 @@ import (
 // same store changes; an index of another version is rebuilt.
 //
 //	1: first version.
-const FormatVersion = 1
+//	2: every index file in an indexfile container (block checksums); the
+//	   lexical, grep, vector and model formats bumped with it.
+const FormatVersion = 2
 
 // Directory and file names under the store directory.
 const (

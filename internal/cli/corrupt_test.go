@@ -142,6 +142,10 @@ func TestCorruptIndexRebuild(t *testing.T) {
 			flipAt(t, p, 0.5)
 			return filepath.Base(p)
 		}, []string{"search", "parse config", "--mode", "semantic"}},
+		{"vectors: deleted", func(t *testing.T, db string) string {
+			os.Remove(filepath.Join(db, "search", "vectors.cgv"))
+			return "vectors.cgv"
+		}, []string{"search", "parse config", "--mode", "semantic"}},
 		{"model: truncated", func(t *testing.T, db string) string {
 			p := filepath.Join(db, "search", "model.bin")
 			truncHalf(t, p)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
 	"path"
 	"path/filepath"
 	"slices"
@@ -193,6 +194,12 @@ func (s *Searcher) vectors(ctx context.Context) error {
 		}
 		if id := s.emb.ID(); id != s.state.Embedder {
 			s.vecErr = fmt.Errorf("the index was embedded with %s but %s is configured: use the same provider or re-index", s.state.Embedder, id)
+			return
+		}
+		// A reader must not create the file (OpenPersistent would, empty):
+		// a vector index the state names and that is gone is damage.
+		if _, err := os.Stat(filepath.Join(s.dir, vectorsFile)); err != nil {
+			s.vecErr = damaged("vector index", err)
 			return
 		}
 		s.vec, s.vecErr = vector.OpenPersistent(ctx, filepath.Join(s.dir, vectorsFile), vectorOptions(s.emb.Dim(), 0))

@@ -215,3 +215,34 @@ func removePebbleFiles(dir string) error {
 	}
 	return errors.Join(errs...)
 }
+
+// checkOrphanTables is called for a store that reads as empty: tables in
+// its directory then mean a manifest that lost them (truncated or
+// rewritten), not a new store.
+func checkOrphanTables(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	tables, manifest := 0, ""
+	for _, e := range entries {
+		n := e.Name()
+		switch {
+		case strings.HasSuffix(n, ".sst") && isPebbleFile(n):
+			tables++
+		case strings.HasPrefix(n, "marker.manifest."):
+			if i := strings.Index(n, "MANIFEST-"); i >= 0 {
+				manifest = n[i:]
+			}
+		}
+	}
+	if tables == 0 {
+		return nil
+	}
+	file := dir
+	if manifest != "" {
+		file = filepath.Join(dir, manifest)
+	}
+	return &CorruptError{Dir: dir, File: file,
+		Err: fmt.Errorf("the manifest lists no tables but the directory holds %d (truncated manifest?)", tables)}
+}

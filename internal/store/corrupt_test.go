@@ -163,6 +163,13 @@ func TestCorruptStore(t *testing.T) {
 			flipBytes(t, p, 20, 16)
 			return filepath.Base(p)
 		}},
+		{"truncated manifest", func(t *testing.T, dir string) string {
+			p := storeFile(t, dir, "MANIFEST-*")
+			if err := os.Truncate(p, 40); err != nil {
+				t.Fatal(err)
+			}
+			return "MANIFEST-" // a writer's open starts a new one
+		}},
 		{"deleted manifest", func(t *testing.T, dir string) string {
 			p := storeFile(t, dir, "MANIFEST-*")
 			os.Remove(p)

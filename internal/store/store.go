@@ -265,6 +265,11 @@ func (s *Store) checkSchema(create bool) error {
 		return fmt.Errorf("open %s: index has no format version, this codegraph uses %d: %w",
 			s.dir, FormatVersion, ErrSchemaMismatch)
 	}
+	// Every store holds its format version from its creation on, so an
+	// empty one beside tables is one whose manifest lost them (truncated).
+	if err := checkOrphanTables(s.dir); err != nil {
+		return err
+	}
 	if !create {
 		return fmt.Errorf("index in %s is empty (run `codegraph index` first): %w", s.dir, ErrNotFound)
 	}

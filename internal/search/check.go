@@ -54,8 +54,9 @@ func damaged(what string, err error) error {
 // Check verifies the search indexes of the store in dbDir: the state file
 // and every index file it implies, checksums included (each file version
 // once per process, so a server's readiness probe pays for it once). It
-// returns the state, an error wrapping ErrNoIndex when there is none, and
-// a *DamagedError naming the file when one is missing or damaged.
+// returns the state, an error wrapping ErrNoIndex when there is none or it
+// is of another format version, and a *DamagedError naming the file when
+// one is missing or damaged.
 func Check(dbDir string) (State, error) {
 	dir := filepath.Join(dbDir, DirName)
 	st, err := readState(dir)
@@ -66,7 +67,8 @@ func Check(dbDir string) (State, error) {
 		return st, damaged("state", fmt.Errorf("%s: %w", filepath.Join(dir, stateFile), err))
 	}
 	if st.Version != FormatVersion {
-		return st, nil // outdated, not damaged: the next index run rebuilds it
+		// Outdated, not damaged: the next index run rebuilds it.
+		return st, outdatedError{st.Version}
 	}
 	return st, checkFiles(dir, st)
 }
@@ -103,3 +105,13 @@ func checkFiles(dir string, st State) error {
 	}
 	return nil
 }
+
+// outdatedError is a search index of another format version: no usable
+// index (errors.Is ErrNoIndex), which the next index run rebuilds.
+type outdatedError struct{ version int }
+
+func (e outdatedError) Error() string {
+	return fmt.Sprintf("search index format %d, this codegraph reads %d: run `codegraph index` to rebuild it", e.version, FormatVersion)
+}
+
+func (e outdatedError) Is(target error) bool { return target == ErrNoIndex }

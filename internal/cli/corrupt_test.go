@@ -191,3 +191,23 @@ func TestCorruptIndexRebuild(t *testing.T) {
 		})
 	}
 }
+
+// TestIndexRepairsSearch checks that a plain `index` and `index --force`
+// (not only --rebuild) rebuild a truncated vector index or model: they
+// used to keep them, and semantic search kept failing.
+func TestIndexRepairsSearch(t *testing.T) {
+	clean, _, _ := cleanIndexed(t)
+	want := mustRun(t, "search", "parse config", "--mode", "semantic", "--db", filepath.Join(clean, ".codegraph"))
+	for _, file := range []string{"vectors.cgv", "model.bin"} {
+		for _, flags := range [][]string{nil, {"--force"}} {
+			repo := testrepo.Copy(t, clean)
+			db := filepath.Join(repo, ".codegraph")
+			truncHalf(t, filepath.Join(db, "search", file))
+			args := append([]string{"index", repo, "-q", "--no-daemon"}, flags...)
+			mustRun(t, args...)
+			if got, errs, code := run(t, "search", "parse config", "--mode", "semantic", "--db", db); code != 0 || got != want {
+				t.Errorf("%s truncated, index %v: search exit %d %s:\n%s\nwant:\n%s", file, flags, code, errs, got, want)
+			}
+		}
+	}
+}

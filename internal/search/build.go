@@ -16,6 +16,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/codegraph-dev/codegraph/internal/graph"
+	"github.com/codegraph-dev/codegraph/internal/indexfile"
 	"github.com/codegraph-dev/codegraph/internal/search/embed"
 	"github.com/codegraph-dev/codegraph/internal/search/grep"
 	"github.com/codegraph-dev/codegraph/internal/search/lexical"
@@ -325,6 +326,14 @@ func rebuild(ctx context.Context, st *store.Store, dir, root string, cfg Config)
 	var stats UpdateStats
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return stats, err
+	}
+	// Temporary files of writes a crash interrupted.
+	if ents, err := os.ReadDir(dir); err == nil {
+		for _, e := range ents {
+			if indexfile.IsTemp(e.Name()) {
+				os.Remove(filepath.Join(dir, e.Name()))
+			}
+		}
 	}
 	// Without a state file the indexes are unusable, so a crash from here
 	// on means a rebuild next time, never a mix of old and new.

@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/codegraph-dev/codegraph/internal/indexfile"
 )
 
 // FormatVersion changes whenever what the search indexes hold for the
@@ -51,17 +53,14 @@ func readState(dir string) (State, error) {
 	return s, nil
 }
 
-// writeState publishes s atomically (temp file + rename).
+// writeState publishes s atomically and durably (indexfile.WriteRaw: temp
+// file, fsync, rename, directory fsync).
 func writeState(dir string, s State) error {
 	b, err := json.MarshalIndent(s, "", "  ")
 	if err != nil {
 		return err
 	}
-	tmp := filepath.Join(dir, stateFile+".tmp")
-	if err := os.WriteFile(tmp, b, 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp, filepath.Join(dir, stateFile))
+	return indexfile.WriteRaw(filepath.Join(dir, stateFile), b, 0o644)
 }
 
 // Remove deletes the search indexes of the store in dbDir, so that the

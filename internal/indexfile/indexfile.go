@@ -416,6 +416,14 @@ func (f *File) VerifyRange(off, n int) error {
 	return nil
 }
 
+// Checked reports, cheaply (it inlines), whether the n > 0 bytes at off lie
+// in one block already checked (or every block is): the fast path before
+// VerifyRange.
+func (f *File) Checked(off, n int) bool {
+	b := off / BlockSize
+	return f.all.Load() || b == (off+n-1)/BlockSize && f.checked[b/64].Load()&(1<<(b%64)) != 0
+}
+
 // Verified reports whether every block has been checked.
 func (f *File) Verified() bool { return f.all.Load() }
 

@@ -98,24 +98,54 @@ type segment struct {
 	file   *indexfile.File
 	secOff [numSections]int
 	bad    atomic.Pointer[error]
+	// secOK marks the sections checked whole: the per-document tables
+	// (ids, lengths, id order), which scoring reads once per posting, are
+	// checked all at once on first use so that the hot path pays one
+	// atomic load (sectionOK) rather than a block lookup.
+	secOK [numSections]atomic.Bool
+}
+
+// sectionOK reports whether section sec is intact, checking all of it the
+// first time.
+func (s *segment) sectionOK(sec int) bool {
+	if s.secOK[sec].Load() {
+		return true
+	}
+	return s.checkSection(sec)
+}
+
+func (s *segment) checkSection(sec int) bool {
+	if !s.check(sec, 0, uint64(len(s.sec[sec]))) {
+		return false
+	}
+	s.secOK[sec].Store(true)
+	return true
 }
 
 // check verifies the checksums of the n bytes at off of section sec (once
 // per block) and reports whether they are intact; damage is recorded for
-// err.
+// err. The common case (a block already checked) inlines.
 func (s *segment) check(sec int, off, n uint64) bool {
-	if s.file == nil || s.file.Verified() {
-		return true
-	}
+	return s.file == nil || n == 0 || s.file.Checked(s.secOff[sec]+int(off), int(n)) || s.checkSlow(sec, off, n)
+}
+
+func (s *segment) checkSlow(sec int, off, n uint64) bool {
 	if s.bad.Load() != nil {
 		return false
 	}
 	if err := s.file.VerifyRange(s.secOff[sec]+int(off), int(n)); err != nil {
-		s.bad.CompareAndSwap(nil, &err)
+		s.fail(err)
 		return false
 	}
 	return true
 }
+
+// fail records err as the segment's damage (the first one found). Apart
+// from check so that check's error does not escape to the heap on every
+// call.
+//
+//go:noinline
+func (s *segment) fail(err error) { s.bad.CompareAndSwap(nil, &err) }
 
 // err returns the damage reads found, if any.
 func (s *segment) err() error {
@@ -225,7 +255,7 @@ func decodeSegment(data []byte, verify bool) (*segment, error) {
 }
 
 func (s *segment) id(ord uint32) uint64 {
-	if !s.check(secIDs, 8*uint64(ord), 8) {
+	if !s.sectionOK(secIDs) {
 		return 0
 	}
 	return binary.LittleEndian.Uint64(s.sec[secIDs][8*uint64(ord):])
@@ -234,7 +264,7 @@ func (s *segment) id(ord uint32) uint64 {
 // idSortOrd returns the ordinal at position i of the id order table,
 // clamped to a valid ordinal (the table is only verified by a full check).
 func (s *segment) idSortOrd(i uint64) uint32 {
-	if !s.check(secIDSort, 4*i, 4) {
+	if !s.sectionOK(secIDSort) {
 		return 0
 	}
 	o := binary.LittleEndian.Uint32(s.sec[secIDSort][4*i:])
@@ -246,7 +276,7 @@ func (s *segment) idSortOrd(i uint64) uint32 {
 
 // lenCode returns the quantized length of field f of document ord.
 func (s *segment) lenCode(ord uint32, f int) uint8 {
-	if !s.check(secLens, uint64(ord)*NumFields, NumFields) {
+	if !s.sectionOK(secLens) {
 		return 0
 	}
 	return s.sec[secLens][uint64(ord)*NumFields+uint64(f)]
@@ -255,7 +285,7 @@ func (s *segment) lenCode(ord uint32, f int) uint8 {
 // lenCodes returns the quantized field lengths of document ord.
 func (s *segment) lenCodes(ord uint32) []byte {
 	i := uint64(ord) * NumFields
-	if !s.check(secLens, i, NumFields) {
+	if !s.sectionOK(secLens) {
 		return make([]byte, NumFields)
 	}
 	return s.sec[secLens][i : i+NumFields : i+NumFields]

@@ -20,7 +20,7 @@ func body(n int) []byte {
 	return b
 }
 
-func write(t *testing.T, n int) (string, []byte) {
+func write(t testing.TB, n int) (string, []byte) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "x.idx")
 	b := body(n)
@@ -158,4 +158,36 @@ func TestVerifiedOncePerVersion(t *testing.T) {
 	if h.Verified() {
 		t.Error("a replaced file counts as verified")
 	}
+}
+
+// FuzzParse feeds arbitrary bytes to the trailer parser: it must reject
+// them with ErrCorrupt or give a File whose checks never panic and whose
+// Verify agrees with a block-by-block check.
+func FuzzParse(f *testing.F) {
+	for _, n := range []int{0, 10, BlockSize + 3} {
+		path, _ := write(f, n)
+		b, _ := os.ReadFile(path)
+		f.Add(b)
+		if len(b) > 40 {
+			c := bytes.Clone(b)
+			c[len(c)-20] ^= 1
+			f.Add(c)
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		file, err := Parse("fuzz", data, "TEST", 3)
+		if err != nil {
+			if !errors.Is(err, ErrCorrupt) {
+				t.Fatalf("%v is not ErrCorrupt", err)
+			}
+			return
+		}
+		body := file.Body()
+		rangeOK := file.VerifyRange(0, len(body)) == nil
+		file.VerifyRange(len(body)/2, len(body))
+		file.VerifyRange(-1, 3)
+		if (file.Verify() == nil) != rangeOK {
+			t.Fatal("Verify and VerifyRange disagree")
+		}
+	})
 }

@@ -54,11 +54,7 @@ type Options struct {
 
 	Workers      int           // parse workers; 0 means GOMAXPROCS
 	Force        bool          // re-parse every file even if unchanged
-	// Rebuild deletes the search indexes, checks every block of the store
-	// and deletes the store too when it is damaged (or cannot be opened
-	// because it is), so that the run rebuilds what is derived from the
-	// source tree: `codegraph index --rebuild`.
-	Rebuild bool
+	Rebuild      bool          // delete the search indexes, and the store if damaged (Store.Check), to rebuild them
 	ParseTimeout time.Duration // per file; 0 means 10 s
 
 	// ReuseOptions takes the file-selection options (Include, Exclude,
@@ -125,9 +121,8 @@ type Summary struct {
 	Languages map[string]LangStats `json:"languages,omitempty"`
 	Resolve   *resolve.Stats       `json:"resolve,omitempty"`
 	Search    *search.UpdateStats  `json:"search,omitempty"`
-	Rebuilt   bool                 `json:"rebuilt,omitempty"` // an index of another format was replaced
-	// Repaired says why Rebuild deleted the store ("" when it did not).
-	Repaired string `json:"repaired,omitempty"`
+	Rebuilt   bool                 `json:"rebuilt,omitempty"`  // an index of another format was replaced
+	Repaired  string               `json:"repaired,omitempty"` // why Rebuild deleted the store ("" when it did not)
 	Duration  time.Duration        `json:"duration_ns"`
 }
 

@@ -45,13 +45,13 @@ type Index struct {
 	opts   Options
 	params Params
 
-	mu       sync.RWMutex
-	dir      string // directory the base came from or was saved to
-	base     *segment // nil when empty
-	deleted  []uint64 // bitmap over base ordinals
-	delIDs   map[uint64]struct{}
-	delta    *segment // nil when empty
-	dirty    bool
+	mu      sync.RWMutex
+	dir     string   // directory the base came from or was saved to
+	base    *segment // nil when empty
+	deleted []uint64 // bitmap over base ordinals
+	delIDs  map[uint64]struct{}
+	delta   *segment // nil when empty
+	dirty   bool
 
 	// Collection statistics over live documents.
 	numDocs int

@@ -214,10 +214,10 @@ type Index struct {
 	mu       sync.RWMutex
 	opts     Options
 	r        *rows
-	g        *hnsw  // HNSW
-	iv       *ivf   // IVF
+	g        *hnsw           // HNSW
+	iv       *ivf            // IVF
 	mapped   *indexfile.File // the file mapping, if opened
-	borrowed bool   // arrays point into a decoded file: copy before writing
+	borrowed bool            // arrays point into a decoded file: copy before writing
 	closed   bool
 	fileHash atomic.Uint64 // body hash of the file last saved or opened
 	pool     sync.Pool     // *searcher

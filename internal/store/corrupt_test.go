@@ -116,7 +116,9 @@ func readAll(dir string, readOnly bool) (err error) {
 			err = fmt.Errorf("PANIC: %v", p)
 		}
 	}()
-	s, err := Open(dir, Options{ReadOnly: readOnly, ObsoleteFileGrace: -1})
+	// The default grace period, as in use: a writer that found orphaned
+	// tables must not have deleted them before they are reported.
+	s, err := Open(dir, Options{ReadOnly: readOnly})
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 
 	"github.com/cockroachdb/pebble/v2"
 )
@@ -133,7 +134,7 @@ func (s *Store) guard(err *error) {
 // or of the wrong size) into a *CorruptError; other errors (permissions,
 // resources) are returned as they are.
 func classifyOpenErr(dir string, err error) error {
-	if err == nil || errors.Is(err, fs.ErrPermission) || errors.Is(err, pebble.ErrDBDoesNotExist) {
+	if err == nil || errors.Is(err, fs.ErrPermission) || errors.Is(err, pebble.ErrDBDoesNotExist) || isResourceErr(err) {
 		return err
 	}
 	msg := err.Error()
@@ -148,6 +149,18 @@ func classifyOpenErr(dir string, err error) error {
 		return newCorruptError(dir, err)
 	}
 	return err
+}
+
+// isResourceErr reports an error of the machine, not of the store's files
+// (no descriptors, memory or space, a read-only file system): never a
+// reason to delete a store.
+func isResourceErr(err error) bool {
+	for _, e := range []syscall.Errno{syscall.EMFILE, syscall.ENFILE, syscall.ENOSPC, syscall.ENOMEM, syscall.EROFS, syscall.EAGAIN} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
 }
 
 // checkMarkers reports a store whose Pebble files are present but whose

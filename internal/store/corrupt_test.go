@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 
 	"github.com/codegraph-dev/codegraph/internal/graph"
@@ -253,5 +254,28 @@ func TestRecreateKeepsOtherFiles(t *testing.T) {
 	}
 	if _, err := os.Stat(other); err != nil {
 		t.Errorf("Recreate deleted another file: %v", err)
+	}
+}
+
+// TestClassifyOpenErr checks which open errors mean a damaged store (and
+// so may lead `index --rebuild` to delete it) and which do not.
+func TestClassifyOpenErr(t *testing.T) {
+	dir := "/x/db"
+	for _, c := range []struct {
+		err     error
+		corrupt bool
+	}{
+		{fmt.Errorf("pebble: could not open manifest file %q: %w", "MANIFEST-000001", os.ErrNotExist), true},
+		{errors.New(`pebble: malformed manifest file "MANIFEST-000001"`), true},
+		{errors.New("L0: 000005: object size mismatch (/x/db/000005.sst): 8000 (disk) != 15993 (MANIFEST)"), true},
+		{fmt.Errorf("pebble: could not open manifest file %q: %w", "MANIFEST-000001", syscall.EMFILE), false},
+		{fmt.Errorf("open /x/db/MANIFEST-000002: %w", syscall.ENOSPC), false},
+		{fmt.Errorf("open /x/db/LOCK: %w", os.ErrPermission), false},
+		{errors.New("some other failure"), false},
+	} {
+		got := classifyOpenErr(dir, c.err)
+		if errors.Is(got, ErrCorrupt) != c.corrupt {
+			t.Errorf("%v: corrupt = %v, want %v", c.err, !c.corrupt, c.corrupt)
+		}
 	}
 }

@@ -28,6 +28,9 @@ func mapLayerError(err error) *apiError {
 		return ae
 	}
 	switch {
+	case errors.Is(err, store.ErrCorrupt), errors.Is(err, search.ErrCorrupt):
+		// The message names the damaged file and says how to rebuild.
+		return &apiError{Status: http.StatusServiceUnavailable, Code: codeUnavailable, Message: err.Error()}
 	case errors.Is(err, service.ErrForbidden):
 		return &apiError{Status: http.StatusForbidden, Code: codeForbidden, Message: err.Error()}
 	case errors.Is(err, service.ErrTooLarge):

@@ -11,10 +11,10 @@ import (
 	sitter "github.com/tree-sitter/go-tree-sitter"
 )
 
-// pathological are sources that tree-sitter parses in about 0.1 s but
-// whose query then runs for 15 to 30 s without a match (on a 2-core
-// machine): deep nesting makes the query cursor's every step cost in
-// proportion to the depth. The files (240 KB of JavaScript nested
+// pathological are sources that tree-sitter parses in well under a second
+// but whose extraction then runs for 15 s to minutes (on a 2-core
+// machine): deep nesting makes the query cursor's every step, or the
+// extractor's walks of the tree, cost in proportion to the depth. The files (240 KB of JavaScript nested
 // 60,000 deep, 89 s; 100 KB of unclosed Rust braces, 33 s) are larger
 // cases of the same.
 var pathological = []pathologicalCase{
@@ -26,6 +26,12 @@ var pathological = []pathologicalCase{
 	}},
 	{"python-unclosed-parens", "python", "parens.py", func() string {
 		return "x = " + strings.Repeat("(", 30000)
+	}},
+	// 20,000 nested functions: the query is quick, but building the nodes
+	// (each definition's doc comment walks its siblings up a deep tree)
+	// ran for minutes.
+	{"js-nested-functions", "javascript", "nested.js", func() string {
+		return strings.Repeat("function f(){", 20000) + strings.Repeat("}", 20000)
 	}},
 }
 

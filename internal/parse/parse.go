@@ -309,7 +309,7 @@ func (p *Parser) Parse(ctx context.Context, relPath, grammar string, src []byte)
 		return nil, errors.New("parse: tree-sitter returned no tree")
 	}
 	defer tree.Close()
-	e := extraction{file: relPath, lang: c.grammar.Language, src: src, c: c}
+	e := extraction{ctx: ctx, deadline: deadline, file: relPath, lang: c.grammar.Language, src: src, c: c}
 	res, err := e.run(ctx, p, deadline, tree)
 	if err != nil {
 		if errors.Is(err, ErrTimeout) {
@@ -381,6 +381,12 @@ const (
 )
 
 type extraction struct {
+	// ctx and deadline bound the work on the file; err records why stop
+	// cut it short.
+	ctx      context.Context
+	deadline time.Time
+	err      error
+
 	locals []localDecl
 	file   string
 	lang   string
@@ -410,7 +416,26 @@ func (e *extraction) run(ctx context.Context, p *Parser, deadline time.Time, tre
 	e.dedupe()
 	e.nest()
 	e.build(res)
+	if e.err != nil {
+		return nil, e.err
+	}
 	return res, nil
+}
+
+// stop reports whether the file's time budget is spent or its context
+// done, keeping the reason in e.err: the loops over definitions and
+// references call it per item (on a deeply nested tree one definition's
+// tree walks can take milliseconds) and return early when it says so.
+func (e *extraction) stop() bool {
+	if e.err != nil {
+		return true
+	}
+	if err := e.ctx.Err(); err != nil {
+		e.err = err
+	} else if time.Now().After(e.deadline) {
+		e.err = ErrTimeout
+	}
+	return e.err != nil
 }
 
 // collect runs the grammar's query over the tree and gathers definitions
@@ -858,6 +883,9 @@ func (e *extraction) build(res *Result) {
 	occurrences := make(map[string]int)
 	fields := make(map[string]bool) // qualified names of fields, to merge hoisted ones
 	for i := range e.defs {
+		if e.stop() {
+			return
+		}
 		d := &e.defs[i]
 		d.nodeIdx = -1
 		if d.dropped || d.scopeOnly {
@@ -963,6 +991,9 @@ func (e *extraction) attachLocals(res *Result) {
 	var stack []int
 	di := 0
 	for _, l := range e.locals {
+		if e.stop() {
+			return
+		}
 		for di < len(e.defs) && e.defs[di].start <= l.start {
 			d := &e.defs[di]
 			di++
@@ -1053,6 +1084,9 @@ func (e *extraction) attachRefs(res *Result) {
 	di := 0
 	importCount := make(map[string]int)
 	for _, r := range e.refs {
+		if e.stop() {
+			return
+		}
 		for di < len(e.defs) && e.defs[di].start <= r.start {
 			d := &e.defs[di]
 			di++

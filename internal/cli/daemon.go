@@ -307,7 +307,7 @@ func newDaemonRunCmd(e *env) *cobra.Command {
 			hs := srv.HTTPServer("unix:" + p.Socket)
 			hs.RegisterOnShutdown(srv.StopStreams)
 			log.Info("codegraph daemon serving", "socket", p.Socket, "pid", os.Getpid(), "repos", strings.Join(svc.RepoNames(), ","))
-			return serveUntilSignal(cmd.Context(), hs, ln, log)
+			return serveUntilSignal(cmd.Context(), hs, ln, log, defaultShutdownGrace, nil)
 		},
 	}
 	f := cmd.Flags()

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/codegraph-dev/codegraph/internal/index"
+	"github.com/codegraph-dev/codegraph/internal/walk"
 )
 
 func newIndexCmd(e *env) *cobra.Command {
@@ -58,6 +60,12 @@ binary files and files over --max-file-size are never indexed.`,
 				return &exitError{2, fmt.Errorf("--max-file-size: %w", err)}
 			}
 			opts.MaxFileSize = n
+			if err := checkPatterns("include", opts.Include); err != nil {
+				return err
+			}
+			if err := checkPatterns("exclude", opts.Exclude); err != nil {
+				return err
+			}
 			if opts.Search.Embedding, err = ef.config(); err != nil {
 				return err
 			}
@@ -99,6 +107,9 @@ binary files and files over --max-file-size are never indexed.`,
 				bar.clear()
 			}
 			if err != nil {
+				if sel := (*index.SelectionDeletesError)(nil); errors.As(err, &sel) {
+					return selectionDeletesError(e, sel, asJSON)
+				}
 				return lockedByWatcher(err, dbDirOf(opts.Root, opts.DBDir))
 			}
 			return printIndexSummary(e, sum, quiet, asJSON)
@@ -114,8 +125,9 @@ binary files and files over --max-file-size are never indexed.`,
 	f.BoolVar(&opts.NoGitignore, "no-gitignore", false, "do not honour .gitignore files (.codegraphignore still applies)")
 	f.BoolVar(&opts.Force, "force", false, "re-parse every file, even unchanged ones")
 	f.BoolVar(&opts.Rebuild, "rebuild", false, "delete and rebuild the search indexes, and the store too if it is damaged (checks every block)")
+	f.BoolVarP(&opts.ConfirmDeletes, "yes", "y", false, "go ahead when a changed file selection (--include, --exclude, --lang, --max-file-size, ...) would delete more than half of the indexed files")
 	f.IntVar(&opts.Workers, "workers", 0, "parse workers (default: number of CPUs)")
-	f.DurationVar(&opts.ParseTimeout, "parse-timeout", 10*time.Second, "give up on a single file after this long")
+	f.DurationVar(&opts.ParseTimeout, "parse-timeout", 10*time.Second, "give up on a single file after this long (its parse and extraction together); the file is reported as timed out")
 	f.BoolVar(&opts.NoSearch, "no-search", false, "do not build the search indexes (codegraph search will not work)")
 	f.BoolVar(&noSem, "no-semantic", false, "build no embeddings: search without its semantic signal")
 	ef.register(cmd)
@@ -126,6 +138,30 @@ binary files and files over --max-file-size are never indexed.`,
 	f.StringVar(&cpuProf, "cpuprofile", "", "write a CPU profile to this file (for development)")
 	f.MarkHidden("cpuprofile")
 	return cmd
+}
+
+// exitSelectionDeletes is the exit code of an index run stopped because
+// its changed file selection would delete most of the index.
+const exitSelectionDeletes = 3
+
+// selectionDeletesError reports a run stopped by the mass-deletion guard:
+// to stderr for people, and with --json also as a structured error on
+// stdout.
+func selectionDeletesError(e *env, sel *index.SelectionDeletesError, asJSON bool) error {
+	msg := fmt.Sprintf("%s.\nIf that is what you want, run it again with --yes; otherwise check the flags (the index keeps its previous selection).", sel.Error())
+	if asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		type detail struct {
+			Code    string `json:"code"`
+			Message string `json:"message"`
+			*index.SelectionDeletesError
+		}
+		if err := enc.Encode(map[string]detail{"error": {Code: "selection_would_delete", Message: sel.Error(), SelectionDeletesError: sel}}); err != nil {
+			return err
+		}
+	}
+	return &exitError{exitSelectionDeletes, errors.New(msg)}
 }
 
 func printIndexSummary(e *env, sum *index.Summary, quiet, asJSON bool) error {
@@ -150,28 +186,6 @@ func splitList(in []string) []string {
 		}
 	}
 	return out
-}
-
-// parseSize parses "1MiB", "512KiB", "2MB", "1048576".
-func parseSize(s string) (int64, error) {
-	s = strings.TrimSpace(s)
-	units := []struct {
-		suffix string
-		mult   int64
-	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"KB", 1000}, {"MB", 1000 * 1000}, {"GB", 1000 * 1000 * 1000}, {"K", 1 << 10}, {"M", 1 << 20}, {"G", 1 << 30}, {"B", 1}}
-	mult := int64(1)
-	for _, u := range units {
-		if strings.HasSuffix(strings.ToUpper(s), strings.ToUpper(u.suffix)) {
-			s = strings.TrimSpace(s[:len(s)-len(u.suffix)])
-			mult = u.mult
-			break
-		}
-	}
-	var n float64
-	if _, err := fmt.Sscanf(s, "%g", &n); err != nil || n <= 0 {
-		return 0, fmt.Errorf("want a positive size like 1MiB or 500KB, got %q", s)
-	}
-	return int64(n * float64(mult)), nil
 }
 
 func isTerminal(w io.Writer) bool {
@@ -291,8 +305,23 @@ func printSummary(w io.Writer, s *index.Summary) {
 			fmt.Fprintf(w, "    … (use --json for the full list)\n")
 			break
 		}
-		fmt.Fprintf(w, "    %s: %s\n", fe.Path, fe.Error)
+		fmt.Fprintf(w, "    %s: %s\n", displayPath(fe.Path), fe.Error)
 		shown++
+	}
+	if n := s.Skipped[walk.ReasonBadName]; n > 0 {
+		fmt.Fprintf(w, "  %d paths skipped for names unsafe to index (control characters, backslashes, invalid UTF-8); rename them to index them:\n", n)
+		shown := 0
+		for _, fe := range s.Errors {
+			if fe.Error != "skipped: "+walk.ReasonBadName {
+				continue
+			}
+			if shown == 10 {
+				fmt.Fprintf(w, "    …\n")
+				break
+			}
+			fmt.Fprintf(w, "    %s\n", displayPath(fe.Path))
+			shown++
+		}
 	}
 	fmt.Fprintf(w, "  store: %s\n", s.DB)
 }

@@ -93,6 +93,9 @@ indexes too, unless --no-search).`,
 			if err != nil {
 				return &exitError{2, err}
 			}
+			if err := checkPatterns("path", paths); err != nil {
+				return err
+			}
 			if o.limit < 1 || o.limit > query.MaxLimit {
 				return &exitError{2, fmt.Errorf("--limit must be between 1 and %d", query.MaxLimit)}
 			}

@@ -25,7 +25,9 @@ import (
 
 // shutdownGrace is how long serve waits for in-flight requests after
 // SIGINT/SIGTERM before closing their connections.
-const shutdownGrace = 20 * time.Second
+// defaultShutdownGrace is how long SIGINT or SIGTERM lets in-flight
+// requests and background jobs finish before serve exits anyway.
+const defaultShutdownGrace = 20 * time.Second
 
 func newServeCmd(e *env) *cobra.Command {
 	var (
@@ -39,6 +41,7 @@ func newServeCmd(e *env) *cobra.Command {
 		rateBurst            int
 		maxBody              int64
 		searchCache          int
+		grace                time.Duration
 		ef                   embeddingFlags
 	)
 	cmd := &cobra.Command{
@@ -72,8 +75,10 @@ API is open, so serve refuses a non-loopback --addr without keys unless
 token bucket (--rate-limit, --rate-burst); excess requests get 429 and
 Retry-After.
 
-SIGINT or SIGTERM stop accepting connections and finish in-flight requests
-(up to 20 s) before exiting.`,
+SIGINT or SIGTERM stop accepting connections, cancel index jobs and finish
+in-flight requests, then exit; whatever is still running after
+--shutdown-grace (20 s) is abandoned (an interrupted index run is finished
+by the next one). A second signal exits at once.`,
 		Example: `  codegraph serve
   codegraph serve --addr 127.0.0.1:9000 --repo api=~/src/api --repo web=~/src/web
   CODEGRAPH_API_KEYS=$(openssl rand -hex 16):rw codegraph serve --addr :8080
@@ -123,16 +128,32 @@ SIGINT or SIGTERM stop accepting connections and finish in-flight requests
 			if err != nil {
 				return err
 			}
+			if grace <= 0 {
+				return &exitError{2, fmt.Errorf("--shutdown-grace must be positive, got %s", grace)}
+			}
 			svc, err := service.New(service.Options{Repos: specs, AutoIndex: auto && !noIndex, Watch: watchIt, WatchCommand: "codegraph serve --watch", Search: search.Config{Embedding: emb}, Logger: log})
 			if err != nil {
 				return err
 			}
-			defer svc.Close()
+			// Closed here on the error paths; after serving, within the
+			// grace period (closeWithin).
+			closers := []func(){func() { svc.Close() }}
+			closeAll := func() {
+				for i := len(closers) - 1; i >= 0; i-- {
+					closers[i]()
+				}
+			}
+			served := false
+			defer func() {
+				if !served {
+					closeAll()
+				}
+			}()
 			mcpSrv, err := cgmcp.New(cgmcp.Options{Service: svc, Logger: log, Version: Version})
 			if err != nil {
 				return err
 			}
-			defer mcpSrv.Close()
+			closers = append(closers, func() { mcpSrv.Close() })
 			// Other front doors over the same service, under the same keys,
 			// limits and metrics. Streaming ones (SSE, WebSocket) are listed
 			// in streams: their write deadline is lifted and they end when
@@ -143,7 +164,7 @@ SIGINT or SIGTERM stop accepting connections and finish in-flight requests
 			if err != nil {
 				return &exitError{2, err}
 			}
-			defer srv.Close()
+			closers = append(closers, func() { srv.Close() })
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
 				return err
@@ -162,7 +183,20 @@ SIGINT or SIGTERM stop accepting connections and finish in-flight requests
 			}
 			fmt.Fprintf(e.stderr, "codegraph serve: http://%s (repos %s; access %s; MCP at /mcp; API at /openapi.json)\n",
 				ln.Addr(), strings.Join(names, ", "), auth)
-			return serveUntilSignal(cmd.Context(), hs, ln, log)
+			served = true
+			left := grace
+			var stopped time.Time
+			err = serveUntilSignal(cmd.Context(), hs, ln, log, grace, func() {
+				stopped = time.Now()
+				svc.Jobs().Stop()
+			})
+			if !stopped.IsZero() {
+				left = grace - time.Since(stopped) // one grace period from the signal
+			}
+			if cerr := closeWithin(left, closeAll); err == nil {
+				err = cerr
+			}
+			return err
 		},
 	}
 	f := cmd.Flags()
@@ -178,6 +212,7 @@ SIGINT or SIGTERM stop accepting connections and finish in-flight requests
 	f.Float64Var(&rateLimit, "rate-limit", server.DefaultRateLimit, "requests per second per key or client address (negative: no limit)")
 	f.IntVar(&rateBurst, "rate-burst", server.DefaultRateBurst, "requests a client may make at once before the rate applies")
 	f.Int64Var(&maxBody, "max-body", server.DefaultMaxBodyBytes, "largest request body in bytes")
+	f.DurationVar(&grace, "shutdown-grace", defaultShutdownGrace, "on SIGINT or SIGTERM, how long in-flight requests and jobs may take before serve exits anyway")
 	f.IntVar(&searchCache, "search-cache", 1024, "search answers kept for repeated queries until the index changes (negative: none)")
 	f.BoolVarP(&verbose, "verbose", "v", false, "log every request and diagnostics to stderr")
 	f.BoolVarP(&quiet, "quiet", "q", false, "log only warnings and errors")
@@ -218,7 +253,12 @@ func frontDoors(svc *service.Service, mcpSrv *cgmcp.Server, corsOrigins []string
 // serveUntilSignal serves hs on ln until ctx ends or SIGINT/SIGTERM
 // arrives, then shuts down gracefully: no new connections, in-flight
 // requests finish (up to shutdownGrace).
-func serveUntilSignal(ctx context.Context, hs *http.Server, ln net.Listener, log *slog.Logger) error {
+// serveUntilSignal serves on ln until ctx is done (SIGINT or SIGTERM, or
+// the caller's context), then calls onStop (which cancels background
+// work), stops accepting connections and waits up to grace for in-flight
+// requests; past it, it closes them. After the first signal a second one
+// ends the process at once (the default action is restored).
+func serveUntilSignal(ctx context.Context, hs *http.Server, ln net.Listener, log *slog.Logger, grace time.Duration, onStop func()) error {
 	sigCtx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	errc := make(chan error, 1)
@@ -228,8 +268,12 @@ func serveUntilSignal(ctx context.Context, hs *http.Server, ln net.Listener, log
 		return err
 	case <-sigCtx.Done():
 	}
-	log.Info("shutting down: finishing in-flight requests", "grace", shutdownGrace)
-	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	stop()
+	log.Info("shutting down: cancelling jobs, finishing in-flight requests", "grace", grace)
+	if onStop != nil {
+		onStop()
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
 	err := hs.Shutdown(sctx)
 	if serr := <-errc; serr != nil && !errors.Is(serr, http.ErrServerClosed) {
@@ -237,7 +281,30 @@ func serveUntilSignal(ctx context.Context, hs *http.Server, ln net.Listener, log
 	}
 	if err != nil {
 		hs.Close()
-		return fmt.Errorf("shutdown: %w", err)
+		return fmt.Errorf("shutdown: requests still running after %s: %w", grace, err)
 	}
 	return nil
+}
+
+// errCloseTimeout is returned by closeWithin when the work it waits for
+// is still running at the deadline.
+var errCloseTimeout = errors.New("shutdown: background work still running at the end of the grace period; exiting anyway")
+
+// closeWithin runs closeAll and waits for it at most d (at least a
+// second): a job that does not stop must not keep a server that was told
+// to stop alive. The abandoned goroutine ends with the process.
+func closeWithin(d time.Duration, closeAll func()) error {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		closeAll()
+	}()
+	t := time.NewTimer(max(d, time.Second))
+	defer t.Stop()
+	select {
+	case <-done:
+		return nil
+	case <-t.C:
+		return errCloseTimeout
+	}
 }

@@ -43,7 +43,7 @@ func TestServeGracefulShutdown(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- serveUntilSignal(ctx, hs, ln, discardLogger()) }()
+	go func() { done <- serveUntilSignal(ctx, hs, ln, discardLogger(), defaultShutdownGrace, nil) }()
 	got := make(chan string, 1)
 	go func() {
 		resp, err := http.Get("http://" + ln.Addr().String() + "/")

@@ -63,6 +63,11 @@ type Options struct {
 	// background update (MCP, watch) indexes what the user chose.
 	ReuseOptions bool
 
+	// ConfirmDeletes lets a run whose file selection differs from the
+	// stored one delete more than half of the indexed files; without it
+	// such a run fails with a *SelectionDeletesError before writing.
+	ConfirmDeletes bool
+
 	// NoSearch skips the search indexes (lexical, exact/regex, vectors).
 	NoSearch bool
 	// Search configures the search indexes (embedding provider, ...).
@@ -420,6 +425,11 @@ func (r *run) execute(ctx context.Context) error {
 	}
 	if err != nil {
 		return fmt.Errorf("index: walk %s: %w", r.root, err)
+	}
+	if r.targets == nil {
+		if err := checkSelectionDeletes(r.st, &r.opts, old, r.seen); err != nil {
+			return err
+		}
 	}
 	r.sum.Files = wstats.Files
 	for k, v := range wstats.Skipped {

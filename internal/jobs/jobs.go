@@ -518,6 +518,15 @@ func (q *Queue) publish(j Job) {
 // Close cancels every job, waits for their functions to return and refuses
 // new ones.
 func (q *Queue) Close() {
+	q.Stop()
+	q.wg.Wait()
+}
+
+// Stop refuses new jobs and cancels every queued and running one, without
+// waiting for their functions to return: a server told to shut down calls
+// it at once, so that its jobs stop while it finishes in-flight requests,
+// and Close later waits for them.
+func (q *Queue) Stop() {
 	q.mu.Lock()
 	q.closed = true
 	waiting := q.waiting
@@ -528,5 +537,4 @@ func (q *Queue) Close() {
 		q.finish(w.e, nil, context.Canceled)
 		q.wg.Done()
 	}
-	q.wg.Wait()
 }

@@ -237,3 +237,37 @@ func TestClosedQueue(t *testing.T) {
 		t.Fatalf("job on a closed queue: %+v", j)
 	}
 }
+
+// TestStop: Stop cancels the running and the queued jobs at once and
+// refuses new ones, without waiting for the running function to return.
+func TestStop(t *testing.T) {
+	q := New(Options{Workers: 1})
+	defer q.Close()
+	release := make(chan struct{})
+	started := make(chan struct{})
+	slow := q.Submit("index", "", func(ctx context.Context, _ func(Progress)) (any, error) {
+		close(started)
+		<-ctx.Done()
+		<-release // a function that takes a while to notice
+		return nil, ctx.Err()
+	})
+	queued := q.Submit("index", "", func(context.Context, func(Progress)) (any, error) { return nil, nil })
+	<-started
+	stopped := make(chan struct{})
+	go func() { q.Stop(); close(stopped) }()
+	select {
+	case <-stopped:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Stop waited for the running job")
+	}
+	if j := wait(t, q, queued.ID); j.State != Cancelled || !j.Started.IsZero() {
+		t.Fatalf("queued job after Stop: %+v", j)
+	}
+	if j := q.Submit("index", "", func(context.Context, func(Progress)) (any, error) { return nil, nil }); j.State != Failed {
+		t.Fatalf("job submitted after Stop: %+v", j)
+	}
+	close(release)
+	if j := wait(t, q, slow.ID); j.State != Cancelled {
+		t.Fatalf("running job after Stop: %+v", j)
+	}
+}

@@ -70,7 +70,8 @@ const (
 	maxTarget    = 256
 )
 
-// ErrTimeout is returned when a file takes longer than Options.Timeout to parse.
+// ErrTimeout is returned when a file takes longer than Options.Timeout to
+// parse and extract: its facts are incomplete and none are returned.
 var ErrTimeout = errors.New("parse timed out")
 
 // Result holds the facts extracted from one file.
@@ -219,7 +220,8 @@ func classify(capture string) (role, graph.NodeKind) {
 
 // Options tune a Parser.
 type Options struct {
-	// Timeout bounds the parse of one file; 0 means 10 s.
+	// Timeout bounds the work on one file, the tree-sitter parse and the
+	// queries run on its tree together; 0 means 10 s.
 	Timeout time.Duration
 }
 
@@ -230,6 +232,7 @@ type Parser struct {
 	opts    Options
 	parsers map[string]*sitter.Parser
 	cursor  *sitter.QueryCursor
+	budget  *budget
 }
 
 // NewParser returns a Parser that uses x's queries.
@@ -237,7 +240,7 @@ func (x *Extractor) NewParser(opts Options) *Parser {
 	if opts.Timeout <= 0 {
 		opts.Timeout = 10 * time.Second
 	}
-	return &Parser{x: x, opts: opts, parsers: make(map[string]*sitter.Parser), cursor: sitter.NewQueryCursor()}
+	return &Parser{x: x, opts: opts, parsers: make(map[string]*sitter.Parser), cursor: sitter.NewQueryCursor(), budget: newBudget()}
 }
 
 // Close releases the parser's C resources.
@@ -250,11 +253,21 @@ func (p *Parser) Close() {
 		p.cursor.Close()
 		p.cursor = nil
 	}
+	if p.budget != nil {
+		p.budget.close()
+		p.budget = nil
+	}
 }
 
 // Parse extracts the facts of one file. relPath is repository-relative with
-// forward slashes; grammar is a name from lang.Detect/lang.Refine.
+// forward slashes; grammar is a name from lang.Detect/lang.Refine. The
+// parse and the extraction together get Options.Timeout: past it Parse
+// returns an error wrapping ErrTimeout, and when ctx is done it returns
+// ctx.Err(), both promptly (tree-sitter checks about every hundred steps).
 func (p *Parser) Parse(ctx context.Context, relPath, grammar string, src []byte) (*Result, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	c, err := p.x.get(grammar)
 	if err != nil {
 		return nil, err
@@ -268,6 +281,8 @@ func (p *Parser) Parse(ctx context.Context, relPath, grammar string, src []byte)
 		}
 		p.parsers[grammar] = tp
 	}
+	// The budget starts after the grammar's query is compiled (once per
+	// Extractor, over a second for some grammars on a busy machine).
 	deadline := time.Now().Add(p.opts.Timeout)
 	timedOut := false
 	n := len(src)
@@ -294,9 +309,20 @@ func (p *Parser) Parse(ctx context.Context, relPath, grammar string, src []byte)
 		return nil, errors.New("parse: tree-sitter returned no tree")
 	}
 	defer tree.Close()
-	e := extraction{file: relPath, lang: c.grammar.Language, src: src, c: c}
-	return e.run(p.cursor, tree)
+	e := extraction{ctx: ctx, deadline: deadline, file: relPath, lang: c.grammar.Language, src: src, c: c}
+	res, err := e.run(ctx, p, deadline, tree)
+	if err != nil {
+		if errors.Is(err, ErrTimeout) {
+			return nil, fmt.Errorf("%w after %s", ErrTimeout, p.opts.Timeout)
+		}
+		return nil, err
+	}
+	return res, nil
 }
+
+// checkEvery is how many query matches the extraction handles between two
+// looks at the clock and the context.
+const checkEvery = 256
 
 type def struct {
 	kind      graph.NodeKind
@@ -355,6 +381,12 @@ const (
 )
 
 type extraction struct {
+	// ctx and deadline bound the work on the file; err records why stop
+	// cut it short.
+	ctx      context.Context
+	deadline time.Time
+	err      error
+
 	locals []localDecl
 	file   string
 	lang   string
@@ -372,22 +404,57 @@ func (e *extraction) text(n *sitter.Node) string {
 	return string(e.src[s:t])
 }
 
-func (e *extraction) run(cursor *sitter.QueryCursor, tree *sitter.Tree) (*Result, error) {
+func (e *extraction) run(ctx context.Context, p *Parser, deadline time.Time, tree *sitter.Tree) (*Result, error) {
 	root := tree.RootNode()
 	res := &Result{}
 	if root.HasError() {
 		res.SyntaxErrors, res.FirstError = countErrors(root)
 	}
-	e.collect(cursor, root)
+	if err := e.collect(ctx, p, deadline, root); err != nil {
+		return nil, err
+	}
 	e.dedupe()
 	e.nest()
 	e.build(res)
+	if e.err != nil {
+		return nil, e.err
+	}
 	return res, nil
 }
 
-func (e *extraction) collect(cursor *sitter.QueryCursor, root *sitter.Node) {
-	matches := cursor.Matches(e.c.query, root, e.src)
+// stop reports whether the file's time budget is spent or its context
+// done, keeping the reason in e.err: the loops over definitions and
+// references call it per item (on a deeply nested tree one definition's
+// tree walks can take milliseconds) and return early when it says so.
+func (e *extraction) stop() bool {
+	if e.err != nil {
+		return true
+	}
+	if err := e.ctx.Err(); err != nil {
+		e.err = err
+	} else if time.Now().After(e.deadline) {
+		e.err = ErrTimeout
+	}
+	return e.err != nil
+}
+
+// collect runs the grammar's query over the tree and gathers definitions
+// and references. It stops with ErrTimeout past deadline and with ctx.Err()
+// when ctx is done, in the query (which tree-sitter halts) or between
+// matches.
+func (e *extraction) collect(ctx context.Context, p *Parser, deadline time.Time, root *sitter.Node) error {
+	matches, release := p.budget.matches(ctx, deadline, p.cursor, e.c.query, root, e.src)
+	defer release()
+	n := 0
 	for m := matches.Next(); m != nil; m = matches.Next() {
+		if n++; n%checkEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if time.Now().After(deadline) {
+				return ErrTimeout
+			}
+		}
 		var d *def
 		var r ref
 		var refNode *sitter.Node
@@ -508,6 +575,13 @@ func (e *extraction) collect(cursor *sitter.QueryCursor, root *sitter.Node) {
 			}
 		}
 	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if p.budget.expired() {
+		return ErrTimeout
+	}
+	return nil
 }
 
 func refKind(r role) graph.EdgeKind {
@@ -809,6 +883,9 @@ func (e *extraction) build(res *Result) {
 	occurrences := make(map[string]int)
 	fields := make(map[string]bool) // qualified names of fields, to merge hoisted ones
 	for i := range e.defs {
+		if e.stop() {
+			return
+		}
 		d := &e.defs[i]
 		d.nodeIdx = -1
 		if d.dropped || d.scopeOnly {
@@ -914,6 +991,9 @@ func (e *extraction) attachLocals(res *Result) {
 	var stack []int
 	di := 0
 	for _, l := range e.locals {
+		if e.stop() {
+			return
+		}
 		for di < len(e.defs) && e.defs[di].start <= l.start {
 			d := &e.defs[di]
 			di++
@@ -1004,6 +1084,9 @@ func (e *extraction) attachRefs(res *Result) {
 	di := 0
 	importCount := make(map[string]int)
 	for _, r := range e.refs {
+		if e.stop() {
+			return
+		}
 		for di < len(e.defs) && e.defs[di].start <= r.start {
 			d := &e.defs[di]
 			di++

@@ -2,6 +2,8 @@ package walk
 
 import (
 	"bytes"
+	"errors"
+	"fmt"
 	"strings"
 )
 
@@ -122,13 +124,51 @@ func (m *Matcher) Ignored(relPath string, isDir bool) bool {
 	return m.Match(relPath, isDir) == Ignore
 }
 
+// ErrBadPattern is wrapped by the errors of CheckPattern and of a walk
+// whose Include or Exclude holds a pattern that can never match.
+var ErrBadPattern = errors.New("invalid pattern")
+
+// CheckPattern reports why a gitignore-style pattern given on its own (a
+// command-line flag, not a line of an ignore file) is not what its user
+// meant: one that can never match anything (an unclosed "[" class, an
+// unknown "[:name:]", a trailing "\"), or one that an ignore file would
+// skip (empty, only "!", or a "#" comment). The error wraps ErrBadPattern
+// and quotes the pattern.
+func CheckPattern(pat string) error {
+	bad := func(why string) error { return fmt.Errorf("%w %q: %s", ErrBadPattern, pat, why) }
+	line := pat
+	switch {
+	case strings.TrimSpace(line) == "":
+		return bad("empty")
+	case line[0] == '#':
+		return bad(`a leading "#" makes it a comment; write "\#" for a literal "#"`)
+	}
+	_, err := compileLine(line)
+	if errors.Is(err, errEmptyPattern) {
+		return bad("it matches nothing")
+	}
+	if err != nil {
+		return bad(err.Error())
+	}
+	return nil
+}
+
 // add parses one line, as git's add_patterns_from_buffer and
-// parse_path_pattern do.
+// parse_path_pattern do, dropping the lines that cannot match.
 func (m *Matcher) add(line string) {
 	line = strings.TrimSuffix(line, "\r")
 	if line == "" || line[0] == '#' {
 		return
 	}
+	if p, err := compileLine(line); err == nil {
+		m.patterns = append(m.patterns, p)
+	}
+}
+
+var errEmptyPattern = errors.New("empty pattern")
+
+// compileLine compiles one non-comment line.
+func compileLine(line string) (pattern, error) {
 	line = trimTrailingSpaces(line)
 	var p pattern
 	if line != "" && line[0] == '!' {
@@ -140,15 +180,15 @@ func (m *Matcher) add(line string) {
 		line = line[:len(line)-1]
 	}
 	if line == "" {
-		return
+		return p, errEmptyPattern
 	}
 	p.anchored = strings.IndexByte(line, '/') >= 0
 	if p.anchored {
 		line = strings.TrimPrefix(line, "/")
 	}
-	segs, ok := compileSegments(line)
-	if !ok {
-		return
+	segs, err := compileSegments(line)
+	if err != nil {
+		return p, err
 	}
 	if p.anchored {
 		// A trailing "**" matches everything inside, but not the directory
@@ -157,12 +197,12 @@ func (m *Matcher) add(line string) {
 			segs = append(segs, segment{kind: segAny})
 		}
 	} else if len(segs) != 1 {
-		return // cannot happen: no '/' means one segment
+		return p, errEmptyPattern // cannot happen: no '/' means one segment
 	} else if segs[0].kind == segDoubleStar {
 		segs[0] = segment{kind: segAny}
 	}
 	p.segs = segs
-	m.patterns = append(m.patterns, p)
+	return p, nil
 }
 
 // trimTrailingSpaces removes trailing spaces unless escaped by a backslash,
@@ -358,9 +398,9 @@ func matchTokens(toks []token, name string) bool {
 }
 
 // compileSegments splits a pattern into its slash-separated segments and
-// compiles each. It reports false when the pattern can never match (a
-// dangling backslash or a malformed class, on which git's wildmatch aborts).
-func compileSegments(pat string) ([]segment, bool) {
+// compiles each. It fails when the pattern can never match (a dangling
+// backslash or a malformed class, on which git's wildmatch aborts).
+func compileSegments(pat string) ([]segment, error) {
 	var segs []segment
 	var toks []token
 	stars := 0     // length of the current run of unescaped stars
@@ -387,7 +427,7 @@ func compileSegments(pat string) ([]segment, bool) {
 		case '\\':
 			i++
 			if i == len(pat) {
-				return nil, false
+				return nil, errors.New(`it ends in an unescaped "\\"`)
 			}
 			if pat[i] == '/' {
 				flush(true)
@@ -408,7 +448,7 @@ func compileSegments(pat string) ([]segment, bool) {
 		case '[':
 			set, end, ok := parseClass(pat, i)
 			if !ok {
-				return nil, false
+				return nil, errors.New(`an unclosed or malformed "[...]" class (write "\\[" for a literal "[")`)
 			}
 			toks = append(toks, token{kind: tokClass, set: set})
 			i = end
@@ -418,7 +458,7 @@ func compileSegments(pat string) ([]segment, bool) {
 		onlyStars = -1
 	}
 	flush(false)
-	return segs, true
+	return segs, nil
 }
 
 func makeSegment(toks []token, onlyStars int) segment {

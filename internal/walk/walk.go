@@ -21,6 +21,7 @@ const (
 	ReasonSymlinkOutsideRoot = "symlink-outside-root" // symbolic link resolving outside Options.Root
 	ReasonUnreadable         = "unreadable"           // permission denied or another read error
 	ReasonNotRegular         = "not-regular"          // socket, device, named pipe
+	ReasonBadName            = "bad-name"             // a name BadName rejects
 )
 
 // DefaultMaxFileSize is the size limit used when Options.MaxFileSize is 0.
@@ -41,6 +42,9 @@ const maxIgnoreFileSize = 100 << 20
 type Options struct {
 	// Root is the directory to walk, absolute or relative.
 	Root string
+	// Include and Exclude patterns that can never match (see CheckPattern)
+	// make Walk fail before it visits anything.
+	//
 	// Include holds gitignore-style patterns relative to Root; when it is
 	// non-empty only matching files are yielded, the others silently
 	// skipped. A file is included when the last Include pattern matching it
@@ -167,6 +171,16 @@ func walk(ctx context.Context, opts Options, fn func(File) error, fault faultFun
 	}
 	if w.opts.Detect == nil {
 		w.opts.Detect = DefaultDetect
+	}
+	for _, set := range []struct {
+		name     string
+		patterns []string
+	}{{"include", opts.Include}, {"exclude", opts.Exclude}} {
+		for _, p := range set.patterns {
+			if err := CheckPattern(p); err != nil {
+				return w.stats, fmt.Errorf("walk %s: %s: %w", w.opts.Root, set.name, err)
+			}
+		}
 	}
 	if len(opts.Include) > 0 {
 		w.include = NewMatcher(opts.Include...)
@@ -356,6 +370,10 @@ func (w *walker) dir(parentAbs, parentRel string, e *entry, buildFile, included 
 		w.skip(rel, ReasonExcluded)
 		return nil
 	}
+	if BadName(e.name) {
+		w.skip(rel, ReasonBadName)
+		return nil
+	}
 	abs := joinPath(parentAbs, e.name)
 	if e.link {
 		targetRel, ok := w.resolve(abs, rel)
@@ -420,6 +438,10 @@ func (w *walker) file(parentAbs, parentRel string, e *entry, included bool) erro
 	w.headPath, w.headDone, w.headRead, w.headData = abs, false, false, nil
 	lang := w.opts.Detect(rel, w.head)
 	if lang == "" {
+		return nil
+	}
+	if BadName(e.name) {
+		w.skip(rel, ReasonBadName)
 		return nil
 	}
 	info := e.info

@@ -17,10 +17,32 @@ const (
 // refWildmatch is git's wildmatch(pattern, text, pathname ? WM_PATHNAME : 0).
 // Neither string may hold a NUL byte.
 func refWildmatch(pattern, text string, pathname bool) bool {
-	return refDowild([]byte(pattern+"\x00"), 0, []byte(text+"\x00"), 0, pathname) == wmMatch
+	w := &refWild{p: []byte(pattern + "\x00"), t: []byte(text + "\x00"), pathname: pathname, memo: map[[2]int]int{}}
+	return w.dowild(0, 0) == wmMatch
 }
 
-func refDowild(p []byte, pi int, t []byte, ti int, pathname bool) int {
+// refWild is one call of git's wildmatch. Its dowild is git's dowild,
+// memoized: a result depends only on (pi, ti), and without the memo
+// patterns such as "*a*a**a*a*a*a*a*a*0" take exponential time in git's
+// algorithm too (its aborts bound the backtracking of "*" but not of a
+// "**" in a pattern matched without WM_PATHNAME), which hangs the fuzzer.
+type refWild struct {
+	p, t     []byte
+	pathname bool
+	memo     map[[2]int]int
+}
+
+func (w *refWild) dowild(pi, ti int) int {
+	k := [2]int{pi, ti}
+	if r, ok := w.memo[k]; ok {
+		return r
+	}
+	r := refDowild(w, w.p, pi, w.t, ti, w.pathname)
+	w.memo[k] = r
+	return r
+}
+
+func refDowild(w *refWild, p []byte, pi int, t []byte, ti int, pathname bool) int {
 	pattern := pi
 	for ; p[pi] != 0; ti, pi = ti+1, pi+1 {
 		pc := p[pi]
@@ -60,7 +82,7 @@ func refDowild(p []byte, pi int, t []byte, ti int, pathname bool) int {
 					matchSlash = true
 				} else if (prev < pattern || p[prev] == '/') &&
 					(p[pi] == 0 || p[pi] == '/' || (p[pi] == '\\' && p[pi+1] == '/')) {
-					if p[pi] == '/' && refDowild(p, pi+1, t, ti, pathname) == wmMatch {
+					if p[pi] == '/' && w.dowild(pi+1, ti) == wmMatch {
 						return wmMatch
 					}
 					matchSlash = true
@@ -95,7 +117,7 @@ func refDowild(p []byte, pi int, t []byte, ti int, pathname bool) int {
 						return wmNoMatch
 					}
 				}
-				if m := refDowild(p, pi, t, ti, pathname); m != wmNoMatch {
+				if m := w.dowild(pi, ti); m != wmNoMatch {
 					if !matchSlash || m != wmAbortToStarStar {
 						return m
 					}

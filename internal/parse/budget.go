@@ -1,0 +1,150 @@
+package parse
+
+/*
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <time.h>
+
+// The layouts of tree-sitter's TSNode, TSQueryCursorState and
+// TSQueryCursorOptions (tree_sitter/api.h, 0.25), declared here because the
+// header is inside go-tree-sitter's module directory.
+typedef struct { uint32_t context[4]; const void *id; const void *tree; } cgNode;
+typedef struct { void *payload; uint32_t current_byte_offset; } cgQueryState;
+typedef struct { void *payload; bool (*progress_callback)(cgQueryState *); } cgQueryOptions;
+
+// Defined by tree-sitter's lib.c, which go-tree-sitter compiles in.
+void ts_query_cursor_exec_with_options(void *self, const void *query, cgNode node, const cgQueryOptions *options);
+
+// cgBudget is a query's time budget and stop flag, in C memory: the cursor
+// keeps a pointer to its options for as long as the query runs, which Go
+// memory must not be (go-tree-sitter's MatchesWithOptions hands it Go
+// memory that the collector may free while the query still runs).
+typedef struct {
+	int64_t deadline;   // CLOCK_MONOTONIC nanoseconds
+	int32_t stop;       // set by Go: 1 cancelled
+	int32_t expired;    // set by the callback when the deadline passed
+	cgQueryOptions opts;
+} cgBudget;
+
+static int64_t cg_now(void) {
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+// cg_progress is called by the cursor about every hundred steps; true
+// halts the query.
+static bool cg_progress(cgQueryState *state) {
+	cgBudget *b = state->payload;
+	if (__atomic_load_n(&b->stop, __ATOMIC_RELAXED)) {
+		return true;
+	}
+	if (cg_now() > b->deadline) {
+		b->expired = 1;
+		return true;
+	}
+	return false;
+}
+
+static cgBudget *cg_budget_new(void) {
+	cgBudget *b = calloc(1, sizeof(cgBudget));
+	if (b) {
+		b->opts.payload = b;
+		b->opts.progress_callback = cg_progress;
+	}
+	return b;
+}
+
+static void cg_budget_arm(cgBudget *b, int64_t budget_ns) {
+	b->deadline = cg_now() + budget_ns;
+	b->expired = 0;
+	__atomic_store_n(&b->stop, 0, __ATOMIC_RELAXED);
+}
+
+static void cg_budget_stop(cgBudget *b) {
+	__atomic_store_n(&b->stop, 1, __ATOMIC_RELAXED);
+}
+
+static void cg_exec(void *cursor, const void *query, cgNode *node, cgBudget *b) {
+	ts_query_cursor_exec_with_options(cursor, query, *node, &b->opts);
+}
+*/
+import "C"
+
+import (
+	"context"
+	"time"
+	"unsafe"
+
+	sitter "github.com/tree-sitter/go-tree-sitter"
+)
+
+// The go-tree-sitter types whose C handle budget reads: each is a struct
+// whose first (and, for QueryCursor and Node, only) field is the C object
+// or pointer. A version of go-tree-sitter that changes them fails here at
+// compile time (a negative array length) rather than at run time.
+var (
+	_ [unsafe.Sizeof(sitter.QueryCursor{}) - unsafe.Sizeof(uintptr(0))]struct{}
+	_ [unsafe.Sizeof(uintptr(0)) - unsafe.Sizeof(sitter.QueryCursor{})]struct{}
+	_ [unsafe.Sizeof(sitter.Node{}) - unsafe.Sizeof(C.cgNode{})]struct{}
+	_ [unsafe.Sizeof(C.cgNode{}) - unsafe.Sizeof(sitter.Node{})]struct{}
+)
+
+// budget bounds the query of one file in time and lets a context cancel
+// it: the cursor calls a C function that checks a deadline and a stop flag
+// (no call back into Go, no Go memory held by C). One budget belongs to
+// one Parser.
+type budget struct {
+	b *C.cgBudget
+}
+
+func newBudget() *budget {
+	b := C.cg_budget_new()
+	if b == nil {
+		panic("parse: out of memory")
+	}
+	return &budget{b: b}
+}
+
+func (b *budget) close() {
+	if b.b != nil {
+		C.free(unsafe.Pointer(b.b))
+		b.b = nil
+	}
+}
+
+// matches runs query over root with cursor, halting when deadline passes
+// or ctx is done. Call stop (after the last Next) to release the context;
+// expired then says whether the deadline halted it.
+func (b *budget) matches(ctx context.Context, deadline time.Time, cursor *sitter.QueryCursor, query *sitter.Query, root *sitter.Node, src []byte) (sitter.QueryMatches, func()) {
+	ns := time.Until(deadline).Nanoseconds()
+	if ns < 0 {
+		ns = 0
+	}
+	C.cg_budget_arm(b.b, C.int64_t(ns))
+	// Matches builds go-tree-sitter's iterator (and executes the query
+	// once without options); cg_exec re-executes it on the same cursor
+	// with the budget's options, which the iterator then runs under.
+	qm := cursor.Matches(query, root, src)
+	cur := *(*unsafe.Pointer)(unsafe.Pointer(cursor))
+	q := *(*unsafe.Pointer)(unsafe.Pointer(query))
+	C.cg_exec(cur, q, (*C.cgNode)(unsafe.Pointer(root)), b.b)
+	if ctx.Err() != nil {
+		C.cg_budget_stop(b.b)
+	}
+	cb := b.b
+	done := make(chan struct{})
+	release := context.AfterFunc(ctx, func() {
+		C.cg_budget_stop(cb)
+		close(done)
+	})
+	return qm, func() {
+		if !release() {
+			<-done // it ran or runs: let it finish before the budget is reused or freed
+		}
+	}
+}
+
+// expired reports whether the deadline halted the last query.
+func (b *budget) expired() bool { return b.b.expired != 0 }

@@ -1,0 +1,148 @@
+package parse
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	sitter "github.com/tree-sitter/go-tree-sitter"
+)
+
+// pathological are sources that tree-sitter parses in well under a second
+// but whose extraction then runs for 15 s to minutes (on a 2-core
+// machine): deep nesting makes the query cursor's every step, or the
+// extractor's walks of the tree, cost in proportion to the depth. The files (240 KB of JavaScript nested
+// 60,000 deep, 89 s; 100 KB of unclosed Rust braces, 33 s) are larger
+// cases of the same.
+var pathological = []pathologicalCase{
+	{"rust-unclosed-braces", "rust", "braces.rs", func() string {
+		return "fn f() " + strings.Repeat("{", 30000)
+	}},
+	{"c-unclosed-braces", "c", "braces.c", func() string {
+		return "int f() " + strings.Repeat("{", 30000)
+	}},
+	{"python-unclosed-parens", "python", "parens.py", func() string {
+		return "x = " + strings.Repeat("(", 30000)
+	}},
+	// 20,000 nested functions: the query is quick, but building the nodes
+	// (each definition's doc comment walks its siblings up a deep tree)
+	// ran for minutes.
+	{"js-nested-functions", "javascript", "nested.js", func() string {
+		return strings.Repeat("function f(){", 20000) + strings.Repeat("}", 20000)
+	}},
+}
+
+// warmExtractor returns an Extractor whose queries for the pathological
+// grammars are compiled, so that tests time the parse and extraction only.
+func warmExtractor(t *testing.T) *Extractor {
+	x := NewExtractor()
+	t.Cleanup(x.Close)
+	for _, tc := range cases() {
+		if _, err := x.get(tc.grammar); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return x
+}
+
+// cases are the pathological sources a test runs: one under -short.
+func cases() []pathologicalCase {
+	if testing.Short() {
+		return pathological[:1]
+	}
+	return pathological
+}
+
+type pathologicalCase struct {
+	name, grammar, path string
+	src                 func() string
+}
+
+func TestParseBudgetCoversQueries(t *testing.T) {
+	x := warmExtractor(t)
+	const budget = time.Second
+	p := x.NewParser(Options{Timeout: budget})
+	t.Cleanup(p.Close)
+	for _, tc := range cases() {
+		t.Run(tc.name, func(t *testing.T) {
+			start := time.Now()
+			res, err := p.Parse(context.Background(), tc.path, tc.grammar, []byte(tc.src()))
+			el := time.Since(start)
+			if !errors.Is(err, ErrTimeout) {
+				t.Fatalf("Parse = %v, %v; want ErrTimeout", res != nil, err)
+			}
+			// The budget plus tree-sitter's check interval; generous for a
+			// loaded machine, far below the minutes it took unbounded.
+			if el > budget+3*time.Second {
+				t.Errorf("Parse took %s with a %s budget", el, budget)
+			}
+		})
+	}
+	// The same Parser (and its budget) still works for an ordinary file.
+	res, err := p.Parse(context.Background(), "ok.rs", "rust", []byte("fn ok() { g(); }\n"))
+	if err != nil {
+		t.Fatalf("Parse after timeouts: %v", err)
+	}
+	if !hasNode(res, "ok") {
+		t.Errorf("Parse after timeouts: no node ok in %+v", res.Nodes)
+	}
+}
+
+func hasNode(res *Result, name string) bool {
+	for _, n := range res.Nodes {
+		if n.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+func TestParseCancelStopsQuery(t *testing.T) {
+	x := warmExtractor(t)
+	p := x.NewParser(Options{Timeout: time.Hour})
+	t.Cleanup(p.Close)
+	for _, tc := range cases() {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			time.AfterFunc(300*time.Millisecond, cancel)
+			start := time.Now()
+			_, err := p.Parse(ctx, tc.path, tc.grammar, []byte(tc.src()))
+			el := time.Since(start)
+			if !errors.Is(err, context.Canceled) {
+				t.Fatalf("Parse = %v; want context.Canceled", err)
+			}
+			if el > 3300*time.Millisecond {
+				t.Errorf("Parse returned %s after its context was cancelled", el-300*time.Millisecond)
+			}
+		})
+	}
+	// A context cancelled before the call stops it at once.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := p.Parse(ctx, "a.go", "go", []byte("package a\n")); !errors.Is(err, context.Canceled) {
+		t.Errorf("Parse with a cancelled context = %v", err)
+	}
+}
+
+// TestBudgetHandles checks the layout budget.go relies on: the C handle is
+// the first field of go-tree-sitter's QueryCursor, Query and Node.
+func TestBudgetHandles(t *testing.T) {
+	for _, typ := range []reflect.Type{
+		reflect.TypeFor[sitter.QueryCursor](), reflect.TypeFor[sitter.Query](), reflect.TypeFor[sitter.Node](),
+	} {
+		f := typ.Field(0)
+		if f.Name != "_inner" || f.Offset != 0 {
+			t.Errorf("%s: first field %s at %d, want _inner at 0", typ, f.Name, f.Offset)
+		}
+	}
+	if k := reflect.TypeFor[sitter.QueryCursor]().Field(0).Type.Kind(); k != reflect.Pointer {
+		t.Errorf("QueryCursor._inner is a %s, want a pointer", k)
+	}
+	if k := reflect.TypeFor[sitter.Query]().Field(0).Type.Kind(); k != reflect.Pointer {
+		t.Errorf("Query._inner is a %s, want a pointer", k)
+	}
+}

@@ -61,7 +61,11 @@ import (
 //	   their local declarations, `T x(args);` calls T.
 //	5: Python, JavaScript, TypeScript, Java and Rust callables record their
 //	   typed local declarations; `export * from "m"` imports the name "*".
-const ExtractorVersion = 5
+//	6: JavaScript/TypeScript: `export default function f` and `export
+//	   default class C` are defined by their export statement (the
+//	   signature starts "export default"), super(...) is a call, locals
+//	   initialised by a call are kept.
+const ExtractorVersion = 6
 
 // Limits on text kept per node.
 const (

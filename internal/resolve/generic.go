@@ -71,7 +71,7 @@ func (r *resolver) facts(file string) *fileFacts {
 			if _, ok := ff.fields[n.QualifiedName]; !ok {
 				ff.fields[n.QualifiedName] = n
 			}
-		case n.Parent == fileID && (n.Kind.IsCallable() || n.Kind.IsType()):
+		case n.Parent == fileID && (n.Kind.IsCallable() || n.Kind.IsType() || isScopeNode(n)):
 			ff.top[n.Name] = append(ff.top[n.Name], n.ID)
 		}
 	}
@@ -125,6 +125,12 @@ func (r *resolver) resolveGeneric(e *graph.Edge) (ids []graph.NodeID, res graph.
 	if e.Kind == graph.EdgeImports {
 		return r.resolveModuleImport(e.File, language, e.Target)
 	}
+	if e.Kind == graph.EdgeCalls && (language == lang.JavaScript || language == lang.TypeScript) {
+		defer func() { ids, res = r.jsCallTarget(ids, res) }() // new C(): its constructor (scopes.go)
+		if e.Target == "super" {
+			return r.resolveSuperCall(ff, e.Src)
+		}
+	}
 	target := strings.TrimPrefix(e.Target, "new ")
 	if language == lang.Rust || language == lang.CPP {
 		target = strings.TrimSuffix(strings.ReplaceAll(strings.TrimPrefix(target, "::"), "::", "."), "!")
@@ -167,13 +173,19 @@ func (r *resolver) resolveGeneric(e *graph.Edge) (ids []graph.NodeID, res graph.
 		}()
 	}
 	if len(parts) == 1 {
+		if language != lang.Java && language != lang.CPP {
+			// A function or class declared in an enclosing function (scopes.go).
+			if ids := r.enclosingScopeLookup(ff, e.Src, head, true); len(ids) > 0 {
+				return r.pickGeneric(ids)
+			}
+		}
 		if language == lang.Java || language == lang.CPP {
 			// An unqualified call in a method means a member first.
 			if ids := r.memberOfEnclosing(ff, e.Src, head); len(ids) > 0 {
 				return r.pickGeneric(ids)
 			}
 		}
-		if ids := ff.top[head]; len(ids) > 0 {
+		if ids := withoutScopes(ff, ff.top[head]); len(ids) > 0 {
 			return r.pickGeneric(ids)
 		}
 		if ids := ff.types[head]; len(ids) > 0 && (e.Kind == graph.EdgeInherits || e.Kind == graph.EdgeImplements || language == lang.Java) {
@@ -187,6 +199,9 @@ func (r *resolver) resolveGeneric(e *graph.Edge) (ids []graph.NodeID, res graph.
 		}
 		if imp, ok := ff.imports[head]; ok && imp.name != "" {
 			return r.fromModule(e.File, language, imp, imp.name)
+		} else if ok && (language == lang.JavaScript || language == lang.TypeScript) && r.moduleFiles(e.File, language, imp.module) != nil {
+			// import f from "./x"; f(): x's default export.
+			return r.pickGeneric(r.defaultExport(r.moduleFiles(e.File, language, imp.module)[0]))
 		} else if ok && (language == lang.JavaScript || language == lang.TypeScript) && !strings.HasPrefix(imp.module, ".") &&
 			!strings.HasPrefix(imp.module, "/") && len(r.moduleFiles(e.File, language, imp.module)) == 0 {
 			// const express = require("express"); express(): the package's default export.
@@ -211,7 +226,7 @@ func (r *resolver) resolveGeneric(e *graph.Edge) (ids []graph.NodeID, res graph.
 		// Class.method of this file, or module.func / Class.method of an
 		// imported name.
 		if ids := ff.top[head]; len(ids) == 1 {
-			if n := ff.byID[ids[0]]; n != nil && n.Kind.IsType() {
+			if n := ff.byID[ids[0]]; n != nil && (n.Kind.IsType() || isScopeNode(n)) {
 				if ids := r.members(e.File, n.QualifiedName, parts[1]); len(ids) > 0 {
 					return r.pickGeneric(ids)
 				}
@@ -256,7 +271,7 @@ func (r *resolver) resolveGeneric(e *graph.Edge) (ids []graph.NodeID, res graph.
 			}
 			ids, res := r.fromModule(e.File, language, imp, imp.name)
 			if res == graph.ResExact && len(ids) == 1 {
-				if n, err := r.st.Node(ids[0]); err == nil && n.Kind.IsType() {
+				if n, err := r.st.Node(ids[0]); err == nil && (n.Kind.IsType() || isScopeNode(&n)) {
 					if m := r.members(n.File, n.QualifiedName, parts[1]); len(m) > 0 {
 						return r.pickGeneric(m)
 					}

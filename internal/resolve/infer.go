@@ -69,7 +69,12 @@ func (r *resolver) inferMethod(ff *fileFacts, caller graph.NodeID, parts []strin
 	}
 	for n := enclosingCallable(ff, caller); n != nil; n = enclosingCallable(ff, n.Parent) {
 		if b, ok := r.callerVars(n)[head]; ok && (b.typ != "" || b.call != "") {
-			return nil, graph.ResUnresolved // declared or constructed: typed resolution decides
+			if language == lang.Python || b.typ != "" || strings.HasPrefix(b.call, "new ") {
+				return nil, graph.ResUnresolved // declared or constructed: typed resolution decides
+			}
+			if _, known := r.bindingType(ff.file, enclosingType(ff, n.ID), b); known {
+				return nil, graph.ResUnresolved // const s = factory(): its declared result type decides
+			}
 		}
 	}
 	key := language + "\x00" + name

@@ -737,6 +737,8 @@ func (r *resolver) bindingType(file string, self *graph.Node, b varBinding) (typ
 				fns, _ = r.fromModule(file, language, imp, imp.name)
 			}
 		}
+	} else if imp, ok := r.facts(file).imports[callee[:i]]; ok && imp.name == "" && language != lang.Rust && language != lang.Java {
+		fns, _ = r.fromModule(file, language, imp, callee[i+1:]) // import * as mod; mod.f()
 	} else {
 		t, ok := r.resolveTypeName(file, callee[:i])
 		if !ok || t.node == nil {

@@ -12,6 +12,14 @@
     name: (identifier) @name
     body: (class_body) @body)) @definition.class
 
+; export default class Foo {}: the export statement is the definition, so
+; its signature says it is the module's default export.
+(export_statement
+  "default"
+  declaration: (class_declaration
+    name: (identifier) @name
+    body: (class_body) @body)) @definition.class
+
 (class_declaration
   name: (identifier) @name
   body: (class_body) @body) @definition.class
@@ -63,6 +71,14 @@
   property: [(property_identifier) (private_property_identifier)] @name) @definition.field
 
 ; ---------------------------------------------------------------- functions
+
+; export default function f() {}: likewise the module's default export.
+(export_statement
+  "default"
+  declaration: [
+    (function_declaration name: (identifier) @name body: (statement_block) @body)
+    (generator_function_declaration name: (identifier) @name body: (statement_block) @body)
+  ]) @definition.function
 
 (function_declaration
   name: (identifier) @name
@@ -329,11 +345,16 @@
 (call_expression
   function: (subscript_expression) @reference.call)
 
+; super(...) in a constructor: the base class's constructor.
+(call_expression
+  function: (super) @reference.call)
+
 ; new Widget(), new ns.Widget()
 (new_expression
   constructor: [(identifier) (member_expression)] @reference.call)
 
 ; ------------------------------------------------------------------ locals
 ; Local declarations whose value tells the variable's type, kept as text on
-; the enclosing function (Node.Locals) for resolution: const x = new Foo().
-(variable_declarator name: (identifier) value: (new_expression)) @local
+; the enclosing function (Node.Locals) for resolution: const x = new Foo(),
+; const x = factory() (the factory's declared result type).
+(variable_declarator name: (identifier) value: [(new_expression) (call_expression) (await_expression)]) @local

@@ -31,6 +31,14 @@
     (abstract_class_declaration name: (type_identifier) @name body: (class_body) @body)
   ]) @definition.class
 
+; export default class Foo {}: the export statement is the definition, so
+; its signature says it is the module's default export.
+(export_statement
+  "default"
+  declaration: (class_declaration
+    name: (type_identifier) @name
+    body: (class_body) @body)) @definition.class
+
 (class_declaration
   name: (type_identifier) @name
   body: (class_body) @body) @definition.class
@@ -194,6 +202,14 @@
   (#eq? @_ctor "constructor"))
 
 ; ---------------------------------------------------------------- functions
+
+; export default function f() {}: likewise the module's default export.
+(export_statement
+  "default"
+  declaration: [
+    (function_declaration name: (identifier) @name body: (statement_block) @body)
+    (generator_function_declaration name: (identifier) @name body: (statement_block) @body)
+  ]) @definition.function
 
 (function_declaration
   name: (identifier) @name
@@ -512,6 +528,10 @@
 (call_expression
   function: (subscript_expression) @reference.call)
 
+; super(...) in a constructor: the base class's constructor.
+(call_expression
+  function: (super) @reference.call)
+
 ; new Widget(), new ns.Widget<T>()
 (new_expression
   constructor: [(identifier) (member_expression)] @reference.call)
@@ -544,7 +564,7 @@
 ; Local declarations whose value or annotation tells the variable's type,
 ; kept as text on the enclosing function (Node.Locals) for resolution:
 ; const x = new Foo(), let x: Foo = ....
-(variable_declarator name: (identifier) !type value: (new_expression)) @local
+(variable_declarator name: (identifier) !type value: [(new_expression) (call_expression) (await_expression)]) @local
 (variable_declarator name: (identifier) type: (type_annotation) !value) @local
 (variable_declarator
   name: (identifier)

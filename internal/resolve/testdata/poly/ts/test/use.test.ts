@@ -1,0 +1,30 @@
+import { util, Sub, Own, factory } from "mylib/core";
+import * as core from "mylib/core";
+import { three } from "mylib/v3";
+import { Parser } from "mylib";
+import make from "../src/make";
+
+function helper(): number {
+  return 0;
+}
+
+export function run(x: never): void {
+  function helper(): number {
+    return 2;
+  }
+  util.assertNever(x);
+  new Sub(1).size();
+  new Own();
+  const s = factory();
+  s.parse("a");
+  const p = core.factory();
+  p.parse("b");
+  three();
+  make();
+  helper();
+  new Parser();
+}
+
+export function other(): number {
+  return helper();
+}

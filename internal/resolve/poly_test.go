@@ -20,22 +20,22 @@ import (
 func TestTSPackageScopes(t *testing.T) {
 	got := edgeMap(t, "testdata/poly/ts", graph.EdgeCalls)
 	want := map[string]string{
-		"src/core/index.ts:Own.constructor super":        "src/core/index.ts:Base.constructor exact",
-		"src/core/index.ts:factory Parser":               "src/core/index.ts:Parser exact", // no constructor anywhere: the class
-		"src/core/index.ts:util.assertNever Error":       "@external:typescript/globalThis:globalThis.Error external",
-		"test/use.test.ts:other helper":                  "test/use.test.ts:helper exact",
-		"test/use.test.ts:run Own":                       "src/core/index.ts:Own.constructor exact",
-		"test/use.test.ts:run Parser":                    "src/core/index.ts:Parser exact",
-		"test/use.test.ts:run Sub":                       "src/core/index.ts:Base.constructor exact",
-		"test/use.test.ts:run core.factory":              "src/core/index.ts:factory exact",
-		"test/use.test.ts:run factory":                   "src/core/index.ts:factory exact",
-		"test/use.test.ts:run helper":                    "test/use.test.ts:run.helper exact",
-		"test/use.test.ts:run make":                      "src/make.ts:makeThing exact",
-		"test/use.test.ts:run p.parse":                   "src/core/index.ts:Parser.parse exact",
-		"test/use.test.ts:run s.parse":                   "src/core/index.ts:Parser.parse exact",
-		"test/use.test.ts:run size":                      "unresolved",
-		"test/use.test.ts:run three":                     "src/v3/index.ts:three exact",
-		"test/use.test.ts:run util.assertNever":          "src/core/index.ts:util.assertNever exact",
+		"src/core/index.ts:Own.constructor super":  "src/core/index.ts:Base.constructor exact",
+		"src/core/index.ts:factory Parser":         "src/core/index.ts:Parser exact", // no constructor anywhere: the class
+		"src/core/index.ts:util.assertNever Error": "@external:typescript/globalThis:globalThis.Error external",
+		"test/use.test.ts:other helper":            "test/use.test.ts:helper exact",
+		"test/use.test.ts:run Own":                 "src/core/index.ts:Own.constructor exact",
+		"test/use.test.ts:run Parser":              "src/core/index.ts:Parser exact",
+		"test/use.test.ts:run Sub":                 "src/core/index.ts:Base.constructor exact",
+		"test/use.test.ts:run core.factory":        "src/core/index.ts:factory exact",
+		"test/use.test.ts:run factory":             "src/core/index.ts:factory exact",
+		"test/use.test.ts:run helper":              "test/use.test.ts:run.helper exact",
+		"test/use.test.ts:run make":                "src/make.ts:makeThing exact",
+		"test/use.test.ts:run p.parse":             "src/core/index.ts:Parser.parse exact",
+		"test/use.test.ts:run s.parse":             "src/core/index.ts:Parser.parse exact",
+		"test/use.test.ts:run size":                "unresolved",
+		"test/use.test.ts:run three":               "src/v3/index.ts:three exact",
+		"test/use.test.ts:run util.assertNever":    "src/core/index.ts:util.assertNever exact",
 	}
 	checkExact(t, got, want)
 }

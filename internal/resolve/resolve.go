@@ -248,7 +248,7 @@ type resolver struct {
 	baseCache  map[graph.NodeID][]typeRes
 	tsConfigs  map[string]*tsConfig      // directory → governing tsconfig (nil: none)
 	inferCache map[string][]graph.NodeID // language NUL method name → its methods
-	jsPkgs     map[string]*jsPackage      // the repository's package.json files by name (jspackages.go)
+	jsPkgs     map[string]*jsPackage     // the repository's package.json files by name (jspackages.go)
 }
 
 func (r *resolver) loadFiles() error {

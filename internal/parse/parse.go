@@ -27,6 +27,11 @@
 //	@reference.type      a type used in a signature or field
 //	@local               a local variable declaration, kept as text on the
 //	                     enclosing callable (Node.Locals) for resolution
+//	@local.callback      a function passed as an argument (JS/TS): each of
+//	                     its parameters becomes a local, typed when it is
+//	                     annotated, else "@cb ARG PARAM NAME CALLEE" (the
+//	                     PARAM-th parameter of the function type of the
+//	                     callee's ARG-th parameter)
 //
 // References attach to the innermost definition that contains them.
 package parse
@@ -65,7 +70,11 @@ import (
 //	   default class C` are defined by their export statement (the
 //	   signature starts "export default"), super(...) is a call, locals
 //	   initialised by a call are kept.
-const ExtractorVersion = 6
+//	7: JavaScript/TypeScript: a method called on a call result or an
+//	   expression is named by the whole callee (a.b().c, [x].map), not by
+//	   its method alone; parameters of functions passed as arguments are
+//	   locals (@local.callback).
+const ExtractorVersion = 7
 
 // Limits on text kept per node.
 const (
@@ -108,6 +117,7 @@ const (
 	roleImplements
 	roleTypeRef
 	roleLocal
+	roleCallbackLocal
 )
 
 type compiled struct {
@@ -212,6 +222,8 @@ func classify(capture string) (role, graph.NodeKind) {
 		return roleScopeDef, 0
 	case "local":
 		return roleLocal, 0
+	case "local.callback":
+		return roleCallbackLocal, 0
 	}
 	if k, ok := strings.CutPrefix(capture, "definition."); ok {
 		if nk, ok := graph.ParseNodeKind(k); ok {
@@ -464,6 +476,8 @@ func (e *extraction) collect(cursor *sitter.QueryCursor, root *sitter.Node) {
 				}
 			case roleLocal:
 				e.locals = append(e.locals, localDecl{start: cp.Node.StartByte(), text: e.text(&cp.Node)})
+			case roleCallbackLocal:
+				e.locals = append(e.locals, e.callbackLocals(cp.Node)...)
 			case roleImportName:
 				in := importName{name: e.text(&cp.Node)}
 				if p := cp.Node.Parent(); p != nil {
@@ -1420,4 +1434,77 @@ func rustUsePrefix(src []byte, n *sitter.Node) string {
 		prefix = string(src[path.StartByte():path.EndByte()]) + "::" + prefix
 	}
 	return prefix
+}
+
+// callbackLocals turns the parameters of a function passed as an argument
+// (JS/TS: operate((source, subscriber) => ...)) into local declarations:
+// "name: Type" when annotated, else "@cb ARG PARAM name callee", which
+// resolution types from the callee's signature.
+func (e *extraction) callbackLocals(fn sitter.Node) []localDecl {
+	args := fn.Parent()
+	if args == nil || args.Kind() != "arguments" {
+		return nil
+	}
+	call := args.Parent()
+	if call == nil {
+		return nil
+	}
+	var callee string
+	switch call.Kind() {
+	case "call_expression":
+		if c := call.ChildByFieldName("function"); c != nil {
+			callee = cleanTarget(e.text(c))
+		}
+	case "new_expression":
+		if c := call.ChildByFieldName("constructor"); c != nil {
+			callee = "new " + cleanTarget(e.text(c))
+		}
+	}
+	if callee == "" || callee == "new " {
+		return nil
+	}
+	argIdx := -1
+	for i := uint(0); i < args.NamedChildCount(); i++ {
+		if c := args.NamedChild(i); c != nil && c.Id() == fn.Id() {
+			argIdx = int(i)
+			break
+		}
+	}
+	if argIdx < 0 {
+		return nil
+	}
+	var params []sitter.Node
+	if p := fn.ChildByFieldName("parameters"); p != nil {
+		for i := uint(0); i < p.NamedChildCount(); i++ {
+			if c := p.NamedChild(i); c != nil && c.Kind() != "comment" {
+				params = append(params, *c)
+			}
+		}
+	} else if p := fn.ChildByFieldName("parameter"); p != nil {
+		params = append(params, *p) // x => ...
+	}
+	var out []localDecl
+	i := -1
+	for _, p := range params {
+		name, typ := &p, (*sitter.Node)(nil)
+		switch p.Kind() {
+		case "required_parameter", "optional_parameter":
+			name, typ = p.ChildByFieldName("pattern"), p.ChildByFieldName("type")
+		}
+		if name != nil && name.Kind() == "this" {
+			continue // function (this: T, x): not a positional parameter
+		}
+		i++
+		if name == nil || name.Kind() != "identifier" {
+			continue // destructured, rest: nothing to name
+		}
+		text := ""
+		if typ != nil {
+			text = e.text(name) + e.text(typ) // x: Foo (the annotation includes the colon)
+		} else {
+			text = fmt.Sprintf("@cb %d %d %s %s", argIdx, i, e.text(name), callee)
+		}
+		out = append(out, localDecl{start: fn.StartByte(), text: text})
+	}
+	return out
 }

@@ -130,6 +130,14 @@ func (r *resolver) resolveGeneric(e *graph.Edge) (ids []graph.NodeID, res graph.
 		if e.Target == "super" {
 			return r.resolveSuperCall(ff, e.Src)
 		}
+		if t := jsPlainTarget(e.Target); t != e.Target { // x?.m(), x!.m()
+			e2 := *e
+			e2.Target = t
+			return r.resolveGeneric(&e2)
+		}
+		if strings.Contains(e.Target, "().") {
+			return r.resolveChain(ff, e) // f().m(), x.f().m()
+		}
 	}
 	target := strings.TrimPrefix(e.Target, "new ")
 	if language == lang.Rust || language == lang.CPP {
@@ -155,7 +163,7 @@ func (r *resolver) resolveGeneric(e *graph.Edge) (ids []graph.NodeID, res graph.
 	}
 	head := parts[0]
 	typed := e.Kind == graph.EdgeCalls && len(parts) >= 2 && language != lang.CPP
-	if typed && head == "super" && len(parts) == 2 && language == lang.Java {
+	if typed && head == "super" && len(parts) == 2 && (language == lang.Java || language == lang.TypeScript || language == lang.JavaScript) {
 		return r.resolveSuper(ff, e.Src, parts[1])
 	}
 	if typed && (len(parts) > 2 || !isSelfName(head)) {

@@ -249,6 +249,7 @@ type resolver struct {
 	tsConfigs  map[string]*tsConfig      // directory → governing tsconfig (nil: none)
 	inferCache map[string][]graph.NodeID // language NUL method name → its methods
 	jsPkgs     map[string]*jsPackage     // the repository's package.json files by name (jspackages.go)
+	cbBusy     map[string]bool           // callback parameters being typed (scopes.go)
 }
 
 func (r *resolver) loadFiles() error {

@@ -1,6 +1,7 @@
 package resolve
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/codegraph-dev/codegraph/internal/graph"
@@ -161,4 +162,185 @@ func (r *resolver) defaultExport(file string) []graph.NodeID {
 		return r.exported(file, "default", 0, nil)
 	}
 	return nil
+}
+
+// jsPlainTarget drops optional chaining and non-null assertions from a
+// callee: x?.m → x.m, a!.b.m → a.b.m.
+func jsPlainTarget(t string) string {
+	if !strings.ContainsAny(t, "?!") {
+		return t
+	}
+	t = strings.ReplaceAll(t, "?.", ".")
+	t = strings.ReplaceAll(t, "!.", ".")
+	return t
+}
+
+// maxChain bounds the calls of a chain followed (a().b().c()).
+const maxChain = 4
+
+// resolveChain binds recv().m, where recv is itself a call, to the method m
+// of the declared result type of what recv calls.
+func (r *resolver) resolveChain(ff *fileFacts, e *graph.Edge) ([]graph.NodeID, graph.Resolution) {
+	t, ok := r.chainType(ff, e, e.Target[:strings.LastIndex(e.Target, "().")], 0)
+	if !ok {
+		return nil, graph.ResUnresolved
+	}
+	name := e.Target[strings.LastIndex(e.Target, "().")+3:]
+	if !isIdent(name) {
+		return nil, graph.ResUnresolved
+	}
+	if t.node == nil {
+		return []graph.NodeID{r.external(r.langOf[ff.file], t.extModule, t.extSym+"."+name)}, graph.ResExternal
+	}
+	return r.classMethod(r.langOf[ff.file], t, name)
+}
+
+// chainType returns the declared result type of the call callee() made
+// from e's source.
+func (r *resolver) chainType(ff *fileFacts, e *graph.Edge, callee string, depth int) (typeRes, bool) {
+	if depth >= maxChain || callee == "" || strings.HasPrefix(callee, "new") && !isIdent(callee) {
+		return typeRes{}, false
+	}
+	sub := *e
+	sub.Target = callee
+	ids, res := r.resolveGeneric(&sub)
+	if res == graph.ResExternal || len(ids) != 1 {
+		return typeRes{}, false
+	}
+	fn := r.nodeByID(ids[0])
+	if fn == nil || !fn.Kind.IsCallable() {
+		return typeRes{}, false
+	}
+	if fn.Kind == graph.KindConstructor {
+		if t := r.ownerOf(fn); t != nil {
+			return typeRes{node: t}, true
+		}
+		return typeRes{}, false
+	}
+	rt := resultType(fn.Language, fn)
+	if rt == "" {
+		return typeRes{}, false
+	}
+	owner := r.ownerOf(fn)
+	if rt == "this" && owner != nil {
+		return typeRes{node: owner}, true
+	}
+	return r.bindingType(fn.File, owner, varBinding{typ: rt})
+}
+
+// ownerOf returns the type a member is declared in (nil for a function).
+func (r *resolver) ownerOf(n *graph.Node) *graph.Node {
+	return enclosingType(r.facts(n.File), n.ID)
+}
+
+// parseCallbackLocal reads extraction's "ARG PARAM NAME CALLEE" for a
+// parameter of a function passed as an argument.
+func parseCallbackLocal(s string) (string, varBinding) {
+	f := strings.SplitN(s, " ", 4)
+	if len(f) < 4 || !isIdent(f[2]) {
+		return "", varBinding{}
+	}
+	return f[2], varBinding{cb: f[0] + " " + f[1] + " " + f[3]}
+}
+
+// callbackParamType types the parameter of a function passed as an
+// argument (operate((source, subscriber) => ...)) from the signature of
+// the callee: its ARG-th parameter's function type, that type's PARAM-th
+// parameter (a leading this: parameter skipped on both levels).
+func (r *resolver) callbackParamType(ff *fileFacts, caller graph.NodeID, cb string) (typeRes, bool) {
+	f := strings.SplitN(cb, " ", 3)
+	if len(f) < 3 {
+		return typeRes{}, false
+	}
+	arg, param := atoiOr(f[0], -1), atoiOr(f[1], -1)
+	callee := f[2]
+	if arg < 0 || param < 0 {
+		return typeRes{}, false
+	}
+	// The callee may itself be called on a callback parameter
+	// (schema.refine((schema) => ...)): a parameter being typed is not
+	// typed again.
+	key := strconv.FormatUint(uint64(caller), 16) + " " + cb
+	if r.cbBusy[key] {
+		return typeRes{}, false
+	}
+	if r.cbBusy == nil {
+		r.cbBusy = map[string]bool{}
+	}
+	r.cbBusy[key] = true
+	defer delete(r.cbBusy, key)
+	e := graph.Edge{Kind: graph.EdgeCalls, Src: caller, Target: strings.TrimPrefix(callee, "new "), File: ff.file}
+	ids, res := r.resolveGeneric(&e)
+	if res == graph.ResExternal || len(ids) != 1 {
+		return typeRes{}, false
+	}
+	fn := r.nodeByID(ids[0])
+	if fn == nil || !fn.Kind.IsCallable() {
+		return typeRes{}, false
+	}
+	ft := nthParamType(fn.Language, paramList(fn.Signature, fn.Name), arg)
+	ft = strings.TrimSpace(ft)
+	if !strings.HasPrefix(ft, "(") {
+		return typeRes{}, false // a named function type or none: not followed
+	}
+	end := matchClose(ft, 0, '(', ')')
+	if end < 0 || !strings.HasPrefix(strings.TrimSpace(ft[end+1:]), "=>") {
+		return typeRes{}, false
+	}
+	pt := nthParamType(fn.Language, ft[1:end], param)
+	if pt == "" {
+		return typeRes{}, false
+	}
+	return r.bindingType(fn.File, r.ownerOf(fn), varBinding{typ: pt})
+}
+
+// nthParamType returns the declared type of the n-th parameter of a
+// parameter list, not counting a this: parameter.
+func nthParamType(language, params string, n int) string {
+	i := 0
+	for _, p := range splitTop(params, ',') {
+		name, typ := parseParam(language, p)
+		if name == "this" {
+			continue
+		}
+		if i == n {
+			return typ
+		}
+		i++
+	}
+	return ""
+}
+
+func atoiOr(s string, def int) int {
+	n := 0
+	if s == "" {
+		return def
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return def
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n
+}
+
+// ownMembers keeps, of the definitions whose qualified name puts them in
+// t, those declared in t itself when there are any: in TS, an interface's
+// method and a function of an object literal assigned to a constant of
+// the same name (const T = make((inst) => ({ m() {} }))) share T.m.
+func (r *resolver) ownMembers(t *graph.Node, ids []graph.NodeID) []graph.NodeID {
+	if len(ids) < 2 {
+		return ids
+	}
+	var own []graph.NodeID
+	for _, id := range ids {
+		if n := r.nodeByID(id); n != nil && n.Parent == t.ID {
+			own = append(own, id)
+		}
+	}
+	if len(own) == 0 {
+		return ids
+	}
+	return own
 }

@@ -28,6 +28,7 @@ type typeRes struct {
 type varBinding struct {
 	typ  string // type expression as written
 	call string // callee of the initialiser
+	cb   string // parameter of a function passed as an argument: "ARG PARAM CALLEE" (scopes.go)
 }
 
 // maxBaseDepth bounds walks up the inheritance graph (and breaks cycles).
@@ -264,6 +265,9 @@ func parseDecl(language, d string) (string, varBinding) {
 	d = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(d), ";"))
 	if d == "" {
 		return "", varBinding{}
+	}
+	if rest, ok := strings.CutPrefix(d, "@cb "); ok && (language == lang.JavaScript || language == lang.TypeScript) {
+		return parseCallbackLocal(rest)
 	}
 	switch language {
 	case lang.Python, lang.JavaScript, lang.TypeScript, lang.Rust:
@@ -601,7 +605,7 @@ func (r *resolver) classMethod(language string, t typeRes, name string) ([]graph
 				continue
 			}
 			seen[c.node.ID] = true
-			ids := r.members(c.node.File, c.node.QualifiedName, name)
+			ids := r.ownMembers(c.node, r.members(c.node.File, c.node.QualifiedName, name))
 			if len(ids) == 0 && c.node.Language == lang.Rust {
 				ids = r.rustImplMethods(c.node, name)
 			}
@@ -814,6 +818,9 @@ func (r *resolver) receiverType(ff *fileFacts, caller graph.NodeID, head string)
 	}
 	for n := enclosingCallable(ff, caller); n != nil; {
 		if b, ok := r.callerVars(n)[head]; ok {
+			if b.cb != "" {
+				return r.callbackParamType(ff, n.ID, b.cb)
+			}
 			return r.bindingType(ff.file, enclosingType(ff, n.ID), b)
 		}
 		n = enclosingCallable(ff, n.Parent)

@@ -514,16 +514,12 @@
   (#not-eq? @reference.call "require"))
 
 ; this.render(), api.client.get(), super.init(): the callee as written.
+; fetch(url).then(...), a.b(x).c(), [a, b].join(): inner argument lists
+; collapse to "()" (a.b().c), so that resolution can follow the result type
+; of a.b, and a call on a literal or a parenthesised expression is never
+; taken for a call of a function named like its method.
 (call_expression
-  function: (member_expression) @reference.call
-  (#not-match? @reference.call "^[\\[{'\"`]|[()]"))
-
-; fetch(url).then(...), a.b().c(), [a, b].join(): a call on a call result
-; or on a literal is named by its method only.
-(call_expression
-  function: (member_expression
-    property: (_) @reference.call) @_callee
-  (#match? @_callee "^[\\[{'\"`]|[()]"))
+  function: (member_expression) @reference.call)
 
 (call_expression
   function: (subscript_expression) @reference.call)
@@ -570,3 +566,8 @@
   name: (identifier)
   type: (type_annotation)
   value: [(call_expression) (await_expression) (new_expression) (identifier) (member_expression) (as_expression)]) @local
+
+; Functions passed as arguments: their parameters are locals of the
+; enclosing function, typed from the callee's signature by resolution
+; (new Observable((subscriber) => ...), operate((source, subscriber) => ...)).
+(arguments [(arrow_function) (function_expression)] @local.callback)

@@ -28,3 +28,24 @@ export function run(x: never): void {
 export function other(): number {
   return helper();
 }
+
+import { operate, Stream, Sink } from "mylib/core";
+
+export function flow(): Stream {
+  return operate((source, sink) => {
+    source.subscribe();
+    sink.next(1);
+    new Stream(function (sub) {
+      sub.next(2);
+    });
+    factory().parse("c");
+    source?.pipe().subscribe();
+    [1, 2].map(three);
+  });
+}
+
+class Derived extends Sink {
+  next(v: number): void {
+    super.next(v);
+  }
+}

@@ -30,3 +30,19 @@ export class Parser {
 export function factory(): Parser {
   return new Parser();
 }
+
+export class Sink {
+  next(v: number): void {}
+}
+
+export class Stream {
+  constructor(init?: (this: Stream, sink: Sink) => void) {}
+  pipe(): Stream {
+    return this;
+  }
+  subscribe(): void {}
+}
+
+export function operate(init: (source: Stream, sink: Sink) => void): Stream {
+  return new Stream();
+}

@@ -74,7 +74,9 @@ import (
 //	   expression is named by the whole callee (a.b().c, [x].map), not by
 //	   its method alone; parameters of functions passed as arguments are
 //	   locals (@local.callback).
-const ExtractorVersion = 7
+//	8: JavaScript/TypeScript: a named function expression passed as an
+//	   argument or returned is a function node.
+const ExtractorVersion = 8
 
 // Limits on text kept per node.
 const (

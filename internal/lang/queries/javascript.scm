@@ -97,6 +97,20 @@
     (generator_function body: (_) @body)
   ]) @definition.function
 
+; state.callbacks.push(function cleanup() {...}), return function curried()
+; {...}: a named function expression passed or returned is a function of its
+; own, as JavaScript names it (elsewhere the variable or property it is
+; assigned to names it).
+(arguments
+  (function_expression
+    name: (identifier) @name
+    body: (statement_block) @body) @definition.function)
+
+(return_statement
+  (function_expression
+    name: (identifier) @name
+    body: (statement_block) @body) @definition.function)
+
 ; export default function () {} / export default () => {}
 (export_statement
   "default" @name

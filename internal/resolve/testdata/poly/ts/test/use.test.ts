@@ -49,3 +49,9 @@ class Derived extends Sink {
     super.next(v);
   }
 }
+
+export function withCleanup(list: Array<() => void>): void {
+  list.push(function cleanup() {
+    helper();
+  });
+}

@@ -204,6 +204,9 @@ func (r *resolver) resolveGeneric(e *graph.Edge) (ids []graph.NodeID, res graph.
 			if ids := r.samePackageType(e.File, head); len(ids) > 0 {
 				return r.pickGeneric(ids)
 			}
+			if ids := r.javaStarImportType(ff, head); len(ids) > 0 {
+				return r.pickGeneric(ids) // import a.b.*
+			}
 		}
 		if imp, ok := ff.imports[head]; ok && imp.name != "" {
 			return r.fromModule(e.File, language, imp, imp.name)
@@ -286,6 +289,12 @@ func (r *resolver) resolveGeneric(e *graph.Edge) (ids []graph.NodeID, res graph.
 				}
 			}
 			return nil, graph.ResUnresolved
+		}
+		if language == lang.Java && e.Kind == graph.EdgeCalls {
+			// Type.staticMethod() on a class of the package or of a star import.
+			if t, ok := r.resolveTypeName(e.File, head); ok && t.node != nil {
+				return r.classMethod(language, t, parts[1])
+			}
 		}
 		if language == lang.Rust {
 			// mod util; util::f(): a child module of this file.
@@ -488,21 +497,24 @@ func (r *resolver) javaFiles(class string) []string {
 			out = append(out, f)
 		}
 	}
+	if len(out) == 0 {
+		if i := strings.LastIndexByte(class, '.'); i > 0 {
+			return r.javaClassFiles(class[:i], class[i+1:]) // by declared package (java.go)
+		}
+	}
 	return out
 }
 
 // samePackageType finds a top-level type named name in another file of
-// the caller's directory (a Java package).
+// the caller's Java package: the files that declare the same package
+// (src/main/java/x and src/test/java/x alike; java.go).
 func (r *resolver) samePackageType(from, name string) []graph.NodeID {
-	dir := path.Dir(from)
+	dir := r.javaPackageKey(from)
 	types, ok := r.dirTypes[dir]
 	if !ok {
 		types = map[string][]graph.NodeID{}
-		for _, m := range r.byDir[dir] {
-			if m.Language != r.langOf[from] {
-				continue
-			}
-			ff := r.facts(m.Path)
+		for _, f := range r.javaPackageFiles(from) {
+			ff := r.facts(f)
 			for n, ids := range ff.top {
 				for _, id := range ids {
 					if nd := ff.byID[id]; nd != nil && nd.Kind.IsType() {

@@ -58,3 +58,21 @@ func TestTSPackageScopes(t *testing.T) {
 	}
 	checkExact(t, got, want)
 }
+
+// TestJavaDeclaredPackages pins Java packages as declared: a test class in
+// src/test/java/x uses Owner of src/main/java/x (same package, another
+// source root) and not y.Owner; a class whose file does not sit under its
+// package's directories is found by its declaration, through a single
+// import and a star import.
+func TestJavaDeclaredPackages(t *testing.T) {
+	got := edgeMap(t, "testdata/poly/java", graph.EdgeCalls)
+	want := map[string]string{
+		"src/main/java/x/Owner.java:Owner.of Owner":                                         "src/main/java/x/Owner.java:Owner exact",
+		"src/test/java/x/OwnerTests.java:OwnerTests.names Owner":                            "src/main/java/x/Owner.java:Owner exact",
+		"src/test/java/x/OwnerTests.java:OwnerTests.names Owner.of":                         "src/main/java/x/Owner.java:Owner.of exact",
+		"src/test/java/x/OwnerTests.java:OwnerTests.names o.name":                           "src/main/java/x/Owner.java:Owner.name exact",
+		"src/main/java/app/PetClinicApplication.java:PetClinicApplication.main Helper.help": "src/main/java/legacy/Helper.java:Helper.help exact",
+		"src/main/java/app/Stars.java:Stars.run Helper.help":                                "src/main/java/legacy/Helper.java:Helper.help exact",
+	}
+	checkExact(t, got, want)
+}

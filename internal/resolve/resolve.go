@@ -237,6 +237,7 @@ type resolver struct {
 	extIDs      map[graph.NodeID]bool
 	fileFacts   map[string]*fileFacts
 	javaByBase  map[string][]string     // Java files by base name
+	javaPkgs    *javaPkgIndex           // Java files by declared package (java.go)
 	pkgNode     map[string]graph.NodeID // Go directory → its package node
 	dirTypes    map[string]map[string][]graph.NodeID
 	preloaded   map[string][]graph.Node // file → Go nodes, for a full pass

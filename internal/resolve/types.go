@@ -500,6 +500,9 @@ func (r *resolver) lookupTypeName(file, name string) typeRes {
 			if ids := r.samePackageType(file, name); len(ids) > 0 {
 				return pick(ids)
 			}
+			if ids := r.javaStarImportType(ff, name); len(ids) > 0 {
+				return pick(ids)
+			}
 		}
 		imp, ok := ff.imports[name]
 		if !ok || imp.name == "" {

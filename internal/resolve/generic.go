@@ -233,6 +233,13 @@ func (r *resolver) resolveGeneric(e *graph.Edge) (ids []graph.NodeID, res graph.
 		}
 		return nil, graph.ResUnresolved
 	}
+	if language == lang.Rust && e.Kind == graph.EdgeCalls && strings.Contains(e.Target, "::") {
+		// crate::a::f(), axum::serve(), other_crate::Type::new(): a path
+		// into this crate or a crate of the repository (rustcrates.go).
+		if ids, res, ok := r.resolveRustPath(e.File, strings.Split(strings.TrimSuffix(strings.TrimPrefix(e.Target, "::"), "!"), "::")); ok {
+			return ids, res
+		}
+	}
 	if len(parts) == 2 {
 		// Class.method of this file, or module.func / Class.method of an
 		// imported name.
@@ -275,7 +282,7 @@ func (r *resolver) resolveGeneric(e *graph.Edge) (ids []graph.NodeID, res graph.
 			}
 			if len(r.moduleFiles(e.File, language, module)) == 0 {
 				// A library class: Class.method is an external symbol.
-				if strings.HasPrefix(imp.module, ".") || language == lang.Rust && isRustLocalPath(imp.module) {
+				if strings.HasPrefix(imp.module, ".") || language == lang.Rust && (isRustLocalPath(imp.module) || r.isRustLocalCrate(imp.module)) {
 					return nil, graph.ResUnresolved
 				}
 				return []graph.NodeID{r.external(language, imp.module, imp.name+"."+parts[1])}, graph.ResExternal
@@ -350,7 +357,7 @@ func (r *resolver) exported(file, name string, depth int, seen map[string]bool) 
 		return ids
 	}
 	language := r.langOf[file]
-	if depth >= maxReexport || language != lang.Python && language != lang.JavaScript && language != lang.TypeScript {
+	if depth >= maxReexport || language != lang.Python && language != lang.JavaScript && language != lang.TypeScript && language != lang.Rust {
 		return nil
 	}
 	if seen == nil {
@@ -365,7 +372,7 @@ func (r *resolver) exported(file, name string, depth int, seen map[string]bool) 
 		for _, f := range files {
 			return r.exported(f, imp.name, depth+1, seen)
 		}
-		if !strings.HasPrefix(imp.module, ".") && imp.module != "" {
+		if !strings.HasPrefix(imp.module, ".") && imp.module != "" && !(language == lang.Rust && (isRustLocalPath(imp.module) || r.isRustLocalCrate(imp.module))) {
 			return []graph.NodeID{r.external(language, imp.module, imp.name)}
 		}
 		return nil
@@ -417,7 +424,7 @@ func (r *resolver) fromModule(from, language string, imp importFact, name string
 		}
 		return nil, graph.ResUnresolved
 	}
-	if strings.HasPrefix(imp.module, ".") || imp.module == "" || language == lang.Rust && isRustLocalPath(imp.module) {
+	if strings.HasPrefix(imp.module, ".") || imp.module == "" || language == lang.Rust && (isRustLocalPath(imp.module) || r.isRustLocalCrate(imp.module)) {
 		return nil, graph.ResUnresolved // relative, but not found here
 	}
 	return []graph.NodeID{r.external(language, imp.module, name)}, graph.ResExternal
@@ -573,7 +580,13 @@ func (r *resolver) rustModuleFiles(from, module string) []string {
 			segs = segs[1:]
 		}
 	default:
-		return nil // another crate
+		if files, ok := r.rustCrateModuleFiles(segs); ok {
+			return files // a crate of the repository (rustcrates.go)
+		}
+		if isIdent(segs[0]) && len(segs) <= 8 {
+			return r.rustModuleFiles(from, "self::"+module) // use routing::Router in lib.rs: a child module
+		}
+		return nil
 	}
 	if len(segs) == 0 {
 		return nil

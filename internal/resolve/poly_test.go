@@ -76,3 +76,25 @@ func TestJavaDeclaredPackages(t *testing.T) {
 	}
 	checkExact(t, got, want)
 }
+
+// TestRustWorkspaceCrates pins the crates of a Cargo workspace as local:
+// use axum::Router in an example crate binds to the Router that axum's
+// lib.rs re-exports, axum::serve and axum::routing::Router::new paths bind
+// into the crate, a member named axum-core is axum_core in code, and
+// crate::helper() is this crate's. Trap: tokio (not in the repository)
+// stays external.
+func TestRustWorkspaceCrates(t *testing.T) {
+	got := edgeMap(t, "testdata/poly/rust", graph.EdgeCalls)
+	want := map[string]string{
+		"axum/src/routing/mod.rs:Router.new Vec::new":                "unresolved", // the prelude is not modelled
+		"examples/hello/src/main.rs:main Router::new":                "axum/src/routing/mod.rs:Router.new exact",
+		"examples/hello/src/main.rs:main app.route":                  "axum/src/routing/mod.rs:Router.route exact",
+		"examples/hello/src/main.rs:main axum::serve":                "axum/src/lib.rs:serve exact",
+		"examples/hello/src/main.rs:main axum::routing::Router::new": "axum/src/routing/mod.rs:Router.new exact",
+		"examples/hello/src/main.rs:main axum_core::body":            "axum-core/src/lib.rs:body exact",
+		"examples/hello/src/main.rs:main TcpListener::bind":          "@external:rust/tokio::net:tokio::net.TcpListener.bind external",
+		"examples/hello/src/main.rs:main helper":                     "examples/hello/src/main.rs:helper exact",
+		"examples/hello/src/main.rs:main crate::helper":              "examples/hello/src/main.rs:helper exact",
+	}
+	checkExact(t, got, want)
+}

@@ -228,20 +228,21 @@ type resolver struct {
 	dirs    map[string]*dirPackages     // directory → loaded Go packages
 	callers map[graph.NodeID]*callerInfo
 	// resultCache holds the result types of functions (by node id).
-	resultCache map[graph.NodeID][]typeRef
-	pending     []pendingEdge
-	nodes       map[graph.NodeID]*nodeLite
-	lazyPkgs    map[string]*goPackage // imported packages looked up on demand
-	lazyFiles   map[string]*goFile    // files of lazy packages: imports
-	exts        map[string]*extPkg    // external packages by synthetic file
-	extIDs      map[graph.NodeID]bool
-	fileFacts   map[string]*fileFacts
-	javaByBase  map[string][]string     // Java files by base name
-	javaPkgs    *javaPkgIndex           // Java files by declared package (java.go)
-	pkgNode     map[string]graph.NodeID // Go directory → its package node
-	dirTypes    map[string]map[string][]graph.NodeID
-	preloaded   map[string][]graph.Node // file → Go nodes, for a full pass
-	cpp         *cppIndex               // C/C++ definitions and includes, built on first use
+	resultCache   map[graph.NodeID][]typeRef
+	pending       []pendingEdge
+	nodes         map[graph.NodeID]*nodeLite
+	lazyPkgs      map[string]*goPackage // imported packages looked up on demand
+	lazyFiles     map[string]*goFile    // files of lazy packages: imports
+	exts          map[string]*extPkg    // external packages by synthetic file
+	extIDs        map[graph.NodeID]bool
+	fileFacts     map[string]*fileFacts
+	javaByBase    map[string][]string     // Java files by base name
+	javaPkgs      *javaPkgIndex           // Java files by declared package (java.go)
+	rustCrateDirs map[string]string       // local Rust crates by name → library root (rustcrates.go)
+	pkgNode       map[string]graph.NodeID // Go directory → its package node
+	dirTypes      map[string]map[string][]graph.NodeID
+	preloaded     map[string][]graph.Node // file → Go nodes, for a full pass
+	cpp           *cppIndex               // C/C++ definitions and includes, built on first use
 	// Python, JS/TS, Java and Rust (types.go, jsmodules.go):
 	genVars    map[graph.NodeID]map[string]varBinding // callable → typed variables
 	typeNames  map[string]typeRes                     // file NUL type name → type

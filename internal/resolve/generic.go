@@ -150,6 +150,9 @@ func (r *resolver) resolveGeneric(e *graph.Edge) (ids []graph.NodeID, res graph.
 			return nil, graph.ResUnresolved
 		}
 	}
+	if language == lang.Python && e.Kind == graph.EdgeCalls && strings.Contains(target, "().") && !strings.HasPrefix(target, "super().") {
+		return r.resolveChain(ff, e) // make().run(): make's declared result type (scopes.go)
+	}
 	if language == lang.Python && e.Kind == graph.EdgeCalls && strings.HasPrefix(target, "super().") {
 		if name := target[len("super()."):]; isIdent(name) {
 			return r.resolveSuper(ff, e.Src, name)

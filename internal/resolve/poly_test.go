@@ -98,3 +98,39 @@ func TestRustWorkspaceCrates(t *testing.T) {
 	}
 	checkExact(t, got, want)
 }
+
+// TestPythonModuleScopes pins Python module-level variables typed by their
+// annotation or initialiser (a library class constructed, a function's
+// declared result type), in their module and imported into another;
+// return-type annotations followed through chains (make().repo().find());
+// and class names resolved in the enclosing function first: BetterIndex
+// inside test_better_index extends the Index of that function, the one in
+// test_other the module's.
+func TestPythonModuleScopes(t *testing.T) {
+	got := edgeMap(t, "testdata/poly/py", graph.EdgeCalls, graph.EdgeInherits)
+	want := map[string]string{
+		"web/ctx.py:AppContext.repo Repo":                                  "web/ctx.py:Repo exact",
+		"web/ctx.py:make_context AppContext":                               "web/ctx.py:AppContext exact",
+		"web/app.py:app Flask":                                             "@external:python/flask:flask.Flask external",
+		"web/app.py:app_ctx make_context":                                  "web/ctx.py:make_context exact",
+		"web/app.py:current make_context":                                  "web/ctx.py:make_context exact",
+		"web/app.py:boot app.run":                                          "@external:python/flask:flask.Flask.run external",
+		"web/app.py:boot app_ctx.push":                                     "web/ctx.py:AppContext.push exact",
+		"web/app.py:boot current.push":                                     "web/ctx.py:AppContext.push exact",
+		"web/app.py:boot make_context":                                     "web/ctx.py:make_context exact",
+		"web/app.py:boot make_context().repo":                              "web/ctx.py:AppContext.repo exact",
+		"web/app.py:boot make_context().repo().find":                       "web/ctx.py:Repo.find exact",
+		"web/views.py:index app.route":                                     "@external:python/flask:flask.Flask.route external",
+		"web/views.py:index app_ctx.push":                                  "web/ctx.py:AppContext.push exact",
+		"web/views.py:index app_ctx.repo":                                  "web/ctx.py:AppContext.repo exact",
+		"web/views.py:index app_ctx.repo().find":                           "web/ctx.py:Repo.find exact",
+		"inherits tests/test_index.py:test_better_index.BetterIndex Index": "tests/test_index.py:test_better_index.Index exact",
+		"inherits tests/test_index.py:test_other.BetterIndex Index":        "tests/test_index.py:Index exact",
+		"tests/test_index.py:test_better_index BetterIndex":                "tests/test_index.py:test_better_index.BetterIndex exact",
+		"tests/test_index.py:test_better_index BetterIndex().run":          "tests/test_index.py:test_better_index.BetterIndex.run exact",
+		"tests/test_index.py:test_better_index.BetterIndex.run self.build": "tests/test_index.py:test_better_index.Index.build exact",
+		"tests/test_index.py:test_other BetterIndex":                       "tests/test_index.py:test_other.BetterIndex exact",
+		"tests/test_index.py:test_other BetterIndex().build":               "tests/test_index.py:Index.build exact",
+	}
+	checkExact(t, got, want)
+}

@@ -208,6 +208,9 @@ func (r *resolver) chainType(ff *fileFacts, e *graph.Edge, callee string, depth 
 		return typeRes{}, false
 	}
 	fn := r.nodeByID(ids[0])
+	if fn != nil && fn.Kind.IsType() && fn.Language == lang.Python {
+		return typeRes{node: fn}, true // Foo().m(): Foo constructs a Foo
+	}
 	if fn == nil || !fn.Kind.IsCallable() {
 		return typeRes{}, false
 	}
@@ -343,4 +346,19 @@ func (r *resolver) ownMembers(t *graph.Node, ids []graph.NodeID) []graph.NodeID 
 		return ids
 	}
 	return own
+}
+
+// enclosingScopeType resolves a type name used by type t (a base class)
+// in the functions enclosing t, innermost first.
+func (r *resolver) enclosingScopeType(t *graph.Node, name string) (typeRes, bool) {
+	if !isIdent(name) || t.Language == lang.Java || t.Language == lang.CPP {
+		return typeRes{}, false
+	}
+	ff := r.facts(t.File)
+	for _, id := range r.enclosingScopeLookup(ff, t.ID, name, true) {
+		if n := ff.byID[id]; n != nil && n.Kind.IsType() && n.ID != t.ID {
+			return typeRes{node: n}, true
+		}
+	}
+	return typeRes{}, false
 }

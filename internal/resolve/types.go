@@ -343,9 +343,9 @@ func initCallee(language, v string) string {
 	if callee == "" || !strings.HasPrefix(rest, "(") {
 		return ""
 	}
-	if e := matchClose(rest, 0, '(', ')'); e < 0 || strings.TrimSpace(rest[e+1:]) != "" {
+	if e := matchClose(rest, 0, '(', ')'); e >= 0 && strings.TrimSpace(rest[e+1:]) != "" {
 		return "" // Foo(x).bar(): the type of a chain is not followed
-	}
+	} // (no closing parenthesis: a declaration cut at its first line)
 	if isNew {
 		return "new " + callee
 	}
@@ -577,6 +577,10 @@ func (r *resolver) basesOf(t *graph.Node) []typeRes {
 		return nil
 	})
 	for _, tg := range targets {
+		if b, ok := r.enclosingScopeType(t, typeName(t.Language, tg)); ok { // class Sub(Base) inside a function (scopes.go)
+			out = append(out, b)
+			continue
+		}
 		if b, ok := r.resolveTypeName(t.File, typeName(t.Language, tg)); ok && b.node != t {
 			out = append(out, b)
 		}
@@ -835,7 +839,7 @@ func (r *resolver) receiverType(ff *fileFacts, caller graph.NodeID, head string)
 			}
 		}
 	}
-	return typeRes{}, false
+	return r.moduleVarType(ff.file, head, 0) // modvars.go
 }
 
 // resolveTyped binds a call receiver.field…method() through the types of

@@ -25,6 +25,10 @@
 //	@reference.inherits  a base class name
 //	@reference.implements an implemented interface name
 //	@reference.type      a type used in a signature or field
+//	@reference.value     a function used as a value (passed as an
+//	                     argument): a references edge, kept (JS/TS,
+//	                     Python) only when its name is a function or an
+//	                     import of the file
 //	@local               a local variable declaration, kept as text on the
 //	                     enclosing callable (Node.Locals) for resolution
 //	@local.callback      a function passed as an argument (JS/TS): each of
@@ -76,7 +80,10 @@ import (
 //	   locals (@local.callback).
 //	8: JavaScript/TypeScript: a named function expression passed as an
 //	   argument or returned is a function node.
-const ExtractorVersion = 8
+//	9: JavaScript/TypeScript, Python: a function passed as an argument
+//	   by name (@reference.value) is a references edge, when the name is
+//	   a function or an import of the file.
+const ExtractorVersion = 9
 
 // Limits on text kept per node.
 const (
@@ -120,6 +127,7 @@ const (
 	roleTypeRef
 	roleLocal
 	roleCallbackLocal
+	roleValue
 )
 
 type compiled struct {
@@ -226,6 +234,8 @@ func classify(capture string) (role, graph.NodeKind) {
 		return roleLocal, 0
 	case "local.callback":
 		return roleCallbackLocal, 0
+	case "reference.value":
+		return roleValue, 0
 	}
 	if k, ok := strings.CutPrefix(capture, "definition."); ok {
 		if nk, ok := graph.ParseNodeKind(k); ok {
@@ -351,6 +361,7 @@ type ref struct {
 	line        uint32
 	target      string
 	alias, name string
+	value       bool // @reference.value: a function used as a value
 }
 
 // importName is one name imported by an import statement, with its alias.
@@ -454,7 +465,8 @@ func (e *extraction) collect(cursor *sitter.QueryCursor, root *sitter.Node) {
 					d = &def{pattern: m.PatternIndex}
 				}
 				d.vis = strings.TrimSpace(d.vis + " " + e.text(&cp.Node))
-			case roleCall, roleImport, roleInherits, roleImplements, roleTypeRef:
+			case roleCall, roleImport, roleInherits, roleImplements, roleTypeRef, roleValue:
+				r.value = e.c.roles[cp.Index] == roleValue
 				node := cp.Node
 				if refNode == nil || r.kind != refKind(e.c.roles[cp.Index]) || node.StartByte() < spanStart {
 					// Several captures of one reference: the target is the
@@ -1020,7 +1032,8 @@ func (e *extraction) attachRefs(res *Result) {
 	}
 	seen := make(map[seenKey]bool, len(e.refs))
 	fileID := res.Nodes[0].ID
-	var stack []int // def indices that became nodes, by position
+	var valueNames map[string]bool // names a value reference may mean (JS/TS, Python)
+	var stack []int                // def indices that became nodes, by position
 	di := 0
 	importCount := make(map[string]int)
 	for _, r := range e.refs {
@@ -1050,6 +1063,14 @@ func (e *extraction) attachRefs(res *Result) {
 		if r.kind == graph.EdgeImports {
 			e.addImport(res, r, importCount)
 			src = fileID
+		}
+		if r.value && e.lang != lang.Go {
+			if valueNames == nil {
+				valueNames = e.valueNames()
+			}
+			if !keepValue(r.target, valueNames) {
+				continue // a variable, not a function of this file or an import
+			}
 		}
 		k := seenKey{src, r.kind, r.target, r.line}
 		if seen[k] {
@@ -1509,4 +1530,48 @@ func (e *extraction) callbackLocals(fn sitter.Node) []localDecl {
 		out = append(out, localDecl{start: fn.StartByte(), text: text})
 	}
 	return out
+}
+
+// valueNames returns the names a function passed as a value may have in
+// this file: its callables' names and the local names of its imports.
+func (e *extraction) valueNames() map[string]bool {
+	names := map[string]bool{}
+	for i := range e.defs {
+		if d := &e.defs[i]; d.kind.IsCallable() && !d.dropped {
+			names[d.name] = true
+		}
+	}
+	for _, r := range e.refs {
+		if r.kind != graph.EdgeImports {
+			continue
+		}
+		switch {
+		case r.alias != "":
+			names[r.alias] = true
+		case r.name != "":
+			names[r.name] = true
+		default:
+			names[lastSegment(r.target)] = true
+			names[moduleBaseName(r.target)] = true
+		}
+	}
+	return names
+}
+
+// keepValue reports whether a value reference can name a function: f
+// where f is a function or an import of the file, this.m / self.m / cls.m
+// where m is a function of the file, mod.f where mod is an import.
+func keepValue(target string, names map[string]bool) bool {
+	head, rest, dotted := strings.Cut(target, ".")
+	if !dotted {
+		return names[head]
+	}
+	if strings.Contains(rest, ".") {
+		return false
+	}
+	switch head {
+	case "this", "self", "cls":
+		return names[rest]
+	}
+	return names[head]
 }

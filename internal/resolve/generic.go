@@ -125,6 +125,16 @@ func (r *resolver) resolveGeneric(e *graph.Edge) (ids []graph.NodeID, res graph.
 	if e.Kind == graph.EdgeImports {
 		return r.resolveModuleImport(e.File, language, e.Target)
 	}
+	if e.Kind == graph.EdgeReferences && (language == lang.Python || language == lang.JavaScript || language == lang.TypeScript) {
+		if isIdent(e.Target) && r.isParamOrLocal(ff, e.Src, e.Target) {
+			return nil, graph.ResUnresolved // a parameter or local of that name shadows the file's names
+		}
+		defer func() {
+			if res == graph.ResUnresolved {
+				ids, res = r.resolveValue(e) // a function passed as a value (scopes.go)
+			}
+		}()
+	}
 	if e.Kind == graph.EdgeCalls && (language == lang.JavaScript || language == lang.TypeScript) {
 		defer func() { ids, res = r.jsCallTarget(ids, res) }() // new C(): its constructor (scopes.go)
 		if e.Target == "super" {

@@ -53,8 +53,10 @@ func TestTSPackageScopes(t *testing.T) {
 		"test/use.test.ts:flow sub.next":                 "src/core/index.ts:Sink.next exact",
 		// A named function expression passed as an argument is a function
 		// of its own (JavaScript names it).
-		"test/use.test.ts:withCleanup list.push":      "unresolved",
-		"test/use.test.ts:withCleanup.cleanup helper": "test/use.test.ts:helper exact",
+		"test/use.test.ts:Widget.bind el.addEventListener": "unresolved",
+		"test/use.test.ts:mapAll xs.map":                   "unresolved",
+		"test/use.test.ts:withCleanup list.push":           "unresolved",
+		"test/use.test.ts:withCleanup.cleanup helper":      "test/use.test.ts:helper exact",
 	}
 	checkExact(t, got, want)
 }
@@ -120,6 +122,9 @@ func TestPythonModuleScopes(t *testing.T) {
 		"web/app.py:boot make_context":                                     "web/ctx.py:make_context exact",
 		"web/app.py:boot make_context().repo":                              "web/ctx.py:AppContext.repo exact",
 		"web/app.py:boot make_context().repo().find":                       "web/ctx.py:Repo.find exact",
+		"web/app.py:start threading.Thread":                                "@external:python/threading:threading.Thread external",
+		"web/app.py:Worker.run_all map":                                    "@external:python/builtins:builtins.map external",
+		"web/app.py:Worker.run_all list":                                   "@external:python/builtins:builtins.list external",
 		"web/views.py:index app.route":                                     "@external:python/flask:flask.Flask.route external",
 		"web/views.py:index app_ctx.push":                                  "web/ctx.py:AppContext.push exact",
 		"web/views.py:index app_ctx.repo":                                  "web/ctx.py:AppContext.repo exact",
@@ -133,4 +138,37 @@ func TestPythonModuleScopes(t *testing.T) {
 		"tests/test_index.py:test_other BetterIndex().build":               "tests/test_index.py:Index.build exact",
 	}
 	checkExact(t, got, want)
+}
+
+// TestFunctionValues pins references edges for functions passed as values
+// (TS: this.onClick to addEventListener, an imported function to map;
+// Python: self.handle to map, a function as a keyword argument). Traps: a
+// parameter named like an imported function (three) or a module variable
+// (current) is a variable, not a reference to the function; plain
+// variables passed as arguments (xs) make no edge at all.
+func TestFunctionValues(t *testing.T) {
+	for _, c := range []struct {
+		dir     string
+		want    map[string]string
+		missing []string
+	}{
+		{"testdata/poly/ts", map[string]string{
+			"references test/use.test.ts:Widget.bind this.onClick": "test/use.test.ts:Widget.onClick exact",
+			"references test/use.test.ts:mapAll factory":           "src/core/index.ts:factory exact",
+			"references test/use.test.ts:flow three":               "src/v3/index.ts:three exact",
+			"references test/use.test.ts:mapAll three":             "unresolved",
+		}, []string{"references test/use.test.ts:mapAll xs"}},
+		{"testdata/poly/py", map[string]string{
+			"references web/app.py:Worker.run_all self.handle": "web/app.py:Worker.handle exact",
+			"references web/app.py:start boot":                 "web/app.py:boot exact",
+		}, []string{"references web/app.py:Worker.run_all xs", "references web/app.py:start current"}},
+	} {
+		got := edgeMap(t, c.dir, graph.EdgeReferences)
+		checkCalls(t, got, c.want)
+		for _, k := range c.missing {
+			if v, ok := got[k]; ok {
+				t.Errorf("%s: unexpected edge → %q", k, v)
+			}
+		}
+	}
 }

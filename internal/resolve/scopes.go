@@ -362,3 +362,47 @@ func (r *resolver) enclosingScopeType(t *graph.Node, name string) (typeRes, bool
 	}
 	return typeRes{}, false
 }
+
+// resolveValue binds a name used as a value (a handler or callback passed
+// as an argument: addEventListener("x", this.onX), map(self.handle, xs),
+// items.map(parseItem)) like a call, to functions and methods of the
+// repository only: a variable, a library's function or anything unknown
+// leaves the reference unresolved.
+func (r *resolver) resolveValue(e *graph.Edge) ([]graph.NodeID, graph.Resolution) {
+	if isIdent(e.Target) && r.isParamOrLocal(r.facts(e.File), e.Src, e.Target) {
+		return nil, graph.ResUnresolved // a parameter or local of that name shadows any function
+	}
+	call := *e
+	call.Kind = graph.EdgeCalls
+	ids, res := r.resolveGeneric(&call)
+	if res != graph.ResExact && res != graph.ResAmbiguous {
+		return nil, graph.ResUnresolved
+	}
+	for _, id := range ids {
+		if n := r.nodeByID(id); n == nil || !n.Kind.IsCallable() || n.Kind == graph.KindConstructor {
+			return nil, graph.ResUnresolved
+		}
+	}
+	return ids, res
+}
+
+// isParamOrLocal reports whether name is a parameter (typed or not) or a
+// kept local of a callable enclosing caller.
+func (r *resolver) isParamOrLocal(ff *fileFacts, caller graph.NodeID, name string) bool {
+	for n := enclosingCallable(ff, caller); n != nil; n = enclosingCallable(ff, n.Parent) {
+		if _, ok := r.callerVars(n)[name]; ok {
+			return true
+		}
+		for _, p := range splitTop(paramList(n.Signature, n.Name), ',') {
+			p = strings.TrimLeft(strings.TrimSpace(p), "*.")
+			if i := strings.IndexAny(p, ":=?"); i >= 0 {
+				p = p[:i]
+			}
+			f := strings.Fields(p)
+			if len(f) > 0 && f[len(f)-1] == name {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -373,3 +373,9 @@
 ; enclosing function, typed from the callee's signature by resolution
 ; (new Observable((subscriber) => ...), operate((source, subscriber) => ...)).
 (arguments [(arrow_function) (function_expression)] @local.callback)
+
+; ------------------------------------------------------- functions as values
+; A function passed as an argument by name (items.map(parseItem),
+; addEventListener("click", this.onClick)): a references edge, which
+; resolution binds like a call, to the repository's functions only.
+(arguments [(identifier) (member_expression)] @reference.value)

@@ -12,3 +12,18 @@ def boot():
     app_ctx.push()
     current.push()
     make_context().repo().find("k")
+
+
+class Worker:
+    def handle(self, x):
+        return x
+
+    def run_all(self, xs):
+        return list(map(self.handle, xs))
+
+
+def start(current):
+    import threading
+
+    threading.Thread(target=boot)
+    threading.Thread(target=current)

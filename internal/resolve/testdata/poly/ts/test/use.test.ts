@@ -55,3 +55,15 @@ export function withCleanup(list: Array<() => void>): void {
     helper();
   });
 }
+
+class Widget {
+  onClick(): void {}
+  bind(el: { addEventListener(n: string, f: () => void): void }): void {
+    el.addEventListener("click", this.onClick);
+  }
+}
+
+export function mapAll(xs: number[], three: number): void {
+  xs.map(factory);
+  xs.map(three);
+}

@@ -83,7 +83,8 @@ import (
 //	9: JavaScript/TypeScript, Python: a function passed as an argument
 //	   by name (@reference.value) is a references edge, when the name is
 //	   a function or an import of the file.
-const ExtractorVersion = 9
+//	10: no value reference for an all-capitals name (a constant).
+const ExtractorVersion = 10
 
 // Limits on text kept per node.
 const (
@@ -1560,8 +1561,12 @@ func (e *extraction) valueNames() map[string]bool {
 
 // keepValue reports whether a value reference can name a function: f
 // where f is a function or an import of the file, this.m / self.m / cls.m
-// where m is a function of the file, mod.f where mod is an import.
+// where m is a function of the file, mod.f where mod is an import; never
+// an all-capitals name (a constant by convention).
 func keepValue(target string, names map[string]bool) bool {
+	if last := target[strings.LastIndexByte(target, '.')+1:]; strings.ToUpper(last) == last {
+		return false // DEBUG, socket.AF_INET: constants by convention
+	}
 	head, rest, dotted := strings.Cut(target, ".")
 	if !dotted {
 		return names[head]

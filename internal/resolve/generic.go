@@ -529,22 +529,7 @@ func (r *resolver) javaFiles(class string) []string {
 // the caller's Java package: the files that declare the same package
 // (src/main/java/x and src/test/java/x alike; java.go).
 func (r *resolver) samePackageType(from, name string) []graph.NodeID {
-	dir := r.javaPackageKey(from)
-	types, ok := r.dirTypes[dir]
-	if !ok {
-		types = map[string][]graph.NodeID{}
-		for _, f := range r.javaPackageFiles(from) {
-			ff := r.facts(f)
-			for n, ids := range ff.top {
-				for _, id := range ids {
-					if nd := ff.byID[id]; nd != nil && nd.Kind.IsType() {
-						types[n] = append(types[n], id)
-					}
-				}
-			}
-		}
-		r.dirTypes[dir] = types
-	}
+	types := r.javaPackageTypes(r.javaPackageKey(from), r.javaPackageFiles(from))
 	var out []graph.NodeID
 	for _, id := range types[name] {
 		if n, ok := r.nodes[id]; !ok || n.file != from {

@@ -70,17 +70,35 @@ func (r *resolver) javaPackageFiles(file string) []string {
 	return out
 }
 
+// javaPackageTypes returns the top-level types of the Java files in
+// files by name, cached under key.
+func (r *resolver) javaPackageTypes(key string, files []string) map[string][]graph.NodeID {
+	if types, ok := r.dirTypes[key]; ok {
+		return types
+	}
+	types := map[string][]graph.NodeID{}
+	for _, f := range files {
+		ff := r.facts(f)
+		for n, ids := range ff.top {
+			for _, id := range ids {
+				if nd := ff.byID[id]; nd != nil && nd.Kind.IsType() {
+					types[n] = append(types[n], id)
+				}
+			}
+		}
+	}
+	r.dirTypes[key] = types
+	return types
+}
+
 // javaClassFiles returns the files of package pkg that declare a
 // top-level type named name (import a.b.Foo where Foo.java is not under
 // a/b/).
 func (r *resolver) javaClassFiles(pkg, name string) []string {
 	var out []string
-	for _, f := range r.javaIndex().files[pkg] {
-		for _, id := range r.facts(f).top[name] {
-			if n := r.facts(f).byID[id]; n != nil && n.Kind.IsType() {
-				out = append(out, f)
-				break
-			}
+	for _, id := range r.javaPackageTypes("package "+pkg, r.javaIndex().files[pkg])[name] {
+		if n := r.nodeByID(id); n != nil && (len(out) == 0 || out[len(out)-1] != n.File) {
+			out = append(out, n.File)
 		}
 	}
 	return out
@@ -92,13 +110,7 @@ func (r *resolver) javaStarImportType(ff *fileFacts, name string) []graph.NodeID
 	var out []graph.NodeID
 	for _, st := range ff.stars {
 		pkg := strings.TrimSuffix(strings.TrimSuffix(st.module, "*"), ".")
-		for _, f := range r.javaClassFiles(pkg, name) {
-			for _, id := range r.facts(f).top[name] {
-				if n := r.facts(f).byID[id]; n != nil && n.Kind.IsType() {
-					out = append(out, id)
-				}
-			}
-		}
+		out = append(out, r.javaPackageTypes("package "+pkg, r.javaIndex().files[pkg])[name]...)
 	}
 	return out
 }

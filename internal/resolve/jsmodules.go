@@ -39,6 +39,20 @@ const maxExtends = 8
 // indexed files it can mean, most likely first.
 func (r *resolver) jsModuleFiles(from, module string) []string {
 	dir := path.Dir(from)
+	key := dir + "\x00" + module
+	if files, ok := r.jsModCache[key]; ok {
+		return files
+	}
+	files := r.jsModuleFilesIn(dir, module)
+	if r.jsModCache == nil {
+		r.jsModCache = map[string][]string{}
+	}
+	r.jsModCache[key] = files
+	return files
+}
+
+// jsModuleFilesIn is jsModuleFiles for a specifier written in dir.
+func (r *resolver) jsModuleFilesIn(dir, module string) []string {
 	var cands []string
 	switch {
 	case strings.HasPrefix(module, "./") || strings.HasPrefix(module, "../") || module == "." || module == "..":

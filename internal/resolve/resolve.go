@@ -252,6 +252,7 @@ type resolver struct {
 	inferCache map[string][]graph.NodeID // language NUL method name → its methods
 	jsPkgs     map[string]*jsPackage     // the repository's package.json files by name (jspackages.go)
 	cbBusy     map[string]bool           // callback parameters being typed (scopes.go)
+	jsModCache map[string][]string       // directory NUL specifier → module files (jsmodules.go)
 }
 
 func (r *resolver) loadFiles() error {

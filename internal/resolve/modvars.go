@@ -20,6 +20,27 @@ func (r *resolver) moduleVarType(file, name string, depth int) (typeRes, bool) {
 	if depth >= maxReexport || language != lang.Python && language != lang.JavaScript && language != lang.TypeScript {
 		return typeRes{}, false
 	}
+	key := file + "\x00" + name
+	if v, ok := r.modVars[key]; ok {
+		return v.t, v.ok
+	}
+	if r.modVars == nil {
+		r.modVars = map[string]modVar{}
+	}
+	r.modVars[key] = modVar{} // a cycle of imports ends here
+	t, ok := r.lookupModuleVar(file, name, depth)
+	r.modVars[key] = modVar{t, ok}
+	return t, ok
+}
+
+// modVar is a cached moduleVarType answer.
+type modVar struct {
+	t  typeRes
+	ok bool
+}
+
+func (r *resolver) lookupModuleVar(file, name string, depth int) (typeRes, bool) {
+	language := r.langOf[file]
 	ff := r.facts(file)
 	fileID := graph.MakeNodeID(file, file, graph.KindFile, 0)
 	var decl *graph.Node

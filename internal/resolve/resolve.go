@@ -253,6 +253,7 @@ type resolver struct {
 	jsPkgs     map[string]*jsPackage     // the repository's package.json files by name (jspackages.go)
 	cbBusy     map[string]bool           // callback parameters being typed (scopes.go)
 	jsModCache map[string][]string       // directory NUL specifier → module files (jsmodules.go)
+	modVars    map[string]modVar         // file NUL name → module variable's type (modvars.go)
 }
 
 func (r *resolver) loadFiles() error {

@@ -25,8 +25,17 @@
 //	@reference.inherits  a base class name
 //	@reference.implements an implemented interface name
 //	@reference.type      a type used in a signature or field
+//	@reference.value     a function used as a value (passed as an
+//	                     argument): a references edge, kept (JS/TS,
+//	                     Python) only when its name is a function or an
+//	                     import of the file
 //	@local               a local variable declaration, kept as text on the
 //	                     enclosing callable (Node.Locals) for resolution
+//	@local.callback      a function passed as an argument (JS/TS): each of
+//	                     its parameters becomes a local, typed when it is
+//	                     annotated, else "@cb ARG PARAM NAME CALLEE" (the
+//	                     PARAM-th parameter of the function type of the
+//	                     callee's ARG-th parameter)
 //
 // References attach to the innermost definition that contains them.
 package parse
@@ -61,7 +70,21 @@ import (
 //	   their local declarations, `T x(args);` calls T.
 //	5: Python, JavaScript, TypeScript, Java and Rust callables record their
 //	   typed local declarations; `export * from "m"` imports the name "*".
-const ExtractorVersion = 5
+//	6: JavaScript/TypeScript: `export default function f` and `export
+//	   default class C` are defined by their export statement (the
+//	   signature starts "export default"), super(...) is a call, locals
+//	   initialised by a call are kept.
+//	7: JavaScript/TypeScript: a method called on a call result or an
+//	   expression is named by the whole callee (a.b().c, [x].map), not by
+//	   its method alone; parameters of functions passed as arguments are
+//	   locals (@local.callback).
+//	8: JavaScript/TypeScript: a named function expression passed as an
+//	   argument or returned is a function node.
+//	9: JavaScript/TypeScript, Python: a function passed as an argument
+//	   by name (@reference.value) is a references edge, when the name is
+//	   a function or an import of the file.
+//	10: no value reference for an all-capitals name (a constant).
+const ExtractorVersion = 10
 
 // Limits on text kept per node.
 const (
@@ -105,6 +128,8 @@ const (
 	roleImplements
 	roleTypeRef
 	roleLocal
+	roleCallbackLocal
+	roleValue
 )
 
 type compiled struct {
@@ -209,6 +234,10 @@ func classify(capture string) (role, graph.NodeKind) {
 		return roleScopeDef, 0
 	case "local":
 		return roleLocal, 0
+	case "local.callback":
+		return roleCallbackLocal, 0
+	case "reference.value":
+		return roleValue, 0
 	}
 	if k, ok := strings.CutPrefix(capture, "definition."); ok {
 		if nk, ok := graph.ParseNodeKind(k); ok {
@@ -359,6 +388,7 @@ type ref struct {
 	line        uint32
 	target      string
 	alias, name string
+	value       bool // @reference.value: a function used as a value
 }
 
 // importName is one name imported by an import statement, with its alias.
@@ -503,7 +533,8 @@ func (e *extraction) collect(ctx context.Context, p *Parser, deadline time.Time,
 					d = &def{pattern: m.PatternIndex}
 				}
 				d.vis = strings.TrimSpace(d.vis + " " + e.text(&cp.Node))
-			case roleCall, roleImport, roleInherits, roleImplements, roleTypeRef:
+			case roleCall, roleImport, roleInherits, roleImplements, roleTypeRef, roleValue:
+				r.value = e.c.roles[cp.Index] == roleValue
 				node := cp.Node
 				if refNode == nil || r.kind != refKind(e.c.roles[cp.Index]) || node.StartByte() < spanStart {
 					// Several captures of one reference: the target is the
@@ -527,6 +558,8 @@ func (e *extraction) collect(ctx context.Context, p *Parser, deadline time.Time,
 				}
 			case roleLocal:
 				e.locals = append(e.locals, localDecl{start: cp.Node.StartByte(), text: e.text(&cp.Node)})
+			case roleCallbackLocal:
+				e.locals = append(e.locals, e.callbackLocals(cp.Node)...)
 			case roleImportName:
 				in := importName{name: e.text(&cp.Node)}
 				if p := cp.Node.Parent(); p != nil {
@@ -1080,7 +1113,8 @@ func (e *extraction) attachRefs(res *Result) {
 	}
 	seen := make(map[seenKey]bool, len(e.refs))
 	fileID := res.Nodes[0].ID
-	var stack []int // def indices that became nodes, by position
+	var valueNames map[string]bool // names a value reference may mean (JS/TS, Python)
+	var stack []int                // def indices that became nodes, by position
 	di := 0
 	importCount := make(map[string]int)
 	for _, r := range e.refs {
@@ -1113,6 +1147,14 @@ func (e *extraction) attachRefs(res *Result) {
 		if r.kind == graph.EdgeImports {
 			e.addImport(res, r, importCount)
 			src = fileID
+		}
+		if r.value && e.lang != lang.Go {
+			if valueNames == nil {
+				valueNames = e.valueNames()
+			}
+			if !keepValue(r.target, valueNames) {
+				continue // a variable, not a function of this file or an import
+			}
 		}
 		k := seenKey{src, r.kind, r.target, r.line}
 		if seen[k] {
@@ -1499,4 +1541,125 @@ func rustUsePrefix(src []byte, n *sitter.Node) string {
 		prefix = string(src[path.StartByte():path.EndByte()]) + "::" + prefix
 	}
 	return prefix
+}
+
+// callbackLocals turns the parameters of a function passed as an argument
+// (JS/TS: operate((source, subscriber) => ...)) into local declarations:
+// "name: Type" when annotated, else "@cb ARG PARAM name callee", which
+// resolution types from the callee's signature.
+func (e *extraction) callbackLocals(fn sitter.Node) []localDecl {
+	args := fn.Parent()
+	if args == nil || args.Kind() != "arguments" {
+		return nil
+	}
+	call := args.Parent()
+	if call == nil {
+		return nil
+	}
+	var callee string
+	switch call.Kind() {
+	case "call_expression":
+		if c := call.ChildByFieldName("function"); c != nil {
+			callee = cleanTarget(e.text(c))
+		}
+	case "new_expression":
+		if c := call.ChildByFieldName("constructor"); c != nil {
+			callee = "new " + cleanTarget(e.text(c))
+		}
+	}
+	if callee == "" || callee == "new " {
+		return nil
+	}
+	argIdx := -1
+	for i := uint(0); i < args.NamedChildCount(); i++ {
+		if c := args.NamedChild(i); c != nil && c.Id() == fn.Id() {
+			argIdx = int(i)
+			break
+		}
+	}
+	if argIdx < 0 {
+		return nil
+	}
+	var params []sitter.Node
+	if p := fn.ChildByFieldName("parameters"); p != nil {
+		for i := uint(0); i < p.NamedChildCount(); i++ {
+			if c := p.NamedChild(i); c != nil && c.Kind() != "comment" {
+				params = append(params, *c)
+			}
+		}
+	} else if p := fn.ChildByFieldName("parameter"); p != nil {
+		params = append(params, *p) // x => ...
+	}
+	var out []localDecl
+	i := -1
+	for _, p := range params {
+		name, typ := &p, (*sitter.Node)(nil)
+		switch p.Kind() {
+		case "required_parameter", "optional_parameter":
+			name, typ = p.ChildByFieldName("pattern"), p.ChildByFieldName("type")
+		}
+		if name != nil && name.Kind() == "this" {
+			continue // function (this: T, x): not a positional parameter
+		}
+		i++
+		if name == nil || name.Kind() != "identifier" {
+			continue // destructured, rest: nothing to name
+		}
+		text := ""
+		if typ != nil {
+			text = e.text(name) + e.text(typ) // x: Foo (the annotation includes the colon)
+		} else {
+			text = fmt.Sprintf("@cb %d %d %s %s", argIdx, i, e.text(name), callee)
+		}
+		out = append(out, localDecl{start: fn.StartByte(), text: text})
+	}
+	return out
+}
+
+// valueNames returns the names a function passed as a value may have in
+// this file: its callables' names and the local names of its imports.
+func (e *extraction) valueNames() map[string]bool {
+	names := map[string]bool{}
+	for i := range e.defs {
+		if d := &e.defs[i]; d.kind.IsCallable() && !d.dropped {
+			names[d.name] = true
+		}
+	}
+	for _, r := range e.refs {
+		if r.kind != graph.EdgeImports {
+			continue
+		}
+		switch {
+		case r.alias != "":
+			names[r.alias] = true
+		case r.name != "":
+			names[r.name] = true
+		default:
+			names[lastSegment(r.target)] = true
+			names[moduleBaseName(r.target)] = true
+		}
+	}
+	return names
+}
+
+// keepValue reports whether a value reference can name a function: f
+// where f is a function or an import of the file, this.m / self.m / cls.m
+// where m is a function of the file, mod.f where mod is an import; never
+// an all-capitals name (a constant by convention).
+func keepValue(target string, names map[string]bool) bool {
+	if last := target[strings.LastIndexByte(target, '.')+1:]; strings.ToUpper(last) == last {
+		return false // DEBUG, socket.AF_INET: constants by convention
+	}
+	head, rest, dotted := strings.Cut(target, ".")
+	if !dotted {
+		return names[head]
+	}
+	if strings.Contains(rest, ".") {
+		return false
+	}
+	switch head {
+	case "this", "self", "cls":
+		return names[rest]
+	}
+	return names[head]
 }

@@ -67,7 +67,9 @@ type PackageInfo struct {
 
 // EntryPoint is where a program starts.
 type EntryPoint struct {
-	// Kind is "main function", "main package", "__main__", "main guard"
+	// Kind is "main function", "main package", "main method" (Java),
+	// "application class" (a class annotated @SpringBootApplication,
+	// @QuarkusMain or @MicronautApplication), "__main__", "main guard"
 	// (a Python file running code under if __name__ == "__main__") or
 	// "main file" (a file named main.*, index.*, app.* or __main__.py).
 	Kind   string  `json:"kind"`
@@ -188,6 +190,10 @@ func (e *Engine) entryPoints(ctx context.Context, s *summary, files []fileInfo) 
 			kind = "main function"
 		case n.Name == "main" && n.Kind == graph.KindPackage:
 			kind = "main package"
+		case isJavaMain(n):
+			kind = "main method"
+		case isFrameworkMain(n):
+			kind = "application class"
 		}
 		sym := e.symbol(n)
 		out = append(out, EntryPoint{Kind: kind, File: n.File, Line: n.StartLine, Symbol: &sym})

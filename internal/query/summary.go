@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path"
 	"sort"
+	"strings"
 
 	"github.com/codegraph-dev/codegraph/internal/graph"
 )
@@ -220,15 +221,46 @@ func (e *Engine) summary(ctx context.Context) (*summary, error) {
 }
 
 // isEntryNode reports whether a node is a program entry point: a main
-// function, a main package, or a __main__ symbol.
+// function, a main package, a __main__ symbol, a Java main method, or a
+// class annotated as a framework's application (@SpringBootApplication).
 func isEntryNode(n *graph.Node) bool {
 	switch n.Name {
 	case "main":
-		return n.Kind == graph.KindFunction || n.Kind == graph.KindPackage
+		return n.Kind == graph.KindFunction || n.Kind == graph.KindPackage || isJavaMain(n)
 	case "__main__":
 		return n.Kind != graph.KindImport
 	}
+	return isFrameworkMain(n)
+}
+
+// isJavaMain reports whether n is a Java main method (public static void
+// main(String[] args), or the instance main of Java 21+).
+func isJavaMain(n *graph.Node) bool {
+	return n.Kind == graph.KindMethod && n.Language == "java" && strings.Contains(n.Signature, "void main(")
+}
+
+// frameworkMains are the annotations that make a class an application's
+// entry point.
+var frameworkMains = []string{"@SpringBootApplication", "@QuarkusMain", "@MicronautApplication"}
+
+// isFrameworkMain reports whether n is a class annotated as an
+// application's entry point.
+func isFrameworkMain(n *graph.Node) bool {
+	if n.Kind != graph.KindClass || n.Language != "java" || !strings.HasPrefix(n.Signature, "@") {
+		return false
+	}
+	for _, a := range frameworkMains {
+		if i := strings.Index(n.Signature, a); i >= 0 {
+			if j := i + len(a); j == len(n.Signature) || !isIdentChar(n.Signature[j]) {
+				return true
+			}
+		}
+	}
 	return false
+}
+
+func isIdentChar(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
 // DirEdge is a dependency between two packages (directories).

@@ -71,7 +71,7 @@ func (r *resolver) facts(file string) *fileFacts {
 			if _, ok := ff.fields[n.QualifiedName]; !ok {
 				ff.fields[n.QualifiedName] = n
 			}
-		case n.Parent == fileID && (n.Kind.IsCallable() || n.Kind.IsType()):
+		case n.Parent == fileID && (n.Kind.IsCallable() || n.Kind.IsType() || isScopeNode(n)):
 			ff.top[n.Name] = append(ff.top[n.Name], n.ID)
 		}
 	}
@@ -125,6 +125,30 @@ func (r *resolver) resolveGeneric(e *graph.Edge) (ids []graph.NodeID, res graph.
 	if e.Kind == graph.EdgeImports {
 		return r.resolveModuleImport(e.File, language, e.Target)
 	}
+	if e.Kind == graph.EdgeReferences && (language == lang.Python || language == lang.JavaScript || language == lang.TypeScript) {
+		if isIdent(e.Target) && r.isParamOrLocal(ff, e.Src, e.Target) {
+			return nil, graph.ResUnresolved // a parameter or local of that name shadows the file's names
+		}
+		defer func() {
+			if res == graph.ResUnresolved {
+				ids, res = r.resolveValue(e) // a function passed as a value (scopes.go)
+			}
+		}()
+	}
+	if e.Kind == graph.EdgeCalls && (language == lang.JavaScript || language == lang.TypeScript) {
+		defer func() { ids, res = r.jsCallTarget(ids, res) }() // new C(): its constructor (scopes.go)
+		if e.Target == "super" {
+			return r.resolveSuperCall(ff, e.Src)
+		}
+		if t := jsPlainTarget(e.Target); t != e.Target { // x?.m(), x!.m()
+			e2 := *e
+			e2.Target = t
+			return r.resolveGeneric(&e2)
+		}
+		if strings.Contains(e.Target, "().") {
+			return r.resolveChain(ff, e) // f().m(), x.f().m()
+		}
+	}
 	target := strings.TrimPrefix(e.Target, "new ")
 	if language == lang.Rust || language == lang.CPP {
 		target = strings.TrimSuffix(strings.ReplaceAll(strings.TrimPrefix(target, "::"), "::", "."), "!")
@@ -135,6 +159,9 @@ func (r *resolver) resolveGeneric(e *graph.Edge) (ids []graph.NodeID, res graph.
 			}
 			return nil, graph.ResUnresolved
 		}
+	}
+	if language == lang.Python && e.Kind == graph.EdgeCalls && strings.Contains(target, "().") && !strings.HasPrefix(target, "super().") {
+		return r.resolveChain(ff, e) // make().run(): make's declared result type (scopes.go)
 	}
 	if language == lang.Python && e.Kind == graph.EdgeCalls && strings.HasPrefix(target, "super().") {
 		if name := target[len("super()."):]; isIdent(name) {
@@ -149,7 +176,7 @@ func (r *resolver) resolveGeneric(e *graph.Edge) (ids []graph.NodeID, res graph.
 	}
 	head := parts[0]
 	typed := e.Kind == graph.EdgeCalls && len(parts) >= 2 && language != lang.CPP
-	if typed && head == "super" && len(parts) == 2 && language == lang.Java {
+	if typed && head == "super" && len(parts) == 2 && (language == lang.Java || language == lang.TypeScript || language == lang.JavaScript) {
 		return r.resolveSuper(ff, e.Src, parts[1])
 	}
 	if typed && (len(parts) > 2 || !isSelfName(head)) {
@@ -167,13 +194,19 @@ func (r *resolver) resolveGeneric(e *graph.Edge) (ids []graph.NodeID, res graph.
 		}()
 	}
 	if len(parts) == 1 {
+		if language != lang.Java && language != lang.CPP {
+			// A function or class declared in an enclosing function (scopes.go).
+			if ids := r.enclosingScopeLookup(ff, e.Src, head, true); len(ids) > 0 {
+				return r.pickGeneric(ids)
+			}
+		}
 		if language == lang.Java || language == lang.CPP {
 			// An unqualified call in a method means a member first.
 			if ids := r.memberOfEnclosing(ff, e.Src, head); len(ids) > 0 {
 				return r.pickGeneric(ids)
 			}
 		}
-		if ids := ff.top[head]; len(ids) > 0 {
+		if ids := withoutScopes(ff, ff.top[head]); len(ids) > 0 {
 			return r.pickGeneric(ids)
 		}
 		if ids := ff.types[head]; len(ids) > 0 && (e.Kind == graph.EdgeInherits || e.Kind == graph.EdgeImplements || language == lang.Java) {
@@ -184,9 +217,15 @@ func (r *resolver) resolveGeneric(e *graph.Edge) (ids []graph.NodeID, res graph.
 			if ids := r.samePackageType(e.File, head); len(ids) > 0 {
 				return r.pickGeneric(ids)
 			}
+			if ids := r.javaStarImportType(ff, head); len(ids) > 0 {
+				return r.pickGeneric(ids) // import a.b.*
+			}
 		}
 		if imp, ok := ff.imports[head]; ok && imp.name != "" {
 			return r.fromModule(e.File, language, imp, imp.name)
+		} else if ok && (language == lang.JavaScript || language == lang.TypeScript) && r.moduleFiles(e.File, language, imp.module) != nil {
+			// import f from "./x"; f(): x's default export.
+			return r.pickGeneric(r.defaultExport(r.moduleFiles(e.File, language, imp.module)[0]))
 		} else if ok && (language == lang.JavaScript || language == lang.TypeScript) && !strings.HasPrefix(imp.module, ".") &&
 			!strings.HasPrefix(imp.module, "/") && len(r.moduleFiles(e.File, language, imp.module)) == 0 {
 			// const express = require("express"); express(): the package's default export.
@@ -207,11 +246,18 @@ func (r *resolver) resolveGeneric(e *graph.Edge) (ids []graph.NodeID, res graph.
 		}
 		return nil, graph.ResUnresolved
 	}
+	if language == lang.Rust && e.Kind == graph.EdgeCalls && strings.Contains(e.Target, "::") {
+		// crate::a::f(), axum::serve(), other_crate::Type::new(): a path
+		// into this crate or a crate of the repository (rustcrates.go).
+		if ids, res, ok := r.resolveRustPath(e.File, strings.Split(strings.TrimSuffix(strings.TrimPrefix(e.Target, "::"), "!"), "::")); ok {
+			return ids, res
+		}
+	}
 	if len(parts) == 2 {
 		// Class.method of this file, or module.func / Class.method of an
 		// imported name.
 		if ids := ff.top[head]; len(ids) == 1 {
-			if n := ff.byID[ids[0]]; n != nil && n.Kind.IsType() {
+			if n := ff.byID[ids[0]]; n != nil && (n.Kind.IsType() || isScopeNode(n)) {
 				if ids := r.members(e.File, n.QualifiedName, parts[1]); len(ids) > 0 {
 					return r.pickGeneric(ids)
 				}
@@ -249,20 +295,26 @@ func (r *resolver) resolveGeneric(e *graph.Edge) (ids []graph.NodeID, res graph.
 			}
 			if len(r.moduleFiles(e.File, language, module)) == 0 {
 				// A library class: Class.method is an external symbol.
-				if strings.HasPrefix(imp.module, ".") || language == lang.Rust && isRustLocalPath(imp.module) {
+				if strings.HasPrefix(imp.module, ".") || language == lang.Rust && (isRustLocalPath(imp.module) || r.isRustLocalCrate(imp.module)) {
 					return nil, graph.ResUnresolved
 				}
 				return []graph.NodeID{r.external(language, imp.module, imp.name+"."+parts[1])}, graph.ResExternal
 			}
 			ids, res := r.fromModule(e.File, language, imp, imp.name)
 			if res == graph.ResExact && len(ids) == 1 {
-				if n, err := r.st.Node(ids[0]); err == nil && n.Kind.IsType() {
+				if n, err := r.st.Node(ids[0]); err == nil && (n.Kind.IsType() || isScopeNode(&n)) {
 					if m := r.members(n.File, n.QualifiedName, parts[1]); len(m) > 0 {
 						return r.pickGeneric(m)
 					}
 				}
 			}
 			return nil, graph.ResUnresolved
+		}
+		if language == lang.Java && e.Kind == graph.EdgeCalls {
+			// Type.staticMethod() on a class of the package or of a star import.
+			if t, ok := r.resolveTypeName(e.File, head); ok && t.node != nil {
+				return r.classMethod(language, t, parts[1])
+			}
 		}
 		if language == lang.Rust {
 			// mod util; util::f(): a child module of this file.
@@ -318,7 +370,7 @@ func (r *resolver) exported(file, name string, depth int, seen map[string]bool) 
 		return ids
 	}
 	language := r.langOf[file]
-	if depth >= maxReexport || language != lang.Python && language != lang.JavaScript && language != lang.TypeScript {
+	if depth >= maxReexport || language != lang.Python && language != lang.JavaScript && language != lang.TypeScript && language != lang.Rust {
 		return nil
 	}
 	if seen == nil {
@@ -333,7 +385,7 @@ func (r *resolver) exported(file, name string, depth int, seen map[string]bool) 
 		for _, f := range files {
 			return r.exported(f, imp.name, depth+1, seen)
 		}
-		if !strings.HasPrefix(imp.module, ".") && imp.module != "" {
+		if !strings.HasPrefix(imp.module, ".") && imp.module != "" && !(language == lang.Rust && (isRustLocalPath(imp.module) || r.isRustLocalCrate(imp.module))) {
 			return []graph.NodeID{r.external(language, imp.module, imp.name)}
 		}
 		return nil
@@ -385,7 +437,7 @@ func (r *resolver) fromModule(from, language string, imp importFact, name string
 		}
 		return nil, graph.ResUnresolved
 	}
-	if strings.HasPrefix(imp.module, ".") || imp.module == "" || language == lang.Rust && isRustLocalPath(imp.module) {
+	if strings.HasPrefix(imp.module, ".") || imp.module == "" || language == lang.Rust && (isRustLocalPath(imp.module) || r.isRustLocalCrate(imp.module)) {
 		return nil, graph.ResUnresolved // relative, but not found here
 	}
 	return []graph.NodeID{r.external(language, imp.module, name)}, graph.ResExternal
@@ -465,31 +517,19 @@ func (r *resolver) javaFiles(class string) []string {
 			out = append(out, f)
 		}
 	}
+	if len(out) == 0 {
+		if i := strings.LastIndexByte(class, '.'); i > 0 {
+			return r.javaClassFiles(class[:i], class[i+1:]) // by declared package (java.go)
+		}
+	}
 	return out
 }
 
 // samePackageType finds a top-level type named name in another file of
-// the caller's directory (a Java package).
+// the caller's Java package: the files that declare the same package
+// (src/main/java/x and src/test/java/x alike; java.go).
 func (r *resolver) samePackageType(from, name string) []graph.NodeID {
-	dir := path.Dir(from)
-	types, ok := r.dirTypes[dir]
-	if !ok {
-		types = map[string][]graph.NodeID{}
-		for _, m := range r.byDir[dir] {
-			if m.Language != r.langOf[from] {
-				continue
-			}
-			ff := r.facts(m.Path)
-			for n, ids := range ff.top {
-				for _, id := range ids {
-					if nd := ff.byID[id]; nd != nil && nd.Kind.IsType() {
-						types[n] = append(types[n], id)
-					}
-				}
-			}
-		}
-		r.dirTypes[dir] = types
-	}
+	types := r.javaPackageTypes(r.javaPackageKey(from), r.javaPackageFiles(from))
 	var out []graph.NodeID
 	for _, id := range types[name] {
 		if n, ok := r.nodes[id]; !ok || n.file != from {
@@ -538,7 +578,13 @@ func (r *resolver) rustModuleFiles(from, module string) []string {
 			segs = segs[1:]
 		}
 	default:
-		return nil // another crate
+		if files, ok := r.rustCrateModuleFiles(segs); ok {
+			return files // a crate of the repository (rustcrates.go)
+		}
+		if isIdent(segs[0]) && len(segs) <= 8 {
+			return r.rustModuleFiles(from, "self::"+module) // use routing::Router in lib.rs: a child module
+		}
+		return nil
 	}
 	if len(segs) == 0 {
 		return nil

@@ -67,9 +67,17 @@ func (r *resolver) inferMethod(ff *fileFacts, caller graph.NodeID, parts []strin
 	if len(ff.top[head]) > 0 {
 		return nil, graph.ResUnresolved // a class or function of this file: its own rules apply
 	}
+	if _, ok := r.moduleVarType(ff.file, head, 0); ok {
+		return nil, graph.ResUnresolved // a module variable of known type: typed resolution decides
+	}
 	for n := enclosingCallable(ff, caller); n != nil; n = enclosingCallable(ff, n.Parent) {
 		if b, ok := r.callerVars(n)[head]; ok && (b.typ != "" || b.call != "") {
-			return nil, graph.ResUnresolved // declared or constructed: typed resolution decides
+			if language == lang.Python || b.typ != "" || strings.HasPrefix(b.call, "new ") {
+				return nil, graph.ResUnresolved // declared or constructed: typed resolution decides
+			}
+			if _, known := r.bindingType(ff.file, enclosingType(ff, n.ID), b); known {
+				return nil, graph.ResUnresolved // const s = factory(): its declared result type decides
+			}
 		}
 	}
 	key := language + "\x00" + name

@@ -39,6 +39,20 @@ const maxExtends = 8
 // indexed files it can mean, most likely first.
 func (r *resolver) jsModuleFiles(from, module string) []string {
 	dir := path.Dir(from)
+	key := dir + "\x00" + module
+	if files, ok := r.jsModCache[key]; ok {
+		return files
+	}
+	files := r.jsModuleFilesIn(dir, module)
+	if r.jsModCache == nil {
+		r.jsModCache = map[string][]string{}
+	}
+	r.jsModCache[key] = files
+	return files
+}
+
+// jsModuleFilesIn is jsModuleFiles for a specifier written in dir.
+func (r *resolver) jsModuleFilesIn(dir, module string) []string {
 	var cands []string
 	switch {
 	case strings.HasPrefix(module, "./") || strings.HasPrefix(module, "../") || module == "." || module == "..":
@@ -46,17 +60,18 @@ func (r *resolver) jsModuleFiles(from, module string) []string {
 	case strings.HasPrefix(module, "/"):
 		return nil
 	default:
-		cfg := r.tsConfigFor(dir)
-		if cfg == nil {
-			return nil
-		}
-		if p, ok := cfg.match(module); ok {
-			for _, t := range p {
-				cands = append(cands, jsCandidates(t)...)
+		if cfg := r.tsConfigFor(dir); cfg != nil {
+			if p, ok := cfg.match(module); ok {
+				for _, t := range p {
+					cands = append(cands, jsCandidates(t)...)
+				}
+			}
+			if cfg.baseURL != "" {
+				cands = append(cands, jsCandidates(path.Join(cfg.baseURL, module))...)
 			}
 		}
-		if cfg.baseURL != "" {
-			cands = append(cands, jsCandidates(path.Join(cfg.baseURL, module))...)
+		if !r.anyIndexed(cands) {
+			return r.packageFiles(module) // a package of the repository (jspackages.go)
 		}
 	}
 	var out []string
@@ -68,6 +83,15 @@ func (r *resolver) jsModuleFiles(from, module string) []string {
 		}
 	}
 	return out
+}
+
+func (r *resolver) anyIndexed(files []string) bool {
+	for _, f := range files {
+		if _, ok := r.langOf[f]; ok {
+			return true
+		}
+	}
+	return false
 }
 
 // jsCandidates lists the files a resolved specifier path can name: the path

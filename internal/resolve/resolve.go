@@ -228,19 +228,21 @@ type resolver struct {
 	dirs    map[string]*dirPackages     // directory → loaded Go packages
 	callers map[graph.NodeID]*callerInfo
 	// resultCache holds the result types of functions (by node id).
-	resultCache map[graph.NodeID][]typeRef
-	pending     []pendingEdge
-	nodes       map[graph.NodeID]*nodeLite
-	lazyPkgs    map[string]*goPackage // imported packages looked up on demand
-	lazyFiles   map[string]*goFile    // files of lazy packages: imports
-	exts        map[string]*extPkg    // external packages by synthetic file
-	extIDs      map[graph.NodeID]bool
-	fileFacts   map[string]*fileFacts
-	javaByBase  map[string][]string     // Java files by base name
-	pkgNode     map[string]graph.NodeID // Go directory → its package node
-	dirTypes    map[string]map[string][]graph.NodeID
-	preloaded   map[string][]graph.Node // file → Go nodes, for a full pass
-	cpp         *cppIndex               // C/C++ definitions and includes, built on first use
+	resultCache   map[graph.NodeID][]typeRef
+	pending       []pendingEdge
+	nodes         map[graph.NodeID]*nodeLite
+	lazyPkgs      map[string]*goPackage // imported packages looked up on demand
+	lazyFiles     map[string]*goFile    // files of lazy packages: imports
+	exts          map[string]*extPkg    // external packages by synthetic file
+	extIDs        map[graph.NodeID]bool
+	fileFacts     map[string]*fileFacts
+	javaByBase    map[string][]string     // Java files by base name
+	javaPkgs      *javaPkgIndex           // Java files by declared package (java.go)
+	rustCrateDirs map[string]string       // local Rust crates by name → library root (rustcrates.go)
+	pkgNode       map[string]graph.NodeID // Go directory → its package node
+	dirTypes      map[string]map[string][]graph.NodeID
+	preloaded     map[string][]graph.Node // file → Go nodes, for a full pass
+	cpp           *cppIndex               // C/C++ definitions and includes, built on first use
 	// Python, JS/TS, Java and Rust (types.go, jsmodules.go):
 	genVars    map[graph.NodeID]map[string]varBinding // callable → typed variables
 	typeNames  map[string]typeRes                     // file NUL type name → type
@@ -248,6 +250,10 @@ type resolver struct {
 	baseCache  map[graph.NodeID][]typeRes
 	tsConfigs  map[string]*tsConfig      // directory → governing tsconfig (nil: none)
 	inferCache map[string][]graph.NodeID // language NUL method name → its methods
+	jsPkgs     map[string]*jsPackage     // the repository's package.json files by name (jspackages.go)
+	cbBusy     map[string]bool           // callback parameters being typed (scopes.go)
+	jsModCache map[string][]string       // directory NUL specifier → module files (jsmodules.go)
+	modVars    map[string]modVar         // file NUL name → module variable's type (modvars.go)
 }
 
 func (r *resolver) loadFiles() error {

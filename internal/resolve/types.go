@@ -28,6 +28,7 @@ type typeRes struct {
 type varBinding struct {
 	typ  string // type expression as written
 	call string // callee of the initialiser
+	cb   string // parameter of a function passed as an argument: "ARG PARAM CALLEE" (scopes.go)
 }
 
 // maxBaseDepth bounds walks up the inheritance graph (and breaks cycles).
@@ -265,6 +266,9 @@ func parseDecl(language, d string) (string, varBinding) {
 	if d == "" {
 		return "", varBinding{}
 	}
+	if rest, ok := strings.CutPrefix(d, "@cb "); ok && (language == lang.JavaScript || language == lang.TypeScript) {
+		return parseCallbackLocal(rest)
+	}
 	switch language {
 	case lang.Python, lang.JavaScript, lang.TypeScript, lang.Rust:
 		if language == lang.Rust {
@@ -339,9 +343,9 @@ func initCallee(language, v string) string {
 	if callee == "" || !strings.HasPrefix(rest, "(") {
 		return ""
 	}
-	if e := matchClose(rest, 0, '(', ')'); e < 0 || strings.TrimSpace(rest[e+1:]) != "" {
+	if e := matchClose(rest, 0, '(', ')'); e >= 0 && strings.TrimSpace(rest[e+1:]) != "" {
 		return "" // Foo(x).bar(): the type of a chain is not followed
-	}
+	} // (no closing parenthesis: a declaration cut at its first line)
 	if isNew {
 		return "new " + callee
 	}
@@ -496,6 +500,9 @@ func (r *resolver) lookupTypeName(file, name string) typeRes {
 			if ids := r.samePackageType(file, name); len(ids) > 0 {
 				return pick(ids)
 			}
+			if ids := r.javaStarImportType(ff, name); len(ids) > 0 {
+				return pick(ids)
+			}
 		}
 		imp, ok := ff.imports[name]
 		if !ok || imp.name == "" {
@@ -570,6 +577,10 @@ func (r *resolver) basesOf(t *graph.Node) []typeRes {
 		return nil
 	})
 	for _, tg := range targets {
+		if b, ok := r.enclosingScopeType(t, typeName(t.Language, tg)); ok { // class Sub(Base) inside a function (scopes.go)
+			out = append(out, b)
+			continue
+		}
 		if b, ok := r.resolveTypeName(t.File, typeName(t.Language, tg)); ok && b.node != t {
 			out = append(out, b)
 		}
@@ -601,7 +612,7 @@ func (r *resolver) classMethod(language string, t typeRes, name string) ([]graph
 				continue
 			}
 			seen[c.node.ID] = true
-			ids := r.members(c.node.File, c.node.QualifiedName, name)
+			ids := r.ownMembers(c.node, r.members(c.node.File, c.node.QualifiedName, name))
 			if len(ids) == 0 && c.node.Language == lang.Rust {
 				ids = r.rustImplMethods(c.node, name)
 			}
@@ -737,6 +748,8 @@ func (r *resolver) bindingType(file string, self *graph.Node, b varBinding) (typ
 				fns, _ = r.fromModule(file, language, imp, imp.name)
 			}
 		}
+	} else if imp, ok := r.facts(file).imports[callee[:i]]; ok && imp.name == "" && language != lang.Rust && language != lang.Java {
+		fns, _ = r.fromModule(file, language, imp, callee[i+1:]) // import * as mod; mod.f()
 	} else {
 		t, ok := r.resolveTypeName(file, callee[:i])
 		if !ok || t.node == nil {
@@ -812,6 +825,9 @@ func (r *resolver) receiverType(ff *fileFacts, caller graph.NodeID, head string)
 	}
 	for n := enclosingCallable(ff, caller); n != nil; {
 		if b, ok := r.callerVars(n)[head]; ok {
+			if b.cb != "" {
+				return r.callbackParamType(ff, n.ID, b.cb)
+			}
 			return r.bindingType(ff.file, enclosingType(ff, n.ID), b)
 		}
 		n = enclosingCallable(ff, n.Parent)
@@ -823,7 +839,7 @@ func (r *resolver) receiverType(ff *fileFacts, caller graph.NodeID, head string)
 			}
 		}
 	}
-	return typeRes{}, false
+	return r.moduleVarType(ff.file, head, 0) // modvars.go
 }
 
 // resolveTyped binds a call receiver.field…method() through the types of

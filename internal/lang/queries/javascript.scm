@@ -12,6 +12,14 @@
     name: (identifier) @name
     body: (class_body) @body)) @definition.class
 
+; export default class Foo {}: the export statement is the definition, so
+; its signature says it is the module's default export.
+(export_statement
+  "default"
+  declaration: (class_declaration
+    name: (identifier) @name
+    body: (class_body) @body)) @definition.class
+
 (class_declaration
   name: (identifier) @name
   body: (class_body) @body) @definition.class
@@ -64,6 +72,14 @@
 
 ; ---------------------------------------------------------------- functions
 
+; export default function f() {}: likewise the module's default export.
+(export_statement
+  "default"
+  declaration: [
+    (function_declaration name: (identifier) @name body: (statement_block) @body)
+    (generator_function_declaration name: (identifier) @name body: (statement_block) @body)
+  ]) @definition.function
+
 (function_declaration
   name: (identifier) @name
   body: (statement_block) @body) @definition.function
@@ -80,6 +96,20 @@
     (function_expression body: (_) @body)
     (generator_function body: (_) @body)
   ]) @definition.function
+
+; state.callbacks.push(function cleanup() {...}), return function curried()
+; {...}: a named function expression passed or returned is a function of its
+; own, as JavaScript names it (elsewhere the variable or property it is
+; assigned to names it).
+(arguments
+  (function_expression
+    name: (identifier) @name
+    body: (statement_block) @body) @definition.function)
+
+(return_statement
+  (function_expression
+    name: (identifier) @name
+    body: (statement_block) @body) @definition.function)
 
 ; export default function () {} / export default () => {}
 (export_statement
@@ -315,19 +345,19 @@
   (#not-eq? @reference.call "require"))
 
 ; this.render(), api.client.get(), super.init(): the callee as written.
+; fetch(url).then(...), a.b(x).c(), [a, b].join(): inner argument lists
+; collapse to "()" (a.b().c), so that resolution can follow the result type
+; of a.b, and a call on a literal or a parenthesised expression is never
+; taken for a call of a function named like its method.
 (call_expression
-  function: (member_expression) @reference.call
-  (#not-match? @reference.call "^[\\[{'\"`]|[()]"))
-
-; fetch(url).then(...), a.b().c(), [a, b].join(): a call on a call result
-; or on a literal is named by its method only.
-(call_expression
-  function: (member_expression
-    property: (_) @reference.call) @_callee
-  (#match? @_callee "^[\\[{'\"`]|[()]"))
+  function: (member_expression) @reference.call)
 
 (call_expression
   function: (subscript_expression) @reference.call)
+
+; super(...) in a constructor: the base class's constructor.
+(call_expression
+  function: (super) @reference.call)
 
 ; new Widget(), new ns.Widget()
 (new_expression
@@ -335,5 +365,17 @@
 
 ; ------------------------------------------------------------------ locals
 ; Local declarations whose value tells the variable's type, kept as text on
-; the enclosing function (Node.Locals) for resolution: const x = new Foo().
-(variable_declarator name: (identifier) value: (new_expression)) @local
+; the enclosing function (Node.Locals) for resolution: const x = new Foo(),
+; const x = factory() (the factory's declared result type).
+(variable_declarator name: (identifier) value: [(new_expression) (call_expression) (await_expression)]) @local
+
+; Functions passed as arguments: their parameters are locals of the
+; enclosing function, typed from the callee's signature by resolution
+; (new Observable((subscriber) => ...), operate((source, subscriber) => ...)).
+(arguments [(arrow_function) (function_expression)] @local.callback)
+
+; ------------------------------------------------------- functions as values
+; A function passed as an argument by name (items.map(parseItem),
+; addEventListener("click", this.onClick)): a references edge, which
+; resolution binds like a call, to the repository's functions only.
+(arguments [(identifier) (member_expression)] @reference.value)

@@ -325,3 +325,10 @@
   left: (identifier)
   type: (type)
   right: [(call) (identifier) (attribute) (await)]) @local
+
+; ---------------------------------------------------------------------------
+; A function passed as an argument by name (map(self.handle, xs),
+; Thread(target=run)): a references edge, which resolution binds like a
+; call, to the repository's functions only.
+(call arguments: (argument_list [(identifier) (attribute)] @reference.value))
+(call arguments: (argument_list (keyword_argument value: [(identifier) (attribute)] @reference.value)))

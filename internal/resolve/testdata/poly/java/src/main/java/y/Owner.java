@@ -1,0 +1,7 @@
+package y;
+
+public class Owner {
+    public String name() {
+        return "other";
+    }
+}

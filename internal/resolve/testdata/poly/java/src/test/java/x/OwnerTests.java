@@ -1,0 +1,9 @@
+package x;
+
+class OwnerTests {
+    void names() {
+        Owner o = new Owner();
+        o.name();
+        Owner.of();
+    }
+}

@@ -1,0 +1,2 @@
+export * from "./core/index.js";
+export { three } from "./v3/index.js";

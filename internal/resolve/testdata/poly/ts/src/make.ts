@@ -1,0 +1,3 @@
+export default function makeThing(): number {
+  return 1;
+}

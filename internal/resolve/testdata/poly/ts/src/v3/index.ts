@@ -1,0 +1,3 @@
+export function three(): number {
+  return 3;
+}

@@ -61,7 +61,12 @@ import (
 //	   their local declarations, `T x(args);` calls T.
 //	5: Python, JavaScript, TypeScript, Java and Rust callables record their
 //	   typed local declarations; `export * from "m"` imports the name "*".
-const ExtractorVersion = 5
+//	6: Go: locals carry their scope ("S:F:E|decl"), function-literal
+//	   parameters, range variables, type-switch clauses and select receives
+//	   are locals; long locals elide literal bodies; an unaliased import
+//	   of a /vN or .vN path is named by the element before the version, and
+//	   an aliased one keeps its alias as signature.
+const ExtractorVersion = 6
 
 // Limits on text kept per node.
 const (
@@ -459,7 +464,11 @@ func (e *extraction) collect(cursor *sitter.QueryCursor, root *sitter.Node) {
 					alias = a
 				}
 			case roleLocal:
-				e.locals = append(e.locals, localDecl{start: cp.Node.StartByte(), text: e.text(&cp.Node)})
+				if e.lang == lang.Go {
+					e.locals = append(e.locals, e.goLocals(&cp.Node)...)
+				} else {
+					e.locals = append(e.locals, localDecl{start: cp.Node.StartByte(), text: e.text(&cp.Node)})
+				}
 			case roleImportName:
 				in := importName{name: e.text(&cp.Node)}
 				if p := cp.Node.Parent(); p != nil {
@@ -1094,6 +1103,9 @@ func (e *extraction) addImport(res *Result, r ref, count map[string]int) {
 	if name == "" && (e.lang == lang.C || e.lang == lang.CPP) && !strings.Contains(r.target, "::") {
 		name = path.Base(r.target) // #include <sys/types.h> → types.h
 	}
+	if name == "" && e.lang == lang.Go {
+		name = goImportName(r.target) // github.com/go-chi/chi/v5 → chi
+	}
 	if name == "" {
 		name = lastSegment(r.target)
 	}
@@ -1105,6 +1117,9 @@ func (e *extraction) addImport(res *Result, r ref, count map[string]int) {
 		if raw := string(e.src[r.start:r.end]); strings.HasPrefix(raw, "<") || strings.HasPrefix(raw, "\"") {
 			sig = raw // <stdio.h> (a system or library header) or "x.h"
 		}
+	}
+	if e.lang == lang.Go && r.alias != "" {
+		sig = r.alias // written: resolution takes an unaliased import's name from its package clause
 	}
 	res.Nodes = append(res.Nodes, graph.Node{
 		ID: id, Kind: graph.KindImport, Name: name, QualifiedName: qn, Language: e.lang, File: e.file,

@@ -79,3 +79,9 @@
 (for_clause initializer: (short_var_declaration) @local)
 (type_switch_statement initializer: (short_var_declaration) @local)
 (expression_switch_statement initializer: (short_var_declaration) @local)
+; Scoped locals (internal/parse/golang.go): function-literal parameters,
+; range variables, type-switch clause variables, select receives.
+(func_literal parameters: (parameter_list) @local)
+(for_statement (range_clause) @local)
+(type_switch_statement) @local
+(communication_case communication: (receive_statement) @local)

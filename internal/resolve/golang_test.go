@@ -1,0 +1,96 @@
+package resolve_test
+
+import (
+	"fmt"
+	"path/filepath"
+	"testing"
+
+	"github.com/codegraph-dev/codegraph/internal/graph"
+	"github.com/codegraph-dev/codegraph/internal/store"
+)
+
+// callSites returns "file:line target -> dst qualified name (resolution)"
+// for every call edge of the index at db, keyed by "file:line target".
+func callSites(t *testing.T, db string) map[string]string {
+	t.Helper()
+	st, err := store.Open(db, store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	out := map[string]string{}
+	if err := st.AllEdges(func(e graph.Edge) error {
+		if e.Kind != graph.EdgeCalls {
+			return nil
+		}
+		k := fmt.Sprintf("%s:%d %s", e.File, e.Line, e.Target)
+		if e.Dst == 0 {
+			out[k] = "unresolved"
+			return nil
+		}
+		dst, err := st.Node(e.Dst)
+		if err != nil {
+			return err
+		}
+		out[k] = fmt.Sprintf("%s:%s %s", dst.File, dst.QualifiedName, e.Res)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestGoScopes pins Go calls whose receivers need block scoping, import
+// names of /vN paths and package clauses, and the types of range, receive,
+// type-switch, closure-parameter and composite-literal variables.
+func TestGoScopes(t *testing.T) {
+	dir, _ := filepath.Abs("testdata/goscope")
+	got := callSites(t, indexDir(t, dir))
+	want := map[string]string{
+		// import "example.com/router/v5/router" is package chi
+		"app/app.go:13 chi.NewRouter": "router.go:NewRouter exact",
+		// shadowing: the closure parameter, not the outer *chi.Mux
+		"app/app.go:14 r.Route": "router.go:Mux.Route exact",
+		"app/app.go:15 r.Get":   "router.go:Router.Get exact",
+		"app/app.go:17 r.Get":   "router.go:Mux.Get exact",
+		"app/app.go:19 r.Get":   "router.go:Cache.Get exact",
+		// a package clause that differs from its directory
+		"app/app.go:21 util.Clean": "internal/xutil/util.go:Clean exact",
+		// the result of a call
+		"app/app.go:22 router().Get": "router.go:Mux.Get exact",
+		// range over a slice and a map, index of a defined slice type
+		"app/app.go:29 req.Do":   "router.go:Request.Do exact",
+		"app/app.go:32 req.Do":   "router.go:Request.Do exact",
+		"app/app.go:36 rs[i].Do": "router.go:Request.Do exact",
+		// receive from a typed channel
+		"app/app.go:40 req.Do": "router.go:Request.Do exact",
+		// type-switch clauses
+		"app/app.go:44 v.Get": "router.go:Cache.Get exact",
+		"app/app.go:46 v.Get": "router.go:Mux.Get exact",
+		// a long composite literal, a type assertion
+		"app/app.go:56 s.Get":               "router.go:Mux.Get exact",
+		"app/app.go:57 x.(*chi.Request).Do": "router.go:Request.Do exact",
+		// shadowing inside the package
+		"router.go:64 r.Get": "router.go:Router.Get exact",
+		"router.go:67 r.Get": "router.go:Cache.Get exact",
+		// an external module's .vN path is named without its version
+		"app/app.go:23 yaml.Marshal": "@external:go/gopkg.in/yaml.v3:gopkg.in/yaml.v3.Marshal external",
+		// a method promoted through an embedded struct
+		"router.go:58 m.respond": "router.go:base.respond exact",
+	}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("%s: got %q, want %q", k, got[k], w)
+		}
+	}
+}
+
+// TestGoModuleAbove indexes a directory inside a module: its import paths
+// are the module path and the directory's place below go.mod.
+func TestGoModuleAbove(t *testing.T) {
+	dir, _ := filepath.Abs("testdata/goabove/tool/internal")
+	got := callSites(t, indexDir(t, dir))
+	if k, w := "a/a.go:6 b.Help", "b/b.go:Help exact"; got[k] != w {
+		t.Errorf("%s: got %q, want %q", k, got[k], w)
+	}
+}

@@ -1,0 +1,58 @@
+package app
+
+import (
+	"example.com/router/v5"
+	"example.com/router/v5/internal/xutil"
+	"gopkg.in/yaml.v3"
+)
+
+func router() *chi.Mux { return chi.NewRouter() }
+
+// Shadowing: the closure's r is a chi.Router, not the outer *chi.Mux.
+func Routes() {
+	r := chi.NewRouter()
+	r.Route("/x", func(r chi.Router) {
+		r.Get("/inner")
+	})
+	r.Get("/outer")
+	r.Use(func(r *chi.Cache) {
+		r.Get("key")
+	})
+	util.Clean()
+	router().Get("/result")
+	yaml.Marshal(nil)
+}
+
+// Types the resolver follows.
+func Serve(m *chi.Mux, x interface{}) {
+	for _, req := range m.All() {
+		req.Do()
+	}
+	for _, req := range m.ByName() {
+		req.Do()
+	}
+	var rs chi.Requests
+	for i := range rs {
+		rs[i].Do()
+	}
+	select {
+	case req := <-m.Requests():
+		req.Do()
+	}
+	switch v := x.(type) {
+	case *chi.Cache:
+		v.Get("switch")
+	case *chi.Mux:
+		v.Get("/switch")
+	}
+	s := &chi.Mux{
+		// A long composite literal: its body is elided from the stored
+		// declaration (which would otherwise pass the 300-byte cap on a
+		// local's text and be dropped), and the declaration must still
+		// give s its type. More words to make it long enough: the quick
+		// brown fox jumps over the lazy dog, twice over, and then a third
+		// time for good measure.
+	}
+	s.Get("/literal")
+	x.(*chi.Request).Do()
+}

@@ -95,7 +95,7 @@ func (p *goPackage) load(name string) {
 			}
 		case graph.KindVariable:
 			if te := varType(n.Signature, n.Name); te != "" {
-				p.vars[name] = typeRef{te, n.File}
+				p.setVar(name, typeRef{te, n.File})
 			}
 		}
 	})
@@ -107,6 +107,15 @@ func (p *goPackage) variable(name string) (typeRef, bool) {
 	p.load(name)
 	v, ok := p.vars[name]
 	return v, ok
+}
+
+// setVar records a package variable's type; declarations of one name in
+// several files (build variants) that disagree leave it unknown.
+func (p *goPackage) setVar(name string, t typeRef) {
+	if old, ok := p.vars[name]; ok && old.expr != t.expr {
+		t.expr = "?"
+	}
+	p.vars[name] = t
 }
 
 // member loads a lazy type's method or field called name.
@@ -175,8 +184,7 @@ type callerInfo struct {
 	// them).
 	decls []scopedDecl
 	// pos is the position names are looked up at: 2*line+1 for a use on
-	// that line, 2*line for the right-hand side of a declaration written
-	// on that line (which does not see what the line declares).
+	// that line (2*line is before anything the line declares).
 	pos int
 }
 
@@ -187,6 +195,9 @@ type scopedDecl struct {
 	text            string
 	parsed          bool
 	binds           map[string]binding
+	// busy is set while the declaration's right-hand side is typed: it
+	// does not see itself (x := x.Clone(), switch x := x.(type)).
+	busy bool
 }
 
 // lookup returns the binding of a variable name at ci.pos: the innermost
@@ -197,7 +208,7 @@ func (ci *callerInfo) lookup(name string) (binding, bool) {
 	var bb binding
 	for i := range ci.decls {
 		d := &ci.decls[i]
-		if ci.pos < 2*d.from+1 || ci.pos > 2*d.to+1 {
+		if ci.pos < 2*d.from+1 || ci.pos > 2*d.to+1 || d.busy {
 			continue
 		}
 		if best != nil && (d.from < best.from || d.from == best.from && d.to > best.to) {
@@ -209,6 +220,10 @@ func (ci *callerInfo) lookup(name string) (binding, bool) {
 		if !d.parsed {
 			d.parsed = true
 			d.binds = parseLocal(d.text, ci.file, d.start)
+			for k, b := range d.binds {
+				b.decl = d
+				d.binds[k] = b
+			}
 		}
 		if b, ok := d.binds[name]; ok {
 			best, bb = d, b
@@ -259,8 +274,9 @@ type binding struct {
 	typ typeRef
 	val ast.Expr
 	idx int
-	rng rangePart
-	pos int
+	rng  rangePart
+	pos  int
+	decl *scopedDecl // the local declaration, hidden while val is typed
 }
 
 // rangePart says which part of a ranged-over value a variable is.
@@ -392,7 +408,7 @@ func (r *resolver) goDir(dir string) *dirPackages {
 			case graph.KindVariable:
 				if qn == n.Name {
 					if te := varType(n.Signature, n.Name); te != "" {
-						p.vars[n.Name] = typeRef{te, m.Path}
+						p.setVar(n.Name, typeRef{te, m.Path})
 					}
 				}
 			}
@@ -568,7 +584,7 @@ func parseLocal(decl, file string, line int) map[string]binding {
 	if !ok || fd.Body == nil || len(fd.Body.List) == 0 {
 		return out
 	}
-	pos := 2 * line
+	pos := 2*line + 1
 	set := func(name string, b binding) {
 		if _, seen := out[name]; !seen && name != "_" {
 			b.pos = pos
@@ -763,6 +779,8 @@ func (r *resolver) typeOf(ci *callerInfo, x ast.Expr, idx, depth int) (typeRef, 
 		if x.Type != nil {
 			return typeRef{exprString(x.Type), ci.file}, true
 		}
+	case *ast.FuncLit:
+		return typeRef{exprString(x.Type), ci.file}, true
 	case *ast.Ident:
 		if b, ok := ci.lookup(x.Name); ok {
 			if b.typ.expr != "" {
@@ -771,7 +789,13 @@ func (r *resolver) typeOf(ci *callerInfo, x ast.Expr, idx, depth int) (typeRef, 
 			if b.val != nil {
 				saved := ci.pos
 				ci.pos = b.pos
+				if b.decl != nil {
+					b.decl.busy = true
+				}
 				t, ok := r.typeOf(ci, b.val, b.idx, depth+1)
+				if b.decl != nil {
+					b.decl.busy = false
+				}
 				ci.pos = saved
 				if ok && b.rng != rangeNone {
 					return r.elemOf(t, b.rng, depth+1)
@@ -839,6 +863,12 @@ func (r *resolver) callResult(ci *callerInfo, call *ast.CallExpr, idx, depth int
 	}
 	ids := r.callees(ci, call.Fun, depth)
 	if len(ids) == 0 {
+		// a variable of function type: f := func() *T {...}; f()
+		if t, ok := r.typeOf(ci, call.Fun, 0, depth+1); ok && idx == 0 {
+			if res, ok := strings.CutPrefix(t.expr, "func() "); ok {
+				return typeRef{res, t.file}, true
+			}
+		}
 		return typeRef{}, false
 	}
 	rs := r.results(ids[0])
@@ -1115,6 +1145,13 @@ func typeDef(sig string) (string, bool) {
 // varType extracts the type of a package-level variable from its spec
 // ("x T", "x = &T{...}", "x = T{...}").
 func varType(sig, name string) string {
+	if _, rest, ok := strings.Cut(sig, " = sync.OnceValue(func() "); ok && strings.HasPrefix(sig, name+" ") {
+		// var engine = sync.OnceValue(func() *T {...}): a func() *T
+		// (signatures stop before a body's brace)
+		if res, _, _ := strings.Cut(rest, "{"); strings.TrimSpace(res) != "" && !strings.ContainsAny(res, "(){}") {
+			return "func() " + strings.TrimSpace(res)
+		}
+	}
 	if strings.HasSuffix(sig, "…") {
 		return ""
 	}
@@ -1233,6 +1270,10 @@ func exprString(e ast.Expr) string {
 		return "chan " + exprString(x.Value)
 	case *ast.Ellipsis:
 		return "[]" + exprString(x.Elt)
+	case *ast.FuncType: // kept for calls of function values: its one result
+		if x.Results != nil && len(x.Results.List) == 1 && len(x.Results.List[0].Names) <= 1 {
+			return "func() " + exprString(x.Results.List[0].Type)
+		}
 	}
 	return "?" // func, struct, interface: no named methods
 }

@@ -48,33 +48,39 @@ func TestGoScopes(t *testing.T) {
 	got := callSites(t, indexDir(t, dir))
 	want := map[string]string{
 		// import "example.com/router/v5/router" is package chi
-		"app/app.go:13 chi.NewRouter": "router.go:NewRouter exact",
+		"app/app.go:15 chi.NewRouter": "router.go:NewRouter exact",
 		// shadowing: the closure parameter, not the outer *chi.Mux
-		"app/app.go:14 r.Route": "router.go:Mux.Route exact",
-		"app/app.go:15 r.Get":   "router.go:Router.Get exact",
-		"app/app.go:17 r.Get":   "router.go:Mux.Get exact",
-		"app/app.go:19 r.Get":   "router.go:Cache.Get exact",
+		"app/app.go:16 r.Route": "router.go:Mux.Route exact",
+		"app/app.go:17 r.Get":   "router.go:Router.Get exact",
+		"app/app.go:19 r.Get":   "router.go:Mux.Get exact",
+		"app/app.go:21 r.Get":   "router.go:Cache.Get exact",
 		// a package clause that differs from its directory
-		"app/app.go:21 util.Clean": "internal/xutil/util.go:Clean exact",
+		"app/app.go:23 util.Clean": "internal/xutil/util.go:Clean exact",
 		// the result of a call
-		"app/app.go:22 router().Get": "router.go:Mux.Get exact",
+		"app/app.go:24 router().Get": "router.go:Mux.Get exact",
 		// range over a slice and a map, index of a defined slice type
-		"app/app.go:29 req.Do":   "router.go:Request.Do exact",
-		"app/app.go:32 req.Do":   "router.go:Request.Do exact",
-		"app/app.go:36 rs[i].Do": "router.go:Request.Do exact",
+		"app/app.go:31 req.Do":   "router.go:Request.Do exact",
+		"app/app.go:34 req.Do":   "router.go:Request.Do exact",
+		"app/app.go:38 rs[i].Do": "router.go:Request.Do exact",
 		// receive from a typed channel
-		"app/app.go:40 req.Do": "router.go:Request.Do exact",
+		"app/app.go:42 req.Do": "router.go:Request.Do exact",
 		// type-switch clauses
-		"app/app.go:44 v.Get": "router.go:Cache.Get exact",
-		"app/app.go:46 v.Get": "router.go:Mux.Get exact",
+		"app/app.go:46 v.Get": "router.go:Cache.Get exact",
+		"app/app.go:48 v.Get": "router.go:Mux.Get exact",
 		// a long composite literal, a type assertion
-		"app/app.go:56 s.Get":               "router.go:Mux.Get exact",
-		"app/app.go:57 x.(*chi.Request).Do": "router.go:Request.Do exact",
+		"app/app.go:58 s.Get":               "router.go:Mux.Get exact",
+		"app/app.go:59 x.(*chi.Request).Do": "router.go:Request.Do exact",
+		// values of function type, nested ranges
+		"app/app.go:68 once().Get": "router.go:Mux.Get exact",
+		"app/app.go:70 f().Get":    "router.go:Cache.Get exact",
+		"app/app.go:73 req.Do":     "router.go:Request.Do exact",
+		// declared with another type in each build variant: not guessed
+		"app/app.go:76 variant.Get": "unresolved",
 		// shadowing inside the package
 		"router.go:64 r.Get": "router.go:Router.Get exact",
 		"router.go:67 r.Get": "router.go:Cache.Get exact",
 		// an external module's .vN path is named without its version
-		"app/app.go:23 yaml.Marshal": "@external:go/gopkg.in/yaml.v3:gopkg.in/yaml.v3.Marshal external",
+		"app/app.go:25 yaml.Marshal": "@external:go/gopkg.in/yaml.v3:gopkg.in/yaml.v3.Marshal external",
 		// a method promoted through an embedded struct
 		"router.go:58 m.respond": "router.go:base.respond exact",
 	}

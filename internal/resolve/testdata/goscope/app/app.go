@@ -1,6 +1,8 @@
 package app
 
 import (
+	"sync"
+
 	"example.com/router/v5"
 	"example.com/router/v5/internal/xutil"
 	"gopkg.in/yaml.v3"
@@ -55,4 +57,21 @@ func Serve(m *chi.Mux, x interface{}) {
 	}
 	s.Get("/literal")
 	x.(*chi.Request).Do()
+}
+
+var once = sync.OnceValue(func() *chi.Mux {
+	return chi.NewRouter()
+})
+
+// Values of function type, nested ranges, a variable declared twice.
+func Values(m map[string][]*chi.Request) {
+	once().Get("/once")
+	f := func() *chi.Cache { return nil }
+	f().Get("f")
+	for _, rs := range m {
+		for _, req := range rs {
+			req.Do()
+		}
+	}
+	variant.Get("?")
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	sitter "github.com/tree-sitter/go-tree-sitter"
+
+	"github.com/codegraph-dev/codegraph/internal/graph"
 )
 
 // Go's local declarations carry their block scope, so that resolution can
@@ -205,4 +207,58 @@ func goImportName(ip string) string {
 		base = base[:i]
 	}
 	return base
+}
+
+// goLocalName reports whether a value reference written in fn names one
+// of fn's parameters or locals (or is predeclared): those are variables,
+// not functions, and are not recorded. A selector (x.f) is kept: a method
+// value on a local is what the reference is for.
+func goLocalName(fn *graph.Node, target string) bool {
+	if !isGoIdent(target) {
+		return false
+	}
+	switch target {
+	case "nil", "true", "false", "iota", "_":
+		return true
+	}
+	if sig := fn.Signature; sig != "" {
+		if i := strings.IndexByte(sig, '('); i >= 0 && wordIn(sig[i:], target) {
+			return true // a receiver, parameter or named result (or a type word: rare)
+		}
+	}
+	for _, l := range strings.Split(fn.Locals, "\x00") {
+		if _, decl, ok := strings.Cut(l, "|"); ok {
+			l = decl
+		}
+		lhs := l
+		if i := strings.Index(l, ":="); i >= 0 {
+			lhs = l[:i]
+		} else if i := strings.Index(l, "="); i >= 0 {
+			lhs = l[:i]
+		}
+		if wordIn(lhs, target) {
+			return true
+		}
+	}
+	return false
+}
+
+// wordIn reports whether w occurs in s as a whole identifier.
+func wordIn(s, w string) bool {
+	for off := 0; ; {
+		i := strings.Index(s[off:], w)
+		if i < 0 {
+			return false
+		}
+		i += off
+		j := i + len(w)
+		if (i == 0 || !identByte(s[i-1])) && (j == len(s) || !identByte(s[j])) {
+			return true
+		}
+		off = j
+	}
+}
+
+func identByte(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
 }

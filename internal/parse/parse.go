@@ -66,7 +66,9 @@ import (
 //	   are locals; long locals elide literal bodies; an unaliased import
 //	   of a /vN or .vN path is named by the element before the version, and
 //	   an aliased one keeps its alias as signature.
-const ExtractorVersion = 6
+//	7: Go: functions used as values (arguments, literal elements, the
+//	   right-hand side of assignments) are references edges.
+const ExtractorVersion = 7
 
 // Limits on text kept per node.
 const (
@@ -109,6 +111,7 @@ const (
 	roleImplements
 	roleTypeRef
 	roleLocal
+	roleValue
 )
 
 type compiled struct {
@@ -209,6 +212,8 @@ func classify(capture string) (role, graph.NodeKind) {
 		return roleImplements, 0
 	case "reference.type":
 		return roleTypeRef, 0
+	case "reference.value":
+		return roleValue, 0
 	case "definition.scope":
 		return roleScopeDef, 0
 	case "local":
@@ -338,6 +343,7 @@ type ref struct {
 	line        uint32
 	target      string
 	alias, name string
+	value       bool // @reference.value: a function used as a value
 }
 
 // importName is one name imported by an import statement, with its alias.
@@ -441,7 +447,8 @@ func (e *extraction) collect(cursor *sitter.QueryCursor, root *sitter.Node) {
 					d = &def{pattern: m.PatternIndex}
 				}
 				d.vis = strings.TrimSpace(d.vis + " " + e.text(&cp.Node))
-			case roleCall, roleImport, roleInherits, roleImplements, roleTypeRef:
+			case roleCall, roleImport, roleInherits, roleImplements, roleTypeRef, roleValue:
+				r.value = e.c.roles[cp.Index] == roleValue
 				node := cp.Node
 				if refNode == nil || r.kind != refKind(e.c.roles[cp.Index]) || node.StartByte() < spanStart {
 					// Several captures of one reference: the target is the
@@ -909,8 +916,8 @@ func (e *extraction) build(res *Result) {
 			res.Edges = append(res.Edges, graph.Edge{Kind: graph.EdgeDefines, Src: res.Nodes[owner].ID, Dst: n.ID, File: e.file, Line: n.StartLine, Res: graph.ResSyntax})
 		}
 	}
+	e.attachLocals(res) // before the references: Go's value references are checked against locals
 	e.attachRefs(res)
-	e.attachLocals(res)
 }
 
 // attachLocals appends each local declaration to the innermost enclosing
@@ -1039,6 +1046,10 @@ func (e *extraction) attachRefs(res *Result) {
 		if r.kind == graph.EdgeImports {
 			e.addImport(res, r, importCount)
 			src = fileID
+		}
+		if r.value && e.lang == lang.Go && len(stack) > 0 && e.defs[stack[len(stack)-1]].nodeIdx >= 0 &&
+			goLocalName(&res.Nodes[e.defs[stack[len(stack)-1]].nodeIdx], r.target) {
+			continue // a variable of the function, not a function
 		}
 		k := seenKey{src, r.kind, r.target, r.line}
 		if seen[k] {

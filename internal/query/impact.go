@@ -46,9 +46,10 @@ type ImpactOptions struct {
 // function, method or type of the scope or of the set below its last
 // level (a call into the last level would only add a level beyond
 // Depth) — for an unexported Go name, only calls from its own package —;
-// and ambiguous calls into the set, followed but uncertain. The
-// set is then a lower bound; Unresolved and Ambiguous count those calls
-// and list the first of them by file and line.
+// ambiguous calls into the set, followed but uncertain; and functions of
+// the set used as values (Escapes). The set is then a lower bound;
+// Unresolved, Ambiguous and Escapes count those sites and list the first
+// of them by file and line.
 type ImpactResult struct {
 	Scope     Scope `json:"scope"`
 	Depth     int   `json:"depth"`
@@ -68,6 +69,10 @@ type ImpactResult struct {
 
 	Unresolved Uncertainty `json:"unresolved"`
 	Ambiguous  Uncertainty `json:"ambiguous"`
+	// Escapes are the sites where a function or method of the set (at a
+	// level below the last) is used as a value: whoever receives it may
+	// call it, through calls the graph cannot follow.
+	Escapes Uncertainty `json:"escapes"`
 }
 
 // ImpactItem is one affected symbol.
@@ -149,7 +154,7 @@ func (e *Engine) Impact(ctx context.Context, scope Scope, opts ImpactOptions) (*
 	var reached []impactNode
 	names := map[string]*nameScope{}
 	ambiguous := map[Site]bool{}
-	var ambSites []Site
+	var ambSites, escSites []Site
 
 	// Reverse breadth-first traversal, one level at a time. Each node of
 	// a level is read (for its name) and its incoming edges scanned
@@ -192,6 +197,10 @@ func (e *Engine) Impact(ctx context.Context, scope Scope, opts ImpactOptions) (*
 				conf = reached[j].conf
 			}
 			for _, ed := range edges[i] {
+				if ed.Kind == graph.EdgeReferences && nodes[i].Kind.IsCallable() {
+					// a function used as a value: its callers are not all known
+					escSites = append(escSites, Site{File: ed.File, Line: ed.Line, Target: ed.Target, From: ed.Src.String(), Name: nodes[i].Name})
+				}
 				if ed.Res == graph.ResAmbiguous && ed.Kind == graph.EdgeCalls {
 					s := Site{File: ed.File, Line: ed.Line, Target: ed.Target, From: ed.Src.String()}
 					if !ambiguous[s] {
@@ -268,7 +277,8 @@ func (e *Engine) Impact(ctx context.Context, scope Scope, opts ImpactOptions) (*
 		}
 	}
 	res.Ambiguous = Uncertainty{Count: len(ambSites), Sites: firstSites(ambSites)}
-	res.Complete = !res.Truncated && res.Unresolved.Count == 0 && res.Ambiguous.Count == 0
+	res.Escapes = Uncertainty{Count: len(escSites), Sites: firstSites(escSites)}
+	res.Complete = !res.Truncated && res.Unresolved.Count == 0 && res.Ambiguous.Count == 0 && res.Escapes.Count == 0
 
 	start, end, next, err := opts.Page.slice(fmt.Sprintf("impact|%s|%s|%d", scope.Kind, scopeKey(scope), depth), len(reached))
 	if err != nil {

@@ -689,6 +689,9 @@ func (r *resolver) resolveGo(e *graph.Edge) ([]graph.NodeID, graph.Resolution) {
 				return []graph.NodeID{id}, graph.ResExternal
 			}
 		}
+		if e.Kind == graph.EdgeReferences {
+			return r.resolveGoValue(e)
+		}
 		return nil, graph.ResUnresolved
 	}
 	ci := r.caller(e.Src, e.File)
@@ -703,6 +706,40 @@ func (r *resolver) resolveGo(e *graph.Edge) ([]graph.NodeID, graph.Resolution) {
 	ids := r.callees(ci, fun, 0)
 	if len(ids) == 1 && r.isExternal(ids[0]) {
 		return ids, graph.ResExternal
+	}
+	return r.pick(e.File, ids)
+}
+
+// resolveGoValue binds a function or method used as a value (mx.routeHTTP
+// passed as a handler) like a call; values of libraries are left alone
+// (os.Stdout is not a function, and the library cannot tell).
+func (r *resolver) resolveGoValue(e *graph.Edge) ([]graph.NodeID, graph.Resolution) {
+	fun, err := parser.ParseExpr(e.Target)
+	if err != nil {
+		return nil, graph.ResUnresolved
+	}
+	switch fun.(type) {
+	case *ast.Ident, *ast.SelectorExpr:
+	default:
+		return nil, graph.ResUnresolved
+	}
+	ci := r.caller(e.Src, e.File)
+	if ci.pkg == nil {
+		return nil, graph.ResUnresolved
+	}
+	ci.pos = 2*int(e.Line) + 1
+	if sel, ok := fun.(*ast.SelectorExpr); ok {
+		if id, ok := sel.X.(*ast.Ident); ok {
+			if ip, ok := ci.gf.imports[id.Name]; ok {
+				if _, local := ci.lookup(id.Name); !local && r.importedPackage(ip) == nil {
+					return nil, graph.ResUnresolved // a library's: no external node for it
+				}
+			}
+		}
+	}
+	ids := r.callees(ci, fun, 0)
+	if len(ids) == 0 || r.isExternal(ids[0]) {
+		return nil, graph.ResUnresolved
 	}
 	return r.pick(e.File, ids)
 }

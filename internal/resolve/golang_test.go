@@ -12,6 +12,11 @@ import (
 // callSites returns "file:line target -> dst qualified name (resolution)"
 // for every call edge of the index at db, keyed by "file:line target".
 func callSites(t *testing.T, db string) map[string]string {
+	return edgeSites(t, db, graph.EdgeCalls)
+}
+
+// edgeSites is callSites for edges of another kind.
+func edgeSites(t *testing.T, db string, kind graph.EdgeKind) map[string]string {
 	t.Helper()
 	st, err := store.Open(db, store.Options{ReadOnly: true})
 	if err != nil {
@@ -20,7 +25,7 @@ func callSites(t *testing.T, db string) map[string]string {
 	t.Cleanup(func() { st.Close() })
 	out := map[string]string{}
 	if err := st.AllEdges(func(e graph.Edge) error {
-		if e.Kind != graph.EdgeCalls {
+		if e.Kind != kind {
 			return nil
 		}
 		k := fmt.Sprintf("%s:%d %s", e.File, e.Line, e.Target)
@@ -45,7 +50,8 @@ func callSites(t *testing.T, db string) map[string]string {
 // type-switch, closure-parameter and composite-literal variables.
 func TestGoScopes(t *testing.T) {
 	dir, _ := filepath.Abs("testdata/goscope")
-	got := callSites(t, indexDir(t, dir))
+	db := indexDir(t, dir)
+	got := callSites(t, db)
 	want := map[string]string{
 		// import "example.com/router/v5/router" is package chi
 		"app/app.go:15 chi.NewRouter": "router.go:NewRouter exact",
@@ -87,6 +93,19 @@ func TestGoScopes(t *testing.T) {
 	for k, w := range want {
 		if got[k] != w {
 			t.Errorf("%s: got %q, want %q", k, got[k], w)
+		}
+	}
+	// Functions used as values: references bound like calls; a parameter
+	// (fn) is not recorded.
+	refs := edgeSites(t, db, graph.EdgeReferences)
+	for k, w := range map[string]string{
+		"router.go:78 m.routeHTTP": "router.go:Mux.routeHTTP exact",
+		"router.go:79 m.routeHTTP": "router.go:Mux.routeHTTP exact",
+		"router.go:79 shadow":      "router.go:shadow exact",
+		"router.go:79 fn":          "",
+	} {
+		if refs[k] != w {
+			t.Errorf("reference %s: got %q, want %q", k, refs[k], w)
 		}
 	}
 }

@@ -85,3 +85,13 @@
 (for_statement (range_clause) @local)
 (type_switch_statement) @local
 (communication_case communication: (receive_statement) @local)
+
+; Functions used as values (http.HandlerFunc(mx.routeHTTP), callbacks,
+; handlers in struct and map literals, method values assigned): references
+; that resolution binds like calls. Parameters and locals are dropped in
+; internal/parse/golang.go.
+(argument_list [(identifier) (selector_expression)] @reference.value)
+(keyed_element value: (literal_element [(identifier) (selector_expression)] @reference.value))
+(literal_value (literal_element [(identifier) (selector_expression)] @reference.value))
+(assignment_statement right: (expression_list . [(identifier) (selector_expression)] @reference.value .))
+(short_var_declaration right: (expression_list . [(identifier) (selector_expression)] @reference.value .))

@@ -67,3 +67,15 @@ func shadow() {
 		r.Get("key")
 	})
 }
+
+// HandlerFunc adapts a function.
+type HandlerFunc func()
+
+func (m *Mux) routeHTTP() {}
+
+// Mount uses functions as values.
+func (m *Mux) Mount(fn func()) {
+	h := HandlerFunc(m.routeHTTP)
+	handlers := map[string]func(){"a": m.routeHTTP, "b": shadow, "c": fn}
+	_, _ = h, handlers
+}

@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -106,6 +107,12 @@ func printImpact(w io.Writer, r *query.ImpactResult) {
 			fmt.Fprintf(w, "  … %d more escapes\n", n)
 		}
 	}
+	if r.Dispatch.Count > 0 {
+		fmt.Fprintf(w, "dynamic dispatch: it implements %s; calls through them are counted (marked dynamic)\n", plural(r.Dispatch.Count, "interface method", "interface methods"))
+		for _, s := range r.Dispatch.Sites {
+			fmt.Fprintf(w, "  %s:%d\t%s\n", s.File, s.Line, s.Target)
+		}
+	}
 	if r.Total == 0 {
 		return
 	}
@@ -134,6 +141,10 @@ func printImpact(w io.Writer, r *query.ImpactResult) {
 	fmt.Fprintln(w, "\nsymbols (depth, then where they depend on the level below):")
 	for i := range r.Items {
 		it := &r.Items[i]
-		fmt.Fprintf(w, "%d  %s\t%s\n", it.Depth, symbolLine(&it.Symbol), edgeNote(it.Via.Kind, &it.Via))
+		note := edgeNote(it.Via.Kind, &it.Via)
+		if it.Dynamic {
+			note = strings.TrimSuffix(note, "]") + ", dynamic dispatch]"
+		}
+		fmt.Fprintf(w, "%d  %s\t%s\n", it.Depth, symbolLine(&it.Symbol), note)
 	}
 }

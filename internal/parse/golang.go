@@ -262,3 +262,18 @@ func wordIn(s, w string) bool {
 func identByte(c byte) bool {
 	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
 }
+
+// GoSatisfies is the target of the implements edge extraction gives every
+// top-level Go type that is not an interface: resolution binds it to the
+// interfaces whose method sets the type's methods (in any file of its
+// package) satisfy.
+const GoSatisfies = "(method set)"
+
+func goSatisfies(res *Result) {
+	for i := range res.Nodes {
+		n := &res.Nodes[i]
+		if (n.Kind == graph.KindStruct || n.Kind == graph.KindTypeAlias) && n.QualifiedName == n.Name && !strings.Contains(n.Signature, "=") {
+			res.Edges = append(res.Edges, graph.Edge{Kind: graph.EdgeImplements, Src: n.ID, Target: GoSatisfies, File: n.File, Line: n.StartLine})
+		}
+	}
+}

@@ -67,7 +67,8 @@ import (
 //	   of a /vN or .vN path is named by the element before the version, and
 //	   an aliased one keeps its alias as signature.
 //	7: Go: functions used as values (arguments, literal elements, the
-//	   right-hand side of assignments) are references edges.
+//	   right-hand side of assignments) are references edges; each
+//	   top-level concrete type has an implements edge to GoSatisfies.
 const ExtractorVersion = 7
 
 // Limits on text kept per node.
@@ -918,6 +919,9 @@ func (e *extraction) build(res *Result) {
 	}
 	e.attachLocals(res) // before the references: Go's value references are checked against locals
 	e.attachRefs(res)
+	if e.lang == lang.Go {
+		goSatisfies(res)
+	}
 }
 
 // attachLocals appends each local declaration to the innermost enclosing

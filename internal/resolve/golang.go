@@ -11,6 +11,7 @@ import (
 
 	"github.com/codegraph-dev/codegraph/internal/graph"
 	"github.com/codegraph-dev/codegraph/internal/lang"
+	"github.com/codegraph-dev/codegraph/internal/parse"
 )
 
 // Go resolution works on what extraction stored: packages are directories
@@ -271,9 +272,9 @@ func isIdentByte(c byte) bool {
 // expression it was initialised from (the idx-th value of it, or its
 // key or element when rng is set), read at position pos.
 type binding struct {
-	typ typeRef
-	val ast.Expr
-	idx int
+	typ  typeRef
+	val  ast.Expr
+	idx  int
 	rng  rangePart
 	pos  int
 	decl *scopedDecl // the local declaration, hidden while val is typed
@@ -679,6 +680,9 @@ func (r *resolver) resolveGo(e *graph.Edge) ([]graph.NodeID, graph.Resolution) {
 	if e.Kind == graph.EdgeImports {
 		return r.resolveGoImport(e.Target)
 	}
+	if e.Kind == graph.EdgeImplements && e.Target == parse.GoSatisfies {
+		return r.resolveGoSatisfies(e)
+	}
 	if e.Kind != graph.EdgeCalls {
 		p, t := r.lookupType(typeRef{e.Target, e.File})
 		if t != nil && len(t.ids) > 0 {
@@ -779,7 +783,13 @@ func (r *resolver) callees(ci *callerInfo, fun ast.Expr, depth int) []graph.Node
 		if !ok {
 			return nil
 		}
-		return r.methodOf(t, x.Sel.Name, 0)
+		if ids := r.methodOf(t, x.Sel.Name, 0); len(ids) > 0 {
+			return ids
+		}
+		if id, ok := r.stdIfaceMethod(t, x.Sel.Name); ok {
+			return []graph.NodeID{id} // dynamic dispatch through a standard interface
+		}
+		return nil
 	}
 	return nil
 }

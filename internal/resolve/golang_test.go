@@ -3,6 +3,7 @@ package resolve_test
 import (
 	"fmt"
 	"path/filepath"
+	"reflect"
 	"testing"
 
 	"github.com/codegraph-dev/codegraph/internal/graph"
@@ -107,6 +108,38 @@ func TestGoScopes(t *testing.T) {
 		if refs[k] != w {
 			t.Errorf("reference %s: got %q, want %q", k, refs[k], w)
 		}
+	}
+}
+
+// TestGoImplements: concrete types implement the repository's interfaces
+// and the standard ones whose method sets they cover, by signature.
+func TestGoImplements(t *testing.T) {
+	dir, _ := filepath.Abs("testdata/goscope")
+	db := indexDir(t, dir)
+	st, err := store.Open(db, store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	got := map[string]bool{}
+	if err := st.AllEdges(func(e graph.Edge) error {
+		if e.Kind != graph.EdgeImplements || e.Dst == 0 {
+			return nil
+		}
+		src, _ := st.Node(e.Src)
+		dst, _ := st.Node(e.Dst)
+		got[src.QualifiedName+" -> "+dst.QualifiedName+" "+e.Res.String()] = true
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]bool{
+		"Mux -> Router exact":           true,
+		"Cache -> Router exact":         true, // Get(string), as Router's
+		"Request -> fmt.Stringer exact": true,
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("implements = %v, want %v", got, want)
 	}
 }
 

@@ -239,9 +239,12 @@ type resolver struct {
 	javaByBase  map[string][]string     // Java files by base name
 	pkgNode     map[string]graph.NodeID // Go directory → its package node
 	dirPkgName  map[string]string       // Go directory → its package clause ("": none)
-	dirTypes    map[string]map[string][]graph.NodeID
-	preloaded   map[string][]graph.Node // file → Go nodes, for a full pass
-	cpp         *cppIndex               // C/C++ definitions and includes, built on first use
+	// Go interfaces (goiface.go): by method name, and by node id.
+	ifaceByMethod map[string][]*goIface
+	ifaces        map[graph.NodeID]*goIface
+	dirTypes      map[string]map[string][]graph.NodeID
+	preloaded     map[string][]graph.Node // file → Go nodes, for a full pass
+	cpp           *cppIndex               // C/C++ definitions and includes, built on first use
 	// Python, JS/TS, Java and Rust (types.go, jsmodules.go):
 	genVars    map[graph.NodeID]map[string]varBinding // callable → typed variables
 	typeNames  map[string]typeRes                     // file NUL type name → type

@@ -79,3 +79,11 @@ func (m *Mux) Mount(fn func()) {
 	handlers := map[string]func(){"a": m.routeHTTP, "b": shadow, "c": fn}
 	_, _ = h, handlers
 }
+
+// Counter's Get has another signature: it is not a Router.
+type Counter struct{}
+
+// Get counts.
+func (Counter) Get(n int) {}
+
+func (r *Request) String() string { return "" }

@@ -145,8 +145,9 @@ func bodyFrom(body *sitter.Node) int {
 }
 
 // elided returns a node's text with the bodies of composite literals and
-// function literals replaced by {}: `s := &Server{...}` keeps what
-// resolution needs in a few bytes.
+// function literals replaced by {} and comments dropped: `s := &Server{...}`
+// and a commented var ( ... ) block keep what resolution needs in a few
+// bytes.
 func (e *extraction) elided(n *sitter.Node) string {
 	if n.EndByte()-n.StartByte() <= 80 {
 		return e.text(n)
@@ -162,13 +163,29 @@ func (e *extraction) elided(n *sitter.Node) string {
 			at = c.EndByte()
 			return
 		}
+		if k == "comment" {
+			b.Write(e.src[at:c.StartByte()])
+			if strings.HasPrefix(e.text(c), "//") {
+				b.WriteString("\n") // keeps the line break a line comment ends with
+			}
+			at = c.EndByte()
+			return
+		}
 		for i := uint(0); i < c.NamedChildCount(); i++ {
 			walk(c.NamedChild(i))
 		}
 	}
 	walk(n)
 	b.Write(e.src[at:n.EndByte()])
-	return strings.Join(strings.Fields(b.String()), " ")
+	// Squeeze each line's blanks and drop empty lines; line breaks stay
+	// (they end statements and specs: var ( a T \n b = f() )).
+	var out []string
+	for _, line := range strings.Split(b.String(), "\n") {
+		if f := strings.Fields(line); len(f) > 0 {
+			out = append(out, strings.Join(f, " "))
+		}
+	}
+	return strings.Join(out, "\n")
 }
 
 func isGoIdent(s string) bool {

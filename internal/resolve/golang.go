@@ -1225,9 +1225,9 @@ func varType(sig, name string) string {
 		if cl, ok := v.(*ast.CompositeLit); ok && cl.Type != nil {
 			return exprString(cl.Type)
 		}
-		if _, ok := v.(*ast.CallExpr); ok && len(vs.Names) == 1 {
-			// var std = New(): typed from the call's result when used
-			// (see pkgVarType).
+		if _, lit := v.(*ast.BasicLit); !lit && len(vs.Names) == 1 {
+			// var std = New(), var DefaultServeMux = &defaultServeMux:
+			// typed from the initialiser when used (see pkgVarType).
 			if e := sig[strings.Index(sig, "=")+1:]; len(e) <= 200 {
 				return "=" + strings.TrimSpace(e)
 			}

@@ -81,6 +81,10 @@ func TestGoScopes(t *testing.T) {
 		"app/app.go:68 once().Get": "router.go:Mux.Get exact",
 		"app/app.go:70 f().Get":    "router.go:Cache.Get exact",
 		"app/app.go:73 req.Do":     "router.go:Request.Do exact",
+		// a commented var block; a package variable pointing at another
+		"app/app.go:95 m.Get":          "router.go:Mux.Get exact",
+		"app/app.go:96 c.Get":          "router.go:Cache.Get exact",
+		"app/app.go:97 DefaultMux.Get": "router.go:Mux.Get exact",
 		// declared with another type in each build variant: not guessed
 		"app/app.go:76 variant.Get": "unresolved",
 		// shadowing inside the package

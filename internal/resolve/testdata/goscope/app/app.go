@@ -75,3 +75,24 @@ func Values(m map[string][]*chi.Request) {
 	}
 	variant.Get("?")
 }
+
+var defaultMux chi.Mux
+
+// DefaultMux is typed through the variable it points at.
+var DefaultMux = &defaultMux
+
+// Blocks uses a commented var block longer than a local's cap.
+func Blocks() {
+	var (
+		// The router: this comment and the next make the block longer
+		// than the 300 bytes a stored local may take, unless comments are
+		// dropped from it, which they are.
+		m = chi.NewRouter() // a router
+		// The cache, with another comment to make the block long enough
+		// to matter here and there.
+		c *chi.Cache
+	)
+	m.Get("/block")
+	c.Get("block")
+	DefaultMux.Get("/default")
+}

@@ -226,6 +226,55 @@ func goImportName(ip string) string {
 	return base
 }
 
+// goValueFilter drops value references that cannot name a function, with
+// what the file itself declares: fields that are not also method names,
+// package-level variables and constants of the file, and CONSTANT_LIKE
+// names; and the enclosing function's parameters and locals.
+type goValueFilter struct {
+	fields, methods, values map[string]bool
+}
+
+func newGoValueFilter(res *Result) *goValueFilter {
+	f := &goValueFilter{fields: map[string]bool{}, methods: map[string]bool{}, values: map[string]bool{}}
+	for i := range res.Nodes {
+		n := &res.Nodes[i]
+		switch n.Kind {
+		case graph.KindField:
+			f.fields[n.Name] = true
+		case graph.KindMethod:
+			f.methods[n.Name] = true
+		case graph.KindVariable, graph.KindConstant:
+			f.values[n.Name] = true
+		}
+	}
+	return f
+}
+
+func (f *goValueFilter) keep(fn *graph.Node, target string) bool {
+	last := target[strings.LastIndexByte(target, '.')+1:]
+	if constantLike(last) {
+		return false
+	}
+	if last == target { // a bare identifier
+		return !f.values[target] && (fn == nil || !goLocalName(fn, target))
+	}
+	return !f.fields[last] || f.methods[last]
+}
+
+// constantLike reports whether a name is spelt as Go spells constants and
+// errno values, never functions: O_RDONLY, EINVAL, SIGTERM.
+func constantLike(s string) bool {
+	if len(s) < 2 {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
 // goLocalName reports whether a value reference written in fn names one
 // of fn's parameters or locals (or is predeclared): those are variables,
 // not functions, and are not recorded. A selector (x.f) is kept: a method

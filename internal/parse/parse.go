@@ -1023,6 +1023,7 @@ func (e *extraction) attachRefs(res *Result) {
 	var stack []int // def indices that became nodes, by position
 	di := 0
 	importCount := make(map[string]int)
+	var vf *goValueFilter
 	for _, r := range e.refs {
 		for di < len(e.defs) && e.defs[di].start <= r.start {
 			d := &e.defs[di]
@@ -1051,9 +1052,17 @@ func (e *extraction) attachRefs(res *Result) {
 			e.addImport(res, r, importCount)
 			src = fileID
 		}
-		if r.value && e.lang == lang.Go && len(stack) > 0 && e.defs[stack[len(stack)-1]].nodeIdx >= 0 &&
-			goLocalName(&res.Nodes[e.defs[stack[len(stack)-1]].nodeIdx], r.target) {
-			continue // a variable of the function, not a function
+		if r.value && e.lang == lang.Go {
+			if vf == nil {
+				vf = newGoValueFilter(res)
+			}
+			var fn *graph.Node
+			if len(stack) > 0 && e.defs[stack[len(stack)-1]].nodeIdx >= 0 {
+				fn = &res.Nodes[e.defs[stack[len(stack)-1]].nodeIdx]
+			}
+			if !vf.keep(fn, r.target) {
+				continue // a variable, constant or field, not a function
+			}
 		}
 		k := seenKey{src, r.kind, r.target, r.line}
 		if seen[k] {

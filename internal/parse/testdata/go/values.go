@@ -9,3 +9,10 @@ func (mx *Mux) handler(w int, r int) {
 	_ = m
 	_ = x
 }
+
+type Mux struct{ count int }
+
+const maxSize = 10
+
+// Fields, constants and CONSTANT_LIKE names are not function values.
+func (mx *Mux) use() { use(mx.count, maxSize, O_RDONLY, mx.handler) }

@@ -18,7 +18,10 @@ is. Only resolved calls are followed (ambiguous ones are, marked with their
 candidate count).
 
 Output: file:line, kind, qualified name and signature of each caller,
-indented by depth, then [call at FILE:LINE].`, `  codegraph callers Store.Get
+indented by depth, then [call at FILE:LINE]; then the sites where SYMBOL is
+used as a value (a callback, a handler, a method value stored in a field or
+a map), "passed as a value at FILE:LINE": what receives it may call it
+through calls the graph does not see.`, `  codegraph callers Store.Get
   codegraph callers Store.Get --depth 3
   codegraph callers pkg/store/store.go:24 --json --limit 500`)
 }
@@ -92,5 +95,8 @@ func printCalls(w io.Writer, r *query.CallsResult) {
 	}
 	if r.Truncated {
 		fmt.Fprintln(w, "(traversal stopped at its node bound)")
+	}
+	for _, v := range r.Values {
+		fmt.Fprintf(w, "passed as a value at %s:%d\t%s\n", v.File, v.Line, v.Target)
 	}
 }

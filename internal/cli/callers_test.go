@@ -60,3 +60,19 @@ func sortedKeysOf(m map[string]bool) []string {
 	sort.Strings(out)
 	return out
 }
+
+// TestPrintValueUses: callers prints where the function is used as a
+// value, and impact names the escape.
+func TestPrintValueUses(t *testing.T) {
+	var b strings.Builder
+	printCalls(&b, &query.CallsResult{Root: query.Symbol{QualifiedName: "Mux.routeHTTP", Kind: "method"}, Direction: "callers", Depth: 1,
+		Values: []query.EdgeRef{{File: "mux.go", Line: 5, Target: "mx.routeHTTP"}}})
+	if !strings.Contains(b.String(), "passed as a value at mux.go:5\tmx.routeHTTP\n") {
+		t.Errorf("callers:\n%s", b.String())
+	}
+	b.Reset()
+	printImpact(&b, &query.ImpactResult{Escapes: query.Uncertainty{Count: 1, Sites: []query.Site{{File: "mux.go", Line: 5, Target: "mx.routeHTTP", Name: "routeHTTP"}}}})
+	if out := b.String(); !strings.Contains(out, "INCOMPLETE") || !strings.Contains(out, "escapes as a value at 1 site") || !strings.Contains(out, "mux.go:5\tmx.routeHTTP\tpassed as a value") {
+		t.Errorf("impact:\n%s", out)
+	}
+}

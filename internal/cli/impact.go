@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -25,7 +26,9 @@ package (directory) and file, with test files called out.
 The answer is complete only as far as the graph is resolved. When calls
 that could reach the affected set were not followed — unresolved calls
 whose callee's name (the last identifier, as in s.st.Get) is the name of
-an affected function, method or type, and ambiguous calls — impact says
+an affected function, method or type, ambiguous calls, and places where an
+affected function escapes as a value (passed as a callback or handler,
+stored in a field or a map: its receiver may call it) — impact says
 INCOMPLETE, counts them and lists where they are: the set is then a lower
 bound.
 
@@ -79,8 +82,12 @@ func printImpact(w io.Writer, r *query.ImpactResult) {
 		if r.Truncated {
 			fmt.Fprint(w, " the traversal stopped at its node bound;")
 		}
-		fmt.Fprintf(w, " %s and %s could also reach it\n",
-			plural(r.Unresolved.Count, "unresolved call", "unresolved calls"), plural(r.Ambiguous.Count, "ambiguous call", "ambiguous calls"))
+		fmt.Fprintf(w, " %s and %s could also reach it", plural(r.Unresolved.Count, "unresolved call", "unresolved calls"),
+			plural(r.Ambiguous.Count, "ambiguous call", "ambiguous calls"))
+		if r.Escapes.Count > 0 {
+			fmt.Fprintf(w, "; it escapes as a value at %s", plural(r.Escapes.Count, "site", "sites"))
+		}
+		fmt.Fprintln(w)
 		for _, s := range r.Unresolved.Sites {
 			fmt.Fprintf(w, "  %s:%d\t%s\tunresolved, could be %s\n", s.File, s.Line, s.Target, s.Name)
 		}
@@ -92,6 +99,18 @@ func printImpact(w io.Writer, r *query.ImpactResult) {
 		}
 		if n := r.Ambiguous.Count - len(r.Ambiguous.Sites); n > 0 {
 			fmt.Fprintf(w, "  … %d more ambiguous\n", n)
+		}
+		for _, s := range r.Escapes.Sites {
+			fmt.Fprintf(w, "  %s:%d\t%s\tpassed as a value (%s may be called from where it is passed)\n", s.File, s.Line, s.Target, s.Name)
+		}
+		if n := r.Escapes.Count - len(r.Escapes.Sites); n > 0 {
+			fmt.Fprintf(w, "  … %d more escapes\n", n)
+		}
+	}
+	if r.Dispatch.Count > 0 {
+		fmt.Fprintf(w, "dynamic dispatch: it implements %s; calls through them are counted (marked dynamic)\n", plural(r.Dispatch.Count, "interface method", "interface methods"))
+		for _, s := range r.Dispatch.Sites {
+			fmt.Fprintf(w, "  %s:%d\t%s\n", s.File, s.Line, s.Target)
 		}
 	}
 	if r.Total == 0 {
@@ -122,6 +141,10 @@ func printImpact(w io.Writer, r *query.ImpactResult) {
 	fmt.Fprintln(w, "\nsymbols (depth, then where they depend on the level below):")
 	for i := range r.Items {
 		it := &r.Items[i]
-		fmt.Fprintf(w, "%d  %s\t%s\n", it.Depth, symbolLine(&it.Symbol), edgeNote(it.Via.Kind, &it.Via))
+		note := edgeNote(it.Via.Kind, &it.Via)
+		if it.Dynamic {
+			note = strings.TrimSuffix(note, "]") + ", dynamic dispatch]"
+		}
+		fmt.Fprintf(w, "%d  %s\t%s\n", it.Depth, symbolLine(&it.Symbol), note)
 	}
 }

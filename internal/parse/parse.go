@@ -84,7 +84,15 @@ import (
 //	   by name (@reference.value) is a references edge, when the name is
 //	   a function or an import of the file.
 //	10: no value reference for an all-capitals name (a constant).
-const ExtractorVersion = 10
+//	11: Go: locals carry their scope ("S:F:E|decl"), function-literal
+//	   parameters, range variables, type-switch clauses and select receives
+//	   are locals; long locals elide literal bodies; an unaliased import
+//	   of a /vN or .vN path is named by the element before the version, and
+//	   an aliased one keeps its alias as signature.
+//	12: Go: functions used as values (arguments, literal elements, the
+//	   right-hand side of assignments) are references edges; each
+//	   top-level concrete type has an implements edge to GoSatisfies.
+const ExtractorVersion = 12
 
 // Limits on text kept per node.
 const (
@@ -230,14 +238,14 @@ func classify(capture string) (role, graph.NodeKind) {
 		return roleImplements, 0
 	case "reference.type":
 		return roleTypeRef, 0
+	case "reference.value":
+		return roleValue, 0
 	case "definition.scope":
 		return roleScopeDef, 0
 	case "local":
 		return roleLocal, 0
 	case "local.callback":
 		return roleCallbackLocal, 0
-	case "reference.value":
-		return roleValue, 0
 	}
 	if k, ok := strings.CutPrefix(capture, "definition."); ok {
 		if nk, ok := graph.ParseNodeKind(k); ok {
@@ -557,7 +565,11 @@ func (e *extraction) collect(ctx context.Context, p *Parser, deadline time.Time,
 					alias = a
 				}
 			case roleLocal:
-				e.locals = append(e.locals, localDecl{start: cp.Node.StartByte(), text: e.text(&cp.Node)})
+				if e.lang == lang.Go {
+					e.locals = append(e.locals, e.goLocals(&cp.Node)...)
+				} else {
+					e.locals = append(e.locals, localDecl{start: cp.Node.StartByte(), text: e.text(&cp.Node)})
+				}
 			case roleCallbackLocal:
 				e.locals = append(e.locals, e.callbackLocals(cp.Node)...)
 			case roleImportName:
@@ -1010,8 +1022,11 @@ func (e *extraction) build(res *Result) {
 			res.Edges = append(res.Edges, graph.Edge{Kind: graph.EdgeDefines, Src: res.Nodes[owner].ID, Dst: n.ID, File: e.file, Line: n.StartLine, Res: graph.ResSyntax})
 		}
 	}
+	e.attachLocals(res) // before the references: Go's value references are checked against locals
 	e.attachRefs(res)
-	e.attachLocals(res)
+	if e.lang == lang.Go {
+		goSatisfies(res)
+	}
 }
 
 // attachLocals appends each local declaration to the innermost enclosing
@@ -1117,6 +1132,7 @@ func (e *extraction) attachRefs(res *Result) {
 	var stack []int                // def indices that became nodes, by position
 	di := 0
 	importCount := make(map[string]int)
+	var vf *goValueFilter
 	for _, r := range e.refs {
 		if e.stop() {
 			return
@@ -1154,6 +1170,18 @@ func (e *extraction) attachRefs(res *Result) {
 			}
 			if !keepValue(r.target, valueNames) {
 				continue // a variable, not a function of this file or an import
+			}
+		}
+		if r.value && e.lang == lang.Go {
+			if vf == nil {
+				vf = newGoValueFilter(res)
+			}
+			var fn *graph.Node
+			if len(stack) > 0 && e.defs[stack[len(stack)-1]].nodeIdx >= 0 {
+				fn = &res.Nodes[e.defs[stack[len(stack)-1]].nodeIdx]
+			}
+			if !vf.keep(fn, r.target) {
+				continue // a variable, constant or field, not a function
 			}
 		}
 		k := seenKey{src, r.kind, r.target, r.line}
@@ -1219,6 +1247,9 @@ func (e *extraction) addImport(res *Result, r ref, count map[string]int) {
 	if name == "" && (e.lang == lang.C || e.lang == lang.CPP) && !strings.Contains(r.target, "::") {
 		name = path.Base(r.target) // #include <sys/types.h> → types.h
 	}
+	if name == "" && e.lang == lang.Go {
+		name = goImportName(r.target) // github.com/go-chi/chi/v5 → chi
+	}
 	if name == "" {
 		name = lastSegment(r.target)
 	}
@@ -1230,6 +1261,9 @@ func (e *extraction) addImport(res *Result, r ref, count map[string]int) {
 		if raw := string(e.src[r.start:r.end]); strings.HasPrefix(raw, "<") || strings.HasPrefix(raw, "\"") {
 			sig = raw // <stdio.h> (a system or library header) or "x.h"
 		}
+	}
+	if e.lang == lang.Go && r.alias != "" {
+		sig = r.alias // written: resolution takes an unaliased import's name from its package clause
 	}
 	res.Nodes = append(res.Nodes, graph.Node{
 		ID: id, Kind: graph.KindImport, Name: name, QualifiedName: qn, Language: e.lang, File: e.file,

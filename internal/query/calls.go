@@ -1,8 +1,10 @@
 package query
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/codegraph-dev/codegraph/internal/graph"
 )
@@ -25,6 +27,11 @@ type CallsResult struct {
 	NextCursor string `json:"next_cursor,omitempty"`
 	// Truncated is set when the traversal stopped at its node bound.
 	Truncated bool `json:"truncated,omitempty"`
+	// Values (callers only) are the sites where the root function is used
+	// as a value (passed as a callback, stored in a field or a map,
+	// converted to a handler type): whoever receives it may call it, and
+	// those calls are not in the graph.
+	Values []EdgeRef `json:"values,omitempty"`
 }
 
 // CallItem is one caller or callee. Each symbol appears once, at the
@@ -48,7 +55,7 @@ var callKinds = []graph.EdgeKind{graph.EdgeCalls}
 // opts.Depth levels, over resolved calls edges (ambiguous ones included,
 // with their lower confidence).
 func (e *Engine) Callers(ctx context.Context, id graph.NodeID, opts CallsOptions) (*CallsResult, error) {
-	return e.calls(ctx, id, opts, "callers", func(_ context.Context, u unit) ([]step, error) {
+	res, err := e.calls(ctx, id, opts, "callers", func(_ context.Context, u unit) ([]step, error) {
 		var out []step
 		err := e.g.InEdges(u.id, callKinds, func(ed graph.Edge) error {
 			out = append(out, step{to: unit{kind: unitSymbol, id: ed.Src}, edge: ed})
@@ -56,6 +63,34 @@ func (e *Engine) Callers(ctx context.Context, id graph.NodeID, opts CallsOptions
 		})
 		return out, err
 	})
+	if err != nil {
+		return nil, err
+	}
+	if res.Values, err = e.valueUses(id); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// valueUses returns the sites where a function or method is used as a
+// value: references edges into a callable, by file and line.
+func (e *Engine) valueUses(id graph.NodeID) ([]EdgeRef, error) {
+	n, err := e.g.Node(id)
+	if err != nil || !n.Kind.IsCallable() {
+		return nil, err
+	}
+	var out []EdgeRef
+	err = e.g.InEdges(id, []graph.EdgeKind{graph.EdgeReferences}, func(ed graph.Edge) error {
+		out = append(out, edgeRef(&ed))
+		return nil
+	})
+	slices.SortFunc(out, func(a, b EdgeRef) int {
+		if c := cmp.Compare(a.File, b.File); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Line, b.Line)
+	})
+	return out, err
 }
 
 // Callees returns what id calls, transitively up to opts.Depth levels.

@@ -46,9 +46,10 @@ type ImpactOptions struct {
 // function, method or type of the scope or of the set below its last
 // level (a call into the last level would only add a level beyond
 // Depth) — for an unexported Go name, only calls from its own package —;
-// and ambiguous calls into the set, followed but uncertain. The
-// set is then a lower bound; Unresolved and Ambiguous count those calls
-// and list the first of them by file and line.
+// ambiguous calls into the set, followed but uncertain; and functions of
+// the set used as values (Escapes). The set is then a lower bound;
+// Unresolved, Ambiguous and Escapes count those sites and list the first
+// of them by file and line.
 type ImpactResult struct {
 	Scope     Scope `json:"scope"`
 	Depth     int   `json:"depth"`
@@ -68,6 +69,14 @@ type ImpactResult struct {
 
 	Unresolved Uncertainty `json:"unresolved"`
 	Ambiguous  Uncertainty `json:"ambiguous"`
+	// Escapes are the sites where a function or method of the set (at a
+	// level below the last) is used as a value: whoever receives it may
+	// call it, through calls the graph cannot follow.
+	Escapes Uncertainty `json:"escapes"`
+	// Dispatch lists the interface methods a method of the set implements
+	// (its type's implements edges): calls through them may dispatch to
+	// it, so they and their callers are in the set, marked Dynamic.
+	Dispatch Uncertainty `json:"dispatch"`
 }
 
 // ImpactItem is one affected symbol.
@@ -79,6 +88,9 @@ type ImpactItem struct {
 	// Confidence is the lowest edge confidence on the way from the scope.
 	Confidence float64 `json:"confidence"`
 	Test       bool    `json:"test,omitempty"`
+	// Dynamic is set when the way from the scope passes through an
+	// interface method (dynamic dispatch): the call may go elsewhere.
+	Dynamic bool `json:"dynamic,omitempty"`
 }
 
 // FileImpact counts the affected symbols of one file.
@@ -115,10 +127,11 @@ type Site struct {
 }
 
 type impactNode struct {
-	id    graph.NodeID
-	depth int
-	via   graph.Edge // the edge from this node into the level below
-	conf  float64
+	id      graph.NodeID
+	depth   int
+	via     graph.Edge // the edge from this node into the level below
+	conf    float64
+	dynamic bool
 }
 
 // Impact returns what transitively depends on scope: a reverse traversal
@@ -149,7 +162,7 @@ func (e *Engine) Impact(ctx context.Context, scope Scope, opts ImpactOptions) (*
 	var reached []impactNode
 	names := map[string]*nameScope{}
 	ambiguous := map[Site]bool{}
-	var ambSites []Site
+	var ambSites, escSites, dispSites []Site
 
 	// Reverse breadth-first traversal, one level at a time. Each node of
 	// a level is read (for its name) and its incoming edges scanned
@@ -187,11 +200,34 @@ func (e *Engine) Impact(ctx context.Context, scope Scope, opts ImpactOptions) (*
 				}
 				ns.add(n)
 			}
-			conf := 1.0
+			conf, dynamic := 1.0, false
 			if j := index[id]; j >= 0 {
-				conf = reached[j].conf
+				conf, dynamic = reached[j].conf, reached[j].dynamic
+			}
+			if n := &nodes[i]; n.Kind == graph.KindMethod && n.Parent != 0 {
+				ims, err := e.ifaceMethods(n)
+				if err != nil {
+					return nil, err
+				}
+				for _, im := range ims {
+					dispSites = append(dispSites, Site{File: im.via.File, Line: im.via.Line, Target: im.qn, From: n.ID.String(), Name: n.Name})
+					if _, ok := index[im.id]; ok {
+						continue
+					}
+					if len(reached) >= e.maxNodes {
+						res.Truncated = true
+						break merge
+					}
+					index[im.id] = int32(len(reached))
+					reached = append(reached, impactNode{id: im.id, depth: d, via: im.via, conf: min(conf, dispatchConfidence), dynamic: true})
+					next = append(next, im.id)
+				}
 			}
 			for _, ed := range edges[i] {
+				if ed.Kind == graph.EdgeReferences && nodes[i].Kind.IsCallable() {
+					// a function used as a value: its callers are not all known
+					escSites = append(escSites, Site{File: ed.File, Line: ed.Line, Target: ed.Target, From: ed.Src.String(), Name: nodes[i].Name})
+				}
 				if ed.Res == graph.ResAmbiguous && ed.Kind == graph.EdgeCalls {
 					s := Site{File: ed.File, Line: ed.Line, Target: ed.Target, From: ed.Src.String()}
 					if !ambiguous[s] {
@@ -207,7 +243,7 @@ func (e *Engine) Impact(ctx context.Context, scope Scope, opts ImpactOptions) (*
 					break merge
 				}
 				index[ed.Src] = int32(len(reached))
-				reached = append(reached, impactNode{id: ed.Src, depth: d, via: ed, conf: min(conf, Confidence(ed.Res, ed.Candidates))})
+				reached = append(reached, impactNode{id: ed.Src, depth: d, via: ed, conf: min(conf, Confidence(ed.Res, ed.Candidates)), dynamic: dynamic})
 				next = append(next, ed.Src)
 			}
 		}
@@ -268,7 +304,9 @@ func (e *Engine) Impact(ctx context.Context, scope Scope, opts ImpactOptions) (*
 		}
 	}
 	res.Ambiguous = Uncertainty{Count: len(ambSites), Sites: firstSites(ambSites)}
-	res.Complete = !res.Truncated && res.Unresolved.Count == 0 && res.Ambiguous.Count == 0
+	res.Escapes = Uncertainty{Count: len(escSites), Sites: firstSites(escSites)}
+	res.Dispatch = Uncertainty{Count: len(dispSites), Sites: firstSites(dispSites)}
+	res.Complete = !res.Truncated && res.Unresolved.Count == 0 && res.Ambiguous.Count == 0 && res.Escapes.Count == 0
 
 	start, end, next, err := opts.Page.slice(fmt.Sprintf("impact|%s|%s|%d", scope.Kind, scopeKey(scope), depth), len(reached))
 	if err != nil {
@@ -287,7 +325,7 @@ func (e *Engine) Impact(ctx context.Context, scope Scope, opts ImpactOptions) (*
 	res.Items = make([]ImpactItem, 0, len(page))
 	for i := range page {
 		r := &page[i]
-		it := ImpactItem{Depth: r.depth, Via: edgeRef(&r.via), Confidence: r.conf, Test: IsTestFile(r.via.File)}
+		it := ImpactItem{Depth: r.depth, Via: edgeRef(&r.via), Confidence: r.conf, Test: IsTestFile(r.via.File), Dynamic: r.dynamic}
 		if syms[i] != nil {
 			it.Symbol = *syms[i]
 		} else {
@@ -487,4 +525,52 @@ func (e *Engine) suffixIndex(ctx context.Context) (*suffixIndex, error) {
 	}
 	e.suffixes = sx
 	return sx, nil
+}
+
+// dispatchConfidence is the confidence of a dependency through an
+// interface method: the call may dispatch to another implementation.
+const dispatchConfidence = 0.5
+
+// ifaceMethod is an interface method that a method implements, with the
+// implements edge of the method's type that says so.
+type ifaceMethod struct {
+	id  graph.NodeID
+	qn  string
+	via graph.Edge
+}
+
+// ifaceMethods returns the interface methods that method m implements: for
+// each interface its type implements (repository interfaces, and library
+// ones as external nodes), the interface's method of the same name.
+func (e *Engine) ifaceMethods(m *graph.Node) ([]ifaceMethod, error) {
+	var out []ifaceMethod
+	err := e.g.OutEdges(m.Parent, []graph.EdgeKind{graph.EdgeImplements}, func(ed graph.Edge) error {
+		if ed.Dst == 0 {
+			return nil
+		}
+		in, err := e.g.Node(ed.Dst)
+		if err != nil {
+			return nil // gone
+		}
+		qn := in.QualifiedName + "." + m.Name
+		via := graph.Edge{Kind: graph.EdgeImplements, Src: 0, Dst: m.ID, Target: qn, File: ed.File, Line: ed.Line, Res: ed.Res}
+		switch in.Kind {
+		case graph.KindExternal:
+			id := graph.MakeNodeID(in.File, qn, graph.KindExternal, 0)
+			if _, err := e.g.Node(id); err == nil { // called somewhere
+				via.Src = id
+				out = append(out, ifaceMethod{id, qn, via})
+			}
+		case graph.KindInterface:
+			return e.g.NodesByQualifiedName(qn, func(n graph.Node) error {
+				if n.Parent == in.ID {
+					via.Src = n.ID
+					out = append(out, ifaceMethod{n.ID, qn, via})
+				}
+				return nil
+			})
+		}
+		return nil
+	})
+	return out, err
 }

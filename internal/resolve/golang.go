@@ -4,11 +4,14 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"math"
 	"path"
+	"strconv"
 	"strings"
 
 	"github.com/codegraph-dev/codegraph/internal/graph"
 	"github.com/codegraph-dev/codegraph/internal/lang"
+	"github.com/codegraph-dev/codegraph/internal/parse"
 )
 
 // Go resolution works on what extraction stored: packages are directories
@@ -35,10 +38,14 @@ type goType struct {
 	methods  map[string][]graph.NodeID
 	fields   map[string]typeRef
 	embedded []typeRef
-	lazy     *goPackage // owner, when members are looked up on demand
-	name     string
-	seen     map[string]bool
-	embDone  bool
+	// under is the definition of a type that is neither a struct nor an
+	// interface (type nodes []*node, type A = B); alias marks A = B.
+	under   typeRef
+	alias   bool
+	lazy    *goPackage // owner, when members are looked up on demand
+	name    string
+	seen    map[string]bool
+	embDone bool
 }
 
 // members of package p with qualified name qn, in p's directory and not in
@@ -83,9 +90,13 @@ func (p *goPackage) load(name string) {
 				p.types[name] = t
 			}
 			t.ids = append(t.ids, n.ID)
+			if n.Kind == graph.KindTypeAlias && t.under.expr == "" {
+				t.under.expr, t.alias = typeDef(n.Signature)
+				t.under.file = n.File
+			}
 		case graph.KindVariable:
 			if te := varType(n.Signature, n.Name); te != "" {
-				p.vars[name] = typeRef{te, n.File}
+				p.setVar(name, typeRef{te, n.File})
 			}
 		}
 	})
@@ -97,6 +108,15 @@ func (p *goPackage) variable(name string) (typeRef, bool) {
 	p.load(name)
 	v, ok := p.vars[name]
 	return v, ok
+}
+
+// setVar records a package variable's type; declarations of one name in
+// several files (build variants) that disagree leave it unknown.
+func (p *goPackage) setVar(name string, t typeRef) {
+	if old, ok := p.vars[name]; ok && old.expr != t.expr {
+		t.expr = "?"
+	}
+	p.vars[name] = t
 }
 
 // member loads a lazy type's method or field called name.
@@ -159,30 +179,67 @@ type callerInfo struct {
 	file string
 	pkg  *goPackage
 	gf   *goFile
-	vars map[string]binding // receiver, parameters, results and parsed locals
-	// decls are the local declarations not parsed yet: most calls never
-	// need them, so each is parsed when a name it declares is looked up.
-	decls []string
+	vars map[string]binding // receiver, parameters and results: the whole body
+	// decls are the local declarations with their scopes, each parsed
+	// when a name it declares is first looked up (most calls never need
+	// them).
+	decls []scopedDecl
+	// pos is the position names are looked up at: 2*line+1 for a use on
+	// that line (2*line is before anything the line declares).
+	pos int
 }
 
-// lookup returns the binding of a variable name in the caller's scope.
+// scopedDecl is one local declaration (see parse/golang.go): written on
+// line start, visible on lines from..to.
+type scopedDecl struct {
+	start, from, to int
+	text            string
+	parsed          bool
+	binds           map[string]binding
+	// busy is set while the declaration's right-hand side is typed: it
+	// does not see itself (x := x.Clone(), switch x := x.(type)).
+	busy bool
+}
+
+// lookup returns the binding of a variable name at ci.pos: the innermost
+// visible local declaration (the latest-starting scope), else a parameter,
+// receiver or result.
 func (ci *callerInfo) lookup(name string) (binding, bool) {
-	if b, ok := ci.vars[name]; ok {
-		return b, true
-	}
-	for i := 0; i < len(ci.decls); i++ {
-		if declares(ci.decls[i], name) {
-			ci.addLocal(ci.decls[i])
-			ci.decls = append(ci.decls[:i], ci.decls[i+1:]...)
-			i--
+	var best *scopedDecl
+	var bb binding
+	for i := range ci.decls {
+		d := &ci.decls[i]
+		if ci.pos < 2*d.from+1 || ci.pos > 2*d.to+1 || d.busy {
+			continue
 		}
+		if best != nil && (d.from < best.from || d.from == best.from && d.to > best.to) {
+			continue // an outer scope than the one found
+		}
+		if !declares(d.text, name) {
+			continue
+		}
+		if !d.parsed {
+			d.parsed = true
+			d.binds = parseLocal(d.text, ci.file, d.start)
+			for k, b := range d.binds {
+				b.decl = d
+				d.binds[k] = b
+			}
+		}
+		if b, ok := d.binds[name]; ok {
+			best, bb = d, b
+		}
+	}
+	if best != nil {
+		return bb, true
 	}
 	b, ok := ci.vars[name]
 	return b, ok
 }
 
-// declares reports whether a local declaration's left-hand side names
-// name: "a, name := ...", "var name T", "var (name = ...)".
+// declares reports whether a local declaration's left-hand side may name
+// name: "a, name := ...", "var name T", "var (name = ...)", "for k, name
+// := range x {}" (a cheap test before parsing).
 func declares(decl, name string) bool {
 	lhs := decl
 	if i := strings.Index(decl, ":="); i >= 0 {
@@ -212,12 +269,25 @@ func isIdentByte(c byte) bool {
 }
 
 // binding is what is known of a variable: its declared type, or the
-// expression it was initialised from (the idx-th value of it).
+// expression it was initialised from (the idx-th value of it, or its
+// key or element when rng is set), read at position pos.
 type binding struct {
-	typ typeRef
-	val ast.Expr
-	idx int
+	typ  typeRef
+	val  ast.Expr
+	idx  int
+	rng  rangePart
+	pos  int
+	decl *scopedDecl // the local declaration, hidden while val is typed
 }
+
+// rangePart says which part of a ranged-over value a variable is.
+type rangePart uint8
+
+const (
+	rangeNone rangePart = iota
+	rangeKey
+	rangeElem
+)
 
 type dirPackages struct {
 	byName map[string]*goPackage
@@ -286,7 +356,7 @@ func (r *resolver) goDir(dir string) *dirPackages {
 			case graph.KindPackage:
 				gf.pkg = n.Name
 			case graph.KindImport:
-				gf.imports[n.Name] = n.QualifiedName
+				gf.imports[r.importName(n)] = n.QualifiedName
 			}
 		}
 		dp.files[m.Path] = gf
@@ -319,6 +389,10 @@ func (r *resolver) goDir(dir string) *dirPackages {
 				if qn == n.Name {
 					t := typ(n.Name)
 					t.ids = append(t.ids, n.ID)
+					if n.Kind == graph.KindTypeAlias && t.under.expr == "" {
+						t.under.expr, t.alias = typeDef(n.Signature)
+						t.under.file = m.Path
+					}
 					if n.Kind == graph.KindStruct || n.Kind == graph.KindInterface {
 						r.st.OutEdges(n.ID, []graph.EdgeKind{graph.EdgeInherits}, func(e graph.Edge) error {
 							t.embedded = append(t.embedded, typeRef{e.Target, m.Path})
@@ -335,7 +409,7 @@ func (r *resolver) goDir(dir string) *dirPackages {
 			case graph.KindVariable:
 				if qn == n.Name {
 					if te := varType(n.Signature, n.Name); te != "" {
-						p.vars[n.Name] = typeRef{te, m.Path}
+						p.setVar(n.Name, typeRef{te, m.Path})
 					}
 				}
 			}
@@ -404,7 +478,7 @@ func (r *resolver) lazyFile(file string) *goFile {
 		case graph.KindPackage:
 			gf.pkg = n.Name
 		case graph.KindImport:
-			gf.imports[n.Name] = n.QualifiedName
+			gf.imports[r.importName(n)] = n.QualifiedName
 		}
 	}
 	r.lazyFiles[file] = gf
@@ -469,42 +543,80 @@ func (r *resolver) caller(id graph.NodeID, file string) *callerInfo {
 		add(fd.Type.Results)
 	}
 	if n.locals != "" {
-		ci.decls = strings.Split(n.locals, "\x00")
+		for _, l := range strings.Split(n.locals, "\x00") {
+			ci.decls = append(ci.decls, scopeOf(l))
+		}
 	}
 	return ci
 }
 
-// addLocal records the variables a local declaration introduces.
-func (ci *callerInfo) addLocal(decl string) {
+// scopeOf splits a stored local declaration "S:F:E|decl"; one without a
+// scope is visible throughout the function.
+func scopeOf(l string) scopedDecl {
+	d := scopedDecl{text: l, to: math.MaxInt32}
+	head, text, ok := strings.Cut(l, "|")
+	if !ok {
+		return d
+	}
+	f := strings.Split(head, ":")
+	if len(f) != 3 {
+		return d
+	}
+	var v [3]int
+	for i := range f {
+		n, err := strconv.Atoi(f[i])
+		if err != nil {
+			return d
+		}
+		v[i] = n
+	}
+	return scopedDecl{start: v[0], from: v[1], to: v[2], text: text}
+}
+
+// parseLocal returns the variables a local declaration written on line
+// introduces.
+func parseLocal(decl, file string, line int) map[string]binding {
+	out := map[string]binding{}
 	f, err := parser.ParseFile(token.NewFileSet(), "", "package p\nfunc _() {\n"+decl+"\n}", parser.SkipObjectResolution)
 	if err != nil || len(f.Decls) == 0 {
-		return
+		return out
 	}
 	fd, ok := f.Decls[0].(*ast.FuncDecl)
 	if !ok || fd.Body == nil || len(fd.Body.List) == 0 {
-		return
+		return out
+	}
+	pos := 2*line + 1
+	set := func(name string, b binding) {
+		if _, seen := out[name]; !seen && name != "_" {
+			b.pos = pos
+			out[name] = b
+		}
 	}
 	switch st := fd.Body.List[0].(type) {
 	case *ast.AssignStmt:
 		for i, lhs := range st.Lhs {
 			id, ok := lhs.(*ast.Ident)
-			if !ok || id.Name == "_" {
+			if !ok {
 				continue
-			}
-			if _, seen := ci.vars[id.Name]; seen {
-				continue // the first declaration wins (shadowing is rare)
 			}
 			switch {
 			case len(st.Rhs) == len(st.Lhs):
-				ci.vars[id.Name] = binding{val: st.Rhs[i]}
+				set(id.Name, binding{val: st.Rhs[i]})
 			case len(st.Rhs) == 1:
-				ci.vars[id.Name] = binding{val: st.Rhs[0], idx: i}
+				set(id.Name, binding{val: st.Rhs[0], idx: i})
 			}
+		}
+	case *ast.RangeStmt:
+		if id, ok := st.Key.(*ast.Ident); ok {
+			set(id.Name, binding{val: st.X, rng: rangeKey})
+		}
+		if id, ok := st.Value.(*ast.Ident); ok {
+			set(id.Name, binding{val: st.X, rng: rangeElem})
 		}
 	case *ast.DeclStmt:
 		gd, ok := st.Decl.(*ast.GenDecl)
 		if !ok {
-			return
+			return out
 		}
 		for _, spec := range gd.Specs {
 			vs, ok := spec.(*ast.ValueSpec)
@@ -512,20 +624,18 @@ func (ci *callerInfo) addLocal(decl string) {
 				continue
 			}
 			for i, nm := range vs.Names {
-				if _, seen := ci.vars[nm.Name]; seen || nm.Name == "_" {
-					continue
-				}
 				switch {
 				case vs.Type != nil:
-					ci.vars[nm.Name] = binding{typ: typeRef{exprString(vs.Type), ci.file}}
+					set(nm.Name, binding{typ: typeRef{exprString(vs.Type), file}})
 				case len(vs.Values) == len(vs.Names):
-					ci.vars[nm.Name] = binding{val: vs.Values[i]}
+					set(nm.Name, binding{val: vs.Values[i]})
 				case len(vs.Values) == 1:
-					ci.vars[nm.Name] = binding{val: vs.Values[0], idx: i}
+					set(nm.Name, binding{val: vs.Values[0], idx: i})
 				}
 			}
 		}
 	}
+	return out
 }
 
 // parseSignature parses a Go function or method signature as stored on a
@@ -570,6 +680,9 @@ func (r *resolver) resolveGo(e *graph.Edge) ([]graph.NodeID, graph.Resolution) {
 	if e.Kind == graph.EdgeImports {
 		return r.resolveGoImport(e.Target)
 	}
+	if e.Kind == graph.EdgeImplements && e.Target == parse.GoSatisfies {
+		return r.resolveGoSatisfies(e)
+	}
 	if e.Kind != graph.EdgeCalls {
 		p, t := r.lookupType(typeRef{e.Target, e.File})
 		if t != nil && len(t.ids) > 0 {
@@ -579,6 +692,9 @@ func (r *resolver) resolveGo(e *graph.Edge) ([]graph.NodeID, graph.Resolution) {
 			if id, ok := r.externalType(e.Target, e.File); ok {
 				return []graph.NodeID{id}, graph.ResExternal
 			}
+		}
+		if e.Kind == graph.EdgeReferences {
+			return r.resolveGoValue(e)
 		}
 		return nil, graph.ResUnresolved
 	}
@@ -590,9 +706,44 @@ func (r *resolver) resolveGo(e *graph.Edge) ([]graph.NodeID, graph.Resolution) {
 	if err != nil {
 		return nil, graph.ResUnresolved
 	}
+	ci.pos = 2*int(e.Line) + 1
 	ids := r.callees(ci, fun, 0)
 	if len(ids) == 1 && r.isExternal(ids[0]) {
 		return ids, graph.ResExternal
+	}
+	return r.pick(e.File, ids)
+}
+
+// resolveGoValue binds a function or method used as a value (mx.routeHTTP
+// passed as a handler) like a call; values of libraries are left alone
+// (os.Stdout is not a function, and the library cannot tell).
+func (r *resolver) resolveGoValue(e *graph.Edge) ([]graph.NodeID, graph.Resolution) {
+	fun, err := parser.ParseExpr(e.Target)
+	if err != nil {
+		return nil, graph.ResUnresolved
+	}
+	switch fun.(type) {
+	case *ast.Ident, *ast.SelectorExpr:
+	default:
+		return nil, graph.ResUnresolved
+	}
+	ci := r.caller(e.Src, e.File)
+	if ci.pkg == nil {
+		return nil, graph.ResUnresolved
+	}
+	ci.pos = 2*int(e.Line) + 1
+	if sel, ok := fun.(*ast.SelectorExpr); ok {
+		if id, ok := sel.X.(*ast.Ident); ok {
+			if ip, ok := ci.gf.imports[id.Name]; ok {
+				if _, local := ci.lookup(id.Name); !local && r.importedPackage(ip) == nil {
+					return nil, graph.ResUnresolved // a library's: no external node for it
+				}
+			}
+		}
+	}
+	ids := r.callees(ci, fun, 0)
+	if len(ids) == 0 || r.isExternal(ids[0]) {
+		return nil, graph.ResUnresolved
 	}
 	return r.pick(e.File, ids)
 }
@@ -632,7 +783,13 @@ func (r *resolver) callees(ci *callerInfo, fun ast.Expr, depth int) []graph.Node
 		if !ok {
 			return nil
 		}
-		return r.methodOf(t, x.Sel.Name, 0)
+		if ids := r.methodOf(t, x.Sel.Name, 0); len(ids) > 0 {
+			return ids
+		}
+		if id, ok := r.stdIfaceMethod(t, x.Sel.Name); ok {
+			return []graph.NodeID{id} // dynamic dispatch through a standard interface
+		}
+		return nil
 	}
 	return nil
 }
@@ -649,8 +806,17 @@ func (r *resolver) typeOf(ci *callerInfo, x ast.Expr, idx, depth int) (typeRef, 
 	case *ast.StarExpr:
 		return r.typeOf(ci, x.X, idx, depth+1)
 	case *ast.UnaryExpr:
-		if x.Op == token.AND {
+		switch x.Op {
+		case token.AND:
 			return r.typeOf(ci, x.X, idx, depth+1)
+		case token.ARROW: // <-ch
+			if t, ok := r.typeOf(ci, x.X, 0, depth+1); ok && idx == 0 {
+				return r.elemOf(t, rangeElem, depth+1)
+			}
+		}
+	case *ast.IndexExpr: // s[i], m[k]
+		if t, ok := r.typeOf(ci, x.X, 0, depth+1); ok && idx == 0 {
+			return r.elemOf(t, rangeElem, depth+1)
 		}
 	case *ast.CompositeLit:
 		if x.Type != nil {
@@ -660,26 +826,43 @@ func (r *resolver) typeOf(ci *callerInfo, x ast.Expr, idx, depth int) (typeRef, 
 		if x.Type != nil {
 			return typeRef{exprString(x.Type), ci.file}, true
 		}
+	case *ast.FuncLit:
+		return typeRef{exprString(x.Type), ci.file}, true
 	case *ast.Ident:
 		if b, ok := ci.lookup(x.Name); ok {
 			if b.typ.expr != "" {
 				return b.typ, true
 			}
 			if b.val != nil {
-				return r.typeOf(ci, b.val, b.idx, depth+1)
+				saved := ci.pos
+				ci.pos = b.pos
+				if b.decl != nil {
+					b.decl.busy = true
+				}
+				t, ok := r.typeOf(ci, b.val, b.idx, depth+1)
+				if b.decl != nil {
+					b.decl.busy = false
+				}
+				ci.pos = saved
+				if ok && b.rng != rangeNone {
+					return r.elemOf(t, b.rng, depth+1)
+				}
+				return t, ok
 			}
 			return typeRef{}, false
 		}
 		if v, ok := ci.pkg.variable(x.Name); ok {
-			return v, true
+			return r.pkgVarType(v, depth)
 		}
 	case *ast.SelectorExpr:
 		if id, ok := x.X.(*ast.Ident); ok {
 			if _, local := ci.lookup(id.Name); !local {
 				if ip, ok := ci.gf.imports[id.Name]; ok {
 					if p := r.importedPackage(ip); p != nil {
-						v, ok := p.variable(x.Sel.Name)
-						return v, ok
+						if v, ok := p.variable(x.Sel.Name); ok {
+							return r.pkgVarType(v, depth)
+						}
+						return typeRef{}, false
 					}
 					return typeRef{}, false
 				}
@@ -727,6 +910,12 @@ func (r *resolver) callResult(ci *callerInfo, call *ast.CallExpr, idx, depth int
 	}
 	ids := r.callees(ci, call.Fun, depth)
 	if len(ids) == 0 {
+		// a variable of function type: f := func() *T {...}; f()
+		if t, ok := r.typeOf(ci, call.Fun, 0, depth+1); ok && idx == 0 {
+			if res, ok := strings.CutPrefix(t.expr, "func() "); ok {
+				return typeRef{res, t.file}, true
+			}
+		}
 		return typeRef{}, false
 	}
 	rs := r.results(ids[0])
@@ -811,6 +1000,9 @@ func (r *resolver) fieldOf(tr typeRef, field string, depth int) (typeRef, bool) 
 	if f, ok := t.field(field); ok {
 		return f, true
 	}
+	if t.under.expr != "" {
+		return r.fieldOf(t.under, field, depth+1) // type A = B, type A B
+	}
 	for _, emb := range t.embeds() {
 		if _, n := splitTypeExpr(emb.expr); n == field {
 			return emb, true // the embedded field itself
@@ -832,6 +1024,9 @@ func (r *resolver) methodOf(tr typeRef, method string, depth int) []graph.NodeID
 	}
 	if ids := t.method(method); len(ids) > 0 {
 		return ids
+	}
+	if t.alias {
+		return r.methodOf(t.under, method, depth+1)
 	}
 	for _, emb := range t.embeds() {
 		if ids := r.methodOf(emb, method, depth+1); len(ids) > 0 {
@@ -918,6 +1113,9 @@ func splitTypeExpr(s string) (qual, name string) {
 		s = strings.TrimPrefix(strings.TrimPrefix(s, "*"), "(")
 	}
 	s = strings.TrimSuffix(s, ")")
+	if strings.HasPrefix(s, "map[") {
+		return "", ""
+	}
 	if i := strings.IndexByte(s, '['); i > 0 {
 		s = s[:i]
 	}
@@ -966,9 +1164,41 @@ func fieldType(sig, name string) string {
 	return out
 }
 
+// typeDef parses a type declaration's signature ("nodes []*node",
+// "A = B") into the type it defines a name for.
+func typeDef(sig string) (string, bool) {
+	if sig == "" || strings.HasSuffix(sig, "…") {
+		return "", false
+	}
+	f, err := parser.ParseFile(token.NewFileSet(), "", "package p\ntype "+sig, parser.SkipObjectResolution)
+	if err != nil || len(f.Decls) == 0 {
+		return "", false
+	}
+	gd, ok := f.Decls[0].(*ast.GenDecl)
+	if !ok || len(gd.Specs) == 0 {
+		return "", false
+	}
+	ts, ok := gd.Specs[0].(*ast.TypeSpec)
+	if !ok {
+		return "", false
+	}
+	e := exprString(ts.Type)
+	if e == "?" {
+		return "", false
+	}
+	return e, ts.Assign.IsValid()
+}
+
 // varType extracts the type of a package-level variable from its spec
 // ("x T", "x = &T{...}", "x = T{...}").
 func varType(sig, name string) string {
+	if _, rest, ok := strings.Cut(sig, " = sync.OnceValue(func() "); ok && strings.HasPrefix(sig, name+" ") {
+		// var engine = sync.OnceValue(func() *T {...}): a func() *T
+		// (signatures stop before a body's brace)
+		if res, _, _ := strings.Cut(rest, "{"); strings.TrimSpace(res) != "" && !strings.ContainsAny(res, "(){}") {
+			return "func() " + strings.TrimSpace(res)
+		}
+	}
 	if strings.HasSuffix(sig, "…") {
 		return ""
 	}
@@ -995,8 +1225,74 @@ func varType(sig, name string) string {
 		if cl, ok := v.(*ast.CompositeLit); ok && cl.Type != nil {
 			return exprString(cl.Type)
 		}
+		if _, lit := v.(*ast.BasicLit); !lit && len(vs.Names) == 1 {
+			// var std = New(), var DefaultServeMux = &defaultServeMux:
+			// typed from the initialiser when used (see pkgVarType).
+			if e := sig[strings.Index(sig, "=")+1:]; len(e) <= 200 {
+				return "=" + strings.TrimSpace(e)
+			}
+		}
 	}
 	return ""
+}
+
+// pkgVarType returns the type of a package-level variable: as declared,
+// or (written "=init") the type of its initialiser, read in its file's
+// scope.
+func (r *resolver) pkgVarType(v typeRef, depth int) (typeRef, bool) {
+	init, ok := strings.CutPrefix(v.expr, "=")
+	if !ok {
+		return v, true
+	}
+	x, err := parser.ParseExpr(init)
+	if err != nil || depth > 8 {
+		return typeRef{}, false
+	}
+	gf, p := r.goFileOf(v.file, true)
+	if gf == nil || p == nil {
+		return typeRef{}, false
+	}
+	ci := &callerInfo{file: v.file, pkg: p, gf: gf, vars: map[string]binding{}}
+	return r.typeOf(ci, x, 0, depth+1)
+}
+
+// importName is the name a file knows an import by: its alias, else the
+// package clause of the imported package when it is in the repository,
+// else the name extraction assumed from the path.
+func (r *resolver) importName(n graph.Node) string {
+	if n.Signature != "" || n.Name == "_" || n.Name == "." {
+		return n.Name
+	}
+	dir, ok := r.importDir(n.QualifiedName)
+	if !ok {
+		return n.Name
+	}
+	if name, ok := r.dirPkgName[dir]; ok {
+		if name == "" {
+			return n.Name
+		}
+		return name
+	}
+	name := ""
+	for _, m := range r.byDir[dir] { // path order
+		if m.Language != lang.Go || strings.HasSuffix(m.Path, "_test.go") {
+			continue
+		}
+		for _, fn := range r.fileNodes(m.Path) {
+			if fn.Kind == graph.KindPackage && fn.Name != "main" {
+				name = fn.Name
+				break
+			}
+		}
+		if name != "" {
+			break
+		}
+	}
+	r.dirPkgName[dir] = name
+	if name == "" {
+		return n.Name
+	}
+	return name
 }
 
 func exprString(e ast.Expr) string {
@@ -1013,8 +1309,77 @@ func exprString(e ast.Expr) string {
 		return exprString(x.X) + "[_]"
 	case *ast.ParenExpr:
 		return exprString(x.X)
+	case *ast.ArrayType: // kept for the element type of range, index and receive
+		return "[]" + exprString(x.Elt)
+	case *ast.MapType:
+		return "map[" + exprString(x.Key) + "]" + exprString(x.Value)
+	case *ast.ChanType:
+		return "chan " + exprString(x.Value)
+	case *ast.Ellipsis:
+		return "[]" + exprString(x.Elt)
+	case *ast.FuncType: // kept for calls of function values: its one result
+		if x.Results != nil && len(x.Results.List) == 1 && len(x.Results.List[0].Names) <= 1 {
+			return "func() " + exprString(x.Results.List[0].Type)
+		}
 	}
-	return "?" // map, slice, func, chan, struct, interface: no named methods
+	return "?" // func, struct, interface: no named methods
+}
+
+// elemOf returns the key or element type of a slice, array, map or
+// channel type (or of a named type defined as one).
+func (r *resolver) elemOf(t typeRef, part rangePart, depth int) (typeRef, bool) {
+	e := strings.TrimSpace(t.expr)
+	for range 4 {
+		if !strings.HasPrefix(e, "[") && !strings.HasPrefix(e, "map[") && !strings.HasPrefix(e, "chan ") && !strings.HasPrefix(e, "*[") {
+			// a named type: its definition
+			_, gt := r.lookupType(typeRef{e, t.file})
+			if gt == nil || gt.under.expr == "" {
+				return typeRef{}, false
+			}
+			t = gt.under
+			e = strings.TrimSpace(t.expr)
+			continue
+		}
+		break
+	}
+	e = strings.TrimPrefix(e, "*") // range over *[N]T
+	switch {
+	case strings.HasPrefix(e, "map["):
+		end := matchBracket(e, 3)
+		if end < 0 {
+			return typeRef{}, false
+		}
+		if part == rangeKey {
+			return typeRef{e[4:end], t.file}, true
+		}
+		return typeRef{e[end+1:], t.file}, true
+	case strings.HasPrefix(e, "["):
+		end := matchBracket(e, 0)
+		if end < 0 || part == rangeKey {
+			return typeRef{}, false // the key of a slice is an int
+		}
+		return typeRef{e[end+1:], t.file}, true
+	case strings.HasPrefix(e, "chan "): // for v := range ch: v (the "key") is the element
+		return typeRef{strings.TrimSpace(e[len("chan "):]), t.file}, true
+	}
+	return typeRef{}, false
+}
+
+// matchBracket returns the index of the ] closing the [ at open.
+func matchBracket(s string, open int) int {
+	n := 0
+	for i := open; i < len(s); i++ {
+		switch s[i] {
+		case '[':
+			n++
+		case ']':
+			n--
+			if n == 0 {
+				return i
+			}
+		}
+	}
+	return -1
 }
 
 // resolveGoImport binds an import path to the package it names: the

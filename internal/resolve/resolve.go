@@ -78,7 +78,7 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Stats, error) {
 			opts.Root = string(v)
 		}
 	}
-	r := &resolver{st: st, root: opts.Root, dirs: map[string]*dirPackages{}, callers: map[graph.NodeID]*callerInfo{}, resultCache: map[graph.NodeID][]typeRef{}, nodes: map[graph.NodeID]*nodeLite{}, lazyPkgs: map[string]*goPackage{}, lazyFiles: map[string]*goFile{}, exts: map[string]*extPkg{}, extIDs: map[graph.NodeID]bool{}, fileFacts: map[string]*fileFacts{}, pkgNode: map[string]graph.NodeID{}, dirTypes: map[string]map[string][]graph.NodeID{}}
+	r := &resolver{st: st, root: opts.Root, dirs: map[string]*dirPackages{}, callers: map[graph.NodeID]*callerInfo{}, resultCache: map[graph.NodeID][]typeRef{}, nodes: map[graph.NodeID]*nodeLite{}, lazyPkgs: map[string]*goPackage{}, lazyFiles: map[string]*goFile{}, exts: map[string]*extPkg{}, extIDs: map[graph.NodeID]bool{}, fileFacts: map[string]*fileFacts{}, pkgNode: map[string]graph.NodeID{}, dirPkgName: map[string]string{}, dirTypes: map[string]map[string][]graph.NodeID{}}
 	if c := opts.Catalog; c != nil {
 		r.byDir, r.langOf, r.modules = c.byDir, c.langOf, c.modules
 	} else if err := r.loadFiles(); err != nil {
@@ -240,6 +240,10 @@ type resolver struct {
 	javaPkgs      *javaPkgIndex           // Java files by declared package (java.go)
 	rustCrateDirs map[string]string       // local Rust crates by name → library root (rustcrates.go)
 	pkgNode       map[string]graph.NodeID // Go directory → its package node
+	dirPkgName    map[string]string       // Go directory → its package clause ("": none)
+	// Go interfaces (goiface.go): by method name, and by node id.
+	ifaceByMethod map[string][]*goIface
+	ifaces        map[graph.NodeID]*goIface
 	dirTypes      map[string]map[string][]graph.NodeID
 	preloaded     map[string][]graph.Node // file → Go nodes, for a full pass
 	cpp           *cppIndex               // C/C++ definitions and includes, built on first use
@@ -357,7 +361,43 @@ func (c *Catalog) findModule(dir string) {
 				return
 			}
 		}
-		if d == "." || d == "/" {
+		if d == "." {
+			c.moduleAbove()
+			return
+		}
+		if d == "/" {
+			return
+		}
+	}
+}
+
+// moduleAbove records the go.mod above the root, when the indexed tree is
+// a directory inside a module (GOROOT/src/cmd/go/internal): the root then
+// stands for the import path below that module's path, as the go tool
+// would see it.
+func (c *Catalog) moduleAbove() {
+	if c.root == "" {
+		return
+	}
+	abs, err := filepath.Abs(c.root)
+	if err != nil {
+		return
+	}
+	for d := filepath.Dir(abs); ; d = filepath.Dir(d) {
+		if b, err := os.ReadFile(filepath.Join(d, "go.mod")); err == nil {
+			mp := modulePath(b)
+			rel, err := filepath.Rel(d, abs)
+			if mp == "" || err != nil {
+				return
+			}
+			rel = filepath.ToSlash(rel)
+			if mp != "std" {
+				rel = mp + "/" + rel // the standard library's import paths have no module prefix
+			}
+			c.modules = append(c.modules, module{dir: ".", path: rel})
+			return
+		}
+		if p := filepath.Dir(d); p == d {
 			return
 		}
 	}

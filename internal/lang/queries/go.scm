@@ -79,3 +79,19 @@
 (for_clause initializer: (short_var_declaration) @local)
 (type_switch_statement initializer: (short_var_declaration) @local)
 (expression_switch_statement initializer: (short_var_declaration) @local)
+; Scoped locals (internal/parse/golang.go): function-literal parameters,
+; range variables, type-switch clause variables, select receives.
+(func_literal parameters: (parameter_list) @local)
+(for_statement (range_clause) @local)
+(type_switch_statement) @local
+(communication_case communication: (receive_statement) @local)
+
+; Functions used as values (http.HandlerFunc(mx.routeHTTP), callbacks,
+; handlers in struct and map literals, method values assigned): references
+; that resolution binds like calls. Parameters and locals are dropped in
+; internal/parse/golang.go.
+(argument_list [(identifier) (selector_expression)] @reference.value)
+(keyed_element value: (literal_element [(identifier) (selector_expression)] @reference.value))
+(literal_value (literal_element [(identifier) (selector_expression)] @reference.value))
+(assignment_statement right: (expression_list . [(identifier) (selector_expression)] @reference.value .))
+(short_var_declaration right: (expression_list . [(identifier) (selector_expression)] @reference.value .))

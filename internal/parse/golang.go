@@ -1,0 +1,345 @@
+package parse
+
+import (
+	"strconv"
+	"strings"
+
+	sitter "github.com/tree-sitter/go-tree-sitter"
+
+	"github.com/codegraph-dev/codegraph/internal/graph"
+)
+
+// Go's local declarations carry their block scope, so that resolution can
+// follow Go's shadowing rules: each is stored as "S:F:E|decl", where S is
+// the line the declaration starts on (its right-hand side is read in the
+// scope before it), F the first line the names are visible on and E the
+// last line of the enclosing block. decl is Go source: a short variable
+// declaration, a var declaration, "for k, v := range x {}" or a receive
+// ("v, ok := <-ch"). Parameters of function literals and the variable of
+// each clause of a type switch become "var x T" declarations scoped to the
+// literal's body or the clause.
+
+// goLocals turns one @local capture of a Go file into scoped declarations.
+func (e *extraction) goLocals(n *sitter.Node) []localDecl {
+	switch n.Kind() {
+	case "parameter_list": // a function literal's parameters
+		fl := n.Parent()
+		if fl == nil || fl.Kind() != "func_literal" {
+			return nil
+		}
+		body := fl.ChildByFieldName("body")
+		if body == nil {
+			return nil
+		}
+		from := bodyFrom(body)
+		var out []localDecl
+		for i := uint(0); i < n.NamedChildCount(); i++ {
+			p := n.NamedChild(i)
+			typ := p.ChildByFieldName("type")
+			if typ == nil {
+				continue
+			}
+			t := e.text(typ)
+			if p.Kind() == "variadic_parameter_declaration" {
+				t = "[]" + t
+			}
+			var names []string
+			for j := uint(0); j < p.NamedChildCount(); j++ {
+				if c := p.NamedChild(j); c.Kind() == "identifier" {
+					names = append(names, e.text(c))
+				}
+			}
+			if len(names) == 0 || strings.ContainsAny(t, "\n") {
+				continue
+			}
+			out = append(out, e.goScoped(n, from, body, "var "+strings.Join(names, ", ")+" "+t))
+		}
+		return out
+	case "range_clause":
+		fs := n.Parent()
+		if fs == nil || n.ChildByFieldName("left") == nil {
+			return nil
+		}
+		body := fs.ChildByFieldName("body")
+		if body == nil {
+			return nil
+		}
+		return []localDecl{e.goScoped(n, bodyFrom(body), fs, "for "+e.elided(n)+" {}")}
+	case "type_switch_statement":
+		alias := n.ChildByFieldName("alias")
+		value := n.ChildByFieldName("value")
+		if alias == nil || value == nil {
+			return nil
+		}
+		name := e.text(alias)
+		if !isGoIdent(name) {
+			return nil
+		}
+		var out []localDecl
+		for i := uint(0); i < n.NamedChildCount(); i++ {
+			c := n.NamedChild(i)
+			var decl string
+			switch c.Kind() {
+			case "type_case":
+				var types []string
+				for j := uint(0); j < c.NamedChildCount(); j++ {
+					if t := c.NamedChild(j); t.Kind() != "statement_list" && t.Kind() != "comment" {
+						types = append(types, e.text(t))
+					}
+				}
+				if len(types) == 1 && types[0] != "nil" {
+					decl = "var " + name + " " + types[0]
+				} else {
+					decl = name + " := " + e.elided(value)
+				}
+			case "default_case":
+				decl = name + " := " + e.elided(value)
+			default:
+				continue
+			}
+			out = append(out, e.goScoped(c, int(c.StartPosition().Row)+1, c, decl))
+		}
+		return out
+	case "receive_statement": // case v := <-ch: in a select
+		cc := n.Parent()
+		if cc == nil || n.ChildByFieldName("left") == nil {
+			return nil
+		}
+		return []localDecl{e.goScoped(n, int(n.EndPosition().Row)+1, cc, e.elided(n))}
+	case "short_var_declaration", "var_declaration":
+		p := n.Parent()
+		if p == nil {
+			return nil
+		}
+		from := int(n.EndPosition().Row) + 1
+		scope := p
+		if p.Kind() == "statement_list" {
+			from++ // visible from the next statement on
+			if gp := p.Parent(); gp != nil {
+				scope = gp
+			}
+		}
+		return []localDecl{e.goScoped(n, from, scope, e.elided(n))}
+	}
+	return nil
+}
+
+// goScoped formats a declaration written at decl, visible from line from to
+// the end of scope.
+func (e *extraction) goScoped(decl *sitter.Node, from int, scope *sitter.Node, text string) localDecl {
+	start := int(decl.StartPosition().Row) + 1
+	end := int(scope.EndPosition().Row) + 1
+	return localDecl{start: decl.StartByte(), text: strconv.Itoa(start) + ":" + strconv.Itoa(max(from, start)) + ":" + strconv.Itoa(end) + "|" + text}
+}
+
+// bodyFrom is the first line on which the statements of a block can use
+// what its header declares: the line after the brace of a block that spans
+// lines (so a call on the header line, r.Route("/", func(r Router) {, is
+// not in the literal's scope), else the block's own line.
+func bodyFrom(body *sitter.Node) int {
+	s, t := int(body.StartPosition().Row)+1, int(body.EndPosition().Row)+1
+	if t > s {
+		return s + 1
+	}
+	return s
+}
+
+// elided returns a node's text with the bodies of composite literals and
+// function literals replaced by {} and comments dropped: `s := &Server{...}`
+// and a commented var ( ... ) block keep what resolution needs in a few
+// bytes.
+func (e *extraction) elided(n *sitter.Node) string {
+	if n.EndByte()-n.StartByte() <= 80 {
+		return e.text(n)
+	}
+	var b strings.Builder
+	at := n.StartByte()
+	var walk func(c *sitter.Node)
+	walk = func(c *sitter.Node) {
+		k := c.Kind()
+		if k == "literal_value" || k == "block" && c.Parent() != nil && c.Parent().Kind() == "func_literal" {
+			b.Write(e.src[at:c.StartByte()])
+			b.WriteString("{}")
+			at = c.EndByte()
+			return
+		}
+		if k == "comment" {
+			b.Write(e.src[at:c.StartByte()])
+			if strings.HasPrefix(e.text(c), "//") {
+				b.WriteString("\n") // keeps the line break a line comment ends with
+			}
+			at = c.EndByte()
+			return
+		}
+		for i := uint(0); i < c.NamedChildCount(); i++ {
+			walk(c.NamedChild(i))
+		}
+	}
+	walk(n)
+	b.Write(e.src[at:n.EndByte()])
+	// Squeeze each line's blanks and drop empty lines; line breaks stay
+	// (they end statements and specs: var ( a T \n b = f() )).
+	var out []string
+	for _, line := range strings.Split(b.String(), "\n") {
+		if f := strings.Fields(line); len(f) > 0 {
+			out = append(out, strings.Join(f, " "))
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+func isGoIdent(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, c := range s {
+		if c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c > 0x7f || i > 0 && c >= '0' && c <= '9' {
+			continue
+		}
+		return false
+	}
+	return true
+}
+
+// goImportName is the name an unaliased import is known by when its
+// package clause cannot be read (a package outside the repository): the
+// last path element, skipping a major-version element (/v5) and cutting a
+// gopkg.in-style suffix (yaml.v3) and other non-identifier tails, as the
+// go tool assumes.
+func goImportName(ip string) string {
+	ip = strings.TrimRight(ip, "/")
+	base := ip[strings.LastIndexByte(ip, '/')+1:]
+	if len(base) > 1 && base[0] == 'v' {
+		if _, err := strconv.Atoi(base[1:]); err == nil {
+			if i := strings.LastIndexByte(ip, '/'); i > 0 {
+				dir := ip[:i]
+				base = dir[strings.LastIndexByte(dir, '/')+1:]
+			}
+		}
+	}
+	base = strings.TrimPrefix(base, "go-")
+	if i := strings.IndexFunc(base, func(r rune) bool {
+		return !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r > 0x7f)
+	}); i >= 0 {
+		base = base[:i]
+	}
+	return base
+}
+
+// goValueFilter drops value references that cannot name a function, with
+// what the file itself declares: fields that are not also method names,
+// package-level variables and constants of the file, and CONSTANT_LIKE
+// names; and the enclosing function's parameters and locals.
+type goValueFilter struct {
+	fields, methods, values map[string]bool
+}
+
+func newGoValueFilter(res *Result) *goValueFilter {
+	f := &goValueFilter{fields: map[string]bool{}, methods: map[string]bool{}, values: map[string]bool{}}
+	for i := range res.Nodes {
+		n := &res.Nodes[i]
+		switch n.Kind {
+		case graph.KindField:
+			f.fields[n.Name] = true
+		case graph.KindMethod:
+			f.methods[n.Name] = true
+		case graph.KindVariable, graph.KindConstant:
+			f.values[n.Name] = true
+		}
+	}
+	return f
+}
+
+func (f *goValueFilter) keep(fn *graph.Node, target string) bool {
+	last := target[strings.LastIndexByte(target, '.')+1:]
+	if constantLike(last) {
+		return false
+	}
+	if last == target { // a bare identifier
+		return !f.values[target] && (fn == nil || !goLocalName(fn, target))
+	}
+	return !f.fields[last] || f.methods[last]
+}
+
+// constantLike reports whether a name is spelt as Go spells constants and
+// errno values, never functions: O_RDONLY, EINVAL, SIGTERM.
+func constantLike(s string) bool {
+	if len(s) < 2 {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// goLocalName reports whether a value reference written in fn names one
+// of fn's parameters or locals (or is predeclared): those are variables,
+// not functions, and are not recorded. A selector (x.f) is kept: a method
+// value on a local is what the reference is for.
+func goLocalName(fn *graph.Node, target string) bool {
+	if !isGoIdent(target) {
+		return false
+	}
+	switch target {
+	case "nil", "true", "false", "iota", "_":
+		return true
+	}
+	if sig := fn.Signature; sig != "" {
+		if i := strings.IndexByte(sig, '('); i >= 0 && wordIn(sig[i:], target) {
+			return true // a receiver, parameter or named result (or a type word: rare)
+		}
+	}
+	for _, l := range strings.Split(fn.Locals, "\x00") {
+		if _, decl, ok := strings.Cut(l, "|"); ok {
+			l = decl
+		}
+		lhs := l
+		if i := strings.Index(l, ":="); i >= 0 {
+			lhs = l[:i]
+		} else if i := strings.Index(l, "="); i >= 0 {
+			lhs = l[:i]
+		}
+		if wordIn(lhs, target) {
+			return true
+		}
+	}
+	return false
+}
+
+// wordIn reports whether w occurs in s as a whole identifier.
+func wordIn(s, w string) bool {
+	for off := 0; ; {
+		i := strings.Index(s[off:], w)
+		if i < 0 {
+			return false
+		}
+		i += off
+		j := i + len(w)
+		if (i == 0 || !identByte(s[i-1])) && (j == len(s) || !identByte(s[j])) {
+			return true
+		}
+		off = j
+	}
+}
+
+func identByte(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
+}
+
+// GoSatisfies is the target of the implements edge extraction gives every
+// top-level Go type that is not an interface: resolution binds it to the
+// interfaces whose method sets the type's methods (in any file of its
+// package) satisfy.
+const GoSatisfies = "(method set)"
+
+func goSatisfies(res *Result) {
+	for i := range res.Nodes {
+		n := &res.Nodes[i]
+		if (n.Kind == graph.KindStruct || n.Kind == graph.KindTypeAlias) && n.QualifiedName == n.Name && !strings.Contains(n.Signature, "=") {
+			res.Edges = append(res.Edges, graph.Edge{Kind: graph.EdgeImplements, Src: n.ID, Target: GoSatisfies, File: n.File, Line: n.StartLine})
+		}
+	}
+}

@@ -1,0 +1,326 @@
+package resolve
+
+import (
+	"go/ast"
+	"sort"
+	"strings"
+
+	"github.com/codegraph-dev/codegraph/internal/graph"
+	"github.com/codegraph-dev/codegraph/internal/lang"
+)
+
+// Go interfaces are satisfied implicitly: extraction gives every top-level
+// concrete type an implements edge to parse.GoSatisfies, and resolution
+// binds it to the interfaces whose method sets the type's methods (its own,
+// in any file of its package, and those promoted from embedded types)
+// cover, compared by name and by parameter and result types with package
+// qualifiers dropped. Interfaces are the repository's (found through the
+// names of the type's methods, so an interface with no method of its own is
+// not) and a few of the standard library's that repositories commonly
+// satisfy, bound to their external nodes.
+
+// goIface is an interface's method set: name → normalised signature.
+type goIface struct {
+	id      graph.NodeID
+	methods map[string]string
+}
+
+// stdIfaces are standard interfaces, by import path and name, with their
+// method sets as goMethodKey writes them.
+var stdIfaces = []struct {
+	pkg, name string
+	methods   map[string]string
+}{
+	{"builtin", "error", map[string]string{"Error": "()string"}},
+	{"fmt", "Stringer", map[string]string{"String": "()string"}},
+	{"io", "Reader", map[string]string{"Read": "([]byte)int,error"}},
+	{"io", "Writer", map[string]string{"Write": "([]byte)int,error"}},
+	{"io", "Closer", map[string]string{"Close": "()error"}},
+	{"net/http", "Handler", map[string]string{"ServeHTTP": "(ResponseWriter,*Request)"}},
+	{"sort", "Interface", map[string]string{"Len": "()int", "Less": "(int,int)bool", "Swap": "(int,int)"}},
+	{"context", "Context", map[string]string{"Deadline": "()Time,bool", "Done": "()chan ?", "Err": "()error", "Value": "(?)?"}},
+}
+
+// resolveGoSatisfies binds a type's implements edge to the interfaces it
+// satisfies.
+func (r *resolver) resolveGoSatisfies(e *graph.Edge) ([]graph.NodeID, graph.Resolution) {
+	tn, ok := r.node(e.Src)
+	if !ok {
+		return nil, graph.ResUnresolved
+	}
+	gf, p := r.goFileOf(tn.file, true)
+	if gf == nil || p == nil {
+		return nil, graph.ResUnresolved
+	}
+	n, err := r.st.Node(e.Src)
+	if err != nil {
+		return nil, graph.ResUnresolved
+	}
+	ms := r.goMethodSet(typeRef{n.Name, tn.file}, 0)
+	if len(ms) == 0 {
+		return nil, graph.ResUnresolved
+	}
+	var out []graph.NodeID
+	seen := map[graph.NodeID]bool{}
+	names := make([]string, 0, len(ms))
+	for name := range ms {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		for _, in := range r.ifacesWith(name) {
+			if seen[in.id] {
+				continue
+			}
+			seen[in.id] = true
+			if satisfies(ms, in.methods) {
+				out = append(out, in.id)
+			}
+		}
+	}
+	for _, si := range stdIfaces {
+		if _, inRepo := r.importDir(si.pkg); inRepo {
+			continue // the repository is that library: its interfaces are found above
+		}
+		if satisfies(ms, si.methods) {
+			out = append(out, r.external(lang.Go, si.pkg, si.name))
+		}
+	}
+	if len(out) == 0 {
+		return nil, graph.ResUnresolved
+	}
+	return out, graph.ResExact
+}
+
+func satisfies(ms, iface map[string]string) bool {
+	if len(iface) == 0 {
+		return false
+	}
+	for name, sig := range iface {
+		if ms[name] != sig {
+			return false
+		}
+	}
+	return true
+}
+
+// goMethodSet returns the methods of a named type with their normalised
+// signatures, its embedded types' promoted methods included.
+func (r *resolver) goMethodSet(tr typeRef, depth int) map[string]string {
+	if depth > 3 {
+		return nil
+	}
+	p, t := r.lookupType(tr)
+	if t == nil || p == nil {
+		return nil
+	}
+	out := map[string]string{}
+	for _, emb := range t.embeds() {
+		for k, v := range r.goMethodSet(emb, depth+1) {
+			out[k] = v
+		}
+	}
+	for name, ids := range r.typeMethods(p, t) {
+		if len(ids) == 0 {
+			continue
+		}
+		if n, ok := r.node(ids[0]); ok {
+			out[name] = goMethodKey(n.sig)
+		}
+	}
+	return out
+}
+
+// typeMethods lists all the methods of a type (a lazily loaded package's
+// type only knows those looked up: its directory is then loaded whole).
+func (r *resolver) typeMethods(p *goPackage, t *goType) map[string][]graph.NodeID {
+	if t.lazy == nil {
+		return t.methods
+	}
+	dp := r.goDir(p.dir)
+	for name, q := range dp.byName {
+		if name == p.name || p.name == "" && !strings.HasSuffix(name, "_test") {
+			if full := q.types[t.name]; full != nil {
+				return full.methods
+			}
+		}
+	}
+	return t.methods
+}
+
+// ifacesWith returns the repository's Go interfaces that declare a method
+// called name.
+func (r *resolver) ifacesWith(name string) []*goIface {
+	if r.ifaceByMethod == nil {
+		r.ifaceByMethod = map[string][]*goIface{}
+		r.ifaces = map[graph.NodeID]*goIface{}
+	}
+	if in, ok := r.ifaceByMethod[name]; ok {
+		return in
+	}
+	var out []*goIface
+	r.st.NodesByName(name, func(n graph.Node) error {
+		if n.Kind != graph.KindMethod || n.Language != lang.Go || n.Parent == 0 || strings.HasSuffix(n.File, "_test.go") {
+			return nil
+		}
+		if in := r.goIfaceOf(n.Parent, n.File, n.QualifiedName); in != nil {
+			out = append(out, in)
+		}
+		return nil
+	})
+	r.ifaceByMethod[name] = out
+	return out
+}
+
+// goIfaceOf returns the method set of the interface with node id (nil if
+// it is not an interface), whose method qn ("I.M") was found in file.
+func (r *resolver) goIfaceOf(id graph.NodeID, file, qn string) *goIface {
+	if in, ok := r.ifaces[id]; ok {
+		return in
+	}
+	r.ifaces[id] = nil
+	iname, _, ok := strings.Cut(qn, ".")
+	if !ok {
+		return nil
+	}
+	if n, err := r.st.Node(id); err != nil || n.Kind != graph.KindInterface {
+		return nil
+	}
+	_, t := r.lookupType(typeRef{iname, file})
+	if t == nil || len(t.ids) == 0 {
+		return nil
+	}
+	isIface := false
+	for _, tid := range t.ids {
+		if tid == id {
+			isIface = true
+		}
+	}
+	if !isIface {
+		return nil
+	}
+	in := &goIface{id: id, methods: map[string]string{}}
+	r.ifaces[id] = in // before the embedded ones: cycles end
+	if ms := r.goIfaceMethods(typeRef{iname, file}, 0); ms != nil {
+		in.methods = ms
+	} else {
+		r.ifaces[id] = nil
+		return nil
+	}
+	return in
+}
+
+// goIfaceMethods returns an interface's method set, embedded interfaces
+// included; nil when part of it is unknown (an embedded interface of a
+// library other than the standard ones, a type constraint).
+func (r *resolver) goIfaceMethods(tr typeRef, depth int) map[string]string {
+	if depth > 4 {
+		return nil
+	}
+	p, t := r.lookupType(tr)
+	if t == nil {
+		qual, name := splitTypeExpr(tr.expr)
+		if gf, _ := r.goFileOf(tr.file, false); gf != nil && qual != "" {
+			for _, si := range stdIfaces {
+				if si.pkg == gf.imports[qual] && si.name == name {
+					return si.methods
+				}
+			}
+		}
+		return nil
+	}
+	out := map[string]string{}
+	for _, emb := range t.embeds() {
+		ms := r.goIfaceMethods(emb, depth+1)
+		if ms == nil {
+			return nil
+		}
+		for k, v := range ms {
+			out[k] = v
+		}
+	}
+	for name, ids := range r.typeMethods(p, t) {
+		if len(ids) > 0 {
+			if n, ok := r.node(ids[0]); ok {
+				out[name] = goMethodKey(n.sig)
+			}
+		}
+	}
+	return out
+}
+
+// goMethodKey normalises a method signature to its parameter and result
+// types without names or package qualifiers: "func (s *S) Read(p []byte)
+// (n int, err error)" and "Read(b []byte) (int, error)" are both
+// "([]byte)int,error".
+func goMethodKey(sig string) string {
+	fd := parseSignature(sig)
+	if fd == nil {
+		return "?" + sig // unparsable: matches only itself
+	}
+	types := func(fl *ast.FieldList) []string {
+		var out []string
+		if fl == nil {
+			return nil
+		}
+		for _, f := range fl.List {
+			t := unqualify(exprString(f.Type))
+			for range max(1, len(f.Names)) {
+				out = append(out, t)
+			}
+		}
+		return out
+	}
+	return "(" + strings.Join(types(fd.Type.Params), ",") + ")" + strings.Join(types(fd.Type.Results), ",")
+}
+
+// unqualify drops package qualifiers from a type expression and spells
+// interface{} and any alike: "*http.Request" → "*Request".
+func unqualify(t string) string {
+	if t == "any" {
+		return "?"
+	}
+	var b strings.Builder
+	start := 0
+	for i := 0; i < len(t); i++ {
+		if t[i] == '.' {
+			j := i
+			for j > start && isIdentByte(t[j-1]) {
+				j--
+			}
+			b.WriteString(t[start:j])
+			start = i + 1
+		}
+	}
+	b.WriteString(t[start:])
+	return b.String()
+}
+
+// stdIfaceMethod binds a method called on a value of one of the standard
+// interfaces (h.ServeHTTP(w, r) with h an http.Handler, err.Error()) to the
+// interface method's external node, where impact finds the calls that may
+// dispatch to an implementation.
+func (r *resolver) stdIfaceMethod(t typeRef, method string) (graph.NodeID, bool) {
+	qual, name := splitTypeExpr(t.expr)
+	pkg := "builtin"
+	if qual != "" {
+		gf, _ := r.goFileOf(t.file, false)
+		if gf == nil {
+			return 0, false
+		}
+		pkg = gf.imports[qual]
+	}
+	for _, si := range stdIfaces {
+		if si.pkg != pkg || si.name != name {
+			continue
+		}
+		if _, ok := si.methods[method]; !ok {
+			return 0, false
+		}
+		if _, inRepo := r.importDir(pkg); inRepo {
+			return 0, false
+		}
+		return r.external(lang.Go, pkg, name+"."+method), true
+	}
+	return 0, false
+}

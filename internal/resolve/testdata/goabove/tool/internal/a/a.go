@@ -1,0 +1,6 @@
+package a
+
+import "example.com/above/tool/internal/b"
+
+// Run calls into a sibling package of the indexed directory.
+func Run() { b.Help() }

@@ -1,0 +1,4 @@
+package b
+
+// Help helps.
+func Help() {}

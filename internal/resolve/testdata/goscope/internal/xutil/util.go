@@ -1,0 +1,5 @@
+// Package util lives in a directory of another name.
+package util
+
+// Clean cleans.
+func Clean() {}

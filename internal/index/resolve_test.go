@@ -79,8 +79,8 @@ func TestIncrementalResolution(t *testing.T) {
 	}
 }
 
-// Resolutions of unchanged functions are carried over when their file is
-// re-indexed; a changed function is resolved afresh.
+// Resolutions are carried over when a file is re-indexed and rewritten
+// only where they change; a changed function is resolved afresh.
 func TestCarriedResolutions(t *testing.T) {
 	root := t.TempDir()
 	writeFile(t, root, "go.mod", "module example.com/m\n\ngo 1.22\n")
@@ -96,8 +96,8 @@ func TestCarriedResolutions(t *testing.T) {
 	if got := callEdges(t, root, "a.go")["x.M"]; got != "t.go:T1.M" {
 		t.Fatalf("after editing Other, x.M = %q", got)
 	}
-	if s.Resolve == nil || s.Resolve.Considered != 1 {
-		t.Errorf("only Other's new call should be resolved: %+v", s.Resolve)
+	if s.Resolve == nil || s.Resolve.Rebound != 1 {
+		t.Errorf("only Other's new call should be bound, A's carried: %+v", s.Resolve)
 	}
 	// A itself changes: its call is resolved again, to the new type.
 	writeFile(t, root, "a.go", "package m\n\nfunc A() {\n\tx := T2{}\n\tx.M()\n}\n\nfunc Other() { A() }\n")

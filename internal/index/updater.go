@@ -307,7 +307,7 @@ func (u *Updater) runLocked(ctx context.Context, targets []string, start time.Ti
 // then probes until the next compaction.
 func (u *Updater) afterRun(sum *Summary) error {
 	n := sum.Added + sum.Changed + sum.Deleted
-	if n == 0 && sum.Search == nil {
+	if n == 0 && sum.Search == nil && sum.Resolve == nil {
 		return nil
 	}
 	u.pending += n

@@ -13,8 +13,20 @@ import (
 	"testing"
 
 	"github.com/codegraph-dev/codegraph/internal/graph"
+	"github.com/codegraph-dev/codegraph/internal/parse"
 	"github.com/codegraph-dev/codegraph/internal/store"
 )
+
+// sharedExtractor holds the compiled queries of the convergence tests'
+// runs (compiling them is most of the cost of indexing a small fixture).
+var sharedExtractor *parse.Extractor
+
+func TestMain(m *testing.M) {
+	sharedExtractor = parse.NewExtractor()
+	code := m.Run()
+	sharedExtractor.Close()
+	os.Exit(code)
+}
 
 // dumpStore returns every file meta, node and edge of the store at db as
 // sorted lines, as `export --format ndjson` would list them (resolution
@@ -79,7 +91,7 @@ func dumpStore(t testing.TB, db string) []string {
 func cleanDump(t testing.TB, root string) []string {
 	t.Helper()
 	db := filepath.Join(t.TempDir(), "clean")
-	if _, err := Run(context.Background(), Options{Root: root, DBDir: db, NoSearch: true, Workers: 2}); err != nil {
+	if _, err := Run(context.Background(), Options{Root: root, DBDir: db, NoSearch: true, Workers: 2, Extractor: sharedExtractor}); err != nil {
 		t.Fatalf("clean index: %v", err)
 	}
 	d := dumpStore(t, db)

@@ -65,7 +65,9 @@ func writeFixture(t testing.TB, root string, files map[string]string) {
 	}
 }
 
-func indexOpts(root string) Options { return Options{Root: root, NoSearch: true, Workers: 2} }
+func indexOpts(root string) Options {
+	return Options{Root: root, NoSearch: true, Workers: 2, Extractor: sharedExtractor}
+}
 
 func mustRun(t testing.TB, opts Options) *Summary {
 	t.Helper()
@@ -348,4 +350,36 @@ func TestFailedParseKeepsFacts(t *testing.T) {
 	// The next run retries it.
 	mustRun(t, indexOpts(root))
 	checkClean(t, root, "after the retry")
+}
+
+// Found by TestConvergence: deleting a Python module makes a call through
+// it (from pkg import mod; mod.f()), unresolved while the module lacked
+// f, a call into the library "pkg", as a clean index says. Before the
+// fix, the caller's file was not looked at again (it had no edge into the
+// deleted file), nor was the external node made while trying it removed.
+func TestDeletedModuleBecomesExternal(t *testing.T) {
+	for _, via := range []string{"index", "update"} {
+		t.Run(via, func(t *testing.T) {
+			root := t.TempDir()
+			writeFixture(t, root, map[string]string{
+				"app.py":     "from pkg import mod\n\n\ndef run():\n    mod.helper2()\n",
+				"pkg/mod.py": "def helper():\n    return 1\n",
+			})
+			mustRun(t, indexOpts(root))
+			os.Remove(filepath.Join(root, "pkg/mod.py"))
+			if via == "index" {
+				mustRun(t, indexOpts(root))
+			} else {
+				u, err := NewUpdater(indexOpts(root))
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer u.Close()
+				if _, err := u.Update(context.Background(), []string{"pkg/mod.py"}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			checkClean(t, root, "after deleting the module")
+		})
+	}
 }

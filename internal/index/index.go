@@ -67,6 +67,11 @@ type Options struct {
 	// Search configures the search indexes (embedding provider, ...).
 	Search search.Config
 
+	// Extractor, when set, holds the compiled extraction queries to use
+	// (the caller closes it after the runs); otherwise an Updater compiles
+	// them on first use and keeps them for its life.
+	Extractor *parse.Extractor
+
 	// Progress, when set, is called from one goroutine about every 100 ms
 	// and once at the end.
 	Progress func(Progress)
@@ -311,6 +316,7 @@ const prefetchMaxFiles = 20000
 type oldFacts struct {
 	ids   map[string][]graph.NodeID     // file → its stored node ids
 	hash  map[graph.NodeID]uint64       // node → content hash
+	name  map[graph.NodeID]string       // node → name
 	edges map[graph.NodeID][]graph.Edge // node → all its outgoing edges (for ReplaceFileKnown)
 }
 
@@ -320,7 +326,7 @@ const prefetchChunk = 8192
 // readOld reads the stored node ids, content hashes and resolved edges of
 // paths, each table in one pass in key order.
 func readOld(ctx context.Context, st *store.Store, paths []string) (*oldFacts, error) {
-	o := &oldFacts{ids: make(map[string][]graph.NodeID, len(paths)), hash: map[graph.NodeID]uint64{}, edges: map[graph.NodeID][]graph.Edge{}}
+	o := &oldFacts{ids: make(map[string][]graph.NodeID, len(paths)), hash: map[graph.NodeID]uint64{}, name: map[graph.NodeID]string{}, edges: map[graph.NodeID][]graph.Edge{}}
 	var all []graph.NodeID
 	if err := st.NodeIDsInFiles(paths, func(i int, id graph.NodeID) error {
 		o.ids[paths[i]] = append(o.ids[paths[i]], id)
@@ -345,6 +351,7 @@ func readOld(ctx context.Context, st *store.Store, paths []string) (*oldFacts, e
 		for i, id := range ids {
 			if out[i].ID == id {
 				o.hash[id] = out[i].ContentHash
+				o.name[id] = out[i].Name
 			}
 		}
 	}
@@ -393,7 +400,8 @@ func (r *run) execute(ctx context.Context) error {
 	visit := func(f walk.File, m store.FileMeta, ok bool) {
 		r.seen[f.Path] = true
 		if ok && !r.opts.Force && m.ExtractorVersion == parse.ExtractorVersion &&
-			m.Size == f.Size && m.ModTime == f.ModTime.UnixNano() && (m.Error == "" || m.Error == ErrBinaryFile) {
+			m.Size == f.Size && m.ModTime == f.ModTime.UnixNano() && (m.Error == "" || m.Error == ErrBinaryFile) &&
+			!racy(m) {
 			r.unchanged.Add(1)
 			return
 		}
@@ -481,8 +489,7 @@ func (r *run) execute(ctx context.Context) error {
 		}
 		return nil
 	})
-	x := parse.NewExtractor()
-	defer x.Close()
+	x := r.u.extractor()
 	var wg sync.WaitGroup
 	for w := 0; w < r.opts.Workers; w++ {
 		wg.Add(1)
@@ -710,9 +717,10 @@ func (r *run) process(ctx context.Context, p *parse.Parser, j job) (res result, 
 		Hash: graph.HashBytes(src), ExtractorVersion: parse.ExtractorVersion, IndexedAt: time.Now().UnixNano(),
 	}
 	if j.old != nil && j.old.Hash == meta.Hash && j.old.ExtractorVersion == parse.ExtractorVersion && j.old.Error == "" && !r.opts.Force {
-		// Touched but not changed: keep the facts, refresh the stat data.
+		// Touched but not changed: keep the facts, refresh the stat data
+		// (and the time of indexing, so that the file is no longer racy).
 		m := *j.old
-		m.Size, m.ModTime = meta.Size, meta.ModTime
+		m.Size, m.ModTime, m.IndexedAt = meta.Size, meta.ModTime, meta.IndexedAt
 		r.unchanged.Add(1)
 		r.done.Add(1)
 		return result{meta: m, touch: true}, true
@@ -765,6 +773,18 @@ func (r *run) process(ctx context.Context, p *parse.Parser, j job) (res result, 
 	return result{meta: meta, nodes: pr.Nodes, edges: pr.Edges, changed: j.old != nil}, true
 }
 
+// racyWindow is how close to its indexing a file's modification time must
+// be for its size and modification time not to prove it unchanged: a
+// write within the file system's timestamp granularity after the file was
+// read leaves both as they were (git's "racy" files). Such a file is read
+// and hashed again; a touch then records a later time of indexing.
+const racyWindow = 2 * time.Second
+
+// racy reports whether m's stat data cannot tell a later write apart.
+func racy(m store.FileMeta) bool {
+	return m.IndexedAt != 0 && m.ModTime+racyWindow.Nanoseconds() >= m.IndexedAt
+}
+
 // ErrBinaryFile is the error recorded in the meta of a file that has a
 // source file's name but binary content: it is not parsed, and not read
 // again until its size or modification time changes.
@@ -796,18 +816,22 @@ func (r *run) diffNodes(path string, nodes []graph.Node, edges []graph.Edge, was
 	if r.added == nil {
 		r.added = map[string]bool{}
 	}
-	old := map[graph.NodeID]uint64{} // id → content hash
+	type stored struct {
+		hash uint64
+		name string
+	}
+	old := map[graph.NodeID]stored{}
 	prev := r.readAhead(path, wasIndexed)
 	switch {
 	case !wasIndexed:
 	case prev != nil:
 		for _, id := range prev.ids[path] {
 			if h, ok := prev.hash[id]; ok {
-				old[id] = h
+				old[id] = stored{h, prev.name[id]}
 			}
 		}
 	default:
-		if err := r.st.NodesInFile(path, func(n graph.Node) error { old[n.ID] = n.ContentHash; return nil }); err != nil {
+		if err := r.st.NodesInFile(path, func(n graph.Node) error { old[n.ID] = stored{n.ContentHash, n.Name}; return nil }); err != nil {
 			return edges, fmt.Errorf("index: read %s: %w", path, err)
 		}
 	}
@@ -819,9 +843,9 @@ func (r *run) diffNodes(path string, nodes []graph.Node, edges []graph.Edge, was
 	}
 	for i := range nodes {
 		n := &nodes[i]
-		if h, ok := old[n.ID]; ok {
+		if o, ok := old[n.ID]; ok {
 			delete(old, n.ID)
-			if h == n.ContentHash && n.Kind != graph.KindFile {
+			if o.hash == n.ContentHash && n.Kind != graph.KindFile {
 				if r.settled == nil {
 					r.settled = map[graph.NodeID]bool{}
 				}
@@ -834,8 +858,17 @@ func (r *run) diffNodes(path string, nodes []graph.Node, edges []graph.Edge, was
 		r.touched = append(r.touched, n.ID)
 	}
 	oldIDs := make([]graph.NodeID, 0, len(old))
-	for id := range old {
+	for id, o := range old {
 		r.removed = append(r.removed, id)
+		// Edges that named it may now mean something else (a library
+		// symbol, another definition).
+		r.added[o.name] = true
+	}
+	if wasIndexed && nodes == nil {
+		// A deleted file: imports of it may now name a library.
+		for _, name := range resolve.NamesOfFile(path) {
+			r.added[name] = true
+		}
 	}
 	if !wasIndexed || r.wholeStore() {
 		return edges, nil

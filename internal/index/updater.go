@@ -18,6 +18,7 @@ import (
 
 	"github.com/codegraph-dev/codegraph/internal/graph"
 	"github.com/codegraph-dev/codegraph/internal/lang"
+	"github.com/codegraph-dev/codegraph/internal/parse"
 	"github.com/codegraph-dev/codegraph/internal/resolve"
 	"github.com/codegraph-dev/codegraph/internal/search"
 	"github.com/codegraph-dev/codegraph/internal/store"
@@ -61,6 +62,12 @@ type Updater struct {
 	noGit bool
 	// lastTouched are the files the last targeted run wrote or deleted.
 	lastTouched []string
+
+	// x holds the compiled extraction queries across runs (compiling a
+	// grammar's query costs tens of milliseconds, more than a one-file
+	// update); ownX says the Updater closes it.
+	x    *parse.Extractor
+	ownX bool
 
 	compactMu sync.Mutex // one compaction at a time
 	stop      context.Context
@@ -411,7 +418,21 @@ func (u *Updater) Close() error {
 	if u.srch != nil {
 		serr = u.srch.Close()
 	}
+	if u.ownX && u.x != nil {
+		u.x.Close()
+		u.x = nil
+	}
 	return errors.Join(serr, u.st.Close())
+}
+
+// extractor returns the extractor runs use. Called with u.mu held.
+func (u *Updater) extractor() *parse.Extractor {
+	if u.x == nil {
+		if u.x = u.opts.Extractor; u.x == nil {
+			u.x, u.ownX = parse.NewExtractor(), true
+		}
+	}
+	return u.x
 }
 
 // loadIndexed reads the sorted list of indexed files from the store.

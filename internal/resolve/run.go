@@ -185,6 +185,15 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Stats, error) {
 		return stats, err
 	}
 	orphans := opts.Orphans
+	for _, ep := range r.exts {
+		if ep.dirty {
+			// Nodes made while trying an edge that did not end up bound
+			// to them are not kept.
+			for id := range ep.nodes {
+				orphans = append(orphans, id)
+			}
+		}
+	}
 	for _, c := range changes {
 		for _, o := range c.old {
 			if o.Dst != 0 {

@@ -698,16 +698,17 @@ func (r *run) process(ctx context.Context, p *parse.Parser, j job) (res result, 
 		return result{}, false
 	}
 	if walk.IsBinary(src) {
-		r.mu.Lock()
-		r.sum.Skipped["binary"]++
-		r.mu.Unlock()
 		// Recorded without facts, so that the file is known to be
 		// skipped (and is not "changed" again at every run).
 		meta := store.FileMeta{Path: f.Path, Language: f.Language, Size: int64(len(src)), ModTime: f.ModTime.UnixNano(),
 			Hash: graph.HashBytes(src), ExtractorVersion: parse.ExtractorVersion, Error: ErrBinaryFile}
 		if j.old != nil && j.old.Error == ErrBinaryFile && j.old.Hash == meta.Hash {
+			r.unchanged.Add(1)
 			return result{meta: meta, touch: true}, true
 		}
+		r.mu.Lock()
+		r.sum.Skipped["binary"]++
+		r.mu.Unlock()
 		return result{meta: meta, changed: j.old != nil}, true
 	}
 	grammar := lang.Refine(f.Language, src)

@@ -385,3 +385,29 @@ func TestDeletedModuleBecomesExternal(t *testing.T) {
 		})
 	}
 }
+
+// A file whose name the indexes cannot hold (back\slash.js) is skipped
+// and reported; the run, its search build included, succeeds. Before, the
+// search build failed on it and every index run exited with an error.
+func TestHostileFileNameSkipped(t *testing.T) {
+	root := t.TempDir()
+	writeFixture(t, root, map[string]string{"ok.js": "export function ok() {}\n", `back\slash.js`: "export function bad() {}\n"})
+	sum, err := Run(context.Background(), Options{Root: root, Workers: 2, Extractor: sharedExtractor})
+	if err != nil {
+		t.Fatalf("index failed because of one file: %v", err)
+	}
+	if sum.Skipped["name"] != 1 || sum.Search == nil {
+		t.Errorf("skipped %v, search %+v", sum.Skipped, sum.Search)
+	}
+	st, err := store.Open(DBDirFor(root), store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := Incomplete(st); err != nil {
+		t.Error(err)
+	}
+	if _, err := st.FileMeta(`back\slash.js`); err == nil {
+		t.Error("the file was indexed")
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -398,6 +399,15 @@ func (r *run) execute(ctx context.Context) error {
 	)
 	r.seen = map[string]bool{}
 	visit := func(f walk.File, m store.FileMeta, ok bool) {
+		if err := checkPath(f.Path); err != nil {
+			// Skipped (and deleted if an older run indexed it): one file
+			// must not fail the run or the search build.
+			r.mu.Lock()
+			r.sum.Skipped["name"]++
+			r.mu.Unlock()
+			r.addError(f.Path, "skipped: "+err.Error(), false)
+			return
+		}
 		r.seen[f.Path] = true
 		if ok && !r.opts.Force && m.ExtractorVersion == parse.ExtractorVersion &&
 			m.Size == f.Size && m.ModTime == f.ModTime.UnixNano() && (m.Error == "" || m.Error == ErrBinaryFile) &&
@@ -784,6 +794,22 @@ const racyWindow = 2 * time.Second
 // racy reports whether m's stat data cannot tell a later write apart.
 func racy(m store.FileMeta) bool {
 	return m.IndexedAt != 0 && m.ModTime+racyWindow.Nanoseconds() >= m.IndexedAt
+}
+
+// checkPath rejects the repository paths the indexes cannot hold: not
+// valid UTF-8, with a NUL, a backslash or another control character, or
+// not clean and relative (the search indexes refuse them, and a path
+// printed or passed to a shell must mean one file).
+func checkPath(p string) error {
+	switch {
+	case p == "" || !utf8.ValidString(p):
+		return errors.New("file name is not valid UTF-8")
+	case strings.ContainsFunc(p, func(c rune) bool { return c < 0x20 || c == 0x7f || c == '\\' }):
+		return errors.New("file name has a control character or a backslash")
+	case strings.HasPrefix(p, "/") || path.Clean(p) != p || p == ".." || strings.HasPrefix(p, "../"):
+		return errors.New("file name is not a clean relative path")
+	}
+	return nil
 }
 
 // ErrBinaryFile is the error recorded in the meta of a file that has a

@@ -32,6 +32,12 @@ const defaultFlushAt = 4 << 20
 // ErrClosed is returned by the methods of an Updater that was closed.
 var ErrClosed = errors.New("index: updater is closed")
 
+// ErrStoreGone is returned by the runs of an Updater whose store
+// directory was deleted or replaced since it was opened: its writes would
+// go to files no one else can open. The owner should stop (or reopen,
+// which builds a new index).
+var ErrStoreGone = errors.New("the index directory was deleted or replaced while in use")
+
 // Updater is a long-lived writer of one index: it holds the store open
 // and writable (and so its writer lock) across runs, so that a watcher or
 // a server brings the index up to date after each change without paying
@@ -43,6 +49,7 @@ type Updater struct {
 	opts    Options // normalised, with the stored file selection applied when ReuseOptions
 	root    string
 	st      *store.Store
+	dirInfo os.FileInfo // the store directory when opened (see checkStore)
 	rebuilt bool
 	// srch keeps the search indexes open across runs (nil with NoSearch).
 	srch *search.Updater
@@ -129,7 +136,11 @@ func NewUpdater(opts Options) (*Updater, error) {
 			sel.apply(&opts)
 		}
 	}
-	u := &Updater{opts: opts, root: root, st: st, rebuilt: rebuilt, flushAt: defaultFlushAt}
+	dirInfo, err := os.Stat(opts.DBDir)
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("index: %w", err), st.Close())
+	}
+	u := &Updater{opts: opts, root: root, st: st, dirInfo: dirInfo, rebuilt: rebuilt, flushAt: defaultFlushAt}
 	if !opts.NoSearch {
 		cfg := opts.Search
 		if cfg.Logger == nil {
@@ -267,9 +278,22 @@ func (u *Updater) targets(paths []string) ([]string, error) {
 	return slices.Compact(out), nil
 }
 
+// checkStore returns ErrStoreGone when the store directory is no longer
+// the one the Updater opened.
+func (u *Updater) checkStore() error {
+	fi, err := os.Stat(u.opts.DBDir)
+	if err != nil || !os.SameFile(fi, u.dirInfo) {
+		return fmt.Errorf("index: %s: %w", u.opts.DBDir, ErrStoreGone)
+	}
+	return nil
+}
+
 // runLocked runs the pipeline over targets (nil: the whole tree) with u.mu
 // held.
 func (u *Updater) runLocked(ctx context.Context, targets []string, start time.Time) (*Summary, error) {
+	if err := u.checkStore(); err != nil {
+		return nil, err
+	}
 	r := &run{opts: u.opts, root: u.root, st: u.st, start: start, targets: targets, u: u, bulkAt: bulkFiles, oneShot: u.oneShot,
 		sum: &Summary{Root: u.root, DB: u.opts.DBDir, Skipped: map[string]int{}, Languages: map[string]LangStats{}, Rebuilt: u.rebuilt}}
 	u.rebuilt = false
@@ -509,6 +533,9 @@ func (u *Updater) WriteSearch(ctx context.Context, fn func(*store.Store) (search
 	defer u.mu.Unlock()
 	if u.closed {
 		return ErrClosed
+	}
+	if err := u.checkStore(); err != nil {
+		return err
 	}
 	ch, err := fn(u.st)
 	if err != nil {

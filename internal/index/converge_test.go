@@ -411,3 +411,22 @@ func TestHostileFileNameSkipped(t *testing.T) {
 		t.Error("the file was indexed")
 	}
 }
+
+// Found by TestConvergence: an external package node made while trying an
+// edge that did not bind to it, and left with no symbol and no edge, is
+// removed, as a clean index never has it.
+func TestEmptyExternalPackageCollected(t *testing.T) {
+	root := t.TempDir()
+	writeFixture(t, root, map[string]string{"app.py": variants["app.py"][1], "pkg/mod.py": fixtureFiles["pkg/mod.py"]})
+	mustRun(t, indexOpts(root))
+	u, err := NewUpdater(indexOpts(root))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer u.Close()
+	writeFixture(t, root, map[string]string{"app.py": variants["app.py"][0]})
+	if _, err := u.Update(context.Background(), []string{"app.py"}); err != nil {
+		t.Fatal(err)
+	}
+	checkClean(t, root, "after the edit")
+}

@@ -474,10 +474,16 @@ func collectExternals(st *store.Store, b *store.Batch, all bool, candidates []gr
 				keep = append(keep, *n)
 			}
 		}
-		if len(keep) == len(nodes)-1 && pkg != nil || len(keep) == len(nodes) {
+		// The package stays while a symbol of it or an edge does.
+		keepPkg := pkg != nil && (len(keep) > 0 || used[pkg.ID])
+		n := len(keep)
+		if keepPkg {
+			n++
+		}
+		if n == len(nodes) {
 			continue // nothing to remove
 		}
-		if len(keep) == 0 && (pkg == nil || !used[pkg.ID]) {
+		if n == 0 {
 			if err := b.DeleteFile(f); err != nil {
 				return removed, err
 			}
@@ -485,7 +491,7 @@ func collectExternals(st *store.Store, b *store.Batch, all bool, candidates []gr
 			continue
 		}
 		var edges []graph.Edge
-		if pkg != nil {
+		if keepPkg {
 			for _, n := range keep {
 				if n.Kind == graph.KindExternal {
 					edges = append(edges, graph.Edge{Kind: graph.EdgeContains, Src: n.Parent, Dst: n.ID, File: f, Line: 1, Res: graph.ResSyntax})

@@ -286,6 +286,7 @@ type run struct {
 	state      RunState
 	recovering bool
 	reresolve  string
+	fresh      bool // the store held no file when the run began
 	// vanished are indexed files that disappeared between the walk and
 	// their read: they are deleted like the files the walk did not see.
 	vanished []string
@@ -598,7 +599,7 @@ func (r *run) execute(ctx context.Context) error {
 	if r.reresolve != "" {
 		r.opts.Logger.Info("index: resolving every edge again", "reason", r.reresolve)
 	}
-	resolveAll := r.reresolve != "" || len(r.written) >= r.bulkAt
+	resolveAll := r.fresh || r.reresolve != "" || len(r.written) >= r.bulkAt
 	lg, lctx := errgroup.WithContext(ctx)
 	if changed || r.reresolve != "" {
 		r.phase.Store("resolve")
@@ -974,7 +975,7 @@ func carryResolutions(edges, resolved []graph.Edge) []graph.Edge {
 // wholeStore reports whether the run's resolution looks at every edge of
 // the store (then nothing needs to be tracked for an incremental one).
 func (r *run) wholeStore() bool {
-	return r.reresolve != "" || int(r.total.Load()) >= r.bulkAt
+	return r.fresh || r.reresolve != "" || int(r.total.Load()) >= r.bulkAt
 }
 
 // readAhead returns the facts read ahead when they cover path (nil: read

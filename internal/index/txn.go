@@ -95,7 +95,8 @@ func (r *run) begin() error {
 	}
 	switch {
 	case !hasFiles:
-		// A new index: the bulk load resolves everything.
+		// A new index: its first resolution looks at every edge.
+		r.fresh = true
 	case ok && !prev.Complete:
 		r.recovering = true
 		r.reresolve = "the last run did not finish"

@@ -153,11 +153,17 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Stats, error) {
 		if same(grp, dsts, res) {
 			return nil
 		}
-		changes = append(changes, change{e: e, old: slices.Clone(grp), dsts: dsts, res: res})
+		c := change{e: e, dsts: dsts, res: res}
+		for _, o := range grp {
+			if o.Dst != 0 { // what must be unbound first
+				c.old = append(c.old, o)
+			}
+		}
+		changes = append(changes, c)
 		return nil
 	}}
 	if all {
-		if err := st.AllEdges(g.add); err != nil {
+		if err := st.AllEdgesOfKinds(Kinds, g.add); err != nil {
 			return stats, err
 		}
 	} else {
@@ -235,7 +241,7 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Stats, error) {
 // change is a group of edges whose resolution changed.
 type change struct {
 	e    graph.Edge // unresolved form
-	old  []graph.Edge
+	old  []graph.Edge // the group's bound edges
 	dsts []graph.NodeID
 	res  graph.Resolution
 }

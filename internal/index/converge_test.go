@@ -430,3 +430,17 @@ func TestEmptyExternalPackageCollected(t *testing.T) {
 	}
 	checkClean(t, root, "after the edit")
 }
+
+// Found by TestConvergence: re-indexing a file with an ambiguous call (two
+// definitions of Helper) gives the file the edge counts a clean index
+// gives it. Before the fix, the resolutions carried from the previous
+// version made one edge per candidate before counting.
+func TestAmbiguousEdgeCounts(t *testing.T) {
+	root := t.TempDir()
+	writeFixture(t, root, fixtureFiles)
+	writeFixture(t, root, map[string]string{"lib/v.go": variants["lib/v.go"][1]})
+	mustRun(t, indexOpts(root))
+	writeFixture(t, root, map[string]string{"lib/lib.go": "// Edited.\n" + fixtureFiles["lib/lib.go"]})
+	mustRun(t, indexOpts(root))
+	checkClean(t, root, "after editing the file with the ambiguous call")
+}

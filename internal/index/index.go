@@ -901,11 +901,12 @@ func (r *run) diffNodes(path string, nodes []graph.Node, edges []graph.Edge, was
 	if !wasIndexed || r.wholeStore() {
 		return edges, nil
 	}
-	// The edges replaced or deleted: their destinations (external nodes
-	// among them may now have no edge into them) and their resolutions,
-	// carried to the new edges of the same source, kind and target so
-	// that resolution, which looks at all of them again, rewrites only
-	// those whose destinations changed.
+	// The destinations of the edges replaced or deleted: external nodes
+	// among them may now have no edge into them. (Their resolutions are
+	// not carried to the new edges: resolution looks at every edge of the
+	// file again anyway, and carrying one edge per candidate of an
+	// ambiguous edge would change the file's edge counts from what a
+	// clean index records.)
 	var resolved []graph.Edge
 	if prev != nil {
 		for _, id := range prev.ids[path] {
@@ -932,44 +933,7 @@ func (r *run) diffNodes(path string, nodes []graph.Node, edges []graph.Edge, was
 	for _, e := range resolved {
 		r.orphans = append(r.orphans, e.Dst)
 	}
-	return carryResolutions(edges, resolved), nil
-}
-
-// carryResolutions gives edges the destinations that the resolved edges
-// of the same source, kind and target had before (lines may have moved).
-func carryResolutions(edges, resolved []graph.Edge) []graph.Edge {
-	if len(resolved) == 0 {
-		return edges
-	}
-	type key struct {
-		src    graph.NodeID
-		kind   graph.EdgeKind
-		target string
-	}
-	prev := map[key][]graph.Edge{}
-	for _, e := range resolved {
-		k := key{e.Src, e.Kind, e.Target}
-		prev[k] = append(prev[k], e)
-	}
-	out := edges[:0:0]
-	for _, e := range edges {
-		olds := prev[key{e.Src, e.Kind, e.Target}]
-		if e.Dst != 0 || len(olds) == 0 {
-			out = append(out, e)
-			continue
-		}
-		seen := map[graph.NodeID]bool{}
-		for _, o := range olds {
-			if seen[o.Dst] {
-				continue
-			}
-			seen[o.Dst] = true
-			c := e
-			c.Dst, c.Res, c.Candidates = o.Dst, o.Res, o.Candidates
-			out = append(out, c)
-		}
-	}
-	return out
+	return edges, nil
 }
 
 // wholeStore reports whether the run's resolution looks at every edge of

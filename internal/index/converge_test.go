@@ -444,3 +444,25 @@ func TestAmbiguousEdgeCounts(t *testing.T) {
 	mustRun(t, indexOpts(root))
 	checkClean(t, root, "after editing the file with the ambiguous call")
 }
+
+// A file rewritten with the same size within the file system's timestamp
+// granularity of its indexing (same modification time) is read again:
+// its size and time cannot tell the write apart ("racy" files).
+func TestRacyFileReread(t *testing.T) {
+	root := t.TempDir()
+	writeFixture(t, root, map[string]string{"a.go": "package p\n\nfunc A() {}\n"})
+	mustRun(t, indexOpts(root))
+	p := filepath.Join(root, "a.go")
+	fi, err := os.Stat(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFixture(t, root, map[string]string{"a.go": "package p\n\nfunc B() {}\n"})
+	if err := os.Chtimes(p, fi.ModTime(), fi.ModTime()); err != nil {
+		t.Fatal(err)
+	}
+	mustRun(t, indexOpts(root))
+	if got := qualifiedNames(t, root, "a.go"); len(got) != 1 || got[0] != "B" {
+		t.Fatalf("after a same-size rewrite at the same time: %v, want [B]", got)
+	}
+}

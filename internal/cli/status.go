@@ -40,6 +40,9 @@ type statusJSON struct {
 	// Damaged says which store file is damaged and how (then nothing else
 	// could be read): `codegraph index --rebuild` repairs it.
 	Damaged string `json:"damaged,omitempty"`
+	// Incomplete says why the index is not complete: its last run did
+	// not finish (resolution or search indexes may be partial).
+	Incomplete string `json:"incomplete,omitempty"`
 }
 
 func newStatusCmd(e *env) *cobra.Command {
@@ -87,6 +90,9 @@ func newStatusCmd(e *env) *cobra.Command {
 					s.IndexedAt = &t
 					s.AgeSeconds = time.Since(t).Seconds()
 				}
+			}
+			if err := index.Incomplete(st); err != nil {
+				s.Incomplete = err.Error()
 			}
 			if s.StoreBytes, err = st.DiskSize(); err != nil {
 				return err
@@ -162,6 +168,9 @@ func printStatus(w io.Writer, s *statusJSON) {
 		fmt.Fprintf(w, "  indexed:  %s (%s ago)\n", s.IndexedAt.Local().Format("2006-01-02 15:04:05"), humanAge(time.Duration(s.AgeSeconds*float64(time.Second))))
 	} else {
 		fmt.Fprintf(w, "  indexed:  never completed (an index run may be in progress or was interrupted)\n")
+	}
+	if s.Incomplete != "" {
+		fmt.Fprintf(w, "  state:    incomplete: %s\n", s.Incomplete)
 	}
 	if h := s.WatchedBy; h != nil {
 		fmt.Fprintf(w, "  watched:  kept up to date by `%s` (pid %d) since %s\n", h.Command, h.PID, h.Since.Local().Format("2006-01-02 15:04:05"))

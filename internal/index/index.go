@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -72,6 +73,11 @@ type Options struct {
 	NoSearch bool
 	// Search configures the search indexes (embedding provider, ...).
 	Search search.Config
+
+	// Extractor, when set, holds the compiled extraction queries to use
+	// (the caller closes it after the runs); otherwise an Updater compiles
+	// them on first use and keeps them for its life.
+	Extractor *parse.Extractor
 
 	// Progress, when set, is called from one goroutine about every 100 ms
 	// and once at the end.
@@ -275,6 +281,19 @@ type run struct {
 	removed []graph.NodeID
 	added   map[string]bool
 	settled map[graph.NodeID]bool // definitions of changed files whose text did not change
+	// touched are the nodes of written files that are new or whose text
+	// changed (with removed, what other files' edges may depend on);
+	// orphans the destinations of the edges the run deleted (external
+	// nodes among them may be left with no edge into them).
+	touched []graph.NodeID
+	orphans []graph.NodeID
+	// state is the run's transaction marker; recovering is set when the
+	// previous run did not finish, and reresolve says why every edge is
+	// resolved again ("" when an incremental resolution is enough).
+	state      RunState
+	recovering bool
+	reresolve  string
+	fresh      bool // the store held no file when the run began
 	// vanished are indexed files that disappeared between the walk and
 	// their read: they are deleted like the files the walk did not see.
 	vanished []string
@@ -306,6 +325,7 @@ const prefetchMaxFiles = 20000
 type oldFacts struct {
 	ids   map[string][]graph.NodeID     // file → its stored node ids
 	hash  map[graph.NodeID]uint64       // node → content hash
+	name  map[graph.NodeID]string       // node → name
 	edges map[graph.NodeID][]graph.Edge // node → all its outgoing edges (for ReplaceFileKnown)
 }
 
@@ -315,7 +335,7 @@ const prefetchChunk = 8192
 // readOld reads the stored node ids, content hashes and resolved edges of
 // paths, each table in one pass in key order.
 func readOld(ctx context.Context, st *store.Store, paths []string) (*oldFacts, error) {
-	o := &oldFacts{ids: make(map[string][]graph.NodeID, len(paths)), hash: map[graph.NodeID]uint64{}, edges: map[graph.NodeID][]graph.Edge{}}
+	o := &oldFacts{ids: make(map[string][]graph.NodeID, len(paths)), hash: map[graph.NodeID]uint64{}, name: map[graph.NodeID]string{}, edges: map[graph.NodeID][]graph.Edge{}}
 	var all []graph.NodeID
 	if err := st.NodeIDsInFiles(paths, func(i int, id graph.NodeID) error {
 		o.ids[paths[i]] = append(o.ids[paths[i]], id)
@@ -340,6 +360,7 @@ func readOld(ctx context.Context, st *store.Store, paths []string) (*oldFacts, e
 		for i, id := range ids {
 			if out[i].ID == id {
 				o.hash[id] = out[i].ContentHash
+				o.name[id] = out[i].Name
 			}
 		}
 	}
@@ -374,6 +395,9 @@ func (r *run) execute(ctx context.Context) error {
 	r.phase.Store("walk")
 	stopProgress := r.startProgress()
 	defer stopProgress()
+	if err := r.begin(); err != nil {
+		return err
+	}
 
 	var (
 		old    map[string]store.FileMeta
@@ -383,9 +407,19 @@ func (r *run) execute(ctx context.Context) error {
 	)
 	r.seen = map[string]bool{}
 	visit := func(f walk.File, m store.FileMeta, ok bool) {
+		if err := checkPath(f.Path); err != nil {
+			// Skipped (and deleted if an older run indexed it): one file
+			// must not fail the run or the search build.
+			r.mu.Lock()
+			r.sum.Skipped["name"]++
+			r.mu.Unlock()
+			r.addError(f.Path, "skipped: "+err.Error(), false)
+			return
+		}
 		r.seen[f.Path] = true
 		if ok && !r.opts.Force && m.ExtractorVersion == parse.ExtractorVersion &&
-			m.Size == f.Size && m.ModTime == f.ModTime.UnixNano() && m.Error == "" {
+			m.Size == f.Size && m.ModTime == f.ModTime.UnixNano() && (m.Error == "" || m.Error == ErrBinaryFile) &&
+			!racy(m) {
 			r.unchanged.Add(1)
 			return
 		}
@@ -478,8 +512,7 @@ func (r *run) execute(ctx context.Context) error {
 		}
 		return nil
 	})
-	x := parse.NewExtractor()
-	defer x.Close()
+	x := r.u.extractor()
 	var wg sync.WaitGroup
 	for w := 0; w < r.opts.Workers; w++ {
 		wg.Add(1)
@@ -556,14 +589,33 @@ func (r *run) execute(ctx context.Context) error {
 	if err := b.Commit(true); err != nil {
 		return fmt.Errorf("index: commit: %w", err)
 	}
+	r.hook("written")
 	// Bind the names written in changed files to their definitions and,
 	// at the same time (they read different things), bring the search
 	// indexes up to date.
 	changed := r.sum.Added+r.sum.Changed > 0 || len(r.removed) > 0
+	var inputs string // the resolution inputs' fingerprint, when computed
+	if r.targets == nil || slices.ContainsFunc(r.targets, r.isInput) {
+		// A resolution input (go.mod, tsconfig.json, ...) may have
+		// changed, with or without any source.
+		if inputs, err = r.resolveInputs(); err != nil {
+			return err
+		}
+		if v, err := r.st.Meta(MetaResolveInputs); err == nil && string(v) != inputs && r.reresolve == "" {
+			r.reresolve = "a module or config file changed"
+		}
+		if r.targets != nil {
+			r.u.cat = nil
+		}
+	}
+	if r.reresolve != "" {
+		r.opts.Logger.Info("index: resolving every edge again", "reason", r.reresolve)
+	}
+	resolveAll := r.fresh || r.reresolve != "" || len(r.written) >= r.bulkAt
 	lg, lctx := errgroup.WithContext(ctx)
-	if changed {
+	if changed || r.reresolve != "" {
 		r.phase.Store("resolve")
-		ro := resolve.Options{Root: r.root, Unbind: r.removed, Settled: r.settled}
+		ro := resolve.Options{Root: r.root, Changed: append(slices.Clone(r.removed), r.touched...), Orphans: r.orphans}
 		if r.targets != nil {
 			cat, err := r.u.catalog(r.written, gone)
 			if err != nil {
@@ -575,8 +627,11 @@ func (r *run) execute(ctx context.Context) error {
 			ro.NewNames = append(ro.NewNames, name)
 		}
 		sort.Strings(ro.NewNames)
-		if len(r.written) < r.bulkAt {
+		if !resolveAll {
 			ro.Files = r.written
+			if ro.Files == nil {
+				ro.Files = []string{}
+			}
 		}
 		lg.Go(func() error {
 			rs, err := resolve.Run(lctx, r.st, ro)
@@ -588,8 +643,8 @@ func (r *run) execute(ctx context.Context) error {
 			return nil
 		})
 	}
-	searchStale := false
-	if !r.opts.NoSearch && !changed {
+	searchStale := r.recovering
+	if !r.opts.NoSearch && !changed && !searchStale {
 		reason, err := r.u.srch.RebuildReason()
 		if err != nil {
 			return fmt.Errorf("index: search: %w", err)
@@ -601,7 +656,7 @@ func (r *run) execute(ctx context.Context) error {
 			r.phase.Store("search")
 		}
 		ch := search.Changes{Files: r.written, Deleted: gone, Removed: r.removed, Unchanged: r.settled, Nodes: r.docs,
-			Rebuild: len(r.written)+len(gone) >= r.bulkAt}
+			Rebuild: r.recovering || len(r.written)+len(gone) >= r.bulkAt}
 		lg.Go(func() error {
 			ss, err := r.u.srch.Update(lctx, ch)
 			if err != nil {
@@ -612,6 +667,10 @@ func (r *run) execute(ctx context.Context) error {
 		})
 	}
 	if err := lg.Wait(); err != nil {
+		return err
+	}
+	r.hook("resolved")
+	if err := r.commitDone(inputs, !r.opts.NoSearch); err != nil {
 		return err
 	}
 	if r.oneShot {
@@ -643,8 +702,9 @@ func (r *run) process(ctx context.Context, p *parse.Parser, j job) (res result, 
 	f := j.file
 	defer func() {
 		if v := recover(); v != nil {
-			r.addError(f.Path, fmt.Sprintf("extractor crashed: %v", v), true)
-			ok = false
+			msg := fmt.Sprintf("extractor crashed: %v", v)
+			r.addError(f.Path, msg, true)
+			res, ok = r.keepOld(j, msg)
 		}
 	}()
 	src, err := os.ReadFile(f.AbsPath)
@@ -661,10 +721,18 @@ func (r *run) process(ctx context.Context, p *parse.Parser, j job) (res result, 
 		return result{}, false
 	}
 	if walk.IsBinary(src) {
+		// Recorded without facts, so that the file is known to be
+		// skipped (and is not "changed" again at every run).
+		meta := store.FileMeta{Path: f.Path, Language: f.Language, Size: int64(len(src)), ModTime: f.ModTime.UnixNano(),
+			Hash: graph.HashBytes(src), ExtractorVersion: parse.ExtractorVersion, Error: ErrBinaryFile}
+		if j.old != nil && j.old.Error == ErrBinaryFile && j.old.Hash == meta.Hash {
+			r.unchanged.Add(1)
+			return result{meta: meta, touch: true}, true
+		}
 		r.mu.Lock()
 		r.sum.Skipped["binary"]++
 		r.mu.Unlock()
-		return result{}, false
+		return result{meta: meta, changed: j.old != nil}, true
 	}
 	grammar := lang.Refine(f.Language, src)
 	language := lang.LanguageOf(grammar)
@@ -673,9 +741,10 @@ func (r *run) process(ctx context.Context, p *parse.Parser, j job) (res result, 
 		Hash: graph.HashBytes(src), ExtractorVersion: parse.ExtractorVersion, IndexedAt: time.Now().UnixNano(),
 	}
 	if j.old != nil && j.old.Hash == meta.Hash && j.old.ExtractorVersion == parse.ExtractorVersion && j.old.Error == "" && !r.opts.Force {
-		// Touched but not changed: keep the facts, refresh the stat data.
+		// Touched but not changed: keep the facts, refresh the stat data
+		// (and the time of indexing, so that the file is no longer racy).
 		m := *j.old
-		m.Size, m.ModTime = meta.Size, meta.ModTime
+		m.Size, m.ModTime, m.IndexedAt = meta.Size, meta.ModTime, meta.IndexedAt
 		r.unchanged.Add(1)
 		r.done.Add(1)
 		return result{meta: m, touch: true}, true
@@ -691,6 +760,13 @@ func (r *run) process(ctx context.Context, p *parse.Parser, j job) (res result, 
 			return result{}, false
 		}
 		r.addError(f.Path, err.Error(), true)
+		if j.old != nil {
+			// Keep what the file said before: losing its symbols for a
+			// timeout is worse than keeping them a little out of date.
+			res, ok := r.keepOld(j, err.Error())
+			res.meta.Size, res.meta.ModTime = meta.Size, meta.ModTime
+			return res, ok
+		}
 		meta.Error = err.Error()
 		// Keep a file node so the file is known; the next run retries it.
 		return result{meta: meta, nodes: []graph.Node{parse.FileNode(f.Path, language, src)}}, true
@@ -721,6 +797,52 @@ func (r *run) process(ctx context.Context, p *parse.Parser, j job) (res result, 
 	return result{meta: meta, nodes: pr.Nodes, edges: pr.Edges, changed: j.old != nil}, true
 }
 
+// racyWindow is how close to its indexing a file's modification time must
+// be for its size and modification time not to prove it unchanged: a
+// write within the file system's timestamp granularity after the file was
+// read leaves both as they were (git's "racy" files). Such a file is read
+// and hashed again; a touch then records a later time of indexing.
+const racyWindow = 2 * time.Second
+
+// racy reports whether m's stat data cannot tell a later write apart.
+func racy(m store.FileMeta) bool {
+	return m.IndexedAt != 0 && m.ModTime+racyWindow.Nanoseconds() >= m.IndexedAt
+}
+
+// checkPath rejects the repository paths the indexes cannot hold: not
+// valid UTF-8, with a NUL, a backslash or another control character, or
+// not clean and relative (the search indexes refuse them, and a path
+// printed or passed to a shell must mean one file).
+func checkPath(p string) error {
+	switch {
+	case p == "" || !utf8.ValidString(p):
+		return errors.New("file name is not valid UTF-8")
+	case strings.ContainsFunc(p, func(c rune) bool { return c < 0x20 || c == 0x7f || c == '\\' }):
+		return errors.New("file name has a control character or a backslash")
+	case strings.HasPrefix(p, "/") || path.Clean(p) != p || p == ".." || strings.HasPrefix(p, "../"):
+		return errors.New("file name is not a clean relative path")
+	}
+	return nil
+}
+
+// ErrBinaryFile is the error recorded in the meta of a file that has a
+// source file's name but binary content: it is not parsed, and not read
+// again until its size or modification time changes.
+const ErrBinaryFile = "binary content: not indexed"
+
+// keepOld keeps the stored facts of a file whose new content could not be
+// extracted, recording msg as its error so that the next run tries again.
+// A file that was not indexed before is skipped.
+func (r *run) keepOld(j job, msg string) (result, bool) {
+	if j.old == nil {
+		return result{}, false
+	}
+	m := *j.old
+	m.Size, m.ModTime = j.file.Size, j.file.ModTime.UnixNano()
+	m.Error = msg
+	return result{meta: m, touch: true}, true
+}
+
 // bulkFiles is the number of written files from which a run compacts the
 // store before closing it.
 const bulkFiles = 1000
@@ -734,41 +856,102 @@ func (r *run) diffNodes(path string, nodes []graph.Node, edges []graph.Edge, was
 	if r.added == nil {
 		r.added = map[string]bool{}
 	}
-	old := map[graph.NodeID]uint64{} // id → content hash
+	type stored struct {
+		hash uint64
+		name string
+	}
+	old := map[graph.NodeID]stored{}
 	prev := r.readAhead(path, wasIndexed)
 	switch {
 	case !wasIndexed:
 	case prev != nil:
 		for _, id := range prev.ids[path] {
 			if h, ok := prev.hash[id]; ok {
-				old[id] = h
+				old[id] = stored{h, prev.name[id]}
 			}
 		}
 	default:
-		if err := r.st.NodesInFile(path, func(n graph.Node) error { old[n.ID] = n.ContentHash; return nil }); err != nil {
+		if err := r.st.NodesInFile(path, func(n graph.Node) error { old[n.ID] = stored{n.ContentHash, n.Name}; return nil }); err != nil {
 			return edges, fmt.Errorf("index: read %s: %w", path, err)
 		}
 	}
-	var unchanged []graph.NodeID
+	if !wasIndexed && len(nodes) > 0 {
+		// A new file: edges elsewhere may name it (imports, includes).
+		for _, name := range resolve.NamesOfFile(path) {
+			r.added[name] = true
+		}
+	}
 	for i := range nodes {
 		n := &nodes[i]
-		if h, ok := old[n.ID]; ok {
+		if o, ok := old[n.ID]; ok {
 			delete(old, n.ID)
-			if h == n.ContentHash && n.Kind != graph.KindFile {
-				unchanged = append(unchanged, n.ID)
+			if o.hash == n.ContentHash && n.Kind != graph.KindFile {
 				if r.settled == nil {
 					r.settled = map[graph.NodeID]bool{}
 				}
 				r.settled[n.ID] = true
+				continue
 			}
-		} else if n.Kind.IsCallable() || n.Kind.IsType() {
+		} else if n.Kind != graph.KindFile {
 			r.added[n.Name] = true
 		}
+		r.touched = append(r.touched, n.ID)
 	}
-	for id := range old {
+	oldIDs := make([]graph.NodeID, 0, len(old))
+	for id, o := range old {
 		r.removed = append(r.removed, id)
+		// Edges that named it may now mean something else (a library
+		// symbol, another definition).
+		r.added[o.name] = true
 	}
-	return r.carryResolutions(unchanged, edges, prev)
+	if wasIndexed && nodes == nil {
+		// A deleted file: imports of it may now name a library.
+		for _, name := range resolve.NamesOfFile(path) {
+			r.added[name] = true
+		}
+	}
+	if !wasIndexed || r.wholeStore() {
+		return edges, nil
+	}
+	// The destinations of the edges replaced or deleted: external nodes
+	// among them may now have no edge into them. (Their resolutions are
+	// not carried to the new edges: resolution looks at every edge of the
+	// file again anyway, and carrying one edge per candidate of an
+	// ambiguous edge would change the file's edge counts from what a
+	// clean index records.)
+	var resolved []graph.Edge
+	if prev != nil {
+		for _, id := range prev.ids[path] {
+			for _, e := range prev.edges[id] {
+				if e.Dst != 0 && resolvedKind[e.Kind] {
+					resolved = append(resolved, e)
+				}
+			}
+		}
+	} else {
+		for _, n := range nodes {
+			oldIDs = append(oldIDs, n.ID)
+		}
+		oldIDs = append(oldIDs, r.removed[len(r.removed)-len(old):]...)
+		if err := r.st.OutEdgesMany(oldIDs, resolve.Kinds, func(_ int, e graph.Edge) error {
+			if e.Dst != 0 {
+				resolved = append(resolved, e)
+			}
+			return nil
+		}); err != nil {
+			return edges, fmt.Errorf("index: read %s: %w", path, err)
+		}
+	}
+	for _, e := range resolved {
+		r.orphans = append(r.orphans, e.Dst)
+	}
+	return edges, nil
+}
+
+// wholeStore reports whether the run's resolution looks at every edge of
+// the store (then nothing needs to be tracked for an incremental one).
+func (r *run) wholeStore() bool {
+	return r.fresh || r.reresolve != "" || int(r.total.Load()) >= r.bulkAt
 }
 
 // readAhead returns the facts read ahead when they cover path (nil: read
@@ -792,69 +975,6 @@ var resolvedKind = func() (m [256]bool) {
 	}
 	return m
 }()
-
-// carryResolutions gives the edges of definitions whose text did not change
-// the destinations they resolved to before, so that re-indexing a file only
-// resolves what changed in it. Destinations that disappeared elsewhere are
-// unbound afterwards by the resolver's repair step, as for any other edge.
-// With of, the edges are taken from the facts read ahead.
-func (r *run) carryResolutions(unchanged []graph.NodeID, edges []graph.Edge, of *oldFacts) ([]graph.Edge, error) {
-	if len(unchanged) == 0 {
-		return edges, nil
-	}
-	type key struct {
-		src    graph.NodeID
-		kind   graph.EdgeKind
-		target string
-	}
-	prev := map[key][]graph.Edge{}
-	if of != nil {
-		for _, id := range unchanged {
-			for _, e := range of.edges[id] {
-				if e.Dst != 0 && resolvedKind[e.Kind] {
-					k := key{e.Src, e.Kind, e.Target}
-					prev[k] = append(prev[k], e)
-				}
-			}
-		}
-	} else {
-		// One iterator for all of them: an iterator per definition costs
-		// more than its reads once the store has many tables (after a
-		// large run's flushes).
-		err := r.st.OutEdgesMany(unchanged, resolve.Kinds, func(_ int, e graph.Edge) error {
-			if e.Dst != 0 {
-				k := key{e.Src, e.Kind, e.Target}
-				prev[k] = append(prev[k], e)
-			}
-			return nil
-		})
-		if err != nil {
-			return edges, err
-		}
-	}
-	if len(prev) == 0 {
-		return edges, nil
-	}
-	out := edges[:0:0]
-	for _, e := range edges {
-		olds := prev[key{e.Src, e.Kind, e.Target}]
-		if e.Dst != 0 || len(olds) == 0 {
-			out = append(out, e)
-			continue
-		}
-		seen := map[graph.NodeID]bool{}
-		for _, o := range olds {
-			if seen[o.Dst] {
-				continue
-			}
-			seen[o.Dst] = true
-			c := e
-			c.Dst, c.Res, c.Candidates = o.Dst, o.Res, o.Candidates
-			out = append(out, c)
-		}
-	}
-	return out, nil
-}
 
 func (r *run) write(ctx context.Context, in <-chan result) error {
 	b := r.st.NewBatch()

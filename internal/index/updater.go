@@ -18,6 +18,7 @@ import (
 
 	"github.com/codegraph-dev/codegraph/internal/graph"
 	"github.com/codegraph-dev/codegraph/internal/lang"
+	"github.com/codegraph-dev/codegraph/internal/parse"
 	"github.com/codegraph-dev/codegraph/internal/resolve"
 	"github.com/codegraph-dev/codegraph/internal/search"
 	"github.com/codegraph-dev/codegraph/internal/store"
@@ -31,6 +32,12 @@ const defaultFlushAt = 4 << 20
 // ErrClosed is returned by the methods of an Updater that was closed.
 var ErrClosed = errors.New("index: updater is closed")
 
+// ErrStoreGone is returned by the runs of an Updater whose store
+// directory was deleted or replaced since it was opened: its writes would
+// go to files no one else can open. The owner should stop (or reopen,
+// which builds a new index).
+var ErrStoreGone = errors.New("the index directory was deleted or replaced while in use")
+
 // Updater is a long-lived writer of one index: it holds the store open
 // and writable (and so its writer lock) across runs, so that a watcher or
 // a server brings the index up to date after each change without paying
@@ -42,6 +49,7 @@ type Updater struct {
 	opts    Options // normalised, with the stored file selection applied when ReuseOptions
 	root    string
 	st      *store.Store
+	dirInfo os.FileInfo // the store directory when opened (see checkStore)
 	rebuilt bool
 	// repaired says why opts.Rebuild deleted a damaged store (for the
 	// first run's summary).
@@ -64,6 +72,12 @@ type Updater struct {
 	noGit bool
 	// lastTouched are the files the last targeted run wrote or deleted.
 	lastTouched []string
+
+	// x holds the compiled extraction queries across runs (compiling a
+	// grammar's query costs tens of milliseconds, more than a one-file
+	// update); ownX says the Updater closes it.
+	x    *parse.Extractor
+	ownX bool
 
 	compactMu sync.Mutex // one compaction at a time
 	stop      context.Context
@@ -130,7 +144,11 @@ func NewUpdater(opts Options) (*Updater, error) {
 			return nil, errors.Join(fmt.Errorf("index: %w", err), st.Close())
 		}
 	}
-	u := &Updater{opts: opts, root: root, st: st, rebuilt: rebuilt, repaired: repaired, flushAt: defaultFlushAt}
+	dirInfo, err := os.Stat(opts.DBDir)
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("index: %w", err), st.Close())
+	}
+	u := &Updater{opts: opts, root: root, st: st, dirInfo: dirInfo, rebuilt: rebuilt, repaired: repaired, flushAt: defaultFlushAt}
 	if !opts.NoSearch {
 		cfg := opts.Search
 		if cfg.Logger == nil {
@@ -299,9 +317,22 @@ func (u *Updater) targets(paths []string) ([]string, error) {
 	return slices.Compact(out), nil
 }
 
+// checkStore returns ErrStoreGone when the store directory is no longer
+// the one the Updater opened.
+func (u *Updater) checkStore() error {
+	fi, err := os.Stat(u.opts.DBDir)
+	if err != nil || !os.SameFile(fi, u.dirInfo) {
+		return fmt.Errorf("index: %s: %w", u.opts.DBDir, ErrStoreGone)
+	}
+	return nil
+}
+
 // runLocked runs the pipeline over targets (nil: the whole tree) with u.mu
 // held.
 func (u *Updater) runLocked(ctx context.Context, targets []string, start time.Time) (*Summary, error) {
+	if err := u.checkStore(); err != nil {
+		return nil, err
+	}
 	r := &run{opts: u.opts, root: u.root, st: u.st, start: start, targets: targets, u: u, bulkAt: bulkFiles, oneShot: u.oneShot,
 		sum: &Summary{Root: u.root, DB: u.opts.DBDir, Skipped: map[string]int{}, Languages: map[string]LangStats{}, Rebuilt: u.rebuilt, Repaired: u.repaired}}
 	u.rebuilt, u.repaired = false, ""
@@ -346,7 +377,7 @@ func (u *Updater) runLocked(ctx context.Context, targets []string, start time.Ti
 // then probes until the next compaction.
 func (u *Updater) afterRun(sum *Summary) error {
 	n := sum.Added + sum.Changed + sum.Deleted
-	if n == 0 && sum.Search == nil {
+	if n == 0 && sum.Search == nil && sum.Resolve == nil {
 		return nil
 	}
 	u.pending += n
@@ -450,7 +481,21 @@ func (u *Updater) Close() error {
 	if u.srch != nil {
 		serr = u.srch.Close()
 	}
+	if u.ownX && u.x != nil {
+		u.x.Close()
+		u.x = nil
+	}
 	return errors.Join(serr, u.st.Close())
+}
+
+// extractor returns the extractor runs use. Called with u.mu held.
+func (u *Updater) extractor() *parse.Extractor {
+	if u.x == nil {
+		if u.x = u.opts.Extractor; u.x == nil {
+			u.x, u.ownX = parse.NewExtractor(), true
+		}
+	}
+	return u.x
 }
 
 // loadIndexed reads the sorted list of indexed files from the store.
@@ -527,6 +572,9 @@ func (u *Updater) WriteSearch(ctx context.Context, fn func(*store.Store) (search
 	defer u.mu.Unlock()
 	if u.closed {
 		return ErrClosed
+	}
+	if err := u.checkStore(); err != nil {
+		return err
 	}
 	ch, err := fn(u.st)
 	if err != nil {

@@ -12,7 +12,6 @@
 package resolve
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path"
@@ -20,204 +19,11 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/codegraph-dev/codegraph/internal/graph"
 	"github.com/codegraph-dev/codegraph/internal/lang"
 	"github.com/codegraph-dev/codegraph/internal/store"
 )
-
-// Stats counts what a run did.
-type Stats struct {
-	Considered int           `json:"considered"`
-	Exact      int           `json:"exact"`
-	Inferred   int           `json:"inferred"`
-	Ambiguous  int           `json:"ambiguous"`
-	External   int           `json:"external"`
-	Unresolved int           `json:"unresolved"`
-	Duration   time.Duration `json:"duration_ns"`
-}
-
-// Options configure a run.
-type Options struct {
-	// Root is the repository root on disk (for go.mod files); default: the
-	// store's recorded root.
-	Root string
-	// Files restricts resolution to edges found in these files; nil means
-	// every unresolved edge of the store.
-	Files []string
-	// Unbind lists nodes that no longer exist: edges into them (from files
-	// that did not change) are unbound and resolved again.
-	Unbind []graph.NodeID
-	// NewNames are names of definitions added since the last run: edges
-	// elsewhere written as exactly such a name are resolved again.
-	NewNames []string
-	// Settled are definitions whose text did not change since the last
-	// run: their edges that did not resolve then are not tried again
-	// (unless they name one of NewNames).
-	Settled map[graph.NodeID]bool
-	// Catalog, when set, is the store's current file list (see Catalog);
-	// otherwise Run loads it.
-	Catalog *Catalog
-
-	forced map[graph.NodeID]bool // settled sources that a new name may now resolve
-}
-
-// Kinds are the edge kinds the resolver binds (contains and defines edges
-// are bound by extraction).
-var Kinds = []graph.EdgeKind{graph.EdgeCalls, graph.EdgeInherits, graph.EdgeImplements, graph.EdgeImports, graph.EdgeReferences}
-
-// batchBytes is the size at which the resolver commits.
-const batchBytes = 8 << 20
-
-// Run resolves the store's unresolved edges (or those of opts.Files).
-func Run(ctx context.Context, st *store.Store, opts Options) (Stats, error) {
-	start := time.Now()
-	if opts.Root == "" {
-		if v, err := st.Meta("root"); err == nil {
-			opts.Root = string(v)
-		}
-	}
-	r := &resolver{st: st, root: opts.Root, dirs: map[string]*dirPackages{}, callers: map[graph.NodeID]*callerInfo{}, resultCache: map[graph.NodeID][]typeRef{}, nodes: map[graph.NodeID]*nodeLite{}, lazyPkgs: map[string]*goPackage{}, lazyFiles: map[string]*goFile{}, exts: map[string]*extPkg{}, extIDs: map[graph.NodeID]bool{}, fileFacts: map[string]*fileFacts{}, pkgNode: map[string]graph.NodeID{}, dirPkgName: map[string]string{}, dirTypes: map[string]map[string][]graph.NodeID{}}
-	if c := opts.Catalog; c != nil {
-		r.byDir, r.langOf, r.modules = c.byDir, c.langOf, c.modules
-	} else if err := r.loadFiles(); err != nil {
-		return Stats{}, err
-	}
-	if opts.Files == nil {
-		if err := r.preloadGo(); err != nil {
-			return Stats{}, fmt.Errorf("resolve: %w", err)
-		}
-	}
-	b := st.NewBatch()
-	defer func() { b.Close() }()
-	var stats Stats
-	if err := repair(st, b, &opts); err != nil {
-		return stats, fmt.Errorf("resolve: %w", err)
-	}
-	visit := func(e graph.Edge) error {
-		if e.Dst != 0 || opts.Settled[e.Src] && !opts.forced[e.Src] {
-			return nil
-		}
-		stats.Considered++
-		if stats.Considered%1024 == 0 && ctx.Err() != nil {
-			return ctx.Err()
-		}
-		dsts, res := r.resolve(&e)
-		switch res {
-		case graph.ResExact:
-			stats.Exact++
-		case graph.ResInferred:
-			stats.Inferred++
-		case graph.ResAmbiguous:
-			stats.Ambiguous++
-		case graph.ResExternal:
-			stats.External++
-		default:
-			stats.Unresolved++
-			return nil
-		}
-		r.pending = append(r.pending, pendingEdge{e, dsts, res})
-		return nil
-	}
-	if opts.Files == nil {
-		for _, k := range Kinds {
-			if err := st.UnresolvedEdges(k, "", visit); err != nil {
-				return stats, err
-			}
-		}
-	} else {
-		// The files' node ids from the file index keys alone, then their
-		// edges with one iterator: a seek per node into the node table
-		// and an iterator per node cost far more than the resolution
-		// itself on a large batch (a branch switch).
-		var ids []graph.NodeID
-		if err := st.NodeIDsInFiles(opts.Files, func(_ int, id graph.NodeID) error { ids = append(ids, id); return nil }); err != nil {
-			return stats, err
-		}
-		slices.Sort(ids)
-		ids = slices.Compact(ids)
-		if err := st.OutEdgesMany(ids, Kinds, func(_ int, e graph.Edge) error { return visit(e) }); err != nil {
-			return stats, err
-		}
-	}
-	// Writes go after the scans: a batch reads the committed state.
-	if err := r.writeExternals(b); err != nil {
-		return stats, err
-	}
-	for _, p := range r.pending {
-		if err := b.ResolveEdge(p.e, p.dsts, p.res); err != nil {
-			return stats, err
-		}
-		if b.Len() > batchBytes {
-			if err := b.Commit(false); err != nil {
-				return stats, err
-			}
-		}
-	}
-	if err := b.Commit(false); err != nil {
-		return stats, err
-	}
-	stats.Duration = time.Since(start)
-	return stats, nil
-}
-
-// repair unbinds edges into nodes that are gone and widens opts.Files to
-// the files whose edges may now resolve differently.
-func repair(st *store.Store, b *store.Batch, opts *Options) error {
-	extra := map[string]bool{}
-	for _, id := range opts.Unbind {
-		var in []graph.Edge
-		if err := st.InEdges(id, nil, func(e graph.Edge) error { in = append(in, e); return nil }); err != nil {
-			return err
-		}
-		for _, e := range in {
-			if e.Res == graph.ResSyntax {
-				continue
-			}
-			if err := b.UnresolveEdge(e); err != nil {
-				return err
-			}
-			extra[e.File] = true
-		}
-	}
-	if err := b.Commit(false); err != nil {
-		return err
-	}
-	if opts.Files == nil {
-		return nil // every unresolved edge is visited anyway
-	}
-	for _, name := range opts.NewNames {
-		for _, k := range Kinds {
-			if err := st.UnresolvedEdges(k, name, func(e graph.Edge) error {
-				extra[e.File] = true
-				if opts.forced == nil {
-					opts.forced = map[graph.NodeID]bool{}
-				}
-				opts.forced[e.Src] = true
-				return nil
-			}); err != nil {
-				return err
-			}
-		}
-	}
-	have := map[string]bool{}
-	for _, f := range opts.Files {
-		have[f] = true
-	}
-	for f := range extra {
-		if !have[f] {
-			opts.Files = append(opts.Files, f)
-		}
-	}
-	return nil
-}
-
-type pendingEdge struct {
-	e    graph.Edge
-	dsts []graph.NodeID
-	res  graph.Resolution
-}
 
 type resolver struct {
 	st      *store.Store
@@ -229,7 +35,6 @@ type resolver struct {
 	callers map[graph.NodeID]*callerInfo
 	// resultCache holds the result types of functions (by node id).
 	resultCache   map[graph.NodeID][]typeRef
-	pending       []pendingEdge
 	nodes         map[graph.NodeID]*nodeLite
 	lazyPkgs      map[string]*goPackage // imported packages looked up on demand
 	lazyFiles     map[string]*goFile    // files of lazy packages: imports

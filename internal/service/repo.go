@@ -71,7 +71,7 @@ type State struct {
 	Since   time.Time // stale: the oldest change seen
 	Changed int       // stale or building: files added, changed or deleted
 	Other   string    // building: held by another process ("pid N")
-	Err     string    // failed: why; ready: why freshness is unverified
+	Err     string    // failed: why; ready: why freshness is unverified; stale: why, when no file changed
 }
 
 // String renders the state as index_state: "ready", "building 42%",
@@ -84,6 +84,9 @@ func (s State) String() string {
 		}
 		return fmt.Sprintf("building %d%%", s.Percent)
 	case StatusStale:
+		if s.Err != "" && s.Changed == 0 {
+			return "stale (" + s.Err + ")"
+		}
 		if s.Other != "" {
 			return fmt.Sprintf("stale since %s (another codegraph process, %s, holds the index and is not updating it)", s.Since.UTC().Format(time.RFC3339), s.Other)
 		}
@@ -377,6 +380,7 @@ func (r *Repo) check(ctx context.Context) {
 		return
 	}
 	changed, since, err := staleFiles(ctx, r.root, snap.Store)
+	incomplete := index.Incomplete(snap.Store)
 	release()
 	if err != nil {
 		r.log.Debug("service: freshness check", "root", r.root, "err", err)
@@ -385,6 +389,11 @@ func (r *Repo) check(ctx context.Context) {
 	running := r.indexingLocked()
 	if !running {
 		switch {
+		case incomplete != nil:
+			// The last run stopped part-way: its resolution or search
+			// indexes may be partial, so the index is not ready.
+			r.state = State{Status: StatusStale, Since: time.Now(), Err: incomplete.Error()}
+			changed = max(changed, 1)
 		case changed == 0 && err != nil:
 			r.state = State{Status: StatusReady, Err: "not verified against the source: " + err.Error()}
 		case changed == 0:

@@ -174,6 +174,39 @@ func (s *Store) AllEdges(fn func(graph.Edge) error) error {
 	})
 }
 
+// AllEdgesOfKinds is AllEdges for the edges whose kind is in kinds: the
+// others are skipped by their key, unread.
+func (s *Store) AllEdgesOfKinds(kinds []graph.EdgeKind, fn func(graph.Edge) error) (err error) {
+	var want [256]bool
+	for _, k := range kinds {
+		want[k] = true
+	}
+	prefix := []byte{famEdges, spaceOut}
+	it, err := s.db.NewIter(&pebble.IterOptions{LowerBound: prefix, UpperBound: prefixEnd(prefix)})
+	if err != nil {
+		return err
+	}
+	defer closeIter(it, &err)
+	for ok := it.First(); ok; ok = it.Next() {
+		k := it.Key()
+		if len(k) == outKeyLen && !want[k[10]] {
+			continue
+		}
+		v, err := it.ValueAndErr()
+		if err != nil {
+			return err
+		}
+		e, err := decodeOutEdge(k, v)
+		if err != nil {
+			return err
+		}
+		if err := fn(e); err != nil {
+			return err
+		}
+	}
+	return it.Error()
+}
+
 // scanKinds calls fn for each key/value under prefix|kind for each of kinds
 // (all of prefix when kinds is nil), using one iterator.
 func (s *Store) scanKinds(prefix []byte, kinds []graph.EdgeKind, fn func(k, v []byte) error) (err error) {

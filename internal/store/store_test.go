@@ -97,6 +97,14 @@ func TestRoundTrip(t *testing.T) {
 	if !slices.Equal(gotEdges, wantEdges) {
 		t.Errorf("AllEdges:\n got %+v\nwant %+v", gotEdges, wantEdges)
 	}
+	calls := collect(t, func(fn func(graph.Edge) error) error {
+		return s.AllEdgesOfKinds([]graph.EdgeKind{graph.EdgeCalls}, fn)
+	})
+	sortEdges(calls)
+	wantCalls := slices.DeleteFunc(slices.Clone(wantEdges), func(e graph.Edge) bool { return e.Kind != graph.EdgeCalls })
+	if len(wantCalls) == 0 || !slices.Equal(calls, wantCalls) {
+		t.Errorf("AllEdgesOfKinds(calls):\n got %+v\nwant %+v", calls, wantCalls)
+	}
 
 	m, err := s.FileMeta(path)
 	if err != nil {

@@ -119,9 +119,10 @@ type Watcher struct {
 	walkOpt walk.Options
 	log     *slog.Logger
 
-	mu      sync.Mutex
-	polling bool
-	running bool
+	mu       sync.Mutex
+	polling  bool
+	running  bool
+	fatalErr error // ends Run after the batch that found it (the store gone)
 
 	fsw     *fsnotify.Watcher
 	watched map[string]bool // absolute directories being watched
@@ -369,6 +370,10 @@ func (w *Watcher) loop(ctx context.Context) error {
 				w.fallBack(errors.New("watch: the file watcher stopped"))
 				continue
 			}
+			if abs := filepath.Clean(ev.Name); abs == w.dbDir && (ev.Has(fsnotify.Remove) || ev.Has(fsnotify.Rename)) {
+				// Updates would go on "succeeding" into deleted files.
+				return fmt.Errorf("watch: %s: %w", w.dbDir, index.ErrStoreGone)
+			}
 			if handled, switched := w.gitEvent(ctx, ev, pending); handled {
 				if switched {
 					branch = true
@@ -408,6 +413,9 @@ func (w *Watcher) loop(ctx context.Context) error {
 			idle.Stop()
 		case <-done:
 			busy = false
+			if err := w.fatal(); err != nil {
+				return err
+			}
 			if w.opts.CompactIdle > 0 {
 				idle.Reset(w.opts.CompactIdle)
 			}
@@ -429,6 +437,13 @@ func (w *Watcher) loop(ctx context.Context) error {
 	}
 }
 
+// fatal returns the error that ends Run (nil: none).
+func (w *Watcher) fatal() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.fatalErr
+}
+
 // runBatch indexes one batch and reports it.
 func (w *Watcher) runBatch(ctx context.Context, b batch) {
 	var sum *index.Summary
@@ -443,6 +458,11 @@ func (w *Watcher) runBatch(ctx context.Context, b batch) {
 	}
 	if ctx.Err() != nil && err != nil {
 		return // stopping: the run was cancelled, nothing half-written
+	}
+	if errors.Is(err, index.ErrStoreGone) {
+		w.mu.Lock()
+		w.fatalErr = fmt.Errorf("watch: %w", err)
+		w.mu.Unlock()
 	}
 	w.report(Update{Paths: b.paths, Reason: b.reason, Summary: sum, Err: err, Duration: time.Since(b.start)})
 }

@@ -100,6 +100,7 @@ func NewUpdater(opts Options) (*Updater, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
+	_, statErr := os.Stat(opts.DBDir)
 	st, err := store.Open(opts.DBDir, store.Options{Logger: opts.Logger})
 	rebuilt := false
 	if errors.Is(err, store.ErrSchemaMismatch) {
@@ -112,6 +113,9 @@ func NewUpdater(opts Options) (*Updater, error) {
 	}
 	if err != nil {
 		return nil, err
+	}
+	if err := ignoreStore(opts.DBDir, errors.Is(statErr, os.ErrNotExist)); err != nil {
+		opts.Logger.Warn("index: could not write .gitignore in the store", "dir", opts.DBDir, "err", err)
 	}
 	if opts.ReuseOptions {
 		if b, err := st.Meta(MetaOptions); err == nil {

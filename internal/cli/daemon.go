@@ -297,8 +297,9 @@ func newDaemonRunCmd(e *env) *cobra.Command {
 			mount, streams, public := frontDoors(svc, mcpSrv, nil, 0, log)
 			mount["/daemon/repos"] = daemonReposHandler(svc, reg)
 			// The socket is private to the user (0600 in a 0700 directory):
-			// no keys and no rate limit.
-			srv, err := server.New(server.Options{Service: svc, Mount: mount, StreamMounts: streams, PublicMounts: public, RateLimit: -1, Logger: log})
+			// no keys, no rate limit, and any Host (clients name none; DNS
+			// rebinding cannot reach a Unix socket).
+			srv, err := server.New(server.Options{Service: svc, Mount: mount, StreamMounts: streams, PublicMounts: public, RateLimit: -1, AllowedHosts: []string{"*"}, Logger: log})
 			if err != nil {
 				return err
 			}

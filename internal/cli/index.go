@@ -45,7 +45,8 @@ binary files and files over --max-file-size are never indexed.`,
   codegraph index . --lang go,python    # only these languages
   codegraph index . --exclude 'gen/**' --exclude '*_test.go'
   codegraph index . --json              # machine-readable summary
-  codegraph index --since HEAD~3        # only what git says changed`,
+  codegraph index --since HEAD~3        # only what git says changed
+  codegraph index --rebuild             # after an error saying the index is damaged`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Root = "."
@@ -73,7 +74,7 @@ binary files and files over --max-file-size are never indexed.`,
 				}
 				defer pprof.StopCPUProfile()
 			}
-			if !noDaemon {
+			if !noDaemon && !opts.Rebuild { // a rebuild deletes files under the writer lock: this process takes it
 				sum, ok, err := indexViaDaemon(cmd, e, opts.Root, opts.DBDir, opts.Force, quiet || asJSON)
 				if ok {
 					if err != nil {
@@ -112,6 +113,7 @@ binary files and files over --max-file-size are never indexed.`,
 	f.BoolVar(&opts.NoDefaultIgnores, "no-default-ignores", false, "also index vendor/, node_modules/, third_party/, build outputs")
 	f.BoolVar(&opts.NoGitignore, "no-gitignore", false, "do not honour .gitignore files (.codegraphignore still applies)")
 	f.BoolVar(&opts.Force, "force", false, "re-parse every file, even unchanged ones")
+	f.BoolVar(&opts.Rebuild, "rebuild", false, "delete and rebuild the search indexes, and the store too if it is damaged (checks every block)")
 	f.IntVar(&opts.Workers, "workers", 0, "parse workers (default: number of CPUs)")
 	f.DurationVar(&opts.ParseTimeout, "parse-timeout", 10*time.Second, "give up on a single file after this long")
 	f.BoolVar(&opts.NoSearch, "no-search", false, "do not build the search indexes (codegraph search will not work)")
@@ -230,6 +232,9 @@ func (b *progressBar) clear() {
 func printSummary(w io.Writer, s *index.Summary) {
 	if s.Rebuilt {
 		fmt.Fprintf(w, "The index was written by another version of codegraph; rebuilt it.\n")
+	}
+	if s.Repaired != "" {
+		fmt.Fprintf(w, "The store was damaged (%s); deleted and rebuilt it.\n", s.Repaired)
 	}
 	fmt.Fprintf(w, "Indexed %s in %s\n", s.Root, s.Duration.Round(time.Millisecond))
 	fmt.Fprintf(w, "  files: %d found, %d added, %d changed, %d unchanged, %d deleted\n", s.Files, s.Added, s.Changed, s.Unchanged, s.Deleted)

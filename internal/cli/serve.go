@@ -31,6 +31,7 @@ func newServeCmd(e *env) *cobra.Command {
 	var (
 		addr, db, configPath string
 		repos, corsOrigins   []string
+		allowedHosts         []string
 		insecure, noIndex    bool
 		watchIt              bool
 		verbose, quiet       bool
@@ -137,7 +138,7 @@ SIGINT or SIGTERM stop accepting connections and finish in-flight requests
 			// in streams: their write deadline is lifted and they end when
 			// the server shuts down.
 			mount, streams, public := frontDoors(svc, mcpSrv, origins, maxBody, log)
-			srv, err := server.New(server.Options{Service: svc, Keys: keys, CORSOrigins: origins, RateLimit: cfg.RateLimit,
+			srv, err := server.New(server.Options{Service: svc, Keys: keys, CORSOrigins: origins, AllowedHosts: append(cfg.AllowedHosts, allowedHosts...), RateLimit: cfg.RateLimit,
 				RateBurst: cfg.RateBurst, MaxBodyBytes: maxBody, SearchCache: searchCache, Mount: mount, StreamMounts: streams, PublicMounts: public, Logger: log, AccessLog: verbose})
 			if err != nil {
 				return &exitError{2, err}
@@ -170,6 +171,7 @@ SIGINT or SIGTERM stop accepting connections and finish in-flight requests
 	f.StringArrayVar(&repos, "repo", nil, "serve the repository at PATH under NAME (NAME=PATH, repeatable)")
 	f.StringVar(&configPath, "config", "", "JSON config file: api_keys, cors_origins, rate_limit, rate_burst")
 	f.StringArrayVar(&corsOrigins, "cors-origin", nil, "allow browser calls from this origin (repeatable; * for any)")
+	f.StringArrayVar(&allowedHosts, "allowed-host", nil, "serve requests whose Host header names this host (repeatable; * for any; default: loopback names without keys, any host with keys)")
 	f.BoolVar(&insecure, "insecure", false, "allow a non-loopback address without API keys")
 	f.BoolVar(&noIndex, "no-index", false, "never build or update indexes in the background (POST /index still does)")
 	f.BoolVar(&watchIt, "watch", false, "keep the indexes up to date as files change (this process then holds them)")

@@ -37,24 +37,37 @@ type statusJSON struct {
 	Git         *index.Staleness               `json:"git,omitempty"`
 	GitError    string                         `json:"git_error,omitempty"`
 	WatchedBy   *watch.Holder                  `json:"watched_by,omitempty"`
+	// Damaged says which store file is damaged and how (then nothing else
+	// could be read): `codegraph index --rebuild` repairs it.
+	Damaged string `json:"damaged,omitempty"`
 }
 
 func newStatusCmd(e *env) *cobra.Command {
 	var db string
-	var asJSON bool
+	var asJSON, check bool
 	cmd := &cobra.Command{
 		Use:   "status",
 		Short: "Show what is indexed: files, nodes and edges by language and kind, age, size",
 		Example: `  codegraph status
-  codegraph status --db ~/src/myrepo/.codegraph --json`,
+  codegraph status --db ~/src/myrepo/.codegraph --json
+  codegraph status --check              # also verify every block of the store`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			st, err := openRead(db)
+			if errors.Is(err, store.ErrCorrupt) {
+				return printDamaged(e, db, err, asJSON)
+			}
 			if err != nil {
 				return err
 			}
 			defer st.Close()
 			stats, err := st.Stats()
+			if err == nil && check {
+				err = st.Check(cmd.Context())
+			}
+			if errors.Is(err, store.ErrCorrupt) {
+				return printDamaged(e, db, err, asJSON)
+			}
 			if err != nil {
 				return err
 			}
@@ -88,23 +101,56 @@ func newStatusCmd(e *env) *cobra.Command {
 			if h, ok := watch.ReadHolder(st.Dir()); ok {
 				s.WatchedBy = &h
 			}
-			if ss, err := search.ReadState(st.Dir()); err == nil {
+			ss, searchErr := search.Check(st.Dir())
+			if searchErr == nil {
 				s.Search = &ss
 			} else {
-				s.SearchError = err.Error()
+				s.SearchError = searchErr.Error()
+			}
+			// A damaged search index is reported in full and fails the
+			// command, as a damaged store does.
+			var result error
+			if s.SearchError != "" && errors.Is(searchErr, search.ErrCorrupt) {
+				result = &exitError{1, errors.New("")}
 			}
 			if asJSON {
 				enc := json.NewEncoder(e.stdout)
 				enc.SetIndent("", "  ")
-				return enc.Encode(s)
+				return errors.Join(enc.Encode(s), result)
 			}
 			printStatus(e.stdout, &s)
-			return nil
+			return result
 		},
 	}
 	cmd.Flags().StringVar(&db, "db", "", "store directory (default: .codegraph in this or a parent directory)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print as JSON")
+	cmd.Flags().BoolVar(&check, "check", false, "also read every block of the store to find damage (reads the whole store)")
 	return cmd
+}
+
+// printDamaged reports a damaged store (err, a store.CorruptError) as the
+// status, and fails with exit code 1.
+func printDamaged(e *env, db string, err error, asJSON bool) error {
+	s := statusJSON{Damaged: err.Error()}
+	if dir, derr := findDB(db); derr == nil {
+		s.DB = dir
+	}
+	var ce *store.CorruptError
+	if errors.As(err, &ce) {
+		s.Damaged = ce.Reason()
+	}
+	if asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(s); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintf(e.stdout, "Index %s\n", s.DB)
+		fmt.Fprintf(e.stdout, "  damaged:  %s\n", s.Damaged)
+		fmt.Fprintf(e.stdout, "            %s\n", store.RebuildHint)
+	}
+	return &exitError{1, errors.New("")}
 }
 
 func printStatus(w io.Writer, s *statusJSON) {

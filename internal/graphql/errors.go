@@ -22,6 +22,7 @@ const (
 	codeBadInput    = "BAD_USER_INPUT"
 	codeConflict    = "CONFLICT"
 	codeForbidden   = "FORBIDDEN"
+	codeTooLarge    = "TOO_LARGE"
 	codeUnavailable = "UNAVAILABLE"
 	codeInternal    = "INTERNAL"
 )
@@ -53,6 +54,8 @@ func classify(err error) (string, int) {
 		return codeNotFound, 404
 	case errors.Is(err, service.ErrForbidden):
 		return codeForbidden, 403
+	case errors.Is(err, service.ErrTooLarge):
+		return codeTooLarge, 413
 	case errors.Is(err, service.ErrDerived), errors.Is(err, store.ErrLocked), errors.Is(err, service.ErrBusy):
 		return codeConflict, 409
 	case errors.Is(err, service.ErrNoIndex), errors.Is(err, search.ErrNoIndex), errors.Is(err, errSemanticOff):

@@ -489,7 +489,7 @@ func TestParseFile(t *testing.T) {
 	f.wantError(t, q, map[string]any{"in": map[string]any{"path": "a.go", "content": "x", "language": "cobol"}}, codeBadInput, "unknown language")
 	// A symlink out of the repository is refused.
 	if err := os.Symlink("/etc/hostname", filepath.Join(f.root, "link.go")); err == nil {
-		f.wantError(t, q, map[string]any{"in": map[string]any{"path": "link.go"}}, codeBadInput, "link.go")
+		f.wantError(t, q, map[string]any{"in": map[string]any{"path": "link.go"}}, codeForbidden, "link.go")
 	}
 }
 

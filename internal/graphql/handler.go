@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"time"
 
@@ -44,6 +45,14 @@ type Options struct {
 	AllowedOrigins []string
 	// MaxBodyBytes bounds a request body (0: 1 MiB).
 	MaxBodyBytes int64
+	// MaxTokens bounds the tokens of a document (0: DefaultMaxTokens) and
+	// MaxSelections the selections written in it (0:
+	// DefaultMaxSelections); both are checked before validation.
+	MaxTokens, MaxSelections int
+	// Timeout bounds a query or mutation over HTTP (0: DefaultTimeout;
+	// subscriptions are not bounded). The work also stops when the client
+	// leaves.
+	Timeout time.Duration
 	// Logger receives resolver panics (Error) and WebSocket errors (Debug);
 	// nil discards them.
 	Logger *slog.Logger
@@ -82,6 +91,15 @@ func NewHandler(svc *service.Service, opts Options) http.Handler {
 	if opts.MaxBodyBytes <= 0 {
 		opts.MaxBodyBytes = 1 << 20
 	}
+	if opts.MaxTokens <= 0 {
+		opts.MaxTokens = DefaultMaxTokens
+	}
+	if opts.MaxSelections <= 0 {
+		opts.MaxSelections = DefaultMaxSelections
+	}
+	if opts.Timeout <= 0 {
+		opts.Timeout = DefaultTimeout
+	}
 	s := &backend{svc: svc, opts: opts, log: opts.Logger}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
@@ -113,6 +131,8 @@ func NewHandler(svc *service.Service, opts Options) http.Handler {
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.SetParserTokenLimit(opts.MaxTokens)
+	srv.Use(docLimit{tokens: opts.MaxTokens, selections: opts.MaxSelections, cost: opts.MaxComplexity})
 	srv.Use(extension.Introspection{})
 	srv.Use(depthLimit{max: opts.MaxDepth})
 	srv.Use(extension.FixedComplexityLimit(opts.MaxComplexity))
@@ -136,6 +156,13 @@ func NewHandler(svc *service.Service, opts Options) http.Handler {
 		if r.Body != nil {
 			// A chunked body is cut at the limit (gqlgen reports the read error).
 			r.Body = http.MaxBytesReader(w, r.Body, opts.MaxBodyBytes)
+		}
+		if !strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
+			// The request's context ends when the client leaves; a query
+			// also ends at the timeout.
+			ctx, cancel := context.WithTimeout(r.Context(), opts.Timeout)
+			defer cancel()
+			r = r.WithContext(ctx)
 		}
 		srv.ServeHTTP(w, r)
 	})

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path"
 	"path/filepath"
@@ -18,9 +17,6 @@ import (
 )
 
 type mutationResolver resolver
-
-// maxParseBytes bounds the file parseFile reads.
-const maxParseBytes = 8 << 20
 
 func (r *mutationResolver) repo(name *string) (*service.Repo, error) {
 	return r.s.svc.Repo(str(name))
@@ -96,39 +92,6 @@ func cleanRel(p string) (string, error) {
 	return c, nil
 }
 
-// readRepoFile reads a file of the repository, refusing paths (and
-// symlinks) that leave its root.
-func readRepoFile(root, rel string) ([]byte, error) {
-	rt, err := os.OpenRoot(root)
-	if err != nil {
-		return nil, err
-	}
-	defer rt.Close()
-	f, err := rt.Open(filepath.FromSlash(rel))
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("file %s: %w", rel, service.ErrNotFound)
-		}
-		return nil, badInput("file %s: %v", rel, err)
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if fi.IsDir() {
-		return nil, badInput("%s is a directory", rel)
-	}
-	b, err := io.ReadAll(io.LimitReader(f, maxParseBytes+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(b) > maxParseBytes {
-		return nil, badInput("file %s is larger than %d bytes", rel, maxParseBytes)
-	}
-	return b, nil
-}
-
 func (r *mutationResolver) ParseFile(ctx context.Context, input ParseFileInput) (*ParseResult, error) {
 	rel, err := cleanRel(input.Path)
 	if err != nil {
@@ -137,12 +100,18 @@ func (r *mutationResolver) ParseFile(ctx context.Context, input ParseFileInput) 
 	var src []byte
 	if input.Content != nil {
 		src = []byte(*input.Content)
+		if len(src) > service.MaxParseBytes {
+			return nil, fmt.Errorf("%w: content is %d bytes, more than the %d bytes parseFile accepts: send a smaller part", service.ErrTooLarge, len(src), service.MaxParseBytes)
+		}
 	} else {
 		rp, err := r.s.svc.Repo(str(input.Repo))
 		if err != nil {
 			return nil, err
 		}
-		if src, err = readRepoFile(rp.Root(), rel); err != nil {
+		// The shared reader applies the file policy to the final target
+		// (secrets, .git, links out of the root, FIFOs and devices,
+		// binary content, size), as REST and MCP do.
+		if src, err = rp.ReadFile(rel, service.MaxParseBytes); err != nil {
 			return nil, err
 		}
 	}
@@ -170,6 +139,9 @@ func (r *mutationResolver) ParseFile(ctx context.Context, input ParseFileInput) 
 			return nil, badInput("parse %s: %v", rel, err)
 		}
 		return nil, fmt.Errorf("parse %s: %w", rel, err)
+	}
+	if n := len(res.Nodes) + len(res.Edges); n > service.MaxParseItems {
+		return nil, fmt.Errorf("%w: %s gives %d nodes and edges, more than the %d one answer holds: parse a smaller part", service.ErrTooLarge, rel, n, service.MaxParseItems)
 	}
 	out := &ParseResult{Path: rel, Language: lang.LanguageOf(grammar), SyntaxErrors: res.SyntaxErrors, FirstError: optString(res.FirstError),
 		Nodes: make([]ParsedNode, 0, len(res.Nodes)), Edges: make([]ParsedEdge, 0, len(res.Edges))}
@@ -204,17 +176,8 @@ func grammarNames() []string {
 	return out
 }
 
-// checkWrite refuses job-starting mutations to read-only callers (node
-// mutations are checked by the service).
-func checkWrite(ctx context.Context) error {
-	if service.AccessFrom(ctx) != service.ReadWrite {
-		return fmt.Errorf("%w: this API key is read-only", service.ErrForbidden)
-	}
-	return nil
-}
-
 func (r *mutationResolver) ParseProject(ctx context.Context, input *ParseProjectInput) (*ParseProjectResult, error) {
-	if err := checkWrite(ctx); err != nil {
+	if err := requireAccess(ctx, operationAccess["Mutation.parseProject"]); err != nil {
 		return nil, err
 	}
 	var in ParseProjectInput
@@ -230,7 +193,7 @@ func (r *mutationResolver) ParseProject(ctx context.Context, input *ParseProject
 }
 
 func (r *mutationResolver) RebuildIndex(ctx context.Context, typeArg IndexType, repo *string) (*IndexRebuildResult, error) {
-	if err := checkWrite(ctx); err != nil {
+	if err := requireAccess(ctx, operationAccess["Mutation.rebuildIndex"]); err != nil {
 		return nil, err
 	}
 	if !typeArg.IsValid() {

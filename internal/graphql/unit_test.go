@@ -150,7 +150,7 @@ func TestSelectionDepth(t *testing.T) {
 		for _, o := range doc.Operations {
 			op = o
 		}
-		if got := selectionDepth(op.SelectionSet, doc.Fragments, map[string]bool{}); got != c.want {
+		if got := selectionDepth(op.SelectionSet, doc.Fragments, map[string]int{}); got != c.want {
 			t.Errorf("%s: depth %d, want %d", c.q, got, c.want)
 		}
 	}
@@ -191,7 +191,7 @@ func FuzzSelectionDepth(f *testing.F) {
 			return
 		}
 		for _, op := range doc.Operations {
-			if d := selectionDepth(op.SelectionSet, doc.Fragments, map[string]bool{}); d < 0 || d > len(q) {
+			if d := selectionDepth(op.SelectionSet, doc.Fragments, map[string]int{}); d < 0 || d > len(q) {
 				t.Fatalf("depth %d for %d bytes", d, len(q))
 			}
 		}

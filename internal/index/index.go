@@ -54,6 +54,7 @@ type Options struct {
 
 	Workers      int           // parse workers; 0 means GOMAXPROCS
 	Force        bool          // re-parse every file even if unchanged
+	Rebuild      bool          // delete the search indexes, and the store if damaged (Store.Check), to rebuild them
 	ParseTimeout time.Duration // per file; 0 means 10 s
 
 	// ReuseOptions takes the file-selection options (Include, Exclude,
@@ -120,7 +121,8 @@ type Summary struct {
 	Languages map[string]LangStats `json:"languages,omitempty"`
 	Resolve   *resolve.Stats       `json:"resolve,omitempty"`
 	Search    *search.UpdateStats  `json:"search,omitempty"`
-	Rebuilt   bool                 `json:"rebuilt,omitempty"` // an index of another format was replaced
+	Rebuilt   bool                 `json:"rebuilt,omitempty"`  // an index of another format was replaced
+	Repaired  string               `json:"repaired,omitempty"` // why Rebuild deleted the store ("" when it did not)
 	Duration  time.Duration        `json:"duration_ns"`
 }
 

@@ -43,6 +43,9 @@ type Updater struct {
 	root    string
 	st      *store.Store
 	rebuilt bool
+	// repaired says why opts.Rebuild deleted a damaged store (for the
+	// first run's summary).
+	repaired string
 	// srch keeps the search indexes open across runs (nil with NoSearch).
 	srch *search.Updater
 
@@ -101,7 +104,7 @@ func NewUpdater(opts Options) (*Updater, error) {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	_, statErr := os.Stat(opts.DBDir)
-	st, err := store.Open(opts.DBDir, store.Options{Logger: opts.Logger})
+	st, repaired, err := openStore(opts)
 	rebuilt := false
 	if errors.Is(err, store.ErrSchemaMismatch) {
 		// The index is a cache of the source: an index written by another
@@ -126,7 +129,12 @@ func NewUpdater(opts Options) (*Updater, error) {
 			sel.apply(&opts)
 		}
 	}
-	u := &Updater{opts: opts, root: root, st: st, rebuilt: rebuilt, flushAt: defaultFlushAt}
+	if opts.Rebuild && !opts.NoSearch {
+		if err := search.Remove(opts.DBDir); err != nil {
+			return nil, errors.Join(fmt.Errorf("index: %w", err), st.Close())
+		}
+	}
+	u := &Updater{opts: opts, root: root, st: st, rebuilt: rebuilt, repaired: repaired, flushAt: defaultFlushAt}
 	if !opts.NoSearch {
 		cfg := opts.Search
 		if cfg.Logger == nil {
@@ -136,6 +144,37 @@ func NewUpdater(opts Options) (*Updater, error) {
 	}
 	u.stop, u.cancel = context.WithCancel(context.Background())
 	return u, nil
+}
+
+// openStore opens the store of opts for writing. With opts.Rebuild, a
+// store that cannot be opened because it is damaged, or whose blocks fail
+// their checksums, is deleted and created anew; repaired then says why.
+func openStore(opts Options) (st *store.Store, repaired string, err error) {
+	so := store.Options{Logger: opts.Logger}
+	st, err = store.Open(opts.DBDir, so)
+	if !opts.Rebuild {
+		return st, "", err
+	}
+	if err == nil {
+		if err = st.Check(context.Background()); err == nil {
+			return st, "", nil
+		}
+		if cerr := st.Close(); cerr != nil && !errors.Is(cerr, store.ErrCorrupt) {
+			return nil, "", errors.Join(err, cerr)
+		}
+	}
+	if !errors.Is(err, store.ErrCorrupt) {
+		return nil, "", err
+	}
+	repaired = err.Error()
+	var ce *store.CorruptError
+	if errors.As(err, &ce) {
+		repaired = ce.Reason()
+	}
+	opts.Logger.Warn("deleting the damaged store to rebuild it", "dir", opts.DBDir, "err", err)
+	so.Recreate = true
+	st, err = store.Open(opts.DBDir, so)
+	return st, repaired, err
 }
 
 // Store returns the open store, for reads in the same process (they see
@@ -268,8 +307,8 @@ func (u *Updater) targets(paths []string) ([]string, error) {
 // held.
 func (u *Updater) runLocked(ctx context.Context, targets []string, start time.Time) (*Summary, error) {
 	r := &run{opts: u.opts, root: u.root, st: u.st, start: start, targets: targets, u: u, bulkAt: bulkFiles, oneShot: u.oneShot,
-		sum: &Summary{Root: u.root, DB: u.opts.DBDir, Skipped: map[string]int{}, Languages: map[string]LangStats{}, Rebuilt: u.rebuilt}}
-	u.rebuilt = false
+		sum: &Summary{Root: u.root, DB: u.opts.DBDir, Skipped: map[string]int{}, Languages: map[string]LangStats{}, Rebuilt: u.rebuilt, Repaired: u.repaired}}
+	u.rebuilt, u.repaired = false, ""
 	if targets != nil {
 		// A large targeted update (a branch switch) stays incremental
 		// unless it touches a good part of the repository.

@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -15,6 +13,8 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/codegraph-dev/codegraph/internal/graph"
+	"github.com/codegraph-dev/codegraph/internal/repofile"
+	"github.com/codegraph-dev/codegraph/internal/service"
 	"github.com/codegraph-dev/codegraph/internal/store"
 )
 
@@ -91,30 +91,16 @@ func (c *call) indexedPath(p string) (string, error) {
 	return rel, nil
 }
 
-// readSource reads an indexed file from disk, refusing symbolic links
-// that lead out of root and files over maxSourceBytes.
+// readSource reads an indexed file from disk through the shared reader
+// (repofile): links are followed only inside root, and secrets, private
+// directories, non-regular files, binary content and files over
+// maxSourceBytes are refused, whatever name the link has.
 func readSource(root, rel string) ([]byte, error) {
-	full := filepath.Join(root, filepath.FromSlash(rel))
-	ev, err := filepath.EvalSymlinks(full)
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", rel, err)
+	data, err := repofile.ReadFile(root, rel, repofile.Options{MaxSize: maxSourceBytes})
+	if errors.Is(err, repofile.ErrOutsideRoot) {
+		return nil, fmt.Errorf("%w: %v", errOutsideRoot, err)
 	}
-	if r, err := filepath.Rel(root, ev); err != nil || !filepath.IsLocal(r) {
-		return nil, fmt.Errorf("%s: %w (a symbolic link leads out)", rel, errOutsideRoot)
-	}
-	f, err := os.Open(ev)
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", rel, err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxSourceBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", rel, err)
-	}
-	if len(data) > maxSourceBytes {
-		return nil, fmt.Errorf("%s is larger than %d MiB; read_code does not read it", rel, maxSourceBytes>>20)
-	}
-	return data, nil
+	return data, err
 }
 
 // ---- read_code
@@ -243,6 +229,9 @@ func (s *Server) addResources() {
 }
 
 func (s *Server) readFileResource(ctx context.Context, req *mcp.ReadResourceRequest) (*mcp.ReadResourceResult, error) {
+	if err := service.Require(ctx, service.ReadOnly); err != nil {
+		return nil, err
+	}
 	uri := req.Params.URI
 	p, err := url.PathUnescape(strings.TrimPrefix(uri, fileURIPrefix))
 	if err != nil || !strings.HasPrefix(uri, fileURIPrefix) {
@@ -277,6 +266,9 @@ func (s *Server) readFileResource(ctx context.Context, req *mcp.ReadResourceRequ
 }
 
 func (s *Server) readSymbolResource(ctx context.Context, req *mcp.ReadResourceRequest) (*mcp.ReadResourceResult, error) {
+	if err := service.Require(ctx, service.ReadOnly); err != nil {
+		return nil, err
+	}
 	uri := req.Params.URI
 	id := strings.TrimPrefix(uri, symbolURIPrefix)
 	if _, err := graph.ParseNodeID(id); err != nil || len(id) != 16 {

@@ -122,13 +122,16 @@ type Sym struct {
 	Name string `json:"name,omitempty"` // qualified name
 	At   string `json:"at,omitempty"`   // file:line, or lib:<library> for library symbols
 	Sig  string `json:"sig,omitempty"`
+	// API marks a node created through the API: a client wrote its text;
+	// it was not extracted from the source.
+	API bool `json:"api,omitempty"`
 }
 
 func symOf(s *query.Symbol) Sym {
 	if s == nil {
 		return Sym{}
 	}
-	return Sym{ID: s.ID, Kind: s.Kind, Name: s.QualifiedName, At: at(s.File, s.Line), Sig: oneLine(s.Signature, 200)}
+	return Sym{ID: s.ID, Kind: s.Kind, Name: s.QualifiedName, At: at(s.File, s.Line), Sig: oneLine(s.Signature, 200), API: s.API}
 }
 
 func symPtr(s *query.Symbol) *Sym {
@@ -182,6 +185,9 @@ func (s Sym) line() string {
 	if s.ID != "" {
 		b.WriteString("  #")
 		b.WriteString(s.ID)
+	}
+	if s.API {
+		b.WriteString("  [created through the API, not from source]")
 	}
 	return b.String()
 }

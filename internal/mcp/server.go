@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
@@ -39,7 +40,21 @@ type Options struct {
 	// it. When nil the Server makes its own from Repos, AutoIndex and
 	// Search.
 	Service *service.Service
+	// SessionIdle closes an HTTP session that has had no request for
+	// this long (0: DefaultSessionIdle; negative: never). Clients that
+	// keep a session open without calling ping it.
+	SessionIdle time.Duration
+	// MaxSessions bounds the live HTTP sessions of one caller (an API
+	// key, or a client address without keys; 0: DefaultMaxSessions;
+	// negative: no bound).
+	MaxSessions int
 }
+
+// Defaults of Options.
+const (
+	DefaultSessionIdle = 15 * time.Minute
+	DefaultMaxSessions = 64
+)
 
 // Server is an MCP server over the code graphs of one or more
 // repositories. Its tools are safe for concurrent calls from several
@@ -52,6 +67,12 @@ type Server struct {
 	srv    *mcp.Server
 	tools  []*toolDef
 	once   sync.Once
+
+	// HTTP sessions: who opened each (sessions are bound to their
+	// caller), and the initializations in flight per caller.
+	smu     sync.Mutex
+	owner   map[string]string
+	pending map[string]int
 }
 
 // New returns a server over opts.Repos (or opts.Service). It opens nothing
@@ -94,9 +115,87 @@ func (s *Server) Run(ctx context.Context, t mcp.Transport) error {
 }
 
 // Handler serves the same tools over the streamable HTTP transport (one
-// session per client; the server is shared).
+// session per client; the server is shared). Sessions idle for
+// Options.SessionIdle are closed; a caller (service.CallerFrom: the API
+// key, or the client address without keys) may hold Options.MaxSessions
+// at once, and only its own: another caller's session id is answered as
+// unknown. Tools check the caller's access (service.AccessFrom) of the
+// request that opened the session.
 func (s *Server) Handler() http.Handler {
-	return mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return s.srv }, nil)
+	idle := s.opts.SessionIdle
+	if idle == 0 {
+		idle = DefaultSessionIdle
+	}
+	limit := s.opts.MaxSessions
+	if limit == 0 {
+		limit = DefaultMaxSessions
+	}
+	h := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return s.srv },
+		&mcp.StreamableHTTPOptions{SessionTimeout: max(idle, 0), Logger: s.opts.Logger})
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		caller := service.CallerFrom(r.Context())
+		if id := r.Header.Get("Mcp-Session-Id"); id != "" {
+			s.smu.Lock()
+			owner, known := s.owner[id]
+			s.smu.Unlock()
+			if known && owner != caller {
+				http.Error(w, "session not found", http.StatusNotFound)
+				return
+			}
+			h.ServeHTTP(w, r)
+			return
+		}
+		if r.Method != http.MethodPost {
+			h.ServeHTTP(w, r)
+			return
+		}
+		// A new session.
+		s.smu.Lock()
+		if s.owner == nil {
+			s.owner, s.pending = map[string]string{}, map[string]int{}
+		}
+		if limit > 0 && s.liveSessionsLocked(caller)+s.pending[caller] >= limit {
+			s.smu.Unlock()
+			w.Header().Set("Content-Type", "application/json")
+			w.Header().Set("Retry-After", "60")
+			w.WriteHeader(http.StatusTooManyRequests)
+			fmt.Fprintf(w, `{"jsonrpc":"2.0","id":null,"error":{"code":-32000,"message":"too many open sessions for this client (%d): close some (HTTP DELETE with Mcp-Session-Id) or reuse one; idle sessions close after %s"}}`+"\n", limit, idle)
+			return
+		}
+		s.pending[caller]++
+		s.smu.Unlock()
+		defer func() {
+			s.smu.Lock()
+			s.pending[caller]--
+			if s.pending[caller] == 0 {
+				delete(s.pending, caller)
+			}
+			if id := w.Header().Get("Mcp-Session-Id"); id != "" {
+				s.owner[id] = caller
+			}
+			s.smu.Unlock()
+		}()
+		h.ServeHTTP(w, r)
+	})
+}
+
+// liveSessionsLocked counts caller's open sessions, forgetting the owners
+// of sessions that ended.
+func (s *Server) liveSessionsLocked(caller string) int {
+	live := map[string]bool{}
+	for ss := range s.srv.Sessions() {
+		live[ss.ID()] = true
+	}
+	n := 0
+	for id, owner := range s.owner {
+		switch {
+		case !live[id]:
+			delete(s.owner, id)
+		case owner == caller:
+			n++
+		}
+	}
+	return n
 }
 
 // Close closes the server's own service (stopping its background checks
@@ -142,4 +241,14 @@ func (s *Server) instructions() string {
 		fmt.Fprintf(&b, "\n- Several repositories are served: pass repo (one of %s; default %s).", strings.Join(s.repoNames(), ", "), s.repos[0].Name())
 	}
 	return b.String()
+}
+
+// ToolAccess returns the access each tool needs, by name (front-door
+// tests walk it).
+func (s *Server) ToolAccess() map[string]service.Access {
+	out := make(map[string]service.Access, len(s.tools))
+	for _, t := range s.tools {
+		out[t.name] = t.access
+	}
+	return out
 }

@@ -124,7 +124,12 @@ type toolDef struct {
 	// desc overrides the shared description of some arguments.
 	argDesc  map[string]string
 	readOnly bool
-	handler  func(*call, context.Context) (output, func(kept int) string, error)
+	// access is what the caller needs to call the tool (the service's one
+	// permission model, as REST routes and GraphQL operations declare
+	// it). Over HTTP it is the API key's; over stdio the local user's
+	// (service.Admin).
+	access  service.Access
+	handler func(*call, context.Context) (output, func(kept int) string, error)
 }
 
 // call is one tool call being answered.
@@ -180,6 +185,9 @@ func (t *toolDef) outputSchema() map[string]any {
 // checks the arguments, opens the repository's snapshot, runs the tool,
 // fits the answer to its budget and renders it.
 func (s *Server) register(t *toolDef) {
+	if t.access == 0 {
+		panic("mcp: tool " + t.name + " declares no access level")
+	}
 	ps := s.params()
 	tool := &mcp.Tool{Name: t.name, Description: t.desc,
 		InputSchema: t.inputSchema(ps), OutputSchema: t.outputSchema(),
@@ -191,6 +199,9 @@ func (s *Server) register(t *toolDef) {
 
 func (s *Server) handle(ctx context.Context, t *toolDef, ps map[string]param, req *mcp.CallToolRequest) *mcp.CallToolResult {
 	c := &call{s: s, def: t, req: req, budget: DefaultMaxTokens}
+	if err := service.Require(ctx, t.access); err != nil {
+		return errorResult(fmt.Errorf("%s: %w", t.name, err))
+	}
 	if err := c.decode(ps, req.Params.Arguments); err != nil {
 		return errorResult(err)
 	}

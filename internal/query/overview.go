@@ -2,13 +2,12 @@ package query
 
 import (
 	"context"
-	"os"
 	"path"
-	"path/filepath"
 	"sort"
 	"strings"
 
 	"github.com/codegraph-dev/codegraph/internal/graph"
+	"github.com/codegraph-dev/codegraph/internal/repofile"
 )
 
 // Overview bounds.
@@ -195,6 +194,12 @@ func (e *Engine) entryPoints(ctx context.Context, s *summary, files []fileInfo) 
 		seen[n.File] = true
 	}
 	scans := 0
+	var rd *repofile.Reader // opened on the first scan
+	defer func() {
+		if rd != nil {
+			rd.Close()
+		}
+	}()
 	for _, f := range files {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
@@ -208,7 +213,14 @@ func (e *Engine) entryPoints(ctx context.Context, s *summary, files []fileInfo) 
 			seen[f.Path] = true
 		case f.Language == "python" && e.root != "" && scans < maxGuardScans:
 			scans++
-			data, err := os.ReadFile(filepath.Join(e.root, filepath.FromSlash(f.Path)))
+			var data []byte
+			var err error
+			if rd == nil {
+				rd, err = repofile.Open(e.root, repofile.Options{MaxSize: maxSrcFile})
+			}
+			if err == nil {
+				data, err = rd.ReadFile(f.Path)
+			}
 			if err == nil && hasMainGuard(data) {
 				out = append(out, EntryPoint{Kind: "main guard", File: f.Path})
 				seen[f.Path] = true

@@ -213,6 +213,10 @@ type Symbol struct {
 	// snippetLines lines and snippetBytes bytes), or its signature when the
 	// source cannot be read.
 	Snippet string `json:"snippet,omitempty"`
+	// API marks a node created through the API (stored under
+	// graph.APIPrefix): its text was written by a client, not extracted
+	// from the source.
+	API bool `json:"api,omitempty"`
 }
 
 // EdgeRef is one edge as query results show it: its kind, the site it was
@@ -262,7 +266,8 @@ func edgeRef(e *graph.Edge) EdgeRef {
 // symbol renders n, with a snippet read from the source when it can be.
 func (e *Engine) symbol(n *graph.Node) Symbol {
 	s := Symbol{ID: n.ID.String(), Kind: n.Kind.String(), Name: n.Name, QualifiedName: n.QualifiedName,
-		File: n.File, Line: n.StartLine, EndLine: n.EndLine, Language: n.Language, Signature: n.Signature}
+		File: n.File, Line: n.StartLine, EndLine: n.EndLine, Language: n.Language, Signature: n.Signature,
+		API: strings.HasPrefix(n.File, graph.APIPrefix)}
 	if n.Visibility != graph.VisUnknown {
 		s.Visibility = n.Visibility.String()
 	}

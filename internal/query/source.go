@@ -2,13 +2,13 @@ package query
 
 import (
 	"bytes"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"unicode/utf8"
 
 	"github.com/codegraph-dev/codegraph/internal/graph"
+	"github.com/codegraph-dev/codegraph/internal/repofile"
 )
 
 // Snippet bounds.
@@ -67,7 +67,9 @@ func (c *sourceCache) load(path string) *srcFile {
 	if err != nil || meta.Size > maxSrcFile {
 		return nil
 	}
-	data, err := os.ReadFile(filepath.Join(c.root, filepath.FromSlash(path)))
+	// The shared reader: links followed only inside the root, no secrets,
+	// regular files only (a FIFO never blocks a query).
+	data, err := repofile.ReadFile(c.root, path, repofile.Options{MaxSize: maxSrcFile})
 	if err != nil || graph.HashBytes(data) != meta.Hash {
 		return nil
 	}

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/codegraph-dev/codegraph/internal/graph"
+	"github.com/codegraph-dev/codegraph/internal/indexfile"
 	"github.com/codegraph-dev/codegraph/internal/search/embed"
 	"github.com/codegraph-dev/codegraph/internal/search/grep"
 	"github.com/codegraph-dev/codegraph/internal/search/lexical"
@@ -171,6 +172,15 @@ func rebuildReason(dir string, cfg *Config) (State, string, error) {
 			return state, fmt.Sprintf("embedding dimension changed from %d to %d", state.Dim, d), nil
 		}
 	}
+	// Damaged files are rebuilt, never trusted: check every one (its
+	// checksums once per file version in a process).
+	if err := checkFiles(dir, state); err != nil {
+		var de *DamagedError
+		if errors.As(err, &de) {
+			return state, fmt.Sprintf("%s damaged: %s", de.What, de.Reason()), nil
+		}
+		return state, err.Error(), nil
+	}
 	return state, "", nil
 }
 
@@ -316,6 +326,14 @@ func rebuild(ctx context.Context, st *store.Store, dir, root string, cfg Config)
 	var stats UpdateStats
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return stats, err
+	}
+	// Temporary files of writes a crash interrupted.
+	if ents, err := os.ReadDir(dir); err == nil {
+		for _, e := range ents {
+			if indexfile.IsTemp(e.Name()) {
+				os.Remove(filepath.Join(dir, e.Name()))
+			}
+		}
 	}
 	// Without a state file the indexes are unusable, so a crash from here
 	// on means a rebuild next time, never a mix of old and new.

@@ -13,6 +13,9 @@
 //	search/model.bin    the built-in embedding model, fitted on the repository
 //	search/vectors.cgv  vector.Persistent (base file + .log)
 //
-// The indexes are derived data: anything missing, corrupt or built by
-// another version is rebuilt from the store by the next index run.
+// Every index file is an indexfile container (block checksums, atomic
+// publish). The indexes are derived data: anything missing, corrupt or
+// built by another version is rebuilt from the store by the next index
+// run; a reader that finds damage returns a *DamagedError (ErrCorrupt)
+// naming the file and saying `codegraph index --rebuild`.
 package search

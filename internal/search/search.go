@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
 	"path"
 	"path/filepath"
 	"slices"
@@ -156,11 +157,11 @@ func (s *Searcher) open() error {
 			lo = &lexical.Options{Params: s.lexParams}
 		}
 		if s.lex, err = lexical.Open(filepath.Join(s.dir, lexicalDir), lo); err != nil {
-			s.openErr = fmt.Errorf("lexical index: %w (run `codegraph index` to rebuild it)", err)
+			s.openErr = damaged("lexical index", err)
 			return
 		}
 		if s.grep, err = grep.Open(filepath.Join(s.dir, grepDir), grep.Options{}); err != nil {
-			s.openErr = fmt.Errorf("grep index: %w (run `codegraph index` to rebuild it)", err)
+			s.openErr = damaged("grep index", err)
 		}
 	})
 	return s.openErr
@@ -183,7 +184,7 @@ func (s *Searcher) vectors(ctx context.Context) error {
 				model, err = embed.Load(path)
 			}
 			if err != nil {
-				s.vecErr = fmt.Errorf("embedding model: %w (run `codegraph index` to rebuild it)", err)
+				s.vecErr = damaged("embedding model", err)
 				return
 			}
 		}
@@ -195,7 +196,16 @@ func (s *Searcher) vectors(ctx context.Context) error {
 			s.vecErr = fmt.Errorf("the index was embedded with %s but %s is configured: use the same provider or re-index", s.state.Embedder, id)
 			return
 		}
+		// A reader must not create the file (OpenPersistent would, empty):
+		// a vector index the state names and that is gone is damage.
+		if _, err := os.Stat(filepath.Join(s.dir, vectorsFile)); err != nil {
+			s.vecErr = damaged("vector index", err)
+			return
+		}
 		s.vec, s.vecErr = vector.OpenPersistent(ctx, filepath.Join(s.dir, vectorsFile), vectorOptions(s.emb.Dim(), 0))
+		if s.vecErr != nil {
+			s.vecErr = damaged("vector index", s.vecErr)
+		}
 	})
 	return s.vecErr
 }
@@ -384,6 +394,9 @@ func (s *Searcher) lexicalSearch(ctx context.Context, req *Request, f *filter) (
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	if err := s.lex.Err(); err != nil {
+		return nil, damaged("lexical index", err)
+	}
 	cands := make([]scored, len(hits))
 	for i, h := range hits {
 		cands[i] = scored{id: h.ID, score: float64(h.Score)}
@@ -451,6 +464,9 @@ func (s *Searcher) grepSearch(ctx context.Context, req *Request, f *filter) (*Re
 		q.Filter = nil
 	}
 	r, err := s.grep.Search(ctx, s.root, q)
+	if errors.Is(err, ErrCorrupt) {
+		return nil, damaged("grep index", err)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -579,6 +595,9 @@ func (s *Searcher) gather(ctx context.Context, req *Request, f *filter, p *hybri
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
 		return nil, "", err
+	}
+	if err := s.lex.Err(); err != nil {
+		return nil, "", damaged("lexical index", err)
 	}
 	if vecErr != nil {
 		return nil, "", vecErr

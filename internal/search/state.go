@@ -7,13 +7,17 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/codegraph-dev/codegraph/internal/indexfile"
 )
 
 // FormatVersion changes whenever what the search indexes hold for the
 // same store changes; an index of another version is rebuilt.
 //
 //	1: first version.
-const FormatVersion = 1
+//	2: every index file in an indexfile container (block checksums); the
+//	   lexical, grep, vector and model formats bumped with it.
+const FormatVersion = 2
 
 // Directory and file names under the store directory.
 const (
@@ -49,17 +53,24 @@ func readState(dir string) (State, error) {
 	return s, nil
 }
 
-// writeState publishes s atomically (temp file + rename).
+// writeState publishes s atomically and durably (indexfile.WriteRaw: temp
+// file, fsync, rename, directory fsync).
 func writeState(dir string, s State) error {
 	b, err := json.MarshalIndent(s, "", "  ")
 	if err != nil {
 		return err
 	}
-	tmp := filepath.Join(dir, stateFile+".tmp")
-	if err := os.WriteFile(tmp, b, 0o644); err != nil {
-		return err
+	return indexfile.WriteRaw(filepath.Join(dir, stateFile), b, 0o644)
+}
+
+// Remove deletes the search indexes of the store in dbDir, so that the
+// next Update rebuilds them: `codegraph index --rebuild`. The caller holds
+// the store's writer lock.
+func Remove(dbDir string) error {
+	if err := os.RemoveAll(filepath.Join(dbDir, DirName)); err != nil {
+		return fmt.Errorf("search: delete the search indexes: %w", err)
 	}
-	return os.Rename(tmp, filepath.Join(dir, stateFile))
+	return nil
 }
 
 // ErrNoIndex is returned when a store has no search indexes yet.

@@ -8,47 +8,36 @@ import (
 	"net"
 	"os"
 	"strings"
+
+	"github.com/codegraph-dev/codegraph/internal/service"
 )
 
-// Scope is what an API key may do.
-type Scope uint8
+// Scope is what an API key may do: the service's access levels, the one
+// permission model of every front door.
+type Scope = service.Access
 
 // Scopes, weakest first.
 const (
 	// ScopeRead allows reads: GET routes, search, parsing, streams.
-	ScopeRead Scope = iota + 1
+	ScopeRead = service.ReadOnly
 	// ScopeReadWrite also allows writes: node mutations, index jobs,
 	// cancelling jobs.
-	ScopeReadWrite
+	ScopeReadWrite = service.ReadWrite
+	// ScopeAdmin also allows rebuilding indexes from scratch (GraphQL
+	// rebuildIndex).
+	ScopeAdmin = service.Admin
 )
 
-func (s Scope) String() string {
-	switch s {
-	case ScopeRead:
-		return "ro"
-	case ScopeReadWrite:
-		return "rw"
-	}
-	return "none"
-}
-
-// ParseScope reads "ro"/"read"/"read-only" or "rw"/"write"/"read-write".
-func ParseScope(s string) (Scope, error) {
-	switch strings.ToLower(strings.TrimSpace(s)) {
-	case "ro", "r", "read", "read-only", "readonly":
-		return ScopeRead, nil
-	case "rw", "w", "write", "read-write", "readwrite":
-		return ScopeReadWrite, nil
-	}
-	return 0, fmt.Errorf("unknown scope %q (want ro or rw)", s)
-}
+// ParseScope reads "ro"/"read"/"read-only", "rw"/"write"/"read-write" or
+// "admin".
+func ParseScope(s string) (Scope, error) { return service.ParseAccess(s) }
 
 // Key is one API key and its scope. Name labels it in logs and metrics
 // (never the key itself).
 type Key struct {
 	Name  string `json:"name,omitempty"`
 	Key   string `json:"key"`
-	Scope string `json:"scope"` // ro or rw
+	Scope string `json:"scope"` // ro, rw or admin
 }
 
 // minKeyLen is the shortest key accepted: shorter ones are guessable.
@@ -87,6 +76,8 @@ type Config struct {
 	// negative value turns limiting off.
 	RateLimit float64 `json:"rate_limit,omitempty"`
 	RateBurst int     `json:"rate_burst,omitempty"`
+	// AllowedHosts are the Host header names served (Options.AllowedHosts).
+	AllowedHosts []string `json:"allowed_hosts,omitempty"`
 }
 
 // LoadConfig reads a JSON config file; unknown fields are an error.

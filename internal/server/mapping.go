@@ -28,8 +28,13 @@ func mapLayerError(err error) *apiError {
 		return ae
 	}
 	switch {
+	case errors.Is(err, store.ErrCorrupt), errors.Is(err, search.ErrCorrupt):
+		// The message names the damaged file and says how to rebuild.
+		return &apiError{Status: http.StatusServiceUnavailable, Code: codeUnavailable, Message: err.Error()}
 	case errors.Is(err, service.ErrForbidden):
 		return &apiError{Status: http.StatusForbidden, Code: codeForbidden, Message: err.Error()}
+	case errors.Is(err, service.ErrTooLarge):
+		return &apiError{Status: http.StatusRequestEntityTooLarge, Code: codeTooLarge, Message: err.Error()}
 	case errors.Is(err, service.ErrUnknownRepo):
 		return &apiError{Status: http.StatusNotFound, Code: codeNotFound, Message: err.Error()}
 	case errors.Is(err, service.ErrNoIndex):

@@ -130,22 +130,49 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 					slog.String("client", identityFrom(r.Context()).Name), slog.String("remote", r.RemoteAddr))
 			}
 		}()
+		probe := isProbe(r.URL.Path)
+		if !probe || r.URL.Path == "/metrics" {
+			if err := s.hosts.check(r.Host); err != nil {
+				writeError(rec, r, err)
+				return
+			}
+		}
 		if s.cors.handle(rec, r) {
 			return
+		}
+		if s.csrf != nil {
+			if err := s.csrf.Check(r); err != nil {
+				writeError(rec, r, &apiError{Status: http.StatusForbidden, Code: codeForbidden,
+					Message: "cross-origin " + r.Method + " refused: " + err.Error() + " (name the page's origin with --cors-origin to allow it)"})
+				return
+			}
+		}
+		client := "ip:" + hostOf(r.RemoteAddr)
+		// Before authentication: an address that keeps presenting wrong
+		// keys is slowed down, and every address is limited as a whole.
+		if (!probe || r.URL.Path == "/metrics") && s.failed.exhausted(client) {
+			s.rateLimited(rec, r, s.failed, time.Second, "too many failed authentications from this address")
+			return
+		}
+		if s.addr != nil && !probe {
+			if ok, wait := s.addr.allow(client); !ok {
+				s.rateLimited(rec, r, s.addr, wait, "rate limit exceeded for this address")
+				return
+			}
 		}
 		id, err := s.authenticate(r)
 		if err != nil {
 			s.metrics.authFailed.Inc()
+			if r.Header.Get("X-API-Key") != "" || r.Header.Get("Authorization") != "" {
+				s.failed.allow(client) // a guess: charged
+			}
 			rec.Header().Set("WWW-Authenticate", `Bearer realm="codegraph"`)
 			writeError(rec, r, err)
 			return
 		}
-		if s.limit != nil && !isProbe(r.URL.Path) {
+		if s.limit != nil && !probe {
 			if ok, wait := s.limit.allow(id.Name); !ok {
-				s.metrics.rateLimited.Inc()
-				rec.Header().Set("Retry-After", strconv.Itoa(max(1, int((wait+time.Second-1)/time.Second))))
-				writeError(rec, r, &apiError{Status: http.StatusTooManyRequests, Code: codeRateLimited,
-					Message: fmt.Sprintf("rate limit exceeded (%g requests/s, burst %d): retry after %s", s.limit.rate, int(s.limit.burst), wait.Round(time.Millisecond))})
+				s.rateLimited(rec, r, s.limit, wait, "rate limit exceeded")
 				return
 			}
 		}
@@ -155,6 +182,21 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(rec, r)
 	})
+}
+
+// Failed authentications allowed per client address: a burst, then one
+// per second.
+const (
+	authFailRate  = 1
+	authFailBurst = 10
+)
+
+// rateLimited answers 429 with Retry-After.
+func (s *Server) rateLimited(w http.ResponseWriter, r *http.Request, l *limiter, wait time.Duration, what string) {
+	s.metrics.rateLimited.Inc()
+	w.Header().Set("Retry-After", strconv.Itoa(max(1, int((wait+time.Second-1)/time.Second))))
+	writeError(w, r, &apiError{Status: http.StatusTooManyRequests, Code: codeRateLimited,
+		Message: fmt.Sprintf("%s (%g requests/s, burst %d): retry after %s", what, l.rate, int(l.burst), wait.Round(time.Millisecond))})
 }
 
 // isProbe reports health and metrics paths: they are never rate limited
@@ -169,7 +211,7 @@ func isProbe(p string) bool {
 // access and is told apart by address (for rate limiting).
 func (s *Server) authenticate(r *http.Request) (identity, error) {
 	if !s.keys.enabled() {
-		return identity{Name: "ip:" + hostOf(r.RemoteAddr), Scope: ScopeReadWrite}, nil
+		return identity{Name: "ip:" + hostOf(r.RemoteAddr), Scope: ScopeAdmin}, nil
 	}
 	key := r.Header.Get("X-API-Key")
 	if key == "" {

@@ -74,7 +74,7 @@ func TestKeyValidation(t *testing.T) {
 	svc, _ := fixtureService(t)
 	for _, keys := range [][]Key{
 		{{Key: "short", Scope: "rw"}},
-		{{Key: "long-enough-key", Scope: "admin"}},
+		{{Key: "long-enough-key", Scope: "root"}},
 		{{Key: "long-enough-key", Scope: "rw"}, {Key: "long-enough-key", Scope: "ro"}},
 		{{Key: "long enough key", Scope: "rw"}},
 	} {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -37,10 +38,13 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // decodeJSON reads the request body into v: one JSON value, no unknown
 // fields, within the server's body size limit.
 func decodeJSON(r *http.Request, v any) error {
-	if r.Body == nil {
+	if r.Body == nil || r.Body == http.NoBody || r.ContentLength == 0 {
 		return badRequest("a JSON body is required")
 	}
-	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
+	// A JSON body must say so: a browser sends text/plain or a form
+	// cross-origin without a preflight, so refusing them closes that CSRF
+	// path (media types compare without regard to case).
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
 		return &apiError{Status: http.StatusUnsupportedMediaType, Code: codeBadRequest, Message: "Content-Type must be application/json"}
 	}
 	dec := json.NewDecoder(r.Body)

@@ -1,14 +1,11 @@
 package server
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
-	"fmt"
-	"io"
-	"io/fs"
 	"net/http"
-	"os"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"time"
@@ -16,11 +13,9 @@ import (
 	"github.com/codegraph-dev/codegraph/internal/graph"
 	"github.com/codegraph-dev/codegraph/internal/lang"
 	"github.com/codegraph-dev/codegraph/internal/parse"
-	"github.com/codegraph-dev/codegraph/internal/walk"
+	"github.com/codegraph-dev/codegraph/internal/repofile"
+	"github.com/codegraph-dev/codegraph/internal/service"
 )
-
-// maxParseBytes bounds a file POST /parse reads from the repository.
-const maxParseBytes = 4 << 20
 
 // parsers is a bounded pool of tree-sitter parsers (C objects: they are
 // closed with the server, never left to the garbage collector). Its size
@@ -96,27 +91,31 @@ func (s *Server) parse(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(r, &body); err != nil {
 		return err
 	}
-	rel := strings.TrimPrefix(filepath.ToSlash(strings.TrimSpace(body.Path)), "./")
-	if rel != "" && (!filepath.IsLocal(filepath.FromSlash(rel)) || strings.HasPrefix(rel, "@")) {
-		return badRequest("path %q must be relative to the repository root, without ..", body.Path)
+	rel := ""
+	if strings.TrimSpace(body.Path) != "" {
+		var err error
+		if rel, err = repofile.Clean(body.Path); err != nil || strings.HasPrefix(rel, "@") {
+			return badRequest("path %q must be relative to the repository root, without ..", body.Path)
+		}
 	}
 	src := []byte(body.Content)
+	if len(src) > service.MaxParseBytes {
+		return &apiError{Status: http.StatusRequestEntityTooLarge, Code: codeTooLarge,
+			Message: sprintf("content is %d bytes, more than the %d bytes /parse accepts: send a smaller part", len(src), service.MaxParseBytes)}
+	}
 	if body.Content == "" {
 		if rel == "" {
 			return badRequest("give path (a file of the repository) or content (a snippet) with language")
-		}
-		if walk.IsSecret(rel) || strings.HasPrefix(rel, ".git/") || strings.Contains(rel, "/.git/") {
-			return &apiError{Status: http.StatusForbidden, Code: codeForbidden, Message: fmt.Sprintf("%s may hold secrets: it is never read (send its content instead)", rel)}
 		}
 		repo, err := s.repo(r)
 		if err != nil {
 			return err
 		}
-		if src, err = readInRoot(repo.Root(), rel); err != nil {
+		// The shared reader applies the file policy to the final target
+		// (secrets, .git, links out of the root, FIFOs and devices,
+		// binary content, size).
+		if src, err = repo.ReadFile(rel, service.MaxParseBytes); err != nil {
 			return err
-		}
-		if walk.IsBinary(src) {
-			return badRequest("%s is a binary file", rel)
 		}
 	}
 	grammar, err := grammarFor(body.Language, rel, src)
@@ -139,6 +138,10 @@ func (s *Server) parse(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
+	if n := len(res.Nodes) + len(res.Edges); n > service.MaxParseItems {
+		return &apiError{Status: http.StatusRequestEntityTooLarge, Code: codeTooLarge,
+			Message: sprintf("%s gives %d nodes and edges, more than the %d one answer holds: parse a smaller part", name, n, service.MaxParseItems)}
+	}
 	out := parseResponse{File: name, Language: lang.LanguageOf(grammar), Nodes: make([]nodeJSON, len(res.Nodes)),
 		Edges: make([]edgeJSON, len(res.Edges)), SyntaxErrors: res.SyntaxErrors, FirstError: res.FirstError}
 	for i := range res.Nodes {
@@ -147,32 +150,20 @@ func (s *Server) parse(w http.ResponseWriter, r *http.Request) error {
 	for i := range res.Edges {
 		out.Edges[i] = edgeOf(&res.Edges[i])
 	}
-	writeJSON(w, http.StatusOK, out)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(out); err != nil {
+		return err
+	}
+	if buf.Len() > service.MaxParseAnswerBytes {
+		return &apiError{Status: http.StatusRequestEntityTooLarge, Code: codeTooLarge,
+			Message: sprintf("the answer for %s would be %d bytes, more than %d: parse a smaller part", name, buf.Len(), service.MaxParseAnswerBytes)}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(buf.Bytes())
 	return nil
-}
-
-// readInRoot reads rel under root without following a path (symlinks
-// included) out of it.
-func readInRoot(root, rel string) ([]byte, error) {
-	f, err := os.OpenInRoot(root, filepath.FromSlash(rel))
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, notFound("no file %s in the repository", rel)
-		}
-		return nil, badRequest("cannot read %s: %v", rel, err)
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if fi.IsDir() {
-		return nil, badRequest("%s is a directory", rel)
-	}
-	if fi.Size() > maxParseBytes {
-		return nil, &apiError{Status: http.StatusRequestEntityTooLarge, Code: codeTooLarge, Message: sprintf("%s is larger than %d bytes", rel, maxParseBytes)}
-	}
-	return io.ReadAll(io.LimitReader(f, maxParseBytes+1))
 }
 
 // grammarFor picks the grammar: the language given (a language or

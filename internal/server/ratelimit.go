@@ -78,3 +78,17 @@ func (l *limiter) sweepLocked(now time.Time) {
 		}
 	}
 }
+
+// exhausted reports whether client's bucket is empty, without taking a
+// token (the failed-authentication limit is checked before a request is
+// authenticated and charged only when authentication fails).
+func (l *limiter) exhausted(client string) bool {
+	now := l.now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b := l.buckets[client]
+	if b == nil {
+		return false
+	}
+	return b.tokens+now.Sub(b.last).Seconds()*l.rate < 1
+}

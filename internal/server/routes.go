@@ -106,7 +106,9 @@ type repoHealth struct {
 }
 
 // ready answers 200 when every repository's store opens (its index
-// exists and loads), else 503 saying which are not ready and why.
+// exists and loads) and none of its search indexes is damaged, else 503
+// saying which are not ready and why (a damaged store or index names the
+// file and says `codegraph index --rebuild`).
 func (s *Server) ready(w http.ResponseWriter, r *http.Request) error {
 	all := true
 	var out []repoHealth
@@ -114,13 +116,21 @@ func (s *Server) ready(w http.ResponseWriter, r *http.Request) error {
 		st := repo.State()
 		h := repoHealth{Name: repo.Name(), IndexState: st.String(), Status: string(st.Status), Percent: st.Percent}
 		h.Search = "ready"
-		if _, err := search.ReadState(repo.DB()); err != nil {
+		_, serr := search.Check(repo.DB())
+		switch {
+		case errors.Is(serr, search.ErrCorrupt):
+			h.Search = "damaged"
+		case serr != nil:
 			h.Search = "missing: POST /index builds it"
 		}
 		sn, release, err := repo.Acquire()
 		if err == nil {
 			h.Ready = sn.Store != nil
 			release()
+			if h.Search == "damaged" {
+				// Damaged indexes are not missing ones: not ready, saying why.
+				h.Ready, h.Error = false, serr.Error()
+			}
 		} else {
 			h.Error = err.Error()
 			if errors.Is(err, service.ErrNoIndex) {

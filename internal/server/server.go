@@ -60,6 +60,12 @@ type Options struct {
 	// SSEHeartbeat is the interval of keep-alive comments on event
 	// streams (0: 15 s).
 	SSEHeartbeat time.Duration
+	// AllowedHosts are the host names (without port) requests may name in
+	// their Host header, against DNS rebinding: "*" allows any. Empty
+	// means the loopback names (localhost, *.localhost, 127.0.0.1, ::1)
+	// when no keys are configured, and any host with keys (a rebinding
+	// page cannot present a key).
+	AllowedHosts []string
 }
 
 // Server is the HTTP API. Its Handler is safe for concurrent use.
@@ -69,6 +75,10 @@ type Server struct {
 	log     *slog.Logger
 	keys    *keyring
 	limit   *limiter
+	addr    *limiter // every request, by client address, before authentication
+	failed  *limiter // failed authentications, by client address
+	hosts   *hostList
+	csrf    *http.CrossOriginProtection
 	cors    *cors
 	metrics *metrics
 	mux     *http.ServeMux
@@ -128,6 +138,33 @@ func New(opts Options) (*Server, error) {
 			}
 		}
 		s.limit = newLimiter(rate, burst, nil)
+		if kr.enabled() {
+			// Without keys the identity already is the address.
+			s.addr = newLimiter(rate, burst, nil)
+		}
+	}
+	// Guessing keys: a client address gets authFailBurst wrong keys at
+	// once, then one per second.
+	s.failed = newLimiter(authFailRate, authFailBurst, nil)
+	s.hosts = newHostList(opts.AllowedHosts, kr.enabled())
+	s.csrf = http.NewCrossOriginProtection()
+	for _, o := range opts.CORSOrigins {
+		o = strings.TrimRight(strings.TrimSpace(o), "/")
+		if o == "*" {
+			if kr.enabled() {
+				// Any origin may call; keys, sent in headers a page cannot
+				// forge cross-origin, are the protection.
+				s.csrf = nil
+				break
+			}
+			opts.Logger.Warn("--cors-origin '*' without API keys: any web page may read the API through a browser on this machine; writes from other origins are still refused. Configure keys or name the origins")
+			continue
+		}
+		if o != "" {
+			if err := s.csrf.AddTrustedOrigin(o); err != nil {
+				return nil, fmt.Errorf("server: CORS origin %q: %w", o, err)
+			}
+		}
 	}
 	s.metrics.reg.MustRegister(&indexCollector{svc: s.svc})
 	s.register()
@@ -231,7 +268,7 @@ func (s *Server) handle(method, path string, scope Scope, h handlerFunc) {
 			writeError(w, r, err)
 			return
 		}
-		r = r.WithContext(withAccess(r.Context(), identityFrom(r.Context()).Scope))
+		r = r.WithContext(withAccess(r.Context(), identityFrom(r.Context())))
 		if err := h(w, r); err != nil {
 			writeError(w, r, err)
 		}
@@ -248,7 +285,7 @@ func (s *Server) allow(r *http.Request, scope Scope) error {
 		return &apiError{Status: http.StatusUnauthorized, Code: codeUnauthorized, Message: "an API key is required: send Authorization: Bearer KEY or X-API-Key: KEY"}
 	}
 	if id.Scope < scope {
-		return &apiError{Status: http.StatusForbidden, Code: codeForbidden, Message: fmt.Sprintf("%s %s needs a read-write key; this key is read-only", r.Method, r.Pattern[strings.IndexByte(r.Pattern, ' ')+1:])}
+		return &apiError{Status: http.StatusForbidden, Code: codeForbidden, Message: fmt.Sprintf("%s %s needs a key with %s access; this key has %s access", r.Method, r.Pattern[strings.IndexByte(r.Pattern, ' ')+1:], scope, id.Scope)}
 	}
 	return nil
 }
@@ -271,7 +308,7 @@ func (s *Server) mount(pattern string, h http.Handler, stream, public bool) (err
 			writeError(w, r, err)
 			return
 		}
-		ctx := withAccess(r.Context(), identityFrom(r.Context()).Scope)
+		ctx := withAccess(r.Context(), identityFrom(r.Context()))
 		if stream {
 			_ = http.NewResponseController(w).SetWriteDeadline(time.Time{})
 			var cancel context.CancelFunc
@@ -284,10 +321,8 @@ func (s *Server) mount(pattern string, h http.Handler, stream, public bool) (err
 	return nil
 }
 
-// withAccess tells the service layer what the caller may do.
-func withAccess(ctx context.Context, sc Scope) context.Context {
-	if sc >= ScopeReadWrite {
-		return service.WithAccess(ctx, service.ReadWrite)
-	}
-	return service.WithAccess(ctx, service.ReadOnly)
+// withAccess tells the service layer what the caller may do and who it
+// is (MCP binds its sessions to the caller).
+func withAccess(ctx context.Context, id identity) context.Context {
+	return service.WithCaller(service.WithAccess(ctx, id.Scope), id.Name)
 }

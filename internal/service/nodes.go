@@ -16,38 +16,6 @@ import (
 	"github.com/codegraph-dev/codegraph/internal/store"
 )
 
-// Access is what a caller may do.
-type Access int
-
-// Access levels. A context without one has full access (no API keys are
-// configured).
-const (
-	ReadOnly Access = iota + 1
-	ReadWrite
-)
-
-type accessKey struct{}
-
-// WithAccess returns ctx carrying the caller's access level.
-func WithAccess(ctx context.Context, a Access) context.Context {
-	return context.WithValue(ctx, accessKey{}, a)
-}
-
-// AccessFrom returns the access level in ctx (ReadWrite when none was set).
-func AccessFrom(ctx context.Context) Access {
-	if a, ok := ctx.Value(accessKey{}).(Access); ok {
-		return a
-	}
-	return ReadWrite
-}
-
-func checkWrite(ctx context.Context) error {
-	if AccessFrom(ctx) != ReadWrite {
-		return fmt.Errorf("%w: this API key is read-only", ErrForbidden)
-	}
-	return nil
-}
-
 // Event is a change made through the service's node mutations.
 type Event struct {
 	Type string     `json:"type"` // "created", "updated", "deleted"
@@ -227,7 +195,7 @@ func checkNode(n *graph.Node) error {
 // while another process holds the index, and with ErrBusy while an index
 // job of this process writes it.
 func (r *Repo) CreateNode(ctx context.Context, in NodeInput) (graph.Node, error) {
-	if err := checkWrite(ctx); err != nil {
+	if err := Require(ctx, ReadWrite); err != nil {
 		return graph.Node{}, err
 	}
 	n, file, err := in.node()
@@ -256,7 +224,7 @@ func (r *Repo) CreateNode(ctx context.Context, in NodeInput) (graph.Node, error)
 // UpdateNode applies p to an API-created node and publishes an "updated"
 // event. Nodes extracted from source fail with ErrDerived.
 func (r *Repo) UpdateNode(ctx context.Context, id graph.NodeID, p NodePatch) (graph.Node, error) {
-	if err := checkWrite(ctx); err != nil {
+	if err := Require(ctx, ReadWrite); err != nil {
 		return graph.Node{}, err
 	}
 	old, err := r.apiNode(id)
@@ -312,7 +280,7 @@ func (r *Repo) UpdateNode(ctx context.Context, id graph.NodeID, p NodePatch) (gr
 // DeleteNode removes an API-created node and publishes a "deleted" event.
 // Nodes extracted from source fail with ErrDerived.
 func (r *Repo) DeleteNode(ctx context.Context, id graph.NodeID) error {
-	if err := checkWrite(ctx); err != nil {
+	if err := Require(ctx, ReadWrite); err != nil {
 		return err
 	}
 	old, err := r.apiNode(id)

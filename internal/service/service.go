@@ -125,6 +125,7 @@ func New(opts Options) (*Service, error) {
 
 // startRepo starts a repository's watcher, or its first freshness check.
 func (s *Service) startRepo(r *Repo) {
+	r.verifyOrigin()
 	if s.opts.Watch && r.startWatch(s.opts.WatchCommand) {
 		return
 	}

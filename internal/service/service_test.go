@@ -231,7 +231,7 @@ func TestNodeMutationErrors(t *testing.T) {
 	if _, err := r.CreateNode(ro, NodeInput{Kind: "function", Name: "x"}); !errors.Is(err, ErrForbidden) {
 		t.Errorf("read-only create: %v", err)
 	}
-	if AccessFrom(ctx) != ReadWrite || AccessFrom(ro) != ReadOnly {
+	if AccessFrom(ctx) != Admin || AccessFrom(ro) != ReadOnly {
 		t.Error("AccessFrom")
 	}
 	// While another process holds the writer lock.

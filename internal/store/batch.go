@@ -85,7 +85,7 @@ func (b *Batch) Commit(sync bool) error {
 		if sync {
 			opt = pebble.Sync
 		}
-		err := b.b.Commit(opt)
+		err := b.commit(opt)
 		b.b.Reset()
 		b.ops, b.buf = b.ops[:0], b.buf[:0]
 		if err != nil {
@@ -97,6 +97,13 @@ func (b *Batch) Commit(sync bool) error {
 		b.s.deleter.purge()
 	}
 	return nil
+}
+
+// commit commits the Pebble batch, a damaged store's error or panic
+// becoming a *CorruptError.
+func (b *Batch) commit(opt *pebble.WriteOptions) (err error) {
+	defer b.s.guard(&err)
+	return b.b.Commit(opt)
 }
 
 // Close discards whatever was not committed and releases the batch.
@@ -378,6 +385,7 @@ func (b *Batch) DeleteFile(path string) error {
 // delete the file meta. With oldOut (see ReplaceFileKnown), the edges are
 // taken from it instead of being read.
 func (b *Batch) removeFile(path string, oldOut map[graph.NodeID][]graph.Edge) (err error) {
+	defer b.s.guard(&err)
 	it, err := b.s.db.NewIter(nil)
 	if err != nil {
 		return err

@@ -11,6 +11,7 @@ import (
 // order: AllNodes resumed at an id, for cursor pagination without
 // re-reading the nodes before it.
 func (s *Store) NodesFrom(from graph.NodeID, fn func(graph.Node) error) (err error) {
+	defer s.guard(&err)
 	it, err := s.db.NewIter(&pebble.IterOptions{LowerBound: appendNodeKey(nil, from), UpperBound: []byte{famNodes + 1}})
 	if err != nil {
 		return err

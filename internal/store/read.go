@@ -28,6 +28,7 @@ func (s *Store) Node(id graph.NodeID) (graph.Node, error) {
 // scan calls fn for each key/value under prefix, in key order. k and v are
 // only valid during fn.
 func (s *Store) scan(prefix []byte, fn func(k, v []byte) error) (err error) {
+	defer s.guard(&err)
 	it, err := s.db.NewIter(&pebble.IterOptions{LowerBound: prefix, UpperBound: prefixEnd(prefix)})
 	if err != nil {
 		return err
@@ -50,6 +51,7 @@ func (s *Store) scan(prefix []byte, fn func(k, v []byte) error) (err error) {
 // node id). Nodes are read through a clone of the index iterator, so both
 // see the same state of the store.
 func (s *Store) scanIndex(prefix []byte, suffixLen int, fn func(graph.Node) error) (err error) {
+	defer s.guard(&err)
 	it, err := s.db.NewIter(&pebble.IterOptions{LowerBound: prefix, UpperBound: prefixEnd(prefix)})
 	if err != nil {
 		return err
@@ -175,6 +177,7 @@ func (s *Store) AllEdges(fn func(graph.Edge) error) error {
 // scanKinds calls fn for each key/value under prefix|kind for each of kinds
 // (all of prefix when kinds is nil), using one iterator.
 func (s *Store) scanKinds(prefix []byte, kinds []graph.EdgeKind, fn func(k, v []byte) error) (err error) {
+	defer s.guard(&err)
 	if kinds == nil {
 		return s.scan(prefix, fn)
 	}
@@ -346,6 +349,7 @@ func byID(ids []graph.NodeID) []int32 {
 // point read per node when there are many. out[i] is left zero for a zero
 // or missing id.
 func (s *Store) NodesByID(ids []graph.NodeID, out []graph.Node) (err error) {
+	defer s.guard(&err)
 	if len(out) != len(ids) {
 		return fmt.Errorf("NodesByID: %d ids, %d slots", len(ids), len(out))
 	}
@@ -409,6 +413,7 @@ func (s *Store) OutEdgesMany(ids []graph.NodeID, kinds []graph.EdgeKind, fn func
 // whose per-node prefix appendPrefix builds, with one iterator.
 func (s *Store) edgesMany(space byte, appendPrefix func([]byte, graph.NodeID) []byte, ids []graph.NodeID, kinds []graph.EdgeKind,
 	decode func(k, v []byte) (graph.Edge, error), fn func(i int, e graph.Edge) error) (err error) {
+	defer s.guard(&err)
 	order := byID(ids)
 	if len(order) == 0 {
 		return nil
@@ -457,6 +462,7 @@ func (s *Store) edgesMany(space byte, appendPrefix func([]byte, graph.NodeID) []
 // path order, each file's nodes in order of start byte; a repeated path is
 // visited once per occurrence.
 func (s *Store) NodeIDsInFiles(paths []string, fn func(i int, id graph.NodeID) error) (err error) {
+	defer s.guard(&err)
 	if len(paths) == 0 {
 		return nil
 	}

@@ -39,6 +39,11 @@ type Options struct {
 	// files their snapshot refers to. 0 means 30 s; negative deletes at
 	// once. Pending files are deleted when the writer closes.
 	ObsoleteFileGrace time.Duration
+	// Recreate deletes the database's files (not the lock file, nor files
+	// of other packages in the directory) once the writer lock is taken,
+	// so that the store opens empty: what `codegraph index --rebuild` does
+	// to a damaged store. Ignored with ReadOnly.
+	Recreate bool
 }
 
 const (
@@ -116,10 +121,20 @@ func Open(dir string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	if opts.Recreate {
+		if err := removePebbleFiles(dir); err != nil {
+			return nil, errors.Join(fmt.Errorf("open %s: delete the old store: %w", dir, err), unlock())
+		}
+	} else if err := checkMarkers(dir); err != nil {
+		return nil, errors.Join(err, unlock())
+	}
 	deleter := &delayedDeleter{fs: vfs.Default, grace: opts.ObsoleteFileGrace, log: opts.Logger}
 	fsys := &graceFS{FS: vfs.Default, archive: filepath.Join(filepath.Clean(dir), "archive"), deleter: deleter}
 	db, err := openPebble(dir, fsys, opts)
 	if err != nil {
+		if ce := classifyOpenErr(dir, err); ce != err {
+			return nil, errors.Join(ce, deleter.flush(), unlock())
+		}
 		err = errors.Join(err, deleter.flush(), unlock())
 		return nil, fmt.Errorf("open %s: %w", dir, err)
 	}
@@ -143,6 +158,9 @@ func openReadOnly(dir string, opts Options) (*Store, error) {
 	if !fi.IsDir() {
 		return nil, fmt.Errorf("open %s: not a directory", dir)
 	}
+	if err := checkMarkers(dir); err != nil {
+		return nil, err
+	}
 	var lastErr error
 	for attempt := range readOnlyAttempts {
 		db, err := openPebble(dir, readOnlyFS{vfs.Default}, opts)
@@ -160,6 +178,9 @@ func openReadOnly(dir string, opts Options) (*Store, error) {
 		lastErr = err
 		opts.Logger.Debug("read-only open failed, retrying", "dir", dir, "attempt", attempt+1, "err", err)
 		time.Sleep(time.Duration(attempt+1) * 20 * time.Millisecond)
+	}
+	if ce := classifyOpenErr(dir, lastErr); ce != lastErr {
+		return nil, ce
 	}
 	return nil, fmt.Errorf("open %s read-only: %w", dir, lastErr)
 }
@@ -179,7 +200,13 @@ func openPebble(dir string, fsys vfs.FS, opts Options) (*pebble.DB, error) {
 		Logger:       pebbleLogger{log},
 		ReadOnly:     opts.ReadOnly,
 		EventListener: &pebble.EventListener{
-			BackgroundError: func(err error) { log.Error("pebble background error", "err", err) },
+			BackgroundError: func(err error) { log.Error("pebble background error", "err", firstLine(err)) },
+			// Pebble's default for a corrupt table is its logger's Fatalf,
+			// which panics; the read that found it returns the error (a
+			// CorruptError at this package's boundary).
+			DataCorruption: func(info pebble.DataCorruptionInfo) {
+				log.Error("store file is damaged", "path", info.Path, "err", firstLine(info.Details))
+			},
 		},
 	}
 	// Node lookups are point reads; a bloom filter spares them most table
@@ -225,10 +252,10 @@ func (s *Store) checkSchema(create bool) error {
 				s.dir, stored, FormatVersion, ErrSchemaMismatch)
 		}
 		return nil
-	case errors.Is(err, ErrCorrupt):
+	case errors.Is(err, ErrCorrupt) && !pebble.IsCorruptionError(err):
 		return fmt.Errorf("open %s: unreadable format version (%v): %w", s.dir, err, ErrSchemaMismatch)
 	case !errors.Is(err, ErrNotFound):
-		return fmt.Errorf("open %s: %w", s.dir, err)
+		return s.corruptErr(fmt.Errorf("open %s: %w", s.dir, err))
 	}
 	empty, err := s.empty()
 	if err != nil {
@@ -237,6 +264,11 @@ func (s *Store) checkSchema(create bool) error {
 	if !empty {
 		return fmt.Errorf("open %s: index has no format version, this codegraph uses %d: %w",
 			s.dir, FormatVersion, ErrSchemaMismatch)
+	}
+	// Every store holds its format version from its creation on, so an
+	// empty one beside tables is one whose manifest lost them (truncated).
+	if err := checkOrphanTables(s.dir); err != nil {
+		return err
 	}
 	if !create {
 		return fmt.Errorf("index in %s is empty (run `codegraph index` first): %w", s.dir, ErrNotFound)
@@ -249,6 +281,7 @@ func (s *Store) checkSchema(create bool) error {
 
 // empty reports whether the database holds no keys at all.
 func (s *Store) empty() (_ bool, err error) {
+	defer s.guard(&err)
 	it, err := s.db.NewIter(nil)
 	if err != nil {
 		return false, err
@@ -313,7 +346,8 @@ func (s *Store) DiskSize() (int64, error) {
 
 // get calls fn with the value of key, or returns an error wrapping
 // ErrNotFound. The value is only valid during fn.
-func (s *Store) get(key []byte, fn func(v []byte) error) error {
+func (s *Store) get(key []byte, fn func(v []byte) error) (err error) {
+	defer s.guard(&err)
 	v, closer, err := s.db.Get(key)
 	if errors.Is(err, pebble.ErrNotFound) {
 		return ErrNotFound
@@ -351,15 +385,16 @@ func (p pebbleLogger) Errorf(format string, args ...any) {
 func (p pebbleLogger) Fatalf(format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
 	p.l.Error(msg, "component", "pebble")
-	panic("pebble: " + msg)
+	panic(pebbleFatal{msg})
 }
 
 // Flush writes the memtable to disk so that the next open (a reader's
 // too) does not replay the write-ahead log. Call it after large writes.
-func (s *Store) Flush() error {
+func (s *Store) Flush() (err error) {
 	if s.readOnly {
 		return ErrReadOnly
 	}
+	defer s.guard(&err)
 	return s.db.Flush()
 }
 
@@ -373,6 +408,7 @@ func (s *Store) Sync() (walBytes uint64, err error) {
 	if s.readOnly {
 		return 0, ErrReadOnly
 	}
+	defer s.guard(&err)
 	if err := s.db.LogData(nil, pebble.Sync); err != nil {
 		return 0, fmt.Errorf("store: sync: %w", err)
 	}
@@ -381,12 +417,39 @@ func (s *Store) Sync() (walBytes uint64, err error) {
 
 // Compact compacts the whole key space. After a bulk load it leaves a store
 // whose later opens and small updates do not pay for compaction debt.
-func (s *Store) Compact(ctx context.Context) error {
+func (s *Store) Compact(ctx context.Context) (err error) {
 	if s.readOnly {
 		return ErrReadOnly
 	}
+	defer s.guard(&err)
 	if err := s.db.Flush(); err != nil {
 		return err
 	}
 	return s.db.Compact(ctx, []byte{0}, []byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, true)
+}
+
+// Check reads every key and value of the store, so that Pebble verifies
+// the checksum of every block, and returns a *CorruptError (wrapping
+// ErrCorrupt) for the first damage found. It reads the whole store:
+// `codegraph index --rebuild` runs it to decide whether the store must be
+// rebuilt too.
+func (s *Store) Check(ctx context.Context) (err error) {
+	defer s.guard(&err)
+	it, err := s.db.NewIter(nil)
+	if err != nil {
+		return err
+	}
+	defer closeIter(it, &err)
+	n := 0
+	for ok := it.First(); ok; ok = it.Next() {
+		if _, err := it.ValueAndErr(); err != nil {
+			return err
+		}
+		if n++; n%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+	}
+	return it.Error()
 }

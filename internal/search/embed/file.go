@@ -4,16 +4,15 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/binary"
-	"errors"
 	"fmt"
-	"hash/crc32"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
+
+	"github.com/codegraph-dev/codegraph/internal/indexfile"
 )
 
-// The model file, little-endian:
+// The model file is an indexfile container of kind "EMBM" (block
+// checksums, atomic publish) whose body is, little-endian:
 //
 //	magic     "CGEMBED\n"
 //	version   uint32 (formatVersion)
@@ -23,7 +22,6 @@ import (
 //	nDocs     uint64
 //	nWords    uint32
 //	nWords ×  { uvarint len, word bytes, uvarint df, float32 scale, dim × int8 }
-//	crc32c    uint32 of every byte before it
 //
 // Fitted vectors are stored as int8 with one scale per word (a quarter of
 // float32); Fit rounds its vectors through the same quantisation so that a
@@ -33,13 +31,22 @@ import (
 // vectors changes (tokenisation, stemming, hashing):
 //
 //	1: first version.
-const formatVersion = 1
+//	2: in an indexfile container; the body's own CRC dropped.
+const formatVersion = 2
+
+// vectorsVersion is the version of what the vectors mean, in the model's
+// ID: it changes with formatVersion when tokenisation, stemming or hashing
+// change, not when only the file's layout does (2 kept the vectors of 1).
+const vectorsVersion = 1
+
+// fileKind names model files in their indexfile container.
+const fileKind = "EMBM"
 
 var magic = []byte("CGEMBED\n")
 
 // ErrCorrupt is returned by Load for a file that is not a model this version
 // can read; the caller should refit.
-var ErrCorrupt = errors.New("embed: corrupt or foreign model file")
+var ErrCorrupt = indexfile.ErrCorrupt
 
 // quantize rounds v to int8 steps of its largest magnitude/127 and returns
 // the scale and the codes.
@@ -80,46 +87,27 @@ func (m *Model) quantizeAll() {
 	}
 }
 
-// Save writes the model to path crash-safely: a temporary file in the same
-// directory, synced, then renamed over path.
-func (m *Model) Save(path string) (err error) {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("save model: %w", err)
-	}
-	tmp, err := os.CreateTemp(dir, ".model-*.tmp")
+// Save writes the model to path crash-safely (indexfile: a temporary file
+// in the same directory, synced, renamed over path).
+func (m *Model) Save(path string) error {
+	w, err := indexfile.Create(path, fileKind, formatVersion)
 	if err != nil {
 		return fmt.Errorf("save model: %w", err)
 	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	w := bufio.NewWriterSize(tmp, 1<<20)
-	if _, err = m.WriteTo(w); err != nil {
+	if _, err := m.WriteTo(w); err != nil {
+		w.Abort()
 		return fmt.Errorf("save model: %w", err)
 	}
-	if err = w.Flush(); err != nil {
-		return fmt.Errorf("save model: %w", err)
-	}
-	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("save model: %w", err)
-	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("save model: %w", err)
-	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
+	if err := w.Commit(); err != nil {
 		return fmt.Errorf("save model: %w", err)
 	}
 	return nil
 }
 
-// WriteTo writes the model in its file format.
+// WriteTo writes the model in its file format (the body of the file Save
+// writes).
 func (m *Model) WriteTo(w io.Writer) (int64, error) {
-	crc := crc32.New(crc32.MakeTable(crc32.Castagnoli))
-	cw := &countWriter{w: io.MultiWriter(w, crc)}
+	cw := &countWriter{w: bufio.NewWriterSize(w, 1<<20)}
 	o := m.opts
 	var hdr []byte
 	hdr = append(hdr, magic...)
@@ -142,7 +130,9 @@ func (m *Model) WriteTo(w io.Writer) (int64, error) {
 		}
 		cw.Write(buf)
 	}
-	cw.Write(binary.LittleEndian.AppendUint32(nil, crc.Sum32()))
+	if cw.err == nil {
+		cw.err = cw.w.(*bufio.Writer).Flush()
+	}
 	return cw.n, cw.err
 }
 
@@ -162,16 +152,28 @@ func (c *countWriter) Write(p []byte) (int, error) {
 	return n, err
 }
 
+// Verify checks the checksums of the model file at path without decoding
+// it (once per file version in a process, see indexfile). A damaged,
+// truncated or outdated file gives an error wrapping ErrCorrupt.
+func Verify(path string) error {
+	f, err := indexfile.Open(path, fileKind, formatVersion)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return f.Verify()
+}
+
 // Load reads a model written by Save. A truncated, corrupt or foreign file
 // gives an error wrapping ErrCorrupt.
 func Load(path string) (*Model, error) {
-	data, err := os.ReadFile(path)
+	data, err := indexfile.ReadAll(path, fileKind, formatVersion)
 	if err != nil {
 		return nil, fmt.Errorf("load model: %w", err)
 	}
 	m, err := Decode(data)
 	if err != nil {
-		return nil, fmt.Errorf("load model %s: %w", path, err)
+		return nil, fmt.Errorf("load model: %w", indexfile.Corruptf(path, "%v", err))
 	}
 	return m, nil
 }
@@ -186,12 +188,8 @@ func Decode(data []byte) (*Model, error) {
 		return nil, fmt.Errorf("%w: format version %d, this build reads %d", ErrCorrupt, v, formatVersion)
 	}
 	const hdrLen = 8 + 7*4 + 8 + 8 + 4
-	if len(data) < hdrLen+4 {
+	if len(data) < hdrLen {
 		return nil, corrupt("truncated header")
-	}
-	body, sum := data[:len(data)-4], binary.LittleEndian.Uint32(data[len(data)-4:])
-	if crc32.Checksum(body, crc32.MakeTable(crc32.Castagnoli)) != sum {
-		return nil, corrupt("checksum mismatch (truncated or damaged)")
 	}
 	p := data[len(magic)+4:]
 	u32 := func() uint32 { x := binary.LittleEndian.Uint32(p); p = p[4:]; return x }
@@ -209,7 +207,6 @@ func Decode(data []byte) (*Model, error) {
 	if o.Dim <= 0 || o.Dim > 4096 || !(o.HashWeight > 0 && o.HashWeight <= 1) || nDocs > 1<<40 {
 		return nil, corrupt("bad header")
 	}
-	p = p[:len(p)-4] // the checksum
 	if nWords > len(p)/(o.Dim+6) {
 		return nil, corrupt("word count exceeds file size")
 	}

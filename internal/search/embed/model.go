@@ -388,7 +388,7 @@ func (m *Model) Dim() int { return m.opts.Dim }
 // dimension and a checksum of the fitted content. A refit gives another ID,
 // so vectors of two fits are never mixed.
 func (m *Model) ID() string {
-	return fmt.Sprintf("builtin/ppmi-v%d/%d/%08x", formatVersion, m.opts.Dim, m.sum)
+	return fmt.Sprintf("builtin/ppmi-v%d/%d/%08x", vectorsVersion, m.opts.Dim, m.sum)
 }
 
 // VocabSize returns the number of fitted words.

@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/codegraph-dev/codegraph/internal/indexfile"
 )
 
 // Options configures an Index.
@@ -507,7 +509,7 @@ func (m manifest) encode() []byte {
 func readManifest(dir string) (manifest, error) {
 	data, err := os.ReadFile(filepath.Join(dir, manifestName))
 	if errors.Is(err, fs.ErrNotExist) {
-		return manifest{}, fmt.Errorf("grep index in %s: %w", dir, ErrNoIndex)
+		return manifest{}, fmt.Errorf("grep index %s: %w", filepath.Join(dir, manifestName), ErrNoIndex)
 	}
 	if err != nil {
 		return manifest{}, err
@@ -614,7 +616,7 @@ func (ix *Index) publish(newBase, newDelta *segData) error {
 			return nil, err
 		}
 		full := filepath.Join(ix.dir, name)
-		if err := writeFileAtomic(full, buf); err != nil {
+		if err := indexfile.WriteFile(full, fileKind, segmentVersion, buf); err != nil {
 			return nil, err
 		}
 		s, err := openSegment(full)
@@ -641,7 +643,7 @@ func (ix *Index) publish(newBase, newDelta *segData) error {
 		}
 		m.delta = filepath.Base(delta.name)
 	}
-	if err := writeFileAtomic(filepath.Join(ix.dir, manifestName), m.encode()); err != nil {
+	if err := indexfile.WriteRaw(filepath.Join(ix.dir, manifestName), m.encode(), 0o644); err != nil {
 		return fail(err)
 	}
 
@@ -676,40 +678,9 @@ func (ix *Index) removeStale(m manifest) {
 	}
 	for _, e := range entries {
 		n := e.Name()
-		stale := (strings.HasSuffix(n, ".seg") && n != m.base && n != m.delta) || strings.HasPrefix(n, ".tmp-grep-")
+		stale := (strings.HasSuffix(n, ".seg") && n != m.base && n != m.delta) || indexfile.IsTemp(n)
 		if stale {
 			os.Remove(filepath.Join(ix.dir, n))
 		}
 	}
-}
-
-// writeFileAtomic writes data to a temporary file in the same directory,
-// syncs it, renames it over name and syncs the directory, so a crash leaves
-// either the old file or the complete new one.
-func writeFileAtomic(name string, data []byte) error {
-	dir := filepath.Dir(name)
-	f, err := os.CreateTemp(dir, ".tmp-grep-*")
-	if err != nil {
-		return fmt.Errorf("grep: write %s: %w", name, err)
-	}
-	tmp := f.Name()
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, name)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("grep: write %s: %w", name, err)
-	}
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
-	}
-	return nil
 }

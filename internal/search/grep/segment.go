@@ -4,12 +4,11 @@ import (
 	"encoding/binary"
 	"fmt"
 	"hash/crc32"
-	"os"
 	"path"
 	"sort"
 	"strings"
 
-	"github.com/codegraph-dev/codegraph/internal/search/fileid"
+	"github.com/codegraph-dev/codegraph/internal/indexfile"
 )
 
 // Segment file layout (all integers little-endian; sections 8-byte aligned
@@ -24,8 +23,8 @@ import (
 //	 48  u64 paths length                    56 u64 trigram table offset
 //	 64  u64 postings offset                 72 u64 postings length
 //	 80  u64 tombstones offset
-//	 88  u32 CRC-32C of header[0:88], docs, paths, trigram table, tombstones
-//	 92  u32 CRC-32C of postings
+//	 88  u64 zero (checksums in version 1; the indexfile container's block
+//	     checksums cover the whole segment since version 2)
 //	docs        nDocs × {u32 path offset, u32 path length, u64 size, u64 content hash},
 //	            sorted by path (strictly increasing); a doc's id is its index
 //	paths       the repository-relative, slash-separated paths
@@ -38,9 +37,12 @@ import (
 // Format changelog:
 //
 //	1: first version.
+//	2: in an indexfile container (block checksums, verified at the first
+//	   open in a process); the header's own checksums dropped.
 const (
+	fileKind       = "GREP"
 	segmentMagic   = "CGGREPSG"
-	segmentVersion = 1
+	segmentVersion = 2
 	headerSize     = 96
 	docEntrySize   = 24
 	triEntrySize   = 8
@@ -134,17 +136,7 @@ func (d *segData) encode() ([]byte, error) {
 	for i, t := range d.tombs {
 		le.PutUint32(buf[tombsOff+4*uint64(i):], t)
 	}
-	le.PutUint32(buf[88:], metaCRC(buf, trisOff, postOff, tombsOff, end))
-	le.PutUint32(buf[92:], crc32.Checksum(buf[postOff:postOff+uint64(len(d.post))], castagnoli))
 	return buf, nil
-}
-
-// metaCRC checksums everything but the postings and the CRC fields.
-func metaCRC(buf []byte, trisOff, postOff, tombsOff, end uint64) uint32 {
-	c := crc32.Checksum(buf[:88], castagnoli)
-	c = crc32.Update(c, castagnoli, buf[headerSize:trisOff])
-	c = crc32.Update(c, castagnoli, buf[trisOff:postOff])
-	return crc32.Update(c, castagnoli, buf[tombsOff:end])
 }
 
 // segment is an opened (usually memory-mapped) segment file. Every access
@@ -152,7 +144,7 @@ func metaCRC(buf []byte, trisOff, postOff, tombsOff, end uint64) uint32 {
 type segment struct {
 	name   string
 	data   []byte
-	unmap  func() error
+	file   *indexfile.File // nil for a segment parsed from memory
 	kind   uint32
 	nDocs  uint32
 	nTris  uint32
@@ -168,9 +160,9 @@ func corruptf(name, format string, args ...any) error {
 	return fmt.Errorf("grep index %s: %w: %s", name, ErrCorrupt, fmt.Sprintf(format, args...))
 }
 
-// parseSegment validates data as a segment file and returns a view of it;
-// checksums verifies its checksums too.
-func parseSegment(name string, data []byte, checksums bool) (*segment, error) {
+// parseSegment validates data as a segment's body and returns a view of it
+// (the caller has checked its checksums).
+func parseSegment(name string, data []byte) (*segment, error) {
 	if len(data) < headerSize {
 		return nil, corruptf(name, "file too short (%d bytes)", len(data))
 	}
@@ -203,14 +195,6 @@ func parseSegment(name string, data []byte, checksums bool) (*segment, error) {
 	if le.Uint64(data[32:]) != docsOff || le.Uint64(data[40:]) != pathsOff || le.Uint64(data[56:]) != trisOff ||
 		le.Uint64(data[64:]) != postOff || le.Uint64(data[80:]) != tombsOff || end != size {
 		return nil, corruptf(name, "section layout does not match the header (file %d bytes, want %d)", size, end)
-	}
-	if checksums {
-		if got, want := metaCRC(data, trisOff, postOff, tombsOff, end), le.Uint32(data[88:]); got != want {
-			return nil, corruptf(name, "checksum mismatch in tables")
-		}
-		if got, want := crc32.Checksum(data[postOff:postOff+postLen], castagnoli), le.Uint32(data[92:]); got != want {
-			return nil, corruptf(name, "checksum mismatch in postings")
-		}
 	}
 	s.docs = data[docsOff : docsOff+docEntrySize*uint64(s.nDocs)]
 	s.paths = data[pathsOff : pathsOff+pathsLen]
@@ -270,11 +254,11 @@ func checkPath(p string) error {
 }
 
 func (s *segment) close() error {
-	if s.unmap == nil {
+	if s.file == nil {
 		return nil
 	}
-	err := s.unmap()
-	s.unmap, s.data = nil, nil
+	err := s.file.Close()
+	s.file, s.data = nil, nil
 	return err
 }
 
@@ -328,42 +312,23 @@ func (s *segment) tombstones() []uint32 {
 	return out
 }
 
-// openSegment maps and validates a segment file.
-// verified holds the versions of the segment files whose checksums this
-// process has checked: a server opens the same segments again for each
-// store snapshot (after every update), and checking the postings each time
-// was most of opening the index. A file rewritten or replaced is another
-// version (fileid.ID, or the checksums its header records) and is checked
-// again; the structure is validated on every open.
-var verified fileid.Verified
-
+// openSegment maps a segment file, verifies its checksums (once per file
+// version in a process: a server opens the same segments again for each
+// store snapshot, see indexfile) and validates its structure.
 func openSegment(filename string) (*segment, error) {
-	f, err := os.Open(filename)
+	f, err := indexfile.Open(filename, fileKind, segmentVersion)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
+	if err := f.Verify(); err != nil {
+		f.Close()
 		return nil, err
 	}
-	data, unmap, err := mapFile(f)
+	s, err := parseSegment(filename, f.Body())
 	if err != nil {
-		return nil, fmt.Errorf("grep index: map %s: %w", filename, err)
-	}
-	id, sums := fileid.Of(fi), uint64(0)
-	if len(data) >= headerSize {
-		sums = binary.LittleEndian.Uint64(data[88:]) // the two checksums
-	}
-	s, err := parseSegment(filename, data, !verified.Has(id, sums))
-	if err != nil {
-		if unmap != nil {
-			_ = unmap()
-		}
-		verified.Forget(id, sums)
+		f.Close()
 		return nil, err
 	}
-	verified.Add(id, sums)
-	s.unmap = unmap
+	s.file = f
 	return s, nil
 }

@@ -2,9 +2,10 @@ package grep
 
 import (
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"slices"
+
+	"github.com/codegraph-dev/codegraph/internal/indexfile"
 )
 
 // foldTable maps each byte to itself with ASCII upper-case letters lowered.
@@ -120,7 +121,7 @@ func appendGaps(dst []byte, vals []uint32) []byte {
 
 // ErrCorrupt is wrapped by the errors for index files that are damaged,
 // foreign or of another format version; the caller should rebuild.
-var ErrCorrupt = errors.New("corrupt or incompatible grep index")
+var ErrCorrupt = indexfile.ErrCorrupt
 
 // decodeGaps decodes a gap-encoded list into dst, checking that every value
 // is below limit. It never panics on malformed input.

@@ -1,75 +1,44 @@
 package lexical
 
 import (
-	"fmt"
-	"os"
 	"path/filepath"
+
+	"github.com/codegraph-dev/codegraph/internal/indexfile"
 )
 
-// writeFileAtomic publishes data as dir/name: a temp file in dir, synced,
-// renamed over name, and the directory synced, so that a crash leaves
-// either the old file or the new one.
-func writeFileAtomic(dir, name string, data []byte) error {
-	f, err := os.CreateTemp(dir, name+".tmp*")
+// fileKind names lexical segments in their indexfile container.
+const fileKind = "LEXS"
+
+// writeSegment publishes the segment secs as dir/name (indexfile: a temp
+// file, synced, renamed, with block checksums).
+func writeSegment(dir, name string, secs *sections) error {
+	return indexfile.WriteFile(filepath.Join(dir, name), fileKind, segVersion, secs.encode())
+}
+
+// openSegment maps the segment file at path and decodes it; verify checks
+// every block's checksum and the whole structure, else blocks are checked
+// as reads first touch them (segment.check).
+func openSegment(path string, verify bool) (*segment, error) {
+	f, err := indexfile.Open(path, fileKind, segVersion)
 	if err != nil {
-		return fmt.Errorf("lexical: %w", err)
+		return nil, err
 	}
-	tmp := f.Name()
-	ok := false
-	defer func() {
-		if !ok {
-			f.Close()
-			os.Remove(tmp)
+	if verify {
+		err = f.Verify()
+	} else {
+		err = f.VerifyRange(0, min(headerSize, len(f.Body())))
+	}
+	var s *segment
+	if err == nil {
+		s, err = decodeSegment(f.Body(), verify)
+		if err != nil {
+			err = indexfile.Corruptf(path, "%v", err)
 		}
-	}()
-	if _, err := f.Write(data); err != nil {
-		return fmt.Errorf("lexical: write %s: %w", tmp, err)
 	}
-	if err := f.Sync(); err != nil {
-		return fmt.Errorf("lexical: sync %s: %w", tmp, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("lexical: close %s: %w", tmp, err)
-	}
-	if err := os.Rename(tmp, filepath.Join(dir, name)); err != nil {
-		return fmt.Errorf("lexical: %w", err)
-	}
-	ok = true
-	return syncDir(dir)
-}
-
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
 	if err != nil {
-		return fmt.Errorf("lexical: %w", err)
+		f.Close()
+		return nil, err
 	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("lexical: sync %s: %w", dir, err)
-	}
-	return nil
-}
-
-// mappedFile is a read-only file image, memory-mapped where the platform
-// allows it.
-type mappedFile struct {
-	data  []byte
-	unmap func() error
-}
-
-func (m *mappedFile) Close() error {
-	if m == nil || m.unmap == nil {
-		return nil
-	}
-	err := m.unmap()
-	m.unmap, m.data = nil, nil
-	return err
-}
-
-func readAll(path string) (*mappedFile, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("lexical: %w", err)
-	}
-	return &mappedFile{data: b}, nil
+	s.file = f
+	return s, nil
 }

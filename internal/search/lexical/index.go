@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/codegraph-dev/codegraph/internal/indexfile"
 )
 
 const (
@@ -43,14 +45,13 @@ type Index struct {
 	opts   Options
 	params Params
 
-	mu       sync.RWMutex
-	dir      string // directory the base came from or was saved to
-	baseFile *mappedFile
-	base     *segment // nil when empty
-	deleted  []uint64 // bitmap over base ordinals
-	delIDs   map[uint64]struct{}
-	delta    *segment // nil when empty
-	dirty    bool
+	mu      sync.RWMutex
+	dir     string   // directory the base came from or was saved to
+	base    *segment // nil when empty
+	deleted []uint64 // bitmap over base ordinals
+	delIDs  map[uint64]struct{}
+	delta   *segment // nil when empty
+	dirty   bool
 
 	// Collection statistics over live documents.
 	numDocs int
@@ -94,21 +95,17 @@ func Open(dir string, opts *Options) (*Index, error) {
 		return nil, fmt.Errorf("%w in %s", ErrNoIndex, dir)
 	}
 	path := filepath.Join(dir, baseName(gen))
-	mf, err := mapFile(path)
+	base, err := openSegment(path, ix.opts.Verify)
 	if err != nil {
 		return nil, err
 	}
-	base, err := decodeSegment(mf.data, ix.opts.Verify)
-	if err == nil && (base.kind != kindBase || base.gen != gen) {
-		err = corrupt("base segment has kind %d generation %d", base.kind, base.gen)
+	if base.kind != kindBase || base.gen != gen {
+		base.file.Close()
+		return nil, indexfile.Corruptf(path, "base segment has kind %d generation %d", base.kind, base.gen)
 	}
-	if err != nil {
-		mf.Close()
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	ix.dir, ix.baseFile, ix.base = dir, mf, base
+	ix.dir, ix.base = dir, base
 	ix.deleted = make([]uint64, (base.numDocs+63)/64)
-	if data, err := os.ReadFile(deltaPath); err == nil {
+	if data, err := indexfile.ReadAll(deltaPath, fileKind, segVersion); err == nil {
 		d, err := decodeSegment(data, true)
 		if err == nil && d.kind != kindDelta {
 			err = corrupt("kind %d", d.kind)
@@ -118,7 +115,7 @@ func Open(dir string, opts *Options) (*Index, error) {
 		}
 		if err != nil {
 			ix.Close()
-			return nil, fmt.Errorf("%s: %w", deltaPath, err)
+			return nil, indexfile.Corruptf(deltaPath, "%v", err)
 		}
 		// A delta of an older generation was merged into this base by a
 		// Save that stopped before removing it.
@@ -132,7 +129,7 @@ func Open(dir string, opts *Options) (*Index, error) {
 		}
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		ix.Close()
-		return nil, fmt.Errorf("lexical: %w", err)
+		return nil, err
 	}
 	ix.refreshStats()
 	return ix, nil
@@ -176,11 +173,34 @@ func parseBaseName(name string) (uint64, bool) {
 func (ix *Index) Close() error {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	err := ix.baseFile.Close()
-	ix.baseFile, ix.base, ix.delta = nil, nil, nil
+	var err error
+	if ix.base != nil {
+		err = ix.base.file.Close()
+	}
+	ix.base, ix.delta = nil, nil
 	ix.deleted, ix.delIDs = nil, map[uint64]struct{}{}
 	ix.refreshStats()
 	return err
+}
+
+// VerifyChecksums checks every block of the base segment's file (the delta
+// is checked whenever it is read), once per file version in a process.
+func (ix *Index) VerifyChecksums() error {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.base == nil || ix.base.file == nil {
+		return nil
+	}
+	return ix.base.file.Verify()
+}
+
+// Err returns the damage that reads of the base segment found (a block
+// whose checksum failed), if any: Search skips damaged data, so callers
+// check Err after searching and rebuild the index.
+func (ix *Index) Err() error {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.base.err()
 }
 
 // Len returns the number of live documents.
@@ -467,7 +487,7 @@ func (ix *Index) saveDelta(dir string) error {
 		tb = appendU64(tb, id)
 	}
 	s.sec[secTombs] = tb
-	if err := writeFileAtomic(dir, deltaFile, s.encode()); err != nil {
+	if err := writeSegment(dir, deltaFile, &s); err != nil {
 		return err
 	}
 	ix.dirty = false
@@ -488,6 +508,13 @@ func (ix *Index) saveMerged(ctx context.Context, dir string) error {
 	}
 	if ok || ix.base != nil {
 		gen++
+	}
+	// A merge reads every posting: check the whole base first, so that
+	// damage is an error rather than documents silently dropped.
+	if ix.base != nil && ix.base.file != nil {
+		if err := ix.base.file.Verify(); err != nil {
+			return err
+		}
 	}
 	var in []mergeInput
 	if ix.base != nil {
@@ -511,23 +538,21 @@ func (ix *Index) saveMerged(ctx context.Context, dir string) error {
 // replaces and switches the index to it. Called with mu held.
 func (ix *Index) publishBase(dir string, secs *sections) error {
 	name := baseName(secs.gen)
-	if err := writeFileAtomic(dir, name, secs.encode()); err != nil {
+	if err := writeSegment(dir, name, secs); err != nil {
 		return err
 	}
 	if err := removeStale(dir, secs.gen); err != nil {
 		return err
 	}
-	mf, err := mapFile(filepath.Join(dir, name))
+	base, err := openSegment(filepath.Join(dir, name), false)
 	if err != nil {
-		return err
-	}
-	base, err := decodeSegment(mf.data, false)
-	if err != nil {
-		mf.Close()
 		return fmt.Errorf("lexical: reopen %s: %w", name, err)
 	}
-	old := ix.baseFile
-	ix.dir, ix.baseFile, ix.base, ix.delta = dir, mf, base, nil
+	var old *indexfile.File
+	if ix.base != nil {
+		old = ix.base.file
+	}
+	ix.dir, ix.base, ix.delta = dir, base, nil
 	ix.deleted = make([]uint64, (base.numDocs+63)/64)
 	ix.delIDs = map[uint64]struct{}{}
 	ix.dirty = false
@@ -545,13 +570,13 @@ func removeStale(dir string, keep uint64) error {
 		return fmt.Errorf("lexical: %w", err)
 	}
 	for _, e := range ents {
-		if g, ok := parseBaseName(e.Name()); ok && g != keep {
+		if g, ok := parseBaseName(e.Name()); ok && g != keep || indexfile.IsTemp(e.Name()) {
 			if err := os.Remove(filepath.Join(dir, e.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return fmt.Errorf("lexical: %w", err)
 			}
 		}
 	}
-	return syncDir(dir)
+	return indexfile.SyncDir(dir)
 }
 
 // Builder builds a base segment from a stream of documents, for a full

@@ -11,6 +11,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unsafe"
+
+	"github.com/codegraph-dev/codegraph/internal/indexfile"
 )
 
 var ctx = context.Background()
@@ -439,7 +442,9 @@ func TestOpenErrors(t *testing.T) {
 		{"truncated", func(b []byte) []byte { return b[:len(b)/2] }, false},
 		{"header bit", func(b []byte) []byte { b[30] ^= 1; return b }, false},
 		{"version", func(b []byte) []byte { b[8] = 99; return b }, false},
-		{"body bit", func(b []byte) []byte { b[len(b)/2] ^= 0x40; return b }, true},
+		// The corpus fits in one checksum block, which Open checks.
+		{"body bit", func(b []byte) []byte { b[len(b)/2] ^= 0x40; return b }, false},
+		{"trailer bit", func(b []byte) []byte { b[len(b)-5] ^= 0x40; return b }, false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			data := c.mutate(slices.Clone(good))
@@ -481,6 +486,65 @@ func TestOpenErrors(t *testing.T) {
 	os.Remove(basePath)
 	if _, err := Open(dir, nil); !errors.Is(err, ErrCorrupt) {
 		t.Errorf("delta without base: %v", err)
+	}
+}
+
+// TestLazyChecksums damages one block of a base segment larger than a
+// checksum block: Open (without Verify) only checks the header's block, a
+// search that reads the damaged block finds nothing there and Err reports
+// it naming the file, and Verify finds it too.
+func TestLazyChecksums(t *testing.T) {
+	var docs []Doc
+	for i := range 6000 {
+		docs = append(docs, Doc{ID: uint64(i + 1), Name: fmt.Sprintf("handler%dServe", i),
+			QualifiedName: fmt.Sprintf("pkg%d.Server.handler%dServe", i%50, i),
+			Body:          fmt.Sprintf("func handler%dServe(w Writer) { parseHeader%d(w); common() }", i, i%300)})
+	}
+	ix, dir := savedIndex(t, docs, nil)
+	ix.Close()
+	ents, _ := os.ReadDir(dir)
+	path := filepath.Join(dir, ents[0].Name())
+	clean, err := Open(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer clean.Close()
+	want := clean.Search(ctx, "common", 10, nil)
+	if len(want) == 0 || clean.Err() != nil {
+		t.Fatalf("clean index: %d hits, err %v", len(want), clean.Err())
+	}
+	if clean.base.file.BlocksChecked() >= (len(clean.base.data)+indexfile.BlockSize-1)/indexfile.BlockSize {
+		t.Errorf("a query checked every block of a %d-byte segment", len(clean.base.data))
+	}
+	// Damage the postings of "common" (in every document: a long list).
+	i, ok := clean.base.lookup("common")
+	if !ok {
+		t.Fatal("no term common")
+	}
+	post, _, _ := clean.base.termInfo(i)
+	off := clean.base.secOff[secPostings] + int(uintptr(unsafe.Pointer(&post[0]))-uintptr(unsafe.Pointer(&clean.base.sec[secPostings][0]))) + len(post)/2
+	if off < indexfile.BlockSize {
+		t.Fatalf("postings at %d lie in the header's block", off)
+	}
+	data, _ := os.ReadFile(path)
+	data[off] ^= 0x10
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bad, err := Open(dir, nil)
+	if err != nil {
+		t.Fatalf("Open without Verify read the damaged block: %v", err)
+	}
+	defer bad.Close()
+	if bad.Err() != nil {
+		t.Fatalf("damage reported before any read: %v", bad.Err())
+	}
+	bad.Search(ctx, "common", 10, nil)
+	if err := bad.Err(); !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), path) {
+		t.Errorf("after searching the damaged postings: Err = %v, want ErrCorrupt naming %s", err, path)
+	}
+	if _, err := Open(dir, &Options{Verify: true}); !errors.Is(err, ErrCorrupt) {
+		t.Errorf("Open with Verify = %v, want ErrCorrupt", err)
 	}
 }
 

@@ -331,6 +331,9 @@ func (ix *Index) Search(ctx context.Context, query string, k int, filter func(id
 // postIter.next and the scoring fused into one loop (the hot path of a
 // query); malformed bytes end the list, as they end postIter.
 func scoreTerm(post []byte, seg *segment, offset uint32, w, k1 float32, norm *[NumFields][256]float32, tacc []float32, touched []uint32) []uint32 {
+	if !seg.sectionOK(secLens) {
+		return touched // damaged: Index.Err reports it
+	}
 	lensAll := seg.sec[secLens]
 	n := uint64(seg.numDocs)
 	wk := w * (k1 + 1)

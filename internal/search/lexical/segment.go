@@ -3,23 +3,30 @@ package lexical
 import (
 	"bytes"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"hash/crc32"
 	"math"
 	"sort"
+	"sync/atomic"
+
+	"github.com/codegraph-dev/codegraph/internal/indexfile"
 )
 
 // ErrCorrupt is returned (wrapped) when an index file is damaged, truncated,
 // of another format version, or not an index file at all. Callers rebuild.
-var ErrCorrupt = errors.New("lexical: corrupt or foreign index file")
+var ErrCorrupt = indexfile.ErrCorrupt
+
+// segVersion is the version of the segment layout; bump it when the layout
+// or the analysis (terms) change.
+//
+//	1: first version.
+//	2: in an indexfile container (block checksums); the body's own
+//	   checksum and end magic dropped.
+const segVersion = 2
 
 const (
 	segMagic     = "CGLEXSEG"
-	segEndMagic  = "CGLEXEND"
-	segVersion   = 1 // bump when the layout or the analysis (terms) change
 	headerSize   = 152
-	trailerSize  = 12
 	numSections  = 8
 	kindBase     = 0
 	kindDelta    = 1
@@ -52,7 +59,7 @@ type sections struct {
 
 // encode returns the file bytes of s.
 func (s *sections) encode() []byte {
-	size := headerSize + trailerSize
+	size := headerSize
 	for _, b := range s.sec {
 		size += len(b)
 	}
@@ -73,13 +80,10 @@ func (s *sections) encode() []byte {
 		le.PutUint64(out[72+8*i:], end)
 	}
 	le.PutUint32(out[136:], crc32.Checksum(out[:136], castagnoli))
-	crc := crc32.New(castagnoli)
 	for _, b := range s.sec {
 		out = append(out, b...)
-		crc.Write(b)
 	}
-	out = le.AppendUint32(out, crc.Sum32())
-	return append(out, segEndMagic...)
+	return out
 }
 
 // segment is a decoded, read-only view of a segment file. Its slices point
@@ -87,6 +91,71 @@ func (s *sections) encode() []byte {
 type segment struct {
 	sections
 	data []byte
+	// file is the segment's file (nil for a segment built in memory);
+	// secOff are the sections' offsets in it. Reads check the blocks they
+	// touch (check); the first damage found is kept in bad and makes the
+	// reads return nothing.
+	file   *indexfile.File
+	secOff [numSections]int
+	bad    atomic.Pointer[error]
+	// secOK marks the sections checked whole: the per-document tables
+	// (ids, lengths, id order), which scoring reads once per posting, are
+	// checked all at once on first use so that the hot path pays one
+	// atomic load (sectionOK) rather than a block lookup.
+	secOK [numSections]atomic.Bool
+}
+
+// sectionOK reports whether section sec is intact, checking all of it the
+// first time.
+func (s *segment) sectionOK(sec int) bool {
+	if s.secOK[sec].Load() {
+		return true
+	}
+	return s.checkSection(sec)
+}
+
+func (s *segment) checkSection(sec int) bool {
+	if !s.check(sec, 0, uint64(len(s.sec[sec]))) {
+		return false
+	}
+	s.secOK[sec].Store(true)
+	return true
+}
+
+// check verifies the checksums of the n bytes at off of section sec (once
+// per block) and reports whether they are intact; damage is recorded for
+// err. The common case (a block already checked) inlines.
+func (s *segment) check(sec int, off, n uint64) bool {
+	return s.file == nil || n == 0 || s.file.Checked(s.secOff[sec]+int(off), int(n)) || s.checkSlow(sec, off, n)
+}
+
+func (s *segment) checkSlow(sec int, off, n uint64) bool {
+	if s.bad.Load() != nil {
+		return false
+	}
+	if err := s.file.VerifyRange(s.secOff[sec]+int(off), int(n)); err != nil {
+		s.fail(err)
+		return false
+	}
+	return true
+}
+
+// fail records err as the segment's damage (the first one found). Apart
+// from check so that check's error does not escape to the heap on every
+// call.
+//
+//go:noinline
+func (s *segment) fail(err error) { s.bad.CompareAndSwap(nil, &err) }
+
+// err returns the damage reads found, if any.
+func (s *segment) err() error {
+	if s == nil {
+		return nil
+	}
+	if p := s.bad.Load(); p != nil {
+		return *p
+	}
+	return nil
 }
 
 func corrupt(format string, args ...any) error {
@@ -98,7 +167,7 @@ func corrupt(format string, args ...any) error {
 // reads every page; without it only the small tables are read, and the
 // postings decoder stays bounds-checked.
 func decodeSegment(data []byte, verify bool) (*segment, error) {
-	if len(data) < headerSize+trailerSize {
+	if len(data) < headerSize {
 		return nil, corrupt("%d bytes is too short", len(data))
 	}
 	if string(data[:8]) != segMagic {
@@ -111,9 +180,6 @@ func decodeSegment(data []byte, verify bool) (*segment, error) {
 	if v := le.Uint32(data[8:]); v != segVersion {
 		return nil, corrupt("format version %d, want %d", v, segVersion)
 	}
-	if string(data[len(data)-8:]) != segEndMagic {
-		return nil, corrupt("bad end magic (truncated?)")
-	}
 	s := &segment{data: data}
 	s.kind = le.Uint32(data[12:])
 	if s.kind != kindBase && s.kind != kindDelta {
@@ -125,7 +191,7 @@ func decodeSegment(data []byte, verify bool) (*segment, error) {
 	for f := 0; f < NumFields; f++ {
 		s.sumLen[f] = le.Uint64(data[32+8*f:])
 	}
-	bodyEnd := uint64(len(data) - trailerSize)
+	bodyEnd := uint64(len(data))
 	start := uint64(headerSize)
 	for i := range s.sec {
 		end := le.Uint64(data[72+8*i:])
@@ -133,6 +199,7 @@ func decodeSegment(data []byte, verify bool) (*segment, error) {
 			return nil, corrupt("section %d bounds %d..%d", i, start, end)
 		}
 		s.sec[i] = data[start:end:end]
+		s.secOff[i] = int(start)
 		start = end
 	}
 	if start != bodyEnd {
@@ -150,9 +217,6 @@ func decodeSegment(data []byte, verify bool) (*segment, error) {
 	}
 	if !verify {
 		return s, nil
-	}
-	if crc32.Checksum(data[headerSize:bodyEnd], castagnoli) != le.Uint32(data[bodyEnd:]) {
-		return nil, corrupt("body checksum mismatch")
 	}
 	// Term offsets and postings offsets must be monotonic and in bounds,
 	// terms sorted, the id table sorted.
@@ -191,12 +255,18 @@ func decodeSegment(data []byte, verify bool) (*segment, error) {
 }
 
 func (s *segment) id(ord uint32) uint64 {
+	if !s.sectionOK(secIDs) {
+		return 0
+	}
 	return binary.LittleEndian.Uint64(s.sec[secIDs][8*uint64(ord):])
 }
 
 // idSortOrd returns the ordinal at position i of the id order table,
 // clamped to a valid ordinal (the table is only verified by a full check).
 func (s *segment) idSortOrd(i uint64) uint32 {
+	if !s.sectionOK(secIDSort) {
+		return 0
+	}
 	o := binary.LittleEndian.Uint32(s.sec[secIDSort][4*i:])
 	if o >= s.numDocs {
 		return 0
@@ -206,12 +276,18 @@ func (s *segment) idSortOrd(i uint64) uint32 {
 
 // lenCode returns the quantized length of field f of document ord.
 func (s *segment) lenCode(ord uint32, f int) uint8 {
+	if !s.sectionOK(secLens) {
+		return 0
+	}
 	return s.sec[secLens][uint64(ord)*NumFields+uint64(f)]
 }
 
 // lenCodes returns the quantized field lengths of document ord.
 func (s *segment) lenCodes(ord uint32) []byte {
 	i := uint64(ord) * NumFields
+	if !s.sectionOK(secLens) {
+		return make([]byte, NumFields)
+	}
 	return s.sec[secLens][i : i+NumFields : i+NumFields]
 }
 
@@ -257,10 +333,13 @@ func (s *segment) ordOf(id uint64) (uint32, bool) {
 
 func (s *segment) term(i uint32) []byte {
 	offs := s.sec[secTermOffs]
+	if !s.check(secTermOffs, 4*uint64(i), 8) {
+		return nil
+	}
 	a := binary.LittleEndian.Uint32(offs[4*uint64(i):])
 	b := binary.LittleEndian.Uint32(offs[4*uint64(i)+4:])
 	blob := s.sec[secTermBlob]
-	if a > b || uint64(b) > uint64(len(blob)) {
+	if a > b || uint64(b) > uint64(len(blob)) || !s.check(secTermBlob, uint64(a), uint64(b-a)) {
 		return nil // damaged; only a full check reports it
 	}
 	return blob[a:b]
@@ -268,6 +347,13 @@ func (s *segment) term(i uint32) []byte {
 
 // termInfo returns term i's postings bytes, document frequency and field mask.
 func (s *segment) termInfo(i uint32) (post []byte, df uint32, mask uint8) {
+	n := uint64(termInfoSize)
+	if i+1 < s.numTerms {
+		n *= 2
+	}
+	if !s.check(secTermInfo, termInfoSize*uint64(i), n) {
+		return nil, 0, 0
+	}
 	info := s.sec[secTermInfo][termInfoSize*uint64(i):]
 	p := binary.LittleEndian.Uint32(info)
 	df = binary.LittleEndian.Uint32(info[4:])
@@ -277,7 +363,7 @@ func (s *segment) termInfo(i uint32) (post []byte, df uint32, mask uint8) {
 		end = binary.LittleEndian.Uint32(s.sec[secTermInfo][termInfoSize*uint64(i+1):])
 	}
 	posts := s.sec[secPostings]
-	if p > end || uint64(end) > uint64(len(posts)) {
+	if p > end || uint64(end) > uint64(len(posts)) || !s.check(secPostings, uint64(p), uint64(end-p)) {
 		return nil, 0, 0 // damaged; only a full check reports it
 	}
 	return posts[p:end], df, mask

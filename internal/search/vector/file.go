@@ -1,23 +1,20 @@
 package vector
 
 import (
-	"bufio"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"hash/crc32"
 	"io"
-	"os"
-	"path/filepath"
-	"syscall"
 	"unsafe"
 
 	"github.com/cespare/xxhash/v2"
 
-	"github.com/codegraph-dev/codegraph/internal/search/fileid"
+	"github.com/codegraph-dev/codegraph/internal/indexfile"
 )
 
-// File layout (all integers little-endian; FormatVersion 1):
+// File layout (all integers little-endian; FormatVersion 2), the body of
+// an indexfile container of kind "VECT":
 //
 //	offset size  header (headerSize = 128 bytes)
 //	0      8     magic "CGVECIX\x00"
@@ -38,7 +35,8 @@ import (
 //	52     4     number of sections s
 //	56     8     file size in bytes
 //	64     8     seed
-//	72     8     xxhash64 of every byte after the section table
+//	72     8     xxhash64 of every byte after the section table (identifies
+//	             the content: the delta log names its base by it)
 //	80     40    zero
 //	120    4     CRC-32C of bytes 0..119 followed by the section table
 //	124    4     zero
@@ -54,13 +52,20 @@ import (
 //	20 centroids f32[nlist*dim]  21 biases f32[nlist]
 //	22 list offsets u32[nlist+1] 23 list rows u32[...]
 //
-// Open validates the header CRC, the file size, every section's bounds
-// and expected length, every graph link and list entry, then the body
-// hash, so a truncated, corrupt or foreign file fails with ErrFormat.
+// Open checks the container's checksums, then the header CRC, the size,
+// every section's bounds and expected length, every graph link and list
+// entry, so a truncated, corrupt or foreign file fails with ErrFormat.
 
 // FormatVersion is the version of the file layout above; bump it when
 // the layout changes (older files then fail to open and are rebuilt).
-const FormatVersion = 1
+//
+//	1: first version.
+//	2: in an indexfile container (block checksums, checked at the first
+//	   open in a process); the body hash only identifies the content.
+const FormatVersion = 2
+
+// fileKind names vector index files in their indexfile container.
+const fileKind = "VECT"
 
 const (
 	headerSize = 128
@@ -112,9 +117,9 @@ var littleEndian = func() bool {
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
-// Save writes the index to path crash-safely: a temporary file in the
-// same directory, synced, then renamed over path. Searches may run while
-// it writes.
+// Save writes the index to path crash-safely (indexfile: a temporary file
+// in the same directory, synced, renamed over path, with block checksums).
+// Searches may run while it writes.
 func (ix *Index) Save(path string) error {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
@@ -124,35 +129,16 @@ func (ix *Index) Save(path string) error {
 	if !littleEndian {
 		return errors.New("vector: saving needs a little-endian machine")
 	}
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, filepath.Base(path)+".tmp*")
+	w, err := indexfile.Create(path, fileKind, FormatVersion)
 	if err != nil {
 		return fmt.Errorf("vector: save: %w", err)
 	}
-	tmp := f.Name()
-	ok := false
-	defer func() {
-		if !ok {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
-	if err := ix.write(f); err != nil {
+	if err := ix.write(w); err != nil {
+		w.Abort()
 		return fmt.Errorf("vector: save %s: %w", path, err)
 	}
-	if err := f.Sync(); err != nil {
-		return fmt.Errorf("vector: save %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("vector: save %s: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
+	if err := w.Commit(); err != nil {
 		return fmt.Errorf("vector: save: %w", err)
-	}
-	ok = true
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
 	}
 	return nil
 }
@@ -198,7 +184,7 @@ func (ix *Index) sections() []section {
 
 func align(n int) int { return (n + secAlign - 1) &^ (secAlign - 1) }
 
-func (ix *Index) write(f *os.File) error {
+func (ix *Index) write(out io.Writer) error {
 	secs := ix.sections()
 	table := make([]byte, 24*len(secs))
 	off := align(headerSize + len(table))
@@ -211,27 +197,18 @@ func (ix *Index) write(f *os.File) error {
 		off = align(off + len(s.data))
 	}
 	size := off
-	// Body: padding after the table, then sections with padding.
-	w := bufio.NewWriterSize(f, 1<<20)
-	h := xxhash.New()
-	if _, err := f.Seek(int64(bodyStart), io.SeekStart); err != nil {
-		return err
-	}
-	mw := io.MultiWriter(w, h)
-	pos := bodyStart
+	// The body hash identifies this content (the delta log names the base
+	// it applies to); it is computed before the header is written.
 	var zero [secAlign]byte
+	h := xxhash.New()
+	pos := bodyStart
 	for _, s := range secs {
-		if _, err := mw.Write(s.data); err != nil {
-			return err
-		}
+		h.Write(s.data)
 		pos += len(s.data)
 		if pad := align(pos) - pos; pad > 0 {
-			mw.Write(zero[:pad])
+			h.Write(zero[:pad])
 			pos += pad
 		}
-	}
-	if err := w.Flush(); err != nil {
-		return err
 	}
 	hdr := make([]byte, headerSize, headerSize+len(table)+secAlign)
 	o := &ix.opts
@@ -257,15 +234,28 @@ func (ix *Index) write(f *os.File) error {
 	binary.LittleEndian.PutUint64(hdr[56:], uint64(size))
 	binary.LittleEndian.PutUint64(hdr[64:], o.Seed)
 	binary.LittleEndian.PutUint64(hdr[72:], h.Sum64())
-	ix.fileHash.Store(h.Sum64())
 	crc := crc32.Update(crc32.Checksum(hdr[:120], castagnoli), castagnoli, table)
 	binary.LittleEndian.PutUint32(hdr[120:], crc)
 	hdr = append(hdr, table...)
 	hdr = append(hdr, make([]byte, bodyStart-len(hdr))...)
-	if _, err := f.WriteAt(hdr, 0); err != nil {
+	if _, err := out.Write(hdr); err != nil {
 		return err
 	}
-	return f.Truncate(int64(size))
+	pos = bodyStart
+	for _, s := range secs {
+		if _, err := out.Write(s.data); err != nil {
+			return err
+		}
+		pos += len(s.data)
+		if pad := align(pos) - pos; pad > 0 {
+			if _, err := out.Write(zero[:pad]); err != nil {
+				return err
+			}
+			pos += pad
+		}
+	}
+	ix.fileHash.Store(h.Sum64())
+	return nil
 }
 
 // Open maps the index file at path read-only and validates it; the
@@ -276,50 +266,28 @@ func Open(path string) (*Index, error) {
 	if !littleEndian {
 		return nil, errors.New("vector: opening needs a little-endian machine")
 	}
-	f, err := os.Open(path)
+	f, err := indexfile.Open(path, fileKind, FormatVersion)
 	if err != nil {
-		return nil, fmt.Errorf("vector: open: %w", err)
+		return nil, err
 	}
-	defer f.Close()
-	st, err := f.Stat()
+	// A search scans (flat) or walks (HNSW) most of the file: check it all
+	// now, once per file version in a process (indexfile).
+	if err := f.Verify(); err != nil {
+		f.Close()
+		return nil, err
+	}
+	ix, err := decode(f.Body())
 	if err != nil {
-		return nil, fmt.Errorf("vector: open: %w", err)
+		f.Close()
+		return nil, indexfile.Corruptf(path, "%v", err)
 	}
-	if st.Size() < headerSize {
-		return nil, fmt.Errorf("%w: %s: %d bytes", ErrFormat, path, st.Size())
-	}
-	if st.Size() > 1<<40 {
-		return nil, fmt.Errorf("%w: %s: too large", ErrFormat, path)
-	}
-	data, err := syscall.Mmap(int(f.Fd()), 0, int(st.Size()), syscall.PROT_READ, syscall.MAP_SHARED)
-	if err != nil {
-		return nil, fmt.Errorf("vector: mmap %s: %w", path, err)
-	}
-	id, sum := fileid.Of(st), binary.LittleEndian.Uint64(data[72:])
-	ix, err := decode(data, !verified.Has(id, sum))
-	if err != nil {
-		syscall.Munmap(data)
-		verified.Forget(id, sum)
-		return nil, fmt.Errorf("%w: %s: %v", ErrFormat, path, err)
-	}
-	verified.Add(id, sum)
-	ix.mapped = data
+	ix.mapped = f
 	return ix, nil
 }
 
-// Decode builds an index over data (an index file's bytes), validating
-// it; the index refers to data, which must stay unchanged while it lives.
-// verified holds the versions of the files whose body checksum this
-// process has checked: a server opens the same vector file again for each
-// store snapshot (after every update), and hashing tens of megabytes each
-// time was most of opening it. A file rewritten or replaced is another
-// version (fileid.ID, or the checksum its header records) and is hashed
-// again; the structure is validated on every open.
-var verified fileid.Verified
-
-// decode validates data as an index file and returns the index over it;
-// hashBody checks the body's checksum too.
-func decode(data []byte, hashBody bool) (*Index, error) {
+// decode validates data (an index file's body, whose checksums the caller
+// has checked) and returns the index over it.
+func decode(data []byte) (*Index, error) {
 	if len(data) < headerSize || string(data[:8]) != magic {
 		return nil, errors.New("bad magic")
 	}
@@ -429,11 +397,6 @@ func decode(data []byte, hashBody bool) (*Index, error) {
 	case IVF:
 		if err := decodeIVF(ix.iv, data, get, n, d); err != nil {
 			return nil, err
-		}
-	}
-	if hashBody {
-		if h := xxhash.Sum64(data[bodyStart:]); h != le.Uint64(data[72:]) {
-			return nil, errors.New("body checksum mismatch")
 		}
 	}
 	ix.fileHash.Store(le.Uint64(data[72:]))
@@ -583,7 +546,7 @@ func (ix *Index) unmapErr() error {
 	if ix.mapped == nil {
 		return nil
 	}
-	err := syscall.Munmap(ix.mapped)
+	err := ix.mapped.Close()
 	ix.mapped = nil
 	return err
 }

@@ -8,6 +8,8 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+
+	"github.com/codegraph-dev/codegraph/internal/indexfile"
 )
 
 // Kind is the index structure.
@@ -181,7 +183,7 @@ var (
 	ErrClosed = errors.New("vector: index closed")
 	// ErrFormat is returned by Open for a file that is not a valid index
 	// (foreign, truncated, corrupt, or of another format version).
-	ErrFormat = errors.New("vector: not a valid index file")
+	ErrFormat = indexfile.ErrCorrupt
 )
 
 // Filter decides whether a row, given by its caller id, may be returned.
@@ -212,10 +214,10 @@ type Index struct {
 	mu       sync.RWMutex
 	opts     Options
 	r        *rows
-	g        *hnsw  // HNSW
-	iv       *ivf   // IVF
-	mapped   []byte // the file mapping, if opened
-	borrowed bool   // arrays point into a decoded file: copy before writing
+	g        *hnsw           // HNSW
+	iv       *ivf            // IVF
+	mapped   *indexfile.File // the file mapping, if opened
+	borrowed bool            // arrays point into a decoded file: copy before writing
 	closed   bool
 	fileHash atomic.Uint64 // body hash of the file last saved or opened
 	pool     sync.Pool     // *searcher

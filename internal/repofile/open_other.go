@@ -1,0 +1,5 @@
+//go:build !unix
+
+package repofile
+
+const oNonblock = 0

@@ -2,9 +2,12 @@ package cli
 
 import (
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"gopkg.in/yaml.v3"
 
 	"github.com/codegraph-dev/codegraph/internal/testrepo"
 )
@@ -111,5 +114,27 @@ func TestIndexUsesConfigFile(t *testing.T) {
 	writeFile(t, filepath.Join(repo, "codegraph.yaml"), "index:\n  langs: [python]\n")
 	if _, errs, code := run(t, "index", repo); code != 2 || !strings.Contains(errs, "codegraph.yaml:2: unknown key \"index.langs\"") {
 		t.Errorf("unknown key: exit %d: %s", code, errs)
+	}
+}
+
+// The configuration the Kubernetes ConfigMap mounts is one codegraph
+// accepts.
+func TestKubernetesConfigMapIsValidConfig(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "deploy", "kubernetes", "configmap.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cm struct {
+		Data map[string]string `yaml:"data"`
+	}
+	if err := yaml.Unmarshal(b, &cm); err != nil {
+		t.Fatal(err)
+	}
+	vals, err := parseConfigFile("configmap.yaml:config.yaml", []byte(cm.Data["config.yaml"]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, ok := vals["server.addr"]; !ok || v.Value != "0.0.0.0:8080" {
+		t.Errorf("server.addr = %+v", v)
 	}
 }

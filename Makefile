@@ -4,7 +4,7 @@
 GO ?= go
 BIN := bin/codegraph
 
-.PHONY: build run test bench fuzz check-generated
+.PHONY: build run test bench fuzz check-generated release release-amd64 release-arm64
 
 build:
 	$(GO) build -o $(BIN) ./cmd/codegraph
@@ -28,3 +28,42 @@ bench:
 check-generated:
 	$(GO) generate ./internal/graphql
 	git diff --exit-code -- internal/graphql
+
+# make release: stripped, statically linked Linux binaries for amd64 and
+# arm64 in dist/, each in a tarball with LICENSE, THIRD_PARTY_NOTICES (every
+# linked module's licence, GraphiQL and React) and README.md, and
+# dist/SHA256SUMS. cgo is needed (tree-sitter), so each architecture needs
+# a C compiler for it: gcc for the host's, and on Debian/Ubuntu
+# gcc-aarch64-linux-gnu (or gcc-x86-64-linux-gnu on an arm64 host) for the
+# other. Static linking against glibc works because netgo and osusergo keep
+# cgo out of name resolution and user lookup (no NSS at run time).
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+COMMIT ?= $(shell git rev-parse HEAD 2>/dev/null)
+BUILD_DATE ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
+# Evaluated once, so both architectures carry the same values.
+VERSION := $(VERSION)
+COMMIT := $(COMMIT)
+BUILD_DATE := $(BUILD_DATE)
+DIST ?= dist
+CLI_PKG := github.com/codegraph-dev/codegraph/internal/cli
+RELEASE_LDFLAGS := -s -w -X $(CLI_PKG).Version=$(VERSION) -X $(CLI_PKG).Commit=$(COMMIT) -X $(CLI_PKG).BuildDate=$(BUILD_DATE) -extldflags -static
+HOST_ARCH := $(shell $(GO) env GOHOSTARCH)
+CC_amd64 ?= $(if $(filter amd64,$(HOST_ARCH)),gcc,x86_64-linux-gnu-gcc)
+CC_arm64 ?= $(if $(filter arm64,$(HOST_ARCH)),gcc,aarch64-linux-gnu-gcc)
+APT_amd64 := gcc-x86-64-linux-gnu
+APT_arm64 := gcc-aarch64-linux-gnu
+
+release: release-amd64 release-arm64
+	cd $(DIST) && sha256sum codegraph-$(VERSION)-linux-amd64.tar.gz codegraph-$(VERSION)-linux-arm64.tar.gz > SHA256SUMS
+	@cat $(DIST)/SHA256SUMS
+
+release-amd64 release-arm64: release-%:
+	@command -v $(CC_$*) >/dev/null 2>&1 || { echo "make release: no C compiler for linux/$* ($(CC_$*)); cgo needs one for tree-sitter. On Debian/Ubuntu: sudo apt-get install $(APT_$*) (or set CC_$*=...)" >&2; exit 1; }
+	rm -rf $(DIST)/codegraph-$(VERSION)-linux-$*
+	mkdir -p $(DIST)/codegraph-$(VERSION)-linux-$*
+	CGO_ENABLED=1 GOOS=linux GOARCH=$* CC=$(CC_$*) $(GO) build -trimpath -buildvcs=false -tags netgo,osusergo \
+		-ldflags '$(RELEASE_LDFLAGS)' -o $(DIST)/codegraph-$(VERSION)-linux-$*/codegraph ./cmd/codegraph
+	cp LICENSE README.md $(DIST)/codegraph-$(VERSION)-linux-$*/
+	GO=$(GO) sh scripts/third-party-notices.sh linux $* > $(DIST)/codegraph-$(VERSION)-linux-$*/THIRD_PARTY_NOTICES
+	tar -C $(DIST) --sort=name --owner=0 --group=0 --numeric-owner --mtime='$(BUILD_DATE)' \
+		-czf $(DIST)/codegraph-$(VERSION)-linux-$*.tar.gz codegraph-$(VERSION)-linux-$*

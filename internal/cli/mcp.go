@@ -93,6 +93,7 @@ writes, the others read.`,
 	f.BoolVar(&watchIt, "watch", false, "keep the index up to date as files change (this server then holds the index; other servers and CLI queries read it)")
 	f.BoolVarP(&verbose, "verbose", "v", false, "log diagnostics to stderr")
 	ef.register(cmd)
+	cmd.AddCommand(newMCPInstallCmd(e))
 	return cmd
 }
 

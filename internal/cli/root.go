@@ -25,6 +25,9 @@ var Version = "dev"
 type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
+	// cfg is the configuration loaded for the running command (index,
+	// watch, search, mcp, serve), nil for the others.
+	cfg *effectiveConfig
 }
 
 // exitError carries a specific exit code.
@@ -85,6 +88,10 @@ Start with:
   codegraph mcp                         serve the graph to AI agents (MCP, stdio)
   codegraph serve                       HTTP API: REST, GraphQL, streams, MCP
   codegraph daemon start                one background process for all repositories
+  codegraph mcp install --client cursor configure an agent to use codegraph
+  codegraph version                     version, commit, features
+  codegraph config                      effective configuration (codegraph.yaml, env, flags)
+  codegraph completion bash             shell completion (bash, zsh, fish, powershell)
 
 SYMBOL arguments accept a qualified name (Server.Handle, pkg/store.Store.Get),
 a bare name (several matches list the candidates), FILE:LINE, FILE:NAME or
@@ -93,12 +100,31 @@ a node id.
 Languages: Go, Python, JavaScript, TypeScript (incl. TSX), Rust, Java, C, C++.
 Query commands find the index in .codegraph/ in the working directory or
 the nearest parent directory; --db DIR points at one explicitly.`,
-		Version:       Version,
+		Version:       currentVersion().oneLine(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.CompletionOptions.DisableDefaultCmd = true
-	root.AddCommand(newIndexCmd(e), newStatusCmd(e), newSymbolsCmd(e), newExportCmd(e), newDefCmd(e), newRefsCmd(e), newCallersCmd(e), newCalleesCmd(e), newDepsCmd(e), newPathCmd(e), newImpactCmd(e), newCyclesCmd(e), newHubsCmd(e), newOutlineCmd(e), newOverviewCmd(e), newSearchCmd(e), newMCPCmd(e), newServeCmd(e), newDaemonCmd(e), newWatchCmd(e))
+	root.SetVersionTemplate("{{.Version}}\n")
+	// Configuration files and environment fill in the flags the user did
+	// not give (see config.go for the order).
+	root.PersistentPreRunE = func(cmd *cobra.Command, args []string) error {
+		switch cmd.Name() {
+		case "index", "watch", "search", "serve":
+		case "mcp":
+			if cmd.Parent() != cmd.Root() {
+				return nil
+			}
+		default:
+			return nil
+		}
+		dir, err := configRoot(cmd, args)
+		if err != nil {
+			return err
+		}
+		e.cfg, err = applyConfig(cmd, dir)
+		return err
+	}
+	root.AddCommand(newIndexCmd(e), newStatusCmd(e), newSymbolsCmd(e), newExportCmd(e), newDefCmd(e), newRefsCmd(e), newCallersCmd(e), newCalleesCmd(e), newDepsCmd(e), newPathCmd(e), newImpactCmd(e), newCyclesCmd(e), newHubsCmd(e), newOutlineCmd(e), newOverviewCmd(e), newSearchCmd(e), newMCPCmd(e), newServeCmd(e), newDaemonCmd(e), newWatchCmd(e), newVersionCmd(e), newConfigCmd(e))
 	return root
 }
 

@@ -103,7 +103,13 @@ by the next one). A second signal exits at once.`,
 				}
 			}
 			keys := cfg.APIKeys
-			if env := os.Getenv("CODEGRAPH_API_KEYS"); env != "" {
+			if configPath == "" && e.cfg != nil {
+				// codegraph.yaml's server.api_keys, or CODEGRAPH_API_KEYS
+				// over it.
+				if v, ok := e.cfg.get("server.api_keys"); ok {
+					keys = v.Value.([]server.Key)
+				}
+			} else if env := os.Getenv("CODEGRAPH_API_KEYS"); env != "" {
 				k, err := server.ParseKeys(env)
 				if err != nil {
 					return &exitError{2, fmt.Errorf("CODEGRAPH_API_KEYS: %w", err)}

@@ -117,6 +117,7 @@ func NewUpdater(opts Options) (*Updater, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
+	_, statErr := os.Stat(opts.DBDir)
 	st, repaired, err := openStore(opts)
 	rebuilt := false
 	if errors.Is(err, store.ErrSchemaMismatch) {
@@ -129,6 +130,9 @@ func NewUpdater(opts Options) (*Updater, error) {
 	}
 	if err != nil {
 		return nil, err
+	}
+	if err := ignoreStore(opts.DBDir, errors.Is(statErr, os.ErrNotExist)); err != nil {
+		opts.Logger.Warn("index: could not write .gitignore in the store", "dir", opts.DBDir, "err", err)
 	}
 	if opts.ReuseOptions {
 		if b, err := st.Meta(MetaOptions); err == nil {

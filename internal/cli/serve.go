@@ -40,6 +40,9 @@ func newServeCmd(e *env) *cobra.Command {
 		maxBody              int64
 		searchCache          int
 		ef                   embeddingFlags
+		tlsCert, tlsKey      string
+		tlsClientCA          string
+		tlsClientAccess      string
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -105,7 +108,19 @@ SIGINT or SIGTERM stop accepting connections and finish in-flight requests
 				}
 				keys = append(keys, k...)
 			}
-			if len(keys) == 0 && !server.IsLoopback(addr) && !insecure {
+			var tlsOpts *server.TLSOptions
+			if tlsCert != "" || tlsKey != "" || tlsClientCA != "" {
+				if tlsCert == "" || tlsKey == "" {
+					return &exitError{2, errors.New("--tls-cert and --tls-key go together (--tls-client-ca needs both)")}
+				}
+				acc, err := server.ParseScope(tlsClientAccess)
+				if err != nil {
+					return &exitError{2, fmt.Errorf("--tls-client-access: %w", err)}
+				}
+				tlsOpts = &server.TLSOptions{CertFile: tlsCert, KeyFile: tlsKey, ClientCAFile: tlsClientCA, ClientAccess: acc}
+			}
+			authenticated := len(keys) > 0 || tlsClientCA != ""
+			if !authenticated && !server.IsLoopback(addr) && !insecure {
 				return &exitError{2, fmt.Errorf("refusing to serve %s without API keys: anyone who can reach it could read and change the graph. Configure keys (--config or CODEGRAPH_API_KEYS), bind a loopback address (--addr 127.0.0.1:8080), or pass --insecure", addr)}
 			}
 			origins := append(cfg.CORSOrigins, corsOrigins...)
@@ -139,7 +154,7 @@ SIGINT or SIGTERM stop accepting connections and finish in-flight requests
 			// the server shuts down.
 			mount, streams, public := frontDoors(svc, mcpSrv, origins, maxBody, log)
 			srv, err := server.New(server.Options{Service: svc, Keys: keys, CORSOrigins: origins, AllowedHosts: append(cfg.AllowedHosts, allowedHosts...), RateLimit: cfg.RateLimit,
-				RateBurst: cfg.RateBurst, MaxBodyBytes: maxBody, SearchCache: searchCache, Mount: mount, StreamMounts: streams, PublicMounts: public, Logger: log, AccessLog: verbose})
+				RateBurst: cfg.RateBurst, MaxBodyBytes: maxBody, SearchCache: searchCache, Mount: mount, StreamMounts: streams, PublicMounts: public, Logger: log, AccessLog: verbose, TLS: tlsOpts})
 			if err != nil {
 				return &exitError{2, err}
 			}
@@ -154,14 +169,26 @@ SIGINT or SIGTERM stop accepting connections and finish in-flight requests
 			for _, r := range svc.Repos() {
 				names = append(names, r.Name()+"="+r.Root())
 			}
-			auth := "open (loopback, no keys)"
+			var methods []string
 			if len(keys) > 0 {
-				auth = fmt.Sprintf("%d API keys", len(keys))
-			} else if !server.IsLoopback(addr) {
-				auth = "OPEN TO THE NETWORK (--insecure)"
+				methods = append(methods, fmt.Sprintf("%d API keys", len(keys)))
 			}
-			fmt.Fprintf(e.stderr, "codegraph serve: http://%s (repos %s; access %s; MCP at /mcp; API at /openapi.json)\n",
-				ln.Addr(), strings.Join(names, ", "), auth)
+			if tlsClientCA != "" {
+				methods = append(methods, "client certificates")
+			}
+			auth := strings.Join(methods, ", ")
+			if !authenticated {
+				auth = "open (loopback, no keys)"
+				if !server.IsLoopback(addr) {
+					auth = "OPEN TO THE NETWORK (--insecure)"
+				}
+			}
+			scheme := "http"
+			if tlsOpts != nil {
+				scheme = "https"
+			}
+			fmt.Fprintf(e.stderr, "codegraph serve: %s://%s (repos %s; access %s; MCP at /mcp; API at /openapi.json)\n",
+				scheme, ln.Addr(), strings.Join(names, ", "), auth)
 			return serveUntilSignal(cmd.Context(), hs, ln, log)
 		},
 	}
@@ -172,6 +199,10 @@ SIGINT or SIGTERM stop accepting connections and finish in-flight requests
 	f.StringVar(&configPath, "config", "", "JSON config file: api_keys, cors_origins, rate_limit, rate_burst")
 	f.StringArrayVar(&corsOrigins, "cors-origin", nil, "allow browser calls from this origin (repeatable; * for any)")
 	f.StringArrayVar(&allowedHosts, "allowed-host", nil, "serve requests whose Host header names this host (repeatable; * for any; default: loopback names without keys, any host with keys)")
+	f.StringVar(&tlsCert, "tls-cert", "", "serve HTTPS with this PEM certificate (chain); reloaded when the file changes")
+	f.StringVar(&tlsKey, "tls-key", "", "the PEM private key of --tls-cert")
+	f.StringVar(&tlsClientCA, "tls-client-ca", "", "mutual TLS: require client certificates signed by a CA in this PEM file")
+	f.StringVar(&tlsClientAccess, "tls-client-access", "read", "access a client certificate alone gives: read, write or admin")
 	f.BoolVar(&insecure, "insecure", false, "allow a non-loopback address without API keys")
 	f.BoolVar(&noIndex, "no-index", false, "never build or update indexes in the background (POST /index still does)")
 	f.BoolVar(&watchIt, "watch", false, "keep the indexes up to date as files change (this process then holds them)")
@@ -222,7 +253,15 @@ func serveUntilSignal(ctx context.Context, hs *http.Server, ln net.Listener, log
 	sigCtx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
+	go func() {
+		if hs.TLSConfig != nil {
+			// ServeTLS adds HTTP/2 to the configuration and answers plain
+			// HTTP on the port with 400.
+			errc <- hs.ServeTLS(ln, "", "")
+			return
+		}
+		errc <- hs.Serve(ln)
+	}()
 	select {
 	case err := <-errc:
 		return err

@@ -43,6 +43,11 @@ func newServeCmd(e *env) *cobra.Command {
 		tlsCert, tlsKey      string
 		tlsClientCA          string
 		tlsClientAccess      string
+		jwtJWKS, jwtIssuer   string
+		jwtAudience          string
+		auditPath            string
+		auditMaxSize         int64
+		auditKeep            int
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -119,7 +124,17 @@ SIGINT or SIGTERM stop accepting connections and finish in-flight requests
 				}
 				tlsOpts = &server.TLSOptions{CertFile: tlsCert, KeyFile: tlsKey, ClientCAFile: tlsClientCA, ClientAccess: acc}
 			}
-			authenticated := len(keys) > 0 || tlsClientCA != ""
+			var jwtOpts *server.JWTOptions
+			if jwtJWKS != "" {
+				jwtOpts = &server.JWTOptions{JWKS: jwtJWKS, Issuer: jwtIssuer, Audience: jwtAudience}
+			} else if jwtIssuer != "" || jwtAudience != "" {
+				return &exitError{2, errors.New("--jwt-issuer and --jwt-audience need --jwt-jwks")}
+			}
+			var auditOpts *server.AuditOptions
+			if auditPath != "" {
+				auditOpts = &server.AuditOptions{Path: auditPath, MaxSize: auditMaxSize, Keep: auditKeep, Stdout: e.stdout}
+			}
+			authenticated := len(keys) > 0 || tlsClientCA != "" || jwtOpts != nil
 			if !authenticated && !server.IsLoopback(addr) && !insecure {
 				return &exitError{2, fmt.Errorf("refusing to serve %s without API keys: anyone who can reach it could read and change the graph. Configure keys (--config or CODEGRAPH_API_KEYS), bind a loopback address (--addr 127.0.0.1:8080), or pass --insecure", addr)}
 			}
@@ -154,7 +169,7 @@ SIGINT or SIGTERM stop accepting connections and finish in-flight requests
 			// the server shuts down.
 			mount, streams, public := frontDoors(svc, mcpSrv, origins, maxBody, log)
 			srv, err := server.New(server.Options{Service: svc, Keys: keys, CORSOrigins: origins, AllowedHosts: append(cfg.AllowedHosts, allowedHosts...), RateLimit: cfg.RateLimit,
-				RateBurst: cfg.RateBurst, MaxBodyBytes: maxBody, SearchCache: searchCache, Mount: mount, StreamMounts: streams, PublicMounts: public, Logger: log, AccessLog: verbose, TLS: tlsOpts})
+				RateBurst: cfg.RateBurst, MaxBodyBytes: maxBody, SearchCache: searchCache, Mount: mount, StreamMounts: streams, PublicMounts: public, Logger: log, AccessLog: verbose, TLS: tlsOpts, JWT: jwtOpts, Audit: auditOpts})
 			if err != nil {
 				return &exitError{2, err}
 			}
@@ -175,6 +190,9 @@ SIGINT or SIGTERM stop accepting connections and finish in-flight requests
 			}
 			if tlsClientCA != "" {
 				methods = append(methods, "client certificates")
+			}
+			if jwtOpts != nil {
+				methods = append(methods, "JWTs")
 			}
 			auth := strings.Join(methods, ", ")
 			if !authenticated {
@@ -203,6 +221,12 @@ SIGINT or SIGTERM stop accepting connections and finish in-flight requests
 	f.StringVar(&tlsKey, "tls-key", "", "the PEM private key of --tls-cert")
 	f.StringVar(&tlsClientCA, "tls-client-ca", "", "mutual TLS: require client certificates signed by a CA in this PEM file")
 	f.StringVar(&tlsClientAccess, "tls-client-access", "read", "access a client certificate alone gives: read, write or admin")
+	f.StringVar(&jwtJWKS, "jwt-jwks", "", "accept Bearer JWTs (RS256, ES256, EdDSA) signed by a key of this JWKS file or URL")
+	f.StringVar(&jwtIssuer, "jwt-issuer", "", "the iss claim JWTs must have")
+	f.StringVar(&jwtAudience, "jwt-audience", "", "a value the aud claim of JWTs must hold")
+	f.StringVar(&auditPath, "audit-log", "", "append a JSON line for every write, refused request and admin action to this file (- for stdout)")
+	f.Int64Var(&auditMaxSize, "audit-log-max-size", 100<<20, "rotate the audit log past this many bytes")
+	f.IntVar(&auditKeep, "audit-log-keep", 5, "rotated audit log files kept")
 	f.BoolVar(&insecure, "insecure", false, "allow a non-loopback address without API keys")
 	f.BoolVar(&noIndex, "no-index", false, "never build or update indexes in the background (POST /index still does)")
 	f.BoolVar(&watchIt, "watch", false, "keep the indexes up to date as files change (this process then holds them)")

@@ -102,6 +102,10 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &recorder{ResponseWriter: w}
+		reqID := newRequestID()
+		rec.Header().Set("X-Request-ID", reqID)
+		var who identity
+		var op, action string
 		s.metrics.inFlight.Inc()
 		ctx := context.WithValue(r.Context(), loggerKey, s.log)
 		r = r.WithContext(ctx)
@@ -128,6 +132,9 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 				route = route[i+1:]
 			}
 			s.metrics.observe(route, r.Method, status, d)
+			if s.audit != nil {
+				s.auditRequest(r, who, status, reqID, op, action)
+			}
 			if s.opts.AccessLog {
 				s.log.LogAttrs(r.Context(), slog.LevelInfo, "http",
 					slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.String("route", route),
@@ -182,6 +189,10 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 				s.rateLimited(rec, r, s.limit, wait, "rate limit exceeded")
 				return
 			}
+		}
+		who = id
+		if s.audit != nil {
+			op, action = s.auditedOperation(r)
 		}
 		r = r.WithContext(context.WithValue(r.Context(), identityKey, id))
 		if r.Body != nil && r.Body != http.NoBody {
@@ -250,6 +261,13 @@ func (s *Server) authenticate(r *http.Request) (identity, error) {
 			}
 		}
 		return identity{}, errCredentialsNeeded
+	}
+	if s.jwt != nil && looksLikeJWT(key) {
+		id, err := s.jwt.verify(r.Context(), key, time.Now())
+		if err != nil {
+			return identity{}, &apiError{Status: http.StatusUnauthorized, Code: codeUnauthorized, Message: err.Error()}
+		}
+		return id, nil
 	}
 	k, ok := s.keys.lookup(key)
 	if !ok {

@@ -70,6 +70,14 @@ type Options struct {
 	// TLS, when set, serves HTTPS (see TLSOptions): HTTPServer carries
 	// the configuration and every answer has an HSTS header.
 	TLS *TLSOptions
+	// JWT, when set, accepts JSON Web Tokens as credentials beside the
+	// API keys (see JWTOptions).
+	JWT *JWTOptions
+	// Audit, when set, writes the audit log (see AuditOptions).
+	Audit *AuditOptions
+	// ToolAccess tells the audit log which MCP tools write (the access a
+	// tool needs; nil: MCP calls are logged only when refused).
+	ToolAccess func(tool string) Scope
 }
 
 // Server is the HTTP API. Its Handler is safe for concurrent use.
@@ -93,6 +101,10 @@ type Server struct {
 	public  map[string]bool // mounted patterns served without a key
 	// tlsConfig is the HTTPS configuration (nil: plain HTTP).
 	tlsConfig *tls.Config
+	jwt       *jwtVerifier
+	audit     *auditLog
+	// routeScope is the access each REST pattern needs ("POST /nodes").
+	routeScope map[string]Scope
 	// authOn: requests must identify themselves (API keys, JWTs or
 	// client certificates are configured); otherwise the API is open.
 	authOn bool
@@ -136,7 +148,17 @@ func New(opts Options) (*Server, error) {
 			return nil, fmt.Errorf("server: %w", err)
 		}
 	}
-	s.authOn = kr.enabled() || (s.tlsConfig != nil && s.tlsConfig.ClientCAs != nil)
+	if opts.Audit != nil {
+		if s.audit, err = openAudit(*opts.Audit); err != nil {
+			return nil, fmt.Errorf("server: %w", err)
+		}
+	}
+	if opts.JWT != nil {
+		if s.jwt, err = newJWTVerifier(context.Background(), *opts.JWT, opts.Logger); err != nil {
+			return nil, fmt.Errorf("server: %w", err)
+		}
+	}
+	s.authOn = kr.enabled() || s.jwt != nil || (s.tlsConfig != nil && s.tlsConfig.ClientCAs != nil)
 	if opts.SearchCache >= 0 {
 		n := opts.SearchCache
 		if n == 0 {
@@ -279,6 +301,10 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 // handle registers a REST route that needs scope.
 func (s *Server) handle(method, path string, scope Scope, h handlerFunc) {
 	s.routes = append(s.routes, route{Method: method, Path: path, Scope: scope})
+	if s.routeScope == nil {
+		s.routeScope = map[string]Scope{}
+	}
+	s.routeScope[method+" "+path] = scope
 	s.mux.HandleFunc(method+" "+path, func(w http.ResponseWriter, r *http.Request) {
 		if err := s.allow(r, scope); err != nil {
 			writeError(w, r, err)

@@ -51,6 +51,9 @@ type certReloader struct {
 }
 
 func newCertReloader(certFile, keyFile string, log *slog.Logger) (*certReloader, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	cr := &certReloader{certFile: certFile, keyFile: keyFile, log: log, every: time.Second}
 	stamp, err := cr.stampNow()
 	if err != nil {

@@ -167,9 +167,11 @@ SIGINT or SIGTERM stop accepting connections and finish in-flight requests
 			// limits and metrics. Streaming ones (SSE, WebSocket) are listed
 			// in streams: their write deadline is lifted and they end when
 			// the server shuts down.
+			toolAccess := mcpSrv.ToolAccess()
 			mount, streams, public := frontDoors(svc, mcpSrv, origins, maxBody, log)
 			srv, err := server.New(server.Options{Service: svc, Keys: keys, CORSOrigins: origins, AllowedHosts: append(cfg.AllowedHosts, allowedHosts...), RateLimit: cfg.RateLimit,
-				RateBurst: cfg.RateBurst, MaxBodyBytes: maxBody, SearchCache: searchCache, Mount: mount, StreamMounts: streams, PublicMounts: public, Logger: log, AccessLog: verbose, TLS: tlsOpts, JWT: jwtOpts, Audit: auditOpts})
+				RateBurst: cfg.RateBurst, MaxBodyBytes: maxBody, SearchCache: searchCache, Mount: mount, StreamMounts: streams, PublicMounts: public, Logger: log, AccessLog: verbose, TLS: tlsOpts, JWT: jwtOpts, Audit: auditOpts,
+				ToolAccess: func(tool string) server.Scope { return toolAccess[tool] }})
 			if err != nil {
 				return &exitError{2, err}
 			}

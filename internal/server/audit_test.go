@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/codegraph-dev/codegraph/internal/graphql"
+	cgmcp "github.com/codegraph-dev/codegraph/internal/mcp"
 )
 
 func readAudit(t *testing.T, path string) []map[string]any {
@@ -37,9 +38,17 @@ func readAudit(t *testing.T, path string) []map[string]any {
 func TestAuditLog(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "audit.log")
 	svc, _ := fixtureService(t)
+	m, err := cgmcp.New(cgmcp.Options{Service: svc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Close() })
+	tools := m.ToolAccess()
 	s, ts := newTestServer(t, Options{Service: svc, Audit: &AuditOptions{Path: path},
-		Keys:  []Key{{Name: "ro", Key: roKey, Scope: "ro"}, {Name: "rw", Key: rwKey, Scope: "rw"}, {Name: "admin", Key: adminKey, Scope: "admin"}},
-		Mount: map[string]http.Handler{"/graphql": graphql.NewHandler(svc, graphql.Options{})}})
+		ToolAccess:   func(name string) Scope { return tools[name] },
+		Keys:         []Key{{Name: "ro", Key: roKey, Scope: "ro"}, {Name: "rw", Key: rwKey, Scope: "rw"}, {Name: "admin", Key: adminKey, Scope: "admin"}},
+		Mount:        map[string]http.Handler{"/graphql": graphql.NewHandler(svc, graphql.Options{}), "/mcp": m.Handler()},
+		StreamMounts: []string{"/mcp"}})
 	_ = s
 	secretBody := `{"kind":"function","name":"TopSecretBody","file":"x.go","line":1}`
 	st1, h1, _ := call(t, ts, "POST", "/nodes?repo=fixture", secretBody, "X-API-Key", roKey) // refused
@@ -47,12 +56,19 @@ func TestAuditLog(t *testing.T) {
 	st3, h3, _ := call(t, ts, "POST", "/graphql", `{"query":"mutation Rebuild { rebuildIndex(repo: \"fixture\") { id } }","operationName":"Rebuild"}`, "X-API-Key", adminKey)
 	st4, _, _ := call(t, ts, "GET", "/nodes?limit=1", "", "X-API-Key", rwKey) // a read: not logged
 	st5, h5, _ := call(t, ts, "GET", "/nodes?limit=1", "", "X-API-Key", "wrong-key-0000000")
+	// An MCP tool that writes, called in a session: one line naming the tool.
+	mcpHdr := []string{"X-API-Key", rwKey, "Accept", "application/json, text/event-stream"}
+	_, hi, _ := call(t, ts, "POST", "/mcp", `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}`, mcpHdr...)
+	mcpHdr = append(mcpHdr, "Mcp-Session-Id", hi.Get("Mcp-Session-Id"))
+	call(t, ts, "POST", "/mcp", `{"jsonrpc":"2.0","method":"notifications/initialized"}`, mcpHdr...)
+	call(t, ts, "POST", "/mcp", `{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"search_code","arguments":{"query":"x"}}}`, mcpHdr...)
+	st6, h6, _ := call(t, ts, "POST", "/mcp", `{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"index","arguments":{}}}`, mcpHdr...)
 	if st1 != 403 || st2 != 201 || st4 != 200 || st5 != 401 {
 		t.Fatalf("statuses %d %d %d %d", st1, st2, st4, st5)
 	}
 	lines := readAudit(t, path)
-	if len(lines) != 4 {
-		t.Fatalf("%d audit lines, want 4: %v", len(lines), lines)
+	if len(lines) != 5 {
+		t.Fatalf("%d audit lines, want 5: %v", len(lines), lines)
 	}
 	want := []struct {
 		action, subject, method, path, op string
@@ -63,6 +79,7 @@ func TestAuditLog(t *testing.T) {
 		{"write", "key:rw", "POST", "/nodes", "", 201, h2.Get("X-Request-ID")},
 		{"admin", "key:admin", "POST", "/graphql", "Rebuild", st3, h3.Get("X-Request-ID")},
 		{"refused", "", "GET", "/nodes", "", 401, h5.Get("X-Request-ID")},
+		{"write", "key:rw", "POST", "/mcp", "index", st6, h6.Get("X-Request-ID")},
 	}
 	for i, w := range want {
 		l := lines[i]

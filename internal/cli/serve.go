@@ -80,6 +80,12 @@ API is open, so serve refuses a non-loopback --addr without keys unless
 token bucket (--rate-limit, --rate-burst); excess requests get 429 and
 Retry-After.
 
+HTTPS: --tls-cert and --tls-key (reloaded when the files change); with
+--tls-client-ca, clients need a certificate from that CA (mutual TLS).
+--jwt-jwks FILE|URL accepts Bearer JWTs (RS256, ES256, EdDSA) with access
+from their scope or roles claim (read, write, admin). --audit-log FILE
+(- for stdout) records writes, admin actions and refused requests.
+
 SIGINT or SIGTERM stop accepting connections and finish in-flight requests
 (up to 20 s) before exiting.`,
 		Example: `  codegraph serve

@@ -43,6 +43,14 @@ func newServeCmd(e *env) *cobra.Command {
 		searchCache          int
 		grace                time.Duration
 		ef                   embeddingFlags
+		tlsCert, tlsKey      string
+		tlsClientCA          string
+		tlsClientAccess      string
+		jwtJWKS, jwtIssuer   string
+		jwtAudience          string
+		auditPath            string
+		auditMaxSize         int64
+		auditKeep            int
 	)
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -74,6 +82,12 @@ API is open, so serve refuses a non-loopback --addr without keys unless
 --insecure. Each key (or client address when open) is rate limited with a
 token bucket (--rate-limit, --rate-burst); excess requests get 429 and
 Retry-After.
+
+HTTPS: --tls-cert and --tls-key (reloaded when the files change); with
+--tls-client-ca, clients need a certificate from that CA (mutual TLS).
+--jwt-jwks FILE|URL accepts Bearer JWTs (RS256, ES256, EdDSA) with access
+from their scope or roles claim (read, write, admin). --audit-log FILE
+(- for stdout) records writes, admin actions and refused requests.
 
 SIGINT or SIGTERM stop accepting connections, cancel index jobs and finish
 in-flight requests, then exit; whatever is still running after
@@ -116,7 +130,29 @@ by the next one). A second signal exits at once.`,
 				}
 				keys = append(keys, k...)
 			}
-			if len(keys) == 0 && !server.IsLoopback(addr) && !insecure {
+			var tlsOpts *server.TLSOptions
+			if tlsCert != "" || tlsKey != "" || tlsClientCA != "" {
+				if tlsCert == "" || tlsKey == "" {
+					return &exitError{2, errors.New("--tls-cert and --tls-key go together (--tls-client-ca needs both)")}
+				}
+				acc, err := server.ParseScope(tlsClientAccess)
+				if err != nil {
+					return &exitError{2, fmt.Errorf("--tls-client-access: %w", err)}
+				}
+				tlsOpts = &server.TLSOptions{CertFile: tlsCert, KeyFile: tlsKey, ClientCAFile: tlsClientCA, ClientAccess: acc}
+			}
+			var jwtOpts *server.JWTOptions
+			if jwtJWKS != "" {
+				jwtOpts = &server.JWTOptions{JWKS: jwtJWKS, Issuer: jwtIssuer, Audience: jwtAudience}
+			} else if jwtIssuer != "" || jwtAudience != "" {
+				return &exitError{2, errors.New("--jwt-issuer and --jwt-audience need --jwt-jwks")}
+			}
+			var auditOpts *server.AuditOptions
+			if auditPath != "" {
+				auditOpts = &server.AuditOptions{Path: auditPath, MaxSize: auditMaxSize, Keep: auditKeep, Stdout: e.stdout}
+			}
+			authenticated := len(keys) > 0 || tlsClientCA != "" || jwtOpts != nil
+			if !authenticated && !server.IsLoopback(addr) && !insecure {
 				return &exitError{2, fmt.Errorf("refusing to serve %s without API keys: anyone who can reach it could read and change the graph. Configure keys (--config or CODEGRAPH_API_KEYS), bind a loopback address (--addr 127.0.0.1:8080), or pass --insecure", addr)}
 			}
 			origins := append(cfg.CORSOrigins, corsOrigins...)
@@ -164,9 +200,11 @@ by the next one). A second signal exits at once.`,
 			// limits and metrics. Streaming ones (SSE, WebSocket) are listed
 			// in streams: their write deadline is lifted and they end when
 			// the server shuts down.
+			toolAccess := mcpSrv.ToolAccess()
 			mount, streams, public := frontDoors(svc, mcpSrv, origins, maxBody, log)
 			srv, err := server.New(server.Options{Service: svc, Keys: keys, CORSOrigins: origins, AllowedHosts: append(cfg.AllowedHosts, allowedHosts...), RateLimit: cfg.RateLimit,
-				RateBurst: cfg.RateBurst, MaxBodyBytes: maxBody, SearchCache: searchCache, Mount: mount, StreamMounts: streams, PublicMounts: public, Logger: log, AccessLog: verbose})
+				RateBurst: cfg.RateBurst, MaxBodyBytes: maxBody, SearchCache: searchCache, Mount: mount, StreamMounts: streams, PublicMounts: public, Logger: log, AccessLog: verbose, TLS: tlsOpts, JWT: jwtOpts, Audit: auditOpts,
+				ToolAccess: func(tool string) server.Scope { return toolAccess[tool] }})
 			if err != nil {
 				return &exitError{2, err}
 			}
@@ -181,14 +219,29 @@ by the next one). A second signal exits at once.`,
 			for _, r := range svc.Repos() {
 				names = append(names, r.Name()+"="+r.Root())
 			}
-			auth := "open (loopback, no keys)"
+			var methods []string
 			if len(keys) > 0 {
-				auth = fmt.Sprintf("%d API keys", len(keys))
-			} else if !server.IsLoopback(addr) {
-				auth = "OPEN TO THE NETWORK (--insecure)"
+				methods = append(methods, fmt.Sprintf("%d API keys", len(keys)))
 			}
-			fmt.Fprintf(e.stderr, "codegraph serve: http://%s (repos %s; access %s; MCP at /mcp; API at /openapi.json)\n",
-				ln.Addr(), strings.Join(names, ", "), auth)
+			if tlsClientCA != "" {
+				methods = append(methods, "client certificates")
+			}
+			if jwtOpts != nil {
+				methods = append(methods, "JWTs")
+			}
+			auth := strings.Join(methods, ", ")
+			if !authenticated {
+				auth = "open (loopback, no keys)"
+				if !server.IsLoopback(addr) {
+					auth = "OPEN TO THE NETWORK (--insecure)"
+				}
+			}
+			scheme := "http"
+			if tlsOpts != nil {
+				scheme = "https"
+			}
+			fmt.Fprintf(e.stderr, "codegraph serve: %s://%s (repos %s; access %s; MCP at /mcp; API at /openapi.json)\n",
+				scheme, ln.Addr(), strings.Join(names, ", "), auth)
 			served = true
 			left := grace
 			var stopped time.Time
@@ -212,6 +265,16 @@ by the next one). A second signal exits at once.`,
 	f.StringVar(&configPath, "config", "", "JSON config file: api_keys, cors_origins, rate_limit, rate_burst")
 	f.StringArrayVar(&corsOrigins, "cors-origin", nil, "allow browser calls from this origin (repeatable; * for any)")
 	f.StringArrayVar(&allowedHosts, "allowed-host", nil, "serve requests whose Host header names this host (repeatable; * for any; default: loopback names without keys, any host with keys)")
+	f.StringVar(&tlsCert, "tls-cert", "", "serve HTTPS with this PEM certificate (chain); reloaded when the file changes")
+	f.StringVar(&tlsKey, "tls-key", "", "the PEM private key of --tls-cert")
+	f.StringVar(&tlsClientCA, "tls-client-ca", "", "mutual TLS: require client certificates signed by a CA in this PEM file")
+	f.StringVar(&tlsClientAccess, "tls-client-access", "read", "access a client certificate alone gives: read, write or admin")
+	f.StringVar(&jwtJWKS, "jwt-jwks", "", "accept Bearer JWTs (RS256, ES256, EdDSA) signed by a key of this JWKS file or URL")
+	f.StringVar(&jwtIssuer, "jwt-issuer", "", "the iss claim JWTs must have")
+	f.StringVar(&jwtAudience, "jwt-audience", "", "a value the aud claim of JWTs must hold")
+	f.StringVar(&auditPath, "audit-log", "", "append a JSON line for every write, refused request and admin action to this file (- for stdout)")
+	f.Int64Var(&auditMaxSize, "audit-log-max-size", 100<<20, "rotate the audit log past this many bytes")
+	f.IntVar(&auditKeep, "audit-log-keep", 5, "rotated audit log files kept")
 	f.BoolVar(&insecure, "insecure", false, "allow a non-loopback address without API keys")
 	f.BoolVar(&noIndex, "no-index", false, "never build or update indexes in the background (POST /index still does)")
 	f.BoolVar(&watchIt, "watch", false, "keep the indexes up to date as files change (this process then holds them)")
@@ -268,7 +331,15 @@ func serveUntilSignal(ctx context.Context, hs *http.Server, ln net.Listener, log
 	sigCtx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
+	go func() {
+		if hs.TLSConfig != nil {
+			// ServeTLS adds HTTP/2 to the configuration and answers plain
+			// HTTP on the port with 400.
+			errc <- hs.ServeTLS(ln, "", "")
+			return
+		}
+		errc <- hs.Serve(ln)
+	}()
 	select {
 	case err := <-errc:
 		return err

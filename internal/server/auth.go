@@ -3,6 +3,7 @@ package server
 import (
 	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net"
@@ -35,9 +36,13 @@ func ParseScope(s string) (Scope, error) { return service.ParseAccess(s) }
 // Key is one API key and its scope. Name labels it in logs and metrics
 // (never the key itself).
 type Key struct {
-	Name  string `json:"name,omitempty"`
+	Name string `json:"name,omitempty"`
+	// Key is the key itself, or "sha256:HEX" its SHA-256 digest in hex
+	// (printf %s KEY | sha256sum), so the configuration need not hold it.
 	Key   string `json:"key"`
 	Scope string `json:"scope"` // ro, rw or admin
+
+	digest [32]byte // of a sha256: key
 }
 
 // minKeyLen is the shortest key accepted: shorter ones are guessable.
@@ -112,7 +117,14 @@ func newKeyring(keys []Key) (*keyring, error) {
 	kr := &keyring{}
 	seen := map[[32]byte]bool{}
 	for i, k := range keys {
-		if len(k.Key) < minKeyLen {
+		if h, ok := strings.CutPrefix(k.Key, "sha256:"); ok {
+			// Stored hashed: the configuration never holds the key.
+			b, err := hex.DecodeString(h)
+			if err != nil || len(b) != sha256.Size {
+				return nil, fmt.Errorf("api key %d (%s): sha256: needs 64 hexadecimal digits (sha256sum of the key)", i+1, k.Name)
+			}
+			k.Key, k.digest = "", [32]byte(b)
+		} else if len(k.Key) < minKeyLen {
 			return nil, fmt.Errorf("api key %d (%s): keys must be at least %d characters", i+1, k.Name, minKeyLen)
 		}
 		if strings.ContainsAny(k.Key, " \t\r\n,") {
@@ -122,7 +134,10 @@ func newKeyring(keys []Key) (*keyring, error) {
 		if err != nil {
 			return nil, fmt.Errorf("api key %d (%s): %w", i+1, k.Name, err)
 		}
-		d := sha256.Sum256([]byte(k.Key))
+		d := k.digest
+		if k.Key != "" {
+			d = sha256.Sum256([]byte(k.Key))
+		}
 		if seen[d] {
 			return nil, fmt.Errorf("api key %d (%s) is given twice", i+1, k.Name)
 		}

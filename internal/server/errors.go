@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strings"
 )
 
 // Error codes of the JSON error body, one per status the API returns.
@@ -65,6 +66,10 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 			w.Header().Set("Retry-After", "5")
 		}
 	}
+	if ae.Status == http.StatusUnauthorized && w.Header().Get("WWW-Authenticate") == "" {
+		// RFC 6750: how to authenticate, and why the credential failed.
+		w.Header().Set("WWW-Authenticate", wwwAuthenticate(ae))
+	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(ae.Status)
@@ -98,4 +103,21 @@ func toAPIError(r *http.Request, err error) *apiError {
 		l.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	return &apiError{Status: http.StatusInternalServerError, Code: codeInternal, Message: "internal error: " + err.Error()}
+}
+
+// wwwAuthenticate is the challenge of a 401 answer: the realm, and when a
+// credential was presented but refused, error="invalid_token" with the
+// reason.
+func wwwAuthenticate(ae *apiError) string {
+	v := `Bearer realm="codegraph"`
+	if ae != errCredentialsNeeded {
+		d := strings.Map(func(r rune) rune {
+			if r == '"' || r == '\\' || r < 0x20 || r > 0x7e {
+				return '\''
+			}
+			return r
+		}, ae.Message)
+		v += `, error="invalid_token", error_description="` + d + `"`
+	}
+	return v
 }

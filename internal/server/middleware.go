@@ -19,6 +19,11 @@ import (
 type identity struct {
 	Name  string
 	Scope Scope
+	// Authenticated: the identity was proven (a key, JWT or client
+	// certificate; everyone in open mode). Probes and public pages are
+	// served to unauthenticated identities, which get 401 elsewhere; an
+	// authenticated one without the access needed gets 403.
+	Authenticated bool
 }
 
 type ctxKey int
@@ -97,6 +102,10 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &recorder{ResponseWriter: w}
+		reqID := newRequestID()
+		rec.Header().Set("X-Request-ID", reqID)
+		var who identity
+		var op, action string
 		s.metrics.inFlight.Inc()
 		ctx := context.WithValue(r.Context(), loggerKey, s.log)
 		r = r.WithContext(ctx)
@@ -123,6 +132,9 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 				route = route[i+1:]
 			}
 			s.metrics.observe(route, r.Method, status, d)
+			if s.audit != nil {
+				s.auditRequest(r, who, status, reqID, op, action)
+			}
 			if s.opts.AccessLog {
 				s.log.LogAttrs(r.Context(), slog.LevelInfo, "http",
 					slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.String("route", route),
@@ -130,6 +142,9 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 					slog.String("client", identityFrom(r.Context()).Name), slog.String("remote", r.RemoteAddr))
 			}
 		}()
+		if r.TLS != nil {
+			rec.Header().Set("Strict-Transport-Security", hstsValue)
+		}
 		probe := isProbe(r.URL.Path)
 		if !probe || r.URL.Path == "/metrics" {
 			if err := s.hosts.check(r.Host); err != nil {
@@ -166,7 +181,6 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 			if r.Header.Get("X-API-Key") != "" || r.Header.Get("Authorization") != "" {
 				s.failed.allow(client) // a guess: charged
 			}
-			rec.Header().Set("WWW-Authenticate", `Bearer realm="codegraph"`)
 			writeError(rec, r, err)
 			return
 		}
@@ -175,6 +189,10 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 				s.rateLimited(rec, r, s.limit, wait, "rate limit exceeded")
 				return
 			}
+		}
+		who = id
+		if s.audit != nil {
+			op, action = s.auditedOperation(r)
 		}
 		r = r.WithContext(context.WithValue(r.Context(), identityKey, id))
 		if r.Body != nil && r.Body != http.NoBody {
@@ -205,38 +223,55 @@ func isProbe(p string) bool {
 	return p == "/health/live" || p == "/health/ready" || p == "/metrics"
 }
 
-// authenticate finds who r comes from. With keys configured, a request
-// must present one (Authorization: Bearer KEY or X-API-Key: KEY), except
-// for the health probes and public mounts; without keys everyone has full
-// access and is told apart by address (for rate limiting).
+// errCredentialsNeeded answers a request without credentials where they
+// are needed.
+var errCredentialsNeeded = &apiError{Status: http.StatusUnauthorized, Code: codeUnauthorized,
+	Message: "credentials are required: send Authorization: Bearer KEY_OR_JWT or X-API-Key: KEY"}
+
+// authenticate finds who r comes from. A credential that is presented
+// (Authorization: Bearer KEY or JWT, X-API-Key: KEY) must be valid and
+// decides the identity; without one, a verified client certificate does.
+// With nothing configured everyone has full access and is told apart by
+// address (for rate limiting). Health probes and public mounts answer
+// without credentials.
 func (s *Server) authenticate(r *http.Request) (identity, error) {
-	if !s.keys.enabled() {
-		return identity{Name: "ip:" + hostOf(r.RemoteAddr), Scope: ScopeAdmin}, nil
+	if !s.authOn {
+		return identity{Name: "ip:" + hostOf(r.RemoteAddr), Scope: ScopeAdmin, Authenticated: true}, nil
 	}
 	key := r.Header.Get("X-API-Key")
 	if key == "" {
 		if a := r.Header.Get("Authorization"); a != "" {
 			scheme, tok, ok := strings.Cut(a, " ")
 			if !ok || !strings.EqualFold(scheme, "Bearer") {
-				return identity{}, &apiError{Status: http.StatusUnauthorized, Code: codeUnauthorized, Message: "Authorization must be \"Bearer KEY\""}
+				return identity{}, &apiError{Status: http.StatusUnauthorized, Code: codeUnauthorized, Message: "Authorization must be \"Bearer KEY_OR_JWT\""}
 			}
 			key = strings.TrimSpace(tok)
 		}
 	}
 	if key == "" {
+		if id, ok := s.certIdentity(r.TLS); ok {
+			return id, nil
+		}
 		if isProbe(r.URL.Path) && r.URL.Path != "/metrics" {
-			return identity{Name: "probe", Scope: 0}, nil
+			return identity{Name: "probe"}, nil
 		}
 		if len(s.public) > 0 {
 			if _, pattern := s.mux.Handler(r); s.public[pattern] {
-				return identity{Name: "public:" + hostOf(r.RemoteAddr), Scope: 0}, nil
+				return identity{Name: "public:" + hostOf(r.RemoteAddr)}, nil
 			}
 		}
-		return identity{}, &apiError{Status: http.StatusUnauthorized, Code: codeUnauthorized, Message: "an API key is required: send Authorization: Bearer KEY or X-API-Key: KEY"}
+		return identity{}, errCredentialsNeeded
+	}
+	if s.jwt != nil && looksLikeJWT(key) {
+		id, err := s.jwt.verify(r.Context(), key, time.Now())
+		if err != nil {
+			return identity{}, &apiError{Status: http.StatusUnauthorized, Code: codeUnauthorized, Message: err.Error()}
+		}
+		return id, nil
 	}
 	k, ok := s.keys.lookup(key)
 	if !ok {
 		return identity{}, &apiError{Status: http.StatusUnauthorized, Code: codeUnauthorized, Message: "unknown API key"}
 	}
-	return identity{Name: "key:" + k.name, Scope: k.scope}, nil
+	return identity{Name: "key:" + k.name, Scope: k.scope, Authenticated: true}, nil
 }

@@ -57,6 +57,9 @@ func (s *Server) register() {
 func (s *Server) Close() error {
 	s.stopStreams()
 	s.parsers.close()
+	if s.audit != nil {
+		return s.audit.close()
+	}
 	return nil
 }
 

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -66,6 +67,17 @@ type Options struct {
 	// when no keys are configured, and any host with keys (a rebinding
 	// page cannot present a key).
 	AllowedHosts []string
+	// TLS, when set, serves HTTPS (see TLSOptions): HTTPServer carries
+	// the configuration and every answer has an HSTS header.
+	TLS *TLSOptions
+	// JWT, when set, accepts JSON Web Tokens as credentials beside the
+	// API keys (see JWTOptions).
+	JWT *JWTOptions
+	// Audit, when set, writes the audit log (see AuditOptions).
+	Audit *AuditOptions
+	// ToolAccess tells the audit log which MCP tools write (the access a
+	// tool needs; nil: MCP calls are logged only when refused).
+	ToolAccess func(tool string) Scope
 }
 
 // Server is the HTTP API. Its Handler is safe for concurrent use.
@@ -87,6 +99,15 @@ type Server struct {
 	cache   *resultCache
 	handler http.Handler
 	public  map[string]bool // mounted patterns served without a key
+	// tlsConfig is the HTTPS configuration (nil: plain HTTP).
+	tlsConfig *tls.Config
+	jwt       *jwtVerifier
+	audit     *auditLog
+	// routeScope is the access each REST pattern needs ("POST /nodes").
+	routeScope map[string]Scope
+	// authOn: requests must identify themselves (API keys, JWTs or
+	// client certificates are configured); otherwise the API is open.
+	authOn bool
 
 	// streamsCtx is cancelled by StopStreams: long-lived streams (event
 	// streams, streaming mounts) end with it so that a graceful shutdown
@@ -122,6 +143,22 @@ func New(opts Options) (*Server, error) {
 	s := &Server{opts: opts, svc: opts.Service, log: opts.Logger, keys: kr, cors: newCORS(opts.CORSOrigins),
 		metrics: newMetrics(), mux: http.NewServeMux()}
 	s.streamsCtx, s.stopStreams = context.WithCancel(context.Background())
+	if opts.TLS != nil {
+		if s.tlsConfig, err = newTLSConfig(*opts.TLS, opts.Logger); err != nil {
+			return nil, fmt.Errorf("server: %w", err)
+		}
+	}
+	if opts.Audit != nil {
+		if s.audit, err = openAudit(*opts.Audit); err != nil {
+			return nil, fmt.Errorf("server: %w", err)
+		}
+	}
+	if opts.JWT != nil {
+		if s.jwt, err = newJWTVerifier(context.Background(), *opts.JWT, opts.Logger); err != nil {
+			return nil, fmt.Errorf("server: %w", err)
+		}
+	}
+	s.authOn = kr.enabled() || s.jwt != nil || (s.tlsConfig != nil && s.tlsConfig.ClientCAs != nil)
 	if opts.SearchCache >= 0 {
 		n := opts.SearchCache
 		if n == 0 {
@@ -138,7 +175,7 @@ func New(opts Options) (*Server, error) {
 			}
 		}
 		s.limit = newLimiter(rate, burst, nil)
-		if kr.enabled() {
+		if s.authOn {
 			// Without keys the identity already is the address.
 			s.addr = newLimiter(rate, burst, nil)
 		}
@@ -146,12 +183,12 @@ func New(opts Options) (*Server, error) {
 	// Guessing keys: a client address gets authFailBurst wrong keys at
 	// once, then one per second.
 	s.failed = newLimiter(authFailRate, authFailBurst, nil)
-	s.hosts = newHostList(opts.AllowedHosts, kr.enabled())
+	s.hosts = newHostList(opts.AllowedHosts, s.authOn)
 	s.csrf = http.NewCrossOriginProtection()
 	for _, o := range opts.CORSOrigins {
 		o = strings.TrimRight(strings.TrimSpace(o), "/")
 		if o == "*" {
-			if kr.enabled() {
+			if s.authOn {
 				// Any origin may call; keys, sent in headers a page cannot
 				// forge cross-origin, are the protection.
 				s.csrf = nil
@@ -203,6 +240,7 @@ func (s *Server) HTTPServer(addr string) *http.Server {
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+		TLSConfig:         s.tlsConfig,
 	}
 }
 
@@ -263,6 +301,10 @@ type handlerFunc func(w http.ResponseWriter, r *http.Request) error
 // handle registers a REST route that needs scope.
 func (s *Server) handle(method, path string, scope Scope, h handlerFunc) {
 	s.routes = append(s.routes, route{Method: method, Path: path, Scope: scope})
+	if s.routeScope == nil {
+		s.routeScope = map[string]Scope{}
+	}
+	s.routeScope[method+" "+path] = scope
 	s.mux.HandleFunc(method+" "+path, func(w http.ResponseWriter, r *http.Request) {
 		if err := s.allow(r, scope); err != nil {
 			writeError(w, r, err)
@@ -281,11 +323,11 @@ func (s *Server) allow(r *http.Request, scope Scope) error {
 		return nil
 	}
 	id := identityFrom(r.Context())
-	if id.Scope == 0 {
-		return &apiError{Status: http.StatusUnauthorized, Code: codeUnauthorized, Message: "an API key is required: send Authorization: Bearer KEY or X-API-Key: KEY"}
+	if !id.Authenticated {
+		return errCredentialsNeeded
 	}
 	if id.Scope < scope {
-		return &apiError{Status: http.StatusForbidden, Code: codeForbidden, Message: fmt.Sprintf("%s %s needs a key with %s access; this key has %s access", r.Method, r.Pattern[strings.IndexByte(r.Pattern, ' ')+1:], scope, id.Scope)}
+		return &apiError{Status: http.StatusForbidden, Code: codeForbidden, Message: fmt.Sprintf("%s %s needs %s access; %s has %s access", r.Method, r.Pattern[strings.IndexByte(r.Pattern, ' ')+1:], scope, id.Name, id.Scope)}
 	}
 	return nil
 }

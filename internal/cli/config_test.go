@@ -16,7 +16,7 @@ func TestConfigFileErrorsNameFileLineKey(t *testing.T) {
 	for _, tc := range []struct{ yaml, want string }{
 		{"index:\n  languages: [go]\n  colour: red\n", "codegraph.yaml:3: unknown key \"index.colour\" (known under index: languages, include, exclude, max_file_size, embedding)"},
 		{"server:\n  addr: :9000\n\nindx:\n  x: 1\n", "codegraph.yaml:4: unknown key \"indx\""},
-		{"index:\n  max_file_size: lots\n", "codegraph.yaml:2: index.max_file_size: want a positive size"},
+		{"index:\n  max_file_size: lots\n", "codegraph.yaml:2: index.max_file_size: \"lots\" is not a size"},
 		{"server:\n  rate_burst: 1.5\n", "codegraph.yaml:2: server.rate_burst: want an integer"},
 		{"index:\n  embedding:\n    dimensions: [1]\n", "codegraph.yaml:3: index.embedding.dimensions: want a single value"},
 		{"index: go\n", "codegraph.yaml:1: index: want a mapping"},
@@ -108,7 +108,8 @@ func TestIndexUsesConfigFile(t *testing.T) {
 	if l := langs(mustRun(t, "index", repo, "--json", "--no-daemon")); len(l) != 1 || l[0] != "python" {
 		t.Errorf("languages from codegraph.yaml: %v", l)
 	}
-	if l := langs(mustRun(t, "index", repo, "--json", "--no-daemon", "--force", "--lang", "go")); len(l) != 1 || l[0] != "go" {
+	// Switching python for go deletes every indexed file: the guard wants --yes.
+	if l := langs(mustRun(t, "index", repo, "--json", "--no-daemon", "--force", "--lang", "go", "--yes")); len(l) != 1 || l[0] != "go" {
 		t.Errorf("--lang go over the file: %v", l)
 	}
 	writeFile(t, filepath.Join(repo, "codegraph.yaml"), "index:\n  langs: [python]\n")

@@ -55,8 +55,9 @@ func WriteDOT(w io.Writer, g *Graph) error {
 		fmt.Fprintf(bw, "  %s [label=%s, tooltip=%s, kind=%s%s];\n", dotQuote(n.ID.String()), dotQuote(label(n)),
 			dotQuote(fmt.Sprintf("%s %s:%d", n.Kind, n.File, n.StartLine)), dotQuote(n.Kind.String()), extra)
 	}
-	for i := range g.Edges {
-		e := &g.Edges[i]
+	edges := g.drawnEdges()
+	for i := range edges {
+		e := &edges[i]
 		st := styleOf(e.Res)
 		fmt.Fprintf(bw, "  %s -> %s [label=%s, resolution=%s, color=%s, style=%s];\n", dotQuote(e.Src.String()),
 			dotQuote(e.Dst.String()), dotQuote(e.Kind.String()), dotQuote(e.Res.String()), dotQuote(st.color), st.dash)

@@ -1,8 +1,10 @@
 package graphexport
 
 import (
+	"cmp"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/codegraph-dev/codegraph/internal/graph"
@@ -124,4 +126,40 @@ func (g *Graph) index() map[graph.NodeID]int {
 		m[g.Nodes[i].ID] = i
 	}
 	return m
+}
+
+// drawnEdges returns the edges the drawn formats show: one per source,
+// destination and kind (several call sites of one function are one
+// arrow), the most certain resolution winning.
+func (g *Graph) drawnEdges() []graph.Edge {
+	sorted := slices.Clone(g.Edges)
+	slices.SortStableFunc(sorted, func(a, b graph.Edge) int {
+		return cmp.Or(cmp.Compare(a.Src, b.Src), cmp.Compare(a.Dst, b.Dst), cmp.Compare(a.Kind, b.Kind))
+	})
+	out := make([]graph.Edge, 0, len(sorted))
+	for _, e := range sorted {
+		if k := len(out) - 1; k >= 0 && out[k].Src == e.Src && out[k].Dst == e.Dst && out[k].Kind == e.Kind {
+			if certainty(e.Res) > certainty(out[k].Res) {
+				out[k] = e
+			}
+			continue
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// certainty ranks resolutions from guess to fact.
+func certainty(r graph.Resolution) int {
+	switch r {
+	case graph.ResExact, graph.ResSyntax:
+		return 4
+	case graph.ResExternal:
+		return 3
+	case graph.ResInferred:
+		return 2
+	case graph.ResAmbiguous:
+		return 1
+	}
+	return 0
 }

@@ -49,8 +49,9 @@ func WriteMermaid(w io.Writer, g *Graph) error {
 	}
 	byColor := map[string][]string{}
 	var colors []string
-	for i := range g.Edges {
-		e := &g.Edges[i]
+	edges := g.drawnEdges()
+	for i := range edges {
+		e := &edges[i]
 		arrow := "-->"
 		st := styleOf(e.Res)
 		if st.dash != "solid" {

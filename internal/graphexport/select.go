@@ -103,7 +103,8 @@ type Selection struct {
 	Depth     int // 0 means 2; at most MaxDepth
 	Direction Direction
 	// Kinds restricts edges to these kinds. Nil means calls when Root is
-	// set, and every kind otherwise.
+	// set, and every kind otherwise. Without a Root, naming kinds also
+	// leaves out the nodes none of the kept edges touches.
 	Kinds []graph.EdgeKind
 	// Path keeps only nodes whose file matches this glob ("*" within a
 	// segment, "**" across segments, "?" one character); a pattern also
@@ -283,6 +284,9 @@ func kindSet(kinds []graph.EdgeKind) uint32 {
 func selectAll(ctx context.Context, r Reader, sel *Selection, f *filter) (*Graph, error) {
 	g := &Graph{}
 	in := make(map[graph.NodeID]struct{})
+	// With edge kinds named, the graph is the one those edges draw: nodes
+	// none of them touches are left out (and the cap applies after).
+	prune := len(sel.Kinds) > 0
 	n := 0
 	err := r.AllNodes(func(nd graph.Node) error {
 		if n++; n%4096 == 0 && ctx.Err() != nil {
@@ -291,7 +295,7 @@ func selectAll(ctx context.Context, r Reader, sel *Selection, f *filter) (*Graph
 		if !f.keep(&nd) {
 			return nil
 		}
-		if sel.MaxNodes > 0 && len(g.Nodes) >= sel.MaxNodes {
+		if sel.MaxNodes > 0 && len(g.Nodes) >= sel.MaxNodes && !prune {
 			return tooLarge(sel)
 		}
 		g.Nodes = append(g.Nodes, nd)
@@ -320,6 +324,20 @@ func selectAll(ctx context.Context, r Reader, sel *Selection, f *filter) (*Graph
 	})
 	if err != nil {
 		return nil, fmt.Errorf("export: read edges: %w", err)
+	}
+	if prune {
+		touched := make(map[graph.NodeID]struct{}, 2*len(g.Edges))
+		for i := range g.Edges {
+			touched[g.Edges[i].Src] = struct{}{}
+			touched[g.Edges[i].Dst] = struct{}{}
+		}
+		g.Nodes = slices.DeleteFunc(g.Nodes, func(nd graph.Node) bool {
+			_, ok := touched[nd.ID]
+			return !ok
+		})
+		if sel.MaxNodes > 0 && len(g.Nodes) > sel.MaxNodes {
+			return nil, tooLarge(sel)
+		}
 	}
 	return g, nil
 }

@@ -183,9 +183,10 @@ func svgAttr(s string) string {
 // class="edge"> per edge styled by resolution.
 func WriteSVG(w io.Writer, g *Graph) error {
 	idx := g.index()
-	pairs := make([][2]int, 0, len(g.Edges))
-	for i := range g.Edges {
-		pairs = append(pairs, [2]int{idx[g.Edges[i].Src], idx[g.Edges[i].Dst]})
+	edges := g.drawnEdges()
+	pairs := make([][2]int, 0, len(edges))
+	for i := range edges {
+		pairs = append(pairs, [2]int{idx[edges[i].Src], idx[edges[i].Dst]})
 	}
 	lay := layered(len(g.Nodes), pairs)
 	// Geometry: widths from the labels, each layer centred on the widest.
@@ -221,8 +222,8 @@ func WriteSVG(w io.Writer, g *Graph) error {
 		totalW, totalH, totalW, totalH)
 	bw.WriteString("<defs>\n")
 	colors := map[string]bool{}
-	for i := range g.Edges {
-		c := styleOf(g.Edges[i].Res).color
+	for i := range edges {
+		c := styleOf(edges[i].Res).color
 		if !colors[c] {
 			colors[c] = true
 			fmt.Fprintf(bw, `<marker id="arrow-%s" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="%s"/></marker>`+"\n",
@@ -230,8 +231,8 @@ func WriteSVG(w io.Writer, g *Graph) error {
 		}
 	}
 	bw.WriteString("</defs>\n")
-	for i := range g.Edges {
-		e := &g.Edges[i]
+	for i := range edges {
+		e := &edges[i]
 		s, d := idx[e.Src], idx[e.Dst]
 		st := styleOf(e.Res)
 		dash := ""

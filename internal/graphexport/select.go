@@ -302,6 +302,9 @@ func selectAll(ctx context.Context, r Reader, sel *Selection, f *filter) (*Graph
 		in[nd.ID] = struct{}{}
 		return nil
 	})
+	if errors.Is(err, ErrTooLarge) {
+		return nil, err
+	}
 	if err != nil {
 		return nil, fmt.Errorf("export: read nodes: %w", err)
 	}

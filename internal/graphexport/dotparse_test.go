@@ -22,7 +22,8 @@ import (
 //	node_stmt : node_id [attr_list]
 //
 // IDs: identifiers, numerals and double-quoted strings (where \" is the
-// only escape of the grammar). Ports and HTML strings are not supported.
+// only escape of the grammar, and, as in Graphviz's scanner, \\ is read
+// as a pair). Ports and HTML strings are not supported.
 
 type dotGraph struct {
 	directed bool
@@ -117,6 +118,13 @@ scan:
 			if c == '"' {
 				p.pos++
 				break
+			}
+			if c == '\\' && p.pos+1 < len(s) && s[p.pos+1] == '\\' {
+				// Graphviz's scanner takes \\ as a pair (kept as
+				// is), so \\" ends the string.
+				b.WriteString(`\\`)
+				p.pos += 2
+				continue
 			}
 			if c == '\\' && p.pos+1 < len(s) && s[p.pos+1] == '"' {
 				b.WriteByte('"')

@@ -2,108 +2,122 @@ package cli
 
 import (
 	"bufio"
-	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
 
-	"github.com/codegraph-dev/codegraph/internal/graph"
+	"github.com/codegraph-dev/codegraph/internal/graphexport"
+	"github.com/codegraph-dev/codegraph/internal/query"
 )
 
-// exportNode and exportEdge are the NDJSON export contract: keep the field
-// names stable (other tools, such as the call-graph scorer, read them).
-type exportNode struct {
-	Type          string `json:"type"`
-	ID            string `json:"id"`
-	Kind          string `json:"kind"`
-	Name          string `json:"name"`
-	QualifiedName string `json:"qualified_name"`
-	File          string `json:"file"`
-	Line          uint32 `json:"line"`
-	EndLine       uint32 `json:"end_line"`
-	Language      string `json:"language"`
-	Signature     string `json:"signature,omitempty"`
-	Visibility    string `json:"visibility,omitempty"`
-	Parent        string `json:"parent,omitempty"`
-}
-
-type exportEdge struct {
-	Type   string  `json:"type"`
-	Kind   string  `json:"kind"`
-	Src    string  `json:"src"`
-	Dst    *string `json:"dst"`              // null while the target is unresolved
-	Target string  `json:"target,omitempty"` // the name as written
-	File   string  `json:"file"`
-	Line   uint32  `json:"line"`
-	// Resolution says how dst was found: syntax, exact, inferred,
-	// ambiguous (one of candidates), external, or unresolved.
-	Resolution string `json:"resolution"`
-	Candidates uint16 `json:"candidates,omitempty"`
-}
-
 func newExportCmd(e *env) *cobra.Command {
-	var db, format string
+	var db, format, root, direction, kinds, glob, pkg string
+	var depth, maxNodes int
 	cmd := &cobra.Command{
-		Use:   "export --format ndjson",
-		Short: "Stream the whole graph: nodes, then edges, one JSON object per line",
-		Long: `Export writes the code graph to stdout as NDJSON, streaming (constant memory):
-first every node
-  {"type":"node","id","kind","name","qualified_name","file","line","end_line","language",...}
-then every edge
-  {"type":"edge","kind","src","dst","target","file","line","resolution"}
-Edge kinds are calls, imports, inherits, implements, references, contains,
-defines. "target" is the name as written in the source; "dst" is the id of
-the node it resolves to, or null when it is not (yet) resolved.`,
+		Use:   "export [--format ndjson|json|dot|mermaid|graphml|svg] [selection]",
+		Short: "Write the graph, or a selected part of it, as NDJSON, JSON, DOT, Mermaid, GraphML or SVG",
+		Long: `Export writes the code graph, or the part a selection names, to stdout.
+
+Formats:
+  ndjson   first every node
+             {"type":"node","id","kind","name","qualified_name","file","line","end_line","language",...}
+           then every edge
+             {"type":"edge","kind","src","dst","target","file","line","resolution"}
+           Without a selection it streams the whole graph in constant memory,
+           unresolved edges included ("dst" null); "target" is the name as written.
+  json     one document {"root","nodes":[...],"edges":[...]} of the same records
+  dot      a Graphviz digraph (dot -Tsvg graph.dot > graph.svg)
+  mermaid  a Mermaid flowchart for Markdown
+  graphml  GraphML for Gephi or yEd
+  svg      a picture laid out by codegraph itself (Graphviz not needed)
+
+Selection (none: the whole graph):
+  --root SYMBOL --depth N --direction callers|callees|both
+           the neighbourhood of SYMBOL (default depth 2, direction callees,
+           edge kinds calls)
+  --kind calls,imports,...   edge kinds to keep (contains, defines, imports,
+           calls, inherits, implements, references)
+  --path GLOB               nodes whose file matches (*, **, ?; a directory
+           matches everything under it)
+  --package PKG             nodes whose directory is PKG or ends in /PKG
+A selection keeps the resolved edges between the nodes it selects. Edges are
+styled by resolution: exact solid, syntax grey, inferred dashed blue,
+ambiguous dotted orange, external dashed grey. dot, mermaid and svg refuse
+more than --max-nodes nodes (default 2000).`,
 		Example: `  codegraph export --format ndjson > graph.ndjson
-  codegraph export --format ndjson | jq -c 'select(.type=="edge" and .kind=="calls")'`,
+  codegraph export --format ndjson | jq -c 'select(.type=="edge" and .kind=="calls")'
+  codegraph export --format mermaid --root Server.ServeHTTP --depth 2
+  codegraph export --format svg --root Store.Get --direction callers > callers.svg
+  codegraph export --format dot --kind imports --package server | dot -Tpng > server.png
+  codegraph export --format graphml --path 'pkg/**' > pkg.graphml`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if format != "ndjson" {
-				return &exitError{2, fmt.Errorf("unsupported --format %q (supported: ndjson)", format)}
+			f, err := graphexport.ParseFormat(format)
+			if err != nil {
+				return &exitError{2, err}
+			}
+			sel := graphexport.Selection{Root: root, Path: glob, Package: pkg, MaxNodes: maxNodes}
+			if sel.Kinds, err = graphexport.ParseKinds(kinds); err != nil {
+				return &exitError{2, fmt.Errorf("--kind: %w", err)}
+			}
+			if sel.Direction, err = graphexport.ParseDirection(direction); err != nil {
+				return &exitError{2, fmt.Errorf("--direction: %w", err)}
+			}
+			if cmd.Flags().Changed("depth") {
+				if root == "" {
+					return &exitError{2, errors.New("--depth needs --root")}
+				}
+				if err := checkDepth("--depth", depth); err != nil {
+					return err
+				}
+				sel.Depth = depth
+			}
+			if cmd.Flags().Changed("direction") && root == "" {
+				return &exitError{2, errors.New("--direction needs --root")}
+			}
+			if maxNodes < 0 {
+				return &exitError{2, errors.New("--max-nodes must not be negative")}
+			}
+			if !cmd.Flags().Changed("max-nodes") && !f.Drawn() {
+				sel.MaxNodes = 0
 			}
 			st, err := openRead(db)
 			if err != nil {
 				return err
 			}
 			defer st.Close()
-			w := bufio.NewWriterSize(e.stdout, 1<<16)
-			enc := json.NewEncoder(w)
 			ctx := cmd.Context()
-			n := 0
-			err = st.AllNodes(func(nd graph.Node) error {
-				if n++; n%4096 == 0 && ctx.Err() != nil {
-					return ctx.Err()
-				}
-				en := exportNode{Type: "node", ID: nd.ID.String(), Kind: nd.Kind.String(), Name: nd.Name,
-					QualifiedName: nd.QualifiedName, File: nd.File, Line: nd.StartLine, EndLine: nd.EndLine,
-					Language: nd.Language, Signature: nd.Signature, Visibility: nd.Visibility.String()}
-				if nd.Parent != 0 {
-					en.Parent = nd.Parent.String()
-				}
-				return enc.Encode(&en)
-			})
+			if f == graphexport.NDJSON && sel.Empty() && sel.MaxNodes == 0 {
+				return graphexport.StreamNDJSON(ctx, st, e.stdout)
+			}
+			q := query.New(st, query.Options{NoSource: true})
+			if sel.Root != "" {
+				sel.Root = normalizeSpec(q, sel.Root)
+			}
+			g, err := graphexport.Select(ctx, st, q, sel)
 			if err != nil {
+				if errors.Is(err, graphexport.ErrInvalid) || errors.Is(err, graphexport.ErrTooLarge) {
+					return &exitError{2, err}
+				}
 				return err
 			}
-			err = st.AllEdges(func(ed graph.Edge) error {
-				if n++; n%4096 == 0 && ctx.Err() != nil {
-					return ctx.Err()
-				}
-				ee := exportEdge{Type: "edge", Kind: ed.Kind.String(), Src: ed.Src.String(), Target: ed.Target, File: ed.File, Line: ed.Line,
-					Resolution: ed.Res.String(), Candidates: ed.Candidates}
-				if ed.Dst != 0 {
-					d := ed.Dst.String()
-					ee.Dst = &d
-				}
-				return enc.Encode(&ee)
-			})
-			if err != nil {
+			w := bufio.NewWriterSize(e.stdout, 1<<16)
+			if err := graphexport.Write(w, f, g); err != nil {
 				return err
 			}
 			return w.Flush()
 		},
 	}
-	cmd.Flags().StringVar(&db, "db", "", "store directory (default: .codegraph in this or a parent directory)")
-	cmd.Flags().StringVar(&format, "format", "ndjson", "output format (ndjson)")
+	fl := cmd.Flags()
+	fl.StringVar(&db, "db", "", "store directory (default: .codegraph in this or a parent directory)")
+	fl.StringVar(&format, "format", "ndjson", "output format: ndjson, json, dot, mermaid, graphml or svg")
+	fl.StringVar(&root, "root", "", "export the neighbourhood of this symbol")
+	fl.IntVar(&depth, "depth", 2, "with --root: how many edges away to go")
+	fl.StringVar(&direction, "direction", "callees", "with --root: callers, callees or both")
+	fl.StringVar(&kinds, "kind", "", "edge kinds to keep, comma-separated (default: calls with --root, all without)")
+	fl.StringVar(&glob, "path", "", "keep nodes whose file matches this glob")
+	fl.StringVar(&pkg, "package", "", "keep nodes whose directory is this package")
+	fl.IntVar(&maxNodes, "max-nodes", graphexport.DefaultDrawMax, "refuse a selection of more nodes (0: no limit; default applies to dot, mermaid, svg)")
 	return cmd
 }

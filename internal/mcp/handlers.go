@@ -80,6 +80,7 @@ func (s *Server) toolTable() []*toolDef {
 			params: []string{"path", "start_line", "end_line", page, "max_tokens"}, required: []string{"path"},
 			out:     []string{"path:string", "start_line:integer", "end_line:integer", "total_lines:integer", "changed_since_index:boolean", "code:string"},
 			handler: (*call).readCode},
+		exportGraphTool(), // export.go
 		{name: "index_status", readOnly: true, access: service.ReadOnly,
 			desc:    "Freshness (ready, building N%, stale) and size of the code graph.",
 			params:  []string{},

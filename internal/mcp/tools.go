@@ -43,6 +43,7 @@ type args struct {
 	Limit       int      `json:"limit,omitempty"`
 	Cursor      string   `json:"cursor,omitempty"`
 	MaxTokens   int      `json:"max_tokens,omitempty"`
+	Direction   string   `json:"direction,omitempty"`
 }
 
 // param is one argument as the input schemas describe it.
@@ -95,7 +96,8 @@ func (s *Server) params() map[string]param {
 		"path_glob": {schema: str("Only files matching this gitignore-style glob")},
 		"limit": {schema: map[string]any{"type": "integer", "minimum": 1, "maximum": 100, "description": "Hits (default 10)"},
 			check: intRange("limit", func(a *args) int { return a.Limit }, 1, 100)},
-		"cursor": {schema: map[string]any{"type": "string"}},
+		"cursor":    {schema: map[string]any{"type": "string"}},
+		"direction": {schema: map[string]any{"type": "string", "enum": []string{"callees", "callers", "both"}}},
 		"max_tokens": {schema: map[string]any{"type": "integer"},
 			check: intRange("max_tokens", func(a *args) int { return a.MaxTokens }, minMaxTokens, maxMaxTokens)},
 	}

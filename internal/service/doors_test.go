@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -246,4 +247,95 @@ func TestDoorsSearchExcludeOnlyPath(t *testing.T) {
 		}
 	}
 	check("mcp", mfiles)
+}
+
+// TestDoorsListNodes: the same node listing (kinds, an exclude-only path
+// filter, pages of 2 resumed by cursor) through the CLI, REST and
+// GraphQL gives the same nodes.
+func TestDoorsListNodes(t *testing.T) {
+	d := fixtureDoors(t)
+	sorted := func(ids []string) string { slices.Sort(ids); return strings.Join(ids, ",") }
+
+	// CLI: pages of 2 by --cursor; it says when it truncated.
+	var cliIDs []string
+	cursor := ""
+	for pages := 0; ; pages++ {
+		args := []string{"symbols", "--kind", "function,method", "--file", "!pkg/**", "--limit", "2", "--json"}
+		if cursor != "" {
+			args = append(args, "--cursor", cursor)
+		}
+		out, errs, code := d.cli(t, args...)
+		if code != 0 {
+			t.Fatalf("cli: exit %d: %s", code, errs)
+		}
+		var page []map[string]any
+		if err := json.Unmarshal([]byte(out), &page); err != nil {
+			t.Fatalf("cli: %v\n%s", err, out)
+		}
+		for _, n := range page {
+			cliIDs = append(cliIDs, n["id"].(string))
+			if strings.HasPrefix(n["file"].(string), "pkg/") {
+				t.Errorf("cli: %v in an excluded file", n)
+			}
+		}
+		i := strings.Index(errs, "--cursor ")
+		if i < 0 {
+			break
+		}
+		cursor = strings.Fields(errs[i+len("--cursor "):])[0]
+		if pages > 50 {
+			t.Fatal("cli: pages never end")
+		}
+	}
+	if len(cliIDs) < 3 {
+		t.Fatalf("cli: %d nodes, want several pages", len(cliIDs))
+	}
+
+	var restIDs []string
+	cursor = ""
+	for {
+		q := url.Values{"kind": {"function", "method"}, "path": {"!pkg/**"}, "limit": {"2"}}
+		if cursor != "" {
+			q.Set("cursor", cursor)
+		}
+		code, body := d.get(t, "/nodes", q)
+		if code != 200 {
+			t.Fatalf("rest: %d %v", code, body)
+		}
+		for _, n := range body["nodes"].([]any) {
+			restIDs = append(restIDs, n.(map[string]any)["id"].(string))
+		}
+		if cursor, _ = body["next_cursor"].(string); cursor == "" {
+			break
+		}
+	}
+
+	var gqlIDs []string
+	var after any
+	for {
+		data, errs := d.graphql(t, `query($a:String){nodes(filter:{nodeTypes:[FUNCTION,METHOD]},pagination:{first:2,after:$a}){edges{node{id filePath}} pageInfo{hasNextPage endCursor}}}`,
+			map[string]any{"a": after})
+		if len(errs) > 0 {
+			t.Fatalf("graphql: %v", errs)
+		}
+		conn := data["nodes"].(map[string]any)
+		for _, e := range conn["edges"].([]any) {
+			n := e.(map[string]any)["node"].(map[string]any)
+			if !strings.HasPrefix(n["filePath"].(string), "pkg/") { // GraphQL has no exclude filter
+				gqlIDs = append(gqlIDs, n["id"].(string))
+			}
+		}
+		pi := conn["pageInfo"].(map[string]any)
+		if pi["hasNextPage"] != true {
+			break
+		}
+		after = pi["endCursor"]
+	}
+	want := sorted(restIDs)
+	if got := sorted(cliIDs); got != want {
+		t.Errorf("cli gives %s, rest %s", got, want)
+	}
+	if got := sorted(gqlIDs); got != want {
+		t.Errorf("graphql gives %s, rest %s", got, want)
+	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/codegraph-dev/codegraph/internal/index"
 	"github.com/codegraph-dev/codegraph/internal/search"
+	"github.com/codegraph-dev/codegraph/internal/service"
 	"github.com/codegraph-dev/codegraph/internal/store"
 	"github.com/codegraph-dev/codegraph/internal/watch"
 )
@@ -75,7 +76,7 @@ func newStatusCmd(e *env) *cobra.Command {
 					s.AgeSeconds = time.Since(t).Seconds()
 				}
 			}
-			if s.StoreBytes, err = st.DiskSize(); err != nil {
+			if s.StoreBytes, err = service.DiskUsage(st.Dir()); err != nil {
 				return err
 			}
 			if s.Root != "" {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/codegraph-dev/codegraph/internal/index"
 	"github.com/codegraph-dev/codegraph/internal/search"
+	"github.com/codegraph-dev/codegraph/internal/service"
 	"github.com/codegraph-dev/codegraph/internal/store"
 	"github.com/codegraph-dev/codegraph/internal/watch"
 )
@@ -94,7 +95,7 @@ func newStatusCmd(e *env) *cobra.Command {
 			if err := index.Incomplete(st); err != nil {
 				s.Incomplete = err.Error()
 			}
-			if s.StoreBytes, err = st.DiskSize(); err != nil {
+			if s.StoreBytes, err = service.DiskUsage(st.Dir()); err != nil {
 				return err
 			}
 			if s.Root != "" {

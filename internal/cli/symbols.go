@@ -4,14 +4,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"path"
 	"sort"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/codegraph-dev/codegraph/internal/graph"
-	"github.com/codegraph-dev/codegraph/internal/store"
+	"github.com/codegraph-dev/codegraph/internal/service"
 )
 
 // symbolJSON is the machine-readable form of a node in symbols output.
@@ -35,27 +34,34 @@ func toSymbolJSON(n *graph.Node) symbolJSON {
 		Visibility: n.Visibility.String(), Doc: n.Doc}
 }
 
-var errLimit = errors.New("limit reached")
-
 func newSymbolsCmd(e *env) *cobra.Command {
 	var (
-		db, kind, file, name, language string
-		limit                          int
-		asJSON, withDoc                bool
+		db, kind, name, language, cursor string
+		files                            []string
+		limit                            int
+		asJSON, withDoc                  bool
 	)
 	cmd := &cobra.Command{
 		Use:   "symbols",
 		Short: "List indexed symbols, filtered by kind, file, name or language",
 		Long: `Symbols lists the nodes of the code graph: functions, methods, classes,
-structs, interfaces, fields, variables, imports and so on. Filters combine.
+structs, interfaces, fields, variables, imports and so on. Filters combine;
+they are the same as those of GET /nodes and GraphQL nodes.
 
---file takes a repository-relative path (forward slashes) or a glob
-(pkg/*.go). --name matches the bare name exactly, or the qualified name when
-it contains a dot (Server.Handle); it also accepts globs (Handle*).`,
+--file takes a repository-relative path or a gitignore-style glob, as
+search's --path does (repeatable: pkg/*.go, 'internal/**', '!**/*_test.go';
+with only ! globs every file but those). --name matches the bare name
+exactly, or the qualified name when it contains a dot (Server.Handle); it
+also accepts globs (Handle*).
+
+Symbols come a page at a time (--limit, default 1000), in a stable order.
+When more remain, symbols says so on stderr with the cursor that resumes
+after the page (--cursor); --limit 0 prints them all.`,
 		Example: `  codegraph symbols --kind function --file pkg/server.go
   codegraph symbols --name Server.Handle
   codegraph symbols --kind class --lang python --limit 20
-  codegraph symbols --file 'internal/*/*.go' --json`,
+  codegraph symbols --file 'internal/*/*.go' --json
+  codegraph symbols --kind function --file '!**/*_test.go' --limit 100 --cursor CURSOR`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var kinds []graph.NodeKind
@@ -70,48 +76,38 @@ it contains a dot (Server.Handle); it also accepts globs (Handle*).`,
 				}
 				kinds = append(kinds, nk)
 			}
-			for _, pat := range []string{file, name} {
-				if _, err := path.Match(pat, ""); err != nil {
-					return &exitError{2, fmt.Errorf("bad glob %q: %w", pat, err)}
-				}
+			if limit < 0 {
+				return &exitError{2, fmt.Errorf("--limit must be 0 (all) or positive")}
+			}
+			f := service.NodeFilter{Kinds: kinds, Langs: splitList([]string{language}), Paths: files, Name: name}
+			if _, err := f.Matcher(); err != nil {
+				return &exitError{2, err}
 			}
 			st, err := openRead(db)
 			if err != nil {
 				return err
 			}
 			defer st.Close()
+			// Pages of at most MaxListLimit; --limit 0 follows them all.
 			var out []graph.Node
-			match := func(n graph.Node) error {
-				if n.Kind == graph.KindFile && len(kinds) == 0 && file == "" {
-					return nil
+			next := cursor
+			for {
+				size := service.MaxListLimit
+				if limit > 0 {
+					size = min(limit-len(out), service.MaxListLimit)
 				}
-				if len(kinds) > 0 && !containsKind(kinds, n.Kind) {
-					return nil
-				}
-				if language != "" && n.Language != language {
-					return nil
-				}
-				if file != "" && !globMatch(file, n.File) {
-					return nil
-				}
-				if name != "" {
-					target := n.Name
-					if strings.Contains(name, ".") {
-						target = n.QualifiedName
+				page, err := service.ListNodes(cmd.Context(), st, "", service.ListRequest{Filter: f, Limit: size, Cursor: next})
+				if err != nil {
+					if errors.Is(err, service.ErrInvalid) {
+						return &exitError{2, err}
 					}
-					if !globMatch(name, target) {
-						return nil
-					}
+					return err
 				}
-				out = append(out, n)
-				if limit > 0 && len(out) >= limit && !sortNeeded(file) {
-					return errLimit
+				out = append(out, page.Nodes...)
+				next = page.NextCursor
+				if next == "" || limit > 0 && len(out) >= limit {
+					break
 				}
-				return nil
-			}
-			err = scanSymbols(st, kinds, file, name, match)
-			if err != nil && !errors.Is(err, errLimit) {
-				return err
 			}
 			sort.SliceStable(out, func(i, j int) bool {
 				if out[i].File != out[j].File {
@@ -119,8 +115,8 @@ it contains a dot (Server.Handle); it also accepts globs (Handle*).`,
 				}
 				return out[i].StartByte < out[j].StartByte
 			})
-			if limit > 0 && len(out) > limit {
-				out = out[:limit]
+			if next != "" {
+				fmt.Fprintf(e.stderr, "(%d symbols shown; more match: add --cursor %s for the next page, or --limit 0 for all)\n", len(out), next)
 			}
 			if asJSON {
 				js := make([]symbolJSON, 0, len(out))
@@ -155,52 +151,12 @@ it contains a dot (Server.Handle); it also accepts globs (Handle*).`,
 	f := cmd.Flags()
 	f.StringVar(&db, "db", "", "store directory (default: .codegraph in this or a parent directory)")
 	f.StringVar(&kind, "kind", "", "only these kinds, comma-separated (function,method,class,struct,interface,...)")
-	f.StringVar(&file, "file", "", "only symbols in this file (repository-relative path or glob)")
+	f.StringArrayVar(&files, "file", nil, "only symbols in files matching this path or gitignore-style glob (repeatable; !GLOB excludes)")
 	f.StringVar(&name, "name", "", "only symbols with this name (bare or qualified; globs allowed)")
-	f.StringVar(&language, "lang", "", "only symbols of this language")
-	f.IntVar(&limit, "limit", 1000, "print at most this many symbols (0: no limit)")
+	f.StringVar(&language, "lang", "", "only symbols of these languages, comma-separated")
+	f.IntVar(&limit, "limit", 1000, "print at most this many symbols (0: all)")
+	f.StringVar(&cursor, "cursor", "", "resume after the page that printed this cursor")
 	f.BoolVar(&asJSON, "json", false, "print a JSON array")
 	f.BoolVar(&withDoc, "doc", false, "include doc comments")
 	return cmd
-}
-
-func sortNeeded(file string) bool { return file == "" || hasGlob(file) }
-
-func hasGlob(s string) bool { return strings.ContainsAny(s, "*?[") }
-
-func globMatch(pattern, s string) bool {
-	if !hasGlob(pattern) {
-		return pattern == s
-	}
-	ok, _ := path.Match(pattern, s)
-	return ok
-}
-
-func containsKind(ks []graph.NodeKind, k graph.NodeKind) bool {
-	for _, x := range ks {
-		if x == k {
-			return true
-		}
-	}
-	return false
-}
-
-// scanSymbols picks the narrowest index for the filters given.
-func scanSymbols(st *store.Store, kinds []graph.NodeKind, file, name string, fn func(graph.Node) error) error {
-	switch {
-	case file != "" && !hasGlob(file):
-		return st.NodesInFile(file, fn)
-	case name != "" && !hasGlob(name) && strings.Contains(name, "."):
-		return st.NodesByQualifiedName(name, fn)
-	case name != "" && !hasGlob(name):
-		return st.NodesByName(name, fn)
-	case len(kinds) > 0:
-		for _, k := range kinds {
-			if err := st.NodesByKind(k, fn); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	return st.AllNodes(fn)
 }

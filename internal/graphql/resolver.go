@@ -2,18 +2,16 @@ package graphql
 
 import (
 	"context"
-	"encoding/base64"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"regexp/syntax"
-	"strconv"
 	"strings"
 
 	"github.com/codegraph-dev/codegraph/internal/graph"
 	"github.com/codegraph-dev/codegraph/internal/jobs"
 	"github.com/codegraph-dev/codegraph/internal/query"
 	"github.com/codegraph-dev/codegraph/internal/search"
+	"github.com/codegraph-dev/codegraph/internal/service"
 	"github.com/codegraph-dev/codegraph/internal/store"
 )
 
@@ -94,31 +92,6 @@ func (r *queryResolver) Node(ctx context.Context, id string, repo *string) (*Nod
 
 var errStop = errors.New("stop")
 
-// nodesCursor is the opaque cursor of nodes: the offset of the next item
-// and a hash of the filter it belongs to.
-func nodesCursor(offset int, key uint32) string {
-	return base64.RawURLEncoding.EncodeToString(fmt.Appendf(nil, "n:%d:%x", offset, key))
-}
-
-func parseNodesCursor(c string, key uint32) (int, error) {
-	b, err := base64.RawURLEncoding.DecodeString(c)
-	if err != nil {
-		return 0, badInput("invalid cursor %q", c)
-	}
-	parts := strings.Split(string(b), ":")
-	if len(parts) != 3 || parts[0] != "n" {
-		return 0, badInput("invalid cursor %q", c)
-	}
-	off, err := strconv.Atoi(parts[1])
-	if err != nil || off < 0 {
-		return 0, badInput("invalid cursor %q", c)
-	}
-	if parts[2] != strconv.FormatUint(uint64(key), 16) {
-		return 0, badInput("cursor %q belongs to another filter", c)
-	}
-	return off, nil
-}
-
 func (r *queryResolver) Nodes(ctx context.Context, filter *NodeFilter, pagination *Pagination, repo *string) (*NodeConnection, error) {
 	var f NodeFilter
 	if filter != nil {
@@ -132,89 +105,50 @@ func (r *queryResolver) Nodes(ctx context.Context, filter *NodeFilter, paginatio
 	if err != nil {
 		return nil, err
 	}
-	var kinds []graph.NodeKind
+	var sf service.NodeFilter
 	for _, t := range f.NodeTypes {
 		k, ok := t.Kind()
 		if !ok {
 			return nil, badInput("unknown node type %q", t)
 		}
-		kinds = append(kinds, k)
+		sf.Kinds = append(sf.Kinds, k)
+	}
+	sf.Kinds = sortedKinds(sf.Kinds)
+	if f.Name != nil {
+		sf.Name = service.EscapeGlob(*f.Name)
+	}
+	if f.QualifiedName != nil {
+		sf.QualifiedName = *f.QualifiedName
+	}
+	if f.FilePath != nil {
+		sf.Paths = append(sf.Paths, "/"+service.EscapeGlob(*f.FilePath))
+	}
+	if f.PathPrefix != nil {
+		sf.Paths = append(sf.Paths, "/"+service.EscapeGlob(*f.PathPrefix)+"*")
+	}
+	if f.Language != nil {
+		sf.Langs = []string{*f.Language}
 	}
 	v, err := viewOf(ctx, repo)
 	if err != nil {
 		return nil, err
 	}
-	h := fnv.New32a()
-	fmt.Fprintf(h, "%s|%v|%s|%s|%s|%s|%s", v.repo.Name(), sortedKinds(kinds), str(f.Name), str(f.QualifiedName), str(f.FilePath), str(f.PathPrefix), str(f.Language))
-	key := h.Sum32()
-	offset := 0
-	if p.After != nil && *p.After != "" {
-		if offset, err = parseNodesCursor(*p.After, key); err != nil {
-			return nil, err
-		}
+	req := service.ListRequest{Filter: sf, Limit: limit}
+	if p.After != nil {
+		req.Cursor = *p.After
 	}
-	keep := func(n *graph.Node) bool {
-		if len(kinds) > 0 && !containsKind(kinds, n.Kind) {
-			return false
-		}
-		if f.Name != nil && n.Name != *f.Name || f.QualifiedName != nil && n.QualifiedName != *f.QualifiedName ||
-			f.FilePath != nil && n.File != *f.FilePath || f.PathPrefix != nil && !strings.HasPrefix(n.File, *f.PathPrefix) ||
-			f.Language != nil && n.Language != *f.Language {
-			return false
-		}
-		return true
-	}
-	var page []graph.Node
-	seen := 0
-	visit := func(n graph.Node) error {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if !keep(&n) {
-			return nil
-		}
-		seen++
-		if seen <= offset {
-			return nil
-		}
-		page = append(page, n)
-		if len(page) > limit {
-			return errStop
-		}
-		return nil
-	}
-	st := v.snap.Store
-	switch {
-	case f.Name != nil:
-		err = st.NodesByName(*f.Name, visit)
-	case f.QualifiedName != nil:
-		err = st.NodesByQualifiedName(*f.QualifiedName, visit)
-	case f.FilePath != nil:
-		err = st.NodesInFile(*f.FilePath, visit)
-	case len(kinds) > 0:
-		for _, k := range sortedKinds(kinds) {
-			if err = st.NodesByKind(k, visit); err != nil {
-				break
-			}
-		}
-	default:
-		err = st.AllNodes(visit)
-	}
-	if err != nil && !errors.Is(err, errStop) {
+	list, err := v.snap.ListNodes(ctx, req)
+	if err != nil {
 		return nil, err
 	}
-	conn := &NodeConnection{PageInfo: &PageInfo{HasPreviousPage: offset > 0}}
-	if len(page) > limit {
-		page = page[:limit]
-		conn.PageInfo.HasNextPage = true
+	conn := &NodeConnection{PageInfo: &PageInfo{HasPreviousPage: req.Cursor != "", HasNextPage: list.NextCursor != ""}}
+	conn.Edges = make([]NodeEdge, len(list.Nodes))
+	for i := range list.Nodes {
+		conn.Edges[i] = NodeEdge{Cursor: list.CursorAfter(i), Node: newNode(v.repo.Name(), list.Nodes[i])}
 	}
-	conn.Edges = make([]NodeEdge, len(page))
-	for i := range page {
-		conn.Edges[i] = NodeEdge{Cursor: nodesCursor(offset+i+1, key), Node: newNode(v.repo.Name(), page[i])}
-	}
-	if len(page) > 0 {
+	if len(list.Nodes) > 0 {
 		conn.PageInfo.StartCursor = &conn.Edges[0].Cursor
-		conn.PageInfo.EndCursor = &conn.Edges[len(page)-1].Cursor
+		conn.PageInfo.EndCursor = &conn.Edges[len(list.Nodes)-1].Cursor
 	}
 	return conn, nil
 }

@@ -156,30 +156,6 @@ func TestSelectionDepth(t *testing.T) {
 	}
 }
 
-func TestNodesCursor(t *testing.T) {
-	c := nodesCursor(42, 0xbeef)
-	if off, err := parseNodesCursor(c, 0xbeef); err != nil || off != 42 {
-		t.Errorf("round trip: %d %v", off, err)
-	}
-	for _, bad := range []string{"", "x", nodesCursor(1, 1), "bjotMTpiZWVm"} {
-		if _, err := parseNodesCursor(bad, 0xbeef); err == nil {
-			t.Errorf("cursor %q accepted", bad)
-		}
-	}
-}
-
-func FuzzNodesCursor(f *testing.F) {
-	f.Add(nodesCursor(3, 7))
-	f.Add("bjoxOjc")
-	f.Add("%%%")
-	f.Fuzz(func(t *testing.T, c string) {
-		off, err := parseNodesCursor(c, 7)
-		if err == nil && (off < 0 || nodesCursor(off, 7) == "") {
-			t.Fatalf("cursor %q gave offset %d", c, off)
-		}
-	})
-}
-
 // FuzzSelectionDepth checks that the depth limit terminates on any
 // document the parser accepts (fragment cycles included).
 func FuzzSelectionDepth(f *testing.F) {

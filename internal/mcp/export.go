@@ -21,7 +21,7 @@ const exportMaxNodes = 150
 // selection of `codegraph export` and GET /export).
 func exportGraphTool() *toolDef {
 	return &toolDef{name: "export_graph", readOnly: true, access: service.ReadOnly,
-		desc:    "Mermaid call graph around a symbol or within a path_glob, to show the user.",
+		desc:    "Mermaid call graph around a symbol or in a path_glob.",
 		params:  []string{"symbol", "direction", "depth", "path_glob"},
 		out:     []string{"mermaid:string"},
 		handler: (*call).exportGraph}

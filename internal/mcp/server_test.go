@@ -755,3 +755,28 @@ func TestSearchCode(t *testing.T) {
 		}
 	}
 }
+
+// TestToolAnnotationsAndDescriptions: read-only tools are marked
+// idempotent, and every argument of every tool says what it is for.
+func TestToolAnnotationsAndDescriptions(t *testing.T) {
+	_, cs, _ := fixtureSession(t)
+	res, err := cs.ListTools(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tool := range res.Tools {
+		if a := tool.Annotations; a == nil || a.ReadOnlyHint && !a.IdempotentHint {
+			t.Errorf("%s: read-only but not idempotent (%+v)", tool.Name, a)
+		}
+		b, _ := json.Marshal(tool.InputSchema)
+		var sch struct {
+			Properties map[string]map[string]any `json:"properties"`
+		}
+		_ = json.Unmarshal(b, &sch)
+		for name, p := range sch.Properties {
+			if d, _ := p["description"].(string); d == "" && name != "repo" {
+				t.Errorf("%s: argument %s has no description", tool.Name, name)
+			}
+		}
+	}
+}

@@ -65,18 +65,18 @@ func (s *Server) params() map[string]param {
 		}
 	}
 	p := map[string]param{
-		"symbol": {schema: str("Qualified name (Store.Get, pkg/store.Store.Get), FILE:LINE or id")},
+		"symbol": {schema: str("Store.Get, pkg/store.Store.Get, FILE:LINE or id")},
 		"target": {schema: str("Symbol, file path or directory")},
 		"from":   {schema: str("Start symbol")},
 		"to":     {schema: str("End symbol")},
 		"path":   {schema: str("File path relative to the repository root")},
-		"depth": {schema: map[string]any{"type": "integer", "minimum": 1, "maximum": query.MaxDepth, "description": "Levels to follow (default 1)"},
+		"depth": {schema: map[string]any{"type": "integer", "description": "Levels (default 1)"},
 			check: intRange("depth", func(a *args) int { return a.Depth }, 1, query.MaxDepth)},
-		"start_line": {schema: map[string]any{"type": "integer", "minimum": 1},
+		"start_line": {schema: map[string]any{"type": "integer", "minimum": 1, "description": "First line (default 1)"},
 			check: intRange("start_line", func(a *args) int { return a.StartLine }, 1, 1<<30)},
 		"end_line": {schema: map[string]any{"type": "integer", "description": "Default start_line+199"},
 			check: intRange("end_line", func(a *args) int { return a.EndLine }, 1, 1<<30)},
-		"include_body": {schema: map[string]any{"type": "boolean", "description": "Include the definition's source"}},
+		"include_body": {schema: map[string]any{"type": "boolean", "description": "With source"}},
 		"kinds": {schema: map[string]any{"type": "array", "description": "Edge kinds (default all)",
 			"items": map[string]any{"type": "string", "enum": refKinds}},
 			check: func(a *args) error {
@@ -96,9 +96,11 @@ func (s *Server) params() map[string]param {
 		"path_glob": {schema: str("Only files matching this gitignore-style glob")},
 		"limit": {schema: map[string]any{"type": "integer", "minimum": 1, "maximum": 100, "description": "Hits (default 10)"},
 			check: intRange("limit", func(a *args) int { return a.Limit }, 1, 100)},
-		"cursor":    {schema: map[string]any{"type": "string"}},
-		"direction": {schema: map[string]any{"type": "string", "enum": []string{"callees", "callers", "both"}}},
-		"max_tokens": {schema: map[string]any{"type": "integer"},
+		// Short descriptions: they are repeated on most tools (the server
+		// instructions explain budgets and cursors once).
+		"cursor":    {schema: str("next_cursor")},
+		"direction": {schema: map[string]any{"type": "string", "enum": []string{"callees", "callers", "both"}, "description": "Edges"}},
+		"max_tokens": {schema: map[string]any{"type": "integer", "description": "Budget"},
 			check: intRange("max_tokens", func(a *args) int { return a.MaxTokens }, minMaxTokens, maxMaxTokens)},
 	}
 	if len(s.repos) > 1 {
@@ -193,7 +195,9 @@ func (s *Server) register(t *toolDef) {
 	ps := s.params()
 	tool := &mcp.Tool{Name: t.name, Description: t.desc,
 		InputSchema: t.inputSchema(ps), OutputSchema: t.outputSchema(),
-		Annotations: &mcp.ToolAnnotations{ReadOnlyHint: t.readOnly}}
+		// A read-only tool is idempotent: the same call on the same index
+		// gives the same answer.
+		Annotations: &mcp.ToolAnnotations{ReadOnlyHint: t.readOnly, IdempotentHint: t.readOnly}}
 	s.srv.AddTool(tool, func(ctx context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 		return s.handle(ctx, t, ps, req), nil
 	})

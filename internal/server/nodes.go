@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/codegraph-dev/codegraph/internal/graph"
+	"github.com/codegraph-dev/codegraph/internal/service"
 	"github.com/codegraph-dev/codegraph/internal/store"
 )
 
@@ -19,106 +20,38 @@ type nodePage struct {
 	NextCursor string     `json:"next_cursor,omitempty"`
 }
 
-// errPageFull stops a scan once a page is full.
-var errPageFull = errors.New("page full")
-
-// listNodes lists nodes matching the filters, one page at a time. Pages
-// follow id order (or, for one file, source order), and a cursor resumes
-// after the last node of the previous page.
+// listNodes lists nodes matching the filters, one page at a time, through
+// the service's one listing operation (id order; the cursor resumes after
+// the last node of the previous page).
 func (s *Server) listNodes(w http.ResponseWriter, r *http.Request) error {
 	q := params(r)
-	kinds := q.nodeKinds("kind")
-	langs := q.list("lang")
-	globs := append(q.r.URL.Query()["file"], q.r.URL.Query()["path"]...)
-	name := strings.TrimSpace(q.str("name"))
+	f := service.NodeFilter{Kinds: q.nodeKinds("kind"), Langs: q.list("lang"),
+		Paths: append(q.r.URL.Query()["file"], q.r.URL.Query()["path"]...), Name: strings.TrimSpace(q.str("name"))}
 	limit := q.limit()
 	cursor := q.str("cursor")
 	if q.err != nil {
 		return q.err
-	}
-	qh := queryHash(r, "cursor", "limit")
-	pos, err := decodePageCursor(cursor, qh)
-	if err != nil {
-		return err
 	}
 	sn, release, err := s.snapshot(r)
 	if err != nil {
 		return err
 	}
 	defer release()
-	st := sn.Store
-	keep := nodeFilter(kinds, langs, globs, name)
-	page := nodePage{Nodes: make([]nodeJSON, 0, min(limit, 64))}
-	var last graph.NodeID
-	ctx := r.Context()
-	seen := 0
-	collect := func(n graph.Node) error {
-		if seen++; seen%256 == 0 && ctx.Err() != nil {
-			return ctx.Err()
-		}
-		if !keep(&n) {
-			return nil
-		}
-		if len(page.Nodes) == limit {
-			return errPageFull
-		}
-		page.Nodes = append(page.Nodes, nodeOf(&n))
-		last = n.ID
-		return nil
-	}
-
-	switch {
-	case len(globs) == 1 && isPlainPath(globs[0]):
-		// One file: source order, resumed by offset.
-		off := 0
-		err = st.NodesInFile(globs[0], func(n graph.Node) error {
-			if !keep(&n) {
-				return nil
-			}
-			if off++; uint64(off) <= pos {
-				return nil
-			}
-			return collect(n)
-		})
-		if errors.Is(err, errPageFull) {
-			err = nil
-			page.NextCursor = encodePageCursor(pos+uint64(len(page.Nodes)), qh)
-		}
-	default:
-		// Id order, resumed at the id after the last one.
-		from := graph.NodeID(pos)
-		scan := func(fn func(graph.Node) error) error { return st.NodesFrom(from, fn) }
-		if name != "" {
-			scan = func(fn func(graph.Node) error) error { return st.NodesByName(name, skipBelow(from, fn)) }
-		} else if len(kinds) == 1 {
-			scan = func(fn func(graph.Node) error) error { return st.NodesByKind(kinds[0], skipBelow(from, fn)) }
-		}
-		err = scan(collect)
-		if errors.Is(err, errPageFull) {
-			err = nil
-			page.NextCursor = encodePageCursor(uint64(last)+1, qh)
-		}
-	}
+	list, err := sn.ListNodes(r.Context(), service.ListRequest{Filter: f, Limit: limit, Cursor: cursor})
 	if err != nil {
 		return err
+	}
+	page := nodePage{Nodes: make([]nodeJSON, 0, len(list.Nodes)), NextCursor: list.NextCursor}
+	for i := range list.Nodes {
+		page.Nodes = append(page.Nodes, nodeOf(&list.Nodes[i]))
 	}
 	page.Count = len(page.Nodes)
 	writeJSON(w, http.StatusOK, page)
 	return nil
 }
 
-func skipBelow(from graph.NodeID, fn func(graph.Node) error) func(graph.Node) error {
-	return func(n graph.Node) error {
-		if n.ID < from {
-			return nil
-		}
-		return fn(n)
-	}
-}
-
-// isPlainPath reports whether a file filter names one file rather than a
-// glob.
-func isPlainPath(p string) bool { return p != "" && !strings.ContainsAny(p, "*?[!\\") }
+// errPageFull stops a scan once a page is full.
+var errPageFull = errors.New("page full")
 
 // queryHash identifies a request's query parameters (except the given
 // ones), so that a cursor is only accepted by the query it came from.

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/codegraph-dev/codegraph/internal/graph"
-	"github.com/codegraph-dev/codegraph/internal/search/grep"
+	"github.com/codegraph-dev/codegraph/internal/service"
 )
 
 // Streams write one JSON object per line from a store snapshot, in id
@@ -82,17 +82,20 @@ func (s *Server) streamNodes(w http.ResponseWriter, r *http.Request) error {
 	q := params(r)
 	kinds := q.nodeKinds("kind")
 	langs := q.list("lang")
-	globs := q.r.URL.Query()["file"]
+	globs := append(q.r.URL.Query()["file"], q.r.URL.Query()["path"]...)
 	limit := q.intIn("limit", 0, 0, 1<<30)
 	if q.err != nil {
 		return q.err
+	}
+	keep, err := service.NodeFilter{Kinds: kinds, Langs: langs, Paths: globs}.Matcher()
+	if err != nil {
+		return err
 	}
 	sn, release, err := s.snapshot(r)
 	if err != nil {
 		return err
 	}
 	defer release()
-	keep := nodeFilter(kinds, langs, globs, "")
 	out := newNDJSON(w, limit)
 	counter := s.metrics.streamed.WithLabelValues("nodes")
 	err = sn.Store.AllNodes(func(n graph.Node) error {
@@ -143,33 +146,4 @@ func (s *Server) streamEdges(w http.ResponseWriter, r *http.Request) error {
 	}
 	_ = out.flush()
 	return nil
-}
-
-// nodeFilter returns the predicate of the node filters: kinds, languages,
-// gitignore-style file globs (!GLOB excludes) and an exact name.
-func nodeFilter(kinds []graph.NodeKind, langs, globs []string, name string) func(*graph.Node) bool {
-	var kindSet uint64
-	for _, k := range kinds {
-		kindSet |= 1 << k
-	}
-	langSet := map[string]bool{}
-	for _, l := range langs {
-		langSet[l] = true
-	}
-	var pathOK func(string) bool
-	if len(globs) > 0 {
-		pathOK = grep.PathFilter(globs...)
-	}
-	return func(n *graph.Node) bool {
-		if kindSet != 0 && kindSet&(1<<n.Kind) == 0 {
-			return false
-		}
-		if len(langSet) > 0 && !langSet[n.Language] {
-			return false
-		}
-		if name != "" && n.Name != name {
-			return false
-		}
-		return pathOK == nil || pathOK(n.File)
-	}
 }

@@ -8,14 +8,55 @@ import (
 	"github.com/codegraph-dev/codegraph/internal/walk"
 )
 
-// PathFilter returns a Filter accepting the paths that match any of the
-// gitignore-style globs ("*.go", "net/http/**", "internal/**/*_test.go";
-// a glob without a slash matches a name at any depth). A glob starting
-// with "!" excludes what it matches, as in a .gitignore file.
+// PathFilter returns the path filter every front door shares (search,
+// node listings, streams): gitignore-style globs ("*.go", "net/http/**",
+// "internal/**/*_test.go"; a glob without a slash matches a name at any
+// depth, a glob naming a directory selects what is inside it). A glob
+// starting with "!" excludes what it matches. The last glob that matches
+// a path (or, failing that, its nearest parent directory) decides, as in a
+// .gitignore file, except that an excluded directory excludes everything
+// inside it. With only exclude globs the filter selects every path
+// but those they match: PathFilter("!**/*_test.go") selects the non-test
+// files. No glob selects everything (the filter is nil).
 func PathFilter(globs ...string) func(path string) bool {
-	m := walk.NewMatcher(globs...)
+	var kept []string
+	include := false
+	for _, g := range globs {
+		if g = strings.TrimSpace(g); g == "" {
+			continue
+		}
+		kept = append(kept, g)
+		if !strings.HasPrefix(g, "!") {
+			include = true
+		}
+	}
+	if len(kept) == 0 {
+		return nil
+	}
+	if !include {
+		kept = append([]string{"*"}, kept...) // everything, then the exclusions
+	}
+	m := walk.NewMatcher(kept...)
 	return func(path string) bool {
-		return m.Match(path, false) == walk.Ignore // "ignored" here means selected
+		// An excluded directory excludes what is inside it; otherwise the
+		// path's own verdict decides, else its nearest parent's.
+		parent := walk.NoMatch
+		for i := 0; i < len(path); i++ {
+			if path[i] != '/' {
+				continue
+			}
+			switch m.Match(path[:i], true) {
+			case walk.Keep:
+				return false
+			case walk.Ignore:
+				parent = walk.Ignore
+			}
+		}
+		v := m.Match(path, false)
+		if v == walk.NoMatch {
+			v = parent
+		}
+		return v == walk.Ignore // "ignored" here means selected
 	}
 }
 

@@ -75,10 +75,10 @@ func TestParseBounds(t *testing.T) {
 	if status != 413 || !strings.Contains(string(body), "smaller part") {
 		t.Errorf("2 MiB snippet: %d %.200s", status, body)
 	}
-	// ~900 KB of one-line functions: within the input bound, more nodes
+	// ~320 KB of one-line functions: within the input bound, more nodes
 	// and edges than an answer holds.
 	var b strings.Builder
-	for i := 0; b.Len() < 900<<10; i++ {
+	for i := 0; b.Len() < 320<<10; i++ {
 		b.WriteString("def f")
 		b.WriteString(strings.Repeat("a", i%7))
 		b.WriteString("(): g()\\n")

@@ -240,7 +240,7 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Stats, error) {
 
 // change is a group of edges whose resolution changed.
 type change struct {
-	e    graph.Edge // unresolved form
+	e    graph.Edge   // unresolved form
 	old  []graph.Edge // the group's bound edges
 	dsts []graph.NodeID
 	res  graph.Resolution

@@ -307,7 +307,9 @@ func newDaemonRunCmd(e *env) *cobra.Command {
 			hs := srv.HTTPServer("unix:" + p.Socket)
 			hs.RegisterOnShutdown(srv.StopStreams)
 			log.Info("codegraph daemon serving", "socket", p.Socket, "pid", os.Getpid(), "repos", strings.Join(svc.RepoNames(), ","))
-			return serveUntilSignal(cmd.Context(), hs, ln, log, defaultShutdownGrace, nil)
+			// A signal cancels index jobs at once, as in serve: an
+			// interrupted run is finished by the next one.
+			return serveUntilSignal(cmd.Context(), hs, ln, log, defaultShutdownGrace, func() { svc.Jobs().Stop() })
 		},
 	}
 	f := cmd.Flags()

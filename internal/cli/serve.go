@@ -319,9 +319,6 @@ func frontDoors(svc *service.Service, mcpSrv *cgmcp.Server, corsOrigins []string
 	}, []string{"/mcp", "/graphql"}, []string{"/graphiql", graphql.PlaygroundAssetsPath}
 }
 
-// serveUntilSignal serves hs on ln until ctx ends or SIGINT/SIGTERM
-// arrives, then shuts down gracefully: no new connections, in-flight
-// requests finish (up to shutdownGrace).
 // serveUntilSignal serves on ln until ctx is done (SIGINT or SIGTERM, or
 // the caller's context), then calls onStop (which cancels background
 // work), stops accepting connections and waits up to grace for in-flight

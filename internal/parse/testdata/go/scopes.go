@@ -2,8 +2,8 @@ package main
 
 import (
 	"github.com/go-chi/chi/v5"
-	yaml "gopkg.in/yaml.v3"
 	"gopkg.in/yaml.v2"
+	yaml "gopkg.in/yaml.v3"
 )
 
 func main() {
@@ -26,7 +26,18 @@ func main() {
 	}
 	s := &Server{
 		a: 1,
-		b: func() { lots(); of(); stuff(); here(); to(); make(); this(); long(); enough(); more() },
+		b: func() {
+			lots()
+			of()
+			stuff()
+			here()
+			to()
+			make()
+			this()
+			long()
+			enough()
+			more()
+		},
 	}
 	if v, ok := y.(T); ok {
 	}

@@ -72,7 +72,7 @@ func (e *extraction) goLocals(n *sitter.Node) []localDecl {
 			return nil
 		}
 		name := e.text(alias)
-		if !isGoIdent(name) {
+		if !IsGoIdent(name) {
 			return nil
 		}
 		var out []localDecl
@@ -188,7 +188,10 @@ func (e *extraction) elided(n *sitter.Node) string {
 	return strings.Join(out, "\n")
 }
 
-func isGoIdent(s string) bool {
+// IsGoIdent reports whether s is a Go identifier (letters, digits and
+// underscores, not starting with a digit; any non-ASCII rune counts as a
+// letter).
+func IsGoIdent(s string) bool {
 	if s == "" {
 		return false
 	}
@@ -280,7 +283,7 @@ func constantLike(s string) bool {
 // not functions, and are not recorded. A selector (x.f) is kept: a method
 // value on a local is what the reference is for.
 func goLocalName(fn *graph.Node, target string) bool {
-	if !isGoIdent(target) {
+	if !IsGoIdent(target) {
 		return false
 	}
 	switch target {

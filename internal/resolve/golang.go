@@ -1130,18 +1130,7 @@ func splitTypeExpr(s string) (qual, name string) {
 
 func isExported(name string) bool { return name != "" && name[0] >= 'A' && name[0] <= 'Z' }
 
-func isIdent(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i, c := range s {
-		if c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c > 0x7f || i > 0 && c >= '0' && c <= '9' {
-			continue
-		}
-		return false
-	}
-	return true
-}
+func isIdent(s string) bool { return parse.IsGoIdent(s) }
 
 // fieldType extracts the type of field name from a field declaration's
 // signature ("a, b int", "conn *Conn `json:\"c\"`").

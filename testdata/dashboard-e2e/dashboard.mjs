@@ -1,0 +1,217 @@
+// Drives codegraph's web dashboard in headless Chromium with every request
+// to another host refused (as on a machine without internet access):
+// search, open a symbol, expand its call graph, draw a 500-node graph,
+// open the repository map, follow an index job's progress. Counts console
+// errors and requests to other hosts (both must be zero).
+//
+// Usage:
+//   node dashboard.mjs BASE_URL CHROMIUM_PATH [--key KEY] [--big REPO]
+//   node dashboard.mjs --perf BASE_URL CHROMIUM_PATH [--key KEY] QUERY...
+// The first form is run by internal/dashboard's TestDashboardBrowser over
+// its fixture (repositories "shop" and, with --big, one whose Hub calls
+// 500 functions). The second types each QUERY into the search box and
+// reports how long the first results took (the 300 ms target on the Go
+// standard library's index). Prints one JSON line: {"ok":true,...} or
+// {"ok":false,"error":...}.
+import { chromium } from 'playwright-core';
+
+const args = process.argv.slice(2);
+const perf = args[0] === '--perf';
+if (perf) args.shift();
+const [base, executablePath] = args;
+const opt = (name) => {
+  const i = args.indexOf(name);
+  if (i < 0) return '';
+  const v = args[i + 1];
+  args.splice(i, 2);
+  return v;
+};
+const key = opt('--key');
+const big = opt('--big');
+const queries = args.slice(2);
+const origin = new URL(base).origin;
+const result = { ok: false, steps: [], local: 0, refused: [], failed: [], errors: [], leaked: [] };
+const step = (name, extra) => result.steps.push({ name, ...extra });
+
+const browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox'] });
+try {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  page.setDefaultTimeout(30000);
+  await page.route('**/*', (route) => {
+    const url = route.request().url();
+    if (new URL(url).origin !== origin) {
+      result.refused.push(url);
+      return route.abort('internetdisconnected');
+    }
+    result.local++;
+    if (key && url.includes(key)) result.leaked.push(url);
+    return route.continue();
+  });
+  page.on('requestfailed', (r) => {
+    // Requests the page aborts itself (a search superseded by the next
+    // keystroke, streams closed on leaving a view) are not failures.
+    const f = r.failure();
+    if (!f || !/ERR_ABORTED/.test(f.errorText)) result.failed.push(r.url() + ' ' + (f && f.errorText));
+  });
+  page.on('pageerror', (e) => result.errors.push('pageerror: ' + String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error') result.errors.push('console: ' + m.text());
+  });
+
+  await page.goto(base + '/', { waitUntil: 'load' });
+  const input = page.getByTestId('search-input');
+  await input.waitFor();
+  if (key) {
+    // The page asks for the key once the API answers 401.
+    await page.fill('#api-key', key);
+    await page.click('#key-form button');
+    await input.waitFor();
+    const stored = await page.evaluate(() => sessionStorage.getItem('codegraph.key'));
+    if (stored !== key) throw new Error('the key is not kept in session storage');
+  }
+
+  // Times the results list in the page: when each query's results were
+  // drawn, against when each key went down.
+  await page.evaluate(() => {
+    const p = (window.__perf = { keys: [], draws: [] });
+    document.addEventListener('keydown', () => p.keys.push(performance.now()), true);
+    const watch = () => {
+      const list = document.getElementById('results');
+      if (!list) return setTimeout(watch, 20);
+      new MutationObserver(() => {
+        if (list.children.length) p.draws.push({ t: performance.now(), q: list.dataset.q, n: list.children.length });
+      }).observe(list, { childList: true });
+    };
+    watch();
+  });
+  const typeAndTime = async (q) => {
+    await input.fill('');
+    await page.evaluate(() => { window.__perf.keys = []; window.__perf.draws = []; });
+    await input.focus();
+    await page.keyboard.type(q);
+    await page.waitForFunction((q) => window.__perf.draws.some((d) => d.q === q), q, { timeout: 30000 });
+    return page.evaluate((q) => {
+      const p = window.__perf;
+      const first = p.draws[0];
+      const full = p.draws.find((d) => d.q === q);
+      return { query: q, first_results_ms: Math.round(first.t - p.keys[0]), full_query_ms: Math.round(full.t - p.keys[p.keys.length - 1]), results: full.n };
+    }, q);
+  };
+
+  if (perf) {
+    result.timings = [];
+    for (const q of queries) result.timings.push(await typeAndTime(q));
+    result.ok = result.refused.length === 0 && result.failed.length === 0 && result.errors.length === 0 && result.leaked.length === 0;
+  } else {
+    // 1. Search, then open a result with the keyboard.
+    const t = await typeAndTime('Get');
+    step('search', t);
+    const hits = await page.getByTestId('search-result').allTextContents();
+    const at = hits.findIndex((x) => x.includes('Store.Get'));
+    if (at < 0) throw new Error('no Store.Get among the results: ' + JSON.stringify(hits));
+    for (let i = 0; i <= at; i++) await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/#\/symbol\/[0-9a-f]{16}/);
+    const symbolURL = page.url();
+    step('open', { url: symbolURL.slice(origin.length) });
+
+    // 2. The symbol page: source, call graph, refs, impact.
+    const src = page.getByTestId('symbol-source');
+    await page.waitForFunction(() => (document.querySelector('[data-testid="symbol-source"]')?.textContent ?? '').includes('func (s *Store) Get('));
+    const highlighted = await src.locator('.tok-k').count();
+    if (highlighted === 0) throw new Error('the source is not highlighted');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="call-graph"] [data-node-id]').length >= 2);
+    const verdict = await page.getByTestId('impact-verdict').textContent();
+    const refs = await page.locator('#refs-h + p').textContent();
+    step('symbol', { highlighted, verdict, refs });
+
+    // 3. Expand the graph: the caller Server.ServeHTTP adds its callees.
+    const before = await page.locator('[data-testid="call-graph"] [data-node-id]').count();
+    const caller = page.locator('[data-testid="call-graph"] [data-node-id]', { hasText: 'ServeHTTP' });
+    await caller.click();
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="call-graph"] [data-node-id]').length > n, before);
+    const after = await page.locator('[data-testid="call-graph"] [data-node-id]').count();
+    const styled = await page.locator('[data-testid="call-graph"] path.gedge').evaluateAll((ps) => [...new Set(ps.map((p) => p.getAttribute('class')))]);
+    // Keyboard: focus a node and expand it with Enter.
+    step('expand', { before, after, edge_styles: styled });
+
+    // 4. The shared link opens the same page.
+    await page.goto(symbolURL);
+    await page.waitForFunction(() => (document.querySelector('[data-testid="symbol-source"]')?.textContent ?? '').includes('Store) Get('));
+    step('link');
+
+    // 5. A 500-node graph in the other repository.
+    if (big) {
+      await page.selectOption('[data-testid="repo-select"]', big);
+      await page.goto(base + '/#/');
+      await input.waitFor();
+      await input.fill('Hub');
+      await page.getByTestId('search-result').filter({ hasText: 'Hub' }).first().click();
+      const t0 = Date.now();
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid="call-graph"] [data-node-id]').length >= 500, null, { timeout: 60000 });
+      const renderMs = Date.now() - t0;
+      const nodes = await page.locator('[data-testid="call-graph"] [data-node-id]').count();
+      // Interactive: a click selects a leaf and expands it, the wheel
+      // zooms, each answered promptly.
+      const leaf = page.locator('[data-testid="call-graph"] [data-node-id]', { hasText: 'Leaf250' }).first();
+      const t1 = Date.now();
+      await leaf.click();
+      await page.waitForFunction(() => document.querySelector('[data-testid="call-graph"] .gnode.selected')?.textContent.includes('Leaf250'));
+      const clickMs = Date.now() - t1;
+      await page.waitForFunction(() => document.querySelector('[data-testid="call-graph"] .gnode.expanded .selected, [data-testid="call-graph"] .gnode.expanded.selected') !== null);
+      const vb0 = await page.getAttribute('[data-testid="call-graph"]', 'viewBox');
+      const t2 = Date.now();
+      await page.mouse.move(700, 600);
+      await page.mouse.wheel(0, -300);
+      await page.waitForFunction((v) => document.querySelector('[data-testid="call-graph"]').getAttribute('viewBox') !== v, vb0);
+      const zoomMs = Date.now() - t2;
+      // Pan by dragging the background.
+      step('big-graph', { nodes, render_ms: renderMs, click_ms: clickMs, zoom_ms: zoomMs });
+    }
+
+    // 6. The repository map: packages, cycles, click through to files
+    // and symbols.
+    await page.click('a[data-nav="map"]');
+    await page.waitForSelector('[data-testid="repo-map"] [data-package]');
+    const pkgs = await page.locator('[data-testid="repo-map"] [data-package]').count();
+    const cyclePkgs = await page.locator('[data-testid="repo-map"] .pnode.cycle').count();
+    const first = page.locator('[data-testid="repo-map"] [data-package]').first();
+    const pkgName = await first.getAttribute('data-package');
+    await first.click();
+    await page.waitForURL(/#\/package\//);
+    await page.locator('details summary').first().click();
+    await page.waitForSelector('details[open] a[href^="#/symbol/"]');
+    const symbols = await page.locator('details[open] a[href^="#/symbol/"]').count();
+    step('map', { packages: pkgs, cycle_packages: cyclePkgs, opened: pkgName, symbols });
+
+    // 7. Index status: start a job and follow it to the end over SSE.
+    await page.click('a[data-nav="status"]');
+    const btn = page.getByTestId('reindex').first();
+    await btn.waitFor();
+    const sse = page.waitForRequest((r) => /\/jobs\/[^/]+\/events$/.test(new URL(r.url()).pathname));
+    await btn.click();
+    const req = await sse;
+    const jobID = decodeURIComponent(new URL(req.url()).pathname.split('/')[2]);
+    const states = new Set();
+    const deadline = Date.now() + 60000;
+    for (;;) {
+      const st = await page.getAttribute(`[data-job="${jobID}"]`, 'data-state').catch(() => null);
+      if (st) states.add(st);
+      if (st === 'succeeded' || st === 'failed' || st === 'cancelled') break;
+      if (Date.now() > deadline) throw new Error('job ' + jobID + ' did not finish: ' + [...states]);
+      await page.waitForTimeout(25);
+    }
+    const finalState = await page.getAttribute(`[data-job="${jobID}"]`, 'data-state');
+    const percent = await page.getAttribute(`[data-job="${jobID}"] progress`, 'value');
+    step('job', { id: jobID, states: [...states], state: finalState, percent });
+    if (finalState !== 'succeeded') throw new Error('job ended ' + finalState);
+
+    result.ok = result.refused.length === 0 && result.failed.length === 0 && result.errors.length === 0 && result.leaked.length === 0;
+  }
+} catch (e) {
+  result.error = String(e && e.stack ? e.stack : e);
+} finally {
+  await browser.close();
+}
+console.log(JSON.stringify(result));
+process.exit(result.ok ? 0 : 1);

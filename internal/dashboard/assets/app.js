@@ -189,7 +189,11 @@ function initHeader() {
   sel.addEventListener('change', () => {
     state.repo = sel.value;
     sessionStorage.setItem(REPO_STORE, state.repo);
-    route();
+    // A symbol or package of one repository is not in another: start
+    // from the search there.
+    const view = parseHash().parts[0];
+    if (view === 'symbol' || view === 'package') location.hash = '#/';
+    else route();
   });
   const key = document.getElementById('api-key');
   key.value = state.key;
@@ -631,6 +635,7 @@ function callGraph(box, root) {
   }
 
   function render(fit) {
+    const t0 = performance.now();
     const pos = layout();
     const edges = s('g', { class: 'edges' });
     for (const e of g.edges.values()) {
@@ -682,6 +687,7 @@ function callGraph(box, root) {
     else applyView();
     info.textContent = plural(g.nodes.size, 'symbol') + ', ' + plural(g.edges.size, 'edge');
     svg.dataset.nodes = String(g.nodes.size);
+    svg.dataset.renderMs = String(Math.round(performance.now() - t0)); // layout and drawing (tests read it)
   }
 
   function fitView(pos) {

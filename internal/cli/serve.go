@@ -59,9 +59,12 @@ func newServeCmd(e *env) *cobra.Command {
 		Long: `Serve answers over HTTP everything the CLI can do, for SDKs, dashboards,
 other services and AI agents:
 
+  dashboard      / (search, symbols with their source and call graph,
+                 impact, the package map, index jobs; in the browser)
   REST (JSON)    /nodes, /nodes/{id}, /nodes/{id}/edges, /nodes/{id}/similar,
-                 /search, /vector/search, /parse, /graph/callers|callees|
-                 dependencies|dependents|path|impact, /index, /jobs
+                 /nodes/{id}/source, /search, /vector/search, /parse,
+                 /graph/callers|callees|dependencies|dependents|path|impact|
+                 map, /export, /index, /jobs
   streams        /stream/nodes, /stream/edges (NDJSON), /jobs/{id}/events (SSE)
   MCP            /mcp (streamable HTTP: the tools of 'codegraph mcp')
   GraphQL        /graphql (queries, mutations, subscriptions over WebSocket

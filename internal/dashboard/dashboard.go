@@ -39,7 +39,7 @@ var files embed.FS
 // TestAssetDigests checks the embedded files against them, so an asset
 // changes only together with its digest here.
 var assetDigests = map[string]string{
-	"app.js":    "sha256-yi7gSyH/IiUFzkJyBD4KoZaInZtIMLkkZPH3nfTXV7k=",
+	"app.js":    "sha256-lRBCMfenvF0P8rYye1DG6r04zRqoRHhWxB7uYVDfekc=",
 	"style.css": "sha256-kYIayGpgtKjIoNdg6Ix7NZTG5EwmbEPfQWiB0TDfYxg=",
 	"icon.svg":  "sha256-hp4lZS79LEc7IVYZsqQjE5ejX0rTjbe7BcHbAjqtWtM=",
 }

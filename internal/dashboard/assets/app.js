@@ -353,7 +353,7 @@ function searchView(main, params) {
       meta.textContent = e.message;
     }
   }
-  const later = debounce(run, 40);
+  const later = debounce(run, 15);
   input.addEventListener('input', later);
   for (const el of [mode, lang, kind]) el.addEventListener('change', run);
   path.addEventListener('input', later);

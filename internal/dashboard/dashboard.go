@@ -39,8 +39,8 @@ var files embed.FS
 // TestAssetDigests checks the embedded files against them, so an asset
 // changes only together with its digest here.
 var assetDigests = map[string]string{
-	"app.js":    "sha256-lRBCMfenvF0P8rYye1DG6r04zRqoRHhWxB7uYVDfekc=",
-	"style.css": "sha256-kYIayGpgtKjIoNdg6Ix7NZTG5EwmbEPfQWiB0TDfYxg=",
+	"app.js":    "sha256-mlIzW2l5RVXra2rMiJ3hykhuNj3+cPq/fo4SWsvZt4s=",
+	"style.css": "sha256-n9KZbJPq8ZQCEnM1ySDWAEyuR8kSWFw4oCBOfMmC15Q=",
 	"icon.svg":  "sha256-hp4lZS79LEc7IVYZsqQjE5ejX0rTjbe7BcHbAjqtWtM=",
 }
 

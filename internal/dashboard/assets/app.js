@@ -28,7 +28,7 @@ function h(tag, attrs, ...children) {
 }
 
 function append(el, children) {
-  for (const c of children.flat()) {
+  for (const c of children.flat(Infinity)) {
     if (c === undefined || c === null || c === false) continue;
     el.append(c instanceof Node ? c : document.createTextNode(String(c)));
   }
@@ -43,7 +43,7 @@ function s(tag, attrs, ...children) {
     if (v === undefined || v === null) continue;
     el.setAttribute(k, String(v));
   }
-  for (const c of children.flat()) {
+  for (const c of children.flat(Infinity)) {
     if (c !== undefined && c !== null) el.append(c instanceof Node ? c : document.createTextNode(String(c)));
   }
   return el;
@@ -507,7 +507,7 @@ function symbolView(main, id, params) {
         h('a', { href: symbolHref(it.symbol.id) }, it.symbol.qualified_name || it.symbol.name), ' ',
         h('span', { class: 'muted' }, 'depth ' + it.depth + ' · ' + loc(it.symbol.file, it.symbol.line))))),
       (r.tests || []).length ? h('h3', {}, 'Tests') : null,
-      h('ul', { class: 'list' }, (r.tests || []).map((t) => h('li', { class: 'mono' }, t.qualified_name || t.name || t.file || JSON.stringify(t)))));
+      h('ul', { class: 'list' }, (r.tests || []).map((t) => h('li', { class: 'mono' }, typeof t === 'string' ? t : t.qualified_name || t.name || t.file || JSON.stringify(t)))));
   }).catch((e) => impactBox.replaceChildren(h('h2', { id: 'impact-h' }, 'Impact'), errorBox(e) || ''));
 
   return () => {
@@ -526,7 +526,12 @@ const ROW_GAP = 10;
 
 /** label shortens a name to fit a node box. */
 function label(n) {
-  const t = n.qualified_name || n.name || n.id;
+  let t = n.qualified_name || n.name || n.id;
+  if (!t.includes('.') && n.file && !n.file.startsWith('@')) {
+    // A bare name (a Go function): prefix its directory's last element.
+    const d = dirOf(n.file);
+    if (d !== '.') t = d.slice(d.lastIndexOf('/') + 1) + '.' + t;
+  }
   return t.length > 26 ? '…' + t.slice(t.length - 25) : t;
 }
 
@@ -922,21 +927,50 @@ function drawMap(m, inCycle, cycleEdge, hubPkgs) {
   const radius = (i) => 5 + 20 * Math.sqrt(m.packages[i].nodes / maxNodes);
   const pos = [];
   const colW = 230;
-  for (const [d, list] of cols) {
+  // A column taller than maxRows wraps into several, so that a
+  // repository of a thousand packages stays about as wide as tall.
+  const maxRows = Math.max(12, Math.ceil(Math.sqrt(names.length) * 1.5));
+  let x = 0;
+  for (const d of [...cols.keys()].sort((a, b) => a - b)) {
+    const list = cols.get(d);
     list.sort((a, b) => names[a].localeCompare(names[b]));
-    list.forEach((i, k) => { pos[i] = { x: d * colW, y: (k - (list.length - 1) / 2) * 46 }; });
+    const sub = Math.ceil(list.length / maxRows);
+    const rows = Math.ceil(list.length / sub);
+    list.forEach((i, k) => {
+      const c = Math.floor(k / rows);
+      const r = k % rows;
+      pos[i] = { x: x + c * colW, y: (r - (rows - 1) / 2) * 46 };
+    });
+    x += sub * colW + 60;
   }
   const svg = s('svg', { 'data-testid': 'repo-map', role: 'group', 'aria-label': 'Package dependency graph' });
   const edges = s('g', {});
+  const touching = new Map();
+  const many = m.dependencies.length > 300;
   for (const d of m.dependencies) {
     const a = pos[idx.get(d.from)];
     const b = pos[idx.get(d.to)];
     if (!a || !b) continue;
     const cyc = cycleEdge.has(d.from + '>' + d.to);
     const mx = (a.x + b.x) / 2;
-    edges.append(s('path', { d: `M${a.x},${a.y}C${mx},${a.y} ${mx},${b.y} ${b.x},${b.y}`, class: 'pedge' + (cyc ? ' cycle' : '') },
-      s('title', {}, d.from + ' → ' + d.to + (d.imports || d.calls ? ' (' + d.imports + ' imports, ' + d.calls + ' calls)' : ''))));
+    const el = s('path', { d: `M${a.x},${a.y}C${mx},${a.y} ${mx},${b.y} ${b.x},${b.y}`, class: 'pedge' + (cyc ? ' cycle' : '') + (many ? ' faint' : '') },
+      s('title', {}, d.from + ' → ' + d.to + (d.imports || d.calls ? ' (' + d.imports + ' imports, ' + d.calls + ' calls)' : '')));
+    for (const p of [d.from, d.to]) {
+      if (!touching.has(p)) touching.set(p, []);
+      touching.get(p).push(el);
+    }
+    edges.append(el);
   }
+  // Pointing at a package (or focusing it) brings out its dependencies.
+  let lit = [];
+  const light = (e) => {
+    for (const el of lit) el.classList.remove('lit');
+    const g = e.target.closest && e.target.closest('[data-package]');
+    lit = g ? touching.get(g.dataset.package) || [] : [];
+    for (const el of lit) el.classList.add('lit');
+  };
+  svg.addEventListener('pointerover', light);
+  svg.addEventListener('focusin', light);
   const nodes = s('g', {});
   names.forEach((n, i) => {
     const p = m.packages[i];

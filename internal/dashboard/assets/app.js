@@ -260,6 +260,19 @@ const LANGS = ['c', 'cpp', 'go', 'java', 'javascript', 'python', 'rust', 'tsx', 
 const KINDS = ['function', 'method', 'constructor', 'class', 'struct', 'interface', 'trait', 'enum', 'union',
   'type_alias', 'variable', 'constant', 'field', 'macro', 'module', 'package', 'namespace', 'file'];
 
+const warmed = new Set();
+
+/**
+ * warm asks the server for one hit once per repository and page load: the
+ * server opens a repository's search indexes on its first search, which
+ * would otherwise delay the first results the user waits for.
+ */
+function warm() {
+  if (warmed.has(state.repo)) return;
+  warmed.add(state.repo);
+  api('/search', { q: 'main', limit: 1 }).catch(() => warmed.delete(state.repo));
+}
+
 function searchView(main, params) {
   const input = h('input', {
     id: 'q', type: 'search', 'data-testid': 'search-input', autocomplete: 'off', spellcheck: 'false',
@@ -374,6 +387,7 @@ function searchView(main, params) {
   });
   input.focus();
   if (input.value) run();
+  else warm();
   return () => { if (ctrl) ctrl.abort(); };
 }
 

@@ -33,6 +33,35 @@ const origin = new URL(base).origin;
 const result = { ok: false, steps: [], local: 0, refused: [], failed: [], errors: [], leaked: [] };
 const step = (name, extra) => result.steps.push({ name, ...extra });
 
+// lowContrast lists the text elements of the page whose colour has a
+// contrast ratio below 4.5:1 (WCAG AA) against their background.
+function lowContrast(page) {
+  return page.evaluate(() => {
+    const rgb = (c) => (c.match(/[\d.]+/g) || []).map(Number);
+    const lum = ([r, g, b]) => {
+      const f = (v) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+      return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+    };
+    const bg = (el) => {
+      for (; el; el = el.parentElement) {
+        const c = rgb(getComputedStyle(el).backgroundColor);
+        if (c.length === 3 || (c.length === 4 && c[3] > 0.5)) return c.slice(0, 3);
+      }
+      return [255, 255, 255];
+    };
+    const bad = [];
+    for (const el of document.querySelectorAll('body *:not(script):not(style):not(svg *)')) {
+      const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+      if (!own || !el.getClientRects().length) continue;
+      const a = lum(rgb(getComputedStyle(el).color).slice(0, 3));
+      const b = lum(bg(el));
+      const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+      if (ratio < 4.5) bad.push({ el: el.tagName + '.' + el.className, text: el.textContent.trim().slice(0, 30), ratio: Math.round(ratio * 100) / 100 });
+    }
+    return bad;
+  });
+}
+
 const browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox'] });
 try {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
@@ -140,6 +169,8 @@ try {
     if (highlighted === 0) throw new Error('the source is not highlighted');
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="call-graph"] [data-node-id]').length >= 2);
     const verdict = await page.getByTestId('impact-verdict').textContent();
+    const contrast = await lowContrast(page);
+    if (contrast.length) throw new Error('text below 4.5:1 contrast: ' + JSON.stringify(contrast));
     const refs = await page.locator('#refs-h + p').textContent();
     step('symbol', { highlighted, verdict, refs });
 
@@ -205,6 +236,8 @@ try {
     await page.click('a[data-nav="map"]');
     await page.waitForSelector('[data-testid="repo-map"] [data-package]');
     const pkgs = await page.locator('[data-testid="repo-map"] [data-package]').count();
+    const mapContrast = await lowContrast(page);
+    if (mapContrast.length) throw new Error('text below 4.5:1 contrast on the map: ' + JSON.stringify(mapContrast));
     const cyclePkgs = await page.locator('[data-testid="repo-map"] .pnode.cycle').count();
     const first = page.locator('[data-testid="repo-map"] [data-package]').first();
     const pkgName = await first.getAttribute('data-package');

@@ -86,7 +86,8 @@ async function api(path, params, opts) {
   opts = opts || {};
   const u = new URL(path, location.origin);
   for (const [k, v] of Object.entries(params || {})) {
-    if (v !== undefined && v !== null && v !== '') u.searchParams.set(k, String(v));
+    if (Array.isArray(v)) for (const x of v) u.searchParams.append(k, String(x));
+    else if (v !== undefined && v !== null && v !== '') u.searchParams.set(k, String(v));
   }
   if (state.repo && opts.repo !== false && !u.searchParams.has('repo')) u.searchParams.set('repo', state.repo);
   const res = await fetch(u, {
@@ -1101,10 +1102,24 @@ function packageView(main, pkg) {
   document.title = pkg + ' · codegraph';
   const list = h('div', { 'aria-live': 'polite' }, h('p', { class: 'muted' }, 'Loading…'));
   main.append(h('p', {}, h('a', { href: '#/map' }, '← Repository map')), h('h1', {}, pkg || '.'), list);
-  const glob = (pkg && pkg !== '.' ? pkg.replace(/[*?[\]\\]/g, '\\$&') + '/' : '') + '*';
-  api('/nodes', { kind: 'file', path: glob, limit: 1000 }, { signal: ctrl.signal }).then(async (res) => {
-    // The glob matches below the directory too: keep its own files.
-    const files = res.nodes.filter((f) => dirOf(f.file) === (pkg || '.'));
+  // A unit "dir [name]" (Go files with another package clause) lists the
+  // directory's files.
+  const dir = pkg.replace(/ \[[^\]]*\]$/, '') || '.';
+  const prefix = dir !== '.' ? dir.replace(/[*?[\]\\!]/g, '\\$&') + '/' : '';
+  const fetchFiles = async () => {
+    // The directory's own files, not those below it, page by page.
+    const out = [];
+    let cursor = '';
+    for (let i = 0; i < 50; i++) {
+      const res = await api('/nodes', { kind: 'file', path: [prefix + '*', '!' + prefix + '*/**'], limit: 1000, cursor }, { signal: ctrl.signal });
+      out.push(...res.nodes);
+      if (!res.next_cursor) break;
+      cursor = res.next_cursor;
+    }
+    return out;
+  };
+  fetchFiles().then((all) => {
+    const files = all.filter((f) => dirOf(f.file) === dir);
     list.replaceChildren(h('p', { class: 'muted' }, plural(files.length, 'file')));
     for (const f of files) {
       const det = h('details', {}, h('summary', {}, h('span', { class: 'mono' }, f.file)));
@@ -1116,7 +1131,8 @@ function packageView(main, pkg) {
           det.append(h('ul', { class: 'list' }, h('li', {}, h('a', { href: symbolHref(f.id) }, 'the whole file')),
             r.nodes.filter((n) => n.kind !== 'file' && n.kind !== 'import').map((n) => h('li', {},
               h('a', { href: symbolHref(n.id) }, n.qualified_name || n.name), ' ', h('span', { class: 'badge' }, n.kind), ' ',
-              h('span', { class: 'muted' }, 'line ' + n.line)))));
+              h('span', { class: 'muted' }, 'line ' + n.line)))),
+          r.next_cursor ? h('p', { class: 'muted' }, 'Only its first 1000 symbols are listed.') : null);
         }).catch((e) => det.append(errorBox(e) || ''));
       });
       list.append(det);

@@ -39,7 +39,7 @@ var files embed.FS
 // TestAssetDigests checks the embedded files against them, so an asset
 // changes only together with its digest here.
 var assetDigests = map[string]string{
-	"app.js":    "sha256-RRHWBpAht21gS2HTlmJYIDDToWHFuxnLtWlKzRhWDSI=",
+	"app.js":    "sha256-jJaPSPX9A9hcOhGC3PdcBywdMqnmh8QRFmIR+dFmWVY=",
 	"style.css": "sha256-n9KZbJPq8ZQCEnM1ySDWAEyuR8kSWFw4oCBOfMmC15Q=",
 	"icon.svg":  "sha256-hp4lZS79LEc7IVYZsqQjE5ejX0rTjbe7BcHbAjqtWtM=",
 }

@@ -232,9 +232,14 @@ try {
       await page.mouse.wheel(0, -300);
       await page.waitForFunction((v) => document.querySelector('[data-testid="call-graph"]').getAttribute('viewBox') !== v, vb0);
       const zoomMs = Date.now() - t2;
-      // Keyboard: Tab reaches a node, Enter expands it.
-      await page.focus('[data-testid="call-graph"] [data-node-id]:not(.expanded)');
+      // Keyboard: from the root, the right arrow reaches a callee, the
+      // down arrow the next one, Enter expands it.
+      await page.focus('[data-testid="call-graph"] .gnode.root');
+      await page.keyboard.press('ArrowRight');
+      const first = await page.evaluate(() => document.activeElement.dataset.nodeId);
+      await page.keyboard.press('ArrowDown');
       const focused = await page.evaluate(() => document.activeElement.dataset.nodeId);
+      if (!first || !focused || first === focused) throw new Error('the arrow keys did not move between symbols');
       await page.keyboard.press('Enter');
       await page.waitForFunction((id) => document.querySelector(`[data-node-id="${id}"]`)?.classList.contains('expanded'), focused);
       step('big-graph', { nodes, shown_ms: renderMs, draw_ms: drawMs, paint_ms: paintMs, click_select_ms: Math.round(clickMs * 10) / 10, expand_ms: expandMs, redraw_ms: redrawMs, repaint_ms: repaintMs, zoom_ms: zoomMs });

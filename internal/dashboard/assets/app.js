@@ -564,7 +564,7 @@ function callGraph(box, root) {
     h('option', { value: 'callers' }, 'callers'), h('option', { value: 'callees' }, 'callees'));
   const fitBtn = h('button', { type: 'button' }, 'Fit');
   const info = h('span', { class: 'muted', 'aria-live': 'polite' });
-  const svg = s('svg', { 'data-testid': 'call-graph', role: 'group', 'aria-label': 'Call graph: Tab moves between symbols, Enter expands one, O opens it', tabindex: '-1' });
+  const svg = s('svg', { 'data-testid': 'call-graph', role: 'group', 'aria-label': 'Call graph: arrow keys move between symbols (left: callers, right: callees), Enter expands one, O opens it', tabindex: '-1' });
   const detail = h('div', { class: 'graph-detail', 'aria-live': 'polite' });
   const legend = h('div', { class: 'legend', 'aria-label': 'Edge styles' }, RESOLUTIONS.map((r) => h('span', {},
     (() => { const l = s('svg', { width: 34, height: 10, 'aria-hidden': 'true' }, s('line', { x1: 0, y1: 5, x2: 34, y2: 5, class: 'gedge res-' + r })); return l; })(), ' ', r)));
@@ -655,9 +655,37 @@ function callGraph(box, root) {
     return pos;
   }
 
+  let lastPos = new Map();
+
+  /** neighbour returns the node next to id in direction key (arrow keys). */
+  function neighbour(id, key) {
+    const p = lastPos.get(id);
+    if (!p) return null;
+    let best = null;
+    let bestD = Infinity;
+    for (const [other, q] of lastPos) {
+      if (other === id) continue;
+      let d;
+      if (key === 'ArrowUp' || key === 'ArrowDown') {
+        if (q.x !== p.x || (key === 'ArrowUp' ? q.y >= p.y : q.y <= p.y)) continue;
+        d = Math.abs(q.y - p.y);
+      } else {
+        const want = p.x + (key === 'ArrowRight' ? 1 : -1) * (NODE_W + COL_GAP);
+        if (q.x !== want) continue;
+        d = Math.abs(q.y - p.y);
+      }
+      if (d < bestD) {
+        bestD = d;
+        best = other;
+      }
+    }
+    return best;
+  }
+
   function render(fit) {
     const t0 = performance.now();
     const pos = layout();
+    lastPos = pos;
     const edges = s('g', { class: 'edges' });
     for (const e of g.edges.values()) {
       const a = pos.get(e.src);
@@ -803,6 +831,21 @@ function callGraph(box, root) {
       if (!g.expanded.has(id)) expand(id, 1, 'both');
     } else if (e.key === 'o' || e.key === 'O') {
       location.hash = symbolHref(id);
+    } else if (e.key.startsWith('Arrow')) {
+      // Left: towards the callers; right: the callees; up and down
+      // within a column.
+      const next = neighbour(id, e.key);
+      if (next) {
+        e.preventDefault();
+        const el2 = svg.querySelector(`[data-node-id="${CSS.escape(next)}"]`);
+        el2?.focus();
+        const q = lastPos.get(next);
+        if (q && (q.x < view.x || q.x > view.x + view.w || q.y < view.y || q.y > view.y + view.h)) {
+          view.x = q.x - view.w / 2;
+          view.y = q.y - view.h / 2;
+          applyView();
+        }
+      }
     }
   });
   svg.addEventListener('focusin', (e) => {

@@ -386,7 +386,7 @@ func TestGraphQueries(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !im.Complete || im.Total != 1 || len(im.Items) != 1 || im.Items[0].Symbol.QualifiedName != "Server.ServeHTTP" ||
-		len(im.Files) != 1 || im.Files[0].File != "pkg/server/server.go" || len(im.Packages) != 1 {
+		len(im.Files) != 1 || im.Files[0].File != "pkg/server/server.go" || len(im.Packages) != 1 || im.Unresolved.Count != 0 || im.Scope.Kind != "symbol" {
 		t.Fatalf("impact = %+v", im)
 	}
 	mm, err := c.Export(ctx(t), client.ExportOptions{Root: "Store.Get", Direction: "callers", Depth: 1})

@@ -107,8 +107,10 @@ type CallItem struct {
 	Sites int `json:"sites,omitempty"`
 }
 
-// Scope is what a dependency or impact query was asked about.
+// Scope is what a dependency or impact query was asked about: a symbol,
+// a file or a package (directory).
 type Scope struct {
+	// Kind is symbol, file or package.
 	Kind   string  `json:"kind"`
 	Name   string  `json:"name,omitempty"`
 	Symbol *Symbol `json:"symbol,omitempty"`
@@ -174,20 +176,44 @@ type ImpactResult struct {
 	PackagesTotal int             `json:"packages_total,omitempty"`
 	Tests         []string        `json:"tests,omitempty"`
 	TestsTotal    int             `json:"tests_total,omitempty"`
-	// Unresolved, Ambiguous, Escapes and Dispatch count the edges the
-	// analysis could not follow exactly (raw objects with at least "count").
-	Unresolved json.RawMessage `json:"unresolved,omitempty"`
-	Ambiguous  json.RawMessage `json:"ambiguous,omitempty"`
-	Escapes    json.RawMessage `json:"escapes,omitempty"`
-	Dispatch   json.RawMessage `json:"dispatch,omitempty"`
+	// Unresolved and Ambiguous count the calls into the set the analysis
+	// could not resolve exactly; Escapes the sites where a function of the
+	// set is used as a value; Dispatch the interface methods its methods
+	// implement.
+	Unresolved Uncertainty `json:"unresolved"`
+	Ambiguous  Uncertainty `json:"ambiguous"`
+	Escapes    Uncertainty `json:"escapes"`
+	Dispatch   Uncertainty `json:"dispatch"`
+}
+
+// Uncertainty counts the sites an impact analysis could not follow
+// exactly and lists the first of them.
+type Uncertainty struct {
+	Count int    `json:"count"`
+	Sites []Site `json:"sites,omitempty"`
+}
+
+// Site is one call site.
+type Site struct {
+	File string `json:"file"`
+	Line int    `json:"line"`
+	// Target is the callee as written; From the calling symbol's id.
+	Target string `json:"target"`
+	From   string `json:"from"`
+	Name   string `json:"name,omitempty"`
 }
 
 // ImpactItem is one affected symbol.
 type ImpactItem struct {
-	Depth      int     `json:"depth"`
-	Symbol     *Symbol `json:"symbol,omitempty"`
-	Via        *Edge   `json:"via,omitempty"`
+	Depth  int     `json:"depth"`
+	Symbol *Symbol `json:"symbol,omitempty"`
+	Via    *Edge   `json:"via,omitempty"`
+	// Confidence is the lowest edge confidence on the way from the scope.
 	Confidence float64 `json:"confidence,omitempty"`
+	// Test is set for symbols of test files.
+	Test bool `json:"test,omitempty"`
+	// Dynamic is set when the way passes through an interface method.
+	Dynamic bool `json:"dynamic,omitempty"`
 }
 
 // ImpactFile is a file with affected symbols.
@@ -195,13 +221,15 @@ type ImpactFile struct {
 	File    string `json:"file"`
 	Package string `json:"package,omitempty"`
 	Symbols int    `json:"symbols"`
+	Test    bool   `json:"test,omitempty"`
 }
 
 // ImpactPackage is a package with affected symbols.
 type ImpactPackage struct {
-	Package string `json:"package"`
-	Files   int    `json:"files"`
-	Symbols int    `json:"symbols"`
+	Package   string `json:"package"`
+	Files     int    `json:"files"`
+	Symbols   int    `json:"symbols"`
+	TestFiles int    `json:"test_files,omitempty"`
 }
 
 // NodePage is one page of GET /nodes.

@@ -133,6 +133,8 @@ class ReadTest(unittest.TestCase):
         self.assertEqual([i.symbol.qualified_name for i in im.items], ["Server.ServeHTTP"])
         self.assertEqual([f.file for f in im.files], ["pkg/server/server.go"])
         self.assertIsInstance(im.packages[0], cg.ImpactPackage)
+        self.assertIsInstance(im.unresolved, cg.Uncertainty)
+        self.assertEqual((im.unresolved.count, im.scope.kind), (0, "symbol"))
         mm = self.c.export(root="Store.Get", direction="callers", depth=1)
         self.assertTrue(mm.startswith("flowchart"), mm)
         self.assertIn("ServeHTTP", mm)

@@ -34,8 +34,10 @@ from ._types import (
     Readiness,
     RepoHealth,
     Scope,
+    Site,
     SearchResult,
     Symbol,
+    Uncertainty,
 )
 from .errors import (
     AmbiguousError,

@@ -218,12 +218,34 @@ class PathResult(_Model):
 
 @dataclass
 class ImpactItem(_Model):
-    """One symbol a change may affect."""
+    """One symbol a change may affect; dynamic when the way passes through
+    an interface method, test for symbols of test files."""
 
     depth: int = 0
     symbol: Optional[Symbol] = None
     via: Optional[Edge] = None
     confidence: float = 0.0
+    test: bool = False
+    dynamic: bool = False
+
+
+@dataclass
+class Site(_Model):
+    """One call site."""
+
+    file: str = ""
+    line: int = 0
+    target: str = ""
+    from_: str = field(default="", metadata={"json": "from"})
+    name: str = ""
+
+
+@dataclass
+class Uncertainty(_Model):
+    """Sites an impact analysis could not follow exactly (the first listed)."""
+
+    count: int = 0
+    sites: List[Site] = field(default_factory=list)
 
 
 @dataclass
@@ -233,6 +255,7 @@ class ImpactFile(_Model):
     file: str = ""
     package: str = ""
     symbols: int = 0
+    test: bool = False
 
 
 @dataclass
@@ -242,6 +265,7 @@ class ImpactPackage(_Model):
     package: str = ""
     files: int = 0
     symbols: int = 0
+    test_files: int = 0
 
 
 @dataclass
@@ -261,10 +285,10 @@ class ImpactResult(_Model):
     packages_total: int = 0
     tests: List[str] = field(default_factory=list)
     tests_total: int = 0
-    unresolved: Optional[Dict[str, Any]] = None
-    ambiguous: Optional[Dict[str, Any]] = None
-    escapes: Optional[Dict[str, Any]] = None
-    dispatch: Optional[Dict[str, Any]] = None
+    unresolved: Uncertainty = field(default_factory=Uncertainty)
+    ambiguous: Uncertainty = field(default_factory=Uncertainty)
+    escapes: Uncertainty = field(default_factory=Uncertainty)
+    dispatch: Uncertainty = field(default_factory=Uncertainty)
 
 
 @dataclass

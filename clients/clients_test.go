@@ -23,7 +23,14 @@ import (
 
 var binary string // built by TestMain
 
-func TestMain(m *testing.M) { os.Exit(testrepo.RunWithBinary(m, &binary)) }
+func TestMain(m *testing.M) {
+	code := testrepo.RunWithBinary(m, &binary)
+	// Stop the servers and remove their directories.
+	for i := len(cleanups) - 1; i >= 0; i-- {
+		cleanups[i]()
+	}
+	os.Exit(code)
+}
 
 const (
 	rwKey = "clients-rw-key-0123456789"
@@ -93,7 +100,7 @@ func emptyServer(t *testing.T) string {
 }
 
 // cleanups stop the servers and remove their directories when the
-// package's tests end (TestZZCleanup; TestMain is testrepo's).
+// package's tests end (TestMain).
 var cleanups []func()
 
 type cmdError struct {
@@ -140,14 +147,6 @@ func startServe(dir string, env ...string) (string, error) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-}
-
-// TestZZCleanup runs last (tests run in source order) and stops the servers.
-func TestZZCleanup(t *testing.T) {
-	for i := len(cleanups) - 1; i >= 0; i-- {
-		cleanups[i]()
-	}
-	cleanups = nil
 }
 
 func dir() string {

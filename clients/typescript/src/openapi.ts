@@ -309,6 +309,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/nodes/{id}/source": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Node id (16 hex digits). */
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        /** The source of a node's definition (a file node: the file, at most 5000 lines), read only when the file still has the content the index recorded; otherwise `unavailable` says why. */
+        get: operations["nodeSource"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/graph/map": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The package map: every package (directory) with its files, nodes and languages, the dependencies between packages (the heaviest ones with import and call counts, each package's first ones, every edge inside a cycle), the dependency cycles (test files left out) and the hub symbols. What the dashboard's repository map draws. */
+        get: operations["packageMap"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/export": {
         parameters: {
             query?: never;
@@ -606,14 +643,6 @@ export interface components {
             next_cursor?: string;
             truncated?: boolean;
         };
-        /** @description What a dependency or impact query is about: a symbol, a file or a package (directory). */
-        Scope: {
-            /** @description symbol, file or package */
-            kind: string;
-            /** @description qualified name, file path or directory */
-            name: string;
-            symbol?: components["schemas"]["Symbol"];
-        };
         DepsResult: {
             scope: components["schemas"]["Scope"];
             reverse?: boolean;
@@ -647,18 +676,33 @@ export interface components {
             truncated?: boolean;
             max_depth?: number;
         };
-        /** @description Edges an impact analysis could not follow exactly, with their call sites. */
-        Uncertainty: {
-            count: number;
-            sites?: {
-                file: string;
-                line: number;
-                /** @description the callee as written */
-                target: string;
-                /** @description id of the calling symbol */
-                from: string;
-                name?: string;
-            }[];
+        Source: {
+            id: string;
+            file: string;
+            language?: string;
+            /** @description Number of the first line. */
+            line: number;
+            end_line: number;
+            lines: string[];
+            truncated?: boolean;
+            /** @description Why there is no source (a library symbol, a changed or missing file). */
+            unavailable?: string;
+        };
+        PackageMap: {
+            files?: number;
+            nodes?: number;
+            edges?: number;
+            languages?: {
+                [key: string]: number;
+            };
+            packages: Record<string, never>[];
+            packages_total?: number;
+            dependencies: Record<string, never>[];
+            dependencies_total?: number;
+            cycles: Record<string, never>[];
+            cycles_total?: number;
+            hubs: Record<string, never>[];
+            entry_points?: Record<string, never>[];
         };
         ImpactResult: {
             scope: components["schemas"]["Scope"];
@@ -726,6 +770,27 @@ export interface components {
             jobs: components["schemas"]["Job"][];
             total: number;
             next_cursor?: string;
+        };
+        /** @description What a dependency or impact query is about: a symbol, a file or a package (directory). */
+        Scope: {
+            /** @description symbol, file or package */
+            kind: string;
+            /** @description qualified name, file path or directory */
+            name: string;
+            symbol?: components["schemas"]["Symbol"];
+        };
+        /** @description Edges an impact analysis could not follow exactly, with their call sites. */
+        Uncertainty: {
+            count: number;
+            sites?: {
+                file: string;
+                line: number;
+                /** @description the callee as written */
+                target: string;
+                /** @description id of the calling symbol */
+                from: string;
+                name?: string;
+            }[];
         };
     };
     responses: {
@@ -1551,6 +1616,64 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    nodeSource: {
+        parameters: {
+            query?: {
+                /** @description Repository name (default: the first served). */
+                repo?: components["parameters"]["repo"];
+            };
+            header?: never;
+            path: {
+                /** @description Node id (16 hex digits). */
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The source. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Source"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    packageMap: {
+        parameters: {
+            query?: {
+                /** @description Repository name (default: the first served). */
+                repo?: components["parameters"]["repo"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The package map. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PackageMap"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
         };

@@ -120,30 +120,30 @@ type Options struct {
 	S3 S3Config
 	// Logger receives progress at debug level; nil discards.
 	Logger *slog.Logger
-	// Attempts bounds how often Create copies again when an index run
-	// changed the index meanwhile; 0 means 10.
-	Attempts int
+	// Wait bounds how long Create keeps trying to copy the index between
+	// two index runs of a writer; 0 means 2 minutes.
+	Wait time.Duration
 }
 
 func (o *Options) defaults() {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	if o.Attempts <= 0 {
-		o.Attempts = 10
+	if o.Wait <= 0 {
+		o.Wait = 2 * time.Minute
 	}
 }
 
 // Stats say what Create wrote.
 type Stats struct {
-	ID           string `json:"id"`
-	Files        int    `json:"files"`          // files of the index
-	IndexBytes   int64  `json:"index_bytes"`    // their total size
-	StoredFiles  int    `json:"stored_files"`   // files this backup stores
-	StoredBytes  int64  `json:"stored_bytes"`   // bytes this backup stores (after encryption)
-	SharedFiles  int    `json:"shared_files"`   // files held by the chain
-	Incremental  bool   `json:"incremental"`    // has a parent
-	Attempts     int    `json:"attempts"`       // copies made (more when runs interfered)
+	ID           string  `json:"id"`
+	Files        int     `json:"files"`        // files of the index
+	IndexBytes   int64   `json:"index_bytes"`  // their total size
+	StoredFiles  int     `json:"stored_files"` // files this backup stores
+	StoredBytes  int64   `json:"stored_bytes"` // bytes this backup stores (after encryption)
+	SharedFiles  int     `json:"shared_files"` // files held by the chain
+	Incremental  bool    `json:"incremental"`  // has a parent
+	Attempts     int     `json:"attempts"`     // copies made (more when runs interfered)
 	DurationSecs float64 `json:"duration_secs"`
 }
 
@@ -252,58 +252,83 @@ func stagingParent(to string) string {
 // snapshotIndex copies the index in dbDir into snap consistently and
 // verifies the copy; it returns the manifest's Files (with checksums),
 // StoreFormat and RunGen.
+//
+// Consistency without the writer lock: it reads the run marker (a
+// complete run G), copies the search indexes, then snapshots the store.
+// An index run writes its marker (G+1, incomplete) before it changes
+// anything and marks it complete only after the search indexes are
+// written, so when the store snapshot still holds run G complete, no run
+// began before the store was copied and the search files are run G's too.
+// Otherwise it copies again, until opts.Wait has passed.
 func snapshotIndex(ctx context.Context, dbDir, snap string, opts *Options) (*Manifest, int, error) {
-	var lastReason string
-	for attempt := 1; attempt <= opts.Attempts; attempt++ {
-		if attempt > 1 {
-			os.RemoveAll(snap)
+	deadline := time.Now().Add(opts.Wait)
+	lastReason := ""
+	attempts := 0
+	for first := true; first || time.Now().Before(deadline); first = false {
+		if !first {
 			select {
 			case <-ctx.Done():
-				return nil, attempt, ctx.Err()
-			case <-time.After(time.Duration(min(attempt, 5)) * 100 * time.Millisecond):
+				return nil, attempts, ctx.Err()
+			case <-time.After(10 * time.Millisecond):
 			}
 		}
 		before, err := liveRun(dbDir)
 		if err != nil {
-			return nil, attempt, err
+			return nil, attempts, err
 		}
 		if !before.Complete {
 			lastReason = "an index run is in progress"
 			continue
 		}
-		if err := store.Snapshot(ctx, dbDir, snap); err != nil {
-			return nil, attempt, fmt.Errorf("backup: %w", err)
-		}
+		attempts++
+		os.RemoveAll(snap)
 		if err := copyOthers(dbDir, snap); err != nil {
-			return nil, attempt, fmt.Errorf("backup: %w", err)
+			return nil, attempts, fmt.Errorf("backup: %w", err)
 		}
-		after, err := liveRun(dbDir)
+		if err := store.Snapshot(ctx, dbDir, filepath.Join(snap, ".store")); err != nil {
+			return nil, attempts, fmt.Errorf("backup: %w", err)
+		}
+		if err := mergeStore(filepath.Join(snap, ".store"), snap); err != nil {
+			return nil, attempts, fmt.Errorf("backup: %w", err)
+		}
+		m, run, err := describe(ctx, snap)
 		if err != nil {
-			return nil, attempt, err
+			return nil, attempts, err
 		}
-		m, err := describe(ctx, snap)
-		if err != nil {
-			return nil, attempt, err
-		}
-		if m.RunGen != before.Gen || after.Gen != before.Gen || !after.Complete {
-			lastReason = fmt.Sprintf("index run %d began while it was copied", after.Gen)
-			opts.Logger.Debug("backup: index changed, copying again", "attempt", attempt, "reason", lastReason)
+		if run.Gen != before.Gen || !run.Complete {
+			lastReason = fmt.Sprintf("index run %d began while it was copied", run.Gen)
+			opts.Logger.Debug("backup: index changed, copying again", "attempt", attempts, "reason", lastReason)
 			continue
 		}
 		rep, err := check.Run(ctx, snap)
 		if err != nil {
-			return nil, attempt, fmt.Errorf("backup: verify the copy: %w", err)
+			return nil, attempts, fmt.Errorf("backup: verify the copy: %w", err)
 		}
 		if !rep.OK() {
 			var msgs []string
 			for _, p := range rep.Problems {
 				msgs = append(msgs, p.String())
 			}
-			return nil, attempt, fmt.Errorf("backup: the index is not sound, not backing it up: %s", strings.Join(msgs, "; "))
+			return nil, attempts, fmt.Errorf("backup: the index is not sound, not backing it up: %s", strings.Join(msgs, "; "))
 		}
-		return m, attempt, nil
+		return m, attempts, nil
 	}
-	return nil, opts.Attempts, fmt.Errorf("backup %s: %w (%s); try again when it is idle", dbDir, ErrChanging, lastReason)
+	return nil, attempts, fmt.Errorf("backup %s: %w for %s (%s); try again when it is idle", dbDir, ErrChanging, opts.Wait, lastReason)
+}
+
+// mergeStore moves the files of the store snapshot in from into dir (the
+// search files are there already) and removes from.
+func mergeStore(from, dir string) error {
+	entries, err := os.ReadDir(from)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if err := os.Rename(filepath.Join(from, e.Name()), filepath.Join(dir, e.Name())); err != nil {
+			return err
+		}
+	}
+	return os.Remove(from)
 }
 
 // liveRun reads the run marker of the index in dbDir.
@@ -370,16 +395,19 @@ func copyOthers(dbDir, snap string) error {
 
 // describe lists the files of the index copy in snap with their sizes and
 // checksums, and reads its format and run.
-func describe(ctx context.Context, snap string) (*Manifest, error) {
+func describe(ctx context.Context, snap string) (*Manifest, index.RunState, error) {
 	m := &Manifest{StoreFormat: store.FormatVersion}
 	st, err := store.Open(snap, store.Options{ReadOnly: true})
 	if err != nil {
-		return nil, fmt.Errorf("backup: open the copy: %w", err)
+		return nil, index.RunState{}, fmt.Errorf("backup: open the copy: %w", err)
 	}
-	run, _, err := index.LastRun(st)
+	run, ok, err := index.LastRun(st)
 	st.Close()
 	if err != nil {
-		return nil, fmt.Errorf("backup: %w", err)
+		return nil, run, fmt.Errorf("backup: %w", err)
+	}
+	if !ok {
+		run = index.RunState{Complete: true}
 	}
 	m.RunGen = run.Gen
 	err = filepath.WalkDir(snap, func(p string, d fs.DirEntry, err error) error {
@@ -404,10 +432,10 @@ func describe(ctx context.Context, snap string) (*Manifest, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("backup: %w", err)
+		return nil, run, fmt.Errorf("backup: %w", err)
 	}
 	slices.SortFunc(m.Files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
-	return m, nil
+	return m, run, nil
 }
 
 // putData stores the file at p as data/<sum> of dst (encrypted with c

@@ -113,9 +113,9 @@ type Options struct {
 	IncrementalFrom string
 	// Force lets Restore replace a non-empty destination.
 	Force bool
-	// Crypt encrypts (Create) and decrypts (Restore) data files; nil
-	// stores them as they are.
-	Crypt Crypt
+	// Encryption encrypts (Create) and decrypts (Restore) the data
+	// files; nil stores them as they are.
+	Encryption *Encryption
 	// S3 configures s3:// locations.
 	S3 S3Config
 	// Logger receives progress at debug level; nil discards.
@@ -172,8 +172,9 @@ func Create(ctx context.Context, dbDir, to string, opts Options) (*Stats, error)
 		if err != nil {
 			return nil, err
 		}
-		if chain.Head().Encryption != "" && opts.Crypt == nil || chain.Head().Encryption == "" && opts.Crypt != nil {
-			return nil, fmt.Errorf("backup: an incremental backup must be encrypted as %s is (%q)", opts.IncrementalFrom, chain.Head().Encryption)
+		if chain.Head().Encryption != opts.Encryption.scheme() {
+			return nil, fmt.Errorf("backup: an incremental backup must be encrypted as %s is (%q, not %q)",
+				opts.IncrementalFrom, chain.Head().Encryption, opts.Encryption.scheme())
 		}
 	}
 
@@ -192,8 +193,10 @@ func Create(ctx context.Context, dbDir, to string, opts Options) (*Stats, error)
 	if abs, err := filepath.Abs(dbDir); err == nil {
 		m.Source = abs
 	}
-	if opts.Crypt != nil {
-		m.Encryption = opts.Crypt.Scheme()
+	m.Encryption = opts.Encryption.scheme()
+	seal, err := newSealer(ctx, dst, opts.Encryption)
+	if err != nil {
+		return nil, err
 	}
 	if chain != nil {
 		m.Parent = &Ref{Location: chain.Location(0), ID: chain.Head().ID}
@@ -217,7 +220,7 @@ func Create(ctx context.Context, dbDir, to string, opts Options) (*Stats, error)
 			continue
 		}
 		stored[f.SHA256] = true
-		n, err := putData(ctx, dst, filepath.Join(snap, filepath.FromSlash(f.Path)), f.SHA256, opts.Crypt)
+		n, err := putData(ctx, dst, filepath.Join(snap, filepath.FromSlash(f.Path)), f.SHA256, seal)
 		if err != nil {
 			return nil, err
 		}
@@ -440,7 +443,7 @@ func describe(ctx context.Context, snap string) (*Manifest, index.RunState, erro
 
 // putData stores the file at p as data/<sum> of dst (encrypted with c
 // when set) and returns the bytes stored.
-func putData(ctx context.Context, dst Target, p, sum string, c Crypt) (int64, error) {
+func putData(ctx context.Context, dst Target, p, sum string, c *sealer) (int64, error) {
 	name := path.Join(dataDir, sum)
 	if c == nil {
 		if d, ok := dst.(*dirTarget); ok {
@@ -467,7 +470,7 @@ func putData(ctx context.Context, dst Target, p, sum string, c Crypt) (int64, er
 	}
 	defer os.Remove(tmp.Name())
 	defer tmp.Close()
-	w, err := c.Encrypt(tmp)
+	w, err := c.encrypt(tmp)
 	if err != nil {
 		return 0, err
 	}

@@ -53,6 +53,13 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+func reindex(t *testing.T, repo string) {
+	t.Helper()
+	if _, err := index.Run(context.Background(), index.Options{Root: repo, Search: search.Config{NoVectors: true}}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func mustCheck(t *testing.T, db string) *check.Report {
 	t.Helper()
 	rep, err := check.Run(context.Background(), db)

@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"filippo.io/age"
+
 	"github.com/codegraph-dev/codegraph/internal/indexfile"
 	"github.com/codegraph-dev/codegraph/internal/store"
 )
@@ -30,8 +32,9 @@ func Restore(ctx context.Context, from, dbDir string, opts Options) (*Manifest, 
 		return nil, err
 	}
 	m := chain.Head()
-	if m.Encryption != "" && opts.Crypt == nil {
-		return nil, fmt.Errorf("backup %s is encrypted (%s): give its passphrase or identity", from, m.Encryption)
+	keys, err := openers(ctx, chain, opts.Encryption)
+	if err != nil {
+		return nil, err
 	}
 	if m.StoreFormat != store.FormatVersion {
 		return nil, fmt.Errorf("backup %s holds an index of store format %d, this codegraph uses %d: restore it with the codegraph that made it, or index the source again",
@@ -66,7 +69,7 @@ func Restore(ctx context.Context, from, dbDir string, opts Options) (*Manifest, 
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if err := restoreFile(ctx, chain, f, tmp, m.Encryption != "", opts.Crypt); err != nil {
+		if err := restoreFile(ctx, chain, f, tmp, keys[f.In]); err != nil {
 			return nil, err
 		}
 	}
@@ -83,7 +86,7 @@ func Restore(ctx context.Context, from, dbDir string, opts Options) (*Manifest, 
 }
 
 // restoreFile writes f into dir, checking its size and checksum.
-func restoreFile(ctx context.Context, chain *Chain, f File, dir string, encrypted bool, c Crypt) error {
+func restoreFile(ctx context.Context, chain *Chain, f File, dir string, ids []age.Identity) error {
 	clean := path.Clean(f.Path)
 	if clean != f.Path || path.IsAbs(clean) || clean == ".." || strings.HasPrefix(clean, "../") {
 		return fmt.Errorf("restore: manifest names the file %q outside the index", f.Path)
@@ -95,9 +98,9 @@ func restoreFile(ctx context.Context, chain *Chain, f File, dir string, encrypte
 	}
 	defer rc.Close()
 	var r io.Reader = rc
-	if encrypted {
-		if r, err = c.Decrypt(rc); err != nil {
-			return fmt.Errorf("restore %s from %s: %w", f.Path, holder, err)
+	if ids != nil {
+		if r, err = age.Decrypt(rc, ids...); err != nil {
+			return fmt.Errorf("restore %s from %s: %w: %v", f.Path, holder, ErrDecrypt, err)
 		}
 	}
 	out := filepath.Join(dir, filepath.FromSlash(f.Path))

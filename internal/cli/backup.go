@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -31,15 +33,62 @@ directory, verifying every checksum.`,
 
 // backupFlags are the flags create, restore and list share.
 type backupFlags struct {
-	asJSON bool
+	asJSON         bool
+	passphraseFile string
+	recipients     []string
+	identityFile   string
 }
 
-func (f *backupFlags) register(cmd *cobra.Command) {
+func (f *backupFlags) register(cmd *cobra.Command, create bool) {
 	cmd.Flags().BoolVar(&f.asJSON, "json", false, "print as JSON")
+	cmd.Flags().StringVar(&f.passphraseFile, "encrypt-passphrase-file", "", "file whose first line is the passphrase that encrypts (or decrypts) the backup (age, scrypt)")
+	if create {
+		cmd.Flags().StringArrayVar(&f.recipients, "recipient", nil, "encrypt to this age public key (age1...; repeatable)")
+	} else {
+		cmd.Flags().StringVar(&f.identityFile, "identity", "", "age identity file (AGE-SECRET-KEY-1...) that decrypts a backup made with --recipient")
+	}
 }
 
 func (f *backupFlags) options() (backup.Options, error) {
-	return backup.Options{}, nil
+	var opts backup.Options
+	if f.passphraseFile != "" && len(f.recipients) > 0 {
+		return opts, errors.New("give --encrypt-passphrase-file or --recipient, not both")
+	}
+	enc := &backup.Encryption{}
+	if f.passphraseFile != "" {
+		b, err := os.ReadFile(f.passphraseFile)
+		if err != nil {
+			return opts, fmt.Errorf("passphrase: %w", err)
+		}
+		line, _, _ := strings.Cut(string(b), "\n")
+		enc.Passphrase = strings.TrimRight(line, "\r")
+		if enc.Passphrase == "" {
+			return opts, fmt.Errorf("passphrase: %s: the first line is empty", f.passphraseFile)
+		}
+	}
+	if len(f.recipients) > 0 {
+		rs, err := backup.ParseRecipients(strings.Join(f.recipients, "\n"))
+		if err != nil {
+			return opts, err
+		}
+		enc.Recipients = rs
+	}
+	if f.identityFile != "" {
+		fh, err := os.Open(f.identityFile)
+		if err != nil {
+			return opts, fmt.Errorf("identity: %w", err)
+		}
+		defer fh.Close()
+		ids, err := backup.ParseIdentities(fh)
+		if err != nil {
+			return opts, err
+		}
+		enc.Identities = ids
+	}
+	if enc.Passphrase != "" || len(enc.Recipients) > 0 || len(enc.Identities) > 0 {
+		opts.Encryption = enc
+	}
+	return opts, nil
 }
 
 func newBackupCreateCmd(e *env) *cobra.Command {
@@ -77,7 +126,7 @@ func newBackupCreateCmd(e *env) *cobra.Command {
 	}
 	cmd.Flags().StringVar(&db, "db", "", "store directory (default: .codegraph in this or a parent directory)")
 	cmd.Flags().StringVar(&from, "incremental-from", "", "store only what changed since this backup")
-	f.register(cmd)
+	f.register(cmd, true)
 	return cmd
 }
 
@@ -111,7 +160,7 @@ func newBackupRestoreCmd(e *env) *cobra.Command {
 	}
 	cmd.Flags().StringVar(&db, "db", "", "index directory to restore into (must be missing or empty unless --force)")
 	cmd.Flags().BoolVar(&force, "force", false, "replace a non-empty DEST")
-	f.register(cmd)
+	f.register(cmd, false)
 	return cmd
 }
 
@@ -162,6 +211,6 @@ func newBackupListCmd(e *env) *cobra.Command {
 			return nil
 		},
 	}
-	f.register(cmd)
+	f.register(cmd, false)
 	return cmd
 }

@@ -37,10 +37,17 @@ type backupFlags struct {
 	passphraseFile string
 	recipients     []string
 	identityFile   string
+	s3             backup.S3Config
+	s3SecretFile   string
 }
 
 func (f *backupFlags) register(cmd *cobra.Command, create bool) {
 	cmd.Flags().BoolVar(&f.asJSON, "json", false, "print as JSON")
+	cmd.Flags().StringVar(&f.s3.Endpoint, "s3-endpoint", "", "S3-compatible endpoint for s3:// locations, host[:port] or URL (env CODEGRAPH_S3_ENDPOINT; default s3.amazonaws.com)")
+	cmd.Flags().StringVar(&f.s3.Region, "s3-region", "", "S3 region (env AWS_REGION)")
+	cmd.Flags().StringVar(&f.s3.AccessKey, "s3-access-key", "", "S3 access key (env AWS_ACCESS_KEY_ID)")
+	cmd.Flags().StringVar(&f.s3SecretFile, "s3-secret-key-file", "", "file holding the S3 secret key (env AWS_SECRET_ACCESS_KEY)")
+	cmd.Flags().BoolVar(&f.s3.Insecure, "s3-insecure", false, "plain HTTP to the S3 endpoint")
 	cmd.Flags().StringVar(&f.passphraseFile, "encrypt-passphrase-file", "", "file whose first line is the passphrase that encrypts (or decrypts) the backup (age, scrypt)")
 	if create {
 		cmd.Flags().StringArrayVar(&f.recipients, "recipient", nil, "encrypt to this age public key (age1...; repeatable)")
@@ -50,7 +57,14 @@ func (f *backupFlags) register(cmd *cobra.Command, create bool) {
 }
 
 func (f *backupFlags) options() (backup.Options, error) {
-	var opts backup.Options
+	opts := backup.Options{S3: f.s3}
+	if f.s3SecretFile != "" {
+		b, err := os.ReadFile(f.s3SecretFile)
+		if err != nil {
+			return opts, fmt.Errorf("s3 secret key: %w", err)
+		}
+		opts.S3.SecretKey = strings.TrimSpace(string(b))
+	}
 	if f.passphraseFile != "" && len(f.recipients) > 0 {
 		return opts, errors.New("give --encrypt-passphrase-file or --recipient, not both")
 	}

@@ -72,6 +72,8 @@ type Report struct {
 	Search   *search.State   `json:"search,omitempty"`
 	Run      *index.RunState `json:"run,omitempty"`
 	Problems []Problem       `json:"problems"`
+	// Notes say what could not be checked and why (a writer was busy).
+	Notes []string `json:"notes,omitempty"`
 }
 
 // OK reports whether nothing was found wrong.
@@ -125,7 +127,13 @@ func Run(ctx context.Context, dbDir string) (*Report, error) {
 		rep.add(Problem{Area: AreaRun, What: "the run marker cannot be read: " + err.Error(), Fix: HintComplete})
 	case ok:
 		rep.Run = &run
-		if !run.Complete {
+		switch {
+		case run.Complete:
+		case store.WriterActive(dbDir):
+			// Running, not interrupted: its end completes the marker.
+			rep.Notes = append(rep.Notes, "an index run is in progress (a process holds the writer lock): "+
+				"its resolution and search indexes are not compared; check again when it has finished")
+		default:
 			rep.add(Problem{Area: AreaRun, What: "the last index run did not finish (its resolution or search indexes may be partial)", Fix: HintComplete})
 		}
 	}
@@ -134,6 +142,22 @@ func Run(ctx context.Context, dbDir string) (*Report, error) {
 		return nil, err
 	}
 	return rep, nil
+}
+
+// sameRun reports whether the live index in dbDir is still at the run rep
+// saw: a writer that began another run meanwhile may have changed the
+// search indexes after the store was opened.
+func sameRun(dbDir string, rep *Report) bool {
+	st, err := store.Open(dbDir, store.Options{ReadOnly: true})
+	if err != nil {
+		return false
+	}
+	defer st.Close()
+	run, ok, err := index.LastRun(st)
+	if err != nil || !ok {
+		return err == nil && rep.Run == nil
+	}
+	return rep.Run != nil && run.Gen == rep.Run.Gen && run.Complete
 }
 
 // damage records err as a store problem when it reports damage.
@@ -200,6 +224,13 @@ func checkSearch(ctx context.Context, st *store.Store, rep *Report) error {
 	}
 	if err := ctx.Err(); err != nil {
 		return err
+	}
+	if rep.Run != nil && !rep.Run.Complete {
+		return nil // noted above
+	}
+	if !sameRun(st.Dir(), rep) {
+		rep.Notes = append(rep.Notes, "the index changed during the check: the search indexes were not compared with the store; check again")
+		return nil
 	}
 	disagree := func(what string, got, want int) {
 		rep.add(Problem{Area: AreaSearch,

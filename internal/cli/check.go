@@ -65,6 +65,9 @@ func printCheck(e *env, rep *check.Report) {
 	if s := rep.Search; s != nil {
 		fmt.Fprintf(w, "  search:   %d symbols, %d files, %d vectors\n", s.Symbols, s.Files, s.Vectors)
 	}
+	for _, n := range rep.Notes {
+		fmt.Fprintf(w, "  note:     %s\n", n)
+	}
 	if rep.OK() {
 		fmt.Fprintln(w, "  ok:       no problems found")
 		return

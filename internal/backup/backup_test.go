@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/codegraph-dev/codegraph/internal/check"
+	"github.com/codegraph-dev/codegraph/internal/graph"
 	"github.com/codegraph-dev/codegraph/internal/index"
 	"github.com/codegraph-dev/codegraph/internal/search"
 	"github.com/codegraph-dev/codegraph/internal/store"
@@ -263,5 +264,86 @@ func TestCreateRefusesDamagedIndex(t *testing.T) {
 	_, err := Create(context.Background(), db, filepath.Join(t.TempDir(), "b"), Options{})
 	if err == nil || !strings.Contains(err.Error(), "not sound") {
 		t.Fatalf("backup of a damaged index: %v", err)
+	}
+}
+
+// TestCreateWhileAPIWrites backs up while nodes are written through the
+// API path (Updater.WriteSearch: no index run, so no run marker), with
+// the number of nodes alternating: every backup restores to an index
+// whose search indexes agree with its store.
+func TestCreateWhileAPIWrites(t *testing.T) {
+	repo := testrepo.Copy(t, fixture(t))
+	db := filepath.Join(repo, ".codegraph")
+	u, err := index.NewUpdater(index.Options{Root: repo, Search: search.Config{NoVectors: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer u.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	const file = graph.APIPrefix + "notes"
+	var wg sync.WaitGroup
+	var writes int
+	var writeErr error
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for i := 0; ctx.Err() == nil; i++ {
+			err := u.WriteSearch(ctx, func(st *store.Store) (search.Changes, error) {
+				var old []graph.Node
+				if err := st.NodesInFile(file, func(n graph.Node) error { old = append(old, n); return nil }); err != nil {
+					return search.Changes{}, err
+				}
+				var nodes []graph.Node
+				for j := range 1 + i%2 {
+					name := fmt.Sprintf("Note%d_%d", i, j)
+					nodes = append(nodes, graph.Node{ID: graph.MakeNodeID(file, name, graph.KindFunction, 0), Kind: graph.KindFunction,
+						Name: name, QualifiedName: name, File: file, Language: "go", StartLine: 1, EndLine: 1})
+				}
+				b := st.NewBatch()
+				defer b.Close()
+				if err := b.ReplaceFile(store.FileMeta{Path: file, Language: "go"}, nodes, nil); err != nil {
+					return search.Changes{}, err
+				}
+				if err := b.Commit(true); err != nil {
+					return search.Changes{}, err
+				}
+				ch := search.Changes{Files: []string{file}, Nodes: map[string][]graph.Node{file: search.DocNodes(nodes)}}
+				for _, n := range old {
+					ch.Removed = append(ch.Removed, n.ID)
+				}
+				return ch, nil
+			})
+			if err != nil {
+				if ctx.Err() == nil {
+					writeErr = err
+				}
+				return
+			}
+			writes++
+			time.Sleep(time.Millisecond)
+		}
+	}()
+	dir := t.TempDir()
+	for i := range 3 {
+		to := filepath.Join(dir, fmt.Sprint(i))
+		if _, err := Create(context.Background(), db, to, Options{}); err != nil {
+			cancel()
+			wg.Wait()
+			t.Fatalf("backup %d during API writes: %v", i, err)
+		}
+		dest := filepath.Join(t.TempDir(), "db")
+		if _, err := Restore(context.Background(), to, dest, Options{}); err != nil {
+			t.Fatal(err)
+		}
+		mustCheck(t, dest)
+	}
+	cancel()
+	wg.Wait()
+	if writeErr != nil {
+		t.Fatal(writeErr)
+	}
+	if writes < 3 {
+		t.Fatalf("only %d API writes during the backups", writes)
 	}
 }

@@ -166,6 +166,13 @@ func Create(ctx context.Context, dbDir, to string, opts Options) (*Stats, error)
 	} else if !errors.Is(err, ErrNotBackup) {
 		return nil, err
 	}
+	if d, ok := dst.(*dirTarget); ok {
+		if empty, err := emptyDir(d.dir); err != nil {
+			return nil, err
+		} else if !empty {
+			return nil, fmt.Errorf("backup into %s: %w (a backup goes into a new or empty directory; remove what an interrupted backup left there)", d.dir, ErrNotEmpty)
+		}
+	}
 	var chain *Chain
 	if opts.IncrementalFrom != "" {
 		chain, err = OpenChain(ctx, opts.IncrementalFrom, opts.S3)

@@ -193,6 +193,11 @@ func TestRestoreRefusesDamage(t *testing.T) {
 	if _, err := Create(ctx, db, incr, Options{IncrementalFrom: full}); err != nil {
 		t.Fatal(err)
 	}
+	other := t.TempDir()
+	os.WriteFile(filepath.Join(other, "notes.txt"), []byte("mine"), 0o644)
+	if _, err := Create(ctx, db, other, Options{}); !errors.Is(err, ErrNotEmpty) {
+		t.Fatalf("backup into a directory holding other files: %v, want ErrNotEmpty", err)
+	}
 
 	// A non-empty destination needs Force.
 	dest := filepath.Join(t.TempDir(), "db")

@@ -112,7 +112,7 @@ func newStatusCmd(e *env) *cobra.Command {
 			if searchErr == nil {
 				s.Search = &ss
 			} else {
-				s.SearchError = searchErr.Error()
+				s.SearchError = service.Explain(searchErr, service.DoorCLI)
 			}
 			// A damaged search index is reported in full and fails the
 			// command, as a damaged store does.
@@ -155,7 +155,7 @@ func printDamaged(e *env, db string, err error, asJSON bool) error {
 	} else {
 		fmt.Fprintf(e.stdout, "Index %s\n", s.DB)
 		fmt.Fprintf(e.stdout, "  damaged:  %s\n", s.Damaged)
-		fmt.Fprintf(e.stdout, "            %s\n", store.RebuildHint)
+		fmt.Fprintf(e.stdout, "            %s\n", service.CodeRebuildNeeded.Hint(service.DoorCLI))
 	}
 	return &exitError{1, errors.New("")}
 }

@@ -221,7 +221,7 @@ func (s *Server) repoNames() []string { return s.svc.RepoNames() }
 func (s *Server) repoFor(name string) (*service.Repo, error) {
 	r, err := s.svc.Repo(name)
 	if err != nil {
-		return nil, fmt.Errorf("unknown repo %q: pass one of %s", name, strings.Join(s.repoNames(), ", "))
+		return nil, service.Errorf(service.CodeNotFound, "unknown repo %q: pass one of %s", name, strings.Join(s.repoNames(), ", "))
 	}
 	return r, nil
 }

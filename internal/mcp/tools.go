@@ -209,7 +209,7 @@ func (s *Server) handle(ctx context.Context, t *toolDef, ps map[string]param, re
 		return errorResult(fmt.Errorf("%s: %w", t.name, err))
 	}
 	if err := c.decode(ps, req.Params.Arguments); err != nil {
-		return errorResult(err)
+		return errorResult(invalidArg(err))
 	}
 	r, err := s.repoFor(c.a.Repo)
 	if err != nil {
@@ -366,7 +366,7 @@ const footerTokens = 80
 
 // errBadCursor is returned (wrapped) for a cursor that is malformed or
 // belongs to another call.
-var errBadCursor = errors.New("invalid cursor")
+var errBadCursor = service.Errorf(service.CodeInvalid, "invalid cursor")
 
 func (c *call) encodeCursor(q string, skip int) string {
 	b, _ := json.Marshal(cursor{Tool: c.def.name, Key: c.key(), Q: q, Skip: skip})
@@ -450,36 +450,58 @@ func (c *call) normalizeSpec(spec string) (string, error) {
 	return rel + rest, nil
 }
 
-// errorResult turns err into a tool error the model reads.
+// errorResult turns err into a tool error the model reads: the category
+// of the service's one taxonomy ("not found: ", "ambiguous: ", "bad
+// regex: "...), then the message and what to do about it.
 func errorResult(err error) *mcp.CallToolResult {
 	r := &mcp.CallToolResult{}
-	r.SetError(err)
+	msg := service.Explain(err, service.DoorMCP)
+	if c := service.Classify(err); c != service.CodeInternal {
+		msg = strings.ReplaceAll(c.String(), "_", " ") + ": " + msg
+	}
+	r.SetError(errors.New(msg))
 	return r
 }
 
-// indexError explains why no snapshot could be opened.
-func (c *call) indexError(err error) error {
-	st := c.repo.State()
-	switch {
-	case errors.Is(err, service.ErrNoIndex) && st.Status == service.StatusBuilding:
-		return fmt.Errorf("no index of %s yet: %s; retry in a few seconds (index_status shows progress)", c.repo.Root(), st)
-	case errors.Is(err, service.ErrNoIndex):
-		return fmt.Errorf("%s has no index yet (%s); call the index tool to build it", c.repo.Root(), st)
-	case errors.Is(err, store.ErrSchemaMismatch):
-		return fmt.Errorf("the index was written by another version of codegraph; call the index tool to rebuild it (%s)", st)
+// invalidArg marks an argument error that has no category yet as
+// service.CodeInvalid.
+func invalidArg(err error) error {
+	if service.Classify(err) != service.CodeInternal {
+		return err
 	}
-	return fmt.Errorf("cannot open the index: %v (%s)", err, st)
+	return service.Errorf(service.CodeInvalid, "%w", err)
 }
 
-// explain turns a query error into a message that tells the agent what to
-// do next.
+// indexError explains why no snapshot could be opened (keeping err's
+// category).
+func (c *call) indexError(err error) error {
+	st := c.repo.State()
+	code := service.Classify(err)
+	switch {
+	case errors.Is(err, service.ErrNoIndex) && st.Status == service.StatusBuilding:
+		return &service.Error{Code: code, Err: err,
+			Msg: fmt.Sprintf("no index of %s yet: %s; retry in a few seconds (index_status shows progress)", c.repo.Root(), st)}
+	case errors.Is(err, service.ErrNoIndex):
+		return &service.Error{Code: code, Err: err, Msg: fmt.Sprintf("%s has no index yet (%s)", c.repo.Root(), st)}
+	case errors.Is(err, store.ErrSchemaMismatch):
+		return &service.Error{Code: code, Err: err, Msg: fmt.Sprintf("the index was written by another version of codegraph (%s)", st)}
+	}
+	return &service.Error{Code: code, Err: err, Msg: fmt.Sprintf("cannot open the index: %v (%s)", err, st)}
+}
+
+// explain renders a query error for the agent (keeping its category):
+// the candidates of an ambiguous symbol and the suggestions for one not
+// found, with their ids, and what to pass instead.
 func (c *call) explain(err error) error {
 	var amb *query.AmbiguousError
 	var nf *query.NotFoundError
+	var done *service.Error
 	switch {
+	case errors.As(err, &done):
+		return err // explained already (find_path's from: and to:)
 	case errors.As(err, &amb):
 		var b strings.Builder
-		fmt.Fprintf(&b, "ambiguous: %d symbols match %q; pass one of these ids instead:", amb.Total, amb.Spec)
+		fmt.Fprintf(&b, "%d symbols match %q; pass one of these ids instead:", amb.Total, amb.Spec)
 		for i := range amb.Candidates[:min(len(amb.Candidates), 10)] {
 			s := symOf(&amb.Candidates[i])
 			fmt.Fprintf(&b, "\n- %s  (%s %s at %s)", s.ID, s.Kind, s.Name, s.At)
@@ -487,10 +509,10 @@ func (c *call) explain(err error) error {
 		if amb.Total > 10 {
 			fmt.Fprintf(&b, "\n(%d more: qualify the name, e.g. Type.Method or dir/pkg.Name)", amb.Total-10)
 		}
-		return errors.New(b.String())
+		return &service.Error{Code: service.CodeAmbiguous, Msg: b.String(), Err: err}
 	case errors.As(err, &nf):
 		var b strings.Builder
-		b.WriteString("not found: " + nf.Error())
+		b.WriteString(nf.Error())
 		if st := c.repo.State(); st.Status != service.StatusReady && st.Status != service.StatusChecking {
 			fmt.Fprintf(&b, "\nThe index is %s: it may not hold this symbol yet; retry in a few seconds.", st)
 		}
@@ -503,11 +525,9 @@ func (c *call) explain(err error) error {
 		} else {
 			b.WriteString("\nName symbols by qualified name (Type.Method, pkg.Func, dir/pkg.Func), FILE:LINE or id; file_outline and repo_overview show what exists.")
 		}
-		return errors.New(b.String())
+		return &service.Error{Code: service.CodeNotFound, Msg: b.String(), Err: err}
 	case errors.Is(err, query.ErrBadCursor):
-		return fmt.Errorf("%w: pass next_cursor from the previous answer unchanged, or omit cursor", errBadCursor)
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return fmt.Errorf("cancelled: %v", err)
+		return service.Errorf(service.CodeInvalid, "%w: pass next_cursor from the previous answer unchanged, or omit cursor", errBadCursor)
 	}
 	return err
 }

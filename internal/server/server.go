@@ -95,7 +95,6 @@ type Server struct {
 	metrics *metrics
 	mux     *http.ServeMux
 	routes  []route
-	parsers *parsers
 	cache   *resultCache
 	handler http.Handler
 	public  map[string]bool // mounted patterns served without a key

@@ -87,6 +87,7 @@ type Service struct {
 	jobs    *jobs.Queue
 	ownJobs bool
 	bus     bus
+	parsers parsers // Parse's pool
 
 	bg     sync.WaitGroup // background checks and index jobs
 	bgCtx  context.Context
@@ -267,6 +268,7 @@ func (s *Service) Close() error {
 			r.close()
 		}
 		s.bus.close()
+		s.parsers.close()
 	})
 	return nil
 }

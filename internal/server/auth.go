@@ -83,6 +83,8 @@ type Config struct {
 	RateBurst int     `json:"rate_burst,omitempty"`
 	// AllowedHosts are the Host header names served (Options.AllowedHosts).
 	AllowedHosts []string `json:"allowed_hosts,omitempty"`
+	// RoleBindings give identities roles per repository (Options.RoleBindings).
+	RoleBindings []RoleBinding `json:"role_bindings,omitempty"`
 }
 
 // LoadConfig reads a JSON config file; unknown fields are an error.

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/codegraph-dev/codegraph/internal/service"
 )
 
 // identity is who a request comes from: the key it presented (Name) and
@@ -24,6 +26,11 @@ type identity struct {
 	// served to unauthenticated identities, which get 401 elsewhere; an
 	// authenticated one without the access needed gets 403.
 	Authenticated bool
+	// Groups are the identity's groups (a JWT's groups claim), which role
+	// bindings may name as group:NAME.
+	Groups []string
+	// grants are what the role bindings give it (nil: no bindings).
+	grants *service.Grants
 }
 
 type ctxKey int
@@ -190,6 +197,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 				return
 			}
 		}
+		id = s.applyBindings(id)
 		who = id
 		if s.audit != nil {
 			op, action = s.auditedOperation(r)
@@ -269,7 +277,7 @@ func (s *Server) authenticate(r *http.Request) (identity, error) {
 		}
 		return id, nil
 	}
-	k, ok := s.keys.lookup(key)
+	k, ok := s.creds().keys.lookup(key)
 	if !ok {
 		return identity{}, &apiError{Status: http.StatusUnauthorized, Code: codeUnauthorized, Message: "unknown API key"}
 	}

@@ -41,7 +41,8 @@ func (s *Server) register() {
 	s.handle("GET", "/graph/dependents", ScopeRead, s.graphDeps(true))
 	s.handle("GET", "/graph/path", ScopeRead, s.graphPath)
 	s.handle("GET", "/graph/impact", ScopeRead, s.graphImpact)
-	s.registerExport() // export.go
+	s.registerExport()  // export.go
+	s.registerQueries() // queries.go
 
 	s.handle("POST", "/index", ScopeReadWrite, s.startIndex)
 	s.handle("GET", "/jobs", ScopeRead, s.listJobs)

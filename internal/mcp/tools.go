@@ -23,28 +23,52 @@ import (
 // args are the arguments of every tool; each tool accepts the subset its
 // toolDef.params names (others are refused).
 type args struct {
-	Repo        string   `json:"repo,omitempty"`
-	Symbol      string   `json:"symbol,omitempty"`
-	Target      string   `json:"target,omitempty"`
-	From        string   `json:"from,omitempty"`
-	To          string   `json:"to,omitempty"`
-	Path        string   `json:"path,omitempty"`
-	Depth       int      `json:"depth,omitempty"`
-	StartLine   int      `json:"start_line,omitempty"`
-	EndLine     int      `json:"end_line,omitempty"`
-	IncludeBody bool     `json:"include_body,omitempty"`
-	Kinds       []string `json:"kinds,omitempty"`
-	Force       bool     `json:"force,omitempty"`
-	Query       string   `json:"query,omitempty"`
-	Mode        string   `json:"mode,omitempty"`
-	Lang        string   `json:"lang,omitempty"`
-	Kind        string   `json:"kind,omitempty"`
-	PathGlob    string   `json:"path_glob,omitempty"`
-	Limit       int      `json:"limit,omitempty"`
-	Cursor      string   `json:"cursor,omitempty"`
-	MaxTokens   int      `json:"max_tokens,omitempty"`
-	Direction   string   `json:"direction,omitempty"`
+	Repo        string  `json:"repo,omitempty"`
+	Symbol      string  `json:"symbol,omitempty"`
+	From        string  `json:"from,omitempty"`
+	To          string  `json:"to,omitempty"`
+	Path        string  `json:"path,omitempty"`
+	Depth       int     `json:"depth,omitempty"`
+	StartLine   int     `json:"start_line,omitempty"`
+	EndLine     int     `json:"end_line,omitempty"`
+	IncludeBody bool    `json:"include_body,omitempty"`
+	Kinds       strList `json:"kinds,omitempty"`
+	Force       bool    `json:"force,omitempty"`
+	Query       string  `json:"query,omitempty"`
+	Mode        string  `json:"mode,omitempty"`
+	Lang        strList `json:"lang,omitempty"`
+	Kind        strList `json:"kind,omitempty"`
+	PathGlob    string  `json:"path_glob,omitempty"`
+	Limit       int     `json:"limit,omitempty"`
+	Cursor      string  `json:"cursor,omitempty"`
+	MaxTokens   int     `json:"max_tokens,omitempty"`
+	Direction   string  `json:"direction,omitempty"`
 }
+
+// strList is a list argument: a JSON array of strings or one
+// comma-separated string, whichever the agent sends (kinds, kind and lang
+// take both). Items are trimmed and lower-cased.
+type strList []string
+
+// UnmarshalJSON reads an array of strings or a comma-separated string.
+func (l *strList) UnmarshalJSON(b []byte) error {
+	var one string
+	if err := json.Unmarshal(b, &one); err == nil {
+		*l = splitArg(one)
+		return nil
+	}
+	var many []string
+	if err := json.Unmarshal(b, &many); err != nil {
+		return fmt.Errorf("want a list of strings or one comma-separated string, got %s", b)
+	}
+	*l = splitArg(strings.Join(many, ","))
+	return nil
+}
+
+// argAliases are the old names of arguments, accepted as the one name
+// every tool now uses for the same thing: target is the symbol (or file,
+// or directory) of get_dependencies, get_dependents and impact_analysis.
+var argAliases = map[string]string{"target": "symbol"}
 
 // param is one argument as the input schemas describe it.
 type param struct {
@@ -66,7 +90,6 @@ func (s *Server) params() map[string]param {
 	}
 	p := map[string]param{
 		"symbol": {schema: str("Store.Get, pkg/store.Store.Get, FILE:LINE or id")},
-		"target": {schema: str("Symbol, file path or directory")},
 		"from":   {schema: str("Start symbol")},
 		"to":     {schema: str("End symbol")},
 		"path":   {schema: str("File path relative to the repository root")},
@@ -286,6 +309,26 @@ func (c *call) decode(ps map[string]param, raw json.RawMessage) error {
 		if _, ok := ps["repo"]; ok {
 			allowed = append([]string{"repo"}, allowed...)
 		}
+		renamed := false
+		for old, name := range argAliases {
+			v, ok := m[old]
+			if !ok || !slices.Contains(allowed, name) {
+				continue
+			}
+			if _, both := m[name]; both {
+				return fmt.Errorf("%s and %s name the same argument: pass %s only", old, name, name)
+			}
+			m[name] = v
+			delete(m, old)
+			renamed = true
+		}
+		if renamed {
+			b, err := json.Marshal(m)
+			if err != nil {
+				return err
+			}
+			raw = b
+		}
 		for k := range m {
 			if !slices.Contains(allowed, k) {
 				return fmt.Errorf("unknown argument %q; %s takes %s", k, c.def.name, strings.Join(allowed, ", "))
@@ -329,8 +372,6 @@ func (c *call) field(name string) (string, bool) {
 	switch name {
 	case "symbol":
 		return strings.TrimSpace(c.a.Symbol), true
-	case "target":
-		return strings.TrimSpace(c.a.Target), true
 	case "from":
 		return strings.TrimSpace(c.a.From), true
 	case "to":

@@ -54,6 +54,13 @@ func TestDoorsQueries(t *testing.T) {
 			}
 		})
 	}
+	// MCP's index_status reports from the same composed status.
+	_, rest := d.get(t, "/status", nil)
+	res, text, isErr := d.tool(t, "index_status", nil)
+	if isErr || fmt.Sprint(res["store_bytes"]) != fmt.Sprint(rest["store_bytes"]) || res["search"] != "ready" ||
+		fmt.Sprint(res["nodes"]) != fmt.Sprint(rest["nodes"]) {
+		t.Errorf("mcp index_status %v (%s), rest /status store_bytes %v nodes %v", res, text, rest["store_bytes"], rest["nodes"])
+	}
 	// Bad arguments answer as the CLI's do.
 	for _, q := range []struct {
 		path string

@@ -16,6 +16,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/codegraph-dev/codegraph/internal/dashboard"
 	"github.com/codegraph-dev/codegraph/internal/graphql"
 	cgmcp "github.com/codegraph-dev/codegraph/internal/mcp"
 	"github.com/codegraph-dev/codegraph/internal/search"
@@ -58,9 +59,12 @@ func newServeCmd(e *env) *cobra.Command {
 		Long: `Serve answers over HTTP everything the CLI can do, for SDKs, dashboards,
 other services and AI agents:
 
+  dashboard      / (search, symbols with their source and call graph,
+                 impact, the package map, index jobs; in the browser)
   REST (JSON)    /nodes, /nodes/{id}, /nodes/{id}/edges, /nodes/{id}/similar,
-                 /search, /vector/search, /parse, /graph/callers|callees|
-                 dependencies|dependents|path|impact, /index, /jobs
+                 /nodes/{id}/source, /search, /vector/search, /parse,
+                 /graph/callers|callees|dependencies|dependents|path|impact|
+                 map, /export, /index, /jobs
   streams        /stream/nodes, /stream/edges (NDJSON), /jobs/{id}/events (SSE)
   MCP            /mcp (streamable HTTP: the tools of 'codegraph mcp')
   GraphQL        /graphql (queries, mutations, subscriptions over WebSocket
@@ -288,13 +292,14 @@ by the next one). A second signal exits at once.`,
 	return cmd
 }
 
-// frontDoors are the handlers mounted beside the REST API: MCP over
+// frontDoors are the handlers mounted beside the REST API: the web
+// dashboard at / (its files under /dashboard/assets/), MCP over
 // streamable HTTP at /mcp, GraphQL at /graphql (queries, mutations, and
 // subscriptions over WebSocket) with its GraphiQL page at /graphiql (its
 // files under /graphiql/assets/, served from the binary). The second result
 // lists the ones that stream, the third the ones that need no API key (the
 // GraphiQL page and its files hold no data; its user enters the key in the
-// page's headers editor).
+// page's headers editor; the dashboard asks for it when the API answers 401).
 func frontDoors(svc *service.Service, mcpSrv *cgmcp.Server, corsOrigins []string, maxBody int64, log *slog.Logger) (mount map[string]http.Handler, streams, public []string) {
 	// Browser pages allowed to call the API by CORS may also open
 	// GraphQL WebSockets (which CORS does not cover): their hosts.
@@ -315,7 +320,10 @@ func frontDoors(svc *service.Service, mcpSrv *cgmcp.Server, corsOrigins []string
 		"/graphiql": graphql.Playground("/graphql"),
 
 		graphql.PlaygroundAssetsPath: graphql.PlaygroundAssets(),
-	}, []string{"/mcp", "/graphql"}, []string{"/graphiql", graphql.PlaygroundAssetsPath}
+
+		"GET /{$}":           dashboard.Handler(),
+		dashboard.AssetsPath: dashboard.Handler(),
+	}, []string{"/mcp", "/graphql"}, []string{"/graphiql", graphql.PlaygroundAssetsPath, "GET /{$}", dashboard.AssetsPath}
 }
 
 // serveUntilSignal serves on ln until ctx is done (SIGINT or SIGTERM, or

@@ -43,6 +43,8 @@ func (s *Server) register() {
 	s.handle("GET", "/graph/impact", ScopeRead, s.graphImpact)
 	s.registerExport()  // export.go
 	s.registerQueries() // queries.go
+	// dashboard.go: a symbol's source and the package map.
+	s.registerDashboard()
 
 	s.handle("POST", "/index", ScopeReadWrite, s.startIndex)
 	s.handle("GET", "/jobs", ScopeRead, s.listJobs)

@@ -31,6 +31,9 @@ type identity struct {
 	Groups []string
 	// grants are what the role bindings give it (nil: no bindings).
 	grants *service.Grants
+	// pendingWS: a WebSocket upgrade without a credential, to a mount
+	// that authenticates on the connection's first message.
+	pendingWS bool
 }
 
 type ctxKey int
@@ -271,9 +274,13 @@ func (s *Server) authenticate(r *http.Request) (identity, error) {
 		if isProbe(r.URL.Path) && r.URL.Path != "/metrics" {
 			return identity{Name: "probe"}, nil
 		}
-		if len(s.public) > 0 {
-			if _, pattern := s.mux.Handler(r); s.public[pattern] {
+		if len(s.public) > 0 || len(s.initAuth) > 0 {
+			_, pattern := s.mux.Handler(r)
+			if s.public[pattern] {
 				return identity{Name: "public:" + hostOf(r.RemoteAddr)}, nil
+			}
+			if s.initAuth[pattern] && isWebSocketUpgrade(r) {
+				return identity{Name: "ws:" + hostOf(r.RemoteAddr), pendingWS: true}, nil
 			}
 		}
 		return identity{}, errCredentialsNeeded
@@ -290,4 +297,32 @@ func (s *Server) authenticate(r *http.Request) (identity, error) {
 		return identity{}, &apiError{Status: http.StatusUnauthorized, Code: codeUnauthorized, Message: "unknown API key"}
 	}
 	return identity{Name: "key:" + k.name, Scope: k.scope, Authenticated: true}, nil
+}
+
+// isWebSocketUpgrade reports a WebSocket opening handshake.
+func isWebSocketUpgrade(r *http.Request) bool {
+	return r.Method == http.MethodGet && strings.EqualFold(r.Header.Get("Upgrade"), "websocket")
+}
+
+// Authenticate checks a credential presented after the request (an API
+// key or JWT in a WebSocket's first message) as a request's header is
+// checked, role bindings included, and returns ctx with the identity's
+// access; a wrong credential counts as a failed authentication.
+func (s *Server) Authenticate(ctx context.Context, credential string) (context.Context, error) {
+	r, err := http.NewRequestWithContext(ctx, http.MethodGet, "/", nil)
+	if err != nil {
+		return ctx, err
+	}
+	r.Header.Set("Authorization", "Bearer "+credential)
+	id, err := s.authenticate(r)
+	if err != nil {
+		s.metrics.authFailed.Inc()
+		var ae *apiError
+		if errors.As(err, &ae) {
+			return ctx, errors.New(ae.Message)
+		}
+		return ctx, err
+	}
+	id = s.applyBindings(id)
+	return withAccess(ctx, id), nil
 }

@@ -193,7 +193,7 @@ by the next one). A second signal exits at once.`,
 			var srv *server.Server
 			initAuth := func(ctx context.Context, cred string) (context.Context, error) { return srv.Authenticate(ctx, cred) }
 			mount, streams, public := frontDoors(svc, mcpSrv, origins, maxBody, log, initAuth)
-			srv, err = server.New(server.Options{InitAuthMounts: []string{"/graphql"},Service: svc, Keys: keys, CORSOrigins: origins, AllowedHosts: append(cfg.AllowedHosts, allowedHosts...), RateLimit: cfg.RateLimit,
+			srv, err = server.New(server.Options{InitAuthMounts: []string{"/graphql"}, Service: svc, Keys: keys, CORSOrigins: origins, AllowedHosts: append(cfg.AllowedHosts, allowedHosts...), RateLimit: cfg.RateLimit,
 				RateBurst: cfg.RateBurst, MaxBodyBytes: maxBody, SearchCache: searchCache, Mount: mount, StreamMounts: streams, PublicMounts: public, Logger: log, AccessLog: verbose, TLS: tlsOpts, JWT: jwtOpts, Audit: auditOpts,
 				ToolAccess: func(tool string) server.Scope { return toolAccess[tool] }, RoleBindings: bindings})
 			if err != nil {

@@ -37,11 +37,11 @@ type statusOut struct {
 	IndexedAt string            `json:"indexed_at,omitempty"`
 	// StoreBytes, Search and ChangedFiles come from the status the
 	// service composes for every door (service.Snapshot.Status).
-	StoreBytes   int64  `json:"store_bytes,omitempty"`
-	Search       string `json:"search,omitempty"`        // "ready", or why not
-	ChangedFiles int    `json:"changed_files,omitempty"` // source files changed since the index (git)
-	Repos     []repoRow         `json:"repos,omitempty"`
-	Note      string            `json:"note,omitempty"`
+	StoreBytes   int64     `json:"store_bytes,omitempty"`
+	Search       string    `json:"search,omitempty"`        // "ready", or why not
+	ChangedFiles int       `json:"changed_files,omitempty"` // source files changed since the index (git)
+	Repos        []repoRow `json:"repos,omitempty"`
+	Note         string    `json:"note,omitempty"`
 }
 
 func (o *statusOut) text() string {

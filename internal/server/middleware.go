@@ -115,7 +115,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		reqID := newRequestID()
 		rec.Header().Set("X-Request-ID", reqID)
 		var who identity
-		var op, action string
+		var op, action, opRepo string
 		s.metrics.inFlight.Inc()
 		ctx := context.WithValue(r.Context(), loggerKey, s.log)
 		r = r.WithContext(ctx)
@@ -143,7 +143,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 			}
 			s.metrics.observe(route, r.Method, status, d)
 			if s.audit != nil {
-				s.auditRequest(r, who, status, reqID, op, action)
+				s.auditRequest(r, who, status, reqID, op, action, opRepo)
 			}
 			if s.opts.AccessLog {
 				s.log.LogAttrs(r.Context(), slog.LevelInfo, "http",
@@ -211,7 +211,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		id = s.applyBindings(id)
 		who = id
 		if s.audit != nil {
-			op, action = s.auditedOperation(r)
+			op, action, opRepo = s.auditedOperation(r)
 		}
 		r = r.WithContext(context.WithValue(r.Context(), identityKey, id))
 		if r.Body != nil && r.Body != http.NoBody {

@@ -1,0 +1,70 @@
+package parse
+
+import (
+	sitter "github.com/tree-sitter/go-tree-sitter"
+
+	"github.com/codegraph-dev/codegraph/internal/graph"
+	"github.com/codegraph-dev/codegraph/internal/lang"
+)
+
+// rules are the parse-time rules of a language that work on the syntax
+// tree or on the extraction itself, and so live in this package rather
+// than in the language's folder under internal/lang (which holds its
+// grammar, query, files and the rules on plain text: visibility, import
+// names). A language without an entry gets the defaults.
+type rules struct {
+	// locals turns one @local capture into local declarations; nil: the
+	// capture's text.
+	locals func(e *extraction, n *sitter.Node) []localDecl
+	// importPrefix returns text to put before an import's target (Rust's
+	// enclosing use lists).
+	importPrefix func(src []byte, n *sitter.Node) string
+	// values returns the filter of value references (@reference.value)
+	// for one file: whether target, used inside fn (nil at file level),
+	// can name a function. Nil: a function or an import of the file.
+	values func(e *extraction, res *Result) func(fn *graph.Node, target string) bool
+	// access returns the modifiers of a definition that declares none
+	// (C++ access specifiers).
+	access func(e *extraction, d *def) string
+	// finish adds facts once the file's nodes and edges are built (Go's
+	// implements edges to GoSatisfies).
+	finish func(res *Result)
+}
+
+// languageRules is the table of rules, by language name.
+var languageRules = map[string]*rules{
+	lang.Go: {
+		locals: (*extraction).goLocals,
+		values: func(_ *extraction, res *Result) func(*graph.Node, string) bool {
+			return newGoValueFilter(res).keep
+		},
+		finish: goSatisfies,
+	},
+	lang.Rust: {importPrefix: rustUsePrefix},
+	lang.CPP:  {access: cppAccess},
+}
+
+var defaultRules = &rules{values: namedValues}
+
+func init() {
+	for _, r := range languageRules {
+		if r.values == nil {
+			r.values = namedValues
+		}
+	}
+}
+
+// rulesOf returns the rules of a language.
+func rulesOf(language string) *rules {
+	if r := languageRules[language]; r != nil {
+		return r
+	}
+	return defaultRules
+}
+
+// namedValues keeps a value reference when it names a function or an
+// import of the file (JS/TS, Python).
+func namedValues(e *extraction, _ *Result) func(*graph.Node, string) bool {
+	names := e.valueNames()
+	return func(_ *graph.Node, target string) bool { return keepValueRef(target, names) }
+}

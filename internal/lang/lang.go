@@ -17,10 +17,13 @@ import (
 
 	"github.com/codegraph-dev/codegraph/internal/lang/c"
 	"github.com/codegraph-dev/codegraph/internal/lang/cpp"
+	"github.com/codegraph-dev/codegraph/internal/lang/csharp"
 	"github.com/codegraph-dev/codegraph/internal/lang/golang"
 	"github.com/codegraph-dev/codegraph/internal/lang/java"
 	"github.com/codegraph-dev/codegraph/internal/lang/javascript"
+	"github.com/codegraph-dev/codegraph/internal/lang/php"
 	"github.com/codegraph-dev/codegraph/internal/lang/python"
+	"github.com/codegraph-dev/codegraph/internal/lang/ruby"
 	"github.com/codegraph-dev/codegraph/internal/lang/rust"
 	"github.com/codegraph-dev/codegraph/internal/lang/spec"
 	"github.com/codegraph-dev/codegraph/internal/lang/typescript"
@@ -31,10 +34,13 @@ import (
 var all = []*spec.Language{
 	c.Language,
 	cpp.Language,
+	csharp.Language,
 	golang.Language,
 	java.Language,
 	javascript.Language,
+	php.Language,
 	python.Language,
+	ruby.Language,
 	rust.Language,
 	typescript.Language,
 }
@@ -49,6 +55,9 @@ const (
 	Java       = "java"
 	CPP        = "cpp"
 	C          = "c"
+	CSharp     = "csharp"
+	Ruby       = "ruby"
+	PHP        = "php"
 )
 
 // Language is one language: its grammars, the files it claims and its
@@ -115,6 +124,36 @@ func init() {
 func GrammarByName(name string) (*Grammar, bool) {
 	g, ok := grammars[name]
 	return g, ok
+}
+
+// GrammarFor returns the grammar a user means by name: a grammar name
+// ("tsx"), a language name ("typescript") or one of its aliases ("ts",
+// "c++", "c#"), case-insensitive.
+func GrammarFor(name string) (string, bool) {
+	name = strings.ToLower(strings.TrimSpace(name))
+	if _, ok := grammars[name]; ok {
+		return name, true
+	}
+	if l, ok := languages[name]; ok {
+		return l.Grammars[0].Name, true
+	}
+	for _, l := range all {
+		for _, a := range l.Aliases {
+			if a == name {
+				return l.Grammars[0].Name, true
+			}
+		}
+	}
+	return "", false
+}
+
+// Ext returns the usual extension of a grammar's files (".tsx"), "" for an
+// unknown grammar.
+func Ext(grammar string) string {
+	if g, ok := grammars[grammar]; ok {
+		return g.g.Ext
+	}
+	return ""
 }
 
 // ByName returns a language by its name ("go", "typescript", ...).

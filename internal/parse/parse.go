@@ -92,7 +92,9 @@ import (
 //	12: Go: functions used as values (arguments, literal elements, the
 //	   right-hand side of assignments) are references edges; each
 //	   top-level concrete type has an implements edge to GoSatisfies.
-const ExtractorVersion = 12
+//	13: C#, Ruby and PHP files are parsed (internal/lang/csharp, ruby,
+//	   php).
+const ExtractorVersion = 13
 
 // Limits on text kept per node.
 const (
@@ -377,6 +379,9 @@ type def struct {
 	declOnly  bool // the body is ";": a declaration (C/C++ prototype)
 	vis       string
 	pattern   uint
+	// endPoint, when set, is where the definition ends instead of its
+	// node's end (an open scope: namespace X; holds the rest of its file).
+	endPoint *sitter.Point
 	// literalName marks a name written as a string literal, never split
 	// into scope and name.
 	literalName bool
@@ -453,6 +458,9 @@ func (e *extraction) run(ctx context.Context, p *Parser, deadline time.Time, tre
 	if err := e.collect(ctx, p, deadline, root); err != nil {
 		return nil, err
 	}
+	if len(e.spec.OpenScopes) > 0 {
+		e.openScopes()
+	}
 	e.dedupe()
 	e.nest()
 	e.build(res)
@@ -517,6 +525,9 @@ func (e *extraction) collect(ctx context.Context, p *Parser, deadline time.Time,
 					d = &def{pattern: m.PatternIndex}
 				}
 				d.name = e.text(&cp.Node)
+				if e.spec.DefName != nil {
+					d.name = e.spec.DefName(d.name)
+				}
 				d.nameStart = cp.Node.StartByte()
 				if k := cp.Node.Kind(); k == "string" || k == "string_fragment" {
 					d.name = strings.Trim(d.name, "\"'`")
@@ -602,6 +613,9 @@ func (e *extraction) collect(ctx context.Context, p *Parser, deadline time.Time,
 			if r.kind == graph.EdgeImports && e.rules.importPrefix != nil {
 				r.target = e.rules.importPrefix(e.src, refNode) + r.target
 			}
+			if e.spec.Target != nil {
+				r.target = e.spec.Target(r.target)
+			}
 			r.alias = alias
 			if r.kind == graph.EdgeImports {
 				r.target = cleanImport(r.target)
@@ -629,6 +643,38 @@ func (e *extraction) collect(ctx context.Context, p *Parser, deadline time.Time,
 		return ErrTimeout
 	}
 	return nil
+}
+
+// openScopes extends the definitions whose node kind is one of the
+// language's open scopes (namespace X; without braces) over what follows
+// them: up to the next open scope of the same parent, or its end.
+func (e *extraction) openScopes() {
+	for i := range e.defs {
+		d := &e.defs[i]
+		open := false
+		for _, k := range e.spec.OpenScopes {
+			if d.node.Kind() == k {
+				open = true
+				break
+			}
+		}
+		if !open {
+			continue
+		}
+		end, endPoint := uint(len(e.src)), sitter.Point{}
+		if p := d.node.Parent(); p != nil {
+			end, endPoint = p.EndByte(), p.EndPosition()
+		}
+		for s := d.node.NextSibling(); s != nil; s = s.NextSibling() {
+			if s.Kind() == d.node.Kind() {
+				end, endPoint = s.StartByte(), s.StartPosition()
+				break
+			}
+		}
+		if end > d.end {
+			d.end, d.endPoint = end, &endPoint
+		}
+	}
 }
 
 func refKind(r role) graph.EdgeKind {
@@ -955,6 +1001,9 @@ func (e *extraction) build(res *Result) {
 		dis := occurrences[key]
 		occurrences[key] = dis + 1
 		start, end := d.node.StartPosition(), d.node.EndPosition()
+		if d.endPoint != nil {
+			end = *d.endPoint
+		}
 		endLine := uint32(end.Row) + 1
 		if end.Column == 0 && end.Row > start.Row {
 			endLine--

@@ -1,6 +1,8 @@
 package parse
 
 import (
+	"strings"
+
 	sitter "github.com/tree-sitter/go-tree-sitter"
 
 	"github.com/codegraph-dev/codegraph/internal/graph"
@@ -42,6 +44,7 @@ var languageRules = map[string]*rules{
 	},
 	lang.Rust: {importPrefix: rustUsePrefix},
 	lang.CPP:  {access: cppAccess},
+	lang.Ruby: {importPrefix: rubyRequirePrefix, access: rubyAccess},
 }
 
 var defaultRules = &rules{values: namedValues}
@@ -67,4 +70,56 @@ func rulesOf(language string) *rules {
 func namedValues(e *extraction, _ *Result) func(*graph.Node, string) bool {
 	names := e.valueNames()
 	return func(_ *graph.Node, target string) bool { return keepValueRef(target, names) }
+}
+
+// rubyRequirePrefix makes require_relative "x" import ./x.
+func rubyRequirePrefix(src []byte, n *sitter.Node) string {
+	for p := n.Parent(); p != nil; p = p.Parent() {
+		if p.Kind() != "call" {
+			continue
+		}
+		if m := p.ChildByFieldName("method"); m != nil && string(src[m.StartByte():m.EndByte()]) == "require_relative" {
+			return "./"
+		}
+		return ""
+	}
+	return ""
+}
+
+// rubyAccess is the visibility of a Ruby method: private def m (the def
+// is the argument of a call to private), or the last bare private,
+// protected or public before it in its class body.
+func rubyAccess(e *extraction, d *def) string {
+	n := d.node
+	if n.Kind() != "method" && n.Kind() != "singleton_method" {
+		return ""
+	}
+	if p := n.Parent(); p != nil && p.Kind() == "argument_list" {
+		if c := p.Parent(); c != nil && c.Kind() == "call" {
+			if m := c.ChildByFieldName("method"); m != nil {
+				if v := rubyVisibilityWord(e.text(m)); v != "" {
+					return v
+				}
+			}
+		}
+	}
+	if n.Kind() == "singleton_method" {
+		return "" // def self.x: sections do not apply
+	}
+	for s := n.PrevNamedSibling(); s != nil; s = s.PrevNamedSibling() {
+		if s.Kind() == "identifier" {
+			if v := rubyVisibilityWord(e.text(s)); v != "" {
+				return v
+			}
+		}
+	}
+	return ""
+}
+
+func rubyVisibilityWord(w string) string {
+	switch strings.TrimSpace(w) {
+	case "private", "protected", "public":
+		return strings.TrimSpace(w)
+	}
+	return ""
 }

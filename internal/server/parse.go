@@ -171,19 +171,8 @@ func (s *Server) parse(w http.ResponseWriter, r *http.Request) error {
 // names.
 func grammarFor(language, rel string, src []byte) (string, error) {
 	if language != "" {
-		l := strings.ToLower(strings.TrimSpace(language))
-		if _, ok := lang.GrammarByName(l); ok {
-			return l, nil
-		}
-		switch l {
-		case "c++":
-			return "cpp", nil
-		case "js":
-			return "javascript", nil
-		case "ts":
-			return "typescript", nil
-		case "py":
-			return "python", nil
+		if g, ok := lang.GrammarFor(language); ok {
+			return g, nil
 		}
 		return "", badRequest("unknown language %q (want one of %s)", language, strings.Join(lang.Languages(), ", "))
 	}
@@ -197,29 +186,7 @@ func grammarFor(language, rel string, src []byte) (string, error) {
 	return lang.Refine(g, src), nil
 }
 
-func extFor(grammar string) string {
-	switch grammar {
-	case "go":
-		return ".go"
-	case "python":
-		return ".py"
-	case "javascript":
-		return ".js"
-	case "typescript":
-		return ".ts"
-	case "tsx":
-		return ".tsx"
-	case "rust":
-		return ".rs"
-	case "java":
-		return ".java"
-	case "c":
-		return ".c"
-	case "cpp":
-		return ".cpp"
-	}
-	return ""
-}
+func extFor(grammar string) string { return lang.Ext(grammar) }
 
 // nodeJSON is a node as the API gives it.
 type nodeJSON struct {

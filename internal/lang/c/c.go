@@ -18,7 +18,7 @@ var query string
 // Language is C.
 var Language = &spec.Language{
 	Name:       "c",
-	Grammars:   []*spec.Grammar{{Name: "c", Raw: tsc.Language, Query: query}},
+	Grammars:   []*spec.Grammar{{Name: "c", Ext: ".c", Raw: tsc.Language, Query: query}},
 	Extensions: map[string]string{".c": "c"},
 	Visibility: func(_, mods string) string {
 		v := spec.StdModifiers(mods, func(m string) string {

@@ -19,11 +19,12 @@ var query string
 // Language is C++.
 var Language = &spec.Language{
 	Name:     "cpp",
-	Grammars: []*spec.Grammar{{Name: "cpp", Raw: tscpp.Language, Query: query}},
+	Grammars: []*spec.Grammar{{Name: "cpp", Ext: ".cpp", Raw: tscpp.Language, Query: query}},
 	Extensions: map[string]string{
 		".cc": "cpp", ".cpp": "cpp", ".cxx": "cpp", ".c++": "cpp", ".hh": "cpp", ".hpp": "cpp",
 		".hxx": "cpp", ".h++": "cpp", ".ipp": "cpp", ".tpp": "cpp", ".inl": "cpp",
 	},
+	Aliases:          []string{"c++", "cxx"},
 	ImportName:       IncludeName,
 	ImportSignature:  IncludeSignature,
 	QualifiedMembers: true,

@@ -20,8 +20,9 @@ var query string
 // Language is Go.
 var Language = &spec.Language{
 	Name:       "go",
-	Grammars:   []*spec.Grammar{{Name: "go", Raw: tsgo.Language, Query: query}},
+	Grammars:   []*spec.Grammar{{Name: "go", Ext: ".go", Raw: tsgo.Language, Query: query}},
 	Extensions: map[string]string{".go": "go"},
+	Aliases:    []string{"golang"},
 	Visibility: func(name, mods string) string {
 		if v := spec.StdModifiers(mods, nil); v != "" {
 			return v

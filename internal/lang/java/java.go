@@ -16,7 +16,7 @@ var query string
 // Language is Java.
 var Language = &spec.Language{
 	Name:       "java",
-	Grammars:   []*spec.Grammar{{Name: "java", Raw: tsjava.Language, Query: query}},
+	Grammars:   []*spec.Grammar{{Name: "java", Ext: ".java", Raw: tsjava.Language, Query: query}},
 	Extensions: map[string]string{".java": "java"},
 	Visibility: func(_, mods string) string {
 		if v := spec.StdModifiers(mods, nil); v != "" {

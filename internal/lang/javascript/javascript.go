@@ -22,11 +22,12 @@ var (
 // Language is JavaScript.
 var Language = &spec.Language{
 	Name:     "javascript",
-	Grammars: []*spec.Grammar{{Name: "javascript", Raw: tsjs.Language, Query: query + "\n" + JSX + "\n"}},
+	Grammars: []*spec.Grammar{{Name: "javascript", Ext: ".js", Raw: tsjs.Language, Query: query + "\n" + JSX + "\n"}},
 	Extensions: map[string]string{
 		".js": "javascript", ".mjs": "javascript", ".cjs": "javascript", ".jsx": "javascript",
 	},
 	FileNames:    map[string]string{"Jakefile": "javascript"},
+	Aliases:      []string{"js", "jsx"},
 	Interpreters: map[string]string{"node": "javascript", "nodejs": "javascript", "bun": "javascript"},
 	Visibility:   Visibility,
 	ImportSep:    ":",

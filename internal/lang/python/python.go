@@ -17,8 +17,9 @@ var query string
 // Language is Python.
 var Language = &spec.Language{
 	Name:       "python",
-	Grammars:   []*spec.Grammar{{Name: "python", Raw: tspy.Language, Query: query}},
+	Grammars:   []*spec.Grammar{{Name: "python", Ext: ".py", Raw: tspy.Language, Query: query}},
 	Extensions: map[string]string{".py": "python", ".pyi": "python", ".pyw": "python"},
+	Aliases:    []string{"py"},
 	FileNames: map[string]string{
 		"SConstruct":  "python",
 		"SConscript":  "python",

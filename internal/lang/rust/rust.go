@@ -17,8 +17,9 @@ var query string
 // Language is Rust.
 var Language = &spec.Language{
 	Name:       "rust",
-	Grammars:   []*spec.Grammar{{Name: "rust", Raw: tsrust.Language, Query: query}},
+	Grammars:   []*spec.Grammar{{Name: "rust", Ext: ".rs", Raw: tsrust.Language, Query: query}},
 	Extensions: map[string]string{".rs": "rust"},
+	Aliases:    []string{"rs"},
 	Visibility: func(_, mods string) string {
 		v := spec.StdModifiers(mods, func(m string) string {
 			switch {

@@ -18,6 +18,7 @@ import (
 // may have several (TypeScript has typescript and tsx).
 type Grammar struct {
 	Name string                // grammar name: "tsx"
+	Ext  string                // the usual extension of its files: ".tsx"
 	Raw  func() unsafe.Pointer // the grammar's TSLanguage
 	// Query is the extraction query source (the capture names are
 	// documented in package parse).
@@ -42,6 +43,9 @@ type Language struct {
 	FileNames map[string]string
 	// Interpreters maps shebang interpreters ("node") to grammar names.
 	Interpreters map[string]string
+	// Aliases are other names users may call the language by ("js",
+	// "c++", "c#"); lower case.
+	Aliases []string
 
 	// Visibility returns the visibility of a definition named name with
 	// the modifier text mods (space-separated, possibly empty): one of the
@@ -65,6 +69,17 @@ type Language struct {
 	// Prototypes: a callable declared without a body (a prototype) gets a
 	// signature ending in ";", so that resolution prefers the definition.
 	Prototypes bool
+	// OpenScopes are node kinds of definitions that hold what follows
+	// them up to the next one of the same kind or the end of their parent
+	// (C#'s namespace X; and PHP's namespace X; without braces).
+	OpenScopes []string
+	// DefName normalises a definition's name as written (Ruby's @x and
+	// :x are x). Nil: kept as written.
+	DefName func(s string) string
+	// Target normalises a reference as written (a callee, a base type)
+	// to the dotted form resolution reads (PHP $this->a->f → this.a.f).
+	// Nil: kept as written.
+	Target func(s string) string
 	// InnerDocs: a comment with an "inner" field (Rust //! and /*!)
 	// documents the enclosing item, not the next one.
 	InnerDocs bool
@@ -98,4 +113,35 @@ func LastSegment(p string) string {
 		return p[i+1:]
 	}
 	return p
+}
+
+// StripGroups removes balanced open..close groups (generic arguments):
+// List<Dictionary<K, V>>.Add → List.Add. An unbalanced string is returned
+// unchanged.
+func StripGroups(s string, open, close byte) string {
+	if strings.IndexByte(s, open) < 0 {
+		return s
+	}
+	var b strings.Builder
+	depth := 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case open:
+			depth++
+			continue
+		case close:
+			if depth == 0 {
+				return s
+			}
+			depth--
+			continue
+		}
+		if depth == 0 {
+			b.WriteByte(s[i])
+		}
+	}
+	if depth != 0 {
+		return s
+	}
+	return b.String()
 }

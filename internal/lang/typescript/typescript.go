@@ -18,12 +18,13 @@ var query string
 var Language = &spec.Language{
 	Name: "typescript",
 	Grammars: []*spec.Grammar{
-		{Name: "typescript", Raw: tsts.LanguageTypescript, Query: query + "\n"},
-		{Name: "tsx", Raw: tsts.LanguageTSX, Query: query + "\n" + javascript.JSX + "\n"},
+		{Name: "typescript", Ext: ".ts", Raw: tsts.LanguageTypescript, Query: query + "\n"},
+		{Name: "tsx", Ext: ".tsx", Raw: tsts.LanguageTSX, Query: query + "\n" + javascript.JSX + "\n"},
 	},
 	Extensions: map[string]string{
 		".ts": "typescript", ".mts": "typescript", ".cts": "typescript", ".tsx": "tsx",
 	},
+	Aliases:      []string{"ts"},
 	Interpreters: map[string]string{"deno": "typescript", "ts-node": "typescript", "tsx": "typescript"},
 	Visibility:   javascript.Visibility,
 	ImportSep:    ":",

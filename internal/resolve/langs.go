@@ -1,6 +1,8 @@
 package resolve
 
 import (
+	"strings"
+
 	"github.com/codegraph-dev/codegraph/internal/graph"
 	"github.com/codegraph-dev/codegraph/internal/lang"
 )
@@ -18,6 +20,9 @@ type langRules struct {
 	// node's qualified name and local name; nil: the whole name is the
 	// module.
 	splitImport func(qn, local string) importFact
+	// typeName finds the type a name means in a file of the language;
+	// nil: the generic lookup (lookupTypeName).
+	typeName func(r *resolver, file, name string) typeRes
 	// moduleFiles maps a module as written in an import of file from to
 	// the indexed files that hold it; nil: none (every import external).
 	moduleFiles func(r *resolver, from, module string) []string
@@ -48,9 +53,25 @@ func init() {
 			splitImport: javaSplitImport,
 			moduleFiles: func(r *resolver, _, module string) []string { return r.javaFiles(module) },
 		},
+		lang.CSharp: {bind: (*resolver).resolveOO, typeName: (*resolver).ooTypeName, splitImport: ooSplitImport},
+		lang.Ruby:   {bind: (*resolver).resolveOO, typeName: (*resolver).ooTypeName, splitImport: ooSplitImport},
+		lang.PHP:    {bind: (*resolver).resolveOO, typeName: (*resolver).ooTypeName, splitImport: ooSplitImport},
 		lang.Rust: {
 			splitImport: rustSplitImport,
 			moduleFiles: func(r *resolver, from, module string) []string { return r.indexed(r.rustModuleFiles(from, module)) },
 		},
 	}
+}
+
+// ooSplitImport: C#, Ruby and PHP import nodes are named by their local
+// name and qualified by the full dotted name (App.Models.Order as Order,
+// System.Text.Json.JsonSerializer as Json); a C# namespace import is "*".
+func ooSplitImport(qn, local string) importFact {
+	if local == "*" {
+		return importFact{module: qn}
+	}
+	if i := strings.LastIndexByte(qn, '.'); i > 0 && !strings.Contains(qn, "/") {
+		return importFact{module: qn[:i], name: qn[i+1:]}
+	}
+	return importFact{module: qn}
 }

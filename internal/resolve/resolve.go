@@ -63,6 +63,10 @@ type resolver struct {
 	cbBusy     map[string]bool           // callback parameters being typed (scopes.go)
 	jsModCache map[string][]string       // directory NUL specifier → module files (jsmodules.go)
 	modVars    map[string]modVar         // file NUL name → module variable's type (modvars.go)
+	// C#, Ruby, PHP (oo.go): types and functions by name per language,
+	// and each file's lookup scopes.
+	ooIndexes    map[string]*ooIndex
+	ooScopeCache map[string][]string
 }
 
 func (r *resolver) loadFiles() error {

@@ -35,6 +35,12 @@
   name: (_) @name
   body: (_)? @body) @definition.method
 
+; def obj.m: a method of one object (a test double), a function where it
+; is written.
+(singleton_method
+  name: (_) @name
+  body: (_)? @body) @definition.function
+
 ; ---------------------------------------------------------------- fields and constants
 
 (assignment

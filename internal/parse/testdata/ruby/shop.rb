@@ -49,3 +49,11 @@ end
 def helper(x)
   x.to_s
 end
+
+def double
+  body = Object.new
+  def body.close
+    true
+  end
+  body
+end

@@ -584,3 +584,26 @@ func ooDeclText(language, d string) string {
 		"virtual", "override", "abstract", "sealed", "new", "required", "volatile", "unsafe", "extern", "async",
 		"public", "private", "protected", "final")
 }
+
+// ooLibraryMethods are method names of Ruby's and PHP's core and common
+// library types (Object, Kernel, String, Array, Hash, Enumerable, IO, Rack
+// and PSR-7 messages, Guzzle clients, Laravel collections): a call of one
+// of them on a receiver of unknown type is not inferred (infer.go).
+var ooLibraryMethods = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`to_s to_h to_a to_i to_f to_sym to_str to_proc inspect each each_with_index each_pair
+	map collect select reject detect find find_all inject reduce sum min max sort sort_by group_by partition zip flatten
+	compact uniq first last take drop include? key? has_key? empty? any? all? none? nil? is_a? kind_of? respond_to?
+	send public_send call new dup clone freeze frozen? merge merge! update fetch store delete delete_if keys values
+	size length count push pop shift unshift concat join split strip chomp gsub sub match scan start_with? end_with?
+	upcase downcase capitalize read write close open puts print each_line lines bytes chars encode force_encoding
+	instance_variable_get instance_variable_set define_method class_eval instance_eval tap then yield_self
+	getBody getHeader getHeaders getHeaderLine withHeader withoutHeader withStatus getStatusCode getMethod getUri
+	withBody getContents getSize getQueryParams getParsedBody withAttribute getAttribute handle process request get
+	post put patch send sendAsync toArray toJson jsonSerialize getIterator offsetGet offsetSet offsetExists offsetUnset
+	current key next rewind valid format getMessage getCode getPrevious getTrace add set has remove all filter
+	wait then otherwise resolve reject`) {
+		m[w] = true
+	}
+	return m
+}()

@@ -35,6 +35,8 @@ func TestOOCalls(t *testing.T) {
 			"Shop.Service.place Order.find":    "lib/shop/order.rb:Shop.Order.find",
 			"Shop.Service.place helper":        "lib/shop/service.rb:Shop.Service.helper",
 			"Shop.Service.place self.helper":   "lib/shop/service.rb:Shop.Service.helper",
+			"Shop.Service.relay order.ship":    "lib/shop/order.rb:Shop.Order.ship ?",
+			"Shop.Service.relay list.each":     "unresolved",
 			"Shop.Service.place format":        "@external:ruby/Kernel:Kernel.format",
 			"Shop.Service.place JSON.generate": "@external:ruby/global:global.JSON.generate",
 		}},

@@ -33,10 +33,9 @@ var Language = &spec.Language{
 		}
 		return spec.Public
 	},
-	// require "json": the local name is the library's last element.
-	ImportName: func(module string) string {
-		return spec.LastSegment(strings.TrimSuffix(module, ".rb"))
-	},
+	// require binds no name: the import is named by the path as written
+	// ("json", "./models/order"), which no variable can shadow.
+	ImportName: func(module string) string { return module },
 	DefName: Name,
 	Target:  Target,
 }

@@ -14,5 +14,10 @@ module Shop
 
     def helper
     end
+
+    def relay(order, list)
+      order.ship
+      list.each
+    end
   end
 end

@@ -36,8 +36,8 @@ var Language = &spec.Language{
 	// require binds no name: the import is named by the path as written
 	// ("json", "./models/order"), which no variable can shadow.
 	ImportName: func(module string) string { return module },
-	DefName: Name,
-	Target:  Target,
+	DefName:    Name,
+	Target:     Target,
 }
 
 // Name normalises a definition's name: @repo and :repo are repo.

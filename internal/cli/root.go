@@ -101,7 +101,7 @@ SYMBOL arguments accept a qualified name (Server.Handle, pkg/store.Store.Get),
 a bare name (several matches list the candidates), FILE:LINE, FILE:NAME or
 a node id.
 
-Languages: Go, Python, JavaScript, TypeScript (incl. TSX), Rust, Java, C, C++.
+Languages: Go, Python, JavaScript, TypeScript (incl. TSX), Rust, Java, C, C++, C#, Ruby, PHP.
 Query commands find the index in .codegraph/ in the working directory or
 the nearest parent directory; --db DIR points at one explicitly.`,
 		Version:       currentVersion().oneLine(),

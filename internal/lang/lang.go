@@ -1,32 +1,49 @@
 // Package lang is the language registry: which files belong to which
 // language (by extension, well-known file name and shebang), the tree-sitter
-// grammar for each, and the embedded extraction queries.
+// grammar for each, and the embedded extraction queries. Each language is
+// one folder below this one (internal/lang/<name>), listed in lang.go.
 //
 // It knows nothing of the graph or the store.
 package lang
 
 import (
 	"bytes"
-	"embed"
 	"fmt"
 	"path"
 	"sort"
 	"strings"
-	"unsafe"
 
 	sitter "github.com/tree-sitter/go-tree-sitter"
-	tsc "github.com/tree-sitter/tree-sitter-c/bindings/go"
-	tscpp "github.com/tree-sitter/tree-sitter-cpp/bindings/go"
-	tsgo "github.com/tree-sitter/tree-sitter-go/bindings/go"
-	tsjava "github.com/tree-sitter/tree-sitter-java/bindings/go"
-	tsjs "github.com/tree-sitter/tree-sitter-javascript/bindings/go"
-	tspy "github.com/tree-sitter/tree-sitter-python/bindings/go"
-	tsrust "github.com/tree-sitter/tree-sitter-rust/bindings/go"
-	tsts "github.com/tree-sitter/tree-sitter-typescript/bindings/go"
+
+	"github.com/codegraph-dev/codegraph/internal/lang/c"
+	"github.com/codegraph-dev/codegraph/internal/lang/cpp"
+	"github.com/codegraph-dev/codegraph/internal/lang/csharp"
+	"github.com/codegraph-dev/codegraph/internal/lang/golang"
+	"github.com/codegraph-dev/codegraph/internal/lang/java"
+	"github.com/codegraph-dev/codegraph/internal/lang/javascript"
+	"github.com/codegraph-dev/codegraph/internal/lang/php"
+	"github.com/codegraph-dev/codegraph/internal/lang/python"
+	"github.com/codegraph-dev/codegraph/internal/lang/ruby"
+	"github.com/codegraph-dev/codegraph/internal/lang/rust"
+	"github.com/codegraph-dev/codegraph/internal/lang/spec"
+	"github.com/codegraph-dev/codegraph/internal/lang/typescript"
 )
 
-//go:embed queries/*.scm
-var queryFS embed.FS
+// all is every supported language, one folder each. Adding a language is
+// adding its folder and a line here.
+var all = []*spec.Language{
+	c.Language,
+	cpp.Language,
+	csharp.Language,
+	golang.Language,
+	java.Language,
+	javascript.Language,
+	php.Language,
+	python.Language,
+	ruby.Language,
+	rust.Language,
+	typescript.Language,
+}
 
 // Language names as they appear in nodes, filters and output.
 const (
@@ -38,58 +55,111 @@ const (
 	Java       = "java"
 	CPP        = "cpp"
 	C          = "c"
+	CSharp     = "csharp"
+	Ruby       = "ruby"
+	PHP        = "php"
 )
+
+// Language is one language: its grammars, the files it claims and its
+// parse-time rules (see package spec).
+type Language = spec.Language
 
 // Grammar is one tree-sitter grammar with its extraction query. A language
 // may have several (TypeScript has typescript and tsx).
 type Grammar struct {
 	Name     string // grammar name: "tsx"
 	Language string // language reported for files parsed with it: "typescript"
-	raw      func() unsafe.Pointer
-	// queries are the files under queries/ whose concatenation is the
-	// extraction query; default: <Name>.scm.
-	queries []string
+	// Spec is the language the grammar belongs to.
+	Spec *Language
+	g    *spec.Grammar
 }
 
 // TS returns the tree-sitter language of the grammar.
-func (g *Grammar) TS() *sitter.Language { return sitter.NewLanguage(g.raw()) }
+func (g *Grammar) TS() *sitter.Language { return sitter.NewLanguage(g.g.Raw()) }
 
-// Query returns the grammar's extraction query source: queries/<name>.scm,
-// or the concatenation of the files the grammar lists (tsx is typescript.scm
-// plus jsx.scm).
+// Query returns the grammar's extraction query source.
 func (g *Grammar) Query() (string, error) {
-	files := g.queries
-	if len(files) == 0 {
-		files = []string{g.Name + ".scm"}
+	if g.g.Query == "" {
+		return "", fmt.Errorf("lang: grammar %s has no query", g.Name)
 	}
-	var b strings.Builder
-	for _, f := range files {
-		q, err := queryFS.ReadFile("queries/" + f)
-		if err != nil {
-			return "", fmt.Errorf("lang: query for grammar %s: %w", g.Name, err)
-		}
-		b.Write(q)
-		b.WriteByte('\n')
-	}
-	return b.String(), nil
+	return g.g.Query, nil
 }
 
-var grammars = map[string]*Grammar{
-	"go":         {Name: "go", Language: Go, raw: tsgo.Language},
-	"python":     {Name: "python", Language: Python, raw: tspy.Language},
-	"javascript": {Name: "javascript", Language: JavaScript, raw: tsjs.Language, queries: []string{"javascript.scm", "jsx.scm"}},
-	"typescript": {Name: "typescript", Language: TypeScript, raw: tsts.LanguageTypescript},
-	"tsx":        {Name: "tsx", Language: TypeScript, raw: tsts.LanguageTSX, queries: []string{"typescript.scm", "jsx.scm"}},
-	"rust":       {Name: "rust", Language: Rust, raw: tsrust.Language},
-	"java":       {Name: "java", Language: Java, raw: tsjava.Language},
-	"cpp":        {Name: "cpp", Language: CPP, raw: tscpp.Language},
-	"c":          {Name: "c", Language: C, raw: tsc.Language},
+// The registry, built from all once.
+var (
+	grammars      = map[string]*Grammar{}
+	languages     = map[string]*Language{}
+	languageNames []string
+	byExt         = map[string]string{".h": headerGrammar}
+	byFileName    = map[string]string{}
+	byInterpreter = map[string]string{}
+)
+
+func init() {
+	for _, l := range all {
+		if languages[l.Name] != nil {
+			panic("lang: language registered twice: " + l.Name)
+		}
+		languages[l.Name] = l
+		languageNames = append(languageNames, l.Name)
+		for _, g := range l.Grammars {
+			if grammars[g.Name] != nil {
+				panic("lang: grammar registered twice: " + g.Name)
+			}
+			grammars[g.Name] = &Grammar{Name: g.Name, Language: l.Name, Spec: l, g: g}
+		}
+		for from, to := range map[*map[string]string]map[string]string{&byExt: l.Extensions, &byFileName: l.FileNames, &byInterpreter: l.Interpreters} {
+			for k, g := range to {
+				if _, dup := (*from)[k]; dup {
+					panic("lang: " + k + " claimed twice")
+				}
+				(*from)[k] = g
+			}
+		}
+	}
+	sort.Strings(languageNames)
 }
 
 // GrammarByName returns a grammar by its name ("go", "tsx", ...).
 func GrammarByName(name string) (*Grammar, bool) {
 	g, ok := grammars[name]
 	return g, ok
+}
+
+// GrammarFor returns the grammar a user means by name: a grammar name
+// ("tsx"), a language name ("typescript") or one of its aliases ("ts",
+// "c++", "c#"), case-insensitive.
+func GrammarFor(name string) (string, bool) {
+	name = strings.ToLower(strings.TrimSpace(name))
+	if _, ok := grammars[name]; ok {
+		return name, true
+	}
+	if l, ok := languages[name]; ok {
+		return l.Grammars[0].Name, true
+	}
+	for _, l := range all {
+		for _, a := range l.Aliases {
+			if a == name {
+				return l.Grammars[0].Name, true
+			}
+		}
+	}
+	return "", false
+}
+
+// Ext returns the usual extension of a grammar's files (".tsx"), "" for an
+// unknown grammar.
+func Ext(grammar string) string {
+	if g, ok := grammars[grammar]; ok {
+		return g.g.Ext
+	}
+	return ""
+}
+
+// ByName returns a language by its name ("go", "typescript", ...).
+func ByName(name string) (*Language, bool) {
+	l, ok := languages[name]
+	return l, ok
 }
 
 // Grammars returns every grammar, sorted by name.
@@ -104,65 +174,17 @@ func Grammars() []*Grammar {
 
 // Languages returns the supported language names, sorted.
 func Languages() []string {
-	return []string{C, CPP, Go, Java, JavaScript, Python, Rust, TypeScript}
+	return append([]string(nil), languageNames...)
 }
 
 // IsLanguage reports whether name is a supported language.
 func IsLanguage(name string) bool {
-	for _, l := range Languages() {
-		if l == name {
-			return true
-		}
-	}
-	return false
+	_, ok := languages[name]
+	return ok
 }
 
 // headerGrammar marks .h files, whose grammar (C or C++) is decided from content.
 const headerGrammar = "c-or-cpp-header"
-
-var byExt = map[string]string{
-	".go":   "go",
-	".py":   "python",
-	".pyi":  "python",
-	".pyw":  "python",
-	".js":   "javascript",
-	".mjs":  "javascript",
-	".cjs":  "javascript",
-	".jsx":  "javascript",
-	".ts":   "typescript",
-	".mts":  "typescript",
-	".cts":  "typescript",
-	".tsx":  "tsx",
-	".rs":   "rust",
-	".java": "java",
-	".c":    "c",
-	".h":    headerGrammar,
-	".cc":   "cpp",
-	".cpp":  "cpp",
-	".cxx":  "cpp",
-	".c++":  "cpp",
-	".hh":   "cpp",
-	".hpp":  "cpp",
-	".hxx":  "cpp",
-	".h++":  "cpp",
-	".ipp":  "cpp",
-	".tpp":  "cpp",
-	".inl":  "cpp",
-}
-
-var byFileName = map[string]string{
-	"SConstruct":  "python",
-	"SConscript":  "python",
-	"BUILD.bazel": "python", // Starlark is Python syntax
-	"WORKSPACE":   "python",
-	"Jakefile":    "javascript",
-}
-
-var byInterpreter = map[string]string{
-	"python": "python", "python2": "python", "python3": "python", "pypy": "python", "pypy3": "python",
-	"node": "javascript", "nodejs": "javascript", "deno": "typescript", "bun": "javascript",
-	"ts-node": "typescript", "tsx": "typescript",
-}
 
 // Detect returns the grammar name for a repository-relative path, or "" when
 // the file is not a language we index. head lazily returns the first bytes of

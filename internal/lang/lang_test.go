@@ -20,6 +20,9 @@ func TestDetect(t *testing.T) {
 		{"x.h", "", headerGrammar},
 		{"x.cc", "", "cpp"},
 		{"x.hpp", "", "cpp"},
+		{"Program.cs", "", "csharp"}, {"a/shop.rb", "", "ruby"}, {"Rakefile", "", "ruby"},
+		{"src/Order.php", "", "php"}, {"bin/tool", "#!/usr/bin/env ruby\n", "ruby"},
+		{"bin/tool", "#!/usr/bin/php\n", "php"},
 		{"x.md", "#!/usr/bin/python", ""},
 		{"x.GO", "", "go"}, {"x.d.ts", "", "typescript"}, {"SConstruct", "", "python"},
 		{"script", "#!/usr/bin/python3\n", "python"},
@@ -74,6 +77,42 @@ func TestQueriesPresent(t *testing.T) {
 	for _, g := range Grammars() {
 		if _, err := g.Query(); err != nil {
 			t.Error(err)
+		}
+	}
+}
+
+// TestRegistry checks the one list of language folders: every language
+// has a grammar whose query is present, every claimed extension, file
+// name and interpreter names a registered grammar of that language.
+func TestRegistry(t *testing.T) {
+	for _, name := range Languages() {
+		l, ok := ByName(name)
+		if !ok || l.Name != name || len(l.Grammars) == 0 {
+			t.Fatalf("language %q: not registered with a grammar", name)
+		}
+		own := map[string]bool{}
+		for _, g := range l.Grammars {
+			own[g.Name] = true
+			gg, ok := GrammarByName(g.Name)
+			if !ok || gg.Language != name {
+				t.Errorf("grammar %s of %s not registered", g.Name, name)
+				continue
+			}
+			if q, err := gg.Query(); err != nil || strings.TrimSpace(q) == "" {
+				t.Errorf("grammar %s: no query (%v)", g.Name, err)
+			}
+		}
+		for _, m := range []map[string]string{l.Extensions, l.FileNames, l.Interpreters} {
+			for k, g := range m {
+				if !own[g] {
+					t.Errorf("%s: %q claims grammar %q, not one of its own", name, k, g)
+				}
+			}
+		}
+	}
+	for _, want := range []string{CSharp, Ruby, PHP} {
+		if !IsLanguage(want) {
+			t.Errorf("%s is not a language", want)
 		}
 	}
 }

@@ -12,21 +12,30 @@ import (
 )
 
 // FuzzParse feeds arbitrary bytes to every grammar: extraction must never
-// panic, and the facts must be well formed.
+// panic, and the facts must be well formed. Each fixture seeds the
+// grammar it is written in (C#, Ruby, PHP ... each get their own).
 func FuzzParse(f *testing.F) {
+	grammars := lang.Grammars()
+	index := map[string]uint8{}
+	for i, g := range grammars {
+		index[g.Name] = uint8(i)
+	}
 	files, _ := filepath.Glob("testdata/*/*")
 	for _, p := range files {
 		if strings.HasSuffix(p, ".golden.json") {
 			continue
 		}
 		if b, err := os.ReadFile(p); err == nil {
-			f.Add(b, uint8(0))
+			g := lang.Refine(lang.Detect(p, nil), b)
+			f.Add(b, index[g])
 		}
 	}
 	f.Add([]byte("func (s *S) M() { a.b(c)(d) }"), uint8(1))
 	f.Add([]byte("class A(B):\n  def f(self): self.x = g()\n"), uint8(2))
 	f.Add([]byte("template<class T> void ns::A<T>::\n f() {}"), uint8(3))
-	grammars := lang.Grammars()
+	f.Add([]byte("<?php namespace A\\B; class C { function f() { $this->g()->h(); } }"), index["php"])
+	f.Add([]byte("class A::B < C\n  private def f = @x&.y(1)\nend\n"), index["ruby"])
+	f.Add([]byte("namespace N; class C<T> : B<T>, I { void M() => base.M<T>(); }"), index["csharp"])
 	x := NewExtractor()
 	f.Cleanup(x.Close)
 	p := x.NewParser(Options{})

@@ -204,31 +204,6 @@ func IsGoIdent(s string) bool {
 	return true
 }
 
-// goImportName is the name an unaliased import is known by when its
-// package clause cannot be read (a package outside the repository): the
-// last path element, skipping a major-version element (/v5) and cutting a
-// gopkg.in-style suffix (yaml.v3) and other non-identifier tails, as the
-// go tool assumes.
-func goImportName(ip string) string {
-	ip = strings.TrimRight(ip, "/")
-	base := ip[strings.LastIndexByte(ip, '/')+1:]
-	if len(base) > 1 && base[0] == 'v' {
-		if _, err := strconv.Atoi(base[1:]); err == nil {
-			if i := strings.LastIndexByte(ip, '/'); i > 0 {
-				dir := ip[:i]
-				base = dir[strings.LastIndexByte(dir, '/')+1:]
-			}
-		}
-	}
-	base = strings.TrimPrefix(base, "go-")
-	if i := strings.IndexFunc(base, func(r rune) bool {
-		return !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r > 0x7f)
-	}); i >= 0 {
-		base = base[:i]
-	}
-	return base
-}
-
 // goValueFilter drops value references that cannot name a function, with
 // what the file itself declares: fields that are not also method names,
 // package-level variables and constants of the file, and CONSTANT_LIKE

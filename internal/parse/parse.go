@@ -5,7 +5,7 @@
 // nothing of the store or of other files.
 //
 // Extraction is driven by one tree-sitter query per grammar
-// (internal/lang/queries/<grammar>.scm) using these capture names:
+// (internal/lang/<language>/<grammar>.scm) using these capture names:
 //
 //	@definition.<kind>   a definition node; kind is a graph.NodeKind name
 //	                     (function, method, class, struct, interface, trait,
@@ -50,13 +50,13 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	sitter "github.com/tree-sitter/go-tree-sitter"
 
 	"github.com/codegraph-dev/codegraph/internal/graph"
 	"github.com/codegraph-dev/codegraph/internal/lang"
+	"github.com/codegraph-dev/codegraph/internal/lang/spec"
 )
 
 // ExtractorVersion changes whenever the same source would now give different
@@ -92,7 +92,9 @@ import (
 //	12: Go: functions used as values (arguments, literal elements, the
 //	   right-hand side of assignments) are references edges; each
 //	   top-level concrete type has an implements edge to GoSatisfies.
-const ExtractorVersion = 12
+//	13: C#, Ruby and PHP files are parsed (internal/lang/csharp, ruby,
+//	   php).
+const ExtractorVersion = 13
 
 // Limits on text kept per node.
 const (
@@ -346,7 +348,7 @@ func (p *Parser) Parse(ctx context.Context, relPath, grammar string, src []byte)
 		return nil, errors.New("parse: tree-sitter returned no tree")
 	}
 	defer tree.Close()
-	e := extraction{ctx: ctx, deadline: deadline, file: relPath, lang: c.grammar.Language, src: src, c: c}
+	e := extraction{ctx: ctx, deadline: deadline, file: relPath, lang: c.grammar.Language, spec: c.grammar.Spec, rules: rulesOf(c.grammar.Language), src: src, c: c}
 	res, err := e.run(ctx, p, deadline, tree)
 	if err != nil {
 		if errors.Is(err, ErrTimeout) {
@@ -377,6 +379,9 @@ type def struct {
 	declOnly  bool // the body is ";": a declaration (C/C++ prototype)
 	vis       string
 	pattern   uint
+	// endPoint, when set, is where the definition ends instead of its
+	// node's end (an open scope: namespace X; holds the rest of its file).
+	endPoint *sitter.Point
 	// literalName marks a name written as a string literal, never split
 	// into scope and name.
 	literalName bool
@@ -428,6 +433,8 @@ type extraction struct {
 	locals []localDecl
 	file   string
 	lang   string
+	spec   *lang.Language // the language's rules (internal/lang/<name>)
+	rules  *rules         // its rules on the syntax tree (rules.go)
 	src    []byte
 	c      *compiled
 	defs   []def
@@ -450,6 +457,9 @@ func (e *extraction) run(ctx context.Context, p *Parser, deadline time.Time, tre
 	}
 	if err := e.collect(ctx, p, deadline, root); err != nil {
 		return nil, err
+	}
+	if len(e.spec.OpenScopes) > 0 {
+		e.openScopes()
 	}
 	e.dedupe()
 	e.nest()
@@ -515,6 +525,9 @@ func (e *extraction) collect(ctx context.Context, p *Parser, deadline time.Time,
 					d = &def{pattern: m.PatternIndex}
 				}
 				d.name = e.text(&cp.Node)
+				if e.spec.DefName != nil {
+					d.name = e.spec.DefName(d.name)
+				}
 				d.nameStart = cp.Node.StartByte()
 				if k := cp.Node.Kind(); k == "string" || k == "string_fragment" {
 					d.name = strings.Trim(d.name, "\"'`")
@@ -565,8 +578,8 @@ func (e *extraction) collect(ctx context.Context, p *Parser, deadline time.Time,
 					alias = a
 				}
 			case roleLocal:
-				if e.lang == lang.Go {
-					e.locals = append(e.locals, e.goLocals(&cp.Node)...)
+				if e.rules.locals != nil {
+					e.locals = append(e.locals, e.rules.locals(e, &cp.Node)...)
 				} else {
 					e.locals = append(e.locals, localDecl{start: cp.Node.StartByte(), text: e.text(&cp.Node)})
 				}
@@ -597,8 +610,11 @@ func (e *extraction) collect(ctx context.Context, p *Parser, deadline time.Time,
 			r.start, r.end = spanStart, refNode.EndByte()
 			r.line = uint32(spanRow) + 1
 			r.target = cleanTarget(string(e.src[r.start:r.end]))
-			if r.kind == graph.EdgeImports && e.lang == lang.Rust {
-				r.target = rustUsePrefix(e.src, refNode) + r.target
+			if r.kind == graph.EdgeImports && e.rules.importPrefix != nil {
+				r.target = e.rules.importPrefix(e.src, refNode) + r.target
+			}
+			if e.spec.Target != nil {
+				r.target = e.spec.Target(r.target)
 			}
 			r.alias = alias
 			if r.kind == graph.EdgeImports {
@@ -627,6 +643,38 @@ func (e *extraction) collect(ctx context.Context, p *Parser, deadline time.Time,
 		return ErrTimeout
 	}
 	return nil
+}
+
+// openScopes extends the definitions whose node kind is one of the
+// language's open scopes (namespace X; without braces) over what follows
+// them: up to the next open scope of the same parent, or its end.
+func (e *extraction) openScopes() {
+	for i := range e.defs {
+		d := &e.defs[i]
+		open := false
+		for _, k := range e.spec.OpenScopes {
+			if d.node.Kind() == k {
+				open = true
+				break
+			}
+		}
+		if !open {
+			continue
+		}
+		end, endPoint := uint(len(e.src)), sitter.Point{}
+		if p := d.node.Parent(); p != nil {
+			end, endPoint = p.EndByte(), p.EndPosition()
+		}
+		for s := d.node.NextSibling(); s != nil; s = s.NextSibling() {
+			if s.Kind() == d.node.Kind() {
+				end, endPoint = s.StartByte(), s.StartPosition()
+				break
+			}
+		}
+		if end > d.end {
+			d.end, d.endPoint = end, &endPoint
+		}
+	}
 }
 
 func refKind(r role) graph.EdgeKind {
@@ -953,6 +1001,9 @@ func (e *extraction) build(res *Result) {
 		dis := occurrences[key]
 		occurrences[key] = dis + 1
 		start, end := d.node.StartPosition(), d.node.EndPosition()
+		if d.endPoint != nil {
+			end = *d.endPoint
+		}
 		endLine := uint32(end.Row) + 1
 		if end.Column == 0 && end.Row > start.Row {
 			endLine--
@@ -970,7 +1021,7 @@ func (e *extraction) build(res *Result) {
 			EndByte:       uint32(d.end),
 			Signature:     e.signature(d),
 			Doc:           e.docOf(d),
-			Visibility:    visibility(e.lang, d.name, e.access(d), kind),
+			Visibility:    visibility(e.spec, d.name, e.access(d), kind),
 			ContentHash:   graph.HashBytes(e.src[d.start:d.end]),
 		}
 		d.nodeIdx = len(res.Nodes)
@@ -1024,8 +1075,8 @@ func (e *extraction) build(res *Result) {
 	}
 	e.attachLocals(res) // before the references: Go's value references are checked against locals
 	e.attachRefs(res)
-	if e.lang == lang.Go {
-		goSatisfies(res)
+	if e.rules.finish != nil {
+		e.rules.finish(res)
 	}
 }
 
@@ -1093,7 +1144,7 @@ func (e *extraction) memberOfType(d *def, byQN map[string]int, nodes []graph.Nod
 	// Qualified by something unknown here: C++ out-of-line member
 	// definitions (Widget::draw) are far more common than namespace-
 	// qualified free functions.
-	return e.lang == lang.CPP
+	return e.spec.QualifiedMembers
 }
 
 // lexicalNodeIdx returns the node index of the nearest enclosing definition
@@ -1128,11 +1179,10 @@ func (e *extraction) attachRefs(res *Result) {
 	}
 	seen := make(map[seenKey]bool, len(e.refs))
 	fileID := res.Nodes[0].ID
-	var valueNames map[string]bool // names a value reference may mean (JS/TS, Python)
-	var stack []int                // def indices that became nodes, by position
+	var keepValue func(fn *graph.Node, target string) bool // built on the first value reference
+	var stack []int                                        // def indices that became nodes, by position
 	di := 0
 	importCount := make(map[string]int)
-	var vf *goValueFilter
 	for _, r := range e.refs {
 		if e.stop() {
 			return
@@ -1164,23 +1214,15 @@ func (e *extraction) attachRefs(res *Result) {
 			e.addImport(res, r, importCount)
 			src = fileID
 		}
-		if r.value && e.lang != lang.Go {
-			if valueNames == nil {
-				valueNames = e.valueNames()
-			}
-			if !keepValue(r.target, valueNames) {
-				continue // a variable, not a function of this file or an import
-			}
-		}
-		if r.value && e.lang == lang.Go {
-			if vf == nil {
-				vf = newGoValueFilter(res)
+		if r.value {
+			if keepValue == nil {
+				keepValue = e.rules.values(e, res)
 			}
 			var fn *graph.Node
 			if len(stack) > 0 && e.defs[stack[len(stack)-1]].nodeIdx >= 0 {
 				fn = &res.Nodes[e.defs[stack[len(stack)-1]].nodeIdx]
 			}
-			if !vf.keep(fn, r.target) {
+			if !keepValue(fn, r.target) {
 				continue // a variable, constant or field, not a function
 			}
 		}
@@ -1228,10 +1270,10 @@ func (e *extraction) addImport(res *Result, r ref, count map[string]int) {
 	qn := r.target
 	if r.name != "" {
 		sep := "."
-		if strings.ContainsAny(r.target, "/") || e.lang == lang.JavaScript || e.lang == lang.TypeScript {
+		if strings.ContainsAny(r.target, "/") {
 			sep = ":"
-		} else if e.lang == lang.Rust {
-			sep = "::" // use std::io::{Read} → std::io::Read
+		} else if e.spec.ImportSep != "" {
+			sep = e.spec.ImportSep // use std::io::{Read} → std::io::Read
 		} else if strings.HasSuffix(r.target, ".") {
 			sep = "" // Python relative import: from . import x → .x
 		}
@@ -1241,29 +1283,22 @@ func (e *extraction) addImport(res *Result, r ref, count map[string]int) {
 	if name == "" {
 		name = r.name
 	}
-	if name == "" && (e.lang == lang.JavaScript || e.lang == lang.TypeScript) {
-		name = moduleBaseName(r.target)
-	}
-	if name == "" && (e.lang == lang.C || e.lang == lang.CPP) && !strings.Contains(r.target, "::") {
-		name = path.Base(r.target) // #include <sys/types.h> → types.h
-	}
-	if name == "" && e.lang == lang.Go {
-		name = goImportName(r.target) // github.com/go-chi/chi/v5 → chi
+	if name == "" && e.spec.ImportName != nil {
+		name = e.spec.ImportName(r.target) // github.com/go-chi/chi/v5 → chi, <sys/types.h> → types.h
 	}
 	if name == "" {
-		name = lastSegment(r.target)
+		name = spec.LastSegment(r.target)
 	}
 	dis := count[qn]
 	count[qn] = dis + 1
 	id := graph.MakeNodeID(e.file, qn, graph.KindImport, dis)
 	sig := ""
-	if (e.lang == lang.C || e.lang == lang.CPP) && r.end > r.start && r.end <= uint(len(e.src)) {
-		if raw := string(e.src[r.start:r.end]); strings.HasPrefix(raw, "<") || strings.HasPrefix(raw, "\"") {
-			sig = raw // <stdio.h> (a system or library header) or "x.h"
+	if e.spec.ImportSignature != nil {
+		raw := ""
+		if r.end > r.start && r.end <= uint(len(e.src)) {
+			raw = string(e.src[r.start:r.end])
 		}
-	}
-	if e.lang == lang.Go && r.alias != "" {
-		sig = r.alias // written: resolution takes an unaliased import's name from its package clause
+		sig = e.spec.ImportSignature(raw, r.alias)
 	}
 	res.Nodes = append(res.Nodes, graph.Node{
 		ID: id, Kind: graph.KindImport, Name: name, QualifiedName: qn, Language: e.lang, File: e.file,
@@ -1271,30 +1306,6 @@ func (e *extraction) addImport(res *Result, r ref, count map[string]int) {
 		Parent: res.Nodes[0].ID, Signature: sig,
 	})
 	res.Edges = append(res.Edges, graph.Edge{Kind: graph.EdgeContains, Src: res.Nodes[0].ID, Dst: id, File: e.file, Line: r.line, Res: graph.ResSyntax})
-}
-
-// moduleBaseName names a JS/TS module specifier by its last path element
-// without a script extension: "./polyfills.js" → "polyfills".
-func moduleBaseName(spec string) string {
-	spec = strings.TrimRight(spec, "/")
-	if i := strings.LastIndexByte(spec, '/'); i >= 0 {
-		spec = spec[i+1:]
-	}
-	for _, ext := range []string{".d.ts", ".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx", ".json", ".css"} {
-		if strings.HasSuffix(spec, ext) && len(spec) > len(ext) {
-			return spec[:len(spec)-len(ext)]
-		}
-	}
-	return spec
-}
-
-func lastSegment(p string) string {
-	p = strings.TrimRight(p, "/")
-	i := strings.LastIndexAny(p, "/.:")
-	if i >= 0 && i < len(p)-1 {
-		return p[i+1:]
-	}
-	return p
 }
 
 func (e *extraction) signature(d *def) string {
@@ -1316,7 +1327,7 @@ func (e *extraction) signature(d *def) string {
 		}
 		s += "…"
 	}
-	if d.declOnly && d.kind.IsCallable() && (e.lang == lang.C || e.lang == lang.CPP) {
+	if d.declOnly && d.kind.IsCallable() && e.spec.Prototypes {
 		s += ";" // a prototype: resolution prefers the definition
 	}
 	return s
@@ -1364,7 +1375,7 @@ func (e *extraction) docOf(d *def) string {
 		if end.Row+1 < line {
 			break
 		}
-		if e.lang == lang.Rust && s.ChildByFieldName("inner") != nil {
+		if e.spec.InnerDocs && s.ChildByFieldName("inner") != nil {
 			break // //! and /*! document the enclosing module, not the next item
 		}
 		comments = append(comments, cleanComment(e.text(s)))
@@ -1439,52 +1450,29 @@ func cleanComment(s string) string {
 	return strings.TrimSpace(strings.Join(lines, "\n"))
 }
 
-// visibility applies each language's rule: declared modifiers first, then
-// naming conventions (Go capitals, Python underscores).
-func visibility(language, name, mods string, kind graph.NodeKind) graph.Visibility {
+// visibility applies the language's rule (internal/lang/<name>): declared
+// modifiers first, then naming conventions (Go capitals, Python
+// underscores) or the language's default.
+func visibility(l *lang.Language, name, mods string, kind graph.NodeKind) graph.Visibility {
 	switch kind {
 	case graph.KindPackage, graph.KindModule, graph.KindNamespace, graph.KindFile, graph.KindImport:
 		return graph.VisUnknown
 	}
-	for _, m := range strings.Fields(mods) {
-		switch {
-		case m == "public" || strings.HasPrefix(m, "pub") && !strings.Contains(m, "(") && language == lang.Rust:
-			return graph.VisPublic
-		case strings.HasPrefix(m, "pub(") && language == lang.Rust:
-			return graph.VisInternal
-		case m == "private":
-			return graph.VisPrivate
-		case m == "protected":
-			return graph.VisProtected
-		case m == "internal":
-			return graph.VisInternal
-		case m == "static" && language == lang.C:
-			return graph.VisPrivate
-		}
+	var v string
+	if l.Visibility != nil {
+		v = l.Visibility(name, mods)
+	} else {
+		v = spec.StdModifiers(mods, nil)
 	}
-	switch language {
-	case lang.Go:
-		r, _ := utf8.DecodeRuneInString(name)
-		if unicode.IsUpper(r) {
-			return graph.VisPublic
-		}
+	switch v {
+	case spec.Public:
+		return graph.VisPublic
+	case spec.Private:
 		return graph.VisPrivate
-	case lang.Python:
-		if strings.HasPrefix(name, "_") && !(strings.HasPrefix(name, "__") && strings.HasSuffix(name, "__")) {
-			return graph.VisPrivate
-		}
-		return graph.VisPublic
-	case lang.JavaScript, lang.TypeScript:
-		if strings.HasPrefix(name, "#") {
-			return graph.VisPrivate
-		}
-		return graph.VisPublic
-	case lang.Rust:
-		return graph.VisPrivate
-	case lang.Java:
-		return graph.VisInternal // package-private
-	case lang.C:
-		return graph.VisPublic
+	case spec.Protected:
+		return graph.VisProtected
+	case spec.Internal:
+		return graph.VisInternal
 	}
 	return graph.VisUnknown
 }
@@ -1494,9 +1482,14 @@ func visibility(language, name, mods string, kind graph.NodeKind) graph.Visibili
 // default in a class, public in a struct or union); other C++ definitions
 // are public unless declared static.
 func (e *extraction) access(d *def) string {
-	if e.lang != lang.CPP || d.vis != "" {
+	if e.rules.access == nil || d.vis != "" {
 		return d.vis
 	}
+	return e.rules.access(e, d)
+}
+
+// cppAccess is access for a C++ definition without modifiers.
+func cppAccess(e *extraction, d *def) string {
 	// Outside a class body, static means internal linkage.
 	nonMember := "public"
 	if bytes.HasPrefix(e.src[d.start:d.end], []byte("static ")) {
@@ -1669,18 +1662,20 @@ func (e *extraction) valueNames() map[string]bool {
 		case r.name != "":
 			names[r.name] = true
 		default:
-			names[lastSegment(r.target)] = true
-			names[moduleBaseName(r.target)] = true
+			names[spec.LastSegment(r.target)] = true
+			if e.spec.ImportName != nil {
+				names[e.spec.ImportName(r.target)] = true
+			}
 		}
 	}
 	return names
 }
 
-// keepValue reports whether a value reference can name a function: f
+// keepValueRef reports whether a value reference can name a function: f
 // where f is a function or an import of the file, this.m / self.m / cls.m
 // where m is a function of the file, mod.f where mod is an import; never
 // an all-capitals name (a constant by convention).
-func keepValue(target string, names map[string]bool) bool {
+func keepValueRef(target string, names map[string]bool) bool {
 	if last := target[strings.LastIndexByte(target, '.')+1:]; strings.ToUpper(last) == last {
 		return false // DEBUG, socket.AF_INET: constants by convention
 	}

@@ -79,40 +79,52 @@ func (r *resolver) facts(file string) *fileFacts {
 }
 
 // splitImport recovers module and imported name from an import node's
-// qualified name ("pkg.mod.name" in Python, "./x:name" in JS/TS).
+// qualified name with the language's rule ("pkg.mod.name" in Python,
+// "./x:name" in JS/TS); by default the whole name is the module.
 func splitImport(language, qn, local string) importFact {
-	switch language {
-	case lang.JavaScript, lang.TypeScript:
-		if m, n, ok := strings.Cut(qn, ":"); ok {
-			return importFact{module: m, name: n}
+	if lr := languageRules[language]; lr != nil && lr.splitImport != nil {
+		return lr.splitImport(qn, local)
+	}
+	return importFact{module: qn}
+}
+
+// jsSplitImport: "./x:name" imports name from ./x.
+func jsSplitImport(qn, _ string) importFact {
+	if m, n, ok := strings.Cut(qn, ":"); ok {
+		return importFact{module: m, name: n}
+	}
+	return importFact{module: qn}
+}
+
+// rustSplitImport: use crate::store::Store binds Store (or an alias) from
+// the module crate::store; use a::b::{self} binds the module b itself.
+func rustSplitImport(qn, _ string) importFact {
+	if i := strings.LastIndex(qn, "::"); i > 0 {
+		if last := qn[i+2:]; last != "self" {
+			return importFact{module: qn[:i], name: last}
 		}
-		return importFact{module: qn}
-	case lang.Rust:
-		// use crate::store::Store binds Store (or an alias) from the module
-		// crate::store; use a::b::{self} binds the module b itself.
-		if i := strings.LastIndex(qn, "::"); i > 0 {
-			if last := qn[i+2:]; last != "self" {
-				return importFact{module: qn[:i], name: last}
-			}
-			return importFact{module: qn[:i]}
-		}
-		return importFact{module: qn}
-	case lang.Java:
-		// import a.b.Foo binds Foo from the class file a/b/Foo.java.
-		if i := strings.LastIndexByte(qn, '.'); i > 0 && qn[i+1:] == local {
-			return importFact{module: qn[:i], name: local}
-		}
-		return importFact{module: qn}
-	case lang.Python:
-		// "import a.b" binds a; "from a import b" stores a.b; relative
-		// ".x" / "..x.y" keep their dots.
-		if i := strings.LastIndexByte(qn, '.'); i >= 0 && qn[i+1:] == local && i > 0 && strings.Trim(qn[:i], ".") != "" {
-			return importFact{module: qn[:i], name: local}
-		}
-		if i := strings.LastIndexByte(qn, '.'); i >= 0 && strings.HasPrefix(qn, ".") && qn[i+1:] == local {
-			return importFact{module: qn[:i+1], name: local}
-		}
-		return importFact{module: qn}
+		return importFact{module: qn[:i]}
+	}
+	return importFact{module: qn}
+}
+
+// javaSplitImport: import a.b.Foo binds Foo from the class file
+// a/b/Foo.java.
+func javaSplitImport(qn, local string) importFact {
+	if i := strings.LastIndexByte(qn, '.'); i > 0 && qn[i+1:] == local {
+		return importFact{module: qn[:i], name: local}
+	}
+	return importFact{module: qn}
+}
+
+// pySplitImport: "import a.b" binds a; "from a import b" stores a.b;
+// relative ".x" / "..x.y" keep their dots.
+func pySplitImport(qn, local string) importFact {
+	if i := strings.LastIndexByte(qn, '.'); i >= 0 && qn[i+1:] == local && i > 0 && strings.Trim(qn[:i], ".") != "" {
+		return importFact{module: qn[:i], name: local}
+	}
+	if i := strings.LastIndexByte(qn, '.'); i >= 0 && strings.HasPrefix(qn, ".") && qn[i+1:] == local {
+		return importFact{module: qn[:i+1], name: local}
 	}
 	return importFact{module: qn}
 }
@@ -443,33 +455,38 @@ func (r *resolver) fromModule(from, language string, imp importFact, name string
 	return []graph.NodeID{r.external(language, imp.module, name)}, graph.ResExternal
 }
 
-// moduleFiles maps a module as written in an import to indexed files.
+// moduleFiles maps a module as written in an import to indexed files,
+// with the language's rule (none: no files).
 func (r *resolver) moduleFiles(from, language, module string) []string {
-	dir := path.Dir(from)
-	var cands []string
-	switch language {
-	case lang.Python:
-		rel := module
-		base := ""
-		if strings.HasPrefix(rel, ".") {
-			up := len(rel) - len(strings.TrimLeft(rel, "."))
-			base = dir
-			for i := 1; i < up; i++ {
-				base = path.Dir(base)
-			}
-			rel = rel[up:]
-		}
-		p := strings.ReplaceAll(rel, ".", "/")
-		for _, root := range r.pyRoots(base) {
-			cands = append(cands, path.Join(root, p)+".py", path.Join(root, p, "__init__.py"))
-		}
-	case lang.Java:
-		return r.javaFiles(module)
-	case lang.Rust:
-		cands = r.rustModuleFiles(from, module)
-	case lang.JavaScript, lang.TypeScript:
-		return r.jsModuleFiles(from, module)
+	if lr := languageRules[language]; lr != nil && lr.moduleFiles != nil {
+		return lr.moduleFiles(r, from, module)
 	}
+	return nil
+}
+
+// pyModuleFiles maps a Python module (a.b, .x, ..y) to a/b.py or
+// a/b/__init__.py under the source roots or the importing package.
+func pyModuleFiles(r *resolver, from, module string) []string {
+	rel := module
+	base := ""
+	if strings.HasPrefix(rel, ".") {
+		up := len(rel) - len(strings.TrimLeft(rel, "."))
+		base = path.Dir(from)
+		for i := 1; i < up; i++ {
+			base = path.Dir(base)
+		}
+		rel = rel[up:]
+	}
+	p := strings.ReplaceAll(rel, ".", "/")
+	var cands []string
+	for _, root := range r.pyRoots(base) {
+		cands = append(cands, path.Join(root, p)+".py", path.Join(root, p, "__init__.py"))
+	}
+	return r.indexed(cands)
+}
+
+// indexed returns the candidate paths that are indexed files.
+func (r *resolver) indexed(cands []string) []string {
 	var out []string
 	for _, c := range cands {
 		if _, ok := r.langOf[c]; ok {

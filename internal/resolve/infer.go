@@ -8,7 +8,7 @@ import (
 )
 
 // Inferred bindings for the dynamic languages (Python, JavaScript,
-// TypeScript): obj.m() on a receiver of unknown type binds to the
+// TypeScript, Ruby, PHP): obj.m() on a receiver of unknown type binds to the
 // repository's only method named m, marked graph.ResInferred. Not when the
 // receiver is an imported module or a variable with a declared type (its
 // type says where m is, even if that type is not in the repository), and
@@ -54,10 +54,13 @@ var libraryMethods = func() map[string]bool {
 // called name, when nothing says the receiver's type is elsewhere.
 func (r *resolver) inferMethod(ff *fileFacts, caller graph.NodeID, parts []string) ([]graph.NodeID, graph.Resolution) {
 	language := r.langOf[ff.file]
-	if language != lang.Python && language != lang.JavaScript && language != lang.TypeScript {
+	if language != lang.Python && language != lang.JavaScript && language != lang.TypeScript && language != lang.Ruby && language != lang.PHP {
 		return nil, graph.ResUnresolved
 	}
 	head, name := parts[0], parts[len(parts)-1]
+	if (language == lang.Ruby || language == lang.PHP) && ooLibraryMethods[name] {
+		return nil, graph.ResUnresolved
+	}
 	if libraryMethods[name] || strings.HasPrefix(name, "__") || len(name) < 3 {
 		return nil, graph.ResUnresolved
 	}
@@ -72,7 +75,7 @@ func (r *resolver) inferMethod(ff *fileFacts, caller graph.NodeID, parts []strin
 	}
 	for n := enclosingCallable(ff, caller); n != nil; n = enclosingCallable(ff, n.Parent) {
 		if b, ok := r.callerVars(n)[head]; ok && (b.typ != "" || b.call != "") {
-			if language == lang.Python || b.typ != "" || strings.HasPrefix(b.call, "new ") {
+			if language == lang.Python || language == lang.Ruby || language == lang.PHP || b.typ != "" || strings.HasPrefix(b.call, "new ") {
 				return nil, graph.ResUnresolved // declared or constructed: typed resolution decides
 			}
 			if _, known := r.bindingType(ff.file, enclosingType(ff, n.ID), b); known {

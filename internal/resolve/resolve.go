@@ -63,6 +63,10 @@ type resolver struct {
 	cbBusy     map[string]bool           // callback parameters being typed (scopes.go)
 	jsModCache map[string][]string       // directory NUL specifier → module files (jsmodules.go)
 	modVars    map[string]modVar         // file NUL name → module variable's type (modvars.go)
+	// C#, Ruby, PHP (oo.go): types and functions by name per language,
+	// and each file's lookup scopes.
+	ooIndexes    map[string]*ooIndex
+	ooScopeCache map[string][]string
 }
 
 func (r *resolver) loadFiles() error {
@@ -218,15 +222,15 @@ func modulePath(gomod []byte) string {
 	return ""
 }
 
-// resolve finds the destinations of one edge.
+// resolve finds the destinations of one edge with the rules of the
+// language of its file (langs.go).
 func (r *resolver) resolve(e *graph.Edge) ([]graph.NodeID, graph.Resolution) {
-	switch r.langOf[e.File] {
-	case lang.Go:
-		return r.resolveGo(e)
-	case lang.C, lang.CPP:
-		return r.resolveCpp(e)
-	case "", "external":
+	l := r.langOf[e.File]
+	if l == "" || l == "external" {
 		return nil, graph.ResUnresolved
+	}
+	if lr := languageRules[l]; lr != nil && lr.bind != nil {
+		return lr.bind(r, e)
 	}
 	return r.resolveGeneric(e)
 }

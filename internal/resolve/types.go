@@ -172,6 +172,11 @@ func splitTop(s string, sep byte) []string {
 func parseParam(language, p string) (name, typ string) {
 	p = strings.TrimSpace(p)
 	switch language {
+	case lang.CSharp, lang.PHP:
+		// Order o, this Order o, ref int x (C#); ?Order $o = null,
+		// private Log $log (PHP): the Java rule on the text without $, ?.
+		p = ooDeclText(language, p)
+		language = lang.Java
 	case lang.Python, lang.JavaScript, lang.TypeScript, lang.Rust:
 		if language == lang.Python {
 			p = strings.TrimLeft(p, "*")
@@ -270,6 +275,20 @@ func parseDecl(language, d string) (string, varBinding) {
 		return parseCallbackLocal(rest)
 	}
 	switch language {
+	case lang.CSharp: // Order o = ..., var o = new Order(...), private readonly Repo _repo;
+		return parseDecl(lang.Java, ooDeclText(language, d))
+	case lang.PHP:
+		d = ooDeclText(language, d)
+		if indexTop(d, '=') >= 0 && len(strings.Fields(d[:indexTop(d, '=')])) == 1 {
+			return parseDecl(lang.Python, d) // $o = new Order(...)
+		}
+		return parseDecl(lang.Java, d) // private Repo $repo;
+	case lang.Ruby: // o = Order.new(...): a new Order
+		name, b := parseDecl(lang.Python, d)
+		if t, ok := strings.CutSuffix(b.call, ".new"); ok {
+			b.call = "new " + t
+		}
+		return name, b
 	case lang.Python, lang.JavaScript, lang.TypeScript, lang.Rust:
 		if language == lang.Rust {
 			d = strings.TrimPrefix(d, "let ")
@@ -474,8 +493,11 @@ func (r *resolver) resolveTypeName(file, name string) (typeRes, bool) {
 }
 
 func (r *resolver) lookupTypeName(file, name string) typeRes {
-	ff := r.facts(file)
 	language := r.langOf[file]
+	if lr := languageRules[language]; lr != nil && lr.typeName != nil {
+		return lr.typeName(r, file, name)
+	}
+	ff := r.facts(file)
 	parts := strings.Split(name, ".")
 	pick := func(ids []graph.NodeID) typeRes {
 		var out *graph.Node
@@ -795,7 +817,11 @@ func resultType(language string, fn *graph.Node) string {
 		if rest := afterParams(sig, fn.Name); strings.HasPrefix(rest, ":") {
 			return strings.TrimSpace(rest[1:])
 		}
-	case lang.Java:
+	case lang.PHP:
+		if rest := afterParams(sig, fn.Name); strings.HasPrefix(rest, ":") {
+			return strings.TrimPrefix(strings.TrimSpace(rest[1:]), "?")
+		}
+	case lang.Java, lang.CSharp:
 		i := strings.Index(sig, " "+fn.Name+"(")
 		if i < 0 {
 			return ""

@@ -154,23 +154,13 @@ func (r *Repo) Parse(ctx context.Context, req ParseRequest) (*ParseResult, error
 		SyntaxErrors: res.SyntaxErrors, FirstError: res.FirstError}, nil
 }
 
-// grammarAliases are the other names a language is given.
-var grammarAliases = map[string]string{
-	"c++": "cpp", "cxx": "cpp", "js": "javascript", "jsx": "javascript", "ts": "typescript",
-	"py": "python", "golang": "go", "rs": "rust",
-}
-
 // GrammarFor picks the grammar of a parse: the language given (a language
 // or grammar name: go, python, typescript, tsx, ..., or an alias: js, ts,
-// py, c++, golang, rs), else the one the path names.
+// py, c++, golang, rs, c#, rb), else the one the path names.
 func GrammarFor(language, rel string, src []byte) (string, error) {
 	if language != "" {
-		l := strings.ToLower(strings.TrimSpace(language))
-		if a, ok := grammarAliases[l]; ok {
-			l = a
-		}
-		if g, ok := lang.GrammarByName(l); ok {
-			return g.Name, nil
+		if g, ok := lang.GrammarFor(language); ok { // names and aliases: internal/lang/<name>
+			return g, nil
 		}
 		return "", Invalidf("unknown language %q (want one of %s)", language, strings.Join(lang.Languages(), ", "))
 	}
@@ -185,26 +175,4 @@ func GrammarFor(language, rel string, src []byte) (string, error) {
 }
 
 // extFor is the file extension of a grammar, for a snippet's name.
-func extFor(grammar string) string {
-	switch grammar {
-	case "go":
-		return ".go"
-	case "python":
-		return ".py"
-	case "javascript":
-		return ".js"
-	case "typescript":
-		return ".ts"
-	case "tsx":
-		return ".tsx"
-	case "rust":
-		return ".rs"
-	case "java":
-		return ".java"
-	case "c":
-		return ".c"
-	case "cpp":
-		return ".cpp"
-	}
-	return ""
-}
+func extFor(grammar string) string { return lang.Ext(grammar) }

@@ -1,0 +1,2 @@
+require "json"
+require_relative "shop/service"

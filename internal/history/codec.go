@@ -21,9 +21,13 @@ import (
 //	node  id:8 | kind:1 | vis:1 | startLine | endLine | startByte | endByte |
 //	      contentHash:8 | parent:8 | str(name) | str(qualifiedName) |
 //	      str(language) | str(signature) | str(doc) | str(locals)
-//	edge  kind:1 | src:8 | dst:8 | str(target) | str(file) | line | res:1 | candidates
+//	edge  kind:1 | src | dst:8 | str(target) | str(file) | line | res:1 | candidates
 //
-// A node's File is the file's path and is not repeated.
+// A node's File is the file's path and is not repeated; neither is an
+// edge's when it is the same (str(file) is then empty). An edge's src is
+// the index of its source among the nodes plus one (0: the id follows,
+// as src:8). Ids are hashes, so these spare most of the incompressible
+// bytes.
 type fileFacts struct {
 	meta  store.FileMeta
 	nodes []graph.Node
@@ -65,13 +69,26 @@ func (f *fileFacts) encode(b []byte) []byte {
 		b = appendStr(b, n.Locals)
 	}
 	b = appendUv(b, uint64(len(f.edges)))
+	index := make(map[graph.NodeID]int, len(f.nodes))
+	for i := range f.nodes {
+		index[f.nodes[i].ID] = i + 1
+	}
 	for i := range f.edges {
 		e := &f.edges[i]
 		b = append(b, byte(e.Kind))
-		b = append64(b, uint64(e.Src))
+		if j, ok := index[e.Src]; ok {
+			b = appendUv(b, uint64(j))
+		} else {
+			b = appendUv(b, 0)
+			b = append64(b, uint64(e.Src))
+		}
 		b = append64(b, uint64(e.Dst))
 		b = appendStr(b, e.Target)
-		b = appendStr(b, e.File)
+		if e.File == m.Path {
+			b = appendStr(b, "")
+		} else {
+			b = appendStr(b, e.File)
+		}
 		b = appendUv(b, uint64(e.Line))
 		b = append(b, byte(e.Res))
 		b = appendUv(b, uint64(e.Candidates))
@@ -178,10 +195,19 @@ func decodeFacts(b []byte) (*fileFacts, error) {
 	for i := uint64(0); i < ne && d.err == nil; i++ {
 		var e graph.Edge
 		e.Kind = graph.EdgeKind(d.byte1())
-		e.Src = graph.NodeID(d.fixed64())
+		switch j := d.uv(); {
+		case j == 0:
+			e.Src = graph.NodeID(d.fixed64())
+		case j <= uint64(len(f.nodes)):
+			e.Src = f.nodes[j-1].ID
+		default:
+			d.err = errCodec
+		}
 		e.Dst = graph.NodeID(d.fixed64())
 		e.Target = d.str()
-		e.File = d.str()
+		if e.File = d.str(); e.File == "" {
+			e.File = m.Path
+		}
 		e.Line = d.u32()
 		e.Res = graph.Resolution(d.byte1())
 		c := d.uv()

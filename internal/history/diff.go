@@ -9,7 +9,6 @@ import (
 
 	"github.com/codegraph-dev/codegraph/internal/graph"
 	"github.com/codegraph-dev/codegraph/internal/query"
-	"github.com/codegraph-dev/codegraph/internal/store"
 )
 
 // WorkTree is the name of the working-tree side of a diff.
@@ -106,7 +105,7 @@ type DiffOptions struct {
 // Side is one side of a diff: a graph and its name.
 type Side struct {
 	Name  string
-	Store *store.Store
+	Graph query.Reader
 }
 
 // maxImpacted bounds the impacted symbols listed.
@@ -127,24 +126,24 @@ func Compare(ctx context.Context, from, to Side, files []string, opts DiffOption
 	files = slices.Compact(files)
 
 	var seedsTo, seedsFrom []graph.NodeID
-	fromNames, toNames := &qnames{st: from.Store, m: map[graph.NodeID]string{}}, &qnames{st: to.Store, m: map[graph.NodeID]string{}}
+	fromNames, toNames := &qnames{st: from.Graph, m: map[graph.NodeID]string{}}, &qnames{st: to.Graph, m: map[graph.NodeID]string{}}
 	for _, f := range files {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		fm, errF := from.Store.FileMeta(f)
-		tm, errT := to.Store.FileMeta(f)
+		fm, errF := from.Graph.FileMeta(f)
+		tm, errT := to.Graph.FileMeta(f)
 		if errF != nil && errT != nil {
 			continue // source on neither side
 		}
 		if errF == nil && errT == nil && fm.Hash == tm.Hash && fm.Error == tm.Error {
 			continue
 		}
-		old, err := fileNodes(from.Store, f, errF == nil)
+		old, err := fileNodes(from.Graph, f, errF == nil)
 		if err != nil {
 			return nil, err
 		}
-		cur, err := fileNodes(to.Store, f, errT == nil)
+		cur, err := fileNodes(to.Graph, f, errT == nil)
 		if err != nil {
 			return nil, err
 		}
@@ -165,11 +164,11 @@ func Compare(ctx context.Context, from, to Side, files []string, opts DiffOption
 				seedsFrom = append(seedsFrom, id)
 			}
 		}
-		oc, err := fileCalls(from.Store, fromNames, old)
+		oc, err := fileCalls(from.Graph, fromNames, old)
 		if err != nil {
 			return nil, err
 		}
-		nc, err := fileCalls(to.Store, toNames, cur)
+		nc, err := fileCalls(to.Graph, toNames, cur)
 		if err != nil {
 			return nil, err
 		}
@@ -204,10 +203,10 @@ func Compare(ctx context.Context, from, to Side, files []string, opts DiffOption
 	reached := map[string]*Impacted{}
 	tests := map[string]bool{}
 	for _, side := range []struct {
-		st    *store.Store
+		st    query.Reader
 		names *qnames
 		seeds []graph.NodeID
-	}{{to.Store, toNames, seedsTo}, {from.Store, fromNames, seedsFrom}} {
+	}{{to.Graph, toNames, seedsTo}, {from.Graph, fromNames, seedsFrom}} {
 		if len(side.seeds) == 0 {
 			continue
 		}
@@ -229,7 +228,7 @@ func Compare(ctx context.Context, from, to Side, files []string, opts DiffOption
 }
 
 // impact adds what depends on seeds in st to reached.
-func impact(ctx context.Context, d *Diff, st *store.Store, names *qnames, seeds []graph.NodeID, depth int,
+func impact(ctx context.Context, d *Diff, st query.Reader, names *qnames, seeds []graph.NodeID, depth int,
 	changed map[string]bool, reached map[string]*Impacted, tests map[string]bool) error {
 	e := query.New(st, query.Options{NoSource: true})
 	slices.Sort(seeds)
@@ -295,7 +294,7 @@ func isContainer(k graph.NodeKind) bool {
 }
 
 // fileNodes returns the symbols of a file (not the file node itself).
-func fileNodes(st *store.Store, f string, ok bool) (map[graph.NodeID]*graph.Node, error) {
+func fileNodes(st query.Reader, f string, ok bool) (map[graph.NodeID]*graph.Node, error) {
 	out := map[graph.NodeID]*graph.Node{}
 	if !ok {
 		return out, nil
@@ -317,7 +316,7 @@ type callKey struct{ src, dst string }
 // fileCalls returns the resolved calls made by nodes, by caller and
 // callee. Ambiguous calls (one edge per candidate) are left out: they do
 // not say which call is made.
-func fileCalls(st *store.Store, names *qnames, nodes map[graph.NodeID]*graph.Node) (map[callKey]Call, error) {
+func fileCalls(st query.Reader, names *qnames, nodes map[graph.NodeID]*graph.Node) (map[callKey]Call, error) {
 	out := map[callKey]Call{}
 	for id, n := range nodes {
 		err := st.OutEdges(id, []graph.EdgeKind{graph.EdgeCalls}, func(e graph.Edge) error {
@@ -339,7 +338,7 @@ func fileCalls(st *store.Store, names *qnames, nodes map[graph.NodeID]*graph.Nod
 
 // qnames caches the qualified names of a store's nodes.
 type qnames struct {
-	st *store.Store
+	st query.Reader
 	m  map[graph.NodeID]string
 }
 

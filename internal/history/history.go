@@ -35,6 +35,7 @@ import (
 	"github.com/codegraph-dev/codegraph/internal/graph"
 	"github.com/codegraph-dev/codegraph/internal/lang"
 	"github.com/codegraph-dev/codegraph/internal/parse"
+	"github.com/codegraph-dev/codegraph/internal/query"
 	"github.com/codegraph-dev/codegraph/internal/resolve"
 	"github.com/codegraph-dev/codegraph/internal/store"
 	"github.com/codegraph-dev/codegraph/internal/walk"
@@ -265,20 +266,15 @@ func (h *History) Delete(ctx context.Context, name string) (Version, error) {
 // SizeOnDisk is the versions database's size in bytes.
 func (h *History) SizeOnDisk() int64 { return h.d.size() }
 
-// Graph is the graph of one version in a temporary store, for queries.
-// Close removes it.
+// Graph is the graph of one version, in memory, for queries.
 type Graph struct {
 	Commit string
-	Store  *store.Store
-	dir    string
-	files  map[string]manifestEntry
+	// Reader answers queries about the version as a store would.
+	Reader query.Reader
 }
 
-// Close closes and deletes the temporary store.
-func (g *Graph) Close() error {
-	err := g.Store.Close()
-	return errors.Join(err, os.RemoveAll(g.dir))
-}
+// Close releases the graph.
+func (g *Graph) Close() error { return nil }
 
 // Graph returns the graph of revision (or tag) rev, creating its version
 // first when there is none.
@@ -337,44 +333,20 @@ func (h *History) tempStore() (string, *store.Store, error) {
 	return dir, st, nil
 }
 
-// materialize writes a version's facts to a temporary store.
-func (h *History) materialize(ctx context.Context, m *manifest) (_ *Graph, err error) {
-	dir, st, err := h.tempStore()
-	if err != nil {
-		return nil, err
-	}
-	g := &Graph{Commit: m.commit, Store: st, dir: dir, files: map[string]manifestEntry{}}
-	defer func() {
-		if err != nil {
-			g.Close()
-		}
-	}()
-	b := st.NewBatch()
-	defer func() { b.Close() }()
+// materialize loads a version's facts into memory.
+func (h *History) materialize(ctx context.Context, m *manifest) (*Graph, error) {
+	facts := make([]*fileFacts, 0, len(m.files))
 	for _, f := range m.files {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		g.files[f.path] = f
 		ff, err := h.d.facts(f.hash)
 		if err != nil {
 			return nil, err
 		}
-		if err := b.ReplaceFile(ff.meta, ff.nodes, ff.edges); err != nil {
-			return nil, fmt.Errorf("history: %w", err)
-		}
-		if b.Len() > 8<<20 {
-			if err := b.Commit(false); err != nil {
-				return nil, fmt.Errorf("history: %w", err)
-			}
-			b.Close()
-			b = st.NewBatch()
-		}
+		facts = append(facts, ff)
 	}
-	if err := b.Commit(false); err != nil {
-		return nil, fmt.Errorf("history: %w", err)
-	}
-	return g, nil
+	return &Graph{Commit: m.commit, Reader: newMemGraph(facts)}, nil
 }
 
 // source is one file of a revision to extract.
@@ -384,8 +356,8 @@ type source struct {
 	facts   *fileFacts // reused extraction, or the new one
 }
 
-// build extracts and resolves the files of commit c, stores the version
-// and returns its graph.
+// build extracts and resolves the files of commit c (in a temporary
+// store, as the indexer would), stores the version and returns its graph.
 func (h *History) build(ctx context.Context, c, tag string) (_ *Graph, err error) {
 	start := time.Now()
 	entries, err := gitinfo.Tree(ctx, h.opts.Root, c)
@@ -459,12 +431,7 @@ func (h *History) build(ctx context.Context, c, tag string) (_ *Graph, err error
 	if err != nil {
 		return nil, err
 	}
-	g := &Graph{Commit: c, Store: st, dir: dir, files: map[string]manifestEntry{}}
-	defer func() {
-		if err != nil {
-			g.Close()
-		}
-	}()
+	defer func() { err = errors.Join(err, st.Close(), os.RemoveAll(dir)) }()
 	b := st.NewBatch()
 	defer func() { b.Close() }()
 	for _, s := range srcs {
@@ -536,7 +503,6 @@ func (h *History) build(ctx context.Context, c, tag string) (_ *Graph, err error
 			objects[hash] = v
 		}
 		m.files = append(m.files, manifestEntry{path: p, blob: blobOf[p], hash: hash})
-		g.files[p] = m.files[len(m.files)-1]
 	}
 	slices.SortFunc(m.files, func(a, b manifestEntry) int { return strings.Compare(a.path, b.path) })
 	if err := h.d.put(m, objects, parse.ExtractorVersion, tag); err != nil {
@@ -544,7 +510,11 @@ func (h *History) build(ctx context.Context, c, tag string) (_ *Graph, err error
 	}
 	h.opts.Logger.Debug("version created", "commit", c, "files", len(m.files), "new_objects", len(objects),
 		"parse", parsed, "total", time.Since(start))
-	return g, nil
+	facts := make([]*fileFacts, 0, len(byFile))
+	for _, f := range byFile {
+		facts = append(facts, f)
+	}
+	return &Graph{Commit: c, Reader: newMemGraph(facts)}, nil
 }
 
 func compareEdges(a, b graph.Edge) int {

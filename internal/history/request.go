@@ -54,7 +54,7 @@ func (h *History) Diff(ctx context.Context, req DiffRequest) (*Diff, error) {
 		if err != nil {
 			return nil, err
 		}
-		return Compare(ctx, Side{Name: from.Commit, Store: from.Store}, Side{Name: to.Commit, Store: to.Store}, files, opts)
+		return Compare(ctx, Side{Name: from.Commit, Graph: from.Reader}, Side{Name: to.Commit, Graph: to.Reader}, files, opts)
 	}
 	if req.Index == nil {
 		return nil, errors.New("history: diff against the working tree needs the index")
@@ -66,7 +66,7 @@ func (h *History) Diff(ctx context.Context, req DiffRequest) (*Diff, error) {
 	if err := checkFresh(h.opts.Root, req.Index, files); err != nil {
 		return nil, err
 	}
-	return Compare(ctx, Side{Name: from.Commit, Store: from.Store}, Side{Name: WorkTree, Store: req.Index}, files, opts)
+	return Compare(ctx, Side{Name: from.Commit, Graph: from.Reader}, Side{Name: WorkTree, Graph: req.Index}, files, opts)
 }
 
 // checkFresh verifies that the index holds the working tree's content of

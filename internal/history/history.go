@@ -29,6 +29,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/cockroachdb/pebble/v2"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/codegraph-dev/codegraph/internal/gitinfo"
@@ -254,11 +255,15 @@ func (h *History) Delete(ctx context.Context, name string) (Version, error) {
 	if err != nil {
 		return Version{}, err
 	}
-	if err := b.Commit(nil); err != nil {
+	if err := b.Commit(pebble.NoSync); err != nil {
 		return Version{}, fmt.Errorf("history: delete %s: %w", c, err)
 	}
 	if err := h.d.pdb.Flush(); err != nil {
 		return Version{}, fmt.Errorf("history: delete %s: %w", c, err)
+	}
+	// Give the space back: rewrite the tables without the deleted keys.
+	if err := h.d.pdb.Compact(ctx, []byte{0}, []byte{0xff}, false); err != nil {
+		return Version{}, fmt.Errorf("history: delete %s: compact: %w", c, err)
 	}
 	return v, nil
 }
@@ -293,8 +298,8 @@ func (h *History) graph(ctx context.Context, rev, tag string, keep bool) (*Graph
 	m, err := h.d.manifest(c)
 	if err == nil {
 		if tag != "" {
-			if err := h.d.pdb.Set(append([]byte{kTag}, tag...), []byte(c), nil); err != nil {
-				return nil, false, fmt.Errorf("history: tag %s: %w", tag, err)
+			if err := h.d.set(append([]byte{kTag}, tag...), []byte(c)); err != nil {
+				return nil, false, err
 			}
 		}
 		if !keep {

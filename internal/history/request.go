@@ -38,13 +38,13 @@ func (h *History) Diff(ctx context.Context, req DiffRequest) (*Diff, error) {
 	if req.From == "" {
 		req.From = "HEAD"
 	}
-	from, err := h.Graph(ctx, req.From)
-	if err != nil {
-		return nil, err
-	}
-	defer from.Close()
 	opts := DiffOptions{Depth: req.Depth}
 	if req.To != "" {
+		from, err := h.Graph(ctx, req.From)
+		if err != nil {
+			return nil, err
+		}
+		defer from.Close()
 		to, err := h.Graph(ctx, req.To)
 		if err != nil {
 			return nil, err
@@ -59,14 +59,24 @@ func (h *History) Diff(ctx context.Context, req DiffRequest) (*Diff, error) {
 	if req.Index == nil {
 		return nil, errors.New("history: diff against the working tree needs the index")
 	}
-	files, err := gitinfo.ChangedSince(ctx, h.opts.Root, from.Commit)
+	c, err := h.lookup(ctx, req.From)
+	if err != nil {
+		return nil, err
+	}
+	files, err := gitinfo.ChangedSince(ctx, h.opts.Root, c)
 	if err != nil {
 		return nil, err
 	}
 	if err := checkFresh(h.opts.Root, req.Index, files); err != nil {
 		return nil, err
 	}
-	return Compare(ctx, Side{Name: from.Commit, Graph: from.Reader}, Side{Name: WorkTree, Graph: req.Index}, files, opts)
+	work := Side{Name: WorkTree, Graph: req.Index}
+	from, err := h.Graph(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	defer from.Close()
+	return Compare(ctx, Side{Name: from.Commit, Graph: from.Reader}, work, files, opts)
 }
 
 // checkFresh verifies that the index holds the working tree's content of

@@ -2,55 +2,17 @@ package cli
 
 import (
 	"encoding/json"
-	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/codegraph-dev/codegraph/internal/testrepo"
 )
 
-// historyRepo makes a git repository of testdata/history: v1 committed
-// and tagged v1, then v2 committed and tagged v2 (annotated).
 func historyRepo(t *testing.T) string {
-	t.Helper()
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("no git")
-	}
-	repo := t.TempDir()
-	copyDir := func(src string) {
-		t.Helper()
-		err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			rel, _ := filepath.Rel(src, p)
-			if d.IsDir() {
-				return os.MkdirAll(filepath.Join(repo, rel), 0o755)
-			}
-			b, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			return os.WriteFile(filepath.Join(repo, rel), b, 0o644)
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	fixtures := filepath.Join("..", "..", "testdata", "history")
-	gitIn(t, repo, "init", "-q", "-b", "main")
-	os.WriteFile(filepath.Join(repo, ".gitignore"), []byte(".codegraph/\n"), 0o644)
-	copyDir(filepath.Join(fixtures, "v1"))
-	gitIn(t, repo, "add", "-A")
-	gitIn(t, repo, "commit", "-qm", "v1")
-	gitIn(t, repo, "tag", "v1")
-	copyDir(filepath.Join(fixtures, "v2"))
-	gitIn(t, repo, "add", "-A")
-	gitIn(t, repo, "commit", "-qm", "v2")
-	gitIn(t, repo, "tag", "-a", "-m", "two", "v2")
-	return repo
+	return testrepo.GitHistory(t, filepath.Join("..", "..", "testdata", "history"))
 }
 
 func keysOf(m map[string]any) []string {

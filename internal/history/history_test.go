@@ -3,9 +3,6 @@ package history
 import (
 	"context"
 	"errors"
-	"io/fs"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -13,58 +10,13 @@ import (
 
 	"github.com/codegraph-dev/codegraph/internal/gitinfo"
 	"github.com/codegraph-dev/codegraph/internal/store"
+	"github.com/codegraph-dev/codegraph/internal/testrepo"
 )
-
-func git(t testing.TB, dir string, args ...string) {
-	t.Helper()
-	cmd := exec.Command("git", append([]string{"-C", dir, "-c", "user.email=t@example.com", "-c", "user.name=t", "-c", "commit.gpgsign=false"}, args...)...)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("git %v: %v\n%s", args, err, out)
-	}
-}
-
-// copyTree copies the fixture directory src over dst.
-func copyTree(t testing.TB, src, dst string) {
-	t.Helper()
-	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-}
 
 // fixtureRepo makes a git repository with testdata/history's v1 and v2
 // committed and tagged v1 and v2.
 func fixtureRepo(t testing.TB) string {
-	t.Helper()
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("no git")
-	}
-	repo := t.TempDir()
-	fixtures := filepath.Join("..", "..", "testdata", "history")
-	git(t, repo, "init", "-q", "-b", "main")
-	os.WriteFile(filepath.Join(repo, ".gitignore"), []byte(".codegraph/\n"), 0o644)
-	copyTree(t, filepath.Join(fixtures, "v1"), repo)
-	git(t, repo, "add", "-A")
-	git(t, repo, "commit", "-qm", "v1")
-	git(t, repo, "tag", "v1")
-	copyTree(t, filepath.Join(fixtures, "v2"), repo)
-	git(t, repo, "add", "-A")
-	git(t, repo, "commit", "-qm", "v2")
-	git(t, repo, "tag", "-a", "-m", "release 2", "v2")
-	return repo
+	return testrepo.GitHistory(t, filepath.Join("..", "..", "testdata", "history"))
 }
 
 func openHistory(t testing.TB, repo string) *History {

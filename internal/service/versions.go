@@ -44,6 +44,9 @@ func historyError(err error) error {
 		return fmt.Errorf("%w: %w", ErrInvalid, err)
 	case errors.Is(err, history.ErrNotFound):
 		return fmt.Errorf("%w: %w", ErrNotFound, err)
+	case errors.Is(err, history.ErrStale), errors.Is(err, history.ErrBusy):
+		// retry once the index (or the other user of the versions) is done
+		return fmt.Errorf("%w: %w", ErrBusy, err)
 	}
 	return err
 }

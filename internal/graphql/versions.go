@@ -9,7 +9,7 @@ import (
 
 // Diff is Query.diff: the service's diff of the repository.
 func (r *queryResolver) Diff(ctx context.Context, from, to *string, depth *int, repo *string) (*Diff, error) {
-	rp, err := r.s.svc.Repo(str(repo))
+	rp, err := r.s.svc.RepoFor(ctx, str(repo), service.ReadOnly)
 	if err != nil {
 		return nil, err
 	}
@@ -44,7 +44,7 @@ func version(v history.Version) *Version {
 
 // Versions is Query.versions.
 func (r *queryResolver) Versions(ctx context.Context, repo *string) ([]Version, error) {
-	rp, err := r.s.svc.Repo(str(repo))
+	rp, err := r.s.svc.RepoFor(ctx, str(repo), service.ReadOnly)
 	if err != nil {
 		return nil, err
 	}
@@ -61,10 +61,7 @@ func (r *queryResolver) Versions(ctx context.Context, repo *string) ([]Version, 
 
 // CreateVersion is Mutation.createVersion.
 func (r *mutationResolver) CreateVersion(ctx context.Context, rev string, tag, repo *string) (*Version, error) {
-	if err := requireAccess(ctx, operationAccess["Mutation.createVersion"]); err != nil {
-		return nil, err
-	}
-	rp, err := r.repo(repo)
+	rp, err := r.repo(ctx, repo, operationAccess["Mutation.createVersion"])
 	if err != nil {
 		return nil, err
 	}

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
@@ -103,7 +104,10 @@ func (s *Server) params() map[string]param {
 		"max_tokens": {schema: map[string]any{"type": "integer", "description": "Budget"},
 			check: intRange("max_tokens", func(a *args) int { return a.MaxTokens }, minMaxTokens, maxMaxTokens)},
 	}
-	if len(s.repos) > 1 {
+	switch {
+	case s.opts.HideRepoNames:
+		p["repo"] = param{schema: map[string]any{"type": "string"}}
+	case len(s.repos) > 1:
 		// The default (the first) is named in the server instructions: a
 		// description repeated on every tool would cost ~100 tokens.
 		p["repo"] = param{schema: map[string]any{"type": "string", "enum": s.repoNames()}}
@@ -199,7 +203,10 @@ func (s *Server) register(t *toolDef) {
 		// gives the same answer.
 		Annotations: &mcp.ToolAnnotations{ReadOnlyHint: t.readOnly, IdempotentHint: t.readOnly}}
 	s.srv.AddTool(tool, func(ctx context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
-		return s.handle(ctx, t, ps, req), nil
+		start := time.Now()
+		res := s.handle(ctx, t, ps, req)
+		s.svc.ToolCalled(t.name, time.Since(start), res.IsError) // metrics
+		return res, nil
 	})
 }
 
@@ -211,7 +218,7 @@ func (s *Server) handle(ctx context.Context, t *toolDef, ps map[string]param, re
 	if err := c.decode(ps, req.Params.Arguments); err != nil {
 		return errorResult(err)
 	}
-	r, err := s.repoFor(c.a.Repo)
+	r, err := s.repoFor(ctx, c.a.Repo, t.access)
 	if err != nil {
 		return errorResult(err)
 	}

@@ -159,3 +159,28 @@ func TestVersionsCommands(t *testing.T) {
 		t.Errorf("create of a bad revision: exit %d %s", code, errs)
 	}
 }
+
+// --at answers def, callers, callees and impact from a revision's graph.
+func TestQueriesAt(t *testing.T) {
+	repo := historyRepo(t)
+	db := filepath.Join(repo, ".codegraph")
+	mustRun(t, "index", repo, "-q")
+	if _, _, code := run(t, "def", "Old", "--db", db); code == 0 {
+		t.Error("Old found in the index (v2 removed it)")
+	}
+	if out := mustRun(t, "def", "Old", "--at", "v1", "--db", db); !strings.Contains(out, "func Old()") {
+		t.Errorf("def --at v1: %s", out)
+	}
+	if out := mustRun(t, "callees", "main", "--at", "v1", "--db", db); !strings.Contains(out, "func Old()") || !strings.Contains(out, "func Helper(x int) int") {
+		t.Errorf("callees --at v1: %s", out)
+	}
+	if out := mustRun(t, "callers", "Helper", "--at", "v1", "--db", db); !strings.Contains(out, "depth 1: 2") {
+		t.Errorf("callers --at v1: %s", out)
+	}
+	if out := mustRun(t, "impact", "Helper", "--at", "v2", "--db", db); !strings.Contains(out, "3 symbols") {
+		t.Errorf("impact --at v2: %s", out)
+	}
+	if _, errs, code := run(t, "def", "Old", "--at", "nosuch", "--db", db); code != 2 || !strings.Contains(errs, "nosuch") {
+		t.Errorf("--at nosuch: exit %d %s", code, errs)
+	}
+}

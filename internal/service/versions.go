@@ -7,6 +7,7 @@ import (
 
 	"github.com/codegraph-dev/codegraph/internal/gitinfo"
 	"github.com/codegraph-dev/codegraph/internal/history"
+	"github.com/codegraph-dev/codegraph/internal/query"
 	"github.com/codegraph-dev/codegraph/internal/store"
 )
 
@@ -128,4 +129,20 @@ func (r *Repo) CreateVersion(ctx context.Context, rev, tag string) (history.Vers
 // DeleteVersion deletes a version of this repository.
 func (r *Repo) DeleteVersion(ctx context.Context, name string) (history.Version, error) {
 	return DeleteVersion(ctx, r.root, r.db, name)
+}
+
+// VersionGraph returns the graph of revision (or version tag) rev of the
+// repository at root (index in db), creating its version when there is
+// none, for queries: query.New over it answers as of that revision.
+func VersionGraph(ctx context.Context, root, db, rev string) (query.Reader, error) {
+	h, err := openHistory(root, db)
+	if err != nil {
+		return nil, err
+	}
+	defer h.Close()
+	g, err := h.Graph(ctx, rev)
+	if err != nil {
+		return nil, historyError(err)
+	}
+	return g.Reader, nil
 }

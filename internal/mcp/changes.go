@@ -14,9 +14,9 @@ import (
 // service's Diff. Kept small: the tool list has a token budget.
 func changesTool() *toolDef {
 	return &toolDef{name: "detect_changes", readOnly: true, access: service.ReadOnly,
-		desc:    "Changed symbols, calls, impact and tests between git revisions.",
+		desc:    "Changed symbols, calls, impact, tests across git revisions.",
 		params:  []string{"from", "to"},
-		argDesc: map[string]string{"from": "Default HEAD", "to": "Default work tree"},
+		argDesc: map[string]string{"from": "Default HEAD", "to": "Default worktree"},
 		handler: (*call).detectChanges}
 }
 

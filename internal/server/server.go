@@ -99,7 +99,6 @@ type Server struct {
 	metrics *metrics
 	mux     *http.ServeMux
 	routes  []route
-	parsers *parsers
 	cache   *resultCache
 	handler http.Handler
 	public  map[string]bool // mounted patterns served without a key

@@ -71,6 +71,7 @@ func newCallsCmd(e *env, dir, long, example string) *cobra.Command {
 		},
 	}
 	o.register(cmd, 100)
+	o.registerAt(cmd)
 	cmd.Flags().IntVar(&depth, "depth", 1, "levels of "+dir+" to follow")
 	return cmd
 }

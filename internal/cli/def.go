@@ -55,6 +55,7 @@ methods).
 		},
 	}
 	o.register(cmd, 0)
+	o.registerAt(cmd)
 	return cmd
 }
 
@@ -99,6 +100,7 @@ command lists them and exits with status 2: pass an id or a qualified name.`
 
 // queryOpts are the flags every query command shares.
 type queryOpts struct {
+	at     string // --at: answer from the version of a revision (at.go)
 	db     string
 	asJSON bool
 	limit  int
@@ -127,6 +129,9 @@ func (o *queryOpts) open() (*store.Store, *query.Engine, error) {
 	st, err := openRead(o.db)
 	if err != nil {
 		return nil, nil, err
+	}
+	if o.at != "" {
+		return o.openAt(st)
 	}
 	return st, query.New(st, query.Options{}), nil
 }

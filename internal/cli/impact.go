@@ -67,6 +67,7 @@ package), or a SYMBOL.
 		},
 	}
 	o.register(cmd, 100)
+	o.registerAt(cmd)
 	cmd.Flags().IntVar(&depth, "depth", query.DefaultImpactDepth, "levels of dependents to follow")
 	return cmd
 }

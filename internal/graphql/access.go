@@ -22,6 +22,8 @@ var operationAccess = map[string]service.Access{
 	"Query.dependencies": service.ReadOnly,
 	"Query.dependents":   service.ReadOnly,
 	"Query.repos":        service.ReadOnly,
+	"Query.diff":         service.ReadOnly,
+	"Query.versions":     service.ReadOnly,
 	"Query.job":          service.ReadOnly,
 	"Query.jobs":         service.ReadOnly,
 
@@ -32,6 +34,8 @@ var operationAccess = map[string]service.Access{
 	"Mutation.parseFile":    service.ReadOnly,
 	"Mutation.parseProject": service.ReadWrite,
 	"Mutation.rebuildIndex": service.Admin,
+	// createVersion writes the versions beside the index, not the graph.
+	"Mutation.createVersion": service.ReadWrite,
 
 	"Subscription.nodeCreated":   service.ReadOnly,
 	"Subscription.nodeUpdated":   service.ReadOnly,

@@ -46,6 +46,18 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	CallChange struct {
+		Dst  func(childComplexity int) int
+		File func(childComplexity int) int
+		Line func(childComplexity int) int
+		Src  func(childComplexity int) int
+	}
+
+	CallChanges struct {
+		Added   func(childComplexity int) int
+		Removed func(childComplexity int) int
+	}
+
 	CallItem struct {
 		Depth    func(childComplexity int) int
 		Node     func(childComplexity int) int
@@ -81,6 +93,16 @@ type ComplexityRoot struct {
 		Truncated  func(childComplexity int) int
 	}
 
+	Diff struct {
+		Calls    func(childComplexity int) int
+		Complete func(childComplexity int) int
+		From     func(childComplexity int) int
+		Impacted func(childComplexity int) int
+		Symbols  func(childComplexity int) int
+		Tests    func(childComplexity int) int
+		To       func(childComplexity int) int
+	}
+
 	FileImpact struct {
 		FilePath func(childComplexity int) int
 		Package  func(childComplexity int) int
@@ -108,6 +130,15 @@ type ComplexityRoot struct {
 		Via        func(childComplexity int) int
 	}
 
+	ImpactedSymbol struct {
+		Depth         func(childComplexity int) int
+		File          func(childComplexity int) int
+		Line          func(childComplexity int) int
+		QualifiedName func(childComplexity int) int
+		Test          func(childComplexity int) int
+		Via           func(childComplexity int) int
+	}
+
 	IndexRebuildResult struct {
 		Job    func(childComplexity int) int
 		TaskID func(childComplexity int) int
@@ -127,12 +158,13 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		CreateNode   func(childComplexity int, input CreateNodeInput, repo *string) int
-		DeleteNode   func(childComplexity int, id string, repo *string) int
-		ParseFile    func(childComplexity int, input ParseFileInput) int
-		ParseProject func(childComplexity int, input *ParseProjectInput) int
-		RebuildIndex func(childComplexity int, typeArg IndexType, repo *string) int
-		UpdateNode   func(childComplexity int, id string, input UpdateNodeInput, repo *string) int
+		CreateNode    func(childComplexity int, input CreateNodeInput, repo *string) int
+		CreateVersion func(childComplexity int, rev string, tag *string, repo *string) int
+		DeleteNode    func(childComplexity int, id string, repo *string) int
+		ParseFile     func(childComplexity int, input ParseFileInput) int
+		ParseProject  func(childComplexity int, input *ParseProjectInput) int
+		RebuildIndex  func(childComplexity int, typeArg IndexType, repo *string) int
+		UpdateNode    func(childComplexity int, id string, input UpdateNodeInput, repo *string) int
 	}
 
 	Node struct {
@@ -245,6 +277,7 @@ type ComplexityRoot struct {
 	Query struct {
 		Dependencies func(childComplexity int, nodeID string, depth *int, first *int, after *string, repo *string) int
 		Dependents   func(childComplexity int, nodeID string, depth *int, first *int, after *string, repo *string) int
+		Diff         func(childComplexity int, from *string, to *string, depth *int, repo *string) int
 		Job          func(childComplexity int, id string) int
 		Jobs         func(childComplexity int, first *int) int
 		Node         func(childComplexity int, id string, repo *string) int
@@ -252,6 +285,7 @@ type ComplexityRoot struct {
 		Repos        func(childComplexity int) int
 		Search       func(childComplexity int, query string, options *SearchOptions, repo *string) int
 		SimilarNodes func(childComplexity int, nodeID string, threshold *float64, limit *int, repo *string) int
+		Versions     func(childComplexity int, repo *string) int
 	}
 
 	Relationship struct {
@@ -303,6 +337,25 @@ type ComplexityRoot struct {
 		NodeUpdated   func(childComplexity int, repo *string) int
 		ParseProgress func(childComplexity int, taskID string) int
 	}
+
+	SymbolChange struct {
+		API           func(childComplexity int) int
+		Change        func(childComplexity int) int
+		File          func(childComplexity int) int
+		Kind          func(childComplexity int) int
+		Language      func(childComplexity int) int
+		Line          func(childComplexity int) int
+		Name          func(childComplexity int) int
+		QualifiedName func(childComplexity int) int
+		Signature     func(childComplexity int) int
+	}
+
+	Version struct {
+		Commit  func(childComplexity int) int
+		Created func(childComplexity int) int
+		Files   func(childComplexity int) int
+		Tags    func(childComplexity int) int
+	}
 }
 
 // endregion ***************************** api!.gotpl *****************************
@@ -328,6 +381,7 @@ type MutationResolver interface {
 	ParseFile(ctx context.Context, input ParseFileInput) (*ParseResult, error)
 	ParseProject(ctx context.Context, input *ParseProjectInput) (*ParseProjectResult, error)
 	RebuildIndex(ctx context.Context, typeArg IndexType, repo *string) (*IndexRebuildResult, error)
+	CreateVersion(ctx context.Context, rev string, tag *string, repo *string) (*Version, error)
 }
 type NodeResolver interface {
 	Metadata(ctx context.Context, obj *Node) (map[string]any, error)
@@ -345,6 +399,8 @@ type QueryResolver interface {
 	Dependencies(ctx context.Context, nodeID string, depth *int, first *int, after *string, repo *string) (*DependencyResult, error)
 	Dependents(ctx context.Context, nodeID string, depth *int, first *int, after *string, repo *string) (*DependencyResult, error)
 	Repos(ctx context.Context) ([]Repo, error)
+	Diff(ctx context.Context, from *string, to *string, depth *int, repo *string) (*Diff, error)
+	Versions(ctx context.Context, repo *string) ([]Version, error)
 	Job(ctx context.Context, id string) (*Job, error)
 	Jobs(ctx context.Context, first *int) ([]Job, error)
 }
@@ -382,6 +438,44 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "CallChange.dst":
+		if e.ComplexityRoot.CallChange.Dst == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallChange.Dst(childComplexity), true
+	case "CallChange.file":
+		if e.ComplexityRoot.CallChange.File == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallChange.File(childComplexity), true
+	case "CallChange.line":
+		if e.ComplexityRoot.CallChange.Line == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallChange.Line(childComplexity), true
+	case "CallChange.src":
+		if e.ComplexityRoot.CallChange.Src == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallChange.Src(childComplexity), true
+
+	case "CallChanges.added":
+		if e.ComplexityRoot.CallChanges.Added == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallChanges.Added(childComplexity), true
+	case "CallChanges.removed":
+		if e.ComplexityRoot.CallChanges.Removed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CallChanges.Removed(childComplexity), true
 
 	case "CallItem.depth":
 		if e.ComplexityRoot.CallItem.Depth == nil {
@@ -525,6 +619,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DependencyResult.Truncated(childComplexity), true
 
+	case "Diff.calls":
+		if e.ComplexityRoot.Diff.Calls == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Diff.Calls(childComplexity), true
+	case "Diff.complete":
+		if e.ComplexityRoot.Diff.Complete == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Diff.Complete(childComplexity), true
+	case "Diff.from":
+		if e.ComplexityRoot.Diff.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Diff.From(childComplexity), true
+	case "Diff.impacted":
+		if e.ComplexityRoot.Diff.Impacted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Diff.Impacted(childComplexity), true
+	case "Diff.symbols":
+		if e.ComplexityRoot.Diff.Symbols == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Diff.Symbols(childComplexity), true
+	case "Diff.tests":
+		if e.ComplexityRoot.Diff.Tests == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Diff.Tests(childComplexity), true
+	case "Diff.to":
+		if e.ComplexityRoot.Diff.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Diff.To(childComplexity), true
+
 	case "FileImpact.filePath":
 		if e.ComplexityRoot.FileImpact.FilePath == nil {
 			break
@@ -636,6 +773,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ImpactItem.Via(childComplexity), true
 
+	case "ImpactedSymbol.depth":
+		if e.ComplexityRoot.ImpactedSymbol.Depth == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImpactedSymbol.Depth(childComplexity), true
+	case "ImpactedSymbol.file":
+		if e.ComplexityRoot.ImpactedSymbol.File == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImpactedSymbol.File(childComplexity), true
+	case "ImpactedSymbol.line":
+		if e.ComplexityRoot.ImpactedSymbol.Line == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImpactedSymbol.Line(childComplexity), true
+	case "ImpactedSymbol.qualifiedName":
+		if e.ComplexityRoot.ImpactedSymbol.QualifiedName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImpactedSymbol.QualifiedName(childComplexity), true
+	case "ImpactedSymbol.test":
+		if e.ComplexityRoot.ImpactedSymbol.Test == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImpactedSymbol.Test(childComplexity), true
+	case "ImpactedSymbol.via":
+		if e.ComplexityRoot.ImpactedSymbol.Via == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImpactedSymbol.Via(childComplexity), true
+
 	case "IndexRebuildResult.job":
 		if e.ComplexityRoot.IndexRebuildResult.Job == nil {
 			break
@@ -721,6 +895,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateNode(childComplexity, args["input"].(CreateNodeInput), args["repo"].(*string)), true
+	case "Mutation.createVersion":
+		if e.ComplexityRoot.Mutation.CreateVersion == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createVersion_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateVersion(childComplexity, args["rev"].(string), args["tag"].(*string), args["repo"].(*string)), true
 	case "Mutation.deleteNode":
 		if e.ComplexityRoot.Mutation.DeleteNode == nil {
 			break
@@ -1257,6 +1442,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Dependents(childComplexity, args["nodeId"].(string), args["depth"].(*int), args["first"].(*int), args["after"].(*string), args["repo"].(*string)), true
+	case "Query.diff":
+		if e.ComplexityRoot.Query.Diff == nil {
+			break
+		}
+
+		args, err := ec.field_Query_diff_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Diff(childComplexity, args["from"].(*string), args["to"].(*string), args["depth"].(*int), args["repo"].(*string)), true
 
 	case "Query.job":
 		if e.ComplexityRoot.Query.Job == nil {
@@ -1330,6 +1526,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.SimilarNodes(childComplexity, args["nodeId"].(string), args["threshold"].(*float64), args["limit"].(*int), args["repo"].(*string)), true
+	case "Query.versions":
+		if e.ComplexityRoot.Query.Versions == nil {
+			break
+		}
+
+		args, err := ec.field_Query_versions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Versions(childComplexity, args["repo"].(*string)), true
 
 	case "Relationship.confidence":
 		if e.ComplexityRoot.Relationship.Confidence == nil {
@@ -1549,6 +1756,86 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Subscription.ParseProgress(childComplexity, args["taskId"].(string)), true
 
+	case "SymbolChange.api":
+		if e.ComplexityRoot.SymbolChange.API == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SymbolChange.API(childComplexity), true
+	case "SymbolChange.change":
+		if e.ComplexityRoot.SymbolChange.Change == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SymbolChange.Change(childComplexity), true
+	case "SymbolChange.file":
+		if e.ComplexityRoot.SymbolChange.File == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SymbolChange.File(childComplexity), true
+	case "SymbolChange.kind":
+		if e.ComplexityRoot.SymbolChange.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SymbolChange.Kind(childComplexity), true
+	case "SymbolChange.language":
+		if e.ComplexityRoot.SymbolChange.Language == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SymbolChange.Language(childComplexity), true
+	case "SymbolChange.line":
+		if e.ComplexityRoot.SymbolChange.Line == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SymbolChange.Line(childComplexity), true
+	case "SymbolChange.name":
+		if e.ComplexityRoot.SymbolChange.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SymbolChange.Name(childComplexity), true
+	case "SymbolChange.qualifiedName":
+		if e.ComplexityRoot.SymbolChange.QualifiedName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SymbolChange.QualifiedName(childComplexity), true
+	case "SymbolChange.signature":
+		if e.ComplexityRoot.SymbolChange.Signature == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SymbolChange.Signature(childComplexity), true
+
+	case "Version.commit":
+		if e.ComplexityRoot.Version.Commit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Version.Commit(childComplexity), true
+	case "Version.created":
+		if e.ComplexityRoot.Version.Created == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Version.Created(childComplexity), true
+	case "Version.files":
+		if e.ComplexityRoot.Version.Files == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Version.Files(childComplexity), true
+	case "Version.tags":
+		if e.ComplexityRoot.Version.Tags == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Version.Tags(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -1677,6 +1964,30 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
 
+func (ec *executionContext) childFields_CallChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "src":
+		return ec.fieldContext_CallChange_src(ctx, field)
+	case "dst":
+		return ec.fieldContext_CallChange_dst(ctx, field)
+	case "file":
+		return ec.fieldContext_CallChange_file(ctx, field)
+	case "line":
+		return ec.fieldContext_CallChange_line(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CallChange", field.Name)
+}
+
+func (ec *executionContext) childFields_CallChanges(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "added":
+		return ec.fieldContext_CallChanges_added(ctx, field)
+	case "removed":
+		return ec.fieldContext_CallChanges_removed(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CallChanges", field.Name)
+}
+
 func (ec *executionContext) childFields_CallItem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "depth":
@@ -1747,6 +2058,26 @@ func (ec *executionContext) childFields_DependencyResult(ctx context.Context, fi
 	return nil, fmt.Errorf("no field named %q was found under type DependencyResult", field.Name)
 }
 
+func (ec *executionContext) childFields_Diff(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_Diff_from(ctx, field)
+	case "to":
+		return ec.fieldContext_Diff_to(ctx, field)
+	case "symbols":
+		return ec.fieldContext_Diff_symbols(ctx, field)
+	case "calls":
+		return ec.fieldContext_Diff_calls(ctx, field)
+	case "impacted":
+		return ec.fieldContext_Diff_impacted(ctx, field)
+	case "complete":
+		return ec.fieldContext_Diff_complete(ctx, field)
+	case "tests":
+		return ec.fieldContext_Diff_tests(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Diff", field.Name)
+}
+
 func (ec *executionContext) childFields_FileImpact(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "filePath":
@@ -1799,6 +2130,24 @@ func (ec *executionContext) childFields_ImpactItem(ctx context.Context, field gr
 		return ec.fieldContext_ImpactItem_test(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ImpactItem", field.Name)
+}
+
+func (ec *executionContext) childFields_ImpactedSymbol(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "qualifiedName":
+		return ec.fieldContext_ImpactedSymbol_qualifiedName(ctx, field)
+	case "file":
+		return ec.fieldContext_ImpactedSymbol_file(ctx, field)
+	case "line":
+		return ec.fieldContext_ImpactedSymbol_line(ctx, field)
+	case "depth":
+		return ec.fieldContext_ImpactedSymbol_depth(ctx, field)
+	case "via":
+		return ec.fieldContext_ImpactedSymbol_via(ctx, field)
+	case "test":
+		return ec.fieldContext_ImpactedSymbol_test(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImpactedSymbol", field.Name)
 }
 
 func (ec *executionContext) childFields_IndexRebuildResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2137,6 +2486,44 @@ func (ec *executionContext) childFields_SimilarityMatch(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type SimilarityMatch", field.Name)
 }
 
+func (ec *executionContext) childFields_SymbolChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "change":
+		return ec.fieldContext_SymbolChange_change(ctx, field)
+	case "kind":
+		return ec.fieldContext_SymbolChange_kind(ctx, field)
+	case "name":
+		return ec.fieldContext_SymbolChange_name(ctx, field)
+	case "qualifiedName":
+		return ec.fieldContext_SymbolChange_qualifiedName(ctx, field)
+	case "file":
+		return ec.fieldContext_SymbolChange_file(ctx, field)
+	case "line":
+		return ec.fieldContext_SymbolChange_line(ctx, field)
+	case "language":
+		return ec.fieldContext_SymbolChange_language(ctx, field)
+	case "signature":
+		return ec.fieldContext_SymbolChange_signature(ctx, field)
+	case "api":
+		return ec.fieldContext_SymbolChange_api(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SymbolChange", field.Name)
+}
+
+func (ec *executionContext) childFields_Version(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "commit":
+		return ec.fieldContext_Version_commit(ctx, field)
+	case "tags":
+		return ec.fieldContext_Version_tags(ctx, field)
+	case "created":
+		return ec.fieldContext_Version_created(ctx, field)
+	case "files":
+		return ec.fieldContext_Version_files(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Version", field.Name)
+}
+
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "name":
@@ -2272,6 +2659,36 @@ func (ec *executionContext) field_Mutation_createNode_args(ctx context.Context, 
 		return nil, err
 	}
 	args["repo"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createVersion_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "rev",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["rev"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "tag",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["tag"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "repo",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["repo"] = arg2
 	return args, nil
 }
 
@@ -2603,6 +3020,44 @@ func (ec *executionContext) field_Query_dependents_args(ctx context.Context, raw
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_diff_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "depth",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["depth"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "repo",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["repo"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_job_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2751,6 +3206,20 @@ func (ec *executionContext) field_Query_similarNodes_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_versions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "repo",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["repo"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Subscription_nodeCreated_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2880,6 +3349,162 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _CallChange_src(ctx context.Context, field graphql.CollectedField, obj *CallChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallChange_src(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Src, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallChange_src(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _CallChange_dst(ctx context.Context, field graphql.CollectedField, obj *CallChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallChange_dst(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Dst, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallChange_dst(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _CallChange_file(ctx context.Context, field graphql.CollectedField, obj *CallChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallChange_file(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.File, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallChange_file(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _CallChange_line(ctx context.Context, field graphql.CollectedField, obj *CallChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallChange_line(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Line, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallChange_line(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CallChange", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CallChanges_added(ctx context.Context, field graphql.CollectedField, obj *CallChanges) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallChanges_added(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Added, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []CallChange) graphql.Marshaler {
+			return ec.marshalNCallChange2ᚕgithubᚗcomᚋcodegraphᚑdevᚋcodegraphᚋinternalᚋgraphqlᚐCallChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallChanges_added(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CallChanges",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CallChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CallChanges_removed(ctx context.Context, field graphql.CollectedField, obj *CallChanges) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CallChanges_removed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Removed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []CallChange) graphql.Marshaler {
+			return ec.marshalNCallChange2ᚕgithubᚗcomᚋcodegraphᚑdevᚋcodegraphᚋinternalᚋgraphqlᚐCallChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CallChanges_removed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CallChanges",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CallChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
 
 func (ec *executionContext) _CallItem_depth(ctx context.Context, field graphql.CollectedField, obj *CallItem) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -3473,6 +4098,194 @@ func (ec *executionContext) fieldContext_DependencyResult_nodes(_ context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Diff_from(ctx context.Context, field graphql.CollectedField, obj *Diff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Diff_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Diff_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Diff", field, false, false, "String")
+}
+
+func (ec *executionContext) _Diff_to(ctx context.Context, field graphql.CollectedField, obj *Diff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Diff_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Diff_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Diff", field, false, false, "String")
+}
+
+func (ec *executionContext) _Diff_symbols(ctx context.Context, field graphql.CollectedField, obj *Diff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Diff_symbols(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Symbols, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []SymbolChange) graphql.Marshaler {
+			return ec.marshalNSymbolChange2ᚕgithubᚗcomᚋcodegraphᚑdevᚋcodegraphᚋinternalᚋgraphqlᚐSymbolChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Diff_symbols(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Diff",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SymbolChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Diff_calls(ctx context.Context, field graphql.CollectedField, obj *Diff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Diff_calls(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Calls, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *CallChanges) graphql.Marshaler {
+			return ec.marshalNCallChanges2ᚖgithubᚗcomᚋcodegraphᚑdevᚋcodegraphᚋinternalᚋgraphqlᚐCallChanges(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Diff_calls(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Diff",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CallChanges(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Diff_impacted(ctx context.Context, field graphql.CollectedField, obj *Diff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Diff_impacted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Impacted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []ImpactedSymbol) graphql.Marshaler {
+			return ec.marshalNImpactedSymbol2ᚕgithubᚗcomᚋcodegraphᚑdevᚋcodegraphᚋinternalᚋgraphqlᚐImpactedSymbolᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Diff_impacted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Diff",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImpactedSymbol(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Diff_complete(ctx context.Context, field graphql.CollectedField, obj *Diff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Diff_complete(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Complete, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Diff_complete(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Diff", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Diff_tests(ctx context.Context, field graphql.CollectedField, obj *Diff) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Diff_tests(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tests, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Diff_tests(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Diff", field, false, false, "String")
+}
+
 func (ec *executionContext) _FileImpact_filePath(ctx context.Context, field graphql.CollectedField, obj *FileImpact) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3921,6 +4734,144 @@ func (ec *executionContext) _ImpactItem_test(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_ImpactItem_test(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ImpactItem", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ImpactedSymbol_qualifiedName(ctx context.Context, field graphql.CollectedField, obj *ImpactedSymbol) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImpactedSymbol_qualifiedName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.QualifiedName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImpactedSymbol_qualifiedName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImpactedSymbol", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImpactedSymbol_file(ctx context.Context, field graphql.CollectedField, obj *ImpactedSymbol) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImpactedSymbol_file(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.File, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImpactedSymbol_file(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImpactedSymbol", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImpactedSymbol_line(ctx context.Context, field graphql.CollectedField, obj *ImpactedSymbol) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImpactedSymbol_line(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Line, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImpactedSymbol_line(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImpactedSymbol", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImpactedSymbol_depth(ctx context.Context, field graphql.CollectedField, obj *ImpactedSymbol) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImpactedSymbol_depth(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Depth, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImpactedSymbol_depth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImpactedSymbol", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImpactedSymbol_via(ctx context.Context, field graphql.CollectedField, obj *ImpactedSymbol) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImpactedSymbol_via(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Via, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImpactedSymbol_via(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImpactedSymbol", field, false, false, "String")
+}
+
+func (ec *executionContext) _ImpactedSymbol_test(ctx context.Context, field graphql.CollectedField, obj *ImpactedSymbol) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImpactedSymbol_test(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Test, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImpactedSymbol_test(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImpactedSymbol", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _IndexRebuildResult_taskId(ctx context.Context, field graphql.CollectedField, obj *IndexRebuildResult) (ret graphql.Marshaler) {
@@ -4475,6 +5426,50 @@ func (ec *executionContext) fieldContext_Mutation_rebuildIndex(ctx context.Conte
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_rebuildIndex_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createVersion(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createVersion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateVersion(ctx, fc.Args["rev"].(string), fc.Args["tag"].(*string), fc.Args["repo"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *Version) graphql.Marshaler {
+			return ec.marshalNVersion2ᚖgithubᚗcomᚋcodegraphᚑdevᚋcodegraphᚋinternalᚋgraphqlᚐVersion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createVersion(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Version(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createVersion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -6584,6 +7579,94 @@ func (ec *executionContext) fieldContext_Query_repos(_ context.Context, field gr
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_diff(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_diff(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Diff(ctx, fc.Args["from"].(*string), fc.Args["to"].(*string), fc.Args["depth"].(*int), fc.Args["repo"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *Diff) graphql.Marshaler {
+			return ec.marshalNDiff2ᚖgithubᚗcomᚋcodegraphᚑdevᚋcodegraphᚋinternalᚋgraphqlᚐDiff(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_diff(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Diff(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_diff_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_versions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_versions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Versions(ctx, fc.Args["repo"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []Version) graphql.Marshaler {
+			return ec.marshalNVersion2ᚕgithubᚗcomᚋcodegraphᚑdevᚋcodegraphᚋinternalᚋgraphqlᚐVersionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_versions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Version(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_versions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_job(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7611,6 +8694,305 @@ func (ec *executionContext) fieldContext_Subscription_parseProgress(ctx context.
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _SymbolChange_change(ctx context.Context, field graphql.CollectedField, obj *SymbolChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SymbolChange_change(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Change, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SymbolChange_change(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SymbolChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _SymbolChange_kind(ctx context.Context, field graphql.CollectedField, obj *SymbolChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SymbolChange_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SymbolChange_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SymbolChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _SymbolChange_name(ctx context.Context, field graphql.CollectedField, obj *SymbolChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SymbolChange_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SymbolChange_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SymbolChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _SymbolChange_qualifiedName(ctx context.Context, field graphql.CollectedField, obj *SymbolChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SymbolChange_qualifiedName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.QualifiedName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SymbolChange_qualifiedName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SymbolChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _SymbolChange_file(ctx context.Context, field graphql.CollectedField, obj *SymbolChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SymbolChange_file(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.File, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SymbolChange_file(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SymbolChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _SymbolChange_line(ctx context.Context, field graphql.CollectedField, obj *SymbolChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SymbolChange_line(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Line, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SymbolChange_line(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SymbolChange", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SymbolChange_language(ctx context.Context, field graphql.CollectedField, obj *SymbolChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SymbolChange_language(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Language, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SymbolChange_language(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SymbolChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _SymbolChange_signature(ctx context.Context, field graphql.CollectedField, obj *SymbolChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SymbolChange_signature(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Signature, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SymbolChange_signature(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SymbolChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _SymbolChange_api(ctx context.Context, field graphql.CollectedField, obj *SymbolChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SymbolChange_api(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.API, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SymbolChange_api(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SymbolChange", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Version_commit(ctx context.Context, field graphql.CollectedField, obj *Version) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Version_commit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Commit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Version_commit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Version", field, false, false, "String")
+}
+
+func (ec *executionContext) _Version_tags(ctx context.Context, field graphql.CollectedField, obj *Version) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Version_tags(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tags, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Version_tags(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Version", field, false, false, "String")
+}
+
+func (ec *executionContext) _Version_created(ctx context.Context, field graphql.CollectedField, obj *Version) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Version_created(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Created, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Version_created(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Version", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Version_files(ctx context.Context, field graphql.CollectedField, obj *Version) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Version_files(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Files, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Version_files(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Version", field, false, false, "Int")
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -9216,6 +10598,92 @@ func UnmarshalUpdateNodeInput(ctx context.Context, raw any) (UpdateNodeInput, er
 
 // region    **************************** object.gotpl ****************************
 
+var callChangeImplementors = []string{"CallChange"}
+
+func (ec *executionContext) _CallChange(ctx context.Context, sel ast.SelectionSet, obj *CallChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, callChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CallChange")
+		case "src":
+			out.Values[i] = ec._CallChange_src(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "dst":
+			out.Values[i] = ec._CallChange_dst(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "file":
+			out.Values[i] = ec._CallChange_file(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "line":
+			out.Values[i] = ec._CallChange_line(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var callChangesImplementors = []string{"CallChanges"}
+
+func (ec *executionContext) _CallChanges(ctx context.Context, sel ast.SelectionSet, obj *CallChanges) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, callChangesImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CallChanges")
+		case "added":
+			out.Values[i] = ec._CallChanges_added(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "removed":
+			out.Values[i] = ec._CallChanges_removed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var callItemImplementors = []string{"CallItem"}
 
 func (ec *executionContext) _CallItem(ctx context.Context, sel ast.SelectionSet, obj *CallItem) graphql.Marshaler {
@@ -9446,6 +10914,69 @@ func (ec *executionContext) _DependencyResult(ctx context.Context, sel ast.Selec
 	return out
 }
 
+var diffImplementors = []string{"Diff"}
+
+func (ec *executionContext) _Diff(ctx context.Context, sel ast.SelectionSet, obj *Diff) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, diffImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Diff")
+		case "from":
+			out.Values[i] = ec._Diff_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._Diff_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "symbols":
+			out.Values[i] = ec._Diff_symbols(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "calls":
+			out.Values[i] = ec._Diff_calls(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "impacted":
+			out.Values[i] = ec._Diff_impacted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "complete":
+			out.Values[i] = ec._Diff_complete(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tests":
+			out.Values[i] = ec._Diff_tests(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var fileImpactImplementors = []string{"FileImpact"}
 
 func (ec *executionContext) _FileImpact(ctx context.Context, sel ast.SelectionSet, obj *FileImpact) graphql.Marshaler {
@@ -9603,6 +11134,64 @@ func (ec *executionContext) _ImpactItem(ctx context.Context, sel ast.SelectionSe
 			out.Values[i] = ec._ImpactItem_test(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var impactedSymbolImplementors = []string{"ImpactedSymbol"}
+
+func (ec *executionContext) _ImpactedSymbol(ctx context.Context, sel ast.SelectionSet, obj *ImpactedSymbol) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, impactedSymbolImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImpactedSymbol")
+		case "qualifiedName":
+			out.Values[i] = ec._ImpactedSymbol_qualifiedName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "file":
+			out.Values[i] = ec._ImpactedSymbol_file(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "line":
+			out.Values[i] = ec._ImpactedSymbol_line(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "depth":
+			out.Values[i] = ec._ImpactedSymbol_depth(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "via":
+			out.Values[i] = ec._ImpactedSymbol_via(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "test":
+			out.Values[i] = ec._ImpactedSymbol_test(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -9794,6 +11383,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "rebuildIndex":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_rebuildIndex(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createVersion":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createVersion(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -10573,6 +12169,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_repos(ctx, field)
 				})
+		case "diff":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_diff(ctx, field)
+				})
+		case "versions":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_versions(ctx, field)
+				})
 		case "job":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
@@ -10924,6 +12532,127 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 	default:
 		panic("unknown field " + strconv.Quote(fields[0].Name))
 	}
+}
+
+var symbolChangeImplementors = []string{"SymbolChange"}
+
+func (ec *executionContext) _SymbolChange(ctx context.Context, sel ast.SelectionSet, obj *SymbolChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, symbolChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SymbolChange")
+		case "change":
+			out.Values[i] = ec._SymbolChange_change(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._SymbolChange_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._SymbolChange_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "qualifiedName":
+			out.Values[i] = ec._SymbolChange_qualifiedName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "file":
+			out.Values[i] = ec._SymbolChange_file(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "line":
+			out.Values[i] = ec._SymbolChange_line(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "language":
+			out.Values[i] = ec._SymbolChange_language(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "signature":
+			out.Values[i] = ec._SymbolChange_signature(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "api":
+			out.Values[i] = ec._SymbolChange_api(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var versionImplementors = []string{"Version"}
+
+func (ec *executionContext) _Version(ctx context.Context, sel ast.SelectionSet, obj *Version) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, versionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Version")
+		case "commit":
+			out.Values[i] = ec._Version_commit(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tags":
+			out.Values[i] = ec._Version_tags(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "created":
+			out.Values[i] = ec._Version_created(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "files":
+			out.Values[i] = ec._Version_files(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
 }
 
 var __DirectiveImplementors = []string{"__Directive"}
@@ -11302,6 +13031,34 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) marshalNCallChange2githubᚗcomᚋcodegraphᚑdevᚋcodegraphᚋinternalᚋgraphqlᚐCallChange(ctx context.Context, sel ast.SelectionSet, v CallChange) graphql.Marshaler {
+	return ec._CallChange(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCallChange2ᚕgithubᚗcomᚋcodegraphᚑdevᚋcodegraphᚋinternalᚋgraphqlᚐCallChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []CallChange) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCallChange2githubᚗcomᚋcodegraphᚑdevᚋcodegraphᚋinternalᚋgraphqlᚐCallChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCallChanges2ᚖgithubᚗcomᚋcodegraphᚑdevᚋcodegraphᚋinternalᚋgraphqlᚐCallChanges(ctx context.Context, sel ast.SelectionSet, v *CallChanges) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CallChanges!")
+		return graphql.Null
+	}
+	return ec._CallChanges(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNCallItem2githubᚗcomᚋcodegraphᚑdevᚋcodegraphᚋinternalᚋgraphqlᚐCallItem(ctx context.Context, sel ast.SelectionSet, v CallItem) graphql.Marshaler {
 	return ec._CallItem(ctx, sel, &v)
 }
@@ -11361,6 +13118,14 @@ func (ec *executionContext) marshalNDependencyResult2ᚖgithubᚗcomᚋcodegraph
 		return graphql.Null
 	}
 	return ec._DependencyResult(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDiff2ᚖgithubᚗcomᚋcodegraphᚑdevᚋcodegraphᚋinternalᚋgraphqlᚐDiff(ctx context.Context, sel ast.SelectionSet, v *Diff) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Diff!")
+		return graphql.Null
+	}
+	return ec._Diff(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNFileImpact2githubᚗcomᚋcodegraphᚑdevᚋcodegraphᚋinternalᚋgraphqlᚐFileImpact(ctx context.Context, sel ast.SelectionSet, v FileImpact) graphql.Marshaler {
@@ -11428,6 +13193,26 @@ func (ec *executionContext) marshalNImpactItem2ᚕgithubᚗcomᚋcodegraphᚑdev
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNImpactItem2githubᚗcomᚋcodegraphᚑdevᚋcodegraphᚋinternalᚋgraphqlᚐImpactItem(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNImpactedSymbol2githubᚗcomᚋcodegraphᚑdevᚋcodegraphᚋinternalᚋgraphqlᚐImpactedSymbol(ctx context.Context, sel ast.SelectionSet, v ImpactedSymbol) graphql.Marshaler {
+	return ec._ImpactedSymbol(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNImpactedSymbol2ᚕgithubᚗcomᚋcodegraphᚑdevᚋcodegraphᚋinternalᚋgraphqlᚐImpactedSymbolᚄ(ctx context.Context, sel ast.SelectionSet, v []ImpactedSymbol) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNImpactedSymbol2githubᚗcomᚋcodegraphᚑdevᚋcodegraphᚋinternalᚋgraphqlᚐImpactedSymbol(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -11865,6 +13650,26 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 	return ret
 }
 
+func (ec *executionContext) marshalNSymbolChange2githubᚗcomᚋcodegraphᚑdevᚋcodegraphᚋinternalᚋgraphqlᚐSymbolChange(ctx context.Context, sel ast.SelectionSet, v SymbolChange) graphql.Marshaler {
+	return ec._SymbolChange(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSymbolChange2ᚕgithubᚗcomᚋcodegraphᚑdevᚋcodegraphᚋinternalᚋgraphqlᚐSymbolChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []SymbolChange) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSymbolChange2githubᚗcomᚋcodegraphᚑdevᚋcodegraphᚋinternalᚋgraphqlᚐSymbolChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
 	res, err := graphql.UnmarshalTime(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -11882,6 +13687,34 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 func (ec *executionContext) unmarshalNUpdateNodeInput2githubᚗcomᚋcodegraphᚑdevᚋcodegraphᚋinternalᚋgraphqlᚐUpdateNodeInput(ctx context.Context, v any) (UpdateNodeInput, error) {
 	res, err := ec.unmarshalInputUpdateNodeInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNVersion2githubᚗcomᚋcodegraphᚑdevᚋcodegraphᚋinternalᚋgraphqlᚐVersion(ctx context.Context, sel ast.SelectionSet, v Version) graphql.Marshaler {
+	return ec._Version(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNVersion2ᚕgithubᚗcomᚋcodegraphᚑdevᚋcodegraphᚋinternalᚋgraphqlᚐVersionᚄ(ctx context.Context, sel ast.SelectionSet, v []Version) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNVersion2githubᚗcomᚋcodegraphᚑdevᚋcodegraphᚋinternalᚋgraphqlᚐVersion(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNVersion2ᚖgithubᚗcomᚋcodegraphᚑdevᚋcodegraphᚋinternalᚋgraphqlᚐVersion(ctx context.Context, sel ast.SelectionSet, v *Version) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Version!")
+		return graphql.Null
+	}
+	return ec._Version(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {

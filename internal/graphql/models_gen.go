@@ -10,6 +10,18 @@ import (
 	"time"
 )
 
+type CallChange struct {
+	Src  string `json:"src"`
+	Dst  string `json:"dst"`
+	File string `json:"file"`
+	Line int    `json:"line"`
+}
+
+type CallChanges struct {
+	Added   []CallChange `json:"added"`
+	Removed []CallChange `json:"removed"`
+}
+
 type CallTree struct {
 	Total      int        `json:"total"`
 	Truncated  bool       `json:"truncated"`
@@ -31,6 +43,21 @@ type CreateNodeInput struct {
 	Doc        *string `json:"doc,omitempty"`
 }
 
+// What changed between two graphs (codegraph diff).
+type Diff struct {
+	// Commit.
+	From string `json:"from"`
+	// Commit, or worktree.
+	To       string           `json:"to"`
+	Symbols  []SymbolChange   `json:"symbols"`
+	Calls    *CallChanges     `json:"calls"`
+	Impacted []ImpactedSymbol `json:"impacted"`
+	// False when impacted is a lower bound (unresolved or ambiguous calls could reach the change).
+	Complete bool `json:"complete"`
+	// Test files among the impacted symbols'.
+	Tests []string `json:"tests"`
+}
+
 type FileImpact struct {
 	FilePath string `json:"filePath"`
 	Package  string `json:"package"`
@@ -49,6 +76,16 @@ type Impact struct {
 	FilesTotal int          `json:"filesTotal"`
 	Tests      []string     `json:"tests"`
 	TestsTotal int          `json:"testsTotal"`
+}
+
+type ImpactedSymbol struct {
+	QualifiedName string `json:"qualifiedName"`
+	File          string `json:"file"`
+	Line          int    `json:"line"`
+	Depth         int    `json:"depth"`
+	// The symbol one level closer to the change.
+	Via  string `json:"via"`
+	Test bool   `json:"test"`
 }
 
 type IndexRebuildResult struct {
@@ -245,6 +282,20 @@ type SearchResult struct {
 type Subscription struct {
 }
 
+type SymbolChange struct {
+	// added, removed or modified
+	Change        string `json:"change"`
+	Kind          string `json:"kind"`
+	Name          string `json:"name"`
+	QualifiedName string `json:"qualifiedName"`
+	File          string `json:"file"`
+	Line          int    `json:"line"`
+	Language      string `json:"language"`
+	Signature     string `json:"signature"`
+	// An exported symbol removed, or whose signature or visibility changed.
+	API bool `json:"api"`
+}
+
 // Fields to change; omitted fields keep their value.
 type UpdateNodeInput struct {
 	Name          *string `json:"name,omitempty"`
@@ -254,6 +305,14 @@ type UpdateNodeInput struct {
 	Language      *string `json:"language,omitempty"`
 	LineNumber    *int    `json:"lineNumber,omitempty"`
 	EndLine       *int    `json:"endLine,omitempty"`
+}
+
+// The graph of one git revision (codegraph versions).
+type Version struct {
+	Commit  string    `json:"commit"`
+	Tags    []string  `json:"tags"`
+	Created time.Time `json:"created"`
+	Files   int       `json:"files"`
 }
 
 // Which edges of a node to list.

@@ -114,7 +114,7 @@ func TestListToolsSchemas(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []string{"search_code", "get_symbol", "find_references", "get_callers", "get_callees", "get_dependencies", "get_dependents",
-		"impact_analysis", "find_path", "file_outline", "repo_overview", "read_code", "export_graph", "index_status", "index"}
+		"impact_analysis", "find_path", "file_outline", "repo_overview", "read_code", "export_graph", "detect_changes", "index_status", "index"}
 	var got []string
 	for _, tool := range res.Tools {
 		got = append(got, tool.Name)
@@ -469,7 +469,7 @@ func TestMultipleRepos(t *testing.T) {
 	js, _ := json.Marshal(tl.Tools)
 	t.Logf("tool list with two repositories: %d bytes, ~%d tokens", len(js), tokens(len(js)))
 	// 3000 for one repository (TestListToolsSchemas); the repo argument
-	// repeated on each of the 15 tools (export_graph the last added) costs
+	// repeated on each of the 16 tools (detect_changes the last added) costs
 	// ~150 more.
 	if tokens(len(js)) > 3150 {
 		t.Errorf("tool list with a repo argument costs ~%d tokens", tokens(len(js)))

@@ -90,13 +90,13 @@ func (s *Server) params() map[string]param {
 		}
 	}
 	p := map[string]param{
-		"symbol": {schema: str("Store.Get, pkg/store.Store.Get, FILE:LINE or id")},
+		"symbol": {schema: str("Store.Get, FILE:LINE or id")},
 		"from":   {schema: str("Start symbol")},
 		"to":     {schema: str("End symbol")},
 		"path":   {schema: str("File path relative to the repository root")},
 		"depth": {schema: map[string]any{"type": "integer", "description": "Levels (default 1)"},
 			check: intRange("depth", func(a *args) int { return a.Depth }, 1, query.MaxDepth)},
-		"start_line": {schema: map[string]any{"type": "integer", "minimum": 1, "description": "First line (default 1)"},
+		"start_line": {schema: map[string]any{"type": "integer", "minimum": 1, "description": "Default 1"},
 			check: intRange("start_line", func(a *args) int { return a.StartLine }, 1, 1<<30)},
 		"end_line": {schema: map[string]any{"type": "integer", "description": "Default start_line+199"},
 			check: intRange("end_line", func(a *args) int { return a.EndLine }, 1, 1<<30)},
@@ -112,12 +112,12 @@ func (s *Server) params() map[string]param {
 				return nil
 			}},
 		"force": {schema: map[string]any{"type": "boolean", "description": "Re-parse every file"}},
-		"query": {schema: str("Words, identifier, or text/RE2 pattern for exact/regex")},
+		"query": {schema: str("Words, identifier, or RE2 pattern (exact/regex)")},
 		"mode": {schema: map[string]any{"type": "string", "enum": []string{"hybrid", "lexical", "semantic", "exact", "regex"},
 			"description": "hybrid (default): meaning+words+names; exact/regex: matching lines"}},
-		"lang":      {schema: str("Languages, comma-separated (go,python,...)")},
-		"kind":      {schema: str("Symbol kinds, comma-separated (function,method,...)")},
-		"path_glob": {schema: str("Only files matching this gitignore-style glob")},
+		"lang":      {schema: str("Languages: go,python,...")},
+		"kind":      {schema: str("Symbol kinds: function,method,...")},
+		"path_glob": {schema: str("gitignore-style glob")},
 		"limit": {schema: map[string]any{"type": "integer", "minimum": 1, "maximum": 100, "description": "Hits (default 10)"},
 			check: intRange("limit", func(a *args) int { return a.Limit }, 1, 100)},
 		// Short descriptions: they are repeated on most tools (the server

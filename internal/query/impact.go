@@ -3,7 +3,9 @@ package query
 import (
 	"cmp"
 	"context"
+	"encoding/binary"
 	"fmt"
+	"hash/fnv"
 	"path"
 	"slices"
 	"sort"
@@ -430,8 +432,15 @@ func firstSites(s []Site) []Site {
 }
 
 func scopeKey(s Scope) string {
-	if s.Kind == ScopeSymbol {
+	switch s.Kind {
+	case ScopeSymbol:
 		return s.node.ID.String()
+	case ScopeSymbols:
+		h := fnv.New64a()
+		for _, id := range s.ids {
+			binary.Write(h, binary.LittleEndian, uint64(id))
+		}
+		return fmt.Sprintf("%s|%x", s.Name, h.Sum64())
 	}
 	return s.Name
 }
@@ -442,6 +451,8 @@ func (e *Engine) scopeNodes(ctx context.Context, s Scope) ([]graph.NodeID, error
 	switch s.Kind {
 	case ScopeSymbol:
 		return e.members(s.node.ID)
+	case ScopeSymbols:
+		return s.ids, nil
 	case ScopeFile, ScopePackage:
 		var out []graph.NodeID
 		for _, f := range s.Files {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -378,6 +379,9 @@ const (
 	ScopeSymbol  ScopeKind = "symbol"
 	ScopeFile    ScopeKind = "file"
 	ScopePackage ScopeKind = "package"
+	// ScopeSymbols is a set of symbols given by id (SymbolsScope), each
+	// standing for itself only: what a change touched, for impact.
+	ScopeSymbols ScopeKind = "symbols"
 )
 
 // Scope is what deps and impact are asked about: one symbol, one file or
@@ -388,6 +392,13 @@ type Scope struct {
 	Symbol *Symbol   `json:"symbol,omitempty"`
 	Files  []string  `json:"-"` // the files of a file or package scope
 	node   graph.Node
+	ids    []graph.NodeID // a ScopeSymbols scope's symbols
+}
+
+// SymbolsScope makes a scope of the symbols ids (each standing for itself,
+// not for what is nested in it), named name.
+func SymbolsScope(name string, ids []graph.NodeID) Scope {
+	return Scope{Kind: ScopeSymbols, Name: name, ids: slices.Clone(ids)}
 }
 
 // ResolveScope reads a spec given to deps or impact: an indexed file, a

@@ -61,6 +61,8 @@ func TestEveryDoorAccess(t *testing.T) {
 		"GraphQL Mutation.deleteNode": ScopeReadWrite, "GraphQL Mutation.parseProject": ScopeReadWrite,
 		"GraphQL Mutation.rebuildIndex": ScopeAdmin,
 		"MCP index":                     ScopeReadWrite,
+		// versions are written beside the index (versions.go)
+		"POST /versions": ScopeReadWrite, "GraphQL Mutation.createVersion": ScopeReadWrite,
 	}
 	refused := func(door string, role, need service.Access, status int, body []byte, denied bool) {
 		t.Helper()

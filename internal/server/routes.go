@@ -41,6 +41,9 @@ func (s *Server) register() {
 	s.handle("GET", "/graph/dependents", ScopeRead, s.graphDeps(true))
 	s.handle("GET", "/graph/path", ScopeRead, s.graphPath)
 	s.handle("GET", "/graph/impact", ScopeRead, s.graphImpact)
+	s.handle("GET", "/diff", ScopeRead, s.diff) // versions.go
+	s.handle("GET", "/versions", ScopeRead, s.listVersions)
+	s.handle("POST", "/versions", ScopeReadWrite, s.createVersion)
 	s.registerExport()  // export.go
 	s.registerQueries() // queries.go
 	// dashboard.go: a symbol's source and the package map.

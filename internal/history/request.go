@@ -1,0 +1,121 @@
+package history
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/codegraph-dev/codegraph/internal/gitinfo"
+	"github.com/codegraph-dev/codegraph/internal/graph"
+	"github.com/codegraph-dev/codegraph/internal/lang"
+	"github.com/codegraph-dev/codegraph/internal/store"
+	"github.com/codegraph-dev/codegraph/internal/walk"
+)
+
+// ErrStale is returned (wrapped, with the files) when the index does not
+// hold the working tree's version of a changed file.
+var ErrStale = errors.New("the index is not up to date with the working tree; run `codegraph index` (or keep `codegraph watch` running)")
+
+// DiffRequest says what to diff.
+type DiffRequest struct {
+	// From is a revision or a version's tag; "" means HEAD.
+	From string
+	// To is a revision or a version's tag; "" means the working tree,
+	// read from Index.
+	To string
+	// Index is the repository's index (read-only is enough), the graph of
+	// the working tree; required when To is "".
+	Index *store.Store
+	// Depth bounds the impact traversal (0: query.DefaultImpactDepth).
+	Depth int
+}
+
+// Diff diffs two revisions, or a revision and the working tree, creating
+// the versions it needs that do not exist yet.
+func (h *History) Diff(ctx context.Context, req DiffRequest) (*Diff, error) {
+	if req.From == "" {
+		req.From = "HEAD"
+	}
+	opts := DiffOptions{Depth: req.Depth}
+	if req.To != "" {
+		from, err := h.Graph(ctx, req.From)
+		if err != nil {
+			return nil, err
+		}
+		defer from.Close()
+		to, err := h.Graph(ctx, req.To)
+		if err != nil {
+			return nil, err
+		}
+		defer to.Close()
+		files, err := gitinfo.DiffCommits(ctx, h.opts.Root, from.Commit, to.Commit)
+		if err != nil {
+			return nil, err
+		}
+		return Compare(ctx, Side{Name: from.Commit, Graph: from.Reader}, Side{Name: to.Commit, Graph: to.Reader}, files, opts)
+	}
+	if req.Index == nil {
+		return nil, errors.New("history: diff against the working tree needs the index")
+	}
+	c, err := h.lookup(ctx, req.From)
+	if err != nil {
+		return nil, err
+	}
+	files, err := gitinfo.ChangedSince(ctx, h.opts.Root, c)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkFresh(h.opts.Root, req.Index, files); err != nil {
+		return nil, err
+	}
+	work := Side{Name: WorkTree, Graph: req.Index}
+	from, err := h.Graph(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	defer from.Close()
+	return Compare(ctx, Side{Name: from.Commit, Graph: from.Reader}, work, files, opts)
+}
+
+// checkFresh verifies that the index holds the working tree's content of
+// each of files.
+func checkFresh(root string, idx *store.Store, files []string) error {
+	var stale []string
+	for _, f := range files {
+		m, merr := idx.FileMeta(f)
+		src, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(f)))
+		switch {
+		case err != nil && merr == nil:
+			stale = append(stale, f) // deleted, still indexed
+		case err != nil:
+			// deleted and not indexed (or unreadable: a walk skips it too)
+		case !errors.Is(merr, store.ErrNotFound) && merr != nil:
+			return merr
+		case merr != nil:
+			// on disk, not indexed: stale if a walk would have indexed it
+			head := src[:min(len(src), 256)]
+			if lang.Detect(f, func() []byte { return head }) != "" && len(src) <= walk.DefaultMaxFileSize && !isIgnoredByIndex(f) {
+				stale = append(stale, f)
+			}
+		case m.Hash != graph.HashBytes(src):
+			stale = append(stale, f)
+		}
+	}
+	if len(stale) > 0 {
+		more := ""
+		if len(stale) > 3 {
+			more = fmt.Sprintf(" and %d more", len(stale)-3)
+			stale = stale[:3]
+		}
+		return fmt.Errorf("%w (%v%s)", ErrStale, stale, more)
+	}
+	return nil
+}
+
+// isIgnoredByIndex says whether a walk skips the path by its directories
+// or name (not by ignore files).
+func isIgnoredByIndex(p string) bool {
+	return !indexable(gitinfo.TreeEntry{Path: p})
+}

@@ -1,0 +1,9 @@
+package main
+
+import "testing"
+
+func TestWrap(t *testing.T) {
+	if wrap() != 3 {
+		t.Fatal("wrap")
+	}
+}

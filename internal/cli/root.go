@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/codegraph-dev/codegraph/internal/index"
+	"github.com/codegraph-dev/codegraph/internal/service"
 	"github.com/codegraph-dev/codegraph/internal/store"
 )
 
@@ -53,17 +54,18 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	if err == nil {
 		return 0
 	}
-	if msg := err.Error(); msg != "" {
-		fmt.Fprintln(stderr, "codegraph:", msg)
-	}
 	var ee *exitError
 	if errors.As(err, &ee) {
+		if msg := err.Error(); msg != "" {
+			fmt.Fprintln(stderr, "codegraph:", service.Explain(err, service.DoorCLI))
+		}
 		return ee.code
 	}
-	if errors.Is(err, context.Canceled) {
-		return 130
-	}
-	return 1
+	// Everything else by the service's one taxonomy: its exit status, and
+	// its message with the command line's hint (a damaged index names the
+	// command that rebuilds it).
+	fmt.Fprintln(stderr, "codegraph:", service.Explain(err, service.DoorCLI))
+	return service.Classify(err).ExitCode()
 }
 
 func newRoot(e *env) *cobra.Command {
@@ -127,7 +129,7 @@ the nearest parent directory; --db DIR points at one explicitly.`,
 		e.cfgRoot = dir
 		return err
 	}
-	root.AddCommand(newIndexCmd(e), newStatusCmd(e), newSymbolsCmd(e), newExportCmd(e), newDefCmd(e), newRefsCmd(e), newCallersCmd(e), newCalleesCmd(e), newDepsCmd(e), newPathCmd(e), newImpactCmd(e), newCyclesCmd(e), newHubsCmd(e), newOutlineCmd(e), newOverviewCmd(e), newSearchCmd(e), newMCPCmd(e), newServeCmd(e), newDaemonCmd(e), newWatchCmd(e), newVersionCmd(e), newConfigCmd(e))
+	root.AddCommand(newIndexCmd(e), newStatusCmd(e), newSymbolsCmd(e), newExportCmd(e), newDefCmd(e), newRefsCmd(e), newCallersCmd(e), newCalleesCmd(e), newDepsCmd(e), newPathCmd(e), newImpactCmd(e), newCyclesCmd(e), newHubsCmd(e), newOutlineCmd(e), newOverviewCmd(e), newSearchCmd(e), newMCPCmd(e), newServeCmd(e), newDaemonCmd(e), newWatchCmd(e), newVersionCmd(e), newConfigCmd(e), newCheckCmd(e), newBackupCmd(e))
 	return root
 }
 

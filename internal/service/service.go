@@ -87,6 +87,8 @@ type Service struct {
 	jobs    *jobs.Queue
 	ownJobs bool
 	bus     bus
+	obs     observers // observe.go
+	parsers parsers   // Parse's pool
 
 	bg     sync.WaitGroup // background checks and index jobs
 	bgCtx  context.Context
@@ -267,6 +269,7 @@ func (s *Service) Close() error {
 			r.close()
 		}
 		s.bus.close()
+		s.parsers.close()
 	})
 	return nil
 }

@@ -25,6 +25,7 @@ func newIndexCmd(e *env) *cobra.Command {
 		asJSON   bool
 		maxSize  string
 		cpuProf  string
+		memProf  string
 		ef       embeddingFlags
 		noSem    bool
 		noDaemon bool
@@ -82,6 +83,14 @@ binary files and files over --max-file-size are never indexed.`,
 				}
 				defer pprof.StopCPUProfile()
 			}
+			if memProf != "" {
+				stop := heapProfileAtPeak(memProf)
+				defer func() {
+					if err := stop(); err != nil {
+						fmt.Fprintln(e.stderr, "codegraph: --memprofile:", err)
+					}
+				}()
+			}
 			if !noDaemon && !opts.Rebuild { // a rebuild deletes files under the writer lock: this process takes it
 				sum, ok, err := indexViaDaemon(cmd, e, opts.Root, opts.DBDir, opts.Force, quiet || asJSON)
 				if ok {
@@ -137,6 +146,8 @@ binary files and files over --max-file-size are never indexed.`,
 	f.BoolVar(&asJSON, "json", false, "print the summary as JSON")
 	f.StringVar(&cpuProf, "cpuprofile", "", "write a CPU profile to this file (for development)")
 	f.MarkHidden("cpuprofile")
+	f.StringVar(&memProf, "memprofile", "", "write a heap profile to this file at the live heap's peak (for development)")
+	f.MarkHidden("memprofile")
 	return cmd
 }
 

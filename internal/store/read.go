@@ -79,7 +79,10 @@ func (s *Store) scanIndex(prefix []byte, suffixLen int, fn func(graph.Node) erro
 			defer closeIter(nodes, &err)
 		}
 		key = appendNodeKey(key[:0], id)
-		if !nodes.SeekGE(key) || !bytes.Equal(nodes.Key(), key) {
+		// A point read: SeekPrefixGE consults the tables' bloom filters,
+		// which SeekGE does not, so an uncompacted store (many L0
+		// sublevels after a bulk load) costs one probe, not one per table.
+		if !nodes.SeekPrefixGE(key) || !bytes.Equal(nodes.Key(), key) {
 			if err := nodes.Error(); err != nil {
 				return err
 			}
@@ -399,7 +402,7 @@ func (s *Store) NodesByID(ids []graph.NodeID, out []graph.Node) (err error) {
 	for _, i := range order {
 		id := ids[i]
 		key = appendNodeKey(key[:0], id)
-		if !it.SeekGE(key) || !bytes.Equal(it.Key(), key) {
+		if !it.SeekPrefixGE(key) || !bytes.Equal(it.Key(), key) { // bloom-filtered, as in scanIndex
 			if err := it.Error(); err != nil {
 				return err
 			}

@@ -222,6 +222,9 @@ func openPebble(dir string, fsys vfs.FS, opts Options) (*pebble.DB, error) {
 	po.L0CompactionFileThreshold = 1000
 	po.L0StopWritesThreshold = 400
 	po.LBaseMaxBytes = 256 << 20
+	// Pebble's default scheduler wakes every 100 ms, for ever: an idle
+	// watcher would never be idle.
+	po.Experimental.CompactionScheduler = newScheduler()
 	if !opts.ReadOnly {
 		// New stores start at the newest stable Pebble format. Read-only
 		// opens must not ratchet the format (that writes).

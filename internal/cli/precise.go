@@ -5,11 +5,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/codegraph-dev/codegraph/internal/index"
 	"github.com/codegraph-dev/codegraph/internal/precise"
 	"github.com/codegraph-dev/codegraph/internal/store"
+	"github.com/codegraph-dev/codegraph/internal/watch"
 )
 
 func newPreciseCmd(e *env) *cobra.Command {
@@ -94,5 +97,75 @@ func printPreciseFailures(w io.Writer, s *precise.State, max int) {
 			break
 		}
 		fmt.Fprintf(w, "  heuristic: %s: %s\n", f.Dir, f.Reason)
+	}
+}
+
+// noPreciseFlag registers --no-precise on a long-running command (watch,
+// serve, daemon, mcp), whose precise pass runs after each update.
+func noPreciseFlag(cmd *cobra.Command, off *bool) {
+	cmd.Flags().BoolVar(off, "no-precise", false, "do not run the precise tier (Go type-checking) in the background after index updates")
+}
+
+// preciseAfterUpdates wraps a watcher's OnUpdate so that each update that
+// changed files (and the first reconciliation) is followed by a precise
+// pass through the watcher's writer, which re-checks only the changed
+// packages and their importers. updater is called when the first update
+// arrives (the watcher exists by then).
+func preciseAfterUpdates(ctx context.Context, next func(watch.Update), updater func() *index.Updater, log *slog.Logger, w io.Writer, quiet bool) func(watch.Update) {
+	return func(u watch.Update) {
+		next(u)
+		if u.Err != nil || (u.Files() == 0 && u.Reason != "start") {
+			return
+		}
+		var state *precise.State
+		err := updater().Write(func(st *store.Store) error {
+			var err error
+			state, err = precise.RunGo(ctx, st, precise.Options{Logger: log})
+			return err
+		})
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Warn("precise pass failed; the heuristic edges stay", "err", err)
+		case err == nil && !quiet && state.Last.Checked > 0:
+			fmt.Fprintf(w, "precise: %d Go packages re-checked in %s (%d precise, %d heuristic)\n",
+				state.Last.Checked, state.Last.Duration.Round(time.Millisecond), state.Last.Precise, state.Last.Failed)
+		}
+	}
+}
+
+// preciseStatus is the precise tier's part of `codegraph status`.
+type preciseStatus struct {
+	Packages int               `json:"packages"` // Go packages the last pass knew
+	Precise  int               `json:"precise"`
+	Failed   int               `json:"heuristic"`
+	Checked  time.Time         `json:"checked"`
+	Last     precise.Stats     `json:"last"`
+	Failures []precise.Failure `json:"failures,omitempty"` // packages left with heuristic edges, and why
+}
+
+// readPreciseStatus reads the precise tier's state (nil when it never ran).
+func readPreciseStatus(st *store.Store) (*preciseStatus, error) {
+	s, err := precise.LoadState(st)
+	if err != nil || s == nil {
+		return nil, err
+	}
+	p, f := s.Counts()
+	return &preciseStatus{Packages: len(s.Packages), Precise: p, Failed: f, Checked: s.Finished, Last: s.Last, Failures: s.Failures()}, nil
+}
+
+// printPreciseStatus prints the precise tier's status lines.
+func printPreciseStatus(w io.Writer, s *preciseStatus) {
+	if s == nil {
+		fmt.Fprintf(w, "  precise:  never run (`codegraph precise` or `codegraph index --precise`: compiler-grade Go edges)\n")
+		return
+	}
+	fmt.Fprintf(w, "  precise:  %d of %d Go packages have compiler-checked edges (last pass %s, %s ago)\n",
+		s.Precise, s.Packages, s.Last.Duration.Round(time.Millisecond), humanAge(time.Since(s.Checked)))
+	for i, f := range s.Failures {
+		if i == 5 {
+			fmt.Fprintf(w, "            ... and %d more heuristic packages (--json lists them)\n", len(s.Failures)-5)
+			break
+		}
+		fmt.Fprintf(w, "            heuristic %s: %s\n", f.Dir, f.Reason)
 	}
 }

@@ -38,6 +38,7 @@ type statusJSON struct {
 	Git         *index.Staleness               `json:"git,omitempty"`
 	GitError    string                         `json:"git_error,omitempty"`
 	WatchedBy   *watch.Holder                  `json:"watched_by,omitempty"`
+	Precise     *preciseStatus                 `json:"precise,omitempty"`
 	// Damaged says which store file is damaged and how (then nothing else
 	// could be read): `codegraph index --rebuild` repairs it.
 	Damaged string `json:"damaged,omitempty"`
@@ -104,6 +105,9 @@ func newStatusCmd(e *env) *cobra.Command {
 				} else {
 					s.Git = g
 				}
+			}
+			if s.Precise, err = readPreciseStatus(st); err != nil {
+				return err
 			}
 			if h, ok := watch.ReadHolder(st.Dir()); ok {
 				s.WatchedBy = &h
@@ -221,6 +225,9 @@ func printStatus(w io.Writer, s *statusJSON) {
 		fmt.Fprintf(w, "  search:   %d symbols, %d files, no vectors (--no-semantic)\n", s.Search.Symbols, s.Search.Files)
 	default:
 		fmt.Fprintf(w, "  search:   %s\n", s.SearchError)
+	}
+	if s.Languages["go"].Files > 0 {
+		printPreciseStatus(w, s.Precise)
 	}
 	if s.ParseErrors > 0 || s.FailedFiles > 0 {
 		fmt.Fprintf(w, "  problems: %d syntax errors recovered, %d files failed\n", s.ParseErrors, s.FailedFiles)

@@ -85,4 +85,7 @@ func (r *Repo) watchUpdate(u watch.Update) {
 	if err := r.reopenLocked(dirFingerprint(r.db)); err != nil {
 		r.log.Debug("service: reopen after a watched update", "err", err)
 	}
+	if u.Files() > 0 || u.Reason == "start" {
+		r.schedulePreciseLocked()
+	}
 }

@@ -46,6 +46,12 @@ type Options struct {
 	Progress func(done, total int)
 	// GoCommand is the go binary; default: "go" on the PATH.
 	GoCommand string
+	// Tests also type-checks _test.go files (their package's test
+	// variants). Off by default: the go command then compiles every test
+	// variant for its export data, which costs more than the rest of the
+	// pass (over half an hour for the standard library on 2 busy cores);
+	// test files keep their heuristic edges.
+	Tests bool
 }
 
 // kinds are the edge kinds the Go pass owns.
@@ -299,7 +305,7 @@ func (p *pass) checkModule(ctx context.Context, goCmd, mod string, dirs []string
 		Mode: packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles | packages.NeedImports |
 			packages.NeedTypes | packages.NeedTypesInfo | packages.NeedSyntax,
 		Dir:   mod,
-		Tests: true,
+		Tests: p.opts.Tests,
 		Fset:  p.fset,
 		Env:   append(os.Environ(), "GOFLAGS=-mod=mod"),
 		ParseFile: func(fset *token.FileSet, filename string, src []byte) (*ast.File, error) {

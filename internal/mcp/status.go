@@ -37,6 +37,9 @@ type statusOut struct {
 	IndexedAt string            `json:"indexed_at,omitempty"`
 	Repos     []repoRow         `json:"repos,omitempty"`
 	Note      string            `json:"note,omitempty"`
+	// Precise is the precise tier in one line (precise.go); "" when it
+	// never ran.
+	Precise string `json:"precise,omitempty"`
 }
 
 func (o *statusOut) text() string {
@@ -51,6 +54,9 @@ func (o *statusOut) text() string {
 		}
 		sort.Strings(langs)
 		fmt.Fprintf(&b, "%d files (%s), %d symbols, %d edges; built %s\n", o.Files, strings.Join(langs, ", "), o.Nodes, o.Edges, o.IndexedAt)
+	}
+	if o.Precise != "" {
+		fmt.Fprintf(&b, "precise tier: %s\n", o.Precise)
 	}
 	for _, r := range o.Repos {
 		fmt.Fprintf(&b, "repo %s (%s): %s\n", r.Name, r.Root, r.IndexState)
@@ -87,6 +93,9 @@ func (c *call) indexStatus(ctx context.Context) (output, func(int) string, error
 	}
 	if at := r.IndexedAt(); !at.IsZero() {
 		o.IndexedAt = at.UTC().Format(time.RFC3339)
+	}
+	if o.Precise, err = preciseLine(r, snap.Store); err != nil {
+		return nil, nil, err
 	}
 	return o, nil, nil
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/codegraph-dev/codegraph/internal/graph"
 	"github.com/codegraph-dev/codegraph/internal/index"
 	"github.com/codegraph-dev/codegraph/internal/precise"
+	"github.com/codegraph-dev/codegraph/internal/query"
 	"github.com/codegraph-dev/codegraph/internal/store"
 )
 
@@ -141,6 +142,29 @@ func TestGoFixture(t *testing.T) {
 		if !strings.HasPrefix(line, "calls broken/") && !strings.HasPrefix(line, "references broken/") && !strings.HasPrefix(line, "imports broken/") &&
 			!strings.HasSuffix(line, "(precise)") && !strings.HasSuffix(line, "(dynamic)") && !strings.Contains(line, "(unresolved)") {
 			t.Errorf("not precise: %s", line)
+		}
+	}
+
+	// impact of Map: its only caller (Describe, which nothing calls) is
+	// bound by the precise tier, so impact says the answer is
+	// compiler-checked; Square.Area is also reached through dispatch.
+	eng := query.New(st, query.Options{Root: root})
+	for spec, wantPrecise := range map[string]bool{"shape.Map": true, "shape.Square.Area": false} {
+		scope, err := eng.ResolveScope(ctx, spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		imp, err := eng.Impact(ctx, scope, query.ImpactOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if imp.Precise != wantPrecise || imp.Total == 0 {
+			t.Errorf("impact of %s: precise %v (want %v), %d symbols, complete %v", spec, imp.Precise, wantPrecise, imp.Total, imp.Complete)
+		}
+		for _, it := range imp.Items {
+			if wantPrecise && it.Confidence != 1 {
+				t.Errorf("impact of %s: %s via a precise edge with confidence %v", spec, it.Symbol.QualifiedName, it.Confidence)
+			}
 		}
 	}
 

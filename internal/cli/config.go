@@ -36,7 +36,8 @@ const (
 	kindSize              // bytes: 1048576, 1MiB, 512KB
 	kindInt
 	kindFloat
-	kindKeys // API keys: [{name, key, scope}]
+	kindKeys     // API keys: [{name, key, scope}]
+	kindBindings // role bindings: [{subjects, role, repos}]
 )
 
 // configField is one setting: its dotted key in the file, the environment
@@ -61,6 +62,7 @@ var configFields = []configField{
 	{key: "index.embedding.dimensions", kind: kindInt, env: "CODEGRAPH_EMBEDDING_DIMENSIONS", flag: "embedding-dimensions", cmds: []string{"index", "watch", "search", "mcp", "serve"}, def: "provider default"},
 	{key: "server.addr", kind: kindString, env: "CODEGRAPH_SERVER_ADDR", flag: "addr", cmds: []string{"serve"}, def: "127.0.0.1:8080"},
 	{key: "server.api_keys", kind: kindKeys, env: "CODEGRAPH_API_KEYS", def: "none (open on loopback)"},
+	{key: "server.role_bindings", kind: kindBindings, def: "none (a key's scope applies to every repository)"},
 	{key: "server.rate_limit", kind: kindFloat, env: "CODEGRAPH_SERVER_RATE_LIMIT", flag: "rate-limit", cmds: []string{"serve"}, def: fmt.Sprint(server.DefaultRateLimit)},
 	{key: "server.rate_burst", kind: kindInt, env: "CODEGRAPH_SERVER_RATE_BURST", flag: "rate-burst", cmds: []string{"serve"}, def: fmt.Sprint(server.DefaultRateBurst)},
 	{key: "server.max_body", kind: kindSize, env: "CODEGRAPH_SERVER_MAX_BODY", flag: "max-body", cmds: []string{"serve"}, def: fmt.Sprint(server.DefaultMaxBodyBytes)},
@@ -266,11 +268,69 @@ func decodeConfigNode(f configField, n *yaml.Node) (any, error) {
 			keys = append(keys, k)
 		}
 		return keys, nil
+	case kindBindings:
+		return parseBindings(n)
 	}
 	if n.Kind != yaml.ScalarNode {
 		return nil, fmt.Errorf("want a single value")
 	}
 	return parseConfigString(f, n.Value)
+}
+
+// parseBindings reads server.role_bindings: a list of {subjects, role,
+// repos}, subjects and repos each a list of strings.
+func parseBindings(n *yaml.Node) ([]server.RoleBinding, error) {
+	if n.Kind != yaml.SequenceNode {
+		return nil, fmt.Errorf("want a list of {subjects, role, repos}")
+	}
+	strs := func(v *yaml.Node, what string) ([]string, error) {
+		if v.Kind != yaml.SequenceNode {
+			return nil, fmt.Errorf("line %d: %s: want a list of strings", v.Line, what)
+		}
+		var out []string
+		for _, x := range v.Content {
+			if x.Kind != yaml.ScalarNode {
+				return nil, fmt.Errorf("line %d: %s: want a string", x.Line, what)
+			}
+			out = append(out, x.Value)
+		}
+		return out, nil
+	}
+	var out []server.RoleBinding
+	for _, e := range n.Content {
+		if e.Kind != yaml.MappingNode {
+			return nil, fmt.Errorf("line %d: want {subjects, role, repos}", e.Line)
+		}
+		var b server.RoleBinding
+		for j := 0; j+1 < len(e.Content); j += 2 {
+			name, v := e.Content[j], e.Content[j+1]
+			var err error
+			switch name.Value {
+			case "subjects":
+				b.Subjects, err = strs(v, "subjects")
+			case "repos":
+				b.Repos, err = strs(v, "repos")
+			case "role":
+				if v.Kind != yaml.ScalarNode {
+					return nil, fmt.Errorf("line %d: role: want read, write or admin", v.Line)
+				}
+				b.Role = v.Value
+			default:
+				return nil, fmt.Errorf("line %d: unknown key %q in a role binding (known: subjects, role, repos)", name.Line, name.Value)
+			}
+			if err != nil {
+				return nil, err
+			}
+		}
+		if _, err := server.ParseScope(b.Role); err != nil {
+			return nil, fmt.Errorf("line %d: role: %w", e.Line, err)
+		}
+		if len(b.Subjects) == 0 || len(b.Repos) == 0 {
+			return nil, fmt.Errorf("line %d: a role binding needs subjects and repos", e.Line)
+		}
+		out = append(out, b)
+	}
+	return out, nil
 }
 
 // parseConfigString parses a value written as a string (environment
@@ -303,6 +363,8 @@ func parseConfigString(f configField, s string) (any, error) {
 		return x, nil
 	case kindKeys:
 		return server.ParseKeys(s)
+	case kindBindings:
+		return nil, fmt.Errorf("role bindings are set in a configuration file only")
 	}
 	return nil, fmt.Errorf("unknown kind")
 }

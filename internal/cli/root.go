@@ -28,6 +28,8 @@ type env struct {
 	// cfg is the configuration loaded for the running command (index,
 	// watch, search, mcp, serve), nil for the others.
 	cfg *effectiveConfig
+	// cfgRoot is the directory cfg was loaded for (serve reloads it).
+	cfgRoot string
 }
 
 // exitError carries a specific exit code.
@@ -122,6 +124,7 @@ the nearest parent directory; --db DIR points at one explicitly.`,
 			return err
 		}
 		e.cfg, err = applyConfig(cmd, dir)
+		e.cfgRoot = dir
 		return err
 	}
 	root.AddCommand(newIndexCmd(e), newStatusCmd(e), newSymbolsCmd(e), newExportCmd(e), newDefCmd(e), newRefsCmd(e), newCallersCmd(e), newCalleesCmd(e), newDepsCmd(e), newPathCmd(e), newImpactCmd(e), newCyclesCmd(e), newHubsCmd(e), newOutlineCmd(e), newOverviewCmd(e), newSearchCmd(e), newMCPCmd(e), newServeCmd(e), newDaemonCmd(e), newWatchCmd(e), newVersionCmd(e), newConfigCmd(e), newPreciseCmd(e))

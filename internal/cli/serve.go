@@ -16,6 +16,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/codegraph-dev/codegraph/internal/dashboard"
 	"github.com/codegraph-dev/codegraph/internal/graphql"
 	cgmcp "github.com/codegraph-dev/codegraph/internal/mcp"
 	"github.com/codegraph-dev/codegraph/internal/search"
@@ -59,9 +60,12 @@ func newServeCmd(e *env) *cobra.Command {
 		Long: `Serve answers over HTTP everything the CLI can do, for SDKs, dashboards,
 other services and AI agents:
 
+  dashboard      / (search, symbols with their source and call graph,
+                 impact, the package map, index jobs; in the browser)
   REST (JSON)    /nodes, /nodes/{id}, /nodes/{id}/edges, /nodes/{id}/similar,
-                 /search, /vector/search, /parse, /graph/callers|callees|
-                 dependencies|dependents|path|impact, /index, /jobs
+                 /nodes/{id}/source, /search, /vector/search, /parse,
+                 /graph/callers|callees|dependencies|dependents|path|impact|
+                 map, /export, /index, /jobs
   streams        /stream/nodes, /stream/edges (NDJSON), /jobs/{id}/events (SSE)
   MCP            /mcp (streamable HTTP: the tools of 'codegraph mcp')
   GraphQL        /graphql (queries, mutations, subscriptions over WebSocket
@@ -110,26 +114,9 @@ by the next one). A second signal exits at once.`,
 				level = slog.LevelInfo
 			}
 			log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
-			var cfg server.Config
-			if configPath != "" {
-				var err error
-				if cfg, err = server.LoadConfig(configPath); err != nil {
-					return &exitError{2, err}
-				}
-			}
-			keys := cfg.APIKeys
-			if configPath == "" && e.cfg != nil {
-				// codegraph.yaml's server.api_keys, or CODEGRAPH_API_KEYS
-				// over it.
-				if v, ok := e.cfg.get("server.api_keys"); ok {
-					keys = v.Value.([]server.Key)
-				}
-			} else if env := os.Getenv("CODEGRAPH_API_KEYS"); env != "" {
-				k, err := server.ParseKeys(env)
-				if err != nil {
-					return &exitError{2, fmt.Errorf("CODEGRAPH_API_KEYS: %w", err)}
-				}
-				keys = append(keys, k...)
+			cfg, keys, bindings, err := serveCredentials(configPath, e.cfg)
+			if err != nil {
+				return &exitError{2, err}
 			}
 			var tlsOpts *server.TLSOptions
 			if tlsCert != "" || tlsKey != "" || tlsClientCA != "" {
@@ -192,7 +179,7 @@ by the next one). A second signal exits at once.`,
 					closeAll()
 				}
 			}()
-			mcpSrv, err := cgmcp.New(cgmcp.Options{Service: svc, Logger: log, Version: Version})
+			mcpSrv, err := cgmcp.New(cgmcp.Options{Service: svc, Logger: log, Version: Version, HideRepoNames: len(bindings) > 0})
 			if err != nil {
 				return err
 			}
@@ -205,7 +192,7 @@ by the next one). A second signal exits at once.`,
 			mount, streams, public := frontDoors(svc, mcpSrv, origins, maxBody, log)
 			srv, err := server.New(server.Options{Service: svc, Keys: keys, CORSOrigins: origins, AllowedHosts: append(cfg.AllowedHosts, allowedHosts...), RateLimit: cfg.RateLimit,
 				RateBurst: cfg.RateBurst, MaxBodyBytes: maxBody, SearchCache: searchCache, Mount: mount, StreamMounts: streams, PublicMounts: public, Logger: log, AccessLog: verbose, TLS: tlsOpts, JWT: jwtOpts, Audit: auditOpts,
-				ToolAccess: func(tool string) server.Scope { return toolAccess[tool] }})
+				ToolAccess: func(tool string) server.Scope { return toolAccess[tool] }, RoleBindings: bindings})
 			if err != nil {
 				return &exitError{2, err}
 			}
@@ -244,6 +231,22 @@ by the next one). A second signal exits at once.`,
 			fmt.Fprintf(e.stderr, "codegraph serve: %s://%s (repos %s; access %s; MCP at /mcp; API at /openapi.json)\n",
 				scheme, ln.Addr(), strings.Join(names, ", "), auth)
 			served = true
+			// SIGHUP reloads the API keys and role bindings (key rotation
+			// without a restart).
+			stopReload := reloadOnHangup(func() error {
+				c, err := loadConfig(e.cfgRoot, os.Getenv)
+				if configPath != "" {
+					c = nil
+				} else if err != nil {
+					return err
+				}
+				_, keys, bindings, err := serveCredentials(configPath, c)
+				if err != nil {
+					return err
+				}
+				return srv.Reload(keys, bindings)
+			}, log)
+			defer stopReload()
 			left := grace
 			var stopped time.Time
 			err = serveUntilSignal(cmd.Context(), hs, ln, log, grace, func() {
@@ -291,13 +294,14 @@ by the next one). A second signal exits at once.`,
 	return cmd
 }
 
-// frontDoors are the handlers mounted beside the REST API: MCP over
+// frontDoors are the handlers mounted beside the REST API: the web
+// dashboard at / (its files under /dashboard/assets/), MCP over
 // streamable HTTP at /mcp, GraphQL at /graphql (queries, mutations, and
 // subscriptions over WebSocket) with its GraphiQL page at /graphiql (its
 // files under /graphiql/assets/, served from the binary). The second result
 // lists the ones that stream, the third the ones that need no API key (the
 // GraphiQL page and its files hold no data; its user enters the key in the
-// page's headers editor).
+// page's headers editor; the dashboard asks for it when the API answers 401).
 func frontDoors(svc *service.Service, mcpSrv *cgmcp.Server, corsOrigins []string, maxBody int64, log *slog.Logger) (mount map[string]http.Handler, streams, public []string) {
 	// Browser pages allowed to call the API by CORS may also open
 	// GraphQL WebSockets (which CORS does not cover): their hosts.
@@ -318,7 +322,10 @@ func frontDoors(svc *service.Service, mcpSrv *cgmcp.Server, corsOrigins []string
 		"/graphiql": graphql.Playground("/graphql"),
 
 		graphql.PlaygroundAssetsPath: graphql.PlaygroundAssets(),
-	}, []string{"/mcp", "/graphql"}, []string{"/graphiql", graphql.PlaygroundAssetsPath}
+
+		"GET /{$}":           dashboard.Handler(),
+		dashboard.AssetsPath: dashboard.Handler(),
+	}, []string{"/mcp", "/graphql"}, []string{"/graphiql", graphql.PlaygroundAssetsPath, "GET /{$}", dashboard.AssetsPath}
 }
 
 // serveUntilSignal serves on ln until ctx is done (SIGINT or SIGTERM, or
@@ -382,5 +389,65 @@ func closeWithin(d time.Duration, closeAll func()) error {
 		return nil
 	case <-t.C:
 		return errCloseTimeout
+	}
+}
+
+// serveCredentials reads serve's configuration file (--config, JSON), or
+// codegraph.yaml's server settings (cfg) when there is none, and returns
+// it with the API keys (CODEGRAPH_API_KEYS adds to a --config file's; in
+// cfg it already overrides the file's) and the role bindings.
+func serveCredentials(configPath string, cfg *effectiveConfig) (server.Config, []server.Key, []server.RoleBinding, error) {
+	var c server.Config
+	if configPath != "" {
+		var err error
+		if c, err = server.LoadConfig(configPath); err != nil {
+			return c, nil, nil, err
+		}
+	}
+	keys, bindings := c.APIKeys, c.RoleBindings
+	if configPath == "" && cfg != nil {
+		if v, ok := cfg.get("server.api_keys"); ok {
+			keys = v.Value.([]server.Key)
+		}
+		if v, ok := cfg.get("server.role_bindings"); ok {
+			bindings = v.Value.([]server.RoleBinding)
+		}
+	} else if env := os.Getenv("CODEGRAPH_API_KEYS"); env != "" {
+		k, err := server.ParseKeys(env)
+		if err != nil {
+			return c, nil, nil, fmt.Errorf("CODEGRAPH_API_KEYS: %w", err)
+		}
+		keys = append(keys, k...)
+	}
+	return c, keys, bindings, nil
+}
+
+// reloadOnHangup calls reload on every SIGHUP until the returned stop is
+// called, logging what happened (a failed reload keeps the credentials in
+// force).
+func reloadOnHangup(reload func() error, log *slog.Logger) (stop func()) {
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, syscall.SIGHUP)
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		for {
+			select {
+			case <-done:
+				return
+			case <-ch:
+				if err := reload(); err != nil {
+					log.Error("SIGHUP: credentials not reloaded; the previous ones stay in force", "err", err)
+				} else {
+					log.Info("SIGHUP: credentials reloaded")
+				}
+			}
+		}
+	}()
+	return func() {
+		signal.Stop(ch)
+		close(done)
+		<-finished
 	}
 }

@@ -126,6 +126,20 @@ func TestServeEndpoints(t *testing.T) {
 	if code, _ := get("/graphql?query=%7B__typename%7D", ""); code != 401 {
 		t.Fatalf("/graphql without a key: %d", code)
 	}
+	// So do the dashboard's page and files (the page asks for the key);
+	// its data does not, and / is the page only.
+	if code, page := get("/", ""); code != 200 || !strings.Contains(page, "/dashboard/assets/app.js?v=") {
+		t.Fatalf("the dashboard without a key: %d %.300s", code, page)
+	}
+	if code, body := get("/dashboard/assets/style.css", ""); code != 200 || !strings.Contains(body, "--fg") {
+		t.Fatalf("the dashboard's style sheet without a key: %d %.100s", code, body)
+	}
+	if code, _ := get("/graph/map", ""); code != 401 {
+		t.Fatalf("/graph/map without a key: %d", code)
+	}
+	if code, body := get("/no/such/route", "test-key-123456"); code != 404 || !strings.Contains(body, "no route") {
+		t.Fatalf("an unknown path: %d %s", code, body)
+	}
 	req, _ := http.NewRequest("POST", "http://"+addr+"/mcp", strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}`))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json, text/event-stream")

@@ -142,7 +142,7 @@ func NewHandler(svc *service.Service, opts Options) http.Handler {
 		return errPanic(v)
 	})
 	srv.AroundResponses(func(ctx context.Context, next gql.ResponseHandler) *gql.Response {
-		st := &state{s: s, views: map[string]*view{}}
+		st := &state{s: s, ctx: ctx, views: map[string]*view{}}
 		defer st.release()
 		return next(context.WithValue(ctx, stateKey{}, st))
 	})
@@ -171,7 +171,10 @@ func NewHandler(svc *service.Service, opts Options) http.Handler {
 // state is what one response shares: a snapshot and a loader per
 // repository, taken on first use and released when the response is done.
 type state struct {
-	s     *backend
+	s *backend
+	// ctx is the operation's context: who the caller is and what it may
+	// see (role bindings).
+	ctx   context.Context
 	mu    sync.Mutex
 	views map[string]*view
 }
@@ -202,7 +205,7 @@ func (st *state) view(name string) (*view, error) {
 	if v, ok := st.views[name]; ok {
 		return v, nil
 	}
-	r, err := st.s.svc.Repo(name)
+	r, err := st.s.svc.RepoFor(st.ctx, name, service.ReadOnly)
 	if err != nil {
 		return nil, err
 	}

@@ -18,8 +18,10 @@ import (
 
 type mutationResolver resolver
 
-func (r *mutationResolver) repo(name *string) (*service.Repo, error) {
-	return r.s.svc.Repo(str(name))
+// repo returns the repository a mutation names, which the caller must
+// be able to see and have need on (role bindings).
+func (r *mutationResolver) repo(ctx context.Context, name *string, need service.Access) (*service.Repo, error) {
+	return r.s.svc.RepoFor(ctx, str(name), need)
 }
 
 func optInt(p *int) int {
@@ -30,7 +32,7 @@ func optInt(p *int) int {
 }
 
 func (r *mutationResolver) CreateNode(ctx context.Context, input CreateNodeInput, repo *string) (*Node, error) {
-	rp, err := r.repo(repo)
+	rp, err := r.repo(ctx, repo, operationAccess["Mutation.createNode"])
 	if err != nil {
 		return nil, err
 	}
@@ -52,7 +54,7 @@ func (r *mutationResolver) UpdateNode(ctx context.Context, id string, input Upda
 	if err != nil {
 		return nil, err
 	}
-	rp, err := r.repo(repo)
+	rp, err := r.repo(ctx, repo, operationAccess["Mutation.updateNode"])
 	if err != nil {
 		return nil, err
 	}
@@ -69,7 +71,7 @@ func (r *mutationResolver) DeleteNode(ctx context.Context, id string, repo *stri
 	if err != nil {
 		return false, err
 	}
-	rp, err := r.repo(repo)
+	rp, err := r.repo(ctx, repo, operationAccess["Mutation.deleteNode"])
 	if err != nil {
 		return false, err
 	}
@@ -104,7 +106,7 @@ func (r *mutationResolver) ParseFile(ctx context.Context, input ParseFileInput) 
 			return nil, fmt.Errorf("%w: content is %d bytes, more than the %d bytes parseFile accepts: send a smaller part", service.ErrTooLarge, len(src), service.MaxParseBytes)
 		}
 	} else {
-		rp, err := r.s.svc.Repo(str(input.Repo))
+		rp, err := r.s.svc.RepoFor(ctx, str(input.Repo), service.ReadOnly)
 		if err != nil {
 			return nil, err
 		}
@@ -184,7 +186,7 @@ func (r *mutationResolver) ParseProject(ctx context.Context, input *ParseProject
 	if input != nil {
 		in = *input
 	}
-	rp, err := r.repo(in.Repo)
+	rp, err := r.repo(ctx, in.Repo, operationAccess["Mutation.parseProject"])
 	if err != nil {
 		return nil, err
 	}
@@ -199,7 +201,7 @@ func (r *mutationResolver) RebuildIndex(ctx context.Context, typeArg IndexType, 
 	if !typeArg.IsValid() {
 		return nil, badInput("unknown index type %q", typeArg)
 	}
-	rp, err := r.repo(repo)
+	rp, err := r.repo(ctx, repo, operationAccess["Mutation.rebuildIndex"])
 	if err != nil {
 		return nil, err
 	}

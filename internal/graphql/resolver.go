@@ -385,7 +385,7 @@ func (r *queryResolver) Dependents(ctx context.Context, nodeID string, depth, fi
 
 func (r *queryResolver) Repos(ctx context.Context) ([]Repo, error) {
 	var out []Repo
-	for _, rp := range r.s.svc.Repos() {
+	for _, rp := range r.s.svc.ReposFor(ctx) {
 		st := rp.State()
 		out = append(out, Repo{Name: rp.Name(), Root: rp.Root(), Status: string(st.Status), Percent: st.Percent})
 	}
@@ -394,7 +394,7 @@ func (r *queryResolver) Repos(ctx context.Context) ([]Repo, error) {
 
 func (r *queryResolver) Job(ctx context.Context, id string) (*Job, error) {
 	j, ok := r.s.svc.Jobs().Get(id)
-	if !ok {
+	if !ok || !service.Visible(ctx, j.Repo) {
 		return nil, nil
 	}
 	return jobOf(j), nil
@@ -405,7 +405,12 @@ func (r *queryResolver) Jobs(ctx context.Context, firstArg *int) ([]Job, error) 
 	if err != nil {
 		return nil, err
 	}
-	list := r.s.svc.Jobs().List()
+	var list []jobs.Job
+	for _, j := range r.s.svc.Jobs().List() {
+		if service.Visible(ctx, j.Repo) {
+			list = append(list, j)
+		}
+	}
 	out := make([]Job, 0, min(n, len(list)))
 	for _, j := range list[:min(n, len(list))] {
 		out = append(out, *jobOf(j))

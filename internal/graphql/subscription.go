@@ -22,7 +22,7 @@ func nodeEvents[T any](ctx context.Context, s *backend, typ string, repo *string
 	defer s.subscribed("node " + typ)
 	want := ""
 	if repo != nil {
-		rp, err := s.svc.Repo(*repo)
+		rp, err := s.svc.RepoFor(ctx, *repo, service.ReadOnly)
 		if err != nil {
 			return nil, err
 		}
@@ -41,7 +41,7 @@ func nodeEvents[T any](ctx context.Context, s *backend, typ string, repo *string
 				if !ok {
 					return
 				}
-				if ev.Type != typ || want != "" && ev.Repo != want {
+				if ev.Type != typ || want != "" && ev.Repo != want || !service.Visible(ctx, ev.Repo) {
 					continue
 				}
 				select {
@@ -74,7 +74,7 @@ func (r *subscriptionResolver) NodeDeleted(ctx context.Context, repo *string) (<
 
 func (r *subscriptionResolver) ParseProgress(ctx context.Context, taskID string) (<-chan *ParseProgressEvent, error) {
 	q := r.s.svc.Jobs()
-	if _, ok := q.Get(taskID); !ok {
+	if j, ok := q.Get(taskID); !ok || !service.Visible(ctx, j.Repo) {
 		return nil, fmt.Errorf("task %q: %w", taskID, service.ErrNotFound)
 	}
 	updates, cancel := q.Subscribe(taskID)

@@ -237,11 +237,14 @@ func (s *Server) readFileResource(ctx context.Context, req *mcp.ReadResourceRequ
 	if err != nil || !strings.HasPrefix(uri, fileURIPrefix) {
 		return nil, mcp.ResourceNotFoundError(uri)
 	}
-	r := s.repos[0]
+	r, err := s.repoFor(ctx, "", service.ReadOnly)
+	if err != nil {
+		return nil, err
+	}
 	if len(s.repos) > 1 {
 		name, rest, _ := strings.Cut(p, "/")
-		if r, err = s.repoFor(name); err != nil || name == "" {
-			return nil, fmt.Errorf("%s: the path must start with a repository name (%s)", uri, strings.Join(s.repoNames(), ", "))
+		if r, err = s.repoFor(ctx, name, service.ReadOnly); err != nil || name == "" {
+			return nil, fmt.Errorf("%s: the path must start with a repository name (%s)", uri, strings.Join(s.svc.RepoNamesFor(ctx), ", "))
 		}
 		p = rest
 	}
@@ -274,7 +277,7 @@ func (s *Server) readSymbolResource(ctx context.Context, req *mcp.ReadResourceRe
 	if _, err := graph.ParseNodeID(id); err != nil || len(id) != 16 {
 		return nil, mcp.ResourceNotFoundError(uri)
 	}
-	for _, r := range s.repos {
+	for _, r := range s.svc.ReposFor(ctx) {
 		snap, release, err := r.Acquire()
 		if err != nil {
 			continue

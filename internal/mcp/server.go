@@ -2,6 +2,7 @@ package mcp
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -48,6 +49,11 @@ type Options struct {
 	// key, or a client address without keys; 0: DefaultMaxSessions;
 	// negative: no bound).
 	MaxSessions int
+	// HideRepoNames keeps repository names out of what every caller sees
+	// (tool schemas, instructions): set it when callers may not see every
+	// repository (role bindings); index_status lists the ones a caller
+	// may see.
+	HideRepoNames bool
 }
 
 // Defaults of Options.
@@ -217,13 +223,19 @@ func (s *Server) waitIdle(ctx context.Context) error { return s.svc.WaitIdle(ctx
 // repoNames lists the served repositories' names, sorted.
 func (s *Server) repoNames() []string { return s.svc.RepoNames() }
 
-// repoFor returns the repository a call names ("" for the default).
-func (s *Server) repoFor(name string) (*service.Repo, error) {
-	r, err := s.svc.Repo(name)
-	if err != nil {
-		return nil, fmt.Errorf("unknown repo %q: pass one of %s", name, strings.Join(s.repoNames(), ", "))
+// repoFor returns the repository a call names ("" for the default), on
+// which the caller in ctx needs need: one it may not see is unknown (role
+// bindings).
+func (s *Server) repoFor(ctx context.Context, name string, need service.Access) (*service.Repo, error) {
+	r, err := s.svc.RepoFor(ctx, name, need)
+	if errors.Is(err, service.ErrUnknownRepo) {
+		names := s.svc.RepoNamesFor(ctx)
+		if len(names) == 0 {
+			return nil, fmt.Errorf("unknown repo %q: no repository is visible to this caller", name)
+		}
+		return nil, fmt.Errorf("unknown repo %q: pass one of %s", name, strings.Join(names, ", "))
 	}
-	return r, nil
+	return r, err
 }
 
 // instructions tell the agent how to use the tools well.
@@ -237,7 +249,10 @@ func (s *Server) instructions() string {
 - Before changing a function, run impact_analysis (what breaks, tests to run; it says when the answer is only a lower bound) or get_callers; get_callees and get_dependencies show what it relies on; find_path explains how two symbols connect.
 - Answers cite file:line and signatures first; read_code reads a line range when you need more source. Each answer fits a token budget (max_tokens, 500-50000, default 4000): when truncated is true, repeat the call with cursor set to next_cursor for more.
 - index_state in every answer says how fresh the graph is (ready, building N%, stale since ...). After editing files, call index to update the graph (incremental, seconds).`)
-	if len(s.repos) > 1 {
+	switch {
+	case s.opts.HideRepoNames:
+		b.WriteString("\n- Several repositories may be served: index_status lists the ones you can see; pass repo to choose one.")
+	case len(s.repos) > 1:
 		fmt.Fprintf(&b, "\n- Several repositories are served: pass repo (one of %s; default %s).", strings.Join(s.repoNames(), ", "), s.repos[0].Name())
 	}
 	return b.String()

@@ -69,7 +69,7 @@ func (c *call) indexStatus(ctx context.Context) (output, func(int) string, error
 	r := c.repo
 	o := &statusOut{Repo: r.Name(), Root: r.Root(), DB: r.DB()}
 	if len(c.s.repos) > 1 {
-		for _, x := range c.s.repos {
+		for _, x := range c.s.svc.ReposFor(ctx) {
 			o.Repos = append(o.Repos, repoRow{Name: x.Name(), Root: x.Root(), IndexState: x.State().String()})
 		}
 	}

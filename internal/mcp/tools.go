@@ -103,7 +103,10 @@ func (s *Server) params() map[string]param {
 		"max_tokens": {schema: map[string]any{"type": "integer", "description": "Budget"},
 			check: intRange("max_tokens", func(a *args) int { return a.MaxTokens }, minMaxTokens, maxMaxTokens)},
 	}
-	if len(s.repos) > 1 {
+	switch {
+	case s.opts.HideRepoNames:
+		p["repo"] = param{schema: map[string]any{"type": "string"}}
+	case len(s.repos) > 1:
 		// The default (the first) is named in the server instructions: a
 		// description repeated on every tool would cost ~100 tokens.
 		p["repo"] = param{schema: map[string]any{"type": "string", "enum": s.repoNames()}}
@@ -211,7 +214,7 @@ func (s *Server) handle(ctx context.Context, t *toolDef, ps map[string]param, re
 	if err := c.decode(ps, req.Params.Arguments); err != nil {
 		return errorResult(err)
 	}
-	r, err := s.repoFor(c.a.Repo)
+	r, err := s.repoFor(ctx, c.a.Repo, t.access)
 	if err != nil {
 		return errorResult(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"strings"
@@ -83,6 +84,8 @@ type Config struct {
 	RateBurst int     `json:"rate_burst,omitempty"`
 	// AllowedHosts are the Host header names served (Options.AllowedHosts).
 	AllowedHosts []string `json:"allowed_hosts,omitempty"`
+	// RoleBindings give identities roles per repository (Options.RoleBindings).
+	RoleBindings []RoleBinding `json:"role_bindings,omitempty"`
 }
 
 // LoadConfig reads a JSON config file; unknown fields are an error.
@@ -93,10 +96,20 @@ func LoadConfig(path string) (Config, error) {
 		return c, fmt.Errorf("config: %w", err)
 	}
 	defer f.Close()
-	dec := json.NewDecoder(f)
+	return decodeConfig(f, path)
+}
+
+// decodeConfig reads a JSON config from r (named path in errors): one
+// object, unknown fields refused.
+func decodeConfig(r io.Reader, path string) (Config, error) {
+	var c Config
+	dec := json.NewDecoder(r)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&c); err != nil {
 		return c, fmt.Errorf("config %s: %w", path, err)
+	}
+	if dec.More() {
+		return c, fmt.Errorf("config %s: more than one JSON value", path)
 	}
 	return c, nil
 }

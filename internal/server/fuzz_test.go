@@ -66,3 +66,32 @@ func FuzzBodies(f *testing.F) {
 		}
 	})
 }
+
+// FuzzServerConfig feeds --config files to the decoder and the checks of
+// their keys and role bindings: nothing panics, and a file that decodes
+// either compiles or is refused with an error.
+func FuzzServerConfig(f *testing.F) {
+	for _, s := range []string{
+		`{}`,
+		`{"api_keys":[{"name":"ci","key":"0123456789abcdef","scope":"rw"}]}`,
+		`{"api_keys":[{"key":"sha256:zz","scope":"ro"}]}`,
+		`{"role_bindings":[{"subjects":["key:ci","group:devs","*"],"role":"write","repos":["api","*"]}]}`,
+		`{"role_bindings":[{"subjects":[":"],"role":"","repos":[""]}]}`,
+		`{"rate_limit":1e308,"rate_burst":-1}`,
+		`{"cors_origins":["*"]} {"x":1}`,
+		`{"unknown":true}`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		c, err := decodeConfig(strings.NewReader(s), "serve.json")
+		if err != nil {
+			if !strings.Contains(err.Error(), "serve.json") {
+				t.Fatalf("error does not name the file: %v", err)
+			}
+			return
+		}
+		newKeyring(c.APIKeys)
+		newBindings(c.RoleBindings)
+	})
+}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/codegraph-dev/codegraph/internal/jobs"
+	"github.com/codegraph-dev/codegraph/internal/service"
 )
 
 // indexRequest is the (optional) body of POST /index.
@@ -59,7 +60,7 @@ func (s *Server) listJobs(w http.ResponseWriter, r *http.Request) error {
 	all := s.svc.Jobs().List() // newest first
 	var sel []jobs.Job
 	for _, j := range all {
-		if (state == "" || string(j.State) == state) && (repoName == "" || j.Repo == repoName) {
+		if (state == "" || string(j.State) == state) && (repoName == "" || j.Repo == repoName) && service.Visible(r.Context(), j.Repo) {
 			sel = append(sel, j)
 		}
 	}
@@ -92,7 +93,7 @@ func (s *Server) listJobs(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) getJob(w http.ResponseWriter, r *http.Request) error {
 	j, ok := s.svc.Jobs().Get(r.PathValue("id"))
-	if !ok {
+	if !ok || !service.Visible(r.Context(), j.Repo) {
 		return notFound("no job %q", r.PathValue("id"))
 	}
 	writeJSON(w, http.StatusOK, j)
@@ -101,6 +102,14 @@ func (s *Server) getJob(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) cancelJob(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
+	if j, ok := s.svc.Jobs().Get(id); ok {
+		if !service.Visible(r.Context(), j.Repo) {
+			return notFound("no job %q", id)
+		}
+		if _, err := s.svc.RepoFor(r.Context(), j.Repo, service.ReadWrite); err != nil {
+			return err
+		}
+	}
 	err := s.svc.Jobs().Cancel(id)
 	switch {
 	case errors.Is(err, jobs.ErrNotFound):
@@ -121,7 +130,7 @@ func (s *Server) cancelJob(w http.ResponseWriter, r *http.Request) error {
 // Comments keep idle connections alive.
 func (s *Server) jobEvents(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
-	if _, ok := s.svc.Jobs().Get(id); !ok {
+	if j, ok := s.svc.Jobs().Get(id); !ok || !service.Visible(r.Context(), j.Repo) {
 		return notFound("no job %q", id)
 	}
 	ch, cancel := s.svc.Jobs().Subscribe(id)

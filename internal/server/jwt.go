@@ -74,6 +74,8 @@ type jwtClaims struct {
 	Iat   *float64        `json:"iat"`
 	Scope string          `json:"scope"`
 	Roles []string        `json:"roles"`
+	// Groups name the subject's groups, for role bindings (group:NAME).
+	Groups []string `json:"groups"`
 }
 
 // audiences is the aud claim as a list (it may be a string or an array).
@@ -474,5 +476,5 @@ func (v *jwtVerifier) verify(ctx context.Context, tok string, now time.Time) (id
 	if err := p.checkClaims(&v.o, now); err != nil {
 		return identity{}, err
 	}
-	return identity{Name: "jwt:" + p.claims.Sub, Scope: p.claims.access(), Authenticated: true}, nil
+	return identity{Name: "jwt:" + p.claims.Sub, Scope: p.claims.access(), Authenticated: true, Groups: p.claims.Groups}, nil
 }

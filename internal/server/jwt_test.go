@@ -342,3 +342,30 @@ func FuzzParseJWT(f *testing.F) {
 		_ = p.claims.access()
 	})
 }
+
+// FuzzJWKS feeds key sets to the JWKS parser (a file or URL the operator
+// names, or an identity provider's answer): it never panics, and every
+// key it accepts is usable (a known type with a public key).
+func FuzzJWKS(f *testing.F) {
+	for _, s := range []string{
+		`{"keys":[]}`,
+		`{"keys":[{"kty":"EC","crv":"P-256","kid":"a","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}]}`,
+		`{"keys":[{"kty":"OKP","crv":"Ed25519","kid":"b","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}]}`,
+		`{"keys":[{"kty":"RSA","kid":"c","n":"AQAB","e":"AQAB"}]}`,
+		`{"keys":[{"kty":"oct","k":"c2VjcmV0"}]}`,
+		`{"keys":null}`, `[]`, `{"keys":[{"kty":"EC","crv":"P-521","x":"","y":""}]}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		keys, err := parseJWKS(b)
+		if err != nil {
+			return
+		}
+		for _, k := range keys {
+			if k.key == nil {
+				t.Fatalf("accepted a key without a public key: %+v", k)
+			}
+		}
+	})
+}

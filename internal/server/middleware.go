@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/codegraph-dev/codegraph/internal/service"
 )
 
 // identity is who a request comes from: the key it presented (Name) and
@@ -24,6 +26,11 @@ type identity struct {
 	// served to unauthenticated identities, which get 401 elsewhere; an
 	// authenticated one without the access needed gets 403.
 	Authenticated bool
+	// Groups are the identity's groups (a JWT's groups claim), which role
+	// bindings may name as group:NAME.
+	Groups []string
+	// grants are what the role bindings give it (nil: no bindings).
+	grants *service.Grants
 }
 
 type ctxKey int
@@ -145,6 +152,14 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		if r.TLS != nil {
 			rec.Header().Set("Strict-Transport-Security", hstsValue)
 		}
+		// Every answer: no MIME sniffing, no referrer, not framed, and
+		// no active content unless a page sets its own policy (GraphiQL,
+		// the dashboard).
+		h := rec.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
 		probe := isProbe(r.URL.Path)
 		if !probe || r.URL.Path == "/metrics" {
 			if err := s.hosts.check(r.Host); err != nil {
@@ -190,6 +205,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 				return
 			}
 		}
+		id = s.applyBindings(id)
 		who = id
 		if s.audit != nil {
 			op, action = s.auditedOperation(r)
@@ -269,7 +285,7 @@ func (s *Server) authenticate(r *http.Request) (identity, error) {
 		}
 		return id, nil
 	}
-	k, ok := s.keys.lookup(key)
+	k, ok := s.creds().keys.lookup(key)
 	if !ok {
 		return identity{}, &apiError{Status: http.StatusUnauthorized, Code: codeUnauthorized, Message: "unknown API key"}
 	}

@@ -209,3 +209,22 @@ func TestHTTPServerTimeouts(t *testing.T) {
 	}
 	_ = context.Background()
 }
+
+// TestSecurityHeaders: every answer, errors and probes included, forbids
+// MIME sniffing, referrers, framing and active content.
+func TestSecurityHeaders(t *testing.T) {
+	_, ts := newTestServer(t, Options{})
+	for _, path := range []string{"/health/live", "/nodes?limit=1", "/nodes/nothex", "/no-such-route"} {
+		_, h, _ := call(t, ts, "GET", path, "")
+		for k, want := range map[string]string{
+			"X-Content-Type-Options":  "nosniff",
+			"Referrer-Policy":         "no-referrer",
+			"X-Frame-Options":         "DENY",
+			"Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+		} {
+			if got := h.Get(k); got != want {
+				t.Errorf("%s: %s = %q, want %q", path, k, got, want)
+			}
+		}
+	}
+}

@@ -2,6 +2,7 @@ package server
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/codegraph-dev/codegraph/internal/search"
@@ -42,6 +43,8 @@ func (s *Server) register() {
 	s.handle("GET", "/graph/path", ScopeRead, s.graphPath)
 	s.handle("GET", "/graph/impact", ScopeRead, s.graphImpact)
 	s.registerExport() // export.go
+	// dashboard.go: a symbol's source and the package map.
+	s.registerDashboard()
 
 	s.handle("POST", "/index", ScopeReadWrite, s.startIndex)
 	s.handle("GET", "/jobs", ScopeRead, s.listJobs)
@@ -67,7 +70,7 @@ func (s *Server) Close() error {
 // repo returns the repository a request names (repo parameter; the
 // default one when absent).
 func (s *Server) repo(r *http.Request) (*service.Repo, error) {
-	return s.svc.Repo(r.URL.Query().Get("repo"))
+	return s.svc.RepoFor(r.Context(), r.URL.Query().Get("repo"), service.ReadOnly)
 }
 
 // snapshot acquires a read snapshot of the request's repository; call
@@ -116,9 +119,11 @@ type repoHealth struct {
 func (s *Server) ready(w http.ResponseWriter, r *http.Request) error {
 	all := true
 	var out []repoHealth
-	for _, repo := range s.svc.Repos() {
+	hide := s.creds().bindings != nil
+	for i, repo := range s.svc.Repos() {
 		st := repo.State()
 		h := repoHealth{Name: repo.Name(), IndexState: st.String(), Status: string(st.Status), Percent: st.Percent}
+		anonymous := hide && !service.Visible(r.Context(), repo.Name())
 		h.Search = "ready"
 		_, serr := search.Check(repo.DB())
 		switch {
@@ -142,6 +147,11 @@ func (s *Server) ready(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 		all = all && h.Ready
+		if anonymous {
+			// Role bindings: names and messages (which name paths) only
+			// for callers who may see the repository.
+			h = repoHealth{Name: fmt.Sprintf("#%d", i+1), IndexState: h.IndexState, Status: h.Status, Percent: h.Percent, Ready: h.Ready, Search: h.Search}
+		}
 		out = append(out, h)
 	}
 	status, code := "ready", http.StatusOK

@@ -75,6 +75,10 @@ type Options struct {
 	JWT *JWTOptions
 	// Audit, when set, writes the audit log (see AuditOptions).
 	Audit *AuditOptions
+	// RoleBindings give identities roles per repository (see
+	// RoleBinding); none: an identity's scope applies to every
+	// repository.
+	RoleBindings []RoleBinding
 	// ToolAccess tells the audit log which MCP tools write (the access a
 	// tool needs; nil: MCP calls are logged only when refused).
 	ToolAccess func(tool string) Scope
@@ -85,7 +89,7 @@ type Server struct {
 	opts    Options
 	svc     *service.Service
 	log     *slog.Logger
-	keys    *keyring
+	cred    credHolder
 	limit   *limiter
 	addr    *limiter // every request, by client address, before authentication
 	failed  *limiter // failed authentications, by client address
@@ -140,8 +144,13 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("server: %w", err)
 	}
-	s := &Server{opts: opts, svc: opts.Service, log: opts.Logger, keys: kr, cors: newCORS(opts.CORSOrigins),
+	rb, err := newBindings(opts.RoleBindings)
+	if err != nil {
+		return nil, fmt.Errorf("server: %w", err)
+	}
+	s := &Server{opts: opts, svc: opts.Service, log: opts.Logger, cors: newCORS(opts.CORSOrigins),
 		metrics: newMetrics(), mux: http.NewServeMux()}
+	s.cred.Store(&credentials{keys: kr, bindings: rb})
 	s.streamsCtx, s.stopStreams = context.WithCancel(context.Background())
 	if opts.TLS != nil {
 		if s.tlsConfig, err = newTLSConfig(*opts.TLS, opts.Logger); err != nil {
@@ -159,6 +168,10 @@ func New(opts Options) (*Server, error) {
 		}
 	}
 	s.authOn = kr.enabled() || s.jwt != nil || (s.tlsConfig != nil && s.tlsConfig.ClientCAs != nil)
+	if rb != nil && !s.authOn {
+		return nil, errors.New("server: role bindings need credentials (API keys, JWT or client certificates)")
+	}
+	s.warnUnknownRepos(rb)
 	if opts.SearchCache >= 0 {
 		n := opts.SearchCache
 		if n == 0 {
@@ -311,6 +324,14 @@ func (s *Server) handle(method, path string, scope Scope, h handlerFunc) {
 			return
 		}
 		r = r.WithContext(withAccess(r.Context(), identityFrom(r.Context())))
+		if scope > 0 && repoScoped(path) {
+			// The repository named must be one the caller may see, with
+			// the route's access on it (role bindings).
+			if _, err := s.svc.RepoFor(r.Context(), r.URL.Query().Get("repo"), scope); err != nil {
+				writeError(w, r, err)
+				return
+			}
+		}
 		if err := h(w, r); err != nil {
 			writeError(w, r, err)
 		}
@@ -366,5 +387,20 @@ func (s *Server) mount(pattern string, h http.Handler, stream, public bool) (err
 // withAccess tells the service layer what the caller may do and who it
 // is (MCP binds its sessions to the caller).
 func withAccess(ctx context.Context, id identity) context.Context {
-	return service.WithCaller(service.WithAccess(ctx, id.Scope), id.Name)
+	ctx = service.WithCaller(service.WithAccess(ctx, id.Scope), id.Name)
+	if id.grants != nil {
+		ctx = service.WithGrants(ctx, *id.grants)
+	}
+	return ctx
+}
+
+// repoScoped reports REST routes that answer from one repository (named
+// by the repo parameter): every route but the probes, documents and jobs
+// (a job names its repository; jobs.go checks it).
+func repoScoped(path string) bool {
+	switch {
+	case path == "/metrics", path == "/openapi.json", strings.HasPrefix(path, "/health/"), strings.HasPrefix(path, "/jobs"):
+		return false
+	}
+	return true
 }

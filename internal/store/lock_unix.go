@@ -8,8 +8,28 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
+	"time"
 )
+
+// orphanLockWait is how long lockDir waits for a lock whose recorded
+// owner is dead (held by a child between its fork and exec).
+const orphanLockWait = 5 * time.Second
+
+// ownerAlive reports whether the pid recorded in the lock file at path is
+// a running process (true when it cannot tell).
+func ownerAlive(path string) bool {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return true
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil || pid <= 0 {
+		return true
+	}
+	return !errors.Is(syscall.Kill(pid, 0), syscall.ESRCH)
+}
 
 // lockDir takes the exclusive writer lock of dir: a flock(2) on
 // LOCK.codegraph, which then holds our pid. The lock belongs to the open
@@ -21,11 +41,28 @@ func lockDir(dir string) (release func() error, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: lock: %w", dir, err)
 	}
+	var deadline time.Time
 	for {
 		err = syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
-		if !errors.Is(err, syscall.EINTR) {
-			break
+		if errors.Is(err, syscall.EINTR) {
+			continue
 		}
+		// The lock belongs to an open file description, which a child
+		// shares from fork until its exec closes the (close-on-exec)
+		// descriptor. When the owner named in the file is dead (killed
+		// while it was starting git, say), a child of it still holds the
+		// lock for a moment: wait for it, briefly, instead of reporting a
+		// dead process as the holder.
+		if errors.Is(err, syscall.EWOULDBLOCK) && !ownerAlive(path) {
+			if deadline.IsZero() {
+				deadline = time.Now().Add(orphanLockWait)
+			}
+			if time.Now().Before(deadline) {
+				time.Sleep(10 * time.Millisecond)
+				continue
+			}
+		}
+		break
 	}
 	if err != nil {
 		f.Close()

@@ -7,9 +7,11 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -47,6 +49,28 @@ func runHelper(mode, dir string) error {
 			return err
 		}
 		defer s.Close()
+		fmt.Println("ready")
+		time.Sleep(time.Minute)
+		return errors.New("not killed")
+	case "lock-fork":
+		// Take the writer lock as a store does, then start a child that
+		// shares the lock's open file description for a second, as a
+		// child does between fork and exec.
+		f, err := os.OpenFile(filepath.Join(dir, lockFileName), os.O_RDWR|os.O_CREATE, 0o644)
+		if err != nil {
+			return err
+		}
+		if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+			return err
+		}
+		if _, err := f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0); err != nil {
+			return err
+		}
+		child := exec.Command("sleep", "1")
+		child.ExtraFiles = []*os.File{f}
+		if err := child.Start(); err != nil {
+			return err
+		}
 		fmt.Println("ready")
 		time.Sleep(time.Minute)
 		return errors.New("not killed")
@@ -270,4 +294,22 @@ func TestErrLockedIdle(t *testing.T) {
 	if err := r.Close(); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestLockOfDeadOwner kills a writer while a child of it still shares its
+// lock (as between fork and exec of git): the next writer waits for the
+// child instead of failing with "locked by pid N" for a dead N.
+func TestLockOfDeadOwner(t *testing.T) {
+	dir := t.TempDir()
+	h := startHelper(t, "lock-fork", dir)
+	h.kill(t)
+	start := time.Now()
+	s, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatalf("Open after the owner died, its child still holding the lock: %v", err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("waited %s for the orphaned lock", time.Since(start).Round(time.Millisecond))
 }

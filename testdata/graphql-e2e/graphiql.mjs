@@ -22,6 +22,8 @@ try {
   });
   page.on('requestfailed', (r) => result.failed.push(r.url()));
   page.on('pageerror', (e) => result.errors.push(String(e)));
+  // A Content-Security-Policy violation is a console error.
+  page.on('console', (m) => { if (m.type() === 'error') result.errors.push(m.text()); });
   // GraphiQL starts with the query it finds in its storage.
   await page.addInitScript(() => localStorage.setItem('graphiql:query', '{ repos { name } }'));
   await page.goto(base + '/graphiql', { waitUntil: 'load' });

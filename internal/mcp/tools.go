@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
@@ -202,7 +203,10 @@ func (s *Server) register(t *toolDef) {
 		// gives the same answer.
 		Annotations: &mcp.ToolAnnotations{ReadOnlyHint: t.readOnly, IdempotentHint: t.readOnly}}
 	s.srv.AddTool(tool, func(ctx context.Context, req *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
-		return s.handle(ctx, t, ps, req), nil
+		start := time.Now()
+		res := s.handle(ctx, t, ps, req)
+		s.svc.ToolCalled(t.name, time.Since(start), res.IsError) // metrics
+		return res, nil
 	})
 }
 

@@ -24,6 +24,7 @@ type metrics struct {
 	streamed    *prometheus.CounterVec
 	snapshots   *prometheus.CounterVec
 	cache       *prometheus.CounterVec
+	collectors  []prometheus.Collector // every one registered
 }
 
 func newMetrics() *metrics {
@@ -66,9 +67,15 @@ func newMetrics() *metrics {
 		Name: "codegraph_search_cache_requests_total",
 		Help: "Search answers looked up in the result cache, by result (hit, miss).",
 	}, []string{"result"})
-	m.reg.MustRegister(m.cache, m.requests, m.latency, m.inFlight, m.search, m.rateLimited, m.authFailed, m.streamed, m.snapshots,
+	m.register(m.cache, m.requests, m.latency, m.inFlight, m.search, m.rateLimited, m.authFailed, m.streamed, m.snapshots,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
+}
+
+// register registers collectors and keeps them for MetricNames.
+func (m *metrics) register(cs ...prometheus.Collector) {
+	m.reg.MustRegister(cs...)
+	m.collectors = append(m.collectors, cs...)
 }
 
 // observe records one answered request.

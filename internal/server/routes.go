@@ -60,6 +60,9 @@ func (s *Server) register() {
 // has shut down; the service is closed by its owner.
 func (s *Server) Close() error {
 	s.stopStreams()
+	if s.unobserve != nil {
+		s.unobserve()
+	}
 	s.parsers.close()
 	if s.audit != nil {
 		return s.audit.close()

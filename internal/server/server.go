@@ -118,6 +118,10 @@ type Server struct {
 	// does not wait for them.
 	streamsCtx  context.Context
 	stopStreams context.CancelFunc
+
+	// unobserve stops the service reporting index runs and tool calls
+	// to the metrics (metrics_ops.go).
+	unobserve func()
 }
 
 // route is one registered REST route.
@@ -216,7 +220,7 @@ func New(opts Options) (*Server, error) {
 			}
 		}
 	}
-	s.metrics.reg.MustRegister(&indexCollector{svc: s.svc})
+	s.unobserve = s.svc.Observe(s.metrics.registerService(s.svc))
 	s.register()
 	streams := map[string]bool{}
 	for _, p := range opts.StreamMounts {

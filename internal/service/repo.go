@@ -608,6 +608,7 @@ func (r *Repo) runIndex(ctx context.Context, force bool, report func(jobs.Progre
 			}
 			err = ctx.Err()
 		}
+		r.reportRun("index", sum, 0, err)
 		r.mu.Lock()
 		switch {
 		case err == nil:

@@ -90,6 +90,7 @@ type Service struct {
 	jobs    *jobs.Queue
 	ownJobs bool
 	bus     bus
+	obs     observers // observe.go
 
 	bg     sync.WaitGroup // background checks and index jobs
 	bgCtx  context.Context

@@ -74,6 +74,7 @@ func (r *Repo) watchProgress(p index.Progress) {
 
 // watchUpdate is called after each of the watcher's runs.
 func (r *Repo) watchUpdate(u watch.Update) {
+	r.reportRun(watchRunKind(u.Reason), u.Summary, u.Duration, u.Err)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if u.Err != nil && !errors.Is(u.Err, context.Canceled) {
@@ -88,4 +89,13 @@ func (r *Repo) watchUpdate(u watch.Update) {
 	if u.Files() > 0 || u.Reason == "start" {
 		r.schedulePreciseLocked()
 	}
+}
+
+// watchRunKind is the RunReport kind of a watcher's run: its first run
+// and index requests are index runs, the rest watched updates.
+func watchRunKind(reason string) string {
+	if reason == "start" || reason == "index" {
+		return "index"
+	}
+	return "watch"
 }

@@ -83,3 +83,25 @@ func lockDir(dir string) (release func() error, err error) {
 	// Closing the file releases the flock.
 	return f.Close, nil
 }
+
+// WriterActive reports whether a process holds the writer lock of the
+// store in dir (an index run, a watcher, a server). It probes with a
+// shared lock it releases at once, never writing the lock file.
+func WriterActive(dir string) bool {
+	f, err := os.Open(filepath.Join(dir, lockFileName))
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	for {
+		err = syscall.Flock(int(f.Fd()), syscall.LOCK_SH|syscall.LOCK_NB)
+		if !errors.Is(err, syscall.EINTR) {
+			break
+		}
+	}
+	if err == nil {
+		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+		return false
+	}
+	return errors.Is(err, syscall.EWOULDBLOCK)
+}

@@ -428,12 +428,17 @@ func (s *Store) Compact(ctx context.Context) (err error) {
 	return s.db.Compact(ctx, []byte{0}, []byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, true)
 }
 
-// Check reads every key and value of the store, so that Pebble verifies
-// the checksum of every block, and returns a *CorruptError (wrapping
-// ErrCorrupt) for the first damage found. It reads the whole store:
-// `codegraph index --rebuild` runs it to decide whether the store must be
-// rebuilt too.
+// Check verifies the checksum of every block of every table
+// (VerifyTables) and reads every key and value of the store (so the
+// memtable's and every level's data are read as queries would), and
+// returns a *CorruptError (wrapping ErrCorrupt) for the first damage found.
+// It reads the whole store: `codegraph index --rebuild` runs it to decide
+// whether the store must be rebuilt too; `codegraph check` and `status
+// --check` run it.
 func (s *Store) Check(ctx context.Context) (err error) {
+	if err := s.VerifyTables(ctx); err != nil {
+		return err
+	}
 	defer s.guard(&err)
 	it, err := s.db.NewIter(nil)
 	if err != nil {

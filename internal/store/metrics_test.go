@@ -1,0 +1,58 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"testing"
+)
+
+// TestEngineMetrics checks that the engine's figures follow writes, a
+// compaction and reads.
+func TestEngineMetrics(t *testing.T) {
+	st := openTest(t, Options{})
+	before := st.EngineMetrics()
+	for i := range 200 {
+		meta, nodes, edges := genFile(fmt.Sprintf("pkg/f%03d.go", i), 1, 20)
+		replace(t, st, meta, nodes, edges)
+	}
+	if err := st.Compact(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	m := st.EngineMetrics()
+	if m.Tables == 0 || m.DiskBytes <= before.DiskBytes || m.Flushes == 0 || m.Compactions == 0 {
+		t.Fatalf("after writes and a compaction: %+v (before %+v)", m, before)
+	}
+	if _, err := st.Stats(); err != nil { // reads through the block cache
+		t.Fatal(err)
+	}
+	if m = st.EngineMetrics(); m.BlockCacheHits+m.BlockCacheMisses == 0 || m.ReadAmp < 1 {
+		t.Fatalf("after reads: %+v", m)
+	}
+}
+
+// TestEngineMetricsReopened checks the figures of a store opened read-only
+// and not written since (Pebble reports no sublevels then): level 0 and
+// read amplification are counted from the tables.
+func TestEngineMetricsReopened(t *testing.T) {
+	dir := t.TempDir()
+	st, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 50 {
+		meta, nodes, edges := genFile(fmt.Sprintf("pkg/f%03d.go", i), 1, 20)
+		replace(t, st, meta, nodes, edges)
+	}
+	if err := st.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	want := st.EngineMetrics()
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ro := openTestDir(t, dir, Options{ReadOnly: true})
+	got := ro.EngineMetrics()
+	if got.Tables == 0 || got.ReadAmp < 1 || got.ReadAmp != want.ReadAmp || got.L0Sublevels != want.L0Sublevels {
+		t.Fatalf("reopened: %+v\nwritten: %+v", got, want)
+	}
+}

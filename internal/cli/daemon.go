@@ -295,7 +295,7 @@ func newDaemonRunCmd(e *env) *cobra.Command {
 				return err
 			}
 			defer mcpSrv.Close()
-			mount, streams, public := frontDoors(svc, mcpSrv, nil, 0, log)
+			mount, streams, public := frontDoors(svc, mcpSrv, nil, 0, log, nil)
 			mount["/daemon/repos"] = daemonReposHandler(svc, reg)
 			// The socket is private to the user (0600 in a 0700 directory):
 			// no keys, no rate limit, and any Host (clients name none; DNS

@@ -13,6 +13,7 @@ import (
 
 	"github.com/codegraph-dev/codegraph/internal/graph"
 	"github.com/codegraph-dev/codegraph/internal/query"
+	"github.com/codegraph-dev/codegraph/internal/service"
 	"github.com/codegraph-dev/codegraph/internal/store"
 )
 
@@ -216,12 +217,12 @@ func symbolError(e *env, err error, asJSON bool, command string) error {
 		c := &amb.Candidates[0]
 		fmt.Fprintf(&b, "pass an id or a qualified name, e.g. codegraph %s %s or codegraph %s %s:%s",
 			command, c.ID, command, c.File, c.QualifiedName)
-		return &exitError{2, errors.New(b.String())}
+		return &exitError{service.CodeAmbiguous.ExitCode(), errors.New(b.String())}
 	case errors.As(err, &nf):
 		if asJSON {
 			_ = writeJSON(e.stdout, symbolJSONError{Error: "not_found", Message: nf.Error(), Spec: nf.Spec, Suggestions: nf.Suggestions})
 		}
-		return &exitError{2, err}
+		return &exitError{service.CodeNotFound.ExitCode(), err}
 	}
 	return err
 }

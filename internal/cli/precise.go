@@ -169,3 +169,9 @@ func printPreciseStatus(w io.Writer, s *preciseStatus) {
 		fmt.Fprintf(w, "            heuristic %s: %s\n", f.Dir, f.Reason)
 	}
 }
+
+// withPrecise is the status JSON with the precise tier's part.
+type withPrecise struct {
+	statusJSON
+	Precise *preciseStatus `json:"precise,omitempty"`
+}

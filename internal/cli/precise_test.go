@@ -24,6 +24,9 @@ func TestIndexPrecise(t *testing.T) {
 	if out := mustRun(t, "status", "--db", db); !strings.Contains(out, "precise:  2 of 3 Go packages have compiler-checked edges") {
 		t.Errorf("status:\n%s", out)
 	}
+	if out := mustRun(t, "status", "--db", db, "--json"); !strings.Contains(out, `"precise": {`) || !strings.Contains(out, `"heuristic": 1`) || !strings.Contains(out, `"db":`) {
+		t.Errorf("status --json:\n%s", out)
+	}
 	if out := mustRun(t, "callers", "--db", db, "shape.Total"); !strings.Contains(out, "[call at draw/draw.go:29, precise]") {
 		t.Errorf("callers:\n%s", out)
 	}

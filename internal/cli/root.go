@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/codegraph-dev/codegraph/internal/index"
+	"github.com/codegraph-dev/codegraph/internal/service"
 	"github.com/codegraph-dev/codegraph/internal/store"
 )
 
@@ -53,17 +54,18 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	if err == nil {
 		return 0
 	}
-	if msg := err.Error(); msg != "" {
-		fmt.Fprintln(stderr, "codegraph:", msg)
-	}
 	var ee *exitError
 	if errors.As(err, &ee) {
+		if msg := err.Error(); msg != "" {
+			fmt.Fprintln(stderr, "codegraph:", service.Explain(err, service.DoorCLI))
+		}
 		return ee.code
 	}
-	if errors.Is(err, context.Canceled) {
-		return 130
-	}
-	return 1
+	// Everything else by the service's one taxonomy: its exit status, and
+	// its message with the command line's hint (a damaged index names the
+	// command that rebuilds it).
+	fmt.Fprintln(stderr, "codegraph:", service.Explain(err, service.DoorCLI))
+	return service.Classify(err).ExitCode()
 }
 
 func newRoot(e *env) *cobra.Command {

@@ -189,8 +189,12 @@ by the next one). A second signal exits at once.`,
 			// in streams: their write deadline is lifted and they end when
 			// the server shuts down.
 			toolAccess := mcpSrv.ToolAccess()
-			mount, streams, public := frontDoors(svc, mcpSrv, origins, maxBody, log)
-			srv, err := server.New(server.Options{Service: svc, Keys: keys, CORSOrigins: origins, AllowedHosts: append(cfg.AllowedHosts, allowedHosts...), RateLimit: cfg.RateLimit,
+			// GraphQL WebSockets from browsers authenticate on
+			// connection_init, through the server built below.
+			var srv *server.Server
+			initAuth := func(ctx context.Context, cred string) (context.Context, error) { return srv.Authenticate(ctx, cred) }
+			mount, streams, public := frontDoors(svc, mcpSrv, origins, maxBody, log, initAuth)
+			srv, err = server.New(server.Options{InitAuthMounts: []string{"/graphql"}, Service: svc, Keys: keys, CORSOrigins: origins, AllowedHosts: append(cfg.AllowedHosts, allowedHosts...), RateLimit: cfg.RateLimit,
 				RateBurst: cfg.RateBurst, MaxBodyBytes: maxBody, SearchCache: searchCache, Mount: mount, StreamMounts: streams, PublicMounts: public, Logger: log, AccessLog: verbose, TLS: tlsOpts, JWT: jwtOpts, Audit: auditOpts,
 				ToolAccess: func(tool string) server.Scope { return toolAccess[tool] }, RoleBindings: bindings})
 			if err != nil {
@@ -302,7 +306,7 @@ by the next one). A second signal exits at once.`,
 // lists the ones that stream, the third the ones that need no API key (the
 // GraphiQL page and its files hold no data; its user enters the key in the
 // page's headers editor; the dashboard asks for it when the API answers 401).
-func frontDoors(svc *service.Service, mcpSrv *cgmcp.Server, corsOrigins []string, maxBody int64, log *slog.Logger) (mount map[string]http.Handler, streams, public []string) {
+func frontDoors(svc *service.Service, mcpSrv *cgmcp.Server, corsOrigins []string, maxBody int64, log *slog.Logger, initAuth func(context.Context, string) (context.Context, error)) (mount map[string]http.Handler, streams, public []string) {
 	// Browser pages allowed to call the API by CORS may also open
 	// GraphQL WebSockets (which CORS does not cover): their hosts.
 	var hosts []string
@@ -315,7 +319,7 @@ func frontDoors(svc *service.Service, mcpSrv *cgmcp.Server, corsOrigins []string
 			hosts = append(hosts, u.Host)
 		}
 	}
-	gql := graphql.NewHandler(svc, graphql.Options{AllowedOrigins: hosts, MaxBodyBytes: maxBody, Logger: log})
+	gql := graphql.NewHandler(svc, graphql.Options{AllowedOrigins: hosts, MaxBodyBytes: maxBody, Logger: log, InitAuth: initAuth})
 	return map[string]http.Handler{
 		"/mcp":      mcpSrv.Handler(),
 		"/graphql":  gql,

@@ -6,46 +6,17 @@ import (
 	"fmt"
 	"io"
 	"sort"
-	"strconv"
 	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/codegraph-dev/codegraph/internal/index"
 	"github.com/codegraph-dev/codegraph/internal/search"
 	"github.com/codegraph-dev/codegraph/internal/service"
 	"github.com/codegraph-dev/codegraph/internal/store"
-	"github.com/codegraph-dev/codegraph/internal/watch"
 )
 
-type statusJSON struct {
-	DB          string                         `json:"db"`
-	Root        string                         `json:"root"`
-	IndexedAt   *time.Time                     `json:"indexed_at,omitempty"`
-	AgeSeconds  float64                        `json:"age_seconds,omitempty"`
-	StoreBytes  int64                          `json:"store_bytes"`
-	Files       uint64                         `json:"files"`
-	Libraries   uint64                         `json:"external_libraries"`
-	Nodes       uint64                         `json:"nodes"`
-	Edges       uint64                         `json:"edges"`
-	ParseErrors uint64                         `json:"syntax_errors"`
-	FailedFiles uint64                         `json:"failed_files"`
-	Languages   map[string]store.LanguageStats `json:"languages"`
-	NodeKinds   map[string]uint64              `json:"node_kinds"`
-	EdgeKinds   map[string]uint64              `json:"edge_kinds"`
-	Search      *search.State                  `json:"search,omitempty"`
-	SearchError string                         `json:"search_error,omitempty"`
-	Git         *index.Staleness               `json:"git,omitempty"`
-	GitError    string                         `json:"git_error,omitempty"`
-	WatchedBy   *watch.Holder                  `json:"watched_by,omitempty"`
-	Precise     *preciseStatus                 `json:"precise,omitempty"`
-	// Damaged says which store file is damaged and how (then nothing else
-	// could be read): `codegraph index --rebuild` repairs it.
-	Damaged string `json:"damaged,omitempty"`
-	// Incomplete says why the index is not complete: its last run did
-	// not finish (resolution or search indexes may be partial).
-	Incomplete string `json:"incomplete,omitempty"`
-}
+// statusJSON is the status the service composes (service.StatusOf).
+type statusJSON = service.IndexStatus
 
 func newStatusCmd(e *env) *cobra.Command {
 	var db string
@@ -66,57 +37,17 @@ func newStatusCmd(e *env) *cobra.Command {
 				return err
 			}
 			defer st.Close()
-			stats, err := st.Stats()
-			if err == nil && check {
-				err = st.Check(cmd.Context())
-			}
+			sp, err := service.StatusOf(cmd.Context(), st, check)
 			if errors.Is(err, store.ErrCorrupt) {
 				return printDamaged(e, db, err, asJSON)
 			}
 			if err != nil {
 				return err
 			}
-			libs := stats.Languages["external"].Files
-			delete(stats.Languages, "external")
-			s := statusJSON{DB: st.Dir(), Files: stats.Files - libs, Libraries: libs, Nodes: stats.Nodes, Edges: stats.Edges,
-				ParseErrors: stats.ParseErrors, FailedFiles: stats.FailedFiles,
-				Languages: stats.Languages, NodeKinds: stats.NodeKinds, EdgeKinds: stats.EdgeKinds}
-			if v, err := st.Meta(index.MetaRoot); err == nil {
-				s.Root = string(v)
-			} else if !errors.Is(err, store.ErrNotFound) {
-				return err
-			}
-			if v, err := st.Meta(index.MetaIndexedAt); err == nil {
-				if ns, err := strconv.ParseInt(string(v), 10, 64); err == nil {
-					t := time.Unix(0, ns).UTC()
-					s.IndexedAt = &t
-					s.AgeSeconds = time.Since(t).Seconds()
-				}
-			}
-			if err := index.Incomplete(st); err != nil {
-				s.Incomplete = err.Error()
-			}
-			if s.StoreBytes, err = service.DiskUsage(st.Dir()); err != nil {
-				return err
-			}
-			if s.Root != "" {
-				if g, err := index.Behind(cmd.Context(), st, s.Root); err != nil {
-					s.GitError = err.Error()
-				} else {
-					s.Git = g
-				}
-			}
-			if s.Precise, err = readPreciseStatus(st); err != nil {
-				return err
-			}
-			if h, ok := watch.ReadHolder(st.Dir()); ok {
-				s.WatchedBy = &h
-			}
-			ss, searchErr := search.Check(st.Dir())
-			if searchErr == nil {
-				s.Search = &ss
-			} else {
-				s.SearchError = searchErr.Error()
+			s := *sp
+			searchErr := s.SearchErr
+			if searchErr != nil {
+				s.SearchError = service.Explain(searchErr, service.DoorCLI)
 			}
 			// A damaged search index is reported in full and fails the
 			// command, as a damaged store does.
@@ -124,12 +55,20 @@ func newStatusCmd(e *env) *cobra.Command {
 			if s.SearchError != "" && errors.Is(searchErr, search.ErrCorrupt) {
 				result = &exitError{1, errors.New("")}
 			}
+			ps, err := readPreciseStatus(st)
+			if err != nil {
+				return err
+			}
 			if asJSON {
 				enc := json.NewEncoder(e.stdout)
 				enc.SetIndent("", "  ")
-				return errors.Join(enc.Encode(s), result)
+				return errors.Join(enc.Encode(withPrecise{s, ps}), result)
 			}
 			printStatus(e.stdout, &s)
+			if s.Languages["go"].Files > 0 {
+				fmt.Fprintln(e.stdout)
+				printPreciseStatus(e.stdout, ps)
+			}
 			return result
 		},
 	}
@@ -159,7 +98,7 @@ func printDamaged(e *env, db string, err error, asJSON bool) error {
 	} else {
 		fmt.Fprintf(e.stdout, "Index %s\n", s.DB)
 		fmt.Fprintf(e.stdout, "  damaged:  %s\n", s.Damaged)
-		fmt.Fprintf(e.stdout, "            %s\n", store.RebuildHint)
+		fmt.Fprintf(e.stdout, "            %s\n", service.CodeRebuildNeeded.Hint(service.DoorCLI))
 	}
 	return &exitError{1, errors.New("")}
 }
@@ -225,9 +164,6 @@ func printStatus(w io.Writer, s *statusJSON) {
 		fmt.Fprintf(w, "  search:   %d symbols, %d files, no vectors (--no-semantic)\n", s.Search.Symbols, s.Search.Files)
 	default:
 		fmt.Fprintf(w, "  search:   %s\n", s.SearchError)
-	}
-	if s.Languages["go"].Files > 0 {
-		printPreciseStatus(w, s.Precise)
 	}
 	if s.ParseErrors > 0 || s.FailedFiles > 0 {
 		fmt.Fprintf(w, "  problems: %d syntax errors recovered, %d files failed\n", s.ParseErrors, s.FailedFiles)

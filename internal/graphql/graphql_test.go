@@ -361,7 +361,7 @@ func TestSearch(t *testing.T) {
 	if len(rx.Search.Hits) != 1 || rx.Search.Hits[0].Node.QualifiedName != "Store.Get" || rx.Search.Hits[0].Column == nil || rx.Search.Hits[0].Text == nil {
 		t.Errorf("regex: %+v", rx.Search)
 	}
-	f.wantError(t, q, map[string]any{"q": "(", "o": map[string]any{"mode": "REGEX"}}, codeBadInput, "missing closing")
+	f.wantError(t, q, map[string]any{"q": "(", "o": map[string]any{"mode": "REGEX"}}, service.CodeBadRegex.GraphQLCode(), "missing closing")
 	f.wantError(t, q, map[string]any{"q": "  "}, codeBadInput, "query is empty")
 	f.wantError(t, q, map[string]any{"q": "x", "o": map[string]any{"limit": 0}}, codeBadInput, "limit")
 
@@ -481,8 +481,8 @@ func TestParseFile(t *testing.T) {
 	if ts.ParseFile.Language != "typescript" {
 		t.Errorf("language override: %+v", ts.ParseFile)
 	}
-	f.wantError(t, q, map[string]any{"in": map[string]any{"path": "../outside.go"}}, codeBadInput, "clean repository-relative")
-	f.wantError(t, q, map[string]any{"in": map[string]any{"path": "/etc/passwd"}}, codeBadInput, "clean repository-relative")
+	f.wantError(t, q, map[string]any{"in": map[string]any{"path": "../outside.go"}}, codeBadInput, "relative to the repository root")
+	f.wantError(t, q, map[string]any{"in": map[string]any{"path": "/etc/passwd"}}, codeBadInput, "relative to the repository root")
 	f.wantError(t, q, map[string]any{"in": map[string]any{"path": "pkg/none.go"}}, codeNotFound, "not found")
 	f.wantError(t, q, map[string]any{"in": map[string]any{"path": "pkg"}}, codeBadInput, "directory")
 	f.wantError(t, q, map[string]any{"in": map[string]any{"path": "notes.txt", "content": "hello"}}, codeBadInput, "cannot tell the language")

@@ -65,6 +65,13 @@ type Options struct {
 	// subscribed is called when a subscription resolver has subscribed to
 	// its events (tests wait for it before making events).
 	subscribed func(field string)
+	// InitAuth authenticates a WebSocket connection on its connection_init
+	// message when the upgrade request carried no credential (browsers
+	// cannot set headers on a WebSocket): it gets the payload's
+	// Authorization ("Bearer KEY_OR_JWT") or X-API-Key value and returns
+	// the context operations on the connection run with. Nil: the upgrade
+	// request must carry the credential.
+	InitAuth func(ctx context.Context, credential string) (context.Context, error)
 }
 
 // backend holds what the resolvers share.
@@ -118,6 +125,7 @@ func NewHandler(svc *service.Service, opts Options) http.Handler {
 	ws := transport.Websocket{
 		Implementation: transport.CoderWebsocketImplementation{AcceptOptions: accept},
 		InitTimeout:    30 * time.Second,
+		InitFunc:       initAuth(opts.InitAuth),
 		ErrorFunc: func(ctx context.Context, err error) {
 			s.log.Debug("graphql websocket", "err", err)
 		},
@@ -251,4 +259,35 @@ func viewOf(ctx context.Context, repo *string) (*view, error) {
 		name = *repo
 	}
 	return st.view(name)
+}
+
+// errNoCredential refuses a WebSocket connection that is not
+// authenticated by its upgrade request nor by its connection_init.
+var errNoCredential = errors.New("credentials are required: send them in the upgrade request's Authorization or X-API-Key header, or as Authorization (Bearer KEY_OR_JWT) or X-API-Key in the connection_init payload")
+
+// initAuth returns the WebSocket InitFunc: a connection whose upgrade
+// request was authenticated (or local) goes on as it is; one let through
+// without a credential (access none) must present one in its
+// connection_init payload.
+func initAuth(auth func(context.Context, string) (context.Context, error)) transport.WebsocketInitFunc {
+	return func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+		if service.AccessFrom(ctx) > 0 {
+			return ctx, nil, nil
+		}
+		cred := p.Authorization()
+		if scheme, tok, ok := strings.Cut(cred, " "); ok && strings.EqualFold(scheme, "Bearer") {
+			cred = strings.TrimSpace(tok)
+		}
+		if cred == "" {
+			cred = p.GetString("X-API-Key")
+		}
+		if cred == "" || auth == nil {
+			return ctx, nil, errNoCredential
+		}
+		ctx, err := auth(ctx, cred)
+		if err != nil {
+			return ctx, nil, err
+		}
+		return ctx, nil, nil
+	}
 }

@@ -2,17 +2,11 @@ package graphql
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"os"
-	"path"
-	"path/filepath"
 	"strings"
 
 	"github.com/codegraph-dev/codegraph/internal/graph"
+	"github.com/codegraph-dev/codegraph/internal/jobs"
 	"github.com/codegraph-dev/codegraph/internal/lang"
-	"github.com/codegraph-dev/codegraph/internal/parse"
-	"github.com/codegraph-dev/codegraph/internal/search"
 	"github.com/codegraph-dev/codegraph/internal/service"
 )
 
@@ -81,71 +75,32 @@ func (r *mutationResolver) DeleteNode(ctx context.Context, id string, repo *stri
 	return true, nil
 }
 
-// cleanRel checks that p is a clean repository-relative path.
-func cleanRel(p string) (string, error) {
-	p = strings.TrimSpace(p)
-	if p == "" {
-		return "", badInput("path is required")
-	}
-	c := path.Clean(strings.TrimPrefix(p, "./"))
-	if c != strings.TrimPrefix(p, "./") || strings.HasPrefix(c, "/") || c == ".." || strings.HasPrefix(c, "../") || strings.Contains(c, "\\") || strings.ContainsRune(c, 0) {
-		return "", badInput("path %q must be a clean repository-relative path with forward slashes", p)
-	}
-	return c, nil
-}
-
 func (r *mutationResolver) ParseFile(ctx context.Context, input ParseFileInput) (*ParseResult, error) {
-	rel, err := cleanRel(input.Path)
+	if strings.TrimSpace(input.Path) == "" {
+		return nil, badInput("path is required")
+	}
+	rp, err := r.s.svc.RepoFor(ctx, str(input.Repo), service.ReadOnly)
 	if err != nil {
 		return nil, err
 	}
-	var src []byte
+	// The service's one parse: the shared file policy, pooled parsers,
+	// language aliases, one timeout error (as REST /parse).
+	req := service.ParseRequest{Path: input.Path, Language: str(input.Language)}
 	if input.Content != nil {
-		src = []byte(*input.Content)
-		if len(src) > service.MaxParseBytes {
-			return nil, fmt.Errorf("%w: content is %d bytes, more than the %d bytes parseFile accepts: send a smaller part", service.ErrTooLarge, len(src), service.MaxParseBytes)
-		}
-	} else {
-		rp, err := r.s.svc.RepoFor(ctx, str(input.Repo), service.ReadOnly)
-		if err != nil {
-			return nil, err
-		}
-		// The shared reader applies the file policy to the final target
-		// (secrets, .git, links out of the root, FIFOs and devices,
-		// binary content, size), as REST and MCP do.
-		if src, err = rp.ReadFile(rel, service.MaxParseBytes); err != nil {
-			return nil, err
+		if req.Content = *input.Content; req.Content == "" {
+			// An empty snippet (the service would read the file instead).
+			g, err := service.GrammarFor(req.Language, input.Path, nil)
+			if err != nil {
+				return nil, err
+			}
+			return &ParseResult{Path: input.Path, Language: lang.LanguageOf(g), Nodes: []ParsedNode{}, Edges: []ParsedEdge{}}, nil
 		}
 	}
-	grammar := ""
-	if input.Language != nil {
-		g, ok := lang.GrammarByName(*input.Language)
-		if !ok {
-			return nil, badInput("unknown language %q (one of %s)", *input.Language, strings.Join(grammarNames(), ", "))
-		}
-		grammar = g.Name
-	} else {
-		grammar = lang.Detect(rel, func() []byte { return src[:min(len(src), 512)] })
-		if grammar == "" {
-			return nil, badInput("cannot tell the language of %s: give input.language (one of %s)", rel, strings.Join(grammarNames(), ", "))
-		}
-		grammar = lang.Refine(grammar, src)
-	}
-	x := parse.NewExtractor()
-	defer x.Close()
-	p := x.NewParser(parse.Options{})
-	defer p.Close()
-	res, err := p.Parse(ctx, rel, grammar, src)
+	res, err := rp.Parse(ctx, req)
 	if err != nil {
-		if errors.Is(err, parse.ErrTimeout) {
-			return nil, badInput("parse %s: %v", rel, err)
-		}
-		return nil, fmt.Errorf("parse %s: %w", rel, err)
+		return nil, err
 	}
-	if n := len(res.Nodes) + len(res.Edges); n > service.MaxParseItems {
-		return nil, fmt.Errorf("%w: %s gives %d nodes and edges, more than the %d one answer holds: parse a smaller part", service.ErrTooLarge, rel, n, service.MaxParseItems)
-	}
-	out := &ParseResult{Path: rel, Language: lang.LanguageOf(grammar), SyntaxErrors: res.SyntaxErrors, FirstError: optString(res.FirstError),
+	out := &ParseResult{Path: res.File, Language: res.Language, SyntaxErrors: res.SyntaxErrors, FirstError: optString(res.FirstError),
 		Nodes: make([]ParsedNode, 0, len(res.Nodes)), Edges: make([]ParsedEdge, 0, len(res.Edges))}
 	for i := range res.Nodes {
 		n := &res.Nodes[i]
@@ -168,14 +123,6 @@ func (r *mutationResolver) ParseFile(ctx context.Context, input ParseFileInput) 
 		out.Edges = append(out.Edges, pe)
 	}
 	return out, nil
-}
-
-func grammarNames() []string {
-	var out []string
-	for _, g := range lang.Grammars() {
-		out = append(out, g.Name)
-	}
-	return out
 }
 
 func (r *mutationResolver) ParseProject(ctx context.Context, input *ParseProjectInput) (*ParseProjectResult, error) {
@@ -205,12 +152,13 @@ func (r *mutationResolver) RebuildIndex(ctx context.Context, typeArg IndexType, 
 	if err != nil {
 		return nil, err
 	}
-	// Without its state file the search indexes are never trusted: the
-	// next index run rebuilds them all.
-	state := filepath.Join(rp.DB(), search.DirName, "state.json")
-	if err := os.Remove(state); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("rebuild %s: %w", typeArg, err)
+	// The service rebuilds through the writer (an index job): the search
+	// files are never deleted beside a running writer.
+	var j jobs.Job
+	if typeArg == IndexTypeAll {
+		j = rp.Index(true)
+	} else {
+		j = rp.RebuildSearch()
 	}
-	j := rp.Index(typeArg == IndexTypeAll)
 	return &IndexRebuildResult{TaskID: j.ID, Type: typeArg, Job: jobOf(j)}, nil
 }

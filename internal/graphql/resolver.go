@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp/syntax"
 	"strings"
 
 	"github.com/codegraph-dev/codegraph/internal/graph"
@@ -176,19 +175,9 @@ func sortedKinds(ks []graph.NodeKind) []graph.NodeKind {
 	return out
 }
 
-// searchErr marks the search errors that come from the request (a bad
-// regular expression).
-func searchErr(err error) error {
-	var se *syntax.Error
-	if errors.As(err, &se) {
-		return badInput("%v", err)
-	}
-	return err
-}
-
 // errSemanticOff is returned for semantic requests on an index built
 // without vectors.
-var errSemanticOff = errors.New("semantic search is off for this index (it was built with --no-semantic; re-index with semantic search)")
+var errSemanticOff = service.Errorf(service.CodeUnavailable, "semantic search is off for this index (it was built with --no-semantic; re-index with semantic search)")
 
 // checkSemantic fails early, with an error the client can act on, when
 // the repository's search indexes have no vectors.
@@ -243,7 +232,7 @@ func (r *queryResolver) Search(ctx context.Context, q string, options *SearchOpt
 	}
 	res, err := v.snap.Searcher().Search(ctx, req)
 	if err != nil {
-		return nil, searchErr(err)
+		return nil, err
 	}
 	out := &SearchResult{Mode: SearchMode(strings.ToUpper(string(res.Mode))), Total: res.Total, Truncated: res.Truncated,
 		Note: optString(res.Note), TookMs: float64(res.Took.Microseconds()) / 1000, Hits: make([]SearchHit, 0, len(res.Hits))}
@@ -304,7 +293,7 @@ func (r *queryResolver) SimilarNodes(ctx context.Context, nodeID string, thresho
 	}
 	res, err := v.snap.Searcher().Search(ctx, req)
 	if err != nil {
-		return nil, searchErr(err)
+		return nil, err
 	}
 	out := []SimilarityMatch{}
 	for _, h := range res.Hits {

@@ -29,6 +29,9 @@ const (
 // errOutsideRoot is returned (wrapped) for a path that leaves the indexed
 // root: a ../ escape, an absolute path elsewhere, or a symbolic link that
 // leads out.
+// A path that leaves it as written is a bad argument
+// (service.CodeInvalid); a link that leads out is refused
+// (service.CodeForbidden), as every front door does.
 var errOutsideRoot = errors.New("outside the indexed repository")
 
 // safeRel turns a path given by an agent into the repository-relative,
@@ -39,10 +42,10 @@ var errOutsideRoot = errors.New("outside the indexed repository")
 func safeRel(root, p string) (string, error) {
 	p = strings.TrimSpace(p)
 	if p == "" {
-		return "", errors.New("empty path")
+		return "", service.Invalidf("empty path")
 	}
 	if strings.ContainsRune(p, 0) {
-		return "", errors.New("path contains a NUL byte")
+		return "", service.Invalidf("path contains a NUL byte")
 	}
 	native := filepath.FromSlash(p)
 	var rel string
@@ -54,20 +57,20 @@ func safeRel(root, p string) (string, error) {
 				r, err = filepath.Rel(root, ev)
 			}
 			if err != nil || (r != "." && !filepath.IsLocal(r)) {
-				return "", fmt.Errorf("%s: %w (root %s); pass a path relative to the root", p, errOutsideRoot, root)
+				return "", service.Errorf(service.CodeInvalid, "%s: %w (root %s); pass a path relative to the root", p, errOutsideRoot, root)
 			}
 		}
 		rel = r
 	} else {
 		rel = filepath.Clean(native)
 		if rel != "." && !filepath.IsLocal(rel) {
-			return "", fmt.Errorf("%s: %w; pass a path relative to the root without ..", p, errOutsideRoot)
+			return "", service.Errorf(service.CodeInvalid, "%s: %w; pass a path relative to the root without ..", p, errOutsideRoot)
 		}
 	}
 	if ev, err := filepath.EvalSymlinks(filepath.Join(root, rel)); err == nil {
 		r, err := filepath.Rel(root, ev)
 		if err != nil || (r != "." && !filepath.IsLocal(r)) {
-			return "", fmt.Errorf("%s: %w (a symbolic link leads out)", p, errOutsideRoot)
+			return "", service.Errorf(service.CodeForbidden, "%s: %w (a symbolic link leads out)", p, errOutsideRoot)
 		}
 	}
 	return filepath.ToSlash(rel), nil
@@ -84,21 +87,21 @@ func (c *call) indexedPath(p string) (string, error) {
 	}
 	if _, err := c.snap.Store.FileMeta(rel); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
-			return "", fmt.Errorf("%s is not an indexed source file; pass a path as answers cite it (e.g. from file_outline, repo_overview or an at field)", p)
+			return "", service.Errorf(service.CodeNotFound, "%s is not an indexed source file; pass a path as answers cite it (e.g. from file_outline, repo_overview or an at field)", p)
 		}
 		return "", err
 	}
 	return rel, nil
 }
 
-// readSource reads an indexed file from disk through the shared reader
-// (repofile): links are followed only inside root, and secrets, private
-// directories, non-regular files, binary content and files over
-// maxSourceBytes are refused, whatever name the link has.
-func readSource(root, rel string) ([]byte, error) {
-	data, err := repofile.ReadFile(root, rel, repofile.Options{MaxSize: maxSourceBytes})
+// readSource reads an indexed file from disk through the service's one
+// reader (repofile's policy): links are followed only inside the root, and
+// secrets, private directories, non-regular files, binary content and
+// files over maxSourceBytes are refused, whatever name the link has.
+func readSource(r *service.Repo, rel string) ([]byte, error) {
+	data, err := r.ReadFile(rel, maxSourceBytes)
 	if errors.Is(err, repofile.ErrOutsideRoot) {
-		return nil, fmt.Errorf("%w: %v", errOutsideRoot, err)
+		return nil, fmt.Errorf("%w: %w", errOutsideRoot, err)
 	}
 	return data, err
 }
@@ -173,7 +176,7 @@ func (c *call) readCode(ctx context.Context) (output, func(int) string, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	data, err := readSource(c.repo.Root(), rel)
+	data, err := readSource(c.repo, rel)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -261,7 +264,7 @@ func (s *Server) readFileResource(ctx context.Context, req *mcp.ReadResourceRequ
 		}
 		return nil, mcp.ResourceNotFoundError(uri)
 	}
-	data, err := readSource(r.Root(), rel)
+	data, err := readSource(r, rel)
 	if err != nil {
 		return nil, err
 	}

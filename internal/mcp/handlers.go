@@ -51,15 +51,15 @@ func (s *Server) toolTable() []*toolDef {
 			out: []string{"root:object", "depth:integer", "total:integer", "items:array"}, handler: (*call).getCallees},
 		{name: "get_dependencies", readOnly: true, access: service.ReadOnly,
 			desc:   "What a symbol, file or package depends on (imports, calls, types, inheritance), transitively up to depth, at the same granularity; libraries too.",
-			params: []string{"target", "depth", page, "max_tokens"}, required: []string{"target"},
+			params: []string{"symbol", "depth", page, "max_tokens"}, required: []string{"symbol"}, argDesc: scopeDesc,
 			out: []string{"scope:object", "depth:integer", "total:integer", "unresolved:integer", "items:array"}, handler: (*call).getDependencies},
 		{name: "get_dependents", readOnly: true, access: service.ReadOnly,
 			desc:   "What depends on a symbol, file or package, transitively up to depth, at the same granularity.",
-			params: []string{"target", "depth", page, "max_tokens"}, required: []string{"target"},
+			params: []string{"symbol", "depth", page, "max_tokens"}, required: []string{"symbol"}, argDesc: scopeDesc,
 			out: []string{"scope:object", "depth:integer", "total:integer", "items:array"}, handler: (*call).getDependents},
 		{name: "impact_analysis", readOnly: true, access: service.ReadOnly,
 			desc:   "What breaks if a symbol, file or package changes: affected symbols by package and file, tests to run, and whether the set is complete or a lower bound.",
-			params: []string{"target", "depth", page, "max_tokens"}, required: []string{"target"}, argDesc: map[string]string{"depth": "Levels to follow (default 5)"},
+			params: []string{"symbol", "depth", page, "max_tokens"}, required: []string{"symbol"}, argDesc: map[string]string{"symbol": scopeDesc["symbol"], "depth": "Levels to follow (default 5)"},
 			out:     []string{"scope:object", "depth:integer", "complete:boolean", "total:integer", "packages:array", "files:array", "tests:array", "unresolved:object", "ambiguous:object", "items:array"},
 			handler: (*call).impactAnalysis},
 		{name: "find_path", readOnly: true, access: service.ReadOnly,
@@ -451,7 +451,7 @@ func (c *call) getDependents(ctx context.Context) (output, func(int) string, err
 // scope resolves a target (symbol, file or directory), accepting paths
 // given absolute or with ./ when they stay inside the root.
 func (c *call) scope(ctx context.Context) (query.Scope, error) {
-	t := strings.TrimSpace(c.a.Target)
+	t := strings.TrimSpace(c.a.Symbol)
 	rel, err := c.localPath(t)
 	switch {
 	case err == nil && rel != t && t != "./":
@@ -920,7 +920,7 @@ func (c *call) searchCode(ctx context.Context) (output, func(int) string, error)
 		}
 		mode = m
 	}
-	req := search.Request{Query: c.a.Query, Mode: mode, Limit: c.a.Limit, Langs: splitArg(c.a.Lang), Kinds: splitArg(c.a.Kind)}
+	req := search.Request{Query: c.a.Query, Mode: mode, Limit: c.a.Limit, Langs: c.a.Lang, Kinds: c.a.Kind}
 	if g := strings.TrimSpace(c.a.PathGlob); g != "" {
 		req.Paths = []string{g}
 	}
@@ -945,6 +945,10 @@ func (c *call) searchCode(ctx context.Context) (output, func(int) string, error)
 }
 
 // splitArg splits a comma-separated argument.
+// scopeDesc describes the symbol argument of the tools that also take a
+// file or directory.
+var scopeDesc = map[string]string{"symbol": "Symbol, file path or directory"}
+
 func splitArg(s string) []string {
 	var out []string
 	for _, p := range strings.Split(s, ",") {

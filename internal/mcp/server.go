@@ -231,9 +231,9 @@ func (s *Server) repoFor(ctx context.Context, name string, need service.Access) 
 	if errors.Is(err, service.ErrUnknownRepo) {
 		names := s.svc.RepoNamesFor(ctx)
 		if len(names) == 0 {
-			return nil, fmt.Errorf("unknown repo %q: no repository is visible to this caller", name)
+			return nil, service.Errorf(service.CodeNotFound, "unknown repo %q: no repository is visible to this caller", name)
 		}
-		return nil, fmt.Errorf("unknown repo %q: pass one of %s", name, strings.Join(names, ", "))
+		return nil, service.Errorf(service.CodeNotFound, "unknown repo %q: pass one of %s", name, strings.Join(names, ", "))
 	}
 	return r, err
 }

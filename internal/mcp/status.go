@@ -35,8 +35,13 @@ type statusOut struct {
 	Edges     uint64            `json:"edges"`
 	Languages map[string]uint64 `json:"languages,omitempty"` // files per language
 	IndexedAt string            `json:"indexed_at,omitempty"`
-	Repos     []repoRow         `json:"repos,omitempty"`
-	Note      string            `json:"note,omitempty"`
+	// StoreBytes, Search and ChangedFiles come from the status the
+	// service composes for every door (service.Snapshot.Status).
+	StoreBytes   int64     `json:"store_bytes,omitempty"`
+	Search       string    `json:"search,omitempty"`        // "ready", or why not
+	ChangedFiles int       `json:"changed_files,omitempty"` // source files changed since the index (git)
+	Repos        []repoRow `json:"repos,omitempty"`
+	Note         string    `json:"note,omitempty"`
 	// Precise is the precise tier in one line (precise.go); "" when it
 	// never ran.
 	Precise string `json:"precise,omitempty"`
@@ -54,6 +59,12 @@ func (o *statusOut) text() string {
 		}
 		sort.Strings(langs)
 		fmt.Fprintf(&b, "%d files (%s), %d symbols, %d edges; built %s\n", o.Files, strings.Join(langs, ", "), o.Nodes, o.Edges, o.IndexedAt)
+		if o.StoreBytes > 0 {
+			fmt.Fprintf(&b, "%.1f MiB on disk; search: %s\n", float64(o.StoreBytes)/(1<<20), o.Search)
+		}
+		if o.ChangedFiles > 0 {
+			fmt.Fprintf(&b, "%d source files changed since it was built (call index to update)\n", o.ChangedFiles)
+		}
 	}
 	if o.Precise != "" {
 		fmt.Fprintf(&b, "precise tier: %s\n", o.Precise)
@@ -93,6 +104,15 @@ func (c *call) indexStatus(ctx context.Context) (output, func(int) string, error
 	}
 	if at := r.IndexedAt(); !at.IsZero() {
 		o.IndexedAt = at.UTC().Format(time.RFC3339)
+	}
+	if full, err := snap.Status(ctx); err == nil {
+		o.StoreBytes, o.Search = full.StoreBytes, "ready"
+		if full.SearchErr != nil {
+			o.Search = service.Explain(full.SearchErr, service.DoorMCP)
+		}
+		if full.Git != nil {
+			o.ChangedFiles = full.Git.ChangedFiles
+		}
 	}
 	if o.Precise, err = preciseLine(r, snap.Store); err != nil {
 		return nil, nil, err

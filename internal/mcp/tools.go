@@ -24,28 +24,52 @@ import (
 // args are the arguments of every tool; each tool accepts the subset its
 // toolDef.params names (others are refused).
 type args struct {
-	Repo        string   `json:"repo,omitempty"`
-	Symbol      string   `json:"symbol,omitempty"`
-	Target      string   `json:"target,omitempty"`
-	From        string   `json:"from,omitempty"`
-	To          string   `json:"to,omitempty"`
-	Path        string   `json:"path,omitempty"`
-	Depth       int      `json:"depth,omitempty"`
-	StartLine   int      `json:"start_line,omitempty"`
-	EndLine     int      `json:"end_line,omitempty"`
-	IncludeBody bool     `json:"include_body,omitempty"`
-	Kinds       []string `json:"kinds,omitempty"`
-	Force       bool     `json:"force,omitempty"`
-	Query       string   `json:"query,omitempty"`
-	Mode        string   `json:"mode,omitempty"`
-	Lang        string   `json:"lang,omitempty"`
-	Kind        string   `json:"kind,omitempty"`
-	PathGlob    string   `json:"path_glob,omitempty"`
-	Limit       int      `json:"limit,omitempty"`
-	Cursor      string   `json:"cursor,omitempty"`
-	MaxTokens   int      `json:"max_tokens,omitempty"`
-	Direction   string   `json:"direction,omitempty"`
+	Repo        string  `json:"repo,omitempty"`
+	Symbol      string  `json:"symbol,omitempty"`
+	From        string  `json:"from,omitempty"`
+	To          string  `json:"to,omitempty"`
+	Path        string  `json:"path,omitempty"`
+	Depth       int     `json:"depth,omitempty"`
+	StartLine   int     `json:"start_line,omitempty"`
+	EndLine     int     `json:"end_line,omitempty"`
+	IncludeBody bool    `json:"include_body,omitempty"`
+	Kinds       strList `json:"kinds,omitempty"`
+	Force       bool    `json:"force,omitempty"`
+	Query       string  `json:"query,omitempty"`
+	Mode        string  `json:"mode,omitempty"`
+	Lang        strList `json:"lang,omitempty"`
+	Kind        strList `json:"kind,omitempty"`
+	PathGlob    string  `json:"path_glob,omitempty"`
+	Limit       int     `json:"limit,omitempty"`
+	Cursor      string  `json:"cursor,omitempty"`
+	MaxTokens   int     `json:"max_tokens,omitempty"`
+	Direction   string  `json:"direction,omitempty"`
 }
+
+// strList is a list argument: a JSON array of strings or one
+// comma-separated string, whichever the agent sends (kinds, kind and lang
+// take both). Items are trimmed and lower-cased.
+type strList []string
+
+// UnmarshalJSON reads an array of strings or a comma-separated string.
+func (l *strList) UnmarshalJSON(b []byte) error {
+	var one string
+	if err := json.Unmarshal(b, &one); err == nil {
+		*l = splitArg(one)
+		return nil
+	}
+	var many []string
+	if err := json.Unmarshal(b, &many); err != nil {
+		return fmt.Errorf("want a list of strings or one comma-separated string, got %s", b)
+	}
+	*l = splitArg(strings.Join(many, ","))
+	return nil
+}
+
+// argAliases are the old names of arguments, accepted as the one name
+// every tool now uses for the same thing: target is the symbol (or file,
+// or directory) of get_dependencies, get_dependents and impact_analysis.
+var argAliases = map[string]string{"target": "symbol"}
 
 // param is one argument as the input schemas describe it.
 type param struct {
@@ -67,7 +91,6 @@ func (s *Server) params() map[string]param {
 	}
 	p := map[string]param{
 		"symbol": {schema: str("Store.Get, pkg/store.Store.Get, FILE:LINE or id")},
-		"target": {schema: str("Symbol, file path or directory")},
 		"from":   {schema: str("Start symbol")},
 		"to":     {schema: str("End symbol")},
 		"path":   {schema: str("File path relative to the repository root")},
@@ -216,7 +239,7 @@ func (s *Server) handle(ctx context.Context, t *toolDef, ps map[string]param, re
 		return errorResult(fmt.Errorf("%s: %w", t.name, err))
 	}
 	if err := c.decode(ps, req.Params.Arguments); err != nil {
-		return errorResult(err)
+		return errorResult(invalidArg(err))
 	}
 	r, err := s.repoFor(ctx, c.a.Repo, t.access)
 	if err != nil {
@@ -290,6 +313,26 @@ func (c *call) decode(ps map[string]param, raw json.RawMessage) error {
 		if _, ok := ps["repo"]; ok {
 			allowed = append([]string{"repo"}, allowed...)
 		}
+		renamed := false
+		for old, name := range argAliases {
+			v, ok := m[old]
+			if !ok || !slices.Contains(allowed, name) {
+				continue
+			}
+			if _, both := m[name]; both {
+				return fmt.Errorf("%s and %s name the same argument: pass %s only", old, name, name)
+			}
+			m[name] = v
+			delete(m, old)
+			renamed = true
+		}
+		if renamed {
+			b, err := json.Marshal(m)
+			if err != nil {
+				return err
+			}
+			raw = b
+		}
 		for k := range m {
 			if !slices.Contains(allowed, k) {
 				return fmt.Errorf("unknown argument %q; %s takes %s", k, c.def.name, strings.Join(allowed, ", "))
@@ -333,8 +376,6 @@ func (c *call) field(name string) (string, bool) {
 	switch name {
 	case "symbol":
 		return strings.TrimSpace(c.a.Symbol), true
-	case "target":
-		return strings.TrimSpace(c.a.Target), true
 	case "from":
 		return strings.TrimSpace(c.a.From), true
 	case "to":
@@ -373,7 +414,7 @@ const footerTokens = 80
 
 // errBadCursor is returned (wrapped) for a cursor that is malformed or
 // belongs to another call.
-var errBadCursor = errors.New("invalid cursor")
+var errBadCursor = service.Errorf(service.CodeInvalid, "invalid cursor")
 
 func (c *call) encodeCursor(q string, skip int) string {
 	b, _ := json.Marshal(cursor{Tool: c.def.name, Key: c.key(), Q: q, Skip: skip})
@@ -457,36 +498,58 @@ func (c *call) normalizeSpec(spec string) (string, error) {
 	return rel + rest, nil
 }
 
-// errorResult turns err into a tool error the model reads.
+// errorResult turns err into a tool error the model reads: the category
+// of the service's one taxonomy ("not found: ", "ambiguous: ", "bad
+// regex: "...), then the message and what to do about it.
 func errorResult(err error) *mcp.CallToolResult {
 	r := &mcp.CallToolResult{}
-	r.SetError(err)
+	msg := service.Explain(err, service.DoorMCP)
+	if c := service.Classify(err); c != service.CodeInternal {
+		msg = strings.ReplaceAll(c.String(), "_", " ") + ": " + msg
+	}
+	r.SetError(errors.New(msg))
 	return r
 }
 
-// indexError explains why no snapshot could be opened.
-func (c *call) indexError(err error) error {
-	st := c.repo.State()
-	switch {
-	case errors.Is(err, service.ErrNoIndex) && st.Status == service.StatusBuilding:
-		return fmt.Errorf("no index of %s yet: %s; retry in a few seconds (index_status shows progress)", c.repo.Root(), st)
-	case errors.Is(err, service.ErrNoIndex):
-		return fmt.Errorf("%s has no index yet (%s); call the index tool to build it", c.repo.Root(), st)
-	case errors.Is(err, store.ErrSchemaMismatch):
-		return fmt.Errorf("the index was written by another version of codegraph; call the index tool to rebuild it (%s)", st)
+// invalidArg marks an argument error that has no category yet as
+// service.CodeInvalid.
+func invalidArg(err error) error {
+	if service.Classify(err) != service.CodeInternal {
+		return err
 	}
-	return fmt.Errorf("cannot open the index: %v (%s)", err, st)
+	return service.Errorf(service.CodeInvalid, "%w", err)
 }
 
-// explain turns a query error into a message that tells the agent what to
-// do next.
+// indexError explains why no snapshot could be opened (keeping err's
+// category).
+func (c *call) indexError(err error) error {
+	st := c.repo.State()
+	code := service.Classify(err)
+	switch {
+	case errors.Is(err, service.ErrNoIndex) && st.Status == service.StatusBuilding:
+		return &service.Error{Code: code, Err: err,
+			Msg: fmt.Sprintf("no index of %s yet: %s; retry in a few seconds (index_status shows progress)", c.repo.Root(), st)}
+	case errors.Is(err, service.ErrNoIndex):
+		return &service.Error{Code: code, Err: err, Msg: fmt.Sprintf("%s has no index yet (%s)", c.repo.Root(), st)}
+	case errors.Is(err, store.ErrSchemaMismatch):
+		return &service.Error{Code: code, Err: err, Msg: fmt.Sprintf("the index was written by another version of codegraph (%s)", st)}
+	}
+	return &service.Error{Code: code, Err: err, Msg: fmt.Sprintf("cannot open the index: %v (%s)", err, st)}
+}
+
+// explain renders a query error for the agent (keeping its category):
+// the candidates of an ambiguous symbol and the suggestions for one not
+// found, with their ids, and what to pass instead.
 func (c *call) explain(err error) error {
 	var amb *query.AmbiguousError
 	var nf *query.NotFoundError
+	var done *service.Error
 	switch {
+	case errors.As(err, &done):
+		return err // explained already (find_path's from: and to:)
 	case errors.As(err, &amb):
 		var b strings.Builder
-		fmt.Fprintf(&b, "ambiguous: %d symbols match %q; pass one of these ids instead:", amb.Total, amb.Spec)
+		fmt.Fprintf(&b, "%d symbols match %q; pass one of these ids instead:", amb.Total, amb.Spec)
 		for i := range amb.Candidates[:min(len(amb.Candidates), 10)] {
 			s := symOf(&amb.Candidates[i])
 			fmt.Fprintf(&b, "\n- %s  (%s %s at %s)", s.ID, s.Kind, s.Name, s.At)
@@ -494,10 +557,10 @@ func (c *call) explain(err error) error {
 		if amb.Total > 10 {
 			fmt.Fprintf(&b, "\n(%d more: qualify the name, e.g. Type.Method or dir/pkg.Name)", amb.Total-10)
 		}
-		return errors.New(b.String())
+		return &service.Error{Code: service.CodeAmbiguous, Msg: b.String(), Err: err}
 	case errors.As(err, &nf):
 		var b strings.Builder
-		b.WriteString("not found: " + nf.Error())
+		b.WriteString(nf.Error())
 		if st := c.repo.State(); st.Status != service.StatusReady && st.Status != service.StatusChecking {
 			fmt.Fprintf(&b, "\nThe index is %s: it may not hold this symbol yet; retry in a few seconds.", st)
 		}
@@ -510,11 +573,9 @@ func (c *call) explain(err error) error {
 		} else {
 			b.WriteString("\nName symbols by qualified name (Type.Method, pkg.Func, dir/pkg.Func), FILE:LINE or id; file_outline and repo_overview show what exists.")
 		}
-		return errors.New(b.String())
+		return &service.Error{Code: service.CodeNotFound, Msg: b.String(), Err: err}
 	case errors.Is(err, query.ErrBadCursor):
-		return fmt.Errorf("%w: pass next_cursor from the previous answer unchanged, or omit cursor", errBadCursor)
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return fmt.Errorf("cancelled: %v", err)
+		return service.Errorf(service.CodeInvalid, "%w: pass next_cursor from the previous answer unchanged, or omit cursor", errBadCursor)
 	}
 	return err
 }

@@ -11,7 +11,6 @@ import (
 	"github.com/codegraph-dev/codegraph/internal/search/grep"
 	"github.com/codegraph-dev/codegraph/internal/search/lexical"
 	"github.com/codegraph-dev/codegraph/internal/search/vector"
-	"github.com/codegraph-dev/codegraph/internal/store"
 )
 
 // ErrCorrupt is wrapped by the errors for search indexes that are damaged
@@ -19,7 +18,7 @@ import (
 var ErrCorrupt = indexfile.ErrCorrupt
 
 // DamagedError reports a damaged search index. It wraps ErrCorrupt and the
-// error found, and says how to rebuild.
+// error found; the front doors add how to rebuild (service.CodeRebuildNeeded).
 type DamagedError struct {
 	What string // "lexical index", "vector index", ...
 	Err  error  // names the file
@@ -28,12 +27,12 @@ type DamagedError struct {
 func (e *DamagedError) Error() string {
 	var ce *indexfile.CorruptError
 	if errors.As(e.Err, &ce) { // names the file and says what is wrong
-		return fmt.Sprintf("%s; %s", e.Reason(), store.RebuildHint)
+		return e.Reason()
 	}
-	return fmt.Sprintf("search %s is damaged: %s; %s", e.What, e.Reason(), store.RebuildHint)
+	return fmt.Sprintf("search %s is damaged: %s", e.What, e.Reason())
 }
 
-// Reason is the error found, without the hint.
+// Reason is the error found.
 func (e *DamagedError) Reason() string { return e.Err.Error() }
 
 // Unwrap returns the error found.

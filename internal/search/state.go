@@ -74,7 +74,7 @@ func Remove(dbDir string) error {
 }
 
 // ErrNoIndex is returned when a store has no search indexes yet.
-var ErrNoIndex = errors.New("no search index: run `codegraph index`")
+var ErrNoIndex = errors.New("no search index")
 
 func isNotExist(err error) bool { return errors.Is(err, fs.ErrNotExist) }
 

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -9,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -147,45 +149,55 @@ func newRequestID() string {
 // for what it does: the operation's name and whether it writes (a GraphQL
 // mutation; rebuildIndex is admin) or calls an MCP tool. The body is
 // given back to the handler unchanged.
-func (s *Server) auditedOperation(r *http.Request) (op, action string) {
+func (s *Server) auditedOperation(r *http.Request) (op, action, repo string) {
 	if r.Method != http.MethodPost || r.Body == nil || (r.URL.Path != "/graphql" && r.URL.Path != "/mcp") {
-		return "", ""
+		return "", "", ""
 	}
 	b, err := io.ReadAll(io.LimitReader(r.Body, s.opts.MaxBodyBytes+1))
 	r.Body = io.NopCloser(io.MultiReader(bytes.NewReader(b), r.Body))
 	if err != nil {
-		return "", ""
+		return "", "", ""
 	}
 	if r.URL.Path == "/graphql" {
 		var q struct {
-			Query         string `json:"query"`
-			OperationName string `json:"operationName"`
+			Query         string         `json:"query"`
+			OperationName string         `json:"operationName"`
+			Variables     map[string]any `json:"variables"`
 		}
 		if json.Unmarshal(b, &q) != nil {
-			return "", ""
+			return "", "", ""
 		}
 		op = q.OperationName
 		kind := graphqlKind(q.Query)
 		if op == "" {
 			op = kind
 		}
+		// The repository: a repo variable, or a repo: "NAME" argument.
+		repo, _ = q.Variables["repo"].(string)
+		if m := graphqlRepoArg.FindStringSubmatch(q.Query); repo == "" && m != nil {
+			repo = m[1]
+		}
 		switch {
 		case kind == "mutation" && strings.Contains(q.Query, "rebuildIndex"):
-			return op, "admin"
+			return op, "admin", repo
 		case kind == "mutation":
-			return op, "write"
+			return op, "write", repo
 		}
-		return op, ""
+		return op, "", repo
 	}
 	var m struct {
 		Method string `json:"method"`
 		Params struct {
-			Name string `json:"name"`
+			Name      string `json:"name"`
+			Arguments struct {
+				Repo any `json:"repo"`
+			} `json:"arguments"`
 		} `json:"params"`
 	}
 	if json.Unmarshal(b, &m) != nil || m.Method != "tools/call" {
-		return "", ""
+		return "", "", ""
 	}
+	repo, _ = m.Params.Arguments.Repo.(string)
 	action = ""
 	if s.opts.ToolAccess != nil {
 		switch s.opts.ToolAccess(m.Params.Name) {
@@ -195,8 +207,11 @@ func (s *Server) auditedOperation(r *http.Request) (op, action string) {
 			action = "write"
 		}
 	}
-	return m.Params.Name, action
+	return m.Params.Name, action, repo
 }
+
+// graphqlRepoArg finds a repository named inline in a GraphQL document.
+var graphqlRepoArg = regexp.MustCompile(`\brepo\s*:\s*"((?:[^"\\]|\\.)*)"`)
 
 // graphqlKind is the type of a GraphQL document's first operation:
 // query, mutation or subscription.
@@ -222,7 +237,7 @@ func graphqlKind(q string) string {
 
 // auditRequest writes the record of a finished request when it is one the
 // audit log keeps.
-func (s *Server) auditRequest(r *http.Request, id identity, status int, reqID, op, action string) {
+func (s *Server) auditRequest(r *http.Request, id identity, status int, reqID, op, action, repo string) {
 	switch {
 	case status == http.StatusUnauthorized || status == http.StatusForbidden || status == http.StatusTooManyRequests:
 		action = "refused"
@@ -237,7 +252,7 @@ func (s *Server) auditRequest(r *http.Request, id identity, status int, reqID, o
 		subject = id.Name
 	}
 	err := s.audit.write(auditRecord{Time: time.Now().UTC().Format(time.RFC3339Nano), Action: action, Subject: subject,
-		Remote: r.RemoteAddr, Method: r.Method, Path: r.URL.Path, Operation: op, Repo: r.URL.Query().Get("repo"),
+		Remote: r.RemoteAddr, Method: r.Method, Path: r.URL.Path, Operation: op, Repo: cmp.Or(repo, r.URL.Query().Get("repo")),
 		Status: status, RequestID: reqID})
 	if err != nil {
 		s.log.Error("audit log", "err", err)

@@ -62,7 +62,7 @@ func TestAuditLog(t *testing.T) {
 	mcpHdr = append(mcpHdr, "Mcp-Session-Id", hi.Get("Mcp-Session-Id"))
 	call(t, ts, "POST", "/mcp", `{"jsonrpc":"2.0","method":"notifications/initialized"}`, mcpHdr...)
 	call(t, ts, "POST", "/mcp", `{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"search_code","arguments":{"query":"x"}}}`, mcpHdr...)
-	st6, h6, _ := call(t, ts, "POST", "/mcp", `{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"index","arguments":{}}}`, mcpHdr...)
+	st6, h6, _ := call(t, ts, "POST", "/mcp", `{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"index","arguments":{"repo":"fixture"}}}`, mcpHdr...)
 	if st1 != 403 || st2 != 201 || st4 != 200 || st5 != 401 {
 		t.Fatalf("statuses %d %d %d %d", st1, st2, st4, st5)
 	}
@@ -94,8 +94,12 @@ func TestAuditLog(t *testing.T) {
 			t.Errorf("line %d: %s, want %s", i, got, exp)
 		}
 	}
-	if lines[0]["repo"] != "fixture" {
-		t.Errorf("repo %v", lines[0]["repo"])
+	// The repository, from the query string (REST), an argument (GraphQL)
+	// or the tool's arguments (MCP).
+	for _, i := range []int{0, 2, 4} {
+		if lines[i]["repo"] != "fixture" {
+			t.Errorf("line %d: repo %v, want fixture", i, lines[i]["repo"])
+		}
 	}
 	raw, _ := os.ReadFile(path)
 	for _, secret := range []string{roKey, rwKey, adminKey, "wrong-key-0000000", "TopSecretBody"} {

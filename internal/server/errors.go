@@ -6,24 +6,27 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+
+	"github.com/codegraph-dev/codegraph/internal/service"
 )
 
-// Error codes of the JSON error body, one per status the API returns.
-const (
-	codeBadRequest    = "bad_request"
-	codeUnauthorized  = "unauthorized"
-	codeForbidden     = "forbidden"
-	codeNotFound      = "not_found"
-	codeMethod        = "method_not_allowed"
-	codeConflict      = "conflict"
-	codeAmbiguous     = "ambiguous"
-	codeTooLarge      = "request_too_large"
-	codeRateLimited   = "rate_limited"
-	codeInternal      = "internal"
-	codeUnavailable   = "unavailable"
-	codeTimeout       = "timeout"
-	codeClientGone    = "client_closed_request"
-	codeUnprocessable = "unprocessable"
+// Error codes of the JSON error body: the service's taxonomy
+// (service.Code) and the few conditions only HTTP has.
+var (
+	codeBadRequest   = service.CodeInvalid.String()
+	codeBadRegex     = service.CodeBadRegex.String()
+	codeUnauthorized = service.CodeUnauthenticated.String()
+	codeForbidden    = service.CodeForbidden.String()
+	codeNotFound     = service.CodeNotFound.String()
+	codeConflict     = service.CodeConflict.String()
+	codeAmbiguous    = service.CodeAmbiguous.String()
+	codeTooLarge     = service.CodeTooLarge.String()
+	codeInternal     = service.CodeInternal.String()
+	codeUnavailable  = service.CodeUnavailable.String()
+	codeTimeout      = service.CodeTimeout.String()
+	codeClientGone   = service.CodeCanceled.String()
+	codeMethod       = "method_not_allowed"
+	codeRateLimited  = "rate_limited"
 )
 
 // apiError is an error with the status and code it is answered with.
@@ -102,7 +105,7 @@ func toAPIError(r *http.Request, err error) *apiError {
 	if l := loggerFrom(r); l != nil {
 		l.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
-	return &apiError{Status: http.StatusInternalServerError, Code: codeInternal, Message: "internal error: " + err.Error()}
+	return &apiError{Status: service.CodeInternal.HTTPStatus(), Code: codeInternal, Message: "internal error: " + err.Error()}
 }
 
 // wwwAuthenticate is the challenge of a 401 answer: the realm, and when a

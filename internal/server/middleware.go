@@ -31,6 +31,9 @@ type identity struct {
 	Groups []string
 	// grants are what the role bindings give it (nil: no bindings).
 	grants *service.Grants
+	// pendingWS: a WebSocket upgrade without a credential, to a mount
+	// that authenticates on the connection's first message.
+	pendingWS bool
 }
 
 type ctxKey int
@@ -112,7 +115,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		reqID := newRequestID()
 		rec.Header().Set("X-Request-ID", reqID)
 		var who identity
-		var op, action string
+		var op, action, opRepo string
 		s.metrics.inFlight.Inc()
 		ctx := context.WithValue(r.Context(), loggerKey, s.log)
 		r = r.WithContext(ctx)
@@ -140,7 +143,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 			}
 			s.metrics.observe(route, r.Method, status, d)
 			if s.audit != nil {
-				s.auditRequest(r, who, status, reqID, op, action)
+				s.auditRequest(r, who, status, reqID, op, action, opRepo)
 			}
 			if s.opts.AccessLog {
 				s.log.LogAttrs(r.Context(), slog.LevelInfo, "http",
@@ -208,7 +211,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		id = s.applyBindings(id)
 		who = id
 		if s.audit != nil {
-			op, action = s.auditedOperation(r)
+			op, action, opRepo = s.auditedOperation(r)
 		}
 		r = r.WithContext(context.WithValue(r.Context(), identityKey, id))
 		if r.Body != nil && r.Body != http.NoBody {
@@ -271,9 +274,13 @@ func (s *Server) authenticate(r *http.Request) (identity, error) {
 		if isProbe(r.URL.Path) && r.URL.Path != "/metrics" {
 			return identity{Name: "probe"}, nil
 		}
-		if len(s.public) > 0 {
-			if _, pattern := s.mux.Handler(r); s.public[pattern] {
+		if len(s.public) > 0 || len(s.initAuth) > 0 {
+			_, pattern := s.mux.Handler(r)
+			if s.public[pattern] {
 				return identity{Name: "public:" + hostOf(r.RemoteAddr)}, nil
+			}
+			if s.initAuth[pattern] && isWebSocketUpgrade(r) {
+				return identity{Name: "ws:" + hostOf(r.RemoteAddr), pendingWS: true}, nil
 			}
 		}
 		return identity{}, errCredentialsNeeded
@@ -290,4 +297,32 @@ func (s *Server) authenticate(r *http.Request) (identity, error) {
 		return identity{}, &apiError{Status: http.StatusUnauthorized, Code: codeUnauthorized, Message: "unknown API key"}
 	}
 	return identity{Name: "key:" + k.name, Scope: k.scope, Authenticated: true}, nil
+}
+
+// isWebSocketUpgrade reports a WebSocket opening handshake.
+func isWebSocketUpgrade(r *http.Request) bool {
+	return r.Method == http.MethodGet && strings.EqualFold(r.Header.Get("Upgrade"), "websocket")
+}
+
+// Authenticate checks a credential presented after the request (an API
+// key or JWT in a WebSocket's first message) as a request's header is
+// checked, role bindings included, and returns ctx with the identity's
+// access; a wrong credential counts as a failed authentication.
+func (s *Server) Authenticate(ctx context.Context, credential string) (context.Context, error) {
+	r, err := http.NewRequestWithContext(ctx, http.MethodGet, "/", nil)
+	if err != nil {
+		return ctx, err
+	}
+	r.Header.Set("Authorization", "Bearer "+credential)
+	id, err := s.authenticate(r)
+	if err != nil {
+		s.metrics.authFailed.Inc()
+		var ae *apiError
+		if errors.As(err, &ae) {
+			return ctx, errors.New(ae.Message)
+		}
+		return ctx, err
+	}
+	id = s.applyBindings(id)
+	return withAccess(ctx, id), nil
 }

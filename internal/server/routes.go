@@ -12,7 +12,6 @@ import (
 // register adds every REST route with the scope it needs. The OpenAPI
 // document (openapi.json) must describe exactly these; a test checks it.
 func (s *Server) register() {
-	s.parsers = newParsers()
 	// Probes and documents: no key needed for health; a key of any scope
 	// for the rest.
 	s.handle("GET", "/health/live", 0, s.live)
@@ -42,7 +41,8 @@ func (s *Server) register() {
 	s.handle("GET", "/graph/dependents", ScopeRead, s.graphDeps(true))
 	s.handle("GET", "/graph/path", ScopeRead, s.graphPath)
 	s.handle("GET", "/graph/impact", ScopeRead, s.graphImpact)
-	s.registerExport() // export.go
+	s.registerExport()  // export.go
+	s.registerQueries() // queries.go
 	// dashboard.go: a symbol's source and the package map.
 	s.registerDashboard()
 
@@ -56,14 +56,14 @@ func (s *Server) register() {
 	s.handle("GET", "/stream/edges", ScopeRead, s.streamEdges)
 }
 
-// Close releases the server's parsers. Call it after the http.Server
-// has shut down; the service is closed by its owner.
+// Close stops the server's streams and closes its audit log. Call it
+// after the http.Server has shut down; the service (and its parsers) is
+// closed by its owner.
 func (s *Server) Close() error {
 	s.stopStreams()
 	if s.unobserve != nil {
 		s.unobserve()
 	}
-	s.parsers.close()
 	if s.audit != nil {
 		return s.audit.close()
 	}
@@ -141,10 +141,10 @@ func (s *Server) ready(w http.ResponseWriter, r *http.Request) error {
 			release()
 			if h.Search == "damaged" {
 				// Damaged indexes are not missing ones: not ready, saying why.
-				h.Ready, h.Error = false, serr.Error()
+				h.Ready, h.Error = false, service.Explain(serr, service.DoorREST)
 			}
 		} else {
-			h.Error = err.Error()
+			h.Error = service.Explain(err, service.DoorREST)
 			if errors.Is(err, service.ErrNoIndex) {
 				h.Error = "no index yet: POST /index?repo=" + repo.Name() + " builds it"
 			}

@@ -1,13 +1,11 @@
 package server
 
 import (
-	"errors"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/codegraph-dev/codegraph/internal/search"
-	"github.com/codegraph-dev/codegraph/internal/search/grep"
 )
 
 // searchResponse is the answer of /search, /vector/search and
@@ -76,7 +74,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 	start := time.Now()
 	res, err := sn.Searcher().Search(r.Context(), req)
 	if err != nil {
-		return searchError(err)
+		return err
 	}
 	s.metrics.search.WithLabelValues(string(mode)).Observe(time.Since(start).Seconds())
 	out := toSearchResponse(res)
@@ -89,18 +87,6 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 // query parameters.
 func canonicalQuery(r *http.Request) string {
 	return r.URL.Path + "?" + r.URL.Query().Encode()
-}
-
-// searchError turns the search package's input errors (an invalid
-// regular expression) into 400s; its sentinels keep their own mapping.
-func searchError(err error) error {
-	if ae := mapLayerError(err); ae != nil {
-		return ae
-	}
-	if errors.Is(err, grep.ErrBadPattern) {
-		return badRequest("%v", err)
-	}
-	return err
 }
 
 // vectorRequest is the body of POST /vector/search.
@@ -141,7 +127,7 @@ func (s *Server) vectorSearch(w http.ResponseWriter, r *http.Request) error {
 	res, err := sn.Searcher().SearchVector(r.Context(), body.Vector, search.Request{Langs: body.Langs, Kinds: body.Kinds,
 		Paths: body.Paths, Limit: body.Limit, Threshold: body.Threshold})
 	if err != nil {
-		return searchError(err)
+		return err
 	}
 	s.metrics.search.WithLabelValues("vector").Observe(time.Since(start).Seconds())
 	writeJSON(w, http.StatusOK, toSearchResponse(res))
@@ -166,7 +152,7 @@ func (s *Server) similar(w http.ResponseWriter, r *http.Request) error {
 	start := time.Now()
 	res, err := sn.Searcher().Similar(r.Context(), id, req)
 	if err != nil {
-		return searchError(err)
+		return err
 	}
 	s.metrics.search.WithLabelValues("similar").Observe(time.Since(start).Seconds())
 	writeJSON(w, http.StatusOK, toSearchResponse(res))

@@ -50,6 +50,12 @@ type Options struct {
 	// enters the key in its headers editor). They are still rate limited;
 	// a key that is sent must be valid.
 	PublicMounts []string
+	// InitAuthMounts names the mounted patterns whose WebSocket upgrades
+	// may come without a credential (browsers cannot set headers on a
+	// WebSocket): the handler authenticates the connection on its first
+	// message with Authenticate (GraphQL's connection_init). Until then
+	// the connection has no access.
+	InitAuthMounts []string
 	// Logger receives access logs (with AccessLog) and errors; nil
 	// discards them.
 	Logger *slog.Logger
@@ -99,10 +105,12 @@ type Server struct {
 	metrics *metrics
 	mux     *http.ServeMux
 	routes  []route
-	parsers *parsers
 	cache   *resultCache
 	handler http.Handler
 	public  map[string]bool // mounted patterns served without a key
+	// initAuth are the mounted patterns whose WebSocket upgrades may
+	// authenticate after the upgrade (Options.InitAuthMounts).
+	initAuth map[string]bool
 	// tlsConfig is the HTTPS configuration (nil: plain HTTP).
 	tlsConfig *tls.Config
 	jwt       *jwtVerifier
@@ -227,6 +235,10 @@ func New(opts Options) (*Server, error) {
 		streams[p] = true
 	}
 	s.public = map[string]bool{}
+	s.initAuth = map[string]bool{}
+	for _, p := range opts.InitAuthMounts {
+		s.initAuth[p] = true
+	}
 	for _, p := range opts.PublicMounts {
 		s.public[p] = true
 	}
@@ -371,9 +383,11 @@ func (s *Server) mount(pattern string, h http.Handler, stream, public bool) (err
 		need = 0
 	}
 	s.mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := s.allow(r, need); err != nil {
-			writeError(w, r, err)
-			return
+		if id := identityFrom(r.Context()); !(id.pendingWS && s.initAuth[pattern]) {
+			if err := s.allow(r, need); err != nil {
+				writeError(w, r, err)
+				return
+			}
 		}
 		ctx := withAccess(r.Context(), identityFrom(r.Context()))
 		if stream {

@@ -48,7 +48,7 @@ func TestRoutes(t *testing.T) {
 		{"GET", "/search?q=order&mode=semantic", "", 200, "", []string{`"mode":"semantic"`}},
 		{"GET", "/search?q=orders%5Bid%5D&mode=exact", "", 200, "", []string{`"text"`, `"column"`}},
 		{"GET", "/search?q=func+%5C(s+%5C*Store%5C)&mode=regex&path=pkg/**", "", 200, "", []string{`"Store.Get"`}},
-		{"GET", "/search?q=(unclosed&mode=regex", "", 400, codeBadRequest, nil},
+		{"GET", "/search?q=(unclosed&mode=regex", "", 400, codeBadRegex, nil},
 		{"GET", "/search", "", 400, codeBadRequest, []string{"q is required"}},
 		{"GET", "/search?q=x&mode=fuzzy", "", 400, codeBadRequest, []string{"unknown search mode"}},
 		{"GET", "/search?q=x&kind=gizmo", "", 400, codeBadRequest, []string{"unknown kind"}},

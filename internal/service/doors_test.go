@@ -82,6 +82,10 @@ func buildDoors() (*doors, error) {
 	if err := os.CopyFS(root, os.DirFS(filepath.Join("..", "..", "testdata", "repo"))); err != nil {
 		return nil, err
 	}
+	// A secret beside the sources: every door refuses to read it.
+	if err := os.WriteFile(filepath.Join(root, ".env"), []byte("TOKEN=hunter2\n"), 0o600); err != nil {
+		return nil, err
+	}
 	ctx := context.Background()
 	if _, err := index.Run(ctx, index.Options{Root: root}); err != nil {
 		return nil, err

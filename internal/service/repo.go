@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -503,7 +502,23 @@ func Percent(p index.Progress) int {
 // (the repository's State says so) until it gets the lock, the holder
 // seems idle (then the job fails with an error wrapping store.ErrLocked),
 // or the service stops. The job's Result is the *index.Summary.
-func (r *Repo) Index(force bool) jobs.Job {
+func (r *Repo) Index(force bool) jobs.Job { return r.startIndex(indexMode{force: force}) }
+
+// RebuildSearch starts an index job that rebuilds the search indexes
+// (lexical, trigram, vectors) from the store, or returns the index job
+// already queued or running. The search files are deleted by the index
+// run under the writer lock (index.Options.Rebuild), never beside a
+// running writer; when this process's watcher holds the lock, it re-parses
+// every file instead, which rebuilds them too.
+func (r *Repo) RebuildSearch() jobs.Job { return r.startIndex(indexMode{rebuildSearch: true}) }
+
+// indexMode is what an index job does beyond an incremental update.
+type indexMode struct {
+	force         bool // re-parse every file
+	rebuildSearch bool // delete and rebuild the search indexes
+}
+
+func (r *Repo) startIndex(mode indexMode) jobs.Job {
 	r.mu.Lock()
 	if r.job != "" {
 		if j, ok := r.jobs.Get(r.job); ok && !j.State.Terminal() {
@@ -513,7 +528,7 @@ func (r *Repo) Index(force bool) jobs.Job {
 	}
 	var id string
 	j := r.jobs.Submit("index", r.name, func(ctx context.Context, report func(jobs.Progress)) (any, error) {
-		sum, err := r.runIndex(ctx, force, report)
+		sum, err := r.runIndex(ctx, mode, report)
 		r.mu.Lock()
 		if r.runs == nil {
 			r.runs = map[string]runResult{}
@@ -549,7 +564,7 @@ func (r *Repo) IndexResult(jobID string) (sum *index.Summary, err error, ok bool
 }
 
 // runIndex is the work of an index job.
-func (r *Repo) runIndex(ctx context.Context, force bool, report func(jobs.Progress)) (*index.Summary, error) {
+func (r *Repo) runIndex(ctx context.Context, mode indexMode, report func(jobs.Progress)) (*index.Summary, error) {
 	r.bg.Add(1)
 	defer r.bg.Done()
 	if w := r.watcher(); w != nil {
@@ -562,7 +577,7 @@ func (r *Repo) runIndex(ctx context.Context, force bool, report func(jobs.Progre
 			r.mu.Unlock()
 		}()
 		// The watcher's update callback sets the state and reopens.
-		return w.Index(ctx, force)
+		return w.Index(ctx, mode.force || mode.rebuildSearch)
 	}
 	r.wmu.Lock()
 	defer r.wmu.Unlock()
@@ -571,7 +586,7 @@ func (r *Repo) runIndex(ctx context.Context, force bool, report func(jobs.Progre
 	r.mu.Unlock()
 	idle, lastFP := 0, uint64(0)
 	for {
-		sum, err := index.Run(ctx, index.Options{Root: r.root, DBDir: r.db, Force: force, ReuseOptions: true, Logger: r.log, Search: r.searchCfg,
+		sum, err := index.Run(ctx, index.Options{Root: r.root, DBDir: r.db, Force: mode.force, Rebuild: mode.rebuildSearch, ReuseOptions: true, Logger: r.log, Search: r.searchCfg,
 			Progress: func(p index.Progress) {
 				pc := Percent(p)
 				report(jobs.Progress{Phase: p.Phase, Done: p.Done, Total: p.Total, Percent: pc})
@@ -581,8 +596,8 @@ func (r *Repo) runIndex(ctx context.Context, force bool, report func(jobs.Progre
 			}})
 		if errors.Is(err, store.ErrLocked) && ctx.Err() == nil {
 			other := "pid unknown"
-			if m := pidRE.FindString(err.Error()); m != "" {
-				other = m
+			if le := (*store.LockedError)(nil); errors.As(err, &le) && le.PID > 0 {
+				other = "pid " + strconv.Itoa(le.PID)
 			}
 			// A holder that writes nothing for a while (a watcher or
 			// server keeping the lock) is not building: stop waiting for
@@ -628,9 +643,6 @@ func (r *Repo) runIndex(ctx context.Context, force bool, report func(jobs.Progre
 		return sum, err
 	}
 }
-
-// pidRE finds the writer's pid in a store.ErrLocked message.
-var pidRE = regexp.MustCompile(`pid [0-9]+`)
 
 // resolveRoot works out the root and store directory of a repository
 // given as a path (a repository root) or as a store directory.

@@ -91,6 +91,7 @@ type Service struct {
 	ownJobs bool
 	bus     bus
 	obs     observers // observe.go
+	parsers parsers   // Parse's pool
 
 	bg     sync.WaitGroup // background checks and index jobs
 	bgCtx  context.Context
@@ -271,6 +272,7 @@ func (s *Service) Close() error {
 			r.close()
 		}
 		s.bus.close()
+		s.parsers.close()
 	})
 	return nil
 }

@@ -13,15 +13,11 @@ import (
 	"github.com/cockroachdb/pebble/v2"
 )
 
-// RebuildHint is what a user does about a damaged index: the index command
-// deletes what is derived and rebuilds it from the source tree.
-const RebuildHint = "run `codegraph index --rebuild` to rebuild it"
-
 // CorruptError reports a damaged store: a Pebble file that fails its
 // checksum, is truncated or missing, a manifest that cannot be read, or a
 // key or value the decoders cannot read. It wraps ErrCorrupt (errors.Is)
-// and the underlying error; its message names the file and says how to
-// rebuild.
+// and the underlying error; its message names the file (the front doors
+// say how to rebuild: service.CodeRebuildNeeded).
 type CorruptError struct {
 	Dir  string // the store directory
 	File string // the damaged or missing file, when known (else Dir)
@@ -29,10 +25,10 @@ type CorruptError struct {
 }
 
 func (e *CorruptError) Error() string {
-	return fmt.Sprintf("index store is damaged: %s; %s", e.Reason(), RebuildHint)
+	return "index store is damaged: " + e.Reason()
 }
 
-// Reason is the damaged file and what is wrong with it, without the hint.
+// Reason is the damaged file and what is wrong with it.
 func (e *CorruptError) Reason() string {
 	file := e.File
 	if file == "" {

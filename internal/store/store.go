@@ -82,8 +82,7 @@ var ErrNotFound = errors.New("not found")
 
 // ErrSchemaMismatch is returned (wrapped, with both versions) by Open when
 // the store was written with a different FormatVersion.
-var ErrSchemaMismatch = errors.New("index was written by an incompatible version of codegraph; " +
-	"run `codegraph index` to rebuild it")
+var ErrSchemaMismatch = errors.New("index was written by an incompatible version of codegraph")
 
 // ErrLocked is returned (wrapped, with "index is locked by pid N") by Open
 // when another process holds the write lock.

@@ -692,7 +692,7 @@ func TestSchemaMismatch(t *testing.T) {
 			}
 			for _, ro := range []bool{false, true} {
 				_, err := Open(dir, Options{ReadOnly: ro})
-				if !errors.Is(err, ErrSchemaMismatch) || !strings.Contains(err.Error(), "run `codegraph index`") {
+				if !errors.Is(err, ErrSchemaMismatch) || strings.Contains(err.Error(), "`codegraph") {
 					t.Errorf("Open(ReadOnly=%v) = %v, want ErrSchemaMismatch", ro, err)
 				}
 			}

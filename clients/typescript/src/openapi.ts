@@ -472,6 +472,108 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/graph/refs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every reference to a symbol (calls, references, imports, inherits, implements), with the line's text: codegraph refs. */
+        get: operations["refs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/graph/outline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The symbols of an indexed file, nested, with signatures: codegraph outline. */
+        get: operations["outline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/graph/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Packages with their sizes, languages and dependencies, entry points and hubs: codegraph overview. */
+        get: operations["overview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/graph/hubs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The most connected functions by fan-in, fan-out or both: codegraph hubs. */
+        get: operations["hubs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/graph/cycles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Import cycles between packages: codegraph cycles. */
+        get: operations["cycles"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What is indexed: files, nodes and edges by language and kind, age, disk usage, git freshness, watcher and search state: codegraph status. */
+        get: operations["status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1940,6 +2042,222 @@ export interface operations {
                 };
                 content: {
                     "application/x-ndjson": components["schemas"]["Edge"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    refs: {
+        parameters: {
+            query: {
+                /** @description Symbol as the CLI takes it: node id, qualified name (Server.Handle), FILE:LINE, FILE:NAME, or bare name. */
+                symbol: string;
+                /** @description Edge kinds to keep (repeat or comma-separate: calls, references, imports, inherits, implements). */
+                kind?: string[];
+                /** @description Page size (1-1000). */
+                limit?: components["parameters"]["limit"];
+                /** @description next_cursor of the previous page. */
+                cursor?: components["parameters"]["cursor"];
+                /** @description Repository name (default: the first served). */
+                repo?: components["parameters"]["repo"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description References (symbol, total, items, next_cursor). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    outline: {
+        parameters: {
+            query: {
+                /** @description Repository-relative path of an indexed file. */
+                file: string;
+                /** @description Include imports. */
+                imports?: boolean;
+                /** @description Top-level symbols per page (default 500). */
+                limit?: number;
+                /** @description next_cursor of the previous page. */
+                cursor?: components["parameters"]["cursor"];
+                /** @description Repository name (default: the first served). */
+                repo?: components["parameters"]["repo"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Outline (file, language, symbols, items, next_cursor). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    overview: {
+        parameters: {
+            query?: {
+                /** @description How many hubs to list (default 10; 0: none). */
+                hubs?: number;
+                /** @description Page size (1-1000). */
+                limit?: components["parameters"]["limit"];
+                /** @description next_cursor of the previous page. */
+                cursor?: components["parameters"]["cursor"];
+                /** @description Repository name (default: the first served). */
+                repo?: components["parameters"]["repo"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Overview (packages, entry points, hubs). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    hubs: {
+        parameters: {
+            query?: {
+                /** @description Rank by in (fan-in, default), out (fan-out) or total. */
+                by?: "in" | "out" | "total";
+                /** @description Include library symbols. */
+                external?: boolean;
+                /** @description Items per page (default 20). */
+                limit?: number;
+                /** @description next_cursor of the previous page. */
+                cursor?: components["parameters"]["cursor"];
+                /** @description Repository name (default: the first served). */
+                repo?: components["parameters"]["repo"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Hubs (total, items, next_cursor). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    cycles: {
+        parameters: {
+            query?: {
+                /** @description Include test files. */
+                tests?: boolean;
+                /** @description Page size (1-1000). */
+                limit?: components["parameters"]["limit"];
+                /** @description next_cursor of the previous page. */
+                cursor?: components["parameters"]["cursor"];
+                /** @description Repository name (default: the first served). */
+                repo?: components["parameters"]["repo"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cycles (total, items, next_cursor). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    status: {
+        parameters: {
+            query?: {
+                /** @description Repository name (default: the first served). */
+                repo?: components["parameters"]["repo"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Index status. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -1,0 +1,137 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/codegraph-dev/codegraph/internal/query"
+	"github.com/codegraph-dev/codegraph/internal/service"
+)
+
+// registerQueries adds the graph queries the CLI and MCP have beyond
+// callers, callees, dependencies, path and impact: refs, outline,
+// overview, hubs, cycles, and the repository's status.
+func (s *Server) registerQueries() {
+	s.handle("GET", "/graph/refs", ScopeRead, s.graphRefs)
+	s.handle("GET", "/graph/outline", ScopeRead, s.graphOutline)
+	s.handle("GET", "/graph/overview", ScopeRead, s.graphOverview)
+	s.handle("GET", "/graph/hubs", ScopeRead, s.graphHubs)
+	s.handle("GET", "/graph/cycles", ScopeRead, s.graphCycles)
+	s.handle("GET", "/status", ScopeRead, s.status)
+}
+
+// withSnapshot runs fn on a read snapshot of the request's repository.
+func (s *Server) withSnapshot(r *http.Request, fn func(g *query.Engine) (any, error)) (any, error) {
+	sn, release, err := s.snapshot(r)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	return fn(sn.Graph)
+}
+
+func (s *Server) answer(w http.ResponseWriter, r *http.Request, qerr error, fn func(g *query.Engine) (any, error)) error {
+	if qerr != nil {
+		return qerr
+	}
+	res, err := s.withSnapshot(r, fn)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, res)
+	return nil
+}
+
+// graphRefs: GET /graph/refs?symbol=S[&kind=calls,references] (codegraph
+// refs, MCP find_references).
+func (s *Server) graphRefs(w http.ResponseWriter, r *http.Request) error {
+	q := params(r)
+	spec := q.required("symbol")
+	kinds := q.edgeKinds("kind")
+	page := query.Page{Limit: q.limit(), Cursor: q.str("cursor")}
+	return s.answer(w, r, q.err, func(g *query.Engine) (any, error) {
+		n, err := g.ResolveOne(r.Context(), spec)
+		if err != nil {
+			return nil, err
+		}
+		return g.Refs(r.Context(), n.ID, query.RefsOptions{Kinds: kinds, Page: page})
+	})
+}
+
+// graphOutline: GET /graph/outline?file=F[&imports=true] (codegraph
+// outline, MCP file_outline).
+func (s *Server) graphOutline(w http.ResponseWriter, r *http.Request) error {
+	q := params(r)
+	file := q.required("file")
+	imports := q.boolean("imports")
+	page := query.Page{Limit: q.intIn("limit", 500, 1, maxLimit), Cursor: q.str("cursor")}
+	return s.answer(w, r, q.err, func(g *query.Engine) (any, error) {
+		res, err := g.Outline(r.Context(), file, query.OutlineOptions{Imports: imports, Page: page})
+		if errors.Is(err, query.ErrNotFound) {
+			return nil, service.Errorf(service.CodeNotFound, "%s is not an indexed file", file)
+		}
+		return res, err
+	})
+}
+
+// graphOverview: GET /graph/overview[&hubs=N] (codegraph overview, MCP
+// repo_overview).
+func (s *Server) graphOverview(w http.ResponseWriter, r *http.Request) error {
+	q := params(r)
+	hubs := q.intIn("hubs", 10, 0, maxLimit)
+	if hubs == 0 {
+		hubs = -1 // none
+	}
+	page := query.Page{Limit: q.limit(), Cursor: q.str("cursor")}
+	return s.answer(w, r, q.err, func(g *query.Engine) (any, error) {
+		return g.Overview(r.Context(), query.OverviewOptions{Hubs: hubs, Page: page})
+	})
+}
+
+// graphHubs: GET /graph/hubs[?by=in|out|total&external=true] (codegraph
+// hubs).
+func (s *Server) graphHubs(w http.ResponseWriter, r *http.Request) error {
+	q := params(r)
+	by := query.HubOrder(q.str("by"))
+	switch by {
+	case "":
+		by = query.ByFanIn
+	case query.ByFanIn, query.ByFanOut, query.ByTotal:
+	default:
+		q.fail("by %q: want in, out or total", by)
+	}
+	external := q.boolean("external")
+	page := query.Page{Limit: q.intIn("limit", 20, 1, maxLimit), Cursor: q.str("cursor")}
+	return s.answer(w, r, q.err, func(g *query.Engine) (any, error) {
+		return g.Hubs(r.Context(), query.HubsOptions{By: by, External: external, Page: page})
+	})
+}
+
+// graphCycles: GET /graph/cycles[?tests=true] (codegraph cycles).
+func (s *Server) graphCycles(w http.ResponseWriter, r *http.Request) error {
+	q := params(r)
+	tests := q.boolean("tests")
+	page := query.Page{Limit: q.limit(), Cursor: q.str("cursor")}
+	return s.answer(w, r, q.err, func(g *query.Engine) (any, error) {
+		return g.Cycles(r.Context(), query.CyclesOptions{Tests: tests, Page: page})
+	})
+}
+
+// status: GET /status (codegraph status, MCP index_status): the status
+// the service composes, with the repository's live state.
+func (s *Server) status(w http.ResponseWriter, r *http.Request) error {
+	sn, release, err := s.snapshot(r)
+	if err != nil {
+		return err
+	}
+	defer release()
+	st, err := sn.Status(r.Context())
+	if err != nil {
+		return err
+	}
+	if st.SearchErr != nil {
+		st.SearchError = service.Explain(st.SearchErr, service.DoorREST)
+	}
+	writeJSON(w, http.StatusOK, st)
+	return nil
+}

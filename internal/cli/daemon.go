@@ -206,6 +206,7 @@ func newDaemonRunCmd(e *env) *cobra.Command {
 		verbose bool
 		ef      embeddingFlags
 	)
+	var noPrecise bool // see noPreciseFlag
 	cmd := &cobra.Command{
 		Use:   "run",
 		Short: "Run the daemon in the foreground (what 'daemon start' launches)",
@@ -283,7 +284,7 @@ func newDaemonRunCmd(e *env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			svc, err := service.New(service.Options{Repos: specs, AutoIndex: true, Watch: true, WatchCommand: "codegraph daemon", Search: search.Config{Embedding: emb}, Logger: log})
+			svc, err := service.New(service.Options{Repos: specs, AutoIndex: true, Watch: true, WatchCommand: "codegraph daemon", Precise: !noPrecise, Search: search.Config{Embedding: emb}, Logger: log})
 			if err != nil {
 				return err
 			}
@@ -316,6 +317,7 @@ func newDaemonRunCmd(e *env) *cobra.Command {
 	f.StringArrayVar(&repos, "repo", nil, "serve the repository at PATH under NAME (NAME=PATH, repeatable)")
 	f.StringVar(&here, "here", "", "serve the repository enclosing this directory when no other is registered")
 	f.BoolVarP(&verbose, "verbose", "v", false, "log diagnostics")
+	noPreciseFlag(cmd, &noPrecise)
 	ef.register(cmd)
 	return cmd
 }

@@ -270,7 +270,7 @@ func edgeNote(verb string, r *query.EdgeRef) string {
 	switch r.Resolution {
 	case "ambiguous":
 		s += fmt.Sprintf(", ambiguous 1/%d", r.Candidates)
-	case "inferred", "unresolved", "external":
+	case "inferred", "unresolved", "external", "precise", "dynamic":
 		s += ", " + r.Resolution
 	}
 	return s + "]"

@@ -78,6 +78,9 @@ func printImpact(w io.Writer, r *query.ImpactResult) {
 		plural(r.PackagesTotal, "package", "packages"), plural(r.TestsTotal, "test file", "test files"))
 	if r.Complete {
 		fmt.Fprintln(w, "complete: no unresolved or ambiguous call could reach it")
+		if r.Precise {
+			fmt.Fprintln(w, "precise: every path is compiler-checked (the precise tier)")
+		}
 	} else {
 		fmt.Fprint(w, "INCOMPLETE (a lower bound):")
 		if r.Truncated {

@@ -30,6 +30,7 @@ func newIndexCmd(e *env) *cobra.Command {
 		noSem    bool
 		noDaemon bool
 		since    string
+		pf       preciseFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "index [PATH]",
@@ -97,6 +98,7 @@ binary files and files over --max-file-size are never indexed.`,
 					if err != nil {
 						return err
 					}
+					pf.viaDaemon(e, quiet || asJSON)
 					return printIndexSummary(e, sum, quiet, asJSON)
 				}
 			}
@@ -121,7 +123,10 @@ binary files and files over --max-file-size are never indexed.`,
 				}
 				return lockedByWatcher(err, dbDirOf(opts.Root, opts.DBDir))
 			}
-			return printIndexSummary(e, sum, quiet, asJSON)
+			if err := printIndexSummary(e, sum, quiet, asJSON); err != nil {
+				return err
+			}
+			return pf.after(cmd.Context(), e, sum.DB, quiet || asJSON)
 		},
 	}
 	f := cmd.Flags()
@@ -144,6 +149,7 @@ binary files and files over --max-file-size are never indexed.`,
 	f.StringVar(&since, "since", "", "update only the files git says changed since this revision (plus untracked and previously dirty files), without hashing the others; keeps the index's file selection")
 	f.BoolVarP(&quiet, "quiet", "q", false, "print nothing on success")
 	f.BoolVar(&asJSON, "json", false, "print the summary as JSON")
+	pf.register(cmd)
 	f.StringVar(&cpuProf, "cpuprofile", "", "write a CPU profile to this file (for development)")
 	f.MarkHidden("cpuprofile")
 	f.StringVar(&memProf, "memprofile", "", "write a heap profile to this file at the live heap's peak (for development)")

@@ -28,6 +28,7 @@ func newMCPCmd(e *env) *cobra.Command {
 		verbose bool
 		ef      embeddingFlags
 	)
+	var noPrecise bool // see noPreciseFlag
 	cmd := &cobra.Command{
 		Use:   "mcp",
 		Short: "Serve the code graph to AI agents over MCP (stdio)",
@@ -65,7 +66,7 @@ writes, the others read.`,
 			if err != nil {
 				return err
 			}
-			svc, err := service.New(service.Options{Repos: specs, AutoIndex: auto && !noIndex, Watch: watchIt, WatchCommand: "codegraph mcp --watch",
+			svc, err := service.New(service.Options{Repos: specs, AutoIndex: auto && !noIndex, Watch: watchIt, WatchCommand: "codegraph mcp --watch", Precise: !noPrecise,
 				Search: search.Config{Embedding: emb}, Logger: log})
 			if err != nil {
 				return err
@@ -92,6 +93,7 @@ writes, the others read.`,
 	f.BoolVar(&noIndex, "no-index", false, "never build or update the index in the background (the index tool still does)")
 	f.BoolVar(&watchIt, "watch", false, "keep the index up to date as files change (this server then holds the index; other servers and CLI queries read it)")
 	f.BoolVarP(&verbose, "verbose", "v", false, "log diagnostics to stderr")
+	noPreciseFlag(cmd, &noPrecise)
 	ef.register(cmd)
 	cmd.AddCommand(newMCPInstallCmd(e))
 	return cmd

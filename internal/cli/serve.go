@@ -53,6 +53,7 @@ func newServeCmd(e *env) *cobra.Command {
 		auditMaxSize         int64
 		auditKeep            int
 	)
+	var noPrecise bool // see noPreciseFlag
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the code graph over HTTP (REST, streams, metrics, MCP)",
@@ -160,7 +161,7 @@ by the next one). A second signal exits at once.`,
 			if grace <= 0 {
 				return &exitError{2, fmt.Errorf("--shutdown-grace must be positive, got %s", grace)}
 			}
-			svc, err := service.New(service.Options{Repos: specs, AutoIndex: auto && !noIndex, Watch: watchIt, WatchCommand: "codegraph serve --watch", Search: search.Config{Embedding: emb}, Logger: log})
+			svc, err := service.New(service.Options{Repos: specs, AutoIndex: auto && !noIndex, Watch: watchIt, WatchCommand: "codegraph serve --watch", Precise: !noPrecise, Search: search.Config{Embedding: emb}, Logger: log})
 			if err != nil {
 				return err
 			}
@@ -292,6 +293,7 @@ by the next one). A second signal exits at once.`,
 	f.IntVar(&searchCache, "search-cache", 1024, "search answers kept for repeated queries until the index changes (negative: none)")
 	f.BoolVarP(&verbose, "verbose", "v", false, "log every request and diagnostics to stderr")
 	f.BoolVarP(&quiet, "quiet", "q", false, "log only warnings and errors")
+	noPreciseFlag(cmd, &noPrecise)
 	ef.register(cmd)
 	return cmd
 }

@@ -55,12 +55,20 @@ func newStatusCmd(e *env) *cobra.Command {
 			if s.SearchError != "" && errors.Is(searchErr, search.ErrCorrupt) {
 				result = &exitError{1, errors.New("")}
 			}
+			ps, err := readPreciseStatus(st)
+			if err != nil {
+				return err
+			}
 			if asJSON {
 				enc := json.NewEncoder(e.stdout)
 				enc.SetIndent("", "  ")
-				return errors.Join(enc.Encode(s), result)
+				return errors.Join(enc.Encode(withPrecise{s, ps}), result)
 			}
 			printStatus(e.stdout, &s)
+			if s.Languages["go"].Files > 0 {
+				fmt.Fprintln(e.stdout)
+				printPreciseStatus(e.stdout, ps)
+			}
 			return result
 		},
 	}

@@ -39,15 +39,16 @@ type watchLine struct {
 
 func newWatchCmd(e *env) *cobra.Command {
 	var (
-		db       string
-		quiet    bool
-		asJSON   bool
-		verbose  bool
-		noSearch bool
-		debounce time.Duration
-		maxDelay time.Duration
-		poll     time.Duration
-		ef       embeddingFlags
+		db        string
+		quiet     bool
+		asJSON    bool
+		verbose   bool
+		noSearch  bool
+		debounce  time.Duration
+		maxDelay  time.Duration
+		poll      time.Duration
+		ef        embeddingFlags
+		noPrecise bool
 	)
 	cmd := &cobra.Command{
 		Use:   "watch [PATH]",
@@ -87,12 +88,17 @@ instead.`,
 			}
 			log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
 			p := &watchPrinter{w: e.stdout, json: asJSON, quiet: quiet}
-			w, err := watch.New(watch.Options{
+			wo := watch.Options{
 				Index: index.Options{Root: root, DBDir: db, ReuseOptions: true, NoSearch: noSearch,
 					Search: search.Config{Embedding: emb}},
 				Debounce: debounce, MaxDelay: maxDelay, PollInterval: poll,
 				OnUpdate: p.print, Logger: log,
-			})
+			}
+			var w *watch.Watcher
+			if !noPrecise {
+				wo.OnUpdate = preciseAfterUpdates(cmd.Context(), p.print, func() *index.Updater { return w.Updater() }, log, e.stderr, quiet || asJSON)
+			}
+			w, err = watch.New(wo)
 			if err != nil {
 				return lockedByWatcher(err, dbDirOf(root, db))
 			}
@@ -119,6 +125,7 @@ instead.`,
 	f.DurationVar(&maxDelay, "max-delay", watch.DefaultMaxDelay, "longest wait for quiet during a stream of changes")
 	f.DurationVar(&poll, "poll-interval", watch.DefaultPollInterval, "full scan period when files cannot be watched")
 	ef.register(cmd)
+	noPreciseFlag(cmd, &noPrecise)
 	return cmd
 }
 

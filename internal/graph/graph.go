@@ -116,9 +116,20 @@ const (
 	ResAmbiguous
 	// ResExternal: bound to an external-symbol node (a library).
 	ResExternal
+	// ResPrecise: bound by a compiler (the precise tier: Go type-checking
+	// or an imported SCIP index), to a definition of the repository or an
+	// external-symbol node. The heuristic resolver leaves these edges alone.
+	ResPrecise
+	// ResDynamic: the precise tier's candidate target of a dynamic call (an
+	// implementation of the interface method a call goes through); the
+	// call's edge to the interface method itself is ResPrecise.
+	ResDynamic
 )
 
-var resNames = [...]string{"unresolved", "syntax", "exact", "inferred", "ambiguous", "external"}
+var resNames = [...]string{"unresolved", "syntax", "exact", "inferred", "ambiguous", "external", "precise", "dynamic"}
+
+// IsPrecise reports whether r comes from the precise tier.
+func (r Resolution) IsPrecise() bool { return r == ResPrecise || r == ResDynamic }
 
 func (r Resolution) String() string {
 	if int(r) < len(resNames) {

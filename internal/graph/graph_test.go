@@ -48,3 +48,14 @@ func TestKindNamesRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+func TestResolutionNamesRoundTrip(t *testing.T) {
+	for r := ResUnresolved; r <= ResDynamic; r++ {
+		if got, ok := ParseResolution(r.String()); !ok || got != r {
+			t.Errorf("resolution %v does not round-trip", r)
+		}
+	}
+	if !ResPrecise.IsPrecise() || !ResDynamic.IsPrecise() || ResExact.IsPrecise() {
+		t.Error("IsPrecise")
+	}
+}

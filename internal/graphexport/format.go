@@ -107,6 +107,10 @@ func styleOf(r graph.Resolution) edgeStyle {
 	switch r {
 	case graph.ResExact:
 		return edgeStyle{"#1f2937", "solid"}
+	case graph.ResPrecise:
+		return edgeStyle{"#047857", "solid"}
+	case graph.ResDynamic:
+		return edgeStyle{"#047857", "dotted"}
 	case graph.ResSyntax:
 		return edgeStyle{"#9ca3af", "solid"}
 	case graph.ResInferred:
@@ -152,13 +156,15 @@ func (g *Graph) drawnEdges() []graph.Edge {
 // certainty ranks resolutions from guess to fact.
 func certainty(r graph.Resolution) int {
 	switch r {
+	case graph.ResPrecise:
+		return 5
 	case graph.ResExact, graph.ResSyntax:
 		return 4
 	case graph.ResExternal:
 		return 3
 	case graph.ResInferred:
 		return 2
-	case graph.ResAmbiguous:
+	case graph.ResAmbiguous, graph.ResDynamic:
 		return 1
 	}
 	return 0

@@ -509,6 +509,7 @@ type impactOut struct {
 	Scope    scopeRef              `json:"scope"`
 	Depth    int                   `json:"depth"`
 	Complete bool                  `json:"complete"`
+	Precise  bool                  `json:"precise,omitempty"` // every path compiler-checked
 	Total    int                   `json:"total"`
 	Packages []query.PackageImpact `json:"packages"`
 	Files    []query.FileImpact    `json:"files"`
@@ -536,6 +537,9 @@ func (o *impactOut) text() string {
 		o.Scope.Kind, o.Scope.Name, o.Depth, o.Total, o.FilesTotal, o.PackagesTotal, o.TestsTotal)
 	if o.Complete {
 		b.WriteString("complete: every dependent the graph knows of is counted\n")
+		if o.Precise {
+			b.WriteString("precise: every path is compiler-checked\n")
+		}
 	} else {
 		fmt.Fprintf(&b, "LOWER BOUND: %d unresolved and %d ambiguous calls could also reach it\n", o.Unresolved.Count, o.Ambiguous.Count)
 		for _, s := range o.Unresolved.Sites {
@@ -587,7 +591,7 @@ func (c *call) impactAnalysis(ctx context.Context) (output, func(int) string, er
 	if err != nil {
 		return nil, nil, err
 	}
-	o := &impactOut{Scope: scopeOf(&r.Scope), Depth: r.Depth, Complete: r.Complete, Total: r.Total,
+	o := &impactOut{Scope: scopeOf(&r.Scope), Depth: r.Depth, Complete: r.Complete, Precise: r.Precise, Total: r.Total,
 		Packages: r.Packages[:min(len(r.Packages), maxGroupRows)], Files: r.Files[:min(len(r.Files), maxGroupRows)],
 		Tests: r.Tests[:min(len(r.Tests), maxGroupRows)], PackagesTotal: r.PackagesTotal, FilesTotal: r.FilesTotal, TestsTotal: r.TestsTotal,
 		Unresolved: sites(r.Unresolved), Ambiguous: sites(r.Ambiguous), all: []impactRow{}}

@@ -42,6 +42,9 @@ type statusOut struct {
 	ChangedFiles int       `json:"changed_files,omitempty"` // source files changed since the index (git)
 	Repos        []repoRow `json:"repos,omitempty"`
 	Note         string    `json:"note,omitempty"`
+	// Precise is the precise tier in one line (precise.go); "" when it
+	// never ran.
+	Precise string `json:"precise,omitempty"`
 }
 
 func (o *statusOut) text() string {
@@ -62,6 +65,9 @@ func (o *statusOut) text() string {
 		if o.ChangedFiles > 0 {
 			fmt.Fprintf(&b, "%d source files changed since it was built (call index to update)\n", o.ChangedFiles)
 		}
+	}
+	if o.Precise != "" {
+		fmt.Fprintf(&b, "precise tier: %s\n", o.Precise)
 	}
 	for _, r := range o.Repos {
 		fmt.Fprintf(&b, "repo %s (%s): %s\n", r.Name, r.Root, r.IndexState)
@@ -107,6 +113,9 @@ func (c *call) indexStatus(ctx context.Context) (output, func(int) string, error
 		if full.Git != nil {
 			o.ChangedFiles = full.Git.ChangedFiles
 		}
+	}
+	if o.Precise, err = preciseLine(r, snap.Store); err != nil {
+		return nil, nil, err
 	}
 	return o, nil, nil
 }

@@ -79,6 +79,10 @@ type ImpactResult struct {
 	// (its type's implements edges): calls through them may dispatch to
 	// it, so they and their callers are in the set, marked Dynamic.
 	Dispatch Uncertainty `json:"dispatch"`
+	// Precise says that every edge on the way from the scope to each
+	// affected symbol is the precise tier's (compiler-checked) and the
+	// answer is complete.
+	Precise bool `json:"precise,omitempty"`
 }
 
 // ImpactItem is one affected symbol.
@@ -309,6 +313,7 @@ func (e *Engine) Impact(ctx context.Context, scope Scope, opts ImpactOptions) (*
 	res.Escapes = Uncertainty{Count: len(escSites), Sites: firstSites(escSites)}
 	res.Dispatch = Uncertainty{Count: len(dispSites), Sites: firstSites(dispSites)}
 	res.Complete = !res.Truncated && res.Unresolved.Count == 0 && res.Ambiguous.Count == 0 && res.Escapes.Count == 0
+	res.Precise = res.Complete && len(reached) > 0 && !slices.ContainsFunc(reached, func(r impactNode) bool { return r.via.Res != graph.ResPrecise })
 
 	start, end, next, err := opts.Page.slice(fmt.Sprintf("impact|%s|%s|%d", scope.Kind, scopeKey(scope), depth), len(reached))
 	if err != nil {

@@ -241,8 +241,10 @@ type EdgeRef struct {
 // Confidence maps a resolution to the confidence EdgeRef reports.
 func Confidence(r graph.Resolution, candidates uint16) float64 {
 	switch r {
-	case graph.ResSyntax, graph.ResExact, graph.ResExternal:
+	case graph.ResSyntax, graph.ResExact, graph.ResExternal, graph.ResPrecise:
 		return 1
+	case graph.ResDynamic:
+		return 0.5
 	case graph.ResInferred:
 		return 0.7
 	case graph.ResAmbiguous:

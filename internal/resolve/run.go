@@ -294,7 +294,8 @@ func (g *grouper) flush() error {
 		}
 		grp := buf[i:j]
 		i = j
-		if graph.Synthetic(grp[0].File) || slices.ContainsFunc(grp, func(e graph.Edge) bool { return e.Res == graph.ResSyntax }) {
+		// The precise tier's edges are the compiler's; it re-checks them itself.
+		if graph.Synthetic(grp[0].File) || slices.ContainsFunc(grp, func(e graph.Edge) bool { return e.Res == graph.ResSyntax || e.Res.IsPrecise() }) {
 			continue
 		}
 		if err := g.fn(grp); err != nil {

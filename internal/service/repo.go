@@ -128,19 +128,20 @@ type Repo struct {
 	// jobs (Lock) and node mutations (TryLock).
 	wmu sync.Mutex
 
-	mu        sync.Mutex
-	snap      *Snapshot
-	openedAt  time.Time
-	fp        uint64
-	fpAt      time.Time
-	state     State
-	checking  bool
-	checkedAt time.Time
-	w         *watch.Watcher      // the file watcher, when watched
-	report    func(jobs.Progress) // the running index job's progress, when watched
-	job       string              // id of the current or last index job
-	runs      map[string]runResult
-	indexedAt time.Time // from the store's metadata
+	mu         sync.Mutex
+	snap       *Snapshot
+	openedAt   time.Time
+	fp         uint64
+	fpAt       time.Time
+	state      State
+	checking   bool
+	checkedAt  time.Time
+	w          *watch.Watcher      // the file watcher, when watched
+	report     func(jobs.Progress) // the running index job's progress, when watched
+	job        string              // id of the current or last index job
+	preciseJob string              // id of the current or last precise job (precise.go)
+	runs       map[string]runResult
+	indexedAt  time.Time // from the store's metadata
 }
 
 // runResult is what an index job of this repository returned.
@@ -543,6 +544,7 @@ func (r *Repo) startIndex(mode indexMode) jobs.Job {
 		if err != nil {
 			return nil, err
 		}
+		r.schedulePrecise()
 		return sum, nil
 	})
 	id = j.ID

@@ -69,6 +69,9 @@ type Options struct {
 	// `codegraph index` quotes when it finds the index locked (default
 	// "codegraph watch").
 	WatchCommand string
+	// Precise runs the precise tier (precise.RunGo) as a background job
+	// after each index job and each watched update that changed files.
+	Precise bool
 	// Jobs is the queue index jobs run on; nil means a queue of the
 	// service's own (one worker, history in the first repository's store
 	// directory), closed by Close.

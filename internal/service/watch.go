@@ -86,6 +86,9 @@ func (r *Repo) watchUpdate(u watch.Update) {
 	if err := r.reopenLocked(dirFingerprint(r.db)); err != nil {
 		r.log.Debug("service: reopen after a watched update", "err", err)
 	}
+	if u.Files() > 0 || u.Reason == "start" {
+		r.schedulePreciseLocked()
+	}
 }
 
 // watchRunKind is the RunReport kind of a watcher's run: its first run

@@ -1,0 +1,231 @@
+package precise_test
+
+import (
+	"context"
+	"go/build"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"golang.org/x/tools/go/callgraph/static"
+	"golang.org/x/tools/go/packages"
+	"golang.org/x/tools/go/ssa"
+	"golang.org/x/tools/go/ssa/ssautil"
+
+	"github.com/codegraph-dev/codegraph/internal/graph"
+	"github.com/codegraph-dev/codegraph/internal/index"
+	"github.com/codegraph-dev/codegraph/internal/precise"
+	"github.com/codegraph-dev/codegraph/internal/store"
+)
+
+// oracleFn is a function as the SSA oracle names it.
+type oracleFn struct {
+	file string // relative to the package directory
+	name string // "F" or "Recv.M"
+	line int
+}
+
+// ssaOracle is ../shared/tools/gocallgraph in a test: the static calls
+// of the package in dir (SSA, generic instances folded into their generic
+// function, closures into their enclosing function).
+func ssaOracle(t *testing.T, dir string) map[[2]oracleFn]bool {
+	t.Helper()
+	cfg := &packages.Config{Mode: packages.LoadAllSyntax, Dir: dir}
+	pkgs, err := packages.Load(cfg, ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	prog, _ := ssautil.AllPackages(pkgs, ssa.InstantiateGenerics)
+	prog.Build()
+	loaded := map[string]bool{}
+	for _, p := range pkgs {
+		loaded[p.PkgPath] = true
+	}
+	outer := func(f *ssa.Function) *ssa.Function {
+		for f.Parent() != nil {
+			f = f.Parent()
+		}
+		if f.Origin() != nil {
+			f = f.Origin()
+		}
+		return f
+	}
+	describe := func(f *ssa.Function) (oracleFn, bool) {
+		f = outer(f)
+		if f.Pkg == nil || !loaded[f.Pkg.Pkg.Path()] || !f.Pos().IsValid() {
+			return oracleFn{}, false
+		}
+		p := prog.Fset.Position(f.Pos())
+		rel, err := filepath.Rel(dir, p.Filename)
+		if err != nil || strings.HasPrefix(rel, "..") {
+			return oracleFn{}, false
+		}
+		name := f.Name()
+		if recv := f.Signature.Recv(); recv != nil {
+			s := recv.Type().String()
+			s = strings.TrimPrefix(s[strings.LastIndex(s, ".")+1:], "*")
+			if i := strings.Index(s, "["); i >= 0 {
+				s = s[:i]
+			}
+			name = s + "." + name
+		}
+		return oracleFn{filepath.ToSlash(rel), name, p.Line}, true
+	}
+	var work []*ssa.Function
+	for f := range static.CallGraph(prog).Nodes {
+		if f != nil {
+			work = append(work, f)
+		}
+	}
+	for f := range ssautil.AllFunctions(prog) {
+		work = append(work, f)
+	}
+	out := map[[2]oracleFn]bool{}
+	walked := map[*ssa.Function]bool{}
+	for len(work) > 0 {
+		f := work[len(work)-1]
+		work = work[:len(work)-1]
+		if walked[f] {
+			continue
+		}
+		walked[f] = true
+		work = append(work, f.AnonFuncs...)
+		for _, b := range f.Blocks {
+			for _, instr := range b.Instrs {
+				site, ok := instr.(ssa.CallInstruction)
+				if !ok {
+					continue
+				}
+				g := site.Common().StaticCallee()
+				if g == nil {
+					continue
+				}
+				work = append(work, g)
+				if g.Synthetic != "" && g.Origin() == nil || strings.HasPrefix(f.Synthetic, "instantiation wrapper") {
+					continue
+				}
+				a, ok1 := describe(f)
+				c, ok2 := describe(g)
+				if ok1 && ok2 && a != c {
+					out[[2]oracleFn{a, c}] = true
+				}
+			}
+		}
+	}
+	return out
+}
+
+// TestStdlibPreciseAccuracy scores the precise tier's calls edges on
+// standard library packages against the SSA static call graph (the
+// measurement bench/precise.sh makes on whole modules): precision ≥ 0.995
+// and recall ≥ 0.99, dynamic candidates left out as the oracle has none.
+func TestStdlibPreciseAccuracy(t *testing.T) {
+	if testing.Short() {
+		t.Skip("type-checks standard library packages")
+	}
+	needGo(t)
+	for _, pkg := range []string{"encoding/json", "go/parser", "text/template"} {
+		t.Run(pkg, func(t *testing.T) {
+			dir := filepath.Join(runtime.GOROOT(), "src", filepath.FromSlash(pkg))
+			oracle := ssaOracle(t, dir)
+			if len(oracle) < 100 {
+				t.Fatalf("oracle has only %d edges", len(oracle))
+			}
+			db := filepath.Join(t.TempDir(), "db")
+			ctx := context.Background()
+			if _, err := index.Run(ctx, index.Options{Root: dir, DBDir: db, NoSearch: true}); err != nil {
+				t.Fatal(err)
+			}
+			st, err := store.Open(db, store.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			state, err := precise.RunGo(ctx, st, precise.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if state.Packages["."] == nil || state.Packages["."].Status != precise.StatusPrecise {
+				t.Fatalf("the package did not check: %+v", state.Packages["."])
+			}
+			byFile := map[string][]graph.Node{}
+			if err := st.AllNodes(func(n graph.Node) error {
+				if n.Kind.IsCallable() {
+					byFile[n.File] = append(byFile[n.File], n)
+				}
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			locate := func(f oracleFn) graph.NodeID {
+				short := f.name[strings.LastIndexByte(f.name, '.')+1:]
+				var best *graph.Node
+				for i, n := range byFile[f.file] {
+					if n.Name == short && int(n.StartLine)-2 <= f.line && f.line <= int(n.EndLine) {
+						if best == nil || n.EndLine-n.StartLine < best.EndLine-best.StartLine {
+							best = &byFile[f.file][i]
+						}
+					}
+				}
+				if best == nil {
+					return 0
+				}
+				return best.ID
+			}
+			truth := map[[2]graph.NodeID]bool{}
+			known := map[graph.NodeID]bool{}
+			for e := range oracle {
+				a, b := locate(e[0]), locate(e[1])
+				if a == 0 || b == 0 {
+					t.Errorf("oracle function not indexed: %v or %v", e[0], e[1])
+					continue
+				}
+				truth[[2]graph.NodeID{a, b}] = true
+				known[a], known[b] = true, true
+			}
+			pred := map[[2]graph.NodeID]bool{}
+			tiers := map[graph.Resolution]int{}
+			if err := st.AllEdges(func(e graph.Edge) error {
+				if e.Kind != graph.EdgeCalls || e.Dst == 0 {
+					return nil
+				}
+				if ok, _ := build.Default.MatchFile(dir, e.File); ok && !strings.Contains(e.File, "/") && !strings.HasSuffix(e.File, "_test.go") {
+					tiers[e.Res]++ // the package's own non-test files of the default build
+				}
+				if e.Res != graph.ResDynamic && known[e.Src] && known[e.Dst] && e.Src != e.Dst {
+					pred[[2]graph.NodeID{e.Src, e.Dst}] = true
+				}
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			tp := 0
+			for p := range pred {
+				if truth[p] {
+					tp++
+				} else {
+					a, _ := st.Node(p[0])
+					b, _ := st.Node(p[1])
+					t.Logf("false edge %s -> %s", a.QualifiedName, b.QualifiedName)
+				}
+			}
+			for p := range truth {
+				if !pred[p] {
+					a, _ := st.Node(p[0])
+					b, _ := st.Node(p[1])
+					t.Logf("missed edge %s -> %s", a.QualifiedName, b.QualifiedName)
+				}
+			}
+			precision := float64(tp) / float64(max(1, len(pred)))
+			recall := float64(tp) / float64(max(1, len(truth)))
+			t.Logf("%s: %d oracle edges, precision %.4f recall %.4f; calls by tier %v", pkg, len(truth), precision, recall, tiers)
+			if precision < 0.995 || recall < 0.99 {
+				t.Errorf("%s: precision %.4f recall %.4f, want ≥ 0.995 and ≥ 0.99", pkg, precision, recall)
+			}
+			if tiers[graph.ResPrecise] == 0 || tiers[graph.ResExact] != 0 {
+				t.Errorf("calls edges by tier: %v (want precise ones and no heuristic exact ones)", tiers)
+			}
+		})
+	}
+}

@@ -1,0 +1,727 @@
+package precise
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+	"path"
+	"slices"
+	"sort"
+	"strings"
+
+	"golang.org/x/tools/go/packages"
+	"golang.org/x/tools/go/types/typeutil"
+
+	"github.com/codegraph-dev/codegraph/internal/graph"
+	"github.com/codegraph-dev/codegraph/internal/lang"
+	"github.com/codegraph-dev/codegraph/internal/store"
+)
+
+// fileIndex is the nodes of one indexed file, for finding the innermost
+// definition around an offset and a definition by name and line.
+type fileIndex struct {
+	nodes  []graph.Node // by StartByte, then widest first
+	byID   map[graph.NodeID]int
+	byName map[string][]int
+	file   graph.NodeID // the file node
+	pkg    graph.NodeID // the package clause node
+}
+
+// nodesOf returns the index of an indexed file (nil when it is not indexed).
+func (p *pass) nodesOf(rel string) *fileIndex {
+	if fi, ok := p.fileNodes[rel]; ok {
+		return fi
+	}
+	var nodes []graph.Node
+	if err := p.st.NodesInFile(rel, func(n graph.Node) error {
+		n.Doc, n.Locals, n.Signature = "", "", ""
+		nodes = append(nodes, n)
+		return nil
+	}); err != nil || len(nodes) == 0 {
+		p.fileNodes[rel] = nil
+		return nil
+	}
+	sort.SliceStable(nodes, func(i, j int) bool {
+		if nodes[i].StartByte != nodes[j].StartByte {
+			return nodes[i].StartByte < nodes[j].StartByte
+		}
+		return nodes[i].EndByte > nodes[j].EndByte
+	})
+	fi := &fileIndex{nodes: nodes, byID: make(map[graph.NodeID]int, len(nodes)), byName: map[string][]int{}}
+	for i, n := range nodes {
+		fi.byID[n.ID] = i
+		fi.byName[n.Name] = append(fi.byName[n.Name], i)
+		switch n.Kind {
+		case graph.KindFile:
+			fi.file = n.ID
+		case graph.KindPackage:
+			fi.pkg = n.ID
+		}
+	}
+	p.fileNodes[rel] = fi
+	return fi
+}
+
+// enclosing returns the innermost node whose bytes hold off (the file node
+// when no definition does): the node extraction attaches a reference at
+// off to.
+func (fi *fileIndex) enclosing(off int) graph.NodeID {
+	// Definitions nest, so of the nodes that start at or before off, the
+	// last one that holds off is the innermost.
+	o := uint32(off)
+	for i := sort.Search(len(fi.nodes), func(i int) bool { return fi.nodes[i].StartByte > o }) - 1; i >= 0; i-- {
+		n := &fi.nodes[i]
+		if o < n.EndByte && n.Kind != graph.KindFile && n.Kind != graph.KindPackage && n.Kind != graph.KindImport {
+			return n.ID
+		}
+	}
+	return fi.file
+}
+
+// definition returns the node named name, of a kind accepted by ok, whose
+// lines hold line (the smallest such).
+func (fi *fileIndex) definition(name string, line int, ok func(graph.NodeKind) bool) graph.NodeID {
+	var best *graph.Node
+	for _, i := range fi.byName[name] {
+		n := &fi.nodes[i]
+		if !ok(n.Kind) || int(n.StartLine) > line || line > int(n.EndLine) {
+			continue
+		}
+		if best == nil || n.EndLine-n.StartLine < best.EndLine-best.StartLine {
+			best = n
+		}
+	}
+	if best == nil {
+		return 0
+	}
+	return best.ID
+}
+
+func isCallableKind(k graph.NodeKind) bool { return k.IsCallable() }
+func isTypeKind(k graph.NodeKind) bool     { return k.IsType() }
+
+// objNode returns the node of a function or type object: the repository's
+// definition, an external node for a library's, or 0.
+func (p *pass) objNode(obj types.Object) graph.NodeID {
+	if id, ok := p.objNodes[obj]; ok {
+		return id
+	}
+	id := p.findObjNode(obj)
+	p.objNodes[obj] = id
+	return id
+}
+
+func (p *pass) findObjNode(obj types.Object) graph.NodeID {
+	kindOK := isTypeKind
+	if _, ok := obj.(*types.Func); ok {
+		kindOK = isCallableKind
+	}
+	if obj.Pkg() == nil { // the universe: error.Error
+		if f, ok := obj.(*types.Func); ok && f.Name() == "Error" {
+			return p.external("builtin", "error.Error")
+		}
+		return 0
+	}
+	if obj.Pos().IsValid() {
+		pos := p.fset.PositionFor(obj.Pos(), false)
+		if rel, ok := p.rel(pos.Filename); ok {
+			if fi := p.nodesOf(rel); fi != nil {
+				return fi.definition(obj.Name(), pos.Line, kindOK)
+			}
+		}
+	}
+	sym := obj.Name()
+	if f, ok := obj.(*types.Func); ok {
+		recv := f.Signature().Recv()
+		if recv != nil {
+			r := recvName(recv.Type())
+			if r == "" {
+				return 0
+			}
+			sym = r + "." + sym
+		}
+	}
+	return p.external(obj.Pkg().Path(), sym)
+}
+
+// recvName is the name of a method's receiver type: "T" for T, *T and T[P].
+func recvName(t types.Type) string {
+	if ptr, ok := t.(*types.Pointer); ok {
+		t = ptr.Elem()
+	}
+	switch t := types.Unalias(t).(type) {
+	case *types.Named:
+		return t.Obj().Name()
+	}
+	return ""
+}
+
+// external returns the id of the external node of symbol in pkgPath,
+// recording it to be written (as resolve names them).
+func (p *pass) external(pkgPath, symbol string) graph.NodeID {
+	file := graph.ExternalPrefix + lang.Go + "/" + pkgPath
+	qn := pkgPath + "." + symbol
+	id := graph.MakeNodeID(file, qn, graph.KindExternal, 0)
+	p.addExternal(file, pkgPath, graph.Node{ID: id, Kind: graph.KindExternal, Name: symbol, QualifiedName: qn,
+		Language: lang.Go, File: file, StartLine: 1, EndLine: 1, Parent: graph.MakeNodeID(file, pkgPath, graph.KindPackage, 0)})
+	return id
+}
+
+// externalPackage returns the id of a library's package node.
+func (p *pass) externalPackage(pkgPath string) graph.NodeID {
+	file := graph.ExternalPrefix + lang.Go + "/" + pkgPath
+	p.addExternal(file, pkgPath, graph.Node{})
+	return graph.MakeNodeID(file, pkgPath, graph.KindPackage, 0)
+}
+
+func (p *pass) addExternal(file, pkgPath string, n graph.Node) {
+	m := p.exts[file]
+	if m == nil {
+		m = map[graph.NodeID]graph.Node{}
+		pid := graph.MakeNodeID(file, pkgPath, graph.KindPackage, 0)
+		m[pid] = graph.Node{ID: pid, Kind: graph.KindPackage, Name: path.Base(pkgPath), QualifiedName: pkgPath,
+			Language: lang.Go, File: file, StartLine: 1, EndLine: 1}
+		p.exts[file] = m
+	}
+	if n.ID != 0 {
+		m[n.ID] = n
+	}
+}
+
+// writeExternals stores the external nodes the pass's edges point at that
+// the store lacks.
+func (p *pass) writeExternals() error {
+	b := p.st.NewBatch()
+	defer b.Close()
+	for file, want := range p.exts {
+		have := map[graph.NodeID]graph.Node{}
+		if err := p.st.NodesInFile(file, func(n graph.Node) error { have[n.ID] = n; return nil }); err != nil {
+			return err
+		}
+		missing := false
+		for id, n := range want {
+			if _, ok := have[id]; !ok {
+				have[id] = n
+				missing = true
+			}
+		}
+		if !missing {
+			continue
+		}
+		nodes := make([]graph.Node, 0, len(have))
+		var edges []graph.Edge
+		for _, n := range have {
+			nodes = append(nodes, n)
+			if n.Kind == graph.KindExternal {
+				edges = append(edges, graph.Edge{Kind: graph.EdgeContains, Src: n.Parent, Dst: n.ID, File: file, Line: 1, Res: graph.ResSyntax})
+			}
+		}
+		if err := b.ReplaceFile(store.FileMeta{Path: file, Language: "external"}, nodes, edges); err != nil {
+			return err
+		}
+	}
+	p.exts = map[string]map[graph.NodeID]graph.Node{}
+	return b.Commit(false)
+}
+
+// fact is what the type checker says about one reference.
+type fact struct {
+	src    graph.NodeID
+	kind   graph.EdgeKind
+	line   uint32
+	name   string // the last identifier, what extraction's target ends with
+	target string // the expression as written
+	dsts   []graph.NodeID
+	dyn    []graph.NodeID // dynamic-call candidates
+	used   bool
+}
+
+type factKey struct {
+	src  graph.NodeID
+	kind graph.EdgeKind
+	name string
+}
+
+// rewriteFile replaces the calls, references, implements and imports edges
+// of one type-checked file with the type checker's and returns how many
+// precise edges the file has.
+func (p *pass) rewriteFile(pkg *packages.Package, f *ast.File, rel string) (int, error) {
+	fi := p.nodesOf(rel)
+	if fi == nil {
+		return 0, nil
+	}
+	info := pkg.TypesInfo
+	tf := p.fset.File(f.FileStart)
+	facts := map[factKey][]*fact{}
+	add := func(pos token.Pos, kind graph.EdgeKind, name, target string, dsts, dyn []graph.NodeID) {
+		off := tf.Offset(pos)
+		src := fi.enclosing(off)
+		if kind == graph.EdgeImports {
+			src = fi.file
+		}
+		line := uint32(tf.Line(pos))
+		k := factKey{src, kind, name}
+		for _, fc := range facts[k] {
+			if fc.line == line && fc.target == target {
+				fc.dsts = append(fc.dsts, dsts...)
+				fc.dyn = append(fc.dyn, dyn...)
+				return
+			}
+		}
+		facts[k] = append(facts[k], &fact{src: src, kind: kind, line: line, name: name, target: target, dsts: dsts, dyn: dyn})
+	}
+
+	// Imports.
+	for _, spec := range f.Imports {
+		ip := strings.Trim(spec.Path.Value, "`\"")
+		if ip == "C" {
+			continue
+		}
+		var dst graph.NodeID
+		if imp := pkg.Imports[ip]; imp != nil {
+			dst = p.packageNode(imp)
+		}
+		if dst != 0 {
+			add(spec.Path.Pos(), graph.EdgeImports, ip, ip, []graph.NodeID{dst}, nil)
+		}
+	}
+
+	// The callee of each call: its identifier.
+	callee := map[*ast.Ident]bool{}
+	ast.Inspect(f, func(n ast.Node) bool {
+		if call, ok := n.(*ast.CallExpr); ok {
+			fun := ast.Unparen(call.Fun)
+			switch x := fun.(type) {
+			case *ast.IndexExpr:
+				fun = x.X
+			case *ast.IndexListExpr:
+				fun = x.X
+			}
+			switch x := ast.Unparen(fun).(type) {
+			case *ast.Ident:
+				callee[x] = true
+			case *ast.SelectorExpr:
+				callee[x.Sel] = true
+			}
+		}
+		return true
+	})
+	// The expression text of selectors, by their selected identifier.
+	selText := map[*ast.Ident]*ast.SelectorExpr{}
+	ast.Inspect(f, func(n ast.Node) bool {
+		if s, ok := n.(*ast.SelectorExpr); ok {
+			selText[s.Sel] = s
+		}
+		return true
+	})
+	for id, obj := range info.Uses {
+		if id.Pos() < f.FileStart || id.Pos() >= f.FileEnd {
+			continue
+		}
+		target := id.Name
+		if s := selText[id]; s != nil {
+			target = types.ExprString(s)
+		}
+		switch o := obj.(type) {
+		case *types.Func:
+			o = o.Origin()
+			dst := p.objNode(o)
+			if dst == 0 {
+				continue
+			}
+			kind := graph.EdgeReferences
+			if callee[id] {
+				kind = graph.EdgeCalls
+			}
+			var dyn []graph.NodeID
+			if kind == graph.EdgeCalls {
+				if recv := o.Signature().Recv(); recv != nil && types.IsInterface(recv.Type()) {
+					rt := recv.Type()
+					if s := selText[id]; s != nil {
+						if sel := info.Selections[s]; sel != nil && types.IsInterface(sel.Recv()) {
+							rt = sel.Recv()
+						}
+					}
+					dyn = p.impls.candidates(rt, o.Name())
+				}
+			}
+			add(id.Pos(), kind, id.Name, target, []graph.NodeID{dst}, dyn)
+		case *types.TypeName:
+			if o.Pkg() == nil {
+				continue // int, error, any
+			}
+			if _, ok := o.Type().(*types.TypeParam); ok {
+				continue
+			}
+			dst := p.objNode(o)
+			if dst == 0 {
+				continue
+			}
+			add(id.Pos(), graph.EdgeReferences, id.Name, target, []graph.NodeID{dst}, nil)
+		}
+	}
+
+	// Implements: each package-level type of the file and the interfaces
+	// it satisfies.
+	for _, d := range f.Decls {
+		gd, ok := d.(*ast.GenDecl)
+		if !ok || gd.Tok != token.TYPE {
+			continue
+		}
+		for _, s := range gd.Specs {
+			ts := s.(*ast.TypeSpec)
+			tn, ok := info.Defs[ts.Name].(*types.TypeName)
+			if !ok || tn.IsAlias() || types.IsInterface(tn.Type()) {
+				continue
+			}
+			if named, ok := tn.Type().(*types.Named); !ok || named.TypeParams().Len() > 0 {
+				continue
+			}
+			if ifs := p.impls.satisfied(tn.Type()); len(ifs) > 0 {
+				add(ts.Name.Pos(), graph.EdgeImplements, satisfies, satisfies, ifs, nil)
+			}
+		}
+	}
+	return p.apply(fi, rel, facts)
+}
+
+// packageNode returns the node standing for an imported package: the
+// package clause of the first non-test file of its directory when the
+// repository holds it, else the library's external package node.
+func (p *pass) packageNode(imp *packages.Package) graph.NodeID {
+	for _, f := range imp.GoFiles {
+		rel, ok := p.rel(f)
+		if !ok {
+			break
+		}
+		dir := path.Dir(rel)
+		files := p.dirs[dir]
+		if len(files) == 0 {
+			break
+		}
+		paths := make([]string, 0, len(files))
+		for _, g := range files {
+			if !strings.HasSuffix(g.path, "_test.go") {
+				paths = append(paths, g.path)
+			}
+		}
+		slices.Sort(paths)
+		for _, q := range paths {
+			if fi := p.nodesOf(q); fi != nil && fi.pkg != 0 {
+				return fi.pkg
+			}
+		}
+		return 0
+	}
+	return p.externalPackage(imp.PkgPath)
+}
+
+// lastName is the identifier an extracted target ends with: "Get" for
+// "s.store.Get" and "New[int]".
+func lastName(target string) string {
+	t := target
+	if i := strings.IndexByte(t, '['); i > 0 {
+		t = t[:i]
+	}
+	t = strings.TrimSuffix(t, "()")
+	if i := strings.LastIndexByte(t, '.'); i >= 0 {
+		t = t[i+1:]
+	}
+	return t
+}
+
+// apply rewrites the file's edges of the pass's kinds with facts.
+func (p *pass) apply(fi *fileIndex, rel string, facts map[factKey][]*fact) (int, error) {
+	ids := make([]graph.NodeID, len(fi.nodes))
+	for i, n := range fi.nodes {
+		ids[i] = n.ID
+	}
+	slices.Sort(ids)
+	var edges []graph.Edge
+	if err := p.st.OutEdgesMany(ids, kinds, func(_ int, e graph.Edge) error {
+		edges = append(edges, e)
+		return nil
+	}); err != nil {
+		return 0, err
+	}
+	// Groups: one source, kind, target and line.
+	slices.SortStableFunc(edges, func(a, b graph.Edge) int {
+		if a.Src != b.Src {
+			if a.Src < b.Src {
+				return -1
+			}
+			return 1
+		}
+		if a.Kind != b.Kind {
+			return int(a.Kind) - int(b.Kind)
+		}
+		if a.Line != b.Line {
+			if a.Line < b.Line {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(a.Target, b.Target)
+	})
+	b := p.st.NewBatch()
+	defer b.Close()
+	count := 0
+	for i := 0; i < len(edges); {
+		j := i + 1
+		for j < len(edges) && edges[j].Src == edges[i].Src && edges[j].Kind == edges[i].Kind && edges[j].Line == edges[i].Line && edges[j].Target == edges[i].Target {
+			j++
+		}
+		grp := edges[i:j]
+		i = j
+		e := grp[0]
+		name := lastName(e.Target)
+		if e.Kind == graph.EdgeImports || e.Kind == graph.EdgeImplements {
+			name = e.Target
+		}
+		fc := match(facts[factKey{e.Src, e.Kind, name}], e)
+		if fc == nil {
+			// The compiler binds nothing here (a builtin, a function
+			// value, a conversion): no guess stays bound.
+			if slices.ContainsFunc(grp, func(o graph.Edge) bool { return o.Dst != 0 }) {
+				for _, o := range grp {
+					if o.Dst != 0 {
+						if err := b.UnresolveEdge(o); err != nil {
+							return 0, err
+						}
+					}
+				}
+				p.stats.Unbound++
+			}
+			continue
+		}
+		fc.used = true
+		dsts, dyn := distinct(fc.dsts), distinct(fc.dyn)
+		dyn = slices.DeleteFunc(dyn, func(id graph.NodeID) bool { _, ok := slices.BinarySearch(dsts, id); return ok })
+		count += len(dsts) + len(dyn)
+		p.stats.Dynamic += len(dyn)
+		if same(grp, dsts, dyn) {
+			continue
+		}
+		for _, o := range grp {
+			if o.Dst != 0 {
+				if err := b.UnresolveEdge(o); err != nil {
+					return 0, err
+				}
+			}
+		}
+		u := e
+		u.Dst, u.Res, u.Candidates = 0, graph.ResUnresolved, 0
+		if err := b.ResolveEdge(u, dsts, graph.ResPrecise); err != nil {
+			return 0, err
+		}
+		if len(dyn) > 0 {
+			if err := b.ResolveEdge(u, dyn, graph.ResDynamic); err != nil {
+				return 0, err
+			}
+		}
+		p.stats.Rewritten++
+	}
+	// What extraction did not see.
+	for _, fs := range facts {
+		for _, fc := range fs {
+			if fc.used {
+				continue
+			}
+			dsts, dyn := distinct(fc.dsts), distinct(fc.dyn)
+			dyn = slices.DeleteFunc(dyn, func(id graph.NodeID) bool { _, ok := slices.BinarySearch(dsts, id); return ok })
+			u := graph.Edge{Kind: fc.kind, Src: fc.src, Target: fc.target, File: rel, Line: fc.line}
+			if err := b.ResolveEdge(u, dsts, graph.ResPrecise); err != nil {
+				return 0, err
+			}
+			if len(dyn) > 0 {
+				if err := b.ResolveEdge(u, dyn, graph.ResDynamic); err != nil {
+					return 0, err
+				}
+			}
+			count += len(dsts) + len(dyn)
+			p.stats.Added++
+			p.stats.Dynamic += len(dyn)
+		}
+	}
+	return count, b.Commit(false)
+}
+
+// match picks the fact an extracted edge stands for: the one on its line
+// (with the same text, if several), else the nearest unused one within
+// three lines (extraction places a call split over lines at its start).
+func match(fs []*fact, e graph.Edge) *fact {
+	var best *fact
+	bestD := 4
+	for _, fc := range fs {
+		d := int(fc.line) - int(e.Line)
+		if d < 0 {
+			d = -d
+		}
+		if d == 0 && fc.target == e.Target {
+			return fc
+		}
+		if d < bestD || d == bestD && best != nil && best.used && !fc.used {
+			best, bestD = fc, d
+		}
+	}
+	return best
+}
+
+// distinct sorts ids and drops zeros and repeats.
+func distinct(ids []graph.NodeID) []graph.NodeID {
+	out := slices.DeleteFunc(slices.Clone(ids), func(id graph.NodeID) bool { return id == 0 })
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// same reports whether a stored group already holds exactly dsts (precise)
+// and dyn (dynamic).
+func same(grp []graph.Edge, dsts, dyn []graph.NodeID) bool {
+	if len(grp) != len(dsts)+len(dyn) {
+		return false
+	}
+	for _, e := range grp {
+		var in []graph.NodeID
+		switch e.Res {
+		case graph.ResPrecise:
+			in = dsts
+		case graph.ResDynamic:
+			in = dyn
+		default:
+			return false
+		}
+		if _, ok := slices.BinarySearch(in, e.Dst); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// implIndex answers which of the repository's types implement an
+// interface, among the types of one load (its packages and what they
+// import).
+type implIndex struct {
+	p        *pass
+	byMethod map[string][]*types.Named // concrete repository types by method name
+	ifaces   []*types.Named            // the repository's interfaces, and a few standard ones
+	cands    typeutil.Map              // interface → method name → candidates
+}
+
+// stdIfaces are the standard interfaces a type's implements edge names
+// besides the repository's (as the heuristic resolver's list).
+var stdIfaces = map[string][]string{
+	"fmt": {"Stringer"}, "io": {"Reader", "Writer", "Closer"}, "net/http": {"Handler"},
+	"sort": {"Interface"}, "context": {"Context"},
+}
+
+func newImplIndex(p *pass, roots []*packages.Package) *implIndex {
+	ix := &implIndex{p: p, byMethod: map[string][]*types.Named{}}
+	seen := map[*types.Package]bool{}
+	var visit func(tp *types.Package)
+	visit = func(tp *types.Package) {
+		if tp == nil || seen[tp] {
+			return
+		}
+		seen[tp] = true
+		names := stdIfaces[tp.Path()]
+		scope := tp.Scope()
+		for _, name := range scope.Names() {
+			tn, ok := scope.Lookup(name).(*types.TypeName)
+			if !ok || tn.IsAlias() {
+				continue
+			}
+			named, ok := tn.Type().(*types.Named)
+			if !ok || named.TypeParams().Len() > 0 {
+				continue
+			}
+			inRepo := false
+			if tn.Pos().IsValid() {
+				_, inRepo = p.rel(p.fset.PositionFor(tn.Pos(), false).Filename)
+			}
+			if types.IsInterface(named) {
+				if (inRepo || slices.Contains(names, name)) && named.Underlying().(*types.Interface).NumMethods() > 0 {
+					ix.ifaces = append(ix.ifaces, named)
+				}
+				continue
+			}
+			if !inRepo {
+				continue
+			}
+			ms := types.NewMethodSet(types.NewPointer(named))
+			for i := 0; i < ms.Len(); i++ {
+				n := ms.At(i).Obj().Name()
+				ix.byMethod[n] = append(ix.byMethod[n], named)
+			}
+		}
+		for _, imp := range tp.Imports() {
+			visit(imp)
+		}
+	}
+	for _, r := range roots {
+		visit(r.Types)
+	}
+	return ix
+}
+
+// implements reports whether t or *t implements iface.
+func implements(t types.Type, iface *types.Interface) bool {
+	return types.Implements(t, iface) || types.Implements(types.NewPointer(t), iface)
+}
+
+// candidates returns the methods named method of the repository's types
+// that implement the interface type it.
+func (ix *implIndex) candidates(it types.Type, method string) []graph.NodeID {
+	iface, ok := it.Underlying().(*types.Interface)
+	if !ok {
+		return nil
+	}
+	var byName map[string][]graph.NodeID
+	if v := ix.cands.At(it); v != nil {
+		byName = v.(map[string][]graph.NodeID)
+	} else {
+		byName = map[string][]graph.NodeID{}
+		ix.cands.Set(it, byName)
+	}
+	if out, ok := byName[method]; ok {
+		return out
+	}
+	var out []graph.NodeID
+	for _, t := range ix.byMethod[method] {
+		if !implements(t, iface) {
+			continue
+		}
+		obj, _, _ := types.LookupFieldOrMethod(types.NewPointer(t), true, t.Obj().Pkg(), method)
+		if f, ok := obj.(*types.Func); ok {
+			if id := ix.p.objNode(f.Origin()); id != 0 {
+				out = append(out, id)
+			}
+		}
+	}
+	byName[method] = out
+	return out
+}
+
+// satisfied returns the nodes of the interfaces t (or *t) implements.
+func (ix *implIndex) satisfied(t types.Type) []graph.NodeID {
+	var out []graph.NodeID
+	ms := types.NewMethodSet(types.NewPointer(t))
+	if ms.Len() == 0 {
+		return nil
+	}
+	for _, in := range ix.ifaces {
+		iface := in.Underlying().(*types.Interface)
+		if iface.NumMethods() > ms.Len() || ms.Lookup(iface.Method(0).Pkg(), iface.Method(0).Name()) == nil {
+			continue
+		}
+		if types.Identical(in, t) || !implements(t, iface) {
+			continue
+		}
+		if id := ix.p.objNode(in.Obj()); id != 0 {
+			out = append(out, id)
+		}
+	}
+	if implements(t, types.Universe.Lookup("error").Type().Underlying().(*types.Interface)) {
+		out = append(out, ix.p.external("builtin", "error"))
+	}
+	return out
+}

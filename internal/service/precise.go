@@ -1,0 +1,95 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/codegraph-dev/codegraph/internal/jobs"
+	"github.com/codegraph-dev/codegraph/internal/precise"
+	"github.com/codegraph-dev/codegraph/internal/store"
+)
+
+// The precise tier runs after the heuristic graph is written: each index
+// job and each watched update that changed files queues one "precise" job
+// per repository on the service's job queue (at most one queued at a
+// time: a job queued while one runs re-checks whatever changed since).
+// The pass checks only the packages whose files changed and their
+// importers, and holds the repository's writer while it writes.
+
+// schedulePrecise queues a precise job for r unless one is already queued
+// (Options.Precise off: nothing).
+func (r *Repo) schedulePrecise() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.schedulePreciseLocked()
+}
+
+// schedulePreciseLocked is schedulePrecise with r.mu held.
+func (r *Repo) schedulePreciseLocked() {
+	if !r.svc.opts.Precise {
+		return
+	}
+	if r.preciseJob != "" {
+		if j, ok := r.jobs.Get(r.preciseJob); ok && j.State == jobs.Queued {
+			return
+		}
+	}
+	j := r.jobs.Submit("precise", r.name, func(ctx context.Context, report func(jobs.Progress)) (any, error) {
+		r.bg.Add(1)
+		defer r.bg.Done()
+		return r.runPrecise(ctx, report)
+	})
+	r.preciseJob = j.ID
+}
+
+// PreciseJob returns the repository's current or last precise job.
+func (r *Repo) PreciseJob() (jobs.Job, bool) {
+	r.mu.Lock()
+	id := r.preciseJob
+	r.mu.Unlock()
+	if id == "" {
+		return jobs.Job{}, false
+	}
+	return r.jobs.Get(id)
+}
+
+// runPrecise is the work of a precise job: through the watcher's writer
+// when the repository is watched, else through a writer opened for it.
+func (r *Repo) runPrecise(ctx context.Context, report func(jobs.Progress)) (*precise.State, error) {
+	opts := precise.Options{Root: r.root, Logger: r.log, Progress: func(done, total int) {
+		pc := 0
+		if total > 0 {
+			pc = 100 * done / total
+		}
+		report(jobs.Progress{Phase: "precise", Done: done, Total: total, Percent: pc})
+	}}
+	report(jobs.Progress{Phase: "precise", Message: "type-checking the changed Go packages"})
+	var state *precise.State
+	run := func(st *store.Store) error {
+		var err error
+		state, err = precise.RunGo(ctx, st, opts)
+		return err
+	}
+	var err error
+	if w := r.watcher(); w != nil {
+		err = w.Updater().Write(run)
+	} else {
+		r.wmu.Lock()
+		var st *store.Store
+		st, err = store.Open(r.db, store.Options{})
+		if err == nil {
+			err = errors.Join(run(st), st.Close())
+		}
+		r.wmu.Unlock()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("precise: %w", err)
+	}
+	r.mu.Lock()
+	if rerr := r.reopenLocked(dirFingerprint(r.db)); rerr != nil {
+		r.log.Debug("service: reopen after the precise pass", "err", rerr)
+	}
+	r.mu.Unlock()
+	return state, nil
+}

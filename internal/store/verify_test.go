@@ -105,7 +105,7 @@ func TestVerifyTablesFindsDamageAnywhere(t *testing.T) {
 			s.Close()
 		}
 		var ce *CorruptError
-		if !errors.As(err, &ce) || !strings.Contains(ce.Error(), "codegraph index --rebuild") {
+		if !errors.As(err, &ce) || !strings.Contains(ce.Error(), p) {
 			t.Errorf("byte flipped at %.0f%% of %s: Check = %v, want a CorruptError", 100*frac, p, err)
 		}
 	}

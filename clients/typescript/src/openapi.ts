@@ -574,6 +574,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/diff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What changed between two git revisions (or a revision and the working tree) and what it affects: symbols added, removed and modified, calls added and removed, impacted symbols (transitive callers and referrers) with the tests among them. */
+        get: operations["diff"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The repository's versions (graphs of git revisions), oldest first. */
+        get: operations["listVersions"];
+        put?: never;
+        /** Create the version of a git revision (read from git's object store), optionally tagged. */
+        post: operations["createVersion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -665,7 +700,7 @@ export interface components {
             target?: string;
             file: string;
             line: number;
-            /** @description syntax, exact, inferred, ambiguous, external or unresolved */
+            /** @description syntax, exact, inferred, ambiguous, external or unresolved; precise (compiler-checked, the precise tier) or dynamic (a precise-tier candidate of an interface call) */
             resolution: string;
             confidence: number;
             candidates?: number;
@@ -893,6 +928,55 @@ export interface components {
                 from: string;
                 name?: string;
             }[];
+        };
+        Version: {
+            commit?: string;
+            tags?: string[];
+            /** Format: date-time */
+            created?: string;
+            files?: number;
+        };
+        Diff: {
+            /** @description Commit. */
+            from?: string;
+            /** @description Commit, or "worktree". */
+            to?: string;
+            symbols?: {
+                /** @enum {string} */
+                change?: "added" | "removed" | "modified";
+                kind?: string;
+                name?: string;
+                qualified_name?: string;
+                file?: string;
+                line?: number;
+                language?: string;
+            }[];
+            calls?: {
+                added?: {
+                    src?: string;
+                    dst?: string;
+                    file?: string;
+                    line?: number;
+                }[];
+                removed?: {
+                    src?: string;
+                    dst?: string;
+                    file?: string;
+                    line?: number;
+                }[];
+            };
+            impacted?: {
+                qualified_name?: string;
+                file?: string;
+                line?: number;
+                depth?: number;
+                /** @description The symbol one level closer to the change. */
+                via?: string;
+            }[];
+            /** @description False when impacted is a lower bound (unresolved or ambiguous calls could reach the change). */
+            complete?: boolean;
+            /** @description Test files among the impacted symbols'. */
+            tests?: string[];
         };
     };
     responses: {
@@ -2262,6 +2346,120 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    diff: {
+        parameters: {
+            query?: {
+                /** @description Revision or version tag (default HEAD). */
+                from?: string;
+                /** @description Revision or version tag (default: the working tree, read from the index, which must be up to date; 409 when it is not). */
+                to?: string;
+                /** @description Levels of dependents to follow (default 5). */
+                depth?: number;
+                /** @description Repository name (default: the first served). */
+                repo?: components["parameters"]["repo"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The diff. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Diff"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listVersions: {
+        parameters: {
+            query?: {
+                /** @description Repository name (default: the first served). */
+                repo?: components["parameters"]["repo"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The versions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        versions?: components["schemas"]["Version"][];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createVersion: {
+        parameters: {
+            query?: {
+                /** @description Repository name (default: the first served). */
+                repo?: components["parameters"]["repo"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description A commit, branch or tag. */
+                    rev: string;
+                    /** @description A name for the version. */
+                    tag?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description It existed (the tag was added). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Version"];
+                };
+            };
+            /** @description Created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Version"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
         };

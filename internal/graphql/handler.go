@@ -126,6 +126,8 @@ func NewHandler(svc *service.Service, opts Options) http.Handler {
 		Implementation: transport.CoderWebsocketImplementation{AcceptOptions: accept},
 		InitTimeout:    30 * time.Second,
 		InitFunc:       initAuth(opts.InitAuth),
+		// A message is bounded as a request body is.
+		PayloadReadLimit: &opts.MaxBodyBytes,
 		ErrorFunc: func(ctx context.Context, err error) {
 			s.log.Debug("graphql websocket", "err", err)
 		},

@@ -56,6 +56,10 @@ type Options struct {
 	// message with Authenticate (GraphQL's connection_init). Until then
 	// the connection has no access.
 	InitAuthMounts []string
+	// MaxStreams bounds the long-lived answers (event and NDJSON streams,
+	// WebSockets) one caller holds open at once (0: DefaultMaxStreams;
+	// negative: no bound).
+	MaxStreams int
 	// Logger receives access logs (with AccessLog) and errors; nil
 	// discards them.
 	Logger *slog.Logger
@@ -111,6 +115,7 @@ type Server struct {
 	// initAuth are the mounted patterns whose WebSocket upgrades may
 	// authenticate after the upgrade (Options.InitAuthMounts).
 	initAuth map[string]bool
+	streams  *streamCount
 	// tlsConfig is the HTTPS configuration (nil: plain HTTP).
 	tlsConfig *tls.Config
 	jwt       *jwtVerifier
@@ -235,6 +240,10 @@ func New(opts Options) (*Server, error) {
 		streams[p] = true
 	}
 	s.public = map[string]bool{}
+	if opts.MaxStreams == 0 {
+		opts.MaxStreams = DefaultMaxStreams
+	}
+	s.streams = &streamCount{max: opts.MaxStreams, n: map[string]int{}}
 	s.initAuth = map[string]bool{}
 	for _, p := range opts.InitAuthMounts {
 		s.initAuth[p] = true
@@ -340,6 +349,12 @@ func (s *Server) handle(method, path string, scope Scope, h handlerFunc) {
 			return
 		}
 		r = r.WithContext(withAccess(r.Context(), identityFrom(r.Context())))
+		release, err := s.holdStream(r)
+		if err != nil {
+			writeError(w, r, err)
+			return
+		}
+		defer release()
 		if scope > 0 && repoScoped(path) {
 			// The repository named must be one the caller may see, with
 			// the route's access on it (role bindings).
@@ -391,6 +406,12 @@ func (s *Server) mount(pattern string, h http.Handler, stream, public bool) (err
 		}
 		ctx := withAccess(r.Context(), identityFrom(r.Context()))
 		if stream {
+			release, err := s.holdStream(r)
+			if err != nil {
+				writeError(w, r, err)
+				return
+			}
+			defer release()
 			_ = http.NewResponseController(w).SetWriteDeadline(time.Time{})
 			var cancel context.CancelFunc
 			ctx, cancel = context.WithCancel(ctx)

@@ -80,6 +80,18 @@ func TestWebSocketInitAuth(t *testing.T) {
 		if got := send("2", `mutation { deleteNode(id: "0123456789abcdef") }`); !strings.Contains(strings.ToLower(got), "forbidden") && !strings.Contains(got, "needs write") {
 			t.Errorf("a mutation with a read-only key over the connection: %s", got)
 		}
+		// A message larger than a request body may be closes the
+		// connection.
+		big, _ := json.Marshal(map[string]any{"id": "3", "type": "subscribe", "payload": map[string]any{"query": "{ repos { name } }", "x": strings.Repeat("x", 2<<20)}})
+		c.Write(ctx, websocket.MessageText, big)
+		for {
+			if _, _, err := c.Read(ctx); err != nil {
+				if ctx.Err() != nil {
+					t.Error("a 2 MB message did not close the connection")
+				}
+				break
+			}
+		}
 		c.Close(websocket.StatusNormalClosure, "")
 	}
 	for name, payload := range map[string]map[string]any{

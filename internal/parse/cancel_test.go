@@ -1,0 +1,49 @@
+package parse
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	sitter "github.com/tree-sitter/go-tree-sitter"
+)
+
+// TestCancelWhileBalancing cancels a parse after the whole input is read
+// (while tree-sitter balances the tree) and parses again with the same
+// Parser: with the parser only Reset, tree-sitter 0.25.0 takes the next
+// parse for the rest of the cancelled one and aborts the process on an
+// assertion (seen indexing the Go standard library under load).
+func TestCancelWhileBalancing(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("package big\n\nfunc f() {\n")
+	for i := 0; i < 40000; i++ {
+		fmt.Fprintf(&b, "\tx%d := %d + y(%d)\n", i, i, i)
+	}
+	b.WriteString("}\n")
+	src := []byte(b.String())
+	x := NewExtractor()
+	defer x.Close()
+	p := x.NewParser(Options{})
+	defer p.Close()
+	balancing := false
+	p.cancel = func(st sitter.ParseState) bool {
+		if int(st.CurrentByteOffset) >= len(src) {
+			balancing = true
+			return true
+		}
+		return false
+	}
+	if _, err := p.Parse(context.Background(), "big.go", "go", src); !errors.Is(err, ErrTimeout) {
+		t.Fatalf("cancelled parse: %v", err)
+	}
+	if !balancing {
+		t.Skip("tree-sitter did not report progress while balancing this input")
+	}
+	p.cancel = nil
+	res, err := p.Parse(context.Background(), "big.go", "go", src)
+	if err != nil || len(res.Nodes) == 0 {
+		t.Fatalf("the parse after a cancelled one: %v", err)
+	}
+}

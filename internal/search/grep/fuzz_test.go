@@ -2,6 +2,7 @@ package grep
 
 import (
 	"context"
+	"errors"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -181,4 +182,16 @@ func FuzzDecodeGaps(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestPatternBounded: an expression longer than MaxPatternBytes is a bad
+// pattern, refused before it is compiled; a long one within the bound
+// compiles.
+func TestPatternBounded(t *testing.T) {
+	if _, err := compileRegex(strings.Repeat("a", MaxPatternBytes+1), false); !errors.Is(err, ErrBadPattern) {
+		t.Errorf("a %d-byte expression: %v, want ErrBadPattern", MaxPatternBytes+1, err)
+	}
+	if _, err := compileRegex(strings.Repeat("(a|b)", MaxPatternBytes/5), false); err != nil {
+		t.Errorf("a %d-byte expression: %v", MaxPatternBytes/5*5, err)
+	}
 }

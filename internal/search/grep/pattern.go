@@ -103,7 +103,15 @@ func asciiFoldSafe(s string) bool {
 	return true
 }
 
+// MaxPatternBytes bounds a regular expression's source: with Go's
+// linear-time engine and its own limits on nesting and repetition, a
+// bounded source bounds compile time and memory.
+const MaxPatternBytes = 4096
+
 func compileRegex(pattern string, ignoreCase bool) (*matcher, error) {
+	if len(pattern) > MaxPatternBytes {
+		return nil, fmt.Errorf("%w: the expression is %d bytes, more than %d", ErrBadPattern, len(pattern), MaxPatternBytes)
+	}
 	flags := syntax.Perl
 	if ignoreCase {
 		flags |= syntax.FoldCase

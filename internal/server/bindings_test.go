@@ -86,6 +86,8 @@ func TestRoleBindings(t *testing.T) {
 		{bobKey, "GET", "/nodes?name=Open&repo=one", 200},           // "*"
 		{bobKey, "DELETE", "/nodes/0123456789abcdef?repo=one", 403}, // read on one
 		{eveKey, "GET", "/nodes?name=Open&repo=one", 403},           // no binding at all
+		{aliceKey, "GET", "/metrics", 403},                          // names every repository
+		{bobKey, "GET", "/metrics", 200},
 		{"", "GET", "/nodes?name=Open&repo=one", 401},
 	} {
 		status, _, body := call(t, ts, c.method, c.path, "", "X-API-Key", c.key)

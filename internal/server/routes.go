@@ -17,6 +17,16 @@ func (s *Server) register() {
 	s.handle("GET", "/health/live", 0, s.live)
 	s.handle("GET", "/health/ready", 0, s.ready)
 	s.handle("GET", "/metrics", ScopeRead, func(w http.ResponseWriter, r *http.Request) error {
+		// Metrics are labelled with every repository's name: with role
+		// bindings, only a caller that may see them all reads them.
+		if s.creds().bindings != nil {
+			for _, repo := range s.svc.Repos() {
+				if !service.Visible(r.Context(), repo.Name()) {
+					return &apiError{Status: http.StatusForbidden, Code: codeForbidden,
+						Message: "metrics name every repository: with role bindings they need a role on all of them (repos: [\"*\"])"}
+				}
+			}
+		}
 		s.metrics.handler().ServeHTTP(w, r)
 		return nil
 	})

@@ -53,7 +53,7 @@ func TestMCPStdio(t *testing.T) {
 	}
 	send(`{"jsonrpc":"2.0","method":"notifications/initialized"}`)
 	list := send(`{"jsonrpc":"2.0","id":2,"method":"tools/list"}`)
-	if tools := list["result"].(map[string]any)["tools"].([]any); len(tools) != 15 { // export_graph is the 15th
+	if tools := list["result"].(map[string]any)["tools"].([]any); len(tools) != 16 { // detect_changes is the 16th
 		t.Errorf("tools/list: %d tools", len(tools))
 	}
 	call := send(`{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"get_callers","arguments":{"symbol":"Store.Get"}}}`)

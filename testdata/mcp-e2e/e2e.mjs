@@ -45,7 +45,7 @@ try {
 
   const { tools } = await client.listTools();
   const names = tools.map((t) => t.name).sort();
-  const want = ["export_graph", "file_outline", "find_path", "find_references", "get_callees", "get_callers", "get_dependencies",
+  const want = ["detect_changes", "export_graph", "file_outline", "find_path", "find_references", "get_callees", "get_callers", "get_dependencies",
     "get_dependents", "get_symbol", "impact_analysis", "index", "index_status", "read_code", "repo_overview", "search_code"];
   check(JSON.stringify(names) === JSON.stringify(want), "tools: " + names.join(","));
   for (const t of tools) {

@@ -38,12 +38,20 @@ function check(cond, msg) {
 }
 
 async function post(query, variables) {
-  const res = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...auth },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = await res.json();
+  let res, body;
+  // A write while a background job (the index run, the precise pass)
+  // holds the index answers CONFLICT and says to retry: a client does.
+  for (let attempt = 0; ; attempt++) {
+    res = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...auth },
+      body: JSON.stringify({ query, variables }),
+    });
+    body = await res.json();
+    const busy = body.errors && body.errors.some((e) => e.extensions && e.extensions.code === "CONFLICT");
+    if (!busy || attempt >= 200) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
   check(res.ok, `${query}: HTTP ${res.status} ${JSON.stringify(body)}`);
   check(!body.errors, `${query}: ${JSON.stringify(body.errors)}`);
   return body.data;

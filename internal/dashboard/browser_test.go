@@ -83,12 +83,13 @@ func TestDashboardBrowser(t *testing.T) {
 
 	shop := testrepo.Copy(t, testrepo.Dir())
 	big := bigRepo(t)
-	for _, root := range []string{shop, big} {
+	hist := testrepo.GitHistory(t, filepath.Join(testrepo.Dir(), "..", "history"))
+	for _, root := range []string{shop, big, hist} {
 		if _, err := index.Run(context.Background(), index.Options{Root: root}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	svc, err := service.New(service.Options{Repos: []service.RepoSpec{{Name: "shop", Root: shop}, {Name: "big", Root: big}}})
+	svc, err := service.New(service.Options{Repos: []service.RepoSpec{{Name: "shop", Root: shop}, {Name: "big", Root: big}, {Name: "hist", Root: hist}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +109,7 @@ func TestDashboardBrowser(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, node, "dashboard.mjs", ts.URL, browser, "--key", key, "--big", "big")
+	cmd := exec.CommandContext(ctx, node, "dashboard.mjs", ts.URL, browser, "--key", key, "--big", "big", "--hist", "hist")
 	cmd.Dir = dir
 	out, err := cmd.CombinedOutput()
 	t.Logf("dashboard.mjs: %s", out)
@@ -135,7 +136,7 @@ func TestDashboardBrowser(t *testing.T) {
 	for i, s := range res.Steps {
 		steps[s.Name] = i
 	}
-	for _, want := range []string{"search", "open", "symbol", "expand", "link", "big-graph", "map", "job"} {
+	for _, want := range []string{"search", "open", "symbol", "expand", "link", "big-graph", "map", "job", "changes"} {
 		if _, ok := steps[want]; !ok {
 			t.Errorf("step %s missing", want)
 		}

@@ -39,8 +39,8 @@ var files embed.FS
 // TestAssetDigests checks the embedded files against them, so an asset
 // changes only together with its digest here.
 var assetDigests = map[string]string{
-	"app.js":    "sha256-jJaPSPX9A9hcOhGC3PdcBywdMqnmh8QRFmIR+dFmWVY=",
-	"style.css": "sha256-n9KZbJPq8ZQCEnM1ySDWAEyuR8kSWFw4oCBOfMmC15Q=",
+	"app.js":    "sha256-4Q3FJg8uGCO6UkZqT+W9cI5jDr59ACUwyEtEuYdeb+Y=",
+	"style.css": "sha256-G5JmDMB0P53TiZIdy5RXbEgcnSvd9UXsXnEoaJUghzk=",
 	"icon.svg":  "sha256-hp4lZS79LEc7IVYZsqQjE5ejX0rTjbe7BcHbAjqtWtM=",
 }
 

@@ -28,6 +28,7 @@ const opt = (name) => {
 };
 const key = opt('--key');
 const big = opt('--big');
+const hist = opt('--hist');
 const queries = args.slice(2);
 const origin = new URL(base).origin;
 const result = { ok: false, steps: [], local: 0, refused: [], failed: [], errors: [], leaked: [] };
@@ -283,6 +284,28 @@ try {
     const percent = await page.getAttribute(`[data-job="${jobID}"] progress`, 'value');
     step('job', { id: jobID, states: [...states], state: finalState, percent });
     if (finalState !== 'succeeded') throw new Error('job ended ' + finalState);
+
+    // 8. Changes between two tags of a git repository: the changed
+    // symbols by kind of change, and what they affect drawn as a graph.
+    if (hist) {
+      await page.selectOption('[data-testid="repo-select"]', hist);
+      await page.click('a[data-nav="changes"]');
+      await page.fill('[data-testid="change-from"]', 'v1');
+      await page.fill('[data-testid="change-to"]', 'v2');
+      await page.getByRole('button', { name: 'Compare' }).click();
+      await page.waitForSelector('[data-testid="change-symbol"]', { timeout: 60000 });
+      const changes = await page.$$eval('[data-testid="change-symbol"]', (els) => els.map((e) => e.dataset.change + ' ' + e.textContent));
+      const has = (kind, name) => changes.some((c) => c.startsWith(kind + ' ') && c.includes(name));
+      if (!has('modified', 'Helper') || !has('removed', 'Old') || !has('added', 'New')) throw new Error('changes: ' + JSON.stringify(changes));
+      await page.waitForSelector('[data-testid="change-graph"] [data-node-id]');
+      const graphNodes = await page.locator('[data-testid="change-graph"] [data-node-id]').count();
+      const affected = await page.locator('[data-testid="change-impacted"]').count();
+      const verdict = await page.textContent('[data-testid="change-verdict"]');
+      if (!/wrap/.test(await page.textContent('main'))) throw new Error('the caller of Helper (wrap) is not among the affected');
+      const changeContrast = await lowContrast(page);
+      if (changeContrast.length) throw new Error('text below 4.5:1 contrast on the changes view: ' + JSON.stringify(changeContrast));
+      step('changes', { url: page.url().slice(origin.length), changes: changes.length, affected, graph_nodes: graphNodes, verdict });
+    }
 
     result.ok = result.refused.length === 0 && result.failed.length === 0 && result.errors.length === 0 && result.leaked.length === 0;
   }

@@ -250,6 +250,9 @@ function route() {
     case 'status':
       state.view = statusView(main);
       break;
+    case 'changes':
+      state.view = changesView(main, params);
+      break;
     default:
       state.view = searchView(main, params);
   }
@@ -1193,6 +1196,115 @@ function packageView(main, pkg) {
 }
 
 // ---------------------------------------------------------------- status and jobs
+
+// ---------------------------------------------------------------- changes
+
+/**
+ * changesView shows what a change affects (GET /diff): the symbols added,
+ * removed and modified between two revisions (or a revision and the
+ * working tree), the calls that came and went, and the transitive callers
+ * and referrers of the changed symbols drawn as a graph by depth.
+ */
+function changesView(main, params) {
+  const ctrl = new AbortController();
+  document.title = 'Changes · codegraph';
+  const from = h('input', { id: 'chg-from', name: 'from', value: params.get('from') || '', placeholder: 'HEAD', spellcheck: 'false', 'data-testid': 'change-from' });
+  const to = h('input', { id: 'chg-to', name: 'to', value: params.get('to') || '', placeholder: 'working tree', spellcheck: 'false', 'data-testid': 'change-to' });
+  const form = h('form', { class: 'filters', role: 'search' },
+    h('label', { for: 'chg-from' }, 'From'), from, h('label', { for: 'chg-to' }, 'To'), to, h('button', { type: 'submit' }, 'Compare'));
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const q = new URLSearchParams();
+    if (from.value.trim()) q.set('from', from.value.trim());
+    if (to.value.trim()) q.set('to', to.value.trim());
+    location.hash = '#/changes' + (q.toString() ? '?' + q : '');
+  });
+  const status = h('p', { class: 'muted', 'aria-live': 'polite' }, 'Comparing…');
+  main.append(h('h1', {}, 'Changes'), h('p', { class: 'muted' },
+    'Revisions are git names (a tag, a branch, a commit); an empty From is HEAD and an empty To is the working tree.'), form, status);
+  api('/diff', { from: params.get('from') || '', to: params.get('to') || '' }, { signal: ctrl.signal }).then((d) => {
+    const syms = d.symbols || [];
+    const added = (d.calls && d.calls.added) || [];
+    const removed = (d.calls && d.calls.removed) || [];
+    const impacted = d.impacted || [];
+    status.textContent = (d.from || 'HEAD') + ' → ' + (d.to || 'working tree') + ': ' + plural(syms.length, 'symbol') + ' changed, ' +
+      plural(added.length, 'call') + ' added, ' + plural(removed.length, 'call') + ' removed, ' + plural(impacted.length, 'symbol') + ' affected.';
+    const verdict = d.complete
+      ? h('span', { class: 'badge verdict-complete', 'data-testid': 'change-verdict' }, 'complete')
+      : h('span', { class: 'badge verdict-lower', 'data-testid': 'change-verdict' }, 'lower bound');
+    if (!syms.length) {
+      main.append(h('p', {}, 'No symbol changed.'));
+      return;
+    }
+    // Changed symbols, by file.
+    const byFile = new Map();
+    for (const c of syms) {
+      if (!byFile.has(c.file)) byFile.set(c.file, []);
+      byFile.get(c.file).push(c);
+    }
+    main.append(h('h2', {}, 'Changed symbols'));
+    for (const [file, list] of [...byFile].sort((a, b) => a[0].localeCompare(b[0]))) {
+      main.append(h('h3', { class: 'file-head' }, file), h('ul', { class: 'list' }, list.map((c) => h('li', { 'data-testid': 'change-symbol', 'data-change': c.change },
+        h('span', { class: 'badge change-' + c.change }, c.change), ' ',
+        c.change === 'removed' ? h('span', {}, c.qualified_name) : h('a', { href: '#/?q=' + encodeURIComponent(c.qualified_name) + '&mode=exact' }, c.qualified_name),
+        h('span', { class: 'muted' }, ' ' + c.kind + ' · ' + loc(c.file, c.line))))));
+    }
+    // What they affect, drawn by depth.
+    main.append(h('h2', {}, 'Affected ', verdict));
+    if (impacted.length) {
+      const box = h('div', { class: 'graph-box' });
+      box.append(drawChanges(syms, impacted));
+      main.append(box, h('ul', { class: 'list' }, impacted.map((x) => h('li', { 'data-testid': 'change-impacted' },
+        h('a', { href: '#/?q=' + encodeURIComponent(x.qualified_name) + '&mode=exact' }, x.qualified_name),
+        h('span', { class: 'muted' }, ' depth ' + x.depth + (x.via ? ' via ' + x.via : '') + ' · ' + loc(x.file, x.line))))));
+    } else {
+      main.append(h('p', { class: 'muted' }, 'Nothing calls or refers to the changed symbols.'));
+    }
+    if (added.length || removed.length) {
+      const call = (c, sign) => h('li', {}, h('span', { class: 'badge change-' + (sign === '+' ? 'added' : 'removed') }, sign), ' ', c.src + ' → ' + c.dst,
+        h('span', { class: 'muted' }, ' ' + loc(c.file, c.line)));
+      main.append(h('h2', {}, 'Calls'), h('ul', { class: 'list' }, added.map((c) => call(c, '+')), removed.map((c) => call(c, '−'))));
+    }
+  }).catch((e) => status.replaceChildren(errorBox(e) || ''));
+  return () => ctrl.abort();
+}
+
+/** drawChanges lays the changed symbols (left) and what they affect out in columns by depth. */
+function drawChanges(syms, impacted) {
+  const MAX = 400;
+  const cols = [[]];
+  const pos = new Map();
+  for (const c of syms) {
+    if (!pos.has(c.qualified_name)) {
+      pos.set(c.qualified_name, null);
+      cols[0].push({ id: c.qualified_name, cls: 'change-' + c.change });
+    }
+  }
+  for (const x of impacted.slice(0, MAX)) {
+    if (pos.has(x.qualified_name)) continue;
+    pos.set(x.qualified_name, null);
+    while (cols.length <= x.depth) cols.push([]);
+    cols[x.depth].push({ id: x.qualified_name, cls: 'impacted' });
+  }
+  const W = 260, H = 26;
+  const nodes = [];
+  cols.forEach((col, i) => col.forEach((n, j) => {
+    const p = { x: 20 + i * W, y: 20 + j * H };
+    pos.set(n.id, p);
+    nodes.push(s('g', { class: 'cnode ' + n.cls, 'data-node-id': n.id, transform: `translate(${p.x},${p.y})` },
+      s('rect', { width: W - 40, height: H - 6, rx: 4 }), s('text', { x: 6, y: 14 }, label({ qualified_name: n.id, name: n.id })),
+      s('title', {}, n.id)));
+  }));
+  const edges = [];
+  for (const x of impacted.slice(0, MAX)) {
+    const a = pos.get(x.via), b = pos.get(x.qualified_name);
+    if (a && b) edges.push(s('line', { class: 'cedge', x1: a.x + W - 40, y1: a.y + (H - 6) / 2, x2: b.x, y2: b.y + (H - 6) / 2 }));
+  }
+  const height = 40 + Math.max(...cols.map((c) => c.length)) * H;
+  const svg = s('svg', { 'data-testid': 'change-graph', role: 'img', 'aria-label': 'Changed symbols and what they affect, by depth',
+    viewBox: `0 0 ${40 + cols.length * W} ${height}` }, s('g', {}, edges, nodes));
+  return svg;
+}
 
 function statusView(main) {
   const ctrl = new AbortController();

@@ -70,6 +70,7 @@ package), or a SYMBOL.
 		},
 	}
 	o.register(cmd, 100)
+	o.registerAt(cmd)
 	f := cmd.Flags()
 	f.IntVar(&depth, "depth", 1, "levels to follow")
 	f.BoolVar(&reverse, "reverse", false, "list what depends on the argument instead")

@@ -183,4 +183,17 @@ func TestQueriesAt(t *testing.T) {
 	if _, errs, code := run(t, "def", "Old", "--at", "nosuch", "--db", db); code != 2 || !strings.Contains(errs, "nosuch") {
 		t.Errorf("--at nosuch: exit %d %s", code, errs)
 	}
+	// refs, deps and path too: main reaches Old at v1 only.
+	if out := mustRun(t, "refs", "Old", "--at", "v1", "--db", db); !strings.Contains(out, "main") {
+		t.Errorf("refs --at v1: %s", out)
+	}
+	if out := mustRun(t, "deps", "main", "--at", "v1", "--db", db); !strings.Contains(out, "Old") {
+		t.Errorf("deps --at v1: %s", out)
+	}
+	if out := mustRun(t, "path", "main", "Old", "--at", "v1", "--db", db); !strings.Contains(out, "Old") {
+		t.Errorf("path --at v1: %s", out)
+	}
+	if _, _, code := run(t, "path", "main", "Old", "--db", db); code == 0 {
+		t.Error("path main Old found in the index (v2 removed Old)")
+	}
 }

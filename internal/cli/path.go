@@ -79,6 +79,7 @@ and between them the edge that leads on, with the line it is written at.
 		},
 	}
 	o.register(cmd, 0)
+	o.registerAt(cmd)
 	f := cmd.Flags()
 	f.IntVar(&maxDepth, "max-depth", query.DefaultPathDepth, "longest path to look for, in edges")
 	f.StringVar(&kinds, "kind", "", "only these edge kinds, comma-separated (default: calls,imports,references)")

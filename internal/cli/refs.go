@@ -69,6 +69,7 @@ Output: file:line, edge kind, the referring symbol, the line's text.
 		},
 	}
 	o.register(cmd, 100)
+	o.registerAt(cmd)
 	cmd.Flags().StringVar(&kinds, "kind", "", "only these edge kinds, comma-separated (calls,references,imports,inherits,implements,contains,defines)")
 	return cmd
 }

@@ -33,5 +33,5 @@ if [ ! -f "$db/index/modules.json" ]; then
   rm -rf "$db"
   mv "$tmp/db" "$db"
 fi
-echo "vulncheck: $(go version | cut -d' ' -f3); database golang.org/x/vulndb@$VULNDB_VERSION ($(ls "$db/ID" | wc -l) reports)" >&2
+echo "vulncheck: $(go version | cut -d' ' -f3); database golang.org/x/vulndb@$VULNDB_VERSION ($(ls "$db/ID" | grep -c '\.json$') reports)" >&2
 exec go run "golang.org/x/vuln/cmd/govulncheck@$VULN_VERSION" -db "file://$db" "$@" ./...

@@ -41,6 +41,7 @@ type ctxKey int
 const (
 	identityKey ctxKey = iota
 	loggerKey
+	repoKey // the request's repository, once handle has resolved it
 )
 
 func identityFrom(ctx context.Context) identity {
@@ -285,8 +286,14 @@ func (s *Server) authenticate(r *http.Request) (identity, error) {
 		}
 		return identity{}, errCredentialsNeeded
 	}
+	return s.verifyCredential(r.Context(), key)
+}
+
+// verifyCredential finds who a presented credential (a JWT or an API key)
+// belongs to.
+func (s *Server) verifyCredential(ctx context.Context, key string) (identity, error) {
 	if s.jwt != nil && looksLikeJWT(key) {
-		id, err := s.jwt.verify(r.Context(), key, time.Now())
+		id, err := s.jwt.verify(ctx, key, time.Now())
 		if err != nil {
 			return identity{}, &apiError{Status: http.StatusUnauthorized, Code: codeUnauthorized, Message: err.Error()}
 		}
@@ -309,12 +316,10 @@ func isWebSocketUpgrade(r *http.Request) bool {
 // checked, role bindings included, and returns ctx with the identity's
 // access; a wrong credential counts as a failed authentication.
 func (s *Server) Authenticate(ctx context.Context, credential string) (context.Context, error) {
-	r, err := http.NewRequestWithContext(ctx, http.MethodGet, "/", nil)
-	if err != nil {
-		return ctx, err
+	if !s.authOn {
+		return withAccess(ctx, identity{Name: "open", Scope: ScopeAdmin, Authenticated: true}), nil
 	}
-	r.Header.Set("Authorization", "Bearer "+credential)
-	id, err := s.authenticate(r)
+	id, err := s.verifyCredential(ctx, credential)
 	if err != nil {
 		s.metrics.authFailed.Inc()
 		var ae *apiError

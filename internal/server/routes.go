@@ -86,6 +86,9 @@ func (s *Server) Close() error {
 // repo returns the repository a request names (repo parameter; the
 // default one when absent).
 func (s *Server) repo(r *http.Request) (*service.Repo, error) {
+	if repo, ok := r.Context().Value(repoKey).(*service.Repo); ok {
+		return repo, nil // resolved and checked by handle
+	}
 	return s.svc.RepoFor(r.Context(), r.URL.Query().Get("repo"), service.ReadOnly)
 }
 

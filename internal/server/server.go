@@ -358,10 +358,13 @@ func (s *Server) handle(method, path string, scope Scope, h handlerFunc) {
 		if scope > 0 && repoScoped(path) {
 			// The repository named must be one the caller may see, with
 			// the route's access on it (role bindings).
-			if _, err := s.svc.RepoFor(r.Context(), r.URL.Query().Get("repo"), scope); err != nil {
+			// Resolved once: the handler takes it from the context.
+			repo, err := s.svc.RepoFor(r.Context(), r.URL.Query().Get("repo"), scope)
+			if err != nil {
 				writeError(w, r, err)
 				return
 			}
+			r = r.WithContext(context.WithValue(r.Context(), repoKey, repo))
 		}
 		if err := h(w, r); err != nil {
 			writeError(w, r, err)

@@ -21,11 +21,13 @@ import (
 	"github.com/codegraph-dev/codegraph/internal/lang/golang"
 	"github.com/codegraph-dev/codegraph/internal/lang/java"
 	"github.com/codegraph-dev/codegraph/internal/lang/javascript"
+	"github.com/codegraph-dev/codegraph/internal/lang/kotlin"
 	"github.com/codegraph-dev/codegraph/internal/lang/php"
 	"github.com/codegraph-dev/codegraph/internal/lang/python"
 	"github.com/codegraph-dev/codegraph/internal/lang/ruby"
 	"github.com/codegraph-dev/codegraph/internal/lang/rust"
 	"github.com/codegraph-dev/codegraph/internal/lang/spec"
+	"github.com/codegraph-dev/codegraph/internal/lang/swift"
 	"github.com/codegraph-dev/codegraph/internal/lang/typescript"
 )
 
@@ -38,10 +40,12 @@ var all = []*spec.Language{
 	golang.Language,
 	java.Language,
 	javascript.Language,
+	kotlin.Language,
 	php.Language,
 	python.Language,
 	ruby.Language,
 	rust.Language,
+	swift.Language,
 	typescript.Language,
 }
 
@@ -58,6 +62,8 @@ const (
 	CSharp     = "csharp"
 	Ruby       = "ruby"
 	PHP        = "php"
+	Kotlin     = "kotlin"
+	Swift      = "swift"
 )
 
 // Language is one language: its grammars, the files it claims and its

@@ -23,6 +23,8 @@ func TestDetect(t *testing.T) {
 		{"Program.cs", "", "csharp"}, {"a/shop.rb", "", "ruby"}, {"Rakefile", "", "ruby"},
 		{"src/Order.php", "", "php"}, {"bin/tool", "#!/usr/bin/env ruby\n", "ruby"},
 		{"bin/tool", "#!/usr/bin/php\n", "php"},
+		{"src/main/kotlin/Order.kt", "", "kotlin"}, {"build.gradle.kts", "", "kotlin"},
+		{"Sources/Shop/Order.swift", "", "swift"}, {"script", "#!/usr/bin/env swift\n", "swift"},
 		{"x.md", "#!/usr/bin/python", ""},
 		{"x.GO", "", "go"}, {"x.d.ts", "", "typescript"}, {"SConstruct", "", "python"},
 		{"script", "#!/usr/bin/python3\n", "python"},

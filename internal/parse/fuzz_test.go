@@ -36,6 +36,8 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("<?php namespace A\\B; class C { function f() { $this->g()->h(); } }"), index["php"])
 	f.Add([]byte("class A::B < C\n  private def f = @x&.y(1)\nend\n"), index["ruby"])
 	f.Add([]byte("namespace N; class C<T> : B<T>, I { void M() => base.M<T>(); }"), index["csharp"])
+	f.Add([]byte("package a.b\nimport x.*\nclass C(val r: R) : B(), I {\n companion object { fun f() = r?.g()!!.h() }\n}\n"), index["kotlin"])
+	f.Add([]byte("extension A.B<T>: P where T: Q {\n  init?(x: Int) { self.init() }\n  subscript(i: Int) -> T { a?.b!.c() }\n}\n"), index["swift"])
 	x := NewExtractor()
 	f.Cleanup(x.Close)
 	p := x.NewParser(Options{})

@@ -94,7 +94,8 @@ import (
 //	   top-level concrete type has an implements edge to GoSatisfies.
 //	13: C#, Ruby and PHP files are parsed (internal/lang/csharp, ruby,
 //	   php).
-const ExtractorVersion = 13
+//	14: Kotlin and Swift files are parsed (internal/lang/kotlin, swift).
+const ExtractorVersion = 14
 
 // Limits on text kept per node.
 const (
@@ -1318,6 +1319,11 @@ func (e *extraction) addImport(res *Result, r ref, count map[string]int) {
 
 func (e *extraction) signature(d *def) string {
 	end := d.end
+	if !d.hasBody && e.rules.body != nil {
+		if b := e.rules.body(&d.node); b != nil {
+			d.bodyStart, d.hasBody = b.StartByte(), true
+		}
+	}
 	if d.hasBody && d.bodyStart > d.start && d.bodyStart <= d.end {
 		end = d.bodyStart
 	} else if i := strings.IndexByte(string(e.src[d.start:min(d.end, d.start+4*maxSignature)]), '\n'); i >= 0 {

@@ -31,6 +31,9 @@ type rules struct {
 	// finish adds facts once the file's nodes and edges are built (Go's
 	// implements edges to GoSatisfies).
 	finish func(res *Result)
+	// body returns the body of a definition whose query captures none
+	// (Swift), where its signature ends; nil when it has none.
+	body func(n *sitter.Node) *sitter.Node
 }
 
 // languageRules is the table of rules, by language name.
@@ -42,9 +45,10 @@ var languageRules = map[string]*rules{
 		},
 		finish: goSatisfies,
 	},
-	lang.Rust: {importPrefix: rustUsePrefix},
-	lang.CPP:  {access: cppAccess},
-	lang.Ruby: {importPrefix: rubyRequirePrefix, access: rubyAccess},
+	lang.Rust:  {importPrefix: rustUsePrefix},
+	lang.CPP:   {access: cppAccess},
+	lang.Ruby:  {importPrefix: rubyRequirePrefix, access: rubyAccess},
+	lang.Swift: {access: swiftAccess, body: swiftBody},
 }
 
 var defaultRules = &rules{values: namedValues}
@@ -122,4 +126,31 @@ func rubyVisibilityWord(w string) string {
 		return strings.TrimSpace(w)
 	}
 	return ""
+}
+
+// swiftAccess is the modifier text of a Swift declaration (its modifiers
+// child): the Swift query captures no modifiers, as a pattern over
+// several children of a declaration is slow to compile in that grammar.
+func swiftAccess(e *extraction, d *def) string {
+	for i := uint(0); i < d.node.NamedChildCount(); i++ {
+		if c := d.node.NamedChild(i); c != nil && c.Kind() == "modifiers" {
+			return e.text(c)
+		}
+	}
+	return ""
+}
+
+// swiftBody is the body of a Swift declaration: its body field (types,
+// functions, initialisers) or its computed value (properties,
+// subscripts).
+func swiftBody(n *sitter.Node) *sitter.Node {
+	if b := n.ChildByFieldName("body"); b != nil {
+		return b
+	}
+	for i := uint(0); i < n.NamedChildCount(); i++ {
+		if c := n.NamedChild(i); c != nil && (c.Kind() == "computed_property" || c.Kind() == "class_body" || c.Kind() == "enum_class_body" || c.Kind() == "protocol_body" || c.Kind() == "function_body") {
+			return c
+		}
+	}
+	return nil
 }

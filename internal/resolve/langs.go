@@ -56,6 +56,8 @@ func init() {
 		lang.CSharp: {bind: (*resolver).resolveOO, typeName: (*resolver).ooTypeName, splitImport: ooSplitImport},
 		lang.Ruby:   {bind: (*resolver).resolveOO, typeName: (*resolver).ooTypeName, splitImport: ooSplitImport},
 		lang.PHP:    {bind: (*resolver).resolveOO, typeName: (*resolver).ooTypeName, splitImport: ooSplitImport},
+		lang.Kotlin: {bind: (*resolver).resolveOO, typeName: (*resolver).ooTypeName, splitImport: ooSplitImport},
+		lang.Swift:  {bind: (*resolver).resolveOO, typeName: (*resolver).ooTypeName, splitImport: ooSplitImport},
 		lang.Rust: {
 			splitImport: rustSplitImport,
 			moduleFiles: func(r *resolver, from, module string) []string { return r.indexed(r.rustModuleFiles(from, module)) },
@@ -63,12 +65,14 @@ func init() {
 	}
 }
 
-// ooSplitImport: C#, Ruby and PHP import nodes are named by their local
-// name and qualified by the full dotted name (App.Models.Order as Order,
-// System.Text.Json.JsonSerializer as Json); a C# namespace import is "*".
+// ooSplitImport: C#, Ruby, PHP, Kotlin and Swift import nodes are named
+// by their local name and qualified by the full dotted name
+// (App.Models.Order as Order, System.Text.Json.JsonSerializer as Json); a
+// C# namespace import, a Kotlin import a.b.* and a Swift module import
+// are "*".
 func ooSplitImport(qn, local string) importFact {
 	if local == "*" {
-		return importFact{module: qn}
+		return importFact{module: strings.TrimSuffix(qn, ".*")}
 	}
 	if i := strings.LastIndexByte(qn, '.'); i > 0 && !strings.Contains(qn, "/") {
 		return importFact{module: qn[:i], name: qn[i+1:]}

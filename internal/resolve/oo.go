@@ -12,19 +12,26 @@ import (
 	"github.com/codegraph-dev/codegraph/internal/lang"
 )
 
-// Resolution for C#, Ruby and PHP. Extraction writes their names dotted
-// (namespaces and modules prefix qualified names, callees are normalised:
-// $this->repo->save is this.repo.save, Models::Order.find is
-// Models.Order.find), so one binder serves the three:
+// Resolution for C#, Ruby, PHP, Kotlin and Swift. Extraction writes their
+// names dotted (namespaces, packages and modules prefix qualified names,
+// callees are normalised: $this->repo->save is this.repo.save,
+// Models::Order.find is Models.Order.find, a?.b!!.c is a.b.c), so one
+// binder serves the five:
 //
 //   - a type name is looked up by qualified name in the scopes the file
-//     opens (its namespaces and modules and their parents, C# using
-//     namespaces, PHP use imports and aliases), then, when the repository
-//     defines exactly one type of that simple name, that one; a name that
-//     no type of the repository has is a library's (external);
-//   - an unqualified call is a member of the enclosing class (C#, Ruby),
-//     then a function of the file's scopes, then of the repository when it
-//     has only one of that name; PHP and Ruby calls to functions that the
+//     opens (its namespaces, packages and modules and their parents, C#
+//     using namespaces, Kotlin imports, PHP use imports and aliases), then,
+//     when the repository defines exactly one type of that simple name,
+//     that one; a name that no type of the repository has is a library's
+//     (external); Swift names no module in its source, so a Swift type
+//     name is looked up in the file's enclosing types, then among the
+//     types of that name, those of the file's own module (its target in
+//     Package.swift: swift.go) first, then those of the modules it imports;
+//   - an unqualified call is a member of the enclosing class (C#, Ruby,
+//     Kotlin, Swift; Swift extensions in other files included), then a
+//     function of the file's scopes (a Kotlin package: its other files
+//     need no import), then of the repository when it has only one of
+//     that name; PHP, Ruby, Kotlin and Swift calls to functions that the
 //     repository does not define are library functions (external);
 //   - x.m() binds through the type of x: this/self (the enclosing class),
 //     super/base/parent (its bases), parameters and locals with a declared
@@ -33,15 +40,22 @@ import (
 //     (static and class methods; T.new is T's constructor);
 //   - imports bind to files: PHP through Composer PSR-4 autoload prefixes
 //     (composer.json), Ruby require_relative to the file beside, require
-//     to a file under lib/ (or the root); anything else is a library's.
+//     to a file under lib/ (or the root), a Kotlin import of a class to its
+//     file; an import of a namespace, package or Swift module of the
+//     repository binds to no one file; anything else is a library's.
 
 // ooIndex holds the types and callables of one language by simple name.
 type ooIndex struct {
 	types map[string][]graph.NodeID // simple name → types
-	qn    map[string][]graph.NodeID // qualified name → types
+	qn    map[string][]graph.NodeID // qualified name → types, and top-level or namespace functions
 	funcs map[string][]graph.NodeID // simple name → top-level or namespace functions
 	meths map[string]bool           // method names defined anywhere
 	psr4  []psr4Prefix              // PHP: composer autoload prefixes
+	// members holds Swift's callables by qualified name: an extension in
+	// another file adds members to a type (Session.request).
+	members map[string][]graph.NodeID
+	// modules are Swift's: the target of each file (swift.go).
+	modules *swiftModules
 }
 
 type psr4Prefix struct {
@@ -56,7 +70,8 @@ func (r *resolver) ooIdx(language string) *ooIndex {
 	if x, ok := r.ooIndexes[language]; ok {
 		return x
 	}
-	x := &ooIndex{types: map[string][]graph.NodeID{}, qn: map[string][]graph.NodeID{}, funcs: map[string][]graph.NodeID{}, meths: map[string]bool{}}
+	x := &ooIndex{types: map[string][]graph.NodeID{}, qn: map[string][]graph.NodeID{}, funcs: map[string][]graph.NodeID{}, meths: map[string]bool{},
+		members: map[string][]graph.NodeID{}}
 	r.ooIndexes[language] = x
 	files := make([]string, 0, 64)
 	for f, l := range r.langOf {
@@ -74,17 +89,24 @@ func (r *resolver) ooIdx(language string) *ooIndex {
 				x.types[n.Name] = append(x.types[n.Name], n.ID)
 				x.qn[n.QualifiedName] = append(x.qn[n.QualifiedName], n.ID)
 			case n.Kind == graph.KindFunction:
-				if p := ff.byID[n.Parent]; p == nil || p.Kind == graph.KindFile || p.Kind == graph.KindNamespace || p.Kind == graph.KindModule {
+				if p := ff.byID[n.Parent]; p == nil || p.Kind == graph.KindFile || p.Kind == graph.KindNamespace || p.Kind == graph.KindModule || p.Kind == graph.KindPackage {
 					x.funcs[n.Name] = append(x.funcs[n.Name], n.ID)
+					x.qn[n.QualifiedName] = append(x.qn[n.QualifiedName], n.ID)
 				}
 				x.meths[n.Name] = true
 			case n.Kind.IsCallable():
 				x.meths[n.Name] = true
+				if language == lang.Swift {
+					x.members[n.QualifiedName] = append(x.members[n.QualifiedName], n.ID)
+				}
 			}
 		}
 	}
-	if language == lang.PHP {
+	switch language {
+	case lang.PHP:
 		x.psr4 = r.composerPSR4()
+	case lang.Swift:
+		x.modules = r.swiftPackages(files)
 	}
 	return x
 }
@@ -190,7 +212,7 @@ func (r *resolver) ooScopes(ff *fileFacts) []string {
 	}
 	for i := len(ff.nodes) - 1; i >= 0; i-- {
 		n := &ff.nodes[i]
-		if n.Kind == graph.KindNamespace || n.Kind == graph.KindModule || n.Kind.IsType() {
+		if n.Kind == graph.KindNamespace || n.Kind == graph.KindModule || n.Kind == graph.KindPackage || n.Kind.IsType() {
 			for q := n.QualifiedName; q != ""; {
 				add(q)
 				j := strings.LastIndexByte(q, '.')
@@ -220,6 +242,9 @@ func (r *resolver) ooTypeName(file, name string) typeRes {
 	name = strings.TrimPrefix(name, ".")
 	if name == "" {
 		return typeRes{}
+	}
+	if language == lang.Swift {
+		return r.swiftTypeName(x, ff, name)
 	}
 	one := func(ids []graph.NodeID) (typeRes, bool) {
 		var out *graph.Node
@@ -288,7 +313,10 @@ func (r *resolver) ooTypeName(file, name string) typeRes {
 	}
 	// No type of the repository has that name: a library's.
 	mod := "global"
-	if language == lang.CSharp {
+	if language == lang.Kotlin {
+		mod = "kotlin"
+	}
+	if language == lang.CSharp || language == lang.Kotlin {
 		for _, st := range ff.stars {
 			if len(x.qn[st.module]) == 0 && !r.ooNamespace(x, st.module) {
 				mod = st.module // the first using of a namespace the repository does not declare
@@ -326,6 +354,9 @@ func (r *resolver) resolveOO(e *graph.Edge) ([]graph.NodeID, graph.Resolution) {
 		return r.ooImport(ff, e)
 	}
 	target := strings.TrimPrefix(e.Target, "new ")
+	if (language == lang.Kotlin || language == lang.Swift) && e.Kind == graph.EdgeCalls && strings.Contains(target, "().") {
+		return r.ooChain(e, target)
+	}
 	parts := strings.Split(target, ".")
 	for _, p := range parts {
 		if !ooIdent(p) {
@@ -338,8 +369,18 @@ func (r *resolver) resolveOO(e *graph.Edge) ([]graph.NodeID, graph.Resolution) {
 	}
 	head, last := parts[0], parts[len(parts)-1]
 	if len(parts) == 1 {
+		if head == "super" && language == lang.Kotlin {
+			return r.ooSuperNew(ff, e.Src) // : super(...)
+		}
 		if head == "super" {
 			return r.resolveSuper(ff, e.Src, r.ooConstructorName(language, r.ownerType(ff, e.Src)))
+		}
+		if language == lang.Kotlin && head == "this" {
+			// : this(...) in a secondary constructor calls another
+			// constructor, most often the primary one: the class.
+			if t := r.ownerType(ff, e.Src); t != nil {
+				return []graph.NodeID{t.ID}, graph.ResExact
+			}
 		}
 		if language == lang.Ruby && head == "new" { // new(...) in a class method
 			if t := r.ownerType(ff, e.Src); t != nil {
@@ -367,16 +408,28 @@ func (r *resolver) resolveOO(e *graph.Edge) ([]graph.NodeID, graph.Resolution) {
 		if ids := r.ooFunction(ff, x, head); len(ids) > 0 {
 			return r.pickGeneric(ids)
 		}
-		if language != lang.CSharp && !x.meths[head] && len(x.funcs[head]) == 0 {
+		if ktSwiftLibraryFunctions[language][head] && len(x.funcs[head]) == 0 {
+			// require(...), listOf(...), print(...): not a member of the
+			// enclosing class nor a function of the repository.
+			return []graph.NodeID{r.external(language, map[string]string{lang.Kotlin: "kotlin", lang.Swift: "Swift"}[language], head)}, graph.ResExternal
+		}
+		if language != lang.CSharp && !x.meths[head] && len(x.funcs[head]) == 0 && len(x.types[head]) == 0 {
 			mod := "builtins"
-			if language == lang.Ruby {
+			switch language {
+			case lang.Ruby:
 				mod = "Kernel"
+			case lang.Kotlin:
+				mod = "kotlin"
+			case lang.Swift:
+				mod = "Swift"
 			}
 			return []graph.NodeID{r.external(language, mod, head)}, graph.ResExternal
 		}
 		return nil, graph.ResUnresolved
 	}
 	switch {
+	case head == "super" && len(parts) == 2 && language == lang.Swift && last == "init":
+		return r.ooSuperNew(ff, e.Src)
 	case head == "super" && len(parts) == 2:
 		return r.resolveSuper(ff, e.Src, last)
 	case (head == "this" || head == "self") && len(parts) == 2:
@@ -405,6 +458,85 @@ func (r *resolver) resolveOO(e *graph.Edge) ([]graph.NodeID, graph.Resolution) {
 		return r.ooMember(language, t, parts[i:])
 	}
 	return r.inferMethod(ff, e.Src, parts)
+}
+
+// maxCallChain bounds the calls of one call chain that are followed.
+const maxCallChain = 8
+
+// ooChain binds a call on the result of a call (Kotlin and Swift builders
+// and fluent APIs: Moshi.Builder().add(x).build(), repo.find(id)?.total()):
+// the inner call is bound first, its result typed (a constructor or type:
+// that type; a callable: its declared result type; a library's: a
+// library value), then the rest on that type.
+func (r *resolver) ooChain(e *graph.Edge, target string) ([]graph.NodeID, graph.Resolution) {
+	if strings.Count(target, "().") > maxCallChain {
+		return nil, graph.ResUnresolved
+	}
+	i := strings.LastIndex(target, "().")
+	inner := *e
+	inner.Target = target[:i]
+	rest := strings.Split(target[i+3:], ".")
+	for _, p := range rest {
+		if !ooIdent(p) {
+			return nil, graph.ResUnresolved
+		}
+	}
+	ids, res := r.resolveOO(&inner)
+	language := r.langOf[e.File]
+	t, ok := r.ooResultType(language, ids, res)
+	if !ok || t.node == nil && r.ooIdx(language).meths[rest[len(rest)-1]] {
+		// A library's value whose method the repository also defines: a
+		// library function may return a repository type (listOf(o).first()).
+		return nil, graph.ResUnresolved
+	}
+	return r.ooMember(language, t, rest)
+}
+
+// ooResultType types the value a bound call returns.
+func (r *resolver) ooResultType(language string, ids []graph.NodeID, res graph.Resolution) (typeRes, bool) {
+	if len(ids) == 0 {
+		return typeRes{}, false
+	}
+	if res == graph.ResExternal {
+		for _, ep := range r.exts { // (external nodes are stored once resolution ends)
+			if n, ok := ep.nodes[ids[0]]; ok && n.Kind == graph.KindExternal {
+				return typeRes{extModule: strings.TrimPrefix(n.File, externalFile(language, "")), extSym: n.Name}, true
+			}
+		}
+		return typeRes{}, false
+	}
+	var out typeRes
+	for k, id := range ids {
+		n := r.nodeByID(id)
+		if n == nil {
+			return typeRes{}, false
+		}
+		var t typeRes
+		switch {
+		case n.Kind.IsType():
+			t = typeRes{node: n}
+		case n.Kind == graph.KindConstructor:
+			ff := r.facts(n.File)
+			if p := enclosingType(ff, n.Parent); p != nil {
+				t = typeRes{node: p}
+			}
+		case n.Kind.IsCallable():
+			rt := resultType(language, n)
+			if rt == "" {
+				return typeRes{}, false
+			}
+			ff := r.facts(n.File)
+			t, _ = r.bindingType(n.File, r.ownerType(ff, n.ID), varBinding{typ: rt})
+		}
+		if t.node == nil && t.extSym == "" {
+			return typeRes{}, false
+		}
+		if k > 0 && (t.node != out.node || t.extSym != out.extSym) {
+			return typeRes{}, false // overloads returning different types
+		}
+		out = t
+	}
+	return out, true
 }
 
 // ooMember binds the member chain rest (fields, then a method) on t.
@@ -442,6 +574,27 @@ func (r *resolver) ooNew(language string, t typeRes) ([]graph.NodeID, graph.Reso
 	return []graph.NodeID{t.node.ID}, graph.ResExact
 }
 
+// ooSuperNew binds a call of the superclass's constructor (Kotlin
+// super(...), Swift super.init(...)): its constructor, else the class
+// (Kotlin's primary constructor, Swift's implicit initialiser), else a
+// library class's.
+func (r *resolver) ooSuperNew(ff *fileFacts, caller graph.NodeID) ([]graph.NodeID, graph.Resolution) {
+	t := r.ownerType(ff, caller)
+	if t == nil {
+		return nil, graph.ResUnresolved
+	}
+	language := r.langOf[ff.file]
+	for _, b := range r.basesOf(t) {
+		switch {
+		case b.node != nil && b.node.Kind == graph.KindClass:
+			return r.ooNew(language, b)
+		case b.node == nil && b.extSym != "":
+			return []graph.NodeID{r.external(language, b.extModule, b.extSym+"."+r.ooConstructorName(language, nil))}, graph.ResExternal
+		}
+	}
+	return nil, graph.ResUnresolved
+}
+
 // ooConstructorName is the name of the constructors of type t.
 func (r *resolver) ooConstructorName(language string, t *graph.Node) string {
 	switch language {
@@ -449,6 +602,10 @@ func (r *resolver) ooConstructorName(language string, t *graph.Node) string {
 		return "initialize"
 	case lang.PHP:
 		return "__construct"
+	case lang.Kotlin:
+		return "constructor"
+	case lang.Swift:
+		return "init"
 	}
 	if t == nil {
 		return ""
@@ -538,6 +695,21 @@ func (r *resolver) ooImport(ff *fileFacts, e *graph.Edge) ([]graph.NodeID, graph
 		if r.ooNamespace(r.ooIdx(language), e.Target) || len(r.ooIdx(language).qn[e.Target]) > 0 {
 			return nil, graph.ResUnresolved // a namespace of the repository: no one file
 		}
+	case lang.Kotlin:
+		x := r.ooIdx(language)
+		target := strings.TrimSuffix(e.Target, ".*")
+		if ids := x.qn[target]; len(ids) > 0 { // import a.b.Order, import a.b.helper
+			if n := r.nodeByID(ids[0]); n != nil {
+				return fileNode(n.File), graph.ResExact
+			}
+		}
+		if r.ooNamespace(x, target) {
+			return nil, graph.ResUnresolved // a package of the repository (or a member of one of its classes)
+		}
+	case lang.Swift:
+		if r.ooIdx(language).modules.has(e.Target) {
+			return nil, graph.ResUnresolved // a module of the repository: no one file
+		}
 	}
 	return []graph.NodeID{r.externalPackage(language, e.Target)}, graph.ResExternal
 }
@@ -606,4 +778,35 @@ var ooLibraryMethods = func() map[string]bool {
 		m[w] = true
 	}
 	return m
+}()
+
+// ktSwiftLibraryFunctions are the top-level functions of Kotlin's and
+// Swift's standard libraries: an unqualified call of one that is no member
+// of the enclosing class and no function of the repository is the
+// library's, even when some class of the repository has a method of that
+// name.
+var ktSwiftLibraryFunctions = func() map[string]map[string]bool {
+	set := func(words string) map[string]bool {
+		m := map[string]bool{}
+		for _, w := range strings.Fields(words) {
+			m[w] = true
+		}
+		return m
+	}
+	return map[string]map[string]bool{
+		lang.Kotlin: set(`require requireNotNull check checkNotNull error TODO println print readLine readln
+		listOf listOfNotNull mutableListOf arrayListOf emptyList setOf setOfNotNull mutableSetOf hashSetOf linkedSetOf
+		sortedSetOf emptySet mapOf mutableMapOf hashMapOf linkedMapOf sortedMapOf emptyMap arrayOf arrayOfNulls
+		emptyArray intArrayOf longArrayOf byteArrayOf charArrayOf doubleArrayOf floatArrayOf booleanArrayOf
+		shortArrayOf ubyteArrayOf uintArrayOf sequenceOf emptySequence generateSequence sequence iterator lazy
+		lazyOf repeat run let also apply with takeIf takeUnless synchronized maxOf minOf buildList buildMap
+		buildSet buildString assert runCatching suspendCoroutine suspendCancellableCoroutine coroutineScope
+		supervisorScope withContext launch async runBlocking delay yield emptyFlow flowOf flow`),
+		lang.Swift: set(`print debugPrint dump fatalError precondition preconditionFailure assert assertionFailure
+		min max abs zip stride swap sequence repeatElement numericCast type withExtendedLifetime withUnsafePointer
+		withUnsafeMutablePointer withUnsafeBytes withUnsafeMutableBytes withUnsafeTemporaryAllocation
+		isKnownUniquelyReferenced unsafeBitCast unsafeDowncast withoutActuallyEscaping autoreleasepool
+		withCheckedContinuation withCheckedThrowingContinuation withUnsafeContinuation withUnsafeThrowingContinuation
+		withTaskGroup withThrowingTaskGroup withTaskCancellationHandler readLine`),
+	}
 }()

@@ -172,6 +172,11 @@ func splitTop(s string, sep byte) []string {
 func parseParam(language, p string) (name, typ string) {
 	p = strings.TrimSpace(p)
 	switch language {
+	case lang.Kotlin, lang.Swift:
+		// order: Order, vararg ids: Int, val repo: Repo (Kotlin); _ order:
+		// Order, from start: Int, x: inout Point (Swift).
+		name, typ = parseParam(lang.TypeScript, p)
+		return name, ktSwiftType(typ)
 	case lang.CSharp, lang.PHP:
 		// Order o, this Order o, ref int x (C#); ?Order $o = null,
 		// private Log $log (PHP): the Java rule on the text without $, ?.
@@ -275,6 +280,17 @@ func parseDecl(language, d string) (string, varBinding) {
 		return parseCallbackLocal(rest)
 	}
 	switch language {
+	case lang.Kotlin, lang.Swift:
+		// val o: Order = ..., private val repo: Repo, let o = Order(...),
+		// var x = try Foo(): the TypeScript rule (name: type = value).
+		for _, p := range []string{"try? ", "try! ", "try "} {
+			if i := strings.Index(d, "= "+p); i >= 0 {
+				d = d[:i+2] + d[i+2+len(p):]
+			}
+		}
+		name, b := parseDecl(lang.TypeScript, d)
+		b.typ = ktSwiftType(b.typ)
+		return name, b
 	case lang.CSharp: // Order o = ..., var o = new Order(...), private readonly Repo _repo;
 		return parseDecl(lang.Java, ooDeclText(language, d))
 	case lang.PHP:
@@ -447,8 +463,8 @@ func (r *resolver) ownerType(ff *fileFacts, caller graph.NodeID) *graph.Node {
 	for n != nil && n.Kind != graph.KindMethod {
 		n = enclosingCallable(ff, n.Parent)
 	}
-	if n == nil || n.Language != lang.Rust {
-		return nil
+	if n == nil || n.Language != lang.Rust && n.Language != lang.Swift {
+		return nil // (Swift: a method of an extension of a type of another file)
 	}
 	owner := strings.TrimSuffix(n.QualifiedName, "."+n.Name)
 	if owner == n.QualifiedName {
@@ -638,6 +654,9 @@ func (r *resolver) classMethod(language string, t typeRes, name string) ([]graph
 			if len(ids) == 0 && c.node.Language == lang.Rust {
 				ids = r.rustImplMethods(c.node, name)
 			}
+			if len(ids) == 0 && c.node.Language == lang.Swift {
+				ids = r.swiftExtensionMembers(c.node, name)
+			}
 			if depth > 0 && len(ids) > 0 && c.node.Name == name {
 				ids = nil // constructors are not inherited: new Base() in a subclass names the class
 			}
@@ -821,6 +840,18 @@ func resultType(language string, fn *graph.Node) string {
 		if rest := afterParams(sig, fn.Name); strings.HasPrefix(rest, ":") {
 			return strings.TrimPrefix(strings.TrimSpace(rest[1:]), "?")
 		}
+	case lang.Kotlin: // fun find(id: Int): Order?
+		if rest := afterParams(sig, fn.Name); strings.HasPrefix(rest, ":") {
+			return ktSwiftType(rest[1:])
+		}
+	case lang.Swift: // func find(id: Int) throws -> Order?
+		if i := strings.LastIndex(sig, "->"); i >= 0 {
+			t := strings.TrimSpace(sig[i+2:])
+			if j := strings.Index(t, " where "); j >= 0 {
+				t = t[:j]
+			}
+			return ktSwiftType(t)
+		}
 	case lang.Java, lang.CSharp:
 		i := strings.Index(sig, " "+fn.Name+"(")
 		if i < 0 {
@@ -925,4 +956,12 @@ func (r *resolver) rustImplMethods(t *graph.Node, name string) []graph.NodeID {
 		return nil
 	})
 	return out
+}
+
+// ktSwiftType normalises a Kotlin or Swift type as declared: Order? and
+// Order! are Order, inout Point is Point.
+func ktSwiftType(t string) string {
+	t = strings.TrimSpace(t)
+	t = strings.TrimPrefix(t, "inout ")
+	return strings.TrimRight(t, "?!")
 }

@@ -1,0 +1,4 @@
+struct Logger {
+    func log(_ s: String) {}
+    func flush() {}
+}

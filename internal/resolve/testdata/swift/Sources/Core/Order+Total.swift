@@ -1,0 +1,3 @@
+extension Order {
+    public func total() -> Double { 0 }
+}

@@ -186,7 +186,9 @@ func isIdentByte(c byte) bool {
 	return c == '_' || c == '$' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80
 }
 
-func isTagEnd(c byte) bool { return c == '>' || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '/' }
+func isTagEnd(c byte) bool {
+	return c == '>' || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '/'
+}
 
 // tagEnd returns the index of the ">" that ends a tag whose attributes
 // start at i, skipping quoted values; -1 when there is none.

@@ -49,10 +49,11 @@ func TestIndexCreatesStoreAndSummary(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &sum); err != nil {
 		t.Fatalf("--json output: %v\n%s", err, out)
 	}
-	// 2 Go files, 1 Python, 2 TypeScript; generated/ is gitignored,
-	// node_modules/ skipped by default, .env is a secret.
-	if sum.Files != 5 || sum.Added != 5 {
-		t.Errorf("files=%d added=%d, want 5 and 5", sum.Files, sum.Added)
+	// 2 Go files, 1 Python, 2 TypeScript, the text files go.mod and
+	// .gitignore; generated/ is gitignored, node_modules/ skipped by
+	// default, .env is a secret.
+	if sum.Files != 7 || sum.Added != 7 {
+		t.Errorf("files=%d added=%d, want 7 and 7", sum.Files, sum.Added)
 	}
 	if sum.Skipped["secret"] != 1 {
 		t.Errorf("skipped = %v, want the .env counted as a secret", sum.Skipped)
@@ -65,7 +66,7 @@ func TestIndexCreatesStoreAndSummary(t *testing.T) {
 	}
 	// Human summary mentions the counts; a re-run is incremental.
 	out = mustRun(t, "index", repo)
-	if !strings.Contains(out, "5 unchanged") {
+	if !strings.Contains(out, "7 unchanged") {
 		t.Errorf("second run summary:\n%s", out)
 	}
 }
@@ -78,7 +79,7 @@ func TestIndexDBFlag(t *testing.T) {
 		t.Errorf("--db given, but PATH/.codegraph was created")
 	}
 	out := mustRun(t, "status", "--db", db, "--json")
-	if !strings.Contains(out, `"files": 5`) {
+	if !strings.Contains(out, `"files": 7`) {
 		t.Errorf("status via --db:\n%s", out)
 	}
 }
@@ -91,7 +92,7 @@ func TestStatus(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &s); err != nil {
 		t.Fatal(err)
 	}
-	if s.Files != 5 || s.Nodes == 0 || s.Edges == 0 || s.IndexedAt == nil || s.StoreBytes == 0 {
+	if s.Files != 7 || s.Nodes == 0 || s.Edges == 0 || s.IndexedAt == nil || s.StoreBytes == 0 {
 		t.Errorf("status = %+v", s)
 	}
 	if s.Languages["go"].Files != 2 || s.Languages["python"].Files != 1 || s.Languages["typescript"].Files != 2 {
@@ -100,11 +101,11 @@ func TestStatus(t *testing.T) {
 	if s.NodeKinds["method"] == 0 || s.EdgeKinds["calls"] == 0 {
 		t.Errorf("kinds = %v %v", s.NodeKinds, s.EdgeKinds)
 	}
-	if s.Search == nil || s.Search.Files != 5 || s.Search.Symbols == 0 || s.Search.Vectors == 0 {
+	if s.Search == nil || s.Search.Files != 7 || s.Search.Symbols == 0 || s.Search.Vectors == 0 {
 		t.Errorf("search = %+v (%s)", s.Search, s.SearchError)
 	}
 	human := mustRun(t, "status")
-	for _, want := range []string{"5 files", "python", "calls", "search:", "vectors (builtin/"} {
+	for _, want := range []string{"7 files", "python", "calls", "search:", "vectors (builtin/"} {
 		if !strings.Contains(human, want) {
 			t.Errorf("status output lacks %q:\n%s", want, human)
 		}

@@ -94,7 +94,7 @@ func TestDaemon(t *testing.T) {
 		Files int `json:"files"`
 		Added int `json:"added"`
 	}
-	if err := json.Unmarshal([]byte(stdout), &sum); err != nil || sum.Files != 6 || sum.Added > 1 {
+	if err := json.Unmarshal([]byte(stdout), &sum); err != nil || sum.Files != 8 || sum.Added > 1 {
 		t.Fatalf("summary %s (%v)", stdout, err)
 	}
 	if out := mustRun(t, "def", "ThroughDaemon", "--db", filepath.Join(repo, ".codegraph")); !strings.Contains(out, "extra.go") {

@@ -129,7 +129,7 @@ func TestVersionsCommands(t *testing.T) {
 		t.Errorf("empty list: %s", out)
 	}
 	out := mustRun(t, "versions", "create", "v1", "--tag", "first", "--db", db)
-	if !strings.Contains(out, "4 files\tfirst") {
+	if !strings.Contains(out, "6 files\tfirst") { // 4 Go files, go.mod, .gitignore
 		t.Errorf("create: %s", out)
 	}
 	if out := mustRun(t, "versions", "create", "first", "--db", db); !strings.HasPrefix(out, "exists: ") {
@@ -144,7 +144,7 @@ func TestVersionsCommands(t *testing.T) {
 	if err := json.Unmarshal([]byte(mustRun(t, "versions", "list", "--json", "--db", db)), &vs); err != nil {
 		t.Fatal(err)
 	}
-	if len(vs) != 2 || !slices.Equal(vs[0].Tags, []string{"first"}) || vs[1].Files != 4 {
+	if len(vs) != 2 || !slices.Equal(vs[0].Tags, []string{"first"}) || vs[1].Files != 6 {
 		t.Errorf("list: %+v", vs)
 	}
 	// diff by the version's tag

@@ -133,7 +133,7 @@ binary files and files over --max-file-size are never indexed.`,
 	f.StringVar(&opts.DBDir, "db", "", "store directory (default PATH/.codegraph)")
 	f.StringSliceVar(&opts.Include, "include", nil, "only index files matching these gitignore-style globs (repeatable)")
 	f.StringSliceVar(&opts.Exclude, "exclude", nil, "skip files matching these gitignore-style globs (repeatable)")
-	f.StringSliceVar(&opts.Languages, "lang", nil, "only index these languages: go,python,javascript,typescript,rust,java,c,cpp,csharp,ruby,php")
+	f.StringSliceVar(&opts.Languages, "lang", nil, "only index these languages: go,python,javascript,typescript,rust,java,c,cpp,csharp,ruby,php,vue,svelte and the text formats markdown,yaml,json,toml,shell,sql,dockerfile,make,html,css,xml,ini,text (default: all)")
 	f.StringVar(&maxSize, "max-file-size", "1MiB", "skip files larger than this (e.g. 512KiB, 2MiB)")
 	f.BoolVar(&opts.NoDefaultIgnores, "no-default-ignores", false, "also index vendor/, node_modules/, third_party/, build outputs")
 	f.BoolVar(&opts.NoGitignore, "no-gitignore", false, "do not honour .gitignore files (.codegraphignore still applies)")

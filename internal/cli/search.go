@@ -143,7 +143,7 @@ indexes too, unless --no-search).`,
 	f := cmd.Flags()
 	f.IntVar(&o.limit, "limit", 10, "print at most this many hits")
 	f.StringVar(&mode, "mode", "hybrid", "hybrid, lexical, semantic, exact or regex")
-	f.StringSliceVar(&langs, "lang", nil, "only these languages: go,python,javascript,typescript,rust,java,c,cpp,csharp,ruby,php")
+	f.StringSliceVar(&langs, "lang", nil, "only these languages: go,python,javascript,typescript,rust,java,c,cpp,csharp,ruby,php,vue,svelte, or text formats: markdown,yaml,json,toml,shell,sql,dockerfile,make,html,css,xml,ini,text")
 	f.StringSliceVar(&kinds, "kind", nil, "only these kinds: function,method,class,struct,interface,...")
 	f.StringArrayVar(&paths, "path", nil, "only files matching this gitignore-style glob (repeatable; !GLOB excludes)")
 	f.Float64Var(&threshold, "threshold", 0, "drop hits scoring below this")

@@ -180,6 +180,10 @@ const (
 	// call target such as net/http.Get), kept so that dependency questions
 	// about libraries have an answer.
 	KindExternal
+	// KindSection is a part of a document: a Markdown heading and what
+	// follows it up to the next heading of the same or a higher level,
+	// qualified by the headings above it (Install.From source).
+	KindSection
 	kindCount
 )
 
@@ -205,6 +209,7 @@ var nodeKindNames = [...]string{
 	KindUnion:       "union",
 	KindMacro:       "macro",
 	KindExternal:    "external",
+	KindSection:     "section",
 }
 
 func (k NodeKind) String() string {

@@ -485,7 +485,7 @@ func TestParseFile(t *testing.T) {
 	f.wantError(t, q, map[string]any{"in": map[string]any{"path": "/etc/passwd"}}, codeBadInput, "relative to the repository root")
 	f.wantError(t, q, map[string]any{"in": map[string]any{"path": "pkg/none.go"}}, codeNotFound, "not found")
 	f.wantError(t, q, map[string]any{"in": map[string]any{"path": "pkg"}}, codeBadInput, "directory")
-	f.wantError(t, q, map[string]any{"in": map[string]any{"path": "notes.txt", "content": "hello"}}, codeBadInput, "cannot tell the language")
+	f.wantError(t, q, map[string]any{"in": map[string]any{"path": "photo.png", "content": "hello"}}, codeBadInput, "cannot tell the language")
 	f.wantError(t, q, map[string]any{"in": map[string]any{"path": "a.go", "content": "x", "language": "cobol"}}, codeBadInput, "unknown language")
 	// A symlink out of the repository is refused.
 	if err := os.Symlink("/etc/hostname", filepath.Join(f.root, "link.go")); err == nil {

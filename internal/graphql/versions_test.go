@@ -47,7 +47,7 @@ func TestDiffAndVersions(t *testing.T) {
 		}
 	}
 	f.data(t, `mutation {createVersion(rev: "v1", tag: "first") {commit tags files}}`, nil, &v)
-	if len(v.CreateVersion.Tags) != 1 || v.CreateVersion.Files != 4 {
+	if len(v.CreateVersion.Tags) != 1 || v.CreateVersion.Files != 6 {
 		t.Errorf("createVersion: %+v", v)
 	}
 	var l struct{ Versions []struct{ Commit string } }

@@ -96,7 +96,7 @@ func TestVersions(t *testing.T) {
 	if err != nil || !created {
 		t.Fatalf("create: %v %v", created, err)
 	}
-	if v.Files != 4 || !slices.Equal(v.Tags, []string{"first"}) {
+	if v.Files != 6 || !slices.Equal(v.Tags, []string{"first"}) { // 4 Go files and the text files go.mod and .gitignore
 		t.Errorf("version %+v", v)
 	}
 	if _, created, err := h.Create(ctx, "first", ""); err != nil || created {

@@ -720,6 +720,17 @@ func (r *run) process(ctx context.Context, p *parse.Parser, j job) (res result, 
 		r.addError(f.Path, err.Error(), true)
 		return result{}, false
 	}
+	if walk.IsBinary(src) && isTextFormat(f.Language) {
+		// A file no code language claims, and not text: not indexed (and
+		// deleted when an earlier version was text).
+		r.mu.Lock()
+		r.sum.Skipped["binary"]++
+		if j.old != nil {
+			r.vanished = append(r.vanished, f.Path)
+		}
+		r.mu.Unlock()
+		return result{}, false
+	}
 	if walk.IsBinary(src) {
 		// Recorded without facts, so that the file is known to be
 		// skipped (and is not "changed" again at every run).
@@ -795,6 +806,13 @@ func (r *run) process(ctx context.Context, p *parse.Parser, j job) (res result, 
 	}
 	r.mu.Unlock()
 	return result{meta: meta, nodes: pr.Nodes, edges: pr.Edges, changed: j.old != nil}, true
+}
+
+// isTextFormat reports whether grammar is a text format's (Markdown, YAML,
+// plain text, ...), not code's.
+func isTextFormat(grammar string) bool {
+	g, ok := lang.GrammarByName(grammar)
+	return ok && g.IsText()
 }
 
 // racyWindow is how close to its indexing a file's modification time must

@@ -56,18 +56,22 @@ func TestIncremental(t *testing.T) {
 	writeFile(t, root, "a.go", "package p\n\nfunc A() { B() }\n")
 	writeFile(t, root, "b.go", "package p\n\nfunc B() {}\n\nfunc C() {}\n")
 	writeFile(t, root, "lib/util.py", "def helper():\n    return 1\n")
-	writeFile(t, root, "README.md", "# not code\n")
+	writeFile(t, root, "README.md", "# not code\n") // a text file: a file node and its section
 
 	s := runIndex(t, root)
-	if s.Files != 3 || s.Added != 3 || s.Changed != 0 || s.Deleted != 0 {
+	if s.Files != 4 || s.Added != 4 || s.Changed != 0 || s.Deleted != 0 {
 		t.Fatalf("first run: %+v", s)
 	}
 	if got := qualifiedNames(t, root, "b.go"); len(got) != 2 || got[0] != "B" || got[1] != "C" {
 		t.Fatalf("b.go symbols = %v", got)
 	}
 
+	if got := qualifiedNames(t, root, "README.md"); len(got) != 1 || got[0] != "not code" {
+		t.Fatalf("README.md sections = %v", got)
+	}
+
 	s = runIndex(t, root)
-	if s.Unchanged != 3 || s.Added+s.Changed+s.Deleted != 0 {
+	if s.Unchanged != 4 || s.Added+s.Changed+s.Deleted != 0 {
 		t.Fatalf("no-change run: %+v", s)
 	}
 
@@ -76,7 +80,7 @@ func TestIncremental(t *testing.T) {
 	os.Remove(filepath.Join(root, "lib/util.py"))
 	writeFile(t, root, "c.go", "package p\n\nfunc D() {}\n")
 	s = runIndex(t, root)
-	if s.Changed != 1 || s.Deleted != 1 || s.Added != 1 || s.Unchanged != 1 {
+	if s.Changed != 1 || s.Deleted != 1 || s.Added != 1 || s.Unchanged != 2 {
 		t.Fatalf("incremental run: %+v", s)
 	}
 	if got := qualifiedNames(t, root, "b.go"); len(got) != 1 || got[0] != "B" {
@@ -94,8 +98,8 @@ func TestIncremental(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if stats.Files != 3 {
-		t.Fatalf("stats files = %d, want 3", stats.Files)
+	if stats.Files != 4 {
+		t.Fatalf("stats files = %d, want 4", stats.Files)
 	}
 	// No node of a deleted or replaced definition survives anywhere.
 	if err := st.AllNodes(func(n graph.Node) error {

@@ -22,13 +22,17 @@ import (
 	"github.com/codegraph-dev/codegraph/internal/lang/java"
 	"github.com/codegraph-dev/codegraph/internal/lang/javascript"
 	"github.com/codegraph-dev/codegraph/internal/lang/kotlin"
+	"github.com/codegraph-dev/codegraph/internal/lang/markdown"
 	"github.com/codegraph-dev/codegraph/internal/lang/php"
 	"github.com/codegraph-dev/codegraph/internal/lang/python"
 	"github.com/codegraph-dev/codegraph/internal/lang/ruby"
 	"github.com/codegraph-dev/codegraph/internal/lang/rust"
 	"github.com/codegraph-dev/codegraph/internal/lang/spec"
+	"github.com/codegraph-dev/codegraph/internal/lang/svelte"
 	"github.com/codegraph-dev/codegraph/internal/lang/swift"
+	"github.com/codegraph-dev/codegraph/internal/lang/text"
 	"github.com/codegraph-dev/codegraph/internal/lang/typescript"
+	"github.com/codegraph-dev/codegraph/internal/lang/vue"
 )
 
 // all is every supported language, one folder each. Adding a language is
@@ -47,7 +51,13 @@ var all = []*spec.Language{
 	rust.Language,
 	swift.Language,
 	typescript.Language,
+	vue.Language,
+	svelte.Language,
+	markdown.Language,
+	// The text formats last: a code language's claims come first.
 }
+
+func init() { all = append(all, text.Languages...) }
 
 // Language names as they appear in nodes, filters and output.
 const (
@@ -64,6 +74,10 @@ const (
 	PHP        = "php"
 	Kotlin     = "kotlin"
 	Swift      = "swift"
+	Vue        = "vue"
+	Svelte     = "svelte"
+	Markdown   = "markdown"
+	Text       = "text" // a text file no format claims
 )
 
 // Language is one language: its grammars, the files it claims and its
@@ -80,8 +94,43 @@ type Grammar struct {
 	g    *spec.Grammar
 }
 
-// TS returns the tree-sitter language of the grammar.
-func (g *Grammar) TS() *sitter.Language { return sitter.NewLanguage(g.g.Raw()) }
+// TS returns the tree-sitter language of the grammar (nil for a grammar
+// without one: see HasTree).
+func (g *Grammar) TS() *sitter.Language {
+	if g.g.Raw == nil {
+		return nil
+	}
+	return sitter.NewLanguage(g.g.Raw())
+}
+
+// HasTree reports whether the grammar is a tree-sitter grammar with an
+// extraction query; the others are text formats (IsText) and hosts of
+// embedded code (Host).
+func (g *Grammar) HasTree() bool { return g.g.Raw != nil }
+
+// IsText reports whether the grammar is a text format: its files are a
+// file node and the sections Outline finds.
+func (g *Grammar) IsText() bool { return g.g.IsText() }
+
+// Outline returns the sections of a text format's file (nil when the
+// format has none).
+func (g *Grammar) Outline(src []byte) []spec.Section {
+	if g.g.Outline == nil {
+		return nil
+	}
+	return g.g.Outline(src)
+}
+
+// Host returns, for a grammar whose files embed code of another grammar
+// (Vue, Svelte), that grammar and the file's source with everything but
+// the code blanked; ok is false for other grammars.
+func (g *Grammar) Host(src []byte) (grammar string, code []byte, ok bool) {
+	if g.g.Host == nil {
+		return "", nil, false
+	}
+	grammar, code = g.g.Host(src)
+	return grammar, code, true
+}
 
 // Query returns the grammar's extraction query source.
 func (g *Grammar) Query() (string, error) {
@@ -189,14 +238,35 @@ func IsLanguage(name string) bool {
 	return ok
 }
 
+// IsText reports whether a language is a text format (Markdown, YAML,
+// JSON, plain text, ...), not code: its files are indexed for search and
+// left out of the views of the code.
+func IsText(language string) bool {
+	l, ok := languages[language]
+	return ok && l.Text
+}
+
+// ResolveAs returns the language whose resolution rules the files of
+// language follow: its own unless the language names another (Vue and
+// Svelte follow TypeScript).
+func ResolveAs(language string) string {
+	if l, ok := languages[language]; ok && l.ResolveAs != "" {
+		return l.ResolveAs
+	}
+	return language
+}
+
 // headerGrammar marks .h files, whose grammar (C or C++) is decided from content.
 const headerGrammar = "c-or-cpp-header"
 
 // Detect returns the grammar name for a repository-relative path, or "" when
-// the file is not a language we index. head lazily returns the first bytes of
-// the file; it is called only for files without a known extension (shebang).
-// For C/C++ headers it returns a provisional grammar; call Refine with the
-// content to settle it.
+// the file is not one we index: a file of a binary format (by its
+// extension). A file that no language or text format claims is plain
+// text ("text"); whether its content is text is for the reader to check
+// (a NUL byte: binary). head lazily returns the first bytes of the file;
+// it is called only for files without an extension (shebang). For C/C++
+// headers it returns a provisional grammar; call Refine with the content
+// to settle it.
 func Detect(relPath string, head func() []byte) string {
 	base := path.Base(relPath)
 	if g, ok := byFileName[base]; ok {
@@ -209,10 +279,25 @@ func Detect(relPath string, head func() []byte) string {
 	if g, ok := byExt[ext]; ok {
 		return g
 	}
-	if ext != "" || head == nil {
+	if text.IsBinaryExt(ext) {
 		return ""
 	}
-	return fromShebang(head())
+	if ext == "" && head != nil {
+		if g := fromShebang(head()); g != "" {
+			return g
+		}
+	}
+	return text.Plain
+}
+
+// DetectCode is Detect for code only: "" for a file that only a text
+// format claims.
+func DetectCode(relPath string, head func() []byte) string {
+	g := Detect(relPath, head)
+	if gg, ok := grammars[g]; ok && gg.Spec.Text {
+		return ""
+	}
+	return g
 }
 
 func fromShebang(h []byte) string {

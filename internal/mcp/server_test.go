@@ -241,7 +241,7 @@ func TestTools(t *testing.T) {
 				}
 			}},
 		{"index_status", map[string]any{}, []string{"index ready", "go 2"}, nil},
-		{"index", map[string]any{}, []string{"indexed 5 files", "0 added, 0 changed"}, nil},
+		{"index", map[string]any{}, []string{"indexed 7 files", "0 added, 0 changed"}, nil},
 	}
 	for _, tc := range cases {
 		t.Run(tc.tool, func(t *testing.T) {

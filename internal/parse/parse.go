@@ -94,7 +94,11 @@ import (
 //	   top-level concrete type has an implements edge to GoSatisfies.
 //	13: C#, Ruby and PHP files are parsed (internal/lang/csharp, ruby,
 //	   php).
-//	14: Kotlin and Swift files are parsed (internal/lang/kotlin, swift).
+//	14: Kotlin and Swift files are parsed (internal/lang/kotlin, swift);
+//	   every text file is indexed (a file node in a text format's
+//	   language: markdown, yaml, json, ..., text), Markdown headings are
+//	   section nodes; Vue and Svelte components are parsed (their script
+//	   blocks, a class node for the component).
 const ExtractorVersion = 14
 
 // Limits on text kept per node.
@@ -208,6 +212,9 @@ func (x *Extractor) get(grammar string) (*compiled, error) {
 // CheckQueries compiles every grammar's query and reports the first error.
 func (x *Extractor) CheckQueries() error {
 	for _, g := range lang.Grammars() {
+		if !g.HasTree() {
+			continue
+		}
 		if _, err := x.get(g.Name); err != nil {
 			return err
 		}
@@ -309,6 +316,14 @@ func (p *Parser) Close() {
 func (p *Parser) Parse(ctx context.Context, relPath, grammar string, src []byte) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if g, ok := lang.GrammarByName(grammar); ok && !g.HasTree() {
+		if g.IsText() {
+			return textFacts(relPath, g, src), nil
+		}
+		if host, code, ok := g.Host(src); ok {
+			return p.parseHosted(ctx, relPath, g, host, code, src)
+		}
 	}
 	c, err := p.x.get(grammar)
 	if err != nil {

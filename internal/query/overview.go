@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/codegraph-dev/codegraph/internal/graph"
+	"github.com/codegraph-dev/codegraph/internal/lang"
 	"github.com/codegraph-dev/codegraph/internal/repofile"
 )
 
@@ -29,6 +30,8 @@ type OverviewOptions struct {
 
 // OverviewResult describes a repository: its packages (directories) with
 // their sizes, languages and dependencies, its entry points and its hubs.
+// It describes the code: files of text formats (Markdown, YAML, JSON,
+// plain text, ...), indexed for search, are not counted.
 type OverviewResult struct {
 	Root      string         `json:"root,omitempty"`
 	Files     int            `json:"files"`
@@ -95,6 +98,11 @@ func (e *Engine) Overview(ctx context.Context, opts OverviewOptions) (*OverviewR
 	for _, f := range files {
 		if strings.HasPrefix(f.Path, graph.ExternalPrefix) {
 			res.Libraries++
+			continue
+		}
+		if lang.IsText(f.Language) {
+			// Documents and configuration (Markdown, YAML, ...) are
+			// indexed for search, not part of the code's overview.
 			continue
 		}
 		res.Files++

@@ -104,8 +104,9 @@ func LoadCatalog(st *store.Store, root string) (*Catalog, error) {
 	c := &Catalog{root: root, byDir: map[string][]store.FileMeta{}, langOf: map[string]string{}, seenMod: map[string]bool{}}
 	err := st.Files(func(m store.FileMeta) error {
 		d := path.Dir(m.Path)
-		c.byDir[d] = append(c.byDir[d], store.FileMeta{Path: m.Path, Language: m.Language})
-		c.langOf[m.Path] = m.Language
+		l := lang.ResolveAs(m.Language) // a Vue component resolves as TypeScript
+		c.byDir[d] = append(c.byDir[d], store.FileMeta{Path: m.Path, Language: l})
+		c.langOf[m.Path] = l
 		if m.Language == lang.Go {
 			c.findModule(d)
 		}
@@ -119,6 +120,7 @@ func LoadCatalog(st *store.Store, root string) (*Catalog, error) {
 
 // Set records that the file at p is indexed with language l.
 func (c *Catalog) Set(p, l string) {
+	l = lang.ResolveAs(l)
 	d := path.Dir(p)
 	files := c.byDir[d]
 	i := sort.Search(len(files), func(i int) bool { return files[i].Path >= p })

@@ -23,6 +23,35 @@ type Grammar struct {
 	// Query is the extraction query source (the capture names are
 	// documented in package parse).
 	Query string
+
+	// A grammar without a tree-sitter grammar (Raw nil) is one of two
+	// things. With Host set, its files embed code of another grammar
+	// (the script blocks of Vue and Svelte single-file components):
+	// Host returns the grammar to parse a file with and the source to
+	// give it, of the same length, with every byte outside the embedded
+	// code blanked (newlines kept), so that positions stay the file's.
+	// Otherwise it is a text format (Markdown, YAML, ...): its files are
+	// indexed as a file node, searched by exact and regex search, with
+	// the sections Outline returns (nil: none) as nodes.
+	Host    func(src []byte) (grammar string, code []byte)
+	Outline func(src []byte) []Section
+}
+
+// IsText reports whether g is a text format (no grammar, no host).
+func (g *Grammar) IsText() bool { return g.Raw == nil && g.Host == nil }
+
+// Section is a part of a text file that Outline finds (a Markdown
+// heading with what follows it up to the next heading of the same or a
+// higher level). Offsets are bytes into the file.
+type Section struct {
+	Title string // the heading's text
+	Level int    // 1 for the top level
+	// Start and End delimit the section: from its heading's first byte
+	// to the byte after its last line.
+	Start, End int
+	// HeadEnd is the byte after the heading (its text, for the content
+	// hash and the signature, is src[Start:HeadEnd]).
+	HeadEnd int
 }
 
 // Visibility words returned by Language.Visibility; "" is unknown.
@@ -83,6 +112,14 @@ type Language struct {
 	// InnerDocs: a comment with an "inner" field (Rust //! and /*!)
 	// documents the enclosing item, not the next one.
 	InnerDocs bool
+	// Text marks a format that is not code (Markdown, YAML, JSON, ...):
+	// its files are indexed for search (exact, regex, the headings of
+	// Markdown) but left out of the views of the code (overview).
+	Text bool
+	// ResolveAs names the language whose resolution rules the files
+	// follow ("" for its own): Vue and Svelte components resolve as
+	// TypeScript (a superset of JavaScript's rules).
+	ResolveAs string
 }
 
 // StdModifiers returns the visibility that the first of the usual access

@@ -8,12 +8,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"github.com/codegraph-dev/codegraph/internal/daemon"
 	"github.com/codegraph-dev/codegraph/internal/graph"
@@ -99,13 +101,66 @@ func connect(ctx context.Context, e *env, dbFlag string, local bool) (*conn, err
 		c.log.Debug("no daemon directory", "err", err)
 		return c, nil
 	}
-	// No socket: no daemon (the common case costs one stat).
-	if _, err := os.Stat(p.Socket); err != nil {
-		c.log.Debug("no daemon socket", "socket", p.Socket)
-		return c, nil
+	// The socket of a `codegraph watch` of this store, else the daemon's;
+	// none: answer here (the common case costs two stats).
+	for _, sp := range []daemon.Paths{p.ForStore(dir), p} {
+		if _, err := os.Stat(sp.Socket); err == nil {
+			c.remote, c.paths = daemon.Client(sp), sp
+			return c, nil
+		}
 	}
-	c.remote, c.paths = daemon.Client(p), p
+	c.log.Debug("no daemon or watcher socket", "socket", p.Socket)
 	return c, nil
+}
+
+// serveQueries answers the query commands' operations on the index a
+// `codegraph watch` keeps (db, of the tree at root) on a socket of its
+// own (daemon.Paths.ForStore), so that they ask this process, which has
+// the index open and follows its updates, instead of each opening it and
+// replaying the log the watcher has not flushed yet. When the socket
+// cannot be made, nothing is served (logged at debug level); the commands
+// then open the index themselves. The returned function stops serving.
+func serveQueries(ctx context.Context, root, db string, cfg search.Config, log *slog.Logger) (stop func()) {
+	p, err := daemonPaths()
+	if err == nil {
+		p = p.ForStore(db)
+	}
+	var ln net.Listener
+	if err == nil {
+		ln, err = daemon.ListenStore(ctx, p)
+	}
+	if err != nil {
+		log.Debug("watch: not serving queries", "err", err)
+		return func() {}
+	}
+	svc, err := service.New(service.Options{Repos: []service.RepoSpec{{Root: root, DB: db}}, Search: cfg, Logger: log})
+	if err != nil {
+		ln.Close()
+		log.Debug("watch: not serving queries", "err", err)
+		return func() {}
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /health/live", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"status":"ok"}`+"\n")
+	})
+	mux.Handle(queryPath, daemonQueryHandler(svc))
+	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Warn("watch: serving queries stopped", "err", err)
+		}
+	}()
+	log.Debug("watch: serving queries", "socket", p.Socket)
+	return func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		hs.Shutdown(sctx) // closes the listener, which removes the socket
+		<-done
+		svc.Close()
+	}
 }
 
 // Close releases the local snapshot, if one was opened.

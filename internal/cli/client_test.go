@@ -193,3 +193,60 @@ func TestStaleDaemonSocket(t *testing.T) {
 		t.Errorf("the daemon answered for a repository it does not serve")
 	}
 }
+
+// TestQueriesThroughWatch: while `codegraph watch` runs, query commands
+// ask it over its socket, and answer as they would by themselves; the
+// socket goes when it stops.
+func TestQueriesThroughWatch(t *testing.T) {
+	repo := indexedRepo(t)
+	db := filepath.Join(repo, ".codegraph")
+	dir, err := os.MkdirTemp("", "cgd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	t.Setenv("CODEGRAPH_DAEMON_DIR", dir)
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	var werr bytes.Buffer
+	done := make(chan int, 1)
+	go func() {
+		done <- Main(ctx, []string{"watch", repo, "--quiet", "--no-precise"}, strings.NewReader(""), &bytes.Buffer{}, &werr)
+	}()
+	p := daemon.PathsIn(dir).ForStore(db)
+	deadline := time.Now().Add(30 * time.Second)
+	for !daemon.Alive(context.Background(), p) {
+		if time.Now().After(deadline) {
+			stop()
+			t.Fatalf("watch does not serve queries on %s: %s", p.Socket, werr.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	for _, args := range [][]string{
+		{"def", "Store.Get", "--db", db},
+		{"callers", "Store.Get", "--db", db, "--json"},
+		{"search", "order", "--db", db},
+	} {
+		before := answeredByDaemon.Load()
+		wout, _, wcode := run(t, args...)
+		if answeredByDaemon.Load() == before {
+			t.Errorf("%v: watch did not answer", args)
+		}
+		lout, _, lcode := run(t, append(args, "--no-daemon")...)
+		if wout != lout || wcode != lcode || wcode != 0 {
+			t.Errorf("%v: through watch (exit %d):\n%s\nhere (exit %d):\n%s", args, wcode, wout, lcode, lout)
+		}
+	}
+	stop()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("watch: exit %d: %s", code, werr.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("watch did not stop")
+	}
+	if _, err := os.Stat(p.Socket); !os.IsNotExist(err) {
+		t.Errorf("the socket stays after watch stopped: %v", err)
+	}
+}

@@ -13,7 +13,7 @@ import (
 // TestCallees checks callees against the calls edges the index holds:
 // every resolved callee once, every unresolved target once, as written.
 func TestCallees(t *testing.T) {
-	repo := indexedRepo(t)
+	repo := sharedRepo(t)
 	db := filepath.Join(repo, ".codegraph")
 	st := graphOf(t, repo)
 	for _, qn := range []string{"Server.ServeHTTP", "build_report", "Cart.total"} {

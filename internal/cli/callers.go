@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/codegraph-dev/codegraph/internal/query"
+	"github.com/codegraph-dev/codegraph/internal/service"
 )
 
 func newCallersCmd(e *env) *cobra.Command {
@@ -43,24 +44,15 @@ func newCallsCmd(e *env, dir, long, example string) *cobra.Command {
 				return err
 			}
 			ctx := cmd.Context()
-			st, q, err := o.open()
+			c, err := o.connect(ctx, e)
 			if err != nil {
 				return err
 			}
-			defer st.Close()
-			n, err := resolveSymbol(ctx, e, q, args[0], o.asJSON, dir)
+			defer c.Close()
+			r, err := opCalls.ask(ctx, c, service.CallsRequest{Target: o.target(args[0]), Callees: dir == "callees",
+				CallsOptions: query.CallsOptions{Depth: depth, Page: o.page()}})
 			if err != nil {
-				return err
-			}
-			opts := query.CallsOptions{Depth: depth, Page: o.page()}
-			var r *query.CallsResult
-			if dir == "callers" {
-				r, err = q.Callers(ctx, n.ID, opts)
-			} else {
-				r, err = q.Callees(ctx, n.ID, opts)
-			}
-			if err != nil {
-				return queryError(err)
+				return o.fail(e, err, dir)
 			}
 			if o.asJSON {
 				return writeJSON(e.stdout, r)

@@ -13,7 +13,7 @@ import (
 // TestCallers checks callers against the calls edges the index holds
 // (resolved or not, depending on the resolver), not against a fixed list.
 func TestCallers(t *testing.T) {
-	repo := indexedRepo(t)
+	repo := sharedRepo(t)
 	db := filepath.Join(repo, ".codegraph")
 	st := graphOf(t, repo)
 	for _, qn := range []string{"Store.Get", "formatMoney", "Report", "Store.Put"} {

@@ -5,9 +5,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/codegraph-dev/codegraph/internal/store"
@@ -30,6 +32,43 @@ func mustRun(t *testing.T, args ...string) string {
 	return out
 }
 
+// shared is the fixture repository indexed once per test binary.
+var shared struct {
+	once sync.Once
+	dir  string
+	err  error
+}
+
+// sharedRepo returns the fixture repository indexed once per test binary,
+// for tests that only read it (the query commands). A test that changes
+// the tree or its index, or runs a watcher or a daemon over it, takes a
+// copy of its own (indexedRepo). TestMain removes it.
+func sharedRepo(t *testing.T) string {
+	t.Helper()
+	shared.once.Do(func() {
+		dir, err := os.MkdirTemp("", "cgfixture")
+		if err != nil {
+			shared.err = err
+			return
+		}
+		shared.dir = dir
+		if err := os.CopyFS(dir, os.DirFS(testrepo.Dir())); err != nil {
+			shared.err = err
+			return
+		}
+		var out, errb bytes.Buffer
+		if code := Main(context.Background(), []string{"index", dir, "--quiet", "--no-daemon"}, strings.NewReader(""), &out, &errb); code != 0 {
+			shared.err = fmt.Errorf("index the shared fixture: exit %d: %s", code, errb.String())
+		}
+	})
+	if shared.err != nil {
+		t.Fatal(shared.err)
+	}
+	return shared.dir
+}
+
+// indexedRepo returns a copy of the fixture repository, indexed, of the
+// test's own.
 func indexedRepo(t *testing.T) string {
 	t.Helper()
 	repo := testrepo.Copy(t, filepath.Join("..", "..", "testdata", "repo"))
@@ -85,7 +124,7 @@ func TestIndexDBFlag(t *testing.T) {
 }
 
 func TestStatus(t *testing.T) {
-	repo := indexedRepo(t)
+	repo := sharedRepo(t)
 	t.Chdir(filepath.Join(repo, "pkg", "server")) // finds .codegraph upward
 	out := mustRun(t, "status", "--json")
 	var s statusJSON
@@ -121,7 +160,7 @@ func TestNoIndexFound(t *testing.T) {
 }
 
 func TestSymbols(t *testing.T) {
-	repo := indexedRepo(t)
+	repo := sharedRepo(t)
 	db := filepath.Join(repo, ".codegraph")
 	out := mustRun(t, "symbols", "--db", db, "--kind", "method", "--file", "pkg/store/store.go", "--json")
 	var syms []symbolJSON
@@ -153,7 +192,7 @@ func TestSymbols(t *testing.T) {
 
 // TestExportContract pins the NDJSON export format other tools rely on.
 func TestExportContract(t *testing.T) {
-	repo := indexedRepo(t)
+	repo := sharedRepo(t)
 	out := mustRun(t, "export", "--db", filepath.Join(repo, ".codegraph"), "--format", "ndjson")
 	sc := bufio.NewScanner(strings.NewReader(out))
 	sc.Buffer(make([]byte, 1<<20), 1<<20)

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/codegraph-dev/codegraph/internal/query"
+	"github.com/codegraph-dev/codegraph/internal/service"
 )
 
 func newCyclesCmd(e *env) *cobra.Command {
@@ -31,12 +32,13 @@ external test packages do) without a cycle in any build.`,
   codegraph cycles --json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, q, err := o.open()
+			ctx := cmd.Context()
+			c, err := o.connect(ctx, e)
 			if err != nil {
 				return err
 			}
-			defer st.Close()
-			r, err := q.Cycles(cmd.Context(), query.CyclesOptions{Tests: tests, Page: o.page()})
+			defer c.Close()
+			r, err := opCycles.ask(ctx, c, service.CyclesRequest{CyclesOptions: query.CyclesOptions{Tests: tests, Page: o.page()}})
 			if err != nil {
 				return queryError(err)
 			}

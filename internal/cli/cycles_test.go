@@ -8,7 +8,7 @@ import (
 )
 
 func TestCycles(t *testing.T) {
-	repo := indexedRepo(t)
+	repo := sharedRepo(t)
 	db := filepath.Join(repo, ".codegraph")
 	// The fixture's packages do not depend on each other in a circle.
 	r := decode[query.CyclesResult](t, mustRun(t, "cycles", "--db", db, "--json"))

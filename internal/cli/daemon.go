@@ -297,6 +297,7 @@ func newDaemonRunCmd(e *env) *cobra.Command {
 			defer mcpSrv.Close()
 			mount, streams, public := frontDoors(svc, mcpSrv, nil, 0, log, nil)
 			mount["/daemon/repos"] = daemonReposHandler(svc, reg)
+			mount[queryPath] = daemonQueryHandler(svc) // client.go: the query commands' operations
 			// The socket is private to the user (0600 in a 0700 directory):
 			// no keys, no rate limit, and any Host (clients name none; DNS
 			// rebinding cannot reach a Unix socket).

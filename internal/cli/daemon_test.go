@@ -31,6 +31,9 @@ func TestMain(m *testing.M) {
 	os.Setenv("CODEGRAPH_DAEMON_DIR", dir)
 	code := m.Run()
 	os.RemoveAll(dir)
+	if shared.dir != "" {
+		os.RemoveAll(shared.dir)
+	}
 	os.Exit(code)
 }
 

@@ -14,7 +14,6 @@ import (
 	"github.com/codegraph-dev/codegraph/internal/graph"
 	"github.com/codegraph-dev/codegraph/internal/query"
 	"github.com/codegraph-dev/codegraph/internal/service"
-	"github.com/codegraph-dev/codegraph/internal/store"
 )
 
 func newDefCmd(e *env) *cobra.Command {
@@ -34,18 +33,14 @@ methods).
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
-			st, q, err := o.open()
+			c, err := o.connect(ctx, e)
 			if err != nil {
 				return err
 			}
-			defer st.Close()
-			n, err := resolveSymbol(ctx, e, q, args[0], o.asJSON, "def")
+			defer c.Close()
+			d, err := opDef.ask(ctx, c, o.target(args[0]))
 			if err != nil {
-				return err
-			}
-			d, err := q.Def(ctx, n.ID)
-			if err != nil {
-				return err
+				return o.fail(e, err, "def")
 			}
 			if o.asJSON {
 				return writeJSON(e.stdout, d)
@@ -100,11 +95,12 @@ command lists them and exits with status 2: pass an id or a qualified name.`
 
 // queryOpts are the flags every query command shares.
 type queryOpts struct {
-	at     string // --at: answer from the version of a revision (at.go)
-	db     string
-	asJSON bool
-	limit  int
-	cursor string
+	at       string // --at: answer from the version of a revision (at.go)
+	db       string
+	asJSON   bool
+	limit    int
+	cursor   string
+	noDaemon bool
 }
 
 // register adds --db and --json, and --limit and --cursor when the command
@@ -113,6 +109,7 @@ func (o *queryOpts) register(cmd *cobra.Command, defLimit int) {
 	f := cmd.Flags()
 	f.StringVar(&o.db, "db", "", "store directory (default: .codegraph in this or a parent directory)")
 	f.BoolVar(&o.asJSON, "json", false, "print JSON")
+	noDaemonFlag(cmd, &o.noDaemon)
 	if defLimit > 0 {
 		f.IntVar(&o.limit, "limit", defLimit, "print at most this many items (a page)")
 		f.StringVar(&o.cursor, "cursor", "", "print the page after the one that printed this cursor")
@@ -121,19 +118,38 @@ func (o *queryOpts) register(cmd *cobra.Command, defLimit int) {
 
 func (o *queryOpts) page() query.Page { return query.Page{Limit: o.limit, Cursor: o.cursor} }
 
-// open opens the store read-only and an engine over it.
-func (o *queryOpts) open() (*store.Store, *query.Engine, error) {
+// connect checks the shared flags and finds who answers: the daemon that
+// serves the index, else this process (see client.go).
+func (o *queryOpts) connect(ctx context.Context, e *env) (*conn, error) {
 	if o.limit < 0 || o.limit > query.MaxLimit {
-		return nil, nil, &exitError{2, fmt.Errorf("--limit must be between 1 and %d", query.MaxLimit)}
+		return nil, &exitError{2, fmt.Errorf("--limit must be between 1 and %d", query.MaxLimit)}
 	}
-	st, err := openRead(o.db)
+	c, err := connect(ctx, e, o.db, o.noDaemon || o.at != "")
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	if o.at != "" {
-		return o.openAt(st)
-	}
-	return st, query.New(st, query.Options{}), nil
+	c.at = o.at
+	return c, nil
+}
+
+// target is a SYMBOL argument as the operations take it: with the working
+// directory (FILE parts are relative to it) and, for --json, the start of
+// each listed symbol's source.
+func (o *queryOpts) target(spec string) service.Target {
+	wd, _ := os.Getwd()
+	return service.Target{Symbol: spec, WD: wd, Snippets: o.asJSON}
+}
+
+// fail turns an operation's error into the command's: a symbol that does
+// not resolve lists candidates or suggestions (exit 2), a bad cursor is
+// the --cursor flag's fault (exit 2).
+func (o *queryOpts) fail(e *env, err error, command string) error {
+	return queryError(symbolError(e, err, o.asJSON, command))
+}
+
+// noDaemonFlag adds --no-daemon to a query command.
+func noDaemonFlag(cmd *cobra.Command, v *bool) {
+	cmd.Flags().BoolVar(v, "no-daemon", false, "answer in this process even when a codegraph daemon serves the index (also "+envNoDaemon+"=1)")
 }
 
 // checkDepth validates a --depth flag.
@@ -151,45 +167,6 @@ func queryError(err error) error {
 		return &exitError{2, fmt.Errorf("--cursor: %w", err)}
 	}
 	return err
-}
-
-// normalizeSpec makes the file part of a FILE, FILE:LINE or FILE:NAME
-// spec repository-relative when it names a path that exists relative to
-// the working directory.
-func normalizeSpec(q *query.Engine, spec string) string {
-	wd, err := os.Getwd()
-	if err != nil {
-		return spec
-	}
-	if _, err := os.Stat(spec); err == nil {
-		return q.FilePath(spec, wd)
-	}
-	if i := strings.LastIndexByte(spec, ':'); i > 0 {
-		if _, err := os.Stat(spec[:i]); err == nil {
-			return q.FilePath(spec[:i], wd) + spec[i:]
-		}
-	}
-	return spec
-}
-
-// resolveSymbol resolves a SYMBOL argument to exactly one node. Not found
-// and ambiguous symbols exit with status 2, listing suggestions or
-// candidates (also on stdout as a JSON object with --json).
-func resolveSymbol(ctx context.Context, e *env, q *query.Engine, spec string, asJSON bool, command string) (graph.Node, error) {
-	n, err := q.ResolveOne(ctx, normalizeSpec(q, spec))
-	if err != nil {
-		return graph.Node{}, symbolError(e, err, asJSON, command)
-	}
-	return n, nil
-}
-
-// resolveScope resolves a SYMBOL|FILE|PACKAGE argument.
-func resolveScope(ctx context.Context, e *env, q *query.Engine, spec string, asJSON bool, command string) (query.Scope, error) {
-	s, err := q.ResolveScope(ctx, normalizeSpec(q, spec))
-	if err != nil {
-		return query.Scope{}, symbolError(e, err, asJSON, command)
-	}
-	return s, nil
 }
 
 // symbolJSONError is the --json form of a symbol that does not resolve.

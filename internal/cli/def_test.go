@@ -47,7 +47,7 @@ func decode[T any](t *testing.T, out string) T {
 }
 
 func TestDef(t *testing.T) {
-	repo := indexedRepo(t)
+	repo := sharedRepo(t)
 	db := filepath.Join(repo, ".codegraph")
 	d := decode[query.Definition](t, mustRun(t, "def", "--db", db, "Store.Get", "--json"))
 	if d.Kind != "method" || d.File != "pkg/store/store.go" || d.Line != 24 || d.EndLine != 30 ||
@@ -82,7 +82,7 @@ func TestDef(t *testing.T) {
 }
 
 func TestDefAmbiguousAndMissing(t *testing.T) {
-	repo := indexedRepo(t)
+	repo := sharedRepo(t)
 	db := filepath.Join(repo, ".codegraph")
 	out, errs, code := run(t, "def", "--db", db, "add")
 	if code != 2 || out != "" {

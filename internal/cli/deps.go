@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/codegraph-dev/codegraph/internal/query"
+	"github.com/codegraph-dev/codegraph/internal/service"
 )
 
 func newDepsCmd(e *env) *cobra.Command {
@@ -48,18 +49,15 @@ package), or a SYMBOL.
 				return err
 			}
 			ctx := cmd.Context()
-			st, q, err := o.open()
+			c, err := o.connect(ctx, e)
 			if err != nil {
 				return err
 			}
-			defer st.Close()
-			scope, err := resolveScope(ctx, e, q, args[0], o.asJSON, "deps")
+			defer c.Close()
+			r, err := opDeps.ask(ctx, c, service.DepsRequest{Target: o.target(args[0]),
+				DepsOptions: query.DepsOptions{Depth: depth, Reverse: reverse, Kinds: ks, Page: o.page()}})
 			if err != nil {
-				return err
-			}
-			r, err := q.Deps(ctx, scope, query.DepsOptions{Depth: depth, Reverse: reverse, Kinds: ks, Page: o.page()})
-			if err != nil {
-				return queryError(err)
+				return o.fail(e, err, "deps")
 			}
 			if o.asJSON {
 				return writeJSON(e.stdout, r)

@@ -9,7 +9,7 @@ import (
 )
 
 func TestDeps(t *testing.T) {
-	repo := indexedRepo(t)
+	repo := sharedRepo(t)
 	db := filepath.Join(repo, ".codegraph")
 	r := decode[query.DepsResult](t, mustRun(t, "deps", "--db", db, "pkg/server", "--json"))
 	if r.Scope.Kind != query.ScopePackage || r.Scope.Name != "pkg/server" || r.Reverse {

@@ -4,11 +4,13 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"os"
 
 	"github.com/spf13/cobra"
 
 	"github.com/codegraph-dev/codegraph/internal/graphexport"
-	"github.com/codegraph-dev/codegraph/internal/query"
+	"github.com/codegraph-dev/codegraph/internal/search"
+	"github.com/codegraph-dev/codegraph/internal/service"
 )
 
 func newExportCmd(e *env) *cobra.Command {
@@ -82,20 +84,24 @@ more than --max-nodes nodes (default 2000).`,
 			if !cmd.Flags().Changed("max-nodes") && !f.Drawn() {
 				sel.MaxNodes = 0
 			}
-			st, err := openRead(db)
+			dir, err := findDB(db)
 			if err != nil {
 				return err
 			}
-			defer st.Close()
+			sn, err := service.Open(dir, search.Config{})
+			if err != nil {
+				return err
+			}
+			defer sn.Close()
 			ctx := cmd.Context()
 			if f == graphexport.NDJSON && sel.Empty() && sel.MaxNodes == 0 {
-				return graphexport.StreamNDJSON(ctx, st, e.stdout)
+				return graphexport.StreamNDJSON(ctx, sn.Store, e.stdout)
 			}
-			q := query.New(st, query.Options{NoSource: true})
 			if sel.Root != "" {
-				sel.Root = normalizeSpec(q, sel.Root)
+				wd, _ := os.Getwd()
+				sel.Root = sn.Spec(service.Target{Symbol: sel.Root, WD: wd})
 			}
-			g, err := graphexport.Select(ctx, st, q, sel)
+			g, err := graphexport.Select(ctx, sn.Store, sn.Graph, sel)
 			if err != nil {
 				if errors.Is(err, graphexport.ErrInvalid) || errors.Is(err, graphexport.ErrTooLarge) {
 					return &exitError{2, err}

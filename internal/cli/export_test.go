@@ -9,7 +9,7 @@ import (
 // TestExportFormats runs the selections and formats of codegraph export
 // through the command line, as the README shows them.
 func TestExportFormats(t *testing.T) {
-	repo := indexedRepo(t)
+	repo := sharedRepo(t)
 	db := filepath.Join(repo, ".codegraph")
 	out := mustRun(t, "export", "--db", db, "--format", "mermaid", "--root", "Server.ServeHTTP", "--depth", "2")
 	if !strings.HasPrefix(out, "flowchart LR\n") || !strings.Contains(out, `["Store.Get"]`) {

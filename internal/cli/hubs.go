@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/codegraph-dev/codegraph/internal/query"
+	"github.com/codegraph-dev/codegraph/internal/service"
 )
 
 func newHubsCmd(e *env) *cobra.Command {
@@ -32,12 +33,13 @@ Output: fan-in, fan-out, then file:line, kind, qualified name and signature.`,
 			if order != query.ByFanIn && order != query.ByFanOut && order != query.ByTotal {
 				return &exitError{2, fmt.Errorf("--by %q: want in, out or total", by)}
 			}
-			st, q, err := o.open()
+			ctx := cmd.Context()
+			c, err := o.connect(ctx, e)
 			if err != nil {
 				return err
 			}
-			defer st.Close()
-			r, err := q.Hubs(cmd.Context(), query.HubsOptions{By: order, External: external, Page: o.page()})
+			defer c.Close()
+			r, err := opHubs.ask(ctx, c, service.HubsRequest{Snippets: o.asJSON, HubsOptions: query.HubsOptions{By: order, External: external, Page: o.page()}})
 			if err != nil {
 				return queryError(err)
 			}

@@ -9,7 +9,7 @@ import (
 )
 
 func TestHubs(t *testing.T) {
-	repo := indexedRepo(t)
+	repo := sharedRepo(t)
 	db := filepath.Join(repo, ".codegraph")
 	r := decode[query.HubsResult](t, mustRun(t, "hubs", "--db", db, "--json"))
 	for _, h := range r.Items {

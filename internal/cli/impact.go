@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/codegraph-dev/codegraph/internal/query"
+	"github.com/codegraph-dev/codegraph/internal/service"
 )
 
 func newImpactCmd(e *env) *cobra.Command {
@@ -45,18 +46,15 @@ package), or a SYMBOL.
 				return err
 			}
 			ctx := cmd.Context()
-			st, q, err := o.open()
+			c, err := o.connect(ctx, e)
 			if err != nil {
 				return err
 			}
-			defer st.Close()
-			scope, err := resolveScope(ctx, e, q, args[0], o.asJSON, "impact")
+			defer c.Close()
+			r, err := opImpact.ask(ctx, c, service.ImpactRequest{Target: o.target(args[0]),
+				ImpactOptions: query.ImpactOptions{Depth: depth, Page: o.page()}})
 			if err != nil {
-				return err
-			}
-			r, err := q.Impact(ctx, scope, query.ImpactOptions{Depth: depth, Page: o.page()})
-			if err != nil {
-				return queryError(err)
+				return o.fail(e, err, "impact")
 			}
 			if o.asJSON {
 				return writeJSON(e.stdout, r)

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -10,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/codegraph-dev/codegraph/internal/query"
+	"github.com/codegraph-dev/codegraph/internal/service"
 )
 
 func newOutlineCmd(e *env) *cobra.Command {
@@ -30,18 +30,16 @@ over top-level symbols.`,
   codegraph outline web/cart.ts --json`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, q, err := o.open()
+			ctx := cmd.Context()
+			c, err := o.connect(ctx, e)
 			if err != nil {
 				return err
 			}
-			defer st.Close()
+			defer c.Close()
 			wd, _ := os.Getwd()
-			file := q.FilePath(args[0], wd)
-			r, err := q.Outline(cmd.Context(), file, query.OutlineOptions{Imports: imports, Page: o.page()})
+			r, err := opOutline.ask(ctx, c, service.OutlineRequest{Target: service.Target{Symbol: args[0], WD: wd, Snippets: o.asJSON},
+				OutlineOptions: query.OutlineOptions{Imports: imports, Page: o.page()}})
 			if err != nil {
-				if errors.Is(err, query.ErrNotFound) {
-					return &exitError{2, fmt.Errorf("%s is not an indexed file", file)}
-				}
 				return queryError(err)
 			}
 			if o.asJSON {

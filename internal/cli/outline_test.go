@@ -9,7 +9,7 @@ import (
 )
 
 func TestOutline(t *testing.T) {
-	repo := indexedRepo(t)
+	repo := sharedRepo(t)
 	db := filepath.Join(repo, ".codegraph")
 	out := mustRun(t, "outline", "--db", db, "pkg/store/store.go")
 	want := `pkg/store/store.go (go): 10 symbols

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/codegraph-dev/codegraph/internal/query"
+	"github.com/codegraph-dev/codegraph/internal/service"
 )
 
 func newOverviewCmd(e *env) *cobra.Command {
@@ -33,12 +34,13 @@ callers. --limit pages over the packages.`,
 			if hubs <= 0 {
 				hubs = -1 // none
 			}
-			st, q, err := o.open()
+			ctx := cmd.Context()
+			c, err := o.connect(ctx, e)
 			if err != nil {
 				return err
 			}
-			defer st.Close()
-			r, err := q.Overview(cmd.Context(), query.OverviewOptions{Hubs: hubs, Page: o.page()})
+			defer c.Close()
+			r, err := opOverview.ask(ctx, c, service.OverviewRequest{Snippets: o.asJSON, OverviewOptions: query.OverviewOptions{Hubs: hubs, Page: o.page()}})
 			if err != nil {
 				return queryError(err)
 			}

@@ -10,7 +10,7 @@ import (
 )
 
 func TestOverview(t *testing.T) {
-	repo := indexedRepo(t)
+	repo := sharedRepo(t)
 	db := filepath.Join(repo, ".codegraph")
 	r := decode[query.OverviewResult](t, mustRun(t, "overview", "--db", db, "--json"))
 	var pkgs []string

@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/codegraph-dev/codegraph/internal/query"
+	"github.com/codegraph-dev/codegraph/internal/service"
 )
 
 func newPathCmd(e *env) *cobra.Command {
@@ -38,22 +39,15 @@ and between them the edge that leads on, with the line it is written at.
 				return err
 			}
 			ctx := cmd.Context()
-			st, q, err := o.open()
+			c, err := o.connect(ctx, e)
 			if err != nil {
 				return err
 			}
-			defer st.Close()
-			a, err := resolveSymbol(ctx, e, q, args[0], o.asJSON, "path")
+			defer c.Close()
+			r, err := opPath.ask(ctx, c, service.PathRequest{From: o.target(args[0]), To: o.target(args[1]),
+				PathOptions: query.PathOptions{MaxDepth: maxDepth, Kinds: ks}})
 			if err != nil {
-				return err
-			}
-			b, err := resolveSymbol(ctx, e, q, args[1], o.asJSON, "path")
-			if err != nil {
-				return err
-			}
-			r, err := q.Path(ctx, a.ID, b.ID, query.PathOptions{MaxDepth: maxDepth, Kinds: ks})
-			if err != nil {
-				return err
+				return symbolError(e, err, o.asJSON, "path")
 			}
 			if o.asJSON {
 				return writeJSON(e.stdout, r)

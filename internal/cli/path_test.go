@@ -10,7 +10,7 @@ import (
 )
 
 func TestPath(t *testing.T) {
-	repo := indexedRepo(t)
+	repo := sharedRepo(t)
 	db := filepath.Join(repo, ".codegraph")
 	st := graphOf(t, repo)
 	// Cart.total calls formatMoney: a path of one edge if the call is

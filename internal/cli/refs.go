@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/codegraph-dev/codegraph/internal/query"
+	"github.com/codegraph-dev/codegraph/internal/service"
 )
 
 func newRefsCmd(e *env) *cobra.Command {
@@ -35,18 +36,14 @@ Output: file:line, edge kind, the referring symbol, the line's text.
 				return err
 			}
 			ctx := cmd.Context()
-			st, q, err := o.open()
+			c, err := o.connect(ctx, e)
 			if err != nil {
 				return err
 			}
-			defer st.Close()
-			n, err := resolveSymbol(ctx, e, q, args[0], o.asJSON, "refs")
+			defer c.Close()
+			r, err := opRefs.ask(ctx, c, service.RefsRequest{Target: o.target(args[0]), RefsOptions: query.RefsOptions{Kinds: ks, Page: o.page()}})
 			if err != nil {
-				return err
-			}
-			r, err := q.Refs(ctx, n.ID, query.RefsOptions{Kinds: ks, Page: o.page()})
-			if err != nil {
-				return queryError(err)
+				return o.fail(e, err, "refs")
 			}
 			if o.asJSON {
 				return writeJSON(e.stdout, r)

@@ -10,7 +10,7 @@ import (
 )
 
 func TestRefs(t *testing.T) {
-	repo := indexedRepo(t)
+	repo := sharedRepo(t)
 	db := filepath.Join(repo, ".codegraph")
 	st := graphOf(t, repo)
 	get := nodeByQN(t, st, "Store.Get")

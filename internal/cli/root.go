@@ -16,7 +16,6 @@ import (
 
 	"github.com/codegraph-dev/codegraph/internal/index"
 	"github.com/codegraph-dev/codegraph/internal/service"
-	"github.com/codegraph-dev/codegraph/internal/store"
 )
 
 // Version is the codegraph version, set at build time with -ldflags.
@@ -155,13 +154,4 @@ func findDB(flagValue string) (string, error) {
 		dir = parent
 	}
 	return "", fmt.Errorf("no index found in %s or any parent directory: run `codegraph index` in your repository first, or pass --db DIR", wd)
-}
-
-// openRead opens the store for querying without taking the writer lock.
-func openRead(dbFlag string) (*store.Store, error) {
-	dir, err := findDB(dbFlag)
-	if err != nil {
-		return nil, err
-	}
-	return store.Open(dir, store.Options{ReadOnly: true})
 }

@@ -29,6 +29,23 @@ func (o *embeddingFlags) register(cmd *cobra.Command) {
 	f.IntVar(&o.dims, "embedding-dimensions", 0, "vector dimension (built-in: the size it fits, default 256)")
 }
 
+// given reports whether the provider was chosen for this command: by a
+// flag (or the configuration file, which sets the flags) or by the
+// environment.
+func (o *embeddingFlags) given(cmd *cobra.Command) bool {
+	for _, f := range []string{"embedding-provider", "embedding-model", "embedding-url", "embedding-dimensions"} {
+		if cmd.Flags().Changed(f) {
+			return true
+		}
+	}
+	for _, kv := range os.Environ() {
+		if strings.HasPrefix(kv, "CODEGRAPH_EMBEDDING_") {
+			return true
+		}
+	}
+	return false
+}
+
 // config builds the provider configuration: environment, then flags.
 func (o *embeddingFlags) config() (embed.Config, error) {
 	var c embed.Config
@@ -103,22 +120,19 @@ indexes too, unless --no-search).`,
 			if err != nil {
 				return err
 			}
-			dir, err := findDB(o.db)
+			// The daemon embeds a query with its own provider: a command
+			// given another one answers by itself.
+			if ef.given(cmd) {
+				o.noDaemon = true
+			}
+			ctx := cmd.Context()
+			c, err := o.connect(ctx, e)
 			if err != nil {
 				return err
 			}
-			st, q, err := o.open()
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			root := ""
-			if v, err := st.Meta(query.MetaRoot); err == nil {
-				root = string(v)
-			}
-			s := search.Open(st, q, dir, root, search.Config{Embedding: cfg})
-			defer s.Close()
-			res, err := s.Search(cmd.Context(), search.Request{
+			defer c.Close()
+			c.cfg = search.Config{Embedding: cfg}
+			res, err := opSearch.ask(ctx, c, search.Request{
 				Query: strings.Join(args, " "), Mode: m, Langs: splitList(langs), Kinds: splitList(kinds),
 				Paths: paths, Limit: o.limit, Threshold: threshold, IgnoreCase: ignoreCase,
 			})

@@ -9,7 +9,7 @@ import (
 // TestSearchJSONContract pins the fields other tools read from
 // `codegraph search --json`.
 func TestSearchJSONContract(t *testing.T) {
-	repo := indexedRepo(t)
+	repo := sharedRepo(t)
 	db := repo + "/.codegraph"
 	for _, mode := range []string{"hybrid", "lexical", "semantic", "exact", "regex"} {
 		q := "Store"

@@ -10,7 +10,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/codegraph-dev/codegraph/internal/search"
 	"github.com/codegraph-dev/codegraph/internal/service"
 	"github.com/codegraph-dev/codegraph/internal/store"
 )
@@ -20,7 +19,7 @@ type statusJSON = service.IndexStatus
 
 func newStatusCmd(e *env) *cobra.Command {
 	var db string
-	var asJSON, check bool
+	var asJSON, check, noDaemon bool
 	cmd := &cobra.Command{
 		Use:   "status",
 		Short: "Show what is indexed: files, nodes and edges by language and kind, age, size",
@@ -29,45 +28,43 @@ func newStatusCmd(e *env) *cobra.Command {
   codegraph status --check              # also verify every block of the store`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := openRead(db)
+			ctx := cmd.Context()
+			c, err := connect(ctx, e, db, noDaemon)
+			if err != nil {
+				return err
+			}
+			defer c.Close()
+			res, err := opStatus.ask(ctx, c, statusRequest{Check: check})
 			if errors.Is(err, store.ErrCorrupt) {
-				return printDamaged(e, db, err, asJSON)
+				var ce *store.CorruptError
+				reason := err.Error()
+				if errors.As(err, &ce) {
+					reason = ce.Reason()
+				}
+				return printDamaged(e, c.db, reason, asJSON)
 			}
 			if err != nil {
 				return err
 			}
-			defer st.Close()
-			sp, err := service.StatusOf(cmd.Context(), st, check)
-			if errors.Is(err, store.ErrCorrupt) {
-				return printDamaged(e, db, err, asJSON)
-			}
-			if err != nil {
-				return err
-			}
-			s := *sp
-			searchErr := s.SearchErr
-			if searchErr != nil {
-				s.SearchError = service.Explain(searchErr, service.DoorCLI)
+			if res.StoreDamage != "" {
+				return printDamaged(e, c.db, res.StoreDamage, asJSON)
 			}
 			// A damaged search index is reported in full and fails the
 			// command, as a damaged store does.
 			var result error
-			if s.SearchError != "" && errors.Is(searchErr, search.ErrCorrupt) {
+			if res.SearchCorrupt {
 				result = &exitError{1, errors.New("")}
-			}
-			ps, err := readPreciseStatus(st)
-			if err != nil {
-				return err
 			}
 			if asJSON {
 				enc := json.NewEncoder(e.stdout)
 				enc.SetIndent("", "  ")
-				return errors.Join(enc.Encode(withPrecise{s, ps}), result)
+				return errors.Join(enc.Encode(res.withPrecise), result)
 			}
-			printStatus(e.stdout, &s)
+			s := &res.statusJSON
+			printStatus(e.stdout, s)
 			if s.Languages["go"].Files > 0 {
 				fmt.Fprintln(e.stdout)
-				printPreciseStatus(e.stdout, ps)
+				printPreciseStatus(e.stdout, res.Precise)
 			}
 			return result
 		},
@@ -75,20 +72,14 @@ func newStatusCmd(e *env) *cobra.Command {
 	cmd.Flags().StringVar(&db, "db", "", "store directory (default: .codegraph in this or a parent directory)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print as JSON")
 	cmd.Flags().BoolVar(&check, "check", false, "also read every block of the store to find damage (reads the whole store)")
+	noDaemonFlag(cmd, &noDaemon)
 	return cmd
 }
 
-// printDamaged reports a damaged store (err, a store.CorruptError) as the
+// printDamaged reports a damaged store (what is damaged and how) as the
 // status, and fails with exit code 1.
-func printDamaged(e *env, db string, err error, asJSON bool) error {
-	s := statusJSON{Damaged: err.Error()}
-	if dir, derr := findDB(db); derr == nil {
-		s.DB = dir
-	}
-	var ce *store.CorruptError
-	if errors.As(err, &ce) {
-		s.Damaged = ce.Reason()
-	}
+func printDamaged(e *env, db string, damage string, asJSON bool) error {
+	s := statusJSON{Damaged: damage, DB: db}
 	if asJSON {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")

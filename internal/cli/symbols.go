@@ -39,7 +39,7 @@ func newSymbolsCmd(e *env) *cobra.Command {
 		db, kind, name, language, cursor string
 		files                            []string
 		limit                            int
-		asJSON, withDoc                  bool
+		asJSON, withDoc, noDaemon        bool
 	)
 	cmd := &cobra.Command{
 		Use:   "symbols",
@@ -83,11 +83,12 @@ after the page (--cursor); --limit 0 prints them all.`,
 			if _, err := f.Matcher(); err != nil {
 				return &exitError{2, err}
 			}
-			st, err := openRead(db)
+			ctx := cmd.Context()
+			c, err := connect(ctx, e, db, noDaemon)
 			if err != nil {
 				return err
 			}
-			defer st.Close()
+			defer c.Close()
 			// Pages of at most MaxListLimit; --limit 0 follows them all.
 			var out []graph.Node
 			next := cursor
@@ -96,7 +97,7 @@ after the page (--cursor); --limit 0 prints them all.`,
 				if limit > 0 {
 					size = min(limit-len(out), service.MaxListLimit)
 				}
-				page, err := service.ListNodes(cmd.Context(), st, "", service.ListRequest{Filter: f, Limit: size, Cursor: next})
+				page, err := opNodes.ask(ctx, c, service.ListRequest{Filter: f, Limit: size, Cursor: next})
 				if err != nil {
 					if errors.Is(err, service.ErrInvalid) {
 						return &exitError{2, err}
@@ -158,5 +159,6 @@ after the page (--cursor); --limit 0 prints them all.`,
 	f.StringVar(&cursor, "cursor", "", "resume after the page that printed this cursor")
 	f.BoolVar(&asJSON, "json", false, "print a JSON array")
 	f.BoolVar(&withDoc, "doc", false, "include doc comments")
+	noDaemonFlag(cmd, &noDaemon)
 	return cmd
 }

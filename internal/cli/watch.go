@@ -63,7 +63,8 @@ progress is committed.
 The file selection the index was built with (--lang, --exclude, ...) is
 kept; ignore files are honoured as by index, and a change to a .gitignore
 or .codegraphignore rescans the tree. While watch runs, every query
-command works on the index and sees each update as soon as it is printed.
+command works on the index and sees each update as soon as it is printed
+(it asks this process, over a private socket in the daemon's directory).
 When the system's limit of watched directories is reached
 (fs.inotify.max_user_watches) it says so and scans the tree periodically
 instead.`,
@@ -105,6 +106,9 @@ instead.`,
 			if !quiet && !asJSON {
 				fmt.Fprintf(e.stderr, "watching %s (index %s); Ctrl-C to stop\n", w.Root(), w.Updater().DBDir())
 			}
+			// Query commands ask this process while it runs (client.go).
+			stopServing := serveQueries(cmd.Context(), w.Root(), w.Updater().DBDir(), search.Config{Embedding: emb}, log)
+			defer stopServing()
 			runErr := w.Run(cmd.Context())
 			if err := w.Close(); runErr == nil {
 				runErr = err

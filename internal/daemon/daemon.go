@@ -17,6 +17,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"net"
 	"net/http"
@@ -586,4 +587,49 @@ func tail(path string, n int64) string {
 	}
 	b, _ := io.ReadAll(f)
 	return strings.TrimSpace(string(b))
+}
+
+// ForStore returns the paths a `codegraph watch` of the store db serves
+// its queries on: the daemon directory (private, checked like the
+// daemon's), with a socket named by a hash of db's absolute path, so that
+// a command finds the watcher of the index it opened without reading
+// anything from the store directory.
+func (p Paths) ForStore(db string) Paths {
+	if abs, err := filepath.Abs(db); err == nil {
+		db = abs
+	}
+	h := fnv.New64a()
+	h.Write([]byte(filepath.Clean(db)))
+	q := p
+	q.Socket = filepath.Join(p.Dir, fmt.Sprintf("watch-%016x.sock", h.Sum64()))
+	return q
+}
+
+// ListenStore listens on the socket of p (ForStore) for a watcher: the
+// directory is prepared and checked as the daemon's, a socket left by a
+// watcher that is gone is replaced, and one that answers is refused (two
+// watchers of one store cannot run: the second cannot take the writer
+// lock). Close the listener to remove the socket.
+func ListenStore(ctx context.Context, p Paths) (net.Listener, error) {
+	if err := p.checkSocketPath(); err != nil {
+		return nil, err
+	}
+	if err := p.prepareDir(); err != nil {
+		return nil, err
+	}
+	if Alive(ctx, p) {
+		return nil, fmt.Errorf("a server already answers on %s", p.Socket)
+	}
+	if err := os.Remove(p.Socket); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, err
+	}
+	ln, err := net.Listen("unix", p.Socket)
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s: %w", p.Socket, err)
+	}
+	if err := os.Chmod(p.Socket, 0o600); err != nil {
+		ln.Close()
+		return nil, err
+	}
+	return ln, nil
 }

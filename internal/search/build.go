@@ -38,6 +38,11 @@ type Config struct {
 	// Searchers opened with this Config (one per store snapshot in a
 	// server) until the model file changes.
 	Models *Models
+	// OneShot is set by a process that runs a search or two and exits (the
+	// command line without a daemon): the built-in model computes each
+	// word's vector when a query uses it instead of all at load
+	// (embed.LoadForQueries). Ignored with Models.
+	OneShot bool
 }
 
 func (c *Config) workers() int {

@@ -178,9 +178,12 @@ func (s *Searcher) vectors(ctx context.Context) error {
 		var err error
 		if isBuiltin(&s.cfg.Embedding) {
 			path := filepath.Join(s.dir, modelFile)
-			if s.cfg.Models != nil {
+			switch {
+			case s.cfg.Models != nil:
 				model, err = s.cfg.Models.load(path)
-			} else {
+			case s.cfg.OneShot:
+				model, err = embed.LoadForQueries(path)
+			default:
 				model, err = embed.Load(path)
 			}
 			if err != nil {

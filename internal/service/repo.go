@@ -165,6 +165,9 @@ type Snapshot struct {
 	repo     *Repo
 	refs     int
 	replaced bool
+	// own: opened by Open for one process, closed by Close; at: a
+	// revision's graph over a store another snapshot owns (At).
+	own, at bool
 
 	// The search indexes, opened on the first Searcher call.
 	srchOnce sync.Once

@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"sort"
 	"sync"
+	"unsafe"
 
 	"golang.org/x/sync/errgroup"
 )
@@ -88,6 +89,9 @@ type Model struct {
 	maxIDF float32
 	sum    uint32 // checksum of the fitted content, part of ID
 	bags   sync.Pool
+	// lazy: sem and vecs are not kept; row computes a word's vector from
+	// its codes when a text uses it (LoadForQueries).
+	lazy bool
 }
 
 // Fitter collects the symbols of a repository and fits a Model on them.
@@ -335,21 +339,16 @@ func (m *Model) finish() {
 	dim := m.opts.Dim
 	m.index = make(map[string]int32, len(m.words))
 	m.idf = make([]float32, len(m.words))
-	m.vecs = make([]float32, len(m.words)*dim)
 	m.maxIDF = idf(m.nDocs, 1)
 	h := crc32.New(crc32.MakeTable(crc32.Castagnoli))
-	hw := m.opts.HashWeight
-	parallelRows(len(m.words), func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			v := m.vecs[i*dim : (i+1)*dim]
-			hashVector(m.words[i], v)
-			s := m.sem[i*dim : (i+1)*dim]
-			for j := range v {
-				v[j] = hw*v[j] + (1-hw)*s[j]
+	if !m.lazy {
+		m.vecs = make([]float32, len(m.words)*dim)
+		parallelRows(len(m.words), func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				m.wordVector(i, m.sem[i*dim:(i+1)*dim], m.vecs[i*dim:(i+1)*dim])
 			}
-			normalize(v)
-		}
-	})
+		})
+	}
 	for i, w := range m.words {
 		m.index[w] = int32(i)
 		m.idf[i] = idf(m.nDocs, int(m.df[i]))
@@ -357,17 +356,38 @@ func (m *Model) finish() {
 	}
 	// The checksum covers the stored form (codes and scales), so a loaded
 	// model has the ID of the fitted one.
-	codes := make([]byte, len(m.codes))
-	for i, c := range m.codes {
-		codes[i] = byte(c)
-	}
-	h.Write(codes)
+	// (int8 codes as the bytes they are stored as, without a copy.)
+	h.Write(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(m.codes))), len(m.codes)))
 	scales := make([]byte, 0, 4*len(m.scales))
 	for _, s := range m.scales {
 		scales = binary.LittleEndian.AppendUint32(scales, math.Float32bits(s))
 	}
 	h.Write(scales)
 	m.sum = h.Sum32()
+}
+
+// wordVector writes the final vector of word i into v: its hashed vector
+// and its fitted one s, mixed by HashWeight, unit length.
+func (m *Model) wordVector(i int, s, v []float32) {
+	hw := m.opts.HashWeight
+	hashVector(m.words[i], v)
+	for j := range v {
+		v[j] = hw*v[j] + (1-hw)*s[j]
+	}
+	normalize(v)
+}
+
+// row returns the final vector of word i: stored, or for a lazy model
+// computed into buf (2×Dim long) from the word's codes.
+func (m *Model) row(i int, buf []float32) []float32 {
+	dim := m.opts.Dim
+	if !m.lazy {
+		return m.vecs[i*dim : (i+1)*dim]
+	}
+	s, v := buf[:dim], buf[dim:2*dim]
+	dequantize(m.scales[i], m.codes[i*dim:(i+1)*dim], s)
+	m.wordVector(i, s, v)
+	return v
 }
 
 func idf(n, df int) float32 {
@@ -402,6 +422,7 @@ type bag struct {
 	other   map[string]float32
 	order   []string
 	scratch []float32
+	rowBuf  []float32 // a lazy model's word vectors (Model.row)
 }
 
 // getBag returns an empty bag (and a Dim-long scratch vector) from the
@@ -444,7 +465,10 @@ func (m *Model) vector(b *bag, out []float32, scratch []float32) {
 	dim := m.opts.Dim
 	for _, row := range b.touched {
 		weight := float32(math.Log1p(float64(b.w[row]))) * m.idf[row]
-		axpy(out, m.vecs[int(row)*dim:int(row+1)*dim], weight)
+		if m.lazy && len(b.rowBuf) < 2*dim {
+			b.rowBuf = make([]float32, 2*dim)
+		}
+		axpy(out, m.row(int(row), b.rowBuf), weight)
 		b.w[row] = 0
 	}
 	for _, w := range b.order {

@@ -158,6 +158,25 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 	if fmt.Sprint(a) != fmt.Sprint(b) {
 		t.Error("loaded model embeds differently")
 	}
+	// Loaded for queries (word vectors computed on use): the same ID and
+	// the same vectors, for documents and for free text.
+	q, err := LoadForQueries(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q.ID() != m.ID() || !q.lazy || q.vecs != nil {
+		t.Fatalf("loaded for queries: %s, lazy %v", q.ID(), q.lazy)
+	}
+	c, _ := q.EmbedDocs(context.Background(), docs)
+	if fmt.Sprint(a) != fmt.Sprint(c) {
+		t.Error("the model loaded for queries embeds documents differently")
+	}
+	texts := []string{"parse the request headers", "order total", "zzz unknownword"}
+	et, _ := m.Embed(context.Background(), texts)
+	eq, _ := q.Embed(context.Background(), texts)
+	if fmt.Sprint(et) != fmt.Sprint(eq) {
+		t.Error("the model loaded for queries embeds texts differently")
+	}
 	entries, _ := os.ReadDir(filepath.Dir(path))
 	if len(entries) != 1 {
 		t.Errorf("temporary files left: %v", entries)

@@ -136,7 +136,7 @@ func (u *Updater) Update(ctx context.Context, ch Changes) (UpdateStats, error) {
 	if reason != "" {
 		u.dropLocked()
 		u.cfg.logger().Info("rebuilding the search indexes", "reason", reason)
-		stats, err = rebuild(ctx, u.st, u.dir, u.root, u.cfg)
+		stats, err = rebuild(ctx, u.st, u.dir, u.root, u.cfg, ch.Bulk)
 		stats.Rebuilt, stats.Reason = true, reason
 		u.stamp = nil // re-read the state the rebuild wrote
 		if err != nil {
@@ -146,6 +146,10 @@ func (u *Updater) Update(ctx context.Context, ch Changes) (UpdateStats, error) {
 	stats.Duration = time.Since(start)
 	return stats, nil
 }
+
+// NewBulk returns an empty Bulk for this Updater's indexes (see
+// Changes.Bulk).
+func (u *Updater) NewBulk() *Bulk { return newBulk(&u.cfg) }
 
 // UpdateReady applies ch as Update does when the indexes are usable as
 // they are, and otherwise does nothing and returns false: writes outside

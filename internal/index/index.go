@@ -600,6 +600,13 @@ func (r *run) execute(ctx context.Context) error {
 		return fmt.Errorf("index: commit: %w", err)
 	}
 	r.hook("written")
+	if r.bulk != nil {
+		// The lexical and trigram indexes now, before resolution: held
+		// beside it, they made the run's peak memory.
+		if err := r.u.srch.SaveBulk(ctx, r.bulk); err != nil {
+			return fmt.Errorf("index: search: %w", err)
+		}
+	}
 	// Bind the names written in changed files to their definitions and,
 	// at the same time (they read different things), bring the search
 	// indexes up to date.

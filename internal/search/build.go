@@ -332,20 +332,7 @@ func lexDoc(n *graph.Node, d *embed.Doc) lexical.Doc {
 // else from a scan of the store and a read of every file.
 func rebuild(ctx context.Context, st *store.Store, dir, root string, cfg Config, bulk *Bulk) (UpdateStats, error) {
 	var stats UpdateStats
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return stats, err
-	}
-	// Temporary files of writes a crash interrupted.
-	if ents, err := os.ReadDir(dir); err == nil {
-		for _, e := range ents {
-			if indexfile.IsTemp(e.Name()) {
-				os.Remove(filepath.Join(dir, e.Name()))
-			}
-		}
-	}
-	// Without a state file the indexes are unusable, so a crash from here
-	// on means a rebuild next time, never a mix of old and new.
-	if err := os.Remove(filepath.Join(dir, stateFile)); err != nil && !isNotExist(err) {
+	if err := prepareRebuild(dir); err != nil {
 		return stats, err
 	}
 	if bulk != nil {
@@ -367,6 +354,27 @@ func rebuild(ctx context.Context, st *store.Store, dir, root string, cfg Config,
 		}
 	}
 	return bulk.finish(ctx, st, dir, root, &cfg)
+}
+
+// prepareRebuild readies dir for a rebuild: it removes the state file
+// (without it the indexes are unusable, so a crash from then on means a
+// rebuild next time, never a mix of old and new) and the temporary files
+// of writes a crash interrupted.
+func prepareRebuild(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	if ents, err := os.ReadDir(dir); err == nil {
+		for _, e := range ents {
+			if indexfile.IsTemp(e.Name()) {
+				os.Remove(filepath.Join(dir, e.Name()))
+			}
+		}
+	}
+	if err := os.Remove(filepath.Join(dir, stateFile)); err != nil && !isNotExist(err) {
+		return err
+	}
+	return nil
 }
 
 // scanBulk fills a Bulk from the store and the files on disk.
@@ -421,6 +429,10 @@ type Bulk struct {
 	vecs    map[string][]graph.Node
 	files   map[string]bool // every file added
 	vectors bool            // the configuration builds vectors
+	// saved is set once the lexical and trigram indexes are written (see
+	// Updater.SaveBulk), with their sizes.
+	saved          bool
+	symbols, nfile int
 }
 
 func newBulk(cfg *Config) *Bulk {
@@ -435,6 +447,9 @@ func newBulk(cfg *Config) *Bulk {
 // not be read) and its nodes as written (only the searchable ones are
 // kept; see IsDoc). Each file is added once.
 func (b *Bulk) Add(path string, src []byte, nodes []graph.Node) error {
+	if b.saved {
+		return errors.New("search: bulk already saved")
+	}
 	if b.files[path] {
 		return fmt.Errorf("search: %s added twice", path)
 	}
@@ -500,28 +515,49 @@ func (b *Bulk) covers(st *store.Store) (bool, error) {
 	return ok && n == len(b.files), err
 }
 
+// saveText writes the lexical and trigram indexes b built into dir (both
+// at once), and lets go of them.
+func (b *Bulk) saveText(ctx context.Context, dir string) error {
+	if b.saved {
+		return nil
+	}
+	b.symbols, b.nfile = b.lb.Len(), b.gb.Len()
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		lex, err := b.lb.Save(gctx, filepath.Join(dir, lexicalDir), nil)
+		if err != nil {
+			return fmt.Errorf("search: lexical index: %w", err)
+		}
+		return lex.Close()
+	})
+	g.Go(func() error {
+		gi, err := b.gb.Write(gctx, filepath.Join(dir, grepDir), grep.Options{})
+		if err != nil {
+			return fmt.Errorf("search: grep index: %w", err)
+		}
+		return gi.Close()
+	})
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	b.lb, b.gb, b.saved = nil, nil, true
+	return nil
+}
+
 // finish writes the indexes b built (and the vectors) into dir.
 func (b *Bulk) finish(ctx context.Context, st *store.Store, dir, root string, cfg *Config) (UpdateStats, error) {
 	var stats UpdateStats
-	stats.Symbols, stats.Files = b.lb.Len(), b.gb.Len()
-	lex, err := b.lb.Save(ctx, filepath.Join(dir, lexicalDir), nil)
-	if err != nil {
-		return stats, fmt.Errorf("search: lexical index: %w", err)
+	if err := b.saveText(ctx, dir); err != nil {
+		return stats, err
 	}
-	lex.Close()
-	b.lb = nil
-	gi, err := b.gb.Write(ctx, filepath.Join(dir, grepDir), grep.Options{})
-	if err != nil {
-		return stats, fmt.Errorf("search: grep index: %w", err)
-	}
-	gi.Close()
-	b.gb = nil
+	stats.Symbols, stats.Files = b.symbols, b.nfile
 	state := State{Version: FormatVersion, Symbols: stats.Symbols, Files: stats.Files}
 	os.Remove(filepath.Join(dir, vectorsFile))
 	os.Remove(filepath.Join(dir, vectorsFile+".log"))
 	if !cfg.NoVectors {
 		var model *embed.Model
 		if b.fitter != nil {
+			var err error
 			model, err = b.fitter.Fit(ctx)
 			b.fitter = nil
 			if err != nil && !errors.Is(err, embed.ErrEmpty) {

@@ -23,6 +23,7 @@ import (
 type nav struct {
 	root    sitter.Node
 	top     []sitter.Node // the root's children (listed on first use)
+	topEnd  []uint        // their end bytes (no cgo call per probe)
 	listed  bool
 	kids    map[uintptr]*children // by parent id
 	parents map[uintptr]sitter.Node
@@ -67,10 +68,14 @@ func (v *nav) parent(n *sitter.Node) *sitter.Node {
 	}
 	if !v.listed {
 		v.top, v.listed = list(&v.root), true
+		v.topEnd = make([]uint, len(v.top))
+		for i := range v.top {
+			v.topEnd[i] = v.top[i].EndByte()
+		}
 	}
 	// The root child that contains n: the first whose end is past n's start.
-	i := sort.Search(len(v.top), func(i int) bool { return v.top[i].EndByte() > start })
-	if i == len(v.top) || v.top[i].StartByte() > start || v.top[i].EndByte() < end {
+	i := sort.Search(len(v.top), func(i int) bool { return v.topEnd[i] > start })
+	if i == len(v.top) || v.top[i].StartByte() > start || v.topEnd[i] < end {
 		return n.Parent()
 	}
 	var p sitter.Node

@@ -300,6 +300,10 @@ type run struct {
 	// docs are the searchable nodes of the written files, for the search
 	// update (nil: it reads them from the store).
 	docs map[string][]graph.Node
+	// bulk, on a run that fills a new store with many files, builds the
+	// search indexes from the written files as the writer goes (nil
+	// otherwise: the search update reads them back).
+	bulk *search.Bulk
 	// prev holds what a large run read ahead of the changed files' stored
 	// facts (nil: diffNodes reads them file by file); ready is closed once
 	// it is filled.
@@ -385,6 +389,7 @@ type result struct {
 	meta  store.FileMeta
 	nodes []graph.Node
 	edges []graph.Edge
+	src   []byte // the file's content, for a run's search bulk (nil otherwise)
 	touch bool // content unchanged: only refresh mtime/size in meta
 	// changed marks a file that was indexed before: its old nodes are
 	// compared with the new ones to repair edges from other files.
@@ -474,6 +479,11 @@ func (r *run) execute(ctx context.Context) error {
 	}
 	r.total.Store(int64(len(jobs)))
 	r.phase.Store("parse")
+	if r.fresh && !r.opts.NoSearch && r.u.srch != nil && len(jobs) >= r.bulkAt {
+		// Every file is new and the search indexes will be rebuilt: build
+		// them from the files as they are written, while the others parse.
+		r.bulk = r.u.srch.NewBulk()
+	}
 
 	// Largest files first keeps both cores busy to the end.
 	sort.SliceStable(jobs, func(i, j int) bool { return jobs[i].file.Size > jobs[j].file.Size })
@@ -590,6 +600,13 @@ func (r *run) execute(ctx context.Context) error {
 		return fmt.Errorf("index: commit: %w", err)
 	}
 	r.hook("written")
+	if r.bulk != nil {
+		// The lexical and trigram indexes now, before resolution: held
+		// beside it, they made the run's peak memory.
+		if err := r.u.srch.SaveBulk(ctx, r.bulk); err != nil {
+			return fmt.Errorf("index: search: %w", err)
+		}
+	}
 	// Bind the names written in changed files to their definitions and,
 	// at the same time (they read different things), bring the search
 	// indexes up to date.
@@ -656,7 +673,8 @@ func (r *run) execute(ctx context.Context) error {
 			r.phase.Store("search")
 		}
 		ch := search.Changes{Files: r.written, Deleted: gone, Removed: r.removed, Unchanged: r.settled, Nodes: r.docs,
-			Rebuild: r.recovering || len(r.written)+len(gone) >= r.bulkAt}
+			Rebuild: r.recovering || len(r.written)+len(gone) >= r.bulkAt || r.bulk != nil, Bulk: r.bulk}
+		r.bulk = nil // the update owns it
 		lg.Go(func() error {
 			ss, err := r.u.srch.Update(lctx, ch)
 			if err != nil {
@@ -743,7 +761,7 @@ func (r *run) process(ctx context.Context, p *parse.Parser, j job) (res result, 
 		r.mu.Lock()
 		r.sum.Skipped["binary"]++
 		r.mu.Unlock()
-		return result{meta: meta, changed: j.old != nil}, true
+		return result{meta: meta, changed: j.old != nil, src: r.bulkSrc(src)}, true
 	}
 	grammar := lang.Refine(f.Language, src)
 	language := lang.LanguageOf(grammar)
@@ -780,7 +798,7 @@ func (r *run) process(ctx context.Context, p *parse.Parser, j job) (res result, 
 		}
 		meta.Error = err.Error()
 		// Keep a file node so the file is known; the next run retries it.
-		return result{meta: meta, nodes: []graph.Node{parse.FileNode(f.Path, language, src)}}, true
+		return result{meta: meta, nodes: []graph.Node{parse.FileNode(f.Path, language, src)}, src: r.bulkSrc(src)}, true
 	}
 	if pr.SyntaxErrors > 0 {
 		meta.ParseErrors = uint32(pr.SyntaxErrors)
@@ -805,7 +823,15 @@ func (r *run) process(ctx context.Context, p *parse.Parser, j job) (res result, 
 		r.sum.Changed++
 	}
 	r.mu.Unlock()
-	return result{meta: meta, nodes: pr.Nodes, edges: pr.Edges, changed: j.old != nil}, true
+	return result{meta: meta, nodes: pr.Nodes, edges: pr.Edges, changed: j.old != nil, src: r.bulkSrc(src)}, true
+}
+
+// bulkSrc is src when the run's search bulk needs it, nil otherwise.
+func (r *run) bulkSrc(src []byte) []byte {
+	if r.bulk == nil {
+		return nil
+	}
+	return src
 }
 
 // isTextFormat reports whether grammar is a text format's (Markdown, YAML,
@@ -1024,6 +1050,11 @@ func (r *run) write(ctx context.Context, in <-chan result) error {
 		}
 		if !res.touch {
 			r.written = append(r.written, res.meta.Path)
+			if r.bulk != nil {
+				if err := r.bulk.Add(res.meta.Path, res.src, res.nodes); err != nil {
+					return fmt.Errorf("index: search: %w", err)
+				}
+			}
 			if !r.opts.NoSearch && r.total.Load() < int64(r.bulkAt) {
 				// The search update reads them from here rather than
 				// from the store (a bulk run rebuilds the search indexes

@@ -23,7 +23,7 @@ import (
 func (e *extraction) goLocals(n *sitter.Node) []localDecl {
 	switch n.Kind() {
 	case "parameter_list": // a function literal's parameters
-		fl := n.Parent()
+		fl := e.nav.parent(n)
 		if fl == nil || fl.Kind() != "func_literal" {
 			return nil
 		}
@@ -56,7 +56,7 @@ func (e *extraction) goLocals(n *sitter.Node) []localDecl {
 		}
 		return out
 	case "range_clause":
-		fs := n.Parent()
+		fs := e.nav.parent(n)
 		if fs == nil || n.ChildByFieldName("left") == nil {
 			return nil
 		}
@@ -101,13 +101,13 @@ func (e *extraction) goLocals(n *sitter.Node) []localDecl {
 		}
 		return out
 	case "receive_statement": // case v := <-ch: in a select
-		cc := n.Parent()
+		cc := e.nav.parent(n)
 		if cc == nil || n.ChildByFieldName("left") == nil {
 			return nil
 		}
 		return []localDecl{e.goScoped(n, int(n.EndPosition().Row)+1, cc, e.elided(n))}
 	case "short_var_declaration", "var_declaration":
-		p := n.Parent()
+		p := e.nav.parent(n)
 		if p == nil {
 			return nil
 		}
@@ -115,7 +115,7 @@ func (e *extraction) goLocals(n *sitter.Node) []localDecl {
 		scope := p
 		if p.Kind() == "statement_list" {
 			from++ // visible from the next statement on
-			if gp := p.Parent(); gp != nil {
+			if gp := e.nav.parent(p); gp != nil {
 				scope = gp
 			}
 		}
@@ -154,10 +154,10 @@ func (e *extraction) elided(n *sitter.Node) string {
 	}
 	var b strings.Builder
 	at := n.StartByte()
-	var walk func(c *sitter.Node)
-	walk = func(c *sitter.Node) {
+	var walk func(c, parent *sitter.Node)
+	walk = func(c, parent *sitter.Node) {
 		k := c.Kind()
-		if k == "literal_value" || k == "block" && c.Parent() != nil && c.Parent().Kind() == "func_literal" {
+		if k == "literal_value" || k == "block" && parent != nil && parent.Kind() == "func_literal" {
 			b.Write(e.src[at:c.StartByte()])
 			b.WriteString("{}")
 			at = c.EndByte()
@@ -172,10 +172,14 @@ func (e *extraction) elided(n *sitter.Node) string {
 			return
 		}
 		for i := uint(0); i < c.NamedChildCount(); i++ {
-			walk(c.NamedChild(i))
+			walk(c.NamedChild(i), c)
 		}
 	}
-	walk(n)
+	var parent *sitter.Node
+	if n.Kind() == "block" {
+		parent = e.nav.parent(n)
+	}
+	walk(n, parent)
 	b.Write(e.src[at:n.EndByte()])
 	// Squeeze each line's blanks and drop empty lines; line breaks stay
 	// (they end statements and specs: var ( a T \n b = f() )).

@@ -463,6 +463,7 @@ type extraction struct {
 	c      *compiled
 	defs   []def
 	refs   []ref
+	nav    *nav // parents and siblings of the tree's nodes
 }
 
 func (e *extraction) text(n *sitter.Node) string {
@@ -475,6 +476,7 @@ func (e *extraction) text(n *sitter.Node) string {
 
 func (e *extraction) run(ctx context.Context, p *Parser, deadline time.Time, tree *sitter.Tree) (*Result, error) {
 	root := tree.RootNode()
+	e.nav = newNav(*root)
 	res := &Result{}
 	if root.HasError() {
 		res.SyntaxErrors, res.FirstError = countErrors(root)
@@ -1374,11 +1376,11 @@ func (e *extraction) docOf(d *def) string {
 	}
 	n := d.node
 	for {
-		p := n.Parent()
-		if p == nil || p.Parent() == nil {
+		p := e.nav.parent(&n)
+		if p == nil || p.Id() == e.nav.root.Id() {
 			break
 		}
-		first := n.PrevNamedSibling() == nil
+		first := e.nav.prevNamedSibling(&n) == nil
 		if !isWrapper(p.Kind()) && !(first && !isContainer(p.Kind())) {
 			break
 		}
@@ -1386,7 +1388,7 @@ func (e *extraction) docOf(d *def) string {
 	}
 	line := n.StartPosition().Row
 	var comments []string
-	for s := n.PrevSibling(); s != nil; s = s.PrevSibling() {
+	for s := e.nav.prevSibling(&n); s != nil; s = e.nav.prevSibling(s) {
 		if k := s.Kind(); k == "decorator" || k == "annotation" || k == "marker_annotation" || k == "attribute_item" {
 			line = s.StartPosition().Row // TS decorators are siblings of the method
 			continue
@@ -1394,7 +1396,7 @@ func (e *extraction) docOf(d *def) string {
 		if !strings.Contains(s.Kind(), "comment") {
 			break
 		}
-		if p := s.PrevSibling(); p != nil && !strings.Contains(p.Kind(), "comment") && p.EndPosition().Row == s.StartPosition().Row {
+		if p := e.nav.prevSibling(s); p != nil && !strings.Contains(p.Kind(), "comment") && p.EndPosition().Row == s.StartPosition().Row {
 			break // trails the previous declaration: FOO, /* about FOO */
 		}
 		end := s.EndPosition()
@@ -1526,17 +1528,17 @@ func cppAccess(e *extraction, d *def) string {
 	}
 	n := d.node
 	for i := 0; i < 4; i++ {
-		p := n.Parent()
+		p := e.nav.parent(&n)
 		if p == nil {
 			return nonMember
 		}
 		if p.Kind() == "field_declaration_list" {
-			for s := n.PrevSibling(); s != nil; s = s.PrevSibling() {
+			for s := e.nav.prevSibling(&n); s != nil; s = e.nav.prevSibling(s) {
 				if s.Kind() == "access_specifier" {
 					return strings.TrimSuffix(strings.TrimSpace(e.text(s)), ":")
 				}
 			}
-			if o := p.Parent(); o != nil && o.Kind() == "class_specifier" {
+			if o := e.nav.parent(p); o != nil && o.Kind() == "class_specifier" {
 				return "private"
 			}
 			return "public"

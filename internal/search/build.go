@@ -73,6 +73,12 @@ type Changes struct {
 	Nodes map[string][]graph.Node
 	// Rebuild asks for a full rebuild (after a bulk load, say).
 	Rebuild bool
+	// Bulk (from Updater.NewBulk; not safe for concurrent use) holds
+	// the documents of every file of the store, added as the index run
+	// wrote them: a rebuild then starts from it instead of reading them
+	// back (it reads them back when Bulk turns out not to hold every file
+	// of the store). A run that fills it asks for Rebuild.
+	Bulk *Bulk
 }
 
 // UpdateStats describes one Update.
@@ -326,13 +332,43 @@ func lexDoc(n *graph.Node, d *embed.Doc) lexical.Doc {
 	return lexical.Doc{ID: uint64(n.ID), Name: d.Name, QualifiedName: d.QualifiedName, Signature: d.Signature, Doc: d.Doc, Body: d.Body}
 }
 
-// rebuild writes every search index from scratch.
-func rebuild(ctx context.Context, st *store.Store, dir, root string, cfg Config) (UpdateStats, error) {
+// rebuild writes every search index from scratch: from bulk, when it
+// holds every file of the store (the index run that wrote them fed it), or
+// else from a scan of the store and a read of every file.
+func rebuild(ctx context.Context, st *store.Store, dir, root string, cfg Config, bulk *Bulk) (UpdateStats, error) {
 	var stats UpdateStats
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := prepareRebuild(dir); err != nil {
 		return stats, err
 	}
-	// Temporary files of writes a crash interrupted.
+	if bulk != nil {
+		ok, err := bulk.covers(st)
+		if err != nil {
+			return stats, err
+		}
+		if ok {
+			cfg.logger().Debug("search: rebuilding from the index run's documents")
+		} else {
+			cfg.logger().Info("search: the index run's documents do not cover the store: reading them back")
+			bulk = nil
+		}
+	}
+	if bulk == nil {
+		var err error
+		if bulk, err = scanBulk(ctx, st, root, &cfg); err != nil {
+			return stats, err
+		}
+	}
+	return bulk.finish(ctx, st, dir, root, &cfg)
+}
+
+// prepareRebuild readies dir for a rebuild: it removes the state file
+// (without it the indexes are unusable, so a crash from then on means a
+// rebuild next time, never a mix of old and new) and the temporary files
+// of writes a crash interrupted.
+func prepareRebuild(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
 	if ents, err := os.ReadDir(dir); err == nil {
 		for _, e := range ents {
 			if indexfile.IsTemp(e.Name()) {
@@ -340,14 +376,17 @@ func rebuild(ctx context.Context, st *store.Store, dir, root string, cfg Config)
 			}
 		}
 	}
-	// Without a state file the indexes are unusable, so a crash from here
-	// on means a rebuild next time, never a mix of old and new.
 	if err := os.Remove(filepath.Join(dir, stateFile)); err != nil && !isNotExist(err) {
-		return stats, err
+		return err
 	}
+	return nil
+}
+
+// scanBulk fills a Bulk from the store and the files on disk.
+func scanBulk(ctx context.Context, st *store.Store, root string, cfg *Config) (*Bulk, error) {
 	files, err := indexedFiles(st)
 	if err != nil {
-		return stats, err
+		return nil, err
 	}
 	byFile := map[string][]graph.Node{}
 	if err := st.AllNodes(func(n graph.Node) error {
@@ -357,7 +396,7 @@ func rebuild(ctx context.Context, st *store.Store, dir, root string, cfg Config)
 		}
 		return nil
 	}); err != nil {
-		return stats, err
+		return nil, err
 	}
 	// Nodes created through the API are indexed too (readFiles reads no
 	// source for them).
@@ -366,58 +405,167 @@ func rebuild(ctx context.Context, st *store.Store, dir, root string, cfg Config)
 			files = append(files, p)
 		}
 	}
-	lb := lexical.NewBuilder()
-	gb := grep.NewBuilder()
-	builtin := !cfg.NoVectors && isBuiltin(&cfg.Embedding)
-	toEmbed := 0 // symbols that get vectors
-	var fitter *embed.Fitter
-	if builtin {
-		fitter = embed.NewFitter(embed.Options{Dim: cfg.Embedding.Dimensions})
-	}
-	err = readFiles(ctx, st, root, files, byFile, &cfg, func(fd *fileDocs) error {
+	b := newBulk(cfg)
+	err = readFiles(ctx, st, root, files, byFile, cfg, func(fd *fileDocs) error {
+		b.files[fd.path] = true
 		if !fd.hasText() {
 			return nil
 		}
-		if fd.src != nil {
-			if err := gb.Add(fd.path, fd.src); err != nil {
-				return err
+		return b.add(fd)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// Bulk builds the lexical and trigram indexes of a full rebuild, and
+// collects what fits the embedding model, from files as they come: an
+// index run that writes every file of a new store feeds it as it goes (see
+// Changes.Bulk), so that this work overlaps the parsing instead of
+// following it, and the documents need not be read back from the store.
+type Bulk struct {
+	lb      *lexical.Builder
+	gb      *grep.Builder
+	fitter  *embed.Fitter
+	toEmbed int
+	// vecs holds, per file, its symbols that get vectors (without their
+	// locals), for the vector build after the fit.
+	vecs    map[string][]graph.Node
+	files   map[string]bool // every file added
+	vectors bool            // the configuration builds vectors
+	// saved is set once the lexical and trigram indexes are written (see
+	// Updater.SaveBulk), with their sizes.
+	saved          bool
+	symbols, nfile int
+}
+
+func newBulk(cfg *Config) *Bulk {
+	b := &Bulk{lb: lexical.NewBuilder(), gb: grep.NewBuilder(), vecs: map[string][]graph.Node{}, files: map[string]bool{}, vectors: !cfg.NoVectors}
+	if b.vectors && isBuiltin(&cfg.Embedding) {
+		b.fitter = embed.NewFitter(embed.Options{Dim: cfg.Embedding.Dimensions})
+	}
+	return b
+}
+
+// Add indexes one written file: its path, its content (nil when it could
+// not be read) and its nodes as written (only the searchable ones are
+// kept; see IsDoc). Each file is added once.
+func (b *Bulk) Add(path string, src []byte, nodes []graph.Node) error {
+	if b.saved {
+		return errors.New("search: bulk already saved")
+	}
+	if b.files[path] {
+		return fmt.Errorf("search: %s added twice", path)
+	}
+	b.files[path] = true
+	fd := &fileDocs{path: path, src: src, api: strings.HasPrefix(path, graph.APIPrefix)}
+	if !fd.hasText() {
+		return nil
+	}
+	for _, n := range nodes {
+		if IsDoc(n.Kind) {
+			n.Locals = ""
+			fd.nodes = append(fd.nodes, n)
+		}
+	}
+	return b.add(fd)
+}
+
+func (b *Bulk) add(fd *fileDocs) error {
+	if fd.src != nil {
+		if err := b.gb.Add(fd.path, fd.src); err != nil {
+			return err
+		}
+	}
+	var vecs []graph.Node
+	for i := range fd.nodes {
+		d := embed.NodeDoc(&fd.nodes[i], fd.src)
+		if err := b.lb.Add(lexDoc(&fd.nodes[i], &d)); err != nil {
+			return err
+		}
+		if embedded(fd.nodes[i].Kind) {
+			b.toEmbed++
+			if b.fitter != nil {
+				b.fitter.Add(d)
+			}
+			if b.vectors {
+				vecs = append(vecs, fd.nodes[i])
 			}
 		}
-		for i := range fd.nodes {
-			d := embed.NodeDoc(&fd.nodes[i], fd.src)
-			if err := lb.Add(lexDoc(&fd.nodes[i], &d)); err != nil {
-				return err
-			}
-			if embedded(fd.nodes[i].Kind) {
-				toEmbed++
-				if fitter != nil {
-					fitter.Add(d)
-				}
-			}
+	}
+	if len(vecs) > 0 {
+		b.vecs[fd.path] = vecs
+	}
+	return nil
+}
+
+// covers reports whether b holds every file of the store, and nothing
+// else: the files of the index run that fed it are all the store holds.
+func (b *Bulk) covers(st *store.Store) (bool, error) {
+	n := 0
+	ok := true
+	err := st.Files(func(m store.FileMeta) error {
+		switch {
+		case strings.HasPrefix(m.Path, graph.APIPrefix):
+			ok = false // nodes created through the API: not in b
+		case graph.Synthetic(m.Path):
+		case !b.files[m.Path]:
+			ok = false
+		default:
+			n++
 		}
 		return nil
 	})
-	if err != nil {
+	return ok && n == len(b.files), err
+}
+
+// saveText writes the lexical and trigram indexes b built into dir (both
+// at once), and lets go of them.
+func (b *Bulk) saveText(ctx context.Context, dir string) error {
+	if b.saved {
+		return nil
+	}
+	b.symbols, b.nfile = b.lb.Len(), b.gb.Len()
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		lex, err := b.lb.Save(gctx, filepath.Join(dir, lexicalDir), nil)
+		if err != nil {
+			return fmt.Errorf("search: lexical index: %w", err)
+		}
+		return lex.Close()
+	})
+	g.Go(func() error {
+		gi, err := b.gb.Write(gctx, filepath.Join(dir, grepDir), grep.Options{})
+		if err != nil {
+			return fmt.Errorf("search: grep index: %w", err)
+		}
+		return gi.Close()
+	})
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	b.lb, b.gb, b.saved = nil, nil, true
+	return nil
+}
+
+// finish writes the indexes b built (and the vectors) into dir.
+func (b *Bulk) finish(ctx context.Context, st *store.Store, dir, root string, cfg *Config) (UpdateStats, error) {
+	var stats UpdateStats
+	if err := b.saveText(ctx, dir); err != nil {
 		return stats, err
 	}
-	stats.Symbols, stats.Files = lb.Len(), gb.Len()
-	lex, err := lb.Save(ctx, filepath.Join(dir, lexicalDir), nil)
-	if err != nil {
-		return stats, fmt.Errorf("search: lexical index: %w", err)
-	}
-	lex.Close()
-	gi, err := gb.Write(ctx, filepath.Join(dir, grepDir), grep.Options{})
-	if err != nil {
-		return stats, fmt.Errorf("search: grep index: %w", err)
-	}
-	gi.Close()
+	stats.Symbols, stats.Files = b.symbols, b.nfile
 	state := State{Version: FormatVersion, Symbols: stats.Symbols, Files: stats.Files}
 	os.Remove(filepath.Join(dir, vectorsFile))
 	os.Remove(filepath.Join(dir, vectorsFile+".log"))
 	if !cfg.NoVectors {
 		var model *embed.Model
-		if fitter != nil {
-			if model, err = fitter.Fit(ctx); err != nil && !errors.Is(err, embed.ErrEmpty) {
+		if b.fitter != nil {
+			var err error
+			model, err = b.fitter.Fit(ctx)
+			b.fitter = nil
+			if err != nil && !errors.Is(err, embed.ErrEmpty) {
 				return stats, fmt.Errorf("search: fit embedding model: %w", err)
 			}
 			if model == nil {
@@ -432,7 +580,12 @@ func rebuild(ctx context.Context, st *store.Store, dir, root string, cfg Config)
 		if err != nil {
 			return stats, err
 		}
-		n, err := buildVectors(ctx, st, dir, root, files, byFile, emb, toEmbed, &cfg)
+		files := make([]string, 0, len(b.vecs))
+		for p := range b.vecs {
+			files = append(files, p)
+		}
+		slices.Sort(files)
+		n, err := buildVectors(ctx, st, dir, root, files, b.vecs, emb, b.toEmbed, cfg)
 		if err != nil {
 			return stats, err
 		}

@@ -136,7 +136,7 @@ func (u *Updater) Update(ctx context.Context, ch Changes) (UpdateStats, error) {
 	if reason != "" {
 		u.dropLocked()
 		u.cfg.logger().Info("rebuilding the search indexes", "reason", reason)
-		stats, err = rebuild(ctx, u.st, u.dir, u.root, u.cfg)
+		stats, err = rebuild(ctx, u.st, u.dir, u.root, u.cfg, ch.Bulk)
 		stats.Rebuilt, stats.Reason = true, reason
 		u.stamp = nil // re-read the state the rebuild wrote
 		if err != nil {
@@ -145,6 +145,36 @@ func (u *Updater) Update(ctx context.Context, ch Changes) (UpdateStats, error) {
 	}
 	stats.Duration = time.Since(start)
 	return stats, nil
+}
+
+// NewBulk returns an empty Bulk for this Updater's indexes (see
+// Changes.Bulk).
+func (u *Updater) NewBulk() *Bulk { return newBulk(&u.cfg) }
+
+// SaveBulk writes the lexical and trigram indexes b built now, when b
+// holds every file of the store, and lets go of their memory: an index run
+// calls it once its files are written, so that they are not held while
+// resolution runs beside the rest of the rebuild (Update with
+// Changes.Bulk, which must follow). The search indexes are unusable from
+// here until that rebuild finishes (the state file goes first). A b that
+// does not cover the store is left as it is (the rebuild reads the
+// documents back).
+func (u *Updater) SaveBulk(ctx context.Context, b *Bulk) error {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.closed {
+		return ErrClosed
+	}
+	ok, err := b.covers(u.st)
+	if err != nil || !ok {
+		return err
+	}
+	u.dropLocked()
+	u.stamp = nil
+	if err := prepareRebuild(u.dir); err != nil {
+		return err
+	}
+	return b.saveText(ctx, u.dir)
 }
 
 // UpdateReady applies ch as Update does when the indexes are usable as

@@ -1,0 +1,153 @@
+package parse
+
+import (
+	"sort"
+
+	sitter "github.com/tree-sitter/go-tree-sitter"
+)
+
+// nav answers parent and previous-sibling questions about the nodes of one
+// syntax tree without tree-sitter's cost per call: ts_node_parent descends
+// from the root, iterating the children of every level up to the one that
+// holds the node, and ts_node_prev_sibling calls it and then iterates the
+// parent's children again. Asked once for each of a file's n top-level
+// declarations (their doc comments, their locals' scopes), that is O(n²)
+// per file: a file with thousands of declarations spent seconds there.
+//
+// nav instead finds a node's top-level ancestor by binary search among the
+// root's children (listed once) and descends from there, and lists the
+// children of a parent once for all its children's sibling lookups. Its
+// answers are tree-sitter's for every non-empty node; for an empty
+// (zero-width) node, whose position among siblings tree-sitter resolves
+// with special rules, it asks tree-sitter.
+type nav struct {
+	root    sitter.Node
+	top     []sitter.Node // the root's children (listed on first use)
+	topEnd  []uint        // their end bytes (no cgo call per probe)
+	listed  bool
+	kids    map[uintptr]*children // by parent id
+	parents map[uintptr]sitter.Node
+}
+
+// children is one parent's children in order, with each child's index.
+type children struct {
+	nodes []sitter.Node
+	index map[uintptr]int
+}
+
+func newNav(root sitter.Node) *nav { return &nav{root: root} }
+
+// list returns n's children in order.
+func list(n *sitter.Node) []sitter.Node {
+	c := n.Walk()
+	defer c.Close()
+	if !c.GotoFirstChild() {
+		return nil
+	}
+	var out []sitter.Node
+	for {
+		out = append(out, *c.Node())
+		if !c.GotoNextSibling() {
+			return out
+		}
+	}
+}
+
+// parent returns n's parent (nil for the root), as n.Parent() does.
+func (v *nav) parent(n *sitter.Node) *sitter.Node {
+	id := n.Id()
+	if id == v.root.Id() {
+		return nil
+	}
+	if p, ok := v.parents[id]; ok {
+		return &p
+	}
+	start, end := n.StartByte(), n.EndByte()
+	if start >= end {
+		return n.Parent() // empty: tree-sitter's rules for ties
+	}
+	if !v.listed {
+		v.top, v.listed = list(&v.root), true
+		v.topEnd = make([]uint, len(v.top))
+		for i := range v.top {
+			v.topEnd[i] = v.top[i].EndByte()
+		}
+	}
+	// The root child that contains n: the first whose end is past n's start.
+	i := sort.Search(len(v.top), func(i int) bool { return v.topEnd[i] > start })
+	if i == len(v.top) || v.top[i].StartByte() > start || v.topEnd[i] < end {
+		return n.Parent()
+	}
+	var p sitter.Node
+	if v.top[i].Id() == id {
+		p = v.root
+	} else {
+		p = v.top[i]
+		for {
+			next := p.ChildWithDescendant(n)
+			if next == nil || next.Id() == id {
+				break
+			}
+			p = *next
+		}
+	}
+	if v.parents == nil {
+		v.parents = map[uintptr]sitter.Node{}
+	}
+	v.parents[id] = p
+	return &p
+}
+
+// siblings returns the children of n's parent and n's index among them
+// (ok false when n is the root, or is empty).
+func (v *nav) siblings(n *sitter.Node) (kids *children, i int, ok bool) {
+	if n.StartByte() >= n.EndByte() {
+		return nil, 0, false
+	}
+	p := v.parent(n)
+	if p == nil {
+		return nil, 0, false
+	}
+	kids = v.kids[p.Id()]
+	if kids == nil {
+		nodes := list(p)
+		kids = &children{nodes: nodes, index: make(map[uintptr]int, len(nodes))}
+		for i := range nodes {
+			kids.index[nodes[i].Id()] = i
+		}
+		if v.kids == nil {
+			v.kids = map[uintptr]*children{}
+		}
+		v.kids[p.Id()] = kids
+	}
+	i, ok = kids.index[n.Id()]
+	return kids, i, ok
+}
+
+// prevSibling is n.PrevSibling().
+func (v *nav) prevSibling(n *sitter.Node) *sitter.Node {
+	kids, i, ok := v.siblings(n)
+	if !ok {
+		return n.PrevSibling()
+	}
+	if i == 0 {
+		return nil
+	}
+	s := kids.nodes[i-1]
+	return &s
+}
+
+// prevNamedSibling is n.PrevNamedSibling().
+func (v *nav) prevNamedSibling(n *sitter.Node) *sitter.Node {
+	kids, i, ok := v.siblings(n)
+	if !ok {
+		return n.PrevNamedSibling()
+	}
+	for j := i - 1; j >= 0; j-- {
+		if kids.nodes[j].IsNamed() {
+			s := kids.nodes[j]
+			return &s
+		}
+	}
+	return nil
+}

@@ -151,6 +151,7 @@ func NewHandler(svc *service.Service, opts Options) http.Handler {
 		s.log.Error("graphql: panic in resolver", "panic", v, "stack", string(debug.Stack()))
 		return errPanic(v)
 	})
+	srv.AroundResponses(aroundMutation) // txrequest.go: a request's node mutations are one transaction
 	srv.AroundResponses(func(ctx context.Context, next gql.ResponseHandler) *gql.Response {
 		st := &state{s: s, ctx: ctx, views: map[string]*view{}}
 		defer st.release()

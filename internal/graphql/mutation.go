@@ -34,10 +34,20 @@ func (r *mutationResolver) CreateNode(ctx context.Context, input CreateNodeInput
 	if !ok {
 		return nil, badInput("unknown node type %q", input.NodeType)
 	}
-	n, err := rp.CreateNode(ctx, service.NodeInput{Kind: k.String(), Name: input.Name, QualifiedName: str(input.QualifiedName),
+	in := service.NodeInput{Kind: k.String(), Name: input.Name, QualifiedName: str(input.QualifiedName),
 		File: str(input.FilePath), Language: str(input.Language), Line: optInt(input.LineNumber), EndLine: optInt(input.EndLine),
-		Signature: str(input.Signature), Doc: str(input.Doc)})
+		Signature: str(input.Signature), Doc: str(input.Doc)}
+	var n graph.Node
+	tx, err := requestTx(ctx, rp)
+	switch {
+	case err != nil:
+	case tx != nil:
+		n, err = tx.Create(ctx, in)
+	default:
+		n, err = rp.CreateNode(ctx, in)
+	}
 	if err != nil {
+		failRequestTx(ctx)
 		return nil, err
 	}
 	return newNode(rp.Name(), n), nil
@@ -52,9 +62,19 @@ func (r *mutationResolver) UpdateNode(ctx context.Context, id string, input Upda
 	if err != nil {
 		return nil, err
 	}
-	n, err := rp.UpdateNode(ctx, nid, service.NodePatch{Name: input.Name, QualifiedName: input.QualifiedName, Language: input.Language,
-		Line: input.LineNumber, EndLine: input.EndLine, Signature: input.Signature, Doc: input.Doc})
+	p := service.NodePatch{Name: input.Name, QualifiedName: input.QualifiedName, Language: input.Language,
+		Line: input.LineNumber, EndLine: input.EndLine, Signature: input.Signature, Doc: input.Doc}
+	var n graph.Node
+	tx, err := requestTx(ctx, rp)
+	switch {
+	case err != nil:
+	case tx != nil:
+		n, err = tx.Update(ctx, nid, p)
+	default:
+		n, err = rp.UpdateNode(ctx, nid, p)
+	}
 	if err != nil {
+		failRequestTx(ctx)
 		return nil, err
 	}
 	return newNode(rp.Name(), n), nil
@@ -69,7 +89,16 @@ func (r *mutationResolver) DeleteNode(ctx context.Context, id string, repo *stri
 	if err != nil {
 		return false, err
 	}
-	if err := rp.DeleteNode(ctx, nid); err != nil {
+	tx, err := requestTx(ctx, rp)
+	switch {
+	case err != nil:
+	case tx != nil:
+		err = tx.Delete(ctx, nid)
+	default:
+		err = rp.DeleteNode(ctx, nid)
+	}
+	if err != nil {
+		failRequestTx(ctx)
 		return false, err
 	}
 	return true, nil

@@ -63,6 +63,13 @@ func TestEveryDoorAccess(t *testing.T) {
 		"MCP index":                     ScopeReadWrite,
 		// versions are written beside the index (versions.go)
 		"POST /versions": ScopeReadWrite, "GraphQL Mutation.createVersion": ScopeReadWrite,
+		"DELETE /versions/{name}": ScopeReadWrite,
+	}
+	// Transactions exist to write (transactions.go): every route of them.
+	for _, rt := range s.routes {
+		if strings.HasPrefix(rt.Path, "/transactions") {
+			want[rt.Method+" "+rt.Path] = ScopeReadWrite
+		}
 	}
 	refused := func(door string, role, need service.Access, status int, body []byte, denied bool) {
 		t.Helper()

@@ -40,6 +40,7 @@ func (s *Server) register() {
 	s.handle("DELETE", "/nodes/{id}", ScopeReadWrite, s.deleteNode)
 	s.handle("GET", "/nodes/{id}/edges", ScopeRead, s.nodeEdges)
 	s.handle("GET", "/nodes/{id}/similar", ScopeRead, s.similar)
+	s.registerTransactions() // transactions.go
 
 	s.handle("GET", "/search", ScopeRead, s.search)
 	s.handle("POST", "/vector/search", ScopeRead, s.vectorSearch)
@@ -54,6 +55,7 @@ func (s *Server) register() {
 	s.handle("GET", "/diff", ScopeRead, s.diff) // versions.go
 	s.handle("GET", "/versions", ScopeRead, s.listVersions)
 	s.handle("POST", "/versions", ScopeReadWrite, s.createVersion)
+	s.handle("DELETE", "/versions/{name}", ScopeReadWrite, s.deleteVersion)
 	s.registerExport()  // export.go
 	s.registerQueries() // queries.go
 	// dashboard.go: a symbol's source and the package map.

@@ -438,10 +438,12 @@ func withAccess(ctx context.Context, id identity) context.Context {
 
 // repoScoped reports REST routes that answer from one repository (named
 // by the repo parameter): every route but the probes, documents and jobs
-// (a job names its repository; jobs.go checks it).
+// (a job names its repository; jobs.go checks it) and those of a begun
+// transaction (it names its repository; transactions.go checks it).
 func repoScoped(path string) bool {
 	switch {
-	case path == "/metrics", path == "/openapi.json", strings.HasPrefix(path, "/health/"), strings.HasPrefix(path, "/jobs"):
+	case path == "/metrics", path == "/openapi.json", strings.HasPrefix(path, "/health/"), strings.HasPrefix(path, "/jobs"),
+		strings.HasPrefix(path, "/transactions/"):
 		return false
 	}
 	return true

@@ -76,3 +76,18 @@ func (s *Server) diff(w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, http.StatusOK, d)
 	return nil
 }
+
+// DELETE /versions/{name}: delete the version a tag or revision names
+// (its files shared with other versions stay); answers the deleted one.
+func (s *Server) deleteVersion(w http.ResponseWriter, r *http.Request) error {
+	repo, err := s.repo(r)
+	if err != nil {
+		return err
+	}
+	v, err := repo.DeleteVersion(r.Context(), r.PathValue("name"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, v)
+	return nil
+}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -88,5 +89,16 @@ func TestDiffAndVersionsRoutes(t *testing.T) {
 	}
 	if err := json.Unmarshal(body, &list); code != http.StatusOK || err != nil || len(list.Versions) != 2 {
 		t.Errorf("GET /versions: %d %s", code, body)
+	}
+	code, _, body = call(t, ts, "DELETE", "/versions/first", "")
+	if code != http.StatusOK || !strings.Contains(string(body), `"first"`) {
+		t.Errorf("DELETE /versions/first: %d %s", code, body)
+	}
+	if code, _, body := call(t, ts, "DELETE", "/versions/first", ""); code != http.StatusNotFound {
+		t.Errorf("second DELETE /versions/first: %d %s", code, body)
+	}
+	code, _, body = call(t, ts, "GET", "/versions", "")
+	if err := json.Unmarshal(body, &list); code != http.StatusOK || err != nil || len(list.Versions) != 1 {
+		t.Errorf("GET /versions after the delete: %d %s", code, body)
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"path"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -193,179 +192,92 @@ func checkNode(n *graph.Node) error {
 // CreateNode stores a new node and publishes a "created" event. It fails
 // with ErrInvalid for bad input, with an error wrapping store.ErrLocked
 // while another process holds the index, and with ErrBusy while an index
-// job of this process writes it.
+// job of this process writes it. It is a transaction of one operation.
 func (r *Repo) CreateNode(ctx context.Context, in NodeInput) (graph.Node, error) {
-	if err := Require(ctx, ReadWrite); err != nil {
-		return graph.Node{}, err
-	}
-	n, file, err := in.node()
-	if err != nil {
-		return graph.Node{}, err
-	}
-	err = r.writeFile(ctx, file, func(nodes []graph.Node) ([]graph.Node, error) {
-		// Same-named nodes in one file get a disambiguator, as the
-		// extractor does for overloads.
-		for d := 0; ; d++ {
-			n.ID = graph.MakeNodeID(file, n.QualifiedName, n.Kind, d)
-			if !slices.ContainsFunc(nodes, func(o graph.Node) bool { return o.ID == n.ID }) {
-				break
-			}
-		}
-		n.ContentHash = graph.HashBytes([]byte(n.Signature + "\x00" + n.Doc))
-		return append(nodes, n), nil
+	var n graph.Node
+	_, err := r.mutate(ctx, func(tx *Tx) (err error) {
+		n, err = tx.create(in)
+		return err
 	})
 	if err != nil {
 		return graph.Node{}, err
 	}
-	r.svc.bus.publish(Event{Type: EventCreated, Repo: r.name, Node: n, At: time.Now()})
 	return n, nil
 }
 
 // UpdateNode applies p to an API-created node and publishes an "updated"
 // event. Nodes extracted from source fail with ErrDerived.
 func (r *Repo) UpdateNode(ctx context.Context, id graph.NodeID, p NodePatch) (graph.Node, error) {
-	if err := Require(ctx, ReadWrite); err != nil {
-		return graph.Node{}, err
-	}
-	old, err := r.apiNode(id)
-	if err != nil {
-		return graph.Node{}, err
-	}
-	var updated graph.Node
-	err = r.writeFile(ctx, old.File, func(nodes []graph.Node) ([]graph.Node, error) {
-		i := slices.IndexFunc(nodes, func(o graph.Node) bool { return o.ID == id })
-		if i < 0 {
-			return nil, fmt.Errorf("%w: node %s", ErrNotFound, id)
-		}
-		n := nodes[i]
-		set := func(dst *string, v *string) {
-			if v != nil {
-				*dst = *v
-			}
-		}
-		set(&n.Name, p.Name)
-		set(&n.QualifiedName, p.QualifiedName)
-		set(&n.Language, p.Language)
-		set(&n.Signature, p.Signature)
-		set(&n.Doc, p.Doc)
-		line, end := int(n.StartLine), int(n.EndLine)
-		if p.Line != nil {
-			line = *p.Line
-			if p.EndLine == nil && end < line {
-				end = line
-			}
-		}
-		if p.EndLine != nil {
-			end = *p.EndLine
-		}
-		if err := setLines(&n, line, end); err != nil {
-			return nil, err
-		}
-		if err := checkNode(&n); err != nil {
-			return nil, err
-		}
-		// The id stays: clients hold it.
-		n.ContentHash = graph.HashBytes([]byte(n.Signature + "\x00" + n.Doc))
-		nodes[i] = n
-		updated = n
-		return nodes, nil
+	var n graph.Node
+	_, err := r.mutate(ctx, func(tx *Tx) (err error) {
+		n, err = tx.update(id, p)
+		return err
 	})
 	if err != nil {
 		return graph.Node{}, err
 	}
-	r.svc.bus.publish(Event{Type: EventUpdated, Repo: r.name, Node: updated, Previous: &old, At: time.Now()})
-	return updated, nil
+	return n, nil
 }
 
 // DeleteNode removes an API-created node and publishes a "deleted" event.
 // Nodes extracted from source fail with ErrDerived.
 func (r *Repo) DeleteNode(ctx context.Context, id graph.NodeID) error {
-	if err := Require(ctx, ReadWrite); err != nil {
-		return err
-	}
-	old, err := r.apiNode(id)
-	if err != nil {
-		return err
-	}
-	err = r.writeFile(ctx, old.File, func(nodes []graph.Node) ([]graph.Node, error) {
-		i := slices.IndexFunc(nodes, func(o graph.Node) bool { return o.ID == id })
-		if i < 0 {
-			return nil, fmt.Errorf("%w: node %s", ErrNotFound, id)
+	_, err := r.mutate(ctx, func(tx *Tx) error { return tx.delete(id) })
+	return err
+}
+
+// apply changes n as p says; the id stays (clients hold it).
+func (p NodePatch) apply(n *graph.Node) error {
+	set := func(dst *string, v *string) {
+		if v != nil {
+			*dst = *v
 		}
-		return slices.Delete(nodes, i, i+1), nil
-	})
-	if err != nil {
+	}
+	set(&n.Name, p.Name)
+	set(&n.QualifiedName, p.QualifiedName)
+	set(&n.Language, p.Language)
+	set(&n.Signature, p.Signature)
+	set(&n.Doc, p.Doc)
+	line, end := int(n.StartLine), int(n.EndLine)
+	if p.Line != nil {
+		line = *p.Line
+		if p.EndLine == nil && end < line {
+			end = line
+		}
+	}
+	if p.EndLine != nil {
+		end = *p.EndLine
+	}
+	if err := setLines(n, line, end); err != nil {
 		return err
 	}
-	r.svc.bus.publish(Event{Type: EventDeleted, Repo: r.name, Node: old, At: time.Now()})
+	if err := checkNode(n); err != nil {
+		return err
+	}
+	n.ContentHash = graph.HashBytes([]byte(n.Signature + "\x00" + n.Doc))
 	return nil
 }
 
-// apiNode reads node id from the current snapshot and checks that the API
-// created it.
-func (r *Repo) apiNode(id graph.NodeID) (graph.Node, error) {
-	snap, release, err := r.Acquire()
-	if err != nil {
-		return graph.Node{}, err
+// publishCommitted publishes the events of a committed transaction (a
+// single mutation is one), in the order of its operations, stamped with
+// the commit time, and returns them. It is the one place node events
+// leave the service: it runs once per commit, after the batch is durable,
+// and never for a transaction that rolled back or conflicted.
+func (r *Repo) publishCommitted(events []Event) []Event {
+	now := time.Now()
+	for i := range events {
+		events[i].At = now
+		r.svc.bus.publish(events[i])
 	}
-	defer release()
-	n, err := snap.Store.Node(id)
-	if errors.Is(err, store.ErrNotFound) {
-		return graph.Node{}, fmt.Errorf("%w: node %s", ErrNotFound, id)
-	}
-	if err != nil {
-		return graph.Node{}, err
-	}
-	if !strings.HasPrefix(n.File, graph.APIPrefix) {
-		return graph.Node{}, fmt.Errorf("%w: %s %s comes from %s:%d; edit the source file and re-index instead", ErrDerived, n.Kind, n.QualifiedName, n.File, n.StartLine)
-	}
-	return n, nil
+	return events
 }
 
 // ErrBusy is returned by mutations while an index job of this process
 // writes the index.
 var ErrBusy = errors.New("an index job is writing the index; retry when it has finished")
 
-// writeFile rewrites the API pseudo-file file with the nodes edit returns,
-// in one atomic batch, and makes the change visible to the next Acquire.
-func (r *Repo) writeFile(ctx context.Context, file string, edit func([]graph.Node) ([]graph.Node, error)) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	err := r.withWriter(ctx, func(st *store.Store) (search.Changes, error) {
-		var ch search.Changes
-		var old []graph.Node
-		if err := st.NodesInFile(file, func(n graph.Node) error {
-			if n.Kind != graph.KindFile {
-				old = append(old, n)
-			}
-			return nil
-		}); err != nil {
-			return ch, err
-		}
-		nodes, err := edit(slices.Clone(old))
-		if err != nil {
-			return ch, err
-		}
-		b := st.NewBatch()
-		defer b.Close()
-		if len(nodes) == 0 {
-			err = b.DeleteFile(file)
-		} else {
-			err = b.ReplaceFile(store.FileMeta{Path: file, Language: nodes[0].Language}, nodes, nil)
-		}
-		if err != nil {
-			return ch, err
-		}
-		if err := b.Commit(true); err != nil {
-			return ch, err
-		}
-		return searchChanges(file, old, nodes), nil
-	})
-	if err != nil {
-		return err
-	}
-	// The next read sees the change at once.
+// afterWrite makes a write visible to the next Acquire.
+func (r *Repo) afterWrite() error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.reopenLocked(dirFingerprint(r.db))
@@ -409,6 +321,10 @@ func (r *Repo) withWriter(ctx context.Context, fn func(*store.Store) (search.Cha
 		}
 		return err
 	}
+	// Mutations wait for each other (each is one short commit), but not
+	// for an index job.
+	r.mmu.Lock()
+	defer r.mmu.Unlock()
 	if !r.wmu.TryLock() {
 		return ErrBusy
 	}

@@ -127,6 +127,8 @@ type Repo struct {
 	// wmu is held by whoever writes the store in this process: index
 	// jobs (Lock) and node mutations (TryLock).
 	wmu sync.Mutex
+	// mmu serializes node mutations (commits) among themselves.
+	mmu sync.Mutex
 
 	mu         sync.Mutex
 	snap       *Snapshot

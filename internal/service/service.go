@@ -78,6 +78,9 @@ type Options struct {
 	Jobs *jobs.Queue
 	// Logger receives diagnostics; nil discards them.
 	Logger *slog.Logger
+	// TxIdleTimeout is how long an open transaction may go unused before
+	// it expires (0: DefaultTxIdleTimeout).
+	TxIdleTimeout time.Duration
 }
 
 // Service serves one or more repositories. Its methods are safe for
@@ -90,6 +93,7 @@ type Service struct {
 	jobs    *jobs.Queue
 	ownJobs bool
 	bus     bus
+	txs     txTable   // tx.go
 	obs     observers // observe.go
 	parsers parsers   // Parse's pool
 

@@ -131,6 +131,12 @@ func (s *Store) NodesInFile(path string, fn func(graph.Node) error) error {
 	return s.scanIndex(appendIndexPrefix(nil, spaceFile, path), 4+8, fn)
 }
 
+// NodesInFilesUnder calls fn for each node of every file whose path starts
+// with prefix (the API's pseudo-files, "@api:"), by path and start byte.
+func (s *Store) NodesInFilesUnder(prefix string, fn func(graph.Node) error) error {
+	return s.scanIndex(append([]byte{famIndex, spaceFile}, prefix...), -1, fn)
+}
+
 // NodesByKind calls fn for each node of kind k, in id order.
 func (s *Store) NodesByKind(k graph.NodeKind, fn func(graph.Node) error) error {
 	return s.scanIndex(appendKindPrefix(nil, k), 8, fn)

@@ -609,6 +609,130 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/transactions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Begin a transaction over node mutations on the repository: reads inside it see its own writes and nothing committed after it began; nothing is written before commit. It belongs to the caller who began it (at most 8 open per caller) and expires after an idle timeout. */
+        post: operations["beginTransaction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/transactions/{tx}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A transaction id (from POST /transactions). */
+                tx: string;
+            };
+            cookie?: never;
+        };
+        /** Describe an open transaction. */
+        get: operations["getTransaction"];
+        put?: never;
+        post?: never;
+        /** Roll a transaction back: nothing it did is written. */
+        delete: operations["rollbackTransaction"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/transactions/{tx}/commit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A transaction id (from POST /transactions). */
+                tx: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Commit: write every change of the transaction at once, or, when a node it read or wrote was changed by a commit (or an index run) after it began, answer 409 conflict and write nothing. The transaction ends either way. */
+        post: operations["commitTransaction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/transactions/{tx}/nodes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A transaction id (from POST /transactions). */
+                tx: string;
+            };
+            cookie?: never;
+        };
+        /** The API-created nodes as the transaction sees them. */
+        get: operations["listTransactionNodes"];
+        put?: never;
+        /** Create a node inside the transaction. */
+        post: operations["createTransactionNode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/transactions/{tx}/nodes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A transaction id (from POST /transactions). */
+                tx: string;
+                /** @description Node id (16 hex digits). */
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        /** Read a node as the transaction sees it. */
+        get: operations["getTransactionNode"];
+        /** Replace the mutable fields of an API-created node inside the transaction. */
+        put: operations["replaceTransactionNode"];
+        post?: never;
+        /** Delete an API-created node inside the transaction. */
+        delete: operations["deleteTransactionNode"];
+        options?: never;
+        head?: never;
+        /** Change some fields of an API-created node inside the transaction. */
+        patch: operations["patchTransactionNode"];
+        trace?: never;
+    };
+    "/versions/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A version's tag or revision. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a version (files it shares with other versions stay). */
+        delete: operations["deleteVersion"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -977,6 +1101,35 @@ export interface components {
             complete?: boolean;
             /** @description Test files among the impacted symbols'. */
             tests?: string[];
+        };
+        /** @description An open transaction over node mutations. */
+        Transaction: {
+            id: string;
+            repo: string;
+            /** Format: date-time */
+            begun: string;
+            /**
+             * Format: date-time
+             * @description When it expires unless used before.
+             */
+            expires: string;
+            /** @description Nodes created, updated or deleted so far. */
+            writes: number;
+            /** @enum {string} */
+            state: "open" | "committed" | "rolled_back" | "expired";
+            idle_timeout_seconds: number;
+        };
+        Commit: {
+            id: string;
+            committed: boolean;
+            changes: {
+                /** @enum {string} */
+                type: "created" | "updated" | "deleted";
+                node: components["schemas"]["Node"];
+            }[];
+            counts: {
+                [key: string]: number;
+            };
         };
     };
     responses: {
@@ -2448,6 +2601,358 @@ export interface operations {
             };
             /** @description Created. */
             201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Version"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    beginTransaction: {
+        parameters: {
+            query?: {
+                /** @description Repository name (default: the first served). */
+                repo?: components["parameters"]["repo"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Begun. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Transaction"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getTransaction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A transaction id (from POST /transactions). */
+                tx: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The transaction. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Transaction"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    rollbackTransaction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A transaction id (from POST /transactions). */
+                tx: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Rolled back. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    commitTransaction: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A transaction id (from POST /transactions). */
+                tx: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Committed: the changes in order. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Commit"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listTransactionNodes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A transaction id (from POST /transactions). */
+                tx: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The nodes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        nodes: components["schemas"]["Node"][];
+                        count: number;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createTransactionNode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A transaction id (from POST /transactions). */
+                tx: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NodeInput"];
+            };
+        };
+        responses: {
+            /** @description Created (in the transaction). */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Node"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getTransactionNode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A transaction id (from POST /transactions). */
+                tx: string;
+                /** @description Node id (16 hex digits). */
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The node. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Node"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    replaceTransactionNode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A transaction id (from POST /transactions). */
+                tx: string;
+                /** @description Node id (16 hex digits). */
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NodeReplace"];
+            };
+        };
+        responses: {
+            /** @description Updated (in the transaction). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Node"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteTransactionNode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A transaction id (from POST /transactions). */
+                tx: string;
+                /** @description Node id (16 hex digits). */
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted (in the transaction). */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    patchTransactionNode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A transaction id (from POST /transactions). */
+                tx: string;
+                /** @description Node id (16 hex digits). */
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NodePatch"];
+            };
+        };
+        responses: {
+            /** @description Updated (in the transaction). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Node"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteVersion: {
+        parameters: {
+            query?: {
+                /** @description Repository name (default: the first served). */
+                repo?: components["parameters"]["repo"];
+            };
+            header?: never;
+            path: {
+                /** @description A version's tag or revision. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The deleted version. */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -22,7 +22,12 @@ import (
 // Changelog:
 //
 //	1: first recorded version (December 2026).
-const Version = 1
+//	2: Go interfaces whose methods all come from embedded interfaces
+//	   (standard composite ones included) get implements edges; a method
+//	   called through such an interface binds to the standard interface
+//	   method that declares it (c.Close() on a Conn embedding
+//	   io.ReadWriteCloser: io.Closer.Close).
+const Version = 2
 
 // Stats counts what a run did.
 type Stats struct {

@@ -330,8 +330,8 @@ func TestRustCalls(t *testing.T) {
 		"run util::slugify":        "src/util.rs:slugify",
 		"run helper":               "src/lib.rs:helper",
 		"run HashMap::new":         "@external:rust/std::collections:std::collections.HashMap.new",
-		"run s.put":                "src/store/mod.rs:Store.put", // let s = Store::new()
-		"Store.len self.items.len": "unresolved",
+		"run s.put":                "src/store/mod.rs:Store.put",               // let s = Store::new()
+		"Store.len self.items.len": "@external:rust/std::vec:std::vec.Vec.len", // the prelude's Vec
 	}
 	checkCalls(t, got, want)
 }

@@ -88,7 +88,7 @@ func TestJavaDeclaredPackages(t *testing.T) {
 func TestRustWorkspaceCrates(t *testing.T) {
 	got := edgeMap(t, "testdata/poly/rust", graph.EdgeCalls)
 	want := map[string]string{
-		"axum/src/routing/mod.rs:Router.new Vec::new":                "unresolved", // the prelude is not modelled
+		"axum/src/routing/mod.rs:Router.new Vec::new":                "@external:rust/std::vec:std::vec.Vec.new external", // the prelude
 		"examples/hello/src/main.rs:main Router::new":                "axum/src/routing/mod.rs:Router.new exact",
 		"examples/hello/src/main.rs:main app.route":                  "axum/src/routing/mod.rs:Router.route exact",
 		"examples/hello/src/main.rs:main axum::serve":                "axum/src/lib.rs:serve exact",
@@ -97,6 +97,26 @@ func TestRustWorkspaceCrates(t *testing.T) {
 		"examples/hello/src/main.rs:main TcpListener::bind":          "@external:rust/tokio::net:tokio::net.TcpListener.bind external",
 		"examples/hello/src/main.rs:main helper":                     "examples/hello/src/main.rs:helper exact",
 		"examples/hello/src/main.rs:main crate::helper":              "examples/hello/src/main.rs:helper exact",
+	}
+	checkExact(t, got, want)
+}
+
+// TestRustPrelude: calls on the types of Rust's standard prelude (Vec,
+// String, Box, Default) and the prelude's drop bind to external std nodes
+// when the file neither defines nor imports the name; a type of the
+// crate with a prelude name wins.
+func TestRustPrelude(t *testing.T) {
+	got := edgeMap(t, "testdata/poly/rustprelude", graph.EdgeCalls)
+	want := map[string]string{
+		"src/lib.rs:Stack.new Vec::new":         "@external:rust/std::vec:std::vec.Vec.new external",
+		"src/lib.rs:Stack.push self.items.push": "@external:rust/std::vec:std::vec.Vec.push external",
+		"src/lib.rs:make String::from":          "@external:rust/std::string:std::string.String.from external",
+		"src/lib.rs:make v.len":                 "@external:rust/std::vec:std::vec.Vec.len external",
+		"src/lib.rs:make name.len":              "@external:rust/std::string:std::string.String.len external",
+		"src/lib.rs:make drop":                  "@external:rust/std::mem:std::mem.drop external",
+		"src/lib.rs:make Default::default":      "@external:rust/std::default:std::default.Default.default external",
+		"src/lib.rs:make Box::new":              "@external:rust/std::boxed:std::boxed.Box.new external",
+		"src/lib.rs:local r.ok":                 "src/lib.rs:Result.ok exact",
 	}
 	checkExact(t, got, want)
 }

@@ -94,7 +94,10 @@ import (
 //	   top-level concrete type has an implements edge to GoSatisfies.
 //	13: C#, Ruby and PHP files are parsed (internal/lang/csharp, ruby,
 //	   php).
-const ExtractorVersion = 13
+//	14: Go: a call with explicit type arguments that the grammar reads as
+//	   a conversion or an instantiation (orZero[Params](p),
+//	   newMethodInfo[P, R](flags)) is a call.
+const ExtractorVersion = 14
 
 // Limits on text kept per node.
 const (

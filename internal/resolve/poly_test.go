@@ -192,3 +192,37 @@ func TestFunctionValues(t *testing.T) {
 		}
 	}
 }
+
+// TestGoConversionsAndConstants: a conversion's result has the converted
+// type even though call targets drop their arguments (Set(m).Equal(...) is
+// "Set().Equal"), and constants declared with a type or a conversion
+// (const Legacy Scheme = 7, const Strict = Scheme(8)) type the calls on
+// them and the variables they initialise (var Default = Legacy). UTF8, whose
+// type is implied by its const group, stays unresolved. Calls with explicit
+// type arguments (orZero[Name](p), pair[int, string](1)), which the grammar
+// reads as conversions or instantiations, are calls.
+func TestGoConversionsAndConstants(t *testing.T) {
+	got := edgeMap(t, "testdata/goconv", graph.EdgeCalls)
+	want := map[string]string{
+		"conv.go:Metric.Equal Set().Equal": "conv.go:Set.Equal exact",
+		"conv.go:check Name().OK":          "conv.go:Name.OK exact",
+		"conv.go:shadowed Set().OK":        "conv.go:Name.OK exact", // the parameter's func() Name
+		"conv.go:Name.Legacy Legacy.Valid": "conv.go:Scheme.Valid exact",
+		"conv.go:Name.Strict Strict.Valid": "conv.go:Scheme.Valid exact",
+		"conv.go:Name.OK Default.Valid":    "conv.go:Scheme.Valid exact",
+		"conv.go:Name.UTF8 UTF8.Valid":     "unresolved",
+		"conv.go:generic orZero[Name]":     "conv.go:orZero exact", // parsed as a conversion
+		"conv.go:generic pair[int,string]": "conv.go:pair exact",
+		// conversions and builtins are calls of nothing in the graph
+		"conv.go:Metric.Equal Set":   "unresolved",
+		"conv.go:check Name":         "unresolved",
+		"conv.go:shadowed Set":       "unresolved",
+		"conv.go:Strict Scheme":      "unresolved",
+		"conv.go:Set.Equal len":      "unresolved",
+		"conv.go:Name.OK string":     "unresolved",
+		"conv.go:Name.Legacy string": "unresolved",
+		"conv.go:Name.Strict string": "unresolved",
+		"conv.go:Name.UTF8 string":   "unresolved",
+	}
+	checkExact(t, got, want)
+}

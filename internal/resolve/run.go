@@ -28,7 +28,12 @@ import (
 //	   called through such an interface binds to the standard interface
 //	   method that declares it (c.Close() on a Conn embedding
 //	   io.ReadWriteCloser: io.Closer.Close).
-const Version = 2
+//	3: Rust calls on the standard prelude's types (Vec::new(), v.len() on
+//	   a Vec, Box::new(), drop) bind to external std nodes; Go conversions
+//	   type the calls on their result (LabelSet(m).Equal(o)), and Go
+//	   constants with a stated type (const Legacy Scheme = 7) type the
+//	   calls on them and the variables they initialise.
+const Version = 3
 
 // Stats counts what a run did.
 type Stats struct {

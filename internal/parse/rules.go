@@ -31,6 +31,9 @@ type rules struct {
 	// finish adds facts once the file's nodes and edges are built (Go's
 	// implements edges to GoSatisfies).
 	finish func(res *Result)
+	// signature completes a definition's signature from the syntax tree
+	// (a Go constant's type implied by its const group).
+	signature func(e *extraction, d *def, sig string) string
 }
 
 // languageRules is the table of rules, by language name.
@@ -40,7 +43,8 @@ var languageRules = map[string]*rules{
 		values: func(_ *extraction, res *Result) func(*graph.Node, string) bool {
 			return newGoValueFilter(res).keep
 		},
-		finish: goSatisfies,
+		finish:    goSatisfies,
+		signature: (*extraction).goConstType,
 	},
 	lang.Rust: {importPrefix: rustUsePrefix},
 	lang.CPP:  {access: cppAccess},

@@ -197,8 +197,9 @@ func TestFunctionValues(t *testing.T) {
 // type even though call targets drop their arguments (Set(m).Equal(...) is
 // "Set().Equal"), and constants declared with a type or a conversion
 // (const Legacy Scheme = 7, const Strict = Scheme(8)) type the calls on
-// them and the variables they initialise (var Default = Legacy). UTF8, whose
-// type is implied by its const group, stays unresolved. Calls with explicit
+// them and the variables they initialise (var Default = Legacy), and so
+// does a constant whose type its const group implies (UTF8 after
+// "Unset Scheme = iota"; Bit1 after an untyped "Bit0 = 1 << iota" has none). Calls with explicit
 // type arguments (orZero[Name](p), pair[int, string](1)), which the grammar
 // reads as conversions or instantiations, are calls.
 func TestGoConversionsAndConstants(t *testing.T) {
@@ -210,8 +211,9 @@ func TestGoConversionsAndConstants(t *testing.T) {
 		"conv.go:Name.Legacy Legacy.Valid": "conv.go:Scheme.Valid exact",
 		"conv.go:Name.Strict Strict.Valid": "conv.go:Scheme.Valid exact",
 		"conv.go:Name.OK Default.Valid":    "conv.go:Scheme.Valid exact",
-		"conv.go:Name.UTF8 UTF8.Valid":     "unresolved",
-		"conv.go:generic orZero[Name]":     "conv.go:orZero exact", // parsed as a conversion
+		"conv.go:Name.UTF8 UTF8.Valid":     "conv.go:Scheme.Valid exact", // typed by its group
+		"conv.go:Name.Bit Bit1.Valid":      "unresolved",                 // untyped group
+		"conv.go:generic orZero[Name]":     "conv.go:orZero exact",       // parsed as a conversion
 		"conv.go:generic pair[int,string]": "conv.go:pair exact",
 		// conversions and builtins are calls of nothing in the graph
 		"conv.go:Metric.Equal Set":   "unresolved",
@@ -223,6 +225,7 @@ func TestGoConversionsAndConstants(t *testing.T) {
 		"conv.go:Name.Legacy string": "unresolved",
 		"conv.go:Name.Strict string": "unresolved",
 		"conv.go:Name.UTF8 string":   "unresolved",
+		"conv.go:Name.Bit string":    "unresolved",
 	}
 	checkExact(t, got, want)
 }

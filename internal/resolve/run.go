@@ -31,8 +31,9 @@ import (
 //	3: Rust calls on the standard prelude's types (Vec::new(), v.len() on
 //	   a Vec, Box::new(), drop) bind to external std nodes; Go conversions
 //	   type the calls on their result (LabelSet(m).Equal(o)), and Go
-//	   constants with a stated type (const Legacy Scheme = 7) type the
-//	   calls on them and the variables they initialise.
+//	   constants with a stated or group-implied type (const Legacy
+//	   Scheme = 7; B after A T = iota) type the calls on them and the
+//	   variables they initialise.
 const Version = 3
 
 // Stats counts what a run did.

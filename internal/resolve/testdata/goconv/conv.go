@@ -14,10 +14,16 @@ func (m Metric) Equal(o Metric) bool {
 type Scheme int
 
 // Typed constants: Legacy and Strict state their type; UTF8 repeats
-// Unset's implicitly (not followed: its node does not carry the type).
+// Unset's implicitly; Bit1 repeats an untyped list.
 const (
 	Unset Scheme = iota
+	// a comment between specs
 	UTF8
+)
+
+const (
+	Bit0 = 1 << iota
+	Bit1
 )
 
 const Legacy Scheme = 7
@@ -37,6 +43,10 @@ func (n Name) Legacy() bool { return Legacy.Valid(string(n)) }
 func (n Name) Strict() bool { return Strict.Valid(string(n)) }
 
 func (n Name) UTF8() bool { return UTF8.Valid(string(n)) }
+
+// Not valid Go (an untyped constant has no methods): a trap, no type is
+// invented for Bit1.
+func (n Name) Bit() bool { return Bit1.Valid(string(n)) }
 
 func check(s string) bool { return Name(s).OK() }
 

@@ -80,6 +80,9 @@ func printCalls(w io.Writer, r *query.CallsResult) {
 		if it.Sites > 1 {
 			note = strings.TrimSuffix(note, "]") + fmt.Sprintf(", %d calls]", it.Sites)
 		}
+		if it.Dynamic {
+			note = strings.TrimSuffix(note, "]") + ", dynamic dispatch through " + it.Through + "]"
+		}
 		if it.Symbol == nil {
 			fmt.Fprintf(w, "%s%s:%d\tunresolved\t%s\t\t%s\n", indent, it.Via.File, it.Via.Line, it.Target, note)
 			continue
@@ -88,6 +91,11 @@ func printCalls(w io.Writer, r *query.CallsResult) {
 	}
 	if r.Truncated {
 		fmt.Fprintln(w, "(traversal stopped at its node bound)")
+	}
+	for _, d := range r.Dispatch {
+		if !d.Followed {
+			fmt.Fprintf(w, "dynamic dispatch: %s through %s, not listed (more than %d)\n", plural(d.Calls, "call", "calls"), d.Name, query.MaxDispatchCalls)
+		}
 	}
 	for _, v := range r.Values {
 		fmt.Fprintf(w, "passed as a value at %s:%d\t%s\n", v.File, v.Line, v.Target)

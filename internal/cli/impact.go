@@ -89,6 +89,9 @@ func printImpact(w io.Writer, r *query.ImpactResult) {
 		if r.Escapes.Count > 0 {
 			fmt.Fprintf(w, "; it escapes as a value at %s", plural(r.Escapes.Count, "site", "sites"))
 		}
+		if len(r.DispatchWide) > 0 {
+			fmt.Fprint(w, "; calls through widely used interface methods were counted, not followed")
+		}
 		fmt.Fprintln(w)
 		for _, s := range r.Unresolved.Sites {
 			fmt.Fprintf(w, "  %s:%d\t%s\tunresolved, could be %s\n", s.File, s.Line, s.Target, s.Name)
@@ -114,6 +117,9 @@ func printImpact(w io.Writer, r *query.ImpactResult) {
 		for _, s := range r.Dispatch.Sites {
 			fmt.Fprintf(w, "  %s:%d\t%s\n", s.File, s.Line, s.Target)
 		}
+	}
+	for _, d := range r.DispatchWide {
+		fmt.Fprintf(w, "  %s through %s: counted, not followed (more than %d; the set is a lower bound)\n", plural(d.Calls, "call", "calls"), d.Name, query.MaxDispatchCalls)
 	}
 	if r.Total == 0 {
 		return

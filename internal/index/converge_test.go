@@ -43,6 +43,7 @@ func (t *T) Run() { t.u.Do(); Helper() }
 `,
 	"lib/helper.go": "package lib\n\n// Helper helps.\nfunc Helper() int { return 1 }\n",
 	"lib/u.go":      "package lib\n\n// U does.\ntype U struct{}\n\n// Do does.\nfunc (U) Do() {}\n",
+	"lib/iface.go":  "package lib\n\n// Doer does.\ntype Doer interface{ Do() }\n\n// Use uses one.\nfunc Use(d Doer) { d.Do() }\n",
 	"pkg/mod.py":    "def helper():\n    return 1\n\n\nclass C:\n    def m(self):\n        return helper()\n",
 	"app.py":        "from pkg.mod import helper, C\n\n\ndef run():\n    helper()\n    C().m()\n",
 	"web/util.js":   "export function util() {\n  return 1;\n}\n",

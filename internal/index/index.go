@@ -632,7 +632,7 @@ func (r *run) execute(ctx context.Context) error {
 	lg, lctx := errgroup.WithContext(ctx)
 	if changed || r.reresolve != "" {
 		r.phase.Store("resolve")
-		ro := resolve.Options{Root: r.root, Changed: append(slices.Clone(r.removed), r.touched...), Orphans: r.orphans}
+		ro := resolve.Options{Root: r.root, Changed: append(slices.Clone(r.removed), r.touched...), Orphans: r.orphans, Deleted: gone}
 		if r.targets != nil {
 			cat, err := r.u.catalog(r.written, gone)
 			if err != nil {

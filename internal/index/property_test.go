@@ -57,6 +57,14 @@ func NewV() *V { return &V{} }
 // Helper is defined twice.
 func Helper() int { return 3 }
 `},
+	// Go interfaces: a method added to the interface, an interface made
+	// only of embedded ones, a type whose methods live in another file;
+	// implements edges of unchanged files must follow.
+	"lib/iface.go": {fixtureFiles["lib/iface.go"],
+		"package lib\n\n// Doer does and undoes.\ntype Doer interface {\n\tDo()\n\tUndo()\n}\n",
+		"package lib\n\n// Doer is made of others.\ntype Doer interface {\n\tDoOnly\n\tUndoer\n}\n\n// DoOnly does.\ntype DoOnly interface{ Do() }\n\n// Undoer undoes.\ntype Undoer interface{ Undo() }\n", ""},
+	"lib/w.go":     {"", "package lib\n\n// W is declared here, its methods elsewhere.\ntype W struct{}\n"},
+	"lib/wm.go":    {"", "package lib\n\n// Do does.\nfunc (W) Do() {}\n", "package lib\n\n// Do does.\nfunc (W) Do() {}\n\n// Undo undoes.\nfunc (W) Undo() {}\n"},
 	"pkg/mod.py":   {fixtureFiles["pkg/mod.py"], "def helper2():\n    return 2\n\n\nclass C:\n    def m(self):\n        return helper2()\n", ""},
 	"pkg/other.py": {"", "from pkg.mod import C\n\n\ndef helper():\n    return C().m()\n"},
 	"app.py":       {fixtureFiles["app.py"], "from pkg.other import helper\nfrom pkg import mod\n\n\ndef run():\n    helper()\n    mod.helper2()\n"},

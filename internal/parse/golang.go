@@ -325,3 +325,29 @@ func goSatisfies(res *Result) {
 		}
 	}
 }
+
+// goConstType gives a Go constant that omits its expression list the type
+// of the list it repeats (the last spec of its group with one: Go's
+// implicit repetition), so "B" after "A T = iota" is signed "B T". An
+// untyped repeated list (A = 1 << iota) adds nothing.
+func (e *extraction) goConstType(d *def, sig string) string {
+	n := d.node
+	if d.kind != graph.KindConstant || n.Kind() != "const_spec" || n.ChildByFieldName("value") != nil || n.ChildByFieldName("type") != nil {
+		return sig
+	}
+	for p := n.PrevNamedSibling(); p != nil; p = p.PrevNamedSibling() {
+		switch p.Kind() {
+		case "comment":
+			continue
+		case "const_spec":
+			if p.ChildByFieldName("value") == nil {
+				continue
+			}
+			if t := p.ChildByFieldName("type"); t != nil && !strings.HasSuffix(sig, "…") {
+				return sig + " " + strings.Join(strings.Fields(e.text(t)), " ")
+			}
+		}
+		return sig
+	}
+	return sig
+}

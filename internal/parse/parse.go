@@ -98,7 +98,11 @@ import (
 //	   every text file is indexed (a file node in a text format's
 //	   language: markdown, yaml, json, ..., text), Markdown headings are
 //	   section nodes; Vue and Svelte components are parsed (their script
-//	   blocks, a class node for the component).
+//	   blocks, a class node for the component); Go: a call with explicit type arguments that the grammar reads as
+//	   a conversion or an instantiation (orZero[Params](p),
+//	   newMethodInfo[P, R](flags)) is a call; a constant that repeats
+//	   its const group's previous expression list implicitly (the specs
+//	   after "A T = iota") has that list's type in its signature ("B T").
 const ExtractorVersion = 14
 
 // Limits on text kept per node.
@@ -1360,6 +1364,9 @@ func (e *extraction) signature(d *def) string {
 	}
 	if d.declOnly && d.kind.IsCallable() && e.spec.Prototypes {
 		s += ";" // a prototype: resolution prefers the definition
+	}
+	if e.rules.signature != nil {
+		s = e.rules.signature(e, d, s)
 	}
 	return s
 }

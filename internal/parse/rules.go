@@ -34,6 +34,9 @@ type rules struct {
 	// body returns the body of a definition whose query captures none
 	// (Swift), where its signature ends; nil when it has none.
 	body func(n *sitter.Node) *sitter.Node
+	// signature completes a definition's signature from the syntax tree
+	// (a Go constant's type implied by its const group).
+	signature func(e *extraction, d *def, sig string) string
 }
 
 // languageRules is the table of rules, by language name.
@@ -43,7 +46,8 @@ var languageRules = map[string]*rules{
 		values: func(_ *extraction, res *Result) func(*graph.Node, string) bool {
 			return newGoValueFilter(res).keep
 		},
-		finish: goSatisfies,
+		finish:    goSatisfies,
+		signature: (*extraction).goConstType,
 	},
 	lang.Rust:  {importPrefix: rustUsePrefix},
 	lang.CPP:   {access: cppAccess},

@@ -15,16 +15,13 @@ import (
 
 	"github.com/codegraph-dev/codegraph/internal/graph"
 	"github.com/codegraph-dev/codegraph/internal/index"
+	"github.com/codegraph-dev/codegraph/internal/oracletest"
 	"github.com/codegraph-dev/codegraph/internal/precise"
 	"github.com/codegraph-dev/codegraph/internal/store"
 )
 
 // oracleFn is a function as the SSA oracle names it.
-type oracleFn struct {
-	file string // relative to the package directory
-	name string // "F" or "Recv.M"
-	line int
-}
+type oracleFn = oracletest.Fn
 
 // ssaOracle is ../shared/tools/gocallgraph in a test: the static calls
 // of the package in dir (SSA, generic instances folded into their generic
@@ -70,7 +67,7 @@ func ssaOracle(t *testing.T, dir string) map[[2]oracleFn]bool {
 			}
 			name = s + "." + name
 		}
-		return oracleFn{filepath.ToSlash(rel), name, p.Line}, true
+		return oracleFn{File: filepath.ToSlash(rel), Name: name, Line: p.Line}, true
 	}
 	var work []*ssa.Function
 	for f := range static.CallGraph(prog).Nodes {
@@ -149,41 +146,7 @@ func TestStdlibPreciseAccuracy(t *testing.T) {
 			if state.Packages["."] == nil || state.Packages["."].Status != precise.StatusPrecise {
 				t.Fatalf("the package did not check: %+v", state.Packages["."])
 			}
-			byFile := map[string][]graph.Node{}
-			if err := st.AllNodes(func(n graph.Node) error {
-				if n.Kind.IsCallable() {
-					byFile[n.File] = append(byFile[n.File], n)
-				}
-				return nil
-			}); err != nil {
-				t.Fatal(err)
-			}
-			locate := func(f oracleFn) graph.NodeID {
-				short := f.name[strings.LastIndexByte(f.name, '.')+1:]
-				var best *graph.Node
-				for i, n := range byFile[f.file] {
-					if n.Name == short && int(n.StartLine)-2 <= f.line && f.line <= int(n.EndLine) {
-						if best == nil || n.EndLine-n.StartLine < best.EndLine-best.StartLine {
-							best = &byFile[f.file][i]
-						}
-					}
-				}
-				if best == nil {
-					return 0
-				}
-				return best.ID
-			}
-			truth := map[[2]graph.NodeID]bool{}
-			known := map[graph.NodeID]bool{}
-			for e := range oracle {
-				a, b := locate(e[0]), locate(e[1])
-				if a == 0 || b == 0 {
-					t.Errorf("oracle function not indexed: %v or %v", e[0], e[1])
-					continue
-				}
-				truth[[2]graph.NodeID{a, b}] = true
-				known[a], known[b] = true, true
-			}
+			truth, known := oracletest.Truth(t, st, oracle)
 			pred := map[[2]graph.NodeID]bool{}
 			tiers := map[graph.Resolution]int{}
 			if err := st.AllEdges(func(e graph.Edge) error {

@@ -27,6 +27,12 @@ type CallsResult struct {
 	NextCursor string `json:"next_cursor,omitempty"`
 	// Truncated is set when the traversal stopped at its node bound.
 	Truncated bool `json:"truncated,omitempty"`
+	// Dispatch (callers only) lists the interface methods that the
+	// methods reached implement: calls made through them may dispatch to
+	// those methods, and are listed as callers marked Dynamic, unless an
+	// interface method has more call sites than the bound (Followed
+	// false: counted only).
+	Dispatch []DispatchRef `json:"dispatch,omitempty"`
 	// Values (callers only) are the sites where the root function is used
 	// as a value (passed as a callback, stored in a field or a map,
 	// converted to a handler type): whoever receives it may call it, and
@@ -47,6 +53,11 @@ type CallItem struct {
 	Via EdgeRef `json:"via"`
 	// Sites counts the calls between the parent and this item.
 	Sites int `json:"sites"`
+	// Dynamic (callers) is set when the call goes through an interface
+	// method the parent implements (Through: its qualified name): it may
+	// dispatch to the parent or to another implementation.
+	Dynamic bool   `json:"dynamic,omitempty"`
+	Through string `json:"through,omitempty"`
 }
 
 var callKinds = []graph.EdgeKind{graph.EdgeCalls}
@@ -55,17 +66,44 @@ var callKinds = []graph.EdgeKind{graph.EdgeCalls}
 // opts.Depth levels, over resolved calls edges (ambiguous ones included,
 // with their lower confidence).
 func (e *Engine) Callers(ctx context.Context, id graph.NodeID, opts CallsOptions) (*CallsResult, error) {
+	var disp dispatchSet
 	res, err := e.calls(ctx, id, opts, "callers", func(_ context.Context, u unit) ([]step, error) {
 		var out []step
 		err := e.g.InEdges(u.id, callKinds, func(ed graph.Edge) error {
 			out = append(out, step{to: unit{kind: unitSymbol, id: ed.Src}, edge: ed})
 			return nil
 		})
-		return out, err
+		if err != nil {
+			return nil, err
+		}
+		// Calls through the interface methods it implements (dynamic
+		// dispatch): their edges point at the interface method.
+		n, err := e.g.Node(u.id)
+		if err != nil {
+			return out, nil // gone
+		}
+		calls, ims, refs, err := e.dispatchCalls(&n)
+		if err != nil {
+			return nil, err
+		}
+		for i, r := range refs {
+			disp.add(ims[i].id, r)
+		}
+		for _, ed := range calls {
+			out = append(out, step{to: unit{kind: unitSymbol, id: ed.Src}, edge: ed})
+		}
+		return out, nil
+	}, func(it *CallItem, via *graph.Edge, parent unit) {
+		if parent.kind == unitSymbol && via.Dst != parent.id {
+			if name, ok := disp.name(via.Dst); ok {
+				it.Dynamic, it.Through = true, name
+			}
+		}
 	})
 	if err != nil {
 		return nil, err
 	}
+	res.Dispatch = disp.sorted()
 	if res.Values, err = e.valueUses(id); err != nil {
 		return nil, err
 	}
@@ -108,11 +146,11 @@ func (e *Engine) Callees(ctx context.Context, id graph.NodeID, opts CallsOptions
 			return nil
 		})
 		return out, err
-	})
+	}, nil)
 }
 
 func (e *Engine) calls(ctx context.Context, id graph.NodeID, opts CallsOptions, dir string,
-	expand func(context.Context, unit) ([]step, error)) (*CallsResult, error) {
+	expand func(context.Context, unit) ([]step, error), label func(*CallItem, *graph.Edge, unit)) (*CallsResult, error) {
 	root, err := e.g.Node(id)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", dir, err)
@@ -138,6 +176,9 @@ func (e *Engine) calls(ctx context.Context, id graph.NodeID, opts CallsOptions, 
 		it := CallItem{Depth: n.depth, Parent: t.nodes[n.parent].u.key(), Symbol: syms[i], Via: edgeRef(&n.via), Sites: n.count}
 		if n.u.kind == unitUnresolved {
 			it.Target = n.u.s
+		}
+		if label != nil {
+			label(&it, &n.via, t.nodes[n.parent].u)
 		}
 		res.Items = append(res.Items, it)
 	}

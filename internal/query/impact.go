@@ -48,8 +48,9 @@ type ImpactOptions struct {
 // function, method or type of the scope or of the set below its last
 // level (a call into the last level would only add a level beyond
 // Depth) — for an unexported Go name, only calls from its own package —;
-// ambiguous calls into the set, followed but uncertain; and functions of
-// the set used as values (Escapes). The set is then a lower bound;
+// ambiguous calls into the set, followed but uncertain; functions of the
+// set used as values (Escapes); and calls through interface methods with
+// too many call sites to follow (DispatchWide). The set is then a lower bound;
 // Unresolved, Ambiguous and Escapes count those sites and list the first
 // of them by file and line.
 type ImpactResult struct {
@@ -79,6 +80,11 @@ type ImpactResult struct {
 	// (its type's implements edges): calls through them may dispatch to
 	// it, so they and their callers are in the set, marked Dynamic.
 	Dispatch Uncertainty `json:"dispatch"`
+	// DispatchWide lists the interface methods of Dispatch with more calls
+	// through them than the bound (MaxDispatchCalls, 200; io.Writer.Write
+	// on the standard library has thousands): those calls are counted,
+	// not followed, and the set is a lower bound.
+	DispatchWide []DispatchRef `json:"dispatch_wide,omitempty"`
 	// Precise says that every edge on the way from the scope to each
 	// affected symbol is the precise tier's (compiler-checked) and the
 	// answer is complete.
@@ -169,6 +175,7 @@ func (e *Engine) Impact(ctx context.Context, scope Scope, opts ImpactOptions) (*
 	names := map[string]*nameScope{}
 	ambiguous := map[Site]bool{}
 	var ambSites, escSites, dispSites []Site
+	wide := map[graph.NodeID]int{} // calls through each interface method met
 
 	// Reverse breadth-first traversal, one level at a time. Each node of
 	// a level is read (for its name) and its incoming edges scanned
@@ -219,6 +226,19 @@ func (e *Engine) Impact(ctx context.Context, scope Scope, opts ImpactOptions) (*
 					dispSites = append(dispSites, Site{File: im.via.File, Line: im.via.Line, Target: im.qn, From: n.ID.String(), Name: n.Name})
 					if _, ok := index[im.id]; ok {
 						continue
+					}
+					calls, seen := wide[im.id]
+					if !seen {
+						if calls, err = e.countCalls(im.id); err != nil {
+							return nil, err
+						}
+						wide[im.id] = calls
+						if calls > e.dispatchCap {
+							res.DispatchWide = append(res.DispatchWide, DispatchRef{Method: im.id.String(), Name: im.qn, Calls: calls})
+						}
+					}
+					if calls > e.dispatchCap {
+						continue // counted, not followed
 					}
 					if len(reached) >= e.maxNodes {
 						res.Truncated = true
@@ -312,7 +332,8 @@ func (e *Engine) Impact(ctx context.Context, scope Scope, opts ImpactOptions) (*
 	res.Ambiguous = Uncertainty{Count: len(ambSites), Sites: firstSites(ambSites)}
 	res.Escapes = Uncertainty{Count: len(escSites), Sites: firstSites(escSites)}
 	res.Dispatch = Uncertainty{Count: len(dispSites), Sites: firstSites(dispSites)}
-	res.Complete = !res.Truncated && res.Unresolved.Count == 0 && res.Ambiguous.Count == 0 && res.Escapes.Count == 0
+	sortDispatch(res.DispatchWide)
+	res.Complete = !res.Truncated && res.Unresolved.Count == 0 && res.Ambiguous.Count == 0 && res.Escapes.Count == 0 && len(res.DispatchWide) == 0
 	res.Precise = res.Complete && len(reached) > 0 && !slices.ContainsFunc(reached, func(r impactNode) bool { return r.via.Res != graph.ResPrecise })
 
 	start, end, next, err := opts.Page.slice(fmt.Sprintf("impact|%s|%s|%d", scope.Kind, scopeKey(scope), depth), len(reached))
@@ -546,6 +567,13 @@ func (e *Engine) suffixIndex(ctx context.Context) (*suffixIndex, error) {
 // dispatchConfidence is the confidence of a dependency through an
 // interface method: the call may dispatch to another implementation.
 const dispatchConfidence = 0.5
+
+// countCalls counts the calls edges into id.
+func (e *Engine) countCalls(id graph.NodeID) (int, error) {
+	n := 0
+	err := e.g.InEdges(id, callKinds, func(graph.Edge) error { n++; return nil })
+	return n, err
+}
 
 // ifaceMethod is an interface method that a method implements, with the
 // implements edge of the method's type that says so.

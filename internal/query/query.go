@@ -88,6 +88,10 @@ type Engine struct {
 	maxNodes int
 	workers  int
 	src      *sourceCache
+	// dispatchCap is the number of calls through an interface method
+	// above which callers and impact do not follow them (MaxDispatchCalls;
+	// lowered by tests).
+	dispatchCap int
 
 	mu       sync.Mutex       // guards files and dirFiles
 	files    []fileInfo       // every indexed file, in path order
@@ -102,7 +106,7 @@ type Engine struct {
 
 // New returns an Engine reading g.
 func New(g Reader, opts Options) *Engine {
-	e := &Engine{g: g, root: opts.Root, maxNodes: opts.MaxNodes, workers: opts.Workers}
+	e := &Engine{g: g, root: opts.Root, maxNodes: opts.MaxNodes, workers: opts.Workers, dispatchCap: MaxDispatchCalls}
 	if e.maxNodes <= 0 {
 		e.maxNodes = DefaultMaxNodes
 	}

@@ -19,16 +19,13 @@ import (
 
 	"github.com/codegraph-dev/codegraph/internal/graph"
 	"github.com/codegraph-dev/codegraph/internal/index"
+	"github.com/codegraph-dev/codegraph/internal/oracletest"
 	"github.com/codegraph-dev/codegraph/internal/store"
 )
 
 // fn identifies a function or method by file, name and line, as the
 // call-graph oracle and the scorer in ../shared/tools do.
-type fn struct {
-	file string
-	name string // "F" or "Recv.M"
-	line int
-}
+type fn = oracletest.Fn
 
 // oracleCalls computes the static call graph of the Go package in dir with
 // go/types: calls of functions and of methods on concrete types declared in
@@ -72,7 +69,7 @@ func oracleCalls(t *testing.T, dir string, imp types.Importer) map[[2]fn]bool {
 			}
 			pos := fset.Position(obj.Pos())
 			rel, _ := filepath.Rel(dir, pos.Filename)
-			return fn{filepath.ToSlash(rel), name, pos.Line}, true
+			return fn{File: filepath.ToSlash(rel), Name: name, Line: pos.Line}, true
 		}
 		for _, f := range files {
 			for _, d := range f.Decls {
@@ -129,41 +126,7 @@ func score(t *testing.T, db, dir string, oracle map[[2]fn]bool) (precision, reca
 		t.Fatal(err)
 	}
 	defer st.Close()
-	byFile := map[string][]graph.Node{}
-	if err := st.AllNodes(func(n graph.Node) error {
-		if n.Kind.IsCallable() {
-			byFile[n.File] = append(byFile[n.File], n)
-		}
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
-	locate := func(f fn) graph.NodeID {
-		short := f.name[strings.LastIndexByte(f.name, '.')+1:]
-		var best *graph.Node
-		for i, n := range byFile[f.file] {
-			if n.Name == short && int(n.StartLine)-2 <= f.line && f.line <= int(n.EndLine) {
-				if best == nil || n.EndLine-n.StartLine < best.EndLine-best.StartLine {
-					best = &byFile[f.file][i]
-				}
-			}
-		}
-		if best == nil {
-			return 0
-		}
-		return best.ID
-	}
-	truth := map[[2]graph.NodeID]bool{}
-	known := map[graph.NodeID]bool{}
-	for e := range oracle {
-		a, b := locate(e[0]), locate(e[1])
-		if a == 0 || b == 0 {
-			t.Errorf("oracle function not indexed: %v or %v", e[0], e[1])
-			continue
-		}
-		truth[[2]graph.NodeID{a, b}] = true
-		known[a], known[b] = true, true
-	}
+	truth, known := oracletest.Truth(t, st, oracle)
 	pred := map[[2]graph.NodeID]bool{}
 	if err := st.AllEdges(func(e graph.Edge) error {
 		if e.Kind == graph.EdgeCalls && e.Dst != 0 && known[e.Src] && known[e.Dst] && e.Src != e.Dst {
@@ -367,8 +330,8 @@ func TestRustCalls(t *testing.T) {
 		"run util::slugify":        "src/util.rs:slugify",
 		"run helper":               "src/lib.rs:helper",
 		"run HashMap::new":         "@external:rust/std::collections:std::collections.HashMap.new",
-		"run s.put":                "src/store/mod.rs:Store.put", // let s = Store::new()
-		"Store.len self.items.len": "unresolved",
+		"run s.put":                "src/store/mod.rs:Store.put",               // let s = Store::new()
+		"Store.len self.items.len": "@external:rust/std::vec:std::vec.Vec.len", // the prelude's Vec
 	}
 	checkCalls(t, got, want)
 }

@@ -35,3 +35,13 @@ func wordSet(s string) map[string]bool {
 	}
 	return m
 }
+
+// rustPrelude are the types of Rust's standard prelude that calls name
+// without importing them (Vec::new(), x.push() on a Vec, Box::new(),
+// Default::default()), with the std module that defines them: calls on
+// them bind to external std nodes when the file neither defines nor
+// imports the name.
+var rustPrelude = map[string]string{
+	"Vec": "std::vec", "String": "std::string", "Option": "std::option", "Result": "std::result",
+	"Box": "std::boxed", "Default": "std::default",
+}

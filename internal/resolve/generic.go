@@ -248,6 +248,8 @@ func (r *resolver) resolveGeneric(e *graph.Edge) (ids []graph.NodeID, res graph.
 				return []graph.NodeID{r.external(language, "builtins", head)}, graph.ResExternal
 			case (language == lang.JavaScript || language == lang.TypeScript) && jsGlobals[head]:
 				return []graph.NodeID{r.external(language, "globalThis", head)}, graph.ResExternal
+			case language == lang.Rust && head == "drop" && e.Kind == graph.EdgeCalls:
+				return []graph.NodeID{r.external(language, "std::mem", head)}, graph.ResExternal // the prelude's drop
 			}
 		}
 		return nil, graph.ResUnresolved
@@ -332,6 +334,11 @@ func (r *resolver) resolveGeneric(e *graph.Edge) (ids []graph.NodeID, res graph.
 			// mod util; util::f(): a child module of this file.
 			if files := r.moduleFiles(e.File, language, "self::"+head); len(files) > 0 {
 				return r.pickGeneric(r.facts(files[0]).top[parts[1]])
+			}
+			// Vec::new(), Box::new(), Default::default(): a type of the
+			// standard prelude that the file neither defines nor imports.
+			if t, ok := r.resolveTypeName(e.File, head); ok && t.node == nil && rustPrelude[head] == t.extModule {
+				return []graph.NodeID{r.external(language, t.extModule, head+"."+parts[1])}, graph.ResExternal
 			}
 		}
 	}

@@ -25,20 +25,35 @@ type goIface struct {
 	methods map[string]string
 }
 
-// stdIfaces are standard interfaces, by import path and name, with their
-// method sets as goMethodKey writes them.
-var stdIfaces = []struct {
+// stdIface is a standard interface, by import path and name, with its
+// method set as goMethodKey writes it.
+type stdIface struct {
 	pkg, name string
 	methods   map[string]string
-}{
-	{"builtin", "error", map[string]string{"Error": "()string"}},
-	{"fmt", "Stringer", map[string]string{"String": "()string"}},
-	{"io", "Reader", map[string]string{"Read": "([]byte)int,error"}},
-	{"io", "Writer", map[string]string{"Write": "([]byte)int,error"}},
-	{"io", "Closer", map[string]string{"Close": "()error"}},
-	{"net/http", "Handler", map[string]string{"ServeHTTP": "(ResponseWriter,*Request)"}},
-	{"sort", "Interface", map[string]string{"Len": "()int", "Less": "(int,int)bool", "Swap": "(int,int)"}},
-	{"context", "Context", map[string]string{"Deadline": "()Time,bool", "Done": "()chan ?", "Err": "()error", "Value": "(?)?"}},
+	// composite interfaces (io.ReadWriteCloser) are made of embedded
+	// ones of the same package: types get no implements edge to them
+	// (they have the edges to their parts), and a method called through
+	// one binds to the part that declares it (io.Closer.Close), as the
+	// compiler's method object is the part's.
+	composite bool
+}
+
+// stdIfaces are the standard interfaces that types get implements edges
+// to, then composite ones known for their method sets (embedded in the
+// repository's interfaces, or the type of a value a method is called on).
+var stdIfaces = []stdIface{
+	{pkg: "builtin", name: "error", methods: map[string]string{"Error": "()string"}},
+	{pkg: "fmt", name: "Stringer", methods: map[string]string{"String": "()string"}},
+	{pkg: "io", name: "Reader", methods: map[string]string{"Read": "([]byte)int,error"}},
+	{pkg: "io", name: "Writer", methods: map[string]string{"Write": "([]byte)int,error"}},
+	{pkg: "io", name: "Closer", methods: map[string]string{"Close": "()error"}},
+	{pkg: "net/http", name: "Handler", methods: map[string]string{"ServeHTTP": "(ResponseWriter,*Request)"}},
+	{pkg: "sort", name: "Interface", methods: map[string]string{"Len": "()int", "Less": "(int,int)bool", "Swap": "(int,int)"}},
+	{pkg: "context", name: "Context", methods: map[string]string{"Deadline": "()Time,bool", "Done": "()chan ?", "Err": "()error", "Value": "(?)?"}},
+	{pkg: "io", name: "ReadWriter", composite: true, methods: map[string]string{"Read": "([]byte)int,error", "Write": "([]byte)int,error"}},
+	{pkg: "io", name: "ReadCloser", composite: true, methods: map[string]string{"Read": "([]byte)int,error", "Close": "()error"}},
+	{pkg: "io", name: "WriteCloser", composite: true, methods: map[string]string{"Write": "([]byte)int,error", "Close": "()error"}},
+	{pkg: "io", name: "ReadWriteCloser", composite: true, methods: map[string]string{"Read": "([]byte)int,error", "Write": "([]byte)int,error", "Close": "()error"}},
 }
 
 // resolveGoSatisfies binds a type's implements edge to the interfaces it
@@ -79,6 +94,9 @@ func (r *resolver) resolveGoSatisfies(e *graph.Edge) ([]graph.NodeID, graph.Reso
 		}
 	}
 	for _, si := range stdIfaces {
+		if si.composite {
+			continue
+		}
 		if _, inRepo := r.importDir(si.pkg); inRepo {
 			continue // the repository is that library: its interfaces are found above
 		}
@@ -148,12 +166,14 @@ func (r *resolver) typeMethods(p *goPackage, t *goType) map[string][]graph.NodeI
 	return t.methods
 }
 
-// ifacesWith returns the repository's Go interfaces that declare a method
-// called name.
+// ifacesWith returns the repository's Go interfaces whose method sets
+// have a method called name: those that declare it, and those that get
+// it from embedded interfaces only.
 func (r *resolver) ifacesWith(name string) []*goIface {
 	if r.ifaceByMethod == nil {
 		r.ifaceByMethod = map[string][]*goIface{}
 		r.ifaces = map[graph.NodeID]*goIface{}
+		r.embeddedIfaces()
 	}
 	if in, ok := r.ifaceByMethod[name]; ok {
 		return in
@@ -163,26 +183,62 @@ func (r *resolver) ifacesWith(name string) []*goIface {
 		if n.Kind != graph.KindMethod || n.Language != lang.Go || n.Parent == 0 || strings.HasSuffix(n.File, "_test.go") {
 			return nil
 		}
-		if in := r.goIfaceOf(n.Parent, n.File, n.QualifiedName); in != nil {
+		iname, _, ok := strings.Cut(n.QualifiedName, ".")
+		if !ok {
+			return nil
+		}
+		if in := r.goIfaceOf(n.Parent, n.File, iname); in != nil {
 			out = append(out, in)
 		}
 		return nil
 	})
+	out = append(out, r.embOnly[name]...)
 	r.ifaceByMethod[name] = out
 	return out
 }
 
-// goIfaceOf returns the method set of the interface with node id (nil if
-// it is not an interface), whose method qn ("I.M") was found in file.
-func (r *resolver) goIfaceOf(id graph.NodeID, file, qn string) *goIface {
+// embeddedIfaces finds the repository's Go interfaces that declare no
+// method of their own but embed others (type ReadWriter interface {
+// Reader; Writer }), which ifacesWith cannot find by a method's name, and
+// indexes them by the names of their method sets.
+func (r *resolver) embeddedIfaces() {
+	r.embOnly = map[string][]*goIface{}
+	var cands []graph.Node
+	r.st.NodesByKind(graph.KindInterface, func(n graph.Node) error {
+		if n.Language == lang.Go && !strings.HasSuffix(n.File, "_test.go") {
+			cands = append(cands, n)
+		}
+		return nil
+	})
+	for _, n := range cands {
+		own := false
+		r.st.OutEdges(n.ID, []graph.EdgeKind{graph.EdgeContains, graph.EdgeDefines}, func(e graph.Edge) error {
+			own = true // declares a method: found by its name
+			return nil
+		})
+		if own {
+			continue
+		}
+		if in := r.goIfaceOf(n.ID, n.File, n.Name); in != nil {
+			names := make([]string, 0, len(in.methods))
+			for m := range in.methods {
+				names = append(names, m)
+			}
+			sort.Strings(names)
+			for _, m := range names {
+				r.embOnly[m] = append(r.embOnly[m], in)
+			}
+		}
+	}
+}
+
+// goIfaceOf returns the method set of the interface with node id named
+// iname (nil if it is not an interface), found in file.
+func (r *resolver) goIfaceOf(id graph.NodeID, file, iname string) *goIface {
 	if in, ok := r.ifaces[id]; ok {
 		return in
 	}
 	r.ifaces[id] = nil
-	iname, _, ok := strings.Cut(qn, ".")
-	if !ok {
-		return nil
-	}
 	if n, err := r.st.Node(id); err != nil || n.Kind != graph.KindInterface {
 		return nil
 	}
@@ -201,7 +257,7 @@ func (r *resolver) goIfaceOf(id graph.NodeID, file, qn string) *goIface {
 	}
 	in := &goIface{id: id, methods: map[string]string{}}
 	r.ifaces[id] = in // before the embedded ones: cycles end
-	if ms := r.goIfaceMethods(typeRef{iname, file}, 0); ms != nil {
+	if ms := r.goIfaceMethods(typeRef{iname, file}, 0); len(ms) > 0 {
 		in.methods = ms
 	} else {
 		r.ifaces[id] = nil
@@ -297,10 +353,27 @@ func unqualify(t string) string {
 }
 
 // stdIfaceMethod binds a method called on a value of one of the standard
-// interfaces (h.ServeHTTP(w, r) with h an http.Handler, err.Error()) to the
-// interface method's external node, where impact finds the calls that may
-// dispatch to an implementation.
+// interfaces (h.ServeHTTP(w, r) with h an http.Handler, err.Error()), or
+// of a repository interface that embeds one (type Conn interface {
+// io.ReadWriteCloser }), to the external node of the standard interface
+// method that declares it, where impact and callers find the calls that
+// may dispatch to an implementation.
 func (r *resolver) stdIfaceMethod(t typeRef, method string) (graph.NodeID, bool) {
+	return r.stdIfaceMethodDepth(t, method, 0)
+}
+
+func (r *resolver) stdIfaceMethodDepth(t typeRef, method string, depth int) (graph.NodeID, bool) {
+	if depth > 4 {
+		return 0, false
+	}
+	if _, rt := r.lookupType(t); rt != nil {
+		for _, emb := range rt.embeds() {
+			if id, ok := r.stdIfaceMethodDepth(emb, method, depth+1); ok {
+				return id, true
+			}
+		}
+		return 0, false
+	}
 	qual, name := splitTypeExpr(t.expr)
 	pkg := "builtin"
 	if qual != "" {
@@ -319,6 +392,14 @@ func (r *resolver) stdIfaceMethod(t typeRef, method string) (graph.NodeID, bool)
 		}
 		if _, inRepo := r.importDir(pkg); inRepo {
 			return 0, false
+		}
+		if si.composite {
+			for _, part := range stdIfaces {
+				if _, ok := part.methods[method]; ok && !part.composite && part.pkg == pkg {
+					name = part.name
+					break
+				}
+			}
 		}
 		return r.external(lang.Go, pkg, name+"."+method), true
 	}

@@ -94,7 +94,7 @@ func (p *goPackage) load(name string) {
 				t.under.expr, t.alias = typeDef(n.Signature)
 				t.under.file = n.File
 			}
-		case graph.KindVariable:
+		case graph.KindVariable, graph.KindConstant:
 			if te := varType(n.Signature, n.Name); te != "" {
 				p.setVar(name, typeRef{te, n.File})
 			}
@@ -406,7 +406,7 @@ func (r *resolver) goDir(dir string) *dirPackages {
 						typ(owner).fields[name] = typeRef{te, m.Path}
 					}
 				}
-			case graph.KindVariable:
+			case graph.KindVariable, graph.KindConstant: // const Legacy Scheme = 1 is typed too
 				if qn == n.Name {
 					if te := varType(n.Signature, n.Name); te != "" {
 						p.setVar(n.Name, typeRef{te, m.Path})
@@ -882,16 +882,15 @@ func (r *resolver) typeOf(ci *callerInfo, x ast.Expr, idx, depth int) (typeRef, 
 // callResult infers the idx-th result type of a call, a conversion, or the
 // builtins new and make.
 func (r *resolver) callResult(ci *callerInfo, call *ast.CallExpr, idx, depth int) (typeRef, bool) {
-	if id, ok := call.Fun.(*ast.Ident); ok && len(call.Args) > 0 {
+	if id, ok := call.Fun.(*ast.Ident); ok {
 		if _, local := ci.lookup(id.Name); !local {
-			switch id.Name {
-			case "new":
+			switch {
+			case (id.Name == "new" || id.Name == "make") && len(call.Args) > 0:
 				return typeRef{exprString(call.Args[0]), ci.file}, true
-			case "make":
-				return typeRef{exprString(call.Args[0]), ci.file}, true
-			}
-			if ci.pkg.typ(id.Name) != nil {
-				return typeRef{id.Name, ci.file}, true // conversion T(x)
+			case ci.pkg.typ(id.Name) != nil:
+				// conversion T(x); call targets drop their arguments
+				// (LabelSet(m).Equal(o) is the target "LabelSet().Equal")
+				return typeRef{id.Name, ci.file}, true
 			}
 		}
 	}

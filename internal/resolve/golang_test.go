@@ -119,7 +119,49 @@ func TestGoScopes(t *testing.T) {
 // and the standard ones whose method sets they cover, by signature.
 func TestGoImplements(t *testing.T) {
 	dir, _ := filepath.Abs("testdata/goscope")
+	got := implementsEdges(t, indexDir(t, dir))
+	want := map[string]bool{
+		"Mux -> Router exact":           true,
+		"Cache -> Router exact":         true, // Get(string), as Router's
+		"Request -> fmt.Stringer exact": true,
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("implements = %v, want %v", got, want)
+	}
+}
+
+// TestGoEmbeddedIfaces: an interface whose method set comes only from
+// embedded interfaces (recursively, standard composite ones included) is
+// implemented, and a method called through one binds to the interface
+// method that declares it.
+func TestGoEmbeddedIfaces(t *testing.T) {
+	dir, _ := filepath.Abs("testdata/goiface")
 	db := indexDir(t, dir)
+	got := implementsEdges(t, db)
+	want := map[string]bool{
+		"File -> Reader exact": true, "File -> Writer exact": true,
+		"File -> ReadWriter exact": true, "File -> Nested exact": true, "File -> Conn exact": true,
+		"File -> io.Reader exact": true, "File -> io.Writer exact": true, "File -> io.Closer exact": true,
+		"ReadOnly -> Reader exact": true, "ReadOnly -> io.Reader exact": true,
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("implements = %v, want %v", got, want)
+	}
+	calls := callSites(t, db)
+	for k, w := range map[string]string{
+		"file.go:17 rw.Read": "stream/stream.go:Reader.Read exact",
+		"file.go:18 c.Close": "@external:go/io:io.Closer.Close external",
+	} {
+		if calls[k] != w {
+			t.Errorf("%s: got %q, want %q", k, calls[k], w)
+		}
+	}
+}
+
+// implementsEdges lists the bound implements edges of the index at db as
+// "Type -> Interface resolution".
+func implementsEdges(t *testing.T, db string) map[string]bool {
+	t.Helper()
 	st, err := store.Open(db, store.Options{ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)
@@ -137,14 +179,7 @@ func TestGoImplements(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]bool{
-		"Mux -> Router exact":           true,
-		"Cache -> Router exact":         true, // Get(string), as Router's
-		"Request -> fmt.Stringer exact": true,
-	}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("implements = %v, want %v", got, want)
-	}
+	return got
 }
 
 // TestGoModuleAbove indexes a directory inside a module: its import paths

@@ -88,7 +88,7 @@ func TestJavaDeclaredPackages(t *testing.T) {
 func TestRustWorkspaceCrates(t *testing.T) {
 	got := edgeMap(t, "testdata/poly/rust", graph.EdgeCalls)
 	want := map[string]string{
-		"axum/src/routing/mod.rs:Router.new Vec::new":                "unresolved", // the prelude is not modelled
+		"axum/src/routing/mod.rs:Router.new Vec::new":                "@external:rust/std::vec:std::vec.Vec.new external", // the prelude
 		"examples/hello/src/main.rs:main Router::new":                "axum/src/routing/mod.rs:Router.new exact",
 		"examples/hello/src/main.rs:main app.route":                  "axum/src/routing/mod.rs:Router.route exact",
 		"examples/hello/src/main.rs:main axum::serve":                "axum/src/lib.rs:serve exact",
@@ -97,6 +97,26 @@ func TestRustWorkspaceCrates(t *testing.T) {
 		"examples/hello/src/main.rs:main TcpListener::bind":          "@external:rust/tokio::net:tokio::net.TcpListener.bind external",
 		"examples/hello/src/main.rs:main helper":                     "examples/hello/src/main.rs:helper exact",
 		"examples/hello/src/main.rs:main crate::helper":              "examples/hello/src/main.rs:helper exact",
+	}
+	checkExact(t, got, want)
+}
+
+// TestRustPrelude: calls on the types of Rust's standard prelude (Vec,
+// String, Box, Default) and the prelude's drop bind to external std nodes
+// when the file neither defines nor imports the name; a type of the
+// crate with a prelude name wins.
+func TestRustPrelude(t *testing.T) {
+	got := edgeMap(t, "testdata/poly/rustprelude", graph.EdgeCalls)
+	want := map[string]string{
+		"src/lib.rs:Stack.new Vec::new":         "@external:rust/std::vec:std::vec.Vec.new external",
+		"src/lib.rs:Stack.push self.items.push": "@external:rust/std::vec:std::vec.Vec.push external",
+		"src/lib.rs:make String::from":          "@external:rust/std::string:std::string.String.from external",
+		"src/lib.rs:make v.len":                 "@external:rust/std::vec:std::vec.Vec.len external",
+		"src/lib.rs:make name.len":              "@external:rust/std::string:std::string.String.len external",
+		"src/lib.rs:make drop":                  "@external:rust/std::mem:std::mem.drop external",
+		"src/lib.rs:make Default::default":      "@external:rust/std::default:std::default.Default.default external",
+		"src/lib.rs:make Box::new":              "@external:rust/std::boxed:std::boxed.Box.new external",
+		"src/lib.rs:local r.ok":                 "src/lib.rs:Result.ok exact",
 	}
 	checkExact(t, got, want)
 }
@@ -171,4 +191,41 @@ func TestFunctionValues(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestGoConversionsAndConstants: a conversion's result has the converted
+// type even though call targets drop their arguments (Set(m).Equal(...) is
+// "Set().Equal"), and constants declared with a type or a conversion
+// (const Legacy Scheme = 7, const Strict = Scheme(8)) type the calls on
+// them and the variables they initialise (var Default = Legacy), and so
+// does a constant whose type its const group implies (UTF8 after
+// "Unset Scheme = iota"; Bit1 after an untyped "Bit0 = 1 << iota" has none). Calls with explicit
+// type arguments (orZero[Name](p), pair[int, string](1)), which the grammar
+// reads as conversions or instantiations, are calls.
+func TestGoConversionsAndConstants(t *testing.T) {
+	got := edgeMap(t, "testdata/goconv", graph.EdgeCalls)
+	want := map[string]string{
+		"conv.go:Metric.Equal Set().Equal": "conv.go:Set.Equal exact",
+		"conv.go:check Name().OK":          "conv.go:Name.OK exact",
+		"conv.go:shadowed Set().OK":        "conv.go:Name.OK exact", // the parameter's func() Name
+		"conv.go:Name.Legacy Legacy.Valid": "conv.go:Scheme.Valid exact",
+		"conv.go:Name.Strict Strict.Valid": "conv.go:Scheme.Valid exact",
+		"conv.go:Name.OK Default.Valid":    "conv.go:Scheme.Valid exact",
+		"conv.go:Name.UTF8 UTF8.Valid":     "conv.go:Scheme.Valid exact", // typed by its group
+		"conv.go:Name.Bit Bit1.Valid":      "unresolved",                 // untyped group
+		"conv.go:generic orZero[Name]":     "conv.go:orZero exact",       // parsed as a conversion
+		"conv.go:generic pair[int,string]": "conv.go:pair exact",
+		// conversions and builtins are calls of nothing in the graph
+		"conv.go:Metric.Equal Set":   "unresolved",
+		"conv.go:check Name":         "unresolved",
+		"conv.go:shadowed Set":       "unresolved",
+		"conv.go:Strict Scheme":      "unresolved",
+		"conv.go:Set.Equal len":      "unresolved",
+		"conv.go:Name.OK string":     "unresolved",
+		"conv.go:Name.Legacy string": "unresolved",
+		"conv.go:Name.Strict string": "unresolved",
+		"conv.go:Name.UTF8 string":   "unresolved",
+		"conv.go:Name.Bit string":    "unresolved",
+	}
+	checkExact(t, got, want)
 }

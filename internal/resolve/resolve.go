@@ -49,6 +49,7 @@ type resolver struct {
 	// Go interfaces (goiface.go): by method name, and by node id.
 	ifaceByMethod map[string][]*goIface
 	ifaces        map[graph.NodeID]*goIface
+	embOnly       map[string][]*goIface // interfaces with embedded methods only, by method name
 	dirTypes      map[string]map[string][]graph.NodeID
 	preloaded     map[string][]graph.Node // file → Go nodes, for a full pass
 	cpp           *cppIndex               // C/C++ definitions and includes, built on first use

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/codegraph-dev/codegraph/internal/graph"
+	"github.com/codegraph-dev/codegraph/internal/parse"
 	"github.com/codegraph-dev/codegraph/internal/store"
 )
 
@@ -22,7 +23,18 @@ import (
 // Changelog:
 //
 //	1: first recorded version (December 2026).
-const Version = 1
+//	2: Go interfaces whose methods all come from embedded interfaces
+//	   (standard composite ones included) get implements edges; a method
+//	   called through such an interface binds to the standard interface
+//	   method that declares it (c.Close() on a Conn embedding
+//	   io.ReadWriteCloser: io.Closer.Close).
+//	3: Rust calls on the standard prelude's types (Vec::new(), v.len() on
+//	   a Vec, Box::new(), drop) bind to external std nodes; Go conversions
+//	   type the calls on their result (LabelSet(m).Equal(o)), and Go
+//	   constants with a stated or group-implied type (const Legacy
+//	   Scheme = 7; B after A T = iota) type the calls on them and the
+//	   variables they initialise.
+const Version = 3
 
 // Stats counts what a run did.
 type Stats struct {
@@ -68,6 +80,9 @@ type Options struct {
 	// target ends with the name, an edge bound to another definition of
 	// that name) are resolved again.
 	NewNames []string
+	// Deleted are the indexed files the run deleted: the types of the Go
+	// packages they were in may have lost methods (goImplTypes).
+	Deleted []string
 	// Orphans are nodes that edges pointed at before the run (edges of
 	// rewritten or deleted files): external nodes among them that no edge
 	// points at after it are removed. With Files nil every external node
@@ -108,6 +123,7 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Stats, error) {
 		return Stats{}, err
 	}
 	var stats Stats
+	var implTypes []graph.NodeID // Go types whose implements edges are resolved again (goImplTypes)
 	all := opts.Files == nil
 	stats.All = all
 	if all {
@@ -116,11 +132,21 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Stats, error) {
 		}
 	} else {
 		n := len(opts.Files)
+		written := opts.Files
 		var err error
 		if opts.Files, err = dependents(st, opts); err != nil {
 			return stats, fmt.Errorf("resolve: %w", err)
 		}
 		stats.Dependents = len(opts.Files) - n
+		skip := make(map[string]bool, len(opts.Files))
+		for _, f := range opts.Files {
+			skip[f] = true
+		}
+		o := opts
+		o.Files = written
+		if implTypes, err = r.goImplTypes(o, skip); err != nil {
+			return stats, fmt.Errorf("resolve: %w", err)
+		}
 	}
 
 	// Resolve every group of edges (one source, kind, target and line:
@@ -178,6 +204,14 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Stats, error) {
 		slices.Sort(ids)
 		ids = slices.Compact(ids)
 		if err := st.OutEdgesMany(ids, Kinds, func(_ int, e graph.Edge) error { return g.add(e) }); err != nil {
+			return stats, err
+		}
+		if err := st.OutEdgesMany(implTypes, []graph.EdgeKind{graph.EdgeImplements}, func(_ int, e graph.Edge) error {
+			if e.Target != parse.GoSatisfies {
+				return nil
+			}
+			return g.add(e)
+		}); err != nil {
 			return stats, err
 		}
 	}

@@ -544,6 +544,9 @@ func (r *resolver) lookupTypeName(file, name string) typeRes {
 		}
 		imp, ok := ff.imports[name]
 		if !ok || imp.name == "" {
+			if mod, pre := rustPrelude[name]; pre && !ok && language == lang.Rust {
+				return typeRes{extModule: mod, extSym: name} // Vec, String, Option, Box: the standard prelude
+			}
 			return typeRes{}
 		}
 		ids, res := r.fromModule(file, language, imp, imp.name)

@@ -66,7 +66,13 @@
     (parenthesized_expression)
     (index_expression)
     (generic_type)
+    (type_instantiation_expression)
   ] @reference.call)
+
+; A generic call with explicit type arguments reads as a conversion to a
+; generic type (orZero[Params](p)); resolution binds it like a call, and a
+; real conversion (List[int](x)) names no function and stays unbound.
+(type_conversion_expression type: (generic_type) @reference.call)
 
 ([(type_identifier) (qualified_type)] @reference.type
   (#not-match? @reference.type "^(any|bool|byte|comparable|complex64|complex128|error|float32|float64|int|int8|int16|int32|int64|rune|string|uint|uint8|uint16|uint32|uint64|uintptr)$"))

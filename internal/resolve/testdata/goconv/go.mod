@@ -1,0 +1,3 @@
+module example.com/goconv
+
+go 1.22

@@ -1,0 +1,3 @@
+module example.com/goiface
+
+go 1.22

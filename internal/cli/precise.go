@@ -174,4 +174,5 @@ func printPreciseStatus(w io.Writer, s *preciseStatus) {
 type withPrecise struct {
 	statusJSON
 	Precise *preciseStatus `json:"precise,omitempty"`
+	SCIP    *scipStatus    `json:"scip,omitempty"` // the last SCIP import
 }

@@ -59,15 +59,24 @@ func newStatusCmd(e *env) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			ss, err := readSCIPStatus(st)
+			if err != nil {
+				return err
+			}
 			if asJSON {
 				enc := json.NewEncoder(e.stdout)
 				enc.SetIndent("", "  ")
-				return errors.Join(enc.Encode(withPrecise{s, ps}), result)
+				return errors.Join(enc.Encode(withPrecise{s, ps, ss}), result)
 			}
 			printStatus(e.stdout, &s)
-			if s.Languages["go"].Files > 0 {
+			if s.Languages["go"].Files > 0 || ss != nil {
 				fmt.Fprintln(e.stdout)
+			}
+			if s.Languages["go"].Files > 0 {
 				printPreciseStatus(e.stdout, ps)
+			}
+			if ss != nil {
+				printSCIPStatus(e.stdout, ss)
 			}
 			return result
 		},

@@ -20,11 +20,12 @@ import (
 // fileIndex is the nodes of one indexed file, for finding the innermost
 // definition around an offset and a definition by name and line.
 type fileIndex struct {
-	nodes  []graph.Node // by StartByte, then widest first
-	byID   map[graph.NodeID]int
-	byName map[string][]int
-	file   graph.NodeID // the file node
-	pkg    graph.NodeID // the package clause node
+	nodes   []graph.Node // by StartByte, then widest first
+	byID    map[graph.NodeID]int
+	byName  map[string][]int
+	imports []int        // import nodes
+	file    graph.NodeID // the file node
+	pkg     graph.NodeID // the package clause node
 }
 
 // nodesOf returns the index of an indexed file (nil when it is not indexed).
@@ -56,6 +57,8 @@ func (p *pass) nodesOf(rel string) *fileIndex {
 			fi.file = n.ID
 		case graph.KindPackage:
 			fi.pkg = n.ID
+		case graph.KindImport:
+			fi.imports = append(fi.imports, i)
 		}
 	}
 	p.fileNodes[rel] = fi
@@ -162,7 +165,7 @@ func (p *pass) external(pkgPath, symbol string) graph.NodeID {
 	file := graph.ExternalPrefix + lang.Go + "/" + pkgPath
 	qn := pkgPath + "." + symbol
 	id := graph.MakeNodeID(file, qn, graph.KindExternal, 0)
-	p.addExternal(file, pkgPath, graph.Node{ID: id, Kind: graph.KindExternal, Name: symbol, QualifiedName: qn,
+	p.addExternal(file, lang.Go, pkgPath, graph.Node{ID: id, Kind: graph.KindExternal, Name: symbol, QualifiedName: qn,
 		Language: lang.Go, File: file, StartLine: 1, EndLine: 1, Parent: graph.MakeNodeID(file, pkgPath, graph.KindPackage, 0)})
 	return id
 }
@@ -170,17 +173,17 @@ func (p *pass) external(pkgPath, symbol string) graph.NodeID {
 // externalPackage returns the id of a library's package node.
 func (p *pass) externalPackage(pkgPath string) graph.NodeID {
 	file := graph.ExternalPrefix + lang.Go + "/" + pkgPath
-	p.addExternal(file, pkgPath, graph.Node{})
+	p.addExternal(file, lang.Go, pkgPath, graph.Node{})
 	return graph.MakeNodeID(file, pkgPath, graph.KindPackage, 0)
 }
 
-func (p *pass) addExternal(file, pkgPath string, n graph.Node) {
+func (p *pass) addExternal(file, language, pkgPath string, n graph.Node) {
 	m := p.exts[file]
 	if m == nil {
 		m = map[graph.NodeID]graph.Node{}
 		pid := graph.MakeNodeID(file, pkgPath, graph.KindPackage, 0)
 		m[pid] = graph.Node{ID: pid, Kind: graph.KindPackage, Name: path.Base(pkgPath), QualifiedName: pkgPath,
-			Language: lang.Go, File: file, StartLine: 1, EndLine: 1}
+			Language: language, File: file, StartLine: 1, EndLine: 1}
 		p.exts[file] = m
 	}
 	if n.ID != 0 {

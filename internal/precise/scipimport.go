@@ -489,12 +489,11 @@ func ourName(ps *scipSym, text string) string {
 	return n
 }
 
-// inImport reports whether off lies in an import statement (extraction's
-// import nodes).
-func (fi *fileIndex) inImport(off int) bool {
-	o := uint32(off)
+// inImport reports whether line (1-based) holds an import statement
+// (extraction's import nodes, which may span only the imported name).
+func (fi *fileIndex) inImport(line uint32) bool {
 	for _, i := range fi.imports {
-		if n := &fi.nodes[i]; n.StartByte <= o && o < n.EndByte {
+		if n := &fi.nodes[i]; n.StartLine <= line && line <= n.EndLine {
 			return true
 		}
 	}
@@ -649,11 +648,14 @@ func (s *scipImport) applyDoc(d *checkedDoc) error {
 			continue
 		}
 		name := string(d.src[start:end])
-		if !isIdent(name) || fi.inImport(start) {
-			continue // import statements are imports edges, not the index's business
+		if !isIdent(name) {
+			continue
 		}
 		src := fi.enclosing(start)
 		line := uint32(o.Range.StartLine + 1)
+		if src == fi.file && fi.inImport(line) {
+			continue // import statements are imports edges, not the index's business
+		}
 		kind := graph.EdgeReferences
 		if calls[site{src, line, name}] {
 			kind = graph.EdgeCalls

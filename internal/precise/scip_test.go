@@ -280,3 +280,17 @@ func FuzzDecodeSCIP(f *testing.F) {
 		parseSymbol(string(b))
 	})
 }
+
+func TestSameName(t *testing.T) {
+	for _, c := range []struct {
+		name, text string
+		want       bool
+	}{
+		{"set", "set", true}, {"set0", "set", true}, {"set12", "set", true},
+		{"setx", "set", false}, {"set", "sets", false}, {"0", "", false}, {"set", "", false},
+	} {
+		if got := sameName(c.name, c.text); got != c.want {
+			t.Errorf("sameName(%q, %q) = %v", c.name, c.text, got)
+		}
+	}
+}

@@ -437,7 +437,7 @@ func (s *scipImport) checkDoc(d *scipDocument, goState *State) (*checkedDoc, str
 			return nil, fmt.Sprintf("definition of %s at %d:%d lies outside the file", name, o.Range.StartLine+1, o.Range.StartChar+1)
 		}
 		text := string(src[start:end])
-		if isIdent(name) && text != name && end > start {
+		if isIdent(name) && !sameName(name, text) && end > start {
 			return nil, fmt.Sprintf("definition of %s at %d:%d reads %q in the indexed file", name, o.Range.StartLine+1, o.Range.StartChar+1, clip(text))
 		}
 		if fi == nil {
@@ -453,6 +453,25 @@ func (s *scipImport) checkDoc(d *scipDocument, goState *State) (*checkedDoc, str
 		}
 	}
 	return cd, ""
+}
+
+// sameName reports whether a definition's descriptor name names the
+// source text there: the same, or with the number scip-typescript appends
+// to tell apart same-named declarations of a file (set0 for set).
+func sameName(name, text string) bool {
+	if name == text {
+		return true
+	}
+	rest, ok := strings.CutPrefix(name, text)
+	if !ok || rest == "" || text == "" {
+		return false
+	}
+	for i := 0; i < len(rest); i++ {
+		if rest[i] < '0' || rest[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 func clip(s string) string {
@@ -480,6 +499,9 @@ func isIdent(s string) bool {
 // text is text.
 func ourName(ps *scipSym, text string) string {
 	n := ps.last().Name
+	if text != n && sameName(n, text) {
+		return text
+	}
 	if n == "<constructor>" || n == "__init__" && text == "__init__" {
 		if text != "" {
 			return text

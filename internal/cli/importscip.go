@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -20,7 +21,7 @@ func newImportSCIPCmd(e *env) *cobra.Command {
 		quiet  bool
 	)
 	cmd := &cobra.Command{
-		Use:   "import-scip FILE.scip",
+		Use:   "import-scip FILE.scip...",
 		Short: "Import a SCIP index: compiler-grade edges for TypeScript, Python, Java, Rust, C/C++ and more",
 		Long: `Import-scip reads an index in the SCIP format (github.com/sourcegraph/scip),
 made by a language's own indexer (scip-typescript, scip-python, scip-java,
@@ -33,20 +34,21 @@ nodes.
 A document is skipped, and listed, when its file is not indexed, when the
 file on disk differs from the indexed content, or when its content does not
 match the SCIP index (its copy of the text, or the names at its
-definitions): run ` + "`codegraph index`" + ` and the indexer on the same tree. Importing
-again replaces the previous import. Files re-indexed after an import get
+definitions): run ` + "`codegraph index`" + ` and the indexer on the same tree. Give every
+index of the repository in one import (one per language): importing again
+replaces the previous import. Files re-indexed after an import get
 their extracted edges back: import again after indexing to refresh them.
 ` + "`codegraph status`" + ` shows the last import.`,
 		Example: `  npx @sourcegraph/scip-typescript index --output index.scip
   codegraph import-scip index.scip
-  codegraph import-scip --json --db /repo/.codegraph /tmp/python.scip`,
-		Args: cobra.ExactArgs(1),
+  codegraph import-scip --json --db /repo/.codegraph ts.scip python.scip`,
+		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			dir, err := findDB(db)
 			if err != nil {
 				return err
 			}
-			im, err := runImportSCIP(cmd.Context(), dir, args[0])
+			im, err := runImportSCIP(cmd.Context(), dir, args)
 			if err != nil {
 				return lockedByWatcher(err, dir)
 			}
@@ -66,13 +68,13 @@ their extracted edges back: import again after indexing to refresh them.
 	return cmd
 }
 
-// runImportSCIP opens the store at dir for writing and imports file.
-func runImportSCIP(ctx context.Context, dir, file string) (*precise.Import, error) {
+// runImportSCIP opens the store at dir for writing and imports files.
+func runImportSCIP(ctx context.Context, dir string, files []string) (*precise.Import, error) {
 	st, err := store.Open(dir, store.Options{})
 	if err != nil {
 		return nil, err
 	}
-	im, err := precise.ImportSCIP(ctx, st, file, precise.SCIPOptions{Logger: slog.Default()})
+	im, err := precise.ImportSCIP(ctx, st, files, precise.SCIPOptions{Logger: slog.Default()})
 	if cerr := st.Close(); err == nil {
 		err = cerr
 	}
@@ -84,11 +86,9 @@ func printImport(w io.Writer, im *precise.Import, max int) {
 	tool := im.Tool
 	if tool == "" {
 		tool = "an unnamed indexer"
-	} else if im.ToolVersion != "" {
-		tool += " " + im.ToolVersion
 	}
 	fmt.Fprintf(w, "import-scip: %s (%s): %d of %d documents applied, %d skipped, in %s\n",
-		im.File, tool, im.Applied, im.Documents, len(im.Skipped), im.Duration.Round(time.Millisecond))
+		strings.Join(im.Indexes, ", "), tool, im.Applied, im.Documents, len(im.Skipped), im.Duration.Round(time.Millisecond))
 	s := im.Stats
 	fmt.Fprintf(w, "  edges: %d precise (%d to libraries), %d dynamic candidates; %d groups rebound, %d added, %d heuristic bindings refuted\n",
 		s.Precise, s.External, s.Dynamic, s.Rewritten, s.Added, s.Unbound)
@@ -110,7 +110,7 @@ func printSkipped(w io.Writer, im *precise.Import, max int) {
 
 // scipStatus is the last SCIP import's part of `codegraph status`.
 type scipStatus struct {
-	File     string               `json:"file"`
+	Indexes  []string             `json:"indexes"`
 	Tool     string               `json:"tool,omitempty"`
 	Imported time.Time            `json:"imported"`
 	Applied  int                  `json:"applied"`
@@ -130,7 +130,7 @@ func readSCIPStatus(st *store.Store) (*scipStatus, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &scipStatus{File: im.File, Tool: im.Tool, Imported: im.Imported, Applied: im.Applied,
+	return &scipStatus{Indexes: im.Indexes, Tool: im.Tool, Imported: im.Imported, Applied: im.Applied,
 		Skipped: len(im.Skipped), Stale: stale, Stats: im.Stats, Docs: im.Skipped}, nil
 }
 
@@ -141,7 +141,7 @@ func printSCIPStatus(w io.Writer, s *scipStatus) {
 		tool = " (" + s.Tool + ")"
 	}
 	fmt.Fprintf(w, "  scip:     %s%s imported %s ago: %d documents applied, %d skipped, %d precise edges\n",
-		s.File, tool, humanAge(time.Since(s.Imported)), s.Applied, s.Skipped, s.Stats.Precise)
+		strings.Join(s.Indexes, ", "), tool, humanAge(time.Since(s.Imported)), s.Applied, s.Skipped, s.Stats.Precise)
 	if s.Stale > 0 {
 		fmt.Fprintf(w, "            %d imported files were re-indexed since and have heuristic edges: import again\n", s.Stale)
 	}

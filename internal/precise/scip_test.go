@@ -294,3 +294,21 @@ func TestSameName(t *testing.T) {
 		}
 	}
 }
+
+func TestProjectPaths(t *testing.T) {
+	for _, c := range []struct {
+		root, project, doc, want string
+	}{
+		{"/repo", "file:///repo", "src/a.ts", "src/a.ts"},
+		{"/repo", "file:///repo/web", "src/a.ts", "web/src/a.ts"},  // the indexer ran in a subdirectory
+		{"/repo/web", "file:///repo", "web/src/a.ts", "src/a.ts"},  // the index covers more than the tree
+		{"/repo/web", "file:///repo", "api/main.py", ""},           // outside the tree
+		{"/repo", "file:///ci/build/repo", "src/a.ts", "src/a.ts"}, // made elsewhere: relative to the root
+		{"/repo", "", "./src/../src/a.ts", "src/a.ts"},
+	} {
+		prefix, strip := projectPaths(c.root, c.project)
+		if got := docPath(c.doc, prefix, strip); got != c.want {
+			t.Errorf("root %s project %s doc %s: %q, want %q", c.root, c.project, c.doc, got, c.want)
+		}
+	}
+}

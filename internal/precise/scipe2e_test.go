@@ -73,7 +73,7 @@ func importFixture(t *testing.T, project, script string, args ...string) (*preci
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	im, err := precise.ImportSCIP(ctx, st, out, precise.SCIPOptions{})
+	im, err := precise.ImportSCIP(ctx, st, []string{out}, precise.SCIPOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,12 +142,13 @@ func TestSCIPTypeScript(t *testing.T) {
 		"calls src/main.ts:run -> Circle.area (precise)", // c inferred from makeCircle's result
 		"calls src/main.ts:run -> total (precise)",
 		"calls src/main.ts:run -> Square.constructor (precise)",
-		"calls src/main.ts:run -> describe (precise)", // imported under its own name
-		"references src/main.ts:run -> square (precise)", // const f = sq: the alias's function
+		"calls src/main.ts:run -> run.label (precise)",      // a nested function: a local symbol of the index
+		"calls src/main.ts:run.label -> describe (precise)", // imported under its own name
+		"references src/main.ts:run -> square (precise)",    // const f = sq: the alias's function
 		"calls src/util.ts:describe -> globalThis.Number.toFixed (precise)",
 	}, []string{
 		"references src/main.ts:src/main.ts ->", // import statements are imports edges
-		"calls src/main.ts:run -> square",      // f(1) calls a local
+		"calls src/main.ts:run -> square",       // f(1) calls a local
 	})
 }
 

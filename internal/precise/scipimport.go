@@ -36,15 +36,14 @@ var scipKinds = []graph.EdgeKind{graph.EdgeCalls, graph.EdgeReferences, graph.Ed
 // Import is what the last SCIP import did: `codegraph status` shows it and
 // the next import undoes it before applying its own.
 type Import struct {
-	Version     int           `json:"version"`
-	File        string        `json:"file"` // the .scip file, absolute
-	Tool        string        `json:"tool,omitempty"`
-	ToolVersion string        `json:"tool_version,omitempty"`
-	Imported    time.Time     `json:"imported"`
-	Duration    time.Duration `json:"duration_ns"`
-	Documents   int           `json:"documents"` // documents in the index
-	Applied     int           `json:"applied"`   // documents whose edges were rewritten
-	Skipped     []SkippedDoc  `json:"skipped,omitempty"`
+	Version   int           `json:"version"`
+	Indexes   []string      `json:"indexes"`        // the .scip files, absolute
+	Tool      string        `json:"tool,omitempty"` // the indexers that made them ("scip-typescript 0.4.0")
+	Imported  time.Time     `json:"imported"`
+	Duration  time.Duration `json:"duration_ns"`
+	Documents int           `json:"documents"` // documents in the index
+	Applied   int           `json:"applied"`   // documents whose edges were rewritten
+	Skipped   []SkippedDoc  `json:"skipped,omitempty"`
 	// Files are the files whose edges the import rewrote, with their
 	// content hash then: a later import restores their extracted edges
 	// first (those re-indexed since have them already).
@@ -114,32 +113,23 @@ type SCIPOptions struct {
 	Logger *slog.Logger
 }
 
-// ImportSCIP reads the SCIP index in file and rewrites the calls,
-// references, implements and inherits edges of the indexed files it covers
-// with the index's, marked graph.ResPrecise (implementations of a called
-// interface method as graph.ResDynamic). The previous import's files get
-// their extracted edges back first. A document whose file is not indexed,
-// whose indexed content differs from the file on disk, or whose content
-// does not match the index (its text, or the names at its definitions) is
-// skipped and listed, never bound. Go files whose package the Go pass
-// type-checked are left to it. st must be writable.
-func ImportSCIP(ctx context.Context, st *store.Store, file string, opts SCIPOptions) (*Import, error) {
+// ImportSCIP reads the SCIP indexes in files (one per language of a
+// polyglot repository, say) and rewrites the calls, references, implements
+// and inherits edges of the indexed files they cover with the indexes',
+// marked graph.ResPrecise (implementations of a called interface method as
+// graph.ResDynamic). The previous import's files get their extracted edges
+// back first: an import replaces the previous one. A document whose file
+// is not indexed, whose indexed content differs from the file on disk, or
+// whose content does not match the index (its text, or the names at its
+// definitions) is skipped and listed, never bound. Go files whose package
+// the Go pass type-checked are left to it. st must be writable.
+func ImportSCIP(ctx context.Context, st *store.Store, files []string, opts SCIPOptions) (*Import, error) {
 	start := time.Now()
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	abs, err := filepath.Abs(file)
-	if err != nil {
-		return nil, err
-	}
-	data, err := os.ReadFile(abs)
-	if err != nil {
-		return nil, fmt.Errorf("precise: %w", err)
-	}
-	ix, err := decodeSCIP(data)
-	data = nil
-	if err != nil {
-		return nil, fmt.Errorf("precise: %s: %w", file, err)
+	if len(files) == 0 {
+		return nil, errors.New("precise: no SCIP index to import")
 	}
 	if opts.Root == "" {
 		v, err := st.Meta("root")
@@ -152,8 +142,46 @@ func ImportSCIP(ctx context.Context, st *store.Store, file string, opts SCIPOpti
 	if err != nil {
 		return nil, err
 	}
-	im := &Import{Version: importVersion, File: abs, Tool: ix.ToolName, ToolVersion: ix.ToolVersion,
-		Imported: start, Documents: len(ix.Documents), Files: map[string]uint64{}}
+	im := &Import{Version: importVersion, Imported: start, Files: map[string]uint64{}}
+	ix := &scipIndex{}
+	var tools []string
+	for _, file := range files {
+		abs, err := filepath.Abs(file)
+		if err != nil {
+			return nil, err
+		}
+		data, err := os.ReadFile(abs)
+		if err != nil {
+			return nil, fmt.Errorf("precise: %w", err)
+		}
+		one, err := decodeSCIP(data)
+		if err != nil {
+			return nil, fmt.Errorf("precise: %s: %w", file, err)
+		}
+		// Document paths become repository paths here: each index has its
+		// own project root.
+		prefix, strip := projectPaths(root, one.ProjectRoot)
+		for i := range one.Documents {
+			d := &one.Documents[i]
+			p := docPath(d.RelativePath, prefix, strip)
+			if p == "" {
+				p = "../" + d.RelativePath // outside the tree
+			}
+			d.RelativePath = p
+		}
+		ix.Documents = append(ix.Documents, one.Documents...)
+		ix.External = append(ix.External, one.External...)
+		im.Indexes = append(im.Indexes, abs)
+		tool := one.ToolName
+		if tool != "" && one.ToolVersion != "" {
+			tool += " " + one.ToolVersion
+		}
+		if tool != "" && !slices.Contains(tools, tool) {
+			tools = append(tools, tool)
+		}
+	}
+	im.Tool = strings.Join(tools, ", ")
+	im.Documents = len(ix.Documents)
 
 	// Undo the previous import.
 	prev, err := LoadImport(st)
@@ -174,9 +202,8 @@ func ImportSCIP(ctx context.Context, st *store.Store, file string, opts SCIPOpti
 	}
 	im2 := &scipImport{st: st, root: root, im: im, ix: ix, log: opts.Logger,
 		p:       &pass{st: st, root: root, fileNodes: map[string]*fileIndex{}, exts: map[string]map[graph.NodeID]graph.Node{}, stats: &Stats{}},
-		symNode: map[string]graph.NodeID{}, defined: map[string]bool{}, skippedSyms: map[string]bool{},
+		symNode: map[string]graph.NodeID{}, localNode: map[string]graph.NodeID{}, kinds: map[graph.NodeID]graph.NodeKind{}, defined: map[string]bool{}, skippedSyms: map[string]bool{},
 		impls: map[string][]string{}, bases: map[string][]string{}, syms: map[string]*scipSym{}}
-	im2.prefix, im2.strip = projectPaths(root, ix.ProjectRoot)
 	docs := im2.check(ctx, goState)
 	for _, d := range docs {
 		if err := ctx.Err(); err != nil {
@@ -203,7 +230,7 @@ func ImportSCIP(ctx context.Context, st *store.Store, file string, opts SCIPOpti
 	if err := b.Commit(true); err != nil {
 		return nil, fmt.Errorf("precise: %w", err)
 	}
-	opts.Logger.Info("precise: scip import", "file", abs, "documents", im.Documents, "applied", im.Applied, "skipped", len(im.Skipped), "duration", im.Duration)
+	opts.Logger.Info("precise: scip import", "indexes", im.Indexes, "documents", im.Documents, "applied", im.Applied, "skipped", len(im.Skipped), "duration", im.Duration)
 	return im, nil
 }
 
@@ -289,20 +316,21 @@ func restoreExtracted(ctx context.Context, st *store.Store, root string, prev *I
 
 // scipImport is one import's working state.
 type scipImport struct {
-	st            *store.Store
-	root          string
-	im            *Import
-	ix            *scipIndex
-	log           *slog.Logger
-	p             *pass
-	prefix, strip string
+	st   *store.Store
+	root string
+	im   *Import
+	ix   *scipIndex
+	log  *slog.Logger
+	p    *pass
 
 	symNode     map[string]graph.NodeID // symbol → our node (definitions of applied documents)
-	defined     map[string]bool         // symbols some document of the index defines
-	skippedSyms map[string]bool         // symbols defined in skipped documents
-	impls       map[string][]string     // symbol → symbols implementing it (is_implementation)
-	bases       map[string][]string     // type symbol → the types it implements or extends
-	syms        map[string]*scipSym     // parsed symbols (nil: unparsable)
+	localNode   map[string]graph.NodeID // document path NUL local symbol → our node (nested functions, local classes)
+	kinds       map[graph.NodeID]graph.NodeKind
+	defined     map[string]bool     // symbols some document of the index defines
+	skippedSyms map[string]bool     // symbols defined in skipped documents
+	impls       map[string][]string // symbol → symbols implementing it (is_implementation)
+	bases       map[string][]string // type symbol → the types it implements or extends
+	syms        map[string]*scipSym // parsed symbols (nil: unparsable)
 }
 
 // checkedDoc is a document that passed the checks.
@@ -353,7 +381,7 @@ func (s *scipImport) check(ctx context.Context, goState *State) []*checkedDoc {
 		d := &s.ix.Documents[i]
 		cd, reason := s.checkDoc(d, goState)
 		if reason != "" {
-			s.im.Skipped = append(s.im.Skipped, SkippedDoc{Path: s.docPath(d), Reason: reason})
+			s.im.Skipped = append(s.im.Skipped, SkippedDoc{Path: d.RelativePath, Reason: reason})
 			for _, o := range d.Occurrences {
 				if o.Roles&roleDefinition != 0 {
 					s.skippedSyms[o.Symbol] = true
@@ -378,21 +406,23 @@ func (s *scipImport) relations(syms []scipSymbol) {
 	}
 }
 
-func (s *scipImport) docPath(d *scipDocument) string {
-	p := path.Clean(filepath.ToSlash(d.RelativePath))
-	if s.strip != "" {
-		if r, ok := strings.CutPrefix(p, s.strip); ok {
+// docPath maps a document's path to a repository path ("" when it lies
+// outside the tree).
+func docPath(rel, prefix, strip string) string {
+	p := path.Clean(filepath.ToSlash(rel))
+	if strip != "" {
+		if r, ok := strings.CutPrefix(p, strip); ok {
 			p = r
 		} else {
 			return ""
 		}
 	}
-	return s.prefix + p
+	return prefix + p
 }
 
 // checkDoc returns the document ready to apply, or why it is skipped.
 func (s *scipImport) checkDoc(d *scipDocument, goState *State) (*checkedDoc, string) {
-	rel := s.docPath(d)
+	rel := d.RelativePath
 	if rel == "" || strings.HasPrefix(rel, "../") || path.IsAbs(rel) {
 		return nil, "outside the indexed tree"
 	}
@@ -429,6 +459,17 @@ func (s *scipImport) checkDoc(d *scipDocument, goState *State) (*checkedDoc, str
 		}
 		ps := s.sym(o.Symbol)
 		if ps == nil {
+			// A local symbol (scip-typescript's nested functions and local
+			// classes): a node of ours when one is named so there.
+			if fi != nil && strings.HasPrefix(o.Symbol, "local ") {
+				if start, end, ok := cd.span(o.Range); ok && end > start {
+					if id := fi.named(start, string(src[start:end])); id != 0 {
+						if _, dup := s.localNode[rel+"\x00"+o.Symbol]; !dup {
+							s.localNode[rel+"\x00"+o.Symbol] = id
+						}
+					}
+				}
+			}
 			continue
 		}
 		name := ps.last().Name
@@ -684,7 +725,20 @@ func (s *scipImport) applyDoc(d *checkedDoc) error {
 		}
 		ps := s.sym(o.Symbol)
 		if ps == nil {
-			// A local: no edge; a heuristic guess at this name is refuted.
+			// A local: a nested definition of ours, or a variable or
+			// parameter (no edge: a heuristic guess at it is refuted).
+			if id, ok := s.localNode[d.path+"\x00"+o.Symbol]; ok {
+				dk := s.kindOf(id)
+				if kind == graph.EdgeCalls || dk.IsCallable() || dk.IsType() {
+					if kind == graph.EdgeCalls && dk == graph.KindClass && (d.language == lang.TypeScript || d.language == lang.JavaScript) {
+						if c := s.constructorOf(id); c != 0 {
+							id = c
+						}
+					}
+					add(src, kind, line, name, []graph.NodeID{id}, nil)
+					continue
+				}
+			}
 			add(src, kind, line, name, nil, nil)
 			continue
 		}
@@ -826,6 +880,15 @@ func (s *scipImport) constructorOf(class graph.NodeID) graph.NodeID {
 }
 
 func (s *scipImport) kindOf(id graph.NodeID) graph.NodeKind {
+	if k, ok := s.kinds[id]; ok {
+		return k
+	}
+	k := s.findKind(id)
+	s.kinds[id] = k
+	return k
+}
+
+func (s *scipImport) findKind(id graph.NodeID) graph.NodeKind {
 	for _, fi := range s.p.fileNodes {
 		if fi == nil {
 			continue

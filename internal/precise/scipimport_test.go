@@ -132,8 +132,8 @@ func TestImportSCIP(t *testing.T) {
 
 	// A first import, one document of which is stale and one of which
 	// names a file outside the index.
-	im, err := ImportSCIP(ctx, st, writeIndex(t, docA(), docB(sym("`a.ts`/helper().")), docC(),
-		pbDoc{path: "gone.ts", occs: []pbOcc{{rng: []int32{0, 0, 1}, symbol: sym("`gone.ts`/x.")}}}), SCIPOptions{})
+	im, err := ImportSCIP(ctx, st, []string{writeIndex(t, docA(), docB(sym("`a.ts`/helper().")), docC()),
+		writeIndex(t, pbDoc{path: "gone.ts", occs: []pbOcc{{rng: []int32{0, 0, 1}, symbol: sym("`gone.ts`/x.")}}})}, SCIPOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +163,7 @@ func TestImportSCIP(t *testing.T) {
 
 	// Importing again replaces the first import: helper() now binds to
 	// other (a deliberately different answer) and the reference is gone.
-	im2, err := ImportSCIP(ctx, st, writeIndex(t, docA(), docB(sym("`a.ts`/other()."))), SCIPOptions{})
+	im2, err := ImportSCIP(ctx, st, []string{writeIndex(t, docA(), docB(sym("`a.ts`/other().")))}, SCIPOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,7 +175,7 @@ func TestImportSCIP(t *testing.T) {
 		t.Errorf("after the second import: %v", got)
 	}
 	// An index without b.ts gives b.ts its heuristic edges back.
-	if _, err := ImportSCIP(ctx, st, writeIndex(t, docA()), SCIPOptions{}); err != nil {
+	if _, err := ImportSCIP(ctx, st, []string{writeIndex(t, docA())}, SCIPOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	got = edges(t, st)
@@ -189,7 +189,7 @@ func TestImportSCIP(t *testing.T) {
 	}
 
 	// An incremental index run drops the imported edges of a changed file.
-	if _, err := ImportSCIP(ctx, st, writeIndex(t, docA(), docB(sym("`a.ts`/other()."))), SCIPOptions{}); err != nil {
+	if _, err := ImportSCIP(ctx, st, []string{writeIndex(t, docA(), docB(sym("`a.ts`/other().")))}, SCIPOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if err := st.Close(); err != nil {
@@ -218,7 +218,7 @@ func TestImportSCIP(t *testing.T) {
 	// A document whose file changed on disk since it was indexed is
 	// skipped.
 	writeFiles(t, root, map[string]string{"a.ts": "// moved\n" + tsA})
-	im3, err := ImportSCIP(ctx, st2, writeIndex(t, docA()), SCIPOptions{})
+	im3, err := ImportSCIP(ctx, st2, []string{writeIndex(t, docA())}, SCIPOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -233,10 +233,10 @@ func TestImportSCIPBadFile(t *testing.T) {
 	_, st := openIndexed(t, root)
 	p := filepath.Join(t.TempDir(), "bad.scip")
 	os.WriteFile(p, []byte{0x12, 0x09, 0x0a}, 0o644)
-	if _, err := ImportSCIP(context.Background(), st, p, SCIPOptions{}); err == nil || !strings.Contains(err.Error(), "not a valid SCIP index") {
+	if _, err := ImportSCIP(context.Background(), st, []string{p}, SCIPOptions{}); err == nil || !strings.Contains(err.Error(), "not a valid SCIP index") {
 		t.Fatalf("err %v", err)
 	}
-	if _, err := ImportSCIP(context.Background(), st, filepath.Join(root, "missing.scip"), SCIPOptions{}); err == nil {
+	if _, err := ImportSCIP(context.Background(), st, []string{filepath.Join(root, "missing.scip")}, SCIPOptions{}); err == nil {
 		t.Fatal("a missing file imports")
 	}
 	if im, err := LoadImport(st); err != nil || im != nil {

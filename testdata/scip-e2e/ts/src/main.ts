@@ -2,9 +2,12 @@ import { makeCircle, total, Square } from "./shapes";
 import { square as sq, describe } from "./util";
 
 export function run(): string {
+  function label(x: number): string {
+    return describe("area", x);
+  }
   const c = makeCircle(2);
   const a = c.area();
   const all = total([c, new Square(3)]);
   const f = sq;
-  return describe("area", a + all + f(1));
+  return label(a + all + f(1));
 }

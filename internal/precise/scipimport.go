@@ -202,7 +202,7 @@ func ImportSCIP(ctx context.Context, st *store.Store, files []string, opts SCIPO
 	}
 	im2 := &scipImport{st: st, root: root, im: im, ix: ix, log: opts.Logger,
 		p:       &pass{st: st, root: root, fileNodes: map[string]*fileIndex{}, exts: map[string]map[graph.NodeID]graph.Node{}, stats: &Stats{}},
-		symNode: map[string]graph.NodeID{}, localNode: map[string]graph.NodeID{}, kinds: map[graph.NodeID]graph.NodeKind{}, defined: map[string]bool{}, skippedSyms: map[string]bool{},
+		symNode: map[string]graph.NodeID{}, localNode: map[string]graph.NodeID{}, kinds: map[graph.NodeID]graph.NodeKind{}, symSpan: map[string]uint32{}, defined: map[string]bool{}, skippedSyms: map[string]bool{},
 		impls: map[string][]string{}, bases: map[string][]string{}, syms: map[string]*scipSym{}}
 	docs := im2.check(ctx, goState)
 	for _, d := range docs {
@@ -325,6 +325,7 @@ type scipImport struct {
 
 	symNode     map[string]graph.NodeID // symbol → our node (definitions of applied documents)
 	localNode   map[string]graph.NodeID // document path NUL local symbol → our node (nested functions, local classes)
+	symSpan     map[string]uint32       // the byte span of symNode's node
 	kinds       map[graph.NodeID]graph.NodeKind
 	defined     map[string]bool     // symbols some document of the index defines
 	skippedSyms map[string]bool     // symbols defined in skipped documents
@@ -488,9 +489,17 @@ func (s *scipImport) checkDoc(d *scipDocument, goState *State) (*checkedDoc, str
 			defs = append(defs, def{o.Symbol, id})
 		}
 	}
+	// A symbol defined more than once (TypeScript's overload signatures
+	// and their implementation, a C++ prototype and its definition) binds
+	// to the widest definition: the one with the body.
 	for _, df := range defs {
-		if _, ok := s.symNode[df.sym]; !ok {
+		span := uint32(0)
+		if i, ok := fi.byID[df.id]; ok {
+			span = fi.nodes[i].EndByte - fi.nodes[i].StartByte
+		}
+		if _, ok := s.symNode[df.sym]; !ok || span > s.symSpan[df.sym] {
 			s.symNode[df.sym] = df.id
+			s.symSpan[df.sym] = span
 		}
 	}
 	return cd, ""
@@ -727,7 +736,7 @@ func (s *scipImport) applyDoc(d *checkedDoc) error {
 		if ps == nil {
 			// A local: a nested definition of ours, or a variable or
 			// parameter (no edge: a heuristic guess at it is refuted).
-			if id, ok := s.localNode[d.path+"\x00"+o.Symbol]; ok {
+			if id, ok := s.local(d.path, o.Symbol); ok {
 				dk := s.kindOf(id)
 				if kind == graph.EdgeCalls || dk.IsCallable() || dk.IsType() {
 					if kind == graph.EdgeCalls && dk == graph.KindClass && (d.language == lang.TypeScript || d.language == lang.JavaScript) {
@@ -858,6 +867,68 @@ func (s *scipImport) target(symbol string, ps *scipSym, language string, ref boo
 	}
 	s.im.Stats.External++
 	return s.external(language, pkg, name), graph.KindExternal
+}
+
+// local returns our node for a local symbol of a document: "local 7", or a
+// member of one: scip-typescript 0.4.0 writes `new Local()` of a local class
+// as a reference to "local 7`<constructor>`()." (its other members get local
+// symbols of their own), and "local 7#m()." names a member m of local type 7.
+func (s *scipImport) local(doc, symbol string) (graph.NodeID, bool) {
+	if id, ok := s.localNode[doc+"\x00"+symbol]; ok {
+		return id, true
+	}
+	rest := strings.TrimPrefix(symbol, "local ")
+	i := 0
+	for i < len(rest) && isIdentChar(rest[i]) && rest[i] != '+' {
+		i++
+	}
+	if i == 0 || i == len(rest) {
+		return 0, false
+	}
+	id, ok := s.localNode[doc+"\x00local "+rest[:i]]
+	if !ok {
+		return 0, false
+	}
+	ps, err := parseSymbol(". . . . " + rest[i:])
+	if err != nil {
+		return 0, false
+	}
+	for _, d := range ps.Descriptors {
+		switch d.Suffix {
+		case descParameter, descTypeParameter:
+			return 0, false
+		}
+		if d.Name == "" {
+			continue // the suffix of the local itself: "local 7#"
+		}
+		if d.Name == "<constructor>" {
+			id = s.constructorOf(id)
+		} else {
+			id = s.childOf(id, d.Name)
+		}
+		if id == 0 {
+			return 0, false
+		}
+	}
+	return id, true
+}
+
+// childOf returns the node named name whose parent is id.
+func (s *scipImport) childOf(id graph.NodeID, name string) graph.NodeID {
+	for _, fi := range s.p.fileNodes {
+		if fi == nil {
+			continue
+		}
+		if _, ok := fi.byID[id]; !ok {
+			continue
+		}
+		for _, i := range fi.byName[name] {
+			if fi.nodes[i].Parent == id {
+				return fi.nodes[i].ID
+			}
+		}
+	}
+	return 0
 }
 
 // constructorOf returns the constructor node of a class, 0 when it has

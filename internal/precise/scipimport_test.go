@@ -243,3 +243,87 @@ func TestImportSCIPBadFile(t *testing.T) {
 		t.Fatalf("a failed import left a record: %+v %v", im, err)
 	}
 }
+
+// tsOverloads has overload signatures before the implementation and a
+// local class whose constructor and method are called.
+const tsOverloads = `export function pick(x: number): number;
+export function pick(x: string): string;
+export function pick(x: any): any {
+  return x;
+}
+
+export function outer(): number {
+  class Local {
+    constructor(private n: number) {}
+    twice(): number {
+      return this.n * 2;
+    }
+  }
+  const l = new Local(pick(2));
+  return l.twice();
+}
+`
+
+// TestImportSCIPOverloadsAndLocals imports the occurrences scip-typescript
+// 0.4.0 writes for tsOverloads (dumped from its index): pick is defined
+// three times, and new Local() references "local 0`<constructor>`().", a
+// member of a local symbol.
+func TestImportSCIPOverloadsAndLocals(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{"a.ts": tsOverloads})
+	_, st := openIndexed(t, root)
+	pick := sym("`a.ts`/pick().")
+	doc := pbDoc{path: "a.ts", language: "TypeScript", occs: []pbOcc{
+		{rng: []int32{0, 16, 20}, symbol: pick, roles: roleDefinition},
+		{rng: []int32{1, 16, 20}, symbol: pick, roles: roleDefinition},
+		{rng: []int32{2, 16, 20}, symbol: pick, roles: roleDefinition},
+		{rng: []int32{6, 16, 21}, symbol: sym("`a.ts`/outer()."), roles: roleDefinition},
+		{rng: []int32{7, 8, 13}, symbol: "local 0", roles: roleDefinition},
+		{rng: []int32{8, 4, 15}, symbol: "local 1", roles: roleDefinition},
+		{rng: []int32{8, 24, 25}, symbol: "local 2", roles: roleDefinition},
+		{rng: []int32{9, 4, 9}, symbol: "local 3", roles: roleDefinition},
+		{rng: []int32{10, 18, 19}, symbol: "local 2"},
+		{rng: []int32{13, 8, 9}, symbol: "local 6", roles: roleDefinition},
+		{rng: []int32{13, 16, 21}, symbol: "local 0`<constructor>`()."},
+		{rng: []int32{13, 22, 26}, symbol: pick},
+		{rng: []int32{14, 9, 10}, symbol: "local 6"},
+		{rng: []int32{14, 11, 16}, symbol: "local 3"},
+	}}
+	im, err := ImportSCIP(context.Background(), st, []string{writeIndex(t, doc)}, SCIPOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if im.Applied != 1 || len(im.Skipped) != 0 {
+		t.Fatalf("import %+v", im)
+	}
+	// The edges' targets by name and line: pick must be the
+	// implementation (line 3), not an overload signature.
+	nodes := map[graph.NodeID]graph.Node{}
+	if err := st.AllNodes(func(n graph.Node) error { nodes[n.ID] = n; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	if err := st.AllEdgesOfKinds([]graph.EdgeKind{graph.EdgeCalls}, func(e graph.Edge) error {
+		if e.Res == graph.ResPrecise && e.Dst != 0 {
+			d := nodes[e.Dst]
+			got[fmt.Sprintf("%s -> %s:%d", nodes[e.Src].QualifiedName, d.QualifiedName, d.StartLine)] = true
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"outer -> pick:3",
+		"outer -> outer.Local.constructor:9",
+		"outer -> outer.Local.twice:10",
+	} {
+		if !got[want] {
+			t.Errorf("missing %s in %v", want, got)
+		}
+	}
+	for line := range got {
+		if strings.HasPrefix(line, "outer -> pick:") && line != "outer -> pick:3" {
+			t.Errorf("%s: bound to an overload signature", line)
+		}
+	}
+}

@@ -142,6 +142,8 @@ func TestSCIPTypeScript(t *testing.T) {
 		"calls src/main.ts:run -> Circle.area (precise)", // c inferred from makeCircle's result
 		"calls src/main.ts:run -> total (precise)",
 		"calls src/main.ts:run -> Square.constructor (precise)",
+		"calls src/main.ts:run -> Circle.constructor (precise)", // new Unit(1): Unit has no constructor of its own
+		"inherits src/shapes.ts:Unit -> Circle (precise)",
 		"calls src/main.ts:run -> run.label (precise)",      // a nested function: a local symbol of the index
 		"calls src/main.ts:run.label -> describe (precise)", // imported under its own name
 		"references src/main.ts:run -> square (precise)",    // const f = sq: the alias's function

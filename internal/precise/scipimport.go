@@ -202,7 +202,7 @@ func ImportSCIP(ctx context.Context, st *store.Store, files []string, opts SCIPO
 	}
 	im2 := &scipImport{st: st, root: root, im: im, ix: ix, log: opts.Logger,
 		p:       &pass{st: st, root: root, fileNodes: map[string]*fileIndex{}, exts: map[string]map[graph.NodeID]graph.Node{}, stats: &Stats{}},
-		symNode: map[string]graph.NodeID{}, localNode: map[string]graph.NodeID{}, kinds: map[graph.NodeID]graph.NodeKind{}, symSpan: map[string]uint32{}, defined: map[string]bool{}, skippedSyms: map[string]bool{},
+		symNode: map[string]graph.NodeID{}, localNode: map[string]graph.NodeID{}, kinds: map[graph.NodeID]graph.NodeKind{}, defined: map[string]bool{}, skippedSyms: map[string]bool{},
 		impls: map[string][]string{}, bases: map[string][]string{}, syms: map[string]*scipSym{}}
 	docs := im2.check(ctx, goState)
 	for _, d := range docs {
@@ -325,7 +325,6 @@ type scipImport struct {
 
 	symNode     map[string]graph.NodeID // symbol → our node (definitions of applied documents)
 	localNode   map[string]graph.NodeID // document path NUL local symbol → our node (nested functions, local classes)
-	symSpan     map[string]uint32       // the byte span of symNode's node
 	kinds       map[graph.NodeID]graph.NodeKind
 	defined     map[string]bool     // symbols some document of the index defines
 	skippedSyms map[string]bool     // symbols defined in skipped documents
@@ -450,8 +449,9 @@ func (s *scipImport) checkDoc(d *scipDocument, goState *State) (*checkedDoc, str
 	cd.lines = lineStarts(src)
 	fi := s.p.nodesOf(rel)
 	type def struct {
-		sym string
-		id  graph.NodeID
+		sym   string
+		id    graph.NodeID
+		start int
 	}
 	var defs []def
 	for _, o := range d.Occurrences {
@@ -486,21 +486,26 @@ func (s *scipImport) checkDoc(d *scipDocument, goState *State) (*checkedDoc, str
 			continue
 		}
 		if id := fi.named(start, ourName(ps, text)); id != 0 {
-			defs = append(defs, def{o.Symbol, id})
+			defs = append(defs, def{o.Symbol, id, start})
 		}
 	}
-	// A symbol defined more than once (TypeScript's overload signatures
-	// and their implementation, a C++ prototype and its definition) binds
-	// to the widest definition: the one with the body.
+	// A symbol defined more than once in a document (TypeScript's
+	// overload signatures and their implementation, Python's @overload
+	// stubs and theirs) binds to the last definition: the implementation,
+	// which both languages require to follow its signatures. Not the
+	// widest: rxjs's multi-line signatures of Observable.pipe are longer
+	// than its three-line body. Across documents the first one stays.
+	last := map[string]def{}
 	for _, df := range defs {
-		span := uint32(0)
-		if i, ok := fi.byID[df.id]; ok {
-			span = fi.nodes[i].EndByte - fi.nodes[i].StartByte
+		if _, ok := s.symNode[df.sym]; ok {
+			continue
 		}
-		if _, ok := s.symNode[df.sym]; !ok || span > s.symSpan[df.sym] {
-			s.symNode[df.sym] = df.id
-			s.symSpan[df.sym] = span
+		if prev, ok := last[df.sym]; !ok || df.start >= prev.start {
+			last[df.sym] = df
 		}
+	}
+	for sym, df := range last {
+		s.symNode[sym] = df.id
 	}
 	return cd, ""
 }
@@ -763,6 +768,8 @@ func (s *scipImport) applyDoc(d *checkedDoc) error {
 		if kind == graph.EdgeCalls && dk == graph.KindClass && (d.language == lang.TypeScript || d.language == lang.JavaScript) {
 			if c := s.constructorOf(dst); c != 0 {
 				dst = c // new C() runs C's constructor, as the heuristic pass binds it
+			} else if c := s.baseConstructor(o.Symbol, map[string]bool{}); c != 0 {
+				dst = c // C has none of its own: its nearest base class's runs
 			}
 		}
 		var dyn []graph.NodeID
@@ -945,6 +952,29 @@ func (s *scipImport) constructorOf(class graph.NodeID) graph.NodeID {
 			if i.Parent == class && i.Kind == graph.KindConstructor {
 				return i.ID
 			}
+		}
+	}
+	return 0
+}
+
+// baseConstructor returns the constructor of the nearest base class of
+// the class symbol that has one of its own, 0 when none does (interfaces
+// among the bases have none).
+func (s *scipImport) baseConstructor(symbol string, seen map[string]bool) graph.NodeID {
+	if seen[symbol] {
+		return 0
+	}
+	seen[symbol] = true
+	for _, b := range s.bases[symbol] {
+		id, ok := s.symNode[b]
+		if !ok {
+			continue
+		}
+		if c := s.constructorOf(id); c != 0 {
+			return c
+		}
+		if c := s.baseConstructor(b, seen); c != 0 {
+			return c
 		}
 	}
 	return 0

@@ -244,11 +244,17 @@ func TestImportSCIPBadFile(t *testing.T) {
 	}
 }
 
-// tsOverloads has overload signatures before the implementation and a
+// tsOverloads has overload signatures before the implementation (the
+// second wider than it, as rxjs's Observable.pipe signatures are) and a
 // local class whose constructor and method are called.
 const tsOverloads = `export function pick(x: number): number;
-export function pick(x: string): string;
-export function pick(x: any): any {
+export function pick(
+  x: string,
+  y?: string,
+  z?: string,
+  w?: string,
+): string;
+export function pick(x: any, y?: any, z?: any, w?: any): any {
   return x;
 }
 
@@ -265,9 +271,9 @@ export function outer(): number {
 `
 
 // TestImportSCIPOverloadsAndLocals imports the occurrences scip-typescript
-// 0.4.0 writes for tsOverloads (dumped from its index): pick is defined
-// three times, and new Local() references "local 0`<constructor>`().", a
-// member of a local symbol.
+// 0.4.0 writes for tsOverloads (as it wrote them for this source without
+// the extra parameters): pick is defined three times, and new Local()
+// references "local 0`<constructor>`().", a member of a local symbol.
 func TestImportSCIPOverloadsAndLocals(t *testing.T) {
 	root := t.TempDir()
 	writeFiles(t, root, map[string]string{"a.ts": tsOverloads})
@@ -276,18 +282,18 @@ func TestImportSCIPOverloadsAndLocals(t *testing.T) {
 	doc := pbDoc{path: "a.ts", language: "TypeScript", occs: []pbOcc{
 		{rng: []int32{0, 16, 20}, symbol: pick, roles: roleDefinition},
 		{rng: []int32{1, 16, 20}, symbol: pick, roles: roleDefinition},
-		{rng: []int32{2, 16, 20}, symbol: pick, roles: roleDefinition},
-		{rng: []int32{6, 16, 21}, symbol: sym("`a.ts`/outer()."), roles: roleDefinition},
-		{rng: []int32{7, 8, 13}, symbol: "local 0", roles: roleDefinition},
-		{rng: []int32{8, 4, 15}, symbol: "local 1", roles: roleDefinition},
-		{rng: []int32{8, 24, 25}, symbol: "local 2", roles: roleDefinition},
-		{rng: []int32{9, 4, 9}, symbol: "local 3", roles: roleDefinition},
-		{rng: []int32{10, 18, 19}, symbol: "local 2"},
-		{rng: []int32{13, 8, 9}, symbol: "local 6", roles: roleDefinition},
-		{rng: []int32{13, 16, 21}, symbol: "local 0`<constructor>`()."},
-		{rng: []int32{13, 22, 26}, symbol: pick},
-		{rng: []int32{14, 9, 10}, symbol: "local 6"},
-		{rng: []int32{14, 11, 16}, symbol: "local 3"},
+		{rng: []int32{7, 16, 20}, symbol: pick, roles: roleDefinition},
+		{rng: []int32{11, 16, 21}, symbol: sym("`a.ts`/outer()."), roles: roleDefinition},
+		{rng: []int32{12, 8, 13}, symbol: "local 0", roles: roleDefinition},
+		{rng: []int32{13, 4, 15}, symbol: "local 1", roles: roleDefinition},
+		{rng: []int32{13, 24, 25}, symbol: "local 2", roles: roleDefinition},
+		{rng: []int32{14, 4, 9}, symbol: "local 3", roles: roleDefinition},
+		{rng: []int32{15, 18, 19}, symbol: "local 2"},
+		{rng: []int32{18, 8, 9}, symbol: "local 6", roles: roleDefinition},
+		{rng: []int32{18, 16, 21}, symbol: "local 0`<constructor>`()."},
+		{rng: []int32{18, 22, 26}, symbol: pick},
+		{rng: []int32{19, 9, 10}, symbol: "local 6"},
+		{rng: []int32{19, 11, 16}, symbol: "local 3"},
 	}}
 	im, err := ImportSCIP(context.Background(), st, []string{writeIndex(t, doc)}, SCIPOptions{})
 	if err != nil {
@@ -297,7 +303,7 @@ func TestImportSCIPOverloadsAndLocals(t *testing.T) {
 		t.Fatalf("import %+v", im)
 	}
 	// The edges' targets by name and line: pick must be the
-	// implementation (line 3), not an overload signature.
+	// implementation (line 8), not an overload signature.
 	nodes := map[graph.NodeID]graph.Node{}
 	if err := st.AllNodes(func(n graph.Node) error { nodes[n.ID] = n; return nil }); err != nil {
 		t.Fatal(err)
@@ -313,16 +319,16 @@ func TestImportSCIPOverloadsAndLocals(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{
-		"outer -> pick:3",
-		"outer -> outer.Local.constructor:9",
-		"outer -> outer.Local.twice:10",
+		"outer -> pick:8",
+		"outer -> outer.Local.constructor:14",
+		"outer -> outer.Local.twice:15",
 	} {
 		if !got[want] {
 			t.Errorf("missing %s in %v", want, got)
 		}
 	}
 	for line := range got {
-		if strings.HasPrefix(line, "outer -> pick:") && line != "outer -> pick:3" {
+		if strings.HasPrefix(line, "outer -> pick:") && line != "outer -> pick:8" {
 			t.Errorf("%s: bound to an overload signature", line)
 		}
 	}

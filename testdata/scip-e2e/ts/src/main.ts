@@ -1,4 +1,4 @@
-import { makeCircle, total, Square } from "./shapes";
+import { makeCircle, total, Square, Unit } from "./shapes";
 import { square as sq, describe } from "./util";
 
 export function run(): string {
@@ -7,7 +7,7 @@ export function run(): string {
   }
   const c = makeCircle(2);
   const a = c.area();
-  const all = total([c, new Square(3)]);
+  const all = total([c, new Square(3), new Unit(1)]);
   const f = sq;
   return label(a + all + f(1));
 }

@@ -511,5 +511,8 @@ func statusOf(sn *service.Snapshot, ctx context.Context, req statusRequest) (*st
 	if res.Precise, err = readPreciseStatus(sn.Store); err != nil {
 		return nil, err
 	}
+	if res.SCIP, err = readSCIPStatus(sn.Store); err != nil {
+		return nil, err
+	}
 	return res, nil
 }

@@ -117,12 +117,7 @@ func preciseAfterUpdates(ctx context.Context, next func(watch.Update), updater f
 		if u.Err != nil || (u.Files() == 0 && u.Reason != "start") {
 			return
 		}
-		var state *precise.State
-		err := updater().Write(func(st *store.Store) error {
-			var err error
-			state, err = precise.RunGo(ctx, st, precise.Options{Logger: log})
-			return err
-		})
+		state, err := precise.RunGoShared(ctx, updater().Write, precise.Options{Logger: log})
 		switch {
 		case err != nil && ctx.Err() == nil:
 			log.Warn("precise pass failed; the heuristic edges stay", "err", err)
@@ -174,4 +169,5 @@ func printPreciseStatus(w io.Writer, s *preciseStatus) {
 type withPrecise struct {
 	statusJSON
 	Precise *preciseStatus `json:"precise,omitempty"`
+	SCIP    *scipStatus    `json:"scip,omitempty"` // the last SCIP import
 }

@@ -128,7 +128,7 @@ the nearest parent directory; --db DIR points at one explicitly.`,
 		e.cfgRoot = dir
 		return err
 	}
-	root.AddCommand(newIndexCmd(e), newStatusCmd(e), newSymbolsCmd(e), newExportCmd(e), newDefCmd(e), newRefsCmd(e), newCallersCmd(e), newCalleesCmd(e), newDepsCmd(e), newPathCmd(e), newImpactCmd(e), newCyclesCmd(e), newHubsCmd(e), newOutlineCmd(e), newOverviewCmd(e), newSearchCmd(e), newMCPCmd(e), newServeCmd(e), newDaemonCmd(e), newWatchCmd(e), newVersionCmd(e), newConfigCmd(e), newCheckCmd(e), newBackupCmd(e), newDiffCmd(e), newVersionsCmd(e), newPreciseCmd(e))
+	root.AddCommand(newIndexCmd(e), newStatusCmd(e), newSymbolsCmd(e), newExportCmd(e), newDefCmd(e), newRefsCmd(e), newCallersCmd(e), newCalleesCmd(e), newDepsCmd(e), newPathCmd(e), newImpactCmd(e), newCyclesCmd(e), newHubsCmd(e), newOutlineCmd(e), newOverviewCmd(e), newSearchCmd(e), newMCPCmd(e), newServeCmd(e), newDaemonCmd(e), newWatchCmd(e), newVersionCmd(e), newConfigCmd(e), newCheckCmd(e), newBackupCmd(e), newDiffCmd(e), newVersionsCmd(e), newPreciseCmd(e), newImportSCIPCmd(e))
 	return root
 }
 

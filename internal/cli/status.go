@@ -62,9 +62,14 @@ func newStatusCmd(e *env) *cobra.Command {
 			}
 			s := &res.statusJSON
 			printStatus(e.stdout, s)
-			if s.Languages["go"].Files > 0 {
+			if s.Languages["go"].Files > 0 || res.SCIP != nil {
 				fmt.Fprintln(e.stdout)
+			}
+			if s.Languages["go"].Files > 0 {
 				printPreciseStatus(e.stdout, res.Precise)
+			}
+			if res.SCIP != nil {
+				printSCIPStatus(e.stdout, res.SCIP)
 			}
 			return result
 		},

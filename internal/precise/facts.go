@@ -20,11 +20,12 @@ import (
 // fileIndex is the nodes of one indexed file, for finding the innermost
 // definition around an offset and a definition by name and line.
 type fileIndex struct {
-	nodes  []graph.Node // by StartByte, then widest first
-	byID   map[graph.NodeID]int
-	byName map[string][]int
-	file   graph.NodeID // the file node
-	pkg    graph.NodeID // the package clause node
+	nodes   []graph.Node // by StartByte, then widest first
+	byID    map[graph.NodeID]int
+	byName  map[string][]int
+	imports []int        // import nodes
+	file    graph.NodeID // the file node
+	pkg     graph.NodeID // the package clause node
 }
 
 // nodesOf returns the index of an indexed file (nil when it is not indexed).
@@ -56,6 +57,8 @@ func (p *pass) nodesOf(rel string) *fileIndex {
 			fi.file = n.ID
 		case graph.KindPackage:
 			fi.pkg = n.ID
+		case graph.KindImport:
+			fi.imports = append(fi.imports, i)
 		}
 	}
 	p.fileNodes[rel] = fi
@@ -100,34 +103,58 @@ func (fi *fileIndex) definition(name string, line int, ok func(graph.NodeKind) b
 func isCallableKind(k graph.NodeKind) bool { return k.IsCallable() }
 func isTypeKind(k graph.NodeKind) bool     { return k.IsType() }
 
-// objNode returns the node of a function or type object: the repository's
-// definition, an external node for a library's, or 0.
-func (p *pass) objNode(obj types.Object) graph.NodeID {
-	if id, ok := p.objNodes[obj]; ok {
-		return id
-	}
-	id := p.findObjNode(obj)
-	p.objNodes[obj] = id
-	return id
+// ref is a destination found by the type checker, bound to a node when
+// the pass writes (under the writer, which may have changed the nodes
+// since): a library's external node (id), the package clause of a
+// repository directory, or the definition named name whose lines hold
+// line in a repository file.
+type ref struct {
+	id   graph.NodeID
+	kind refKind
+	file string // repository file; the directory for refPackage
+	name string
+	line int
 }
 
-func (p *pass) findObjNode(obj types.Object) graph.NodeID {
-	kindOK := isTypeKind
+type refKind uint8
+
+const (
+	refNone refKind = iota
+	refID
+	refCallable
+	refType
+	refPackage
+)
+
+// objRef returns the ref of a function or type object: the repository's
+// definition, an external node for a library's, or the zero ref.
+func (p *pass) objRef(obj types.Object) ref {
+	if r, ok := p.objRefs[obj]; ok {
+		return r
+	}
+	r := p.findObjRef(obj)
+	p.objRefs[obj] = r
+	return r
+}
+
+func (p *pass) findObjRef(obj types.Object) ref {
+	kind := refType
 	if _, ok := obj.(*types.Func); ok {
-		kindOK = isCallableKind
+		kind = refCallable
 	}
 	if obj.Pkg() == nil { // the universe: error.Error
 		if f, ok := obj.(*types.Func); ok && f.Name() == "Error" {
-			return p.external("builtin", "error.Error")
+			return ref{kind: refID, id: p.external("builtin", "error.Error")}
 		}
-		return 0
+		return ref{}
 	}
 	if obj.Pos().IsValid() {
 		pos := p.fset.PositionFor(obj.Pos(), false)
 		if rel, ok := p.rel(pos.Filename); ok {
-			if fi := p.nodesOf(rel); fi != nil {
-				return fi.definition(obj.Name(), pos.Line, kindOK)
+			if _, indexed := p.hashes[rel]; !indexed {
+				return ref{}
 			}
+			return ref{kind: kind, file: rel, name: obj.Name(), line: pos.Line}
 		}
 	}
 	sym := obj.Name()
@@ -136,12 +163,49 @@ func (p *pass) findObjNode(obj types.Object) graph.NodeID {
 		if recv != nil {
 			r := recvName(recv.Type())
 			if r == "" {
-				return 0
+				return ref{}
 			}
 			sym = r + "." + sym
 		}
 	}
-	return p.external(obj.Pkg().Path(), sym)
+	return ref{kind: refID, id: p.external(obj.Pkg().Path(), sym)}
+}
+
+// bindRef returns the node a ref stands for in the store as it is now (0
+// when there is none); ok is false when the ref's file changed since the
+// pass started (the type checker's line no longer says where the
+// definition is).
+func (p *pass) bindRef(r ref) (graph.NodeID, bool) {
+	switch r.kind {
+	case refNone:
+		return 0, true
+	case refID:
+		return r.id, true
+	case refPackage:
+		return p.packageClause(r.file)
+	}
+	if !p.current(r.file) {
+		return 0, false
+	}
+	fi := p.nodesOf(r.file)
+	if fi == nil {
+		return 0, true
+	}
+	ok := isTypeKind
+	if r.kind == refCallable {
+		ok = isCallableKind
+	}
+	return fi.definition(r.name, r.line, ok), true
+}
+
+// current reports whether a repository file still has the content it had
+// when the pass started.
+func (p *pass) current(rel string) bool {
+	h, ok := p.hashes[rel]
+	if !ok {
+		return false
+	}
+	return p.now[rel] == h
 }
 
 // recvName is the name of a method's receiver type: "T" for T, *T and T[P].
@@ -162,7 +226,7 @@ func (p *pass) external(pkgPath, symbol string) graph.NodeID {
 	file := graph.ExternalPrefix + lang.Go + "/" + pkgPath
 	qn := pkgPath + "." + symbol
 	id := graph.MakeNodeID(file, qn, graph.KindExternal, 0)
-	p.addExternal(file, pkgPath, graph.Node{ID: id, Kind: graph.KindExternal, Name: symbol, QualifiedName: qn,
+	p.addExternal(file, lang.Go, pkgPath, graph.Node{ID: id, Kind: graph.KindExternal, Name: symbol, QualifiedName: qn,
 		Language: lang.Go, File: file, StartLine: 1, EndLine: 1, Parent: graph.MakeNodeID(file, pkgPath, graph.KindPackage, 0)})
 	return id
 }
@@ -170,17 +234,17 @@ func (p *pass) external(pkgPath, symbol string) graph.NodeID {
 // externalPackage returns the id of a library's package node.
 func (p *pass) externalPackage(pkgPath string) graph.NodeID {
 	file := graph.ExternalPrefix + lang.Go + "/" + pkgPath
-	p.addExternal(file, pkgPath, graph.Node{})
+	p.addExternal(file, lang.Go, pkgPath, graph.Node{})
 	return graph.MakeNodeID(file, pkgPath, graph.KindPackage, 0)
 }
 
-func (p *pass) addExternal(file, pkgPath string, n graph.Node) {
+func (p *pass) addExternal(file, language, pkgPath string, n graph.Node) {
 	m := p.exts[file]
 	if m == nil {
 		m = map[graph.NodeID]graph.Node{}
 		pid := graph.MakeNodeID(file, pkgPath, graph.KindPackage, 0)
 		m[pid] = graph.Node{ID: pid, Kind: graph.KindPackage, Name: path.Base(pkgPath), QualifiedName: pkgPath,
-			Language: lang.Go, File: file, StartLine: 1, EndLine: 1}
+			Language: language, File: file, StartLine: 1, EndLine: 1}
 		p.exts[file] = m
 	}
 	if n.ID != 0 {
@@ -242,33 +306,28 @@ type factKey struct {
 	name string
 }
 
-// rewriteFile replaces the calls, references, implements and imports edges
-// of one type-checked file with the type checker's and returns how many
-// precise edges the file has.
-func (p *pass) rewriteFile(pkg *packages.Package, f *ast.File, rel string) (int, error) {
-	fi := p.nodesOf(rel)
-	if fi == nil {
-		return 0, nil
-	}
+// rawFact is what the type checker says about one reference, before it
+// is bound to the store's nodes: the byte offset of the reference in its
+// file and the refs of its destinations.
+type rawFact struct {
+	off    int
+	line   uint32
+	kind   graph.EdgeKind
+	name   string
+	target string
+	dsts   []ref
+	dyn    []ref
+}
+
+// factsOf collects the type checker's calls, references, implements and
+// imports facts of one type-checked file. It reads nothing from the store:
+// the pass binds them under the writer (bindFacts).
+func (p *pass) factsOf(pkg *packages.Package, f *ast.File) []rawFact {
 	info := pkg.TypesInfo
 	tf := p.fset.File(f.FileStart)
-	facts := map[factKey][]*fact{}
-	add := func(pos token.Pos, kind graph.EdgeKind, name, target string, dsts, dyn []graph.NodeID) {
-		off := tf.Offset(pos)
-		src := fi.enclosing(off)
-		if kind == graph.EdgeImports {
-			src = fi.file
-		}
-		line := uint32(tf.Line(pos))
-		k := factKey{src, kind, name}
-		for _, fc := range facts[k] {
-			if fc.line == line && fc.target == target {
-				fc.dsts = append(fc.dsts, dsts...)
-				fc.dyn = append(fc.dyn, dyn...)
-				return
-			}
-		}
-		facts[k] = append(facts[k], &fact{src: src, kind: kind, line: line, name: name, target: target, dsts: dsts, dyn: dyn})
+	var facts []rawFact
+	add := func(pos token.Pos, kind graph.EdgeKind, name, target string, dsts, dyn []ref) {
+		facts = append(facts, rawFact{off: tf.Offset(pos), line: uint32(tf.Line(pos)), kind: kind, name: name, target: target, dsts: dsts, dyn: dyn})
 	}
 
 	// Imports.
@@ -277,12 +336,8 @@ func (p *pass) rewriteFile(pkg *packages.Package, f *ast.File, rel string) (int,
 		if ip == "C" {
 			continue
 		}
-		var dst graph.NodeID
 		if imp := pkg.Imports[ip]; imp != nil {
-			dst = p.packageNode(imp)
-		}
-		if dst != 0 {
-			add(spec.Path.Pos(), graph.EdgeImports, ip, ip, []graph.NodeID{dst}, nil)
+			add(spec.Path.Pos(), graph.EdgeImports, ip, ip, []ref{p.packageRef(imp)}, nil)
 		}
 	}
 
@@ -325,15 +380,15 @@ func (p *pass) rewriteFile(pkg *packages.Package, f *ast.File, rel string) (int,
 		switch o := obj.(type) {
 		case *types.Func:
 			o = o.Origin()
-			dst := p.objNode(o)
-			if dst == 0 {
+			dst := p.objRef(o)
+			if dst.kind == refNone {
 				continue
 			}
 			kind := graph.EdgeReferences
 			if callee[id] {
 				kind = graph.EdgeCalls
 			}
-			var dyn []graph.NodeID
+			var dyn []ref
 			if kind == graph.EdgeCalls {
 				if recv := o.Signature().Recv(); recv != nil && types.IsInterface(recv.Type()) {
 					rt := recv.Type()
@@ -345,7 +400,7 @@ func (p *pass) rewriteFile(pkg *packages.Package, f *ast.File, rel string) (int,
 					dyn = p.impls.candidates(rt, o.Name())
 				}
 			}
-			add(id.Pos(), kind, id.Name, target, []graph.NodeID{dst}, dyn)
+			add(id.Pos(), kind, id.Name, target, []ref{dst}, dyn)
 		case *types.TypeName:
 			if o.Pkg() == nil {
 				continue // int, error, any
@@ -353,11 +408,11 @@ func (p *pass) rewriteFile(pkg *packages.Package, f *ast.File, rel string) (int,
 			if _, ok := o.Type().(*types.TypeParam); ok {
 				continue
 			}
-			dst := p.objNode(o)
-			if dst == 0 {
+			dst := p.objRef(o)
+			if dst.kind == refNone {
 				continue
 			}
-			add(id.Pos(), graph.EdgeReferences, id.Name, target, []graph.NodeID{dst}, nil)
+			add(id.Pos(), graph.EdgeReferences, id.Name, target, []ref{dst}, nil)
 		}
 	}
 
@@ -382,38 +437,97 @@ func (p *pass) rewriteFile(pkg *packages.Package, f *ast.File, rel string) (int,
 			}
 		}
 	}
-	return p.apply(fi, rel, facts)
+	return facts
 }
 
-// packageNode returns the node standing for an imported package: the
-// package clause of the first non-test file of its directory when the
-// repository holds it, else the library's external package node.
-func (p *pass) packageNode(imp *packages.Package) graph.NodeID {
+// bindFacts binds a file's raw facts to the store's nodes as they are now;
+// ok is false when a file they point into changed since the pass started.
+func (p *pass) bindFacts(fi *fileIndex, raws []rawFact) (facts map[factKey][]*fact, ok bool) {
+	facts = map[factKey][]*fact{}
+	bind := func(rs []ref) ([]graph.NodeID, bool) {
+		out := make([]graph.NodeID, 0, len(rs))
+		for _, r := range rs {
+			id, ok := p.bindRef(r)
+			if !ok {
+				return nil, false
+			}
+			if id != 0 {
+				out = append(out, id)
+			}
+		}
+		return out, true
+	}
+	for _, rf := range raws {
+		dsts, ok := bind(rf.dsts)
+		if !ok {
+			return nil, false
+		}
+		dyn, ok := bind(rf.dyn)
+		if !ok {
+			return nil, false
+		}
+		if len(dsts) == 0 {
+			continue
+		}
+		src := fi.enclosing(rf.off)
+		if rf.kind == graph.EdgeImports {
+			src = fi.file
+		}
+		k := factKey{src, rf.kind, rf.name}
+		merged := false
+		for _, fc := range facts[k] {
+			if fc.line == rf.line && fc.target == rf.target {
+				fc.dsts = append(fc.dsts, dsts...)
+				fc.dyn = append(fc.dyn, dyn...)
+				merged = true
+				break
+			}
+		}
+		if !merged {
+			facts[k] = append(facts[k], &fact{src: src, kind: rf.kind, line: rf.line, name: rf.name, target: rf.target, dsts: dsts, dyn: dyn})
+		}
+	}
+	return facts, true
+}
+
+// packageRef returns the ref of the node standing for an imported
+// package: the package clause of its directory when the repository holds
+// it, else the library's external package node.
+func (p *pass) packageRef(imp *packages.Package) ref {
 	for _, f := range imp.GoFiles {
 		rel, ok := p.rel(f)
 		if !ok {
 			break
 		}
 		dir := path.Dir(rel)
-		files := p.dirs[dir]
-		if len(files) == 0 {
+		if len(p.dirs[dir]) == 0 {
 			break
 		}
-		paths := make([]string, 0, len(files))
-		for _, g := range files {
-			if !strings.HasSuffix(g.path, "_test.go") {
-				paths = append(paths, g.path)
-			}
-		}
-		slices.Sort(paths)
-		for _, q := range paths {
-			if fi := p.nodesOf(q); fi != nil && fi.pkg != 0 {
-				return fi.pkg
-			}
-		}
-		return 0
+		return ref{kind: refPackage, file: dir}
 	}
-	return p.externalPackage(imp.PkgPath)
+	return ref{kind: refID, id: p.externalPackage(imp.PkgPath)}
+}
+
+// packageClause returns the package clause node of the first non-test file
+// of a repository directory.
+func (p *pass) packageClause(dir string) (graph.NodeID, bool) {
+	files := p.dirs[dir]
+	paths := make([]string, 0, len(files))
+	for _, g := range files {
+		if !strings.HasSuffix(g.path, "_test.go") {
+			paths = append(paths, g.path)
+		}
+	}
+	slices.Sort(paths)
+	for _, q := range paths {
+		if !p.current(q) {
+			return 0, false
+		}
+		if fi := p.nodesOf(q); fi != nil && fi.pkg != 0 {
+			return fi.pkg, true
+		}
+	}
+	return 0, true
 }
 
 // lastName is the identifier an extracted target ends with: "Get" for
@@ -604,7 +718,7 @@ type implIndex struct {
 	p        *pass
 	byMethod map[string][]*types.Named // concrete repository types by method name
 	ifaces   []*types.Named            // the repository's interfaces, and a few standard ones
-	cands    typeutil.Map              // interface → method name → candidates
+	cands    typeutil.Map              // interface → method name → candidate refs
 }
 
 // stdIfaces are the standard interfaces a type's implements edge names
@@ -670,30 +784,30 @@ func implements(t types.Type, iface *types.Interface) bool {
 
 // candidates returns the methods named method of the repository's types
 // that implement the interface type it.
-func (ix *implIndex) candidates(it types.Type, method string) []graph.NodeID {
+func (ix *implIndex) candidates(it types.Type, method string) []ref {
 	iface, ok := it.Underlying().(*types.Interface)
 	if !ok {
 		return nil
 	}
-	var byName map[string][]graph.NodeID
+	var byName map[string][]ref
 	if v := ix.cands.At(it); v != nil {
-		byName = v.(map[string][]graph.NodeID)
+		byName = v.(map[string][]ref)
 	} else {
-		byName = map[string][]graph.NodeID{}
+		byName = map[string][]ref{}
 		ix.cands.Set(it, byName)
 	}
 	if out, ok := byName[method]; ok {
 		return out
 	}
-	var out []graph.NodeID
+	var out []ref
 	for _, t := range ix.byMethod[method] {
 		if !implements(t, iface) {
 			continue
 		}
 		obj, _, _ := types.LookupFieldOrMethod(types.NewPointer(t), true, t.Obj().Pkg(), method)
 		if f, ok := obj.(*types.Func); ok {
-			if id := ix.p.objNode(f.Origin()); id != 0 {
-				out = append(out, id)
+			if r := ix.p.objRef(f.Origin()); r.kind != refNone {
+				out = append(out, r)
 			}
 		}
 	}
@@ -702,8 +816,8 @@ func (ix *implIndex) candidates(it types.Type, method string) []graph.NodeID {
 }
 
 // satisfied returns the nodes of the interfaces t (or *t) implements.
-func (ix *implIndex) satisfied(t types.Type) []graph.NodeID {
-	var out []graph.NodeID
+func (ix *implIndex) satisfied(t types.Type) []ref {
+	var out []ref
 	ms := types.NewMethodSet(types.NewPointer(t))
 	if ms.Len() == 0 {
 		return nil
@@ -716,12 +830,12 @@ func (ix *implIndex) satisfied(t types.Type) []graph.NodeID {
 		if types.Identical(in, t) || !implements(t, iface) {
 			continue
 		}
-		if id := ix.p.objNode(in.Obj()); id != 0 {
-			out = append(out, id)
+		if r := ix.p.objRef(in.Obj()); r.kind != refNone {
+			out = append(out, r)
 		}
 	}
 	if implements(t, types.Universe.Lookup("error").Type().Underlying().(*types.Interface)) {
-		out = append(out, ix.p.external("builtin", "error"))
+		out = append(out, ref{kind: refID, id: ix.p.external("builtin", "error")})
 	}
 	return out
 }

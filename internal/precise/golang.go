@@ -71,40 +71,68 @@ type goFile struct {
 // RunGo type-checks the Go packages of the store's tree that changed since
 // the last pass (every package with opts.Full or when no pass has run) and
 // the packages that import them, and rewrites their edges with the type
-// checker's. It records its State in the store and returns it.
+// checker's. It records its State in the store and returns it. st must be
+// writable; RunGo holds it throughout (RunGoShared lets other writers in
+// while it type-checks).
 func RunGo(ctx context.Context, st *store.Store, opts Options) (*State, error) {
+	return RunGoShared(ctx, func(fn func(*store.Store) error) error { return fn(st) }, opts)
+}
+
+// WriteFunc runs fn with the writable store, excluding the store's other
+// writers meanwhile (index.Updater.Write is one).
+type WriteFunc func(fn func(*store.Store) error) error
+
+// RunGoShared is RunGo for a store other writers share: write is called
+// for short sections only (reading the state at the start, writing each
+// batch of packages' edges, saving the state at the end), and the type
+// checking runs outside them, so index updates and API node writes go on
+// while the pass type-checks. A package whose files, or the files it binds
+// into, changed between its type check and its write keeps what it had and
+// is checked again by the next pass.
+func RunGoShared(ctx context.Context, write WriteFunc, opts Options) (*State, error) {
 	start := time.Now()
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	if opts.Root == "" {
-		v, err := st.Meta("root")
-		if err != nil {
-			return nil, fmt.Errorf("precise: the index records no root: %w", err)
+	var (
+		prev   *State
+		dirs   = map[string][]goFile{}
+		hashes = map[string]uint64{}
+	)
+	err := write(func(st *store.Store) error {
+		if opts.Root == "" {
+			v, err := st.Meta("root")
+			if err != nil {
+				return fmt.Errorf("precise: the index records no root: %w", err)
+			}
+			opts.Root = string(v)
 		}
-		opts.Root = string(v)
+		var err error
+		if prev, err = LoadState(st); err != nil {
+			return err
+		}
+		// The tree's Go packages: directories of indexed Go files.
+		if err := st.Files(func(m store.FileMeta) error {
+			if m.Language == lang.Go && !graph.Synthetic(m.Path) {
+				d := path.Dir(m.Path)
+				dirs[d] = append(dirs[d], goFile{m.Path, m.Hash})
+				hashes[m.Path] = m.Hash
+			}
+			return nil
+		}); err != nil {
+			return fmt.Errorf("precise: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	root, err := filepath.Abs(opts.Root)
 	if err != nil {
 		return nil, err
 	}
-	prev, err := LoadState(st)
-	if err != nil {
-		return nil, err
-	}
 	full := opts.Full || prev == nil || prev.Version != stateVersion
 
-	// The tree's Go packages: directories of indexed Go files.
-	dirs := map[string][]goFile{}
-	if err := st.Files(func(m store.FileMeta) error {
-		if m.Language == lang.Go && !graph.Synthetic(m.Path) {
-			d := path.Dir(m.Path)
-			dirs[d] = append(dirs[d], goFile{m.Path, m.Hash})
-		}
-		return nil
-	}); err != nil {
-		return nil, fmt.Errorf("precise: %w", err)
-	}
 	fps := make(map[string]uint64, len(dirs))
 	for d, fs := range dirs {
 		fps[d] = fingerprint(fs)
@@ -151,8 +179,9 @@ func RunGo(ctx context.Context, st *store.Store, opts Options) (*State, error) {
 	}
 	sort.Strings(list)
 
-	p := &pass{st: st, root: root, opts: opts, dirs: dirs, stats: &state.Last,
-		fileNodes: map[string]*fileIndex{}, objNodes: map[types.Object]graph.NodeID{}, exts: map[string]map[graph.NodeID]graph.Node{}}
+	p := &pass{write: write, root: root, opts: opts, dirs: dirs, fps: fps, hashes: hashes, stats: &state.Last,
+		fileNodes: map[string]*fileIndex{}, objRefs: map[types.Object]ref{}, exts: map[string]map[graph.NodeID]graph.Node{},
+		dropped: map[string]string{}}
 	goCmd := opts.GoCommand
 	if goCmd == "" {
 		goCmd = "go"
@@ -197,6 +226,18 @@ func RunGo(ctx context.Context, st *store.Store, opts Options) (*State, error) {
 			return nil, err
 		}
 		for _, d := range byModule[mod] {
+			if reason, ok := p.dropped[d]; ok {
+				// Changed while it was type-checked: it keeps what it had,
+				// and the next pass checks it (its fingerprint cannot match).
+				ps := &PackageState{Status: StatusFailed, Reason: reason}
+				if old := prev.packageState(d); old != nil {
+					c := *old
+					ps = &c
+				}
+				ps.Fingerprint = 0
+				state.Packages[d] = ps
+				continue
+			}
 			ps := res[d]
 			if ps == nil {
 				reason := "the go command listed no package in this directory (build constraints exclude every file?)"
@@ -211,38 +252,49 @@ func RunGo(ctx context.Context, st *store.Store, opts Options) (*State, error) {
 	}
 
 	// Packages that failed now but had precise edges get their heuristic
-	// edges back.
-	var revert []string
-	for _, d := range list {
-		if ps := state.Packages[d]; ps.Status == StatusFailed {
-			n, err := p.unbindPrecise(d)
-			if err != nil {
-				return nil, err
+	// edges back; then the state is saved.
+	state.Last.Checked = len(list)
+	state.Last.Precise, state.Last.Failed = state.Counts()
+	err = write(func(st *store.Store) error {
+		p.begin(st)
+		defer p.end()
+		var revert []string
+		for _, d := range list {
+			if _, dropped := p.dropped[d]; dropped {
+				continue
 			}
-			if n > 0 {
-				state.Last.Reverted++
-				for _, f := range dirs[d] {
-					revert = append(revert, f.path)
+			if ps := state.Packages[d]; ps.Status == StatusFailed {
+				n, err := p.unbindPrecise(d)
+				if err != nil {
+					return err
+				}
+				if n > 0 {
+					state.Last.Reverted++
+					for _, f := range dirs[d] {
+						revert = append(revert, f.path)
+					}
 				}
 			}
 		}
-	}
-	if len(revert) > 0 {
-		if _, err := resolve.Run(ctx, st, resolve.Options{Root: root, Files: revert}); err != nil {
-			return nil, fmt.Errorf("precise: resolving the failed packages heuristically: %w", err)
+		if len(revert) > 0 {
+			if _, err := resolve.Run(ctx, st, resolve.Options{Root: root, Files: revert}); err != nil {
+				return fmt.Errorf("precise: resolving the failed packages heuristically: %w", err)
+			}
 		}
-	}
-	state.Last.Checked = len(list)
-	state.Last.Precise, state.Last.Failed = state.Counts()
-	state.Finished = time.Now()
-	state.Last.Duration = time.Since(start)
-	b := st.NewBatch()
-	defer b.Close()
-	if err := saveState(b, state); err != nil {
+		state.Finished = time.Now()
+		state.Last.Duration = time.Since(start)
+		b := st.NewBatch()
+		defer b.Close()
+		if err := saveState(b, state); err != nil {
+			return err
+		}
+		if err := b.Commit(true); err != nil {
+			return fmt.Errorf("precise: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
 		return nil, err
-	}
-	if err := b.Commit(true); err != nil {
-		return nil, fmt.Errorf("precise: %w", err)
 	}
 	opts.Logger.Info("precise: go pass", "checked", len(list), "precise", state.Last.Precise, "failed", state.Last.Failed, "duration", state.Last.Duration)
 	return state, nil
@@ -277,17 +329,62 @@ func moduleRoot(root, dir string) (string, error) {
 
 // pass is one Go pass's working state.
 type pass struct {
-	st    *store.Store
-	root  string
-	opts  Options
-	dirs  map[string][]goFile
-	stats *Stats
+	write  WriteFunc
+	st     *store.Store // the writable store, inside a write section
+	root   string
+	opts   Options
+	dirs   map[string][]goFile // the Go files of each directory when the pass started
+	fps    map[string]uint64   // the fingerprint of each directory then
+	hashes map[string]uint64   // each Go file's content hash then
+	stats  *Stats
 
+	now       map[string]uint64 // each Go file's content hash in the current write section
+	nowDirs   map[string][]goFile
+	dropped   map[string]string // directories changed while being checked, and why
 	fset      *token.FileSet
 	fileNodes map[string]*fileIndex // repository path → its nodes (nil: not indexed)
-	objNodes  map[types.Object]graph.NodeID
+	objRefs   map[types.Object]ref
 	exts      map[string]map[graph.NodeID]graph.Node // external file → nodes to have
 	impls     *implIndex
+}
+
+// begin starts a write section with the writable store st: the nodes read
+// before are forgotten (other writers may have changed them), and the
+// files' hashes are read again.
+func (p *pass) begin(st *store.Store) error {
+	p.st = st
+	p.fileNodes = map[string]*fileIndex{}
+	p.now = map[string]uint64{}
+	p.nowDirs = map[string][]goFile{}
+	return st.Files(func(m store.FileMeta) error {
+		if m.Language == lang.Go && !graph.Synthetic(m.Path) {
+			p.now[m.Path] = m.Hash
+			d := path.Dir(m.Path)
+			p.nowDirs[d] = append(p.nowDirs[d], goFile{m.Path, m.Hash})
+		}
+		return nil
+	})
+}
+
+// end ends a write section.
+func (p *pass) end() {
+	p.st = nil
+	p.fileNodes = map[string]*fileIndex{}
+}
+
+// dirCurrent reports whether a directory holds the Go files, with the
+// contents, it held when the pass started.
+func (p *pass) dirCurrent(d string) bool {
+	return fingerprint(p.nowDirs[d]) == p.fps[d]
+}
+
+// packageState returns the state of the package in dir (nil on a nil
+// State or when there is none).
+func (s *State) packageState(dir string) *PackageState {
+	if s == nil {
+		return nil
+	}
+	return s.Packages[dir]
 }
 
 // batchPackages bounds how many packages one load type-checks together:
@@ -331,7 +428,7 @@ func (p *pass) checkBatch(ctx context.Context, goCmd, mod string, dirs []string)
 		patterns = append(patterns, "./"+filepath.ToSlash(rel))
 	}
 	p.fset = token.NewFileSet()
-	p.objNodes = map[types.Object]graph.NodeID{}
+	p.objRefs = map[types.Object]ref{}
 	cfg := &packages.Config{
 		Context: ctx,
 		Mode: packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles | packages.NeedImports |
@@ -447,7 +544,13 @@ func (p *pass) checkBatch(ctx context.Context, goCmd, mod string, dirs []string)
 			}
 		}
 	}
+	// The facts, without the store: the type checker's part.
 	p.impls = newImplIndex(p, pkgs)
+	type fileFacts struct {
+		dir, rel string
+		raws     []rawFact
+	}
+	var ffs []fileFacts
 	for _, d := range dirs {
 		ps := out[d]
 		if ps == nil || ps.Status != StatusPrecise {
@@ -455,19 +558,57 @@ func (p *pass) checkBatch(ctx context.Context, goCmd, mod string, dirs []string)
 		}
 		for _, u := range units[d] {
 			for i, f := range u.files {
-				n, err := p.rewriteFile(u.pkg, f, u.paths[i])
-				if err != nil {
-					return nil, fmt.Errorf("precise: %s: %w", u.paths[i], err)
-				}
-				ps.Edges += n
+				ffs = append(ffs, fileFacts{d, u.paths[i], p.factsOf(u.pkg, f)})
 			}
 		}
 	}
-	if err := p.writeExternals(); err != nil {
+	// Let the syntax trees and types go before waiting for the writer.
+	p.impls, p.fset, p.objRefs = nil, nil, nil
+	pkgs, units = nil, nil
+
+	// Bound and written under the writer, if the files are still the ones
+	// type-checked.
+	err = p.write(func(st *store.Store) error {
+		if err := p.begin(st); err != nil {
+			return err
+		}
+		defer p.end()
+		for _, d := range dirs {
+			if ps := out[d]; ps != nil && ps.Status == StatusPrecise && !p.dirCurrent(d) {
+				p.dropped[d] = "changed while it was type-checked: the next pass checks it"
+			}
+		}
+		bound := make([]map[factKey][]*fact, len(ffs))
+		for i, ff := range ffs {
+			if _, ok := p.dropped[ff.dir]; ok {
+				continue
+			}
+			fi := p.nodesOf(ff.rel)
+			if fi == nil {
+				continue
+			}
+			facts, ok := p.bindFacts(fi, ff.raws)
+			if !ok {
+				p.dropped[ff.dir] = "a file it uses changed while it was type-checked: the next pass checks it"
+				continue
+			}
+			bound[i] = facts
+		}
+		for i, ff := range ffs {
+			if _, ok := p.dropped[ff.dir]; ok || bound[i] == nil {
+				continue
+			}
+			n, err := p.apply(p.nodesOf(ff.rel), ff.rel, bound[i])
+			if err != nil {
+				return fmt.Errorf("precise: %s: %w", ff.rel, err)
+			}
+			out[ff.dir].Edges += n
+		}
+		return p.writeExternals()
+	})
+	if err != nil {
 		return nil, err
 	}
-	p.impls = nil
-	p.fileNodes = map[string]*fileIndex{}
 	return out, nil
 }
 

@@ -283,3 +283,76 @@ func TestGoIncremental(t *testing.T) {
 		}
 	}
 }
+
+// TestGoSharedWriter runs a pass through RunGoShared with an index update
+// landing between the type check and the write of the packages' edges:
+// the changed package keeps what it had (and is marked to be checked
+// again), the others get their precise edges, and the next pass checks
+// the changed one.
+func TestGoSharedWriter(t *testing.T) {
+	needGo(t)
+	root := copyTree(t, "../../testdata/precise/goshapes")
+	ctx := context.Background()
+	u, err := index.NewUpdater(index.Options{Root: root, DBDir: filepath.Join(t.TempDir(), "db"), NoSearch: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { u.Close() })
+	if _, err := u.Full(ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	calls := 0
+	write := func(fn func(*store.Store) error) error {
+		calls++
+		if calls == 2 { // the first batch's write: draw.go changed meanwhile
+			p := filepath.Join(root, "draw", "draw.go")
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			if err := os.WriteFile(p, append(b, "\n// edited while the pass type-checked\n"...), 0o644); err != nil {
+				return err
+			}
+			if _, err := u.Update(ctx, []string{"draw/draw.go"}); err != nil {
+				return err
+			}
+		}
+		return u.Write(fn)
+	}
+	state, err := precise.RunGoShared(ctx, write, precise.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if calls != 3 {
+		t.Errorf("%d write sections, want 3 (start, one batch, end)", calls)
+	}
+	draw := state.Packages["draw"]
+	if draw == nil || draw.Fingerprint != 0 || !strings.Contains(draw.Reason, "changed while it was type-checked") {
+		t.Fatalf("draw: %+v", draw)
+	}
+	if s := state.Packages["shape"]; s == nil || s.Status != precise.StatusPrecise || s.Fingerprint == 0 {
+		t.Fatalf("shape: %+v", s)
+	}
+	var got map[string]bool
+	u.Write(func(st *store.Store) error { got = edgeLines(t, st); return nil })
+	for line := range got {
+		if strings.Contains(line, " draw/draw.go:") && strings.HasSuffix(line, "(precise)") {
+			t.Errorf("the changed file got %s", line)
+		}
+	}
+	if !got["calls shape/shape.go:Total -> Shape.Area (precise)"] {
+		t.Error("shape's edges are not precise")
+	}
+	// The next pass checks draw.
+	state, err = precise.RunGoShared(ctx, u.Write, precise.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := state.Packages["draw"]; d.Status != precise.StatusPrecise || d.Fingerprint == 0 || state.Last.Checked == 0 {
+		t.Fatalf("next pass: draw %+v, %+v", d, state.Last)
+	}
+	u.Write(func(st *store.Store) error { got = edgeLines(t, st); return nil })
+	if !got["calls draw/draw.go:measure -> Total (precise)"] {
+		t.Error("draw's edges are not precise after the next pass")
+	}
+}

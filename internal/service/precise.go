@@ -15,7 +15,8 @@ import (
 // per repository on the service's job queue (at most one queued at a
 // time: a job queued while one runs re-checks whatever changed since).
 // The pass checks only the packages whose files changed and their
-// importers, and holds the repository's writer while it writes.
+// importers, and holds the repository's writer only while it writes (not
+// while it type-checks).
 
 // schedulePrecise queues a precise job for r unless one is already queued
 // (Options.Precise off: nothing).
@@ -65,24 +66,22 @@ func (r *Repo) runPrecise(ctx context.Context, report func(jobs.Progress)) (*pre
 		report(jobs.Progress{Phase: "precise", Done: done, Total: total, Percent: pc})
 	}}
 	report(jobs.Progress{Phase: "precise", Message: "type-checking the changed Go packages"})
-	var state *precise.State
-	run := func(st *store.Store) error {
-		var err error
-		state, err = precise.RunGo(ctx, st, opts)
-		return err
-	}
-	var err error
-	if w := r.watcher(); w != nil {
-		err = w.Updater().Write(run)
-	} else {
-		r.wmu.Lock()
-		var st *store.Store
-		st, err = store.Open(r.db, store.Options{})
-		if err == nil {
-			err = errors.Join(run(st), st.Close())
+	// The pass takes the writer only to read its state and to write each
+	// batch's edges; node writes and index updates go on while it
+	// type-checks.
+	write := func(fn func(*store.Store) error) error {
+		if w := r.watcher(); w != nil {
+			return w.Updater().Write(fn)
 		}
-		r.wmu.Unlock()
+		r.wmu.Lock()
+		defer r.wmu.Unlock()
+		st, err := store.Open(r.db, store.Options{Logger: r.log})
+		if err != nil {
+			return err
+		}
+		return errors.Join(fn(st), st.Close())
 	}
+	state, err := precise.RunGoShared(ctx, write, opts)
 	if err != nil {
 		return nil, fmt.Errorf("precise: %w", err)
 	}

@@ -7,7 +7,6 @@ import (
 	"path"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/codegraph-dev/codegraph/internal/graph"
@@ -15,85 +14,6 @@ import (
 	"github.com/codegraph-dev/codegraph/internal/search"
 	"github.com/codegraph-dev/codegraph/internal/store"
 )
-
-// Event is a change made through the service's node mutations.
-type Event struct {
-	Type string     `json:"type"` // "created", "updated", "deleted"
-	Repo string     `json:"repo"`
-	Node graph.Node `json:"node"`
-	// Previous is the node before an update.
-	Previous *graph.Node `json:"previous,omitempty"`
-	At       time.Time   `json:"at"`
-}
-
-// Event types.
-const (
-	EventCreated = "created"
-	EventUpdated = "updated"
-	EventDeleted = "deleted"
-)
-
-// bus fans events out to subscribers.
-type bus struct {
-	mu     sync.Mutex
-	subs   map[int]chan Event
-	next   int
-	closed bool
-}
-
-// subscriberBuffer is how many events a subscriber may lag behind before
-// further events are dropped for it (a reader that slow has gone away or
-// cannot keep up; dropping beats stalling every writer).
-const subscriberBuffer = 1024
-
-// Subscribe returns a channel of node events and a function that ends the
-// subscription (and closes the channel). The channel is also closed when
-// the service closes.
-func (s *Service) Subscribe() (<-chan Event, func()) {
-	b := &s.bus
-	ch := make(chan Event, subscriberBuffer)
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.closed {
-		close(ch)
-		return ch, func() {}
-	}
-	if b.subs == nil {
-		b.subs = map[int]chan Event{}
-	}
-	id := b.next
-	b.next++
-	b.subs[id] = ch
-	return ch, func() {
-		b.mu.Lock()
-		defer b.mu.Unlock()
-		if c, ok := b.subs[id]; ok {
-			delete(b.subs, id)
-			close(c)
-		}
-	}
-}
-
-func (b *bus) publish(e Event) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	for _, ch := range b.subs {
-		select {
-		case ch <- e:
-		default:
-		}
-	}
-}
-
-func (b *bus) close() {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.closed = true
-	for id, ch := range b.subs {
-		delete(b.subs, id)
-		close(ch)
-	}
-}
 
 // NodeInput describes a node to create through the API. Nodes created
 // this way are stored under the synthetic file graph.APIPrefix+File, so
@@ -195,6 +115,7 @@ func checkNode(n *graph.Node) error {
 // while another process holds the index, and with ErrBusy while an index
 // job of this process writes it.
 func (r *Repo) CreateNode(ctx context.Context, in NodeInput) (graph.Node, error) {
+	start := time.Now()
 	if err := Require(ctx, ReadWrite); err != nil {
 		return graph.Node{}, err
 	}
@@ -217,13 +138,14 @@ func (r *Repo) CreateNode(ctx context.Context, in NodeInput) (graph.Node, error)
 	if err != nil {
 		return graph.Node{}, err
 	}
-	r.svc.bus.publish(Event{Type: EventCreated, Repo: r.name, Node: n, At: time.Now()})
+	r.publishNode(EventCreated, n, nil, start)
 	return n, nil
 }
 
 // UpdateNode applies p to an API-created node and publishes an "updated"
 // event. Nodes extracted from source fail with ErrDerived.
 func (r *Repo) UpdateNode(ctx context.Context, id graph.NodeID, p NodePatch) (graph.Node, error) {
+	start := time.Now()
 	if err := Require(ctx, ReadWrite); err != nil {
 		return graph.Node{}, err
 	}
@@ -273,13 +195,14 @@ func (r *Repo) UpdateNode(ctx context.Context, id graph.NodeID, p NodePatch) (gr
 	if err != nil {
 		return graph.Node{}, err
 	}
-	r.svc.bus.publish(Event{Type: EventUpdated, Repo: r.name, Node: updated, Previous: &old, At: time.Now()})
+	r.publishNode(EventUpdated, updated, &old, start)
 	return updated, nil
 }
 
 // DeleteNode removes an API-created node and publishes a "deleted" event.
 // Nodes extracted from source fail with ErrDerived.
 func (r *Repo) DeleteNode(ctx context.Context, id graph.NodeID) error {
+	start := time.Now()
 	if err := Require(ctx, ReadWrite); err != nil {
 		return err
 	}
@@ -297,7 +220,7 @@ func (r *Repo) DeleteNode(ctx context.Context, id graph.NodeID) error {
 	if err != nil {
 		return err
 	}
-	r.svc.bus.publish(Event{Type: EventDeleted, Repo: r.name, Node: old, At: time.Now()})
+	r.publishNode(EventDeleted, old, nil, start)
 	return nil
 }
 

@@ -25,8 +25,8 @@ run: build
 
 test:
 	$(GO) vet ./...
-	$(GO) test -count=1 ./...
-	$(GO) test -count=1 -race -short ./internal/index ./internal/store ./internal/walk ./internal/query ./internal/mcp ./internal/search/... ./internal/service ./internal/jobs ./internal/server ./internal/watch ./internal/graphql
+	$(GO) test -count=1 -timeout 20m ./...
+	$(GO) test -count=1 -timeout 20m -race -short ./internal/index ./internal/store ./internal/walk ./internal/query ./internal/mcp ./internal/search/... ./internal/service ./internal/jobs ./internal/server ./internal/watch ./internal/graphql
 
 # govulncheck ./... against a pinned copy of the Go vulnerability database,
 # built offline from the golang.org/x/vulndb module (scripts/vulncheck.sh).

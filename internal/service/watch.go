@@ -28,7 +28,7 @@ func (r *Repo) Watching() bool { return r.watcher() != nil }
 func (r *Repo) startWatch(command string) bool {
 	w, err := watch.New(watch.Options{
 		Index: index.Options{Root: r.root, DBDir: r.db, ReuseOptions: true, Search: r.searchCfg, Logger: r.log,
-			Progress: r.watchProgress},
+			Progress: r.watchProgress, Changes: MaxEventLimit},
 		Command:  command,
 		Logger:   r.log,
 		OnUpdate: r.watchUpdate,
@@ -75,6 +75,11 @@ func (r *Repo) watchProgress(p index.Progress) {
 // watchUpdate is called after each of the watcher's runs.
 func (r *Repo) watchUpdate(u watch.Update) {
 	r.reportRun(watchRunKind(u.Reason), u.Summary, u.Duration, u.Err)
+	source := SourceWatch
+	if watchRunKind(u.Reason) == "index" {
+		source = SourceIndex
+	}
+	r.publishRun(source, u.Reason, u.Summary, u.Duration, u.Err)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if u.Err != nil && !errors.Is(u.Err, context.Canceled) {

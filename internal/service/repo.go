@@ -231,6 +231,16 @@ func (r *Repo) Acquire() (*Snapshot, func(), error) {
 	return s, func() { r.release(s) }, nil
 }
 
+// Invalidate makes the next Acquire open a new snapshot if the index
+// changed, however recently the last one was opened: a process whose own
+// writer has just committed (a watcher that serves queries) calls it after
+// each update, so that an answer never lags an update it has reported.
+func (r *Repo) Invalidate() {
+	r.mu.Lock()
+	r.fpAt, r.openedAt = time.Time{}, time.Time{}
+	r.mu.Unlock()
+}
+
 func (r *Repo) release(s *Snapshot) {
 	r.mu.Lock()
 	s.refs--

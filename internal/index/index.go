@@ -413,7 +413,7 @@ type result struct {
 	nodes []graph.Node
 	edges []graph.Edge
 	src   []byte // the file's content, for a run's search bulk (nil otherwise)
-	touch bool // content unchanged: only refresh mtime/size in meta
+	touch bool   // content unchanged: only refresh mtime/size in meta
 	// changed marks a file that was indexed before: its old nodes are
 	// compared with the new ones to repair edges from other files.
 	changed bool

@@ -416,6 +416,9 @@ func dependents(st *store.Store, opts Options) ([]string, error) {
 			}
 		}
 	}
+	if err := genericDependents(st, opts, addFile); err != nil {
+		return nil, err
+	}
 	slices.Sort(into)
 	into = slices.Compact(into)
 	if err := st.InEdgesMany(into, Kinds, func(_ int, e graph.Edge) error {

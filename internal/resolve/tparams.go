@@ -1,6 +1,7 @@
 package resolve
 
 import (
+	"errors"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -10,6 +11,7 @@ import (
 	"github.com/codegraph-dev/codegraph/internal/graph"
 	"github.com/codegraph-dev/codegraph/internal/lang"
 	"github.com/codegraph-dev/codegraph/internal/repofile"
+	"github.com/codegraph-dev/codegraph/internal/store"
 )
 
 // Calls through type parameters of generic Go functions. In
@@ -29,9 +31,13 @@ import (
 // The instantiation sites are the calls, anywhere in the repository, whose
 // target names the function (by its last identifier) and that resolve to
 // it; they are gathered by one scan of the call edges the first time a
-// call through a type parameter is resolved. An incremental run sees the
-// sites as stored: a new instantiation in another file binds when the
-// generic function's file is resolved again.
+// call through a type parameter is resolved (the scan sees the edges of the
+// files the run wrote: extraction stored them before resolution). A
+// targeted run resolves again the files of the generic functions with
+// calls through a type parameter that a written file's call may name or
+// that an edge of a rewritten or deleted file was bound to
+// (genericDependents), so an instantiation added or removed in another
+// file changes their edges as a clean index would.
 
 // tparamMark prefixes the type of a parameter whose type is one of its
 // function's type parameters (P or *P): it is not a type of the file, and
@@ -350,4 +356,110 @@ func (r *resolver) goSourceOf(file string) *goSource {
 	}
 	r.gen.src[file] = s
 	return s
+}
+
+// genericDependents calls add with the file of each Go generic function
+// with a call through a type parameter whose instantiations the run may
+// have changed: the functions a call edge of opts.Files may name (by the
+// callee's last identifier; the edges are the new ones, stored before the
+// run) and those an edge of a rewritten or deleted file was bound to
+// before the run (opts.Orphans, which hold the old edges' destinations).
+func genericDependents(st *store.Store, opts Options, add func(string)) error {
+	seen := map[graph.NodeID]bool{}
+	check := func(n graph.Node) error {
+		if seen[n.ID] {
+			return nil
+		}
+		seen[n.ID] = true
+		if n.Language != lang.Go || n.Kind != graph.KindFunction {
+			return nil
+		}
+		ok, err := callsThroughTypeParam(st, n)
+		if ok {
+			add(n.File)
+		}
+		return err
+	}
+	names := map[string]bool{}
+	var ids []graph.NodeID
+	if err := st.NodeIDsInFiles(opts.Files, func(_ int, id graph.NodeID) error { ids = append(ids, id); return nil }); err != nil {
+		return err
+	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	if err := st.OutEdgesMany(ids, []graph.EdgeKind{graph.EdgeCalls}, func(_ int, e graph.Edge) error {
+		if strings.HasSuffix(e.File, ".go") {
+			names[calleeBase(e.Target)] = true
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	for name := range names {
+		if name == "" {
+			continue
+		}
+		if err := st.NodesByName(name, check); err != nil {
+			return err
+		}
+	}
+	for _, id := range opts.Orphans {
+		if seen[id] {
+			continue
+		}
+		n, err := st.Node(id)
+		if errors.Is(err, store.ErrNotFound) {
+			continue // a node of a rewritten or deleted file
+		} else if err != nil {
+			return err
+		}
+		if err := check(n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// callsThroughTypeParam reports whether the generic function n has a call
+// through a parameter whose type is one of its type parameters (p.m() for
+// p of type P or *P), the calls tparamCall binds by instantiation.
+func callsThroughTypeParam(st *store.Store, n graph.Node) (bool, error) {
+	fd := parseSignature(n.Signature)
+	if fd == nil || fd.Recv != nil || fd.Type.TypeParams == nil || fd.Type.Params == nil {
+		return false, nil
+	}
+	tps := map[string]bool{}
+	for _, f := range fd.Type.TypeParams.List {
+		for _, nm := range f.Names {
+			tps[nm.Name] = true
+		}
+	}
+	var prefixes []string
+	for _, f := range fd.Type.Params.List {
+		t := f.Type
+		if s, ok := t.(*ast.StarExpr); ok {
+			t = s.X
+		}
+		if id, ok := t.(*ast.Ident); ok && tps[id.Name] {
+			for _, nm := range f.Names {
+				prefixes = append(prefixes, nm.Name+".")
+			}
+		}
+	}
+	if len(prefixes) == 0 {
+		return false, nil
+	}
+	found := errors.New("found")
+	err := st.OutEdges(n.ID, []graph.EdgeKind{graph.EdgeCalls}, func(e graph.Edge) error {
+		for _, p := range prefixes {
+			if strings.HasPrefix(e.Target, p) {
+				return found
+			}
+		}
+		return nil
+	})
+	if err == found {
+		return true, nil
+	}
+	return false, err
 }

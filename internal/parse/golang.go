@@ -335,7 +335,7 @@ func (e *extraction) goConstType(d *def, sig string) string {
 	if d.kind != graph.KindConstant || n.Kind() != "const_spec" || n.ChildByFieldName("value") != nil || n.ChildByFieldName("type") != nil {
 		return sig
 	}
-	for p := n.PrevNamedSibling(); p != nil; p = p.PrevNamedSibling() {
+	for p := e.nav.prevNamedSibling(&n); p != nil; p = e.nav.prevNamedSibling(p) {
 		switch p.Kind() {
 		case "comment":
 			continue

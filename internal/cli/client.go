@@ -119,8 +119,9 @@ func connect(ctx context.Context, e *env, dbFlag string, local bool) (*conn, err
 // the index open and follows its updates, instead of each opening it and
 // replaying the log the watcher has not flushed yet. When the socket
 // cannot be made, nothing is served (logged at debug level); the commands
-// then open the index themselves. The returned function stops serving.
-func serveQueries(ctx context.Context, root, db string, cfg search.Config, log *slog.Logger) (stop func()) {
+// then open the index themselves. stop stops serving; invalidate, called
+// after each of the watcher's updates, makes the next query see it.
+func serveQueries(ctx context.Context, root, db string, cfg search.Config, log *slog.Logger) (stop, invalidate func()) {
 	p, err := daemonPaths()
 	if err == nil {
 		p = p.ForStore(db)
@@ -131,13 +132,13 @@ func serveQueries(ctx context.Context, root, db string, cfg search.Config, log *
 	}
 	if err != nil {
 		log.Debug("watch: not serving queries", "err", err)
-		return func() {}
+		return func() {}, func() {}
 	}
 	svc, err := service.New(service.Options{Repos: []service.RepoSpec{{Root: root, DB: db}}, Search: cfg, Logger: log})
 	if err != nil {
 		ln.Close()
 		log.Debug("watch: not serving queries", "err", err)
-		return func() {}
+		return func() {}, func() {}
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /health/live", func(w http.ResponseWriter, r *http.Request) {
@@ -154,13 +155,18 @@ func serveQueries(ctx context.Context, root, db string, cfg search.Config, log *
 		}
 	}()
 	log.Debug("watch: serving queries", "socket", p.Socket)
+	invalidate = func() {
+		for _, r := range svc.Repos() {
+			r.Invalidate()
+		}
+	}
 	return func() {
 		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		hs.Shutdown(sctx) // closes the listener, which removes the socket
 		<-done
 		svc.Close()
-	}
+	}, invalidate
 }
 
 // Close releases the local snapshot, if one was opened.

@@ -208,14 +208,16 @@ func TestQueriesThroughWatch(t *testing.T) {
 	t.Setenv("CODEGRAPH_DAEMON_DIR", dir)
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
-	var werr bytes.Buffer
+	var wout, werr syncBuffer
 	done := make(chan int, 1)
 	go func() {
-		done <- Main(ctx, []string{"watch", repo, "--quiet", "--no-precise"}, strings.NewReader(""), &bytes.Buffer{}, &werr)
+		done <- Main(ctx, []string{"watch", repo, "--json", "--no-precise"}, strings.NewReader(""), &wout, &werr)
 	}()
 	p := daemon.PathsIn(dir).ForStore(db)
 	deadline := time.Now().Add(30 * time.Second)
-	for !daemon.Alive(context.Background(), p) {
+	// Serving, and past its first reconciliation (a stop during that run
+	// is an interrupted run: exit 130).
+	for !daemon.Alive(context.Background(), p) || !strings.Contains(wout.String(), `"reason":"start"`) {
 		if time.Now().After(deadline) {
 			stop()
 			t.Fatalf("watch does not serve queries on %s: %s", p.Socket, werr.String())

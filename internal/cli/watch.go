@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -99,6 +100,16 @@ instead.`,
 			if !noPrecise {
 				wo.OnUpdate = preciseAfterUpdates(cmd.Context(), p.print, func() *index.Updater { return w.Updater() }, log, e.stderr, quiet || asJSON)
 			}
+			// Queries served by this process (serveQueries) see each update
+			// before it is reported.
+			var refresh atomic.Pointer[func()]
+			report := wo.OnUpdate
+			wo.OnUpdate = func(u watch.Update) {
+				if f := refresh.Load(); f != nil {
+					(*f)()
+				}
+				report(u)
+			}
 			w, err = watch.New(wo)
 			if err != nil {
 				return lockedByWatcher(err, dbDirOf(root, db))
@@ -107,7 +118,8 @@ instead.`,
 				fmt.Fprintf(e.stderr, "watching %s (index %s); Ctrl-C to stop\n", w.Root(), w.Updater().DBDir())
 			}
 			// Query commands ask this process while it runs (client.go).
-			stopServing := serveQueries(cmd.Context(), w.Root(), w.Updater().DBDir(), search.Config{Embedding: emb}, log)
+			stopServing, invalidate := serveQueries(cmd.Context(), w.Root(), w.Updater().DBDir(), search.Config{Embedding: emb}, log)
+			refresh.Store(&invalidate)
 			defer stopServing()
 			runErr := w.Run(cmd.Context())
 			if err := w.Close(); runErr == nil {

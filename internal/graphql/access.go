@@ -40,6 +40,7 @@ var operationAccess = map[string]service.Access{
 	"Subscription.nodeCreated":   service.ReadOnly,
 	"Subscription.nodeUpdated":   service.ReadOnly,
 	"Subscription.nodeDeleted":   service.ReadOnly,
+	"Subscription.graphChanges":  service.ReadOnly,
 	"Subscription.parseProgress": service.ReadOnly,
 }
 

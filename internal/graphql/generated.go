@@ -74,6 +74,18 @@ type ComplexityRoot struct {
 		Truncated  func(childComplexity int) int
 	}
 
+	ChangedNode struct {
+		EndLine       func(childComplexity int) int
+		FilePath      func(childComplexity int) int
+		ID            func(childComplexity int) int
+		Language      func(childComplexity int) int
+		Line          func(childComplexity int) int
+		Name          func(childComplexity int) int
+		NodeType      func(childComplexity int) int
+		QualifiedName func(childComplexity int) int
+		Signature     func(childComplexity int) int
+	}
+
 	DependencyItem struct {
 		Depth             func(childComplexity int) int
 		Edges             func(childComplexity int) int
@@ -108,6 +120,15 @@ type ComplexityRoot struct {
 		Package  func(childComplexity int) int
 		Symbols  func(childComplexity int) int
 		Test     func(childComplexity int) int
+	}
+
+	GraphChange struct {
+		At      func(childComplexity int) int
+		Node    func(childComplexity int) int
+		Repo    func(childComplexity int) int
+		Source  func(childComplexity int) int
+		Summary func(childComplexity int) int
+		Type    func(childComplexity int) int
 	}
 
 	Impact struct {
@@ -332,9 +353,10 @@ type ComplexityRoot struct {
 	}
 
 	Subscription struct {
-		NodeCreated   func(childComplexity int, repo *string) int
-		NodeDeleted   func(childComplexity int, repo *string) int
-		NodeUpdated   func(childComplexity int, repo *string) int
+		GraphChanges  func(childComplexity int, repo *string, filter *ChangeFilter, types []ChangeType) int
+		NodeCreated   func(childComplexity int, repo *string, filter *ChangeFilter) int
+		NodeDeleted   func(childComplexity int, repo *string, filter *ChangeFilter) int
+		NodeUpdated   func(childComplexity int, repo *string, filter *ChangeFilter) int
 		ParseProgress func(childComplexity int, taskID string) int
 	}
 
@@ -348,6 +370,22 @@ type ComplexityRoot struct {
 		Name          func(childComplexity int) int
 		QualifiedName func(childComplexity int) int
 		Signature     func(childComplexity int) int
+	}
+
+	UpdateSummary struct {
+		Dropped      func(childComplexity int) int
+		DurationMs   func(childComplexity int) int
+		EdgesAdded   func(childComplexity int) int
+		EdgesRemoved func(childComplexity int) int
+		Events       func(childComplexity int) int
+		FilesChanged func(childComplexity int) int
+		NodesAdded   func(childComplexity int) int
+		NodesRemoved func(childComplexity int) int
+		NodesUpdated func(childComplexity int) int
+		Reason       func(childComplexity int) int
+		Revision     func(childComplexity int) int
+		Seq          func(childComplexity int) int
+		Truncated    func(childComplexity int) int
 	}
 
 	Version struct {
@@ -415,9 +453,10 @@ type SimilarityMatchResolver interface {
 	Node(ctx context.Context, obj *SimilarityMatch) (*Node, error)
 }
 type SubscriptionResolver interface {
-	NodeCreated(ctx context.Context, repo *string) (<-chan *Node, error)
-	NodeUpdated(ctx context.Context, repo *string) (<-chan *NodeUpdateEvent, error)
-	NodeDeleted(ctx context.Context, repo *string) (<-chan *NodeDeleteEvent, error)
+	NodeCreated(ctx context.Context, repo *string, filter *ChangeFilter) (<-chan *Node, error)
+	NodeUpdated(ctx context.Context, repo *string, filter *ChangeFilter) (<-chan *NodeUpdateEvent, error)
+	NodeDeleted(ctx context.Context, repo *string, filter *ChangeFilter) (<-chan *NodeDeleteEvent, error)
+	GraphChanges(ctx context.Context, repo *string, filter *ChangeFilter, types []ChangeType) (<-chan *GraphChange, error)
 	ParseProgress(ctx context.Context, taskID string) (<-chan *ParseProgressEvent, error)
 }
 
@@ -538,6 +577,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CallTree.Truncated(childComplexity), true
+
+	case "ChangedNode.endLine":
+		if e.ComplexityRoot.ChangedNode.EndLine == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangedNode.EndLine(childComplexity), true
+	case "ChangedNode.filePath":
+		if e.ComplexityRoot.ChangedNode.FilePath == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangedNode.FilePath(childComplexity), true
+	case "ChangedNode.id":
+		if e.ComplexityRoot.ChangedNode.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangedNode.ID(childComplexity), true
+	case "ChangedNode.language":
+		if e.ComplexityRoot.ChangedNode.Language == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangedNode.Language(childComplexity), true
+	case "ChangedNode.line":
+		if e.ComplexityRoot.ChangedNode.Line == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangedNode.Line(childComplexity), true
+	case "ChangedNode.name":
+		if e.ComplexityRoot.ChangedNode.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangedNode.Name(childComplexity), true
+	case "ChangedNode.nodeType":
+		if e.ComplexityRoot.ChangedNode.NodeType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangedNode.NodeType(childComplexity), true
+	case "ChangedNode.qualifiedName":
+		if e.ComplexityRoot.ChangedNode.QualifiedName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangedNode.QualifiedName(childComplexity), true
+	case "ChangedNode.signature":
+		if e.ComplexityRoot.ChangedNode.Signature == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangedNode.Signature(childComplexity), true
 
 	case "DependencyItem.depth":
 		if e.ComplexityRoot.DependencyItem.Depth == nil {
@@ -686,6 +780,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.FileImpact.Test(childComplexity), true
+
+	case "GraphChange.at":
+		if e.ComplexityRoot.GraphChange.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphChange.At(childComplexity), true
+	case "GraphChange.node":
+		if e.ComplexityRoot.GraphChange.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphChange.Node(childComplexity), true
+	case "GraphChange.repo":
+		if e.ComplexityRoot.GraphChange.Repo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphChange.Repo(childComplexity), true
+	case "GraphChange.source":
+		if e.ComplexityRoot.GraphChange.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphChange.Source(childComplexity), true
+	case "GraphChange.summary":
+		if e.ComplexityRoot.GraphChange.Summary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphChange.Summary(childComplexity), true
+	case "GraphChange.type":
+		if e.ComplexityRoot.GraphChange.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphChange.Type(childComplexity), true
 
 	case "Impact.complete":
 		if e.ComplexityRoot.Impact.Complete == nil {
@@ -1711,6 +1842,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SimilarityMatch.Score(childComplexity), true
 
+	case "Subscription.graphChanges":
+		if e.ComplexityRoot.Subscription.GraphChanges == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_graphChanges_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.GraphChanges(childComplexity, args["repo"].(*string), args["filter"].(*ChangeFilter), args["types"].([]ChangeType)), true
 	case "Subscription.nodeCreated":
 		if e.ComplexityRoot.Subscription.NodeCreated == nil {
 			break
@@ -1721,7 +1863,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Subscription.NodeCreated(childComplexity, args["repo"].(*string)), true
+		return e.ComplexityRoot.Subscription.NodeCreated(childComplexity, args["repo"].(*string), args["filter"].(*ChangeFilter)), true
 	case "Subscription.nodeDeleted":
 		if e.ComplexityRoot.Subscription.NodeDeleted == nil {
 			break
@@ -1732,7 +1874,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Subscription.NodeDeleted(childComplexity, args["repo"].(*string)), true
+		return e.ComplexityRoot.Subscription.NodeDeleted(childComplexity, args["repo"].(*string), args["filter"].(*ChangeFilter)), true
 	case "Subscription.nodeUpdated":
 		if e.ComplexityRoot.Subscription.NodeUpdated == nil {
 			break
@@ -1743,7 +1885,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Subscription.NodeUpdated(childComplexity, args["repo"].(*string)), true
+		return e.ComplexityRoot.Subscription.NodeUpdated(childComplexity, args["repo"].(*string), args["filter"].(*ChangeFilter)), true
 	case "Subscription.parseProgress":
 		if e.ComplexityRoot.Subscription.ParseProgress == nil {
 			break
@@ -1811,6 +1953,85 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SymbolChange.Signature(childComplexity), true
 
+	case "UpdateSummary.dropped":
+		if e.ComplexityRoot.UpdateSummary.Dropped == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateSummary.Dropped(childComplexity), true
+	case "UpdateSummary.durationMs":
+		if e.ComplexityRoot.UpdateSummary.DurationMs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateSummary.DurationMs(childComplexity), true
+	case "UpdateSummary.edgesAdded":
+		if e.ComplexityRoot.UpdateSummary.EdgesAdded == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateSummary.EdgesAdded(childComplexity), true
+	case "UpdateSummary.edgesRemoved":
+		if e.ComplexityRoot.UpdateSummary.EdgesRemoved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateSummary.EdgesRemoved(childComplexity), true
+	case "UpdateSummary.events":
+		if e.ComplexityRoot.UpdateSummary.Events == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateSummary.Events(childComplexity), true
+	case "UpdateSummary.filesChanged":
+		if e.ComplexityRoot.UpdateSummary.FilesChanged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateSummary.FilesChanged(childComplexity), true
+	case "UpdateSummary.nodesAdded":
+		if e.ComplexityRoot.UpdateSummary.NodesAdded == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateSummary.NodesAdded(childComplexity), true
+	case "UpdateSummary.nodesRemoved":
+		if e.ComplexityRoot.UpdateSummary.NodesRemoved == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateSummary.NodesRemoved(childComplexity), true
+	case "UpdateSummary.nodesUpdated":
+		if e.ComplexityRoot.UpdateSummary.NodesUpdated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateSummary.NodesUpdated(childComplexity), true
+	case "UpdateSummary.reason":
+		if e.ComplexityRoot.UpdateSummary.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateSummary.Reason(childComplexity), true
+	case "UpdateSummary.revision":
+		if e.ComplexityRoot.UpdateSummary.Revision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateSummary.Revision(childComplexity), true
+	case "UpdateSummary.seq":
+		if e.ComplexityRoot.UpdateSummary.Seq == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateSummary.Seq(childComplexity), true
+	case "UpdateSummary.truncated":
+		if e.ComplexityRoot.UpdateSummary.Truncated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UpdateSummary.Truncated(childComplexity), true
+
 	case "Version.commit":
 		if e.ComplexityRoot.Version.Commit == nil {
 			break
@@ -1845,6 +2066,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("ChangeFilter", ec.unmarshalInputChangeFilter),
 			graphql.NewInputUnmarshaler("CreateNodeInput", ec.unmarshalInputCreateNodeInput),
 			graphql.NewInputUnmarshaler("NodeFilter", ec.unmarshalInputNodeFilter),
 			graphql.NewInputUnmarshaler("Pagination", ec.unmarshalInputPagination),
@@ -2020,6 +2242,30 @@ func (ec *executionContext) childFields_CallTree(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type CallTree", field.Name)
 }
 
+func (ec *executionContext) childFields_ChangedNode(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_ChangedNode_id(ctx, field)
+	case "nodeType":
+		return ec.fieldContext_ChangedNode_nodeType(ctx, field)
+	case "name":
+		return ec.fieldContext_ChangedNode_name(ctx, field)
+	case "qualifiedName":
+		return ec.fieldContext_ChangedNode_qualifiedName(ctx, field)
+	case "filePath":
+		return ec.fieldContext_ChangedNode_filePath(ctx, field)
+	case "language":
+		return ec.fieldContext_ChangedNode_language(ctx, field)
+	case "line":
+		return ec.fieldContext_ChangedNode_line(ctx, field)
+	case "endLine":
+		return ec.fieldContext_ChangedNode_endLine(ctx, field)
+	case "signature":
+		return ec.fieldContext_ChangedNode_signature(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChangedNode", field.Name)
+}
+
 func (ec *executionContext) childFields_DependencyItem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "depth":
@@ -2090,6 +2336,24 @@ func (ec *executionContext) childFields_FileImpact(ctx context.Context, field gr
 		return ec.fieldContext_FileImpact_test(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type FileImpact", field.Name)
+}
+
+func (ec *executionContext) childFields_GraphChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "type":
+		return ec.fieldContext_GraphChange_type(ctx, field)
+	case "repo":
+		return ec.fieldContext_GraphChange_repo(ctx, field)
+	case "source":
+		return ec.fieldContext_GraphChange_source(ctx, field)
+	case "node":
+		return ec.fieldContext_GraphChange_node(ctx, field)
+	case "summary":
+		return ec.fieldContext_GraphChange_summary(ctx, field)
+	case "at":
+		return ec.fieldContext_GraphChange_at(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GraphChange", field.Name)
 }
 
 func (ec *executionContext) childFields_Impact(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2508,6 +2772,38 @@ func (ec *executionContext) childFields_SymbolChange(ctx context.Context, field 
 		return ec.fieldContext_SymbolChange_api(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SymbolChange", field.Name)
+}
+
+func (ec *executionContext) childFields_UpdateSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "seq":
+		return ec.fieldContext_UpdateSummary_seq(ctx, field)
+	case "reason":
+		return ec.fieldContext_UpdateSummary_reason(ctx, field)
+	case "filesChanged":
+		return ec.fieldContext_UpdateSummary_filesChanged(ctx, field)
+	case "nodesAdded":
+		return ec.fieldContext_UpdateSummary_nodesAdded(ctx, field)
+	case "nodesUpdated":
+		return ec.fieldContext_UpdateSummary_nodesUpdated(ctx, field)
+	case "nodesRemoved":
+		return ec.fieldContext_UpdateSummary_nodesRemoved(ctx, field)
+	case "edgesAdded":
+		return ec.fieldContext_UpdateSummary_edgesAdded(ctx, field)
+	case "edgesRemoved":
+		return ec.fieldContext_UpdateSummary_edgesRemoved(ctx, field)
+	case "durationMs":
+		return ec.fieldContext_UpdateSummary_durationMs(ctx, field)
+	case "revision":
+		return ec.fieldContext_UpdateSummary_revision(ctx, field)
+	case "events":
+		return ec.fieldContext_UpdateSummary_events(ctx, field)
+	case "truncated":
+		return ec.fieldContext_UpdateSummary_truncated(ctx, field)
+	case "dropped":
+		return ec.fieldContext_UpdateSummary_dropped(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UpdateSummary", field.Name)
 }
 
 func (ec *executionContext) childFields_Version(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3220,6 +3516,36 @@ func (ec *executionContext) field_Query_versions_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_Subscription_graphChanges_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "repo",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["repo"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*ChangeFilter, error) {
+			return ec.unmarshalOChangeFilter2ᚖgithubᚗcomᚋcodegraphᚑdevᚋcodegraphᚋinternalᚋgraphqlᚐChangeFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "types",
+		func(ctx context.Context, v any) ([]ChangeType, error) {
+			return ec.unmarshalOChangeType2ᚕgithubᚗcomᚋcodegraphᚑdevᚋcodegraphᚋinternalᚋgraphqlᚐChangeTypeᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["types"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Subscription_nodeCreated_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3231,6 +3557,14 @@ func (ec *executionContext) field_Subscription_nodeCreated_args(ctx context.Cont
 		return nil, err
 	}
 	args["repo"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*ChangeFilter, error) {
+			return ec.unmarshalOChangeFilter2ᚖgithubᚗcomᚋcodegraphᚑdevᚋcodegraphᚋinternalᚋgraphqlᚐChangeFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg1
 	return args, nil
 }
 
@@ -3245,6 +3579,14 @@ func (ec *executionContext) field_Subscription_nodeDeleted_args(ctx context.Cont
 		return nil, err
 	}
 	args["repo"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*ChangeFilter, error) {
+			return ec.unmarshalOChangeFilter2ᚖgithubᚗcomᚋcodegraphᚑdevᚋcodegraphᚋinternalᚋgraphqlᚐChangeFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg1
 	return args, nil
 }
 
@@ -3259,6 +3601,14 @@ func (ec *executionContext) field_Subscription_nodeUpdated_args(ctx context.Cont
 		return nil, err
 	}
 	args["repo"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*ChangeFilter, error) {
+			return ec.unmarshalOChangeFilter2ᚖgithubᚗcomᚋcodegraphᚑdevᚋcodegraphᚋinternalᚋgraphqlᚐChangeFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg1
 	return args, nil
 }
 
@@ -3761,6 +4111,213 @@ func (ec *executionContext) fieldContext_CallTree_items(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ChangedNode_id(ctx context.Context, field graphql.CollectedField, obj *ChangedNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangedNode_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangedNode_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangedNode", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ChangedNode_nodeType(ctx context.Context, field graphql.CollectedField, obj *ChangedNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangedNode_nodeType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NodeType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v NodeType) graphql.Marshaler {
+			return ec.marshalNNodeType2githubᚗcomᚋcodegraphᚑdevᚋcodegraphᚋinternalᚋgraphqlᚐNodeType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangedNode_nodeType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangedNode", field, false, false, "NodeType")
+}
+
+func (ec *executionContext) _ChangedNode_name(ctx context.Context, field graphql.CollectedField, obj *ChangedNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangedNode_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangedNode_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangedNode", field, false, false, "String")
+}
+
+func (ec *executionContext) _ChangedNode_qualifiedName(ctx context.Context, field graphql.CollectedField, obj *ChangedNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangedNode_qualifiedName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.QualifiedName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangedNode_qualifiedName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangedNode", field, false, false, "String")
+}
+
+func (ec *executionContext) _ChangedNode_filePath(ctx context.Context, field graphql.CollectedField, obj *ChangedNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangedNode_filePath(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FilePath, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangedNode_filePath(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangedNode", field, false, false, "String")
+}
+
+func (ec *executionContext) _ChangedNode_language(ctx context.Context, field graphql.CollectedField, obj *ChangedNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangedNode_language(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Language, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangedNode_language(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangedNode", field, false, false, "String")
+}
+
+func (ec *executionContext) _ChangedNode_line(ctx context.Context, field graphql.CollectedField, obj *ChangedNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangedNode_line(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Line, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangedNode_line(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangedNode", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChangedNode_endLine(ctx context.Context, field graphql.CollectedField, obj *ChangedNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangedNode_endLine(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndLine, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangedNode_endLine(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangedNode", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChangedNode_signature(ctx context.Context, field graphql.CollectedField, obj *ChangedNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangedNode_signature(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Signature, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangedNode_signature(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangedNode", field, false, false, "String")
 }
 
 func (ec *executionContext) _DependencyItem_depth(ctx context.Context, field graphql.CollectedField, obj *DependencyItem) (ret graphql.Marshaler) {
@@ -4376,6 +4933,162 @@ func (ec *executionContext) _FileImpact_test(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_FileImpact_test(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FileImpact", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _GraphChange_type(ctx context.Context, field graphql.CollectedField, obj *GraphChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphChange_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v ChangeType) graphql.Marshaler {
+			return ec.marshalNChangeType2githubᚗcomᚋcodegraphᚑdevᚋcodegraphᚋinternalᚋgraphqlᚐChangeType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphChange_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphChange", field, false, false, "ChangeType")
+}
+
+func (ec *executionContext) _GraphChange_repo(ctx context.Context, field graphql.CollectedField, obj *GraphChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphChange_repo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Repo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphChange_repo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _GraphChange_source(ctx context.Context, field graphql.CollectedField, obj *GraphChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphChange_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphChange_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _GraphChange_node(ctx context.Context, field graphql.CollectedField, obj *GraphChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphChange_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *ChangedNode) graphql.Marshaler {
+			return ec.marshalOChangedNode2ᚖgithubᚗcomᚋcodegraphᚑdevᚋcodegraphᚋinternalᚋgraphqlᚐChangedNode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GraphChange_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GraphChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangedNode(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GraphChange_summary(ctx context.Context, field graphql.CollectedField, obj *GraphChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphChange_summary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Summary, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *UpdateSummary) graphql.Marshaler {
+			return ec.marshalOUpdateSummary2ᚖgithubᚗcomᚋcodegraphᚑdevᚋcodegraphᚋinternalᚋgraphqlᚐUpdateSummary(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GraphChange_summary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GraphChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UpdateSummary(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GraphChange_at(ctx context.Context, field graphql.CollectedField, obj *GraphChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphChange_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphChange_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphChange", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Impact_complete(ctx context.Context, field graphql.CollectedField, obj *Impact) (ret graphql.Marshaler) {
@@ -8530,7 +9243,7 @@ func (ec *executionContext) _Subscription_nodeCreated(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Subscription().NodeCreated(ctx, fc.Args["repo"].(*string))
+			return ec.Resolvers.Subscription().NodeCreated(ctx, fc.Args["repo"].(*string), fc.Args["filter"].(*ChangeFilter))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *Node) graphql.Marshaler {
@@ -8574,7 +9287,7 @@ func (ec *executionContext) _Subscription_nodeUpdated(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Subscription().NodeUpdated(ctx, fc.Args["repo"].(*string))
+			return ec.Resolvers.Subscription().NodeUpdated(ctx, fc.Args["repo"].(*string), fc.Args["filter"].(*ChangeFilter))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *NodeUpdateEvent) graphql.Marshaler {
@@ -8618,7 +9331,7 @@ func (ec *executionContext) _Subscription_nodeDeleted(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Subscription().NodeDeleted(ctx, fc.Args["repo"].(*string))
+			return ec.Resolvers.Subscription().NodeDeleted(ctx, fc.Args["repo"].(*string), fc.Args["filter"].(*ChangeFilter))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *NodeDeleteEvent) graphql.Marshaler {
@@ -8646,6 +9359,50 @@ func (ec *executionContext) fieldContext_Subscription_nodeDeleted(ctx context.Co
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Subscription_nodeDeleted_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_graphChanges(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_graphChanges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().GraphChanges(ctx, fc.Args["repo"].(*string), fc.Args["filter"].(*ChangeFilter), fc.Args["types"].([]ChangeType))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *GraphChange) graphql.Marshaler {
+			return ec.marshalNGraphChange2ᚖgithubᚗcomᚋcodegraphᚑdevᚋcodegraphᚋinternalᚋgraphqlᚐGraphChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_graphChanges(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GraphChange(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_graphChanges_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -8901,6 +9658,305 @@ func (ec *executionContext) _SymbolChange_api(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_SymbolChange_api(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SymbolChange", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _UpdateSummary_seq(ctx context.Context, field graphql.CollectedField, obj *UpdateSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateSummary_seq(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seq, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateSummary_seq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UpdateSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _UpdateSummary_reason(ctx context.Context, field graphql.CollectedField, obj *UpdateSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateSummary_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateSummary_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UpdateSummary", field, false, false, "String")
+}
+
+func (ec *executionContext) _UpdateSummary_filesChanged(ctx context.Context, field graphql.CollectedField, obj *UpdateSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateSummary_filesChanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FilesChanged, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateSummary_filesChanged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UpdateSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _UpdateSummary_nodesAdded(ctx context.Context, field graphql.CollectedField, obj *UpdateSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateSummary_nodesAdded(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NodesAdded, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateSummary_nodesAdded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UpdateSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _UpdateSummary_nodesUpdated(ctx context.Context, field graphql.CollectedField, obj *UpdateSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateSummary_nodesUpdated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NodesUpdated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateSummary_nodesUpdated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UpdateSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _UpdateSummary_nodesRemoved(ctx context.Context, field graphql.CollectedField, obj *UpdateSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateSummary_nodesRemoved(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NodesRemoved, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateSummary_nodesRemoved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UpdateSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _UpdateSummary_edgesAdded(ctx context.Context, field graphql.CollectedField, obj *UpdateSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateSummary_edgesAdded(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EdgesAdded, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateSummary_edgesAdded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UpdateSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _UpdateSummary_edgesRemoved(ctx context.Context, field graphql.CollectedField, obj *UpdateSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateSummary_edgesRemoved(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EdgesRemoved, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateSummary_edgesRemoved(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UpdateSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _UpdateSummary_durationMs(ctx context.Context, field graphql.CollectedField, obj *UpdateSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateSummary_durationMs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DurationMs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateSummary_durationMs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UpdateSummary", field, false, false, "Float")
+}
+
+func (ec *executionContext) _UpdateSummary_revision(ctx context.Context, field graphql.CollectedField, obj *UpdateSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateSummary_revision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Revision, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateSummary_revision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UpdateSummary", field, false, false, "String")
+}
+
+func (ec *executionContext) _UpdateSummary_events(ctx context.Context, field graphql.CollectedField, obj *UpdateSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateSummary_events(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Events, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateSummary_events(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UpdateSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _UpdateSummary_truncated(ctx context.Context, field graphql.CollectedField, obj *UpdateSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateSummary_truncated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Truncated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateSummary_truncated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UpdateSummary", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _UpdateSummary_dropped(ctx context.Context, field graphql.CollectedField, obj *UpdateSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UpdateSummary_dropped(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Dropped, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UpdateSummary_dropped(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UpdateSummary", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Version_commit(ctx context.Context, field graphql.CollectedField, obj *Version) (ret graphql.Marshaler) {
@@ -10068,6 +11124,69 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputChangeFilter(ctx context.Context, obj any) (ChangeFilter, error) {
+	var it ChangeFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"paths", "nodeTypes", "languages", "limit"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "paths":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("paths"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Paths = data
+		case "nodeTypes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nodeTypes"))
+			data, err := ec.unmarshalONodeType2ᚕgithubᚗcomᚋcodegraphᚑdevᚋcodegraphᚋinternalᚋgraphqlᚐNodeTypeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NodeTypes = data
+		case "languages":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("languages"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Languages = data
+		case "limit":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("limit"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Limit = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalChangeFilter unmarshals raw into the ChangeFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalChangeFilter(ctx context.Context, raw any) (ChangeFilter, error) {
+	var out ChangeFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ChangeFilter", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCreateNodeInput(ctx context.Context, obj any) (CreateNodeInput, error) {
 	var it CreateNodeInput
 	if obj == nil {
@@ -10791,6 +11910,79 @@ func (ec *executionContext) _CallTree(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var changedNodeImplementors = []string{"ChangedNode"}
+
+func (ec *executionContext) _ChangedNode(ctx context.Context, sel ast.SelectionSet, obj *ChangedNode) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, changedNodeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChangedNode")
+		case "id":
+			out.Values[i] = ec._ChangedNode_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodeType":
+			out.Values[i] = ec._ChangedNode_nodeType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._ChangedNode_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "qualifiedName":
+			out.Values[i] = ec._ChangedNode_qualifiedName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "filePath":
+			out.Values[i] = ec._ChangedNode_filePath(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "language":
+			out.Values[i] = ec._ChangedNode_language(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "line":
+			out.Values[i] = ec._ChangedNode_line(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "endLine":
+			out.Values[i] = ec._ChangedNode_endLine(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "signature":
+			out.Values[i] = ec._ChangedNode_signature(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var dependencyItemImplementors = []string{"DependencyItem"}
 
 func (ec *executionContext) _DependencyItem(ctx context.Context, sel ast.SelectionSet, obj *DependencyItem) graphql.Marshaler {
@@ -11005,6 +12197,64 @@ func (ec *executionContext) _FileImpact(ctx context.Context, sel ast.SelectionSe
 			}
 		case "test":
 			out.Values[i] = ec._FileImpact_test(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var graphChangeImplementors = []string{"GraphChange"}
+
+func (ec *executionContext) _GraphChange(ctx context.Context, sel ast.SelectionSet, obj *GraphChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, graphChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GraphChange")
+		case "type":
+			out.Values[i] = ec._GraphChange_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "repo":
+			out.Values[i] = ec._GraphChange_repo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "source":
+			out.Values[i] = ec._GraphChange_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._GraphChange_node(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "summary":
+			out.Values[i] = ec._GraphChange_summary(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "at":
+			out.Values[i] = ec._GraphChange_at(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -12527,6 +13777,8 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 		return ec._Subscription_nodeUpdated(ctx, fields[0])
 	case "nodeDeleted":
 		return ec._Subscription_nodeDeleted(ctx, fields[0])
+	case "graphChanges":
+		return ec._Subscription_graphChanges(ctx, fields[0])
 	case "parseProgress":
 		return ec._Subscription_parseProgress(ctx, fields[0])
 	default:
@@ -12587,6 +13839,99 @@ func (ec *executionContext) _SymbolChange(ctx context.Context, sel ast.Selection
 			}
 		case "api":
 			out.Values[i] = ec._SymbolChange_api(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var updateSummaryImplementors = []string{"UpdateSummary"}
+
+func (ec *executionContext) _UpdateSummary(ctx context.Context, sel ast.SelectionSet, obj *UpdateSummary) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, updateSummaryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UpdateSummary")
+		case "seq":
+			out.Values[i] = ec._UpdateSummary_seq(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._UpdateSummary_reason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "filesChanged":
+			out.Values[i] = ec._UpdateSummary_filesChanged(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodesAdded":
+			out.Values[i] = ec._UpdateSummary_nodesAdded(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodesUpdated":
+			out.Values[i] = ec._UpdateSummary_nodesUpdated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodesRemoved":
+			out.Values[i] = ec._UpdateSummary_nodesRemoved(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edgesAdded":
+			out.Values[i] = ec._UpdateSummary_edgesAdded(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edgesRemoved":
+			out.Values[i] = ec._UpdateSummary_edgesRemoved(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "durationMs":
+			out.Values[i] = ec._UpdateSummary_durationMs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "revision":
+			out.Values[i] = ec._UpdateSummary_revision(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "events":
+			out.Values[i] = ec._UpdateSummary_events(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "truncated":
+			out.Values[i] = ec._UpdateSummary_truncated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "dropped":
+			out.Values[i] = ec._UpdateSummary_dropped(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -13087,6 +14432,16 @@ func (ec *executionContext) marshalNCallTree2ᚖgithubᚗcomᚋcodegraphᚑdev�
 	return ec._CallTree(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNChangeType2githubᚗcomᚋcodegraphᚑdevᚋcodegraphᚋinternalᚋgraphqlᚐChangeType(ctx context.Context, v any) (ChangeType, error) {
+	var res ChangeType
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNChangeType2githubᚗcomᚋcodegraphᚑdevᚋcodegraphᚋinternalᚋgraphqlᚐChangeType(ctx context.Context, sel ast.SelectionSet, v ChangeType) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNCreateNodeInput2githubᚗcomᚋcodegraphᚑdevᚋcodegraphᚋinternalᚋgraphqlᚐCreateNodeInput(ctx context.Context, v any) (CreateNodeInput, error) {
 	res, err := ec.unmarshalInputCreateNodeInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -13160,6 +14515,14 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
 	}
 	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) marshalNGraphChange2ᚖgithubᚗcomᚋcodegraphᚑdevᚋcodegraphᚋinternalᚋgraphqlᚐGraphChange(ctx context.Context, sel ast.SelectionSet, v *GraphChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "GraphChange!")
+		return graphql.Null
+	}
+	return ec._GraphChange(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
@@ -13889,6 +15252,57 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) unmarshalOChangeFilter2ᚖgithubᚗcomᚋcodegraphᚑdevᚋcodegraphᚋinternalᚋgraphqlᚐChangeFilter(ctx context.Context, v any) (*ChangeFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputChangeFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOChangeType2ᚕgithubᚗcomᚋcodegraphᚑdevᚋcodegraphᚋinternalᚋgraphqlᚐChangeTypeᚄ(ctx context.Context, v any) ([]ChangeType, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]ChangeType, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNChangeType2githubᚗcomᚋcodegraphᚑdevᚋcodegraphᚋinternalᚋgraphqlᚐChangeType(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOChangeType2ᚕgithubᚗcomᚋcodegraphᚑdevᚋcodegraphᚋinternalᚋgraphqlᚐChangeTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []ChangeType) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNChangeType2githubᚗcomᚋcodegraphᚑdevᚋcodegraphᚋinternalᚋgraphqlᚐChangeType(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOChangedNode2ᚖgithubᚗcomᚋcodegraphᚑdevᚋcodegraphᚋinternalᚋgraphqlᚐChangedNode(ctx context.Context, sel ast.SelectionSet, v *ChangedNode) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ChangedNode(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalODirection2ᚖgithubᚗcomᚋcodegraphᚑdevᚋcodegraphᚋinternalᚋgraphqlᚐDirection(ctx context.Context, v any) (*Direction, error) {
 	if v == nil {
 		return nil, nil
@@ -14179,6 +15593,13 @@ func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel
 	_ = ctx
 	res := graphql.MarshalTime(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOUpdateSummary2ᚖgithubᚗcomᚋcodegraphᚑdevᚋcodegraphᚋinternalᚋgraphqlᚐUpdateSummary(ctx context.Context, sel ast.SelectionSet, v *UpdateSummary) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._UpdateSummary(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {

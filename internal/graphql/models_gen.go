@@ -29,6 +29,29 @@ type CallTree struct {
 	Items      []CallItem `json:"items"`
 }
 
+// What a change subscription receives: node events selected by path, node type and language.
+type ChangeFilter struct {
+	// Gitignore-style globs on the node's file, as every path filter takes them: "!" excludes, exclude-only selects everything else.
+	Paths     []string   `json:"paths,omitempty"`
+	NodeTypes []NodeType `json:"nodeTypes,omitempty"`
+	Languages []string   `json:"languages,omitempty"`
+	// Most node events one update may give (default 1000, at most 10000); an update with more gives only its summary, marked truncated.
+	Limit *int `json:"limit,omitempty"`
+}
+
+// A node as a change event carries it (it may no longer exist).
+type ChangedNode struct {
+	ID            string   `json:"id"`
+	NodeType      NodeType `json:"nodeType"`
+	Name          string   `json:"name"`
+	QualifiedName string   `json:"qualifiedName"`
+	FilePath      string   `json:"filePath"`
+	Language      string   `json:"language"`
+	Line          int      `json:"line"`
+	EndLine       int      `json:"endLine"`
+	Signature     string   `json:"signature"`
+}
+
 type CreateNodeInput struct {
 	NodeType NodeType `json:"nodeType"`
 	Name     string   `json:"name"`
@@ -63,6 +86,19 @@ type FileImpact struct {
 	Package  string `json:"package"`
 	Symbols  int    `json:"symbols"`
 	Test     bool   `json:"test"`
+}
+
+// One change to a repository's graph (graphChanges).
+type GraphChange struct {
+	Type ChangeType `json:"type"`
+	Repo string     `json:"repo"`
+	// Who made it: api (node mutations), index (index runs) or watch (a watcher's update after file changes).
+	Source string `json:"source"`
+	// The node as written (as it was, for DELETED); null for SUMMARY.
+	Node *ChangedNode `json:"node,omitempty"`
+	// The update's summary; null for node events.
+	Summary *UpdateSummary `json:"summary,omitempty"`
+	At      time.Time      `json:"at"`
 }
 
 type Impact struct {
@@ -307,12 +343,96 @@ type UpdateNodeInput struct {
 	EndLine       *int    `json:"endLine,omitempty"`
 }
 
+// What one update (an index run, a watcher batch, a node mutation) changed in all.
+type UpdateSummary struct {
+	// Increases with each update the server publishes.
+	Seq int `json:"seq"`
+	// Why a watcher ran: change, branch, start, rescan, poll or index.
+	Reason       *string `json:"reason,omitempty"`
+	FilesChanged int     `json:"filesChanged"`
+	NodesAdded   int     `json:"nodesAdded"`
+	NodesUpdated int     `json:"nodesUpdated"`
+	NodesRemoved int     `json:"nodesRemoved"`
+	// Change in the outgoing edges of the files changed (per file, new count minus old).
+	EdgesAdded   int     `json:"edgesAdded"`
+	EdgesRemoved int     `json:"edgesRemoved"`
+	DurationMs   float64 `json:"durationMs"`
+	// The git HEAD the index recorded after the update.
+	Revision *string `json:"revision,omitempty"`
+	// Node events of the update this subscription received.
+	Events int `json:"events"`
+	// Only the summary was sent: the update had more matching node events than the limit.
+	Truncated bool `json:"truncated"`
+	// Updates this subscription missed before this one because it did not keep up.
+	Dropped int `json:"dropped"`
+}
+
 // The graph of one git revision (codegraph versions).
 type Version struct {
 	Commit  string    `json:"commit"`
 	Tags    []string  `json:"tags"`
 	Created time.Time `json:"created"`
 	Files   int       `json:"files"`
+}
+
+// What a graph change is: a node event, or the summary that ends an update's events.
+type ChangeType string
+
+const (
+	ChangeTypeCreated ChangeType = "CREATED"
+	ChangeTypeUpdated ChangeType = "UPDATED"
+	ChangeTypeDeleted ChangeType = "DELETED"
+	ChangeTypeSummary ChangeType = "SUMMARY"
+)
+
+var AllChangeType = []ChangeType{
+	ChangeTypeCreated,
+	ChangeTypeUpdated,
+	ChangeTypeDeleted,
+	ChangeTypeSummary,
+}
+
+func (e ChangeType) IsValid() bool {
+	switch e {
+	case ChangeTypeCreated, ChangeTypeUpdated, ChangeTypeDeleted, ChangeTypeSummary:
+		return true
+	}
+	return false
+}
+
+func (e ChangeType) String() string {
+	return string(e)
+}
+
+func (e *ChangeType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ChangeType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ChangeType", str)
+	}
+	return nil
+}
+
+func (e ChangeType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ChangeType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ChangeType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 // Which edges of a node to list.

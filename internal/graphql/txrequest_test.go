@@ -19,7 +19,11 @@ func TestRequestTransaction(t *testing.T) {
 	if last := r.Errors[len(r.Errors)-1]; last.code() != "ROLLED_BACK" || !strings.Contains(last.Message, "rolled back") {
 		t.Errorf("last error %+v", last)
 	}
-	var found struct{ Nodes struct{ Edges []struct{ Node struct{ ID string } } } }
+	var found struct {
+		Nodes struct {
+			Edges []struct{ Node struct{ ID string } }
+		}
+	}
 	count := func(name string) int {
 		t.Helper()
 		f.data(t, `{ nodes(filter: {name: "`+name+`"}) { edges { node { id } } } }`, nil, &found)

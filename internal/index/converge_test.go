@@ -469,3 +469,52 @@ func TestRacyFileReread(t *testing.T) {
 		t.Fatalf("after a same-size rewrite at the same time: %v, want [B]", got)
 	}
 }
+
+// Calls through a generic function's type parameter bind to the method of
+// each type argument the function is instantiated with anywhere in the
+// repository: adding an instantiation in another file, or deleting the
+// last one with a type, changes the generic function's edges although its
+// file did not change. A targeted update must give what a clean index
+// gives; before the fix the new F[*Y] bound nothing until gen.go was
+// resolved again, and deleting x.go's F(&X{}) left gen.go's call bound to
+// X.Name.
+func TestGenericInstantiationConverges(t *testing.T) {
+	files := map[string]string{
+		"go.mod":     "module example.com/m\n\ngo 1.22\n",
+		"gen/gen.go": "package gen\n\n// Namer names.\ntype Namer interface{ Name() string }\n\n// F names p.\nfunc F[P Namer](p P) string { return p.Name() }\n",
+		"gen/x.go":   "package gen\n\n// X is named.\ntype X struct{}\n\n// Name names X.\nfunc (*X) Name() string { return \"x\" }\n\n// UseX instantiates F with *X.\nfunc UseX() string { return F(&X{}) }\n",
+		"gen/y.go":   "package gen\n\n// Y is named.\ntype Y struct{}\n\n// Name names Y.\nfunc (*Y) Name() string { return \"y\" }\n",
+	}
+	for _, via := range []string{"index", "update"} {
+		t.Run(via, func(t *testing.T) {
+			root := t.TempDir()
+			writeFixture(t, root, files)
+			mustRun(t, indexOpts(root))
+			u, err := NewUpdater(indexOpts(root))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer u.Close()
+			step := func(paths ...string) {
+				t.Helper()
+				if via == "update" {
+					if _, err := u.Update(context.Background(), paths); err != nil {
+						t.Fatal(err)
+					}
+				} else if _, err := u.Full(context.Background(), false); err != nil {
+					t.Fatal(err)
+				}
+			}
+			writeFixture(t, root, map[string]string{"main.go": "package main\n\nimport \"example.com/m/gen\"\n\nfunc main() { gen.F[*gen.Y](&gen.Y{}) }\n"})
+			step("main.go")
+			checkClean(t, root, "after adding F[*Y] in another package")
+			os.Remove(filepath.Join(root, "gen/x.go"))
+			step("gen/x.go")
+			checkClean(t, root, "after deleting the instantiation with *X")
+			writeFixture(t, root, map[string]string{"gen/y.go": files["gen/y.go"] + "\n// UseY instantiates F with *Y too.\nfunc UseY() string { return F(&Y{}) }\n"})
+			os.Remove(filepath.Join(root, "main.go"))
+			step("gen/y.go", "main.go")
+			checkClean(t, root, "after moving the instantiation with *Y")
+		})
+	}
+}

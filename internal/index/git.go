@@ -53,10 +53,11 @@ func StoredGit(st *store.Store) (*GitState, error) {
 // recordGit writes the root's git state after a run: after a full run
 // (touched nil) the files that differ from HEAD; after a targeted one the
 // previous list plus touched. Problems with git are logged, never fatal:
-// the index does not depend on git.
-func (u *Updater) recordGit(ctx context.Context, touched []string) {
+// the index does not depend on git. It returns the HEAD it recorded ("":
+// none).
+func (u *Updater) recordGit(ctx context.Context, touched []string) string {
 	if u.noGit {
-		return
+		return ""
 	}
 	s, err := gitinfo.Read(ctx, u.root)
 	if err != nil {
@@ -65,14 +66,14 @@ func (u *Updater) recordGit(ctx context.Context, touched []string) {
 		} else {
 			u.opts.Logger.Debug("git state", "err", err)
 		}
-		return
+		return ""
 	}
 	g := GitState{Head: s.Head, Branch: s.Branch}
 	if touched == nil {
 		dirty, err := gitinfo.Dirty(ctx, u.root)
 		if err != nil {
 			u.opts.Logger.Debug("git dirty files", "err", err)
-			return
+			return ""
 		}
 		g.Dirty = u.notInStore(dirty)
 	} else {
@@ -90,16 +91,18 @@ func (u *Updater) recordGit(ctx context.Context, touched []string) {
 	}
 	b, err := json.Marshal(g)
 	if err != nil {
-		return
+		return ""
 	}
 	batch := u.st.NewBatch()
 	defer batch.Close()
 	if err := batch.SetMeta(MetaGit, b); err != nil {
-		return
+		return ""
 	}
 	if err := batch.Commit(false); err != nil {
 		u.opts.Logger.Debug("record git state", "err", err)
+		return ""
 	}
+	return g.Head
 }
 
 // UpdateSince re-indexes the files that may have changed since git

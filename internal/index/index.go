@@ -4,6 +4,7 @@
 package index
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -83,6 +84,12 @@ type Options struct {
 	// and once at the end.
 	Progress func(Progress)
 	Logger   *slog.Logger
+
+	// Changes, when positive, has every run record what it changed in
+	// Summary.Changes: the nodes it created, updated and deleted and the
+	// files it wrote, up to this many of each (the counts are complete).
+	// 0 records nothing (and costs nothing).
+	Changes int
 }
 
 // Progress is a snapshot of a running index.
@@ -135,6 +142,8 @@ type Summary struct {
 	Rebuilt   bool                 `json:"rebuilt,omitempty"`  // an index of another format was replaced
 	Repaired  string               `json:"repaired,omitempty"` // why Rebuild deleted the store ("" when it did not)
 	Duration  time.Duration        `json:"duration_ns"`
+	// Changes is what the run changed, with Options.Changes (nil without).
+	Changes *Changes `json:"-"`
 }
 
 const maxReportedErrors = 100
@@ -176,7 +185,7 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 	u.oneShot = true
 	sum, err := u.runLocked(ctx, nil, start)
 	if err == nil {
-		u.recordGit(ctx, nil)
+		sum.Changes.setRevision(u.recordGit(ctx, nil))
 	}
 	u.mu.Unlock()
 	if err != nil {
@@ -309,6 +318,11 @@ type run struct {
 	// it is filled.
 	prev  *oldFacts
 	ready chan struct{}
+	// ch records the node changes (nil: Options.Changes is 0); oldMeta
+	// are the stored metas of the files the run looked at (for their
+	// edge counts).
+	ch      *Changes
+	oldMeta map[string]store.FileMeta
 }
 
 // prefetchFiles is the number of changed files from which a run reads
@@ -330,6 +344,7 @@ type oldFacts struct {
 	ids   map[string][]graph.NodeID     // file → its stored node ids
 	hash  map[graph.NodeID]uint64       // node → content hash
 	name  map[graph.NodeID]string       // node → name
+	nodes map[graph.NodeID]graph.Node   // node → itself, when the run records changes
 	edges map[graph.NodeID][]graph.Edge // node → all its outgoing edges (for ReplaceFileKnown)
 }
 
@@ -338,8 +353,11 @@ const prefetchChunk = 8192
 
 // readOld reads the stored node ids, content hashes and resolved edges of
 // paths, each table in one pass in key order.
-func readOld(ctx context.Context, st *store.Store, paths []string) (*oldFacts, error) {
+func readOld(ctx context.Context, st *store.Store, paths []string, keepNodes bool) (*oldFacts, error) {
 	o := &oldFacts{ids: make(map[string][]graph.NodeID, len(paths)), hash: map[graph.NodeID]uint64{}, name: map[graph.NodeID]string{}, edges: map[graph.NodeID][]graph.Edge{}}
+	if keepNodes {
+		o.nodes = map[graph.NodeID]graph.Node{}
+	}
 	var all []graph.NodeID
 	if err := st.NodeIDsInFiles(paths, func(i int, id graph.NodeID) error {
 		o.ids[paths[i]] = append(o.ids[paths[i]], id)
@@ -365,6 +383,11 @@ func readOld(ctx context.Context, st *store.Store, paths []string) (*oldFacts, e
 			if out[i].ID == id {
 				o.hash[id] = out[i].ContentHash
 				o.name[id] = out[i].Name
+				if o.nodes != nil {
+					n := out[i]
+					n.Locals = ""
+					o.nodes[id] = n
+				}
 			}
 		}
 	}
@@ -390,7 +413,7 @@ type result struct {
 	nodes []graph.Node
 	edges []graph.Edge
 	src   []byte // the file's content, for a run's search bulk (nil otherwise)
-	touch bool // content unchanged: only refresh mtime/size in meta
+	touch bool   // content unchanged: only refresh mtime/size in meta
 	// changed marks a file that was indexed before: its old nodes are
 	// compared with the new ones to repair edges from other files.
 	changed bool
@@ -465,6 +488,7 @@ func (r *run) execute(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("index: walk %s: %w", r.root, err)
 	}
+	r.oldMeta = old
 	if r.targets == nil {
 		if err := checkSelectionDeletes(r.st, &r.opts, old, r.seen); err != nil {
 			return err
@@ -500,7 +524,7 @@ func (r *run) execute(ctx context.Context) error {
 		// start; the writer waits for them before its first file.
 		r.ready = make(chan struct{})
 		g.Go(func() error {
-			o, err := readOld(gctx, r.st, changedPaths)
+			o, err := readOld(gctx, r.st, changedPaths, r.ch != nil)
 			if err != nil {
 				return fmt.Errorf("index: read stored facts: %w", err)
 			}
@@ -598,6 +622,9 @@ func (r *run) execute(ctx context.Context) error {
 	}
 	if err := b.Commit(true); err != nil {
 		return fmt.Errorf("index: commit: %w", err)
+	}
+	if err := r.recordFiles(); err != nil {
+		return err
 	}
 	r.hook("written")
 	if r.bulk != nil {
@@ -903,6 +930,7 @@ func (r *run) diffNodes(path string, nodes []graph.Node, edges []graph.Edge, was
 	type stored struct {
 		hash uint64
 		name string
+		node *graph.Node // with r.ch
 	}
 	old := map[graph.NodeID]stored{}
 	prev := r.readAhead(path, wasIndexed)
@@ -911,11 +939,22 @@ func (r *run) diffNodes(path string, nodes []graph.Node, edges []graph.Edge, was
 	case prev != nil:
 		for _, id := range prev.ids[path] {
 			if h, ok := prev.hash[id]; ok {
-				old[id] = stored{h, prev.name[id]}
+				s := stored{hash: h, name: prev.name[id]}
+				if n, ok := prev.nodes[id]; ok {
+					s.node = &n
+				}
+				old[id] = s
 			}
 		}
 	default:
-		if err := r.st.NodesInFile(path, func(n graph.Node) error { old[n.ID] = stored{n.ContentHash, n.Name}; return nil }); err != nil {
+		if err := r.st.NodesInFile(path, func(n graph.Node) error {
+			s := stored{hash: n.ContentHash, name: n.Name}
+			if r.ch != nil {
+				s.node = &n
+			}
+			old[n.ID] = s
+			return nil
+		}); err != nil {
 			return edges, fmt.Errorf("index: read %s: %w", path, err)
 		}
 	}
@@ -929,6 +968,9 @@ func (r *run) diffNodes(path string, nodes []graph.Node, edges []graph.Edge, was
 		n := &nodes[i]
 		if o, ok := old[n.ID]; ok {
 			delete(old, n.ID)
+			if r.ch != nil && o.hash != n.ContentHash {
+				r.ch.node(NodeUpdated, n)
+			}
 			if o.hash == n.ContentHash && n.Kind != graph.KindFile {
 				if r.settled == nil {
 					r.settled = map[graph.NodeID]bool{}
@@ -936,12 +978,33 @@ func (r *run) diffNodes(path string, nodes []graph.Node, edges []graph.Edge, was
 				r.settled[n.ID] = true
 				continue
 			}
-		} else if n.Kind != graph.KindFile {
-			r.added[n.Name] = true
+		} else {
+			if r.ch != nil {
+				r.ch.node(NodeCreated, n)
+			}
+			if n.Kind != graph.KindFile {
+				r.added[n.Name] = true
+			}
 		}
 		r.touched = append(r.touched, n.ID)
 	}
 	oldIDs := make([]graph.NodeID, 0, len(old))
+	if r.ch != nil && len(old) > 0 {
+		gone := make([]graph.Node, 0, len(old))
+		for id, o := range old {
+			if o.node != nil {
+				gone = append(gone, *o.node)
+			} else {
+				gone = append(gone, graph.Node{ID: id, Name: o.name, File: path})
+			}
+		}
+		slices.SortFunc(gone, func(a, b graph.Node) int {
+			return cmp.Or(cmp.Compare(a.StartLine, b.StartLine), cmp.Compare(a.ID, b.ID))
+		})
+		for i := range gone {
+			r.ch.node(NodeDeleted, &gone[i])
+		}
+	}
 	for id, o := range old {
 		r.removed = append(r.removed, id)
 		// Edges that named it may now mean something else (a library
@@ -990,6 +1053,27 @@ func (r *run) diffNodes(path string, nodes []graph.Node, edges []graph.Edge, was
 		r.orphans = append(r.orphans, e.Dst)
 	}
 	return edges, nil
+}
+
+// recordFiles records the files the run wrote and deleted, with their
+// edge counts before and after, when the run records changes.
+func (r *run) recordFiles() error {
+	if r.ch == nil {
+		return nil
+	}
+	for _, p := range r.written {
+		m, err := r.st.FileMeta(p)
+		if err != nil {
+			return fmt.Errorf("index: read %s: %w", p, err)
+		}
+		was := r.oldMeta[p]
+		r.ch.file(p, was.Edges(), m.Edges())
+	}
+	for _, p := range r.gone {
+		was := r.oldMeta[p]
+		r.ch.file(p, was.Edges(), 0)
+	}
+	return nil
 }
 
 // wholeStore reports whether the run's resolution looks at every edge of

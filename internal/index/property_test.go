@@ -63,8 +63,13 @@ func Helper() int { return 3 }
 	"lib/iface.go": {fixtureFiles["lib/iface.go"],
 		"package lib\n\n// Doer does and undoes.\ntype Doer interface {\n\tDo()\n\tUndo()\n}\n",
 		"package lib\n\n// Doer is made of others.\ntype Doer interface {\n\tDoOnly\n\tUndoer\n}\n\n// DoOnly does.\ntype DoOnly interface{ Do() }\n\n// Undoer undoes.\ntype Undoer interface{ Undo() }\n", ""},
-	"lib/w.go":     {"", "package lib\n\n// W is declared here, its methods elsewhere.\ntype W struct{}\n"},
-	"lib/wm.go":    {"", "package lib\n\n// Do does.\nfunc (W) Do() {}\n", "package lib\n\n// Do does.\nfunc (W) Do() {}\n\n// Undo undoes.\nfunc (W) Undo() {}\n"},
+	"lib/w.go":  {"", "package lib\n\n// W is declared here, its methods elsewhere.\ntype W struct{}\n"},
+	"lib/wm.go": {"", "package lib\n\n// Do does.\nfunc (W) Do() {}\n", "package lib\n\n// Do does.\nfunc (W) Do() {}\n\n// Undo undoes.\nfunc (W) Undo() {}\n"},
+	// A generic function calling through its type parameter: its edges
+	// follow the instantiations other files add, change and remove.
+	"lib/gen.go":   {"package lib\n\n// Sizer sizes.\ntype Sizer interface{ Size() int }\n\n// G sizes p.\nfunc G[P Sizer](p P) int { return p.Size() }\n", ""},
+	"lib/sizes.go": {"package lib\n\n// S1 is sized.\ntype S1 struct{}\n\n// Size sizes S1.\nfunc (*S1) Size() int { return 1 }\n\n// S2 is sized.\ntype S2 struct{}\n\n// Size sizes S2.\nfunc (S2) Size() int { return 2 }\n"},
+	"inst/inst.go": {"", "package inst\n\nimport \"example.com/m/lib\"\n\n// Inst sizes an S1.\nfunc Inst() int { return lib.G(&lib.S1{}) }\n", "package inst\n\nimport \"example.com/m/lib\"\n\n// Inst sizes an S2.\nfunc Inst() int { return lib.G[lib.S2](lib.S2{}) }\n"},
 	"pkg/mod.py":   {fixtureFiles["pkg/mod.py"], "def helper2():\n    return 2\n\n\nclass C:\n    def m(self):\n        return helper2()\n", ""},
 	"pkg/other.py": {"", "from pkg.mod import C\n\n\ndef helper():\n    return C().m()\n"},
 	"app.py":       {fixtureFiles["app.py"], "from pkg.other import helper\nfrom pkg import mod\n\n\ndef run():\n    helper()\n    mod.helper2()\n"},

@@ -244,7 +244,7 @@ func (u *Updater) Full(ctx context.Context, force bool) (*Summary, error) {
 	if err := u.afterRun(sum); err != nil {
 		return sum, err
 	}
-	u.recordGit(ctx, nil)
+	sum.Changes.setRevision(u.recordGit(ctx, nil))
 	if u.srch != nil {
 		// Open the search indexes now: the first update after a start
 		// then costs no more than the next ones.
@@ -303,7 +303,7 @@ func (u *Updater) Update(ctx context.Context, paths []string) (*Summary, error) 
 	}
 	if sum.Added+sum.Changed+sum.Deleted > 0 {
 		// After the run is visible: readers need not wait for git.
-		u.recordGit(ctx, u.lastTouched)
+		sum.Changes.setRevision(u.recordGit(ctx, u.lastTouched))
 	}
 	sum.Duration = time.Since(start)
 	return sum, nil
@@ -350,6 +350,10 @@ func (u *Updater) runLocked(ctx context.Context, targets []string, start time.Ti
 	r := &run{opts: u.opts, root: u.root, st: u.st, start: start, targets: targets, u: u, bulkAt: bulkFiles, oneShot: u.oneShot,
 		sum: &Summary{Root: u.root, DB: u.opts.DBDir, Skipped: map[string]int{}, Languages: map[string]LangStats{}, Rebuilt: u.rebuilt, Repaired: u.repaired}}
 	u.rebuilt, u.repaired = false, ""
+	if u.opts.Changes > 0 {
+		r.ch = &Changes{limit: u.opts.Changes}
+		r.sum.Changes = r.ch
+	}
 	if targets != nil {
 		// A large targeted update (a branch switch) stays incremental
 		// unless it touches a good part of the repository.

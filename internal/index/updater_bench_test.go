@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -35,8 +36,11 @@ func BenchmarkUpdateOneFile(b *testing.B) {
 	b.Cleanup(func() { os.WriteFile(abs, orig, 0o644) })
 	// UPDATE_BENCH_NOSEARCH=1 leaves the search indexes out (the graph's
 	// share of an update).
+	// UPDATE_BENCH_CHANGES=N records up to N node changes per update, as
+	// a service publishing events does.
+	changes, _ := strconv.Atoi(os.Getenv("UPDATE_BENCH_CHANGES"))
 	u, err := NewUpdater(Options{Root: root, DBDir: os.Getenv("UPDATE_BENCH_DB"), ReuseOptions: true,
-		NoSearch: os.Getenv("UPDATE_BENCH_NOSEARCH") != ""})
+		NoSearch: os.Getenv("UPDATE_BENCH_NOSEARCH") != "", Changes: changes})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -109,8 +113,9 @@ func BenchmarkUpdateBurst(b *testing.B) {
 			b.Fatalf("git checkout %s: %v\n%s", rev, err, out)
 		}
 	}
+	changes, _ := strconv.Atoi(os.Getenv("UPDATE_BENCH_CHANGES"))
 	u, err := NewUpdater(Options{Root: root, DBDir: os.Getenv("UPDATE_BENCH_DB"), ReuseOptions: true,
-		NoSearch: os.Getenv("UPDATE_BENCH_NOSEARCH") != ""})
+		NoSearch: os.Getenv("UPDATE_BENCH_NOSEARCH") != "", Changes: changes})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -79,6 +79,9 @@ type Server struct {
 	smu     sync.Mutex
 	owner   map[string]string
 	pending map[string]int
+
+	// subs are the resource subscriptions (notify.go).
+	subs resourceSubs
 }
 
 // New returns a server over opts.Repos (or opts.Service). It opens nothing
@@ -102,12 +105,14 @@ func New(opts Options) (*Server, error) {
 	}
 	s.repos = s.svc.Repos()
 	s.srv = mcp.NewServer(&mcp.Implementation{Name: "codegraph", Title: "codegraph code graph", Version: opts.Version},
-		&mcp.ServerOptions{Instructions: s.instructions(), Logger: opts.Logger})
+		&mcp.ServerOptions{Instructions: s.instructions(), Logger: opts.Logger,
+			SubscribeHandler: s.subscribe, UnsubscribeHandler: s.unsubscribe})
 	s.tools = s.toolTable()
 	for _, t := range s.tools {
 		s.register(t)
 	}
 	s.addResources()
+	s.followChanges()
 	return s, nil
 }
 
@@ -209,6 +214,7 @@ func (s *Server) liveSessionsLocked(caller string) int {
 // its owner. Call it after the sessions ended.
 func (s *Server) Close() error {
 	s.once.Do(func() {
+		s.stopResources()
 		if s.ownSvc {
 			s.svc.Close()
 		}

@@ -1,6 +1,7 @@
 package precise
 
 import (
+	"cmp"
 	"go/ast"
 	"go/token"
 	"go/types"
@@ -565,35 +566,10 @@ func (p *pass) apply(fi *fileIndex, rel string, facts map[factKey][]*fact) (int,
 	}); err != nil {
 		return 0, err
 	}
-	// Groups: one source, kind, target and line.
-	slices.SortStableFunc(edges, func(a, b graph.Edge) int {
-		if a.Src != b.Src {
-			if a.Src < b.Src {
-				return -1
-			}
-			return 1
-		}
-		if a.Kind != b.Kind {
-			return int(a.Kind) - int(b.Kind)
-		}
-		if a.Line != b.Line {
-			if a.Line < b.Line {
-				return -1
-			}
-			return 1
-		}
-		return strings.Compare(a.Target, b.Target)
-	})
 	b := p.st.NewBatch()
 	defer b.Close()
 	count := 0
-	for i := 0; i < len(edges); {
-		j := i + 1
-		for j < len(edges) && edges[j].Src == edges[i].Src && edges[j].Kind == edges[i].Kind && edges[j].Line == edges[i].Line && edges[j].Target == edges[i].Target {
-			j++
-		}
-		grp := edges[i:j]
-		i = j
+	err := edgeGroups(edges, func(grp []graph.Edge) error {
 		e := grp[0]
 		name := lastName(e.Target)
 		if e.Kind == graph.EdgeImports || e.Kind == graph.EdgeImplements {
@@ -603,44 +579,23 @@ func (p *pass) apply(fi *fileIndex, rel string, facts map[factKey][]*fact) (int,
 		if fc == nil {
 			// The compiler binds nothing here (a builtin, a function
 			// value, a conversion): no guess stays bound.
-			if slices.ContainsFunc(grp, func(o graph.Edge) bool { return o.Dst != 0 }) {
-				for _, o := range grp {
-					if o.Dst != 0 {
-						if err := b.UnresolveEdge(o); err != nil {
-							return 0, err
-						}
-					}
-				}
+			unbound, err := unbind(b, grp)
+			if unbound {
 				p.stats.Unbound++
 			}
-			continue
+			return err
 		}
 		fc.used = true
-		dsts, dyn := distinct(fc.dsts), distinct(fc.dyn)
-		dyn = slices.DeleteFunc(dyn, func(id graph.NodeID) bool { _, ok := slices.BinarySearch(dsts, id); return ok })
-		count += len(dsts) + len(dyn)
-		p.stats.Dynamic += len(dyn)
-		if same(grp, dsts, dyn) {
-			continue
+		n, dyn, rewritten, err := rebind(b, grp, fc)
+		count += n
+		p.stats.Dynamic += dyn
+		if rewritten {
+			p.stats.Rewritten++
 		}
-		for _, o := range grp {
-			if o.Dst != 0 {
-				if err := b.UnresolveEdge(o); err != nil {
-					return 0, err
-				}
-			}
-		}
-		u := e
-		u.Dst, u.Res, u.Candidates = 0, graph.ResUnresolved, 0
-		if err := b.ResolveEdge(u, dsts, graph.ResPrecise); err != nil {
-			return 0, err
-		}
-		if len(dyn) > 0 {
-			if err := b.ResolveEdge(u, dyn, graph.ResDynamic); err != nil {
-				return 0, err
-			}
-		}
-		p.stats.Rewritten++
+		return err
+	})
+	if err != nil {
+		return 0, err
 	}
 	// What extraction did not see.
 	for _, fs := range facts {
@@ -648,20 +603,13 @@ func (p *pass) apply(fi *fileIndex, rel string, facts map[factKey][]*fact) (int,
 			if fc.used {
 				continue
 			}
-			dsts, dyn := distinct(fc.dsts), distinct(fc.dyn)
-			dyn = slices.DeleteFunc(dyn, func(id graph.NodeID) bool { _, ok := slices.BinarySearch(dsts, id); return ok })
-			u := graph.Edge{Kind: fc.kind, Src: fc.src, Target: fc.target, File: rel, Line: fc.line}
-			if err := b.ResolveEdge(u, dsts, graph.ResPrecise); err != nil {
+			n, dyn, err := addFact(b, fc, rel)
+			if err != nil {
 				return 0, err
 			}
-			if len(dyn) > 0 {
-				if err := b.ResolveEdge(u, dyn, graph.ResDynamic); err != nil {
-					return 0, err
-				}
-			}
-			count += len(dsts) + len(dyn)
+			count += n
 			p.stats.Added++
-			p.stats.Dynamic += len(dyn)
+			p.stats.Dynamic += dyn
 		}
 	}
 	return count, b.Commit(false)
@@ -845,4 +793,94 @@ func (ix *implIndex) satisfied(t types.Type) []ref {
 		out = append(out, ref{kind: refID, id: ix.p.external("builtin", "error")})
 	}
 	return out
+}
+
+// edgeGroups sorts edges by source, kind, line and target and calls fn
+// with each group of one source, kind, target and line (the extracted
+// edges one fact stands for).
+func edgeGroups(edges []graph.Edge, fn func(grp []graph.Edge) error) error {
+	slices.SortStableFunc(edges, func(a, b graph.Edge) int {
+		if c := cmp.Compare(a.Src, b.Src); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.Kind, b.Kind); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(a.Line, b.Line); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Target, b.Target)
+	})
+	for i := 0; i < len(edges); {
+		j := i + 1
+		for j < len(edges) && edges[j].Src == edges[i].Src && edges[j].Kind == edges[i].Kind && edges[j].Line == edges[i].Line && edges[j].Target == edges[i].Target {
+			j++
+		}
+		if err := fn(edges[i:j]); err != nil {
+			return err
+		}
+		i = j
+	}
+	return nil
+}
+
+// unbind unresolves the group's bound edges; it reports whether one was.
+func unbind(b *store.Batch, grp []graph.Edge) (bool, error) {
+	bound := false
+	for _, o := range grp {
+		if o.Dst != 0 {
+			bound = true
+			if err := b.UnresolveEdge(o); err != nil {
+				return bound, err
+			}
+		}
+	}
+	return bound, nil
+}
+
+// targets returns the fact's distinct destinations and its dynamic-call
+// candidates that are not destinations.
+func (fc *fact) targets() (dsts, dyn []graph.NodeID) {
+	dsts, dyn = distinct(fc.dsts), distinct(fc.dyn)
+	dyn = slices.DeleteFunc(dyn, func(id graph.NodeID) bool { _, ok := slices.BinarySearch(dsts, id); return ok })
+	return dsts, dyn
+}
+
+// rebind binds the group to the fact's destinations (precise) and
+// candidates (dynamic), unless it is bound so already. It returns the
+// number of edges the group then stands for, how many are dynamic, and
+// whether it was rewritten.
+func rebind(b *store.Batch, grp []graph.Edge, fc *fact) (n, dynamic int, rewritten bool, err error) {
+	dsts, dyn := fc.targets()
+	n, dynamic = len(dsts)+len(dyn), len(dyn)
+	if same(grp, dsts, dyn) {
+		return n, dynamic, false, nil
+	}
+	if _, err := unbind(b, grp); err != nil {
+		return n, dynamic, false, err
+	}
+	u := grp[0]
+	u.Dst, u.Res, u.Candidates = 0, graph.ResUnresolved, 0
+	return n, dynamic, true, writeFact(b, u, dsts, dyn)
+}
+
+// addFact writes a fact that no extracted edge stands for as a new edge of
+// the file rel. It returns the number of edges written, and how many are
+// dynamic.
+func addFact(b *store.Batch, fc *fact, rel string) (n, dynamic int, err error) {
+	dsts, dyn := fc.targets()
+	u := graph.Edge{Kind: fc.kind, Src: fc.src, Target: fc.target, File: rel, Line: fc.line}
+	return len(dsts) + len(dyn), len(dyn), writeFact(b, u, dsts, dyn)
+}
+
+// writeFact binds the unresolved edge u to dsts (precise) and dyn
+// (dynamic).
+func writeFact(b *store.Batch, u graph.Edge, dsts, dyn []graph.NodeID) error {
+	if err := b.ResolveEdge(u, dsts, graph.ResPrecise); err != nil {
+		return err
+	}
+	if len(dyn) > 0 {
+		return b.ResolveEdge(u, dyn, graph.ResDynamic)
+	}
+	return nil
 }

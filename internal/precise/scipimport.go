@@ -1065,34 +1065,10 @@ func (s *scipImport) external(language, pkg, symbol string) graph.NodeID {
 // It returns how many precise edges the file has.
 func (s *scipImport) apply(fi *fileIndex, rel string, edges []graph.Edge, facts map[factKey][]*fact, keep map[factKey]bool) (int, error) {
 	st := &s.im.Stats
-	slices.SortStableFunc(edges, func(a, b graph.Edge) int {
-		if a.Src != b.Src {
-			if a.Src < b.Src {
-				return -1
-			}
-			return 1
-		}
-		if a.Kind != b.Kind {
-			return int(a.Kind) - int(b.Kind)
-		}
-		if a.Line != b.Line {
-			if a.Line < b.Line {
-				return -1
-			}
-			return 1
-		}
-		return strings.Compare(a.Target, b.Target)
-	})
 	b := s.st.NewBatch()
 	defer b.Close()
 	count := 0
-	for i := 0; i < len(edges); {
-		j := i + 1
-		for j < len(edges) && edges[j].Src == edges[i].Src && edges[j].Kind == edges[i].Kind && edges[j].Line == edges[i].Line && edges[j].Target == edges[i].Target {
-			j++
-		}
-		grp := edges[i:j]
-		i = j
+	err := edgeGroups(edges, func(grp []graph.Edge) error {
 		e := grp[0]
 		name := lastName(e.Target)
 		if e.Kind == graph.EdgeImplements || e.Kind == graph.EdgeInherits {
@@ -1101,67 +1077,39 @@ func (s *scipImport) apply(fi *fileIndex, rel string, edges []graph.Edge, facts 
 		k := factKey{e.Src, e.Kind, name}
 		fc := matchLine(facts[k], e)
 		if fc == nil || keep[k] && len(fc.dsts) == 0 {
-			continue
+			return nil
 		}
 		fc.used = true
-		dsts, dyn := distinct(fc.dsts), distinct(fc.dyn)
-		dyn = slices.DeleteFunc(dyn, func(id graph.NodeID) bool { _, ok := slices.BinarySearch(dsts, id); return ok })
-		if len(dsts) == 0 {
-			if slices.ContainsFunc(grp, func(o graph.Edge) bool { return o.Dst != 0 }) {
-				for _, o := range grp {
-					if o.Dst != 0 {
-						if err := b.UnresolveEdge(o); err != nil {
-							return 0, err
-						}
-					}
-				}
+		if dsts, _ := fc.targets(); len(dsts) == 0 {
+			unbound, err := unbind(b, grp)
+			if unbound {
 				st.Unbound++
 			}
-			continue
+			return err
 		}
-		count += len(dsts) + len(dyn)
-		st.Dynamic += len(dyn)
-		if same(grp, dsts, dyn) {
-			continue
+		n, dyn, rewritten, err := rebind(b, grp, fc)
+		count += n
+		st.Dynamic += dyn
+		if rewritten {
+			st.Rewritten++
 		}
-		for _, o := range grp {
-			if o.Dst != 0 {
-				if err := b.UnresolveEdge(o); err != nil {
-					return 0, err
-				}
-			}
-		}
-		u := e
-		u.Dst, u.Res, u.Candidates = 0, graph.ResUnresolved, 0
-		if err := b.ResolveEdge(u, dsts, graph.ResPrecise); err != nil {
-			return 0, err
-		}
-		if len(dyn) > 0 {
-			if err := b.ResolveEdge(u, dyn, graph.ResDynamic); err != nil {
-				return 0, err
-			}
-		}
-		st.Rewritten++
+		return err
+	})
+	if err != nil {
+		return 0, err
 	}
 	for _, fs := range facts {
 		for _, fc := range fs {
 			if fc.used || len(fc.dsts) == 0 {
 				continue
 			}
-			dsts, dyn := distinct(fc.dsts), distinct(fc.dyn)
-			dyn = slices.DeleteFunc(dyn, func(id graph.NodeID) bool { _, ok := slices.BinarySearch(dsts, id); return ok })
-			u := graph.Edge{Kind: fc.kind, Src: fc.src, Target: fc.target, File: rel, Line: fc.line}
-			if err := b.ResolveEdge(u, dsts, graph.ResPrecise); err != nil {
+			n, dyn, err := addFact(b, fc, rel)
+			if err != nil {
 				return 0, err
 			}
-			if len(dyn) > 0 {
-				if err := b.ResolveEdge(u, dyn, graph.ResDynamic); err != nil {
-					return 0, err
-				}
-			}
-			count += len(dsts) + len(dyn)
+			count += n
 			st.Added++
-			st.Dynamic += len(dyn)
+			st.Dynamic += dyn
 		}
 	}
 	return count, b.Commit(false)

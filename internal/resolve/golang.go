@@ -176,10 +176,13 @@ type goFile struct {
 }
 
 type callerInfo struct {
+	id   graph.NodeID
 	file string
-	pkg  *goPackage
-	gf   *goFile
-	vars map[string]binding // receiver, parameters and results: the whole body
+	// tparams are the function's type parameters: name → constraint.
+	tparams map[string]ast.Expr
+	pkg     *goPackage
+	gf      *goFile
+	vars    map[string]binding // receiver, parameters and results: the whole body
 	// decls are the local declarations with their scopes, each parsed
 	// when a name it declares is first looked up (most calls never need
 	// them).
@@ -302,6 +305,9 @@ func (r *resolver) preloadGo() error {
 		if n.Language != "" && !strings.HasPrefix(n.File, graph.ExternalPrefix) {
 			n.Doc = "" // not needed here; docs are most of a node's bytes
 			r.preloaded[n.File] = append(r.preloaded[n.File], n)
+			if n.Kind == graph.KindFunction && n.Language == lang.Go && strings.HasPrefix(n.Signature, "func "+n.Name+"[") {
+				r.noteGeneric(n.Name)
+			}
 		}
 		return nil
 	})
@@ -509,7 +515,7 @@ func (r *resolver) caller(id graph.NodeID, file string) *callerInfo {
 	if ci, ok := r.callers[id]; ok {
 		return ci
 	}
-	ci := &callerInfo{file: file, vars: map[string]binding{}}
+	ci := &callerInfo{id: id, file: file, vars: map[string]binding{}}
 	if r.preloaded != nil {
 		dp := r.goDir(path.Dir(file))
 		if ci.gf = dp.files[file]; ci.gf != nil {
@@ -527,12 +533,23 @@ func (r *resolver) caller(id graph.NodeID, file string) *callerInfo {
 		return ci
 	}
 	if fd := parseSignature(n.sig); fd != nil {
+		if tp := fd.Type.TypeParams; tp != nil {
+			ci.tparams = map[string]ast.Expr{}
+			for _, fld := range tp.List {
+				for _, nm := range fld.Names {
+					ci.tparams[nm.Name] = fld.Type
+				}
+			}
+		}
 		add := func(fl *ast.FieldList) {
 			if fl == nil {
 				return
 			}
 			for _, fld := range fl.List {
 				te := exprString(fld.Type)
+				if _, ok := ci.tparams[strings.TrimPrefix(te, "*")]; ok {
+					te = tparamMark + te // not a type of the file (tparams.go)
+				}
 				for _, nm := range fld.Names {
 					ci.vars[nm.Name] = binding{typ: typeRef{te, file}}
 				}
@@ -707,6 +724,12 @@ func (r *resolver) resolveGo(e *graph.Edge) ([]graph.NodeID, graph.Resolution) {
 		return nil, graph.ResUnresolved
 	}
 	ci.pos = 2*int(e.Line) + 1
+	if ids, ok := r.tparamCall(ci, fun); ok {
+		if len(ids) == 0 {
+			return nil, graph.ResUnresolved
+		}
+		return ids, graph.ResExact
+	}
 	ids := r.callees(ci, fun, 0)
 	if len(ids) == 1 && r.isExternal(ids[0]) {
 		return ids, graph.ResExternal

@@ -50,6 +50,7 @@ type resolver struct {
 	ifaceByMethod map[string][]*goIface
 	ifaces        map[graph.NodeID]*goIface
 	embOnly       map[string][]*goIface // interfaces with embedded methods only, by method name
+	gen           goGenerics            // Go generic functions' instantiations (tparams.go)
 	dirTypes      map[string]map[string][]graph.NodeID
 	preloaded     map[string][]graph.Node // file → Go nodes, for a full pass
 	cpp           *cppIndex               // C/C++ definitions and includes, built on first use

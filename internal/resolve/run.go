@@ -34,7 +34,13 @@ import (
 //	   constants with a stated or group-implied type (const Legacy
 //	   Scheme = 7; B after A T = iota) type the calls on them and the
 //	   variables they initialise.
-const Version = 3
+//	4: Go calls through a type parameter of a generic function
+//	   (params.isNil() on params P, P cursorParams) bind to the
+//	   constraint's method and to the method of each type argument the
+//	   function is seen instantiated with (tparams.go); a parameter whose
+//	   type is a type parameter no longer binds to a package type of the
+//	   same name.
+const Version = 4
 
 // Stats counts what a run did.
 type Stats struct {
@@ -409,6 +415,9 @@ func dependents(st *store.Store, opts Options) ([]string, error) {
 				return nil, err
 			}
 		}
+	}
+	if err := genericDependents(st, opts, addFile); err != nil {
+		return nil, err
 	}
 	slices.Sort(into)
 	into = slices.Compact(into)

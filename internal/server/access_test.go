@@ -100,6 +100,9 @@ func TestEveryDoorAccess(t *testing.T) {
 			if rt.Path == "/jobs/{id}" && rt.Method == "DELETE" {
 				path = "/jobs/no-such-job"
 			}
+			if rt.Path == "/events" {
+				path = "/events?limit=0" // bad input: a valid request streams until the client leaves
+			}
 			status, _, b := call(t, ts, rt.Method, path, body, hdr...)
 			refused(rt.Method+" "+rt.Path, role, rt.Scope, status, b, status == 401 || status == 403)
 		}

@@ -47,18 +47,28 @@ func (s *Server) putNode(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var b putBody
-	if err := decodeJSON(r, &b); err != nil {
+	p, err := decodePut(r)
+	if err != nil {
 		return err
 	}
+	return s.update(w, r, id, p)
+}
+
+// decodePut reads a PUT body: every mutable field, as a patch that sets
+// them all (a missing qualified name is the name).
+func decodePut(r *http.Request) (service.NodePatch, error) {
+	var b putBody
+	if err := decodeJSON(r, &b); err != nil {
+		return service.NodePatch{}, err
+	}
 	if strings.TrimSpace(b.Name) == "" {
-		return badRequest("name is required (PUT replaces every field; PATCH changes some)")
+		return service.NodePatch{}, badRequest("name is required (PUT replaces every field; PATCH changes some)")
 	}
 	if b.QualifiedName == "" {
 		b.QualifiedName = b.Name
 	}
-	return s.update(w, r, id, service.NodePatch{Name: &b.Name, QualifiedName: &b.QualifiedName, Language: &b.Language,
-		Line: &b.Line, EndLine: &b.EndLine, Signature: &b.Signature, Doc: &b.Doc})
+	return service.NodePatch{Name: &b.Name, QualifiedName: &b.QualifiedName, Language: &b.Language,
+		Line: &b.Line, EndLine: &b.EndLine, Signature: &b.Signature, Doc: &b.Doc}, nil
 }
 
 func (s *Server) patchNode(w http.ResponseWriter, r *http.Request) error {

@@ -69,6 +69,7 @@ func (s *Server) register() {
 
 	s.handle("GET", "/stream/nodes", ScopeRead, s.streamNodes)
 	s.handle("GET", "/stream/edges", ScopeRead, s.streamEdges)
+	s.handle("GET", "/events", ScopeRead, s.changeEvents) // events.go
 }
 
 // Close stops the server's streams and closes its audit log. Call it

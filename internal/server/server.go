@@ -438,12 +438,14 @@ func withAccess(ctx context.Context, id identity) context.Context {
 
 // repoScoped reports REST routes that answer from one repository (named
 // by the repo parameter): every route but the probes, documents and jobs
-// (a job names its repository; jobs.go checks it) and those of a begun
-// transaction (it names its repository; transactions.go checks it).
+// (a job names its repository; jobs.go checks it), those of a begun
+// transaction (it names its repository; transactions.go checks it) and the
+// change stream (every repository the caller may see unless it names one;
+// events.go).
 func repoScoped(path string) bool {
 	switch {
 	case path == "/metrics", path == "/openapi.json", strings.HasPrefix(path, "/health/"), strings.HasPrefix(path, "/jobs"),
-		strings.HasPrefix(path, "/transactions/"):
+		strings.HasPrefix(path, "/transactions/"), isChangeStream(path):
 		return false
 	}
 	return true

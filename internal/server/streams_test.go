@@ -21,12 +21,12 @@ func TestStreamsPerCaller(t *testing.T) {
 	})
 	_, ts := newTestServer(t, Options{MaxStreams: 2,
 		Keys:         []Key{{Name: "a", Key: roKey, Scope: "ro"}, {Name: "b", Key: rwKey, Scope: "rw"}},
-		Mount:        map[string]http.Handler{"/events": slow},
-		StreamMounts: []string{"/events"}})
+		Mount:        map[string]http.Handler{"/live/events": slow},
+		StreamMounts: []string{"/live/events"}}) // not /events: that is GET /events, the change stream
 	open := func(key string) (int, context.CancelFunc) {
 		t.Helper()
 		ctx, cancel := context.WithCancel(context.Background())
-		req, _ := http.NewRequestWithContext(ctx, "GET", ts.URL+"/events", nil)
+		req, _ := http.NewRequestWithContext(ctx, "GET", ts.URL+"/live/events", nil)
 		req.Header.Set("Accept", "text/event-stream")
 		req.Header.Set("X-API-Key", key)
 		resp, err := http.DefaultClient.Do(req)

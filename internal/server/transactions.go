@@ -2,7 +2,6 @@ package server
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/codegraph-dev/codegraph/internal/service"
 )
@@ -161,18 +160,11 @@ func (s *Server) txGetNode(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) txPutNode(w http.ResponseWriter, r *http.Request) error {
-	var b putBody
-	if err := decodeJSON(r, &b); err != nil {
+	p, err := decodePut(r)
+	if err != nil {
 		return err
 	}
-	if strings.TrimSpace(b.Name) == "" {
-		return badRequest("name is required (PUT replaces every field; PATCH changes some)")
-	}
-	if b.QualifiedName == "" {
-		b.QualifiedName = b.Name
-	}
-	return s.txUpdate(w, r, service.NodePatch{Name: &b.Name, QualifiedName: &b.QualifiedName, Language: &b.Language,
-		Line: &b.Line, EndLine: &b.EndLine, Signature: &b.Signature, Doc: &b.Doc})
+	return s.txUpdate(w, r, p)
 }
 
 func (s *Server) txPatchNode(w http.ResponseWriter, r *http.Request) error {

@@ -5,8 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/codegraph-dev/codegraph/internal/graph"
@@ -14,85 +14,6 @@ import (
 	"github.com/codegraph-dev/codegraph/internal/search"
 	"github.com/codegraph-dev/codegraph/internal/store"
 )
-
-// Event is a change made through the service's node mutations.
-type Event struct {
-	Type string     `json:"type"` // "created", "updated", "deleted"
-	Repo string     `json:"repo"`
-	Node graph.Node `json:"node"`
-	// Previous is the node before an update.
-	Previous *graph.Node `json:"previous,omitempty"`
-	At       time.Time   `json:"at"`
-}
-
-// Event types.
-const (
-	EventCreated = "created"
-	EventUpdated = "updated"
-	EventDeleted = "deleted"
-)
-
-// bus fans events out to subscribers.
-type bus struct {
-	mu     sync.Mutex
-	subs   map[int]chan Event
-	next   int
-	closed bool
-}
-
-// subscriberBuffer is how many events a subscriber may lag behind before
-// further events are dropped for it (a reader that slow has gone away or
-// cannot keep up; dropping beats stalling every writer).
-const subscriberBuffer = 1024
-
-// Subscribe returns a channel of node events and a function that ends the
-// subscription (and closes the channel). The channel is also closed when
-// the service closes.
-func (s *Service) Subscribe() (<-chan Event, func()) {
-	b := &s.bus
-	ch := make(chan Event, subscriberBuffer)
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.closed {
-		close(ch)
-		return ch, func() {}
-	}
-	if b.subs == nil {
-		b.subs = map[int]chan Event{}
-	}
-	id := b.next
-	b.next++
-	b.subs[id] = ch
-	return ch, func() {
-		b.mu.Lock()
-		defer b.mu.Unlock()
-		if c, ok := b.subs[id]; ok {
-			delete(b.subs, id)
-			close(c)
-		}
-	}
-}
-
-func (b *bus) publish(e Event) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	for _, ch := range b.subs {
-		select {
-		case ch <- e:
-		default:
-		}
-	}
-}
-
-func (b *bus) close() {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.closed = true
-	for id, ch := range b.subs {
-		delete(b.subs, id)
-		close(ch)
-	}
-}
 
 // NodeInput describes a node to create through the API. Nodes created
 // this way are stored under the synthetic file graph.APIPrefix+File, so
@@ -259,16 +180,37 @@ func (p NodePatch) apply(n *graph.Node) error {
 }
 
 // publishCommitted publishes the events of a committed transaction (a
-// single mutation is one), in the order of its operations, stamped with
-// the commit time, and returns them. It is the one place node events
+// single mutation is one) as one update of source "api": its node events
+// in the order of its operations, stamped with the commit time, then its
+// summary; it returns the events. It is the one place API node events
 // leave the service: it runs once per commit, after the batch is durable,
-// and never for a transaction that rolled back or conflicted.
-func (r *Repo) publishCommitted(events []Event) []Event {
-	now := time.Now()
-	for i := range events {
-		events[i].At = now
-		r.svc.bus.publish(events[i])
+// and never for a transaction that rolled back or conflicted. begun is
+// when the transaction began (the summary's duration).
+func (r *Repo) publishCommitted(events []Event, begun time.Time) []Event {
+	if len(events) == 0 {
+		return events
 	}
+	now := time.Now()
+	sum := UpdateSummary{Repo: r.name, Source: SourceAPI, At: now, DurationMS: ms(now.Sub(begun))}
+	files := map[string]bool{}
+	for i := range events {
+		e := &events[i]
+		e.At, e.Source = now, SourceAPI
+		switch e.Type {
+		case EventCreated:
+			sum.NodesAdded++
+		case EventUpdated:
+			sum.NodesUpdated++
+		case EventDeleted:
+			sum.NodesRemoved++
+		}
+		if !files[e.Node.File] {
+			files[e.Node.File] = true
+			sum.Files = append(sum.Files, e.Node.File)
+		}
+	}
+	sum.FilesChanged = len(sum.Files)
+	r.svc.bus.publish(&update{events: slices.Clone(events), sum: sum})
 	return events
 }
 

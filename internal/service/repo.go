@@ -231,6 +231,16 @@ func (r *Repo) Acquire() (*Snapshot, func(), error) {
 	return s, func() { r.release(s) }, nil
 }
 
+// Invalidate makes the next Acquire open a new snapshot if the index
+// changed, however recently the last one was opened: a process whose own
+// writer has just committed (a watcher that serves queries) calls it after
+// each update, so that an answer never lags an update it has reported.
+func (r *Repo) Invalidate() {
+	r.mu.Lock()
+	r.fpAt, r.openedAt = time.Time{}, time.Time{}
+	r.mu.Unlock()
+}
+
 func (r *Repo) release(s *Snapshot) {
 	r.mu.Lock()
 	s.refs--
@@ -592,7 +602,7 @@ func (r *Repo) runIndex(ctx context.Context, mode indexMode, report func(jobs.Pr
 	idle, lastFP := 0, uint64(0)
 	for {
 		sum, err := index.Run(ctx, index.Options{Root: r.root, DBDir: r.db, Force: mode.force, Rebuild: mode.rebuildSearch, ReuseOptions: true, Logger: r.log, Search: r.searchCfg,
-			Progress: func(p index.Progress) {
+			Changes: MaxEventLimit, Progress: func(p index.Progress) {
 				pc := Percent(p)
 				report(jobs.Progress{Phase: p.Phase, Done: p.Done, Total: p.Total, Percent: pc})
 				r.mu.Lock()
@@ -629,6 +639,7 @@ func (r *Repo) runIndex(ctx context.Context, mode indexMode, report func(jobs.Pr
 			err = ctx.Err()
 		}
 		r.reportRun("index", sum, 0, err)
+		r.publishRun(SourceIndex, "", sum, 0, err)
 		r.mu.Lock()
 		switch {
 		case err == nil:

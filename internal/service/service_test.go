@@ -43,6 +43,20 @@ func fixture(t *testing.T) (*Service, *Repo) {
 	return s, r
 }
 
+// nodeEvents passes on the node events of changes.
+func nodeEvents(changes <-chan Change) <-chan Event {
+	out := make(chan Event, 16)
+	go func() {
+		defer close(out)
+		for c := range changes {
+			if c.Event != nil {
+				out <- *c.Event
+			}
+		}
+	}()
+	return out
+}
+
 func nodeByName(t *testing.T, r *Repo, name string) (graph.Node, bool) {
 	t.Helper()
 	n, ok, err := lookupNode(r, name)
@@ -129,9 +143,14 @@ func TestIndexJob(t *testing.T) {
 
 func TestNodeMutations(t *testing.T) {
 	s, r := fixture(t)
-	events, stop := s.Subscribe()
-	defer stop()
 	ctx := context.Background()
+	sctx, stop := context.WithCancel(ctx)
+	defer stop()
+	changes, err := s.Changes(sctx, EventFilter{NoSummaries: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	events := nodeEvents(changes)
 
 	n, err := r.CreateNode(ctx, NodeInput{Kind: "function", Name: "Planned", QualifiedName: "design.Planned", File: "notes/design", Line: 3, Doc: "not written yet"})
 	if err != nil {

@@ -600,7 +600,7 @@ func (tx *Tx) Commit(ctx context.Context) ([]Event, error) {
 	if err := r.afterWrite(); err != nil {
 		r.log.Warn("service: reopen after a commit", "err", err)
 	}
-	return r.publishCommitted(events), nil
+	return r.publishCommitted(events, tx.begun), nil
 }
 
 // apply checks the transaction against the store's current state and
@@ -743,5 +743,5 @@ func (r *Repo) mutate(ctx context.Context, op func(*Tx) error) ([]Event, error) 
 	if err := r.afterWrite(); err != nil {
 		return nil, err
 	}
-	return r.publishCommitted(tx.events), nil
+	return r.publishCommitted(tx.events, tx.begun), nil
 }

@@ -43,8 +43,12 @@ func strp(s string) *string { return &s }
 func TestTxIsolation(t *testing.T) {
 	s, r := fixture(t)
 	ctx := context.Background()
-	events, stop := s.Subscribe()
+	sctx, stop := context.WithCancel(ctx)
 	defer stop()
+	events, err := s.Changes(sctx, EventFilter{NoSummaries: true})
+	if err != nil {
+		t.Fatal(err)
+	}
 	before, err := r.CreateNode(ctx, NodeInput{Kind: "function", Name: "Before", File: "plan"})
 	if err != nil {
 		t.Fatal(err)
@@ -110,7 +114,7 @@ func TestTxIsolation(t *testing.T) {
 		t.Errorf("commit events %+v", evs)
 	}
 	for i := 0; i < 2; i++ {
-		if e := <-events; e.Node.ID != evs[i].Node.ID {
+		if e := <-events; e.Event == nil || e.Event.Node.ID != evs[i].Node.ID {
 			t.Errorf("published %+v", e)
 		}
 	}

@@ -28,7 +28,7 @@ func (r *Repo) Watching() bool { return r.watcher() != nil }
 func (r *Repo) startWatch(command string) bool {
 	w, err := watch.New(watch.Options{
 		Index: index.Options{Root: r.root, DBDir: r.db, ReuseOptions: true, Search: r.searchCfg, Logger: r.log,
-			Progress: r.watchProgress},
+			Progress: r.watchProgress, Changes: MaxEventLimit},
 		Command:  command,
 		Logger:   r.log,
 		OnUpdate: r.watchUpdate,
@@ -72,9 +72,22 @@ func (r *Repo) watchProgress(p index.Progress) {
 	}
 }
 
-// watchUpdate is called after each of the watcher's runs.
+// watchUpdate is called after each of the watcher's runs. The snapshot
+// is reopened before the update's events are published, so that a
+// subscriber that queries on an event sees the update.
 func (r *Repo) watchUpdate(u watch.Update) {
 	r.reportRun(watchRunKind(u.Reason), u.Summary, u.Duration, u.Err)
+	source := SourceWatch
+	if watchRunKind(u.Reason) == "index" {
+		source = SourceIndex
+	}
+	r.afterWatchedRun(u)
+	r.publishRun(source, u.Reason, u.Summary, u.Duration, u.Err)
+}
+
+// afterWatchedRun sets the state after a watcher's run and reopens the
+// snapshot.
+func (r *Repo) afterWatchedRun(u watch.Update) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if u.Err != nil && !errors.Is(u.Err, context.Canceled) {

@@ -3,7 +3,8 @@
 // ws package) for subscriptions over WebSocket with the
 // graphql-transport-ws protocol. It starts a real indexing job with
 // parseProject and follows it with parseProgress, then subscribes to
-// nodeCreated and creates a node.
+// nodeCreated and creates a node, then follows graphChanges (filtered by
+// path: a node event, then the update's summary).
 //
 // Usage: node e2e.mjs HTTP_URL_OF_GRAPHQL [--require-running] [--key=API_KEY]
 //   --require-running: fail unless parseProgress showed the job running
@@ -160,7 +161,48 @@ try {
     await post("mutation($id: ID!) { deleteNode(id: $id) }", { id });
   }
 
-  console.log(JSON.stringify({ ok: true, checks, progressEvents: events.length, runningEvents: running.length, createAttempts: ids.length }));
+  // 3. graphChanges, filtered to one file: the created node's event, then
+  // the update's summary. Nodes in another file are not sent.
+  const changes = [];
+  let resolveSummary;
+  const summarized = new Promise((r) => (resolveSummary = r));
+  const gsub = subscribe(
+    'subscription { graphChanges(filter: {paths: ["@api:e2e-changes"]}) { type repo source node { id name filePath nodeType } summary { nodesAdded events truncated } } }',
+    {},
+    (d) => {
+      changes.push(d.graphChanges);
+      if (d.graphChanges.type === "SUMMARY" && changes.some((c) => c.type === "CREATED")) resolveSummary();
+    },
+  );
+  gsub.done.catch((err) => {
+    console.error("graphChanges failed:", err.message);
+    process.exit(1);
+  });
+  const changeIds = [];
+  for (let attempt = 0; attempt < 20 && !changes.some((c) => c.type === "CREATED"); attempt++) {
+    await sleep(attempt === 0 ? 100 : 300);
+    const other = await post('mutation { createNode(input: {nodeType: FUNCTION, name: "Elsewhere", filePath: "e2e-other"}) { id } }');
+    changeIds.push(other.createNode.id);
+    const { createNode } = await post(
+      'mutation($n: String!) { createNode(input: {nodeType: FUNCTION, name: $n, filePath: "e2e-changes"}) { id } }',
+      { n: `E2eChange${attempt}` },
+    );
+    changeIds.push(createNode.id);
+  }
+  await withTimeout(summarized, 10000, "a graphChanges CREATED event and its SUMMARY");
+  const createdEv = changes.find((c) => c.type === "CREATED");
+  check(createdEv.source === "api" && createdEv.node.filePath === "@api:e2e-changes" && createdEv.node.nodeType === "FUNCTION",
+    `graphChanges event ${JSON.stringify(createdEv)}`);
+  check(changes.every((c) => c.type === "SUMMARY" || c.node.name !== "Elsewhere"), "the path filter kept other files out");
+  const sumEv = changes[changes.indexOf(createdEv) + 1];
+  check(sumEv && sumEv.type === "SUMMARY" && sumEv.summary.nodesAdded === 1 && sumEv.summary.events === 1 && !sumEv.summary.truncated,
+    `summary after the event ${JSON.stringify(sumEv)}`);
+  gsub.dispose();
+  for (const id of changeIds) {
+    await post("mutation($id: ID!) { deleteNode(id: $id) }", { id });
+  }
+
+  console.log(JSON.stringify({ ok: true, checks, graphChanges: changes.length, progressEvents: events.length, runningEvents: running.length, createAttempts: ids.length }));
   await client.dispose();
   process.exit(0);
 } catch (err) {

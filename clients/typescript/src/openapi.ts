@@ -733,6 +733,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Server-sent events of the changes to the graphs the caller may see (or to repo): a created, updated or deleted event per node that an index run, a watcher's update or a node mutation wrote and the filters select, then a summary event per update (files, nodes and edges changed, duration, git revision, truncated when the update had more matching node events than limit, dropped when the client fell behind). Comments as heartbeats. */
+        get: operations["changeEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1130,6 +1147,50 @@ export interface components {
             counts: {
                 [key: string]: number;
             };
+        };
+        /** @description Data of a created, updated or deleted event of GET /events. */
+        ChangeEvent: {
+            /** @enum {string} */
+            type: "created" | "updated" | "deleted";
+            repo: string;
+            /**
+             * @description api: a node mutation; index: an index run; watch: a watcher's update after file changes.
+             * @enum {string}
+             */
+            source: "api" | "index" | "watch";
+            node: components["schemas"]["Node"];
+            /** Format: date-time */
+            at: string;
+        };
+        /** @description Data of a summary event of GET /events: what one update changed in all. */
+        ChangeSummary: {
+            /** @enum {string} */
+            type: "summary";
+            /** @description Increases with each update the server publishes. */
+            seq: number;
+            repo: string;
+            /** @enum {string} */
+            source: "api" | "index" | "watch";
+            /** @description Why a watcher ran: change, branch, start, rescan, poll, index. */
+            reason?: string;
+            files_changed: number;
+            nodes_added: number;
+            nodes_updated: number;
+            nodes_removed: number;
+            /** @description Change in the outgoing edges of the files changed (per file, new count minus old). */
+            edges_added: number;
+            edges_removed: number;
+            duration_ms: number;
+            /** @description The git HEAD the index recorded after the update. */
+            revision?: string;
+            /** @description Node events of the update this stream sent. */
+            events: number;
+            /** @description Only the summary was sent: the update had more matching node events than limit. */
+            truncated?: boolean;
+            /** @description Updates this stream missed before this one because the client did not keep up. */
+            dropped?: number;
+            /** Format: date-time */
+            at: string;
         };
     };
     responses: {
@@ -2967,6 +3028,43 @@ export interface operations {
             409: components["responses"]["Conflict"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
+        };
+    };
+    changeEvents: {
+        parameters: {
+            query?: {
+                /** @description Follow this repository only (default: every repository the caller may see). */
+                repo?: string;
+                /** @description Path glob on the node's file (repeatable; gitignore-style, "!" excludes). */
+                path?: string;
+                /** @description Node kinds. */
+                kind?: string;
+                /** @description Languages. */
+                lang?: string;
+                /** @description Event types to send: created, updated, deleted, summary (comma-separated; default all). */
+                type?: string;
+                /** @description Most node events per update (default 1000, max 10000); an update with more sends its summary only, marked truncated. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/event-stream: events created, updated, deleted (data: ChangeEvent) and summary (data: ChangeSummary). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
         };
     };
 }

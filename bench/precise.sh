@@ -6,6 +6,8 @@
 # RSS of the pass), scores the precise edges, and re-checks one edited
 # file (the incremental pass). Scoring drops the "dynamic" edges (interface
 # dispatch candidates), which the static oracle has no counterpart for.
+# The precise tier's misses and false edges are listed by
+# bench/calls_misses.py in $OUT/misses-NAME.txt (the first 20 printed).
 # Usage:
 #   bench/precise.sh [MODULE_DIR ...]
 # Needs: go, python3, /usr/bin/time, and ../shared/tools (gocallgraph,
@@ -40,6 +42,10 @@ for dir in "$@"; do
   echo "-- precise tier (dynamic candidates dropped)"
   drop_dynamic "$OUT/precise-$name.ndjson" > "$OUT/precise-static-$name.ndjson"
   python3 "$TOOLS/score_calls.py" "$OUT/oracle-$name.ndjson" "$OUT/precise-static-$name.ndjson"
+  python3 bench/calls_misses.py "$OUT/oracle-$name.ndjson" "$OUT/precise-static-$name.ndjson" > "$OUT/misses-$name.txt"
+  echo "   what is counted against it ($OUT/misses-$name.txt):"
+  head -n 20 "$OUT/misses-$name.txt" | sed 's/^/   /'
+  tail -n 1 "$OUT/misses-$name.txt" | sed 's/^/   /'
   echo "-- precise tier (all edges)"
   python3 "$TOOLS/score_calls.py" "$OUT/oracle-$name.ndjson" "$OUT/precise-$name.ndjson" | tail -2
   echo "-- tiers of the calls edges"

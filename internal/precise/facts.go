@@ -151,7 +151,14 @@ func (p *pass) findObjRef(obj types.Object) ref {
 	}
 	if obj.Pos().IsValid() {
 		pos := p.fset.PositionFor(obj.Pos(), false)
-		if rel, ok := p.rel(pos.Filename); ok {
+		rel, ok := p.rel(pos.Filename)
+		if !ok {
+			// A file cgo wrote (in the build cache) says with //line
+			// directives which file of the tree it came from.
+			pos = p.fset.PositionFor(obj.Pos(), true)
+			rel, ok = p.rel(pos.Filename)
+		}
+		if ok {
 			if _, indexed := p.hashes[rel]; !indexed {
 				return ref{}
 			}

@@ -191,8 +191,12 @@ func RunGoShared(ctx context.Context, write WriteFunc, opts Options) (*State, er
 			state.Packages[d] = &PackageState{Status: StatusFailed, Reason: ErrNoToolchain.Error(), Fingerprint: fps[d]}
 		}
 		list = nil
-	} else if out, err := exec.CommandContext(ctx, goCmd, "env", "GOVERSION").Output(); err == nil {
-		state.Toolchain = strings.TrimSpace(string(out))
+	} else if out, err := exec.CommandContext(ctx, goCmd, "env", "GOVERSION", "GOROOT").Output(); err == nil {
+		lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+		state.Toolchain = strings.TrimSpace(lines[0])
+		if len(lines) > 1 {
+			p.goroot = strings.TrimSpace(lines[1])
+		}
 	}
 
 	// One load per module: its packages type-check together, so interface
@@ -346,6 +350,7 @@ type pass struct {
 	objRefs   map[types.Object]ref
 	exts      map[string]map[graph.NodeID]graph.Node // external file → nodes to have
 	impls     *implIndex
+	goroot    string // the go command's GOROOT, for export data's "$GOROOT/src/..." file names
 }
 
 // begin starts a write section with the writable store st: the nodes read
@@ -392,8 +397,9 @@ func (s *State) packageState(dir string) *PackageState {
 // load's edges are written (the standard library's 500 packages at once
 // peaked at 2.8 GB, 48 at a time at 1.07 GiB). Interface satisfaction and
 // dynamic-call candidates are decided among the packages of a batch and
-// what they import.
-const batchPackages = 32
+// what they import. A variable so that a test can split a tree's packages
+// into batches of one.
+var batchPackages = 32
 
 // checkModule loads and type-checks the packages of dirs (directories
 // relative to the repository root) in the module at mod, batchPackages at
@@ -663,6 +669,13 @@ func firstLine(s string) string {
 // rel maps a file name of the load to its repository path; false when the
 // file is outside the tree.
 func (p *pass) rel(name string) (string, bool) {
+	// The export data of standard library packages names their files
+	// "$GOROOT/src/..." (the go command compiles them with that
+	// -trimpath); when the tree is the standard library itself those are
+	// its files.
+	if rest, ok := strings.CutPrefix(name, "$GOROOT"); ok && p.goroot != "" && rest != "" && os.IsPathSeparator(rest[0]) {
+		name = p.goroot + rest
+	}
 	r, err := filepath.Rel(p.root, name)
 	if err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) || filepath.IsAbs(r) {
 		return "", false

@@ -57,14 +57,7 @@ func (s *Server) changeEvents(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	rc := http.NewResponseController(w)
-	_ = rc.SetWriteDeadline(time.Time{})
-	h := w.Header()
-	h.Set("Content-Type", "text/event-stream")
-	h.Set("Cache-Control", "no-cache")
-	h.Set("X-Accel-Buffering", "no")
-	w.WriteHeader(http.StatusOK)
-	_ = rc.Flush()
+	rc := startSSE(w)
 	tick := time.NewTicker(s.opts.SSEHeartbeat)
 	defer tick.Stop()
 	write := func(event string, v any) bool {

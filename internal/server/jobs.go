@@ -135,14 +135,7 @@ func (s *Server) jobEvents(w http.ResponseWriter, r *http.Request) error {
 	}
 	ch, cancel := s.svc.Jobs().Subscribe(id)
 	defer cancel()
-	rc := http.NewResponseController(w)
-	_ = rc.SetWriteDeadline(time.Time{})
-	h := w.Header()
-	h.Set("Content-Type", "text/event-stream")
-	h.Set("Cache-Control", "no-cache")
-	h.Set("X-Accel-Buffering", "no")
-	w.WriteHeader(http.StatusOK)
-	_ = rc.Flush()
+	rc := startSSE(w)
 	tick := time.NewTicker(s.opts.SSEHeartbeat)
 	defer tick.Stop()
 	seq := 0
@@ -180,4 +173,20 @@ func (s *Server) jobEvents(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 	}
+}
+
+// startSSE starts a server-sent event stream: no write deadline (the
+// stream outlives the server's write timeout), the event-stream headers
+// (no caching, no proxy buffering), 200 sent at once. It returns the
+// controller that flushes each event.
+func startSSE(w http.ResponseWriter) *http.ResponseController {
+	rc := http.NewResponseController(w)
+	_ = rc.SetWriteDeadline(time.Time{})
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream")
+	h.Set("Cache-Control", "no-cache")
+	h.Set("X-Accel-Buffering", "no")
+	w.WriteHeader(http.StatusOK)
+	_ = rc.Flush()
+	return rc
 }

@@ -1,7 +1,9 @@
 package resolve
 
 import (
+	"cmp"
 	"go/ast"
+	"slices"
 	"sort"
 	"strings"
 
@@ -173,36 +175,37 @@ func (r *resolver) ifacesWith(name string) []*goIface {
 	if r.ifaceByMethod == nil {
 		r.ifaceByMethod = map[string][]*goIface{}
 		r.ifaces = map[graph.NodeID]*goIface{}
-		r.embeddedIfaces()
+		r.indexIfaces()
 	}
 	if in, ok := r.ifaceByMethod[name]; ok {
 		return in
 	}
 	var out []*goIface
-	r.st.NodesByName(name, func(n graph.Node) error {
-		if n.Kind != graph.KindMethod || n.Language != lang.Go || n.Parent == 0 || strings.HasSuffix(n.File, "_test.go") {
-			return nil
-		}
-		iname, _, ok := strings.Cut(n.QualifiedName, ".")
-		if !ok {
-			return nil
-		}
-		if in := r.goIfaceOf(n.Parent, n.File, iname); in != nil {
+	for _, d := range r.ifaceDecls[name] {
+		if in := r.goIfaceOf(d.parent, d.file, d.iname); in != nil {
 			out = append(out, in)
 		}
-		return nil
-	})
+	}
 	out = append(out, r.embOnly[name]...)
 	r.ifaceByMethod[name] = out
 	return out
 }
 
-// embeddedIfaces finds the repository's Go interfaces that declare no
-// method of their own but embed others (type ReadWriter interface {
-// Reader; Writer }), which ifacesWith cannot find by a method's name, and
-// indexes them by the names of their method sets.
-func (r *resolver) embeddedIfaces() {
+// ifaceDecl is a method an interface of the repository declares.
+type ifaceDecl struct {
+	id, parent  graph.NodeID // the method, its interface
+	file, iname string       // where, and the interface's name
+}
+
+// indexIfaces reads the repository's Go interfaces once: the methods each
+// declares, by name (ifaceDecls: reading every node of a method's name,
+// the concrete types' methods included, cost a full index of the Go
+// standard library 2.5 s), and those that declare no method of their own
+// but embed others (type ReadWriter interface { Reader; Writer }), by the
+// names of their method sets (embOnly).
+func (r *resolver) indexIfaces() {
 	r.embOnly = map[string][]*goIface{}
+	r.ifaceDecls = map[string][]ifaceDecl{}
 	var cands []graph.Node
 	r.st.NodesByKind(graph.KindInterface, func(n graph.Node) error {
 		if n.Language == lang.Go && !strings.HasSuffix(n.File, "_test.go") {
@@ -211,24 +214,39 @@ func (r *resolver) embeddedIfaces() {
 		return nil
 	})
 	for _, n := range cands {
-		own := false
+		var own []graph.NodeID
 		r.st.OutEdges(n.ID, []graph.EdgeKind{graph.EdgeContains, graph.EdgeDefines}, func(e graph.Edge) error {
-			own = true // declares a method: found by its name
+			own = append(own, e.Dst)
 			return nil
 		})
-		if own {
+		if len(own) == 0 {
+			if in := r.goIfaceOf(n.ID, n.File, n.Name); in != nil {
+				names := make([]string, 0, len(in.methods))
+				for m := range in.methods {
+					names = append(names, m)
+				}
+				sort.Strings(names)
+				for _, m := range names {
+					r.embOnly[m] = append(r.embOnly[m], in)
+				}
+			}
 			continue
 		}
-		if in := r.goIfaceOf(n.ID, n.File, n.Name); in != nil {
-			names := make([]string, 0, len(in.methods))
-			for m := range in.methods {
-				names = append(names, m)
+		slices.Sort(own)
+		for _, id := range slices.Compact(own) {
+			m, err := r.st.Node(id)
+			if err != nil || m.Kind != graph.KindMethod || m.Language != lang.Go || m.Parent == 0 || strings.HasSuffix(m.File, "_test.go") {
+				continue
 			}
-			sort.Strings(names)
-			for _, m := range names {
-				r.embOnly[m] = append(r.embOnly[m], in)
+			iname, _, ok := strings.Cut(m.QualifiedName, ".")
+			if !ok {
+				continue
 			}
+			r.ifaceDecls[m.Name] = append(r.ifaceDecls[m.Name], ifaceDecl{id: m.ID, parent: m.Parent, file: m.File, iname: iname})
 		}
+	}
+	for _, ds := range r.ifaceDecls {
+		slices.SortFunc(ds, func(a, b ifaceDecl) int { return cmp.Compare(a.id, b.id) })
 	}
 }
 

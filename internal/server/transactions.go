@@ -1,6 +1,7 @@
 package server
 
 import (
+	"github.com/codegraph-dev/codegraph/internal/graph"
 	"net/http"
 
 	"github.com/codegraph-dev/codegraph/internal/service"
@@ -53,6 +54,16 @@ func (s *Server) tx(r *http.Request) (*service.Tx, error) {
 		return nil, err
 	}
 	return tx, nil
+}
+
+// txNode returns the request's transaction and the node id of its path.
+func (s *Server) txNode(r *http.Request) (*service.Tx, graph.NodeID, error) {
+	tx, err := s.tx(r)
+	if err != nil {
+		return nil, 0, err
+	}
+	id, err := nodeID(r)
+	return tx, id, err
 }
 
 func (s *Server) getTx(w http.ResponseWriter, r *http.Request) error {
@@ -143,11 +154,7 @@ func (s *Server) txCreateNode(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) txGetNode(w http.ResponseWriter, r *http.Request) error {
-	tx, err := s.tx(r)
-	if err != nil {
-		return err
-	}
-	id, err := nodeID(r)
+	tx, id, err := s.txNode(r)
 	if err != nil {
 		return err
 	}
@@ -176,11 +183,7 @@ func (s *Server) txPatchNode(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) txUpdate(w http.ResponseWriter, r *http.Request, p service.NodePatch) error {
-	tx, err := s.tx(r)
-	if err != nil {
-		return err
-	}
-	id, err := nodeID(r)
+	tx, id, err := s.txNode(r)
 	if err != nil {
 		return err
 	}
@@ -193,11 +196,7 @@ func (s *Server) txUpdate(w http.ResponseWriter, r *http.Request, p service.Node
 }
 
 func (s *Server) txDeleteNode(w http.ResponseWriter, r *http.Request) error {
-	tx, err := s.tx(r)
-	if err != nil {
-		return err
-	}
-	id, err := nodeID(r)
+	tx, id, err := s.txNode(r)
 	if err != nil {
 		return err
 	}

@@ -90,6 +90,11 @@ type Options struct {
 	// files it wrote, up to this many of each (the counts are complete).
 	// 0 records nothing (and costs nothing).
 	Changes int
+	// RecordChanges, when set, is asked at the start of each run whether
+	// to record Changes for it: a publisher of change events whose
+	// subscribers come and go (the service) records nothing, and keeps no
+	// node copies, while no one listens.
+	RecordChanges func() bool
 }
 
 // Progress is a snapshot of a running index.

@@ -350,7 +350,7 @@ func (u *Updater) runLocked(ctx context.Context, targets []string, start time.Ti
 	r := &run{opts: u.opts, root: u.root, st: u.st, start: start, targets: targets, u: u, bulkAt: bulkFiles, oneShot: u.oneShot,
 		sum: &Summary{Root: u.root, DB: u.opts.DBDir, Skipped: map[string]int{}, Languages: map[string]LangStats{}, Rebuilt: u.rebuilt, Repaired: u.repaired}}
 	u.rebuilt, u.repaired = false, ""
-	if u.opts.Changes > 0 {
+	if u.opts.Changes > 0 && (u.opts.RecordChanges == nil || u.opts.RecordChanges()) {
 		r.ch = &Changes{limit: u.opts.Changes}
 		r.sum.Changes = r.ch
 	}

@@ -61,19 +61,15 @@ var stdIfaces = []stdIface{
 // resolveGoSatisfies binds a type's implements edge to the interfaces it
 // satisfies.
 func (r *resolver) resolveGoSatisfies(e *graph.Edge) ([]graph.NodeID, graph.Resolution) {
-	tn, ok := r.node(e.Src)
-	if !ok {
-		return nil, graph.ResUnresolved
-	}
-	gf, p := r.goFileOf(tn.file, true)
-	if gf == nil || p == nil {
-		return nil, graph.ResUnresolved
-	}
 	n, err := r.st.Node(e.Src)
 	if err != nil {
 		return nil, graph.ResUnresolved
 	}
-	ms := r.goMethodSet(typeRef{n.Name, tn.file}, 0)
+	gf, p := r.goFileOf(n.File, true)
+	if gf == nil || p == nil {
+		return nil, graph.ResUnresolved
+	}
+	ms := r.goMethodSet(typeRef{n.Name, n.File}, 0)
 	if len(ms) == 0 {
 		return nil, graph.ResUnresolved
 	}
@@ -145,7 +141,7 @@ func (r *resolver) goMethodSet(tr typeRef, depth int) map[string]string {
 			continue
 		}
 		if n, ok := r.node(ids[0]); ok {
-			out[name] = goMethodKey(n.sig)
+			out[name] = n.methodKey()
 		}
 	}
 	return out
@@ -316,7 +312,7 @@ func (r *resolver) goIfaceMethods(tr typeRef, depth int) map[string]string {
 	for name, ids := range r.ifaceOwnMethods(p, t) {
 		if len(ids) > 0 {
 			if n, ok := r.node(ids[0]); ok {
-				out[name] = goMethodKey(n.sig)
+				out[name] = n.methodKey()
 			}
 		}
 	}

@@ -331,6 +331,16 @@ func (r *resolver) node(id graph.NodeID) (*nodeLite, bool) {
 // nodeLite is the part of a node resolution keeps in memory.
 type nodeLite struct {
 	file, sig, locals string
+	mkey              string // goMethodKey(sig), on first use
+}
+
+// methodKey is goMethodKey of the node's signature, parsed once: a method
+// is part of the method set of its type and of every type that embeds it.
+func (n *nodeLite) methodKey() string {
+	if n.mkey == "" {
+		n.mkey = goMethodKey(n.sig)
+	}
+	return n.mkey
 }
 
 func (r *resolver) goDir(dir string) *dirPackages {

@@ -52,6 +52,7 @@ type resolver struct {
 	embOnly       map[string][]*goIface  // interfaces with embedded methods only, by method name
 	ifaceDecls    map[string][]ifaceDecl // methods the repository's interfaces declare, by name
 	gen           goGenerics             // Go generic functions' instantiations (tparams.go)
+	runFiles      []string               // a targeted run's files, its dependents included (nil: a full run)
 	dirTypes      map[string]map[string][]graph.NodeID
 	preloaded     map[string][]graph.Node // file → Go nodes, for a full pass
 	cpp           *cppIndex               // C/C++ definitions and includes, built on first use

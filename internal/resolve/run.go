@@ -144,6 +144,7 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Stats, error) {
 			return stats, fmt.Errorf("resolve: %w", err)
 		}
 		stats.Dependents = len(opts.Files) - n
+		r.runFiles = opts.Files
 		skip := make(map[string]bool, len(opts.Files))
 		for _, f := range opts.Files {
 			skip[f] = true

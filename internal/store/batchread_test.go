@@ -87,7 +87,7 @@ func TestBatchedReads(t *testing.T) {
 	}
 }
 
-// TestNodeIDsInFiles checks NodeIDsInFiles against NodesInFile, with paths
+// TestNodeIDsInFiles checks NodeIDsInFiles and FileEntries against NodesInFile, with paths
 // out of order, repeated, missing, and a path that is a prefix of another.
 func TestNodeIDsInFiles(t *testing.T) {
 	s := openTest(t, Options{})
@@ -115,7 +115,30 @@ func TestNodeIDsInFiles(t *testing.T) {
 	if len(got[0]) == 0 {
 		t.Fatal("no nodes read")
 	}
+	// FileEntries: the same nodes, with their kind and names.
+	entries := make([][]FileEntry, len(paths))
+	if err := s.FileEntries(paths, func(i int, e FileEntry) error {
+		entries[i] = append(entries[i], e)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range paths {
+		var want []FileEntry
+		if err := s.NodesInFile(p, func(n graph.Node) error {
+			want = append(want, FileEntry{ID: n.ID, Kind: n.Kind, Name: n.Name, QualifiedName: n.QualifiedName})
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(entries[i], want) {
+			t.Errorf("FileEntries[%d] (%s) = %v, want %v", i, p, entries[i], want)
+		}
+	}
 	stop := fmt.Errorf("stop")
+	if err := s.FileEntries(paths, func(int, FileEntry) error { return stop }); err != stop {
+		t.Errorf("FileEntries callback error: got %v", err)
+	}
 	if err := s.NodeIDsInFiles(paths, func(int, graph.NodeID) error { return stop }); err != stop {
 		t.Errorf("callback error: got %v", err)
 	}

@@ -298,6 +298,39 @@ func (s *Store) UnresolvedEdges(kind graph.EdgeKind, target string, fn func(grap
 	})
 }
 
+// UnresolvedEdgesWhere calls fn for each unresolved edge of kind whose
+// target match accepts, in order of target. Match sees the target's bytes
+// in the key (valid only during the call) and is asked once per distinct
+// target; only the accepted edges are decoded, so looking for a few names
+// among all the unresolved edges costs little more than the keys' scan.
+func (s *Store) UnresolvedEdgesWhere(kind graph.EdgeKind, match func(target []byte) bool, fn func(graph.Edge) error) error {
+	prefix := appendUnresolvedPrefix(nil, kind, "", false)
+	var last []byte
+	seen, ok := false, false
+	return s.scan(prefix, func(k, v []byte) error {
+		sep := len(k) - unresolvedSuffixLen
+		if sep < len(prefix) {
+			return corruptf("unresolved edge key %x", k)
+		}
+		if t := k[len(prefix):sep]; !seen || !bytes.Equal(t, last) {
+			seen, last = true, append(last[:0], t...)
+			ok = match(t)
+		}
+		if !ok {
+			return nil
+		}
+		var e graph.Edge
+		if err := decodeUnresolvedKey(k, &e); err != nil {
+			return err
+		}
+		var err error
+		if e.File, err = decodeUnresolvedValue(v); err != nil {
+			return fmt.Errorf("edge %x: %w", k, err)
+		}
+		return fn(e)
+	})
+}
+
 // FileMeta returns the meta of the file at path, or an error wrapping
 // ErrNotFound if it is not indexed.
 func (s *Store) FileMeta(path string) (FileMeta, error) {

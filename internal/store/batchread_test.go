@@ -253,7 +253,9 @@ func TestUnresolvedEdgesWhere(t *testing.T) {
 		meta, nodes, edges := genFile(p, 1, 9)
 		replace(t, s, meta, nodes, edges)
 	}
-	want := func(target string) bool { return strings.HasSuffix(target, "call3") || strings.HasSuffix(target, "call7") }
+	want := func(target string) bool {
+		return strings.HasSuffix(target, "call3") || strings.HasSuffix(target, "call7")
+	}
 	var exp, got []graph.Edge
 	if err := s.UnresolvedEdges(graph.EdgeCalls, "", func(e graph.Edge) error {
 		if want(e.Target) {

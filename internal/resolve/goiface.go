@@ -9,6 +9,7 @@ import (
 
 	"github.com/codegraph-dev/codegraph/internal/graph"
 	"github.com/codegraph-dev/codegraph/internal/lang"
+	"github.com/codegraph-dev/codegraph/internal/store"
 )
 
 // Go interfaces are satisfied implicitly: extraction gives every top-level
@@ -147,21 +148,103 @@ func (r *resolver) goMethodSet(tr typeRef, depth int) map[string]string {
 	return out
 }
 
-// typeMethods lists all the methods of a type (a lazily loaded package's
-// type only knows those looked up: its directory is then loaded whole).
+// typeMethods lists all the methods of a type. A lazily loaded package's
+// type only knows those looked up: all of them are then read from the
+// file index entries of its directory (dirMethods), not by loading the
+// directory whole (goDir reads every node of it: a targeted run checks
+// each type of a changed package, and of the packages they embed types
+// of, against the interfaces, and those loads were a third of a targeted
+// run's CPU on the Go standard library).
 func (r *resolver) typeMethods(p *goPackage, t *goType) map[string][]graph.NodeID {
 	if t.lazy == nil {
 		return t.methods
 	}
-	dp := r.goDir(p.dir)
-	for name, q := range dp.byName {
+	dm := r.dirMethods(p.dir)
+	for _, name := range dm.pkgs {
 		if name == p.name || p.name == "" && !strings.HasSuffix(name, "_test") {
-			if full := q.types[t.name]; full != nil {
-				return full.methods
+			if ms, ok := dm.types[name][t.name]; ok {
+				return ms
 			}
 		}
 	}
 	return t.methods
+}
+
+// dirMethodSets are the methods of a directory's Go types, by package
+// clause and type name, as goDir would load them.
+type dirMethodSets struct {
+	pkgs  []string                                        // package clauses, sorted
+	types map[string]map[string]map[string][]graph.NodeID // package → type → method → ids
+}
+
+// dirMethods reads the methods of dir's Go types from the file index
+// entries of its files (kind, name and qualified name: no node is read).
+// A type is known to a package as goDir knows it: declared there, or the
+// receiver of a method or the owner of a field there.
+func (r *resolver) dirMethods(dir string) *dirMethodSets {
+	if dm, ok := r.dirMethodSets[dir]; ok {
+		return dm
+	}
+	if r.dirMethodSets == nil {
+		r.dirMethodSets = map[string]*dirMethodSets{}
+	}
+	dm := &dirMethodSets{types: map[string]map[string]map[string][]graph.NodeID{}}
+	r.dirMethodSets[dir] = dm
+	var paths []string
+	for _, m := range r.byDir[dir] {
+		if m.Language == lang.Go {
+			paths = append(paths, m.Path)
+		}
+	}
+	entries := make([][]store.FileEntry, len(paths))
+	if err := r.st.FileEntries(paths, func(i int, e store.FileEntry) error {
+		entries[i] = append(entries[i], e)
+		return nil
+	}); err != nil {
+		return dm
+	}
+	for _, es := range entries { // path order, as goDir reads them
+		pkg := ""
+		for _, e := range es {
+			if e.Kind == graph.KindPackage {
+				pkg = e.Name
+			}
+		}
+		types := dm.types[pkg]
+		if types == nil {
+			types = map[string]map[string][]graph.NodeID{}
+			dm.types[pkg] = types
+			dm.pkgs = append(dm.pkgs, pkg)
+		}
+		typ := func(name string) map[string][]graph.NodeID {
+			ms := types[name]
+			if ms == nil {
+				ms = map[string][]graph.NodeID{}
+				types[name] = ms
+			}
+			return ms
+		}
+		for _, e := range es {
+			qn := e.QualifiedName
+			switch e.Kind {
+			case graph.KindMethod:
+				if recv, name, ok := strings.Cut(qn, "."); ok && !strings.Contains(name, ".") {
+					ms := typ(recv)
+					ms[name] = append(ms[name], e.ID)
+				}
+			case graph.KindField:
+				if owner, name, ok := strings.Cut(qn, "."); ok && !strings.Contains(name, ".") {
+					typ(owner)
+				}
+			case graph.KindStruct, graph.KindInterface, graph.KindTypeAlias:
+				if qn == e.Name {
+					typ(e.Name)
+				}
+			}
+		}
+	}
+	sort.Strings(dm.pkgs)
+	return dm
 }
 
 // ifacesWith returns the repository's Go interfaces whose method sets

@@ -49,9 +49,11 @@ type resolver struct {
 	// Go interfaces (goiface.go): by method name, and by node id.
 	ifaceByMethod map[string][]*goIface
 	ifaces        map[graph.NodeID]*goIface
-	embOnly       map[string][]*goIface  // interfaces with embedded methods only, by method name
-	ifaceDecls    map[string][]ifaceDecl // methods the repository's interfaces declare, by name
-	gen           goGenerics             // Go generic functions' instantiations (tparams.go)
+	embOnly       map[string][]*goIface     // interfaces with embedded methods only, by method name
+	ifaceDecls    map[string][]ifaceDecl    // methods the repository's interfaces declare, by name
+	gen           goGenerics                // Go generic functions' instantiations (tparams.go)
+	runFiles      []string                  // a targeted run's files, its dependents included (nil: a full run)
+	dirMethodSets map[string]*dirMethodSets // Go directory → its types' methods, from the file index (goiface.go)
 	dirTypes      map[string]map[string][]graph.NodeID
 	preloaded     map[string][]graph.Node // file → Go nodes, for a full pass
 	cpp           *cppIndex               // C/C++ definitions and includes, built on first use

@@ -1,6 +1,7 @@
 package resolve
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"maps"
@@ -144,6 +145,7 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Stats, error) {
 			return stats, fmt.Errorf("resolve: %w", err)
 		}
 		stats.Dependents = len(opts.Files) - n
+		r.runFiles = opts.Files
 		skip := make(map[string]bool, len(opts.Files))
 		for _, f := range opts.Files {
 			skip[f] = true
@@ -406,10 +408,8 @@ func dependents(st *store.Store, opts Options) ([]string, error) {
 			}
 		}
 		for _, k := range Kinds {
-			if err := st.UnresolvedEdges(k, "", func(e graph.Edge) error {
-				if !files[e.File] && mayName(e.Target, names) {
-					addFile(e.File)
-				}
+			if err := st.UnresolvedEdgesWhere(k, func(t []byte) bool { return mayNameBytes(t, names) }, func(e graph.Edge) error {
+				addFile(e.File)
 				return nil
 			}); err != nil {
 				return nil, err
@@ -433,18 +433,24 @@ func dependents(st *store.Store, opts Options) ([]string, error) {
 // mayName reports whether target, as written, may name one of names by
 // its last part: "pkg.Foo", "a::b::Foo", "./dir/foo.js", "foo.h".
 func mayName(target string, names map[string]bool) bool {
-	t := strings.TrimRight(target, "/()")
-	if i := strings.LastIndexAny(t, "/\\"); i >= 0 {
+	return mayNameBytes([]byte(target), names)
+}
+
+// mayNameBytes is mayName of a target's bytes (a store key's), without
+// allocating.
+func mayNameBytes(target []byte, names map[string]bool) bool {
+	t := bytes.TrimRight(target, "/()")
+	if i := bytes.LastIndexAny(t, "/\\"); i >= 0 {
 		t = t[i+1:]
 	}
-	if names[t] {
+	if names[string(t)] {
 		return true
 	}
-	if i := strings.LastIndexAny(t, ".:"); i >= 0 {
-		if names[t[i+1:]] || names[t[:i]] {
+	if i := bytes.LastIndexAny(t, ".:"); i >= 0 {
+		if names[string(t[i+1:])] || names[string(t[:i])] {
 			return true
 		}
-		if j := strings.IndexAny(t, ".:"); j >= 0 && names[t[:j]] {
+		if j := bytes.IndexAny(t, ".:"); j >= 0 && names[string(t[:j])] {
 			return true
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/codegraph-dev/codegraph/internal/graph"
@@ -87,7 +88,7 @@ func TestBatchedReads(t *testing.T) {
 	}
 }
 
-// TestNodeIDsInFiles checks NodeIDsInFiles against NodesInFile, with paths
+// TestNodeIDsInFiles checks NodeIDsInFiles and FileEntries against NodesInFile, with paths
 // out of order, repeated, missing, and a path that is a prefix of another.
 func TestNodeIDsInFiles(t *testing.T) {
 	s := openTest(t, Options{})
@@ -115,7 +116,30 @@ func TestNodeIDsInFiles(t *testing.T) {
 	if len(got[0]) == 0 {
 		t.Fatal("no nodes read")
 	}
+	// FileEntries: the same nodes, with their kind and names.
+	entries := make([][]FileEntry, len(paths))
+	if err := s.FileEntries(paths, func(i int, e FileEntry) error {
+		entries[i] = append(entries[i], e)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for i, p := range paths {
+		var want []FileEntry
+		if err := s.NodesInFile(p, func(n graph.Node) error {
+			want = append(want, FileEntry{ID: n.ID, Kind: n.Kind, Name: n.Name, QualifiedName: n.QualifiedName})
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(entries[i], want) {
+			t.Errorf("FileEntries[%d] (%s) = %v, want %v", i, p, entries[i], want)
+		}
+	}
 	stop := fmt.Errorf("stop")
+	if err := s.FileEntries(paths, func(int, FileEntry) error { return stop }); err != stop {
+		t.Errorf("FileEntries callback error: got %v", err)
+	}
 	if err := s.NodeIDsInFiles(paths, func(int, graph.NodeID) error { return stop }); err != stop {
 		t.Errorf("callback error: got %v", err)
 	}
@@ -217,5 +241,50 @@ func TestReplaceFileKnown(t *testing.T) {
 				t.Errorf("only after ReplaceFile: %s", k)
 			}
 		}
+	}
+}
+
+// TestUnresolvedEdgesWhere checks UnresolvedEdgesWhere against
+// UnresolvedEdges filtered by the same predicate, with targets shared by
+// several files (consecutive keys of one target are matched once).
+func TestUnresolvedEdgesWhere(t *testing.T) {
+	s := openTest(t, Options{})
+	for _, p := range []string{"f0.go", "f1.go", "f2.go"} {
+		meta, nodes, edges := genFile(p, 1, 9)
+		replace(t, s, meta, nodes, edges)
+	}
+	want := func(target string) bool {
+		return strings.HasSuffix(target, "call3") || strings.HasSuffix(target, "call7")
+	}
+	var exp, got []graph.Edge
+	if err := s.UnresolvedEdges(graph.EdgeCalls, "", func(e graph.Edge) error {
+		if want(e.Target) {
+			exp = append(exp, e)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	asked := map[string]int{}
+	if err := s.UnresolvedEdgesWhere(graph.EdgeCalls, func(target []byte) bool {
+		asked[string(target)]++
+		return want(string(target))
+	}, func(e graph.Edge) error {
+		got = append(got, e)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(exp) != 6 || !reflect.DeepEqual(got, exp) {
+		t.Errorf("UnresolvedEdgesWhere = %v, want %v (6 edges)", got, exp)
+	}
+	for target, n := range asked {
+		if n != 1 {
+			t.Errorf("target %q asked %d times", target, n)
+		}
+	}
+	stop := fmt.Errorf("stop")
+	if err := s.UnresolvedEdgesWhere(graph.EdgeCalls, func([]byte) bool { return true }, func(graph.Edge) error { return stop }); err != stop {
+		t.Errorf("callback error: got %v", err)
 	}
 }

@@ -298,6 +298,39 @@ func (s *Store) UnresolvedEdges(kind graph.EdgeKind, target string, fn func(grap
 	})
 }
 
+// UnresolvedEdgesWhere calls fn for each unresolved edge of kind whose
+// target match accepts, in order of target. Match sees the target's bytes
+// in the key (valid only during the call) and is asked once per distinct
+// target; only the accepted edges are decoded, so looking for a few names
+// among all the unresolved edges costs little more than the keys' scan.
+func (s *Store) UnresolvedEdgesWhere(kind graph.EdgeKind, match func(target []byte) bool, fn func(graph.Edge) error) error {
+	prefix := appendUnresolvedPrefix(nil, kind, "", false)
+	var last []byte
+	seen, ok := false, false
+	return s.scan(prefix, func(k, v []byte) error {
+		sep := len(k) - unresolvedSuffixLen
+		if sep < len(prefix) {
+			return corruptf("unresolved edge key %x", k)
+		}
+		if t := k[len(prefix):sep]; !seen || !bytes.Equal(t, last) {
+			seen, last = true, append(last[:0], t...)
+			ok = match(t)
+		}
+		if !ok {
+			return nil
+		}
+		var e graph.Edge
+		if err := decodeUnresolvedKey(k, &e); err != nil {
+			return err
+		}
+		var err error
+		if e.File, err = decodeUnresolvedValue(v); err != nil {
+			return fmt.Errorf("edge %x: %w", k, err)
+		}
+		return fn(e)
+	})
+}
+
 // FileMeta returns the meta of the file at path, or an error wrapping
 // ErrNotFound if it is not indexed.
 func (s *Store) FileMeta(path string) (FileMeta, error) {
@@ -503,7 +536,37 @@ func (s *Store) edgesMany(space byte, appendPrefix func([]byte, graph.NodeID) []
 // NodesInFile per file when only the ids are needed. Paths are visited in
 // path order, each file's nodes in order of start byte; a repeated path is
 // visited once per occurrence.
-func (s *Store) NodeIDsInFiles(paths []string, fn func(i int, id graph.NodeID) error) (err error) {
+func (s *Store) NodeIDsInFiles(paths []string, fn func(i int, id graph.NodeID) error) error {
+	return s.fileIndex(paths, false, func(i int, id graph.NodeID, _ []byte) error { return fn(i, id) })
+}
+
+// FileEntry is what the file index holds of a node: enough to list a
+// file's definitions by kind and name without reading the nodes.
+type FileEntry struct {
+	ID            graph.NodeID
+	Kind          graph.NodeKind
+	Name          string
+	QualifiedName string
+}
+
+// FileEntries calls fn(i, e) for each node of the file at paths[i], as
+// NodeIDsInFiles does, with the node's kind, name and qualified name from
+// the file index: reading a directory's definitions this way costs no
+// read of the nodes (their signatures, docs and locals are most of their
+// bytes, and a point read each).
+func (s *Store) FileEntries(paths []string, fn func(i int, e FileEntry) error) error {
+	return s.fileIndex(paths, true, func(i int, id graph.NodeID, v []byte) error {
+		kind, name, qn, err := decodeFileEntryValue(v)
+		if err != nil {
+			return fmt.Errorf("file entry of node %s: %w", id, err)
+		}
+		return fn(i, FileEntry{ID: id, Kind: kind, Name: name, QualifiedName: qn})
+	})
+}
+
+// fileIndex calls fn(i, id, value) for each file index entry of paths[i]
+// (value nil unless values is set).
+func (s *Store) fileIndex(paths []string, values bool, fn func(i int, id graph.NodeID, v []byte) error) (err error) {
 	defer s.guard(&err)
 	if len(paths) == 0 {
 		return nil
@@ -531,7 +594,13 @@ func (s *Store) NodeIDsInFiles(paths []string, fn func(i int, id graph.NodeID) e
 			if err != nil {
 				return err
 			}
-			if err := fn(i, id); err != nil {
+			var v []byte
+			if values {
+				if v, err = it.ValueAndErr(); err != nil {
+					return err
+				}
+			}
+			if err := fn(i, id, v); err != nil {
 				return err
 			}
 		}

@@ -114,14 +114,14 @@ func connect(ctx context.Context, e *env, dbFlag string, local bool) (*conn, err
 }
 
 // serveQueries answers the query commands' operations on the index a
-// `codegraph watch` keeps (db, of the tree at root) on a socket of its
+// `codegraph watch` keeps (svc's, whose store is db) on a socket of its
 // own (daemon.Paths.ForStore), so that they ask this process, which has
 // the index open and follows its updates, instead of each opening it and
-// replaying the log the watcher has not flushed yet. When the socket
-// cannot be made, nothing is served (logged at debug level); the commands
-// then open the index themselves. stop stops serving; invalidate, called
-// after each of the watcher's updates, makes the next query see it.
-func serveQueries(ctx context.Context, root, db string, cfg search.Config, log *slog.Logger) (stop, invalidate func()) {
+// replaying the log the watcher has not flushed yet. The handler is the
+// daemon's (daemonQueryHandler). When the socket cannot be made, nothing
+// is served (logged at debug level); the commands then open the index
+// themselves. stop stops serving, after the queries in flight.
+func serveQueries(ctx context.Context, svc *service.Service, db string, log *slog.Logger) (stop func()) {
 	p, err := daemonPaths()
 	if err == nil {
 		p = p.ForStore(db)
@@ -132,13 +132,7 @@ func serveQueries(ctx context.Context, root, db string, cfg search.Config, log *
 	}
 	if err != nil {
 		log.Debug("watch: not serving queries", "err", err)
-		return func() {}, func() {}
-	}
-	svc, err := service.New(service.Options{Repos: []service.RepoSpec{{Root: root, DB: db}}, Search: cfg, Logger: log})
-	if err != nil {
-		ln.Close()
-		log.Debug("watch: not serving queries", "err", err)
-		return func() {}, func() {}
+		return func() {}
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /health/live", func(w http.ResponseWriter, r *http.Request) {
@@ -155,18 +149,12 @@ func serveQueries(ctx context.Context, root, db string, cfg search.Config, log *
 		}
 	}()
 	log.Debug("watch: serving queries", "socket", p.Socket)
-	invalidate = func() {
-		for _, r := range svc.Repos() {
-			r.Invalidate()
-		}
-	}
 	return func() {
 		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		hs.Shutdown(sctx) // closes the listener, which removes the socket
 		<-done
-		svc.Close()
-	}, invalidate
+	}
 }
 
 // Close releases the local snapshot, if one was opened.

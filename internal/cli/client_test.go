@@ -239,6 +239,35 @@ func TestQueriesThroughWatch(t *testing.T) {
 			t.Errorf("%v: through watch (exit %d):\n%s\nhere (exit %d):\n%s", args, wcode, wout, lcode, lout)
 		}
 	}
+	// An edit: once watch has printed its update, the answers it gives
+	// over the socket include it, and its status names the watcher.
+	if err := os.WriteFile(filepath.Join(repo, "fresh.go"), []byte("package main\n\n// FreshHelper is new.\nfunc FreshHelper() {}\n\nfunc callsFresh() { FreshHelper() }\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for !strings.Contains(wout.String(), `"fresh.go"`) {
+		if time.Now().After(deadline.Add(30 * time.Second)) {
+			stop()
+			t.Fatalf("no update for fresh.go: %s", wout.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"callers", "FreshHelper", "--db", db}, "callsFresh"},
+		{[]string{"search", "FreshHelper", "--mode", "lexical", "--db", db}, "FreshHelper"},
+		{[]string{"status", "--db", db}, "codegraph watch` (pid"},
+	} {
+		before := answeredByDaemon.Load()
+		out, errs, code := run(t, c.args...)
+		if answeredByDaemon.Load() == before {
+			t.Errorf("%v: watch did not answer", c.args)
+		}
+		if code != 0 || !strings.Contains(out, c.want) {
+			t.Errorf("%v after the edit (exit %d, want %q): %s\n%s", c.args, code, c.want, out, errs)
+		}
+	}
 	stop()
 	select {
 	case code := <-done:

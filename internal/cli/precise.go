@@ -9,10 +9,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/codegraph-dev/codegraph/internal/index"
 	"github.com/codegraph-dev/codegraph/internal/precise"
+	"github.com/codegraph-dev/codegraph/internal/service"
 	"github.com/codegraph-dev/codegraph/internal/store"
-	"github.com/codegraph-dev/codegraph/internal/watch"
 )
 
 func newPreciseCmd(e *env) *cobra.Command {
@@ -106,22 +105,15 @@ func noPreciseFlag(cmd *cobra.Command, off *bool) {
 	cmd.Flags().BoolVar(off, "no-precise", false, "do not run the precise tier (Go type-checking) in the background after index updates")
 }
 
-// preciseAfterUpdates wraps a watcher's OnUpdate so that each update that
-// changed files (and the first reconciliation) is followed by a precise
-// pass through the watcher's writer, which re-checks only the changed
-// packages and their importers. updater is called when the first update
-// arrives (the watcher exists by then).
-func preciseAfterUpdates(ctx context.Context, next func(watch.Update), updater func() *index.Updater, log *slog.Logger, w io.Writer, quiet bool) func(watch.Update) {
-	return func(u watch.Update) {
-		next(u)
-		if u.Err != nil || (u.Files() == 0 && u.Reason != "start") {
-			return
-		}
-		state, err := precise.RunGoShared(ctx, updater().Write, precise.Options{Logger: log})
+// printPreciseRuns reports the background precise passes of `codegraph
+// watch` (service.Options.OnPrecise): a line per pass that re-checked
+// packages unless quiet, a warning per failure.
+func printPreciseRuns(log *slog.Logger, w io.Writer, quiet bool) func(*service.Repo, *precise.State, error) {
+	return func(_ *service.Repo, state *precise.State, err error) {
 		switch {
-		case err != nil && ctx.Err() == nil:
+		case err != nil:
 			log.Warn("precise pass failed; the heuristic edges stay", "err", err)
-		case err == nil && !quiet && state.Last.Checked > 0:
+		case !quiet && state.Last.Checked > 0:
 			fmt.Fprintf(w, "precise: %d Go packages re-checked in %s (%d precise, %d heuristic)\n",
 				state.Last.Checked, state.Last.Duration.Round(time.Millisecond), state.Last.Precise, state.Last.Failed)
 		}

@@ -9,13 +9,13 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/codegraph-dev/codegraph/internal/index"
 	"github.com/codegraph-dev/codegraph/internal/search"
+	"github.com/codegraph-dev/codegraph/internal/service"
 	"github.com/codegraph-dev/codegraph/internal/store"
 	"github.com/codegraph-dev/codegraph/internal/watch"
 )
@@ -90,41 +90,43 @@ instead.`,
 			}
 			log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
 			p := &watchPrinter{w: e.stdout, json: asJSON, quiet: quiet}
-			wo := watch.Options{
-				Index: index.Options{Root: root, DBDir: db, ReuseOptions: true, NoSearch: noSearch,
-					Search: search.Config{Embedding: emb}},
-				Debounce: debounce, MaxDelay: maxDelay, PollInterval: poll,
-				OnUpdate: p.print, Logger: log,
-			}
-			var w *watch.Watcher
-			if !noPrecise {
-				wo.OnUpdate = preciseAfterUpdates(cmd.Context(), p.print, func() *index.Updater { return w.Updater() }, log, e.stderr, quiet || asJSON)
-			}
-			// Queries served by this process (serveQueries) see each update
-			// before it is reported.
-			var refresh atomic.Pointer[func()]
-			report := wo.OnUpdate
-			wo.OnUpdate = func(u watch.Update) {
-				if f := refresh.Load(); f != nil {
-					(*f)()
-				}
-				report(u)
-			}
-			w, err = watch.New(wo)
+			// The watcher runs in a service, as the daemon's and serve's
+			// do: each update is taken in (the snapshot queries read is
+			// reopened, events are published) before it is printed, and
+			// the precise tier runs as the service's background job.
+			dbDir := dbDirOf(root, db)
+			svc, err := service.New(service.Options{
+				Repos:        []service.RepoSpec{{Root: root, DB: dbDir}},
+				Search:       search.Config{Embedding: emb},
+				Logger:       log,
+				TrustStore:   true,
+				Watch:        true,
+				WatchCommand: "codegraph watch",
+				Watcher: service.WatchOptions{Debounce: debounce, MaxDelay: maxDelay, PollInterval: poll, NoSearch: noSearch, Required: true,
+					OnUpdate: func(_ *service.Repo, u watch.Update) { p.print(u) }},
+				Precise:   !noPrecise,
+				OnPrecise: printPreciseRuns(log, e.stderr, quiet || asJSON),
+			})
 			if err != nil {
-				return lockedByWatcher(err, dbDirOf(root, db))
+				return lockedByWatcher(err, dbDir)
+			}
+			repo, err := svc.Repo("")
+			if err != nil {
+				svc.Close()
+				return err
 			}
 			if !quiet && !asJSON {
-				fmt.Fprintf(e.stderr, "watching %s (index %s); Ctrl-C to stop\n", w.Root(), w.Updater().DBDir())
+				fmt.Fprintf(e.stderr, "watching %s (index %s); Ctrl-C to stop\n", repo.Root(), repo.DB())
 			}
 			// Query commands ask this process while it runs (client.go).
-			stopServing, invalidate := serveQueries(cmd.Context(), w.Root(), w.Updater().DBDir(), search.Config{Embedding: emb}, log)
-			refresh.Store(&invalidate)
-			defer stopServing()
-			runErr := w.Run(cmd.Context())
-			if err := w.Close(); runErr == nil {
-				runErr = err
+			stopServing := serveQueries(cmd.Context(), svc, repo.DB(), log)
+			select {
+			case <-cmd.Context().Done():
+			case <-repo.WatchDone():
 			}
+			stopServing()
+			svc.Close() // stops the watcher after the update in progress is committed
+			runErr := repo.WatchErr()
 			if runErr == nil && !quiet && !asJSON {
 				fmt.Fprintln(e.stderr, "stopped; the index is up to date as of the last update")
 			}

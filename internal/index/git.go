@@ -98,7 +98,11 @@ func (u *Updater) recordGit(ctx context.Context, touched []string) string {
 	if err := batch.SetMeta(MetaGit, b); err != nil {
 		return ""
 	}
-	if err := batch.Commit(false); err != nil {
+	// Synced: a commit without sync stays in Pebble's log buffer until the
+	// next synced write, invisible to the read-only snapshots of other
+	// processes (and of a watcher's own service), so status said an index
+	// kept by a watcher was behind a branch switch it had handled.
+	if err := batch.Commit(true); err != nil {
 		u.opts.Logger.Debug("record git state", "err", err)
 		return ""
 	}

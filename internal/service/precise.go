@@ -39,7 +39,11 @@ func (r *Repo) schedulePreciseLocked() {
 	j := r.jobs.Submit("precise", r.name, func(ctx context.Context, report func(jobs.Progress)) (any, error) {
 		r.bg.Add(1)
 		defer r.bg.Done()
-		return r.runPrecise(ctx, report)
+		state, err := r.runPrecise(ctx, report)
+		if f := r.svc.opts.OnPrecise; f != nil && (err == nil || ctx.Err() == nil) {
+			f(r, state, err)
+		}
+		return state, err
 	})
 	r.preciseJob = j.ID
 }
@@ -86,9 +90,7 @@ func (r *Repo) runPrecise(ctx context.Context, report func(jobs.Progress)) (*pre
 		return nil, fmt.Errorf("precise: %w", err)
 	}
 	r.mu.Lock()
-	if rerr := r.reopenLocked(dirFingerprint(r.db)); rerr != nil {
-		r.log.Debug("service: reopen after the precise pass", "err", rerr)
-	}
+	r.refreshLocked("after the precise pass")
 	r.mu.Unlock()
 	return state, nil
 }

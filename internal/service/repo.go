@@ -139,6 +139,8 @@ type Repo struct {
 	checking   bool
 	checkedAt  time.Time
 	w          *watch.Watcher      // the file watcher, when watched
+	wdone      chan struct{}       // closed when the watcher stopped (watch.go)
+	werr       error               // why it stopped
 	report     func(jobs.Progress) // the running index job's progress, when watched
 	job        string              // id of the current or last index job
 	preciseJob string              // id of the current or last precise job (precise.go)
@@ -229,16 +231,6 @@ func (r *Repo) Acquire() (*Snapshot, func(), error) {
 	s := r.snap
 	s.refs++
 	return s, func() { r.release(s) }, nil
-}
-
-// Invalidate makes the next Acquire open a new snapshot if the index
-// changed, however recently the last one was opened: a process whose own
-// writer has just committed (a watcher that serves queries) calls it after
-// each update, so that an answer never lags an update it has reported.
-func (r *Repo) Invalidate() {
-	r.mu.Lock()
-	r.fpAt, r.openedAt = time.Time{}, time.Time{}
-	r.mu.Unlock()
 }
 
 func (r *Repo) release(s *Snapshot) {

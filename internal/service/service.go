@@ -19,6 +19,7 @@ import (
 
 	"github.com/codegraph-dev/codegraph/internal/index"
 	"github.com/codegraph-dev/codegraph/internal/jobs"
+	"github.com/codegraph-dev/codegraph/internal/precise"
 	"github.com/codegraph-dev/codegraph/internal/search"
 )
 
@@ -69,9 +70,19 @@ type Options struct {
 	// `codegraph index` quotes when it finds the index locked (default
 	// "codegraph watch").
 	WatchCommand string
+	// Watcher tunes the file watchers (with Watch).
+	Watcher WatchOptions
+	// TrustStore serves each store as it is, without checking that it was
+	// built for its root (verifyOrigin): for the command line's own
+	// `codegraph watch`, which, as `codegraph index`, works on the store it
+	// is given.
+	TrustStore bool
 	// Precise runs the precise tier (precise.RunGo) as a background job
 	// after each index job and each watched update that changed files.
 	Precise bool
+	// OnPrecise, when set, is called after each precise job that was not
+	// cancelled, with the pass's state or its error.
+	OnPrecise func(*Repo, *precise.State, error)
 	// Jobs is the queue index jobs run on; nil means a queue of the
 	// service's own (one worker, history in the first repository's store
 	// directory), closed by Close.
@@ -127,18 +138,33 @@ func New(opts Options) (*Service, error) {
 	s.bgCtx, s.cancel = context.WithCancel(context.Background())
 	for _, r := range s.repos {
 		r.jobs, r.bgCtx = s.jobs, s.bgCtx
-		s.startRepo(r)
+		if err := s.startRepo(r); err != nil {
+			s.Close()
+			return nil, err
+		}
 	}
 	return s, nil
 }
 
 // startRepo starts a repository's watcher, or its first freshness check.
-func (s *Service) startRepo(r *Repo) {
-	r.verifyOrigin()
-	if s.opts.Watch && r.startWatch(s.opts.WatchCommand) {
-		return
+// It fails only when the watcher is required (WatchOptions.Required) and
+// cannot start.
+func (s *Service) startRepo(r *Repo) error {
+	if !s.opts.TrustStore {
+		r.verifyOrigin()
+	}
+	if s.opts.Watch {
+		err := r.startWatch()
+		if err == nil {
+			return nil
+		}
+		if s.opts.Watcher.Required {
+			return err
+		}
+		r.log.Warn("service: not watching; the index is updated by index jobs instead", "repo", r.name, "err", err)
 	}
 	r.start()
+	return nil
 }
 
 // newRepo validates spec and adds a repository (not started). s.mu is
@@ -206,7 +232,11 @@ func (s *Service) AddRepo(spec RepoSpec) (*Repo, error) {
 		return nil, err
 	}
 	r.jobs, r.bgCtx = s.jobs, s.bgCtx
-	s.startRepo(r)
+	if err := s.startRepo(r); err != nil {
+		s.repos = s.repos[:len(s.repos)-1]
+		delete(s.byName, r.name)
+		return nil, err
+	}
 	return r, nil
 }
 

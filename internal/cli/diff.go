@@ -40,10 +40,13 @@ transitively calls or refers to a changed symbol, up to --depth levels,
 with tests called out. Like impact, the impacted set is complete only as
 far as the graph is resolved; otherwise diff says it is a lower bound.
 
-Revisions are read from git's object store, never checked out; the graph of
-each revision is kept as a version (see codegraph versions) so the next diff
-against it is fast. The working tree is read from the index, which must be
-up to date (run codegraph index, or keep codegraph watch running).
+Revisions are read from git's object store, never checked out. Between two
+revisions, the graph of each is kept as a version (see codegraph versions) so
+the next diff against it is fast. Against the working tree, the revision's
+graph is a throwaway copy of the index with only the files that differ
+indexed again from the revision. The working tree is read from the index,
+which must be up to date (run codegraph index, or keep codegraph watch
+running).
 
 --json prints one object: {"from", "to", "symbols": [{"change", "kind",
 "name", "qualified_name", "file", "line", "language"}], "calls": {"added":

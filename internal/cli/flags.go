@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -28,7 +29,7 @@ var sizeUnits = map[string]int64{
 	"t": 1 << 40, "tib": 1 << 40, "tb": 1000 * 1000 * 1000 * 1000,
 }
 
-var sizeRE = regexp.MustCompile(`^([0-9]+)(?:\.([0-9]+))?\s*([A-Za-z]*)$`)
+var sizeRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([0-9]+)(?:\.([0-9]+))?\s*([A-Za-z]*)$`) })
 
 // parseSize parses a file size: a decimal number (a fraction allowed) and
 // an optional unit ("1MiB", "512KiB", "1.5MB", "2M", "1048576"). The
@@ -37,7 +38,7 @@ var sizeRE = regexp.MustCompile(`^([0-9]+)(?:\.([0-9]+))?\s*([A-Za-z]*)$`)
 // error naming the value.
 func parseSize(s string) (int64, error) {
 	in := strings.TrimSpace(s)
-	m := sizeRE.FindStringSubmatch(in)
+	m := sizeRE().FindStringSubmatch(in)
 	if m == nil {
 		return 0, fmt.Errorf("%q is not a size: want a positive number with an optional unit, like 1MiB, 512KiB or 2MB", s)
 	}

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/spf13/cobra"
 )
@@ -478,9 +479,11 @@ func encodeJSONScalar(b *bytes.Buffer, v any) error {
 // TOML, line by line: only what an [mcp_servers.NAME] table needs. The
 // rest of the file is kept byte for byte.
 var (
-	tomlHeader   = regexp.MustCompile(`^\s*\[\[?\s*(.+?)\s*\]\]?\s*(#.*)?$`)
-	tomlKeyValue = regexp.MustCompile(`^\s*([A-Za-z0-9_-]+|"[^"]*"|'[^']*')\s*=`)
-	tomlDotted   = regexp.MustCompile(`^\s*((?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*'))*)\s*=(.*)$`)
+	tomlHeader   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s*\[\[?\s*(.+?)\s*\]\]?\s*(#.*)?$`) })
+	tomlKeyValue = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s*([A-Za-z0-9_-]+|"[^"]*"|'[^']*')\s*=`) })
+	tomlDotted   = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^\s*((?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*'))*)\s*=(.*)$`)
+	})
 )
 
 // tomlKeyParts splits a dotted TOML key (bare or quoted parts).
@@ -591,7 +594,7 @@ func mergeCodexTOML(old []byte, name, command string, args []string) ([]byte, er
 			depth += bracketDepth(l.text)
 			continue
 		}
-		if m := tomlHeader.FindStringSubmatch(strings.TrimRight(l.text, "\r\n")); m != nil {
+		if m := tomlHeader().FindStringSubmatch(strings.TrimRight(l.text, "\r\n")); m != nil {
 			parts := tomlKeyParts(m[1])
 			if start >= 0 && end == len(lines) {
 				end = i
@@ -602,7 +605,7 @@ func mergeCodexTOML(old []byte, name, command string, args []string) ([]byte, er
 			}
 			continue
 		}
-		m := tomlDotted.FindStringSubmatch(strings.TrimRight(l.text, "\r\n"))
+		m := tomlDotted().FindStringSubmatch(strings.TrimRight(l.text, "\r\n"))
 		if m == nil {
 			continue
 		}
@@ -632,7 +635,7 @@ func mergeCodexTOML(old []byte, name, command string, args []string) ([]byte, er
 	var body []string
 	for i := start + 1; i < end; i++ {
 		l := lines[i]
-		m := tomlKeyValue.FindStringSubmatch(l.text)
+		m := tomlKeyValue().FindStringSubmatch(l.text)
 		if l.inString || m == nil {
 			body = append(body, l.text)
 			continue

@@ -44,7 +44,7 @@ func (e *exitError) Unwrap() error { return e.err }
 // Main runs the command line and returns the process exit code.
 func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	e := &env{stdin: stdin, stdout: stdout, stderr: stderr}
-	root := newRoot(e)
+	root := newRoot(e, commandNamed(args))
 	root.SetArgs(args)
 	root.SetIn(stdin)
 	root.SetOut(stdout)
@@ -67,7 +67,39 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	return service.Classify(err).ExitCode()
 }
 
-func newRoot(e *env) *cobra.Command {
+// commands are the subcommands by name, each built by its function.
+var commands = []struct {
+	name  string
+	build func(*env) *cobra.Command
+}{
+	{"index", newIndexCmd}, {"status", newStatusCmd}, {"symbols", newSymbolsCmd}, {"export", newExportCmd},
+	{"def", newDefCmd}, {"refs", newRefsCmd}, {"callers", newCallersCmd}, {"callees", newCalleesCmd},
+	{"deps", newDepsCmd}, {"path", newPathCmd}, {"impact", newImpactCmd}, {"cycles", newCyclesCmd},
+	{"hubs", newHubsCmd}, {"outline", newOutlineCmd}, {"overview", newOverviewCmd}, {"search", newSearchCmd},
+	{"mcp", newMCPCmd}, {"serve", newServeCmd}, {"daemon", newDaemonCmd}, {"watch", newWatchCmd},
+	{"version", newVersionCmd}, {"config", newConfigCmd}, {"check", newCheckCmd}, {"backup", newBackupCmd},
+	{"diff", newDiffCmd}, {"versions", newVersionsCmd}, {"precise", newPreciseCmd}, {"import-scip", newImportSCIPCmd},
+}
+
+// commandNamed is the subcommand the arguments run when the first one
+// names one ("" for anything else: help, completion, a flag, a typo). Only
+// that command is then built: building all of them (their flags, help and
+// defaults) costs every short-lived query command about a millisecond.
+func commandNamed(args []string) string {
+	if len(args) == 0 {
+		return ""
+	}
+	for _, c := range commands {
+		if c.name == args[0] {
+			return c.name
+		}
+	}
+	return ""
+}
+
+// newRoot builds the command tree: with only set, the root and that one
+// subcommand (see commandNamed), else every subcommand.
+func newRoot(e *env, only string) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "codegraph",
 		Short: "Index source code into a queryable code graph",
@@ -128,7 +160,11 @@ the nearest parent directory; --db DIR points at one explicitly.`,
 		e.cfgRoot = dir
 		return err
 	}
-	root.AddCommand(newIndexCmd(e), newStatusCmd(e), newSymbolsCmd(e), newExportCmd(e), newDefCmd(e), newRefsCmd(e), newCallersCmd(e), newCalleesCmd(e), newDepsCmd(e), newPathCmd(e), newImpactCmd(e), newCyclesCmd(e), newHubsCmd(e), newOutlineCmd(e), newOverviewCmd(e), newSearchCmd(e), newMCPCmd(e), newServeCmd(e), newDaemonCmd(e), newWatchCmd(e), newVersionCmd(e), newConfigCmd(e), newCheckCmd(e), newBackupCmd(e), newDiffCmd(e), newVersionsCmd(e), newPreciseCmd(e), newImportSCIPCmd(e))
+	for _, c := range commands {
+		if only == "" || c.name == only {
+			root.AddCommand(c.build(e))
+		}
+	}
 	return root
 }
 

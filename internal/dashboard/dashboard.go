@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 )
 
 // Path is where the page is served; AssetsPath is where its files are
@@ -45,8 +46,8 @@ var assetDigests = map[string]string{
 }
 
 // page is index.html with the assets' versioned URLs and digests filled
-// in.
-var page = mustPage()
+// in, made on first use (not at the start of every codegraph process).
+var page = sync.OnceValue(mustPage)
 
 // sri returns data's subresource integrity digest.
 func sri(data []byte) string {
@@ -101,7 +102,7 @@ func Handler() http.Handler {
 			if r.Method == http.MethodHead {
 				return
 			}
-			_, _ = w.Write(page)
+			_, _ = w.Write(page())
 		case strings.HasPrefix(r.URL.Path, AssetsPath):
 			name := strings.TrimPrefix(r.URL.Path, AssetsPath)
 			digest, ok := assetDigests[name]

@@ -64,13 +64,54 @@ type TreeEntry struct {
 // under dir, in path order, reading the object store: the work tree is
 // neither read nor changed.
 func Tree(ctx context.Context, dir, rev string) ([]TreeEntry, error) {
+	return tree(ctx, dir, rev, nil)
+}
+
+// maxPathArgs bounds the paths TreeFiles passes to git on its command
+// line; past it, the whole tree is listed and filtered.
+const maxPathArgs = 1000
+
+// TreeFiles is Tree restricted to the given files (paths relative to dir,
+// forward slashes): those of them that are regular files of commit rev.
+func TreeFiles(ctx context.Context, dir, rev string, paths []string) ([]TreeEntry, error) {
+	if len(paths) == 0 {
+		if _, err := Commit(ctx, dir, rev); err != nil {
+			return nil, err
+		}
+		return nil, nil
+	}
+	if len(paths) <= maxPathArgs {
+		return tree(ctx, dir, rev, paths)
+	}
+	all, err := tree(ctx, dir, rev, nil)
+	if err != nil {
+		return nil, err
+	}
+	want := make(map[string]bool, len(paths))
+	for _, p := range paths {
+		want[p] = true
+	}
+	out := all[:0]
+	for _, e := range all {
+		if want[e.Path] {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+func tree(ctx context.Context, dir, rev string, paths []string) ([]TreeEntry, error) {
 	c, err := Commit(ctx, dir, rev)
 	if err != nil {
 		return nil, err
 	}
 	// ls-tree run in a subdirectory lists that subdirectory, with paths
-	// relative to it.
-	out, err := git(ctx, dir, "ls-tree", "-r", "-z", "-l", c)
+	// relative to it (and takes paths relative to it).
+	args := []string{"--literal-pathspecs", "ls-tree", "-r", "-z", "-l", c}
+	if paths != nil {
+		args = append(append(args, "--"), paths...)
+	}
+	out, err := git(ctx, dir, args...)
 	if err != nil {
 		return nil, err
 	}

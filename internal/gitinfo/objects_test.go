@@ -33,6 +33,12 @@ func TestTreeAndBlobs(t *testing.T) {
 	if len(entries) != 2 || entries[0].Path != "b.go" || entries[1].Path != "deep/c.go" || entries[0].Size != 12 {
 		t.Fatalf("tree: %+v", entries)
 	}
+	// Restricted to some files (relative to sub; a pattern character is
+	// literal; a file not in the commit is left out).
+	some, err := TreeFiles(ctx, sub, "t1", []string{"deep/c.go", "new.go", "*.go"})
+	if err != nil || len(some) != 1 || some[0] != entries[1] {
+		t.Fatalf("tree files: %+v %v", some, err)
+	}
 	b, err := OpenBlobs(ctx, sub)
 	if err != nil {
 		t.Fatal(err)

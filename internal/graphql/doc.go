@@ -40,3 +40,4 @@
 package graphql
 
 //go:generate go run github.com/99designs/gqlgen generate --config gqlgen.yml
+//go:generate go run ./internal/lazyschema generated.go

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/99designs/gqlgen/graphql/playground"
 )
@@ -62,7 +63,7 @@ func Playground(endpoint string) http.Handler {
 }
 
 // inlineScript finds the inline scripts of a page.
-var inlineScript = regexp.MustCompile(`(?s)<script(?:\s[^>]*)?>(.*?)</script>`)
+var inlineScript = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?s)<script(?:\s[^>]*)?>(.*?)</script>`) })
 
 // playgroundCSP renders page once and returns its policy: the digests of
 // its inline scripts, everything else from this origin only.
@@ -70,7 +71,7 @@ func playgroundCSP(page http.Handler) string {
 	rec := httptest.NewRecorder()
 	page.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
 	var hashes []string
-	for _, m := range inlineScript.FindAllStringSubmatch(rec.Body.String(), -1) {
+	for _, m := range inlineScript().FindAllStringSubmatch(rec.Body.String(), -1) {
 		if strings.TrimSpace(m[1]) == "" {
 			continue // a script with src: allowed by 'self'
 		}

@@ -10,8 +10,13 @@
 // parse.ExtractorVersion). To query a version, its facts are written to a
 // temporary store (Graph), which the query package reads like an index.
 //
-// It sits beside index: it uses parse and resolve as the indexer does, and
-// never writes to the repository's index.
+// A diff against the working tree needs no version of the revision: its
+// graph is an overlay (overlay.go), a throwaway copy of the index in which
+// the files that differ are indexed again from the revision's blobs.
+//
+// It sits beside index: it uses parse and resolve as the indexer does (and
+// the indexer itself on an overlay), and never writes to the repository's
+// index.
 package history
 
 import (
@@ -68,6 +73,9 @@ type History struct {
 	x    *parse.Extractor
 	ownX bool
 	mu   sync.Mutex // serialises Create
+	// forceVersions has diffs against the working tree read the
+	// revision's version, never an overlay (for tests).
+	forceVersions bool
 }
 
 // Open opens (creating) the versions of the repository at opts.Root.

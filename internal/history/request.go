@@ -71,12 +71,34 @@ func (h *History) Diff(ctx context.Context, req DiffRequest) (*Diff, error) {
 		return nil, err
 	}
 	work := Side{Name: WorkTree, Graph: req.Index}
+	if h.useOverlay(c, files) {
+		ov, err := h.overlay(ctx, c, req.Index, files)
+		if err != nil {
+			return nil, err
+		}
+		d, err := Compare(ctx, Side{Name: c, Graph: ov.Store()}, work, files, opts)
+		return d, errors.Join(err, ov.Close())
+	}
 	from, err := h.Graph(ctx, c)
 	if err != nil {
 		return nil, err
 	}
 	defer from.Close()
 	return Compare(ctx, Side{Name: from.Commit, Graph: from.Reader}, work, files, opts)
+}
+
+// useOverlay says whether a diff of commit c against the working tree,
+// where files may differ, makes c's graph as an overlay of the index
+// (always, unless many files differ and c's version exists).
+func (h *History) useOverlay(c string, files []string) bool {
+	if h.forceVersions {
+		return false
+	}
+	if len(files) <= overlayMaxFiles {
+		return true
+	}
+	_, err := h.d.manifest(c)
+	return err != nil
 }
 
 // checkFresh verifies that the index holds the working tree's content of

@@ -134,3 +134,33 @@ func TestUpdaterChangesTruncated(t *testing.T) {
 		t.Errorf("changes without the option: %+v %v", s.Changes, err)
 	}
 }
+
+// With RecordChanges, each run records its changes only when it says so
+// at the run's start: nothing while no one listens, all of it after.
+func TestUpdaterRecordChangesWhenAsked(t *testing.T) {
+	root := t.TempDir()
+	writeFile(t, root, "a.go", "package p\n\nfunc A() {}\n")
+	listening := false
+	asked := 0
+	u, err := NewUpdater(Options{Root: root, NoSearch: true, Changes: 100, RecordChanges: func() bool { asked++; return listening }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { u.Close() })
+	s, err := u.Full(context.Background(), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Changes != nil || asked == 0 {
+		t.Errorf("no listener: changes %+v (asked %d times), want none recorded", s.Changes, asked)
+	}
+	listening = true
+	writeFile(t, root, "b.go", "package p\n\nfunc B() {}\n")
+	s, err = u.Full(context.Background(), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := s.Changes; c == nil || c.Created != 3 || len(c.Files) != 1 || c.Files[0] != "b.go" {
+		t.Errorf("listened: changes %+v, want b.go, its package and its function created", c)
+	}
+}

@@ -518,3 +518,40 @@ func TestGenericInstantiationConverges(t *testing.T) {
 		})
 	}
 }
+
+// A targeted update of a type checks it against the interfaces of other
+// packages (read without loading their directories whole), those declared
+// with their methods and those that only embed others: it binds the
+// type's implements edges as a clean index does.
+func TestInterfacesOfOtherPackagesConverge(t *testing.T) {
+	root := t.TempDir()
+	files := map[string]string{
+		"go.mod":          "module example.com/m\n\ngo 1.22\n",
+		"iface/iface.go":  "package iface\n\n// Sizer sizes.\ntype Sizer interface {\n\tSize() int\n}\n\n// Namer names.\ntype Namer interface{ Name() string }\n\n// Both embeds both.\ntype Both interface {\n\tSizer\n\tNamer\n}\n",
+		"iface/other.go":  "package iface\n\n// Size is a function, not Sizer's method.\nfunc Size() int { return 0 }\n\n// Box has a Size method of another signature.\ntype Box struct{}\n\n// Size of a box.\nfunc (Box) Size() int64 { return 0 }\n",
+		"impl/impl.go":    "package impl\n\n// T has both methods.\ntype T struct{}\n\n// Size sizes.\nfunc (T) Size() int { return 1 }\n\n// Name names.\nfunc (T) Name() string { return \"t\" }\n",
+		"impl/partial.go": "package impl\n\n// P only sizes.\ntype P struct{}\n\n// Size sizes.\nfunc (P) Size() int { return 2 }\n",
+	}
+	writeFixture(t, root, files)
+	mustRun(t, indexOpts(root))
+	u, err := NewUpdater(indexOpts(root))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer u.Close()
+	writeFixture(t, root, map[string]string{"impl/impl.go": files["impl/impl.go"] + "\n// edited\n", "impl/partial.go": files["impl/partial.go"] + "\n// edited\n"})
+	if _, err := u.Update(context.Background(), []string{"impl/impl.go", "impl/partial.go"}); err != nil {
+		t.Fatal(err)
+	}
+	checkClean(t, root, "after a targeted update")
+	// The clean index has them: T implements Sizer, Namer and Both; P Sizer.
+	n := 0
+	for _, l := range dumpStore(t, DBDirFor(root)) {
+		if strings.Contains(l, "-implements-> iface/") {
+			n++
+		}
+	}
+	if n != 4 {
+		t.Errorf("%d implements edges into iface/, want 4", n)
+	}
+}

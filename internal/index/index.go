@@ -90,6 +90,11 @@ type Options struct {
 	// files it wrote, up to this many of each (the counts are complete).
 	// 0 records nothing (and costs nothing).
 	Changes int
+	// RecordChanges, when set, is asked at the start of each run whether
+	// to record Changes for it: a publisher of change events whose
+	// subscribers come and go (the service) records nothing, and keeps no
+	// node copies, while no one listens.
+	RecordChanges func() bool
 }
 
 // Progress is a snapshot of a running index.
@@ -266,6 +271,10 @@ type run struct {
 	// (nil: the whole tree); u answers which indexed files lie under them.
 	targets []string
 	u       *Updater
+	// contents, when not nil, are the targets' contents (UpdateContents):
+	// the run reads them instead of walking and reading the disk, and a
+	// target without content is deleted.
+	contents map[string][]byte
 	// oneShot runs compact after a bulk load (Run); an Updater's owner
 	// compacts when it chooses.
 	oneShot bool
@@ -445,7 +454,7 @@ func (r *run) execute(ctx context.Context) error {
 			return
 		}
 		r.seen[f.Path] = true
-		if ok && !r.opts.Force && m.ExtractorVersion == parse.ExtractorVersion &&
+		if ok && r.contents == nil && !r.opts.Force && m.ExtractorVersion == parse.ExtractorVersion &&
 			m.Size == f.Size && m.ModTime == f.ModTime.UnixNano() && (m.Error == "" || m.Error == ErrBinaryFile) &&
 			!racy(m) {
 			r.unchanged.Add(1)
@@ -479,11 +488,18 @@ func (r *run) execute(ctx context.Context) error {
 			}
 			old[p] = m
 		}
-		wstats, err = walk.WalkPaths(ctx, walkOptions(r.root, &r.opts), r.targets, func(f walk.File) error {
-			m, ok := old[f.Path]
-			visit(f, m, ok)
-			return nil
-		})
+		if r.contents != nil {
+			wstats = r.givenFiles(func(f walk.File) {
+				m, ok := old[f.Path]
+				visit(f, m, ok)
+			})
+		} else {
+			wstats, err = walk.WalkPaths(ctx, walkOptions(r.root, &r.opts), r.targets, func(f walk.File) error {
+				m, ok := old[f.Path]
+				visit(f, m, ok)
+				return nil
+			})
+		}
 	}
 	if err != nil {
 		return fmt.Errorf("index: walk %s: %w", r.root, err)
@@ -752,7 +768,7 @@ func (r *run) process(ctx context.Context, p *parse.Parser, j job) (res result, 
 			res, ok = r.keepOld(j, msg)
 		}
 	}()
-	src, err := os.ReadFile(f.AbsPath)
+	src, err := r.read(f)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
 			// Deleted since the walk: deleted from the index at the end
@@ -851,6 +867,47 @@ func (r *run) process(ctx context.Context, p *parse.Parser, j job) (res result, 
 	}
 	r.mu.Unlock()
 	return result{meta: meta, nodes: pr.Nodes, edges: pr.Edges, changed: j.old != nil, src: r.bulkSrc(src)}, true
+}
+
+// read returns a file's content: the given one in an UpdateContents run,
+// else the disk's.
+func (r *run) read(f walk.File) ([]byte, error) {
+	if r.contents != nil {
+		if src := r.contents[f.Path]; src != nil {
+			return src, nil
+		}
+		return nil, fmt.Errorf("%s: %w", f.Path, os.ErrNotExist)
+	}
+	return os.ReadFile(f.AbsPath)
+}
+
+// givenFiles yields the targets of an UpdateContents run that have
+// content and that the file selection's language and size limits admit,
+// as a walk would yield them.
+func (r *run) givenFiles(fn func(walk.File)) walk.Stats {
+	wo := walkOptions(r.root, &r.opts)
+	maxSize := wo.MaxFileSize
+	if maxSize <= 0 {
+		maxSize = walk.DefaultMaxFileSize
+	}
+	st := walk.Stats{Skipped: map[string]int{}}
+	for _, p := range r.targets {
+		src := r.contents[p]
+		if src == nil {
+			continue
+		}
+		g := wo.Detect(p, func() []byte { return src[:min(len(src), 256)] })
+		switch {
+		case g == "":
+			continue
+		case int64(len(src)) > maxSize:
+			st.Skipped[walk.ReasonTooLarge]++
+			continue
+		}
+		st.Files++
+		fn(walk.File{Path: p, AbsPath: filepath.Join(r.root, filepath.FromSlash(p)), Size: int64(len(src)), Language: g})
+	}
+	return st
 }
 
 // bulkSrc is src when the run's search bulk needs it, nil otherwise.

@@ -73,6 +73,9 @@ type Updater struct {
 	noGit bool
 	// lastTouched are the files the last targeted run wrote or deleted.
 	lastTouched []string
+	// contents are the files of the running UpdateContents (nil
+	// otherwise).
+	contents map[string][]byte
 
 	// x holds the compiled extraction queries across runs (compiling a
 	// grammar's query costs tens of milliseconds, more than a one-file
@@ -316,6 +319,62 @@ func (u *Updater) Update(ctx context.Context, paths []string) (*Summary, error) 
 	return sum, nil
 }
 
+// UpdateContents brings the index's facts of the given files to the given
+// contents, as Update would if the files on disk held them, reading
+// nothing of them from the disk: a path with content (non-nil; an empty
+// file is an empty, non-nil slice) is indexed, one with nil content is
+// deleted from the index. The stored file selection's language and size
+// limits apply; its ignore rules do not (the caller chose the files).
+// Paths are repository-relative with forward slashes. It records no git
+// state: it is meant for a copy of an index (store.Snapshot) made to hold
+// another revision's content of a few files, which the incremental run
+// binds as an index of that revision would be bound.
+func (u *Updater) UpdateContents(ctx context.Context, files map[string][]byte) (*Summary, error) {
+	start := time.Now()
+	paths := make([]string, 0, len(files))
+	for p := range files {
+		paths = append(paths, p)
+	}
+	targets, err := u.targets(paths)
+	if err != nil {
+		return nil, err
+	}
+	contents := make(map[string][]byte, len(files))
+	for p, src := range files {
+		contents[path.Clean(filepath.ToSlash(p))] = src
+	}
+	if slices.Contains(targets, ".") {
+		return nil, errors.New("index: UpdateContents takes files, not the root")
+	}
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.closed {
+		return nil, ErrClosed
+	}
+	if len(targets) == 0 {
+		return &Summary{Root: u.root, DB: u.opts.DBDir, Skipped: map[string]int{}, Languages: map[string]LangStats{}}, nil
+	}
+	if u.indexed == nil {
+		if err := u.loadIndexed(); err != nil {
+			return nil, err
+		}
+	}
+	if slices.ContainsFunc(targets, func(t string) bool { return path.Base(t) == "go.mod" }) {
+		u.cat = nil
+	}
+	u.contents = contents
+	defer func() { u.contents = nil }()
+	sum, err := u.runLocked(ctx, targets, start)
+	if err != nil {
+		return sum, err
+	}
+	if err := u.afterRun(sum); err != nil {
+		return sum, err
+	}
+	sum.Duration = time.Since(start)
+	return sum, nil
+}
+
 // targets cleans paths into sorted, distinct repository-relative paths
 // with forward slashes ("." for the root).
 func (u *Updater) targets(paths []string) ([]string, error) {
@@ -354,10 +413,10 @@ func (u *Updater) runLocked(ctx context.Context, targets []string, start time.Ti
 	if err := u.checkStore(); err != nil {
 		return nil, err
 	}
-	r := &run{opts: u.opts, root: u.root, st: u.st, start: start, targets: targets, u: u, bulkAt: bulkFiles, oneShot: u.oneShot,
+	r := &run{opts: u.opts, root: u.root, st: u.st, start: start, targets: targets, u: u, bulkAt: bulkFiles, oneShot: u.oneShot, contents: u.contents,
 		sum: &Summary{Root: u.root, DB: u.opts.DBDir, Skipped: map[string]int{}, Languages: map[string]LangStats{}, Rebuilt: u.rebuilt, Repaired: u.repaired}}
 	u.rebuilt, u.repaired = false, ""
-	if u.opts.Changes > 0 {
+	if u.opts.Changes > 0 && (u.opts.RecordChanges == nil || u.opts.RecordChanges()) {
 		r.ch = &Changes{limit: u.opts.Changes}
 		r.sum.Changes = r.ch
 	}

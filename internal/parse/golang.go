@@ -214,6 +214,7 @@ func IsGoIdent(s string) bool {
 // names; and the enclosing function's parameters and locals.
 type goValueFilter struct {
 	fields, methods, values map[string]bool
+	locals                  map[*graph.Node]map[string]bool // localNames, by function
 }
 
 func newGoValueFilter(res *Result) *goValueFilter {
@@ -238,7 +239,7 @@ func (f *goValueFilter) keep(fn *graph.Node, target string) bool {
 		return false
 	}
 	if last == target { // a bare identifier
-		return !f.values[target] && (fn == nil || !goLocalName(fn, target))
+		return !f.values[target] && (fn == nil || !f.isLocal(fn, target))
 	}
 	return !f.fields[last] || f.methods[last]
 }
@@ -257,11 +258,11 @@ func constantLike(s string) bool {
 	return true
 }
 
-// goLocalName reports whether a value reference written in fn names one
-// of fn's parameters or locals (or is predeclared): those are variables,
-// not functions, and are not recorded. A selector (x.f) is kept: a method
+// isLocal reports whether a value reference written in fn names one of
+// fn's parameters or locals (or is predeclared): those are variables, not
+// functions, and are not recorded. A selector (x.f) is kept: a method
 // value on a local is what the reference is for.
-func goLocalName(fn *graph.Node, target string) bool {
+func (f *goValueFilter) isLocal(fn *graph.Node, target string) bool {
 	if !IsGoIdent(target) {
 		return false
 	}
@@ -269,41 +270,59 @@ func goLocalName(fn *graph.Node, target string) bool {
 	case "nil", "true", "false", "iota", "_":
 		return true
 	}
-	if sig := fn.Signature; sig != "" {
-		if i := strings.IndexByte(sig, '('); i >= 0 && wordIn(sig[i:], target) {
-			return true // a receiver, parameter or named result (or a type word: rare)
-		}
-	}
-	for _, l := range strings.Split(fn.Locals, "\x00") {
-		if _, decl, ok := strings.Cut(l, "|"); ok {
-			l = decl
-		}
-		lhs := l
-		if i := strings.Index(l, ":="); i >= 0 {
-			lhs = l[:i]
-		} else if i := strings.Index(l, "="); i >= 0 {
-			lhs = l[:i]
-		}
-		if wordIn(lhs, target) {
-			return true
-		}
-	}
-	return false
+	return f.localNames(fn)[target]
 }
 
-// wordIn reports whether w occurs in s as a whole identifier.
-func wordIn(s, w string) bool {
-	for off := 0; ; {
-		i := strings.Index(s[off:], w)
-		if i < 0 {
-			return false
+// localNames returns the identifiers of fn's signature from its first
+// parenthesis on (receiver, parameters, named results; a type word too,
+// rarely) and of the left-hand sides of its locals, listed once per
+// function (asked for each of its value references, splitting its locals
+// every time was quadratic in large functions).
+func (f *goValueFilter) localNames(fn *graph.Node) map[string]bool {
+	if m, ok := f.locals[fn]; ok {
+		return m
+	}
+	m := map[string]bool{}
+	if sig := fn.Signature; sig != "" {
+		if i := strings.IndexByte(sig, '('); i >= 0 {
+			addWords(m, sig[i:])
 		}
-		i += off
-		j := i + len(w)
-		if (i == 0 || !identByte(s[i-1])) && (j == len(s) || !identByte(s[j])) {
-			return true
+	}
+	if fn.Locals != "" {
+		for l := range strings.SplitSeq(fn.Locals, "\x00") {
+			if _, decl, ok := strings.Cut(l, "|"); ok {
+				l = decl
+			}
+			lhs := l
+			if i := strings.Index(l, ":="); i >= 0 {
+				lhs = l[:i]
+			} else if i := strings.Index(l, "="); i >= 0 {
+				lhs = l[:i]
+			}
+			addWords(m, lhs)
 		}
-		off = j
+	}
+	if f.locals == nil {
+		f.locals = map[*graph.Node]map[string]bool{}
+	}
+	f.locals[fn] = m
+	return m
+}
+
+// addWords adds the whole identifiers of s (maximal runs of identifier
+// bytes: wordIn's words) to m.
+func addWords(m map[string]bool, s string) {
+	for i := 0; i < len(s); {
+		if !identByte(s[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && identByte(s[j]) {
+			j++
+		}
+		m[s[i:j]] = true
+		i = j
 	}
 }
 
@@ -335,19 +354,45 @@ func (e *extraction) goConstType(d *def, sig string) string {
 	if d.kind != graph.KindConstant || n.Kind() != "const_spec" || n.ChildByFieldName("value") != nil || n.ChildByFieldName("type") != nil {
 		return sig
 	}
-	for p := e.nav.prevNamedSibling(&n); p != nil; p = e.nav.prevNamedSibling(p) {
+	if t := e.repeatedConstType(&n); t != "" && !strings.HasSuffix(sig, "…") {
+		return sig + " " + strings.Join(strings.Fields(t), " ")
+	}
+	return sig
+}
+
+// repeatedConstType returns the type text of the expression list the
+// const spec n (which has none) repeats, "" when that list is untyped or
+// there is none. The answer for each spec is kept: the specs of a group
+// are asked in order, so each walks back one spec instead of to the
+// group's last list (a group of thousands of iota constants was
+// quadratic: 2.7 s of a standard library index).
+func (e *extraction) repeatedConstType(n *sitter.Node) string {
+	if t, ok := e.constTypes[n.Id()]; ok {
+		return t
+	}
+	t := ""
+walk:
+	for p := e.nav.prevNamedSibling(n); p != nil; p = e.nav.prevNamedSibling(p) {
 		switch p.Kind() {
 		case "comment":
 			continue
 		case "const_spec":
+			if known, ok := e.constTypes[p.Id()]; ok {
+				t = known // p repeats the same list as n
+				break walk
+			}
 			if p.ChildByFieldName("value") == nil {
 				continue
 			}
-			if t := p.ChildByFieldName("type"); t != nil && !strings.HasSuffix(sig, "…") {
-				return sig + " " + strings.Join(strings.Fields(e.text(t)), " ")
+			if ty := p.ChildByFieldName("type"); ty != nil {
+				t = e.text(ty)
 			}
 		}
-		return sig
+		break
 	}
-	return sig
+	if e.constTypes == nil {
+		e.constTypes = map[uintptr]string{}
+	}
+	e.constTypes[n.Id()] = t
+	return t
 }

@@ -468,6 +468,9 @@ type extraction struct {
 	defs   []def
 	refs   []ref
 	nav    *nav // parents and siblings of the tree's nodes
+	// constTypes: the type a Go const spec without a list repeats, by
+	// the spec's node id (repeatedConstType).
+	constTypes map[uintptr]string
 }
 
 func (e *extraction) text(n *sitter.Node) string {

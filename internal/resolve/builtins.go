@@ -1,6 +1,9 @@
 package resolve
 
-import "strings"
+import (
+	"strings"
+	"sync"
+)
 
 // Builtins of the dynamic languages: a bare call of one of these names that
 // the file neither defines nor imports binds to an external node of the
@@ -8,8 +11,13 @@ import "strings"
 // for JavaScript/TypeScript). Test-framework globals (describe, it,
 // expect) are deliberately absent: they belong to whatever runner the
 // project uses and stay unresolved.
+//
+// These tables, like the C and library name tables (cpplib.go, infer.go,
+// oo.go), are built on first use (sync.OnceValue): every codegraph process
+// links this package, and most (the query commands) never resolve.
 
-var pyBuiltins = wordSet(`abs aiter all anext any ascii bin bool breakpoint bytearray bytes callable chr classmethod
+var pyBuiltins = sync.OnceValue(func() map[string]bool {
+	return wordSet(`abs aiter all anext any ascii bin bool breakpoint bytearray bytes callable chr classmethod
 compile complex delattr dict dir divmod enumerate eval exec filter float format frozenset getattr globals hasattr hash
 help hex id input int isinstance issubclass iter len list locals map max memoryview min next object oct open ord pow
 print property range repr reversed round set setattr slice sorted staticmethod str sum super tuple type vars zip
@@ -20,13 +28,16 @@ MemoryError ModuleNotFoundError NameError NotADirectoryError NotImplementedError
 PermissionError RecursionError ReferenceError RuntimeError StopAsyncIteration StopIteration SyntaxError SystemError
 SystemExit TimeoutError TypeError UnboundLocalError UnicodeDecodeError UnicodeEncodeError UnicodeError ValueError
 ZeroDivisionError DeprecationWarning RuntimeWarning UserWarning Warning BytesWarning ResourceWarning EncodingWarning`)
+})
 
-var jsGlobals = wordSet(`Array ArrayBuffer BigInt Boolean DataView Date Error EvalError Float32Array Float64Array
+var jsGlobals = sync.OnceValue(func() map[string]bool {
+	return wordSet(`Array ArrayBuffer BigInt Boolean DataView Date Error EvalError Float32Array Float64Array
 Function Int8Array Int16Array Int32Array Map Number Object Promise Proxy RangeError ReferenceError RegExp Set String
 Symbol SyntaxError TypeError URIError Uint8Array Uint16Array Uint32Array Uint8ClampedArray WeakMap WeakRef WeakSet
 AbortController URL URLSearchParams TextEncoder TextDecoder FormData Headers Request Response Blob
 clearImmediate clearInterval clearTimeout decodeURI decodeURIComponent encodeURI encodeURIComponent fetch isFinite
 isNaN parseFloat parseInt queueMicrotask require setImmediate setInterval setTimeout structuredClone`)
+})
 
 func wordSet(s string) map[string]bool {
 	m := map[string]bool{}

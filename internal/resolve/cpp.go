@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/codegraph-dev/codegraph/internal/graph"
 	"github.com/codegraph-dev/codegraph/internal/lang"
@@ -304,10 +305,10 @@ func (r *resolver) cppCall(x *cppIndex, c *cppCtxt, target string) ([]graph.Node
 		return []graph.NodeID{r.external(lang.CPP, "std", rest)}, graph.ResExternal
 	}
 	if !qualified {
-		if h, ok := libcHeader[name]; ok {
+		if h, ok := libcHeader()[name]; ok {
 			return []graph.NodeID{r.external(lang.C, h, name)}, graph.ResExternal
 		}
-		if c.lang == lang.CPP && (stdAlways[name] || stdFuncs[name] && r.cppUsesStd(c)) {
+		if c.lang == lang.CPP && (stdAlways[name] || stdFuncs()[name] && r.cppUsesStd(c)) {
 			return []graph.NodeID{r.external(lang.CPP, "std", name)}, graph.ResExternal
 		}
 	}
@@ -608,7 +609,7 @@ func (r *resolver) cppImport(x *cppIndex, ff *fileFacts, e *graph.Edge) ([]graph
 // headerLang is the language a library header's external package is
 // filed under: C library headers are C's, whoever includes them.
 func headerLang(fileLang, header string) string {
-	if libcHeaders[header] {
+	if libcHeaders()[header] {
 		return lang.C
 	}
 	return fileLang
@@ -1175,13 +1176,15 @@ func (r *resolver) cppTypeOf(c *cppCtxt, typ string) cppType {
 	return cppType{class: d.node.QualifiedName}
 }
 
-var cppQualifiers = regexp.MustCompile(`\b(const|volatile|struct|class|union|enum|typename|static|inline|virtual|constexpr|explicit|mutable|extern|register)\b|[*&]`)
+var cppQualifiers = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`\b(const|volatile|struct|class|union|enum|typename|static|inline|virtual|constexpr|explicit|mutable|extern|register)\b|[*&]`)
+})
 
 // cppTypeText drops qualifiers, pointers and references from a type as
 // written: "Env* const" → "Env", "const std::vector<Foo *> &" →
 // "std::vector<Foo>".
 func cppTypeText(typ string) string {
-	typ = strings.Join(strings.Fields(cppQualifiers.ReplaceAllString(typ, " ")), " ")
+	typ = strings.Join(strings.Fields(cppQualifiers().ReplaceAllString(typ, " ")), " ")
 	return strings.NewReplacer(" ::", "::", ":: ", "::", " <", "<", "< ", "<", " >", ">", "> ", ">").Replace(typ)
 }
 

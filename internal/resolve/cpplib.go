@@ -1,13 +1,16 @@
 package resolve
 
-import "strings"
+import (
+	"strings"
+	"sync"
+)
 
 // Names of the C and C++ standard libraries that calls bind to as external
 // symbols when no repository definition of the name is visible.
 
 // libcHeader maps C library functions (ISO C and common POSIX) to the
 // header that declares them.
-var libcHeader = func() map[string]string {
+var libcHeader = sync.OnceValue(func() map[string]string {
 	m := map[string]string{}
 	add := func(header, names string) {
 		for _, n := range strings.Fields(names) {
@@ -49,12 +52,12 @@ var libcHeader = func() map[string]string {
 		pthread_mutex_unlock pthread_mutex_destroy pthread_cond_init pthread_cond_wait pthread_cond_signal
 		pthread_cond_broadcast pthread_cond_destroy pthread_once pthread_key_create pthread_getspecific pthread_setspecific`)
 	return m
-}()
+})
 
 // libcHeaders are the headers of libcHeader (and the rest of ISO C).
-var libcHeaders = func() map[string]bool {
+var libcHeaders = sync.OnceValue(func() map[string]bool {
 	m := map[string]bool{}
-	for _, h := range libcHeader {
+	for _, h := range libcHeader() {
 		m[h] = true
 	}
 	for _, h := range strings.Fields(`stddef.h stdint.h stdbool.h limits.h float.h inttypes.h locale.h iso646.h stdalign.h
@@ -62,11 +65,11 @@ var libcHeaders = func() map[string]bool {
 		m[h] = true
 	}
 	return m
-}()
+})
 
 // stdFuncs are std:: free functions called unqualified under
 // `using namespace std`.
-var stdFuncs = func() map[string]bool {
+var stdFuncs = sync.OnceValue(func() map[string]bool {
 	m := map[string]bool{}
 	for _, n := range strings.Fields(`make_unique make_shared move forward swap exchange min max minmax clamp sort stable_sort
 		find find_if count count_if for_each transform copy copy_if fill accumulate any_of all_of none_of remove remove_if
@@ -75,7 +78,7 @@ var stdFuncs = func() map[string]bool {
 		m[n] = true
 	}
 	return m
-}()
+})
 
 // stdAlways are std:: names extraction records without their qualifier
 // (std::make_unique<T>(...) calls make_unique), bound to std whenever the

@@ -244,9 +244,9 @@ func (r *resolver) resolveGeneric(e *graph.Edge) (ids []graph.NodeID, res graph.
 			return []graph.NodeID{r.external(language, imp.module, "default")}, graph.ResExternal
 		} else if !ok && e.Kind == graph.EdgeCalls {
 			switch {
-			case language == lang.Python && pyBuiltins[head]:
+			case language == lang.Python && pyBuiltins()[head]:
 				return []graph.NodeID{r.external(language, "builtins", head)}, graph.ResExternal
-			case (language == lang.JavaScript || language == lang.TypeScript) && jsGlobals[head]:
+			case (language == lang.JavaScript || language == lang.TypeScript) && jsGlobals()[head]:
 				return []graph.NodeID{r.external(language, "globalThis", head)}, graph.ResExternal
 			case language == lang.Rust && head == "drop" && e.Kind == graph.EdgeCalls:
 				return []graph.NodeID{r.external(language, "std::mem", head)}, graph.ResExternal // the prelude's drop

@@ -61,19 +61,15 @@ var stdIfaces = []stdIface{
 // resolveGoSatisfies binds a type's implements edge to the interfaces it
 // satisfies.
 func (r *resolver) resolveGoSatisfies(e *graph.Edge) ([]graph.NodeID, graph.Resolution) {
-	tn, ok := r.node(e.Src)
-	if !ok {
-		return nil, graph.ResUnresolved
-	}
-	gf, p := r.goFileOf(tn.file, true)
-	if gf == nil || p == nil {
-		return nil, graph.ResUnresolved
-	}
 	n, err := r.st.Node(e.Src)
 	if err != nil {
 		return nil, graph.ResUnresolved
 	}
-	ms := r.goMethodSet(typeRef{n.Name, tn.file}, 0)
+	gf, p := r.goFileOf(n.File, true)
+	if gf == nil || p == nil {
+		return nil, graph.ResUnresolved
+	}
+	ms := r.goMethodSet(typeRef{n.Name, n.File}, 0)
 	if len(ms) == 0 {
 		return nil, graph.ResUnresolved
 	}
@@ -145,7 +141,7 @@ func (r *resolver) goMethodSet(tr typeRef, depth int) map[string]string {
 			continue
 		}
 		if n, ok := r.node(ids[0]); ok {
-			out[name] = goMethodKey(n.sig)
+			out[name] = n.methodKey()
 		}
 	}
 	return out
@@ -313,11 +309,48 @@ func (r *resolver) goIfaceMethods(tr typeRef, depth int) map[string]string {
 			out[k] = v
 		}
 	}
-	for name, ids := range r.typeMethods(p, t) {
+	for name, ids := range r.ifaceOwnMethods(p, t) {
 		if len(ids) > 0 {
 			if n, ok := r.node(ids[0]); ok {
-				out[name] = goMethodKey(n.sig)
+				out[name] = n.methodKey()
 			}
+		}
+	}
+	return out
+}
+
+// ifaceOwnMethods lists the methods an interface type declares. Those of
+// a lazily loaded package's interface are read through its nodes'
+// contains edges (an interface's methods are all in its body) instead of
+// loading its directory whole as typeMethods does: a targeted run checks
+// a changed type against every interface declaring one of its methods'
+// names, and loading each one's directory cost a targeted run on the Go
+// standard library about 1.5 s of its 3.3 s of CPU.
+func (r *resolver) ifaceOwnMethods(p *goPackage, t *goType) map[string][]graph.NodeID {
+	if t.lazy == nil || len(t.ids) == 0 {
+		return r.typeMethods(p, t)
+	}
+	var ids []graph.NodeID
+	for _, id := range t.ids {
+		if n, err := r.st.Node(id); err != nil || n.Kind != graph.KindInterface {
+			return r.typeMethods(p, t) // not an interface: its methods are outside it
+		}
+		r.st.OutEdges(id, []graph.EdgeKind{graph.EdgeContains, graph.EdgeDefines}, func(e graph.Edge) error {
+			ids = append(ids, e.Dst)
+			return nil
+		})
+	}
+	out := map[string][]graph.NodeID{}
+	for _, id := range ids {
+		n, err := r.st.Node(id)
+		if err != nil || n.Kind != graph.KindMethod || n.Language != lang.Go || !strings.HasPrefix(n.QualifiedName, t.name+".") {
+			continue
+		}
+		if _, ok := r.nodes[n.ID]; !ok {
+			r.nodes[n.ID] = &nodeLite{file: n.File, sig: n.Signature, locals: n.Locals}
+		}
+		if !slices.Contains(out[n.Name], n.ID) {
+			out[n.Name] = append(out[n.Name], n.ID)
 		}
 	}
 	return out

@@ -2,6 +2,7 @@ package resolve
 
 import (
 	"strings"
+	"sync"
 
 	"github.com/codegraph-dev/codegraph/internal/graph"
 	"github.com/codegraph-dev/codegraph/internal/lang"
@@ -19,7 +20,7 @@ import (
 // libraryMethods are method names of builtin and common library types of
 // Python and JavaScript; a call of one of them on an unknown receiver is
 // not inferred.
-var libraryMethods = func() map[string]bool {
+var libraryMethods = sync.OnceValue(func() map[string]bool {
 	m := map[string]bool{}
 	for _, list := range []string{
 		// Python: object, str, bytes, list, dict, set, tuple, int, files, io, threading, re, logging, pathlib, datetime.
@@ -48,7 +49,7 @@ var libraryMethods = func() map[string]bool {
 		}
 	}
 	return m
-}()
+})
 
 // inferMethod binds receiver.….name() to the repository's only method
 // called name, when nothing says the receiver's type is elsewhere.
@@ -58,10 +59,10 @@ func (r *resolver) inferMethod(ff *fileFacts, caller graph.NodeID, parts []strin
 		return nil, graph.ResUnresolved
 	}
 	head, name := parts[0], parts[len(parts)-1]
-	if (language == lang.Ruby || language == lang.PHP) && ooLibraryMethods[name] {
+	if (language == lang.Ruby || language == lang.PHP) && ooLibraryMethods()[name] {
 		return nil, graph.ResUnresolved
 	}
-	if libraryMethods[name] || strings.HasPrefix(name, "__") || len(name) < 3 {
+	if libraryMethods()[name] || strings.HasPrefix(name, "__") || len(name) < 3 {
 		return nil, graph.ResUnresolved
 	}
 	if _, ok := ff.imports[head]; ok || isSelfName(head) && len(parts) == 2 || head == "super" {

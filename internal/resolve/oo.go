@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/codegraph-dev/codegraph/internal/graph"
 	"github.com/codegraph-dev/codegraph/internal/lang"
@@ -408,7 +409,7 @@ func (r *resolver) resolveOO(e *graph.Edge) ([]graph.NodeID, graph.Resolution) {
 		if ids := r.ooFunction(ff, x, head); len(ids) > 0 {
 			return r.pickGeneric(ids)
 		}
-		if ktSwiftLibraryFunctions[language][head] && len(x.funcs[head]) == 0 {
+		if ktSwiftLibraryFunctions()[language][head] && len(x.funcs[head]) == 0 {
 			// require(...), listOf(...), print(...): not a member of the
 			// enclosing class nor a function of the repository.
 			return []graph.NodeID{r.external(language, map[string]string{lang.Kotlin: "kotlin", lang.Swift: "Swift"}[language], head)}, graph.ResExternal
@@ -761,7 +762,7 @@ func ooDeclText(language, d string) string {
 // library types (Object, Kernel, String, Array, Hash, Enumerable, IO, Rack
 // and PSR-7 messages, Guzzle clients, Laravel collections): a call of one
 // of them on a receiver of unknown type is not inferred (infer.go).
-var ooLibraryMethods = func() map[string]bool {
+var ooLibraryMethods = sync.OnceValue(func() map[string]bool {
 	m := map[string]bool{}
 	for _, w := range strings.Fields(`to_s to_h to_a to_i to_f to_sym to_str to_proc inspect each each_with_index each_pair
 	map collect select reject detect find find_all inject reduce sum min max sort sort_by group_by partition zip flatten
@@ -778,14 +779,14 @@ var ooLibraryMethods = func() map[string]bool {
 		m[w] = true
 	}
 	return m
-}()
+})
 
 // ktSwiftLibraryFunctions are the top-level functions of Kotlin's and
 // Swift's standard libraries: an unqualified call of one that is no member
 // of the enclosing class and no function of the repository is the
 // library's, even when some class of the repository has a method of that
 // name.
-var ktSwiftLibraryFunctions = func() map[string]map[string]bool {
+var ktSwiftLibraryFunctions = sync.OnceValue(func() map[string]map[string]bool {
 	set := func(words string) map[string]bool {
 		m := map[string]bool{}
 		for _, w := range strings.Fields(words) {
@@ -809,4 +810,4 @@ var ktSwiftLibraryFunctions = func() map[string]map[string]bool {
 		withCheckedContinuation withCheckedThrowingContinuation withUnsafeContinuation withUnsafeThrowingContinuation
 		withTaskGroup withThrowingTaskGroup withTaskCancellationHandler readLine`),
 	}
-}()
+})

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/codegraph-dev/codegraph/internal/graph"
 )
@@ -45,9 +46,11 @@ type swiftTarget struct {
 }
 
 var (
-	swiftTargetCall = regexp.MustCompile(`\.(target|testTarget|executableTarget|macro|plugin|systemLibrary)\s*\(`)
-	swiftNameArg    = regexp.MustCompile(`\bname\s*:\s*"([^"]+)"`)
-	swiftPathArg    = regexp.MustCompile(`\bpath\s*:\s*"([^"]+)"`)
+	swiftTargetCall = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`\.(target|testTarget|executableTarget|macro|plugin|systemLibrary)\s*\(`)
+	})
+	swiftNameArg = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\bname\s*:\s*"([^"]+)"`) })
+	swiftPathArg = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\bpath\s*:\s*"([^"]+)"`) })
 )
 
 // parsePackageSwift reads the targets of a Package.swift in dir. Each
@@ -58,7 +61,7 @@ func parsePackageSwift(dir string, src []byte) []swiftTarget {
 	s := string(src)
 	var out []swiftTarget
 	for i := 0; i < len(s); {
-		loc := swiftTargetCall.FindStringSubmatchIndex(s[i:])
+		loc := swiftTargetCall().FindStringSubmatchIndex(s[i:])
 		if loc == nil {
 			break
 		}
@@ -67,7 +70,7 @@ func parsePackageSwift(dir string, src []byte) []swiftTarget {
 		end := closeParen(s, open)
 		args := s[open+1 : end]
 		i = end + 1
-		name := swiftNameArg.FindStringSubmatch(args)
+		name := swiftNameArg().FindStringSubmatch(args)
 		if name == nil {
 			continue
 		}
@@ -75,7 +78,7 @@ func parsePackageSwift(dir string, src []byte) []swiftTarget {
 		if kind == "testTarget" {
 			d = "Tests/" + name[1]
 		}
-		if p := swiftPathArg.FindStringSubmatch(args); p != nil {
+		if p := swiftPathArg().FindStringSubmatch(args); p != nil {
 			d = p[1]
 		}
 		out = append(out, swiftTarget{name: name[1], dir: path.Clean(path.Join(dir, d))})

@@ -197,7 +197,7 @@ func (r *resolver) typeArgs(ci *callerInfo) map[string][]typeRef {
 		if ci2.pkg == nil {
 			continue
 		}
-		fun, err := parser.ParseExpr(site.Target)
+		fun, err := parseTarget(site.Target)
 		if err != nil {
 			continue
 		}

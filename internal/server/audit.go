@@ -174,7 +174,7 @@ func (s *Server) auditedOperation(r *http.Request) (op, action, repo string) {
 		}
 		// The repository: a repo variable, or a repo: "NAME" argument.
 		repo, _ = q.Variables["repo"].(string)
-		if m := graphqlRepoArg.FindStringSubmatch(q.Query); repo == "" && m != nil {
+		if m := graphqlRepoArg().FindStringSubmatch(q.Query); repo == "" && m != nil {
 			repo = m[1]
 		}
 		switch {
@@ -211,7 +211,7 @@ func (s *Server) auditedOperation(r *http.Request) (op, action, repo string) {
 }
 
 // graphqlRepoArg finds a repository named inline in a GraphQL document.
-var graphqlRepoArg = regexp.MustCompile(`\brepo\s*:\s*"((?:[^"\\]|\\.)*)"`)
+var graphqlRepoArg = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\brepo\s*:\s*"((?:[^"\\]|\\.)*)"`) })
 
 // graphqlKind is the type of a GraphQL document's first operation:
 // query, mutation or subscription.

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -62,12 +63,12 @@ func MetricNames() map[string][]string {
 		// Desc has no accessors; its String is
 		// Desc{fqName: "NAME", help: "...", constLabels: {...}, variableLabels: {a,b}}.
 		s := d.String()
-		mm := descName.FindStringSubmatch(s)
+		mm := descName().FindStringSubmatch(s)
 		if mm == nil {
 			continue
 		}
 		var labels []string
-		if lm := descLabels.FindStringSubmatch(s); lm != nil && lm[1] != "" {
+		if lm := descLabels().FindStringSubmatch(s); lm != nil && lm[1] != "" {
 			for _, l := range strings.Split(lm[1], ",") {
 				labels = append(labels, strings.Trim(strings.TrimSpace(l), `"`))
 			}
@@ -80,8 +81,8 @@ func MetricNames() map[string][]string {
 }
 
 var (
-	descName   = regexp.MustCompile(`fqName: "([^"]+)"`)
-	descLabels = regexp.MustCompile(`variableLabels: \{([^}]*)\}`)
+	descName   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`fqName: "([^"]+)"`) })
+	descLabels = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`variableLabels: \{([^}]*)\}`) })
 )
 
 func newOpsMetrics(mt *metrics) *opsMetrics {

@@ -167,6 +167,14 @@ func (b *bus) subscribe() (*subscriber, func()) {
 	}
 }
 
+// listened reports whether anyone is subscribed: a run records its node
+// changes for the events only then (index.Options.RecordChanges).
+func (b *bus) listened() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return len(b.subs) > 0
+}
+
 func (b *bus) publish(u *update) {
 	b.mu.Lock()
 	defer b.mu.Unlock()

@@ -228,3 +228,30 @@ func TestChangesSlowSubscriber(t *testing.T) {
 		t.Error("nothing counted as dropped")
 	}
 }
+
+// The service's runs record node changes (index.Options.RecordChanges)
+// only while someone is subscribed.
+func TestBusListened(t *testing.T) {
+	s, _ := fixture(t)
+	if s.bus.listened() {
+		t.Fatal("listened with no subscriber")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	ch, err := s.Changes(ctx, EventFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !s.bus.listened() {
+		t.Error("not listened with a subscriber")
+	}
+	cancel()
+	for range ch { // closed once the subscription is gone
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for s.bus.listened() {
+		if time.Now().After(deadline) {
+			t.Fatal("still listened after the subscriber left")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}

@@ -602,7 +602,7 @@ func (r *Repo) runIndex(ctx context.Context, mode indexMode, report func(jobs.Pr
 	idle, lastFP := 0, uint64(0)
 	for {
 		sum, err := index.Run(ctx, index.Options{Root: r.root, DBDir: r.db, Force: mode.force, Rebuild: mode.rebuildSearch, ReuseOptions: true, Logger: r.log, Search: r.searchCfg,
-			Changes: MaxEventLimit, Progress: func(p index.Progress) {
+			Changes: MaxEventLimit, RecordChanges: r.svc.bus.listened, Progress: func(p index.Progress) {
 				pc := Percent(p)
 				report(jobs.Progress{Phase: p.Phase, Done: p.Done, Total: p.Total, Percent: pc})
 				r.mu.Lock()

@@ -28,7 +28,7 @@ func (r *Repo) Watching() bool { return r.watcher() != nil }
 func (r *Repo) startWatch(command string) bool {
 	w, err := watch.New(watch.Options{
 		Index: index.Options{Root: r.root, DBDir: r.db, ReuseOptions: true, Search: r.searchCfg, Logger: r.log,
-			Progress: r.watchProgress, Changes: MaxEventLimit},
+			Progress: r.watchProgress, Changes: MaxEventLimit, RecordChanges: r.svc.bus.listened},
 		Command:  command,
 		Logger:   r.log,
 		OnUpdate: r.watchUpdate,

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 
 	"github.com/cockroachdb/pebble/v2"
@@ -69,8 +70,10 @@ func isCorrupt(err error) bool {
 
 // pebbleFileRE finds the name of a Pebble file in an error message.
 var (
-	pebbleFileRE  = regexp.MustCompile(`(?:[^\s"():]*/)?(?:\d{6,}\.(?:sst|log|blob)|MANIFEST-\d+|OPTIONS-\d+)\b`)
-	pebbleTableRE = regexp.MustCompile(`file (\d{6,}) \(type sstable\)`)
+	pebbleFileRE = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?:[^\s"():]*/)?(?:\d{6,}\.(?:sst|log|blob)|MANIFEST-\d+|OPTIONS-\d+)\b`)
+	})
+	pebbleTableRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`file (\d{6,}) \(type sstable\)`) })
 )
 
 // corruptErr returns err as a *CorruptError when it reports damage (a
@@ -91,12 +94,12 @@ func newCorruptError(dir string, err error) *CorruptError {
 	ce := &CorruptError{Dir: dir, Err: err}
 	if info := pebble.ExtractDataCorruptionInfo(err); info != nil && info.Path != "" {
 		ce.File = info.Path
-	} else if m := pebbleFileRE.FindString(err.Error()); m != "" {
+	} else if m := pebbleFileRE().FindString(err.Error()); m != "" {
 		if !filepath.IsAbs(m) {
 			m = filepath.Join(dir, filepath.Base(m))
 		}
 		ce.File = m
-	} else if m := pebbleTableRE.FindStringSubmatch(err.Error()); m != nil {
+	} else if m := pebbleTableRE().FindStringSubmatch(err.Error()); m != nil {
 		ce.File = filepath.Join(dir, m[1]+".sst")
 	}
 	return ce

@@ -7,6 +7,7 @@ package text
 
 import (
 	"strings"
+	"sync"
 
 	"github.com/codegraph-dev/codegraph/internal/lang/spec"
 )
@@ -63,10 +64,10 @@ var Languages = []*spec.Language{
 
 // binaryExts are extensions of files that are binary by format: they are
 // not text candidates, so their content is never read. (Any other file
-// without a language is read, and skipped when it holds a NUL byte.)
-var binaryExts = map[string]bool{}
-
-func init() {
+// without a language is read, and skipped when it holds a NUL byte.) Built
+// on first use: a query command never walks a tree.
+var binaryExts = sync.OnceValue(func() map[string]bool {
+	m := map[string]bool{}
 	for _, e := range strings.Fields(`
 		.png .jpg .jpeg .gif .bmp .ico .icns .webp .tif .tiff .psd .xcf .heic .avif
 		.pdf .ps .eps .dvi
@@ -81,10 +82,11 @@ func init() {
 		.swf .fla .blend .fbx .glb .3ds .max .unitypackage
 		.der .p12 .pfx .jks .keystore .gpg .pgp .sig .asc
 	`) {
-		binaryExts[e] = true
+		m[e] = true
 	}
-}
+	return m
+})
 
 // IsBinaryExt reports whether a lower-case extension (".png") names a
 // binary format.
-func IsBinaryExt(ext string) bool { return binaryExts[ext] }
+func IsBinaryExt(ext string) bool { return binaryExts()[ext] }

@@ -2,6 +2,7 @@ package embed
 
 import (
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/codegraph-dev/codegraph/internal/graph"
@@ -52,8 +53,9 @@ const (
 const maxBodyWords = 2000
 
 // stopwords are English function words and the keywords of the languages
-// we index: frequent everywhere, they carry no meaning for search.
-var stopwords = func() map[string]bool {
+// we index: frequent everywhere, they carry no meaning for search. Built on
+// first use.
+var stopwords = sync.OnceValue(func() map[string]bool {
 	m := map[string]bool{}
 	for _, w := range strings.Fields(`a an the and or of to in on at by for from with without into onto
 		as is are was were be been being it its this that these those there here which who whom whose
@@ -67,7 +69,7 @@ var stopwords = func() map[string]bool {
 		m[w] = true
 	}
 	return m
-}()
+})
 
 // stem reduces an English word or identifier part to a crude stem so that
 // "returns", "returned" and "returning", or "encode", "encodes", "encoded"
@@ -126,7 +128,7 @@ func words(text string, limit int, fn func(w []byte)) {
 		if limit > 0 && count >= limit {
 			return
 		}
-		if len(p) < 2 || stopwords[string(p)] || isNumber(p) {
+		if len(p) < 2 || stopwords()[string(p)] || isNumber(p) {
 			return
 		}
 		count++

@@ -2,6 +2,7 @@ package vector
 
 import (
 	"math"
+	"sync"
 	"unsafe"
 )
 
@@ -72,13 +73,15 @@ func dotF16(q []float32, x []uint16, tab *[1 << 16]float32) float32 {
 }
 
 // halfTable maps every IEEE 754 binary16 bit pattern to its float32 value.
-var halfTable = func() *[1 << 16]float32 {
+// It is built on first use (256 KiB and ~1 ms that every process would
+// otherwise pay at start-up, for the float16 indexes only).
+var halfTable = sync.OnceValue(func() *[1 << 16]float32 {
 	var t [1 << 16]float32
 	for i := range t {
 		t[i] = halfToFloat(uint16(i))
 	}
 	return &t
-}()
+})
 
 // halfToFloat decodes an IEEE 754 binary16 value.
 func halfToFloat(h uint16) float32 {

@@ -7,6 +7,29 @@ import (
 	"unsafe"
 )
 
+// TestHalfTable checks the float16 table, built on first use, against the
+// decoder for every bit pattern, and known values (1.0, -2.0, the largest
+// finite, the smallest subnormal, infinity, a NaN) against their float32.
+func TestHalfTable(t *testing.T) {
+	tab := halfTable()
+	if halfTable() != tab {
+		t.Fatal("halfTable built twice")
+	}
+	for i := range tab {
+		if got, want := math.Float32bits(tab[i]), math.Float32bits(halfToFloat(uint16(i))); got != want {
+			t.Fatalf("halfTable[%#04x] = %#08x, want %#08x", i, got, want)
+		}
+	}
+	for h, want := range map[uint16]float32{0x3c00: 1, 0xc000: -2, 0x7bff: 65504, 0x0001: 1.0 / (1 << 24), 0x7c00: float32(math.Inf(1))} {
+		if tab[h] != want {
+			t.Errorf("halfTable[%#04x] = %v, want %v", h, tab[h], want)
+		}
+	}
+	if v := tab[0x7e00]; v == v {
+		t.Errorf("halfTable[0x7e00] = %v, want NaN", v)
+	}
+}
+
 func TestDotKernels(t *testing.T) {
 	g := rand.New(rand.NewPCG(1, 2))
 	for _, n := range []int{0, 1, 7, 8, 9, 63, 384, 385} {
@@ -37,7 +60,7 @@ func TestDotKernels(t *testing.T) {
 		if got := dotF32I8(a, bi); math.Abs(float64(got)-wantA) > 1e-3*(1+math.Abs(wantA)) {
 			t.Errorf("dotF32I8 n=%d: %v, want %v", n, got, wantA)
 		}
-		if got := dotF16(a, bh, halfTable); math.Abs(float64(got)-wantH) > 1e-3*(1+math.Abs(wantH)) {
+		if got := dotF16(a, bh, halfTable()); math.Abs(float64(got)-wantH) > 1e-3*(1+math.Abs(wantH)) {
 			t.Errorf("dotF16 n=%d: %v, want %v", n, got, wantH)
 		}
 	}
@@ -203,7 +226,7 @@ func BenchmarkDot(b *testing.B) {
 	})
 	b.Run("f16", func(b *testing.B) {
 		for b.Loop() {
-			sink += dotF16(a, ch, halfTable)
+			sink += dotF16(a, ch, halfTable())
 		}
 	})
 	b.Run("f32-portable", func(b *testing.B) {

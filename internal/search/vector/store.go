@@ -138,8 +138,9 @@ func (r *rows) decode(dst []float32, i uint32) {
 			dst[j] = s * i8Table[uint8(c)]
 		}
 	case Float16:
+		tab := halfTable()
 		for j, h := range r.f16[int(i)*d : int(i+1)*d] {
-			dst[j] = halfTable[h]
+			dst[j] = tab[h]
 		}
 	default:
 		copy(dst, r.f32[int(i)*d:int(i+1)*d])
@@ -177,7 +178,7 @@ func (r *rows) sim(q *query, i uint32) float32 {
 	case Int8:
 		return r.scale[i] * dotF32I8(q.f32, r.i8[int(i)*d:int(i+1)*d])
 	case Float16:
-		return dotF16(q.f32, r.f16[int(i)*d:int(i+1)*d], halfTable)
+		return dotF16(q.f32, r.f16[int(i)*d:int(i+1)*d], halfTable())
 	default:
 		return dotF32(q.f32, r.f32[int(i)*d:int(i+1)*d])
 	}

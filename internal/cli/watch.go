@@ -50,6 +50,7 @@ func newWatchCmd(e *env) *cobra.Command {
 		poll      time.Duration
 		ef        embeddingFlags
 		noPrecise bool
+		memProf   string
 	)
 	cmd := &cobra.Command{
 		Use:   "watch [PATH]",
@@ -109,6 +110,12 @@ instead.`,
 					(*f)()
 				}
 				report(u)
+				if memProf != "" {
+					// What the watcher keeps between updates.
+					if err := writeHeapProfile(memProf); err != nil {
+						fmt.Fprintln(e.stderr, "codegraph: --memprofile:", err)
+					}
+				}
 			}
 			w, err = watch.New(wo)
 			if err != nil {
@@ -142,6 +149,8 @@ instead.`,
 	f.DurationVar(&poll, "poll-interval", watch.DefaultPollInterval, "full scan period when files cannot be watched")
 	ef.register(cmd)
 	noPreciseFlag(cmd, &noPrecise)
+	f.StringVar(&memProf, "memprofile", "", "write a heap profile to this file after each update (for development)")
+	f.MarkHidden("memprofile")
 	return cmd
 }
 

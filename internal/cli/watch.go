@@ -50,6 +50,7 @@ func newWatchCmd(e *env) *cobra.Command {
 		poll      time.Duration
 		ef        embeddingFlags
 		noPrecise bool
+		memProf   string
 	)
 	cmd := &cobra.Command{
 		Use:   "watch [PATH]",
@@ -103,7 +104,15 @@ instead.`,
 				Watch:        true,
 				WatchCommand: "codegraph watch",
 				Watcher: service.WatchOptions{Debounce: debounce, MaxDelay: maxDelay, PollInterval: poll, NoSearch: noSearch, Required: true,
-					OnUpdate: func(_ *service.Repo, u watch.Update) { p.print(u) }},
+					OnUpdate: func(_ *service.Repo, u watch.Update) {
+						p.print(u)
+						if memProf != "" {
+							// What the watcher keeps between updates.
+							if err := writeHeapProfile(memProf); err != nil {
+								fmt.Fprintln(e.stderr, "codegraph: --memprofile:", err)
+							}
+						}
+					}},
 				Precise:   !noPrecise,
 				OnPrecise: printPreciseRuns(log, e.stderr, quiet || asJSON),
 			})
@@ -144,6 +153,8 @@ instead.`,
 	f.DurationVar(&poll, "poll-interval", watch.DefaultPollInterval, "full scan period when files cannot be watched")
 	ef.register(cmd)
 	noPreciseFlag(cmd, &noPrecise)
+	f.StringVar(&memProf, "memprofile", "", "write a heap profile to this file after each update (for development)")
+	f.MarkHidden("memprofile")
 	return cmd
 }
 

@@ -55,3 +55,40 @@ func TestUpdaterReleasesMemoryWhenIdle(t *testing.T) {
 		t.Error("a closed Updater released memory")
 	}
 }
+
+// A long-lived Updater empties the store's block cache once idle for
+// cacheIdle, and its next update reads what it needs again.
+func TestUpdaterDropsCacheWhenIdle(t *testing.T) {
+	saved := cacheIdle
+	cacheIdle = 20 * time.Millisecond
+	t.Cleanup(func() { cacheIdle = saved })
+	root := t.TempDir()
+	writeFile(t, root, "a.go", "package p\n\nfunc A() { B() }\n")
+	writeFile(t, root, "b.go", "package p\n\nfunc B() {}\n")
+	u := newUpdater(t, root)
+	ctx := context.Background()
+	if _, err := u.Full(ctx, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := u.st.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, root, "a.go", "package p\n\nfunc A() { B(); B() }\n")
+	if _, err := u.Update(ctx, []string{"a.go"}); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for u.st.EngineMetrics().BlockCacheBytes != 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("block cache still %d bytes 5 s after the update", u.st.EngineMetrics().BlockCacheBytes)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	writeFile(t, root, "b.go", "package p\n\nfunc B() {}\n\nfunc C() {}\n")
+	if _, err := u.Update(ctx, []string{"b.go"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := u.Close(); err != nil {
+		t.Fatal(err)
+	}
+}

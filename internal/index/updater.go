@@ -87,6 +87,10 @@ type Updater struct {
 	// the Updater has been idle for releaseAfter (see scheduleRelease).
 	release      *time.Timer
 	releaseAfter time.Duration
+	// dropCache empties the store's block cache once the Updater has been
+	// idle for dropCacheAfter (see scheduleRelease).
+	dropCache      *time.Timer
+	dropCacheAfter time.Duration
 
 	compactMu sync.Mutex // one compaction at a time
 	stop      context.Context
@@ -166,6 +170,9 @@ func NewUpdater(opts Options) (*Updater, error) {
 	u.releaseAfter = releaseIdle
 	u.release = time.AfterFunc(time.Hour, u.releaseMemory)
 	u.release.Stop()
+	u.dropCacheAfter = cacheIdle
+	u.dropCache = time.AfterFunc(time.Hour, u.dropIdleCache)
+	u.dropCache.Stop()
 	if !opts.NoSearch {
 		cfg := opts.Search
 		if cfg.Logger == nil {
@@ -477,12 +484,37 @@ var releaseIdle = 5 * time.Second
 func (u *Updater) scheduleRelease() {
 	if !u.oneShot {
 		u.release.Reset(u.releaseAfter)
+		u.dropCache.Reset(u.dropCacheAfter)
 	}
 }
 
-// releaseMemory collects garbage and returns free memory to the operating
-// system, unless the Updater was closed; while a run (or the tail of the
-// last one) holds u.mu it tries again later.
+// cacheIdle is how long a long-lived Updater waits after its last run
+// before it empties the store's block cache (a variable for tests): an
+// edit soon after the last finds the blocks it reads cached, and a
+// watcher left alone does not hold them (C memory, up to 128 MiB: most of
+// what an idle watcher of the Go standard library held, BENCHMARKS.md).
+var cacheIdle = time.Minute
+
+// dropIdleCache empties the store's block cache and returns the C
+// allocator's free pages to the operating system, unless the Updater was
+// closed; while a run holds u.mu it tries again later.
+func (u *Updater) dropIdleCache() {
+	if !u.mu.TryLock() {
+		u.dropCache.Reset(u.dropCacheAfter)
+		return
+	}
+	defer u.mu.Unlock()
+	if u.closed {
+		return
+	}
+	u.st.DropCache()
+	trimCHeap()
+}
+
+// releaseMemory collects garbage and returns free memory, the Go heap's
+// and the C allocator's, to the operating system, unless the Updater was
+// closed; while a run (or the tail of the last one) holds u.mu it tries
+// again later.
 func (u *Updater) releaseMemory() {
 	if !u.mu.TryLock() {
 		u.release.Reset(u.releaseAfter)
@@ -492,6 +524,7 @@ func (u *Updater) releaseMemory() {
 	u.mu.Unlock()
 	if !closed {
 		debug.FreeOSMemory() // a collection: not under u.mu, which a run would wait for
+		trimCHeap()
 	}
 }
 
@@ -589,6 +622,7 @@ func (u *Updater) Close() error {
 	}
 	u.closed = true
 	u.release.Stop()
+	u.dropCache.Stop()
 	var serr error
 	if u.srch != nil {
 		serr = u.srch.Close()
@@ -685,6 +719,9 @@ func (u *Updater) WriteSearch(ctx context.Context, fn func(*store.Store) (search
 	if u.closed {
 		return ErrClosed
 	}
+	// A writer's work (the precise pass's type checks) leaves garbage as
+	// a run does.
+	u.scheduleRelease()
 	if err := u.checkStore(); err != nil {
 		return err
 	}

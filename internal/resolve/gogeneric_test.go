@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/codegraph-dev/codegraph/internal/graph"
+	"github.com/codegraph-dev/codegraph/internal/resolve"
 	"github.com/codegraph-dev/codegraph/internal/store"
 )
 
@@ -52,6 +53,64 @@ func allCallDsts(t *testing.T, db string) map[string][]string {
 		}
 		k := fmt.Sprintf("%s:%d %s", e.File, e.Line, e.Target)
 		out[k] = append(out[k], fmt.Sprintf("%s:%s %s", dst.File, dst.QualifiedName, e.Res))
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range out {
+		sort.Strings(v)
+	}
+	return out
+}
+
+// TestDropCallersSameEdges: forgetting the parsed callers at every new
+// source (instead of keeping up to maxCallers of them) binds every edge of
+// the fixtures the same, generic functions' call sites included.
+func TestDropCallersSameEdges(t *testing.T) {
+	for _, fx := range []string{"gogeneric", "goscope", "shop", "goiface", "goconv"} {
+		dir, _ := filepath.Abs(filepath.Join("testdata", fx))
+		kept := allEdgeDsts(t, indexDir(t, dir))
+		restore := resolve.SetMaxCallers(0)
+		dropped := allEdgeDsts(t, indexDir(t, dir))
+		restore()
+		if len(kept) == 0 {
+			t.Fatalf("%s: no bound edges", fx)
+		}
+		if !reflect.DeepEqual(kept, dropped) {
+			for k, v := range kept {
+				if !reflect.DeepEqual(dropped[k], v) {
+					t.Errorf("%s: %s: kept %q, dropped %q", fx, k, v, dropped[k])
+				}
+			}
+			for k, v := range dropped {
+				if _, ok := kept[k]; !ok {
+					t.Errorf("%s: %s: kept none, dropped %q", fx, k, v)
+				}
+			}
+		}
+	}
+}
+
+// allEdgeDsts is allCallDsts for the resolved edges of every kind, with
+// their candidate counts.
+func allEdgeDsts(t *testing.T, db string) map[string][]string {
+	t.Helper()
+	st, err := store.Open(db, store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	out := map[string][]string{}
+	if err := st.AllEdges(func(e graph.Edge) error {
+		if e.Dst == 0 {
+			return nil
+		}
+		dst, err := st.Node(e.Dst)
+		if err != nil {
+			return err
+		}
+		k := fmt.Sprintf("%s %s:%d %s", e.Kind, e.File, e.Line, e.Target)
+		out[k] = append(out[k], fmt.Sprintf("%s:%s %s %d", dst.File, dst.QualifiedName, e.Res, e.Candidates))
 		return nil
 	}); err != nil {
 		t.Fatal(err)

@@ -302,9 +302,10 @@ type dirPackages struct {
 // resolution pass (per-file lookups would be random reads).
 func (r *resolver) preloadGo() error {
 	r.preloaded = map[string][]graph.Node{}
+	intern := map[string]string{}
 	return r.st.AllNodes(func(n graph.Node) error {
 		if n.Language != "" && !strings.HasPrefix(n.File, graph.ExternalPrefix) {
-			n.Doc = "" // not needed here; docs are most of a node's bytes
+			compactNode(&n, intern)
 			r.preloaded[n.File] = append(r.preloaded[n.File], n)
 			if n.Kind == graph.KindFunction && n.Language == lang.Go && strings.HasPrefix(n.Signature, "func "+n.Name+"[") {
 				r.noteGeneric(n.Name)
@@ -312,6 +313,38 @@ func (r *resolver) preloadGo() error {
 		}
 		return nil
 	})
+}
+
+// compactNode drops n's doc comment (not needed here; docs are most of a
+// node's bytes) and copies its other strings out of the stored value they
+// were decoded from (substrings of it, they would keep the doc alive): its
+// file and language from intern (filled as it goes), the rest into one
+// new string.
+func compactNode(n *graph.Node, intern map[string]string) {
+	n.Doc = ""
+	for _, p := range []*string{&n.File, &n.Language} {
+		if v, ok := intern[*p]; ok {
+			*p = v
+		} else {
+			v = strings.Clone(*p)
+			intern[v] = v
+			*p = v
+		}
+	}
+	fields := [...]*string{&n.Name, &n.QualifiedName, &n.Signature, &n.Locals}
+	size := 0
+	for _, p := range fields {
+		size += len(*p)
+	}
+	var b strings.Builder
+	b.Grow(size)
+	for _, p := range fields {
+		b.WriteString(*p)
+	}
+	all := b.String()
+	for _, p := range fields {
+		*p, all = all[:len(*p)], all[len(*p):]
+	}
 }
 
 // node returns what resolution needs of a node, from memory when the
@@ -542,6 +575,22 @@ func (r *resolver) importedPackage(ip string) *goPackage {
 		best = p
 	}
 	return best
+}
+
+// maxCallers is how many callers' parsed parameters and local
+// declarations dropCallers lets the resolver keep.
+var maxCallers = 4096
+
+// dropCallers forgets the callers the resolver has parsed once there are
+// more than maxCallers of them. The scans visit each source's edges
+// together, so a caller is needed again only when it calls a generic
+// function whose instantiations are collected (tparams.go), and caller
+// rebuilds it the same. Kept for a whole pass over the Go standard
+// library, they were about a third of its peak heap (BENCHMARKS.md).
+func (r *resolver) dropCallers() {
+	if len(r.callers) > maxCallers {
+		r.callers = map[graph.NodeID]*callerInfo{}
+	}
 }
 
 func (r *resolver) caller(id graph.NodeID, file string) *callerInfo {

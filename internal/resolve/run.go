@@ -161,13 +161,21 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Stats, error) {
 	// an ambiguous edge is one edge per candidate) again, and keep what
 	// changed. The scans see the state committed before the run; the
 	// writes go after them.
-	var changes []change
+	var changes changeLog
+	var lastSrc graph.NodeID
 	g := grouper{fn: func(grp []graph.Edge) error {
 		stats.Considered++
 		if stats.Considered%1024 == 0 && ctx.Err() != nil {
 			return ctx.Err()
 		}
 		e := grp[0]
+		if e.Src != lastSrc {
+			// The scans visit each source's edges together: the callers
+			// seen so far are needed again only by the call sites of
+			// generic functions, which rebuild them (see dropCallers).
+			lastSrc = e.Src
+			r.dropCallers()
+		}
 		e.Dst, e.Res, e.Candidates = 0, graph.ResUnresolved, 0
 		dsts, res := r.resolve(&e)
 		switch res {
@@ -187,13 +195,7 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Stats, error) {
 		if same(grp, dsts, res) {
 			return nil
 		}
-		c := change{e: e, dsts: dsts, res: res}
-		for _, o := range grp {
-			if o.Dst != 0 { // what must be unbound first
-				c.old = append(c.old, o)
-			}
-		}
-		changes = append(changes, c)
+		changes.add(&e, grp, dsts, res)
 		return nil
 	}}
 	if all {
@@ -242,27 +244,27 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Stats, error) {
 			}
 		}
 	}
-	for _, c := range changes {
+	if err := changes.each(func(c *change) error {
 		for _, o := range c.old {
-			if o.Dst != 0 {
-				if err := b.UnresolveEdge(o); err != nil {
-					return stats, err
-				}
-				orphans = append(orphans, o.Dst)
+			if err := b.UnresolveEdge(o); err != nil {
+				return err
 			}
+			orphans = append(orphans, o.Dst)
 		}
 		if c.res != graph.ResUnresolved {
 			if err := b.ResolveEdge(c.e, c.dsts, c.res); err != nil {
-				return stats, err
+				return err
 			}
 		}
 		if b.Len() > batchBytes {
-			if err := b.Commit(false); err != nil {
-				return stats, err
-			}
+			return b.Commit(false)
 		}
+		return nil
+	}); err != nil {
+		return stats, err
 	}
-	stats.Rebound = len(changes)
+	stats.Rebound = changes.n
+	changes = changeLog{}
 	if err := b.Commit(false); err != nil {
 		return stats, err
 	}

@@ -56,3 +56,37 @@ func TestEngineMetricsReopened(t *testing.T) {
 		t.Fatalf("reopened: %+v\nwritten: %+v", got, want)
 	}
 }
+
+// TestDropCache: DropCache empties the block cache, and reads fill it
+// again with the same answers.
+func TestDropCache(t *testing.T) {
+	st := openTest(t, Options{})
+	for i := range 100 {
+		meta, nodes, edges := genFile(fmt.Sprintf("pkg/f%03d.go", i), 1, 20)
+		replace(t, st, meta, nodes, edges)
+	}
+	if err := st.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	want, err := st.Stats() // reads through the block cache
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := st.EngineMetrics(); m.BlockCacheBytes == 0 {
+		t.Fatalf("nothing cached after reads: %+v", m)
+	}
+	st.DropCache()
+	if m := st.EngineMetrics(); m.BlockCacheBytes != 0 {
+		t.Fatalf("%d bytes cached after DropCache", m.BlockCacheBytes)
+	}
+	got, err := st.Stats()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("after DropCache: %+v, before %+v", got, want)
+	}
+	if m := st.EngineMetrics(); m.BlockCacheBytes == 0 {
+		t.Fatalf("reads after DropCache cached nothing: %+v", m)
+	}
+}

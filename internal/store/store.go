@@ -96,6 +96,7 @@ var ErrReadOnly = errors.New("store is open read-only")
 type Store struct {
 	dir      string
 	db       *pebble.DB
+	cache    *pebble.Cache // the db's block cache (DropCache); one reference
 	readOnly bool
 	log      *slog.Logger
 	unlock   func() error    // releases the write lock; nil when read-only
@@ -129,7 +130,7 @@ func Open(dir string, opts Options) (*Store, error) {
 	}
 	deleter := &delayedDeleter{fs: vfs.Default, grace: opts.ObsoleteFileGrace, log: opts.Logger}
 	fsys := &graceFS{FS: vfs.Default, archive: filepath.Join(filepath.Clean(dir), "archive"), deleter: deleter}
-	db, err := openPebble(dir, fsys, opts)
+	db, cache, err := openPebble(dir, fsys, opts)
 	if err != nil {
 		if ce := classifyOpenErr(dir, err); ce != err {
 			return nil, errors.Join(ce, deleter.flush(), unlock())
@@ -137,7 +138,7 @@ func Open(dir string, opts Options) (*Store, error) {
 		err = errors.Join(err, deleter.flush(), unlock())
 		return nil, fmt.Errorf("open %s: %w", dir, err)
 	}
-	s := &Store{dir: dir, db: db, log: opts.Logger, unlock: unlock, deleter: deleter}
+	s := &Store{dir: dir, db: db, cache: cache, log: opts.Logger, unlock: unlock, deleter: deleter}
 	if err := s.checkSchema(true); err != nil {
 		return nil, errors.Join(err, s.Close())
 	}
@@ -162,9 +163,9 @@ func openReadOnly(dir string, opts Options) (*Store, error) {
 	}
 	var lastErr error
 	for attempt := range readOnlyAttempts {
-		db, err := openPebble(dir, readOnlyFS{vfs.Default}, opts)
+		db, cache, err := openPebble(dir, readOnlyFS{vfs.Default}, opts)
 		if err == nil {
-			s := &Store{dir: dir, db: db, readOnly: true, log: opts.Logger}
+			s := &Store{dir: dir, db: db, cache: cache, readOnly: true, log: opts.Logger}
 			if err := s.checkSchema(false); err != nil {
 				return nil, errors.Join(err, s.Close())
 			}
@@ -185,12 +186,13 @@ func openReadOnly(dir string, opts Options) (*Store, error) {
 }
 
 // openPebble opens the Pebble database in dir over fsys.
-func openPebble(dir string, fsys vfs.FS, opts Options) (*pebble.DB, error) {
+// The caller holds a reference to the returned cache (Unref after the
+// db's Close).
+func openPebble(dir string, fsys vfs.FS, opts Options) (*pebble.DB, *pebble.Cache, error) {
 	// Pebble reserves each memtable's size from the block cache; without
 	// room for the (up to MemTableStopWritesThreshold = 2) memtables, it
 	// would cache no blocks at all.
 	cache := pebble.NewCache(opts.CacheSize + 2*int64(opts.MemTableSize))
-	defer cache.Unref()
 	log := opts.Logger
 	po := &pebble.Options{
 		FS:           fsys,
@@ -235,7 +237,12 @@ func openPebble(dir string, fsys vfs.FS, opts Options) (*pebble.DB, error) {
 		// "move to archive/" into a delayed delete in place.
 		po.Cleaner = pebble.ArchiveCleaner{}
 	}
-	return pebble.Open(dir, po)
+	db, err := pebble.Open(dir, po)
+	if err != nil {
+		cache.Unref()
+		return nil, nil, err
+	}
+	return db, cache, nil
 }
 
 // checkSchema verifies the stored FormatVersion; a writer stamps a new
@@ -303,6 +310,9 @@ func (s *Store) Close() error {
 		err = s.flushForReaders()
 	}
 	err = errors.Join(err, s.db.Close())
+	if s.cache != nil {
+		s.cache.Unref()
+	}
 	if s.deleter != nil {
 		err = errors.Join(err, s.deleter.flush())
 	}
@@ -313,6 +323,20 @@ func (s *Store) Close() error {
 		return fmt.Errorf("close %s: %w", s.dir, err)
 	}
 	return nil
+}
+
+// DropCache empties Pebble's block cache, but for the blocks open
+// iterators hold. Its blocks are C memory (up to CacheSize plus a
+// memtable's size), which a long-lived writer that has gone idle (a
+// watcher between edits) need not keep resident; later reads fill it
+// again.
+func (s *Store) DropCache() {
+	if s.cache == nil || s.closed.Load() {
+		return
+	}
+	// A reservation of the whole cache evicts every unreferenced block;
+	// released at once, it leaves the capacity as it was.
+	s.cache.Reserve(int(s.cache.MaxSize()))()
 }
 
 // closeFlushBytes is the write-ahead log a writer leaves behind when it

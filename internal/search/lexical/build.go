@@ -172,12 +172,21 @@ func (b *builder) finish(ctx context.Context, kind uint32, gen uint64) (*section
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	w := newSectionWriter(len(order), 0, 0)
+	blobBytes, postBytes := 0, 0
+	for id := range b.termStr {
+		blobBytes += len(b.termStr[id])
+		postBytes += len(b.postings[id])
+	}
+	w := newSectionWriter(len(order), blobBytes, postBytes)
 	for _, id := range order {
 		if err := w.addTerm(b.termStr[id], b.postings[id], b.df[id], b.masks[id]); err != nil {
 			return nil, err
 		}
+		// Copied: a collection during the copy may free it (the postings
+		// were held twice over, the run's peak heap, BENCHMARKS.md).
+		b.postings[id] = nil
 	}
+	b.postings, b.terms = nil, nil // the builder is done
 	w.finishTerms(s)
 	s.sec[secIDs], s.sec[secIDSort] = encodeIDs(b.ids)
 	s.sec[secLens] = b.lens

@@ -593,6 +593,9 @@ func NewBuilder() *Builder {
 
 // Add indexes d. Ids must be distinct.
 func (b *Builder) Add(d Doc) error {
+	if b.b == nil {
+		return errSaved
+	}
 	if _, dup := b.ids[d.ID]; dup {
 		return fmt.Errorf("lexical: duplicate document id %d", d.ID)
 	}
@@ -604,9 +607,16 @@ func (b *Builder) Add(d Doc) error {
 // Len returns the number of documents added.
 func (b *Builder) Len() int { return len(b.ids) }
 
+// errSaved is returned by a Builder used after Save.
+var errSaved = errors.New("lexical: builder already saved")
+
 // Save writes the documents as the index in dir, replacing whatever index
-// dir held, and returns it opened.
+// dir held, and returns it opened. The builder lets go of its postings as
+// it lays them out: it cannot be used again.
 func (b *Builder) Save(ctx context.Context, dir string, opts *Options) (*Index, error) {
+	if b.b == nil {
+		return nil, errSaved
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("lexical: %w", err)
 	}
@@ -618,6 +628,7 @@ func (b *Builder) Save(ctx context.Context, dir string, opts *Options) (*Index, 
 		gen++
 	}
 	secs, err := b.b.finish(ctx, kindBase, gen)
+	b.b = nil
 	if err != nil {
 		return nil, err
 	}

@@ -792,3 +792,24 @@ func TestSaveDeltaDefersMerge(t *testing.T) {
 		t.Errorf("SaveDelta elsewhere wrote %v, want one base", ents)
 	}
 }
+
+// TestBuilderSpentAfterSave: Save lets go of the builder's postings, so a
+// second Save or an Add after it is refused instead of writing an empty or
+// partial index.
+func TestBuilderSpentAfterSave(t *testing.T) {
+	b := NewBuilder()
+	if err := b.Add(Doc{ID: 1, Name: "handleUserAuth"}); err != nil {
+		t.Fatal(err)
+	}
+	ix, err := b.Save(ctx, filepath.Join(t.TempDir(), "lexical"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if _, err := b.Save(ctx, filepath.Join(t.TempDir(), "again"), nil); !errors.Is(err, errSaved) {
+		t.Errorf("second Save: %v, want errSaved", err)
+	}
+	if err := b.Add(Doc{ID: 2, Name: "x"}); !errors.Is(err, errSaved) {
+		t.Errorf("Add after Save: %v, want errSaved", err)
+	}
+}

@@ -349,6 +349,38 @@ func (r *resolver) goDir(dir string) *dirPackages {
 	}
 	dp := &dirPackages{byName: map[string]*goPackage{}, files: map[string]*goFile{}}
 	r.dirs[dir] = dp
+	if r.goTypeNames == nil {
+		r.goTypeNames = map[graph.NodeID]goTypeName{}
+	}
+	// The embedded types of the directory's structs and interfaces, read
+	// with one iterator after the loop (an iterator per type cost a
+	// standard library resolution over a second) and appended in the
+	// order the types were met.
+	type embedsOf struct {
+		t    *goType
+		id   graph.NodeID
+		file string
+	}
+	var embeds []embedsOf
+	defer func() {
+		if len(embeds) == 0 {
+			return
+		}
+		ids := make([]graph.NodeID, len(embeds))
+		for i, x := range embeds {
+			ids[i] = x.id
+		}
+		targets := make([][]string, len(embeds))
+		r.st.OutEdgesMany(ids, []graph.EdgeKind{graph.EdgeInherits}, func(i int, e graph.Edge) error {
+			targets[i] = append(targets[i], e.Target)
+			return nil
+		})
+		for i, x := range embeds {
+			for _, tg := range targets[i] {
+				x.t.embedded = append(x.t.embedded, typeRef{tg, x.file})
+			}
+		}
+	}()
 	for _, m := range r.byDir[dir] {
 		if m.Language != lang.Go {
 			continue
@@ -410,10 +442,10 @@ func (r *resolver) goDir(dir string) *dirPackages {
 						t.under.file = m.Path
 					}
 					if n.Kind == graph.KindStruct || n.Kind == graph.KindInterface {
-						r.st.OutEdges(n.ID, []graph.EdgeKind{graph.EdgeInherits}, func(e graph.Edge) error {
-							t.embedded = append(t.embedded, typeRef{e.Target, m.Path})
-							return nil
-						})
+						embeds = append(embeds, embedsOf{t: t, id: n.ID, file: m.Path})
+					}
+					if n.Kind != graph.KindInterface {
+						r.goTypeNames[n.ID] = goTypeName{name: n.Name, file: m.Path}
 					}
 				}
 			case graph.KindField:
@@ -433,6 +465,10 @@ func (r *resolver) goDir(dir string) *dirPackages {
 	}
 	return dp
 }
+
+// goTypeName is the name and file of a loaded directory's top-level
+// concrete type (resolveGoSatisfies reads it instead of the node).
+type goTypeName struct{ name, file string }
 
 // importDir maps an import path to a repository directory, through the
 // go.mod files found (and a vendor directory beside them).

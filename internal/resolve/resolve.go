@@ -53,8 +53,9 @@ type resolver struct {
 	ifaceDecls    map[string][]ifaceDecl // methods the repository's interfaces declare, by name
 	gen           goGenerics             // Go generic functions' instantiations (tparams.go)
 	dirTypes      map[string]map[string][]graph.NodeID
-	preloaded     map[string][]graph.Node // file → Go nodes, for a full pass
-	cpp           *cppIndex               // C/C++ definitions and includes, built on first use
+	preloaded     map[string][]graph.Node     // file → Go nodes, for a full pass
+	goTypeNames   map[graph.NodeID]goTypeName // top-level Go concrete types of the loaded directories
+	cpp           *cppIndex                   // C/C++ definitions and includes, built on first use
 	// Python, JS/TS, Java and Rust (types.go, jsmodules.go):
 	genVars    map[graph.NodeID]map[string]varBinding // callable → typed variables
 	typeNames  map[string]typeRes                     // file NUL type name → type

@@ -473,6 +473,26 @@ type goTypeName struct{ name, file string }
 // importDir maps an import path to a repository directory, through the
 // go.mod files found (and a vendor directory beside them).
 func (r *resolver) importDir(ip string) (string, bool) {
+	if d, ok := r.importDirs[ip]; ok {
+		return d.dir, d.ok
+	}
+	dir, ok := r.findImportDir(ip)
+	if r.importDirs == nil {
+		r.importDirs = map[string]importDir{}
+	}
+	r.importDirs[ip] = importDir{dir, ok}
+	return dir, ok
+}
+
+// importDir is a cached answer of findImportDir (the modules and the
+// file list do not change during a run; a Go stdlib resolution asked it
+// hundreds of thousands of times).
+type importDir struct {
+	dir string
+	ok  bool
+}
+
+func (r *resolver) findImportDir(ip string) (string, bool) {
 	for _, m := range r.modules {
 		var rel string
 		switch {

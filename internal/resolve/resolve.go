@@ -55,6 +55,7 @@ type resolver struct {
 	dirTypes      map[string]map[string][]graph.NodeID
 	preloaded     map[string][]graph.Node     // file → Go nodes, for a full pass
 	goTypeNames   map[graph.NodeID]goTypeName // top-level Go concrete types of the loaded directories
+	importDirs    map[string]importDir        // importDir's answers
 	cpp           *cppIndex                   // C/C++ definitions and includes, built on first use
 	// Python, JS/TS, Java and Rust (types.go, jsmodules.go):
 	genVars    map[graph.NodeID]map[string]varBinding // callable → typed variables

@@ -350,7 +350,7 @@ func (r *resolver) goDir(dir string) *dirPackages {
 	dp := &dirPackages{byName: map[string]*goPackage{}, files: map[string]*goFile{}}
 	r.dirs[dir] = dp
 	if r.goTypeNames == nil {
-		r.goTypeNames = map[graph.NodeID]goTypeName{}
+		r.goTypeNames, r.pkgClauses = map[graph.NodeID]goTypeName{}, map[string][]pkgClause{}
 	}
 	// The embedded types of the directory's structs and interfaces, read
 	// with one iterator after the loop (an iterator per type cost a
@@ -399,15 +399,18 @@ func (r *resolver) goDir(dir string) *dirPackages {
 			}
 		}
 		gf := &goFile{imports: map[string]string{}}
+		var pkgs []pkgClause
 		for _, n := range nodes {
 			switch n.Kind {
 			case graph.KindPackage:
 				gf.pkg = n.Name
+				pkgs = append(pkgs, pkgClause{n.ID, n.Name})
 			case graph.KindImport:
 				gf.imports[r.importName(n)] = n.QualifiedName
 			}
 		}
 		dp.files[m.Path] = gf
+		r.pkgClauses[m.Path] = pkgs
 		p := dp.byName[gf.pkg]
 		if p == nil {
 			p = &goPackage{dir: dir, name: gf.pkg, funcs: map[string][]graph.NodeID{}, vars: map[string]typeRef{}, types: map[string]*goType{}}
@@ -464,6 +467,13 @@ func (r *resolver) goDir(dir string) *dirPackages {
 		}
 	}
 	return dp
+}
+
+// pkgClause is a package node of a loaded Go file (resolveGoImport
+// reads it instead of the file's nodes).
+type pkgClause struct {
+	id   graph.NodeID
+	name string
 }
 
 // goTypeName is the name and file of a loaded directory's top-level
@@ -1502,9 +1512,17 @@ func (r *resolver) resolveGoImport(ip string) ([]graph.NodeID, graph.Resolution)
 		if m.Language != lang.Go || strings.HasSuffix(m.Path, "_test.go") {
 			continue
 		}
-		for _, n := range r.fileNodes(m.Path) {
-			if n.Kind == graph.KindPackage && n.Name != "main" || n.Kind == graph.KindPackage && len(r.byDir[dir]) == 1 {
-				id = n.ID
+		pkgs, loaded := r.pkgClauses[m.Path]
+		if !loaded {
+			for _, n := range r.fileNodes(m.Path) {
+				if n.Kind == graph.KindPackage {
+					pkgs = append(pkgs, pkgClause{n.ID, n.Name})
+				}
+			}
+		}
+		for _, pc := range pkgs {
+			if pc.name != "main" || len(r.byDir[dir]) == 1 {
+				id = pc.id
 				break
 			}
 		}

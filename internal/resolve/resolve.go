@@ -56,6 +56,7 @@ type resolver struct {
 	preloaded     map[string][]graph.Node     // file → Go nodes, for a full pass
 	goTypeNames   map[graph.NodeID]goTypeName // top-level Go concrete types of the loaded directories
 	importDirs    map[string]importDir        // importDir's answers
+	pkgClauses    map[string][]pkgClause      // package nodes of the loaded Go files
 	cpp           *cppIndex                   // C/C++ definitions and includes, built on first use
 	// Python, JS/TS, Java and Rust (types.go, jsmodules.go):
 	genVars    map[graph.NodeID]map[string]varBinding // callable → typed variables

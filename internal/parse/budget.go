@@ -13,8 +13,13 @@ typedef struct { uint32_t context[4]; const void *id; const void *tree; } cgNode
 typedef struct { void *payload; uint32_t current_byte_offset; } cgQueryState;
 typedef struct { void *payload; bool (*progress_callback)(cgQueryState *); } cgQueryOptions;
 
+// TSQueryCapture and TSQueryMatch.
+typedef struct { cgNode node; uint32_t index; } cgQueryCapture;
+typedef struct { uint32_t id; uint16_t pattern_index; uint16_t capture_count; const cgQueryCapture *captures; } cgQueryMatch;
+
 // Defined by tree-sitter's lib.c, which go-tree-sitter compiles in.
 void ts_query_cursor_exec_with_options(void *self, const void *query, cgNode node, const cgQueryOptions *options);
+bool ts_query_cursor_next_match(void *self, cgQueryMatch *match);
 
 // cgBudget is a query's time budget and stop flag, in C memory: the cursor
 // keeps a pointer to its options for as long as the query runs, which Go
@@ -25,6 +30,7 @@ typedef struct {
 	int32_t stop;       // set by Go: 1 cancelled
 	int32_t expired;    // set by the callback when the deadline passed
 	cgQueryOptions opts;
+	cgQueryMatch match; // the current match (its captures are the cursor's)
 } cgBudget;
 
 static int64_t cg_now(void) {
@@ -69,6 +75,10 @@ static void cg_budget_stop(cgBudget *b) {
 static void cg_exec(void *cursor, const void *query, cgNode *node, cgBudget *b) {
 	ts_query_cursor_exec_with_options(cursor, query, *node, &b->opts);
 }
+
+static bool cg_next_match(void *cursor, cgBudget *b) {
+	return ts_query_cursor_next_match(cursor, &b->match);
+}
 */
 import "C"
 
@@ -89,6 +99,8 @@ var (
 	_ [unsafe.Sizeof(uintptr(0)) - unsafe.Sizeof(sitter.QueryCursor{})]struct{}
 	_ [unsafe.Sizeof(sitter.Node{}) - unsafe.Sizeof(C.cgNode{})]struct{}
 	_ [unsafe.Sizeof(C.cgNode{}) - unsafe.Sizeof(sitter.Node{})]struct{}
+	_ [unsafe.Sizeof(sitter.QueryCapture{}) - unsafe.Sizeof(C.cgQueryCapture{})]struct{}
+	_ [unsafe.Sizeof(C.cgQueryCapture{}) - unsafe.Sizeof(sitter.QueryCapture{})]struct{}
 )
 
 // budget bounds the query of one file in time and lets a context cancel
@@ -117,16 +129,12 @@ func (b *budget) close() {
 // matches runs query over root with cursor, halting when deadline passes
 // or ctx is done. Call stop (after the last Next) to release the context;
 // expired then says whether the deadline halted it.
-func (b *budget) matches(ctx context.Context, deadline time.Time, cursor *sitter.QueryCursor, query *sitter.Query, root *sitter.Node, src []byte) (sitter.QueryMatches, func()) {
+func (b *budget) matches(ctx context.Context, deadline time.Time, cursor *sitter.QueryCursor, query *sitter.Query, root *sitter.Node, src []byte) (*matchIter, func()) {
 	ns := time.Until(deadline).Nanoseconds()
 	if ns < 0 {
 		ns = 0
 	}
 	C.cg_budget_arm(b.b, C.int64_t(ns))
-	// Matches builds go-tree-sitter's iterator (and executes the query
-	// once without options); cg_exec re-executes it on the same cursor
-	// with the budget's options, which the iterator then runs under.
-	qm := cursor.Matches(query, root, src)
 	cur := *(*unsafe.Pointer)(unsafe.Pointer(cursor))
 	q := *(*unsafe.Pointer)(unsafe.Pointer(query))
 	C.cg_exec(cur, q, (*C.cgNode)(unsafe.Pointer(root)), b.b)
@@ -139,11 +147,40 @@ func (b *budget) matches(ctx context.Context, deadline time.Time, cursor *sitter
 		C.cg_budget_stop(cb)
 		close(done)
 	})
-	return qm, func() {
+	return &matchIter{cursor: cur, b: cb, query: query, text: src}, func() {
 		if !release() {
 			<-done // it ran or runs: let it finish before the budget is reused or freed
 		}
 	}
+}
+
+// matchIter iterates over a query's matches as go-tree-sitter's
+// QueryMatches does (text predicates included), into one match held in the
+// budget's C memory: QueryMatches.Next allocates and frees a C match per
+// match (two cgo calls more each, on millions of matches for a large
+// repository).
+type matchIter struct {
+	cursor unsafe.Pointer
+	b      *C.cgBudget
+	query  *sitter.Query
+	text   []byte
+	m      sitter.QueryMatch
+}
+
+// Next returns the next match that satisfies its text predicates, nil at
+// the end. The match and its captures are valid until the next call.
+func (it *matchIter) Next() *sitter.QueryMatch {
+	for C.cg_next_match(it.cursor, it.b) {
+		cm := &it.b.match
+		it.m = sitter.QueryMatch{PatternIndex: uint(cm.pattern_index)}
+		if cm.capture_count > 0 {
+			it.m.Captures = unsafe.Slice((*sitter.QueryCapture)(unsafe.Pointer(cm.captures)), int(cm.capture_count))
+		}
+		if len(it.query.TextPredicates[it.m.PatternIndex]) == 0 || it.m.SatisfiesTextPredicate(it.query, nil, nil, it.text) {
+			return &it.m
+		}
+	}
+	return nil
 }
 
 // expired reports whether the deadline halted the last query.

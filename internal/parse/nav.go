@@ -27,6 +27,10 @@ type nav struct {
 	listed  bool
 	kids    map[uintptr]*children // by parent id
 	parents map[uintptr]sitter.Node
+	// path is the chain of ancestors of the node last looked up, from a
+	// root child down to its parent, with their byte ranges.
+	path               []sitter.Node
+	pathStart, pathEnd []uint
 }
 
 // children is one parent's children in order, with each child's index.
@@ -73,24 +77,43 @@ func (v *nav) parent(n *sitter.Node) *sitter.Node {
 			v.topEnd[i] = v.top[i].EndByte()
 		}
 	}
-	// The root child that contains n: the first whose end is past n's start.
-	i := sort.Search(len(v.top), func(i int) bool { return v.topEnd[i] > start })
-	if i == len(v.top) || v.top[i].StartByte() > start || v.topEnd[i] < end {
-		return n.Parent()
-	}
+	// Start from the deepest node of the last descent that strictly
+	// contains n (an ancestor: non-empty ranges nest or are disjoint), so
+	// the locals and comments of one block, asked in order, do not each
+	// descend from the top again; else from the root child that contains
+	// n: the first whose end is past n's start.
 	var p sitter.Node
-	if v.top[i].Id() == id {
-		p = v.root
-	} else {
-		p = v.top[i]
-		for {
-			next := p.ChildWithDescendant(n)
-			if next == nil || next.Id() == id {
-				break
-			}
-			p = *next
-		}
+	k := len(v.path) - 1
+	for k >= 0 && !(v.pathStart[k] <= start && end <= v.pathEnd[k] && (v.pathStart[k] < start || end < v.pathEnd[k])) {
+		k--
 	}
+	if k >= 0 {
+		p = v.path[k]
+		v.path, v.pathStart, v.pathEnd = v.path[:k+1], v.pathStart[:k+1], v.pathEnd[:k+1]
+	} else {
+		i := sort.Search(len(v.top), func(i int) bool { return v.topEnd[i] > start })
+		if i == len(v.top) || v.top[i].StartByte() > start || v.topEnd[i] < end {
+			return n.Parent()
+		}
+		if v.top[i].Id() == id {
+			return v.cacheParent(id, v.root)
+		}
+		p = v.top[i]
+		v.path, v.pathStart, v.pathEnd = append(v.path[:0], p), append(v.pathStart[:0], p.StartByte()), append(v.pathEnd[:0], v.topEnd[i])
+	}
+	for {
+		next := p.ChildWithDescendant(n)
+		if next == nil || next.Id() == id {
+			break
+		}
+		v.cacheParent(next.Id(), p)
+		p = *next
+		v.path, v.pathStart, v.pathEnd = append(v.path, p), append(v.pathStart, p.StartByte()), append(v.pathEnd, p.EndByte())
+	}
+	return v.cacheParent(id, p)
+}
+
+func (v *nav) cacheParent(id uintptr, p sitter.Node) *sitter.Node {
 	if v.parents == nil {
 		v.parents = map[uintptr]sitter.Node{}
 	}

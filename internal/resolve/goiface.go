@@ -62,15 +62,24 @@ var stdIfaces = []stdIface{
 // resolveGoSatisfies binds a type's implements edge to the interfaces it
 // satisfies.
 func (r *resolver) resolveGoSatisfies(e *graph.Edge) ([]graph.NodeID, graph.Resolution) {
-	n, err := r.st.Node(e.Src)
-	if err != nil {
-		return nil, graph.ResUnresolved
+	// The type's directory is loaded first (in a full run): the name is
+	// then known without reading the node.
+	gf, p := r.goFileOf(e.File, true)
+	tn, ok := r.goTypeNames[e.Src]
+	if !ok {
+		n, err := r.st.Node(e.Src)
+		if err != nil {
+			return nil, graph.ResUnresolved
+		}
+		tn = goTypeName{name: n.Name, file: n.File}
 	}
-	gf, p := r.goFileOf(n.File, true)
+	if tn.file != e.File {
+		gf, p = r.goFileOf(tn.file, true)
+	}
 	if gf == nil || p == nil {
 		return nil, graph.ResUnresolved
 	}
-	ms := r.goMethodSet(typeRef{n.Name, n.File}, 0)
+	ms := r.goMethodSet(typeRef{tn.name, tn.file}, 0)
 	if len(ms) == 0 {
 		return nil, graph.ResUnresolved
 	}

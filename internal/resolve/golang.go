@@ -383,6 +383,38 @@ func (r *resolver) goDir(dir string) *dirPackages {
 	}
 	dp := &dirPackages{byName: map[string]*goPackage{}, files: map[string]*goFile{}}
 	r.dirs[dir] = dp
+	if r.goTypeNames == nil {
+		r.goTypeNames, r.pkgClauses = map[graph.NodeID]goTypeName{}, map[string][]pkgClause{}
+	}
+	// The embedded types of the directory's structs and interfaces, read
+	// with one iterator after the loop (an iterator per type cost a
+	// standard library resolution over a second) and appended in the
+	// order the types were met.
+	type embedsOf struct {
+		t    *goType
+		id   graph.NodeID
+		file string
+	}
+	var embeds []embedsOf
+	defer func() {
+		if len(embeds) == 0 {
+			return
+		}
+		ids := make([]graph.NodeID, len(embeds))
+		for i, x := range embeds {
+			ids[i] = x.id
+		}
+		targets := make([][]string, len(embeds))
+		r.st.OutEdgesMany(ids, []graph.EdgeKind{graph.EdgeInherits}, func(i int, e graph.Edge) error {
+			targets[i] = append(targets[i], e.Target)
+			return nil
+		})
+		for i, x := range embeds {
+			for _, tg := range targets[i] {
+				x.t.embedded = append(x.t.embedded, typeRef{tg, x.file})
+			}
+		}
+	}()
 	for _, m := range r.byDir[dir] {
 		if m.Language != lang.Go {
 			continue
@@ -401,15 +433,18 @@ func (r *resolver) goDir(dir string) *dirPackages {
 			}
 		}
 		gf := &goFile{imports: map[string]string{}}
+		var pkgs []pkgClause
 		for _, n := range nodes {
 			switch n.Kind {
 			case graph.KindPackage:
 				gf.pkg = n.Name
+				pkgs = append(pkgs, pkgClause{n.ID, n.Name})
 			case graph.KindImport:
 				gf.imports[r.importName(n)] = n.QualifiedName
 			}
 		}
 		dp.files[m.Path] = gf
+		r.pkgClauses[m.Path] = pkgs
 		p := dp.byName[gf.pkg]
 		if p == nil {
 			p = &goPackage{dir: dir, name: gf.pkg, funcs: map[string][]graph.NodeID{}, vars: map[string]typeRef{}, types: map[string]*goType{}}
@@ -444,10 +479,10 @@ func (r *resolver) goDir(dir string) *dirPackages {
 						t.under.file = m.Path
 					}
 					if n.Kind == graph.KindStruct || n.Kind == graph.KindInterface {
-						r.st.OutEdges(n.ID, []graph.EdgeKind{graph.EdgeInherits}, func(e graph.Edge) error {
-							t.embedded = append(t.embedded, typeRef{e.Target, m.Path})
-							return nil
-						})
+						embeds = append(embeds, embedsOf{t: t, id: n.ID, file: m.Path})
+					}
+					if n.Kind != graph.KindInterface {
+						r.goTypeNames[n.ID] = goTypeName{name: n.Name, file: m.Path}
 					}
 				}
 			case graph.KindField:
@@ -468,9 +503,40 @@ func (r *resolver) goDir(dir string) *dirPackages {
 	return dp
 }
 
+// pkgClause is a package node of a loaded Go file (resolveGoImport
+// reads it instead of the file's nodes).
+type pkgClause struct {
+	id   graph.NodeID
+	name string
+}
+
+// goTypeName is the name and file of a loaded directory's top-level
+// concrete type (resolveGoSatisfies reads it instead of the node).
+type goTypeName struct{ name, file string }
+
 // importDir maps an import path to a repository directory, through the
 // go.mod files found (and a vendor directory beside them).
 func (r *resolver) importDir(ip string) (string, bool) {
+	if d, ok := r.importDirs[ip]; ok {
+		return d.dir, d.ok
+	}
+	dir, ok := r.findImportDir(ip)
+	if r.importDirs == nil {
+		r.importDirs = map[string]importDir{}
+	}
+	r.importDirs[ip] = importDir{dir, ok}
+	return dir, ok
+}
+
+// importDir is a cached answer of findImportDir (the modules and the
+// file list do not change during a run; a Go stdlib resolution asked it
+// hundreds of thousands of times).
+type importDir struct {
+	dir string
+	ok  bool
+}
+
+func (r *resolver) findImportDir(ip string) (string, bool) {
 	for _, m := range r.modules {
 		var rel string
 		switch {
@@ -1541,9 +1607,17 @@ func (r *resolver) resolveGoImport(ip string) ([]graph.NodeID, graph.Resolution)
 		if m.Language != lang.Go || strings.HasSuffix(m.Path, "_test.go") {
 			continue
 		}
-		for _, n := range r.fileNodes(m.Path) {
-			if n.Kind == graph.KindPackage && n.Name != "main" || n.Kind == graph.KindPackage && len(r.byDir[dir]) == 1 {
-				id = n.ID
+		pkgs, loaded := r.pkgClauses[m.Path]
+		if !loaded {
+			for _, n := range r.fileNodes(m.Path) {
+				if n.Kind == graph.KindPackage {
+					pkgs = append(pkgs, pkgClause{n.ID, n.Name})
+				}
+			}
+		}
+		for _, pc := range pkgs {
+			if pc.name != "main" || len(r.byDir[dir]) == 1 {
+				id = pc.id
 				break
 			}
 		}

@@ -55,8 +55,11 @@ type resolver struct {
 	runFiles      []string                  // a targeted run's files, its dependents included (nil: a full run)
 	dirMethodSets map[string]*dirMethodSets // Go directory → its types' methods, from the file index (goiface.go)
 	dirTypes      map[string]map[string][]graph.NodeID
-	preloaded     map[string][]graph.Node // file → Go nodes, for a full pass
-	cpp           *cppIndex               // C/C++ definitions and includes, built on first use
+	preloaded     map[string][]graph.Node     // file → Go nodes, for a full pass
+	goTypeNames   map[graph.NodeID]goTypeName // top-level Go concrete types of the loaded directories
+	importDirs    map[string]importDir        // importDir's answers
+	pkgClauses    map[string][]pkgClause      // package nodes of the loaded Go files
+	cpp           *cppIndex                   // C/C++ definitions and includes, built on first use
 	// Python, JS/TS, Java and Rust (types.go, jsmodules.go):
 	genVars    map[graph.NodeID]map[string]varBinding // callable → typed variables
 	typeNames  map[string]typeRes                     // file NUL type name → type

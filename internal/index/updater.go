@@ -284,16 +284,8 @@ func (u *Updater) Update(ctx context.Context, paths []string) (*Summary, error) 
 	}
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	if u.closed {
-		return nil, ErrClosed
-	}
-	if len(targets) == 0 {
-		return &Summary{Root: u.root, DB: u.opts.DBDir, Skipped: map[string]int{}, Languages: map[string]LangStats{}}, nil
-	}
-	if u.indexed == nil {
-		if err := u.loadIndexed(); err != nil {
-			return nil, err
-		}
+	if sum, err := u.beginLocked(targets); sum != nil || err != nil {
+		return sum, err
 	}
 	for _, t := range targets {
 		// A go.mod, or a new directory that may hold one, changes the
@@ -348,16 +340,8 @@ func (u *Updater) UpdateContents(ctx context.Context, files map[string][]byte) (
 	}
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	if u.closed {
-		return nil, ErrClosed
-	}
-	if len(targets) == 0 {
-		return &Summary{Root: u.root, DB: u.opts.DBDir, Skipped: map[string]int{}, Languages: map[string]LangStats{}}, nil
-	}
-	if u.indexed == nil {
-		if err := u.loadIndexed(); err != nil {
-			return nil, err
-		}
+	if sum, err := u.beginLocked(targets); sum != nil || err != nil {
+		return sum, err
 	}
 	if slices.ContainsFunc(targets, func(t string) bool { return path.Base(t) == "go.mod" }) {
 		u.cat = nil
@@ -373,6 +357,29 @@ func (u *Updater) UpdateContents(ctx context.Context, files map[string][]byte) (
 	}
 	sum.Duration = time.Since(start)
 	return sum, nil
+}
+
+// beginLocked starts an update of targets with u.mu held: ErrClosed after
+// Close, an empty summary (nothing to do) for no targets, otherwise nil
+// and the indexed files' table loaded.
+func (u *Updater) beginLocked(targets []string) (*Summary, error) {
+	if u.closed {
+		return nil, ErrClosed
+	}
+	if len(targets) == 0 {
+		return u.newSummary(), nil
+	}
+	if u.indexed == nil {
+		if err := u.loadIndexed(); err != nil {
+			return nil, err
+		}
+	}
+	return nil, nil
+}
+
+// newSummary is the summary of a run of u that has done nothing yet.
+func (u *Updater) newSummary() *Summary {
+	return &Summary{Root: u.root, DB: u.opts.DBDir, Skipped: map[string]int{}, Languages: map[string]LangStats{}}
 }
 
 // targets cleans paths into sorted, distinct repository-relative paths
@@ -414,7 +421,8 @@ func (u *Updater) runLocked(ctx context.Context, targets []string, start time.Ti
 		return nil, err
 	}
 	r := &run{opts: u.opts, root: u.root, st: u.st, start: start, targets: targets, u: u, bulkAt: bulkFiles, oneShot: u.oneShot, contents: u.contents,
-		sum: &Summary{Root: u.root, DB: u.opts.DBDir, Skipped: map[string]int{}, Languages: map[string]LangStats{}, Rebuilt: u.rebuilt, Repaired: u.repaired}}
+		sum: u.newSummary()}
+	r.sum.Rebuilt, r.sum.Repaired = u.rebuilt, u.repaired
 	u.rebuilt, u.repaired = false, ""
 	if u.opts.Changes > 0 && (u.opts.RecordChanges == nil || u.opts.RecordChanges()) {
 		r.ch = &Changes{limit: u.opts.Changes}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/codegraph-dev/codegraph/internal/bincodec"
 	"github.com/codegraph-dev/codegraph/internal/graph"
 	"github.com/codegraph-dev/codegraph/internal/store"
 )
@@ -96,132 +97,75 @@ func (f *fileFacts) encode(b []byte) []byte {
 	return b
 }
 
-type decoder struct {
-	b   []byte
-	err error
-}
-
-func (d *decoder) uv() uint64 {
-	if d.err != nil {
-		return 0
-	}
-	v, n := binary.Uvarint(d.b)
-	if n <= 0 {
-		d.err = errCodec
-		return 0
-	}
-	d.b = d.b[n:]
-	return v
-}
-
-func (d *decoder) u32() uint32 {
-	v := d.uv()
-	if v > 1<<32-1 {
-		d.err = errCodec
-	}
-	return uint32(v)
-}
-
-func (d *decoder) byte1() byte {
-	if d.err != nil || len(d.b) < 1 {
-		d.err = errCodec
-		return 0
-	}
-	v := d.b[0]
-	d.b = d.b[1:]
-	return v
-}
-
-func (d *decoder) fixed64() uint64 {
-	if d.err != nil || len(d.b) < 8 {
-		d.err = errCodec
-		return 0
-	}
-	v := binary.LittleEndian.Uint64(d.b)
-	d.b = d.b[8:]
-	return v
-}
-
-func (d *decoder) str() string {
-	n := d.uv()
-	if d.err != nil || n > uint64(len(d.b)) {
-		d.err = errCodec
-		return ""
-	}
-	s := string(d.b[:n])
-	d.b = d.b[n:]
-	return s
-}
-
 func decodeFacts(b []byte) (*fileFacts, error) {
-	d := &decoder{b: b}
+	d := bincodec.NewReader(b, errCodec)
 	f := &fileFacts{}
 	m := &f.meta
-	m.Path = d.str()
-	m.Language = d.str()
-	m.Hash = d.fixed64()
-	m.ExtractorVersion = d.u32()
-	m.ParseErrors = d.u32()
-	m.Error = d.str()
-	nn := d.uv()
-	if nn > uint64(len(d.b)) {
+	m.Path = d.String()
+	m.Language = d.String()
+	m.Hash = d.Fixed64()
+	m.ExtractorVersion = d.Uint32()
+	m.ParseErrors = d.Uint32()
+	m.Error = d.String()
+	nn := d.Uvarint()
+	if nn > uint64(len(d.B)) {
 		return nil, errCodec
 	}
 	f.nodes = make([]graph.Node, 0, nn)
-	for i := uint64(0); i < nn && d.err == nil; i++ {
+	for i := uint64(0); i < nn && d.Err == nil; i++ {
 		n := graph.Node{File: m.Path}
-		n.ID = graph.NodeID(d.fixed64())
-		n.Kind = graph.NodeKind(d.byte1())
-		n.Visibility = graph.Visibility(d.byte1())
-		n.StartLine = d.u32()
-		n.EndLine = d.u32()
-		n.StartByte = d.u32()
-		n.EndByte = d.u32()
-		n.ContentHash = d.fixed64()
-		n.Parent = graph.NodeID(d.fixed64())
-		n.Name = d.str()
-		n.QualifiedName = d.str()
-		n.Language = d.str()
-		n.Signature = d.str()
-		n.Doc = d.str()
-		n.Locals = d.str()
+		n.ID = graph.NodeID(d.Fixed64())
+		n.Kind = graph.NodeKind(d.Byte())
+		n.Visibility = graph.Visibility(d.Byte())
+		n.StartLine = d.Uint32()
+		n.EndLine = d.Uint32()
+		n.StartByte = d.Uint32()
+		n.EndByte = d.Uint32()
+		n.ContentHash = d.Fixed64()
+		n.Parent = graph.NodeID(d.Fixed64())
+		n.Name = d.String()
+		n.QualifiedName = d.String()
+		n.Language = d.String()
+		n.Signature = d.String()
+		n.Doc = d.String()
+		n.Locals = d.String()
 		f.nodes = append(f.nodes, n)
 	}
-	ne := d.uv()
-	if ne > uint64(len(d.b)) {
+	ne := d.Uvarint()
+	if ne > uint64(len(d.B)) {
 		return nil, errCodec
 	}
 	f.edges = make([]graph.Edge, 0, ne)
-	for i := uint64(0); i < ne && d.err == nil; i++ {
+	for i := uint64(0); i < ne && d.Err == nil; i++ {
 		var e graph.Edge
-		e.Kind = graph.EdgeKind(d.byte1())
-		switch j := d.uv(); {
+		e.Kind = graph.EdgeKind(d.Byte())
+		switch j := d.Uvarint(); {
 		case j == 0:
-			e.Src = graph.NodeID(d.fixed64())
+			e.Src = graph.NodeID(d.Fixed64())
 		case j <= uint64(len(f.nodes)):
 			e.Src = f.nodes[j-1].ID
 		default:
-			d.err = errCodec
+			d.Fail()
 		}
-		e.Dst = graph.NodeID(d.fixed64())
-		e.Target = d.str()
-		if e.File = d.str(); e.File == "" {
+		e.Dst = graph.NodeID(d.Fixed64())
+		e.Target = d.String()
+		if e.File = d.String(); e.File == "" {
 			e.File = m.Path
 		}
-		e.Line = d.u32()
-		e.Res = graph.Resolution(d.byte1())
-		c := d.uv()
+		e.Line = d.Uint32()
+		e.Res = graph.Resolution(d.Byte())
+		c := d.Uvarint()
 		if c > 1<<16-1 {
-			d.err = errCodec
+			d.Fail()
 		}
 		e.Candidates = uint16(c)
 		f.edges = append(f.edges, e)
 	}
-	if d.err != nil {
-		return nil, fmt.Errorf("%w (file %q)", d.err, m.Path)
+	if d.Err != nil {
+		return nil, fmt.Errorf("%w (file %q)", d.Err, m.Path)
 	}
-	if len(d.b) != 0 {
-		return nil, fmt.Errorf("%w: %d trailing bytes (file %q)", errCodec, len(d.b), m.Path)
+	if len(d.B) != 0 {
+		return nil, fmt.Errorf("%w: %d trailing bytes (file %q)", errCodec, len(d.B), m.Path)
 	}
 	return f, nil
 }

@@ -15,6 +15,8 @@ import (
 	"github.com/cespare/xxhash/v2"
 	"github.com/cockroachdb/pebble/v2"
 	"github.com/cockroachdb/pebble/v2/sstable"
+
+	"github.com/codegraph-dev/codegraph/internal/bincodec"
 )
 
 // Key layout of the versions database (a Pebble database of its own in
@@ -78,23 +80,23 @@ func (m *manifest) encode() []byte {
 }
 
 func decodeManifest(b []byte) (*manifest, error) {
-	d := &decoder{b: b}
-	m := &manifest{commit: d.str()}
-	ns, n := binary.Varint(d.b)
+	d := bincodec.NewReader(b, errCodec)
+	m := &manifest{commit: d.String()}
+	ns, n := binary.Varint(d.B)
 	if n <= 0 {
 		return nil, errCodec
 	}
-	d.b = d.b[n:]
+	d.B = d.B[n:]
 	m.created = time.Unix(0, ns)
-	cnt := d.uv()
-	if cnt > uint64(len(d.b)) {
+	cnt := d.Uvarint()
+	if cnt > uint64(len(d.B)) {
 		return nil, errCodec
 	}
 	m.files = make([]manifestEntry, 0, cnt)
-	for i := uint64(0); i < cnt && d.err == nil; i++ {
-		m.files = append(m.files, manifestEntry{path: d.str(), blob: d.str(), hash: d.fixed64()})
+	for i := uint64(0); i < cnt && d.Err == nil; i++ {
+		m.files = append(m.files, manifestEntry{path: d.String(), blob: d.String(), hash: d.Fixed64()})
 	}
-	if d.err != nil || len(d.b) != 0 {
+	if d.Err != nil || len(d.B) != 0 {
 		return nil, fmt.Errorf("%w: version manifest", errCodec)
 	}
 	return m, nil

@@ -2,8 +2,9 @@ package resolve
 
 import (
 	"encoding/binary"
-	"fmt"
+	"errors"
 
+	"github.com/codegraph-dev/codegraph/internal/bincodec"
 	"github.com/codegraph-dev/codegraph/internal/graph"
 )
 
@@ -31,6 +32,10 @@ type changeLog struct {
 // changeChunk is the size of the log's chunks: it grows by whole chunks,
 // never copying what it holds.
 const changeChunk = 1 << 20
+
+// errChangeLog is a short or malformed record (a bug: the log is written
+// and read by this process).
+var errChangeLog = errors.New("resolve: change log: malformed record")
 
 // add records that the group grp, whose unresolved form is e, now
 // resolves to dsts with res.
@@ -92,28 +97,28 @@ func (l *changeLog) file(p string) uint64 {
 func (l *changeLog) each(fn func(*change) error) error {
 	var c change
 	for _, chunk := range l.chunks {
-		d := changeDecoder{b: chunk}
-		for len(d.b) > 0 {
-			c.e = graph.Edge{Kind: graph.EdgeKind(d.byte()), Src: graph.NodeID(d.fixed64())}
-			c.e.Line = uint32(d.uvarint())
-			c.e.Target = string(d.bytes(int(d.uvarint())))
-			c.e.File = d.file(l.files)
-			c.res = graph.Resolution(d.byte())
+		d := bincodec.NewReader(chunk, errChangeLog)
+		for len(d.B) > 0 {
+			c.e = graph.Edge{Kind: graph.EdgeKind(d.Byte()), Src: graph.NodeID(d.Fixed64())}
+			c.e.Line = uint32(d.Uvarint())
+			c.e.Target = d.String()
+			c.e.File = l.fileOf(d)
+			c.res = graph.Resolution(d.Byte())
 			c.dsts = c.dsts[:0]
-			for n := d.uvarint(); n > 0 && d.err == nil; n-- {
-				c.dsts = append(c.dsts, graph.NodeID(d.fixed64()))
+			for n := d.Uvarint(); n > 0 && d.Err == nil; n-- {
+				c.dsts = append(c.dsts, graph.NodeID(d.Fixed64()))
 			}
 			c.old = c.old[:0]
-			for n := d.uvarint(); n > 0 && d.err == nil; n-- {
+			for n := d.Uvarint(); n > 0 && d.Err == nil; n-- {
 				o := c.e
-				o.Dst = graph.NodeID(d.fixed64())
-				o.Res = graph.Resolution(d.byte())
-				o.Candidates = uint16(d.uvarint())
-				o.File = d.file(l.files)
+				o.Dst = graph.NodeID(d.Fixed64())
+				o.Res = graph.Resolution(d.Byte())
+				o.Candidates = uint16(d.Uvarint())
+				o.File = l.fileOf(d)
 				c.old = append(c.old, o)
 			}
-			if d.err != nil {
-				return d.err
+			if d.Err != nil {
+				return d.Err
 			}
 			if err := fn(&c); err != nil {
 				return err
@@ -123,65 +128,12 @@ func (l *changeLog) each(fn func(*change) error) error {
 	return nil
 }
 
-// changeDecoder reads a changeLog chunk; a short or malformed record sets
-// err (a bug: the log is written and read by this process).
-type changeDecoder struct {
-	b   []byte
-	err error
-}
-
-func (d *changeDecoder) fail() {
-	if d.err == nil {
-		d.err = fmt.Errorf("resolve: change log: malformed record")
-	}
-	d.b = nil
-}
-
-func (d *changeDecoder) byte() byte {
-	if len(d.b) < 1 {
-		d.fail()
-		return 0
-	}
-	v := d.b[0]
-	d.b = d.b[1:]
-	return v
-}
-
-func (d *changeDecoder) fixed64() uint64 {
-	if len(d.b) < 8 {
-		d.fail()
-		return 0
-	}
-	v := binary.LittleEndian.Uint64(d.b)
-	d.b = d.b[8:]
-	return v
-}
-
-func (d *changeDecoder) uvarint() uint64 {
-	v, n := binary.Uvarint(d.b)
-	if n <= 0 {
-		d.fail()
-		return 0
-	}
-	d.b = d.b[n:]
-	return v
-}
-
-func (d *changeDecoder) bytes(n int) []byte {
-	if n < 0 || n > len(d.b) {
-		d.fail()
-		return nil
-	}
-	v := d.b[:n]
-	d.b = d.b[n:]
-	return v
-}
-
-func (d *changeDecoder) file(files []string) string {
-	n := d.uvarint()
-	if n >= uint64(len(files)) {
-		d.fail()
+// fileOf reads a file number of l.files.
+func (l *changeLog) fileOf(d *bincodec.Reader) string {
+	n := d.Uvarint()
+	if n >= uint64(len(l.files)) {
+		d.Fail()
 		return ""
 	}
-	return files[n]
+	return l.files[n]
 }

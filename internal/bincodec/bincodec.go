@@ -83,5 +83,6 @@ func (r *Reader) Bytes() []byte {
 	return v
 }
 
-// String is Bytes copied into a string.
-func (r *Reader) String() string { return string(r.Bytes()) }
+// Str is Bytes copied into a string (not String: a Reader is no
+// fmt.Stringer, printing one must not consume it).
+func (r *Reader) Str() string { return string(r.Bytes()) }

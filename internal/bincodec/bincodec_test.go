@@ -28,8 +28,8 @@ func TestReaderRoundTrip(t *testing.T) {
 	if v := r.Uint32(); v != 1<<32-1 {
 		t.Errorf("Uint32 = %d", v)
 	}
-	if v := r.String(); v != "abc" {
-		t.Errorf("String = %q", v)
+	if v := r.Str(); v != "abc" {
+		t.Errorf("Str = %q", v)
 	}
 	if r.Err != nil || len(r.B) != 0 {
 		t.Errorf("Err %v, %d bytes left", r.Err, len(r.B))
@@ -47,7 +47,7 @@ func TestReaderMalformed(t *testing.T) {
 		"short fixed64":    {[]byte{1, 2, 3}, func(r *Reader) { r.Fixed64() }},
 		"truncated varint": {[]byte{0x80}, func(r *Reader) { r.Uvarint() }},
 		"uint32 overflow":  {binary.AppendUvarint(nil, 1<<32), func(r *Reader) { r.Uint32() }},
-		"string overrun":   {[]byte{5, 'a'}, func(r *Reader) { r.String() }},
+		"string overrun":   {[]byte{5, 'a'}, func(r *Reader) { r.Str() }},
 	} {
 		r := NewReader(tc.b, errBad)
 		tc.read(r)

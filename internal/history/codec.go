@@ -101,12 +101,12 @@ func decodeFacts(b []byte) (*fileFacts, error) {
 	d := bincodec.NewReader(b, errCodec)
 	f := &fileFacts{}
 	m := &f.meta
-	m.Path = d.String()
-	m.Language = d.String()
+	m.Path = d.Str()
+	m.Language = d.Str()
 	m.Hash = d.Fixed64()
 	m.ExtractorVersion = d.Uint32()
 	m.ParseErrors = d.Uint32()
-	m.Error = d.String()
+	m.Error = d.Str()
 	nn := d.Uvarint()
 	if nn > uint64(len(d.B)) {
 		return nil, errCodec
@@ -123,12 +123,12 @@ func decodeFacts(b []byte) (*fileFacts, error) {
 		n.EndByte = d.Uint32()
 		n.ContentHash = d.Fixed64()
 		n.Parent = graph.NodeID(d.Fixed64())
-		n.Name = d.String()
-		n.QualifiedName = d.String()
-		n.Language = d.String()
-		n.Signature = d.String()
-		n.Doc = d.String()
-		n.Locals = d.String()
+		n.Name = d.Str()
+		n.QualifiedName = d.Str()
+		n.Language = d.Str()
+		n.Signature = d.Str()
+		n.Doc = d.Str()
+		n.Locals = d.Str()
 		f.nodes = append(f.nodes, n)
 	}
 	ne := d.Uvarint()
@@ -148,8 +148,8 @@ func decodeFacts(b []byte) (*fileFacts, error) {
 			d.Fail()
 		}
 		e.Dst = graph.NodeID(d.Fixed64())
-		e.Target = d.String()
-		if e.File = d.String(); e.File == "" {
+		e.Target = d.Str()
+		if e.File = d.Str(); e.File == "" {
 			e.File = m.Path
 		}
 		e.Line = d.Uint32()

@@ -81,7 +81,7 @@ func (m *manifest) encode() []byte {
 
 func decodeManifest(b []byte) (*manifest, error) {
 	d := bincodec.NewReader(b, errCodec)
-	m := &manifest{commit: d.String()}
+	m := &manifest{commit: d.Str()}
 	ns, n := binary.Varint(d.B)
 	if n <= 0 {
 		return nil, errCodec
@@ -94,7 +94,7 @@ func decodeManifest(b []byte) (*manifest, error) {
 	}
 	m.files = make([]manifestEntry, 0, cnt)
 	for i := uint64(0); i < cnt && d.Err == nil; i++ {
-		m.files = append(m.files, manifestEntry{path: d.String(), blob: d.String(), hash: d.Fixed64()})
+		m.files = append(m.files, manifestEntry{path: d.Str(), blob: d.Str(), hash: d.Fixed64()})
 	}
 	if d.Err != nil || len(d.B) != 0 {
 		return nil, fmt.Errorf("%w: version manifest", errCodec)

@@ -101,7 +101,7 @@ func (l *changeLog) each(fn func(*change) error) error {
 		for len(d.B) > 0 {
 			c.e = graph.Edge{Kind: graph.EdgeKind(d.Byte()), Src: graph.NodeID(d.Fixed64())}
 			c.e.Line = uint32(d.Uvarint())
-			c.e.Target = d.String()
+			c.e.Target = d.Str()
 			c.e.File = l.fileOf(d)
 			c.res = graph.Resolution(d.Byte())
 			c.dsts = c.dsts[:0]

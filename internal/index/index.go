@@ -727,21 +727,6 @@ func (r *run) execute(ctx context.Context) error {
 			return nil
 		})
 	}
-	written := r.sum.Added + r.sum.Changed + r.sum.Deleted
-	if r.oneShot && written >= bulkFiles {
-		// After a bulk load, compact now: otherwise the compaction debt is
-		// paid by later opens and small updates (seconds each). It runs
-		// beside resolution (one goroutine) and the search build, which
-		// leave a core idle once the search build is done; the edges
-		// resolution rewrites meanwhile stay in a few L0 tables, flushed
-		// below.
-		lg.Go(func() error {
-			if err := r.st.Compact(lctx); err != nil {
-				return fmt.Errorf("index: compact: %w", err)
-			}
-			return nil
-		})
-	}
 	if err := lg.Wait(); err != nil {
 		return err
 	}
@@ -749,11 +734,22 @@ func (r *run) execute(ctx context.Context) error {
 	if err := r.commitDone(inputs, !r.opts.NoSearch); err != nil {
 		return err
 	}
-	if r.oneShot && written > 0 {
-		// Without this, every later open replays up to a memtable's worth
-		// of write-ahead log (about a second after a large update).
-		if err := r.st.Flush(); err != nil {
-			return fmt.Errorf("index: flush: %w", err)
+	if r.oneShot {
+		switch n := r.sum.Added + r.sum.Changed + r.sum.Deleted; {
+		case n >= bulkFiles:
+			// After a bulk load, compact now: otherwise the compaction
+			// debt is paid by later opens and small updates (seconds each).
+			r.phase.Store("compact")
+			if err := r.st.Compact(ctx); err != nil {
+				return fmt.Errorf("index: compact: %w", err)
+			}
+		case n > 0:
+			// Without this, every later open replays up to a memtable's
+			// worth of write-ahead log (about a second after a large
+			// update).
+			if err := r.st.Flush(); err != nil {
+				return fmt.Errorf("index: flush: %w", err)
+			}
 		}
 	}
 	r.sum.Unchanged = int(r.unchanged.Load())

@@ -23,7 +23,7 @@ import (
 func (e *extraction) goLocals(n *sitter.Node) []localDecl {
 	switch n.Kind() {
 	case "parameter_list": // a function literal's parameters
-		fl := e.nav.parent(n)
+		fl := e.parentOfLocal(n)
 		if fl == nil || fl.Kind() != "func_literal" {
 			return nil
 		}
@@ -56,7 +56,7 @@ func (e *extraction) goLocals(n *sitter.Node) []localDecl {
 		}
 		return out
 	case "range_clause":
-		fs := e.nav.parent(n)
+		fs := e.parentOfLocal(n)
 		if fs == nil || n.ChildByFieldName("left") == nil {
 			return nil
 		}
@@ -101,13 +101,13 @@ func (e *extraction) goLocals(n *sitter.Node) []localDecl {
 		}
 		return out
 	case "receive_statement": // case v := <-ch: in a select
-		cc := e.nav.parent(n)
+		cc := e.parentOfLocal(n)
 		if cc == nil || n.ChildByFieldName("left") == nil {
 			return nil
 		}
 		return []localDecl{e.goScoped(n, int(n.EndPosition().Row)+1, cc, e.elided(n))}
 	case "short_var_declaration", "var_declaration":
-		p := e.nav.parent(n)
+		p := e.parentOfLocal(n)
 		if p == nil {
 			return nil
 		}
@@ -122,6 +122,15 @@ func (e *extraction) goLocals(n *sitter.Node) []localDecl {
 		return []localDecl{e.goScoped(n, from, scope, e.elided(n))}
 	}
 	return nil
+}
+
+// parentOfLocal returns the parent of n, the @local capture being read:
+// the node its pattern captured as @local.parent, else looked up.
+func (e *extraction) parentOfLocal(n *sitter.Node) *sitter.Node {
+	if e.localParent != nil {
+		return e.localParent
+	}
+	return e.nav.parent(n)
 }
 
 // goScoped formats a declaration written at decl, visible from line from to

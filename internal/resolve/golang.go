@@ -428,7 +428,11 @@ func (r *resolver) goDir(dir string) *dirPackages {
 		}
 		for i := range nodes {
 			n := &nodes[i]
-			if n.Kind.IsCallable() || n.Kind == graph.KindVariable {
+			// Callables and variables, and the other nodes edges leave
+			// from (types, fields, constants, the file node): caller
+			// reads every source's node, from the store when it is not
+			// here (0.8 s of point reads on the Go standard library).
+			if n.Kind != graph.KindPackage && n.Kind != graph.KindImport {
 				r.nodes[n.ID] = &nodeLite{file: n.File, sig: n.Signature, locals: n.Locals}
 			}
 		}

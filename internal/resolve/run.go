@@ -163,11 +163,17 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Stats, error) {
 	// writes go after them.
 	var changes changeLog
 	var lastSrc graph.NodeID
-	g := grouper{fn: func(grp []graph.Edge) error {
-		stats.Considered++
-		if stats.Considered%1024 == 0 && ctx.Err() != nil {
-			return ctx.Err()
-		}
+	// A full run gathers the call sites of generic functions during its
+	// main scan (collectSite) rather than in a second scan of every call
+	// edge: a source whose resolution needs them before the scan is done
+	// (a generic function calling through its type parameter) is
+	// resolved after it, from the first group that needed them on
+	// (deferred); its callerInfo, which may hold what was typed without
+	// them, is dropped.
+	var deferred [][]graph.Edge
+	var deferSrc graph.NodeID
+	r.gen.collecting = all
+	resolveGroup := func(grp []graph.Edge) error {
 		e := grp[0]
 		if e.Src != lastSrc {
 			// The scans visit each source's edges together: the callers
@@ -176,8 +182,23 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Stats, error) {
 			lastSrc = e.Src
 			r.dropCallers()
 		}
+		if r.gen.collecting && e.Src == deferSrc {
+			deferred = append(deferred, slices.Clone(grp))
+			return nil
+		}
 		e.Dst, e.Res, e.Candidates = 0, graph.ResUnresolved, 0
 		dsts, res := r.resolve(&e)
+		if r.gen.missed {
+			r.gen.missed = false
+			deferSrc = e.Src
+			delete(r.callers, e.Src)
+			deferred = append(deferred, slices.Clone(grp))
+			return nil
+		}
+		stats.Considered++
+		if stats.Considered%1024 == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
 		switch res {
 		case graph.ResExact:
 			stats.Exact++
@@ -197,9 +218,13 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Stats, error) {
 		}
 		changes.add(&e, grp, dsts, res)
 		return nil
-	}}
+	}
+	g := grouper{fn: resolveGroup}
 	if all {
-		if err := st.AllEdgesOfKinds(Kinds, g.add); err != nil {
+		if err := st.AllEdgesOfKinds(Kinds, func(e graph.Edge) error {
+			r.collectSite(e)
+			return g.add(e)
+		}); err != nil {
 			return stats, err
 		}
 	} else {
@@ -227,6 +252,15 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Stats, error) {
 	}
 	if err := g.flush(); err != nil {
 		return stats, err
+	}
+	if all {
+		r.endCollect()
+		for _, grp := range deferred {
+			if err := resolveGroup(grp); err != nil {
+				return stats, err
+			}
+		}
+		deferred = nil
 	}
 
 	b := st.NewBatch()

@@ -54,7 +54,13 @@ type goGenerics struct {
 	// runSites are the call edges of a targeted run's files by their
 	// callee's last identifier (sitesOf).
 	runSites map[string][]graph.Edge
-	src      map[string]*goSource // parsed source files
+	// collecting is set while a full run's main scan gathers the sites of
+	// the generic functions named in names (collectSite) instead of a
+	// second scan of every call edge; a resolution that needs them then
+	// sets missed and is done again after the scan (see Run).
+	collecting, missed bool
+	siteSeen           map[siteKey]bool     // sites gathered so far (collectSite)
+	src                map[string]*goSource // parsed source files
 }
 
 type goSource struct {
@@ -196,7 +202,12 @@ func (r *resolver) typeArgs(ci *callerInfo) map[string][]typeRef {
 			m[p] = append(m[p], t)
 		}
 	}
-	for _, site := range r.sitesOf(ci.id, fd.Name.Name) {
+	sites := r.sitesOf(ci.id, fd.Name.Name)
+	if r.gen.missed {
+		delete(r.gen.insts, ci.id) // not known yet: asked again after the scan
+		return m
+	}
+	for _, site := range sites {
 		ci2 := r.caller(site.Src, site.File)
 		if ci2.pkg == nil {
 			continue
@@ -284,6 +295,10 @@ func (r *resolver) inferTypeArgs(ci *callerInfo, fd *ast.FuncDecl, open []string
 // the Go standard library, once per generic function) finds nothing more.
 func (r *resolver) sitesOf(id graph.NodeID, name string) []graph.Edge {
 	if r.runFiles == nil {
+		if r.gen.collecting {
+			r.gen.missed = true // the main scan has not seen every site yet
+			return nil
+		}
 		return r.scanSites(name)
 	}
 	var out []graph.Edge
@@ -371,6 +386,49 @@ func (r *resolver) scanSites(name string) []graph.Edge {
 		return nil
 	})
 	return g.sites[name]
+}
+
+// collectSite gathers e, an edge of a full run's main scan, as scanSites
+// would: the Go call edges whose callee's last identifier names a generic
+// function of the repository.
+func (r *resolver) collectSite(e graph.Edge) {
+	g := &r.gen
+	if e.Kind != graph.EdgeCalls || len(g.names) == 0 || r.langOf[e.File] != lang.Go {
+		return
+	}
+	base := calleeBase(e.Target)
+	if !g.names[base] {
+		return
+	}
+	if g.siteSeen == nil {
+		g.siteSeen = map[siteKey]bool{}
+	}
+	k := siteKey{e.Src, e.Line, e.Target}
+	if g.siteSeen[k] {
+		return // another destination of the same call
+	}
+	g.siteSeen[k] = true
+	e.Dst, e.Res = 0, graph.ResUnresolved
+	if g.sites == nil {
+		g.sites = map[string][]graph.Edge{}
+	}
+	g.sites[base] = append(g.sites[base], e)
+}
+
+// endCollect ends a full run's main scan: the sites of every generic
+// function named in names are known (scanSites answers from them).
+func (r *resolver) endCollect() {
+	g := &r.gen
+	g.collecting, g.missed, g.siteSeen = false, false, nil
+	if g.scanned == nil {
+		g.scanned = map[string]bool{}
+	}
+	if g.sites == nil {
+		g.sites = map[string][]graph.Edge{}
+	}
+	for n := range g.names {
+		g.scanned[n] = true
+	}
 }
 
 // calleeBase returns the last identifier of a call target: "Greet" for

@@ -284,9 +284,15 @@ func (b *Batch) replaceFile(meta FileMeta, nodes []graph.Node, edges []graph.Edg
 	})
 	b.edges = lastOfRuns(b.edges, func(x, y edgeRef) bool { return x.key == y.key })
 
-	if err := b.removeFile(path, oldOut); err != nil {
-		b.err = fmt.Errorf("store: replace %s: %w", path, err)
-		return b.err
+	// A path of a store that had no file when it was opened, written
+	// for the first time since, has nothing to remove: the file index
+	// scan of removeFile visits every L0 table (0.9 s of CPU over a bulk
+	// load of the Go standard library, where no file has facts yet).
+	if !b.s.firstWrite(path) {
+		if err := b.removeFile(path, oldOut); err != nil {
+			b.err = fmt.Errorf("store: replace %s: %w", path, err)
+			return b.err
+		}
 	}
 
 	nodeCounts := make(map[string]uint32)

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -102,6 +103,27 @@ type Store struct {
 	unlock   func() error    // releases the write lock; nil when read-only
 	deleter  *delayedDeleter // nil when read-only
 	closed   atomic.Bool
+	// bare is set when the store had no file when it was opened (its
+	// facts are written and deleted with their file's meta, in one
+	// batch): a path no batch has written since (written) has no facts.
+	bare    bool
+	writeMu sync.Mutex
+	written map[string]struct{}
+}
+
+// firstWrite reports whether path certainly has no committed facts (see
+// bare), and notes that it is written now.
+func (s *Store) firstWrite(path string) bool {
+	if !s.bare {
+		return false
+	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	if _, ok := s.written[path]; ok {
+		return false
+	}
+	s.written[path] = struct{}{}
+	return true
 }
 
 // Open opens the store in dir. A writer creates dir if it is missing and
@@ -142,6 +164,11 @@ func Open(dir string, opts Options) (*Store, error) {
 	if err := s.checkSchema(true); err != nil {
 		return nil, errors.Join(err, s.Close())
 	}
+	hasFiles := false
+	if err := s.scan([]byte{famMeta, spaceFileMeta}, func(_, _ []byte) error { hasFiles = true; return errStopScan }); err != nil && !errors.Is(err, errStopScan) {
+		return nil, errors.Join(fmt.Errorf("open %s: %w", dir, err), s.Close())
+	}
+	s.bare, s.written = !hasFiles, map[string]struct{}{}
 	opts.Logger.Debug("store opened", "dir", dir)
 	return s, nil
 }
@@ -408,6 +435,9 @@ func (s *Store) get(key []byte, fn func(v []byte) error) (err error) {
 	err = fn(v)
 	return errors.Join(err, closer.Close())
 }
+
+// errStopScan ends a scan early.
+var errStopScan = errors.New("store: stop scan")
 
 // closeIter closes it, reporting its error into *err unless one is set.
 func closeIter(it *pebble.Iterator, err *error) {

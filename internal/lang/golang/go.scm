@@ -78,19 +78,21 @@
   (#not-match? @reference.type "^(any|bool|byte|comparable|complex64|complex128|error|float32|float64|int|int8|int16|int32|int64|rune|string|uint|uint8|uint16|uint32|uint64|uintptr)$"))
 
 ; Local declarations, kept on the enclosing function for type inference
-; during resolution (x := NewT(), var y T, z := &T{}).
-(statement_list (short_var_declaration) @local)
-(statement_list (var_declaration) @local)
-(if_statement initializer: (short_var_declaration) @local)
-(for_clause initializer: (short_var_declaration) @local)
-(type_switch_statement initializer: (short_var_declaration) @local)
-(expression_switch_statement initializer: (short_var_declaration) @local)
+; during resolution (x := NewT(), var y T, z := &T{}). @local.parent is
+; the declaration's parent, which internal/parse/golang.go then need not
+; look up.
+(statement_list (short_var_declaration) @local) @local.parent
+(statement_list (var_declaration) @local) @local.parent
+(if_statement initializer: (short_var_declaration) @local) @local.parent
+(for_clause initializer: (short_var_declaration) @local) @local.parent
+(type_switch_statement initializer: (short_var_declaration) @local) @local.parent
+(expression_switch_statement initializer: (short_var_declaration) @local) @local.parent
 ; Scoped locals (internal/parse/golang.go): function-literal parameters,
 ; range variables, type-switch clause variables, select receives.
-(func_literal parameters: (parameter_list) @local)
-(for_statement (range_clause) @local)
+(func_literal parameters: (parameter_list) @local) @local.parent
+(for_statement (range_clause) @local) @local.parent
 (type_switch_statement) @local
-(communication_case communication: (receive_statement) @local)
+(communication_case communication: (receive_statement) @local) @local.parent
 
 ; Functions used as values (http.HandlerFunc(mx.routeHTTP), callbacks,
 ; handlers in struct and map literals, method values assigned): references

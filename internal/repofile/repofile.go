@@ -96,6 +96,12 @@ type Options struct {
 	AllowBinary bool
 }
 
+// Indexed are the options for reading back files the index admitted
+// (to rebuild search indexes, to check a file still has its indexed
+// content): the index applied its own size cap and judged binary content,
+// so the cap here only bounds a file that grew since.
+func Indexed() Options { return Options{MaxSize: 1 << 30, AllowBinary: true} }
+
 // Reader reads files under one root. It holds the root directory open
 // (os.Root); Close releases it. It is safe for concurrent use.
 type Reader struct {

@@ -4,12 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 
 	"github.com/codegraph-dev/codegraph/internal/gitinfo"
 	"github.com/codegraph-dev/codegraph/internal/graph"
 	"github.com/codegraph-dev/codegraph/internal/lang"
+	"github.com/codegraph-dev/codegraph/internal/repofile"
 	"github.com/codegraph-dev/codegraph/internal/store"
 	"github.com/codegraph-dev/codegraph/internal/walk"
 )
@@ -104,10 +103,17 @@ func (h *History) useOverlay(c string, files []string) bool {
 // checkFresh verifies that the index holds the working tree's content of
 // each of files.
 func checkFresh(root string, idx *store.Store, files []string) error {
+	// The working tree is read inside the root: a file that became a link
+	// out of the repository reads as gone (a walk skips it).
+	rd, err := repofile.Open(root, repofile.Indexed())
+	if err != nil {
+		return fmt.Errorf("history: %w", err)
+	}
+	defer rd.Close()
 	var stale []string
 	for _, f := range files {
 		m, merr := idx.FileMeta(f)
-		src, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(f)))
+		src, err := rd.ReadFile(f)
 		switch {
 		case err != nil && merr == nil:
 			stale = append(stale, f) // deleted, still indexed

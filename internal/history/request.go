@@ -14,8 +14,9 @@ import (
 )
 
 // ErrStale is returned (wrapped, with the files) when the index does not
-// hold the working tree's version of a changed file.
-var ErrStale = errors.New("the index is not up to date with the working tree; run `codegraph index` (or keep `codegraph watch` running)")
+// hold the working tree's version of a changed file. The front doors say
+// how to bring it up to date (service.CodeUnavailable's hint).
+var ErrStale = errors.New("the index is not up to date with the working tree")
 
 // DiffRequest says what to diff.
 type DiffRequest struct {

@@ -452,7 +452,7 @@ func (s *scipImport) checkDoc(d *scipDocument, goState *State) (*checkedDoc, str
 		return nil, "unreadable: " + err.Error()
 	}
 	if graph.HashBytes(src) != m.Hash {
-		return nil, "the file changed since it was indexed (run codegraph index)"
+		return nil, "the file changed since it was indexed"
 	}
 	if d.HasText && d.Text != string(src) {
 		return nil, "the index's copy of the file differs from the indexed content"

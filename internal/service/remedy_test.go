@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/codegraph-dev/codegraph/internal/graph"
 	"github.com/codegraph-dev/codegraph/internal/history"
 	"github.com/codegraph-dev/codegraph/internal/index"
 	"github.com/codegraph-dev/codegraph/internal/search"
@@ -63,5 +64,23 @@ func TestLowerLayersNameNoCommand(t *testing.T) {
 	}
 	if !errors.Is(noIndex, store.ErrNotFound) {
 		t.Errorf("no index is not an ErrNotFound any more: %v", noIndex)
+	}
+}
+
+// TestSnapshotNode: a node that does not exist is a not-found error of the
+// taxonomy, which every door maps (REST 404, GraphQL null), not the
+// store's sentinel each door would test for itself.
+func TestSnapshotNode(t *testing.T) {
+	t.Parallel()
+	_, r := fixture(t)
+	sn, release, err := r.Acquire()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	_, err = sn.Node(graph.NodeID(1))
+	var se *Error
+	if !errors.As(err, &se) || Classify(err) != CodeNotFound || err.Error() != "no node "+graph.NodeID(1).String() {
+		t.Fatalf("missing node: %v", err)
 	}
 }

@@ -711,6 +711,9 @@ func TestLockedByIdleWriter(t *testing.T) {
 	if !strings.Contains(text, "another codegraph process") || !strings.Contains(text, fmt.Sprintf("pid %d", os.Getpid())) {
 		t.Errorf("index while locked: %s", text)
 	}
+	if strings.Contains(text, "`codegraph") {
+		t.Errorf("index while locked names a command of the command line: %s", text)
+	}
 	if err := s.waitIdle(context.Background()); err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,7 @@ import (
 // TestQueryBombs: documents that made the server work for seconds or
 // minutes (or answer 52 MB) are refused quickly, before validation.
 func TestQueryBombs(t *testing.T) {
-	f := newFixture(t, Options{}, nil)
+	f := sharedFixture(t, Options{})
 	// Fragment fan-out: each level spreads the next twice (2^30 fields
 	// from 1 KB; 24 levels took 9.6 s, 30 never ended).
 	var fan strings.Builder

@@ -48,6 +48,43 @@ func newFixture(t testing.TB, opts Options, prepare func(root string)) *fixture 
 	return serve(t, root, opts)
 }
 
+// shared is testdata/repo indexed once per test binary (search indexes
+// included), for the tests that change neither its files nor its nodes.
+// TestMain removes it.
+var shared struct {
+	once sync.Once
+	dir  string
+	root string
+	err  error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if shared.dir != "" {
+		os.RemoveAll(shared.dir)
+	}
+	os.Exit(code)
+}
+
+// sharedFixture serves the shared repository with a service of its own.
+func sharedFixture(t testing.TB, opts Options) *fixture {
+	t.Helper()
+	shared.once.Do(func() {
+		if shared.dir, shared.err = os.MkdirTemp("", "codegraph-graphql-"); shared.err != nil {
+			return
+		}
+		shared.root = filepath.Join(shared.dir, "repo")
+		if shared.err = os.CopyFS(shared.root, os.DirFS(testrepo.Dir())); shared.err != nil {
+			return
+		}
+		_, shared.err = index.Run(context.Background(), index.Options{Root: shared.root})
+	})
+	if shared.err != nil {
+		t.Fatal(shared.err)
+	}
+	return serve(t, shared.root, opts)
+}
+
 // serve starts the handler over the repository at root (indexed or not),
 // named shop, and the other repositories given.
 func serve(t testing.TB, root string, opts Options, others ...service.RepoSpec) *fixture {
@@ -158,7 +195,7 @@ func (f *fixture) nodeID(t testing.TB, qn string) string {
 }
 
 func TestNodeAndFields(t *testing.T) {
-	f := newFixture(t, Options{}, nil)
+	f := sharedFixture(t, Options{})
 	id := f.nodeID(t, "Store.Get")
 	var d struct {
 		Node struct {
@@ -258,7 +295,7 @@ func TestNodeAndFields(t *testing.T) {
 }
 
 func TestNodesPagination(t *testing.T) {
-	f := newFixture(t, Options{}, nil)
+	f := sharedFixture(t, Options{})
 	type page struct {
 		Nodes struct {
 			Edges []struct {
@@ -328,7 +365,7 @@ func TestNodesPagination(t *testing.T) {
 }
 
 func TestSearch(t *testing.T) {
-	f := newFixture(t, Options{}, nil)
+	f := sharedFixture(t, Options{})
 	type result struct {
 		Search struct {
 			Mode  string
@@ -385,7 +422,7 @@ func TestSearch(t *testing.T) {
 }
 
 func TestDependencies(t *testing.T) {
-	f := newFixture(t, Options{}, nil)
+	f := sharedFixture(t, Options{})
 	type deps struct {
 		Total, Depth int
 		NextCursor   *string

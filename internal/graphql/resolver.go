@@ -11,7 +11,6 @@ import (
 	"github.com/codegraph-dev/codegraph/internal/query"
 	"github.com/codegraph-dev/codegraph/internal/search"
 	"github.com/codegraph-dev/codegraph/internal/service"
-	"github.com/codegraph-dev/codegraph/internal/store"
 )
 
 // resolver is the ResolverRoot: every resolver type shares the server.
@@ -79,9 +78,9 @@ func (r *queryResolver) Node(ctx context.Context, id string, repo *string) (*Nod
 		return nil, err
 	}
 	// One root lookup: a point read, without the loader's batching delay.
-	n, err := v.snap.Store.Node(nid)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, nil
+	n, err := v.snap.Node(nid)
+	if service.Classify(err) == service.CodeNotFound {
+		return nil, nil // a missing node is null
 	}
 	if err != nil {
 		return nil, err

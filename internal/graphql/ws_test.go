@@ -286,7 +286,7 @@ func TestParseProgressSubscription(t *testing.T) {
 }
 
 func TestWebSocketOrigin(t *testing.T) {
-	f := newFixture(t, Options{}, nil)
+	f := sharedFixture(t, Options{})
 	h := http.Header{"Origin": {"https://evil.example"}}
 	if _, res, err := f.dial(t, h); err == nil || res == nil || res.StatusCode != http.StatusForbidden {
 		t.Fatalf("cross-origin dial: %v %v", res, err)
@@ -326,7 +326,7 @@ func TestWebSocketAccess(t *testing.T) {
 func TestDeadClientDropped(t *testing.T) {
 	// Long enough for the answering client to reply on a loaded machine
 	// (30 ms dropped it too once, beside two benchmarks).
-	f := newFixture(t, Options{KeepAlive: 250 * time.Millisecond}, nil)
+	f := sharedFixture(t, Options{KeepAlive: 250 * time.Millisecond})
 	c, _, err := f.dial(t, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -4,19 +4,19 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 
 	"github.com/codegraph-dev/codegraph/internal/gitinfo"
 	"github.com/codegraph-dev/codegraph/internal/graph"
 	"github.com/codegraph-dev/codegraph/internal/lang"
+	"github.com/codegraph-dev/codegraph/internal/repofile"
 	"github.com/codegraph-dev/codegraph/internal/store"
 	"github.com/codegraph-dev/codegraph/internal/walk"
 )
 
 // ErrStale is returned (wrapped, with the files) when the index does not
-// hold the working tree's version of a changed file.
-var ErrStale = errors.New("the index is not up to date with the working tree; run `codegraph index` (or keep `codegraph watch` running)")
+// hold the working tree's version of a changed file. The front doors say
+// how to bring it up to date (service.CodeUnavailable's hint).
+var ErrStale = errors.New("the index is not up to date with the working tree")
 
 // DiffRequest says what to diff.
 type DiffRequest struct {
@@ -104,10 +104,17 @@ func (h *History) useOverlay(c string, files []string) bool {
 // checkFresh verifies that the index holds the working tree's content of
 // each of files.
 func checkFresh(root string, idx *store.Store, files []string) error {
+	// The working tree is read inside the root: a file that became a link
+	// out of the repository reads as gone (a walk skips it).
+	rd, err := repofile.Open(root, repofile.Indexed())
+	if err != nil {
+		return fmt.Errorf("history: %w", err)
+	}
+	defer rd.Close()
 	var stale []string
 	for _, f := range files {
 		m, merr := idx.FileMeta(f)
-		src, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(f)))
+		src, err := rd.ReadFile(f)
 		switch {
 		case err != nil && merr == nil:
 			stale = append(stale, f) // deleted, still indexed

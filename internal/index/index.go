@@ -26,6 +26,7 @@ import (
 	"github.com/codegraph-dev/codegraph/internal/graph"
 	"github.com/codegraph-dev/codegraph/internal/lang"
 	"github.com/codegraph-dev/codegraph/internal/parse"
+	"github.com/codegraph-dev/codegraph/internal/repofile"
 	"github.com/codegraph-dev/codegraph/internal/resolve"
 	"github.com/codegraph-dev/codegraph/internal/search"
 	"github.com/codegraph-dev/codegraph/internal/store"
@@ -275,6 +276,10 @@ type run struct {
 	// the run reads them instead of walking and reading the disk, and a
 	// target without content is deleted.
 	contents map[string][]byte
+	// files reads the repository's files (root-confined, with the walk's
+	// size cap; binary content is the run's to judge); nil in an
+	// UpdateContents run. execute opens and closes it.
+	files *repofile.Reader
 	// oneShot runs compact after a bulk load (Run); an Updater's owner
 	// compacts when it chooses.
 	oneShot bool
@@ -434,6 +439,18 @@ func (r *run) execute(ctx context.Context) error {
 	defer stopProgress()
 	if err := r.begin(); err != nil {
 		return err
+	}
+	if r.contents == nil {
+		maxSize := walkOptions(r.root, &r.opts).MaxFileSize
+		if maxSize <= 0 {
+			maxSize = walk.DefaultMaxFileSize
+		}
+		files, err := repofile.Open(r.root, repofile.Options{MaxSize: maxSize, AllowBinary: true})
+		if err != nil {
+			return fmt.Errorf("index: %w", err)
+		}
+		defer files.Close()
+		r.files = files
 	}
 
 	var (
@@ -870,7 +887,8 @@ func (r *run) process(ctx context.Context, p *parse.Parser, j job) (res result, 
 }
 
 // read returns a file's content: the given one in an UpdateContents run,
-// else the disk's.
+// else the disk's, read inside the root (a file swapped for a link out of
+// the repository, or to a secret, after the walk saw it is refused).
 func (r *run) read(f walk.File) ([]byte, error) {
 	if r.contents != nil {
 		if src := r.contents[f.Path]; src != nil {
@@ -878,7 +896,7 @@ func (r *run) read(f walk.File) ([]byte, error) {
 		}
 		return nil, fmt.Errorf("%s: %w", f.Path, os.ErrNotExist)
 	}
-	return os.ReadFile(f.AbsPath)
+	return r.files.ReadFile(f.Path)
 }
 
 // givenFiles yields the targets of an UpdateContents run that have

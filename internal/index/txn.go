@@ -65,7 +65,7 @@ func LastRun(st *store.Store) (s RunState, ok bool, err error) {
 // ErrIncomplete says that the last run of an index stopped before it
 // finished (its resolution or search indexes may be partial); the next
 // index or watch run completes it.
-var ErrIncomplete = errors.New("the last index run did not finish; run `codegraph index` to complete it")
+var ErrIncomplete = errors.New("the last index run did not finish; the next index run completes it")
 
 // Incomplete returns ErrIncomplete when the last run of the index in st
 // did not finish, nil otherwise.

@@ -14,7 +14,7 @@ import (
 // level, and a caller below it is refused before anything runs (a
 // read-only key started a forced re-index through the index tool).
 func TestToolAccess(t *testing.T) {
-	s, _, _ := fixtureSession(t)
+	s, _, _ := sharedSession(t)
 	ps := s.params()
 	for _, tool := range s.tools {
 		if tool.access == 0 {

@@ -10,7 +10,7 @@ import (
 // arguments (kinds, kind, lang) take an array or a comma-separated string
 // alike.
 func TestArgumentNames(t *testing.T) {
-	_, cs, _ := fixtureSession(t)
+	_, cs, _ := sharedSession(t)
 	for _, tool := range []string{"get_dependencies", "get_dependents", "impact_analysis"} {
 		a, _, errA := callTool(t, cs, tool, map[string]any{"symbol": "pkg/server"})
 		b, _, errB := callTool(t, cs, tool, map[string]any{"target": "pkg/server"})

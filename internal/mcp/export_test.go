@@ -6,7 +6,7 @@ import (
 )
 
 func TestExportGraph(t *testing.T) {
-	_, cs, _ := fixtureSession(t)
+	_, cs, _ := sharedSession(t)
 	text, out := mustCall(t, cs, "export_graph", map[string]any{"symbol": "Store.Get", "direction": "callers"})
 	m, _ := out["mermaid"].(string)
 	if !strings.HasPrefix(m, "flowchart LR\n") || !strings.Contains(m, `["Server.ServeHTTP"]`) || !strings.Contains(text, "```mermaid\n") {

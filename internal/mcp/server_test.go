@@ -65,6 +65,47 @@ func connect(t testing.TB, opts Options, copts *mcp.ClientOptions) (*Server, *mc
 	return s, cs
 }
 
+// shared is one indexed copy of testdata/repo for the whole test binary,
+// for the tests that neither edit its files nor write nodes (an index run
+// over it that finds nothing changed is fine): indexing it, search
+// indexes and embedding model included, is most of a fixture's cost.
+var shared struct {
+	once sync.Once
+	dir  string // removed by TestMain
+	repo string
+	err  error
+}
+
+// sharedSession is a new server and session over the shared repository.
+func sharedSession(t testing.TB) (*Server, *mcp.ClientSession, string) {
+	t.Helper()
+	shared.once.Do(func() {
+		if shared.dir, shared.err = os.MkdirTemp("", "codegraph-mcp-"); shared.err != nil {
+			return
+		}
+		shared.repo = filepath.Join(shared.dir, "repo")
+		if shared.err = os.CopyFS(shared.repo, os.DirFS(filepath.Join("..", "..", "testdata", "repo"))); shared.err != nil {
+			return
+		}
+		_, shared.err = index.Run(context.Background(), index.Options{Root: shared.repo})
+	})
+	if shared.err != nil {
+		t.Fatal(shared.err)
+	}
+	s, cs := connect(t, Options{Repos: []RepoSpec{{Root: shared.repo}}}, nil)
+	return s, cs, shared.repo
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if shared.dir != "" {
+		os.RemoveAll(shared.dir)
+	}
+	os.Exit(code)
+}
+
+// fixtureSession is a new server and session over a copy of its own
+// (for tests that change the repository or its index).
 func fixtureSession(t testing.TB) (*Server, *mcp.ClientSession, string) {
 	t.Helper()
 	repo := fixtureRepo(t)
@@ -108,7 +149,7 @@ func mustCall(t testing.TB, cs *mcp.ClientSession, name string, args map[string]
 }
 
 func TestListToolsSchemas(t *testing.T) {
-	_, cs, _ := fixtureSession(t)
+	_, cs, _ := sharedSession(t)
 	res, err := cs.ListTools(context.Background(), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -176,7 +217,7 @@ func validateOutput(t *testing.T, cs *mcp.ClientSession, name string, out map[st
 }
 
 func TestTools(t *testing.T) {
-	_, cs, _ := fixtureSession(t)
+	_, cs, _ := sharedSession(t)
 	cases := []struct {
 		tool string
 		args map[string]any
@@ -411,7 +452,7 @@ func TestBudgetAndCursor(t *testing.T) {
 }
 
 func TestResources(t *testing.T) {
-	_, cs, _ := fixtureSession(t)
+	_, cs, _ := sharedSession(t)
 	ctx := context.Background()
 	tl, err := cs.ListResourceTemplates(ctx, nil)
 	if err != nil || len(tl.ResourceTemplates) != 2 {
@@ -444,7 +485,7 @@ func TestResources(t *testing.T) {
 }
 
 func TestInstructions(t *testing.T) {
-	_, cs, _ := fixtureSession(t)
+	_, cs, _ := sharedSession(t)
 	ins := cs.InitializeResult().Instructions
 	for _, w := range []string{"impact_analysis", "next_cursor", "index_state"} {
 		if !strings.Contains(ins, w) {
@@ -550,7 +591,7 @@ func TestBackgroundIndex(t *testing.T) {
 // TestEveryAnswerWithinBudget calls every tool with the smallest budget:
 // neither the text nor the structured answer may exceed it.
 func TestEveryAnswerWithinBudget(t *testing.T) {
-	_, cs, _ := fixtureSession(t)
+	_, cs, _ := sharedSession(t)
 	calls := []struct {
 		tool string
 		args map[string]any
@@ -584,7 +625,7 @@ func TestEveryAnswerWithinBudget(t *testing.T) {
 // TestStreamableHTTP serves the same tools over the streamable HTTP
 // transport, to two clients at once.
 func TestStreamableHTTP(t *testing.T) {
-	s, _, _ := fixtureSession(t)
+	s, _, _ := sharedSession(t)
 	ts := httptest.NewServer(s.Handler())
 	defer ts.Close()
 	ctx := context.Background()
@@ -602,7 +643,7 @@ func TestStreamableHTTP(t *testing.T) {
 }
 
 func TestAbsolutePathsInsideRoot(t *testing.T) {
-	_, cs, repo := fixtureSession(t)
+	_, cs, repo := sharedSession(t)
 	abs := filepath.Join(repo, "pkg", "store", "store.go")
 	text, _ := mustCall(t, cs, "get_symbol", map[string]any{"symbol": abs + ":24"})
 	if !strings.Contains(text, "method Store.Get") {
@@ -711,6 +752,9 @@ func TestLockedByIdleWriter(t *testing.T) {
 	if !strings.Contains(text, "another codegraph process") || !strings.Contains(text, fmt.Sprintf("pid %d", os.Getpid())) {
 		t.Errorf("index while locked: %s", text)
 	}
+	if strings.Contains(text, "`codegraph") {
+		t.Errorf("index while locked names a command of the command line: %s", text)
+	}
 	if err := s.waitIdle(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -725,7 +769,7 @@ func TestLockedByIdleWriter(t *testing.T) {
 }
 
 func TestSearchCode(t *testing.T) {
-	_, cs, _ := fixtureSession(t)
+	_, cs, _ := sharedSession(t)
 	text, out := mustCall(t, cs, "search_code", map[string]any{"query": "Store.Get"})
 	validateOutput(t, cs, "search_code", out)
 	items, _ := out["items"].([]any)
@@ -759,7 +803,7 @@ func TestSearchCode(t *testing.T) {
 // TestToolAnnotationsAndDescriptions: read-only tools are marked
 // idempotent, and every argument of every tool says what it is for.
 func TestToolAnnotationsAndDescriptions(t *testing.T) {
-	_, cs, _ := fixtureSession(t)
+	_, cs, _ := sharedSession(t)
 	res, err := cs.ListTools(context.Background(), nil)
 	if err != nil {
 		t.Fatal(err)

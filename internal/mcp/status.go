@@ -179,7 +179,8 @@ func (c *call) reindex(ctx context.Context) (output, func(int) string, error) {
 			sum, err, _ := r.IndexResult(j.ID)
 			switch {
 			case errors.Is(err, store.ErrLocked):
-				return &indexOut{Note: "the index is locked by another codegraph process that is not updating it (" + r.State().Other + "); stop it or run `codegraph index` when it is done"}, nil, nil
+				// The taxonomy's message and remedy (the holder's pid included).
+				return &indexOut{Note: "not indexed: " + service.Explain(err, service.DoorMCP)}, nil, nil
 			case j.State == jobs.Cancelled:
 				return nil, nil, errors.New("index run cancelled (the server is stopping)")
 			case err != nil:

@@ -18,7 +18,6 @@ import (
 
 	"github.com/codegraph-dev/codegraph/internal/query"
 	"github.com/codegraph-dev/codegraph/internal/service"
-	"github.com/codegraph-dev/codegraph/internal/store"
 )
 
 // args are the arguments of every tool; each tool accepts the subset its
@@ -531,8 +530,6 @@ func (c *call) indexError(err error) error {
 			Msg: fmt.Sprintf("no index of %s yet: %s; retry in a few seconds (index_status shows progress)", c.repo.Root(), st)}
 	case errors.Is(err, service.ErrNoIndex):
 		return &service.Error{Code: code, Err: err, Msg: fmt.Sprintf("%s has no index yet (%s)", c.repo.Root(), st)}
-	case errors.Is(err, store.ErrSchemaMismatch):
-		return &service.Error{Code: code, Err: err, Msg: fmt.Sprintf("the index was written by another version of codegraph (%s)", st)}
 	}
 	return &service.Error{Code: code, Err: err, Msg: fmt.Sprintf("cannot open the index: %v (%s)", err, st)}
 }

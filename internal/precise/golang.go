@@ -23,6 +23,7 @@ import (
 
 	"github.com/codegraph-dev/codegraph/internal/graph"
 	"github.com/codegraph-dev/codegraph/internal/lang"
+	"github.com/codegraph-dev/codegraph/internal/repofile"
 	"github.com/codegraph-dev/codegraph/internal/resolve"
 	"github.com/codegraph-dev/codegraph/internal/store"
 )
@@ -526,7 +527,12 @@ func (p *pass) checkBatch(ctx context.Context, goCmd, mod string, dirs []string)
 		}
 	}
 	// Every indexed file of the directory must have been type-checked, and
-	// with the content the index holds.
+	// with the content the index holds (read inside the root: a file
+	// swapped for a link out of the repository does not hold it).
+	files, ferr := repofile.Open(p.root, repofile.Indexed())
+	if ferr == nil {
+		defer files.Close()
+	}
 	for d, ps := range out {
 		slices.Sort(ps.Imports)
 		ps.Imports = slices.Compact(ps.Imports)
@@ -543,7 +549,11 @@ func (p *pass) checkBatch(ctx context.Context, goCmd, mod string, dirs []string)
 			if !checked[f.path] {
 				continue // excluded by build constraints: keeps its heuristic edges
 			}
-			src, err := os.ReadFile(filepath.Join(p.root, filepath.FromSlash(f.path)))
+			var src []byte
+			err := ferr
+			if err == nil {
+				src, err = files.ReadFile(f.path)
+			}
 			if err != nil || graph.HashBytes(src) != f.hash {
 				ps.Status, ps.Reason = StatusFailed, f.path+" changed since it was indexed"
 				break

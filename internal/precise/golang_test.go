@@ -356,3 +356,46 @@ func TestGoSharedWriter(t *testing.T) {
 		t.Error("draw's edges are not precise after the next pass")
 	}
 }
+
+// A package whose file became a link out of the repository (to the same
+// content) is not precise: the check of the indexed content reads inside
+// the root only.
+func TestGoLinkOutsideRoot(t *testing.T) {
+	needGo(t)
+	root := copyTree(t, "../../testdata/precise/goshapes")
+	db := filepath.Join(t.TempDir(), "db")
+	ctx := context.Background()
+	if _, err := index.Run(ctx, index.Options{Root: root, DBDir: db, NoSearch: true}); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(root, "draw", "draw.go")
+	src, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	outside := filepath.Join(t.TempDir(), "draw.go")
+	if err := os.WriteFile(outside, src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(file); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, file); err != nil {
+		t.Skip("symbolic links:", err)
+	}
+	st, err := store.Open(db, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	state, err := precise.RunGo(ctx, st, precise.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ps := state.Packages["draw"]; ps == nil || ps.Status != precise.StatusFailed {
+		t.Fatalf("draw (a file links out of the repository): %+v", ps)
+	}
+	if ps := state.Packages["shape"]; ps == nil || ps.Status != precise.StatusPrecise {
+		t.Errorf("shape: %+v", ps)
+	}
+}

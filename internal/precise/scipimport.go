@@ -19,6 +19,7 @@ import (
 	"github.com/codegraph-dev/codegraph/internal/graph"
 	"github.com/codegraph-dev/codegraph/internal/lang"
 	"github.com/codegraph-dev/codegraph/internal/parse"
+	"github.com/codegraph-dev/codegraph/internal/repofile"
 	"github.com/codegraph-dev/codegraph/internal/resolve"
 	"github.com/codegraph-dev/codegraph/internal/store"
 )
@@ -200,7 +201,12 @@ func ImportSCIP(ctx context.Context, st *store.Store, files []string, opts SCIPO
 	if err != nil {
 		return nil, err
 	}
-	im2 := &scipImport{st: st, root: root, im: im, ix: ix, log: opts.Logger,
+	rd, err := repofile.Open(root, repofile.Indexed())
+	if err != nil {
+		return nil, fmt.Errorf("precise: %w", err)
+	}
+	defer rd.Close()
+	im2 := &scipImport{st: st, root: root, files: rd, im: im, ix: ix, log: opts.Logger,
 		p:       &pass{st: st, root: root, fileNodes: map[string]*fileIndex{}, exts: map[string]map[graph.NodeID]graph.Node{}, stats: &Stats{}},
 		symNode: map[string]graph.NodeID{}, localNode: map[string]graph.NodeID{}, kinds: map[graph.NodeID]graph.NodeKind{}, defined: map[string]bool{}, skippedSyms: map[string]bool{},
 		impls: map[string][]string{}, bases: map[string][]string{}, syms: map[string]*scipSym{}}
@@ -268,6 +274,11 @@ func restoreExtracted(ctx context.Context, st *store.Store, root string, prev *I
 	defer x.Close()
 	p := x.NewParser(parse.Options{})
 	defer p.Close()
+	files, err := repofile.Open(root, repofile.Indexed())
+	if err != nil {
+		return 0, fmt.Errorf("precise: %w", err)
+	}
+	defer files.Close()
 	b := st.NewBatch()
 	defer b.Close()
 	var done []string
@@ -282,7 +293,7 @@ func restoreExtracted(ctx context.Context, st *store.Store, root string, prev *I
 		if m.Hash != prev.Files[f] || m.ExtractorVersion != parse.ExtractorVersion {
 			continue // re-indexed since: its edges are extraction's already
 		}
-		src, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(f)))
+		src, err := files.ReadFile(f)
 		if err != nil || graph.HashBytes(src) != m.Hash {
 			continue // changed on disk: the next index run re-extracts it
 		}
@@ -316,12 +327,13 @@ func restoreExtracted(ctx context.Context, st *store.Store, root string, prev *I
 
 // scipImport is one import's working state.
 type scipImport struct {
-	st   *store.Store
-	root string
-	im   *Import
-	ix   *scipIndex
-	log  *slog.Logger
-	p    *pass
+	st    *store.Store
+	root  string
+	files *repofile.Reader // reads root's files (root-confined)
+	im    *Import
+	ix    *scipIndex
+	log   *slog.Logger
+	p     *pass
 
 	symNode     map[string]graph.NodeID // symbol → our node (definitions of applied documents)
 	localNode   map[string]graph.NodeID // document path NUL local symbol → our node (nested functions, local classes)
@@ -435,12 +447,12 @@ func (s *scipImport) checkDoc(d *scipDocument, goState *State) (*checkedDoc, str
 			return nil, "the Go precise pass type-checks this package"
 		}
 	}
-	src, err := os.ReadFile(filepath.Join(s.root, filepath.FromSlash(rel)))
+	src, err := s.files.ReadFile(rel)
 	if err != nil {
 		return nil, "unreadable: " + err.Error()
 	}
 	if graph.HashBytes(src) != m.Hash {
-		return nil, "the file changed since it was indexed (run codegraph index)"
+		return nil, "the file changed since it was indexed"
 	}
 	if d.HasText && d.Text != string(src) {
 		return nil, "the index's copy of the file differs from the indexed content"

@@ -333,3 +333,25 @@ func TestImportSCIPOverloadsAndLocals(t *testing.T) {
 		}
 	}
 }
+
+// A document whose file became a link out of the repository (to the same
+// content) is skipped: the file is read inside the root only.
+func TestImportSCIPLinkOutsideRoot(t *testing.T) {
+	root, outside := t.TempDir(), t.TempDir()
+	writeFiles(t, root, map[string]string{"a.ts": tsA, "b.ts": tsB})
+	_, st := openIndexed(t, root)
+	writeFiles(t, outside, map[string]string{"a.ts": tsA})
+	if err := os.Remove(filepath.Join(root, "a.ts")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(outside, "a.ts"), filepath.Join(root, "a.ts")); err != nil {
+		t.Skip("symbolic links:", err)
+	}
+	im, err := ImportSCIP(context.Background(), st, []string{writeIndex(t, docA())}, SCIPOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(im.Skipped) != 1 || !strings.Contains(im.Skipped[0].Reason, "outside the repository root") {
+		t.Errorf("skipped %+v, want a.ts (outside the root)", im.Skipped)
+	}
+}

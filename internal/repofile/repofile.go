@@ -96,6 +96,12 @@ type Options struct {
 	AllowBinary bool
 }
 
+// Indexed are the options for reading back files the index admitted
+// (to rebuild search indexes, to check a file still has its indexed
+// content): the index applied its own size cap and judged binary content,
+// so the cap here only bounds a file that grew since.
+func Indexed() Options { return Options{MaxSize: 1 << 30, AllowBinary: true} }
+
 // Reader reads files under one root. It holds the root directory open
 // (os.Root); Close releases it. It is safe for concurrent use.
 type Reader struct {
@@ -199,11 +205,20 @@ func (r *Reader) Resolve(rel string) (string, error) {
 // ReadFile reads the repository file rel under the policy. Refusals are
 // *Error values wrapping one of the Err* reasons (or fs.ErrNotExist).
 func (r *Reader) ReadFile(rel string) ([]byte, error) {
-	target, err := r.Resolve(rel)
+	clean, err := Clean(rel)
 	if err != nil {
 		return nil, err
 	}
-	clean, _ := Clean(rel)
+	if err := Check(clean); err != nil {
+		return nil, &Error{Path: clean, Err: err}
+	}
+	if data, ok, err := r.readDirect(clean); ok {
+		return data, err
+	}
+	target, err := r.Resolve(clean)
+	if err != nil {
+		return nil, err
+	}
 	fail := func(err error) error { return &Error{Path: clean, Target: target, Err: err, Limit: r.opts.MaxSize} }
 	// Refuse what is visibly not a regular file before opening it (a FIFO
 	// would block a plain open); the descriptor is checked again below.
@@ -243,6 +258,45 @@ func (r *Reader) ReadFile(rel string) ([]byte, error) {
 			return nil, fail(Check(filepath.ToSlash(rel)))
 		}
 	}
+	return r.read(f, fi, fail)
+}
+
+// readDirect is ReadFile's common case, in a fixed number of operations
+// on the root: clean (already checked) names a regular file, not a link,
+// and the kernel names the opened descriptor root/clean, so no link was
+// followed on the way and the name policy applied to clean is the whole
+// policy. ok is false when that cannot be established (a link on the
+// way, a special or missing file, no descriptor names on this system):
+// the caller then resolves the path component by component.
+func (r *Reader) readDirect(clean string) (data []byte, ok bool, err error) {
+	native := filepath.FromSlash(clean)
+	li, err := r.root.Lstat(native)
+	if err != nil || !li.Mode().IsRegular() {
+		return nil, false, nil
+	}
+	f, err := r.root.OpenFile(native, os.O_RDONLY|oNonblock, 0)
+	if err != nil {
+		return nil, false, nil
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() || !os.SameFile(fi, li) {
+		return nil, false, nil
+	}
+	p, named := fdPath(f)
+	if !named {
+		return nil, false, nil
+	}
+	if in, inside := r.within(p); !inside || filepath.ToSlash(in) != clean {
+		return nil, false, nil
+	}
+	data, err = r.read(f, fi, func(err error) error { return &Error{Path: clean, Err: err, Limit: r.opts.MaxSize} })
+	return data, true, err
+}
+
+// read reads the opened regular file f (fi its description) under the
+// size and binary rules; fail wraps a refusal.
+func (r *Reader) read(f *os.File, fi fs.FileInfo, fail func(error) error) ([]byte, error) {
 	if fi.Size() > r.opts.MaxSize {
 		return nil, fail(ErrTooLarge)
 	}

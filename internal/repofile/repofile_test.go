@@ -219,3 +219,26 @@ func FuzzReadFile(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkReadFile reads a file three directories deep (the common case:
+// no link on the way).
+func BenchmarkReadFile(b *testing.B) {
+	root := b.TempDir()
+	dir := filepath.Join(root, "a", "b", "c")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		b.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "f.go"), []byte(strings.Repeat("package f\n", 400)), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	r, err := Open(root, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer r.Close()
+	for b.Loop() {
+		if _, err := r.ReadFile("a/b/c/f.go"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

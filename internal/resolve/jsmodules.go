@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/codegraph-dev/codegraph/internal/repofile"
 )
 
 // JavaScript and TypeScript module resolution: relative specifiers with
@@ -215,7 +217,9 @@ func (r *resolver) applyTSConfig(c *tsConfig, file string, depth int) {
 	if depth > maxExtends {
 		return
 	}
-	b, err := os.ReadFile(filepath.Join(r.root, filepath.FromSlash(file)))
+	// Read inside the root: an extends chain or a link leading out of the
+	// repository is not followed.
+	b, err := repofile.ReadFile(r.root, file, repofile.Options{})
 	if err != nil {
 		return
 	}

@@ -1,15 +1,14 @@
 package resolve
 
 import (
-	"os"
 	"path"
-	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
 	"sync"
 
 	"github.com/codegraph-dev/codegraph/internal/graph"
+	"github.com/codegraph-dev/codegraph/internal/repofile"
 )
 
 // Swift modules. Swift source names no module: the files of one target of
@@ -118,9 +117,9 @@ func (r *resolver) swiftPackages(files []string) *swiftModules {
 		if path.Base(f) != "Package.swift" || r.root == "" {
 			continue
 		}
-		b, err := os.ReadFile(filepath.Join(r.root, filepath.FromSlash(f)))
+		b, err := repofile.ReadFile(r.root, f, repofile.Options{})
 		if err != nil {
-			continue
+			continue // unreadable, or refused (a link out of the repository, say)
 		}
 		targets = append(targets, parsePackageSwift(path.Dir(f), b)...)
 	}

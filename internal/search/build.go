@@ -17,6 +17,7 @@ import (
 
 	"github.com/codegraph-dev/codegraph/internal/graph"
 	"github.com/codegraph-dev/codegraph/internal/indexfile"
+	"github.com/codegraph-dev/codegraph/internal/repofile"
 	"github.com/codegraph-dev/codegraph/internal/search/embed"
 	"github.com/codegraph-dev/codegraph/internal/search/grep"
 	"github.com/codegraph-dev/codegraph/internal/search/lexical"
@@ -258,6 +259,15 @@ func (fd *fileDocs) hasText() bool { return fd.src != nil || fd.api }
 // store (a full rebuild reads all nodes in one sequential scan: a seek per
 // node of every file costs far more).
 func readFiles(ctx context.Context, st *store.Store, root string, files []string, byFile map[string][]graph.Node, cfg *Config, fn func(*fileDocs) error) error {
+	// Sources are read inside the root: a file swapped for a link out of
+	// the repository (or to a secret) since it was indexed is not read.
+	var rd *repofile.Reader
+	if root != "" {
+		if r, err := repofile.Open(root, repofile.Indexed()); err == nil {
+			defer r.Close()
+			rd = r
+		}
+	}
 	g, gctx := errgroup.WithContext(ctx)
 	paths := make(chan string)
 	out := make(chan *fileDocs, 64)
@@ -279,8 +289,8 @@ func readFiles(ctx context.Context, st *store.Store, root string, files []string
 			defer wg.Done()
 			for p := range paths {
 				fd := &fileDocs{path: p, api: strings.HasPrefix(p, graph.APIPrefix)}
-				if !fd.api {
-					if src, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(p))); err == nil {
+				if !fd.api && rd != nil {
+					if src, err := rd.ReadFile(p); err == nil {
 						fd.src = src
 					}
 				}

@@ -110,7 +110,7 @@ func checkFiles(dir string, st State) error {
 type outdatedError struct{ version int }
 
 func (e outdatedError) Error() string {
-	return fmt.Sprintf("search index format %d, this codegraph reads %d: run `codegraph index` to rebuild it", e.version, FormatVersion)
+	return fmt.Sprintf("search index format %d, this codegraph reads %d: the next index run rebuilds it", e.version, FormatVersion)
 }
 
 func (e outdatedError) Is(target error) bool { return target == ErrNoIndex }

@@ -148,7 +148,7 @@ func (s *Searcher) open() error {
 			return
 		}
 		if st.Version != FormatVersion {
-			s.openErr = fmt.Errorf("search index format %d, this codegraph reads %d: run `codegraph index`", st.Version, FormatVersion)
+			s.openErr = outdatedError{st.Version}
 			return
 		}
 		s.state = st

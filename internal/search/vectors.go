@@ -4,11 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"time"
 
 	"github.com/codegraph-dev/codegraph/internal/graph"
+	"github.com/codegraph-dev/codegraph/internal/repofile"
 	"github.com/codegraph-dev/codegraph/internal/search/embed"
 	"github.com/codegraph-dev/codegraph/internal/search/vector"
 )
@@ -59,8 +58,8 @@ func (s *Searcher) Similar(ctx context.Context, id graph.NodeID, req Request) (*
 		return nil, err
 	}
 	var src []byte
-	if s.root != "" && n.File != "" && filepath.IsLocal(filepath.FromSlash(n.File)) {
-		src, _ = os.ReadFile(filepath.Join(s.root, filepath.FromSlash(n.File)))
+	if s.root != "" && n.File != "" {
+		src, _ = repofile.ReadFile(s.root, n.File, repofile.Indexed())
 	}
 	vecs, err := embed.EmbedDocs(ctx, s.emb, []embed.Doc{embed.NodeDoc(&n, src)})
 	if err != nil {

@@ -174,7 +174,7 @@ func TestRoleBindings(t *testing.T) {
 // after Reload, the removed one is refused, and a reload that would
 // leave the server open is refused and keeps the keys in force.
 func TestReloadCredentials(t *testing.T) {
-	s, ts := newTestServer(t, Options{Keys: []Key{{Name: "old", Key: "old-key-0123456789", Scope: "ro"}}})
+	s, ts := sharedTestServer(t, Options{Keys: []Key{{Name: "old", Key: "old-key-0123456789", Scope: "ro"}}})
 	get := func(key string) int {
 		status, _, _ := call(t, ts, "GET", "/nodes?name=Open", "", "X-API-Key", key)
 		return status

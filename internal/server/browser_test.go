@@ -33,7 +33,7 @@ func do(t *testing.T, url, method, path, host, body string, hdr ...string) int {
 // (DNS rebinding: evil.example resolved to 127.0.0.1); --allowed-host
 // adds names; with keys any host is served.
 func TestHostAllowList(t *testing.T) {
-	svc, _ := fixtureService(t)
+	svc, _ := sharedService(t)
 	_, open := newTestServer(t, Options{Service: svc})
 	for host, want := range map[string]int{"evil.example": 403, "evil.example:8080": 403, "localhost:8080": 200, "127.0.0.1": 200,
 		"[::1]:80": 200, "app.localhost": 200, "127.0.0.2:8080": 200, "": 200} {
@@ -90,7 +90,7 @@ func TestCrossOriginWrites(t *testing.T) {
 // TestFailedAuthLimited: wrong keys from one address are limited before
 // authentication (300 wrong keys in 0.05 s used to give 300 × 401).
 func TestFailedAuthLimited(t *testing.T) {
-	_, ts := newTestServer(t, Options{Keys: []Key{{Key: roKey, Scope: "ro"}}})
+	_, ts := sharedTestServer(t, Options{Keys: []Key{{Key: roKey, Scope: "ro"}}})
 	counts := map[int]int{}
 	for i := range 300 {
 		counts[do(t, ts.URL, "GET", "/nodes?limit=1", "", "", "X-API-Key", "wrong-key-"+string(rune('a'+i%26))+"xxxxxxxx")]++
@@ -107,7 +107,7 @@ func TestFailedAuthLimited(t *testing.T) {
 // TestCORSWildcardOpenWarns: --cors-origin '*' without keys is logged as
 // a warning.
 func TestCORSWildcardOpenWarns(t *testing.T) {
-	svc, _ := fixtureService(t)
+	svc, _ := sharedService(t)
 	var buf bytes.Buffer
 	log := slog.New(slog.NewTextHandler(&buf, nil))
 	newTestServer(t, Options{Service: svc, CORSOrigins: []string{"*"}, Logger: log})

@@ -10,7 +10,7 @@ import (
 )
 
 func TestNodeSourceRoute(t *testing.T) {
-	_, ts := newTestServer(t, Options{Keys: []Key{{Name: "ro", Key: "read-only-key-1", Scope: "ro"}}})
+	_, ts := sharedTestServer(t, Options{Keys: []Key{{Name: "ro", Key: "read-only-key-1", Scope: "ro"}}})
 	auth := []string{"X-API-Key", "read-only-key-1"}
 	id := nodeIDByName(t, ts, "Get", "pkg/store/store.go", auth...)
 	code, _, body := call(t, ts, "GET", "/nodes/"+id+"/source", "", auth...)
@@ -42,7 +42,7 @@ func TestNodeSourceRoute(t *testing.T) {
 }
 
 func TestPackageMapRoute(t *testing.T) {
-	_, ts := newTestServer(t, Options{})
+	_, ts := sharedTestServer(t, Options{})
 	code, _, body := call(t, ts, "GET", "/graph/map", "")
 	if code != http.StatusOK {
 		t.Fatalf("GET /graph/map: %d %s", code, body)

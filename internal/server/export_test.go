@@ -6,7 +6,7 @@ import (
 )
 
 func TestExportRoute(t *testing.T) {
-	_, ts := newTestServer(t, Options{})
+	_, ts := sharedTestServer(t, Options{})
 	for _, c := range []struct {
 		path     string
 		status   int

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -26,6 +27,13 @@ func fixtureService(t testing.TB) (*service.Service, string) {
 	if _, err := index.Run(context.Background(), index.Options{Root: root}); err != nil {
 		t.Fatal(err)
 	}
+	return serviceOver(t, root)
+}
+
+// serviceOver returns a service over the indexed repository at root,
+// settled.
+func serviceOver(t testing.TB, root string) (*service.Service, string) {
+	t.Helper()
 	svc, err := service.New(service.Options{Repos: []service.RepoSpec{{Name: "fixture", Root: root}}})
 	if err != nil {
 		t.Fatal(err)
@@ -37,6 +45,53 @@ func fixtureService(t testing.TB) (*service.Service, string) {
 		t.Fatal(err)
 	}
 	return svc, root
+}
+
+// shared is testdata/repo indexed once per test binary (search indexes
+// included), for the tests that change neither its files nor its nodes;
+// each gets a service of its own over it. TestMain removes it.
+var shared struct {
+	once sync.Once
+	dir  string
+	root string
+	err  error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if shared.dir != "" {
+		os.RemoveAll(shared.dir)
+	}
+	os.Exit(code)
+}
+
+// sharedService returns a service over the shared repository, settled.
+func sharedService(t testing.TB) (*service.Service, string) {
+	t.Helper()
+	shared.once.Do(func() {
+		if shared.dir, shared.err = os.MkdirTemp("", "codegraph-server-"); shared.err != nil {
+			return
+		}
+		shared.root = filepath.Join(shared.dir, "repo")
+		if shared.err = os.CopyFS(shared.root, os.DirFS(testrepo.Dir())); shared.err != nil {
+			return
+		}
+		_, shared.err = index.Run(context.Background(), index.Options{Root: shared.root})
+	})
+	if shared.err != nil {
+		t.Fatal(shared.err)
+	}
+	return serviceOver(t, shared.root)
+}
+
+// sharedTestServer is newTestServer over the shared repository (when
+// opts.Service is nil).
+func sharedTestServer(t testing.TB, opts Options) (*Server, *httptest.Server) {
+	t.Helper()
+	if opts.Service == nil {
+		opts.Service, _ = sharedService(t)
+	}
+	return newTestServer(t, opts)
 }
 
 // newTestServer serves opts (Service filled in from the fixture when nil)

@@ -203,7 +203,7 @@ func TestMetricNames(t *testing.T) {
 	if got := strings.Join(names["codegraph_vector_index_vectors"], ","); got != "repo,kind" {
 		t.Errorf("labels of codegraph_vector_index_vectors = %q", got)
 	}
-	_, ts := newTestServer(t, Options{})
+	_, ts := sharedTestServer(t, Options{})
 	body := scrape(t, ts.URL)
 	for _, m := range regexp.MustCompile(`(?m)^# TYPE (\S+) `).FindAllStringSubmatch(body, -1) {
 		if _, ok := names[m[1]]; !ok {

@@ -71,7 +71,7 @@ func TestAuthProbesAndMounts(t *testing.T) {
 }
 
 func TestKeyValidation(t *testing.T) {
-	svc, _ := fixtureService(t)
+	svc, _ := sharedService(t)
 	for _, keys := range [][]Key{
 		{{Key: "short", Scope: "rw"}},
 		{{Key: "long-enough-key", Scope: "root"}},
@@ -104,7 +104,7 @@ func TestParseKeysAndLoopback(t *testing.T) {
 }
 
 func TestRateLimit(t *testing.T) {
-	_, ts := newTestServer(t, Options{RateLimit: 1, RateBurst: 3})
+	_, ts := sharedTestServer(t, Options{RateLimit: 1, RateBurst: 3})
 	var limited int
 	var retry string
 	for range 5 {
@@ -156,7 +156,7 @@ func TestLimiterRefills(t *testing.T) {
 }
 
 func TestCORS(t *testing.T) {
-	_, ts := newTestServer(t, Options{CORSOrigins: []string{"https://dash.example.com/"}})
+	_, ts := sharedTestServer(t, Options{CORSOrigins: []string{"https://dash.example.com/"}})
 	status, hdr, _ := call(t, ts, "OPTIONS", "/nodes", "", "Origin", "https://dash.example.com", "Access-Control-Request-Method", "GET")
 	if status != 204 || hdr.Get("Access-Control-Allow-Origin") != "https://dash.example.com" || !strings.Contains(hdr.Get("Access-Control-Allow-Headers"), "Authorization") {
 		t.Fatalf("preflight: %d %v", status, hdr)
@@ -180,7 +180,7 @@ func TestBodyLimit(t *testing.T) {
 }
 
 func TestMetrics(t *testing.T) {
-	_, ts := newTestServer(t, Options{})
+	_, ts := sharedTestServer(t, Options{})
 	call(t, ts, "GET", "/nodes/zz", "")
 	call(t, ts, "GET", "/search?q=order", "")
 	_, _, body := call(t, ts, "GET", "/metrics", "")
@@ -202,7 +202,7 @@ func TestMetrics(t *testing.T) {
 }
 
 func TestHTTPServerTimeouts(t *testing.T) {
-	s, _ := newTestServer(t, Options{})
+	s, _ := sharedTestServer(t, Options{})
 	hs := s.HTTPServer("127.0.0.1:0")
 	if hs.ReadHeaderTimeout == 0 || hs.ReadTimeout == 0 || hs.WriteTimeout == 0 || hs.IdleTimeout == 0 {
 		t.Fatalf("missing timeouts: %+v", hs)
@@ -213,7 +213,7 @@ func TestHTTPServerTimeouts(t *testing.T) {
 // TestSecurityHeaders: every answer, errors and probes included, forbids
 // MIME sniffing, referrers, framing and active content.
 func TestSecurityHeaders(t *testing.T) {
-	_, ts := newTestServer(t, Options{})
+	_, ts := sharedTestServer(t, Options{})
 	for _, path := range []string{"/health/live", "/nodes?limit=1", "/nodes/nothex", "/no-such-route"} {
 		_, h, _ := call(t, ts, "GET", path, "")
 		for k, want := range map[string]string{

@@ -181,7 +181,7 @@ func TestMultiRepo(t *testing.T) {
 // TestPagination walks every page of node and edge lists: no item twice,
 // none missed (against the unpaged answer), cursors bound to their query.
 func TestPagination(t *testing.T) {
-	_, ts := newTestServer(t, Options{})
+	_, ts := sharedTestServer(t, Options{})
 	walk := func(base string, items func([]byte) []string) []string {
 		var all []string
 		cursor := ""

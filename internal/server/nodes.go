@@ -10,7 +10,6 @@ import (
 
 	"github.com/codegraph-dev/codegraph/internal/graph"
 	"github.com/codegraph-dev/codegraph/internal/service"
-	"github.com/codegraph-dev/codegraph/internal/store"
 )
 
 // nodePage is the answer of GET /nodes.
@@ -101,11 +100,8 @@ func (s *Server) getNode(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	defer release()
-	n, err := sn.Store.Node(id)
+	n, err := sn.Node(id)
 	if err != nil {
-		if errors.Is(err, store.ErrNotFound) {
-			return notFound("no node %s", id)
-		}
 		return err
 	}
 	writeJSON(w, http.StatusOK, nodeOf(&n))
@@ -152,10 +148,7 @@ func (s *Server) nodeEdges(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	defer release()
-	if _, err := sn.Store.Node(id); err != nil {
-		if errors.Is(err, store.ErrNotFound) {
-			return notFound("no node %s", id)
-		}
+	if _, err := sn.Node(id); err != nil {
 		return err
 	}
 	page := edgePage{Node: id.String(), Direction: dir, Edges: []edgeJSON{}}

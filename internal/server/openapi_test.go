@@ -10,7 +10,7 @@ import (
 // TestOpenAPIMatchesRoutes fails when a registered route is missing from
 // openapi.json, or the document describes a route that is not served.
 func TestOpenAPIMatchesRoutes(t *testing.T) {
-	s, _ := newTestServer(t, Options{})
+	s, _ := sharedTestServer(t, Options{})
 	var doc struct {
 		OpenAPI string                                `json:"openapi"`
 		Paths   map[string]map[string]json.RawMessage `json:"paths"`

@@ -1,7 +1,6 @@
 package server
 
 import (
-	"errors"
 	"net/http"
 
 	"github.com/codegraph-dev/codegraph/internal/query"
@@ -20,21 +19,18 @@ func (s *Server) registerQueries() {
 	s.handle("GET", "/status", ScopeRead, s.status)
 }
 
-// withSnapshot runs fn on a read snapshot of the request's repository.
-func (s *Server) withSnapshot(r *http.Request, fn func(g *query.Engine) (any, error)) (any, error) {
-	sn, release, err := s.snapshot(r)
-	if err != nil {
-		return nil, err
-	}
-	defer release()
-	return fn(sn.Graph)
-}
-
-func (s *Server) answer(w http.ResponseWriter, r *http.Request, qerr error, fn func(g *query.Engine) (any, error)) error {
+// answer writes what fn answers on a read snapshot of the request's
+// repository (qerr: the request's argument error, if any).
+func (s *Server) answer(w http.ResponseWriter, r *http.Request, qerr error, fn func(sn *service.Snapshot) (any, error)) error {
 	if qerr != nil {
 		return qerr
 	}
-	res, err := s.withSnapshot(r, fn)
+	sn, release, err := s.snapshot(r)
+	if err != nil {
+		return err
+	}
+	defer release()
+	res, err := fn(sn)
 	if err != nil {
 		return err
 	}
@@ -49,12 +45,9 @@ func (s *Server) graphRefs(w http.ResponseWriter, r *http.Request) error {
 	spec := q.required("symbol")
 	kinds := q.edgeKinds("kind")
 	page := query.Page{Limit: q.limit(), Cursor: q.str("cursor")}
-	return s.answer(w, r, q.err, func(g *query.Engine) (any, error) {
-		n, err := g.ResolveOne(r.Context(), spec)
-		if err != nil {
-			return nil, err
-		}
-		return g.Refs(r.Context(), n.ID, query.RefsOptions{Kinds: kinds, Page: page})
+	return s.answer(w, r, q.err, func(sn *service.Snapshot) (any, error) {
+		return sn.Refs(r.Context(), service.RefsRequest{Target: service.Target{Symbol: spec},
+			RefsOptions: query.RefsOptions{Kinds: kinds, Page: page}})
 	})
 }
 
@@ -65,12 +58,9 @@ func (s *Server) graphOutline(w http.ResponseWriter, r *http.Request) error {
 	file := q.required("file")
 	imports := q.boolean("imports")
 	page := query.Page{Limit: q.intIn("limit", 500, 1, maxLimit), Cursor: q.str("cursor")}
-	return s.answer(w, r, q.err, func(g *query.Engine) (any, error) {
-		res, err := g.Outline(r.Context(), file, query.OutlineOptions{Imports: imports, Page: page})
-		if errors.Is(err, query.ErrNotFound) {
-			return nil, service.Errorf(service.CodeNotFound, "%s is not an indexed file", file)
-		}
-		return res, err
+	return s.answer(w, r, q.err, func(sn *service.Snapshot) (any, error) {
+		return sn.Outline(r.Context(), service.OutlineRequest{Target: service.Target{Symbol: file},
+			OutlineOptions: query.OutlineOptions{Imports: imports, Page: page}})
 	})
 }
 
@@ -83,8 +73,8 @@ func (s *Server) graphOverview(w http.ResponseWriter, r *http.Request) error {
 		hubs = -1 // none
 	}
 	page := query.Page{Limit: q.limit(), Cursor: q.str("cursor")}
-	return s.answer(w, r, q.err, func(g *query.Engine) (any, error) {
-		return g.Overview(r.Context(), query.OverviewOptions{Hubs: hubs, Page: page})
+	return s.answer(w, r, q.err, func(sn *service.Snapshot) (any, error) {
+		return sn.Overview(r.Context(), service.OverviewRequest{OverviewOptions: query.OverviewOptions{Hubs: hubs, Page: page}})
 	})
 }
 
@@ -102,8 +92,8 @@ func (s *Server) graphHubs(w http.ResponseWriter, r *http.Request) error {
 	}
 	external := q.boolean("external")
 	page := query.Page{Limit: q.intIn("limit", 20, 1, maxLimit), Cursor: q.str("cursor")}
-	return s.answer(w, r, q.err, func(g *query.Engine) (any, error) {
-		return g.Hubs(r.Context(), query.HubsOptions{By: by, External: external, Page: page})
+	return s.answer(w, r, q.err, func(sn *service.Snapshot) (any, error) {
+		return sn.Hubs(r.Context(), service.HubsRequest{HubsOptions: query.HubsOptions{By: by, External: external, Page: page}})
 	})
 }
 
@@ -112,8 +102,8 @@ func (s *Server) graphCycles(w http.ResponseWriter, r *http.Request) error {
 	q := params(r)
 	tests := q.boolean("tests")
 	page := query.Page{Limit: q.limit(), Cursor: q.str("cursor")}
-	return s.answer(w, r, q.err, func(g *query.Engine) (any, error) {
-		return g.Cycles(r.Context(), query.CyclesOptions{Tests: tests, Page: page})
+	return s.answer(w, r, q.err, func(sn *service.Snapshot) (any, error) {
+		return sn.Cycles(r.Context(), service.CyclesRequest{CyclesOptions: query.CyclesOptions{Tests: tests, Page: page}})
 	})
 }
 

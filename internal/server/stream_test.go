@@ -13,7 +13,7 @@ import (
 )
 
 func TestStreams(t *testing.T) {
-	svc, _ := fixtureService(t)
+	svc, _ := sharedService(t)
 	_, ts := newTestServer(t, Options{Service: svc})
 	repo, _ := svc.Repo("")
 	sn, release, err := repo.Acquire()

@@ -19,7 +19,7 @@ func TestStreamsPerCaller(t *testing.T) {
 		opened <- struct{}{}
 		<-r.Context().Done()
 	})
-	_, ts := newTestServer(t, Options{MaxStreams: 2,
+	_, ts := sharedTestServer(t, Options{MaxStreams: 2,
 		Keys:         []Key{{Name: "a", Key: roKey, Scope: "ro"}, {Name: "b", Key: rwKey, Scope: "rw"}},
 		Mount:        map[string]http.Handler{"/live/events": slow},
 		StreamMounts: []string{"/live/events"}}) // not /events: that is GET /events, the change stream

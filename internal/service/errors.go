@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/codegraph-dev/codegraph/internal/history"
 	"github.com/codegraph-dev/codegraph/internal/parse"
 	"github.com/codegraph-dev/codegraph/internal/query"
 	"github.com/codegraph-dev/codegraph/internal/search"
@@ -193,9 +194,9 @@ func Classify(err error) Code {
 		return CodeBadRegex
 	case errors.Is(err, store.ErrLocked):
 		return CodeLocked
-	case errors.Is(err, ErrConflict), errors.Is(err, ErrDerived), errors.Is(err, ErrBusy):
+	case errors.Is(err, ErrConflict), errors.Is(err, ErrDerived), errors.Is(err, ErrBusy), errors.Is(err, history.ErrStale):
 		return CodeConflict
-	case errors.Is(err, ErrNoIndex), errors.Is(err, search.ErrNoIndex), errors.Is(err, ErrUnavailable):
+	case errors.Is(err, ErrNoIndex), errors.Is(err, store.ErrNoIndex), errors.Is(err, search.ErrNoIndex), errors.Is(err, ErrUnavailable):
 		return CodeUnavailable
 	case errors.Is(err, ErrInvalid), errors.Is(err, query.ErrBadCursor), errors.Is(err, search.ErrDimension):
 		return CodeInvalid
@@ -233,11 +234,26 @@ func Details(err error) map[string]any {
 	return nil
 }
 
+// staleHint is the remedy for an index that does not hold the working
+// tree's version of a file (history.ErrStale, a conflict): bring it up to
+// date and retry.
+var staleHint = [...]string{
+	DoorCLI:     "run `codegraph index` (or keep `codegraph watch` running) and retry",
+	DoorREST:    "start an index job with POST /index (or run `codegraph index`) and retry",
+	DoorGraphQL: "index the repository: mutation { parseProject(input: {}) { taskId } }, or run codegraph index, and retry",
+	DoorMCP:     "call the index tool, then retry",
+}
+
 // Explain is err's message for a user of door: the message, and the
-// code's hint unless the message already gives it.
+// remedy (the code's hint, or a more particular one) unless the message
+// already gives it.
 func Explain(err error, door Door) string {
 	msg := err.Error()
-	if h := Classify(err).Hint(door); h != "" && !strings.Contains(msg, h) {
+	h := Classify(err).Hint(door)
+	if errors.Is(err, history.ErrStale) {
+		h = staleHint[door]
+	}
+	if h != "" && !strings.Contains(msg, h) {
 		msg += "; " + h
 	}
 	return msg

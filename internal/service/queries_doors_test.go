@@ -18,7 +18,7 @@ func TestDoorsQueries(t *testing.T) {
 		q      url.Values
 		fields []string // top-level fields that must agree
 	}{
-		{"refs", []string{"refs", "Store.Get"}, "/graph/refs", url.Values{"symbol": {"Store.Get"}}, []string{"total", "symbol"}},
+		{"refs", []string{"refs", "Store.Get"}, "/graph/refs", url.Values{"symbol": {"Store.Get"}}, []string{"total", "symbol", "items"}},
 		{"refs by kind", []string{"refs", "--kind", "calls", "Store.Get"}, "/graph/refs", url.Values{"symbol": {"Store.Get"}, "kind": {"calls"}}, []string{"total"}},
 		{"outline", []string{"outline", "pkg/store/store.go"}, "/graph/outline", url.Values{"file": {"pkg/store/store.go"}}, []string{"file", "language", "symbols", "total"}},
 		{"overview", []string{"overview"}, "/graph/overview", nil, []string{"files", "nodes", "packages"}},

@@ -191,6 +191,16 @@ func (sn *Snapshot) Stats() (store.Stats, error) {
 	return sn.stats, sn.statsErr
 }
 
+// Node returns the node id of the snapshot; one that does not exist is a
+// CodeNotFound error naming it.
+func (sn *Snapshot) Node(id graph.NodeID) (graph.Node, error) {
+	n, err := sn.Store.Node(id)
+	if errors.Is(err, store.ErrNotFound) {
+		return n, &Error{Code: CodeNotFound, Msg: fmt.Sprintf("no node %s", id), Err: ErrNotFound}
+	}
+	return n, err
+}
+
 // Searcher returns the snapshot's searcher over the repository's search
 // indexes, opening them on first use.
 func (sn *Snapshot) Searcher() *search.Searcher {

@@ -12,8 +12,7 @@ import (
 )
 
 // ErrStale: the index does not hold the working tree's version of a file
-// the operation needs (it wraps history.ErrStale, whose message says what
-// to run).
+// the operation needs (a conflict; Explain gives each door its remedy).
 var ErrStale = history.ErrStale
 
 // DiffRequest asks what changed between two revisions (From, To: git
@@ -45,8 +44,11 @@ func historyError(err error) error {
 		return fmt.Errorf("%w: %w", ErrInvalid, err)
 	case errors.Is(err, history.ErrNotFound):
 		return fmt.Errorf("%w: %w", ErrNotFound, err)
-	case errors.Is(err, history.ErrStale), errors.Is(err, history.ErrBusy):
-		// retry once the index (or the other user of the versions) is done
+	case errors.Is(err, history.ErrStale):
+		// a conflict (Classify), whose remedy Explain words per door
+		return err
+	case errors.Is(err, history.ErrBusy):
+		// retry once the other user of the versions is done
 		return fmt.Errorf("%w: %w", ErrBusy, err)
 	}
 	return err

@@ -81,7 +81,7 @@ func snapshotOnce(dir, dst string) error {
 		}
 	}
 	if manifestMarker == "" {
-		return fmt.Errorf("no index in %s (run `codegraph index` first): %w", dir, ErrNotFound)
+		return noIndex(dir, "")
 	}
 	manifest := manifestMarker[strings.Index(manifestMarker, "MANIFEST-"):]
 	if err := os.MkdirAll(dst, 0o755); err != nil {

@@ -81,6 +81,25 @@ func (o Options) withDefaults() Options {
 // key or the store itself does not exist.
 var ErrNotFound = errors.New("not found")
 
+// ErrNoIndex is returned (wrapped, with the directory) by a read-only
+// Open when there is no index there yet, or an empty one. It matches
+// ErrNotFound too. Its message names no command: the front doors say how
+// to build an index (service.CodeUnavailable's hint).
+var ErrNoIndex error = noIndexError{}
+
+type noIndexError struct{}
+
+func (noIndexError) Error() string        { return "no index" }
+func (noIndexError) Is(target error) bool { return target == ErrNotFound }
+
+// noIndex is ErrNoIndex for dir, with why when it says more.
+func noIndex(dir, why string) error {
+	if why != "" {
+		return fmt.Errorf("%w in %s (%s)", ErrNoIndex, dir, why)
+	}
+	return fmt.Errorf("%w in %s", ErrNoIndex, dir)
+}
+
 // ErrSchemaMismatch is returned (wrapped, with both versions) by Open when
 // the store was written with a different FormatVersion.
 var ErrSchemaMismatch = errors.New("index was written by an incompatible version of codegraph")
@@ -174,7 +193,7 @@ func Open(dir string, opts Options) (*Store, error) {
 }
 
 func openReadOnly(dir string, opts Options) (*Store, error) {
-	notFound := fmt.Errorf("no index in %s (run `codegraph index` first): %w", dir, ErrNotFound)
+	notFound := noIndex(dir, "")
 	fi, err := os.Stat(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, notFound
@@ -307,7 +326,7 @@ func (s *Store) checkSchema(create bool) error {
 		return err
 	}
 	if !create {
-		return fmt.Errorf("index in %s is empty (run `codegraph index` first): %w", s.dir, ErrNotFound)
+		return noIndex(s.dir, "it is empty")
 	}
 	if err := s.db.Set(schemaKey, appendUvarint(nil, uint64(FormatVersion)), pebble.Sync); err != nil {
 		return fmt.Errorf("open %s: write format version: %w", s.dir, err)

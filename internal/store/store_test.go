@@ -577,13 +577,16 @@ func TestStats(t *testing.T) {
 
 func TestOpenReadOnly(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), ".codegraph")
-	if _, err := Open(dir, Options{ReadOnly: true}); !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), "codegraph index") {
+	// No index: ErrNoIndex (an ErrNotFound too), naming the directory and
+	// no command (the front doors say how to build one).
+	if _, err := Open(dir, Options{ReadOnly: true}); !errors.Is(err, ErrNoIndex) || !errors.Is(err, ErrNotFound) ||
+		!strings.Contains(err.Error(), dir) || strings.Contains(err.Error(), "`codegraph") {
 		t.Fatalf("read-only open of missing dir: %v", err)
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Open(dir, Options{ReadOnly: true}); !errors.Is(err, ErrNotFound) {
+	if _, err := Open(dir, Options{ReadOnly: true}); !errors.Is(err, ErrNoIndex) || strings.Contains(err.Error(), "`codegraph") {
 		t.Fatalf("read-only open of empty dir: %v", err)
 	}
 

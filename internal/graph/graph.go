@@ -158,7 +158,13 @@ func (e *Edge) Resolved() bool { return e.Dst != 0 }
 // edges by it, so that the calls that could mean a name, however they
 // qualify it, are one lookup.
 func TargetName(target string) string {
-	s := strings.TrimRight(target, "()!?;[]<>*&:. \t")
+	// strings.TrimRight(target, "()!?;[]<>*&:. \t") without building
+	// the cutset per call: the store computes this for every unresolved
+	// edge it writes or deletes.
+	s := target
+	for len(s) > 0 && strings.IndexByte("()!?;[]<>*&:. \t", s[len(s)-1]) >= 0 {
+		s = s[:len(s)-1]
+	}
 	end := len(s)
 	i := end
 	for i > 0 {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -20,6 +21,7 @@ func newDiffCmd(e *env) *cobra.Command {
 		db     string
 		asJSON bool
 		depth  int
+		prof   string
 	)
 	cmd := &cobra.Command{
 		Use:   "diff [FROM [TO]]",
@@ -59,6 +61,17 @@ running).
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkDepth("--depth", depth); err != nil {
 				return err
+			}
+			if prof != "" {
+				f, err := os.Create(prof)
+				if err != nil {
+					return err
+				}
+				defer f.Close()
+				if err := pprof.StartCPUProfile(f); err != nil {
+					return err
+				}
+				defer pprof.StopCPUProfile()
 			}
 			var req service.DiffRequest
 			if len(args) > 0 {
@@ -106,6 +119,8 @@ running).
 	f.StringVar(&db, "db", "", "store directory (default: .codegraph in this or a parent directory)")
 	f.BoolVar(&asJSON, "json", false, "print JSON")
 	f.IntVar(&depth, "depth", query.DefaultImpactDepth, "levels of dependents to follow for the impacted symbols")
+	f.StringVar(&prof, "cpuprofile", "", "write a CPU profile to this file (for development)")
+	f.MarkHidden("cpuprofile")
 	return cmd
 }
 

@@ -151,6 +151,33 @@ func ParseResolution(s string) (Resolution, bool) {
 // Resolved reports whether the edge points at a known node.
 func (e *Edge) Resolved() bool { return e.Dst != 0 }
 
+// TargetName returns the last identifier of an edge target as written:
+// "s.st.Get" → "Get", "r.URL.Query().Get" → "Get",
+// "std::vector<int>::push_back" → "push_back", "println!" → "println",
+// "new Foo" → "Foo"; "" when it ends in none. The store keys unresolved
+// edges by it, so that the calls that could mean a name, however they
+// qualify it, are one lookup.
+func TargetName(target string) string {
+	// strings.TrimRight(target, "()!?;[]<>*&:. \t") without building
+	// the cutset per call: the store computes this for every unresolved
+	// edge it writes or deletes.
+	s := target
+	for len(s) > 0 && strings.IndexByte("()!?;[]<>*&:. \t", s[len(s)-1]) >= 0 {
+		s = s[:len(s)-1]
+	}
+	end := len(s)
+	i := end
+	for i > 0 {
+		c := s[i-1]
+		if c == '_' || c == '$' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80 {
+			i--
+			continue
+		}
+		break
+	}
+	return s[i:end]
+}
+
 // NodeKind is the kind of a node.
 type NodeKind uint8
 

@@ -1,6 +1,9 @@
 package graph
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestNodeIDStableAndDistinct(t *testing.T) {
 	a := MakeNodeID("pkg/a.go", "Server.Serve", KindMethod, 0)
@@ -58,4 +61,37 @@ func TestResolutionNamesRoundTrip(t *testing.T) {
 	if !ResPrecise.IsPrecise() || !ResDynamic.IsPrecise() || ResExact.IsPrecise() {
 		t.Error("IsPrecise")
 	}
+}
+
+func TestTargetName(t *testing.T) {
+	for target, want := range map[string]string{
+		"s.st.Get": "Get", "r.URL.Query().Get": "Get", "std::vector<int>::push_back": "push_back",
+		"println!": "println", "new Foo": "Foo", "Get": "Get", "()": "", "": "", "a.b[int]": "int",
+		"f\t ": "f", "x.héllo": "héllo", "Get\x00x": "x",
+	} {
+		if got := TargetName(target); got != want {
+			t.Errorf("TargetName(%q) = %q, want %q", target, got, want)
+		}
+	}
+}
+
+// TargetName trims as strings.TrimRight with its cutset does.
+func FuzzTargetName(f *testing.F) {
+	f.Add("r.URL.Query().Get")
+	f.Add("a::b<>*& \t")
+	f.Fuzz(func(t *testing.T, target string) {
+		s := strings.TrimRight(target, "()!?;[]<>*&:. \t")
+		i := len(s)
+		for i > 0 {
+			c := s[i-1]
+			if c == '_' || c == '$' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80 {
+				i--
+				continue
+			}
+			break
+		}
+		if got, want := TargetName(target), s[i:]; got != want {
+			t.Errorf("TargetName(%q) = %q, want %q", target, got, want)
+		}
+	})
 }

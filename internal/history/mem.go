@@ -219,6 +219,18 @@ func (g *memGraph) UnresolvedEdges(kind graph.EdgeKind, target string, fn func(g
 	return nil
 }
 
+func (g *memGraph) UnresolvedEdgesNamed(kind graph.EdgeKind, name string, fn func(graph.Edge) error) error {
+	for _, e := range g.unres {
+		if e.Kind != kind || graph.TargetName(e.Target) != name {
+			continue
+		}
+		if err := fn(e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (g *memGraph) Files(fn func(store.FileMeta) error) error {
 	for _, m := range g.files {
 		if err := fn(m); err != nil {

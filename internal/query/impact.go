@@ -300,29 +300,52 @@ func (e *Engine) Impact(ctx context.Context, scope Scope, opts ImpactOptions) (*
 	// last level would add a level beyond the depth asked for), made from
 	// outside the set.
 	if len(names) > 0 {
-		sx, err := e.suffixIndex(ctx)
+		first := make([]*usite, 0, maxSites+1) // the first maxSites by site
+		consider := func(ns *nameScope, u *usite) {
+			if _, in := index[u.src]; in || !ns.reaches(u.file) {
+				return
+			}
+			res.Unresolved.Count++
+			if len(first) == maxSites && !lessUsite(u, first[maxSites-1]) {
+				return
+			}
+			j, _ := slices.BinarySearchFunc(first, u, func(a, b *usite) int {
+				if lessUsite(a, b) {
+					return -1
+				}
+				return 1
+			})
+			first = slices.Insert(first, j, u)
+			first = first[:min(len(first), maxSites)]
+		}
+		sx, err := e.unresolvedByName(ctx, len(names))
 		if err != nil {
 			return nil, err
 		}
-		first := make([]*usite, 0, maxSites+1) // the first maxSites by site
-		for name, ns := range names {
-			for i := range sx.byName[name] {
-				u := &sx.byName[name][i]
-				if _, in := index[u.src]; in || !ns.reaches(u.file) {
-					continue
+		if sx != nil {
+			for name, ns := range names {
+				for i := range sx.byName[name] {
+					consider(ns, &sx.byName[name][i])
 				}
-				res.Unresolved.Count++
-				if len(first) == maxSites && !lessUsite(u, first[maxSites-1]) {
-					continue
+			}
+		} else {
+			// A few names: the store's unresolved edges keyed by the
+			// target's last identifier, one prefix scan each, instead of
+			// every unresolved call read into the index.
+			for name, ns := range names {
+				if err := ctx.Err(); err != nil {
+					return nil, err
 				}
-				j, _ := slices.BinarySearchFunc(first, u, func(a, b *usite) int {
-					if lessUsite(a, b) {
-						return -1
-					}
-					return 1
+				if name == "" {
+					continue // the index has no calls without a name
+				}
+				err := e.g.UnresolvedEdgesNamed(graph.EdgeCalls, name, func(ed graph.Edge) error {
+					consider(ns, &usite{src: ed.Src, line: ed.Line, file: ed.File, target: ed.Target})
+					return nil
 				})
-				first = slices.Insert(first, j, u)
-				first = first[:min(len(first), maxSites)]
+				if err != nil {
+					return nil, err
+				}
 			}
 		}
 		for _, u := range first {
@@ -524,6 +547,24 @@ func lessUsite(a, b *usite) bool {
 		return a.line < b.line
 	}
 	return a.target < b.target
+}
+
+// namedLookups is the number of names from which impact's completeness
+// check reads every unresolved call once into a suffixIndex (kept by the
+// Engine) rather than looking each name up in the store.
+const namedLookups = 2000
+
+// unresolvedByName returns the Engine's suffixIndex when it is built, or
+// when n names are to be looked up and that is cheaper (then it builds
+// it); nil when n lookups in the store are cheaper.
+func (e *Engine) unresolvedByName(ctx context.Context, n int) (*suffixIndex, error) {
+	e.sufMu.Lock()
+	sx := e.suffixes
+	e.sufMu.Unlock()
+	if sx != nil || n < namedLookups {
+		return sx, nil
+	}
+	return e.suffixIndex(ctx)
 }
 
 // suffixIndex builds the index with one scan of the unresolved calls, once

@@ -34,6 +34,9 @@ type Reader interface {
 	NodesByID(ids []graph.NodeID, out []graph.Node) error
 	InEdgesMany(ids []graph.NodeID, kinds []graph.EdgeKind, fn func(i int, e graph.Edge) error) error
 	UnresolvedEdges(kind graph.EdgeKind, target string, fn func(graph.Edge) error) error
+	// UnresolvedEdgesNamed is UnresolvedEdges for the targets whose last
+	// identifier (graph.TargetName) is name.
+	UnresolvedEdgesNamed(kind graph.EdgeKind, name string, fn func(graph.Edge) error) error
 	Files(fn func(store.FileMeta) error) error
 	FileMeta(path string) (store.FileMeta, error)
 	Meta(key string) ([]byte, error)

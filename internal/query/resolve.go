@@ -356,20 +356,7 @@ func (e *Engine) notFound(spec string) error {
 // lastIdent returns the last identifier of a target as written:
 // "s.st.Get" → "Get", "r.URL.Query().Get" → "Get", "std::vector<int>::push_back"
 // → "push_back", "println!" → "println", "new Foo" → "Foo".
-func lastIdent(target string) string {
-	s := strings.TrimRight(target, "()!?;[]<>*&:. \t")
-	end := len(s)
-	i := end
-	for i > 0 {
-		c := s[i-1]
-		if c == '_' || c == '$' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80 {
-			i--
-			continue
-		}
-		break
-	}
-	return s[i:end]
-}
+func lastIdent(target string) string { return graph.TargetName(target) }
 
 // ScopeKind says what a Scope is.
 type ScopeKind string

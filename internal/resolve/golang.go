@@ -50,9 +50,11 @@ type goType struct {
 }
 
 // members of package p with qualified name qn, in p's directory and not in
-// a test file.
+// a test file. The store's qualified-name index is keyed by directory
+// too, so the other packages' nodes of that name (Go qualified names are
+// package-relative: "New", "Reader.Read") are not read.
 func (p *goPackage) lookup(qn string, fn func(graph.Node)) {
-	p.r.st.NodesByQualifiedName(qn, func(n graph.Node) error {
+	p.r.st.NodesByQualifiedNameIn(qn, p.dir, func(n graph.Node) error {
 		if n.Language != lang.Go || path.Dir(n.File) != p.dir {
 			return nil
 		}

@@ -344,7 +344,7 @@ func (b *Batch) putNode(n *graph.Node) {
 		b.key = appendIndexKey(b.key[:0], spaceLower, lower, n.ID)
 		b.set(b.key, nil)
 	}
-	b.key = appendIndexKey(b.key[:0], spaceQName, n.QualifiedName, n.ID)
+	b.key = appendQNameKey(b.key[:0], n.QualifiedName, n.File, n.ID)
 	b.set(b.key, nil)
 	b.key = appendFileIndexKey(b.key[:0], n.File, n.StartByte, n.ID)
 	b.val = appendFileEntryValue(b.val[:0], n)
@@ -430,7 +430,7 @@ func (b *Batch) removeFile(path string, oldOut map[graph.NodeID][]graph.Edge) (e
 			b.key = appendIndexKey(b.key[:0], spaceLower, lower, id)
 			b.del(b.key)
 		}
-		b.key = appendIndexKey(b.key[:0], spaceQName, qn, id)
+		b.key = appendQNameKey(b.key[:0], qn, path, id)
 		b.del(b.key)
 		b.key = appendKindKey(b.key[:0], kind, id)
 		b.del(b.key)

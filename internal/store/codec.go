@@ -1,10 +1,12 @@
 package store
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
+	"path"
 	"slices"
 
 	"github.com/cespare/xxhash/v2"
@@ -23,7 +25,15 @@ import (
 //	   per-file metadata, index-wide key/values.
 //	2: edge values carry the resolution and the candidate count.
 //	3: node values end with the callable's local bindings (Node.Locals).
-const FormatVersion uint32 = 3
+//	4: qualified-name index keys carry the node's directory after the
+//	   name (qn | 0x00 | dir | 0x00 | id), so that "qn in dir" is one
+//	   prefix scan instead of a read of every node of that qualified name
+//	   (Go qualified names are package-relative: "New", "Reader.Read").
+//	   Unresolved by-target keys lead with the target's last identifier
+//	   (graph.TargetName), so that the unresolved edges that could mean a
+//	   name, however qualified, are one prefix scan instead of a scan of
+//	   them all.
+const FormatVersion uint32 = 4
 
 // Key layout.
 //
@@ -41,10 +51,11 @@ const FormatVersion uint32 = 3
 //	edges     0x02 'o' | src:8 | kind:1 | 0x01 | dst:8 | line:4    edge (resolved, outgoing)
 //	          0x02 'o' | src:8 | kind:1 | 0x02 | th:8 | line:4     edge (unresolved, outgoing)
 //	          0x02 'i' | dst:8 | kind:1 | src:8 | line:4           edge (resolved, incoming)
-//	          0x02 'u' | kind:1 | target | 0x00 | src:8 | line:4   str(file) (unresolved by target)
+//	          0x02 'u' | kind:1 | name | 0x00 | target | 0x00 |
+//	                     src:8 | line:4                            str(file) (unresolved by name, target)
 //	indexes   0x03 'n' | name | 0x00 | id:8                        empty
 //	          0x03 'l' | lower(name) | 0x00 | id:8                 empty (only when lower(name) != name)
-//	          0x03 'q' | qualified name | 0x00 | id:8              empty
+//	          0x03 'q' | qualified name | 0x00 | dir | 0x00 | id:8  empty (dir: path.Dir(file))
 //	          0x03 'f' | path | 0x00 | startByte:4 | id:8          file entry
 //	          0x03 'k' | kind:1 | id:8                             empty
 //	metadata  0x04 'f' | path                                      file meta
@@ -61,7 +72,10 @@ const FormatVersion uint32 = 3
 // K" is one prefix scan. Incoming keys exist for resolved edges only; callers
 // are the prefix scan 0x02 'i' | dst. The 'u' index lets a resolution pass
 // find "all unresolved calls named X" (or all unresolved edges of a kind)
-// without re-parsing anything.
+// without re-parsing anything; name is graph.TargetName(target), the
+// target's last identifier (never a NUL in it), so the edges whose target
+// ends in a name ("s.Get", "r.Get", "Get") are the prefix scan of
+// 0x02 'u' | kind | name | 0x00.
 //
 // Values are compact binary: uvarint lengths and integers (zig-zag varints
 // for signed ones and for end-start deltas), fixed 8-byte little-endian
@@ -178,9 +192,31 @@ func appendInKey(b []byte, e *graph.Edge) []byte {
 func appendUnresolvedPrefix(b []byte, kind graph.EdgeKind, target string, exact bool) []byte {
 	b = append(b, famEdges, spaceUnresolved, byte(kind))
 	if exact {
+		b = append(append(b, graph.TargetName(target)...), 0)
 		b = append(append(b, target...), 0)
 	}
 	return b
+}
+
+// appendUnresolvedNamePrefix appends the prefix of the unresolved edges
+// of kind whose target's last identifier is name.
+func appendUnresolvedNamePrefix(b []byte, kind graph.EdgeKind, name string) []byte {
+	b = append(b, famEdges, spaceUnresolved, byte(kind))
+	return append(append(b, name...), 0)
+}
+
+// unresolvedTarget returns the bounds of the target in an unresolved
+// by-target key (ok false if the key has no room for one).
+func unresolvedTarget(k []byte) (start, end int, ok bool) {
+	end = len(k) - unresolvedSuffixLen
+	if len(k) < 3 || end < 3 {
+		return 0, 0, false
+	}
+	i := bytes.IndexByte(k[3:end], 0)
+	if i < 0 {
+		return 0, 0, false
+	}
+	return 3 + i + 1, end, true
 }
 
 // appendUnresolvedKey appends the by-target key of the unresolved edge e.
@@ -199,6 +235,30 @@ func appendIndexPrefix(b []byte, space byte, s string) []byte {
 // appendIndexKey appends a string index key.
 func appendIndexKey(b []byte, space byte, s string, id graph.NodeID) []byte {
 	return be64(appendIndexPrefix(b, space, s), uint64(id))
+}
+
+// appendQNamePrefix appends the prefix of the qualified-name index
+// entries of qn; with exactDir, those of qn in directory dir.
+func appendQNamePrefix(b []byte, qn, dir string, exactDir bool) []byte {
+	b = appendIndexPrefix(b, spaceQName, qn)
+	if exactDir {
+		b = append(append(b, dir...), 0)
+	}
+	return b
+}
+
+// appendQNameKey appends the qualified-name index key of a node with
+// qualified name qn in file.
+func appendQNameKey(b []byte, qn, file string, id graph.NodeID) []byte {
+	return be64(appendQNamePrefix(b, qn, path.Dir(file), true), uint64(id))
+}
+
+// qnameRestOK reports whether rest, what follows the prefix qn | 0x00 of
+// a qualified-name key, is dir | 0x00 | id:8 with no NUL in dir (a path
+// has none): so a qualified name with a NUL in it never shows up under
+// another.
+func qnameRestOK(rest []byte) bool {
+	return len(rest) >= idSuffixLen && bytes.IndexByte(rest, 0) == len(rest)-idSuffixLen
 }
 
 // appendFileIndexKey appends the file index key of a node.
@@ -302,12 +362,12 @@ func decodeUnresolvedKey(k []byte, e *graph.Edge) error {
 	if len(k) < 3+unresolvedSuffixLen || k[0] != famEdges || k[1] != spaceUnresolved {
 		return corruptf("unresolved edge key %x", k)
 	}
-	sep := len(k) - unresolvedSuffixLen
-	if k[sep] != 0 {
+	start, sep, ok := unresolvedTarget(k)
+	if !ok || k[sep] != 0 {
 		return corruptf("unresolved edge key %x: no separator", k)
 	}
 	e.Kind = graph.EdgeKind(k[2])
-	e.Target = string(k[3:sep])
+	e.Target = string(k[start:sep])
 	e.Src = graph.NodeID(binary.BigEndian.Uint64(k[sep+1:]))
 	e.Line = binary.BigEndian.Uint32(k[sep+9:])
 	e.Dst = 0

@@ -50,7 +50,14 @@ func (s *Store) scan(prefix []byte, fn func(k, v []byte) error) (err error) {
 // whose length is prefix plus suffixLen (the rest of the key ends in the
 // node id). Nodes are read through a clone of the index iterator, so both
 // see the same state of the store.
-func (s *Store) scanIndex(prefix []byte, suffixLen int, fn func(graph.Node) error) (err error) {
+func (s *Store) scanIndex(prefix []byte, suffixLen int, fn func(graph.Node) error) error {
+	return s.scanIndexWhere(prefix, func(rest []byte) bool { return suffixLen < 0 || len(rest) == suffixLen }, fn)
+}
+
+// scanIndexWhere is scanIndex with the keys kept by keep, which sees
+// what follows the prefix (a longer string that contains a NUL is
+// rejected there).
+func (s *Store) scanIndexWhere(prefix []byte, keep func(rest []byte) bool, fn func(graph.Node) error) (err error) {
 	defer s.guard(&err)
 	it, err := s.db.NewIter(&pebble.IterOptions{LowerBound: prefix, UpperBound: prefixEnd(prefix)})
 	if err != nil {
@@ -61,7 +68,7 @@ func (s *Store) scanIndex(prefix []byte, suffixLen int, fn func(graph.Node) erro
 	var key []byte
 	for ok := it.First(); ok; ok = it.Next() {
 		k := it.Key()
-		if suffixLen >= 0 && len(k) != len(prefix)+suffixLen {
+		if !keep(k[len(prefix):]) {
 			continue // a longer string that contains a NUL
 		}
 		var id graph.NodeID
@@ -122,7 +129,14 @@ func (s *Store) NodesByNameFold(name string, fn func(graph.Node) error) error {
 
 // NodesByQualifiedName calls fn for each node whose qualified name is qn.
 func (s *Store) NodesByQualifiedName(qn string, fn func(graph.Node) error) error {
-	return s.scanIndex(appendIndexPrefix(nil, spaceQName, qn), 8, fn)
+	return s.scanIndexWhere(appendQNamePrefix(nil, qn, "", false), qnameRestOK, fn)
+}
+
+// NodesByQualifiedNameIn calls fn for each node whose qualified name is
+// qn and whose file is in directory dir (path.Dir of the file: "." for
+// the root), without reading the other nodes of that qualified name.
+func (s *Store) NodesByQualifiedNameIn(qn, dir string, fn func(graph.Node) error) error {
+	return s.scanIndex(appendQNamePrefix(nil, qn, dir, true), 8, fn)
 }
 
 // NodesInFile calls fn for each node of the file at path, in order of start
@@ -278,7 +292,8 @@ func (s *Store) InEdges(id graph.NodeID, kinds []graph.EdgeKind, fn func(graph.E
 }
 
 // UnresolvedEdges calls fn for each unresolved edge of kind whose Target is
-// target (every one of that kind if target is ""), in order of target.
+// target (every one of that kind if target is ""; in order of the target's
+// last identifier, then of target).
 func (s *Store) UnresolvedEdges(kind graph.EdgeKind, target string, fn func(graph.Edge) error) error {
 	exact := target != ""
 	prefix := appendUnresolvedPrefix(nil, kind, target, exact)
@@ -298,21 +313,41 @@ func (s *Store) UnresolvedEdges(kind graph.EdgeKind, target string, fn func(grap
 	})
 }
 
+// UnresolvedEdgesNamed calls fn for each unresolved edge of kind whose
+// target's last identifier (graph.TargetName) is name: the calls that
+// could mean a symbol called name however they qualify it ("s.Get",
+// "r.URL.Get", "Get"), in order of target.
+func (s *Store) UnresolvedEdgesNamed(kind graph.EdgeKind, name string, fn func(graph.Edge) error) error {
+	prefix := appendUnresolvedNamePrefix(nil, kind, name)
+	return s.scan(prefix, func(k, v []byte) error {
+		var e graph.Edge
+		if err := decodeUnresolvedKey(k, &e); err != nil {
+			return err
+		}
+		var err error
+		if e.File, err = decodeUnresolvedValue(v); err != nil {
+			return fmt.Errorf("edge %x: %w", k, err)
+		}
+		return fn(e)
+	})
+}
+
 // UnresolvedEdgesWhere calls fn for each unresolved edge of kind whose
-// target match accepts, in order of target. Match sees the target's bytes
-// in the key (valid only during the call) and is asked once per distinct
-// target; only the accepted edges are decoded, so looking for a few names
-// among all the unresolved edges costs little more than the keys' scan.
+// target match accepts, in order of the target's last identifier, then
+// of target. Match sees the target's bytes in the key (valid only during
+// the call) and is asked once per distinct target; only the accepted
+// edges are decoded, so looking for a few names among all the unresolved
+// edges costs little more than the keys' scan.
 func (s *Store) UnresolvedEdgesWhere(kind graph.EdgeKind, match func(target []byte) bool, fn func(graph.Edge) error) error {
 	prefix := appendUnresolvedPrefix(nil, kind, "", false)
 	var last []byte
 	seen, ok := false, false
 	return s.scan(prefix, func(k, v []byte) error {
-		sep := len(k) - unresolvedSuffixLen
-		if sep < len(prefix) {
+		start, sep, valid := unresolvedTarget(k)
+		if !valid {
 			return corruptf("unresolved edge key %x", k)
 		}
-		if t := k[len(prefix):sep]; !seen || !bytes.Equal(t, last) {
+		if t := k[start:sep]; !seen || !bytes.Equal(t, last) {
 			seen, last = true, append(last[:0], t...)
 			ok = match(t)
 		}

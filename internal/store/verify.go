@@ -130,7 +130,7 @@ func (s *Store) CheckGraph(ctx context.Context) (GraphReport, error) {
 			key = appendIndexKey(key[:0], spaceLower, lower, id)
 			wantIndex = append(wantIndex, expectedKey{h: xxhash.Sum64(key), a: uint64(id)})
 		}
-		key = appendIndexKey(key[:0], spaceQName, nd.QualifiedName, id)
+		key = appendQNameKey(key[:0], nd.QualifiedName, nd.File, id)
 		wantIndex = append(wantIndex, expectedKey{h: xxhash.Sum64(key), a: uint64(id)})
 		key = appendFileIndexKey(key[:0], nd.File, nd.StartByte, id)
 		key = appendFileEntryValue(key, &nd) // the value must agree too

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime/pprof"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -63,15 +62,11 @@ running).
 				return err
 			}
 			if prof != "" {
-				f, err := os.Create(prof)
+				stop, err := startCPUProfile(prof)
 				if err != nil {
 					return err
 				}
-				defer f.Close()
-				if err := pprof.StartCPUProfile(f); err != nil {
-					return err
-				}
-				defer pprof.StopCPUProfile()
+				defer stop()
 			}
 			var req service.DiffRequest
 			if len(args) > 0 {

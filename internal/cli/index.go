@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime/pprof"
 	"sort"
 	"strings"
 	"time"
@@ -74,15 +73,11 @@ binary files and files over --max-file-size are never indexed.`,
 			opts.Search.NoVectors = noSem
 			opts.Languages = splitList(opts.Languages)
 			if cpuProf != "" {
-				f, err := os.Create(cpuProf)
+				stop, err := startCPUProfile(cpuProf)
 				if err != nil {
 					return err
 				}
-				defer f.Close()
-				if err := pprof.StartCPUProfile(f); err != nil {
-					return err
-				}
-				defer pprof.StopCPUProfile()
+				defer stop()
 			}
 			if memProf != "" {
 				stop := heapProfileAtPeak(memProf)

@@ -59,3 +59,20 @@ func writeHeapProfile(path string) error {
 	}
 	return f.Close()
 }
+
+// startCPUProfile writes a CPU profile to path until stop is called (the
+// hidden --cpuprofile flags of index and diff).
+func startCPUProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
+}

@@ -301,15 +301,7 @@ func (s *Store) UnresolvedEdges(kind graph.EdgeKind, target string, fn func(grap
 		if exact && len(k) != len(prefix)+unresolvedSuffixLen-1 {
 			return nil // a longer target that contains a NUL
 		}
-		var e graph.Edge
-		if err := decodeUnresolvedKey(k, &e); err != nil {
-			return err
-		}
-		var err error
-		if e.File, err = decodeUnresolvedValue(v); err != nil {
-			return fmt.Errorf("edge %x: %w", k, err)
-		}
-		return fn(e)
+		return decodeUnresolved(k, v, fn)
 	})
 }
 
@@ -319,17 +311,20 @@ func (s *Store) UnresolvedEdges(kind graph.EdgeKind, target string, fn func(grap
 // "r.URL.Get", "Get"), in order of target.
 func (s *Store) UnresolvedEdgesNamed(kind graph.EdgeKind, name string, fn func(graph.Edge) error) error {
 	prefix := appendUnresolvedNamePrefix(nil, kind, name)
-	return s.scan(prefix, func(k, v []byte) error {
-		var e graph.Edge
-		if err := decodeUnresolvedKey(k, &e); err != nil {
-			return err
-		}
-		var err error
-		if e.File, err = decodeUnresolvedValue(v); err != nil {
-			return fmt.Errorf("edge %x: %w", k, err)
-		}
-		return fn(e)
-	})
+	return s.scan(prefix, func(k, v []byte) error { return decodeUnresolved(k, v, fn) })
+}
+
+// decodeUnresolved decodes one unresolved edge's key and value for fn.
+func decodeUnresolved(k, v []byte, fn func(graph.Edge) error) error {
+	var e graph.Edge
+	if err := decodeUnresolvedKey(k, &e); err != nil {
+		return err
+	}
+	var err error
+	if e.File, err = decodeUnresolvedValue(v); err != nil {
+		return fmt.Errorf("edge %x: %w", k, err)
+	}
+	return fn(e)
 }
 
 // UnresolvedEdgesWhere calls fn for each unresolved edge of kind whose
@@ -354,15 +349,7 @@ func (s *Store) UnresolvedEdgesWhere(kind graph.EdgeKind, match func(target []by
 		if !ok {
 			return nil
 		}
-		var e graph.Edge
-		if err := decodeUnresolvedKey(k, &e); err != nil {
-			return err
-		}
-		var err error
-		if e.File, err = decodeUnresolvedValue(v); err != nil {
-			return fmt.Errorf("edge %x: %w", k, err)
-		}
-		return fn(e)
+		return decodeUnresolved(k, v, fn)
 	})
 }
 

@@ -349,7 +349,7 @@ func (e *Engine) Impact(ctx context.Context, scope Scope, opts ImpactOptions) (*
 			}
 		}
 		for _, u := range first {
-			res.Unresolved.Sites = append(res.Unresolved.Sites, Site{File: u.file, Line: u.line, Target: u.target, From: u.src.String(), Name: lastIdent(u.target)})
+			res.Unresolved.Sites = append(res.Unresolved.Sites, Site{File: u.file, Line: u.line, Target: u.target, From: u.src.String(), Name: graph.TargetName(u.target)})
 		}
 	}
 	res.Ambiguous = Uncertainty{Count: len(ambSites), Sites: firstSites(ambSites)}
@@ -590,7 +590,7 @@ func (e *Engine) suffixIndex(ctx context.Context) (*suffixIndex, error) {
 			return ctx.Err()
 		}
 		n++
-		name := lastIdent(ed.Target)
+		name := graph.TargetName(ed.Target)
 		if name == "" {
 			return nil
 		}

@@ -898,8 +898,8 @@ func TestLastIdent(t *testing.T) {
 		"":                            "",
 		"()":                          "",
 	} {
-		if got := lastIdent(in); got != want {
-			t.Errorf("lastIdent(%q) = %q, want %q", in, got, want)
+		if got := graph.TargetName(in); got != want {
+			t.Errorf("TargetName(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

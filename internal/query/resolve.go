@@ -329,7 +329,7 @@ func inPackage(file, pkg string) bool {
 // name is the spec's last identifier, ignoring case.
 func (e *Engine) notFound(spec string) error {
 	nf := &NotFoundError{Spec: spec}
-	name := lastIdent(spec)
+	name := graph.TargetName(spec)
 	if name == "" {
 		return nf
 	}
@@ -352,11 +352,6 @@ func (e *Engine) notFound(spec string) error {
 	}
 	return nf
 }
-
-// lastIdent returns the last identifier of a target as written:
-// "s.st.Get" → "Get", "r.URL.Query().Get" → "Get", "std::vector<int>::push_back"
-// → "push_back", "println!" → "println", "new Foo" → "Foo".
-func lastIdent(target string) string { return graph.TargetName(target) }
 
 // ScopeKind says what a Scope is.
 type ScopeKind string

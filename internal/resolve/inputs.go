@@ -1,14 +1,18 @@
 package resolve
 
 import (
+	"errors"
 	"fmt"
 	"hash/fnv"
+	"io/fs"
 	"maps"
 	"os"
 	"path"
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/codegraph-dev/codegraph/internal/repofile"
 )
 
 // IsInput reports whether a file of this base name is read by resolution
@@ -26,8 +30,12 @@ func IsInput(base string) bool {
 
 // InputFingerprint hashes the names and contents of the resolution inputs
 // (IsInput) found directly in dirs (repository-relative, "." for root).
+// The contents are read as resolution reads them (repoFiles): an input
+// that is refused (a link out of the repository, say) is not part of it.
 func InputFingerprint(root string, dirs map[string]bool) (string, error) {
 	h := fnv.New64a()
+	files := repoFiles{root: root}
+	defer files.close()
 	for _, d := range slices.Sorted(maps.Keys(dirs)) {
 		abs := filepath.Join(root, filepath.FromSlash(d))
 		ents, err := os.ReadDir(abs)
@@ -38,8 +46,13 @@ func InputFingerprint(root string, dirs map[string]bool) (string, error) {
 			if !IsInput(e.Name()) || e.IsDir() {
 				continue
 			}
-			b, err := os.ReadFile(filepath.Join(abs, e.Name()))
-			if err != nil && !os.IsNotExist(err) {
+			b, err := files.read(path.Join(d, e.Name()))
+			var refused *repofile.Error
+			switch {
+			case errors.Is(err, fs.ErrNotExist):
+			case errors.As(err, &refused) && !isIOError(refused):
+				continue // resolution does not read it either
+			case err != nil:
 				return "", fmt.Errorf("resolve: %w", err)
 			}
 			fmt.Fprintf(h, "%s\x00%d\x00", path.Join(d, e.Name()), len(b))
@@ -47,4 +60,15 @@ func InputFingerprint(root string, dirs map[string]bool) (string, error) {
 		}
 	}
 	return fmt.Sprintf("%016x", h.Sum64()), nil
+}
+
+// isIOError reports whether a repofile error is a failure to read rather
+// than the policy's refusal.
+func isIOError(e *repofile.Error) bool {
+	for _, reason := range []error{repofile.ErrOutsideRoot, repofile.ErrSecret, repofile.ErrPrivateDir, repofile.ErrNotRegular, repofile.ErrBinary, repofile.ErrTooLarge, repofile.ErrChanged} {
+		if errors.Is(e.Err, reason) {
+			return false
+		}
+	}
+	return true
 }

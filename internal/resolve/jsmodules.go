@@ -2,13 +2,9 @@ package resolve
 
 import (
 	"encoding/json"
-	"os"
 	"path"
-	"path/filepath"
 	"sort"
 	"strings"
-
-	"github.com/codegraph-dev/codegraph/internal/repofile"
 )
 
 // JavaScript and TypeScript module resolution: relative specifiers with
@@ -193,9 +189,7 @@ func (r *resolver) tsConfigFor(dir string) *tsConfig {
 func (r *resolver) loadTSConfigIn(dir string) *tsConfig {
 	for _, name := range []string{"tsconfig.json", "jsconfig.json"} {
 		file := path.Join(dir, name)
-		if _, err := os.Stat(filepath.Join(r.root, filepath.FromSlash(file))); err == nil {
-			c := &tsConfig{}
-			r.applyTSConfig(c, file, 0)
+		if c := (&tsConfig{}); r.applyTSConfig(c, file, 0) {
 			return c
 		}
 	}
@@ -212,20 +206,22 @@ type tsConfigJSON struct {
 }
 
 // applyTSConfig reads file (repository-relative) into c: its extends chain
-// first, then its own options, which override the inherited ones.
-func (r *resolver) applyTSConfig(c *tsConfig, file string, depth int) {
+// first, then its own options, which override the inherited ones. It
+// reports whether file could be read (a config that is not valid JSON
+// still governs its directory, with no options).
+func (r *resolver) applyTSConfig(c *tsConfig, file string, depth int) bool {
 	if depth > maxExtends {
-		return
+		return false
 	}
 	// Read inside the root: an extends chain or a link leading out of the
 	// repository is not followed.
-	b, err := repofile.ReadFile(r.root, file, repofile.Options{})
+	b, err := r.readInput(file)
 	if err != nil {
-		return
+		return false
 	}
 	var cfg tsConfigJSON
 	if err := json.Unmarshal(stripJSONC(b), &cfg); err != nil {
-		return
+		return true
 	}
 	dir := path.Dir(file)
 	var bases []string
@@ -266,6 +262,7 @@ func (r *resolver) applyTSConfig(c *tsConfig, file string, depth int) {
 		}
 		c.pathsDir = dir
 	}
+	return true
 }
 
 // stripJSONC turns the JSON-with-comments of tsconfig files into JSON:

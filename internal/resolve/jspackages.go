@@ -3,9 +3,7 @@ package resolve
 import (
 	"bytes"
 	"encoding/json"
-	"os"
 	"path"
-	"path/filepath"
 	"sort"
 	"strings"
 )
@@ -49,7 +47,7 @@ func (r *resolver) jsPackages() map[string]*jsPackage {
 	for _, dir := range dirs {
 		for d := dir; !seen[d]; d = path.Dir(d) {
 			seen[d] = true
-			if p := readJSPackage(r.root, d); p != nil {
+			if p := r.readJSPackage(d); p != nil {
 				if old, ok := r.jsPkgs[p.name]; !ok || len(p.dir) < len(old.dir) {
 					r.jsPkgs[p.name] = p // the outermost of same-named packages (fixtures repeat names)
 				}
@@ -62,8 +60,8 @@ func (r *resolver) jsPackages() map[string]*jsPackage {
 	return r.jsPkgs
 }
 
-func readJSPackage(root, dir string) *jsPackage {
-	b, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(dir), "package.json"))
+func (r *resolver) readJSPackage(dir string) *jsPackage {
+	b, err := r.readInput(path.Join(dir, "package.json"))
 	if err != nil {
 		return nil
 	}

@@ -2,9 +2,7 @@ package resolve
 
 import (
 	"encoding/json"
-	"os"
 	"path"
-	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -125,7 +123,7 @@ func (r *resolver) composerPSR4() []psr4Prefix {
 			}
 			seen[dir] = true
 			if r.root != "" {
-				if b, err := os.ReadFile(filepath.Join(r.root, filepath.FromSlash(dir), "composer.json")); err == nil {
+				if b, err := r.readInput(path.Join(dir, "composer.json")); err == nil {
 					out = append(out, parsePSR4(dir, b)...)
 				}
 			}

@@ -75,6 +75,7 @@ type resolver struct {
 	// and each file's lookup scopes.
 	ooIndexes    map[string]*ooIndex
 	ooScopeCache map[string][]string
+	files        repoFiles // the repository's manifests and configs (repo.go)
 }
 
 func (r *resolver) loadFiles() error {
@@ -99,6 +100,7 @@ type Catalog struct {
 	langOf  map[string]string           // file → language
 	modules []module
 	seenMod map[string]bool // directories looked at for go.mod
+	files   repoFiles       // open while LoadCatalog, Set look for go.mod files
 }
 
 // LoadCatalog reads the catalog of the store, looking for go.mod files
@@ -109,7 +111,8 @@ func LoadCatalog(st *store.Store, root string) (*Catalog, error) {
 			root = string(v)
 		}
 	}
-	c := &Catalog{root: root, byDir: map[string][]store.FileMeta{}, langOf: map[string]string{}, seenMod: map[string]bool{}}
+	c := &Catalog{root: root, byDir: map[string][]store.FileMeta{}, langOf: map[string]string{}, seenMod: map[string]bool{}, files: repoFiles{root: root}}
+	defer c.files.close()
 	err := st.Files(func(m store.FileMeta) error {
 		d := path.Dir(m.Path)
 		l := lang.ResolveAs(m.Language) // a Vue component resolves as TypeScript
@@ -140,6 +143,7 @@ func (c *Catalog) Set(p, l string) {
 	c.langOf[p] = l
 	if l == lang.Go {
 		c.findModule(d)
+		c.files.close()
 	}
 }
 
@@ -173,7 +177,7 @@ func (c *Catalog) findModule(dir string) {
 		}
 		c.seenMod[d] = true
 		if c.root != "" {
-			if b, err := os.ReadFile(filepath.Join(c.root, filepath.FromSlash(d), "go.mod")); err == nil {
+			if b, err := c.files.read(path.Join(d, "go.mod")); err == nil {
 				if mp := modulePath(b); mp != "" {
 					c.modules = append(c.modules, module{dir: d, path: mp})
 				}
@@ -190,7 +194,9 @@ func (c *Catalog) findModule(dir string) {
 	}
 }
 
-// moduleAbove records the go.mod above the root, when the indexed tree is
+// moduleAbove records the go.mod above the root (read with os.ReadFile:
+// it lies outside the repository by definition, and is what the go tool
+// itself would read there), when the indexed tree is
 // a directory inside a module (GOROOT/src/cmd/go/internal): the root then
 // stands for the import path below that module's path, as the go tool
 // would see it.

@@ -124,6 +124,7 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Stats, error) {
 		}
 	}
 	r := &resolver{st: st, root: opts.Root, dirs: map[string]*dirPackages{}, callers: map[graph.NodeID]*callerInfo{}, resultCache: map[graph.NodeID][]typeRef{}, nodes: map[graph.NodeID]*nodeLite{}, lazyPkgs: map[string]*goPackage{}, lazyFiles: map[string]*goFile{}, exts: map[string]*extPkg{}, extIDs: map[graph.NodeID]bool{}, fileFacts: map[string]*fileFacts{}, pkgNode: map[string]graph.NodeID{}, dirPkgName: map[string]string{}, dirTypes: map[string]map[string][]graph.NodeID{}}
+	defer r.files.close()
 	if c := opts.Catalog; c != nil {
 		r.byDir, r.langOf, r.modules = c.byDir, c.langOf, c.modules
 	} else if err := r.loadFiles(); err != nil {

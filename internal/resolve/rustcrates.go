@@ -3,9 +3,7 @@ package resolve
 import (
 	"bufio"
 	"bytes"
-	"os"
 	"path"
-	"path/filepath"
 	"strings"
 
 	"github.com/codegraph-dev/codegraph/internal/graph"
@@ -40,7 +38,7 @@ func (r *resolver) rustCrates() map[string]string {
 		}
 		for d := dir; !seen[d]; d = path.Dir(d) {
 			seen[d] = true
-			if name, lib := readCargoPackage(filepath.Join(r.root, filepath.FromSlash(d), "Cargo.toml")); name != "" {
+			if name, lib := r.readCargoPackage(path.Join(d, "Cargo.toml")); name != "" {
 				root := path.Join(d, "src", "lib.rs")
 				if lib != "" {
 					root = path.Join(d, lib)
@@ -60,8 +58,8 @@ func (r *resolver) rustCrates() map[string]string {
 // readCargoPackage reads a Cargo.toml's crate name ([lib] name, else
 // [package] name with - as _) and [lib] path; "" when it has no package
 // (a virtual workspace manifest) or cannot be read.
-func readCargoPackage(file string) (name, libPath string) {
-	b, err := os.ReadFile(file)
+func (r *resolver) readCargoPackage(file string) (name, libPath string) {
+	b, err := r.readInput(file)
 	if err != nil {
 		return "", ""
 	}

@@ -8,7 +8,6 @@ import (
 	"sync"
 
 	"github.com/codegraph-dev/codegraph/internal/graph"
-	"github.com/codegraph-dev/codegraph/internal/repofile"
 )
 
 // Swift modules. Swift source names no module: the files of one target of
@@ -117,7 +116,7 @@ func (r *resolver) swiftPackages(files []string) *swiftModules {
 		if path.Base(f) != "Package.swift" || r.root == "" {
 			continue
 		}
-		b, err := repofile.ReadFile(r.root, f, repofile.Options{})
+		b, err := r.readInput(f)
 		if err != nil {
 			continue // unreadable, or refused (a link out of the repository, say)
 		}

@@ -10,7 +10,6 @@ import (
 
 	"github.com/codegraph-dev/codegraph/internal/graph"
 	"github.com/codegraph-dev/codegraph/internal/lang"
-	"github.com/codegraph-dev/codegraph/internal/repofile"
 	"github.com/codegraph-dev/codegraph/internal/store"
 )
 
@@ -476,7 +475,7 @@ func (r *resolver) goSourceOf(file string) *goSource {
 	}
 	var s *goSource
 	if r.root != "" {
-		if b, err := repofile.ReadFile(r.root, file, repofile.Options{}); err == nil {
+		if b, err := r.readInput(file); err == nil {
 			fset := token.NewFileSet()
 			if f, err := parser.ParseFile(fset, file, b, parser.SkipObjectResolution); err == nil {
 				s = &goSource{fset: fset, file: f}

@@ -31,18 +31,46 @@ const (
 	AreaRun    Area = "run"    // the transaction marker of the last index run
 )
 
-// Recovery hints, by what is wrong.
+// Remedy is what recovers from a Problem. It names no command: each front
+// door words it for its users (the command line's `codegraph check`
+// names the commands to run).
+type Remedy uint8
+
+// The remedies, by what is wrong.
 const (
-	// HintRebuild repairs damaged files: the search indexes are rebuilt,
-	// and the store too when its blocks fail their checksums.
-	HintRebuild = "run `codegraph index --rebuild`"
-	// HintComplete finishes an interrupted run.
-	HintComplete = "run `codegraph index` to complete it"
-	// HintRecreate is for a store whose checksums hold but whose facts
+	// RemedyRebuild repairs damaged files: the search indexes are
+	// rebuilt, and the store too when its blocks fail their checksums.
+	RemedyRebuild Remedy = iota + 1
+	// RemedyComplete finishes an interrupted run: index again.
+	RemedyComplete
+	// RemedyRecreate is for a store whose checksums hold but whose facts
 	// disagree (a bug, or files of two stores mixed): nothing in it can be
-	// trusted, so it is built again from the source.
-	HintRecreate = "delete the index directory and run `codegraph index` (or `codegraph backup restore` a backup)"
+	// trusted, so it is built again from the source (or restored from a
+	// backup).
+	RemedyRecreate
 )
+
+var remedies = [...]struct{ name, text string }{
+	RemedyRebuild:  {"rebuild", "rebuild the index"},
+	RemedyComplete: {"complete", "index again to complete the run"},
+	RemedyRecreate: {"recreate", "delete the index and build it again (or restore a backup)"},
+}
+
+// String says what to do, naming no command.
+func (r Remedy) String() string {
+	if int(r) < len(remedies) && r > 0 {
+		return remedies[r].text
+	}
+	return "unknown remedy"
+}
+
+// MarshalText gives the remedy's name: rebuild, complete or recreate.
+func (r Remedy) MarshalText() ([]byte, error) {
+	if int(r) < len(remedies) && r > 0 {
+		return []byte(remedies[r].name), nil
+	}
+	return nil, fmt.Errorf("check: unknown remedy %d", r)
+}
 
 // Problem is one thing found wrong.
 type Problem struct {
@@ -50,10 +78,11 @@ type Problem struct {
 	What    string `json:"what"`
 	Count   int    `json:"count,omitempty"`   // keys that show it (graph problems)
 	Example string `json:"example,omitempty"` // one of them, or the file
-	Fix     string `json:"fix"`
+	Fix     Remedy `json:"fix"`
 }
 
-func (p Problem) String() string {
+// Finding describes the problem without its remedy.
+func (p Problem) Finding() string {
 	s := fmt.Sprintf("%s: %s", p.Area, p.What)
 	if p.Count > 1 {
 		s += fmt.Sprintf(" (%d keys)", p.Count)
@@ -61,8 +90,10 @@ func (p Problem) String() string {
 	if p.Example != "" {
 		s += "; e.g. " + p.Example
 	}
-	return s + "; " + p.Fix
+	return s
 }
+
+func (p Problem) String() string { return p.Finding() + "; " + p.Fix.String() }
 
 // Report is the result of a check.
 type Report struct {
@@ -116,7 +147,7 @@ func Run(ctx context.Context, dbDir string) (*Report, error) {
 	}
 	rep.Nodes, rep.Edges = g.Nodes, g.Edges
 	for _, p := range g.Problems {
-		rep.add(Problem{Area: AreaGraph, What: p.What, Count: p.Count, Example: p.Example, Fix: HintRecreate})
+		rep.add(Problem{Area: AreaGraph, What: p.What, Count: p.Count, Example: p.Example, Fix: RemedyRecreate})
 	}
 
 	run, ok, err := index.LastRun(st)
@@ -124,7 +155,7 @@ func Run(ctx context.Context, dbDir string) (*Report, error) {
 	case err != nil && errors.Is(err, store.ErrCorrupt):
 		damage(rep, err)
 	case err != nil:
-		rep.add(Problem{Area: AreaRun, What: "the run marker cannot be read: " + err.Error(), Fix: HintComplete})
+		rep.add(Problem{Area: AreaRun, What: "the run marker cannot be read: " + err.Error(), Fix: RemedyComplete})
 	case ok:
 		rep.Run = &run
 		switch {
@@ -134,7 +165,7 @@ func Run(ctx context.Context, dbDir string) (*Report, error) {
 			rep.Notes = append(rep.Notes, "an index run is in progress (a process holds the writer lock): "+
 				"its resolution and search indexes are not compared; check again when it has finished")
 		default:
-			rep.add(Problem{Area: AreaRun, What: "the last index run did not finish (its resolution or search indexes may be partial)", Fix: HintComplete})
+			rep.add(Problem{Area: AreaRun, What: "the last index run did not finish (its resolution or search indexes may be partial)", Fix: RemedyComplete})
 		}
 	}
 
@@ -164,11 +195,11 @@ func sameRun(dbDir string, rep *Report) bool {
 func damage(rep *Report, err error) bool {
 	var ce *store.CorruptError
 	if errors.As(err, &ce) {
-		rep.add(Problem{Area: AreaStore, What: "damaged: " + ce.Reason(), Example: ce.File, Fix: HintRebuild})
+		rep.add(Problem{Area: AreaStore, What: "damaged: " + ce.Reason(), Example: ce.File, Fix: RemedyRebuild})
 		return true
 	}
 	if errors.Is(err, store.ErrCorrupt) || errors.Is(err, store.ErrSchemaMismatch) {
-		rep.add(Problem{Area: AreaStore, What: err.Error(), Fix: HintRebuild})
+		rep.add(Problem{Area: AreaStore, What: err.Error(), Fix: RemedyRebuild})
 		return true
 	}
 	return false
@@ -185,13 +216,13 @@ func checkSearch(ctx context.Context, st *store.Store, rep *Report) error {
 		if errors.As(err, &de) {
 			what = de.What + " is damaged: " + de.Reason()
 		}
-		rep.add(Problem{Area: AreaSearch, What: what, Fix: HintRebuild})
+		rep.add(Problem{Area: AreaSearch, What: what, Fix: RemedyRebuild})
 		return nil
 	case errors.Is(err, search.ErrNoIndex):
 		// Indexed with --no-search, or outdated: not damage. Searches say
 		// so themselves.
 		if rep.Run != nil && rep.Run.Search {
-			rep.add(Problem{Area: AreaSearch, What: strings.TrimSuffix(err.Error(), "."), Fix: HintRebuild})
+			rep.add(Problem{Area: AreaSearch, What: strings.TrimSuffix(err.Error(), "."), Fix: RemedyRebuild})
 		}
 		return nil
 	case err != nil:
@@ -235,7 +266,7 @@ func checkSearch(ctx context.Context, st *store.Store, rep *Report) error {
 	disagree := func(what string, got, want int) {
 		rep.add(Problem{Area: AreaSearch,
 			What: fmt.Sprintf("the search indexes disagree with the store: %d %s indexed, the store holds %d", got, what, want),
-			Fix:  HintRebuild})
+			Fix:  RemedyRebuild})
 	}
 	if state.Symbols != docs {
 		disagree("symbols", state.Symbols, docs)

@@ -48,7 +48,22 @@ func TestRunInProgress(t *testing.T) {
 	st.Close()
 	// Nobody holds it: an interrupted run.
 	rep, err = Run(context.Background(), db)
-	if err != nil || rep.OK() || rep.Problems[0].Area != AreaRun || !strings.Contains(rep.Problems[0].Fix, "codegraph index") {
+	if err != nil || rep.OK() || rep.Problems[0].Area != AreaRun || rep.Problems[0].Fix != RemedyComplete {
 		t.Errorf("interrupted run: %v %+v", err, rep)
+	}
+}
+
+// TestRemediesNameNoCommand: the check package words no command of the
+// command line (the front doors do); each remedy has a name and a text.
+func TestRemediesNameNoCommand(t *testing.T) {
+	for _, r := range []Remedy{RemedyRebuild, RemedyComplete, RemedyRecreate} {
+		name, err := r.MarshalText()
+		if err != nil || len(name) == 0 {
+			t.Errorf("remedy %d: name %q, %v", r, name, err)
+		}
+		p := Problem{Area: AreaStore, What: "damaged", Fix: r}
+		if s := p.String(); strings.Contains(s, "codegraph") || strings.Contains(s, "`") {
+			t.Errorf("remedy %s names a command: %q", name, s)
+		}
 	}
 }

@@ -39,7 +39,7 @@ problem is printed with how to recover), 2 when no check could be made.`,
 			if asJSON {
 				enc := json.NewEncoder(e.stdout)
 				enc.SetIndent("", "  ")
-				if err := enc.Encode(rep); err != nil {
+				if err := enc.Encode(checkJSON(rep)); err != nil {
 					return err
 				}
 			} else {
@@ -74,6 +74,39 @@ func printCheck(e *env, rep *check.Report) {
 	}
 	fmt.Fprintf(w, "  problems: %d\n", len(rep.Problems))
 	for _, p := range rep.Problems {
-		fmt.Fprintf(w, "  - %s\n", p)
+		fmt.Fprintf(w, "  - %s; %s\n", p.Finding(), checkFix(p.Fix))
 	}
+}
+
+// checkFix words a check remedy for the command line: the commands to run
+// (the check package names none).
+func checkFix(r check.Remedy) string {
+	switch r {
+	case check.RemedyRebuild:
+		return "run `codegraph index --rebuild`"
+	case check.RemedyComplete:
+		return "run `codegraph index` to complete it"
+	case check.RemedyRecreate:
+		return "delete the index directory and run `codegraph index` (or `codegraph backup restore` a backup)"
+	}
+	return r.String()
+}
+
+// checkJSON is the report as --json prints it: each problem's "fix" is
+// the command line's wording (checkFix) and "remedy" its name (rebuild,
+// complete, recreate).
+func checkJSON(rep *check.Report) any {
+	type problem struct {
+		check.Problem
+		Fix    string       `json:"fix"`
+		Remedy check.Remedy `json:"remedy"`
+	}
+	ps := make([]problem, 0, len(rep.Problems))
+	for _, p := range rep.Problems {
+		ps = append(ps, problem{Problem: p, Fix: checkFix(p.Fix), Remedy: p.Fix})
+	}
+	return struct {
+		*check.Report
+		Problems []problem `json:"problems"`
+	}{rep, ps}
 }

@@ -90,6 +90,20 @@ func TestCheck(t *testing.T) {
 			if !strings.Contains(all, want) || !strings.Contains(all, c.fix) {
 				t.Errorf("check does not name %q and %q:\n%s", want, c.fix, all)
 			}
+			// --json words the remedy as the text does, and names it.
+			out, _, _ = run(t, "check", "--db", db, "--json")
+			var rep struct {
+				Problems []struct {
+					Fix    string `json:"fix"`
+					Remedy string `json:"remedy"`
+				} `json:"problems"`
+			}
+			if err := json.Unmarshal([]byte(out), &rep); err != nil || len(rep.Problems) == 0 {
+				t.Fatalf("check --json: %v\n%s", err, out)
+			}
+			if p := rep.Problems[0]; !strings.Contains(p.Fix, c.fix) || p.Remedy == "" {
+				t.Errorf("check --json: fix %q (want %q), remedy %q", p.Fix, c.fix, p.Remedy)
+			}
 		})
 	}
 	if _, errs, code := run(t, "check", "--db", filepath.Join(t.TempDir(), "none")); code != 2 {

@@ -246,7 +246,7 @@ func (sn *Snapshot) Search(ctx context.Context, req search.Request) (*search.Res
 func Open(db string, cfg search.Config) (*Snapshot, error) {
 	st, err := store.Open(db, store.Options{ReadOnly: true})
 	if err != nil {
-		return nil, err
+		return nil, openError(db, err)
 	}
 	root := ""
 	if v, err := st.Meta(query.MetaRoot); err == nil {
@@ -258,6 +258,29 @@ func Open(db string, cfg search.Config) (*Snapshot, error) {
 	r := &Repo{root: root, db: st.Dir(), searchCfg: cfg, log: slog.New(slog.DiscardHandler)}
 	return &Snapshot{Store: st, Graph: query.New(st, query.Options{Root: root, NoSource: true}),
 		Source: query.New(st, query.Options{Root: root}), repo: r, own: true}, nil
+}
+
+// openError classifies a failed read-only open of the store in db: an
+// *Error of the taxonomy, so that every caller (the command line's
+// one-shot path) maps it once. While another process holds the store's
+// writer lock, a missing, damaged or other-format index is one being
+// built or rebuilt (a rebuild would be refused anyway): CodeLocked, with
+// the holder's pid (Details). Otherwise the store's own category: no
+// index is CodeUnavailable, another format or damage CodeRebuildNeeded.
+func openError(db string, err error) error {
+	code := Classify(err)
+	switch code {
+	case CodeUnavailable, CodeRebuildNeeded, CodeNotFound:
+		if le := store.WriterLock(db); le != nil {
+			holder := "another process"
+			if le.PID > 0 {
+				holder = fmt.Sprintf("pid %d", le.PID)
+			}
+			return &Error{Code: CodeLocked, Err: fmt.Errorf("%w: %w", le, err),
+				Msg: fmt.Sprintf("%v; %s holds the index's writer lock: it is being built or rebuilt", err, holder)}
+		}
+	}
+	return &Error{Code: code, Msg: err.Error(), Err: err}
 }
 
 // At returns a snapshot over the graph of a git revision or version tag

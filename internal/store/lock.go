@@ -3,6 +3,7 @@ package store
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 )
@@ -27,7 +28,7 @@ func (e *LockedError) Unwrap() error { return ErrLocked }
 
 // lockedError reports that the lock file at path is held, naming the pid
 // written in it when it can be read.
-func lockedError(dir, path string) error {
+func lockedError(dir, path string) *LockedError {
 	e := &LockedError{Dir: dir}
 	if b, err := os.ReadFile(path); err == nil {
 		if pid, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil && pid > 0 {
@@ -35,4 +36,14 @@ func lockedError(dir, path string) error {
 		}
 	}
 	return e
+}
+
+// WriterLock returns the LockedError of the process that holds the writer
+// lock of the store in dir (its pid when the lock file names one), or nil
+// when no process holds it (see WriterActive).
+func WriterLock(dir string) *LockedError {
+	if !WriterActive(dir) {
+		return nil
+	}
+	return lockedError(dir, filepath.Join(dir, lockFileName))
 }

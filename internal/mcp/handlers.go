@@ -29,7 +29,7 @@ func (s *Server) toolTable() []*toolDef {
 	const page = "cursor"
 	return []*toolDef{
 		{name: "search_code", readOnly: true, access: service.ReadOnly,
-			desc:   "Find code by meaning, words or name (mode hybrid, default), or lines by text (exact, regex). Start here if you do not know a name.",
+			desc:   "Find code by meaning, words or name, or lines by text. Start here if you do not know a name.",
 			params: []string{"query", "mode", "lang", "kind", "path_glob", "limit", "max_tokens"}, required: []string{"query"},
 			out: []string{"mode:string", "total:integer", "note:string", "items:array"}, handler: (*call).searchCode},
 		{name: "get_symbol", readOnly: true, access: service.ReadOnly,
@@ -58,7 +58,7 @@ func (s *Server) toolTable() []*toolDef {
 			params: []string{"symbol", "depth", page, "max_tokens"}, required: []string{"symbol"}, argDesc: scopeDesc,
 			out: []string{"scope:object", "depth:integer", "total:integer", "items:array"}, handler: (*call).getDependents},
 		{name: "impact_analysis", readOnly: true, access: service.ReadOnly,
-			desc:   "What breaks if a symbol, file or package changes: affected symbols by package and file, tests to run, complete or lower bound.",
+			desc:   "What breaks if a symbol, file or package changes: affected symbols by package and file, tests to run.",
 			params: []string{"symbol", "depth", page, "max_tokens"}, required: []string{"symbol"}, argDesc: map[string]string{"symbol": scopeDesc["symbol"], "depth": "Levels (default 5)"},
 			out:     []string{"scope:object", "depth:integer", "complete:boolean", "total:integer", "packages:array", "files:array", "tests:array", "unresolved:object", "ambiguous:object", "items:array"},
 			handler: (*call).impactAnalysis},

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strings"
 	"sync"
@@ -801,9 +802,11 @@ func TestSearchCode(t *testing.T) {
 }
 
 // TestToolAnnotationsAndDescriptions: read-only tools are marked
-// idempotent, and every argument of every tool says what it is for.
+// idempotent, every argument of every tool says what it is for, and list
+// arguments have one form.
 func TestToolAnnotationsAndDescriptions(t *testing.T) {
 	_, cs, _ := sharedSession(t)
+	lists := listArgs()
 	res, err := cs.ListTools(context.Background(), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -821,6 +824,31 @@ func TestToolAnnotationsAndDescriptions(t *testing.T) {
 			if d, _ := p["description"].(string); d == "" && name != "repo" {
 				t.Errorf("%s: argument %s has no description", tool.Name, name)
 			}
+			// A list filter (a strList argument: kinds, kind, lang) is
+			// advertised in one form everywhere: an array of strings.
+			if lists[name] {
+				items, _ := p["items"].(map[string]any)
+				if p["type"] != "array" || items["type"] != "string" {
+					t.Errorf("%s: list argument %s is advertised as %v, want an array of strings", tool.Name, name, p)
+				}
+			}
 		}
 	}
+	if len(lists) < 3 {
+		t.Errorf("list arguments %v: kinds, kind and lang are strLists", lists)
+	}
+}
+
+// listArgs are the json names of the strList arguments.
+func listArgs() map[string]bool {
+	out := map[string]bool{}
+	at := reflect.TypeFor[args]()
+	for i := range at.NumField() {
+		f := at.Field(i)
+		if f.Type == reflect.TypeFor[strList]() {
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			out[name] = true
+		}
+	}
+	return out
 }

@@ -92,7 +92,7 @@ func (s *Server) params() map[string]param {
 		"symbol": {schema: str("Store.Get, FILE:LINE or id")},
 		"from":   {schema: str("Start symbol")},
 		"to":     {schema: str("End symbol")},
-		"path":   {schema: str("File path relative to the repository root")},
+		"path":   {schema: str("Repository-relative file path")},
 		"depth": {schema: map[string]any{"type": "integer", "description": "Levels (default 1)"},
 			check: intRange("depth", func(a *args) int { return a.Depth }, 1, query.MaxDepth)},
 		"start_line": {schema: map[string]any{"type": "integer", "minimum": 1, "description": "Default 1"},
@@ -114,8 +114,10 @@ func (s *Server) params() map[string]param {
 		"query": {schema: str("Words, identifier, or RE2 pattern (exact/regex)")},
 		"mode": {schema: map[string]any{"type": "string", "enum": []string{"hybrid", "lexical", "semantic", "exact", "regex"},
 			"description": "hybrid (default): meaning+words+names; exact/regex: matching lines"}},
-		"lang":      {schema: str("Languages: go,python,...")},
-		"kind":      {schema: str("Symbol kinds: function,method,...")},
+		// List filters are arrays of strings in every tool (kinds too);
+		// strList accepts a comma-separated string as well.
+		"lang":      {schema: strs("Languages: go, python, ...")},
+		"kind":      {schema: strs("Symbol kinds: function, method, ...")},
 		"path_glob": {schema: str("gitignore-style glob")},
 		"limit": {schema: map[string]any{"type": "integer", "minimum": 1, "maximum": 100, "description": "Hits (default 10)"},
 			check: intRange("limit", func(a *args) int { return a.Limit }, 1, 100)},
@@ -140,6 +142,11 @@ func (s *Server) params() map[string]param {
 var refKinds = []string{"calls", "references", "imports", "inherits", "implements", "contains", "defines"}
 
 func str(desc string) map[string]any { return map[string]any{"type": "string", "description": desc} }
+
+// strs is the schema of a list filter (a strList argument).
+func strs(desc string) map[string]any {
+	return map[string]any{"type": "array", "items": map[string]any{"type": "string"}, "description": desc}
+}
 
 // toolDef is one tool: its description for the model, the arguments it
 // takes, the shape of its structured answer and its handler. Adding a

@@ -265,12 +265,21 @@ func (r *Reader) ReadFile(rel string) ([]byte, error) {
 // on the root: clean (already checked) names a regular file, not a link,
 // and the kernel names the opened descriptor root/clean, so no link was
 // followed on the way and the name policy applied to clean is the whole
-// policy. ok is false when that cannot be established (a link on the
-// way, a special or missing file, no descriptor names on this system):
+// policy; a missing file is ok too. ok is false when that cannot be
+// established (a link on the way, a special file, no descriptor names on
+// this system):
 // the caller then resolves the path component by component.
 func (r *Reader) readDirect(clean string) (data []byte, ok bool, err error) {
 	native := filepath.FromSlash(clean)
 	li, err := r.root.Lstat(native)
+	if errors.Is(err, fs.ErrNotExist) {
+		// The root's Lstat follows the links on the way inside the root
+		// only (one leading out is another error): nothing by that name
+		// in the repository, which resolving component by component
+		// would find again at a higher cost (resolution asks for many
+		// manifests that are not there).
+		return nil, true, &Error{Path: clean, Err: err}
+	}
 	if err != nil || !li.Mode().IsRegular() {
 		return nil, false, nil
 	}

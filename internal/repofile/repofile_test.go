@@ -242,3 +242,23 @@ func BenchmarkReadFile(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkReadFileMissing reads a file that is not there, three
+// directories deep (resolution asks for a go.mod, package.json or
+// composer.json in every directory, and most are missing).
+func BenchmarkReadFileMissing(b *testing.B) {
+	root := b.TempDir()
+	if err := os.MkdirAll(filepath.Join(root, "a", "b", "c"), 0o755); err != nil {
+		b.Fatal(err)
+	}
+	r, err := Open(root, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer r.Close()
+	for b.Loop() {
+		if _, err := r.ReadFile("a/b/c/go.mod"); !errors.Is(err, fs.ErrNotExist) {
+			b.Fatal(err)
+		}
+	}
+}

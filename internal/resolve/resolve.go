@@ -194,12 +194,11 @@ func (c *Catalog) findModule(dir string) {
 	}
 }
 
-// moduleAbove records the go.mod above the root (read with os.ReadFile:
-// it lies outside the repository by definition, and is what the go tool
-// itself would read there), when the indexed tree is
+// moduleAbove records the go.mod above the root, when the indexed tree is
 // a directory inside a module (GOROOT/src/cmd/go/internal): the root then
 // stands for the import path below that module's path, as the go tool
-// would see it.
+// would see it. That go.mod is read with os.ReadFile, not repofile: it
+// lies outside the repository by definition.
 func (c *Catalog) moduleAbove() {
 	if c.root == "" {
 		return

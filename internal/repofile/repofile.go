@@ -102,6 +102,11 @@ type Options struct {
 // so the cap here only bounds a file that grew since.
 func Indexed() Options { return Options{MaxSize: 1 << 30, AllowBinary: true} }
 
+// OpenFlags open a repository file for reading without waiting on a FIFO
+// (a plain open of a FIFO blocks until a writer comes; regular files
+// ignore the non-blocking flag).
+const OpenFlags = os.O_RDONLY | oNonblock
+
 // Reader reads files under one root. It holds the root directory open
 // (os.Root); Close releases it. It is safe for concurrent use.
 type Reader struct {
@@ -229,7 +234,7 @@ func (r *Reader) ReadFile(rel string) ([]byte, error) {
 	if !li.Mode().IsRegular() {
 		return nil, fail(notRegular(li.Mode()))
 	}
-	f, err := r.root.OpenFile(filepath.FromSlash(target), os.O_RDONLY|oNonblock, 0)
+	f, err := r.root.OpenFile(filepath.FromSlash(target), OpenFlags, 0)
 	if err != nil {
 		return nil, fail(err)
 	}
@@ -283,7 +288,7 @@ func (r *Reader) readDirect(clean string) (data []byte, ok bool, err error) {
 	if err != nil || !li.Mode().IsRegular() {
 		return nil, false, nil
 	}
-	f, err := r.root.OpenFile(native, os.O_RDONLY|oNonblock, 0)
+	f, err := r.root.OpenFile(native, OpenFlags, 0)
 	if err != nil {
 		return nil, false, nil
 	}

@@ -14,6 +14,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"unicode/utf8"
+
+	"github.com/codegraph-dev/codegraph/internal/repofile"
 )
 
 // Query is one search.
@@ -298,6 +300,17 @@ func verify(ctx context.Context, root string, m *matcher, q Query, cands []candi
 	if maxLine <= 0 {
 		maxLine = 256
 	}
+	// Candidates are read through one root held open for the search: a
+	// file that became a link out of the repository after it was indexed
+	// (or a directory swapped for one) is refused, not read (os.Root).
+	var rt *os.Root
+	if q.Read == nil {
+		var err error
+		if rt, err = os.OpenRoot(root); err != nil {
+			return err
+		}
+		defer rt.Close()
+	}
 	perFile := make([][]Match, len(cands))
 	done := make([]bool, len(cands))
 	var (
@@ -332,7 +345,7 @@ func verify(ctx context.Context, root string, m *matcher, q Query, cands []candi
 			if q.Read != nil {
 				buf, err = q.Read(c.path, buf[:0])
 			} else {
-				buf, err = readFile(filepath.Join(root, filepath.FromSlash(c.path)), buf)
+				buf, err = readFile(rt, filepath.FromSlash(c.path), buf)
 			}
 			var ms []Match
 			switch {
@@ -399,9 +412,11 @@ type scratchBufs struct{ read, fold []byte }
 
 var bufPool = sync.Pool{New: func() any { return new(scratchBufs) }}
 
-// readFile reads name into buf (reused when large enough).
-func readFile(name string, buf []byte) ([]byte, error) {
-	f, err := os.Open(name)
+// readFile reads name (relative to rt) into buf (reused when large
+// enough). Opening does not block on a FIFO, and only a regular file is
+// read.
+func readFile(rt *os.Root, name string, buf []byte) ([]byte, error) {
+	f, err := rt.OpenFile(name, repofile.OpenFlags, 0)
 	if err != nil {
 		return buf[:0], err
 	}

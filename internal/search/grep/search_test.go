@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func search(t testing.TB, ix *Index, root string, q Query) *Result {
@@ -136,6 +137,54 @@ func TestSearchMissingAndStale(t *testing.T) {
 	}
 	if res.Stats.Missing != 1 || res.Stats.Stale != 1 {
 		t.Errorf("stats %+v", res.Stats)
+	}
+}
+
+// TestSearchStaysInsideTheRoot: an indexed file that became a link out of
+// the repository, or a directory swapped for one, is not read; a file
+// that became a FIFO does not block the search.
+func TestSearchStaysInsideTheRoot(t *testing.T) {
+	ix, _ := buildIndex(t, small, Options{})
+	root := writeCorpus(t, small)
+	outside := t.TempDir()
+	secret := "handleUserAuth secret outside the repository\n"
+	if err := os.WriteFile(filepath.Join(outside, "secret.go"), []byte(secret), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(outside, "auth"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(outside, "auth", "auth_test.go"), []byte(secret), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(filepath.Join(root, "main.go"))
+	if err := os.Symlink(filepath.Join(outside, "secret.go"), filepath.Join(root, "main.go")); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+	// auth/ becomes a link to a directory outside holding auth_test.go.
+	os.RemoveAll(filepath.Join(root, "auth"))
+	if err := os.Symlink(filepath.Join(outside, "auth"), filepath.Join(root, "auth")); err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(filepath.Join(root, "web", "app.js"))
+	if err := mkfifo(filepath.Join(root, "web", "app.js")); err != nil {
+		t.Log("no FIFO:", err)
+	}
+	done := make(chan *Result, 1)
+	go func() { done <- search(t, ix, root, Query{Pattern: "handleUserAuth", IgnoreCase: true}) }()
+	var res *Result
+	select {
+	case res = <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the search blocked (a FIFO opened for reading?)")
+	}
+	for _, m := range res.Matches {
+		if strings.Contains(m.Text, "outside") {
+			t.Errorf("read through a link out of the root: %+v", m)
+		}
+	}
+	if got := hitsOf(res.Matches); len(got) != 1 || got[0].Path != "README.md" {
+		t.Errorf("got %v, want README.md alone", got)
 	}
 }
 

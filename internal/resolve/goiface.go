@@ -3,6 +3,7 @@ package resolve
 import (
 	"cmp"
 	"go/ast"
+	"path"
 	"slices"
 	"sort"
 	"strings"
@@ -301,13 +302,62 @@ func (r *resolver) indexIfaces() {
 		}
 		return nil
 	})
-	for _, n := range cands {
-		var own []graph.NodeID
-		r.st.OutEdges(n.ID, []graph.EdgeKind{graph.EdgeContains, graph.EdgeDefines}, func(e graph.Edge) error {
-			own = append(own, e.Dst)
+	// Their methods with two iterators (contains and defines edges, then
+	// the method nodes) rather than an iterator and a point read each.
+	ids := make([]graph.NodeID, len(cands))
+	for i, n := range cands {
+		ids[i] = n.ID
+	}
+	own := make([][]graph.NodeID, len(cands))
+	r.st.OutEdgesMany(ids, []graph.EdgeKind{graph.EdgeContains, graph.EdgeDefines}, func(i int, e graph.Edge) error {
+		own[i] = append(own[i], e.Dst)
+		return nil
+	})
+	var mids []graph.NodeID
+	for i := range own {
+		slices.Sort(own[i])
+		own[i] = slices.Compact(own[i])
+		mids = append(mids, own[i]...)
+	}
+	methods := make([]graph.Node, len(mids))
+	r.st.NodesByID(mids, methods)
+	// An interface that declares no method and embeds nothing has an
+	// empty method set, and so no entry in embOnly, unless another
+	// declaration of its name in its directory (a build variant) gives it
+	// some: goIfaceOf, which loads the name's package, is spared the
+	// others (a third of the standard library's interfaces: constraints,
+	// markers).
+	var eids []graph.NodeID
+	for i := range own {
+		if len(own[i]) == 0 {
+			eids = append(eids, ids[i])
+		}
+	}
+	embeds := map[graph.NodeID]bool{}
+	r.st.OutEdgesMany(eids, []graph.EdgeKind{graph.EdgeInherits}, func(i int, e graph.Edge) error {
+		embeds[eids[i]] = true
+		return nil
+	})
+	empty := func(n graph.Node) bool {
+		if embeds[n.ID] {
+			return false
+		}
+		alone := true
+		r.st.NodeIDsByQualifiedNameIn(n.Name, path.Dir(n.File), func(id graph.NodeID) error {
+			if id != n.ID {
+				alone = false
+			}
 			return nil
 		})
-		if len(own) == 0 {
+		return alone
+	}
+	next := 0
+	for i, n := range cands {
+		if len(own[i]) == 0 {
+			if empty(n) {
+				r.ifaces[n.ID] = nil // as goIfaceOf leaves it
+				continue
+			}
 			if in := r.goIfaceOf(n.ID, n.File, n.Name); in != nil {
 				names := make([]string, 0, len(in.methods))
 				for m := range in.methods {
@@ -320,10 +370,8 @@ func (r *resolver) indexIfaces() {
 			}
 			continue
 		}
-		slices.Sort(own)
-		for _, id := range slices.Compact(own) {
-			m, err := r.st.Node(id)
-			if err != nil || m.Kind != graph.KindMethod || m.Language != lang.Go || m.Parent == 0 || strings.HasSuffix(m.File, "_test.go") {
+		for _, m := range methods[next : next+len(own[i])] {
+			if m.ID == 0 || m.Kind != graph.KindMethod || m.Language != lang.Go || m.Parent == 0 || strings.HasSuffix(m.File, "_test.go") {
 				continue
 			}
 			iname, _, ok := strings.Cut(m.QualifiedName, ".")
@@ -332,6 +380,7 @@ func (r *resolver) indexIfaces() {
 			}
 			r.ifaceDecls[m.Name] = append(r.ifaceDecls[m.Name], ifaceDecl{id: m.ID, parent: m.Parent, file: m.File, iname: iname})
 		}
+		next += len(own[i])
 	}
 	for _, ds := range r.ifaceDecls {
 		slices.SortFunc(ds, func(a, b ifaceDecl) int { return cmp.Compare(a.id, b.id) })

@@ -139,6 +139,33 @@ func (s *Store) NodesByQualifiedNameIn(qn, dir string, fn func(graph.Node) error
 	return s.scanIndex(appendQNamePrefix(nil, qn, dir, true), 8, fn)
 }
 
+// NodeIDsByQualifiedNameIn calls fn with the id of each node whose
+// qualified name is qn and whose file is in directory dir, from the index
+// keys alone (no node is read).
+func (s *Store) NodeIDsByQualifiedNameIn(qn, dir string, fn func(graph.NodeID) error) (err error) {
+	defer s.guard(&err)
+	prefix := appendQNamePrefix(nil, qn, dir, true)
+	it, err := s.db.NewIter(&pebble.IterOptions{LowerBound: prefix, UpperBound: prefixEnd(prefix)})
+	if err != nil {
+		return err
+	}
+	defer closeIter(it, &err)
+	for ok := it.First(); ok; ok = it.Next() {
+		k := it.Key()
+		if len(k) != len(prefix)+8 {
+			continue // a longer string that contains a NUL
+		}
+		id, err := decodeIndexKeyID(k)
+		if err != nil {
+			return err
+		}
+		if err := fn(id); err != nil {
+			return err
+		}
+	}
+	return it.Error()
+}
+
 // NodesInFile calls fn for each node of the file at path, in order of start
 // byte.
 func (s *Store) NodesInFile(path string, fn func(graph.Node) error) error {

@@ -109,21 +109,34 @@ func LoadCatalog(st *store.Store, root string) (*Catalog, error) {
 			root = string(v)
 		}
 	}
-	c := &Catalog{root: root, byDir: map[string][]store.FileMeta{}, langOf: map[string]string{}, seenMod: map[string]bool{}}
+	c := NewCatalog(root)
 	err := st.Files(func(m store.FileMeta) error {
-		d := path.Dir(m.Path)
-		l := lang.ResolveAs(m.Language) // a Vue component resolves as TypeScript
-		c.byDir[d] = append(c.byDir[d], store.FileMeta{Path: m.Path, Language: l})
-		c.langOf[m.Path] = l
-		if m.Language == lang.Go {
-			c.findModule(d)
-		}
+		c.Add(m)
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("resolve: %w", err)
 	}
 	return c, nil
+}
+
+// NewCatalog returns an empty catalog of the repository at root, for Add
+// to fill as LoadCatalog does: for a caller that reads the store's file
+// metas anyway.
+func NewCatalog(root string) *Catalog {
+	return &Catalog{root: root, byDir: map[string][]store.FileMeta{}, langOf: map[string]string{}, seenMod: map[string]bool{}}
+}
+
+// Add records the indexed file m; files are added in path order (the
+// order of store.Files).
+func (c *Catalog) Add(m store.FileMeta) {
+	d := path.Dir(m.Path)
+	l := lang.ResolveAs(m.Language) // a Vue component resolves as TypeScript
+	c.byDir[d] = append(c.byDir[d], store.FileMeta{Path: m.Path, Language: l})
+	c.langOf[m.Path] = l
+	if m.Language == lang.Go {
+		c.findModule(d)
+	}
 }
 
 // Set records that the file at p is indexed with language l.

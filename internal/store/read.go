@@ -360,13 +360,22 @@ func decodeUnresolved(k, v []byte, fn func(graph.Edge) error) error {
 // the call) and is asked once per distinct target; only the accepted
 // edges are decoded, so looking for a few names among all the unresolved
 // edges costs little more than the keys' scan.
-func (s *Store) UnresolvedEdgesWhere(kind graph.EdgeKind, match func(target []byte) bool, fn func(graph.Edge) error) error {
+func (s *Store) UnresolvedEdgesWhere(kind graph.EdgeKind, match func(target []byte) bool, fn func(graph.Edge) error) (err error) {
+	defer s.guard(&err)
 	prefix := appendUnresolvedPrefix(nil, kind, "", false)
+	it, err := s.db.NewIter(&pebble.IterOptions{LowerBound: prefix, UpperBound: prefixEnd(prefix)})
+	if err != nil {
+		return err
+	}
+	defer closeIter(it, &err)
 	var last []byte
 	seen, ok := false, false
-	return s.scan(prefix, func(k, v []byte) error {
-		start, sep, valid := unresolvedTarget(k)
-		if !valid {
+	// The keys alone until one matches: the value (the file) is read
+	// only for the edges accepted.
+	for valid := it.First(); valid; valid = it.Next() {
+		k := it.Key()
+		start, sep, kok := unresolvedTarget(k)
+		if !kok {
 			return corruptf("unresolved edge key %x", k)
 		}
 		if t := k[start:sep]; !seen || !bytes.Equal(t, last) {
@@ -374,10 +383,17 @@ func (s *Store) UnresolvedEdgesWhere(kind graph.EdgeKind, match func(target []by
 			ok = match(t)
 		}
 		if !ok {
-			return nil
+			continue
 		}
-		return decodeUnresolved(k, v, fn)
-	})
+		v, err := it.ValueAndErr()
+		if err != nil {
+			return err
+		}
+		if err := decodeUnresolved(k, v, fn); err != nil {
+			return err
+		}
+	}
+	return it.Error()
 }
 
 // FileMeta returns the meta of the file at path, or an error wrapping

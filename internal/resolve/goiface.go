@@ -308,9 +308,23 @@ func (r *resolver) indexIfaces() {
 	for i, n := range cands {
 		ids[i] = n.ID
 	}
+	// Their embedded types' edges with them, which goType.embeds then
+	// need not read one interface at a time; and their nodes, which
+	// resolution reads through r.node.
 	own := make([][]graph.NodeID, len(cands))
-	r.st.OutEdgesMany(ids, []graph.EdgeKind{graph.EdgeContains, graph.EdgeDefines}, func(i int, e graph.Edge) error {
-		own[i] = append(own[i], e.Dst)
+	r.ifaceInherits = make(map[graph.NodeID][]graph.Edge, len(cands))
+	for _, n := range cands {
+		r.ifaceInherits[n.ID] = nil
+		if _, ok := r.nodes[n.ID]; !ok {
+			r.nodes[n.ID] = &nodeLite{file: n.File, sig: n.Signature, locals: n.Locals}
+		}
+	}
+	r.st.OutEdgesMany(ids, []graph.EdgeKind{graph.EdgeContains, graph.EdgeDefines, graph.EdgeInherits}, func(i int, e graph.Edge) error {
+		if e.Kind == graph.EdgeInherits {
+			r.ifaceInherits[ids[i]] = append(r.ifaceInherits[ids[i]], e)
+		} else {
+			own[i] = append(own[i], e.Dst)
+		}
 		return nil
 	})
 	var mids []graph.NodeID
@@ -327,19 +341,8 @@ func (r *resolver) indexIfaces() {
 	// some: goIfaceOf, which loads the name's package, is spared the
 	// others (a third of the standard library's interfaces: constraints,
 	// markers).
-	var eids []graph.NodeID
-	for i := range own {
-		if len(own[i]) == 0 {
-			eids = append(eids, ids[i])
-		}
-	}
-	embeds := map[graph.NodeID]bool{}
-	r.st.OutEdgesMany(eids, []graph.EdgeKind{graph.EdgeInherits}, func(i int, e graph.Edge) error {
-		embeds[eids[i]] = true
-		return nil
-	})
 	empty := func(n graph.Node) bool {
-		if embeds[n.ID] {
+		if len(r.ifaceInherits[n.ID]) > 0 {
 			return false
 		}
 		alone := true
@@ -394,8 +397,10 @@ func (r *resolver) goIfaceOf(id graph.NodeID, file, iname string) *goIface {
 		return in
 	}
 	r.ifaces[id] = nil
-	if n, err := r.st.Node(id); err != nil || n.Kind != graph.KindInterface {
-		return nil
+	if _, known := r.ifaceInherits[id]; !known { // else an interface read by indexIfaces
+		if n, err := r.st.Node(id); err != nil || n.Kind != graph.KindInterface {
+			return nil
+		}
 	}
 	_, t := r.lookupType(typeRef{iname, file})
 	if t == nil || len(t.ids) == 0 {
@@ -471,6 +476,9 @@ func (r *resolver) ifaceOwnMethods(p *goPackage, t *goType) map[string][]graph.N
 	if t.lazy == nil || len(t.ids) == 0 {
 		return r.typeMethods(p, t)
 	}
+	if t.ifaceOwn != nil {
+		return t.ifaceOwn
+	}
 	var ids []graph.NodeID
 	for _, id := range t.ids {
 		if n, err := r.st.Node(id); err != nil || n.Kind != graph.KindInterface {
@@ -494,6 +502,7 @@ func (r *resolver) ifaceOwnMethods(p *goPackage, t *goType) map[string][]graph.N
 			out[n.Name] = append(out[n.Name], n.ID)
 		}
 	}
+	t.ifaceOwn = out
 	return out
 }
 

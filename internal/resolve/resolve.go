@@ -49,11 +49,12 @@ type resolver struct {
 	// Go interfaces (goiface.go): by method name, and by node id.
 	ifaceByMethod map[string][]*goIface
 	ifaces        map[graph.NodeID]*goIface
-	embOnly       map[string][]*goIface     // interfaces with embedded methods only, by method name
-	ifaceDecls    map[string][]ifaceDecl    // methods the repository's interfaces declare, by name
-	gen           goGenerics                // Go generic functions' instantiations (tparams.go)
-	runFiles      []string                  // a targeted run's files, its dependents included (nil: a full run)
-	dirMethodSets map[string]*dirMethodSets // Go directory → its types' methods, from the file index (goiface.go)
+	embOnly       map[string][]*goIface         // interfaces with embedded methods only, by method name
+	ifaceDecls    map[string][]ifaceDecl        // methods the repository's interfaces declare, by name
+	ifaceInherits map[graph.NodeID][]graph.Edge // the repository's interfaces' inherits edges, read with them
+	gen           goGenerics                    // Go generic functions' instantiations (tparams.go)
+	runFiles      []string                      // a targeted run's files, its dependents included (nil: a full run)
+	dirMethodSets map[string]*dirMethodSets     // Go directory → its types' methods, from the file index (goiface.go)
 	dirTypes      map[string]map[string][]graph.NodeID
 	preloaded     map[string][]graph.Node     // file → Go nodes, for a full pass
 	goTypeNames   map[graph.NodeID]goTypeName // top-level Go concrete types of the loaded directories

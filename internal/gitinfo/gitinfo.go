@@ -18,6 +18,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // ErrNotRepo is returned (wrapped) when the directory is not inside a git
@@ -113,19 +114,37 @@ func ChangedSince(ctx context.Context, dir, rev string) ([]string, error) {
 	if strings.HasPrefix(rev, "-") {
 		return nil, fmt.Errorf("gitinfo: bad revision %q", rev)
 	}
-	if _, err := git(ctx, dir, "rev-parse", "-q", "--verify", rev+"^{commit}"); err != nil {
-		if errors.Is(err, ErrNotRepo) || errors.Is(err, ErrNoGit) {
-			return nil, err
+	// The three git commands run together: the two lists read the work
+	// tree (a stat of every tracked file, a walk for the untracked ones),
+	// and a diff waits for all of them.
+	var (
+		wg               sync.WaitGroup
+		b                []byte
+		untracked        []string
+		verr, derr, uerr error
+	)
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		b, derr = git(ctx, dir, "diff", "--name-only", "--no-renames", "--relative", "-z", rev, "--")
+	}()
+	go func() {
+		defer wg.Done()
+		untracked, uerr = Untracked(ctx, dir)
+	}()
+	_, verr = git(ctx, dir, "rev-parse", "-q", "--verify", rev+"^{commit}")
+	wg.Wait()
+	if verr != nil {
+		if errors.Is(verr, ErrNotRepo) || errors.Is(verr, ErrNoGit) {
+			return nil, verr
 		}
 		return nil, fmt.Errorf("gitinfo: unknown revision %q", rev)
 	}
-	b, err := git(ctx, dir, "diff", "--name-only", "--no-renames", "--relative", "-z", rev, "--")
-	if err != nil {
-		return nil, err
+	if derr != nil {
+		return nil, derr
 	}
-	untracked, err := Untracked(ctx, dir)
-	if err != nil {
-		return nil, err
+	if uerr != nil {
+		return nil, uerr
 	}
 	return sortedSet(append(splitZ(b), untracked...)), nil
 }

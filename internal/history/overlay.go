@@ -78,7 +78,7 @@ func (h *History) overlay(ctx context.Context, c string, idx *store.Store, files
 		return nil, err
 	}
 	read := time.Since(start)
-	u, err := index.NewUpdater(index.Options{Root: h.opts.Root, DBDir: db, ReuseOptions: true, NoSearch: true,
+	u, err := index.NewUpdater(index.Options{Root: h.opts.Root, DBDir: db, ReuseOptions: true, NoSearch: true, Throwaway: true,
 		Extractor: h.x, Logger: h.opts.Logger})
 	if err != nil {
 		return nil, fmt.Errorf("history: %w", err)

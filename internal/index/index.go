@@ -73,6 +73,9 @@ type Options struct {
 
 	// NoSearch skips the search indexes (lexical, exact/regex, vectors).
 	NoSearch bool
+	// Throwaway is for a store deleted once the Updater is closed (a
+	// diff's overlay): see store.Options.Throwaway.
+	Throwaway bool
 	// Search configures the search indexes (embedding provider, ...).
 	Search search.Config
 

@@ -188,7 +188,7 @@ func NewUpdater(opts Options) (*Updater, error) {
 // store that cannot be opened because it is damaged, or whose blocks fail
 // their checksums, is deleted and created anew; repaired then says why.
 func openStore(opts Options) (st *store.Store, repaired string, err error) {
-	so := store.Options{Logger: opts.Logger}
+	so := store.Options{Logger: opts.Logger, Throwaway: opts.Throwaway}
 	st, err = store.Open(opts.DBDir, so)
 	if !opts.Rebuild {
 		return st, "", err
@@ -246,7 +246,7 @@ func (u *Updater) Full(ctx context.Context, force bool) (*Summary, error) {
 	u.cat = nil // a full run may change anything
 	sum, err := u.runLocked(ctx, nil, start)
 	if err == nil {
-		err = u.loadIndexed()
+		err = u.loadIndexed(nil)
 	}
 	if err != nil {
 		return sum, err
@@ -370,8 +370,18 @@ func (u *Updater) beginLocked(targets []string) (*Summary, error) {
 		return u.newSummary(), nil
 	}
 	if u.indexed == nil {
-		if err := u.loadIndexed(); err != nil {
+		// The catalog resolution needs is made from the same read of the
+		// file metas (a targeted run brings it up to date with what it
+		// writes, as it does a kept one).
+		var cat *resolve.Catalog
+		if u.cat == nil {
+			cat = resolve.NewCatalog(u.root)
+		}
+		if err := u.loadIndexed(cat); err != nil {
 			return nil, err
+		}
+		if cat != nil {
+			u.cat = cat
 		}
 	}
 	return nil, nil
@@ -652,15 +662,22 @@ func (u *Updater) extractor() *parse.Extractor {
 	return u.x
 }
 
-// loadIndexed reads the sorted list of indexed files from the store.
-func (u *Updater) loadIndexed() error {
+// loadIndexed reads the sorted list of indexed files from the store, and
+// adds every file to cat when it is not nil.
+func (u *Updater) loadIndexed(cat *resolve.Catalog) error {
 	paths := []string{}
 	err := u.st.Files(func(m store.FileMeta) error {
+		if cat != nil {
+			cat.Add(m)
+		}
 		if !strings.HasPrefix(m.Path, graph.ExternalPrefix) {
 			paths = append(paths, m.Path)
 		}
 		return nil
 	})
+	if cat != nil {
+		cat.Close()
+	}
 	if err != nil {
 		return fmt.Errorf("index: read file list: %w", err)
 	}

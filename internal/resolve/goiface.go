@@ -3,6 +3,7 @@ package resolve
 import (
 	"cmp"
 	"go/ast"
+	"path"
 	"slices"
 	"sort"
 	"strings"
@@ -301,13 +302,65 @@ func (r *resolver) indexIfaces() {
 		}
 		return nil
 	})
+	// Their methods with two iterators (contains and defines edges, then
+	// the method nodes) rather than an iterator and a point read each.
+	ids := make([]graph.NodeID, len(cands))
+	for i, n := range cands {
+		ids[i] = n.ID
+	}
+	// Their embedded types' edges with them, which goType.embeds then
+	// need not read one interface at a time; and their nodes, which
+	// resolution reads through r.node.
+	own := make([][]graph.NodeID, len(cands))
+	r.ifaceInherits = make(map[graph.NodeID][]graph.Edge, len(cands))
 	for _, n := range cands {
-		var own []graph.NodeID
-		r.st.OutEdges(n.ID, []graph.EdgeKind{graph.EdgeContains, graph.EdgeDefines}, func(e graph.Edge) error {
-			own = append(own, e.Dst)
+		r.ifaceInherits[n.ID] = nil
+		if _, ok := r.nodes[n.ID]; !ok {
+			r.nodes[n.ID] = &nodeLite{file: n.File, sig: n.Signature, locals: n.Locals}
+		}
+	}
+	r.st.OutEdgesMany(ids, []graph.EdgeKind{graph.EdgeContains, graph.EdgeDefines, graph.EdgeInherits}, func(i int, e graph.Edge) error {
+		if e.Kind == graph.EdgeInherits {
+			r.ifaceInherits[ids[i]] = append(r.ifaceInherits[ids[i]], e)
+		} else {
+			own[i] = append(own[i], e.Dst)
+		}
+		return nil
+	})
+	var mids []graph.NodeID
+	for i := range own {
+		slices.Sort(own[i])
+		own[i] = slices.Compact(own[i])
+		mids = append(mids, own[i]...)
+	}
+	methods := make([]graph.Node, len(mids))
+	r.st.NodesByID(mids, methods)
+	// An interface that declares no method and embeds nothing has an
+	// empty method set, and so no entry in embOnly, unless another
+	// declaration of its name in its directory (a build variant) gives it
+	// some: goIfaceOf, which loads the name's package, is spared the
+	// others (a third of the standard library's interfaces: constraints,
+	// markers).
+	empty := func(n graph.Node) bool {
+		if len(r.ifaceInherits[n.ID]) > 0 {
+			return false
+		}
+		alone := true
+		r.st.NodeIDsByQualifiedNameIn(n.Name, path.Dir(n.File), func(id graph.NodeID) error {
+			if id != n.ID {
+				alone = false
+			}
 			return nil
 		})
-		if len(own) == 0 {
+		return alone
+	}
+	next := 0
+	for i, n := range cands {
+		if len(own[i]) == 0 {
+			if empty(n) {
+				r.ifaces[n.ID] = nil // as goIfaceOf leaves it
+				continue
+			}
 			if in := r.goIfaceOf(n.ID, n.File, n.Name); in != nil {
 				names := make([]string, 0, len(in.methods))
 				for m := range in.methods {
@@ -320,10 +373,8 @@ func (r *resolver) indexIfaces() {
 			}
 			continue
 		}
-		slices.Sort(own)
-		for _, id := range slices.Compact(own) {
-			m, err := r.st.Node(id)
-			if err != nil || m.Kind != graph.KindMethod || m.Language != lang.Go || m.Parent == 0 || strings.HasSuffix(m.File, "_test.go") {
+		for _, m := range methods[next : next+len(own[i])] {
+			if m.ID == 0 || m.Kind != graph.KindMethod || m.Language != lang.Go || m.Parent == 0 || strings.HasSuffix(m.File, "_test.go") {
 				continue
 			}
 			iname, _, ok := strings.Cut(m.QualifiedName, ".")
@@ -332,6 +383,7 @@ func (r *resolver) indexIfaces() {
 			}
 			r.ifaceDecls[m.Name] = append(r.ifaceDecls[m.Name], ifaceDecl{id: m.ID, parent: m.Parent, file: m.File, iname: iname})
 		}
+		next += len(own[i])
 	}
 	for _, ds := range r.ifaceDecls {
 		slices.SortFunc(ds, func(a, b ifaceDecl) int { return cmp.Compare(a.id, b.id) })
@@ -345,8 +397,10 @@ func (r *resolver) goIfaceOf(id graph.NodeID, file, iname string) *goIface {
 		return in
 	}
 	r.ifaces[id] = nil
-	if n, err := r.st.Node(id); err != nil || n.Kind != graph.KindInterface {
-		return nil
+	if _, known := r.ifaceInherits[id]; !known { // else an interface read by indexIfaces
+		if n, err := r.st.Node(id); err != nil || n.Kind != graph.KindInterface {
+			return nil
+		}
 	}
 	_, t := r.lookupType(typeRef{iname, file})
 	if t == nil || len(t.ids) == 0 {
@@ -422,6 +476,9 @@ func (r *resolver) ifaceOwnMethods(p *goPackage, t *goType) map[string][]graph.N
 	if t.lazy == nil || len(t.ids) == 0 {
 		return r.typeMethods(p, t)
 	}
+	if t.ifaceOwn != nil {
+		return t.ifaceOwn
+	}
 	var ids []graph.NodeID
 	for _, id := range t.ids {
 		if n, err := r.st.Node(id); err != nil || n.Kind != graph.KindInterface {
@@ -445,6 +502,7 @@ func (r *resolver) ifaceOwnMethods(p *goPackage, t *goType) map[string][]graph.N
 			out[n.Name] = append(out[n.Name], n.ID)
 		}
 	}
+	t.ifaceOwn = out
 	return out
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/codegraph-dev/codegraph/internal/graph"
 	"github.com/codegraph-dev/codegraph/internal/lang"
+	"github.com/codegraph-dev/codegraph/internal/store"
 )
 
 // Incremental Go implements edges. A type's implements edge (target
@@ -47,16 +48,25 @@ func (r *resolver) goImplTypes(opts Options, skip map[string]bool) ([]graph.Node
 			dirs[path.Dir(f)] = true
 		}
 	}
+	// Their types from the file index entries (kind and id), not the
+	// nodes: a node read each for every definition of those packages.
+	var files []store.FileMeta
 	for _, d := range slices.Sorted(maps.Keys(dirs)) {
 		for _, m := range r.byDir[d] {
-			f := m.Path
-			if !strings.HasSuffix(f, ".go") || skip[f] {
-				continue
-			}
-			if err := r.st.NodesInFile(f, func(n graph.Node) error { addType(n); return nil }); err != nil {
-				return nil, err
+			if strings.HasSuffix(m.Path, ".go") && !skip[m.Path] {
+				files = append(files, m)
 			}
 		}
+	}
+	paths := make([]string, len(files))
+	for i, m := range files {
+		paths[i] = m.Path
+	}
+	if err := r.st.FileEntries(paths, func(i int, e store.FileEntry) error {
+		addType(graph.Node{ID: e.ID, Kind: e.Kind, File: files[i].Path, Language: files[i].Language})
+		return nil
+	}); err != nil {
+		return nil, err
 	}
 	// Method names that may make a type satisfy an interface now.
 	names := map[string]bool{}

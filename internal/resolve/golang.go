@@ -47,6 +47,9 @@ type goType struct {
 	name    string
 	seen    map[string]bool
 	embDone bool
+	// ifaceOwn is a lazily loaded interface's own methods, once read
+	// (ifaceOwnMethods): an interface embedded by many is read once.
+	ifaceOwn map[string][]graph.NodeID
 }
 
 // members of package p with qualified name qn, in p's directory and not in
@@ -153,14 +156,21 @@ func (t *goType) embeds() []typeRef {
 		t.embDone = true
 		for _, id := range t.ids {
 			n, _ := t.lazy.r.node(id)
-			t.lazy.r.st.OutEdges(id, []graph.EdgeKind{graph.EdgeInherits}, func(e graph.Edge) error {
+			add := func(e graph.Edge) error {
 				file := e.File
 				if n != nil {
 					file = n.file
 				}
 				t.embedded = append(t.embedded, typeRef{e.Target, file})
 				return nil
-			})
+			}
+			if es, ok := t.lazy.r.ifaceInherits[id]; ok { // read with the interfaces (indexIfaces)
+				for _, e := range es {
+					add(e)
+				}
+				continue
+			}
+			t.lazy.r.st.OutEdges(id, []graph.EdgeKind{graph.EdgeInherits}, add)
 		}
 	}
 	return t.embedded

@@ -49,11 +49,12 @@ type resolver struct {
 	// Go interfaces (goiface.go): by method name, and by node id.
 	ifaceByMethod map[string][]*goIface
 	ifaces        map[graph.NodeID]*goIface
-	embOnly       map[string][]*goIface     // interfaces with embedded methods only, by method name
-	ifaceDecls    map[string][]ifaceDecl    // methods the repository's interfaces declare, by name
-	gen           goGenerics                // Go generic functions' instantiations (tparams.go)
-	runFiles      []string                  // a targeted run's files, its dependents included (nil: a full run)
-	dirMethodSets map[string]*dirMethodSets // Go directory → its types' methods, from the file index (goiface.go)
+	embOnly       map[string][]*goIface         // interfaces with embedded methods only, by method name
+	ifaceDecls    map[string][]ifaceDecl        // methods the repository's interfaces declare, by name
+	ifaceInherits map[graph.NodeID][]graph.Edge // the repository's interfaces' inherits edges, read with them
+	gen           goGenerics                    // Go generic functions' instantiations (tparams.go)
+	runFiles      []string                      // a targeted run's files, its dependents included (nil: a full run)
+	dirMethodSets map[string]*dirMethodSets     // Go directory → its types' methods, from the file index (goiface.go)
 	dirTypes      map[string]map[string][]graph.NodeID
 	preloaded     map[string][]graph.Node     // file → Go nodes, for a full pass
 	goTypeNames   map[graph.NodeID]goTypeName // top-level Go concrete types of the loaded directories
@@ -111,22 +112,40 @@ func LoadCatalog(st *store.Store, root string) (*Catalog, error) {
 			root = string(v)
 		}
 	}
-	c := &Catalog{root: root, byDir: map[string][]store.FileMeta{}, langOf: map[string]string{}, seenMod: map[string]bool{}, files: repoFiles{root: root}}
-	defer c.files.close()
+	c := NewCatalog(root)
+	defer c.Close()
 	err := st.Files(func(m store.FileMeta) error {
-		d := path.Dir(m.Path)
-		l := lang.ResolveAs(m.Language) // a Vue component resolves as TypeScript
-		c.byDir[d] = append(c.byDir[d], store.FileMeta{Path: m.Path, Language: l})
-		c.langOf[m.Path] = l
-		if m.Language == lang.Go {
-			c.findModule(d)
-		}
+		c.Add(m)
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("resolve: %w", err)
 	}
 	return c, nil
+}
+
+// NewCatalog returns an empty catalog of the repository at root, for Add
+// to fill as LoadCatalog does: for a caller that reads the store's file
+// metas anyway.
+func NewCatalog(root string) *Catalog {
+	return &Catalog{root: root, byDir: map[string][]store.FileMeta{}, langOf: map[string]string{}, seenMod: map[string]bool{}, files: repoFiles{root: root}}
+}
+
+// Close releases the repository root that Add's reads of go.mod files
+// opened: a caller of NewCatalog calls it after its last Add (LoadCatalog
+// and Set release it themselves). The catalog stays usable.
+func (c *Catalog) Close() { c.files.close() }
+
+// Add records the indexed file m; files are added in path order (the
+// order of store.Files).
+func (c *Catalog) Add(m store.FileMeta) {
+	d := path.Dir(m.Path)
+	l := lang.ResolveAs(m.Language) // a Vue component resolves as TypeScript
+	c.byDir[d] = append(c.byDir[d], store.FileMeta{Path: m.Path, Language: l})
+	c.langOf[m.Path] = l
+	if m.Language == lang.Go {
+		c.findModule(d)
+	}
 }
 
 // Set records that the file at p is indexed with language l.
@@ -143,7 +162,7 @@ func (c *Catalog) Set(p, l string) {
 	c.langOf[p] = l
 	if l == lang.Go {
 		c.findModule(d)
-		c.files.close()
+		c.Close()
 	}
 }
 

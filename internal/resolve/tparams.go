@@ -523,11 +523,15 @@ func genericDependents(st *store.Store, opts Options, add func(string)) error {
 	}); err != nil {
 		return err
 	}
+	// A Go function's qualified name is its name (package-relative, and
+	// only methods qualify theirs): the nodes of that qualified name are
+	// the functions of the name without the methods and fields that share
+	// it, which are most of the nodes of a name such as Len or String.
 	for name := range names {
 		if name == "" {
 			continue
 		}
-		if err := st.NodesByName(name, check); err != nil {
+		if err := st.NodesByQualifiedName(name, check); err != nil {
 			return err
 		}
 	}

@@ -32,10 +32,17 @@ func walBytes(t *testing.T, dir string) int64 {
 
 // TestCloseLeavesNoLogToReplay: a writer that synced its updates without
 // flushing them (as a watcher does) flushes when it closes, so that the
-// read-only opens after it do not each replay the log.
+// read-only opens after it do not each replay the log; a throwaway store
+// (a diff's overlay, deleted after Close) does not: its log stays.
 func TestCloseLeavesNoLogToReplay(t *testing.T) {
+	for _, throwaway := range []bool{false, true} {
+		t.Run(fmt.Sprint("throwaway=", throwaway), func(t *testing.T) { testCloseFlush(t, throwaway) })
+	}
+}
+
+func testCloseFlush(t *testing.T, throwaway bool) {
 	dir := t.TempDir()
-	s, err := Open(dir, Options{})
+	s, err := Open(dir, Options{Throwaway: throwaway})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,8 +67,10 @@ func TestCloseLeavesNoLogToReplay(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if n := walBytes(t, dir); n > closeFlushBytes {
+	if n := walBytes(t, dir); !throwaway && n > closeFlushBytes {
 		t.Errorf("%d bytes of log left for readers to replay", n)
+	} else if throwaway && n <= closeFlushBytes {
+		t.Errorf("a throwaway store flushed its log on close (%d bytes left)", n)
 	}
 	r, err := Open(dir, Options{ReadOnly: true})
 	if err != nil {

@@ -56,6 +56,19 @@ func TestNodesByQualifiedNameIn(t *testing.T) {
 		if got := in(c.qn, c.dir); !slices.Equal(got, c.want) {
 			t.Errorf("NodesByQualifiedNameIn(%q, %q) = %v, want %v", c.qn, c.dir, got, c.want)
 		}
+		// the ids from the keys alone are those of the nodes read
+		var want, ids []graph.NodeID
+		for _, n := range collect(t, func(fn func(graph.Node) error) error { return s.NodesByQualifiedNameIn(c.qn, c.dir, fn) }) {
+			want = append(want, n.ID)
+		}
+		if err := s.NodeIDsByQualifiedNameIn(c.qn, c.dir, func(id graph.NodeID) error { ids = append(ids, id); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		slices.Sort(want)
+		slices.Sort(ids)
+		if !slices.Equal(ids, want) {
+			t.Errorf("NodeIDsByQualifiedNameIn(%q, %q) = %v, want %v", c.qn, c.dir, ids, want)
+		}
 	}
 	if got, want := all("pkg.fn1"), []string{"a/x.go", "a/y.go", "b/x.go", "root.go"}; !slices.Equal(got, want) {
 		t.Errorf("NodesByQualifiedName(pkg.fn1) = %v, want %v", got, want)

@@ -139,6 +139,33 @@ func (s *Store) NodesByQualifiedNameIn(qn, dir string, fn func(graph.Node) error
 	return s.scanIndex(appendQNamePrefix(nil, qn, dir, true), 8, fn)
 }
 
+// NodeIDsByQualifiedNameIn calls fn with the id of each node whose
+// qualified name is qn and whose file is in directory dir, from the index
+// keys alone (no node is read).
+func (s *Store) NodeIDsByQualifiedNameIn(qn, dir string, fn func(graph.NodeID) error) (err error) {
+	defer s.guard(&err)
+	prefix := appendQNamePrefix(nil, qn, dir, true)
+	it, err := s.db.NewIter(&pebble.IterOptions{LowerBound: prefix, UpperBound: prefixEnd(prefix)})
+	if err != nil {
+		return err
+	}
+	defer closeIter(it, &err)
+	for ok := it.First(); ok; ok = it.Next() {
+		k := it.Key()
+		if len(k) != len(prefix)+8 {
+			continue // a longer string that contains a NUL
+		}
+		id, err := decodeIndexKeyID(k)
+		if err != nil {
+			return err
+		}
+		if err := fn(id); err != nil {
+			return err
+		}
+	}
+	return it.Error()
+}
+
 // NodesInFile calls fn for each node of the file at path, in order of start
 // byte.
 func (s *Store) NodesInFile(path string, fn func(graph.Node) error) error {
@@ -333,13 +360,22 @@ func decodeUnresolved(k, v []byte, fn func(graph.Edge) error) error {
 // the call) and is asked once per distinct target; only the accepted
 // edges are decoded, so looking for a few names among all the unresolved
 // edges costs little more than the keys' scan.
-func (s *Store) UnresolvedEdgesWhere(kind graph.EdgeKind, match func(target []byte) bool, fn func(graph.Edge) error) error {
+func (s *Store) UnresolvedEdgesWhere(kind graph.EdgeKind, match func(target []byte) bool, fn func(graph.Edge) error) (err error) {
+	defer s.guard(&err)
 	prefix := appendUnresolvedPrefix(nil, kind, "", false)
+	it, err := s.db.NewIter(&pebble.IterOptions{LowerBound: prefix, UpperBound: prefixEnd(prefix)})
+	if err != nil {
+		return err
+	}
+	defer closeIter(it, &err)
 	var last []byte
 	seen, ok := false, false
-	return s.scan(prefix, func(k, v []byte) error {
-		start, sep, valid := unresolvedTarget(k)
-		if !valid {
+	// The keys alone until one matches: the value (the file) is read
+	// only for the edges accepted.
+	for valid := it.First(); valid; valid = it.Next() {
+		k := it.Key()
+		start, sep, kok := unresolvedTarget(k)
+		if !kok {
 			return corruptf("unresolved edge key %x", k)
 		}
 		if t := k[start:sep]; !seen || !bytes.Equal(t, last) {
@@ -347,10 +383,17 @@ func (s *Store) UnresolvedEdgesWhere(kind graph.EdgeKind, match func(target []by
 			ok = match(t)
 		}
 		if !ok {
-			return nil
+			continue
 		}
-		return decodeUnresolved(k, v, fn)
-	})
+		v, err := it.ValueAndErr()
+		if err != nil {
+			return err
+		}
+		if err := decodeUnresolved(k, v, fn); err != nil {
+			return err
+		}
+	}
+	return it.Error()
 }
 
 // FileMeta returns the meta of the file at path, or an error wrapping

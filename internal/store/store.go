@@ -45,6 +45,10 @@ type Options struct {
 	// so that the store opens empty: what `codegraph index --rebuild` does
 	// to a damaged store. Ignored with ReadOnly.
 	Recreate bool
+	// Throwaway is for a store deleted after Close (a diff's overlay):
+	// Close does not flush the memtable for later readers (there are
+	// none), which would write a table only to delete it.
+	Throwaway bool
 }
 
 const (
@@ -118,10 +122,12 @@ type Store struct {
 	db       *pebble.DB
 	cache    *pebble.Cache // the db's block cache (DropCache); one reference
 	readOnly bool
-	log      *slog.Logger
-	unlock   func() error    // releases the write lock; nil when read-only
-	deleter  *delayedDeleter // nil when read-only
-	closed   atomic.Bool
+	// throwaway: see Options.Throwaway
+	throwaway bool
+	log       *slog.Logger
+	unlock    func() error    // releases the write lock; nil when read-only
+	deleter   *delayedDeleter // nil when read-only
+	closed    atomic.Bool
 	// bare is set when the store had no file when it was opened (its
 	// facts are written and deleted with their file's meta, in one
 	// batch): a path no batch has written since (written) has no facts.
@@ -179,7 +185,7 @@ func Open(dir string, opts Options) (*Store, error) {
 		err = errors.Join(err, deleter.flush(), unlock())
 		return nil, fmt.Errorf("open %s: %w", dir, err)
 	}
-	s := &Store{dir: dir, db: db, cache: cache, log: opts.Logger, unlock: unlock, deleter: deleter}
+	s := &Store{dir: dir, db: db, cache: cache, log: opts.Logger, unlock: unlock, deleter: deleter, throwaway: opts.Throwaway}
 	if err := s.checkSchema(true); err != nil {
 		return nil, errors.Join(err, s.Close())
 	}
@@ -352,7 +358,7 @@ func (s *Store) Close() error {
 		return nil
 	}
 	var err error
-	if !s.readOnly {
+	if !s.readOnly && !s.throwaway {
 		err = s.flushForReaders()
 	}
 	err = errors.Join(err, s.db.Close())

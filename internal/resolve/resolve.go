@@ -101,7 +101,7 @@ type Catalog struct {
 	langOf  map[string]string           // file → language
 	modules []module
 	seenMod map[string]bool // directories looked at for go.mod
-	files   repoFiles       // open while LoadCatalog, Set look for go.mod files
+	files   repoFiles       // open while go.mod files are looked for (LoadCatalog, Add, Set); Close releases it
 }
 
 // LoadCatalog reads the catalog of the store, looking for go.mod files

@@ -1180,7 +1180,22 @@ var resolvedKind = func() (m [256]bool) {
 }()
 
 func (r *run) write(ctx context.Context, in <-chan result) error {
-	b := r.st.NewBatch()
+	// The first index of a repository writes its facts as a bulk load
+	// (sorted tables ingested at the end of the phase) instead of through
+	// the memtables, flushes and compactions that updates take.
+	load := r.fresh && r.targets == nil && int(r.total.Load()) >= r.bulkAt
+	var b *store.Batch
+	if load {
+		var err error
+		if b, err = r.st.NewLoadBatch(); errors.Is(err, store.ErrNotBare) {
+			load = false
+		} else if err != nil {
+			return fmt.Errorf("index: %w", err)
+		}
+	}
+	if !load {
+		b = r.st.NewBatch()
+	}
 	defer func() { b.Close() }()
 	pending := 0
 	for res := range in {
@@ -1233,7 +1248,7 @@ func (r *run) write(ctx context.Context, in <-chan result) error {
 			// The batch is reused: its buffers, grown to a commit's
 			// size, would otherwise grow again (copying) for each commit.
 			pending = 0
-			if !r.oneShot {
+			if !r.oneShot && !load {
 				if err := r.u.bound(); err != nil {
 					return err
 				}
@@ -1242,6 +1257,12 @@ func (r *run) write(ctx context.Context, in <-chan result) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
+	}
+	if load {
+		if err := b.Ingest(ctx); err != nil {
+			return fmt.Errorf("index: %w", err)
+		}
+		return nil
 	}
 	if pending > 0 {
 		if err := b.Commit(false); err != nil {

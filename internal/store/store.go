@@ -14,6 +14,7 @@ import (
 
 	"github.com/cockroachdb/pebble/v2"
 	"github.com/cockroachdb/pebble/v2/bloom"
+	"github.com/cockroachdb/pebble/v2/sstable"
 	"github.com/cockroachdb/pebble/v2/vfs"
 )
 
@@ -128,6 +129,9 @@ type Store struct {
 	bare    bool
 	writeMu sync.Mutex
 	written map[string]struct{}
+	// tableOpts write the tables of a bulk load as the store's own
+	// bottom level's.
+	tableOpts sstable.WriterOptions
 }
 
 // firstWrite reports whether path certainly has no committed facts (see
@@ -169,9 +173,13 @@ func Open(dir string, opts Options) (*Store, error) {
 	} else if err := checkMarkers(dir); err != nil {
 		return nil, errors.Join(err, unlock())
 	}
+	// A bulk load that did not finish left only its scratch files.
+	if err := removeLoadDir(dir); err != nil {
+		return nil, errors.Join(fmt.Errorf("open %s: %w", dir, err), unlock())
+	}
 	deleter := &delayedDeleter{fs: vfs.Default, grace: opts.ObsoleteFileGrace, log: opts.Logger}
 	fsys := &graceFS{FS: vfs.Default, archive: filepath.Join(filepath.Clean(dir), "archive"), deleter: deleter}
-	db, cache, err := openPebble(dir, fsys, opts)
+	db, cache, tableOpts, err := openPebble(dir, fsys, opts)
 	if err != nil {
 		if ce := classifyOpenErr(dir, err); ce != err {
 			return nil, errors.Join(ce, deleter.flush(), unlock())
@@ -179,7 +187,7 @@ func Open(dir string, opts Options) (*Store, error) {
 		err = errors.Join(err, deleter.flush(), unlock())
 		return nil, fmt.Errorf("open %s: %w", dir, err)
 	}
-	s := &Store{dir: dir, db: db, cache: cache, log: opts.Logger, unlock: unlock, deleter: deleter}
+	s := &Store{dir: dir, db: db, cache: cache, log: opts.Logger, unlock: unlock, deleter: deleter, tableOpts: tableOpts}
 	if err := s.checkSchema(true); err != nil {
 		return nil, errors.Join(err, s.Close())
 	}
@@ -209,7 +217,7 @@ func openReadOnly(dir string, opts Options) (*Store, error) {
 	}
 	var lastErr error
 	for attempt := range readOnlyAttempts {
-		db, cache, err := openPebble(dir, readOnlyFS{vfs.Default}, opts)
+		db, cache, _, err := openPebble(dir, readOnlyFS{vfs.Default}, opts)
 		if err == nil {
 			s := &Store{dir: dir, db: db, cache: cache, readOnly: true, log: opts.Logger}
 			if err := s.checkSchema(false); err != nil {
@@ -231,10 +239,10 @@ func openReadOnly(dir string, opts Options) (*Store, error) {
 	return nil, fmt.Errorf("open %s read-only: %w", dir, lastErr)
 }
 
-// openPebble opens the Pebble database in dir over fsys.
-// The caller holds a reference to the returned cache (Unref after the
-// db's Close).
-func openPebble(dir string, fsys vfs.FS, opts Options) (*pebble.DB, *pebble.Cache, error) {
+// openPebble opens the Pebble database in dir over fsys, and returns the
+// options of a table written for its bottom level. The caller holds a
+// reference to the returned cache (Unref after the db's Close).
+func openPebble(dir string, fsys vfs.FS, opts Options) (*pebble.DB, *pebble.Cache, sstable.WriterOptions, error) {
 	// Pebble reserves each memtable's size from the block cache; without
 	// room for the (up to MemTableStopWritesThreshold = 2) memtables, it
 	// would cache no blocks at all.
@@ -286,9 +294,15 @@ func openPebble(dir string, fsys vfs.FS, opts Options) (*pebble.DB, *pebble.Cach
 	db, err := pebble.Open(dir, po)
 	if err != nil {
 		cache.Unref()
-		return nil, nil, err
+		return nil, nil, sstable.WriterOptions{}, err
 	}
-	return db, cache, nil
+	wo := po.Clone()
+	wo.EnsureDefaults()
+	tableOpts := wo.MakeWriterOptions(len(wo.Levels)-1, db.TableFormat())
+	// The tables of a bulk load may land above the bottom level (when
+	// they overlap what is there), where keys are not marked obsolete.
+	tableOpts.WritingToLowestLevel = false
+	return db, cache, tableOpts, nil
 }
 
 // checkSchema verifies the stored FormatVersion; a writer stamps a new

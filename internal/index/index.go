@@ -317,6 +317,7 @@ type run struct {
 	recovering bool
 	reresolve  string
 	fresh      bool // the store held no file when the run began
+	loaded     bool // the files' facts were written as a bulk load (store.NewLoadBatch)
 	// vanished are indexed files that disappeared between the walk and
 	// their read: they are deleted like the files the walk did not see.
 	vanished []string
@@ -692,7 +693,7 @@ func (r *run) execute(ctx context.Context) error {
 	lg, lctx := errgroup.WithContext(ctx)
 	if changed || r.reresolve != "" {
 		r.phase.Store("resolve")
-		ro := resolve.Options{Root: r.root, Changed: append(slices.Clone(r.removed), r.touched...), Orphans: r.orphans, Deleted: gone}
+		ro := resolve.Options{Root: r.root, Changed: append(slices.Clone(r.removed), r.touched...), Orphans: r.orphans, Deleted: gone, Load: r.loaded}
 		if r.targets != nil {
 			cat, err := r.u.catalog(r.written, gone)
 			if err != nil {
@@ -1183,17 +1184,14 @@ func (r *run) write(ctx context.Context, in <-chan result) error {
 	// The first index of a repository writes its facts as a bulk load
 	// (sorted tables ingested at the end of the phase) instead of through
 	// the memtables, flushes and compactions that updates take.
-	load := r.fresh && r.targets == nil && int(r.total.Load()) >= r.bulkAt
+	load := r.fresh && r.targets == nil && int(r.total.Load()) >= r.bulkAt && r.st.Bare()
 	var b *store.Batch
 	if load {
 		var err error
-		if b, err = r.st.NewLoadBatch(); errors.Is(err, store.ErrNotBare) {
-			load = false
-		} else if err != nil {
+		if b, err = r.st.NewLoadBatch(); err != nil {
 			return fmt.Errorf("index: %w", err)
 		}
-	}
-	if !load {
+	} else {
 		b = r.st.NewBatch()
 	}
 	defer func() { b.Close() }()
@@ -1262,6 +1260,7 @@ func (r *run) write(ctx context.Context, in <-chan result) error {
 		if err := b.Ingest(ctx); err != nil {
 			return fmt.Errorf("index: %w", err)
 		}
+		r.loaded = true
 		return nil
 	}
 	if pending > 0 {

@@ -153,7 +153,7 @@ func (b *Batch) writable() error {
 }
 
 // errLoadOnly is returned by the updates a bulk load does not take.
-var errLoadOnly = errors.New("store: a bulk load takes ReplaceFile only")
+var errLoadOnly = errors.New("store: a bulk load takes ReplaceFile, ResolveEdge and UnresolveEdge only")
 
 // updatable is writable for the updates that read the committed state,
 // which a bulk load does not take.
@@ -352,7 +352,7 @@ func (b *Batch) replaceFile(meta FileMeta, nodes []graph.Node, edges []graph.Edg
 	// load of the Go standard library, where no file has facts yet).
 	if !b.s.firstWrite(path) {
 		if b.load != nil {
-			return fmt.Errorf("store: replace %s: written twice in a bulk load", path)
+			return fmt.Errorf("store: replace %s in a bulk load: %w", path, ErrNotBare)
 		}
 		if err := b.removeFile(path, oldOut); err != nil {
 			b.err = fmt.Errorf("store: replace %s: %w", path, err)
@@ -567,7 +567,7 @@ func (b *Batch) removeFile(path string, oldOut map[graph.NodeID][]graph.Edge) (e
 // destination, each marked with res; an ambiguous reference keeps every
 // candidate, each edge recording how many there are.
 func (b *Batch) ResolveEdge(e graph.Edge, dsts []graph.NodeID, res graph.Resolution) error {
-	if err := b.updatable(); err != nil {
+	if err := b.writable(); err != nil {
 		return err
 	}
 	if e.Dst != 0 || len(dsts) == 0 || res == graph.ResUnresolved {
@@ -597,7 +597,7 @@ func (b *Batch) ResolveEdge(e graph.Edge, dsts []graph.NodeID, res graph.Resolut
 // OutEdges) back into an unresolved one, keeping its Target, for when the
 // node it pointed at is gone.
 func (b *Batch) UnresolveEdge(e graph.Edge) error {
-	if err := b.updatable(); err != nil {
+	if err := b.writable(); err != nil {
 		return err
 	}
 	if e.Dst == 0 {

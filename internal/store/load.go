@@ -20,14 +20,15 @@ import (
 	"golang.org/x/sync/errgroup"
 )
 
-// A bulk load (NewLoadBatch) writes the first facts of a store without
-// going through Pebble's write-ahead log, memtables, flushes and
-// compactions: each commit sorts the batch's writes into a run file under
-// loadDirName; Ingest merges the runs, range by range (loadSplits) and in
-// parallel, into sorted tables that do not overlap one another nor
-// anything the store holds, and ingests them all in one atomic step, so
-// that they land in the bottom level of the LSM as a compaction would
-// have left them. Memory stays one batch, plus a read buffer per run and
+// A bulk load (NewLoadBatch) writes many facts without going through
+// Pebble's write-ahead log, memtables, flushes and compactions: each
+// commit sorts the batch's writes into a run file under loadDirName;
+// Ingest merges the runs, range by range (loadSplits) and in parallel,
+// into sorted tables that do not overlap one another, and ingests them
+// all in one atomic step. The first facts of a store land in the bottom
+// level of the LSM as a compaction would have left them; a load over
+// them (the resolution that follows) in the level above, its deletions
+// as tombstones. Memory stays one batch, plus a read buffer per run and
 // one table's blocks per merging goroutine.
 
 // loadDirName is the directory, inside the store's, that holds a bulk
@@ -61,9 +62,10 @@ var loadSplits = [][]byte{
 	{famMeta},
 }
 
-// ErrNotBare is returned by NewLoadBatch when the store holds a file or
-// has written one since it was opened.
-var ErrNotBare = errors.New("store: a bulk load needs a store without files")
+// ErrNotBare is returned (wrapped) by a bulk load's ReplaceFile of a path
+// that may have facts in the store: one the store held when it was opened
+// or that was written since.
+var ErrNotBare = errors.New("store: a bulk load writes only files the store has never held")
 
 // loader is the state of a bulk load.
 type loader struct {
@@ -73,7 +75,8 @@ type loader struct {
 }
 
 // loadRun is one sorted run file: records uvarint(len(key)) |
-// uvarint(len(value)) | key | value in key order, each key once.
+// uvarint(len(value)<<1 | deleted) | key | value in key order, each key
+// once.
 type loadRun struct {
 	path string
 	// parts[i] is the offset of the first record of range i (the keys
@@ -82,23 +85,28 @@ type loadRun struct {
 	parts []int64
 }
 
-// NewLoadBatch returns a batch for the bulk load of a store that had no
-// file when it was opened and has written none since. It accepts
-// ReplaceFile only, each path once over the whole load; Commit (any
-// number of times) sorts what was given since the last commit into a run
-// file instead of applying it, so nothing of the load is visible to reads
-// until Ingest, which applies it all at once. Close without Ingest
-// discards the load. A load killed part-way leaves the store as it was
-// (its files are deleted by the next writer's Open).
+// Bare reports whether the store had no file when it was opened and no
+// file has been written since: a bulk load (NewLoadBatch) may write any
+// path.
+func (s *Store) Bare() bool {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	return s.bare && len(s.written) == 0
+}
+
+// NewLoadBatch returns a batch for a bulk load. It accepts the updates
+// that read nothing: ReplaceFile of a path the store never held (not
+// held when it was opened, not written since: else an error wrapping
+// ErrNotBare), each path once over the whole load, ResolveEdge and
+// UnresolveEdge. Commit (any number of times) sorts what was given since
+// the last commit into a run file instead of applying it, so nothing of
+// the load is visible to reads until Ingest, which applies it all at
+// once. Close without Ingest discards the load. A load killed part-way
+// leaves the store as it was (its files are deleted by the next writer's
+// Open).
 func (s *Store) NewLoadBatch() (*Batch, error) {
 	if s.readOnly {
 		return nil, ErrReadOnly
-	}
-	s.writeMu.Lock()
-	bare := s.bare && len(s.written) == 0
-	s.writeMu.Unlock()
-	if !bare {
-		return nil, ErrNotBare
 	}
 	dir := filepath.Join(s.dir, loadDirName)
 	if err := os.RemoveAll(dir); err != nil {
@@ -137,14 +145,15 @@ func (b *Batch) spill() (err error) {
 	var hdr [2 * binary.MaxVarintLen32]byte
 	b.sortOps()
 	err = b.eachOp(func(k, v []byte, del bool) error {
+		vl := uint64(len(v)) << 1
 		if del {
-			return errors.New("store: a bulk load cannot delete")
+			vl |= 1
 		}
 		for len(run.parts) <= len(loadSplits) && bytes.Compare(k, loadSplits[len(run.parts)-1]) >= 0 {
 			run.parts = append(run.parts, off)
 		}
 		n := binary.PutUvarint(hdr[:], uint64(len(k)))
-		n += binary.PutUvarint(hdr[n:], uint64(len(v)))
+		n += binary.PutUvarint(hdr[n:], vl)
 		w.Write(hdr[:n])
 		w.Write(k)
 		w.Write(v)
@@ -292,7 +301,12 @@ func (s *Store) mergeRange(ctx context.Context, l *loader, p int) (paths []strin
 				w = sstable.NewWriter(objstorageprovider.NewFileWritable(f), s.tableOpts)
 				paths = append(paths, path)
 			}
-			if err := w.Set(c.key, c.val); err != nil {
+			if c.del {
+				err = w.Delete(c.key)
+			} else {
+				err = w.Set(c.key, c.val)
+			}
+			if err != nil {
 				return nil, err
 			}
 			last = append(last[:0], c.key...)
@@ -329,6 +343,7 @@ type loadCursor struct {
 	r        *bufio.Reader
 	run      int
 	key, val []byte
+	del      bool
 }
 
 // next reads the next record; ok is false at the end of the range.
@@ -340,10 +355,12 @@ func (c *loadCursor) next() (ok bool, err error) {
 	if err != nil {
 		return false, err
 	}
-	vlen, err := binary.ReadUvarint(c.r)
+	vl, err := binary.ReadUvarint(c.r)
 	if err != nil {
 		return false, noEOF(err)
 	}
+	vlen, del := vl>>1, vl&1 == 1
+	c.del = del
 	c.key = slices.Grow(c.key[:0], int(klen))[:klen]
 	if _, err := io.ReadFull(c.r, c.key); err != nil {
 		return false, noEOF(err)

@@ -152,23 +152,21 @@ func TestLoadRules(t *testing.T) {
 	if err := b.Commit(false); err != nil {
 		t.Fatal(err)
 	}
-	if err := b.ReplaceFile(meta, nodes, edges); err == nil {
-		t.Error("a path written twice in a load: no error")
+	if s.Bare() {
+		t.Error("Bare after a path was given to a load")
+	}
+	if err := b.ReplaceFile(meta, nodes, edges); !errors.Is(err, ErrNotBare) {
+		t.Errorf("a path written twice in a load: %v, want ErrNotBare", err)
 	}
 	for name, err := range map[string]error{
 		"DeleteFile":     b.DeleteFile("b.go"),
 		"SetMeta":        b.SetMeta("k", nil),
 		"DeleteMeta":     b.DeleteMeta("k"),
 		"UpdateFileMeta": b.UpdateFileMeta(FileMeta{Path: "c.go"}),
-		"ResolveEdge":    b.ResolveEdge(edges[len(edges)-1], []graph.NodeID{nodes[0].ID}, graph.ResExact),
-		"UnresolveEdge":  b.UnresolveEdge(edges[0]),
 	} {
 		if !errors.Is(err, errLoadOnly) {
 			t.Errorf("%s in a load: %v, want errLoadOnly", name, err)
 		}
-	}
-	if _, err := s.NewLoadBatch(); !errors.Is(err, ErrNotBare) {
-		t.Errorf("second load while a path is written: %v, want ErrNotBare", err)
 	}
 	if err := b.Ingest(context.Background()); err != nil {
 		t.Fatal(err)
@@ -176,14 +174,111 @@ func TestLoadRules(t *testing.T) {
 	if err := verifyStore(s); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.NewLoadBatch(); !errors.Is(err, ErrNotBare) {
-		t.Errorf("load of a store with files: %v, want ErrNotBare", err)
-	}
 	s.Close()
 	s2 := openTestDir(t, s.Dir(), Options{})
-	if _, err := s2.NewLoadBatch(); !errors.Is(err, ErrNotBare) {
-		t.Errorf("load of a reopened store with files: %v, want ErrNotBare", err)
+	if s2.Bare() {
+		t.Error("Bare after reopening a store with files")
 	}
+	b2, err := s2.NewLoadBatch()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b2.Close()
+	if err := b2.ReplaceFile(meta, nodes, edges); !errors.Is(err, ErrNotBare) {
+		t.Errorf("load of a file the reopened store holds: %v, want ErrNotBare", err)
+	}
+}
+
+// TestLoadOverLoad checks a second load over an ingested one (what the
+// resolution after a bulk load writes): edges resolved and unresolved
+// (deletions as tombstones) and new files read as the batch path's, the
+// second load's tables in the level above the first's.
+func TestLoadOverLoad(t *testing.T) {
+	metas, nodes, edges := loadFiles()
+	stores := [2]*Store{openTest(t, Options{}), openTest(t, Options{})}
+	for i, s := range stores {
+		var b *Batch
+		if i == 0 {
+			b = s.NewBatch()
+		} else {
+			var err error
+			if b, err = s.NewLoadBatch(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for j := range metas {
+			if err := b.ReplaceFile(metas[j], nodes[j], edges[j]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if i == 0 {
+			if err := b.Commit(true); err != nil {
+				t.Fatal(err)
+			}
+		} else if err := b.Ingest(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		b.Close()
+
+		// The second write: every unresolved call of the first 20 files
+		// bound to its file's node, every resolved call of the next ten
+		// unbound, a new file.
+		if i == 0 {
+			b = s.NewBatch()
+		} else {
+			var err error
+			if b, err = s.NewLoadBatch(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for j := range 30 {
+			for k, e := range edges[j] {
+				switch {
+				case j < 20 && !e.Resolved():
+					if err := b.ResolveEdge(e, []graph.NodeID{nodes[j][0].ID}, graph.ResExact); err != nil {
+						t.Fatal(err)
+					}
+				case j >= 20 && e.Resolved() && e.Kind == graph.EdgeCalls:
+					if err := b.UnresolveEdge(e); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if k%5 == 4 {
+					if err := b.Commit(false); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+		}
+		m, n, e := genFile("new/file.go", 4, 6)
+		m.IndexedAt = 5
+		if err := b.ReplaceFile(m, n, e); err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			if err := b.Commit(true); err != nil {
+				t.Fatal(err)
+			}
+		} else if err := b.Ingest(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		b.Close()
+	}
+	compareDumps(t, dump(t, stores[0]), dump(t, stores[1]))
+	// The store is small, so its base level is L6 and the second load's
+	// tables, overlapping the first's, go to L0: side by side in one
+	// sublevel.
+	if ra := stores[1].EngineMetrics().ReadAmp; ra != 2 {
+		m := stores[1].db.Metrics()
+		t.Errorf("read amplification %d (L0 %d tables in %d sublevels, L6 %d tables); want the second load in one level above the first",
+			ra, m.Levels[0].TablesCount, m.Levels[0].Sublevels, m.Levels[6].TablesCount)
+	}
+	for _, s := range stores {
+		if err := s.Compact(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	compareDumps(t, dump(t, stores[0]), dump(t, stores[1]))
 }
 
 // TestLoadAbandoned checks that a load closed, cancelled or killed before
@@ -228,9 +323,9 @@ func TestLoadAbandoned(t *testing.T) {
 	gone("closed")
 
 	// The store no longer knows the paths given to the closed load to be
-	// unwritten (a new load is refused); a reopen does.
-	if _, err := s.NewLoadBatch(); !errors.Is(err, ErrNotBare) {
-		t.Errorf("load after an abandoned one: %v, want ErrNotBare", err)
+	// unwritten; a reopen does.
+	if s.Bare() {
+		t.Error("Bare after an abandoned load")
 	}
 	s.Close()
 	if s, err = Open(dir, Options{}); err != nil {

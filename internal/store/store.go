@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -278,6 +279,10 @@ func openPebble(dir string, fsys vfs.FS, opts Options) (*pebble.DB, *pebble.Cach
 	po.L0CompactionFileThreshold = 1000
 	po.L0StopWritesThreshold = 400
 	po.LBaseMaxBytes = 256 << 20
+	// One compaction at a time, but the split parts of a manual one (the
+	// compaction after a bulk load, whose tables are cut at loadSplits)
+	// and a large backlog may use every core.
+	po.CompactionConcurrencyRange = func() (int, int) { return 1, max(1, runtime.GOMAXPROCS(0)) }
 	// Pebble's default scheduler wakes every 100 ms, for ever: an idle
 	// watcher would never be idle.
 	po.Experimental.CompactionScheduler = newScheduler()

@@ -1184,7 +1184,7 @@ func (r *run) write(ctx context.Context, in <-chan result) error {
 	// The first index of a repository writes its facts as a bulk load
 	// (sorted tables ingested at the end of the phase) instead of through
 	// the memtables, flushes and compactions that updates take.
-	load := r.fresh && r.targets == nil && int(r.total.Load()) >= r.bulkAt && r.st.Bare()
+	load := r.fresh && r.targets == nil && r.st.Bare()
 	var b *store.Batch
 	if load {
 		var err error

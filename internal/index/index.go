@@ -994,6 +994,12 @@ func (r *run) keepOld(j job, msg string) (result, bool) {
 // store before closing it.
 const bulkFiles = 1000
 
+// loadFiles is the number of files from which the first index of a
+// repository writes as a bulk load (store.NewLoadBatch): below it, the
+// load's tables (cut at its key ranges) would be many and small. A
+// variable for the tests.
+var loadFiles = bulkFiles
+
 // batchBytes is the size at which the writer commits a batch.
 const batchBytes = 16 << 20
 
@@ -1184,7 +1190,7 @@ func (r *run) write(ctx context.Context, in <-chan result) error {
 	// The first index of a repository writes its facts as a bulk load
 	// (sorted tables ingested at the end of the phase) instead of through
 	// the memtables, flushes and compactions that updates take.
-	load := r.fresh && r.targets == nil && r.st.Bare()
+	load := r.fresh && r.targets == nil && int(r.total.Load()) >= loadFiles && r.st.Bare()
 	var b *store.Batch
 	if load {
 		var err error

@@ -320,6 +320,7 @@ type run struct {
 	recovering bool
 	reresolve  string
 	fresh      bool // the store held no file when the run began
+	loaded     bool // the files' facts were written as a bulk load (store.NewLoadBatch)
 	// vanished are indexed files that disappeared between the walk and
 	// their read: they are deleted like the files the walk did not see.
 	vanished []string
@@ -695,7 +696,7 @@ func (r *run) execute(ctx context.Context) error {
 	lg, lctx := errgroup.WithContext(ctx)
 	if changed || r.reresolve != "" {
 		r.phase.Store("resolve")
-		ro := resolve.Options{Root: r.root, Changed: append(slices.Clone(r.removed), r.touched...), Orphans: r.orphans, Deleted: gone}
+		ro := resolve.Options{Root: r.root, Changed: append(slices.Clone(r.removed), r.touched...), Orphans: r.orphans, Deleted: gone, Load: r.loaded}
 		if r.targets != nil {
 			cat, err := r.u.catalog(r.written, gone)
 			if err != nil {
@@ -996,6 +997,12 @@ func (r *run) keepOld(j job, msg string) (result, bool) {
 // store before closing it.
 const bulkFiles = 1000
 
+// loadFiles is the number of files from which the first index of a
+// repository writes as a bulk load (store.NewLoadBatch): below it, the
+// load's tables (cut at its key ranges) would be many and small. A
+// variable for the tests.
+var loadFiles = bulkFiles
+
 // batchBytes is the size at which the writer commits a batch.
 const batchBytes = 16 << 20
 
@@ -1183,7 +1190,19 @@ var resolvedKind = func() (m [256]bool) {
 }()
 
 func (r *run) write(ctx context.Context, in <-chan result) error {
-	b := r.st.NewBatch()
+	// The first index of a repository writes its facts as a bulk load
+	// (sorted tables ingested at the end of the phase) instead of through
+	// the memtables, flushes and compactions that updates take.
+	load := r.fresh && r.targets == nil && int(r.total.Load()) >= loadFiles && r.st.Bare()
+	var b *store.Batch
+	if load {
+		var err error
+		if b, err = r.st.NewLoadBatch(); err != nil {
+			return fmt.Errorf("index: %w", err)
+		}
+	} else {
+		b = r.st.NewBatch()
+	}
 	defer func() { b.Close() }()
 	pending := 0
 	for res := range in {
@@ -1236,7 +1255,7 @@ func (r *run) write(ctx context.Context, in <-chan result) error {
 			// The batch is reused: its buffers, grown to a commit's
 			// size, would otherwise grow again (copying) for each commit.
 			pending = 0
-			if !r.oneShot {
+			if !r.oneShot && !load {
 				if err := r.u.bound(); err != nil {
 					return err
 				}
@@ -1245,6 +1264,13 @@ func (r *run) write(ctx context.Context, in <-chan result) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
+	}
+	if load {
+		if err := b.Ingest(ctx); err != nil {
+			return fmt.Errorf("index: %w", err)
+		}
+		r.loaded = true
+		return nil
 	}
 	if pending > 0 {
 		if err := b.Commit(false); err != nil {

@@ -3,6 +3,7 @@ package resolve
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"path"
@@ -98,6 +99,11 @@ type Options struct {
 	// Catalog, when set, is the store's current file list (see Catalog);
 	// otherwise Run loads it.
 	Catalog *Catalog
+	// Load writes the changes as a bulk load (store.NewLoadBatch) when
+	// the store takes it: for the first resolution after a bulk load,
+	// whose rewrites of most edges would otherwise go through memtables
+	// into level-0 tables spanning the whole key space.
+	Load bool
 }
 
 // Kinds are the edge kinds the resolver binds (contains and defines edges
@@ -266,8 +272,29 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Stats, error) {
 
 	b := st.NewBatch()
 	defer func() { b.Close() }()
-	if err := r.writeExternals(b); err != nil {
-		return stats, err
+	loaded := false
+	if opts.Load {
+		lb, err := st.NewLoadBatch()
+		if err != nil {
+			return stats, err
+		}
+		// External files written before (by the run that loaded the
+		// store) need the batch path, which reads what they hold.
+		switch err := r.writeExternals(lb); {
+		case err == nil:
+			b.Close()
+			b, loaded = lb, true
+		case errors.Is(err, store.ErrNotBare):
+			lb.Close()
+		default:
+			lb.Close()
+			return stats, err
+		}
+	}
+	if !loaded {
+		if err := r.writeExternals(b); err != nil {
+			return stats, err
+		}
 	}
 	orphans := opts.Orphans
 	for _, ep := range r.exts {
@@ -300,7 +327,13 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Stats, error) {
 	}
 	stats.Rebound = changes.n
 	changes = changeLog{}
-	if err := b.Commit(false); err != nil {
+	if loaded {
+		if err := b.Ingest(ctx); err != nil {
+			return stats, err
+		}
+		b.Close()
+		b = st.NewBatch()
+	} else if err := b.Commit(false); err != nil {
 		return stats, err
 	}
 	// Externals no edge points at any more leave the store, as they are

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -26,6 +27,7 @@ type Batch struct {
 	b       *pebble.Batch       // nil once closed
 	touched map[string]struct{} // paths replaced or deleted since the last commit
 	err     error               // sticky: a half-applied update poisons the batch
+	load    *loader             // set for a bulk load (NewLoadBatch)
 
 	// Pending writes, applied in key order at Commit: buf holds each op's
 	// key then value.
@@ -76,6 +78,21 @@ func (b *Batch) Commit(sync bool) error {
 	if b.b == nil {
 		return errors.New("store: batch is closed")
 	}
+	if b.load != nil {
+		if b.load.done {
+			return errors.New("store: bulk load already ended")
+		}
+		if len(b.ops) > 0 {
+			err := b.spill()
+			b.ops, b.buf = b.ops[:0], b.buf[:0]
+			if err != nil {
+				b.err = fmt.Errorf("store: bulk load: %w", err)
+				return b.err
+			}
+		}
+		clear(b.touched)
+		return nil
+	}
 	if len(b.ops) > 0 {
 		b.fill()
 		if b.err != nil {
@@ -106,12 +123,17 @@ func (b *Batch) commit(opt *pebble.WriteOptions) (err error) {
 	return b.b.Commit(opt)
 }
 
-// Close discards whatever was not committed and releases the batch.
+// Close discards whatever was not committed and releases the batch; a
+// bulk load not ingested is discarded whole.
 func (b *Batch) Close() error {
 	if b.b == nil {
 		return nil
 	}
 	err := b.b.Close()
+	if b.load != nil && !b.load.done {
+		b.load.done = true
+		err = errors.Join(err, os.RemoveAll(b.load.dir))
+	}
 	b.b, b.ops, b.buf = nil, nil, nil
 	return err
 }
@@ -124,8 +146,30 @@ func (b *Batch) writable() error {
 		return b.err
 	case b.s.readOnly:
 		return ErrReadOnly
+	case b.load != nil && b.load.done:
+		return errors.New("store: bulk load already ended")
 	}
 	return nil
+}
+
+// errLoadOnly is returned by the updates a bulk load does not take.
+var errLoadOnly = errors.New("store: a bulk load takes ReplaceFile, ResolveEdge and UnresolveEdge only")
+
+// updatable is writable for the updates that read the committed state,
+// which a bulk load does not take.
+func (b *Batch) updatable() error {
+	if b.load != nil {
+		return errLoadOnly
+	}
+	return b.writable()
+}
+
+// claimUpdate is claim for the updates a bulk load does not take.
+func (b *Batch) claimUpdate(path string) error {
+	if b.load != nil {
+		return errLoadOnly
+	}
+	return b.claim(path)
 }
 
 // claim checks that path has not been written since the last commit.
@@ -168,6 +212,24 @@ func (b *Batch) push(k, v []byte, del bool) {
 // replacing a file deletes and rewrites many of the same keys, whose
 // tombstones this drops.
 func (b *Batch) fill() {
+	b.sortOps()
+	_ = b.eachOp(func(k, v []byte, del bool) error {
+		var err error
+		if del {
+			err = b.b.Delete(k, nil)
+		} else {
+			err = b.b.Set(k, v, nil)
+		}
+		if err != nil && b.err == nil {
+			b.err = fmt.Errorf("store: batch: %w", err)
+		}
+		return nil
+	})
+}
+
+// sortOps sorts the pending ops by key, the ops on one key in the order
+// they were given.
+func (b *Batch) sortOps() {
 	key := func(o *op) []byte { return b.buf[o.off : o.off+o.klen] }
 	slices.SortFunc(b.ops, func(x, y op) int {
 		if x.p0 != y.p0 {
@@ -185,24 +247,24 @@ func (b *Batch) fill() {
 		}
 		return cmp.Compare(x.off, y.off) // later ops last
 	})
+}
+
+// eachOp calls fn with the last op on each key of the sorted ops, in key
+// order, until fn returns an error.
+func (b *Batch) eachOp(fn func(k, v []byte, del bool) error) error {
 	for i := range b.ops {
 		o := &b.ops[i]
-		k := key(o)
+		k := b.buf[o.off : o.off+o.klen]
 		if i+1 < len(b.ops) {
-			if next := &b.ops[i+1]; next.p0 == o.p0 && next.p1 == o.p1 && bytes.Equal(key(next), k) {
+			if next := &b.ops[i+1]; next.p0 == o.p0 && next.p1 == o.p1 && bytes.Equal(b.buf[next.off:next.off+next.klen], k) {
 				continue // overwritten
 			}
 		}
-		var err error
-		if o.del {
-			err = b.b.Delete(k, nil)
-		} else {
-			err = b.b.Set(k, b.buf[o.off+o.klen:o.off+o.klen+o.vlen], nil)
-		}
-		if err != nil && b.err == nil {
-			b.err = fmt.Errorf("store: batch: %w", err)
+		if err := fn(k, b.buf[o.off+o.klen:o.off+o.klen+o.vlen], o.del); err != nil {
+			return err
 		}
 	}
+	return nil
 }
 
 // ReplaceFile replaces everything stored for meta.Path: it removes the
@@ -289,6 +351,9 @@ func (b *Batch) replaceFile(meta FileMeta, nodes []graph.Node, edges []graph.Edg
 	// scan of removeFile visits every L0 table (0.9 s of CPU over a bulk
 	// load of the Go standard library, where no file has facts yet).
 	if !b.s.firstWrite(path) {
+		if b.load != nil {
+			return fmt.Errorf("store: replace %s in a bulk load: %w", path, ErrNotBare)
+		}
 		if err := b.removeFile(path, oldOut); err != nil {
 			b.err = fmt.Errorf("store: replace %s: %w", path, err)
 			return b.err
@@ -372,7 +437,7 @@ func (b *Batch) putEdge(outKey []byte, e *graph.Edge) {
 // their outgoing edges and index entries. Deleting a path that is not
 // indexed is not an error.
 func (b *Batch) DeleteFile(path string) error {
-	if err := b.claim(path); err != nil {
+	if err := b.claimUpdate(path); err != nil {
 		return err
 	}
 	if err := b.removeFile(path, nil); err != nil {
@@ -550,7 +615,7 @@ func (b *Batch) UnresolveEdge(e graph.Edge) error {
 
 // SetMeta records an index-wide key/value (Store.Meta reads it back).
 func (b *Batch) SetMeta(key string, value []byte) error {
-	if err := b.writable(); err != nil {
+	if err := b.updatable(); err != nil {
 		return err
 	}
 	b.key = appendKVKey(b.key[:0], key)
@@ -560,7 +625,7 @@ func (b *Batch) SetMeta(key string, value []byte) error {
 
 // DeleteMeta removes an index-wide key/value.
 func (b *Batch) DeleteMeta(key string) error {
-	if err := b.writable(); err != nil {
+	if err := b.updatable(); err != nil {
 		return err
 	}
 	b.key = appendKVKey(b.key[:0], key)
@@ -572,7 +637,7 @@ func (b *Batch) DeleteMeta(key string) error {
 // touching its nodes or edges: for a file whose modification time changed
 // but whose content did not. The counts of the stored meta are kept.
 func (b *Batch) UpdateFileMeta(meta FileMeta) error {
-	if err := b.claim(meta.Path); err != nil {
+	if err := b.claimUpdate(meta.Path); err != nil {
 		return err
 	}
 	old, err := b.s.FileMeta(meta.Path)

@@ -193,7 +193,7 @@ func checkMarkers(dir string) error {
 // file of Pebble's, which Recreate deletes.
 func isPebbleFile(name string) bool {
 	switch {
-	case name == "LOCK", name == "archive", strings.HasPrefix(name, "marker."),
+	case name == "LOCK", name == "archive", name == loadDirName, strings.HasPrefix(name, "marker."),
 		strings.HasPrefix(name, "MANIFEST-"), strings.HasPrefix(name, "OPTIONS-"),
 		strings.HasSuffix(name, ".dbtmp"):
 		return true

@@ -8,12 +8,14 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/cockroachdb/pebble/v2"
 	"github.com/cockroachdb/pebble/v2/bloom"
+	"github.com/cockroachdb/pebble/v2/sstable"
 	"github.com/cockroachdb/pebble/v2/vfs"
 )
 
@@ -134,6 +136,9 @@ type Store struct {
 	bare    bool
 	writeMu sync.Mutex
 	written map[string]struct{}
+	// tableOpts write the tables of a bulk load as the store's own
+	// bottom level's.
+	tableOpts sstable.WriterOptions
 }
 
 // firstWrite reports whether path certainly has no committed facts (see
@@ -175,9 +180,13 @@ func Open(dir string, opts Options) (*Store, error) {
 	} else if err := checkMarkers(dir); err != nil {
 		return nil, errors.Join(err, unlock())
 	}
+	// A bulk load that did not finish left only its scratch files.
+	if err := removeLoadDir(dir); err != nil {
+		return nil, errors.Join(fmt.Errorf("open %s: %w", dir, err), unlock())
+	}
 	deleter := &delayedDeleter{fs: vfs.Default, grace: opts.ObsoleteFileGrace, log: opts.Logger}
 	fsys := &graceFS{FS: vfs.Default, archive: filepath.Join(filepath.Clean(dir), "archive"), deleter: deleter}
-	db, cache, err := openPebble(dir, fsys, opts)
+	db, cache, tableOpts, err := openPebble(dir, fsys, opts)
 	if err != nil {
 		if ce := classifyOpenErr(dir, err); ce != err {
 			return nil, errors.Join(ce, deleter.flush(), unlock())
@@ -185,7 +194,7 @@ func Open(dir string, opts Options) (*Store, error) {
 		err = errors.Join(err, deleter.flush(), unlock())
 		return nil, fmt.Errorf("open %s: %w", dir, err)
 	}
-	s := &Store{dir: dir, db: db, cache: cache, log: opts.Logger, unlock: unlock, deleter: deleter, throwaway: opts.Throwaway}
+	s := &Store{dir: dir, db: db, cache: cache, log: opts.Logger, unlock: unlock, deleter: deleter, throwaway: opts.Throwaway, tableOpts: tableOpts}
 	if err := s.checkSchema(true); err != nil {
 		return nil, errors.Join(err, s.Close())
 	}
@@ -215,7 +224,7 @@ func openReadOnly(dir string, opts Options) (*Store, error) {
 	}
 	var lastErr error
 	for attempt := range readOnlyAttempts {
-		db, cache, err := openPebble(dir, readOnlyFS{vfs.Default}, opts)
+		db, cache, _, err := openPebble(dir, readOnlyFS{vfs.Default}, opts)
 		if err == nil {
 			s := &Store{dir: dir, db: db, cache: cache, readOnly: true, log: opts.Logger}
 			if err := s.checkSchema(false); err != nil {
@@ -237,10 +246,10 @@ func openReadOnly(dir string, opts Options) (*Store, error) {
 	return nil, fmt.Errorf("open %s read-only: %w", dir, lastErr)
 }
 
-// openPebble opens the Pebble database in dir over fsys.
-// The caller holds a reference to the returned cache (Unref after the
-// db's Close).
-func openPebble(dir string, fsys vfs.FS, opts Options) (*pebble.DB, *pebble.Cache, error) {
+// openPebble opens the Pebble database in dir over fsys, and returns the
+// options of a table written for its bottom level. The caller holds a
+// reference to the returned cache (Unref after the db's Close).
+func openPebble(dir string, fsys vfs.FS, opts Options) (*pebble.DB, *pebble.Cache, sstable.WriterOptions, error) {
 	// Pebble reserves each memtable's size from the block cache; without
 	// room for the (up to MemTableStopWritesThreshold = 2) memtables, it
 	// would cache no blocks at all.
@@ -276,6 +285,10 @@ func openPebble(dir string, fsys vfs.FS, opts Options) (*pebble.DB, *pebble.Cach
 	po.L0CompactionFileThreshold = 1000
 	po.L0StopWritesThreshold = 400
 	po.LBaseMaxBytes = 256 << 20
+	// One compaction at a time, but the split parts of a manual one (the
+	// compaction after a bulk load, whose tables are cut at loadSplits)
+	// and a large backlog may use every core.
+	po.CompactionConcurrencyRange = func() (int, int) { return 1, max(1, runtime.GOMAXPROCS(0)) }
 	// Pebble's default scheduler wakes every 100 ms, for ever: an idle
 	// watcher would never be idle.
 	po.Experimental.CompactionScheduler = newScheduler()
@@ -292,9 +305,15 @@ func openPebble(dir string, fsys vfs.FS, opts Options) (*pebble.DB, *pebble.Cach
 	db, err := pebble.Open(dir, po)
 	if err != nil {
 		cache.Unref()
-		return nil, nil, err
+		return nil, nil, sstable.WriterOptions{}, err
 	}
-	return db, cache, nil
+	wo := po.Clone()
+	wo.EnsureDefaults()
+	tableOpts := wo.MakeWriterOptions(len(wo.Levels)-1, db.TableFormat())
+	// The tables of a bulk load may land above the bottom level (when
+	// they overlap what is there), where keys are not marked obsolete.
+	tableOpts.WritingToLowestLevel = false
+	return db, cache, tableOpts, nil
 }
 
 // checkSchema verifies the stored FormatVersion; a writer stamps a new

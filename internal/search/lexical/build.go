@@ -1,7 +1,6 @@
 package lexical
 
 import (
-	"cmp"
 	"context"
 	"encoding/binary"
 	"fmt"
@@ -192,6 +191,7 @@ func (b *builder) finish(ctx context.Context, kind uint32, gen uint64) (*section
 	}
 	w := newSectionWriter(len(order), blobBytes, postBytes)
 	var ps []posting
+	var keys []uint64
 	var buf []byte
 	for n, id := range order {
 		post := b.postings[id]
@@ -201,21 +201,29 @@ func (b *builder) finish(ctx context.Context, kind uint32, gen uint64) (*section
 					return nil, err
 				}
 			}
-			ps, buf = ps[:0], buf[:0]
+			ps, keys, buf = ps[:0], keys[:0], buf[:0]
 			it := postIter{b: post, numDocs: s.numDocs}
 			var p posting
+			sorted := true
 			for it.next(&p) {
 				p.ord = remap[p.ord]
+				if len(ps) > 0 && p.ord < ps[len(ps)-1].ord {
+					sorted = false
+				}
+				keys = append(keys, uint64(p.ord)<<32|uint64(len(ps)))
 				ps = append(ps, p)
 			}
 			if it.err {
 				return nil, fmt.Errorf("lexical: postings of term %q: malformed", b.termStr[id])
 			}
-			slices.SortFunc(ps, func(x, y posting) int { return cmp.Compare(x.ord, y.ord) })
+			if !sorted {
+				slices.Sort(keys) // by new ordinal (a key, not a comparison function: 3x faster)
+			}
 			last := uint32(0)
-			for i := range ps {
-				buf = appendPosting(buf, ps[i].ord-last, &ps[i])
-				last = ps[i].ord
+			for _, k := range keys {
+				p := &ps[uint32(k)]
+				buf = appendPosting(buf, p.ord-last, p)
+				last = p.ord
 			}
 			post = buf
 		}

@@ -9,7 +9,6 @@ import (
 
 	"github.com/codegraph-dev/codegraph/internal/index"
 	"github.com/codegraph-dev/codegraph/internal/store"
-	"github.com/codegraph-dev/codegraph/internal/testrepo"
 )
 
 // TestCheck damages each kind of file of a real index (a store table in
@@ -79,7 +78,7 @@ func TestCheck(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			repo := testrepo.Copy(t, clean)
+			repo := copyIndexed(t, clean)
 			db := filepath.Join(repo, ".codegraph")
 			want := c.damage(t, db)
 			out, errs, code := run(t, "check", "--db", db)

@@ -6,12 +6,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/codegraph-dev/codegraph/internal/index"
 	"github.com/codegraph-dev/codegraph/internal/store"
 	"github.com/codegraph-dev/codegraph/internal/testrepo"
 )
@@ -67,13 +69,65 @@ func sharedRepo(t *testing.T) string {
 	return shared.dir
 }
 
-// indexedRepo returns a copy of the fixture repository, indexed, of the
-// test's own.
+// indexedRepo returns a copy of the test's own of the shared fixture
+// repository and its index (copyIndexed), for a test that changes the tree
+// or the index, or runs a watcher, a daemon or a server over it.
 func indexedRepo(t *testing.T) string {
 	t.Helper()
-	repo := testrepo.Copy(t, filepath.Join("..", "..", "testdata", "repo"))
-	mustRun(t, "index", repo, "--quiet")
-	return repo
+	return copyIndexed(t, sharedRepo(t))
+}
+
+// copyIndexed copies the indexed repository src, its index included, into
+// a temporary directory of the test's and returns its path. The copy is
+// the index a run there would have made: the files keep their
+// modification times (a re-index finds them unchanged, as it would the
+// originals) and the store records the copy as its root (which a daemon,
+// a server or the source snippets of queries go by).
+func copyIndexed(t *testing.T, src string) string {
+	t.Helper()
+	dst := t.TempDir()
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(target, b, fi.Mode().Perm()); err != nil {
+			return err
+		}
+		return os.Chtimes(target, fi.ModTime(), fi.ModTime())
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(filepath.Join(dst, ".codegraph"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := st.NewBatch()
+	err = b.SetMeta(index.MetaRoot, []byte(dst))
+	if err == nil {
+		err = b.Commit(true)
+	}
+	b.Close()
+	if cerr := st.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatalf("record the copy's root: %v", err)
+	}
+	return dst
 }
 
 func TestIndexCreatesStoreAndSummary(t *testing.T) {

@@ -6,16 +6,13 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/codegraph-dev/codegraph/internal/testrepo"
 )
 
-// cleanIndexed indexes a copy of the fixture and returns it with its
-// export (sorted lines) and a search's output.
+// cleanIndexed returns a copy of the test's own of the indexed fixture
+// (indexedRepo) with its export (sorted lines) and a search's output.
 func cleanIndexed(t *testing.T) (repo string, export []string, search string) {
 	t.Helper()
-	repo = testrepo.Copy(t, filepath.Join("..", "..", "testdata", "repo"))
-	mustRun(t, "index", repo, "-q", "--no-daemon")
+	repo = indexedRepo(t)
 	db := filepath.Join(repo, ".codegraph")
 	export = exportLines(t, db)
 	search = mustRun(t, "search", "parse config", "--db", db)
@@ -159,7 +156,7 @@ func TestCorruptIndexRebuild(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			repo := testrepo.Copy(t, clean)
+			repo := copyIndexed(t, clean)
 			db := filepath.Join(repo, ".codegraph")
 			file := c.damage(t, db)
 			for _, args := range [][]string{c.read, {"status", "--check"}} {
@@ -200,7 +197,7 @@ func TestIndexRepairsSearch(t *testing.T) {
 	want := mustRun(t, "search", "parse config", "--mode", "semantic", "--db", filepath.Join(clean, ".codegraph"))
 	for _, file := range []string{"vectors.cgv", "model.bin"} {
 		for _, flags := range [][]string{nil, {"--force"}} {
-			repo := testrepo.Copy(t, clean)
+			repo := copyIndexed(t, clean)
 			db := filepath.Join(repo, ".codegraph")
 			truncHalf(t, filepath.Join(db, "search", file))
 			args := append([]string{"index", repo, "-q", "--no-daemon"}, flags...)

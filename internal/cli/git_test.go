@@ -19,14 +19,16 @@ func gitIn(t *testing.T, dir string, args ...string) {
 	}
 }
 
-// status says how far the index is behind git; index --since updates from
-// the diff.
-func TestStatusGitAndIndexSince(t *testing.T) {
+// gitRepo returns a new git repository on branch main with one commit,
+// "one" (a.go and a .gitignore of .codegraph/), and a function that writes
+// a file in it. It skips the test when git is not installed.
+func gitRepo(t *testing.T) (repo string, write func(rel, content string)) {
+	t.Helper()
 	if _, err := exec.LookPath("git"); err != nil {
 		t.Skip("no git")
 	}
-	repo := t.TempDir()
-	write := func(rel, content string) {
+	repo = t.TempDir()
+	write = func(rel, content string) {
 		t.Helper()
 		if err := os.WriteFile(filepath.Join(repo, rel), []byte(content), 0o644); err != nil {
 			t.Fatal(err)
@@ -37,6 +39,13 @@ func TestStatusGitAndIndexSince(t *testing.T) {
 	write("a.go", "package p\n\nfunc A() {}\n")
 	gitIn(t, repo, "add", "-A")
 	gitIn(t, repo, "commit", "-qm", "one")
+	return repo, write
+}
+
+// status says how far the index is behind git; index --since updates from
+// the diff.
+func TestStatusGitAndIndexSince(t *testing.T) {
+	repo, write := gitRepo(t)
 	db := filepath.Join(repo, ".codegraph")
 	if _, _, code := run(t, "index", "--since", "HEAD", repo); code == 0 {
 		t.Error("--since on a missing index succeeded")
@@ -86,21 +95,7 @@ func TestStatusGitAndIndexSince(t *testing.T) {
 // process, says so (it once reported such an index dozens of commits
 // behind).
 func TestStatusAfterCheckoutUnderWatch(t *testing.T) {
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("no git")
-	}
-	repo := t.TempDir()
-	write := func(rel, content string) {
-		t.Helper()
-		if err := os.WriteFile(filepath.Join(repo, rel), []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	gitIn(t, repo, "init", "-q", "-b", "main")
-	write(".gitignore", ".codegraph/\n")
-	write("a.go", "package p\n\nfunc A() {}\n")
-	gitIn(t, repo, "add", "-A")
-	gitIn(t, repo, "commit", "-qm", "one")
+	repo, write := gitRepo(t)
 	gitIn(t, repo, "checkout", "-qb", "topic")
 	for i, f := range []string{"b.go", "c.go", "d.go"} {
 		write(f, "package p\n\nfunc F"+f[:1]+"() {}\n")

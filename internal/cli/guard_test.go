@@ -134,7 +134,7 @@ func TestIndexDeletedFilesNeedNoYes(t *testing.T) {
 }
 
 func TestSearchBadPath(t *testing.T) {
-	repo := indexedRepo(t)
+	repo := sharedRepo(t)
 	_, errs, code := run(t, "search", "--db", filepath.Join(repo, ".codegraph"), "--path", "[", "x")
 	if code != 2 || !strings.Contains(errs, `--path: invalid pattern "["`) {
 		t.Errorf("search --path '[': exit %d, stderr %q", code, errs)

@@ -370,21 +370,32 @@ func (r *resolver) scanSites(name string) []graph.Edge {
 	}
 	seen := map[siteKey]bool{}
 	_ = r.st.AllEdgesOfKinds([]graph.EdgeKind{graph.EdgeCalls}, func(e graph.Edge) error {
-		if r.langOf[e.File] != lang.Go {
-			return nil
-		}
-		if base := calleeBase(e.Target); want[base] {
-			k := siteKey{e.Src, e.Line, e.Target}
-			if seen[k] {
-				return nil // another destination of the same call
-			}
-			seen[k] = true
-			e.Dst, e.Res = 0, graph.ResUnresolved
-			g.sites[base] = append(g.sites[base], e)
+		if r.langOf[e.File] == lang.Go {
+			g.addSite(want, seen, e)
 		}
 		return nil
 	})
 	return g.sites[name]
+}
+
+// addSite adds e, a Go call edge, unbound to g.sites under its callee's
+// last identifier when want holds that identifier and seen does not hold
+// the call yet (another destination of a call is the same site).
+func (g *goGenerics) addSite(want map[string]bool, seen map[siteKey]bool, e graph.Edge) {
+	base := calleeBase(e.Target)
+	if !want[base] {
+		return
+	}
+	k := siteKey{e.Src, e.Line, e.Target}
+	if seen[k] {
+		return
+	}
+	seen[k] = true
+	e.Dst, e.Res = 0, graph.ResUnresolved
+	if g.sites == nil {
+		g.sites = map[string][]graph.Edge{}
+	}
+	g.sites[base] = append(g.sites[base], e)
 }
 
 // collectSite gathers e, an edge of a full run's main scan, as scanSites
@@ -395,23 +406,10 @@ func (r *resolver) collectSite(e graph.Edge) {
 	if e.Kind != graph.EdgeCalls || len(g.names) == 0 || r.langOf[e.File] != lang.Go {
 		return
 	}
-	base := calleeBase(e.Target)
-	if !g.names[base] {
-		return
-	}
 	if g.siteSeen == nil {
 		g.siteSeen = map[siteKey]bool{}
 	}
-	k := siteKey{e.Src, e.Line, e.Target}
-	if g.siteSeen[k] {
-		return // another destination of the same call
-	}
-	g.siteSeen[k] = true
-	e.Dst, e.Res = 0, graph.ResUnresolved
-	if g.sites == nil {
-		g.sites = map[string][]graph.Edge{}
-	}
-	g.sites[base] = append(g.sites[base], e)
+	g.addSite(g.names, g.siteSeen, e)
 }
 
 // endCollect ends a full run's main scan: the sites of every generic

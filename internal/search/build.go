@@ -1,6 +1,7 @@
 package search
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -10,7 +11,6 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -251,8 +251,9 @@ type fileDocs struct {
 func (fd *fileDocs) hasText() bool { return fd.src != nil || fd.api }
 
 // readFiles reads each file's source and symbols with cfg.workers()
-// goroutines and calls fn for each from one goroutine (in no particular
-// order). A file that cannot be read is passed with nil src; an API
+// goroutines and calls fn for each from one goroutine, in the order of
+// files (so that what fn builds does not depend on which read finished
+// first). A file that cannot be read is passed with nil src; an API
 // pseudo-file is not read.
 //
 // With byFile set, a file's symbols are taken from it instead of the
@@ -269,34 +270,44 @@ func readFiles(ctx context.Context, st *store.Store, root string, files []string
 		}
 	}
 	g, gctx := errgroup.WithContext(ctx)
-	paths := make(chan string)
-	out := make(chan *fileDocs, 64)
+	// Each file gets a slot its worker fills; the slots reach fn in the
+	// order of files, at most readAhead files ahead of it.
+	type job struct {
+		path string
+		slot chan *fileDocs
+	}
+	jobs := make(chan job)
+	slots := make(chan chan *fileDocs, readAhead)
 	g.Go(func() error {
-		defer close(paths)
+		defer close(jobs)
+		defer close(slots)
 		for _, p := range files {
+			j := job{p, make(chan *fileDocs, 1)}
 			select {
-			case paths <- p:
+			case slots <- j.slot:
+			case <-gctx.Done():
+				return gctx.Err()
+			}
+			select {
+			case jobs <- j:
 			case <-gctx.Done():
 				return gctx.Err()
 			}
 		}
 		return nil
 	})
-	var wg sync.WaitGroup
 	for range cfg.workers() {
-		wg.Add(1)
 		g.Go(func() error {
-			defer wg.Done()
-			for p := range paths {
-				fd := &fileDocs{path: p, api: strings.HasPrefix(p, graph.APIPrefix)}
+			for j := range jobs {
+				fd := &fileDocs{path: j.path, api: strings.HasPrefix(j.path, graph.APIPrefix)}
 				if !fd.api && rd != nil {
-					if src, err := rd.ReadFile(p); err == nil {
+					if src, err := rd.ReadFile(j.path); err == nil {
 						fd.src = src
 					}
 				}
 				if byFile != nil {
-					fd.nodes = byFile[p]
-				} else if err := st.NodesInFile(p, func(n graph.Node) error {
+					fd.nodes = byFile[j.path]
+				} else if err := st.NodesInFile(j.path, func(n graph.Node) error {
 					if IsDoc(n.Kind) {
 						fd.nodes = append(fd.nodes, n)
 					}
@@ -304,20 +315,21 @@ func readFiles(ctx context.Context, st *store.Store, root string, files []string
 				}); err != nil {
 					return err
 				}
-				select {
-				case out <- fd:
-				case <-gctx.Done():
-					return gctx.Err()
-				}
+				j.slot <- fd // buffered: never blocks
 			}
 			return nil
 		})
 	}
-	go func() { wg.Wait(); close(out) }()
 	var ferr error
-	for fd := range out {
-		if ferr == nil {
-			ferr = fn(fd)
+recv:
+	for slot := range slots {
+		select {
+		case fd := <-slot:
+			if ferr == nil {
+				ferr = fn(fd)
+			}
+		case <-gctx.Done():
+			break recv // a worker failed or ctx ended: g.Wait says which
 		}
 	}
 	if err := g.Wait(); err != nil {
@@ -325,6 +337,10 @@ func readFiles(ctx context.Context, st *store.Store, root string, files []string
 	}
 	return ferr
 }
+
+// readAhead is how many files readFiles reads ahead of the one its
+// caller is given.
+const readAhead = 64
 
 // indexedFiles lists the store's source files (not library pseudo-files).
 func indexedFiles(st *store.Store) ([]string, error) {
@@ -448,6 +464,18 @@ type Bulk struct {
 	// Updater.SaveBulk), with their sizes.
 	saved          bool
 	symbols, nfile int
+	// runs are the files' documents as added: the documents of one file
+	// are added together, so each file's are a run of the lexical
+	// builder's and of the fitter's, which are laid out by path when they
+	// are saved (bulkOrder) whatever order the files came in.
+	runs []bulkRun
+}
+
+// bulkRun is one file's documents in a Bulk: the lexical builder's from
+// lex (nlex of them) and the fitter's from fit (nfit).
+type bulkRun struct {
+	path                 string
+	lex, nlex, fit, nfit int32
 }
 
 func newBulk(cfg *Config) *Bulk {
@@ -488,6 +516,27 @@ func (b *Bulk) add(fd *fileDocs) error {
 			return err
 		}
 	}
+	// A file's documents by position, whichever order the extractor or
+	// the store gave them in.
+	slices.SortFunc(fd.nodes, func(x, y graph.Node) int {
+		if c := cmp.Compare(x.StartByte, y.StartByte); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.ID, y.ID)
+	})
+	run := bulkRun{path: fd.path, lex: int32(b.lb.Len())}
+	if b.fitter != nil {
+		run.fit = int32(b.fitter.Len())
+	}
+	defer func() {
+		run.nlex = int32(b.lb.Len()) - run.lex
+		if b.fitter != nil {
+			run.nfit = int32(b.fitter.Len()) - run.fit
+		}
+		if run.nlex > 0 || run.nfit > 0 {
+			b.runs = append(b.runs, run)
+		}
+	}()
 	var vecs []graph.Node
 	for i := range fd.nodes {
 		d := embed.NodeDoc(&fd.nodes[i], fd.src)
@@ -508,6 +557,21 @@ func (b *Bulk) add(fd *fileDocs) error {
 		b.vecs[fd.path] = vecs
 	}
 	return nil
+}
+
+// order returns the documents of a builder (the lexical one or the
+// fitter, whose run of each file span gives) by path, then position: the
+// numbers, in the order they were added, of the documents in that order.
+func (b *Bulk) order(span func(*bulkRun) (from, n int32)) []uint32 {
+	slices.SortFunc(b.runs, func(x, y bulkRun) int { return strings.Compare(x.path, y.path) })
+	var order []uint32
+	for i := range b.runs {
+		from, n := span(&b.runs[i])
+		for d := from; d < from+n; d++ {
+			order = append(order, uint32(d))
+		}
+	}
+	return order
 }
 
 // covers reports whether b holds every file of the store, and nothing
@@ -537,6 +601,9 @@ func (b *Bulk) saveText(ctx context.Context, dir string) error {
 		return nil
 	}
 	b.symbols, b.nfile = b.lb.Len(), b.gb.Len()
+	if err := b.lb.Reorder(b.order(func(r *bulkRun) (int32, int32) { return r.lex, r.nlex })); err != nil {
+		return err
+	}
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
 		lex, err := b.lb.Save(gctx, filepath.Join(dir, lexicalDir), nil)
@@ -572,6 +639,9 @@ func (b *Bulk) finish(ctx context.Context, st *store.Store, dir, root string, cf
 	if !cfg.NoVectors {
 		var model *embed.Model
 		if b.fitter != nil {
+			if err := b.fitter.Reorder(b.order(func(r *bulkRun) (int32, int32) { return r.fit, r.nfit })); err != nil {
+				return stats, err
+			}
 			var err error
 			model, err = b.fitter.Fit(ctx)
 			b.fitter = nil

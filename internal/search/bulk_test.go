@@ -35,14 +35,10 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// TestBulkRebuildMatchesScan: the first index run of a large repository
-// builds the search indexes from the files as it writes them (a Bulk); a
-// forced re-index rebuilds them from the store. Both must answer every
-// kind of search alike.
-func TestBulkRebuildMatchesScan(t *testing.T) {
-	if testing.Short() {
-		t.Skip("indexes 1,200 files twice")
-	}
+// bulkRepo writes a repository of 1,200 Go files (more than an index run
+// builds a Bulk from) and a Python file into a temporary directory.
+func bulkRepo(t *testing.T) string {
+	t.Helper()
 	repo := t.TempDir()
 	words := []string{"parse", "render", "invoice", "ledger", "socket", "buffer", "token", "cache", "retry", "schema", "vector", "report"}
 	for i := range 1200 {
@@ -74,6 +70,18 @@ func (t *Type%d) %sIt() string { return "%s %s %d" }
 	if err := os.WriteFile(filepath.Join(repo, "notes.py"), []byte("# ledger notes\nLEDGER = 'socket'\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	return repo
+}
+
+// TestBulkRebuildMatchesScan: the first index run of a large repository
+// builds the search indexes from the files as it writes them (a Bulk); a
+// forced re-index rebuilds them from the store. Both must answer every
+// kind of search alike.
+func TestBulkRebuildMatchesScan(t *testing.T) {
+	if testing.Short() {
+		t.Skip("indexes 1,200 files twice")
+	}
+	repo := bulkRepo(t)
 	reqs := []search.Request{
 		{Query: "invoice ledger", Mode: search.Lexical, Limit: 20},
 		{Query: "Render5", Mode: search.Lexical},

@@ -104,6 +104,7 @@ type Fitter struct {
 	seen  []int32 // doc stamp per word, to count df
 	docs  [][]int32
 	names [][]int32
+	order []uint32 // the order Fit reads docs in (Reorder); nil: as added
 }
 
 // NewFitter returns an empty Fitter.
@@ -150,6 +151,18 @@ func (f *Fitter) Add(d Doc) {
 
 // Len returns the number of symbols added.
 func (f *Fitter) Len() int { return len(f.docs) }
+
+// Reorder sets the order Fit reads the symbols in, whatever the order
+// they were added in (the model's sums, in floating point, depend on it):
+// order[i] is the number, from 0 in the order of Add, of the i-th symbol.
+// It must name every symbol once (Fit fails otherwise).
+func (f *Fitter) Reorder(order []uint32) error {
+	if len(order) != len(f.docs) {
+		return fmt.Errorf("embed: symbol order of %d symbols for %d", len(order), len(f.docs))
+	}
+	f.order = order
+	return nil
+}
 
 // ErrEmpty is returned when fitting on no words at all.
 var ErrEmpty = errors.New("embed: nothing to fit: no words in the documents")
@@ -246,13 +259,31 @@ func (f *Fitter) cooccurrence(ctx context.Context, remap []int32, n int) (map[ui
 		}
 		cooc[uint64(a)<<32|uint64(uint32(b))] += w
 	}
+	order := f.order
+	if order != nil {
+		if len(order) != len(f.docs) {
+			return nil, fmt.Errorf("embed: symbol order of %d symbols for %d", len(order), len(f.docs))
+		}
+		seen := make([]bool, len(f.docs))
+		for i, d := range order {
+			if int(d) >= len(f.docs) || seen[d] {
+				return nil, fmt.Errorf("embed: symbol order is not a permutation (%d at %d)", d, i)
+			}
+			seen[d] = true
+		}
+	}
 	var seq []int32
-	for d, raw := range f.docs {
-		if d%4096 == 0 {
+	for i := range f.docs {
+		if i%4096 == 0 {
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
 		}
+		d := i
+		if order != nil {
+			d = int(order[i])
+		}
+		raw := f.docs[d]
 		seq = seq[:0]
 		for _, id := range raw {
 			seq = append(seq, remap[id])

@@ -331,3 +331,39 @@ func (f textEmbedder) Embed(_ context.Context, texts []string) ([][]float32, err
 }
 func (textEmbedder) Dim() int   { return 1 }
 func (textEmbedder) ID() string { return "text" }
+
+// A Fitter given its symbols in another order and told their order
+// (Reorder) fits the model of the original order; an order that is not a
+// permutation is refused.
+func TestFitReorder(t *testing.T) {
+	docs := toyCorpus()
+	want := fitToy(t)
+	f := NewFitter(Options{Dim: 16})
+	order := make([]uint32, len(docs))
+	for i := range docs {
+		// Added last first: the i-th symbol of docs is added as number
+		// len(docs)-1-i.
+		f.Add(docs[len(docs)-1-i])
+		order[i] = uint32(len(docs) - 1 - i)
+	}
+	if err := f.Reorder(order); err != nil {
+		t.Fatal(err)
+	}
+	m, err := f.Fit(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.ID() != want.ID() {
+		t.Errorf("reordered fit %s, fit in order %s", m.ID(), want.ID())
+	}
+	if err := f.Reorder(order[1:]); err == nil {
+		t.Error("an order of too few symbols accepted")
+	}
+	order[0] = order[1]
+	if err := f.Reorder(order); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Fit(context.Background()); err == nil || !strings.Contains(err.Error(), "permutation") {
+		t.Errorf("fit with a repeated symbol in the order: %v", err)
+	}
+}

@@ -29,6 +29,11 @@ type builder struct {
 	pending []Doc
 	out     []analyzed
 	workers []*analyzer
+
+	// order, when set, is the segment's document order (Builder.Reorder):
+	// order[i] is the document, numbered in the order of add, that gets
+	// ordinal i.
+	order []uint32
 }
 
 // builderBatch is the number of documents analyzed together.
@@ -163,6 +168,13 @@ func (b *builder) append(a *analyzed) {
 // finish lays out the segment sections. It checks ctx between phases.
 func (b *builder) finish(ctx context.Context, kind uint32, gen uint64) (*sections, error) {
 	b.flush()
+	var remap []uint32 // ordinal as added -> ordinal in b.order
+	if b.order != nil {
+		var err error
+		if remap, err = b.applyOrder(); err != nil {
+			return nil, err
+		}
+	}
 	s := &sections{kind: kind, gen: gen, numDocs: uint32(len(b.ids)), numTerms: uint32(len(b.termStr)), sumLen: b.sumLen}
 	order := make([]uint32, len(b.termStr))
 	for i := range order {
@@ -178,8 +190,80 @@ func (b *builder) finish(ctx context.Context, kind uint32, gen uint64) (*section
 		postBytes += len(b.postings[id])
 	}
 	w := newSectionWriter(len(order), blobBytes, postBytes)
-	for _, id := range order {
-		if err := w.addTerm(b.termStr[id], b.postings[id], b.df[id], b.masks[id]); err != nil {
+	var ps []posting
+	var keys []uint64
+	var starts []uint32
+	var buf []byte
+	for n, id := range order {
+		post := b.postings[id]
+		if remap != nil {
+			if n&4095 == 0 {
+				if err := ctx.Err(); err != nil {
+					return nil, err
+				}
+			}
+			ps, keys, starts, buf = ps[:0], keys[:0], starts[:0], buf[:0]
+			it := postIter{b: post, numDocs: s.numDocs}
+			var p posting
+			sorted := true
+			var delta int64
+			for it.next(&p) {
+				o := remap[p.ord]
+				// A run of postings whose documents moved together (a
+				// file's, as a Bulk orders them) is in order already:
+				// sort the runs, not the postings.
+				if d := int64(o) - int64(p.ord); len(ps) == 0 || d != delta {
+					delta = d
+					keys = append(keys, uint64(o)<<32|uint64(len(ps)))
+					starts = append(starts, uint32(len(ps)))
+				}
+				if len(ps) > 0 && o < ps[len(ps)-1].ord {
+					sorted = false
+				}
+				p.ord = o
+				ps = append(ps, p)
+			}
+			if it.err {
+				return nil, fmt.Errorf("lexical: postings of term %q: malformed", b.termStr[id])
+			}
+			if !sorted {
+				slices.Sort(keys) // by the run's first new ordinal
+			}
+			ok := true
+			last := uint32(0)
+			for i, k := range keys {
+				from, to := uint32(k), uint32(len(ps))
+				if j, _ := slices.BinarySearch(starts, from); j+1 < len(starts) {
+					to = starts[j+1]
+				}
+				for q := from; q < to; q++ {
+					if (i > 0 || q > from) && ps[q].ord <= last {
+						ok = false // runs that interleave (documents moved by the same offset, others between)
+						break
+					}
+					buf = appendPosting(buf, ps[q].ord-last, &ps[q])
+					last = ps[q].ord
+				}
+				if !ok {
+					break
+				}
+			}
+			if !ok {
+				keys, buf = keys[:0], buf[:0]
+				for q := range ps {
+					keys = append(keys, uint64(ps[q].ord)<<32|uint64(q))
+				}
+				slices.Sort(keys)
+				last = 0
+				for _, k := range keys {
+					q := &ps[uint32(k)]
+					buf = appendPosting(buf, q.ord-last, q)
+					last = q.ord
+				}
+			}
+			post = buf
+		}
+		if err := w.addTerm(b.termStr[id], post, b.df[id], b.masks[id]); err != nil {
 			return nil, err
 		}
 		// Copied: a collection during the copy may free it (the postings
@@ -191,6 +275,30 @@ func (b *builder) finish(ctx context.Context, kind uint32, gen uint64) (*section
 	s.sec[secIDs], s.sec[secIDSort] = encodeIDs(b.ids)
 	s.sec[secLens] = b.lens
 	return s, nil
+}
+
+// applyOrder lays out the documents' ids and lengths in b.order and
+// returns each document's new ordinal by its ordinal as added.
+func (b *builder) applyOrder() ([]uint32, error) {
+	n := len(b.ids)
+	if len(b.order) != n {
+		return nil, fmt.Errorf("lexical: document order of %d documents for %d", len(b.order), n)
+	}
+	remap := make([]uint32, n)
+	seen := make([]bool, n)
+	ids := make([]uint64, n)
+	lens := make([]uint8, 0, len(b.lens))
+	for i, o := range b.order {
+		if int(o) >= n || seen[o] {
+			return nil, fmt.Errorf("lexical: document order is not a permutation (%d at %d)", o, i)
+		}
+		seen[o] = true
+		remap[o] = uint32(i)
+		ids[i] = b.ids[o]
+		lens = append(lens, b.lens[int(o)*NumFields:(int(o)+1)*NumFields]...)
+	}
+	b.ids, b.lens, b.order = ids, lens, nil
+	return remap, nil
 }
 
 // sectionWriter writes the term sections, term by term in sorted order.

@@ -607,6 +607,22 @@ func (b *Builder) Add(d Doc) error {
 // Len returns the number of documents added.
 func (b *Builder) Len() int { return len(b.ids) }
 
+// Reorder sets the order Save lays the documents out in (their ordinals,
+// which break ties between equal scores), whatever the order they were
+// added in: order[i] is the number, from 0 in the order of Add, of the
+// document that gets ordinal i. It must name every document once (Save
+// fails otherwise). Documents added later are not in it.
+func (b *Builder) Reorder(order []uint32) error {
+	if b.b == nil {
+		return errSaved
+	}
+	if len(order) != len(b.ids) {
+		return fmt.Errorf("lexical: document order of %d documents for %d", len(order), len(b.ids))
+	}
+	b.b.order = order
+	return nil
+}
+
 // errSaved is returned by a Builder used after Save.
 var errSaved = errors.New("lexical: builder already saved")
 

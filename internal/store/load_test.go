@@ -197,40 +197,39 @@ func TestLoadOverLoad(t *testing.T) {
 	metas, nodes, edges := loadFiles()
 	stores := [2]*Store{openTest(t, Options{}), openTest(t, Options{})}
 	for i, s := range stores {
-		var b *Batch
-		if i == 0 {
-			b = s.NewBatch()
-		} else {
-			var err error
-			if b, err = s.NewLoadBatch(); err != nil {
+		// The first store writes through batches, the second through loads.
+		begin := func() *Batch {
+			if i == 0 {
+				return s.NewBatch()
+			}
+			b, err := s.NewLoadBatch()
+			if err != nil {
 				t.Fatal(err)
 			}
+			return b
 		}
+		finish := func(b *Batch) {
+			if i == 0 {
+				if err := b.Commit(true); err != nil {
+					t.Fatal(err)
+				}
+			} else if err := b.Ingest(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			b.Close()
+		}
+		b := begin()
 		for j := range metas {
 			if err := b.ReplaceFile(metas[j], nodes[j], edges[j]); err != nil {
 				t.Fatal(err)
 			}
 		}
-		if i == 0 {
-			if err := b.Commit(true); err != nil {
-				t.Fatal(err)
-			}
-		} else if err := b.Ingest(context.Background()); err != nil {
-			t.Fatal(err)
-		}
-		b.Close()
+		finish(b)
 
 		// The second write: every unresolved call of the first 20 files
 		// bound to its file's node, every resolved call of the next ten
 		// unbound, a new file.
-		if i == 0 {
-			b = s.NewBatch()
-		} else {
-			var err error
-			if b, err = s.NewLoadBatch(); err != nil {
-				t.Fatal(err)
-			}
-		}
+		b = begin()
 		for j := range 30 {
 			for k, e := range edges[j] {
 				switch {
@@ -255,14 +254,7 @@ func TestLoadOverLoad(t *testing.T) {
 		if err := b.ReplaceFile(m, n, e); err != nil {
 			t.Fatal(err)
 		}
-		if i == 0 {
-			if err := b.Commit(true); err != nil {
-				t.Fatal(err)
-			}
-		} else if err := b.Ingest(context.Background()); err != nil {
-			t.Fatal(err)
-		}
-		b.Close()
+		finish(b)
 	}
 	compareDumps(t, dump(t, stores[0]), dump(t, stores[1]))
 	// The store is small, so its base level is L6 and the second load's

@@ -87,6 +87,20 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
+// reasons are the policy's refusals (the Err* values).
+var reasons = []error{ErrOutsideRoot, ErrSecret, ErrPrivateDir, ErrNotRegular, ErrBinary, ErrTooLarge, ErrChanged}
+
+// Refused reports whether err is the policy's refusal of a read (one of
+// the Err* reasons), not a missing file or a failure to read.
+func Refused(err error) bool {
+	for _, r := range reasons {
+		if errors.Is(err, r) {
+			return true
+		}
+	}
+	return false
+}
+
 // Options configure a Reader.
 type Options struct {
 	// MaxSize is the largest file read in bytes (0: DefaultMaxSize).

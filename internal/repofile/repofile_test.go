@@ -2,6 +2,7 @@ package repofile
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -259,6 +260,23 @@ func BenchmarkReadFileMissing(b *testing.B) {
 	for b.Loop() {
 		if _, err := r.ReadFile("a/b/c/go.mod"); !errors.Is(err, fs.ErrNotExist) {
 			b.Fatal(err)
+		}
+	}
+}
+
+func TestRefused(t *testing.T) {
+	for _, c := range []struct {
+		err  error
+		want bool
+	}{
+		{&Error{Path: "a", Err: ErrSecret}, true},
+		{fmt.Errorf("wrapped: %w", &Error{Path: "a", Err: ErrOutsideRoot}), true},
+		{&Error{Path: "a", Err: fs.ErrNotExist}, false},
+		{&Error{Path: "a", Err: errors.New("input/output error")}, false},
+		{nil, false},
+	} {
+		if got := Refused(c.err); got != c.want {
+			t.Errorf("Refused(%v) = %v, want %v", c.err, got, c.want)
 		}
 	}
 }

@@ -47,10 +47,9 @@ func InputFingerprint(root string, dirs map[string]bool) (string, error) {
 				continue
 			}
 			b, err := files.read(path.Join(d, e.Name()))
-			var refused *repofile.Error
 			switch {
 			case errors.Is(err, fs.ErrNotExist):
-			case errors.As(err, &refused) && !isIOError(refused):
+			case repofile.Refused(err):
 				continue // resolution does not read it either
 			case err != nil:
 				return "", fmt.Errorf("resolve: %w", err)
@@ -60,15 +59,4 @@ func InputFingerprint(root string, dirs map[string]bool) (string, error) {
 		}
 	}
 	return fmt.Sprintf("%016x", h.Sum64()), nil
-}
-
-// isIOError reports whether a repofile error is a failure to read rather
-// than the policy's refusal.
-func isIOError(e *repofile.Error) bool {
-	for _, reason := range []error{repofile.ErrOutsideRoot, repofile.ErrSecret, repofile.ErrPrivateDir, repofile.ErrNotRegular, repofile.ErrBinary, repofile.ErrTooLarge, repofile.ErrChanged} {
-		if errors.Is(e.Err, reason) {
-			return false
-		}
-	}
-	return true
 }

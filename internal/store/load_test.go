@@ -303,12 +303,18 @@ func TestLoadAbandoned(t *testing.T) {
 			}
 		}
 	}
-
-	b, err := s.NewLoadBatch()
-	if err != nil {
-		t.Fatal(err)
+	// load is a new load batch of the store, filled.
+	load := func() *Batch {
+		t.Helper()
+		b, err := s.NewLoadBatch()
+		if err != nil {
+			t.Fatal(err)
+		}
+		fill(b)
+		return b
 	}
-	fill(b)
+
+	b := load()
 	if err := b.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -323,11 +329,7 @@ func TestLoadAbandoned(t *testing.T) {
 	if s, err = Open(dir, Options{}); err != nil {
 		t.Fatal(err)
 	}
-	b, err = s.NewLoadBatch()
-	if err != nil {
-		t.Fatal(err)
-	}
-	fill(b)
+	b = load()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if err := b.Ingest(ctx); err == nil {
@@ -342,11 +344,7 @@ func TestLoadAbandoned(t *testing.T) {
 	if s, err = Open(dir, Options{}); err != nil {
 		t.Fatal(err)
 	}
-	b, err = s.NewLoadBatch()
-	if err != nil {
-		t.Fatal(err)
-	}
-	fill(b)
+	b = load()
 	if err := os.WriteFile(filepath.Join(loadDir, "00-0000.sst"), []byte("half a table"), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -356,12 +354,8 @@ func TestLoadAbandoned(t *testing.T) {
 	}
 	defer s.Close()
 	gone("reopened after a kill")
-	b, err = s.NewLoadBatch()
-	if err != nil {
-		t.Fatal(err)
-	}
+	b = load()
 	defer b.Close()
-	fill(b)
 	if err := b.Ingest(context.Background()); err != nil {
 		t.Fatal(err)
 	}

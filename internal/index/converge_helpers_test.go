@@ -125,7 +125,7 @@ func diffLines(want, got []string) string {
 // childEnv names the environment of TestConvergeChild.
 const (
 	envChildRoot  = "CODEGRAPH_CONVERGE_ROOT"
-	envChildMode  = "CODEGRAPH_CONVERGE_MODE"  // index, force, update
+	envChildMode  = "CODEGRAPH_CONVERGE_MODE"  // index, force, update, reload
 	envChildPaths = "CODEGRAPH_CONVERGE_PATHS" // for update: newline-separated
 	envChildKill  = "CODEGRAPH_CONVERGE_KILL"  // phase at which the child SIGKILLs itself
 	envChildDB    = "CODEGRAPH_CONVERGE_DB"
@@ -157,6 +157,13 @@ func TestConvergeChild(t *testing.T) {
 	case "force":
 		opts.Force = true
 		_, err = Run(ctx, opts)
+	case "reload":
+		// Empty the index of its files (the store keeps its run marker)
+		// and index again as a bulk load.
+		loadFiles = 1
+		if err = dropFiles(DBDirFor(root)); err == nil {
+			_, err = Run(ctx, opts)
+		}
 	case "update":
 		var u *Updater
 		if u, err = NewUpdater(opts); err == nil {
@@ -170,6 +177,33 @@ func TestConvergeChild(t *testing.T) {
 	// A phase that never came (nothing to resolve): exit as if killed, so
 	// that the parent's expectations do not depend on it.
 	os.Exit(3)
+}
+
+// dropFiles deletes every file's facts from the store in dir, in one
+// synced batch.
+func dropFiles(dir string) error {
+	st, err := store.Open(dir, store.Options{})
+	if err != nil {
+		return err
+	}
+	var paths []string
+	if err := st.Files(func(m store.FileMeta) error { paths = append(paths, m.Path); return nil }); err != nil {
+		st.Close()
+		return err
+	}
+	b := st.NewBatch()
+	defer b.Close()
+	for _, p := range paths {
+		if err := b.DeleteFile(p); err != nil {
+			st.Close()
+			return err
+		}
+	}
+	if err := b.Commit(true); err != nil {
+		st.Close()
+		return err
+	}
+	return st.Close()
 }
 
 func errorsJoin(a, b error) error {

@@ -90,15 +90,21 @@ func checkClean(t testing.TB, root, what string) {
 
 // A kill -9 between the phases of a run (facts written, nothing resolved;
 // resolved, run not marked complete) of a first index, a forced one or a
-// targeted update is completed by the next run: the index then equals a
-// clean one. Before the fix, the next run said "unchanged" and left the
+// targeted update, or a first index written as a bulk load into a store
+// that held a complete run (reload: the load's tables bypass the
+// write-ahead log that holds the run's marker) is completed by the next
+// run: the index then equals a clean one. Before the fix, the next run said "unchanged" and left the
 // edges unresolved for good.
 func TestKillBetweenPhases(t *testing.T) {
 	if testing.Short() {
 		t.Skip("spawns child processes")
 	}
-	for _, mode := range []string{"first", "index", "force", "update"} {
-		for _, phase := range []string{"written", "resolved"} {
+	for _, mode := range []string{"first", "index", "force", "update", "reload"} {
+		phases := []string{"written", "resolved"}
+		if mode == "reload" {
+			phases = append(phases, "loaded")
+		}
+		for _, phase := range phases {
 			t.Run(mode+"/"+phase, func(t *testing.T) {
 				root := t.TempDir()
 				writeFixture(t, root, fixtureFiles)
@@ -113,7 +119,7 @@ func TestKillBetweenPhases(t *testing.T) {
 					writeFixture(t, root, map[string]string{"lib/helper.go": "package lib\n\nfunc Helper() int { return 2 }\n\nfunc Other() {}\n"})
 					os.Remove(filepath.Join(root, "lib/u.go"))
 					paths = []string{"lib/helper.go", "lib/u.go"}
-				case "force":
+				case "force", "reload":
 					mustRun(t, indexOpts(root))
 				}
 				runChild(t, root, db, childMode, phase, paths, false)

@@ -165,12 +165,34 @@ func TestKillDuringFreshIndex(t *testing.T) {
 		}
 		st.Close()
 		if got := exportAll(t, root); got != want {
-			t.Errorf("round %d: the index completed after a kill differs from one built without", round)
+			t.Errorf("round %d: the index completed after a kill differs from one built without:\n%s", round, firstDiff(want, got))
 		}
 		if ents, _ := filepath.Glob(filepath.Join(DBDirFor(root), "load.*")); len(ents) > 0 {
 			t.Errorf("round %d: bulk load files left: %v", round, ents)
 		}
 	}
+}
+
+// firstDiff shows the first lines where two exports differ.
+func firstDiff(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	var b strings.Builder
+	shown := 0
+	for i := 0; i < max(len(w), len(g)) && shown < 6; i++ {
+		var wl, gl string
+		if i < len(w) {
+			wl = w[i]
+		}
+		if i < len(g) {
+			gl = g[i]
+		}
+		if wl != gl {
+			fmt.Fprintf(&b, "line %d:\n  want %s\n  got  %s\n", i+1, wl, gl)
+			shown++
+		}
+	}
+	fmt.Fprintf(&b, "(%d lines wanted, %d got)", len(w), len(g))
+	return b.String()
 }
 
 // exportAll is every node and edge of the index of root, without the

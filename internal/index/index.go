@@ -1270,6 +1270,7 @@ func (r *run) write(ctx context.Context, in <-chan result) error {
 			return fmt.Errorf("index: %w", err)
 		}
 		r.loaded = true
+		r.hook("loaded")
 		return nil
 	}
 	if pending > 0 {

@@ -118,7 +118,9 @@ func (r *run) begin() error {
 		return err
 	}
 	// Not synced: any later write that reaches the disk comes after it in
-	// the write-ahead log, so it is there whenever they are.
+	// the write-ahead log, so it is there whenever they are (a bulk load's
+	// tables bypass the log, and the store syncs the log before it
+	// ingests them).
 	if err := b.Commit(false); err != nil {
 		return fmt.Errorf("index: commit: %w", err)
 	}
@@ -194,7 +196,8 @@ func (r *run) isInput(p string) bool {
 }
 
 // testHook, when set (by tests), is called at the boundaries between a
-// run's phases: "written" (the files' facts committed, nothing resolved),
+// run's phases: "loaded" (a bulk load's tables ingested, nothing else
+// written since), "written" (the files' facts committed, nothing resolved),
 // "resolved" (resolution and search done, the run not yet marked
 // complete).
 var testHook func(phase string)

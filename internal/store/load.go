@@ -14,6 +14,7 @@ import (
 	"runtime"
 	"slices"
 
+	"github.com/cockroachdb/pebble/v2"
 	"github.com/cockroachdb/pebble/v2/objstorage/objstorageprovider"
 	"github.com/cockroachdb/pebble/v2/sstable"
 	"github.com/cockroachdb/pebble/v2/vfs"
@@ -201,8 +202,17 @@ func (b *Batch) Ingest(ctx context.Context) error {
 	return nil
 }
 
+// ingest syncs the write-ahead log, then ingests the tables at paths.
+// An ingestion does not go through the log: without the sync, a write
+// committed before it without a sync (an index run's marker that says
+// the run is under way) could be lost by a crash that keeps the ingested
+// tables, and the store would hold later facts without the earlier write
+// that gives their meaning.
 func (s *Store) ingest(ctx context.Context, paths []string) (err error) {
 	defer s.guard(&err)
+	if err := s.db.LogData(nil, pebble.Sync); err != nil {
+		return err
+	}
 	return s.db.Ingest(ctx, paths)
 }
 

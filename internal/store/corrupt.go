@@ -167,27 +167,43 @@ func isResourceErr(err error) bool {
 // gone: Pebble would take the directory for a new database, answer "no
 // index" to readers and replay stray write-ahead logs into a fresh one for
 // a writer. It returns nil for a healthy, new or missing store.
+//
+// A store whose creation was cut short (a kill after Pebble wrote its
+// first MANIFEST, before the marker naming it) holds no data: no table,
+// no write-ahead log (Pebble creates the first log after the marker), no
+// later manifest. checkMarkers returns errCreateInterrupted for it, which
+// a writer answers by creating the store anew and a reader as "no index".
 func checkMarkers(dir string) error {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil // Open reports it
 	}
-	var data, marker bool
+	var data, marker, first bool
 	for _, e := range entries {
 		n := e.Name()
 		switch {
 		case strings.HasPrefix(n, "marker.manifest."):
 			marker = true
-		case strings.HasPrefix(n, "MANIFEST-"), strings.HasSuffix(n, ".sst"), strings.HasSuffix(n, ".blob"):
+		case n == "MANIFEST-000001":
+			first = true
+		case strings.HasPrefix(n, "MANIFEST-"), strings.HasSuffix(n, ".sst"), strings.HasSuffix(n, ".blob"),
+			strings.HasSuffix(n, ".log") && isPebbleFile(n):
 			data = true
 		}
 	}
-	if data && !marker {
+	if first && !data && !marker {
+		return errCreateInterrupted
+	}
+	if (data || first) && !marker {
 		return &CorruptError{Dir: dir, File: filepath.Join(dir, "marker.manifest.*"),
 			Err: errors.New("the marker naming the current MANIFEST is missing")}
 	}
 	return nil
 }
+
+// errCreateInterrupted is checkMarkers' answer for a store whose creation
+// was cut short before it held anything.
+var errCreateInterrupted = errors.New("the store's creation did not finish")
 
 // isPebbleFile reports whether name (an entry of a store directory) is a
 // file of Pebble's, which Recreate deletes.

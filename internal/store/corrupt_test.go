@@ -232,6 +232,63 @@ func TestCorruptStore(t *testing.T) {
 	}
 }
 
+// TestCreateInterrupted checks a store whose creation a kill cut short
+// after Pebble wrote its first manifest and before the marker naming it
+// (seen by killing `codegraph index` 30 ms after its start): it holds
+// nothing, so readers say "no index" and a writer creates it anew,
+// instead of both calling it damaged.
+func TestCreateInterrupted(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(dir, Options{ObsoleteFileGrace: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept := false
+	for _, e := range ents {
+		switch n := e.Name(); {
+		case n == "MANIFEST-000001":
+			kept = true
+		case strings.HasPrefix(n, "LOCK"):
+		default:
+			if err := os.RemoveAll(filepath.Join(dir, n)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if !kept {
+		t.Fatal("a new store has no MANIFEST-000001")
+	}
+	if _, err := Open(dir, Options{ReadOnly: true}); !errors.Is(err, ErrNoIndex) {
+		t.Fatalf("read-only open: %v, want ErrNoIndex", err)
+	}
+	s, err = Open(dir, Options{ObsoleteFileGrace: -1})
+	if err != nil {
+		t.Fatalf("writer open: %v", err)
+	}
+	replace(t, s, FileMeta{Path: "a.go", Language: "go"}, nil, nil)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := readAll(dir, true); err != nil {
+		t.Fatalf("the store created again: %v", err)
+	}
+	// A store that held data and lost its marker is damaged.
+	ms, _ := filepath.Glob(filepath.Join(dir, "marker.manifest.*"))
+	for _, m := range ms {
+		os.Remove(m)
+	}
+	if err := readAll(dir, true); !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("a store with data and no marker: %v, want ErrCorrupt", err)
+	}
+}
+
 // TestRecreateKeepsOtherFiles checks that Recreate deletes Pebble's files
 // only: the lock file and other packages' files in the directory stay.
 func TestRecreateKeepsOtherFiles(t *testing.T) {

@@ -55,7 +55,9 @@ func Snapshot(ctx context.Context, dir, dst string) error {
 }
 
 func snapshotOnce(dir, dst string) error {
-	if err := checkMarkers(dir); err != nil {
+	if err := checkMarkers(dir); errors.Is(err, errCreateInterrupted) {
+		return noIndex(dir, "its creation did not finish")
+	} else if err != nil {
 		return err
 	}
 	entries, err := os.ReadDir(dir)

@@ -177,7 +177,12 @@ func Open(dir string, opts Options) (*Store, error) {
 		if err := removePebbleFiles(dir); err != nil {
 			return nil, errors.Join(fmt.Errorf("open %s: delete the old store: %w", dir, err), unlock())
 		}
-	} else if err := checkMarkers(dir); err != nil {
+	} else if err := checkMarkers(dir); errors.Is(err, errCreateInterrupted) {
+		// Nothing to keep: create the store again.
+		if err := removePebbleFiles(dir); err != nil {
+			return nil, errors.Join(fmt.Errorf("open %s: delete an unfinished store: %w", dir, err), unlock())
+		}
+	} else if err != nil {
 		return nil, errors.Join(err, unlock())
 	}
 	// A bulk load that did not finish left only its scratch files.
@@ -219,7 +224,9 @@ func openReadOnly(dir string, opts Options) (*Store, error) {
 	if !fi.IsDir() {
 		return nil, fmt.Errorf("open %s: not a directory", dir)
 	}
-	if err := checkMarkers(dir); err != nil {
+	if err := checkMarkers(dir); errors.Is(err, errCreateInterrupted) {
+		return nil, noIndex(dir, "its creation did not finish")
+	} else if err != nil {
 		return nil, err
 	}
 	var lastErr error

@@ -20,7 +20,7 @@ sem=(--no-semantic)
 echo "machine: $(nproc) cores; $(go version); load: $(cut -d' ' -f1-3 /proc/loadavg)"
 rm -rf "$SRC" "$OUT/full" "$OUT/incr" "$OUT/restored"
 cp -r "$(go env GOROOT)/src" "$SRC"
-t() { /usr/bin/time -f "$1: %e s wall, %U s user, %S s sys, peak RSS %M KB" -o "$OUT/time.tmp" "${@:2}"; cat "$OUT/time.tmp"; }
+t() { /usr/bin/time -f "$1: %e s wall, %U s user, %S s sys, peak RSS %M KB" -o "$OUT/time.tmp" "${@:2}"; cat "$OUT/time.tmp" >&2; }
 t "index" "$BIN" index "$SRC" -q --no-daemon "${sem[@]}"
 t "full backup" "$BIN" backup create "$OUT/full" --db "$DB" --json > "$OUT/full.json"
 printf '\nfunc BackupAdded() int { return 1 }\n' >> "$SRC/strings/strings.go"

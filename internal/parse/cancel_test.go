@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	sitter "github.com/tree-sitter/go-tree-sitter"
 )
@@ -25,7 +26,9 @@ func TestCancelWhileBalancing(t *testing.T) {
 	src := []byte(b.String())
 	x := NewExtractor()
 	defer x.Close()
-	p := x.NewParser(Options{})
+	// A generous bound: the second parse must finish, also on a loaded
+	// machine (at load 27 on 2 cores this file took over 10 s).
+	p := x.NewParser(Options{Timeout: 2 * time.Minute})
 	defer p.Close()
 	balancing := false
 	p.cancel = func(st sitter.ParseState) bool {

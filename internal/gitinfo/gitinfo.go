@@ -111,6 +111,16 @@ func Untracked(ctx context.Context, dir string) ([]string, error) {
 // revision rev: those the work tree (staged or not) changes relative to
 // rev, both sides of renames, and untracked files.
 func ChangedSince(ctx context.Context, dir, rev string) ([]string, error) {
+	return changedSince(ctx, dir, rev, true)
+}
+
+// ChangedSinceCommit is ChangedSince of a commit that Commit returned:
+// it is not looked up again (one git process fewer).
+func ChangedSinceCommit(ctx context.Context, dir, commit string) ([]string, error) {
+	return changedSince(ctx, dir, commit, false)
+}
+
+func changedSince(ctx context.Context, dir, rev string, verify bool) ([]string, error) {
 	if strings.HasPrefix(rev, "-") {
 		return nil, fmt.Errorf("gitinfo: bad revision %q", rev)
 	}
@@ -132,7 +142,9 @@ func ChangedSince(ctx context.Context, dir, rev string) ([]string, error) {
 		defer wg.Done()
 		untracked, uerr = Untracked(ctx, dir)
 	}()
-	_, verr = git(ctx, dir, "rev-parse", "-q", "--verify", rev+"^{commit}")
+	if verify {
+		_, verr = git(ctx, dir, "rev-parse", "-q", "--verify", rev+"^{commit}")
+	}
 	wg.Wait()
 	if verr != nil {
 		if errors.Is(verr, ErrNotRepo) || errors.Is(verr, ErrNoGit) {

@@ -76,6 +76,12 @@ func TestGitState(t *testing.T) {
 	if err != nil || !slices.Equal(got, []string{"a.go", "d.go", "new.go", "sub/b.go", "sub/c.go"}) {
 		t.Errorf("changed since one = %q %v", got, err)
 	}
+	if c, _ := ChangedSinceCommit(ctx, repo, s1.Head); !slices.Equal(c, got) {
+		t.Errorf("changed since commit one = %q, want %q", c, got)
+	}
+	if _, err := ChangedSinceCommit(ctx, repo, "--output=/tmp/x"); err == nil {
+		t.Error("an option was accepted as a commit")
+	}
 	if _, err := ChangedSince(ctx, repo, "no-such-rev"); err == nil {
 		t.Error("an unknown revision was accepted")
 	}

@@ -101,18 +101,23 @@ func TreeFiles(ctx context.Context, dir, rev string, paths []string) ([]TreeEntr
 }
 
 func tree(ctx context.Context, dir, rev string, paths []string) ([]TreeEntry, error) {
-	c, err := Commit(ctx, dir, rev)
-	if err != nil {
+	if rev == "" || strings.HasPrefix(rev, "-") {
+		_, err := Commit(ctx, dir, rev) // the bad revision error
 		return nil, err
 	}
 	// ls-tree run in a subdirectory lists that subdirectory, with paths
-	// relative to it (and takes paths relative to it).
-	args := []string{"--literal-pathspecs", "ls-tree", "-r", "-z", "-l", c}
+	// relative to it (and takes paths relative to it). rev^{commit} has
+	// git refuse what is not a commit, as Commit would, without a
+	// rev-parse of its own.
+	args := []string{"--literal-pathspecs", "ls-tree", "-r", "-z", "-l", rev + "^{commit}"}
 	if paths != nil {
 		args = append(append(args, "--"), paths...)
 	}
 	out, err := git(ctx, dir, args...)
 	if err != nil {
+		if _, cerr := Commit(ctx, dir, rev); cerr != nil {
+			return nil, cerr // an unknown revision, told as Commit tells it
+		}
 		return nil, err
 	}
 	var entries []TreeEntry

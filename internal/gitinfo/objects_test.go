@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -38,6 +39,18 @@ func TestTreeAndBlobs(t *testing.T) {
 	some, err := TreeFiles(ctx, sub, "t1", []string{"deep/c.go", "new.go", "*.go"})
 	if err != nil || len(some) != 1 || some[0] != entries[1] {
 		t.Fatalf("tree files: %+v %v", some, err)
+	}
+	// What is not a commit is refused as Commit refuses it: an unknown
+	// name, a tree's id, an option.
+	out, err := exec.Command("git", "-C", repo, "rev-parse", "t1^{tree}").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	treeID := strings.TrimSpace(string(out))
+	for _, rev := range []string{"nosuch", treeID, "--all"} {
+		if _, err := TreeFiles(ctx, sub, rev, []string{"b.go"}); !errors.Is(err, ErrUnknownRevision) {
+			t.Errorf("tree files of %q: %v", rev, err)
+		}
 	}
 	b, err := OpenBlobs(ctx, sub)
 	if err != nil {

@@ -161,10 +161,18 @@ func versionOf(m *manifest, tags []string) Version {
 // lookup finds the version named by a tag of this database or by a git
 // revision (a hash, a git tag or branch).
 func (h *History) lookup(ctx context.Context, name string) (string, error) {
+	c, _, err := h.lookupFrom(ctx, name)
+	return c, err
+}
+
+// lookupFrom is lookup, also saying whether the commit is git's answer
+// (and so exists in the repository) rather than a tag of this database.
+func (h *History) lookupFrom(ctx context.Context, name string) (commit string, fromGit bool, err error) {
 	if v, err := h.d.get(append([]byte{kTag}, name...)); err == nil {
-		return string(v), nil
+		return string(v), false, nil
 	}
-	return gitinfo.Commit(ctx, h.opts.Root, name)
+	c, err := gitinfo.Commit(ctx, h.opts.Root, name)
+	return c, err == nil, err
 }
 
 // Has reports whether a version of the revision (or tag) name exists, and

@@ -59,11 +59,15 @@ func (h *History) Diff(ctx context.Context, req DiffRequest) (*Diff, error) {
 	if req.Index == nil {
 		return nil, errors.New("history: diff against the working tree needs the index")
 	}
-	c, err := h.lookup(ctx, req.From)
+	c, fromGit, err := h.lookupFrom(ctx, req.From)
 	if err != nil {
 		return nil, err
 	}
-	files, err := gitinfo.ChangedSince(ctx, h.opts.Root, c)
+	changed := gitinfo.ChangedSince
+	if fromGit {
+		changed = gitinfo.ChangedSinceCommit // c was just looked up
+	}
+	files, err := changed(ctx, h.opts.Root, c)
 	if err != nil {
 		return nil, err
 	}

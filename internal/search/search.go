@@ -103,7 +103,13 @@ type Searcher struct {
 	openErr error
 	state   State
 	lex     *lexical.Index
-	grep    *grep.Index
+
+	// The trigram index is opened by the first exact or regex search:
+	// hybrid and lexical searches do not read it (mapping and checking its
+	// tables was 7% of a one-shot hybrid search's CPU).
+	grepOnce sync.Once
+	grepErr  error
+	grep     *grep.Index
 
 	// lexParams overrides the lexical ranking parameters (nil: the
 	// defaults); the evaluation harness sets it to compare variants.
@@ -158,13 +164,22 @@ func (s *Searcher) open() error {
 		}
 		if s.lex, err = lexical.Open(filepath.Join(s.dir, lexicalDir), lo); err != nil {
 			s.openErr = damaged("lexical index", err)
-			return
-		}
-		if s.grep, err = grep.Open(filepath.Join(s.dir, grepDir), grep.Options{}); err != nil {
-			s.openErr = damaged("grep index", err)
 		}
 	})
 	return s.openErr
+}
+
+// grepIndex opens the trigram index (after open succeeded).
+func (s *Searcher) grepIndex() (*grep.Index, error) {
+	s.grepOnce.Do(func() {
+		gi, err := grep.Open(filepath.Join(s.dir, grepDir), grep.Options{})
+		if err != nil {
+			s.grepErr = damaged("grep index", err)
+			return
+		}
+		s.grep = gi
+	})
+	return s.grep, s.grepErr
 }
 
 // vectors opens the embedder and vector index (for semantic and hybrid).
@@ -466,7 +481,11 @@ func (s *Searcher) grepSearch(ctx context.Context, req *Request, f *filter) (*Re
 	if len(pf) == 0 {
 		q.Filter = nil
 	}
-	r, err := s.grep.Search(ctx, s.root, q)
+	gi, err := s.grepIndex()
+	if err != nil {
+		return nil, err
+	}
+	r, err := gi.Search(ctx, s.root, q)
 	if errors.Is(err, ErrCorrupt) {
 		return nil, damaged("grep index", err)
 	}
@@ -475,20 +494,15 @@ func (s *Searcher) grepSearch(ctx context.Context, req *Request, f *filter) (*Re
 	}
 	res := &Response{Total: len(r.Matches), Truncated: r.Truncated}
 	enclosing := map[string][]graph.Node{}
-	for _, m := range r.Matches {
+	for i, m := range r.Matches {
 		if len(res.Hits) == req.Limit {
 			res.Truncated = true
 			break
 		}
 		nodes, ok := enclosing[m.Path]
 		if !ok {
-			s.st.NodesInFile(m.Path, func(n graph.Node) error {
-				if IsDoc(n.Kind) || n.Kind == graph.KindFile {
-					nodes = append(nodes, n)
-				}
-				return nil
-			})
-			enclosing[m.Path] = nodes
+			s.enclosingNodes(r.Matches[i:], enclosing)
+			nodes = enclosing[m.Path]
 		}
 		sym := innermost(nodes, uint32(m.Line))
 		if f.kinds != nil && (sym == nil || !f.kinds[sym.Kind]) {
@@ -506,6 +520,54 @@ func (s *Searcher) grepSearch(ctx context.Context, req *Request, f *filter) (*Re
 		res.Hits = append(res.Hits, h)
 	}
 	return res, nil
+}
+
+// enclosingBatch is how many files' nodes enclosingNodes reads at once.
+const enclosingBatch = 64
+
+// enclosingNodes reads the nodes that can enclose a match (IsDoc kinds and
+// the file) of the next files of ms not yet in into it, each file's in
+// order of start byte (as Store.NodesInFile gives them), up to
+// enclosingBatch files: with one iterator over the file index (whose
+// entries give the kinds, so imports and packages are not read) and one
+// over the nodes in key order, instead of two iterators and a point read
+// per node for each file.
+func (s *Searcher) enclosingNodes(ms []grep.Match, into map[string][]graph.Node) {
+	var paths []string
+	seen := map[string]bool{}
+	for _, m := range ms {
+		if _, done := into[m.Path]; done || seen[m.Path] {
+			continue
+		}
+		seen[m.Path] = true
+		paths = append(paths, m.Path)
+		if len(paths) == enclosingBatch {
+			break
+		}
+	}
+	var ids []graph.NodeID
+	var file []int
+	s.st.FileEntries(paths, func(i int, e store.FileEntry) error {
+		if IsDoc(e.Kind) || e.Kind == graph.KindFile {
+			ids = append(ids, e.ID)
+			file = append(file, i)
+		}
+		return nil
+	})
+	nodes := make([]graph.Node, len(ids))
+	if err := s.st.NodesByID(ids, nodes); err != nil {
+		nodes = nil // as NodesInFile's failures were: no enclosing symbol
+	}
+	for _, p := range paths {
+		into[p] = nil
+	}
+	for k, n := range nodes {
+		if n.ID == 0 {
+			continue
+		}
+		p := paths[file[k]]
+		into[p] = append(into[p], n)
+	}
 }
 
 // innermost returns the narrowest node whose lines contain line (nil when

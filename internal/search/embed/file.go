@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"unsafe"
 
 	"github.com/codegraph-dev/codegraph/internal/indexfile"
 )
@@ -247,9 +248,9 @@ func decode(data []byte, lazy bool) (*Model, error) {
 			return nil, corrupt("bad scale")
 		}
 		codes := m.codes[i*o.Dim : (i+1)*o.Dim]
-		for j := range codes {
-			codes[j] = int8(p[4+j])
-		}
+		// The stored bytes are the codes (int8 as two's complement): one
+		// copy, not a conversion per byte (a third of a one-shot load).
+		copy(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(codes))), len(codes)), p[4:4+o.Dim])
 		p = p[4+o.Dim:]
 		m.scales[i] = scale
 		if !lazy {

@@ -202,7 +202,10 @@ func eval(s *segment, q *tquery) (ids []uint32, all bool, err error) {
 	// Trigram leaves, cheapest first for AND.
 	lists := make([][]byte, 0, len(q.tris))
 	for _, t := range q.tris {
-		p := s.lookup(t)
+		p, err := s.lookup(t)
+		if err != nil {
+			return nil, false, err
+		}
 		if p == nil && q.op == qAnd {
 			return nil, false, nil
 		}

@@ -182,12 +182,38 @@ func (s *Searcher) grepIndex() (*grep.Index, error) {
 	return s.grep, s.grepErr
 }
 
+// openedVectors is the outcome of opening the vector index.
+type openedVectors struct {
+	v   *vector.Persistent
+	err error
+}
+
 // vectors opens the embedder and vector index (for semantic and hybrid).
 func (s *Searcher) vectors(ctx context.Context) error {
 	s.vecOnce.Do(func() {
 		if s.state.Embedder == "" {
 			s.vecErr = errors.New("semantic search is off for this index (it was built with --no-semantic)")
 			return
+		}
+		// The vector index opens while the model loads: each is mostly a
+		// checksum pass over its file, and a one-shot search has two cores
+		// for them. It opens with the dimension the state records, and
+		// again below with the embedder's should that differ.
+		vecPath := filepath.Join(s.dir, vectorsFile)
+		var pre chan openedVectors
+		if _, err := os.Stat(vecPath); err == nil && s.state.Dim > 0 {
+			pre = make(chan openedVectors, 1)
+			go func() {
+				v, err := vector.OpenPersistent(ctx, vecPath, vectorOptions(s.state.Dim, 0))
+				pre <- openedVectors{v, err}
+			}()
+			defer func() {
+				if pre != nil { // not taken: an earlier failure
+					if o := <-pre; o.v != nil {
+						o.v.Close()
+					}
+				}
+			}()
 		}
 		var model *embed.Model
 		var err error
@@ -216,11 +242,17 @@ func (s *Searcher) vectors(ctx context.Context) error {
 		}
 		// A reader must not create the file (OpenPersistent would, empty):
 		// a vector index the state names and that is gone is damage.
-		if _, err := os.Stat(filepath.Join(s.dir, vectorsFile)); err != nil {
+		if _, err := os.Stat(vecPath); err != nil {
 			s.vecErr = damaged("vector index", err)
 			return
 		}
-		s.vec, s.vecErr = vector.OpenPersistent(ctx, filepath.Join(s.dir, vectorsFile), vectorOptions(s.emb.Dim(), 0))
+		if pre != nil && s.emb.Dim() == s.state.Dim {
+			o := <-pre
+			pre = nil
+			s.vec, s.vecErr = o.v, o.err
+		} else {
+			s.vec, s.vecErr = vector.OpenPersistent(ctx, vecPath, vectorOptions(s.emb.Dim(), 0))
+		}
 		if s.vecErr != nil {
 			s.vecErr = damaged("vector index", s.vecErr)
 		}
@@ -636,28 +668,29 @@ func (s *Searcher) gather(ctx context.Context, req *Request, f *filter, p *hybri
 	sig := &signals{}
 	fn := f.fn()
 	var note string
-	sig.semantic = s.vectors(ctx) == nil
-	if !sig.semantic {
-		note = "semantic signal unavailable: " + s.vecErr.Error()
-	}
-	// The query's embedding is computed while the lexical index answers.
+	// The model and the vector index load (on first use) and the query's
+	// embedding is computed while the lexical index answers.
 	var wg sync.WaitGroup
 	var vecErr error
-	if sig.semantic {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			vecs, err := s.emb.Embed(ctx, []string{req.Query})
-			if err != nil {
-				vecErr = fmt.Errorf("embed query: %w", err)
-				return
-			}
-			sig.qvec = vecs[0]
-		}()
-	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		if sig.semantic = s.vectors(ctx) == nil; !sig.semantic {
+			return
+		}
+		vecs, err := s.emb.Embed(ctx, []string{req.Query})
+		if err != nil {
+			vecErr = fmt.Errorf("embed query: %w", err)
+			return
+		}
+		sig.qvec = vecs[0]
+	}()
 	sig.lex = s.lex.Search(ctx, req.Query, p.depth, fn)
 	sig.names = s.nameMatches(req.Query, p.depth)
 	wg.Wait()
+	if !sig.semantic {
+		note = "semantic signal unavailable: " + s.vecErr.Error()
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, "", err
 	}

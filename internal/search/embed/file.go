@@ -176,11 +176,18 @@ func Load(path string) (*Model, error) { return load(path, false) }
 func LoadForQueries(path string) (*Model, error) { return load(path, true) }
 
 func load(path string, lazy bool) (*Model, error) {
-	data, err := indexfile.ReadAll(path, fileKind, formatVersion)
+	// Mapped, not read: decode copies what it keeps (words, codes,
+	// scales), so the file is unmapped once it has (a read would zero and
+	// copy the whole file first).
+	f, err := indexfile.Open(path, fileKind, formatVersion)
 	if err != nil {
 		return nil, fmt.Errorf("load model: %w", err)
 	}
-	m, err := decode(data, lazy)
+	defer f.Close()
+	if err := f.Verify(); err != nil {
+		return nil, fmt.Errorf("load model: %w", err)
+	}
+	m, err := decode(f.Body(), lazy)
 	if err != nil {
 		return nil, fmt.Errorf("load model: %w", indexfile.Corruptf(path, "%v", err))
 	}

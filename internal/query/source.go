@@ -73,11 +73,14 @@ func (c *sourceCache) load(path string) *srcFile {
 	if err != nil || graph.HashBytes(data) != meta.Hash {
 		return nil
 	}
-	f := &srcFile{data: data, lines: []int{0}}
-	for i, b := range data {
-		if b == '\n' {
-			f.lines = append(f.lines, i+1)
+	f := &srcFile{data: data, lines: make([]int, 1, bytes.Count(data, []byte{'\n'})+1)}
+	for i := 0; ; {
+		k := bytes.IndexByte(data[i:], '\n')
+		if k < 0 {
+			break
 		}
+		i += k + 1
+		f.lines = append(f.lines, i)
 	}
 	return f
 }

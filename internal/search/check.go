@@ -83,10 +83,13 @@ func checkFiles(dir string, st State) error {
 		return damaged("lexical index", err)
 	}
 	gi, err := grep.Open(filepath.Join(dir, grepDir), grep.Options{})
+	if err == nil {
+		err = gi.VerifyChecksums()
+		gi.Close()
+	}
 	if err != nil {
 		return damaged("grep index", err)
 	}
-	gi.Close()
 	if st.Embedder == "" {
 		return nil
 	}

@@ -103,7 +103,13 @@ type Searcher struct {
 	openErr error
 	state   State
 	lex     *lexical.Index
-	grep    *grep.Index
+
+	// The trigram index is opened by the first exact or regex search:
+	// hybrid and lexical searches do not read it (mapping and checking its
+	// tables was 7% of a one-shot hybrid search's CPU).
+	grepOnce sync.Once
+	grepErr  error
+	grep     *grep.Index
 
 	// lexParams overrides the lexical ranking parameters (nil: the
 	// defaults); the evaluation harness sets it to compare variants.
@@ -158,13 +164,28 @@ func (s *Searcher) open() error {
 		}
 		if s.lex, err = lexical.Open(filepath.Join(s.dir, lexicalDir), lo); err != nil {
 			s.openErr = damaged("lexical index", err)
-			return
-		}
-		if s.grep, err = grep.Open(filepath.Join(s.dir, grepDir), grep.Options{}); err != nil {
-			s.openErr = damaged("grep index", err)
 		}
 	})
 	return s.openErr
+}
+
+// grepIndex opens the trigram index (after open succeeded).
+func (s *Searcher) grepIndex() (*grep.Index, error) {
+	s.grepOnce.Do(func() {
+		gi, err := grep.Open(filepath.Join(s.dir, grepDir), grep.Options{})
+		if err != nil {
+			s.grepErr = damaged("grep index", err)
+			return
+		}
+		s.grep = gi
+	})
+	return s.grep, s.grepErr
+}
+
+// openedVectors is the outcome of opening the vector index.
+type openedVectors struct {
+	v   *vector.Persistent
+	err error
 }
 
 // vectors opens the embedder and vector index (for semantic and hybrid).
@@ -173,6 +194,26 @@ func (s *Searcher) vectors(ctx context.Context) error {
 		if s.state.Embedder == "" {
 			s.vecErr = errors.New("semantic search is off for this index (it was built with --no-semantic)")
 			return
+		}
+		// The vector index opens while the model loads: each is mostly a
+		// checksum pass over its file, and a one-shot search has two cores
+		// for them. It opens with the dimension the state records, and
+		// again below with the embedder's should that differ.
+		vecPath := filepath.Join(s.dir, vectorsFile)
+		var pre chan openedVectors
+		if _, err := os.Stat(vecPath); err == nil && s.state.Dim > 0 {
+			pre = make(chan openedVectors, 1)
+			go func() {
+				v, err := vector.OpenPersistent(ctx, vecPath, vectorOptions(s.state.Dim, 0))
+				pre <- openedVectors{v, err}
+			}()
+			defer func() {
+				if pre != nil { // not taken: an earlier failure
+					if o := <-pre; o.v != nil {
+						o.v.Close()
+					}
+				}
+			}()
 		}
 		var model *embed.Model
 		var err error
@@ -201,11 +242,17 @@ func (s *Searcher) vectors(ctx context.Context) error {
 		}
 		// A reader must not create the file (OpenPersistent would, empty):
 		// a vector index the state names and that is gone is damage.
-		if _, err := os.Stat(filepath.Join(s.dir, vectorsFile)); err != nil {
+		if _, err := os.Stat(vecPath); err != nil {
 			s.vecErr = damaged("vector index", err)
 			return
 		}
-		s.vec, s.vecErr = vector.OpenPersistent(ctx, filepath.Join(s.dir, vectorsFile), vectorOptions(s.emb.Dim(), 0))
+		if pre != nil && s.emb.Dim() == s.state.Dim {
+			o := <-pre
+			pre = nil
+			s.vec, s.vecErr = o.v, o.err
+		} else {
+			s.vec, s.vecErr = vector.OpenPersistent(ctx, vecPath, vectorOptions(s.emb.Dim(), 0))
+		}
 		if s.vecErr != nil {
 			s.vecErr = damaged("vector index", s.vecErr)
 		}
@@ -466,7 +513,11 @@ func (s *Searcher) grepSearch(ctx context.Context, req *Request, f *filter) (*Re
 	if len(pf) == 0 {
 		q.Filter = nil
 	}
-	r, err := s.grep.Search(ctx, s.root, q)
+	gi, err := s.grepIndex()
+	if err != nil {
+		return nil, err
+	}
+	r, err := gi.Search(ctx, s.root, q)
 	if errors.Is(err, ErrCorrupt) {
 		return nil, damaged("grep index", err)
 	}
@@ -475,20 +526,15 @@ func (s *Searcher) grepSearch(ctx context.Context, req *Request, f *filter) (*Re
 	}
 	res := &Response{Total: len(r.Matches), Truncated: r.Truncated}
 	enclosing := map[string][]graph.Node{}
-	for _, m := range r.Matches {
+	for i, m := range r.Matches {
 		if len(res.Hits) == req.Limit {
 			res.Truncated = true
 			break
 		}
 		nodes, ok := enclosing[m.Path]
 		if !ok {
-			s.st.NodesInFile(m.Path, func(n graph.Node) error {
-				if IsDoc(n.Kind) || n.Kind == graph.KindFile {
-					nodes = append(nodes, n)
-				}
-				return nil
-			})
-			enclosing[m.Path] = nodes
+			s.enclosingNodes(r.Matches[i:], enclosing)
+			nodes = enclosing[m.Path]
 		}
 		sym := innermost(nodes, uint32(m.Line))
 		if f.kinds != nil && (sym == nil || !f.kinds[sym.Kind]) {
@@ -506,6 +552,54 @@ func (s *Searcher) grepSearch(ctx context.Context, req *Request, f *filter) (*Re
 		res.Hits = append(res.Hits, h)
 	}
 	return res, nil
+}
+
+// enclosingBatch is how many files' nodes enclosingNodes reads at once.
+const enclosingBatch = 64
+
+// enclosingNodes reads the nodes that can enclose a match (IsDoc kinds and
+// the file) of the next files of ms not yet in into it, each file's in
+// order of start byte (as Store.NodesInFile gives them), up to
+// enclosingBatch files: with one iterator over the file index (whose
+// entries give the kinds, so imports and packages are not read) and one
+// over the nodes in key order, instead of two iterators and a point read
+// per node for each file.
+func (s *Searcher) enclosingNodes(ms []grep.Match, into map[string][]graph.Node) {
+	var paths []string
+	seen := map[string]bool{}
+	for _, m := range ms {
+		if _, done := into[m.Path]; done || seen[m.Path] {
+			continue
+		}
+		seen[m.Path] = true
+		paths = append(paths, m.Path)
+		if len(paths) == enclosingBatch {
+			break
+		}
+	}
+	var ids []graph.NodeID
+	var file []int
+	s.st.FileEntries(paths, func(i int, e store.FileEntry) error {
+		if IsDoc(e.Kind) || e.Kind == graph.KindFile {
+			ids = append(ids, e.ID)
+			file = append(file, i)
+		}
+		return nil
+	})
+	nodes := make([]graph.Node, len(ids))
+	if err := s.st.NodesByID(ids, nodes); err != nil {
+		nodes = nil // as NodesInFile's failures were: no enclosing symbol
+	}
+	for _, p := range paths {
+		into[p] = nil
+	}
+	for k, n := range nodes {
+		if n.ID == 0 {
+			continue
+		}
+		p := paths[file[k]]
+		into[p] = append(into[p], n)
+	}
 }
 
 // innermost returns the narrowest node whose lines contain line (nil when
@@ -574,28 +668,29 @@ func (s *Searcher) gather(ctx context.Context, req *Request, f *filter, p *hybri
 	sig := &signals{}
 	fn := f.fn()
 	var note string
-	sig.semantic = s.vectors(ctx) == nil
-	if !sig.semantic {
-		note = "semantic signal unavailable: " + s.vecErr.Error()
-	}
-	// The query's embedding is computed while the lexical index answers.
+	// The model and the vector index load (on first use) and the query's
+	// embedding is computed while the lexical index answers.
 	var wg sync.WaitGroup
 	var vecErr error
-	if sig.semantic {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			vecs, err := s.emb.Embed(ctx, []string{req.Query})
-			if err != nil {
-				vecErr = fmt.Errorf("embed query: %w", err)
-				return
-			}
-			sig.qvec = vecs[0]
-		}()
-	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		if sig.semantic = s.vectors(ctx) == nil; !sig.semantic {
+			return
+		}
+		vecs, err := s.emb.Embed(ctx, []string{req.Query})
+		if err != nil {
+			vecErr = fmt.Errorf("embed query: %w", err)
+			return
+		}
+		sig.qvec = vecs[0]
+	}()
 	sig.lex = s.lex.Search(ctx, req.Query, p.depth, fn)
 	sig.names = s.nameMatches(req.Query, p.depth)
 	wg.Wait()
+	if !sig.semantic {
+		note = "semantic signal unavailable: " + s.vecErr.Error()
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, "", err
 	}

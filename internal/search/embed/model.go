@@ -380,10 +380,12 @@ func (m *Model) finish() {
 			}
 		})
 	}
+	var buf []byte
 	for i, w := range m.words {
 		m.index[w] = int32(i)
 		m.idf[i] = idf(m.nDocs, int(m.df[i]))
-		h.Write(append([]byte(w), 0))
+		buf = append(append(buf[:0], w...), 0)
+		h.Write(buf)
 	}
 	// The checksum covers the stored form (codes and scales), so a loaded
 	// model has the ID of the fitted one.

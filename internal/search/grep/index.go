@@ -145,6 +145,22 @@ func (ix *Index) Close() error {
 	return errors.Join(errs...)
 }
 
+// VerifyChecksums checks every block of the index's segment files (Open
+// checks all but the posting lists, which a search checks as it reads
+// them).
+func (ix *Index) VerifyChecksums() error {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	for _, s := range []*segment{ix.base, ix.delta} {
+		if s != nil {
+			if err := s.verifyAll(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // Len returns the number of files in the index.
 func (ix *Index) Len() int {
 	ix.mu.RLock()
@@ -333,6 +349,9 @@ func (ix *Index) Compact(ctx context.Context) error {
 // invert recovers the trigram sets of a segment's files (those keep
 // accepts, all when keep is nil) from its postings.
 func invert(s *segment, keep func(path string) bool) ([]docEntry, error) {
+	if err := s.verifyAll(); err != nil {
+		return nil, err
+	}
 	per := make([][]uint32, s.nDocs)
 	var ids []uint32
 	for i := 0; i < int(s.nTris); i++ {
@@ -371,6 +390,9 @@ type postingSource interface {
 // of delta, without reading any file content: ids are renumbered in path
 // order and posting lists merged trigram by trigram.
 func merge(ctx context.Context, base *segment, delta *segData) (*segData, error) {
+	if err := base.verifyAll(); err != nil {
+		return nil, err
+	}
 	dead := make([]bool, base.nDocs)
 	for _, t := range delta.tombs {
 		if t < base.nDocs {

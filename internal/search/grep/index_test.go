@@ -370,3 +370,63 @@ func TestOpenVerifiedOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestPostingsCheckedOnRead: Open checks the segment's blocks outside its
+// posting lists; a list's blocks are checked when a search first reads
+// it, so damage there fails that search (ErrCorrupt), not the open.
+func TestPostingsCheckedOnRead(t *testing.T) {
+	c := corpus{}
+	for i := range 1500 {
+		c[fmt.Sprintf("f%04d.txt", i)] = fmt.Sprintf("alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma tau\nuniq%05d\n", i*7)
+	}
+	ix, dir := buildIndex(t, c, Options{})
+	root := writeCorpus(t, c)
+	m, err := readManifest(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seg := ix.base
+	postOff, postLen := seg.postOff, len(seg.post)
+	// A byte of the last posting list, in a block the open does not check.
+	off := postOff + postLen - 1
+	if off/indexfile.BlockSize == (postOff-1)/indexfile.BlockSize {
+		t.Fatalf("postings (%d+%d) do not reach past the first block of the lists: make the corpus larger", postOff, postLen)
+	}
+	tri := seg.triAt(int(seg.nTris) - 1)
+	first := seg.triAt(0) // its list lies in a block before the damaged one
+	if end := postOff + len(seg.postings(0)); end/indexfile.BlockSize == off/indexfile.BlockSize {
+		t.Fatalf("the first and last posting lists share a block")
+	}
+	ix.Close()
+	// The body starts the file (the indexfile container appends its table).
+	base := filepath.Join(dir, m.base)
+	b, err := os.ReadFile(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[off] ^= 0x01
+	if err := os.WriteFile(base, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	indexfile.ForgetVerified()
+	ix, err = Open(dir, Options{})
+	if err != nil {
+		t.Fatalf("Open with damage in a posting list: %v (want it found when the list is read)", err)
+	}
+	defer ix.Close()
+	if res := search(t, ix, root, Query{Pattern: trigramString(first)}); len(res.Matches) == 0 {
+		t.Errorf("a search of an undamaged list %q: no match", trigramString(first))
+	}
+	_, err = ix.Search(context.Background(), root, Query{Pattern: trigramString(tri)})
+	if !errors.Is(err, ErrCorrupt) {
+		t.Errorf("search reading the damaged list %q: %v, want ErrCorrupt", trigramString(tri), err)
+	}
+	// Merging reads every list: it checks the whole file first, as
+	// VerifyChecksums does.
+	if err := ix.base.verifyAll(); !errors.Is(err, ErrCorrupt) {
+		t.Errorf("verifyAll: %v, want ErrCorrupt", err)
+	}
+	if err := ix.VerifyChecksums(); !errors.Is(err, ErrCorrupt) {
+		t.Errorf("VerifyChecksums: %v, want ErrCorrupt", err)
+	}
+}

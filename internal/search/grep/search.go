@@ -7,10 +7,12 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"runtime"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"unicode/utf8"
@@ -200,7 +202,10 @@ func eval(s *segment, q *tquery) (ids []uint32, all bool, err error) {
 	// Trigram leaves, cheapest first for AND.
 	lists := make([][]byte, 0, len(q.tris))
 	for _, t := range q.tris {
-		p := s.lookup(t)
+		p, err := s.lookup(t)
+		if err != nil {
+			return nil, false, err
+		}
 		if p == nil && q.op == qAnd {
 			return nil, false, nil
 		}
@@ -325,6 +330,8 @@ func verify(ctx context.Context, root string, m *matcher, q Query, cands []candi
 	work := func() {
 		var buf, fold []byte
 		var local Stats
+		dirs := dirRoots{rt: rt}
+		defer dirs.close()
 		defer func() {
 			mu.Lock()
 			st.Scanned += local.Scanned
@@ -345,7 +352,7 @@ func verify(ctx context.Context, root string, m *matcher, q Query, cands []candi
 			if q.Read != nil {
 				buf, err = q.Read(c.path, buf[:0])
 			} else {
-				buf, err = readFile(rt, filepath.FromSlash(c.path), buf)
+				buf, err = dirs.read(c.path, buf)
 			}
 			var ms []Match
 			switch {
@@ -412,6 +419,43 @@ type scratchBufs struct{ read, fold []byte }
 
 var bufPool = sync.Pool{New: func() any { return new(scratchBufs) }}
 
+// dirRoots reads a worker's candidates through the root, holding the
+// directory of the last one open as a root of its own: candidates come in
+// path order, so each directory is opened once (os.Root resolves a path a
+// component at a time, an open and a close per directory) and each file
+// with one open beneath it, confined as before (a link out of the root,
+// or a directory swapped for one, is refused).
+type dirRoots struct {
+	rt  *os.Root
+	dir string   // slash-separated, with its trailing slash; "" for rt itself
+	cur *os.Root // dir opened beneath rt (nil when err is set)
+	err error    // why dir could not be opened
+}
+
+// read reads the file at the repository path p (see readFile).
+func (d *dirRoots) read(p string, buf []byte) ([]byte, error) {
+	dir, base := path.Split(p)
+	if dir == "" {
+		return readFile(d.rt, base, buf)
+	}
+	if dir != d.dir || (d.cur == nil && d.err == nil) {
+		d.close()
+		d.dir = dir
+		d.cur, d.err = d.rt.OpenRoot(filepath.FromSlash(strings.TrimSuffix(dir, "/")))
+	}
+	if d.err != nil {
+		return buf[:0], d.err
+	}
+	return readFile(d.cur, base, buf)
+}
+
+func (d *dirRoots) close() {
+	if d.cur != nil {
+		d.cur.Close()
+	}
+	d.dir, d.cur, d.err = "", nil, nil
+}
+
 // readFile reads name (relative to rt) into buf (reused when large
 // enough). Opening does not block on a FIFO, and only a regular file is
 // read.
@@ -437,9 +481,13 @@ func readFile(rt *os.Root, name string, buf []byte) ([]byte, error) {
 		if len(buf) == cap(buf) {
 			buf = slices.Grow(buf, 4096)
 		}
+		want := cap(buf) - len(buf)
 		n, err := f.Read(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+n]
-		if err == io.EOF {
+		if err == io.EOF || (err == nil && n < want && len(buf) == size) {
+			// A regular file's read comes up short only at its end: when
+			// it has the size Stat gave, the read that would return EOF
+			// is not needed.
 			return buf, nil
 		}
 		if err != nil {

@@ -248,3 +248,44 @@ func TestSearchAgainstBruteForce(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchReadsByDirectory: candidates are read through a root per
+// directory (one open per directory, not per path component); files in
+// the root itself, in nested directories, after a removed directory and
+// through a directory link that stays inside the root are all read as
+// before, and the removed directory's files count as missing.
+func TestSearchReadsByDirectory(t *testing.T) {
+	c := corpus{
+		"top.go":        "needle top\n",
+		"a/x.go":        "needle ax\n",
+		"a/y.go":        "no\nneedle ay\n",
+		"a/b/c/deep.go": "needle deep\n",
+		"gone/g1.go":    "needle g1\n",
+		"gone/g2.go":    "needle g2\n",
+		"link/x.go":     "needle link\n",
+		"z.go":          "needle z\n",
+	}
+	ix, _ := buildIndex(t, c, Options{})
+	root := writeCorpus(t, c)
+	if err := os.RemoveAll(filepath.Join(root, "gone")); err != nil {
+		t.Fatal(err)
+	}
+	os.RemoveAll(filepath.Join(root, "link"))
+	if err := os.Symlink("a", filepath.Join(root, "link")); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+	for _, workers := range []int{1, 3} {
+		res := search(t, ix, root, Query{Pattern: "needle", Workers: workers})
+		want := []string{"a/b/c/deep.go:1:1", "a/x.go:1:1", "a/y.go:2:1", "link/x.go:1:1", "top.go:1:1", "z.go:1:1"}
+		var got []string
+		for _, h := range hitsOf(res.Matches) {
+			got = append(got, h.String())
+		}
+		if strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Errorf("workers %d: got %v, want %v", workers, got, want)
+		}
+		if res.Stats.Missing != 2 || res.Stats.Scanned != 6 {
+			t.Errorf("workers %d: stats %+v, want 2 missing and 6 scanned", workers, res.Stats)
+		}
+	}
+}

@@ -628,7 +628,15 @@ func (ix *Index) Similarities(q []float32, ids []uint64, dst []float32) error {
 		ix.mu.Unlock()
 		return err
 	}
-	pos := ix.r.index()
+	var pos map[uint64]uint32
+	if ix.r.pos == nil && len(ids)*scanFactor < ix.r.n {
+		// A few ids of an index whose id map was never built (a one-shot
+		// process scores its hybrid candidates): one pass over the ids
+		// finds them for much less than building the map of all of them.
+		pos = ix.r.positions(ids)
+	} else {
+		pos = ix.r.index()
+	}
 	ix.mu.Unlock()
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()

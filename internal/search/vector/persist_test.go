@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 )
 
@@ -220,6 +221,53 @@ func TestSimilarities(t *testing.T) {
 	}
 	if _, ok := want[7]; !ok {
 		t.Fatal("replaced id 7 missing from Search")
+	}
+	// Reopened, the id map is not built: a few ids are found by a pass
+	// over the rows, many through the map; both score as Search did.
+	path := filepath.Join(t.TempDir(), "vec2.idx")
+	p2, err := OpenPersistent(ctx, path, Options{Kind: Flat, Dim: 64, Quantization: Int8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p2.Add(ctx, ids, base); err != nil {
+		t.Fatal(err)
+	}
+	if err := p2.Merge(ctx); err != nil {
+		t.Fatal(err)
+	}
+	p2.Close()
+	res2, err := func() ([]Result, error) {
+		p3, err := OpenPersistent(ctx, path, Options{Kind: Flat, Dim: 64, Quantization: Int8})
+		if err != nil {
+			return nil, err
+		}
+		defer p3.Close()
+		few := make([]float32, len(probe))
+		if err := p3.Similarities(q, probe, few); err != nil {
+			return nil, err
+		}
+		many := append(slices.Clone(ids), 12345)
+		all := make([]float32, len(many))
+		if err := p3.Similarities(q, many, all); err != nil {
+			return nil, err
+		}
+		byID := map[uint64]float32{}
+		for i, id := range many {
+			byID[id] = all[i]
+		}
+		for i, id := range probe {
+			a, b := few[i], byID[id]
+			if !(a == b || math.IsNaN(float64(a)) && math.IsNaN(float64(b))) {
+				t.Errorf("reopened, id %d: %v looked up among few ids, %v among many", id, a, b)
+			}
+		}
+		return p3.Search(ctx, q, len(base), nil)
+	}()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res2) != len(base) {
+		t.Errorf("reopened: Search found %d rows, want %d", len(res2), len(base))
 	}
 	if err := p.Similarities(q, probe, got[:2]); err == nil {
 		t.Error("Similarities with a short dst: no error")

@@ -119,6 +119,28 @@ func (r *rows) index() map[uint64]uint32 {
 	return r.pos
 }
 
+// scanFactor: Similarities looks ids up by one pass over the rows
+// (positions) instead of building the id map when the map does not exist
+// yet and the index has more than scanFactor rows per id asked for.
+const scanFactor = 32
+
+// positions returns the positions of the live rows holding ids (the
+// entries index would give for them), with one pass over the rows and
+// without building the map of every id.
+func (r *rows) positions(ids []uint64) map[uint64]uint32 {
+	want := make(map[uint64]struct{}, len(ids))
+	for _, id := range ids {
+		want[id] = struct{}{}
+	}
+	pos := make(map[uint64]uint32, len(ids))
+	for i := 0; i < r.n; i++ {
+		if _, ok := want[r.ids[i]]; ok && !r.deleted(uint32(i)) {
+			pos[r.ids[i]] = uint32(i)
+		}
+	}
+	return pos
+}
+
 // countDead recounts tombstones (after loading a file).
 func (r *rows) countDead() int {
 	d := 0

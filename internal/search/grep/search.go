@@ -413,12 +413,6 @@ func verify(ctx context.Context, root string, m *matcher, q Query, cands []candi
 
 var errNotRegular = errors.New("not a regular file")
 
-// scratchBufs are a verification worker's buffers, pooled across searches
-// so that a search allocates little beyond its results.
-type scratchBufs struct{ read, fold []byte }
-
-var bufPool = sync.Pool{New: func() any { return new(scratchBufs) }}
-
 // dirRoots reads a worker's candidates through the root, holding the
 // directory of the last one open as a root of its own: candidates come in
 // path order, so each directory is opened once (os.Root resolves a path a

@@ -611,7 +611,7 @@ func (r *run) execute(ctx context.Context) error {
 		return err
 	}
 	// The parsers are closed: what tree-sitter freed stays in glibc's
-	// arenas until trimmed (about 100 MiB after the Go standard library).
+	// arenas until trimmed (about 140 MiB after the Go standard library).
 	trimCHeap()
 	if err := ctx.Err(); err != nil {
 		return err

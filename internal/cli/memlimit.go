@@ -5,22 +5,28 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
+	"strconv"
+	"strings"
 	"sync"
 )
 
-// memLimitFloor is the Go memory limit below which softMemoryLimit never
-// goes: small and medium trees index with at most this much heap.
-const memLimitFloor = 1 << 30
+// memBudget is the resident memory `index` and `watch` aim to stay within,
+// Go's heap and the memory outside it (tree-sitter's and Pebble's C
+// allocations) together, unless the live heap needs more. The limit it
+// sets is soft and moved only after collections, so a run overshoots it
+// by a few tens of MiB: at 896 MiB a full index of the Go standard
+// library peaks under 1 GiB (issue 22; BENCHMARKS.md).
+const memBudget = 896 << 20
 
-// softMemoryLimit keeps the Go memory of `index` and `watch` near 1.5 times
-// its live heap (at least memLimitFloor) instead of the runtime's default
-// of twice the live heap, by moving the soft memory limit after every
-// garbage collection (the live heap changes only then): the Go standard
-// library indexes at a third less peak RSS for a few percent more CPU
-// (BENCHMARKS.md). Because the limit follows the live heap, a tree whose
-// live heap outgrows the floor never makes the collector run back to
-// back. A GOMEMLIMIT in the environment wins. The returned function stops
-// it and restores the previous limit.
+// softMemoryLimit sets the Go memory limit of `index` and `watch` after
+// every garbage collection (the live heap changes only then) to what
+// memBudget leaves beside the memory resident outside Go's heap, but never
+// below 1.5 times the live heap: the collector runs earlier than the
+// runtime's default (twice the live heap) only when the process would
+// otherwise outgrow the budget, and a tree whose live heap outgrows it
+// never makes the collector run back to back. A GOMEMLIMIT in the
+// environment wins. The returned function stops it and restores the
+// previous limit.
 func softMemoryLimit() (stop func()) {
 	if os.Getenv("GOMEMLIMIT") != "" {
 		return func() {}
@@ -28,7 +34,7 @@ func softMemoryLimit() (stop func()) {
 	var mu sync.Mutex
 	stopped := false
 	prev := debug.SetMemoryLimit(-1)
-	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}, {Name: "/memory/classes/total:bytes"}, {Name: "/memory/classes/heap/released:bytes"}}
 	// afterGC sets the limit, then arms itself for the end of the next
 	// collection: a cleanup of an object nothing references runs once
 	// that collection has found it unreachable.
@@ -41,7 +47,11 @@ func softMemoryLimit() (stop func()) {
 		}
 		metrics.Read(sample)
 		if sample[0].Value.Kind() == metrics.KindUint64 {
-			debug.SetMemoryLimit(memLimitFor(int64(sample[0].Value.Uint64())))
+			var outside int64
+			if rss := residentBytes(); rss > 0 && sample[1].Value.Kind() == metrics.KindUint64 && sample[2].Value.Kind() == metrics.KindUint64 {
+				outside = max(0, rss-int64(sample[1].Value.Uint64()-sample[2].Value.Uint64()))
+			}
+			debug.SetMemoryLimit(memLimitFor(int64(sample[0].Value.Uint64()), outside))
 		}
 		runtime.AddCleanup(&gcMarker{}, func(struct{}) { afterGC() }, struct{}{})
 	}
@@ -58,5 +68,26 @@ func softMemoryLimit() (stop func()) {
 // holds a pointer so that it is not batched with other tiny allocations).
 type gcMarker struct{ _ *byte }
 
-// memLimitFor is the soft memory limit for a live heap of live bytes.
-func memLimitFor(live int64) int64 { return max(memLimitFloor, live+live/2) }
+// memLimitFor is the soft memory limit for a live heap of live bytes when
+// outside bytes are resident outside Go's memory (C allocations).
+func memLimitFor(live, outside int64) int64 {
+	return max(memBudget-outside, live+live/2)
+}
+
+// residentBytes returns the process's resident memory (0 where it cannot
+// tell: outside Linux).
+func residentBytes() int64 {
+	b, err := os.ReadFile("/proc/self/statm")
+	if err != nil {
+		return 0
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 2 {
+		return 0
+	}
+	pages, err := strconv.ParseInt(f[1], 10, 64)
+	if err != nil {
+		return 0
+	}
+	return pages * int64(os.Getpagesize())
+}

@@ -8,16 +8,31 @@ import (
 )
 
 func TestMemLimitFor(t *testing.T) {
-	for _, c := range []struct{ live, want int64 }{
-		{0, memLimitFloor},
-		{100 << 20, memLimitFloor},
-		{memLimitFloor / 2, memLimitFloor},
-		{1 << 30, 3 << 29},
-		{4 << 30, 6 << 30},
+	for _, c := range []struct{ live, outside, want int64 }{
+		{0, 0, memBudget},
+		{100 << 20, 0, memBudget},
+		{memBudget / 2, 0, memBudget},
+		{memBudget, 0, memBudget + memBudget/2},
+		{1 << 30, 0, 3 << 29},
+		{4 << 30, 0, 6 << 30},
+		// Memory outside Go's heap comes out of the budget, down to 1.5
+		// times the live heap.
+		{100 << 20, 300 << 20, memBudget - 300<<20},
+		{400 << 20, 500 << 20, 600 << 20},
+		{100 << 20, 2 << 30, 150 << 20},
 	} {
-		if got := memLimitFor(c.live); got != c.want {
-			t.Errorf("memLimitFor(%d) = %d, want %d", c.live, got, c.want)
+		if got := memLimitFor(c.live, c.outside); got != c.want {
+			t.Errorf("memLimitFor(%d, %d) = %d, want %d", c.live, c.outside, got, c.want)
 		}
+	}
+}
+
+func TestResidentBytes(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("reads /proc/self/statm")
+	}
+	if got := residentBytes(); got <= 0 {
+		t.Errorf("residentBytes() = %d", got)
 	}
 }
 
@@ -25,7 +40,7 @@ func TestSoftMemoryLimit(t *testing.T) {
 	t.Setenv("GOMEMLIMIT", "")
 	before := debug.SetMemoryLimit(-1)
 	stop := softMemoryLimit()
-	if got := debug.SetMemoryLimit(-1); got < memLimitFloor || got == before {
+	if got := debug.SetMemoryLimit(-1); got > memBudget || got == before {
 		t.Errorf("limit while running %d (before %d)", got, before)
 	}
 	stop()
@@ -53,7 +68,7 @@ func TestSoftMemoryLimitFollowsGC(t *testing.T) {
 		for debug.SetMemoryLimit(-1) == before && time.Now().Before(deadline) {
 			time.Sleep(time.Millisecond)
 		}
-		if got := debug.SetMemoryLimit(-1); got < memLimitFloor || got == before {
+		if got := debug.SetMemoryLimit(-1); got > memBudget || got == before {
 			t.Fatalf("after a collection the limit is %d", got)
 		}
 	}

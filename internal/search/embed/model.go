@@ -80,7 +80,7 @@ type Model struct {
 	nDocs  int
 	words  []string         // fitted vocabulary
 	df     []uint32         // documents each word occurs in
-	sem    []float32        // fitted (co-occurrence) vectors, unit length, len(words)×Dim
+	sem    []float32        // fitted (co-occurrence) vectors, unit length, len(words)×Dim; only until finish
 	codes  []int8           // sem as stored: int8 codes, len(words)×Dim
 	scales []float32        // one scale per word for codes
 	index  map[string]int32 // word → row
@@ -102,9 +102,31 @@ type Fitter struct {
 	count []uint32 // occurrences
 	df    []uint32
 	seen  []int32 // doc stamp per word, to count df
+	// docs and names are each symbol's word ids (all of them, and its
+	// name's), slices of chunk-sized arenas (no per-symbol slack: they are
+	// the fitter's largest part, 70 MB on the JDK's sources).
 	docs  [][]int32
 	names [][]int32
+	arena []int32
 	order []uint32 // the order Fit reads docs in (Reorder); nil: as added
+
+	seq, name []int32 // Add's scratch
+}
+
+// fitterChunk is the number of word ids in one arena chunk of a Fitter.
+const fitterChunk = 1 << 16
+
+// keep copies ids into the arena and returns the copy (nil when empty).
+func (f *Fitter) keep(ids []int32) []int32 {
+	if len(ids) == 0 {
+		return nil
+	}
+	if cap(f.arena)-len(f.arena) < len(ids) {
+		f.arena = make([]int32, 0, max(fitterChunk, len(ids)))
+	}
+	n := len(f.arena)
+	f.arena = append(f.arena, ids...)
+	return f.arena[n:len(f.arena):len(f.arena)]
 }
 
 // NewFitter returns an empty Fitter.
@@ -129,7 +151,7 @@ func (f *Fitter) id(w []byte) int32 {
 // Add records one symbol.
 func (f *Fitter) Add(d Doc) {
 	stamp := int32(len(f.docs))
-	var seq, name []int32
+	seq, name := f.seq[:0], f.name[:0]
 	add := func(w []byte) int32 {
 		id := f.id(w)
 		f.count[id]++
@@ -145,8 +167,9 @@ func (f *Fitter) Add(d Doc) {
 	words(d.Signature, 0, func(w []byte) { add(w) })
 	words(d.Doc, maxBodyWords, func(w []byte) { add(w) })
 	words(d.Body, maxBodyWords, func(w []byte) { add(w) })
-	f.docs = append(f.docs, seq)
-	f.names = append(f.names, name)
+	f.docs = append(f.docs, f.keep(seq))
+	f.names = append(f.names, f.keep(name))
+	f.seq, f.name = seq, name
 }
 
 // Len returns the number of symbols added.
@@ -214,16 +237,23 @@ func (f *Fitter) Fit(ctx context.Context) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	m.sem = make([]float32, len(cand)*o.Dim)
+	if k == o.Dim {
+		m.sem = u // scaled in place, row by row (the same layout)
+	} else {
+		m.sem = make([]float32, len(cand)*o.Dim)
+	}
 	for i := range cand {
 		row := m.sem[i*o.Dim : i*o.Dim+k]
 		for j := 0; j < k; j++ {
 			if vals[j] > 0 {
 				row[j] = u[i*k+j] * float32(math.Sqrt(vals[j]))
+			} else {
+				row[j] = 0
 			}
 		}
 		normalize(row)
 	}
+	u = nil
 	m.quantizeAll()
 	m.finish()
 	return m, nil
@@ -379,6 +409,8 @@ func (m *Model) finish() {
 				m.wordVector(i, m.sem[i*dim:(i+1)*dim], m.vecs[i*dim:(i+1)*dim])
 			}
 		})
+		// The fitted vectors are in vecs now, and stored as codes.
+		m.sem = nil
 	}
 	var buf []byte
 	for i, w := range m.words {

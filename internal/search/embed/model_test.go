@@ -61,7 +61,9 @@ func TestModelLearnsAssociations(t *testing.T) {
 		if !ok {
 			t.Fatalf("%q not in vocabulary", w)
 		}
-		return m.sem[int(row)*m.Dim() : int(row+1)*m.Dim()]
+		v := make([]float32, m.Dim()) // the fitted vector, as stored
+		dequantize(m.scales[row], m.codes[int(row)*m.Dim():int(row+1)*m.Dim()], v)
+		return v
 	}
 	if a, b := dot(sem("inflate"), sem("compress")), dot(sem("inflate"), sem("socket")); a <= b+0.3 {
 		t.Errorf("cos(inflate,compress)=%.2f not above cos(inflate,socket)=%.2f", a, b)

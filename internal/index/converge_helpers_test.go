@@ -181,29 +181,24 @@ func TestConvergeChild(t *testing.T) {
 
 // dropFiles deletes every file's facts from the store in dir, in one
 // synced batch.
-func dropFiles(dir string) error {
+func dropFiles(dir string) (err error) {
 	st, err := store.Open(dir, store.Options{})
 	if err != nil {
 		return err
 	}
+	defer func() { err = errors.Join(err, st.Close()) }()
 	var paths []string
 	if err := st.Files(func(m store.FileMeta) error { paths = append(paths, m.Path); return nil }); err != nil {
-		st.Close()
 		return err
 	}
 	b := st.NewBatch()
 	defer b.Close()
 	for _, p := range paths {
 		if err := b.DeleteFile(p); err != nil {
-			st.Close()
 			return err
 		}
 	}
-	if err := b.Commit(true); err != nil {
-		st.Close()
-		return err
-	}
-	return st.Close()
+	return b.Commit(true)
 }
 
 func errorsJoin(a, b error) error {

@@ -33,6 +33,20 @@ func writeVersion(root string, v int) error {
 	return nil
 }
 
+// killChild starts the test named test of this binary as a child process
+// with env added to its environment and kills it with SIGKILL after d.
+func killChild(t *testing.T, test, env string, d time.Duration) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^"+test+"$", "-test.count=1")
+	cmd.Env = append(os.Environ(), env)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(d)
+	cmd.Process.Signal(syscall.SIGKILL)
+	cmd.Wait()
+}
+
 // TestCrashChild is the child process of TestKillDuringIndex: it rewrites
 // and re-indexes the tree in a loop until it is killed.
 func TestCrashChild(t *testing.T) {
@@ -62,14 +76,7 @@ func TestKillDuringIndex(t *testing.T) {
 	}
 	runIndex(t, root)
 	for round := 0; round < 3; round++ {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$", "-test.count=1")
-		cmd.Env = append(os.Environ(), "CODEGRAPH_CRASH_ROOT="+root)
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		time.Sleep(time.Duration(300+200*round) * time.Millisecond)
-		cmd.Process.Signal(syscall.SIGKILL)
-		cmd.Wait()
+		killChild(t, "TestCrashChild", "CODEGRAPH_CRASH_ROOT="+root, time.Duration(300+200*round)*time.Millisecond)
 		checkWholeVersions(t, root)
 	}
 	// A normal run afterwards brings the index to the files' current state.
@@ -95,25 +102,7 @@ func TestCrashFreshChild(t *testing.T) {
 	}
 	loadFiles = 1
 	for {
-		st, err := store.Open(DBDirFor(root), store.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var paths []string
-		if err := st.Files(func(m store.FileMeta) error { paths = append(paths, m.Path); return nil }); err != nil {
-			t.Fatal(err)
-		}
-		b := st.NewBatch()
-		for _, p := range paths {
-			if err := b.DeleteFile(p); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if err := b.Commit(true); err != nil {
-			t.Fatal(err)
-		}
-		b.Close()
-		if err := st.Close(); err != nil {
+		if err := dropFiles(DBDirFor(root)); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := Run(context.Background(), Options{Root: root, Workers: 2}); err != nil {
@@ -145,14 +134,7 @@ func TestKillDuringFreshIndex(t *testing.T) {
 	}
 	runIndex(t, root)
 	for round := range 4 {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestCrashFreshChild$", "-test.count=1")
-		cmd.Env = append(os.Environ(), "CODEGRAPH_CRASH_FRESH_ROOT="+root)
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		time.Sleep(time.Duration(250+150*round) * time.Millisecond)
-		cmd.Process.Signal(syscall.SIGKILL)
-		cmd.Wait()
+		killChild(t, "TestCrashFreshChild", "CODEGRAPH_CRASH_FRESH_ROOT="+root, time.Duration(250+150*round)*time.Millisecond)
 		checkWholeVersions(t, root, true)
 		runIndex(t, root)
 		checkWholeVersions(t, root, false)

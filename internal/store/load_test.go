@@ -75,10 +75,7 @@ func TestLoadSameAsBatch(t *testing.T) {
 	}
 
 	got := openTest(t, Options{})
-	gb, err := got.NewLoadBatch()
-	if err != nil {
-		t.Fatal(err)
-	}
+	gb := newLoad(t, got)
 	defer gb.Close()
 	write(got, gb)
 	if n := len(gb.load.runs); n < 10 {
@@ -138,12 +135,19 @@ func compareDumps(t *testing.T, want, got [][2]string) {
 	}
 }
 
-func TestLoadRules(t *testing.T) {
-	s := openTest(t, Options{})
+// newLoad starts a bulk load on s.
+func newLoad(t *testing.T, s *Store) *Batch {
+	t.Helper()
 	b, err := s.NewLoadBatch()
 	if err != nil {
 		t.Fatal(err)
 	}
+	return b
+}
+
+func TestLoadRules(t *testing.T) {
+	s := openTest(t, Options{})
+	b := newLoad(t, s)
 	defer b.Close()
 	meta, nodes, edges := genFile("a.go", 1, 3)
 	if err := b.ReplaceFile(meta, nodes, edges); err != nil {
@@ -179,10 +183,7 @@ func TestLoadRules(t *testing.T) {
 	if s2.Bare() {
 		t.Error("Bare after reopening a store with files")
 	}
-	b2, err := s2.NewLoadBatch()
-	if err != nil {
-		t.Fatal(err)
-	}
+	b2 := newLoad(t, s2)
 	defer b2.Close()
 	if err := b2.ReplaceFile(meta, nodes, edges); !errors.Is(err, ErrNotBare) {
 		t.Errorf("load of a file the reopened store holds: %v, want ErrNotBare", err)
@@ -202,10 +203,7 @@ func TestLoadOverLoad(t *testing.T) {
 			if i == 0 {
 				return s.NewBatch()
 			}
-			b, err := s.NewLoadBatch()
-			if err != nil {
-				t.Fatal(err)
-			}
+			b := newLoad(t, s)
 			return b
 		}
 		finish := func(b *Batch) {
@@ -306,10 +304,7 @@ func TestLoadAbandoned(t *testing.T) {
 	// load is a new load batch of the store, filled.
 	load := func() *Batch {
 		t.Helper()
-		b, err := s.NewLoadBatch()
-		if err != nil {
-			t.Fatal(err)
-		}
+		b := newLoad(t, s)
 		fill(b)
 		return b
 	}
@@ -370,10 +365,7 @@ func TestLoadAbandoned(t *testing.T) {
 // TestLoadEmpty: a load given nothing ingests nothing.
 func TestLoadEmpty(t *testing.T) {
 	s := openTest(t, Options{})
-	b, err := s.NewLoadBatch()
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := newLoad(t, s)
 	defer b.Close()
 	if err := b.Ingest(context.Background()); err != nil {
 		t.Fatal(err)

@@ -2,10 +2,14 @@ package store
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -61,9 +65,66 @@ type delayedDeleter struct {
 	fs    vfs.FS
 	grace time.Duration
 	log   *slog.Logger
+	// since holds, by base name, when a file that an earlier writer left
+	// pending became obsolete (see loadPending): its grace period runs
+	// from then, not from this writer's discovery of it.
+	since map[string]time.Time
 
 	mu      sync.Mutex
 	pending []pendingFile // oldest first
+}
+
+// pendingList is the file, in a store's directory, where a closing writer
+// lists the obsolete files whose grace period has not passed, with the
+// time each became obsolete: deleting them at Close would pull tables
+// from under the snapshots of readers (other processes, or the service's
+// read-only snapshots beside its short write sessions). The next writer
+// deletes them once their period has passed.
+const pendingList = "OBSOLETE.codegraph"
+
+// loadPending reads the list of a previous writer. It only dates files:
+// a file is deleted only when Pebble reports it obsolete to this writer.
+func (d *delayedDeleter) loadPending(dir string) {
+	b, err := os.ReadFile(filepath.Join(dir, pendingList))
+	if err != nil {
+		return
+	}
+	d.since = map[string]time.Time{}
+	for _, line := range strings.Split(string(b), "\n") {
+		name, ns, ok := strings.Cut(line, " ")
+		if !ok {
+			continue
+		}
+		if n, err := strconv.ParseInt(ns, 10, 64); err == nil && name == filepath.Base(name) {
+			d.since[name] = time.Unix(0, n)
+		}
+	}
+}
+
+// retire deletes the pending files whose grace period has passed and
+// lists the others in dir's pendingList for the next writer.
+func (d *delayedDeleter) retire(dir string) error {
+	d.purge()
+	d.mu.Lock()
+	left := d.pending
+	d.pending = nil
+	d.mu.Unlock()
+	list := filepath.Join(dir, pendingList)
+	if len(left) == 0 {
+		if err := os.Remove(list); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+		return nil
+	}
+	var b strings.Builder
+	for _, p := range left {
+		fmt.Fprintf(&b, "%s %d\n", filepath.Base(p.path), p.at.UnixNano())
+	}
+	tmp := list + ".tmp"
+	if err := os.WriteFile(tmp, []byte(b.String()), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, list)
 }
 
 type pendingFile struct {
@@ -79,8 +140,18 @@ func (d *delayedDeleter) add(path string) {
 		return
 	}
 	now := time.Now()
+	at := now
+	if t, ok := d.since[filepath.Base(path)]; ok && t.Before(now) {
+		at = t
+	}
 	d.mu.Lock()
-	d.pending = append(d.pending, pendingFile{path, now})
+	// Oldest first: a file dated by an earlier writer goes before the
+	// files of this one.
+	i := len(d.pending)
+	for i > 0 && d.pending[i-1].at.After(at) {
+		i--
+	}
+	d.pending = slices.Insert(d.pending, i, pendingFile{path, at})
 	due := d.takeDueLocked(now)
 	d.mu.Unlock()
 	for _, p := range due {

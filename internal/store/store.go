@@ -174,11 +174,13 @@ func Open(dir string, opts Options) (*Store, error) {
 		return nil, err
 	}
 	if opts.Recreate {
+		os.Remove(filepath.Join(dir, pendingList)) // a new store numbers its files anew
 		if err := removePebbleFiles(dir); err != nil {
 			return nil, errors.Join(fmt.Errorf("open %s: delete the old store: %w", dir, err), unlock())
 		}
 	} else if err := checkMarkers(dir); errors.Is(err, errCreateInterrupted) {
 		// Nothing to keep: create the store again.
+		os.Remove(filepath.Join(dir, pendingList))
 		if err := removePebbleFiles(dir); err != nil {
 			return nil, errors.Join(fmt.Errorf("open %s: delete an unfinished store: %w", dir, err), unlock())
 		}
@@ -190,6 +192,7 @@ func Open(dir string, opts Options) (*Store, error) {
 		return nil, errors.Join(fmt.Errorf("open %s: %w", dir, err), unlock())
 	}
 	deleter := &delayedDeleter{fs: vfs.Default, grace: opts.ObsoleteFileGrace, log: opts.Logger}
+	deleter.loadPending(dir)
 	fsys := &graceFS{FS: vfs.Default, archive: filepath.Join(filepath.Clean(dir), "archive"), deleter: deleter}
 	db, cache, tableOpts, err := openPebble(dir, fsys, opts)
 	if err != nil {
@@ -392,7 +395,11 @@ func (s *Store) Close() error {
 		s.cache.Unref()
 	}
 	if s.deleter != nil {
-		err = errors.Join(err, s.deleter.flush())
+		if s.throwaway {
+			err = errors.Join(err, s.deleter.flush())
+		} else {
+			err = errors.Join(err, s.deleter.retire(s.dir))
+		}
 	}
 	if s.unlock != nil {
 		err = errors.Join(err, s.unlock())

@@ -447,7 +447,9 @@ func describe(ctx context.Context, snap string) (*Manifest, index.RunState, erro
 			return nil
 		}
 		rel, _ := filepath.Rel(snap, p)
-		if !strings.ContainsRune(rel, filepath.Separator) && (d.Name() == "LOCK" || d.Name() == "LOCK.codegraph") {
+		// Pebble's LOCK and the store's own lock and reader files hold no
+		// index data.
+		if n := d.Name(); !strings.ContainsRune(rel, filepath.Separator) && (n == "LOCK" || strings.HasSuffix(n, ".codegraph") && strings.ToUpper(n) == n) {
 			return nil
 		}
 		if err := ctx.Err(); err != nil {

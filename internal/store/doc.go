@@ -9,8 +9,12 @@
 //
 // One process writes at a time: a writer takes an exclusive lock file
 // (LOCK.codegraph, holding its pid) before opening Pebble. Read-only opens
-// take no lock and see a snapshot of the index as of the moment they were
-// opened, so queries keep working while another process indexes; such
+// take no writer lock and see a snapshot of the index as of the moment they
+// were opened, so queries keep working while another process indexes; such
 // readers should be short-lived (or reopened), because a writer deletes
 // obsolete Pebble files after a grace period (Options.ObsoleteFileGrace).
+// Readers register with a shared lock on READERS.codegraph while open: a
+// writer that closes while one is registered deletes only the files whose
+// grace period has passed and lists the others in OBSOLETE.codegraph for
+// the next writer; with none registered it deletes them all.
 package store

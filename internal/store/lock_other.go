@@ -23,3 +23,10 @@ func lockDir(dir string) (release func() error, err error) {
 // WriterActive reports whether a process holds the writer lock of the
 // store in dir; without flock(2) it cannot tell and says no.
 func WriterActive(dir string) bool { return false }
+
+// Without flock(2) readers cannot register: a writer never knows that no
+// reader is open, and leaves obsolete files for the next writer to delete
+// once their grace period has passed.
+func createReadersFile(string) error                   { return nil }
+func registerReader(string) (release func() error)     { return func() error { return nil } }
+func noReaders(string) (release func() error, ok bool) { return nil, false }

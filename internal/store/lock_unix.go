@@ -105,3 +105,63 @@ func WriterActive(dir string) bool {
 	}
 	return errors.Is(err, syscall.EWOULDBLOCK)
 }
+
+// readersFileName is the file through which read-only opens tell a writer
+// that they may still open tables of an older version of the store: each
+// holds a shared flock(2) on it from before it reads the manifest until it
+// closes. A writer creates it at Open; a reader never creates it (a
+// read-only open writes nothing), so a store written before it existed
+// has no registered readers, as before.
+const readersFileName = "READERS.codegraph"
+
+// createReadersFile makes sure dir's readers file exists (a writer's).
+func createReadersFile(dir string) error {
+	f, err := os.OpenFile(filepath.Join(dir, readersFileName), os.O_RDONLY|os.O_CREATE, 0o644)
+	if err != nil {
+		return fmt.Errorf("open %s: %w", dir, err)
+	}
+	return f.Close()
+}
+
+// registerReader takes a shared lock on dir's readers file and returns
+// its release; without the file (an older store), a no-op release. It
+// waits while a closing writer holds the exclusive lock (deleting the
+// files no reader can need).
+func registerReader(dir string) (release func() error) {
+	f, err := os.Open(filepath.Join(dir, readersFileName))
+	if err != nil {
+		return func() error { return nil }
+	}
+	for {
+		err = syscall.Flock(int(f.Fd()), syscall.LOCK_SH)
+		if !errors.Is(err, syscall.EINTR) {
+			break
+		}
+	}
+	if err != nil {
+		f.Close()
+		return func() error { return nil }
+	}
+	return f.Close
+}
+
+// noReaders takes the exclusive lock of dir's readers file if no reader
+// holds it; ok is false when a reader does (or it cannot tell). release
+// drops the lock.
+func noReaders(dir string) (release func() error, ok bool) {
+	f, err := os.Open(filepath.Join(dir, readersFileName))
+	if err != nil {
+		return nil, false
+	}
+	for {
+		err = syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+		if !errors.Is(err, syscall.EINTR) {
+			break
+		}
+	}
+	if err != nil {
+		f.Close()
+		return nil, false
+	}
+	return f.Close, true
+}

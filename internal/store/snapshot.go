@@ -60,6 +60,10 @@ func snapshotOnce(dir, dst string) error {
 	} else if err != nil {
 		return err
 	}
+	// A registered reader: a writer closing while the tables are linked
+	// keeps those the copied manifest names.
+	unregister := registerReader(dir)
+	defer unregister()
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return fmt.Errorf("snapshot: %w", err)

@@ -127,9 +127,12 @@ type Store struct {
 	// throwaway: see Options.Throwaway
 	throwaway bool
 	log       *slog.Logger
-	unlock    func() error    // releases the write lock; nil when read-only
-	deleter   *delayedDeleter // nil when read-only
-	closed    atomic.Bool
+	unlock    func() error // releases the write lock; nil when read-only
+	// unregister drops a read-only open's shared lock on the readers
+	// file (see registerReader); nil for a writer.
+	unregister func() error
+	deleter    *delayedDeleter // nil when read-only
+	closed     atomic.Bool
 	// bare is set when the store had no file when it was opened (its
 	// facts are written and deleted with their file's meta, in one
 	// batch): a path no batch has written since (written) has no facts.
@@ -191,6 +194,9 @@ func Open(dir string, opts Options) (*Store, error) {
 	if err := removeLoadDir(dir); err != nil {
 		return nil, errors.Join(fmt.Errorf("open %s: %w", dir, err), unlock())
 	}
+	if err := createReadersFile(dir); err != nil {
+		return nil, errors.Join(err, unlock())
+	}
 	deleter := &delayedDeleter{fs: vfs.Default, grace: opts.ObsoleteFileGrace, log: opts.Logger}
 	deleter.loadPending(dir)
 	fsys := &graceFS{FS: vfs.Default, archive: filepath.Join(filepath.Clean(dir), "archive"), deleter: deleter}
@@ -232,11 +238,14 @@ func openReadOnly(dir string, opts Options) (*Store, error) {
 	} else if err != nil {
 		return nil, err
 	}
+	// Registered before Pebble reads the manifest: a writer that closes
+	// meanwhile keeps the tables this version names (see Close).
+	unregister := registerReader(dir)
 	var lastErr error
 	for attempt := range readOnlyAttempts {
 		db, cache, _, err := openPebble(dir, readOnlyFS{vfs.Default}, opts)
 		if err == nil {
-			s := &Store{dir: dir, db: db, cache: cache, readOnly: true, log: opts.Logger}
+			s := &Store{dir: dir, db: db, cache: cache, readOnly: true, log: opts.Logger, unregister: unregister}
 			if err := s.checkSchema(false); err != nil {
 				return nil, errors.Join(err, s.Close())
 			}
@@ -244,12 +253,14 @@ func openReadOnly(dir string, opts Options) (*Store, error) {
 			return s, nil
 		}
 		if errors.Is(err, pebble.ErrDBDoesNotExist) {
+			unregister()
 			return nil, notFound
 		}
 		lastErr = err
 		opts.Logger.Debug("read-only open failed, retrying", "dir", dir, "attempt", attempt+1, "err", err)
 		time.Sleep(time.Duration(attempt+1) * 20 * time.Millisecond)
 	}
+	unregister()
 	if ce := classifyOpenErr(dir, lastErr); ce != lastErr {
 		return nil, ce
 	}
@@ -381,7 +392,9 @@ func (s *Store) empty() (_ bool, err error) {
 }
 
 // Close releases the store: it closes Pebble, deletes the obsolete files a
-// writer was keeping for readers and releases the write lock.
+// writer was keeping for readers (or, while a reader is open, those whose
+// grace period has passed, listing the others for the next writer) and
+// releases the write lock.
 func (s *Store) Close() error {
 	if !s.closed.CompareAndSwap(false, true) {
 		return nil
@@ -395,11 +408,10 @@ func (s *Store) Close() error {
 		s.cache.Unref()
 	}
 	if s.deleter != nil {
-		if s.throwaway {
-			err = errors.Join(err, s.deleter.flush())
-		} else {
-			err = errors.Join(err, s.deleter.retire(s.dir))
-		}
+		err = errors.Join(err, s.retireObsolete())
+	}
+	if s.unregister != nil {
+		err = errors.Join(err, s.unregister())
 	}
 	if s.unlock != nil {
 		err = errors.Join(err, s.unlock())
@@ -408,6 +420,30 @@ func (s *Store) Close() error {
 		return fmt.Errorf("close %s: %w", s.dir, err)
 	}
 	return nil
+}
+
+// retireObsolete disposes of the obsolete files a closed writer was
+// keeping for readers. With no reader registered (a one-shot index, say),
+// none can need them: all are deleted now, under the readers file's
+// exclusive lock, which a reader opening meanwhile waits for. Otherwise
+// only those whose grace period has passed go; the others are listed for
+// the next writer (pendingList), so that a reader's snapshot can still
+// open them.
+func (s *Store) retireObsolete() error {
+	if s.throwaway {
+		return s.deleter.flush()
+	}
+	release, ok := noReaders(s.dir)
+	if !ok {
+		return s.deleter.retire(s.dir)
+	}
+	err := s.deleter.flush()
+	if err == nil {
+		if rerr := os.Remove(filepath.Join(s.dir, pendingList)); rerr != nil && !errors.Is(rerr, os.ErrNotExist) {
+			err = rerr
+		}
+	}
+	return errors.Join(err, release())
 }
 
 // DropCache empties Pebble's block cache, but for the blocks open

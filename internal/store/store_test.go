@@ -822,3 +822,113 @@ func TestResolveAmbiguous(t *testing.T) {
 		}
 	}
 }
+
+// TestCloseKeepsFilesForReaders checks that a writer closing while a
+// read-only open is registered keeps the obsolete files that reader's
+// version may name (listing them for the next writer), that the reader
+// then reads every table, and that the next writer deletes them: at its
+// Close when no reader is open, or once their grace period has passed
+// when one is.
+func TestCloseKeepsFilesForReaders(t *testing.T) {
+	dir := t.TempDir()
+	write := func(s *Store, v int) {
+		t.Helper()
+		b := s.NewBatch()
+		for f := range 20 {
+			meta, nodes, edges := genFile(sprintf("f%d.go", f), v, 40)
+			if err := b.ReplaceFile(meta, nodes, edges); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := b.Commit(false); err != nil {
+			t.Fatal(err)
+		}
+		b.Close()
+		if err := s.db.Flush(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	obsolete := func(s *Store) []pendingFile {
+		t.Helper()
+		if err := s.db.Compact(t.Context(), []byte{0}, []byte{0xff}, false); err != nil {
+			t.Fatal(err)
+		}
+		for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+			s.deleter.mu.Lock()
+			pending := slices.Clone(s.deleter.pending)
+			s.deleter.mu.Unlock()
+			if len(pending) > 0 {
+				return pending
+			}
+		}
+		t.Fatal("no obsolete files after a compaction")
+		return nil
+	}
+	exist := func(files []pendingFile, want bool) {
+		t.Helper()
+		for _, p := range files {
+			if _, err := os.Stat(p.path); (err == nil) != want {
+				t.Errorf("%s: exists %v, want %v (%v)", filepath.Base(p.path), err == nil, want, err)
+			}
+		}
+	}
+	listed := func() bool {
+		_, err := os.Stat(filepath.Join(dir, pendingList))
+		return err == nil
+	}
+
+	w, err := Open(dir, Options{ObsoleteFileGrace: time.Hour, MemTableSize: 1 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for v := 1; v <= 3; v++ {
+		write(w, v)
+	}
+	r := openTestDir(t, dir, Options{ReadOnly: true})
+	write(w, 4)
+	files := obsolete(w)
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	exist(files, true)
+	if !listed() {
+		t.Errorf("%s missing after a close with a reader open", pendingList)
+	}
+	if err := verifyStore(r); err != nil {
+		t.Fatalf("reader after the writer's close: %v", err)
+	}
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	// No reader: the next writer deletes them all at its Close.
+	w, err = Open(dir, Options{ObsoleteFileGrace: time.Hour, MemTableSize: 1 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	exist(files, false)
+	if listed() {
+		t.Errorf("%s left after a close with no reader", pendingList)
+	}
+
+	// A reader open: a writer deletes at Close only the files whose grace
+	// period has passed.
+	w, err = Open(dir, Options{ObsoleteFileGrace: 50 * time.Millisecond, MemTableSize: 1 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r = openTestDir(t, dir, Options{ReadOnly: true})
+	write(w, 5)
+	files = obsolete(w)
+	time.Sleep(100 * time.Millisecond)
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	exist(files, false)
+	if listed() {
+		t.Errorf("%s left with nothing in grace", pendingList)
+	}
+}

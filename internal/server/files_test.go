@@ -7,6 +7,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/codegraph-dev/codegraph/internal/service"
 )
 
 // plantSecrets adds to an indexed repository what an attacker would try
@@ -69,7 +71,15 @@ func TestParseFilePolicy(t *testing.T) {
 // and an answer with more nodes than the output bound, with a clear
 // error instead of a response hundreds of times the input.
 func TestParseBounds(t *testing.T) {
-	_, ts := newTestServer(t, Options{MaxBodyBytes: 64 << 20})
+	// The node bomb takes seconds to extract under -race; a loaded
+	// machine must not turn the refusal this test wants into a timeout.
+	_, root := sharedService(t)
+	svc, err := service.New(service.Options{Repos: []service.RepoSpec{{Name: "fixture", Root: root}}, ParseTimeout: 2 * time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { svc.Close() })
+	_, ts := newTestServer(t, Options{MaxBodyBytes: 64 << 20, Service: svc})
 	big := strings.Repeat("x", 2<<20)
 	status, _, body := call(t, ts, "POST", "/parse", `{"content":"`+big+`","language":"python"}`)
 	if status != 413 || !strings.Contains(string(body), "smaller part") {

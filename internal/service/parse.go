@@ -15,8 +15,9 @@ import (
 	"github.com/codegraph-dev/codegraph/internal/repofile"
 )
 
-// ParseTimeout is the parse budget of one Parse call.
-const ParseTimeout = 10 * time.Second
+// DefaultParseTimeout is the parse budget of one Parse call when
+// Options.ParseTimeout is zero.
+const DefaultParseTimeout = 10 * time.Second
 
 // ParseRequest asks to extract the facts of a repository file (Path) or
 // of a snippet (Content, with Language or a Path to detect it from).
@@ -44,10 +45,11 @@ type ParseResult struct {
 // objects, closed with the service, never left to the garbage collector).
 // Its size also bounds the parses running at once to the CPUs.
 type parsers struct {
-	once sync.Once
-	x    *parse.Extractor
-	pool chan *parse.Parser
-	made chan struct{} // one token per parser that may still be made
+	timeout time.Duration // each parse's budget (Options.ParseTimeout)
+	once    sync.Once
+	x       *parse.Extractor
+	pool    chan *parse.Parser
+	made    chan struct{} // one token per parser that may still be made
 }
 
 func (p *parsers) init() {
@@ -73,7 +75,7 @@ func (p *parsers) get(ctx context.Context) (*parse.Parser, error) {
 	case ps := <-p.pool:
 		return ps, nil
 	case <-p.made:
-		return p.x.NewParser(parse.Options{Timeout: ParseTimeout}), nil
+		return p.x.NewParser(parse.Options{Timeout: p.timeout}), nil
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}

@@ -92,6 +92,9 @@ type Options struct {
 	// TxIdleTimeout is how long an open transaction may go unused before
 	// it expires (0: DefaultTxIdleTimeout).
 	TxIdleTimeout time.Duration
+	// ParseTimeout bounds one Parse call, its parse and extraction
+	// together (0: DefaultParseTimeout).
+	ParseTimeout time.Duration
 }
 
 // Service serves one or more repositories. Its methods are safe for
@@ -124,7 +127,11 @@ func New(opts Options) (*Service, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
+	if opts.ParseTimeout <= 0 {
+		opts.ParseTimeout = DefaultParseTimeout
+	}
 	s := &Service{opts: opts, byName: map[string]*Repo{}}
+	s.parsers.timeout = opts.ParseTimeout
 	for _, spec := range opts.Repos {
 		if _, err := s.newRepo(spec, len(opts.Repos) > 1); err != nil {
 			return nil, err

@@ -120,11 +120,20 @@ func (d *delayedDeleter) retire(dir string) error {
 	for _, p := range left {
 		fmt.Fprintf(&b, "%s %d\n", filepath.Base(p.path), p.at.UnixNano())
 	}
+	// The list only dates the files: without it (a full disk, say) the
+	// next writer finds them obsolete all the same and keeps them for a
+	// whole grace period from then, so a failure to write it is not the
+	// close's.
 	tmp := list + ".tmp"
-	if err := os.WriteFile(tmp, []byte(b.String()), 0o644); err != nil {
-		return err
+	err := os.WriteFile(tmp, []byte(b.String()), 0o644)
+	if err == nil {
+		err = os.Rename(tmp, list)
 	}
-	return os.Rename(tmp, list)
+	if err != nil {
+		os.Remove(tmp)
+		d.log.Warn("cannot list the obsolete store files kept for readers", "path", list, "err", err)
+	}
+	return nil
 }
 
 type pendingFile struct {

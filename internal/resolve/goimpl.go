@@ -103,6 +103,15 @@ func (r *resolver) goImplTypes(opts Options, skip map[string]bool) ([]graph.Node
 			}
 		}
 	}
+	// Interfaces whose method sets changed without a change of their
+	// own nodes (an interface they embed, or a same-name declaration of
+	// their package, changed), as the interface table finds them.
+	for id, ms := range r.changedIfaces() {
+		ifaces = append(ifaces, id)
+		for m := range ms {
+			names[m] = true
+		}
+	}
 	for _, name := range slices.Sorted(maps.Keys(names)) {
 		if err := r.st.NodesByName(name, func(n graph.Node) error {
 			if n.Kind == graph.KindMethod && n.Language == lang.Go && n.Parent != 0 {

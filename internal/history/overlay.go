@@ -50,51 +50,103 @@ const overlayPrefix = "overlay-"
 // left over by a process that died, and deleted.
 const staleOverlay = time.Hour
 
-// overlay makes the graph of commit c from idx, the working tree's index,
-// where files (those ChangedSince(c) lists) may differ.
-func (h *History) overlay(ctx context.Context, c string, idx *store.Store, files []string) (_ *overlay, err error) {
+// overlayCopy is an overlay's copy of the index, opened for the
+// update, made in the background while the diff asks git what differs
+// and reads the revision's blobs (they do not depend on each other).
+type overlayCopy struct {
+	done   chan struct{}
+	dir    string
+	u      *index.Updater
+	err    error
+	copied time.Duration // the copy, then the open
+	opened time.Duration
+}
+
+// startOverlay starts copying idx, the working tree's index, for an
+// overlay, and opening the copy; wait for it with use, or drop it with
+// discard.
+func (h *History) startOverlay(ctx context.Context, idx *store.Store) *overlayCopy {
+	oc := &overlayCopy{done: make(chan struct{})}
+	go func() {
+		defer close(oc.done)
+		start := time.Now()
+		oc.dir, oc.err = h.copyIndex(ctx, idx)
+		oc.copied = time.Since(start)
+		if oc.err != nil {
+			return
+		}
+		oc.u, oc.err = index.NewUpdater(index.Options{Root: h.opts.Root, DBDir: filepath.Join(oc.dir, "store"), ReuseOptions: true, NoSearch: true, Throwaway: true,
+			Extractor: h.x, Logger: h.opts.Logger})
+		if oc.err != nil {
+			oc.err = fmt.Errorf("history: %w", oc.err)
+			os.RemoveAll(oc.dir)
+			return
+		}
+		oc.opened = time.Since(start) - oc.copied
+	}()
+	return oc
+}
+
+// use waits for the copy and hands it over (the caller closes it).
+func (oc *overlayCopy) use() (*overlay, error) {
+	<-oc.done
+	if oc.err != nil {
+		return nil, oc.err
+	}
+	return &overlay{dir: oc.dir, u: oc.u}, nil
+}
+
+// discard waits for the copy and deletes it.
+func (oc *overlayCopy) discard() {
+	if o, err := oc.use(); err == nil {
+		o.Close()
+	}
+}
+
+// copyIndex copies idx into a new overlay directory (store.Snapshot: hard
+// links), in DIR/store.
+func (h *History) copyIndex(ctx context.Context, idx *store.Store) (_ string, err error) {
 	base := filepath.Join(h.opts.DB, Dir, "tmp")
 	if err := os.MkdirAll(base, 0o755); err != nil {
-		return nil, fmt.Errorf("history: %w", err)
+		return "", fmt.Errorf("history: %w", err)
 	}
 	removeStaleOverlays(base)
 	dir, err := os.MkdirTemp(base, overlayPrefix)
 	if err != nil {
-		return nil, fmt.Errorf("history: %w", err)
+		return "", fmt.Errorf("history: %w", err)
 	}
-	defer func() {
-		if err != nil {
-			os.RemoveAll(dir)
-		}
-	}()
+	if err := store.Snapshot(ctx, idx.Dir(), filepath.Join(dir, "store")); err != nil {
+		os.RemoveAll(dir)
+		return "", fmt.Errorf("history: copy the index: %w", err)
+	}
+	return dir, nil
+}
+
+// overlay makes the graph of commit c from the copy of the working tree's
+// index oc, where files (those ChangedSince(c) lists) may differ. It
+// reads the revision's blobs while the copy is made.
+func (h *History) overlay(ctx context.Context, c string, oc *overlayCopy, files []string) (_ *overlay, err error) {
 	start := time.Now()
-	db := filepath.Join(dir, "store")
-	if err := store.Snapshot(ctx, idx.Dir(), db); err != nil {
-		return nil, fmt.Errorf("history: copy the index: %w", err)
-	}
-	copied := time.Since(start)
-	contents, err := h.contents(ctx, c, files)
+	contents, cerr := h.contents(ctx, c, files)
+	read := time.Since(start)
+	o, err := oc.use()
 	if err != nil {
 		return nil, err
 	}
-	read := time.Since(start)
-	u, err := index.NewUpdater(index.Options{Root: h.opts.Root, DBDir: db, ReuseOptions: true, NoSearch: true, Throwaway: true,
-		Extractor: h.x, Logger: h.opts.Logger})
-	if err != nil {
-		return nil, fmt.Errorf("history: %w", err)
+	if cerr != nil {
+		return nil, errors.Join(cerr, o.Close())
 	}
-	opened := time.Since(start)
-	o := &overlay{dir: dir, u: u}
-	sum, err := u.UpdateContents(ctx, contents)
+	waited := time.Since(start) - read
+	sum, err := o.u.UpdateContents(ctx, contents)
 	if err != nil {
-		return nil, errors.Join(fmt.Errorf("history: index %s's files: %w", c, err), u.Close())
+		return nil, errors.Join(fmt.Errorf("history: index %s's files: %w", c, err), o.Close())
 	}
 	var rs any
 	if sum.Resolve != nil {
 		rs = *sum.Resolve
 	}
-	h.opts.Logger.Debug("overlay made", "commit", c, "files", len(files), "copy", copied, "read", read-copied,
-		"open", opened-read, "update", time.Since(start)-opened, "resolve", rs)
+	h.opts.Logger.Debug("overlay made", "commit", c, "files", len(files), "copy", oc.copied, "open", oc.opened, "read", read,
+		"waited", waited, "update", time.Since(start)-read-waited, "resolve", rs)
 	return o, nil
 }
 

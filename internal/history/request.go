@@ -63,26 +63,40 @@ func (h *History) Diff(ctx context.Context, req DiffRequest) (*Diff, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The overlay's copy of the index is made and opened while git says
+	// what differs (dropped when a version serves instead).
+	var oc *overlayCopy
+	if !h.forceVersions {
+		oc = h.startOverlay(ctx, req.Index)
+	}
+	discard := func() {
+		if oc != nil {
+			oc.discard()
+		}
+	}
 	changed := gitinfo.ChangedSince
 	if fromGit {
 		changed = gitinfo.ChangedSinceCommit // c was just looked up
 	}
 	files, err := changed(ctx, h.opts.Root, c)
 	if err != nil {
+		discard()
 		return nil, err
 	}
 	if err := checkFresh(h.opts.Root, req.Index, files); err != nil {
+		discard()
 		return nil, err
 	}
 	work := Side{Name: WorkTree, Graph: req.Index}
 	if h.useOverlay(c, files) {
-		ov, err := h.overlay(ctx, c, req.Index, files)
+		ov, err := h.overlay(ctx, c, oc, files)
 		if err != nil {
 			return nil, err
 		}
 		d, err := Compare(ctx, Side{Name: c, Graph: ov.Store()}, work, files, opts)
 		return d, errors.Join(err, ov.Close())
 	}
+	discard()
 	from, err := h.Graph(ctx, c)
 	if err != nil {
 		return nil, err

@@ -14,6 +14,7 @@ import (
 
 	"github.com/codegraph-dev/codegraph/internal/graph"
 	"github.com/codegraph-dev/codegraph/internal/parse"
+	"github.com/codegraph-dev/codegraph/internal/resolve"
 	"github.com/codegraph-dev/codegraph/internal/store"
 )
 
@@ -83,6 +84,12 @@ func dumpStore(t testing.TB, db string) []string {
 			t.Fatal(err)
 		}
 	}
+	// Resolution's Go interface table (resolve.GoIfaceTable).
+	ifaces, err := resolve.GoIfaceTable(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out = append(out, ifaces...)
 	slices.Sort(out)
 	return out
 }

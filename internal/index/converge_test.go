@@ -2,8 +2,10 @@ package index
 
 import (
 	"context"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -563,5 +565,91 @@ func TestInterfacesOfOtherPackagesConverge(t *testing.T) {
 	}
 	if n != 4 {
 		t.Errorf("%d implements edges into iface/, want 4", n)
+	}
+}
+
+// The stored Go interface table (resolve's go_ifaces) is brought up to
+// date by targeted runs: a change of an interface, of one it embeds in
+// another package, or of a same-name declaration in its package (a build
+// variant, which lookupType merges), gives the table and the implements
+// edges a clean index gives.
+func TestInterfaceTableConverges(t *testing.T) {
+	files := map[string]string{
+		"go.mod":       "module example.com/m\n\ngo 1.22\n",
+		"a/a.go":       "package a\n\n// Sizer sizes.\ntype Sizer interface {\n\tSize() int\n}\n",
+		"b/b.go":       "package b\n\nimport \"example.com/m/a\"\n\n// Both sizes and names.\ntype Both interface {\n\ta.Sizer\n\tName() string\n}\n\n// Only sizes, through a.\ntype Only interface{ a.Sizer }\n\n// Deeper embeds Only.\ntype Deeper interface{ Only }\n",
+		"impl/impl.go": "package impl\n\n// T sizes in ints.\ntype T struct{}\n\n// Size sizes.\nfunc (T) Size() int { return 1 }\n\n// Name names.\nfunc (T) Name() string { return \"t\" }\n\n// U sizes in int64s.\ntype U struct{}\n\n// Size sizes.\nfunc (U) Size() int64 { return 1 }\n\n// Name names.\nfunc (U) Name() string { return \"u\" }\n",
+	}
+	root := t.TempDir()
+	writeFixture(t, root, files)
+	mustRun(t, indexOpts(root))
+	u, err := NewUpdater(indexOpts(root))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer u.Close()
+	implements := func() []string {
+		var out []string
+		for _, l := range dumpStore(t, DBDirFor(root)) {
+			if strings.Contains(l, "-implements-> ") && strings.HasPrefix(l, "E impl/") {
+				out = append(out, l[strings.Index(l, "impl/impl.go:"):strings.Index(l, " target=")])
+			}
+		}
+		return out
+	}
+	step := func(what string, write map[string]string, remove ...string) []string {
+		t.Helper()
+		writeFixture(t, root, write)
+		paths := slices.Collect(maps.Keys(write))
+		for _, p := range remove {
+			os.Remove(filepath.Join(root, p))
+			paths = append(paths, p)
+		}
+		if _, err := u.Update(context.Background(), paths); err != nil {
+			t.Fatal(err)
+		}
+		checkClean(t, root, what)
+		return implements()
+	}
+	has := func(got []string, want ...string) bool {
+		for _, w := range want {
+			if !slices.ContainsFunc(got, func(l string) bool { return strings.Contains(l, w) }) {
+				return false
+			}
+		}
+		return true
+	}
+	if got := implements(); !has(got, "T:", "-> a/a.go:Sizer", "-> b/b.go:Deeper") {
+		t.Fatalf("the first index: implements edges %q", got)
+	}
+	// Sizer's method changes signature: T satisfies none of the three
+	// embedding interfaces any more, U all of them.
+	got := step("after Sizer's Size became int64", map[string]string{"a/a.go": strings.Replace(files["a/a.go"], "Size() int", "Size() int64", 1)})
+	for _, l := range got {
+		if strings.Contains(l, "impl/impl.go:T:") && strings.Contains(l, "b/b.go:") {
+			t.Errorf("T still implements %s", l)
+		}
+	}
+	if !has(got, "impl/impl.go:U:", "b/b.go:Deeper", "b/b.go:Both") {
+		t.Errorf("U does not implement b's interfaces: %q", got)
+	}
+	// A second declaration of Sizer in package a (another file) adds a
+	// method to its merged method set.
+	step("after a second declaration of Sizer", map[string]string{"a/z.go": "package a\n\n// Sizer again.\ntype Sizer interface {\n\tExtra()\n}\n"})
+	// And back: the embedding interfaces' sets shrink again.
+	step("after removing it", nil, "a/z.go")
+	// b stops embedding a.Sizer.
+	step("after b embeds nothing", map[string]string{"b/b.go": "package b\n\n// Both names.\ntype Both interface {\n\tName() string\n}\n\n// Only is empty.\ntype Only interface{}\n\n// Deeper embeds Only.\ntype Deeper interface{ Only }\n"})
+	// The table lists Both under Name.
+	var table []string
+	for _, l := range dumpStore(t, DBDirFor(root)) {
+		if strings.HasPrefix(l, "iface ") {
+			table = append(table, l)
+		}
+	}
+	if !slices.ContainsFunc(table, func(l string) bool {
+		return strings.Contains(l, "b/b.go") && strings.Contains(l, `names=["Name"]`)
+	}) {
+		t.Errorf("no table entry for b.Both under Name:\n%s", strings.Join(table, "\n"))
 	}
 }

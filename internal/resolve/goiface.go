@@ -1,8 +1,8 @@
 package resolve
 
 import (
-	"cmp"
 	"go/ast"
+	"maps"
 	"path"
 	"slices"
 	"sort"
@@ -259,25 +259,14 @@ func (r *resolver) dirMethods(dir string) *dirMethodSets {
 
 // ifacesWith returns the repository's Go interfaces whose method sets
 // have a method called name: those that declare it, and those that get
-// it from embedded interfaces only.
+// it from embedded interfaces only. They come from the interface table
+// (ifacetable.go): stored by the run that last changed it, brought up to
+// date for the directories this run writes, or worked out whole.
 func (r *resolver) ifacesWith(name string) []*goIface {
 	if r.ifaceByMethod == nil {
-		r.ifaceByMethod = map[string][]*goIface{}
-		r.ifaces = map[graph.NodeID]*goIface{}
-		r.indexIfaces()
+		r.loadIfaceTable()
 	}
-	if in, ok := r.ifaceByMethod[name]; ok {
-		return in
-	}
-	var out []*goIface
-	for _, d := range r.ifaceDecls[name] {
-		if in := r.goIfaceOf(d.parent, d.file, d.iname); in != nil {
-			out = append(out, in)
-		}
-	}
-	out = append(out, r.embOnly[name]...)
-	r.ifaceByMethod[name] = out
-	return out
+	return r.ifaceByMethod[name]
 }
 
 // ifaceDecl is a method an interface of the repository declares.
@@ -286,15 +275,8 @@ type ifaceDecl struct {
 	file, iname string       // where, and the interface's name
 }
 
-// indexIfaces reads the repository's Go interfaces once: the methods each
-// declares, by name (ifaceDecls: reading every node of a method's name,
-// the concrete types' methods included, cost a full index of the Go
-// standard library 2.5 s), and those that declare no method of their own
-// but embed others (type ReadWriter interface { Reader; Writer }), by the
-// names of their method sets (embOnly).
-func (r *resolver) indexIfaces() {
-	r.embOnly = map[string][]*goIface{}
-	r.ifaceDecls = map[string][]ifaceDecl{}
+// ifaceCands reads the repository's non-test Go interfaces.
+func (r *resolver) ifaceCands() []graph.Node {
 	var cands []graph.Node
 	r.st.NodesByKind(graph.KindInterface, func(n graph.Node) error {
 		if n.Language == lang.Go && !strings.HasSuffix(n.File, "_test.go") {
@@ -302,6 +284,20 @@ func (r *resolver) indexIfaces() {
 		}
 		return nil
 	})
+	return cands
+}
+
+// indexIfaces works out the table entries of the Go interfaces cands:
+// the methods each declares (an interface is listed under their names),
+// and for those that declare no method of their own but embed others
+// (type ReadWriter interface { Reader; Writer }), the names of their
+// method sets; each with its method set and the directories that set was
+// read from.
+func (r *resolver) indexIfaces(cands []graph.Node) map[graph.NodeID]*ifaceEntry {
+	if r.ifaces == nil {
+		r.ifaces = map[graph.NodeID]*goIface{}
+	}
+	out := map[graph.NodeID]*ifaceEntry{}
 	// Their methods with two iterators (contains and defines edges, then
 	// the method nodes) rather than an iterator and a point read each.
 	ids := make([]graph.NodeID, len(cands))
@@ -312,7 +308,9 @@ func (r *resolver) indexIfaces() {
 	// need not read one interface at a time; and their nodes, which
 	// resolution reads through r.node.
 	own := make([][]graph.NodeID, len(cands))
-	r.ifaceInherits = make(map[graph.NodeID][]graph.Edge, len(cands))
+	if r.ifaceInherits == nil {
+		r.ifaceInherits = make(map[graph.NodeID][]graph.Edge, len(cands))
+	}
 	for _, n := range cands {
 		r.ifaceInherits[n.ID] = nil
 		if _, ok := r.nodes[n.ID]; !ok {
@@ -335,6 +333,24 @@ func (r *resolver) indexIfaces() {
 	}
 	methods := make([]graph.Node, len(mids))
 	r.st.NodesByID(mids, methods)
+	entry := func(id graph.NodeID, file, iname string) *ifaceEntry {
+		if e, ok := out[id]; ok {
+			return e
+		}
+		e := &ifaceEntry{id: id, file: file}
+		deps := &ifaceDeps{dirs: map[string]bool{}}
+		r.ifaceDeps = deps
+		in := r.computeIface(id, file, iname)
+		r.ifaceDeps = nil
+		r.ifaces[id] = in
+		if in != nil {
+			e.methods = in.methods
+		}
+		e.deps = slices.Sorted(maps.Keys(deps.dirs))
+		e.volatile = deps.volatile
+		out[id] = e
+		return e
+	}
 	// An interface that declares no method and embeds nothing has an
 	// empty method set, and so no entry in embOnly, unless another
 	// declaration of its name in its directory (a build variant) gives it
@@ -359,18 +375,11 @@ func (r *resolver) indexIfaces() {
 		if len(own[i]) == 0 {
 			if empty(n) {
 				r.ifaces[n.ID] = nil // as goIfaceOf leaves it
+				out[n.ID] = &ifaceEntry{id: n.ID, file: n.File}
 				continue
 			}
-			if in := r.goIfaceOf(n.ID, n.File, n.Name); in != nil {
-				names := make([]string, 0, len(in.methods))
-				for m := range in.methods {
-					names = append(names, m)
-				}
-				sort.Strings(names)
-				for _, m := range names {
-					r.embOnly[m] = append(r.embOnly[m], in)
-				}
-			}
+			e := entry(n.ID, n.File, n.Name)
+			e.names = slices.Sorted(maps.Keys(e.methods))
 			continue
 		}
 		for _, m := range methods[next : next+len(own[i])] {
@@ -381,13 +390,22 @@ func (r *resolver) indexIfaces() {
 			if !ok {
 				continue
 			}
-			r.ifaceDecls[m.Name] = append(r.ifaceDecls[m.Name], ifaceDecl{id: m.ID, parent: m.Parent, file: m.File, iname: iname})
+			e := entry(m.Parent, m.File, iname)
+			if !slices.Contains(e.names, m.Name) {
+				e.names = append(e.names, m.Name)
+			}
+		}
+		if _, ok := out[n.ID]; !ok {
+			// Declares no method the table lists it under: kept so that
+			// a change of its directory works it out again.
+			out[n.ID] = &ifaceEntry{id: n.ID, file: n.File}
 		}
 		next += len(own[i])
 	}
-	for _, ds := range r.ifaceDecls {
-		slices.SortFunc(ds, func(a, b ifaceDecl) int { return cmp.Compare(a.id, b.id) })
+	for _, e := range out {
+		slices.Sort(e.names)
 	}
+	return out
 }
 
 // goIfaceOf returns the method set of the interface with node id named
@@ -396,7 +414,13 @@ func (r *resolver) goIfaceOf(id graph.NodeID, file, iname string) *goIface {
 	if in, ok := r.ifaces[id]; ok {
 		return in
 	}
-	r.ifaces[id] = nil
+	in := r.computeIface(id, file, iname)
+	r.ifaces[id] = in
+	return in
+}
+
+// computeIface works out goIfaceOf's answer.
+func (r *resolver) computeIface(id graph.NodeID, file, iname string) *goIface {
 	if _, known := r.ifaceInherits[id]; !known { // else an interface read by indexIfaces
 		if n, err := r.st.Node(id); err != nil || n.Kind != graph.KindInterface {
 			return nil
@@ -415,15 +439,11 @@ func (r *resolver) goIfaceOf(id graph.NodeID, file, iname string) *goIface {
 	if !isIface {
 		return nil
 	}
-	in := &goIface{id: id, methods: map[string]string{}}
-	r.ifaces[id] = in // before the embedded ones: cycles end
-	if ms := r.goIfaceMethods(typeRef{iname, file}, 0); len(ms) > 0 {
-		in.methods = ms
-	} else {
-		r.ifaces[id] = nil
+	ms := r.goIfaceMethods(typeRef{iname, file}, 0)
+	if len(ms) == 0 {
 		return nil
 	}
-	return in
+	return &goIface{id: id, methods: ms}
 }
 
 // goIfaceMethods returns an interface's method set, embedded interfaces

@@ -21,7 +21,10 @@ import (
 //     file (their methods may have changed there), and the types embedding
 //     them;
 //   - the types with an implements edge into an interface that changed, or
-//     into one embedding it (they may not satisfy it any more);
+//     into one embedding it, or into one whose method set the interface
+//     table finds changed (ifacetable.go: an interface it embeds, or a
+//     same-name declaration of its package, changed): they may not
+//     satisfy it any more;
 //   - the types with a method named like a method of a changed interface's
 //     method set, or like an added or removed definition (they may satisfy
 //     it now).
@@ -101,6 +104,15 @@ func (r *resolver) goImplTypes(opts Options, skip map[string]bool) ([]graph.Node
 					}
 				}
 			}
+		}
+	}
+	// Interfaces whose method sets changed without a change of their
+	// own nodes (an interface they embed, or a same-name declaration of
+	// their package, changed), as the interface table finds them.
+	for id, ms := range r.changedIfaces() {
+		ifaces = append(ifaces, id)
+		for m := range ms {
+			names[m] = true
 		}
 	}
 	for _, name := range slices.Sorted(maps.Keys(names)) {

@@ -1141,6 +1141,9 @@ func (r *resolver) lookupType(tr typeRef) (*goPackage, *goType) {
 	if name == "" {
 		return nil, nil
 	}
+	if r.ifaceDeps != nil {
+		r.ifaceDeps.dirs[path.Dir(tr.file)] = true
+	}
 	gf, own := r.goFileOf(tr.file, qual == "")
 	if gf == nil {
 		return nil, nil
@@ -1149,6 +1152,13 @@ func (r *resolver) lookupType(tr typeRef) (*goPackage, *goType) {
 	if qual != "" {
 		if ip, ok := gf.imports[qual]; ok {
 			p = r.importedPackage(ip)
+			if r.ifaceDeps != nil {
+				if dir, ok := r.importDir(ip); ok {
+					r.ifaceDeps.dirs[dir] = true
+				} else {
+					r.ifaceDeps.volatile = true
+				}
+			}
 		}
 	}
 	if p == nil {

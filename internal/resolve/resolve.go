@@ -49,9 +49,10 @@ type resolver struct {
 	// Go interfaces (goiface.go): by method name, and by node id.
 	ifaceByMethod map[string][]*goIface
 	ifaces        map[graph.NodeID]*goIface
-	embOnly       map[string][]*goIface         // interfaces with embedded methods only, by method name
-	ifaceDecls    map[string][]ifaceDecl        // methods the repository's interfaces declare, by name
 	ifaceInherits map[graph.NodeID][]graph.Edge // the repository's interfaces' inherits edges, read with them
+	ifaceTable    *ifaceTable                   // the stored interface table, brought up to date (ifacetable.go)
+	ifaceDeps     *ifaceDeps                    // set while indexIfaces works out a method set: the directories it reads
+	writtenDirs   map[string]bool               // a targeted run's directories with a written or deleted file
 	gen           goGenerics                    // Go generic functions' instantiations (tparams.go)
 	runFiles      []string                      // a targeted run's files, its dependents included (nil: a full run)
 	dirMethodSets map[string]*dirMethodSets     // Go directory → its types' methods, from the file index (goiface.go)

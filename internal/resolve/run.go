@@ -147,6 +147,10 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Stats, error) {
 	} else {
 		n := len(opts.Files)
 		written := opts.Files
+		r.writtenDirs = map[string]bool{}
+		for _, f := range slices.Concat(written, opts.Deleted) {
+			r.writtenDirs[path.Dir(f)] = true
+		}
 		var err error
 		if opts.Files, err = dependents(st, opts); err != nil {
 			return stats, fmt.Errorf("resolve: %w", err)
@@ -346,6 +350,9 @@ func Run(ctx context.Context, st *store.Store, opts Options) (Stats, error) {
 		return stats, fmt.Errorf("resolve: external nodes: %w", err)
 	}
 	stats.ExternalsRemoved = n
+	if err := r.saveIfaceTable(); err != nil {
+		return stats, fmt.Errorf("resolve: interface table: %w", err)
+	}
 	stats.Duration = time.Since(start)
 	return stats, nil
 }

@@ -33,7 +33,12 @@ import (
 //	   (graph.TargetName), so that the unresolved edges that could mean a
 //	   name, however qualified, are one prefix scan instead of a scan of
 //	   them all.
-const FormatVersion uint32 = 4
+//	5: the index-wide key/value "go_ifaces" holds resolution's table of
+//	   the Go interfaces' method sets (internal/resolve, ifacetable.go),
+//	   which every resolution keeps up to date: a writer that does not
+//	   know it would leave it stale, so older binaries must not write
+//	   these stores (and format-4 stores, which lack it, are re-indexed).
+const FormatVersion uint32 = 5
 
 // Key layout.
 //

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -29,6 +30,33 @@ func ownerAlive(path string) bool {
 		return true
 	}
 	return !errors.Is(syscall.Kill(pid, 0), syscall.ESRCH)
+}
+
+// held lists the lock files this process holds (lockDir until release),
+// by path: a lock file naming this process that it does not hold was
+// released by it and is still shared by a child (see lockDir), where one
+// it holds is a second open of the same store, refused at once. Process
+// state, as the flocks it mirrors are.
+var held = struct {
+	sync.Mutex
+	paths map[string]bool
+}{paths: map[string]bool{}}
+
+// releasedByUs reports whether the pid recorded in the lock file at path
+// is this process's while it holds no lock on it.
+func releasedByUs(path string) bool {
+	held.Lock()
+	h := held.paths[path]
+	held.Unlock()
+	if h {
+		return false
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return false
+	}
+	pid, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	return err == nil && pid == os.Getpid()
 }
 
 // lockDir takes the exclusive writer lock of dir: a flock(2) on
@@ -53,7 +81,12 @@ func lockDir(dir string) (release func() error, err error) {
 		// while it was starting git, say), a child of it still holds the
 		// lock for a moment: wait for it, briefly, instead of reporting a
 		// dead process as the holder.
-		if errors.Is(err, syscall.EWOULDBLOCK) && !ownerAlive(path) {
+		//
+		// Likewise when the owner named is this process: a lock it
+		// released (a store it closed) is still held by a child it
+		// started meanwhile, until that child's exec (a diff copies and
+		// opens its overlay while it runs git).
+		if errors.Is(err, syscall.EWOULDBLOCK) && (!ownerAlive(path) || releasedByUs(path)) {
 			if deadline.IsZero() {
 				deadline = time.Now().Add(orphanLockWait)
 			}
@@ -80,8 +113,16 @@ func lockDir(dir string) (release func() error, err error) {
 		f.Close()
 		return nil, fmt.Errorf("open %s: lock: %w", dir, err)
 	}
+	held.Lock()
+	held.paths[path] = true
+	held.Unlock()
 	// Closing the file releases the flock.
-	return f.Close, nil
+	return func() error {
+		held.Lock()
+		delete(held.paths, path)
+		held.Unlock()
+		return f.Close()
+	}, nil
 }
 
 // WriterActive reports whether a process holds the writer lock of the

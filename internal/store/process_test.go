@@ -313,3 +313,39 @@ func TestLockOfDeadOwner(t *testing.T) {
 	}
 	t.Logf("waited %s for the orphaned lock", time.Since(start).Round(time.Millisecond))
 }
+
+// TestLockOfOurOwnClosedStore: a store this process closed is still
+// locked by another open file description of its lock file (a child
+// started meanwhile, between its fork and exec, shares the one the store
+// held): the next open waits for it instead of failing with "locked by
+// pid N", N being this process.
+func TestLockOfOurOwnClosedStore(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// The child's share of the old description, simulated: another
+	// description of the lock file holding the lock, released later.
+	f, err := os.Open(filepath.Join(dir, lockFileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		time.Sleep(200 * time.Millisecond)
+		f.Close()
+	}()
+	s, err = Open(dir, Options{})
+	if err != nil {
+		t.Fatalf("Open while a description of ours still held the lock: %v", err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+}

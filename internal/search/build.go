@@ -455,11 +455,13 @@ type Bulk struct {
 	gb      *grep.Builder
 	fitter  *embed.Fitter
 	toEmbed int
-	// vecs holds, per file, its symbols that get vectors (without their
-	// locals), for the vector build after the fit.
-	vecs    map[string][]graph.Node
-	files   map[string]bool // every file added
-	vectors bool            // the configuration builds vectors
+	// vecFiles are the files with symbols that get vectors: the vector
+	// build after the fit reads their symbols back from the store (held
+	// here until then, they were 90 MB of the JDK's peak, beside
+	// resolution).
+	vecFiles []string
+	files    map[string]bool // every file added
+	vectors  bool            // the configuration builds vectors
 	// saved is set once the lexical and trigram indexes are written (see
 	// Updater.SaveBulk), with their sizes.
 	saved          bool
@@ -479,7 +481,7 @@ type bulkRun struct {
 }
 
 func newBulk(cfg *Config) *Bulk {
-	b := &Bulk{lb: lexical.NewBuilder(), gb: grep.NewBuilder(), vecs: map[string][]graph.Node{}, files: map[string]bool{}, vectors: !cfg.NoVectors}
+	b := &Bulk{lb: lexical.NewBuilder(), gb: grep.NewBuilder(), files: map[string]bool{}, vectors: !cfg.NoVectors}
 	if b.vectors && isBuiltin(&cfg.Embedding) {
 		b.fitter = embed.NewFitter(embed.Options{Dim: cfg.Embedding.Dimensions})
 	}
@@ -518,12 +520,7 @@ func (b *Bulk) add(fd *fileDocs) error {
 	}
 	// A file's documents by position, whichever order the extractor or
 	// the store gave them in.
-	slices.SortFunc(fd.nodes, func(x, y graph.Node) int {
-		if c := cmp.Compare(x.StartByte, y.StartByte); c != 0 {
-			return c
-		}
-		return cmp.Compare(x.ID, y.ID)
-	})
+	slices.SortFunc(fd.nodes, byPosition)
 	run := bulkRun{path: fd.path, lex: int32(b.lb.Len())}
 	if b.fitter != nil {
 		run.fit = int32(b.fitter.Len())
@@ -537,7 +534,7 @@ func (b *Bulk) add(fd *fileDocs) error {
 			b.runs = append(b.runs, run)
 		}
 	}()
-	var vecs []graph.Node
+	vecs := false
 	for i := range fd.nodes {
 		d := embed.NodeDoc(&fd.nodes[i], fd.src)
 		if err := b.lb.Add(lexDoc(&fd.nodes[i], &d)); err != nil {
@@ -548,15 +545,21 @@ func (b *Bulk) add(fd *fileDocs) error {
 			if b.fitter != nil {
 				b.fitter.Add(d)
 			}
-			if b.vectors {
-				vecs = append(vecs, fd.nodes[i])
-			}
+			vecs = vecs || b.vectors
 		}
 	}
-	if len(vecs) > 0 {
-		b.vecs[fd.path] = vecs
+	if vecs {
+		b.vecFiles = append(b.vecFiles, fd.path)
 	}
 	return nil
+}
+
+// byPosition orders a file's documents by position, then id.
+func byPosition(x, y graph.Node) int {
+	if c := cmp.Compare(x.StartByte, y.StartByte); c != 0 {
+		return c
+	}
+	return cmp.Compare(x.ID, y.ID)
 }
 
 // order returns the documents of a builder (the lexical one or the
@@ -660,12 +663,10 @@ func (b *Bulk) finish(ctx context.Context, st *store.Store, dir, root string, cf
 		if err != nil {
 			return stats, err
 		}
-		files := make([]string, 0, len(b.vecs))
-		for p := range b.vecs {
-			files = append(files, p)
-		}
+		files := b.vecFiles
+		b.vecFiles = nil
 		slices.Sort(files)
-		n, err := buildVectors(ctx, st, dir, root, files, b.vecs, emb, b.toEmbed, cfg)
+		n, err := buildVectors(ctx, st, dir, root, files, emb, b.toEmbed, cfg)
 		if err != nil {
 			return stats, err
 		}
@@ -706,11 +707,11 @@ func vectorOptions(dim, n int) vector.Options {
 // embedBatch is how many symbols are embedded and inserted at a time.
 const embedBatch = 2048
 
-// buildVectors embeds every symbol and writes a new vector index. It reads
-// the files a second time: the model is fitted on all of them first, and
-// re-reading sources from the page cache costs less than holding every
-// symbol's text until then.
-func buildVectors(ctx context.Context, st *store.Store, dir, root string, files []string, byFile map[string][]graph.Node, emb embed.Embedder, n int, cfg *Config) (int, error) {
+// buildVectors embeds the symbols of files and writes a new vector index.
+// It reads the files and their symbols a second time: the model is fitted
+// on all of them first, and re-reading sources from the page cache and
+// symbols from the store costs less than holding every symbol until then.
+func buildVectors(ctx context.Context, st *store.Store, dir, root string, files []string, emb embed.Embedder, n int, cfg *Config) (int, error) {
 	ix, err := vector.New(vectorOptions(emb.Dim(), n))
 	if err != nil {
 		return 0, err
@@ -732,10 +733,13 @@ func buildVectors(ctx context.Context, st *store.Store, dir, root string, files 
 		ids, docs = ids[:0], docs[:0]
 		return nil
 	}
-	err = readFiles(ctx, st, root, files, byFile, cfg, func(fd *fileDocs) error {
+	err = readFiles(ctx, st, root, files, nil, cfg, func(fd *fileDocs) error {
 		if !fd.hasText() {
 			return nil
 		}
+		// By position, as the fit saw them (Bulk.add), whichever order
+		// the store or the caller gave them in.
+		slices.SortFunc(fd.nodes, byPosition)
 		for i := range fd.nodes {
 			if embedded(fd.nodes[i].Kind) {
 				ids = append(ids, uint64(fd.nodes[i].ID))

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -455,13 +456,13 @@ type Bulk struct {
 	gb      *grep.Builder
 	fitter  *embed.Fitter
 	toEmbed int
-	// vecFiles are the files with symbols that get vectors: the vector
-	// build after the fit reads their symbols back from the store (held
-	// here until then, they were 90 MB of the JDK's peak, beside
-	// resolution).
-	vecFiles []string
-	files    map[string]bool // every file added
-	vectors  bool            // the configuration builds vectors
+	// vecIDs are, per file, the ids of its symbols that get vectors, by
+	// position: the vector build after the fit reads the symbols back from
+	// the store (held here until then, they were 90 MB of the JDK's peak,
+	// beside resolution; their ids are 2 MB).
+	vecIDs  map[string][]graph.NodeID
+	files   map[string]bool // every file added
+	vectors bool            // the configuration builds vectors
 	// saved is set once the lexical and trigram indexes are written (see
 	// Updater.SaveBulk), with their sizes.
 	saved          bool
@@ -481,7 +482,7 @@ type bulkRun struct {
 }
 
 func newBulk(cfg *Config) *Bulk {
-	b := &Bulk{lb: lexical.NewBuilder(), gb: grep.NewBuilder(), files: map[string]bool{}, vectors: !cfg.NoVectors}
+	b := &Bulk{lb: lexical.NewBuilder(), gb: grep.NewBuilder(), files: map[string]bool{}, vecIDs: map[string][]graph.NodeID{}, vectors: !cfg.NoVectors}
 	if b.vectors && isBuiltin(&cfg.Embedding) {
 		b.fitter = embed.NewFitter(embed.Options{Dim: cfg.Embedding.Dimensions})
 	}
@@ -534,7 +535,7 @@ func (b *Bulk) add(fd *fileDocs) error {
 			b.runs = append(b.runs, run)
 		}
 	}()
-	vecs := false
+	var vecs []graph.NodeID
 	for i := range fd.nodes {
 		d := embed.NodeDoc(&fd.nodes[i], fd.src)
 		if err := b.lb.Add(lexDoc(&fd.nodes[i], &d)); err != nil {
@@ -545,11 +546,13 @@ func (b *Bulk) add(fd *fileDocs) error {
 			if b.fitter != nil {
 				b.fitter.Add(d)
 			}
-			vecs = vecs || b.vectors
+			if b.vectors {
+				vecs = append(vecs, fd.nodes[i].ID)
+			}
 		}
 	}
-	if vecs {
-		b.vecFiles = append(b.vecFiles, fd.path)
+	if len(vecs) > 0 {
+		b.vecIDs[fd.path] = slices.Clip(vecs)
 	}
 	return nil
 }
@@ -663,10 +666,8 @@ func (b *Bulk) finish(ctx context.Context, st *store.Store, dir, root string, cf
 		if err != nil {
 			return stats, err
 		}
-		files := b.vecFiles
-		b.vecFiles = nil
-		slices.Sort(files)
-		n, err := buildVectors(ctx, st, dir, root, files, emb, b.toEmbed, cfg)
+		n, err := buildVectors(ctx, st, dir, root, b.vecIDs, emb, b.toEmbed, cfg)
+		b.vecIDs = nil
 		if err != nil {
 			return stats, err
 		}
@@ -707,17 +708,18 @@ func vectorOptions(dim, n int) vector.Options {
 // embedBatch is how many symbols are embedded and inserted at a time.
 const embedBatch = 2048
 
-// buildVectors embeds the symbols of files and writes a new vector index.
-// It reads the files and their symbols a second time: the model is fitted
-// on all of them first, and re-reading sources from the page cache and
-// symbols from the store costs less than holding every symbol until then.
-func buildVectors(ctx context.Context, st *store.Store, dir, root string, files []string, emb embed.Embedder, n int, cfg *Config) (int, error) {
+// buildVectors embeds the symbols of ids (per file, by position) and
+// writes a new vector index. It reads the files and the symbols a second
+// time, a group of files at a time: the model is fitted on all of them
+// first, and re-reading sources from the page cache and symbols from the
+// store costs less than holding every symbol until then.
+func buildVectors(ctx context.Context, st *store.Store, dir, root string, ids map[string][]graph.NodeID, emb embed.Embedder, n int, cfg *Config) (int, error) {
 	ix, err := vector.New(vectorOptions(emb.Dim(), n))
 	if err != nil {
 		return 0, err
 	}
 	defer ix.Close()
-	var ids []uint64
+	var vids []uint64
 	var docs []embed.Doc
 	flush := func() error {
 		if len(docs) == 0 {
@@ -727,22 +729,19 @@ func buildVectors(ctx context.Context, st *store.Store, dir, root string, files 
 		if err != nil {
 			return fmt.Errorf("search: embed: %w", err)
 		}
-		if err := ix.Add(ctx, ids, vecs); err != nil {
+		if err := ix.Add(ctx, vids, vecs); err != nil {
 			return err
 		}
-		ids, docs = ids[:0], docs[:0]
+		vids, docs = vids[:0], docs[:0]
 		return nil
 	}
-	err = readFiles(ctx, st, root, files, nil, cfg, func(fd *fileDocs) error {
+	embedFile := func(fd *fileDocs) error {
 		if !fd.hasText() {
 			return nil
 		}
-		// By position, as the fit saw them (Bulk.add), whichever order
-		// the store or the caller gave them in.
-		slices.SortFunc(fd.nodes, byPosition)
 		for i := range fd.nodes {
 			if embedded(fd.nodes[i].Kind) {
-				ids = append(ids, uint64(fd.nodes[i].ID))
+				vids = append(vids, uint64(fd.nodes[i].ID))
 				docs = append(docs, embed.NodeDoc(&fd.nodes[i], fd.src))
 			}
 		}
@@ -750,11 +749,33 @@ func buildVectors(ctx context.Context, st *store.Store, dir, root string, files 
 			return flush()
 		}
 		return nil
-	})
-	if err == nil {
-		err = flush()
 	}
-	if err != nil {
+	files := slices.Sorted(maps.Keys(ids))
+	for len(files) > 0 {
+		// The next group of files, and their symbols in one read (in key
+		// order: cheaper than a lookup per symbol).
+		var group []string
+		var gids []graph.NodeID
+		for len(files) > 0 && (len(gids) == 0 || len(gids)+len(ids[files[0]]) <= vectorGroup) {
+			group = append(group, files[0])
+			gids = append(gids, ids[files[0]]...)
+			files = files[1:]
+		}
+		nodes := make([]graph.Node, len(gids))
+		if err := st.NodesByID(gids, nodes); err != nil {
+			return 0, err
+		}
+		byFile := make(map[string][]graph.Node, len(group))
+		for _, p := range group {
+			k := len(ids[p])
+			byFile[p] = slices.DeleteFunc(nodes[:k:k], func(n graph.Node) bool { return n.ID == 0 }) // gone since
+			nodes = nodes[k:]
+		}
+		if err := readFiles(ctx, st, root, group, byFile, cfg, embedFile); err != nil {
+			return 0, err
+		}
+	}
+	if err := flush(); err != nil {
 		return 0, err
 	}
 	if err := ix.Save(filepath.Join(dir, vectorsFile)); err != nil {
@@ -762,6 +783,10 @@ func buildVectors(ctx context.Context, st *store.Store, dir, root string, files 
 	}
 	return ix.Len(), nil
 }
+
+// vectorGroup is about how many symbols buildVectors reads from the store
+// at a time.
+const vectorGroup = 16384
 
 // updateLocked applies ch to the existing indexes, opening what it needs.
 func (u *Updater) updateLocked(ctx context.Context, ch Changes) (UpdateStats, error) {

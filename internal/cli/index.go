@@ -97,7 +97,7 @@ binary files and files over --max-file-size are never indexed.`,
 					return printIndexSummary(e, sum, quiet, asJSON)
 				}
 			}
-			defer softMemoryLimit()() // this process indexes, not a daemon
+			defer softMemoryLimit(memBudget).Stop() // this process indexes, not a daemon
 			var bar *progressBar
 			if !quiet && !asJSON && isTerminal(e.stderr) {
 				bar = &progressBar{w: e.stderr}

@@ -21,7 +21,7 @@ func TestMemLimitFor(t *testing.T) {
 		{400 << 20, 500 << 20, 600 << 20},
 		{100 << 20, 2 << 30, 150 << 20},
 	} {
-		if got := memLimitFor(c.live, c.outside); got != c.want {
+		if got := memLimitFor(memBudget, c.live, c.outside); got != c.want {
 			t.Errorf("memLimitFor(%d, %d) = %d, want %d", c.live, c.outside, got, c.want)
 		}
 	}
@@ -39,7 +39,7 @@ func TestResidentBytes(t *testing.T) {
 func TestSoftMemoryLimit(t *testing.T) {
 	t.Setenv("GOMEMLIMIT", "")
 	before := debug.SetMemoryLimit(-1)
-	stop := softMemoryLimit()
+	stop := softMemoryLimit(memBudget).Stop
 	if got := debug.SetMemoryLimit(-1); got > memBudget || got == before {
 		t.Errorf("limit while running %d (before %d)", got, before)
 	}
@@ -48,7 +48,7 @@ func TestSoftMemoryLimit(t *testing.T) {
 		t.Errorf("limit after stop %d, want %d", got, before)
 	}
 	t.Setenv("GOMEMLIMIT", "4GiB")
-	stop = softMemoryLimit()
+	stop = softMemoryLimit(memBudget).Stop
 	if got := debug.SetMemoryLimit(-1); got != before {
 		t.Errorf("GOMEMLIMIT set: limit %d, want it left at %d", got, before)
 	}
@@ -60,7 +60,7 @@ func TestSoftMemoryLimit(t *testing.T) {
 func TestSoftMemoryLimitFollowsGC(t *testing.T) {
 	t.Setenv("GOMEMLIMIT", "")
 	before := debug.SetMemoryLimit(-1)
-	stop := softMemoryLimit()
+	stop := softMemoryLimit(memBudget).Stop
 	for range 3 {
 		debug.SetMemoryLimit(before) // undone by the next collection
 		runtime.GC()
@@ -77,5 +77,28 @@ func TestSoftMemoryLimitFollowsGC(t *testing.T) {
 	time.Sleep(50 * time.Millisecond)
 	if got := debug.SetMemoryLimit(-1); got != before {
 		t.Errorf("after stop and a collection the limit is %d, want %d", got, before)
+	}
+}
+
+// A watcher lowers its budget once it has caught up (watchBudget): the
+// limit follows at once, and Stop restores the limit from before.
+func TestSoftMemoryLimitSetBudget(t *testing.T) {
+	t.Setenv("GOMEMLIMIT", "")
+	before := debug.SetMemoryLimit(-1)
+	l := softMemoryLimit(memBudget)
+	if got := debug.SetMemoryLimit(-1); got > memBudget || got <= watchBudget {
+		t.Errorf("limit within memBudget %d (a small live heap: above watchBudget)", got)
+	}
+	l.SetBudget(watchBudget)
+	if got := debug.SetMemoryLimit(-1); got > watchBudget {
+		t.Errorf("limit after SetBudget(watchBudget) %d, want at most %d", got, watchBudget)
+	}
+	if got := memLimitFor(watchBudget, 200<<20, 100<<20); got != 300<<20 {
+		t.Errorf("watchBudget, a 200 MiB live heap: limit %d, want 1.5 times the live heap", got)
+	}
+	l.Stop()
+	l.SetBudget(memBudget) // stopped: no effect
+	if got := debug.SetMemoryLimit(-1); got != before {
+		t.Errorf("limit after Stop %d, want %d", got, before)
 	}
 }

@@ -75,8 +75,10 @@ instead.`,
   codegraph watch . --debounce 200ms`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			// Its first run may index the whole tree, as index does.
-			defer softMemoryLimit()()
+			// Its first run may index the whole tree, as index does, within
+			// index's budget; then the watcher keeps to its own.
+			lim := softMemoryLimit(memBudget)
+			defer lim.Stop()
 			root := "."
 			if len(args) == 1 {
 				root = args[0]
@@ -105,6 +107,9 @@ instead.`,
 				WatchCommand: "codegraph watch",
 				Watcher: service.WatchOptions{Debounce: debounce, MaxDelay: maxDelay, PollInterval: poll, NoSearch: noSearch, Required: true,
 					OnUpdate: func(_ *service.Repo, u watch.Update) {
+						if u.Reason == "start" {
+							lim.SetBudget(watchBudget)
+						}
 						p.print(u)
 						if memProf != "" {
 							// What the watcher keeps between updates.

@@ -667,6 +667,14 @@ func (r *run) execute(ctx context.Context) error {
 		return err
 	}
 	r.hook("written")
+	if r.loaded {
+		// The facts were a bulk load, and so is resolution's rewrite of
+		// them: the memtables' share of the block cache would only fill
+		// with blocks read by resolution and the search build (C memory
+		// beside their peak).
+		release := r.st.ReserveMemTables()
+		defer release()
+	}
 	if r.bulk != nil {
 		// The lexical and trigram indexes now, before resolution: held
 		// beside it, they made the run's peak memory.

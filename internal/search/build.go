@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -455,9 +456,11 @@ type Bulk struct {
 	gb      *grep.Builder
 	fitter  *embed.Fitter
 	toEmbed int
-	// vecs holds, per file, its symbols that get vectors (without their
-	// locals), for the vector build after the fit.
-	vecs    map[string][]graph.Node
+	// vecIDs are, per file, the ids of its symbols that get vectors, by
+	// position: the vector build after the fit reads the symbols back from
+	// the store (held here until then, they were 90 MB of the JDK's peak,
+	// beside resolution; their ids are 2 MB).
+	vecIDs  map[string][]graph.NodeID
 	files   map[string]bool // every file added
 	vectors bool            // the configuration builds vectors
 	// saved is set once the lexical and trigram indexes are written (see
@@ -479,7 +482,7 @@ type bulkRun struct {
 }
 
 func newBulk(cfg *Config) *Bulk {
-	b := &Bulk{lb: lexical.NewBuilder(), gb: grep.NewBuilder(), vecs: map[string][]graph.Node{}, files: map[string]bool{}, vectors: !cfg.NoVectors}
+	b := &Bulk{lb: lexical.NewBuilder(), gb: grep.NewBuilder(), files: map[string]bool{}, vecIDs: map[string][]graph.NodeID{}, vectors: !cfg.NoVectors}
 	if b.vectors && isBuiltin(&cfg.Embedding) {
 		b.fitter = embed.NewFitter(embed.Options{Dim: cfg.Embedding.Dimensions})
 	}
@@ -518,12 +521,7 @@ func (b *Bulk) add(fd *fileDocs) error {
 	}
 	// A file's documents by position, whichever order the extractor or
 	// the store gave them in.
-	slices.SortFunc(fd.nodes, func(x, y graph.Node) int {
-		if c := cmp.Compare(x.StartByte, y.StartByte); c != 0 {
-			return c
-		}
-		return cmp.Compare(x.ID, y.ID)
-	})
+	slices.SortFunc(fd.nodes, byPosition)
 	run := bulkRun{path: fd.path, lex: int32(b.lb.Len())}
 	if b.fitter != nil {
 		run.fit = int32(b.fitter.Len())
@@ -537,7 +535,7 @@ func (b *Bulk) add(fd *fileDocs) error {
 			b.runs = append(b.runs, run)
 		}
 	}()
-	var vecs []graph.Node
+	var vecs []graph.NodeID
 	for i := range fd.nodes {
 		d := embed.NodeDoc(&fd.nodes[i], fd.src)
 		if err := b.lb.Add(lexDoc(&fd.nodes[i], &d)); err != nil {
@@ -549,14 +547,22 @@ func (b *Bulk) add(fd *fileDocs) error {
 				b.fitter.Add(d)
 			}
 			if b.vectors {
-				vecs = append(vecs, fd.nodes[i])
+				vecs = append(vecs, fd.nodes[i].ID)
 			}
 		}
 	}
 	if len(vecs) > 0 {
-		b.vecs[fd.path] = vecs
+		b.vecIDs[fd.path] = slices.Clip(vecs)
 	}
 	return nil
+}
+
+// byPosition orders a file's documents by position, then id.
+func byPosition(x, y graph.Node) int {
+	if c := cmp.Compare(x.StartByte, y.StartByte); c != 0 {
+		return c
+	}
+	return cmp.Compare(x.ID, y.ID)
 }
 
 // order returns the documents of a builder (the lexical one or the
@@ -660,12 +666,8 @@ func (b *Bulk) finish(ctx context.Context, st *store.Store, dir, root string, cf
 		if err != nil {
 			return stats, err
 		}
-		files := make([]string, 0, len(b.vecs))
-		for p := range b.vecs {
-			files = append(files, p)
-		}
-		slices.Sort(files)
-		n, err := buildVectors(ctx, st, dir, root, files, b.vecs, emb, b.toEmbed, cfg)
+		n, err := buildVectors(ctx, st, dir, root, b.vecIDs, emb, b.toEmbed, cfg)
+		b.vecIDs = nil
 		if err != nil {
 			return stats, err
 		}
@@ -706,17 +708,18 @@ func vectorOptions(dim, n int) vector.Options {
 // embedBatch is how many symbols are embedded and inserted at a time.
 const embedBatch = 2048
 
-// buildVectors embeds every symbol and writes a new vector index. It reads
-// the files a second time: the model is fitted on all of them first, and
-// re-reading sources from the page cache costs less than holding every
-// symbol's text until then.
-func buildVectors(ctx context.Context, st *store.Store, dir, root string, files []string, byFile map[string][]graph.Node, emb embed.Embedder, n int, cfg *Config) (int, error) {
+// buildVectors embeds the symbols of ids (per file, by position) and
+// writes a new vector index. It reads the files and the symbols a second
+// time, a group of files at a time: the model is fitted on all of them
+// first, and re-reading sources from the page cache and symbols from the
+// store costs less than holding every symbol until then.
+func buildVectors(ctx context.Context, st *store.Store, dir, root string, ids map[string][]graph.NodeID, emb embed.Embedder, n int, cfg *Config) (int, error) {
 	ix, err := vector.New(vectorOptions(emb.Dim(), n))
 	if err != nil {
 		return 0, err
 	}
 	defer ix.Close()
-	var ids []uint64
+	var vids []uint64
 	var docs []embed.Doc
 	flush := func() error {
 		if len(docs) == 0 {
@@ -726,19 +729,19 @@ func buildVectors(ctx context.Context, st *store.Store, dir, root string, files 
 		if err != nil {
 			return fmt.Errorf("search: embed: %w", err)
 		}
-		if err := ix.Add(ctx, ids, vecs); err != nil {
+		if err := ix.Add(ctx, vids, vecs); err != nil {
 			return err
 		}
-		ids, docs = ids[:0], docs[:0]
+		vids, docs = vids[:0], docs[:0]
 		return nil
 	}
-	err = readFiles(ctx, st, root, files, byFile, cfg, func(fd *fileDocs) error {
+	embedFile := func(fd *fileDocs) error {
 		if !fd.hasText() {
 			return nil
 		}
 		for i := range fd.nodes {
 			if embedded(fd.nodes[i].Kind) {
-				ids = append(ids, uint64(fd.nodes[i].ID))
+				vids = append(vids, uint64(fd.nodes[i].ID))
 				docs = append(docs, embed.NodeDoc(&fd.nodes[i], fd.src))
 			}
 		}
@@ -746,11 +749,33 @@ func buildVectors(ctx context.Context, st *store.Store, dir, root string, files 
 			return flush()
 		}
 		return nil
-	})
-	if err == nil {
-		err = flush()
 	}
-	if err != nil {
+	files := slices.Sorted(maps.Keys(ids))
+	for len(files) > 0 {
+		// The next group of files, and their symbols in one read (in key
+		// order: cheaper than a lookup per symbol).
+		var group []string
+		var gids []graph.NodeID
+		for len(files) > 0 && (len(gids) == 0 || len(gids)+len(ids[files[0]]) <= vectorGroup) {
+			group = append(group, files[0])
+			gids = append(gids, ids[files[0]]...)
+			files = files[1:]
+		}
+		nodes := make([]graph.Node, len(gids))
+		if err := st.NodesByID(gids, nodes); err != nil {
+			return 0, err
+		}
+		byFile := make(map[string][]graph.Node, len(group))
+		for _, p := range group {
+			k := len(ids[p])
+			byFile[p] = slices.DeleteFunc(nodes[:k:k], func(n graph.Node) bool { return n.ID == 0 }) // gone since
+			nodes = nodes[k:]
+		}
+		if err := readFiles(ctx, st, root, group, byFile, cfg, embedFile); err != nil {
+			return 0, err
+		}
+	}
+	if err := flush(); err != nil {
 		return 0, err
 	}
 	if err := ix.Save(filepath.Join(dir, vectorsFile)); err != nil {
@@ -758,6 +783,10 @@ func buildVectors(ctx context.Context, st *store.Store, dir, root string, files 
 	}
 	return ix.Len(), nil
 }
+
+// vectorGroup is about how many symbols buildVectors reads from the store
+// at a time.
+const vectorGroup = 16384
 
 // updateLocked applies ch to the existing indexes, opening what it needs.
 func (u *Updater) updateLocked(ctx context.Context, ch Changes) (UpdateStats, error) {

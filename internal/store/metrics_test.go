@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"testing"
+
+	"github.com/codegraph-dev/codegraph/internal/graph"
 )
 
 // TestEngineMetrics checks that the engine's figures follow writes, a
@@ -88,5 +90,42 @@ func TestDropCache(t *testing.T) {
 	}
 	if m := st.EngineMetrics(); m.BlockCacheBytes == 0 {
 		t.Fatalf("reads after DropCache cached nothing: %+v", m)
+	}
+}
+
+// TestReserveMemTables: while the memtables' share is reserved, reads
+// cache no more blocks than CacheSize; released, the share caches blocks
+// again.
+func TestReserveMemTables(t *testing.T) {
+	const cacheSize = 256 << 10
+	st := openTest(t, Options{CacheSize: cacheSize, MemTableSize: 2 << 20})
+	for i := range 300 {
+		meta, nodes, edges := genFile(fmt.Sprintf("pkg/f%03d.go", i), 1, 40)
+		replace(t, st, meta, nodes, edges)
+	}
+	if err := st.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	read := func() int64 {
+		t.Helper()
+		st.DropCache()
+		if _, err := st.Stats(); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.AllNodes(func(graph.Node) error { return nil }); err != nil {
+			t.Fatal(err)
+		}
+		return st.EngineMetrics().BlockCacheBytes
+	}
+	if n := read(); n <= cacheSize {
+		t.Fatalf("%d bytes cached without a reservation: the test needs more than CacheSize (%d)", n, cacheSize)
+	}
+	release := st.ReserveMemTables()
+	if n := read(); n > cacheSize {
+		t.Errorf("%d bytes cached with the memtables' share reserved, more than CacheSize (%d)", n, cacheSize)
+	}
+	release()
+	if n := read(); n <= cacheSize {
+		t.Errorf("%d bytes cached after the release, want more than CacheSize (%d)", n, cacheSize)
 	}
 }

@@ -111,6 +111,17 @@ type Fitter struct {
 	order []uint32 // the order Fit reads docs in (Reorder); nil: as added
 
 	seq, name []int32 // Add's scratch
+	released  bool    // Fit has let go of the symbols (release)
+}
+
+// release lets go of everything Fit no longer needs once it has counted
+// the co-occurrences: the symbols' word ids, the word index and the
+// counts (the Model has copied the vocabulary it keeps).
+func (f *Fitter) release() {
+	f.index, f.words, f.count, f.df, f.seen = nil, nil, nil, nil, nil
+	f.docs, f.names, f.arena, f.order = nil, nil, nil, nil
+	f.seq, f.name = nil, nil
+	f.released = true
 }
 
 // fitterChunk is the number of word ids in one arena chunk of a Fitter.
@@ -190,8 +201,12 @@ func (f *Fitter) Reorder(order []uint32) error {
 // ErrEmpty is returned when fitting on no words at all.
 var ErrEmpty = errors.New("embed: nothing to fit: no words in the documents")
 
-// Fit fits a model on the documents added so far.
+// Fit fits a model on the documents added so far. A Fitter fits once:
+// once the symbols are counted, Fit lets go of them (see release).
 func (f *Fitter) Fit(ctx context.Context) (*Model, error) {
+	if f.released {
+		return nil, errors.New("embed: Fit called twice on one Fitter")
+	}
 	o := f.opts
 	if err := o.validate(); err != nil {
 		return nil, err
@@ -230,6 +245,11 @@ func (f *Fitter) Fit(ctx context.Context) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The symbols are counted: what follows needs only the counts, and
+	// the symbols' word ids (the fitter's largest part, 75 MB on the
+	// JDK's sources) would otherwise stay live beside the matrices below.
+	f.release()
+	remap = nil
 	mat := ppmi(cooc, len(cand))
 	cooc = nil
 	k := min(o.Dim, len(cand))

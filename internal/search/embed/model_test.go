@@ -340,14 +340,18 @@ func (textEmbedder) ID() string { return "text" }
 func TestFitReorder(t *testing.T) {
 	docs := toyCorpus()
 	want := fitToy(t)
-	f := NewFitter(Options{Dim: 16})
-	order := make([]uint32, len(docs))
-	for i := range docs {
-		// Added last first: the i-th symbol of docs is added as number
-		// len(docs)-1-i.
-		f.Add(docs[len(docs)-1-i])
-		order[i] = uint32(len(docs) - 1 - i)
+	// reversed returns a Fitter given docs last first (the i-th symbol of
+	// docs is added as number len(docs)-1-i) and the order that undoes it.
+	reversed := func() (*Fitter, []uint32) {
+		f := NewFitter(Options{Dim: 16})
+		order := make([]uint32, len(docs))
+		for i := range docs {
+			f.Add(docs[len(docs)-1-i])
+			order[i] = uint32(len(docs) - 1 - i)
+		}
+		return f, order
 	}
+	f, order := reversed()
 	if err := f.Reorder(order); err != nil {
 		t.Fatal(err)
 	}
@@ -358,6 +362,7 @@ func TestFitReorder(t *testing.T) {
 	if m.ID() != want.ID() {
 		t.Errorf("reordered fit %s, fit in order %s", m.ID(), want.ID())
 	}
+	f, order = reversed()
 	if err := f.Reorder(order[1:]); err == nil {
 		t.Error("an order of too few symbols accepted")
 	}
@@ -367,5 +372,28 @@ func TestFitReorder(t *testing.T) {
 	}
 	if _, err := f.Fit(context.Background()); err == nil || !strings.Contains(err.Error(), "permutation") {
 		t.Errorf("fit with a repeated symbol in the order: %v", err)
+	}
+}
+
+// Fit lets go of the symbols once it has counted them (their word ids
+// were the fitter's largest part, live beside the fit's matrices), and a
+// Fitter fits once.
+func TestFitReleasesSymbols(t *testing.T) {
+	f := NewFitter(Options{Dim: 16})
+	for _, d := range toyCorpus() {
+		f.Add(d)
+	}
+	m, err := f.Fit(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.ID() != fitToy(t).ID() {
+		t.Errorf("fit %s, want %s", m.ID(), fitToy(t).ID())
+	}
+	if f.docs != nil || f.names != nil || f.arena != nil || f.index != nil || f.words != nil || f.count != nil {
+		t.Errorf("the fitter still holds its symbols after Fit: %d docs, %d words", len(f.docs), len(f.words))
+	}
+	if _, err := f.Fit(context.Background()); err == nil {
+		t.Error("a second Fit on one Fitter succeeded")
 	}
 }

@@ -290,8 +290,6 @@ type Parser struct {
 	parsers map[string]*sitter.Parser
 	cursor  *sitter.QueryCursor
 	budget  *budget
-	// cancel, when set (tests), also cancels a parse when it returns true.
-	cancel func(sitter.ParseState) bool
 }
 
 // NewParser returns a Parser that uses x's queries.
@@ -351,20 +349,7 @@ func (p *Parser) Parse(ctx context.Context, relPath, grammar string, src []byte)
 	// The budget starts after the grammar's query is compiled (once per
 	// Extractor, over a second for some grammars on a busy machine).
 	deadline := time.Now().Add(p.opts.Timeout)
-	timedOut := false
-	n := len(src)
-	tree := tp.ParseWithOptions(func(i int, _ sitter.Point) []byte {
-		if i < n {
-			return src[i:]
-		}
-		return nil
-	}, nil, &sitter.ParseOptions{ProgressCallback: func(st sitter.ParseState) bool {
-		if ctx.Err() != nil || time.Now().After(deadline) || p.cancel != nil && p.cancel(st) {
-			timedOut = true
-			return true
-		}
-		return false
-	}})
+	tree := p.budget.parse(ctx, deadline, tp, src)
 	if tree == nil {
 		// A new parser, not Reset: tree-sitter 0.25.0's reset leaves a
 		// parse cancelled while balancing the tree marked as one to
@@ -376,7 +361,7 @@ func (p *Parser) Parse(ctx context.Context, relPath, grammar string, src []byte)
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if timedOut {
+		if p.budget.halted() {
 			return nil, fmt.Errorf("%w after %s", ErrTimeout, p.opts.Timeout)
 		}
 		return nil, errors.New("parse: tree-sitter returned no tree")

@@ -174,6 +174,20 @@ var (
 	_ [unsafe.Sizeof(C.cgParseOptions{}) - 2*unsafe.Sizeof(uintptr(0))]struct{}
 )
 
+// startByte is n.StartByte() without a cgo call: a TSNode carries its
+// start byte in context[0] (ts_node_start_byte in tree-sitter's node.c).
+// Extraction asks for it for every capture.
+func startByte(n *sitter.Node) uint {
+	return uint((*C.cgNode)(unsafe.Pointer(n)).context[0])
+}
+
+// startPoint is n.StartPosition() without a cgo call: context[1] and [2]
+// (ts_node_start_point).
+func startPoint(n *sitter.Node) sitter.Point {
+	c := (*C.cgNode)(unsafe.Pointer(n))
+	return sitter.Point{Row: uint(c.context[1]), Column: uint(c.context[2])}
+}
+
 // budget bounds the query of one file in time and lets a context cancel
 // it: the cursor calls a C function that checks a deadline and a stop flag
 // (no call back into Go, no Go memory held by C). One budget belongs to

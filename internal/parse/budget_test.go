@@ -238,3 +238,44 @@ func TestParseHandles(t *testing.T) {
 		}
 	}
 }
+
+// TestStartWithoutCgo: startByte and startPoint read what tree-sitter's
+// ts_node_start_byte and ts_node_start_point return, for every node of a
+// tree (named or not, empty, MISSING and ERROR nodes included).
+func TestStartWithoutCgo(t *testing.T) {
+	src := []byte("package a\n\n// F does.\nfunc F(x int) (y int) {\n\ts := []int{1, 2}\n\tfor _, v := range s { y += v }\n\treturn y +\n}\n\ntype T struct{ a, b int; c string }\n")
+	x := NewExtractor()
+	t.Cleanup(x.Close)
+	g, _ := x.get("go")
+	tp := sitter.NewParser()
+	defer tp.Close()
+	if err := tp.SetLanguage(g.grammar.TS()); err != nil {
+		t.Fatal(err)
+	}
+	tree := tp.Parse(src, nil)
+	defer tree.Close()
+	c := tree.RootNode().Walk()
+	defer c.Close()
+	n := 0
+	for {
+		node := c.Node()
+		n++
+		if got, want := startByte(node), node.StartByte(); got != want {
+			t.Fatalf("%s: startByte %d, StartByte %d", node.Kind(), got, want)
+		}
+		if got, want := startPoint(node), node.StartPosition(); got != want {
+			t.Fatalf("%s: startPoint %v, StartPosition %v", node.Kind(), got, want)
+		}
+		if c.GotoFirstChild() {
+			continue
+		}
+		for !c.GotoNextSibling() {
+			if !c.GotoParent() {
+				if n < 50 {
+					t.Fatalf("walked %d nodes", n)
+				}
+				return
+			}
+		}
+	}
+}

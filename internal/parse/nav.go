@@ -66,7 +66,7 @@ func (v *nav) parent(n *sitter.Node) *sitter.Node {
 	if p, ok := v.parents[id]; ok {
 		return &p
 	}
-	start, end := n.StartByte(), n.EndByte()
+	start, end := startByte(n), n.EndByte()
 	if start >= end {
 		return n.Parent() // empty: tree-sitter's rules for ties
 	}
@@ -92,14 +92,14 @@ func (v *nav) parent(n *sitter.Node) *sitter.Node {
 		v.path, v.pathStart, v.pathEnd = v.path[:k+1], v.pathStart[:k+1], v.pathEnd[:k+1]
 	} else {
 		i := sort.Search(len(v.top), func(i int) bool { return v.topEnd[i] > start })
-		if i == len(v.top) || v.top[i].StartByte() > start || v.topEnd[i] < end {
+		if i == len(v.top) || startByte(&v.top[i]) > start || v.topEnd[i] < end {
 			return n.Parent()
 		}
 		if v.top[i].Id() == id {
 			return v.cacheParent(id, v.root)
 		}
 		p = v.top[i]
-		v.path, v.pathStart, v.pathEnd = append(v.path[:0], p), append(v.pathStart[:0], p.StartByte()), append(v.pathEnd[:0], v.topEnd[i])
+		v.path, v.pathStart, v.pathEnd = append(v.path[:0], p), append(v.pathStart[:0], startByte(&p)), append(v.pathEnd[:0], v.topEnd[i])
 	}
 	for {
 		next := p.ChildWithDescendant(n)
@@ -108,7 +108,7 @@ func (v *nav) parent(n *sitter.Node) *sitter.Node {
 		}
 		v.cacheParent(next.Id(), p)
 		p = *next
-		v.path, v.pathStart, v.pathEnd = append(v.path, p), append(v.pathStart, p.StartByte()), append(v.pathEnd, p.EndByte())
+		v.path, v.pathStart, v.pathEnd = append(v.path, p), append(v.pathStart, startByte(&p)), append(v.pathEnd, p.EndByte())
 	}
 	return v.cacheParent(id, p)
 }
@@ -124,7 +124,7 @@ func (v *nav) cacheParent(id uintptr, p sitter.Node) *sitter.Node {
 // siblings returns the children of n's parent and n's index among them
 // (ok false when n is the root, or is empty).
 func (v *nav) siblings(n *sitter.Node) (kids *children, i int, ok bool) {
-	if n.StartByte() >= n.EndByte() {
+	if startByte(n) >= n.EndByte() {
 		return nil, 0, false
 	}
 	p := v.parent(n)

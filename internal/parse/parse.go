@@ -473,7 +473,7 @@ type extraction struct {
 const stopEvery = 16
 
 func (e *extraction) text(n *sitter.Node) string {
-	s, t := n.StartByte(), n.EndByte()
+	s, t := startByte(n), n.EndByte()
 	if t > uint(len(e.src)) || s > t {
 		return ""
 	}
@@ -557,7 +557,7 @@ func (e *extraction) collect(ctx context.Context, p *Parser, deadline time.Time,
 				d.kind = e.c.kinds[cp.Index]
 				d.scopeOnly = e.c.roles[cp.Index] == roleScopeDef
 				d.node = cp.Node
-				d.start, d.end = cp.Node.StartByte(), cp.Node.EndByte()
+				d.start, d.end = startByte(&cp.Node), cp.Node.EndByte()
 			case roleName:
 				if d == nil {
 					d = &def{pattern: m.PatternIndex}
@@ -566,7 +566,7 @@ func (e *extraction) collect(ctx context.Context, p *Parser, deadline time.Time,
 				if e.spec.DefName != nil {
 					d.name = e.spec.DefName(d.name)
 				}
-				d.nameStart = cp.Node.StartByte()
+				d.nameStart = startByte(&cp.Node)
 				if k := cp.Node.Kind(); k == "string" || k == "string_fragment" {
 					d.name = strings.Trim(d.name, "\"'`")
 					d.literalName = true // declare module "ipaddr.js": not a dotted path
@@ -585,7 +585,7 @@ func (e *extraction) collect(ctx context.Context, p *Parser, deadline time.Time,
 				if d == nil {
 					d = &def{pattern: m.PatternIndex}
 				}
-				d.bodyStart, d.hasBody = cp.Node.StartByte(), true
+				d.bodyStart, d.hasBody = startByte(&cp.Node), true
 				d.declOnly = cp.Node.Kind() == ";"
 			case roleVisibility:
 				if d == nil {
@@ -595,10 +595,10 @@ func (e *extraction) collect(ctx context.Context, p *Parser, deadline time.Time,
 			case roleCall, roleImport, roleInherits, roleImplements, roleTypeRef, roleValue:
 				r.value = e.c.roles[cp.Index] == roleValue
 				node := cp.Node
-				if refNode == nil || r.kind != refKind(e.c.roles[cp.Index]) || node.StartByte() < spanStart {
+				if refNode == nil || r.kind != refKind(e.c.roles[cp.Index]) || startByte(&node) < spanStart {
 					// Several captures of one reference: the target is the
 					// text they span (Java receiver .. method name).
-					spanStart, spanRow = node.StartByte(), node.StartPosition().Row
+					spanStart, spanRow = startByte(&node), startPoint(&node).Row
 				}
 				refNode = &node
 				r.kind = refKind(e.c.roles[cp.Index])
@@ -626,7 +626,7 @@ func (e *extraction) collect(ctx context.Context, p *Parser, deadline time.Time,
 					e.locals = append(e.locals, e.rules.locals(e, &cp.Node)...)
 					e.localParent = nil
 				} else {
-					e.locals = append(e.locals, localDecl{start: cp.Node.StartByte(), text: e.text(&cp.Node)})
+					e.locals = append(e.locals, localDecl{start: startByte(&cp.Node), text: e.text(&cp.Node)})
 				}
 			case roleCallbackLocal:
 				e.locals = append(e.locals, e.callbackLocals(cp.Node)...)
@@ -1045,7 +1045,7 @@ func (e *extraction) build(res *Result) {
 		key := d.qn + "\x00" + kind.String()
 		dis := occurrences[key]
 		occurrences[key] = dis + 1
-		start, end := d.node.StartPosition(), d.node.EndPosition()
+		start, end := startPoint(&d.node), d.node.EndPosition()
 		if d.endPoint != nil {
 			end = *d.endPoint
 		}
@@ -1408,21 +1408,21 @@ func (e *extraction) docOf(d *def) string {
 		}
 		n = *p
 	}
-	line := n.StartPosition().Row
+	line := startPoint(&n).Row
 	var comments []string
 	for s := e.nav.prevSibling(&n); s != nil; s = e.nav.prevSibling(s) {
 		if k := s.Kind(); k == "decorator" || k == "annotation" || k == "marker_annotation" || k == "attribute_item" {
-			line = s.StartPosition().Row // TS decorators are siblings of the method
+			line = startPoint(s).Row // TS decorators are siblings of the method
 			continue
 		}
 		if !strings.Contains(s.Kind(), "comment") {
 			break
 		}
-		if p := e.nav.prevSibling(s); p != nil && !strings.Contains(p.Kind(), "comment") && p.EndPosition().Row == s.StartPosition().Row {
+		if p := e.nav.prevSibling(s); p != nil && !strings.Contains(p.Kind(), "comment") && p.EndPosition().Row == startPoint(s).Row {
 			break // trails the previous declaration: FOO, /* about FOO */
 		}
 		end := s.EndPosition()
-		if end.Column == 0 && end.Row > s.StartPosition().Row {
+		if end.Column == 0 && end.Row > startPoint(s).Row {
 			end.Row-- // the token includes its newline (Rust // comments)
 		}
 		if end.Row+1 < line {
@@ -1432,7 +1432,7 @@ func (e *extraction) docOf(d *def) string {
 			break // //! and /*! document the enclosing module, not the next item
 		}
 		comments = append(comments, cleanComment(e.text(s)))
-		line = s.StartPosition().Row
+		line = startPoint(s).Row
 		if len(comments) > 50 {
 			break
 		}

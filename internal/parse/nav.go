@@ -70,13 +70,7 @@ func (v *nav) parent(n *sitter.Node) *sitter.Node {
 	if start >= end {
 		return n.Parent() // empty: tree-sitter's rules for ties
 	}
-	if !v.listed {
-		v.top, v.listed = list(&v.root), true
-		v.topEnd = make([]uint, len(v.top))
-		for i := range v.top {
-			v.topEnd[i] = v.top[i].EndByte()
-		}
-	}
+	v.listTop()
 	// Start from the deepest node of the last descent that strictly
 	// contains n (an ancestor: non-empty ranges nest or are disjoint), so
 	// the locals and comments of one block, asked in order, do not each
@@ -111,6 +105,30 @@ func (v *nav) parent(n *sitter.Node) *sitter.Node {
 		v.path, v.pathStart, v.pathEnd = append(v.path, p), append(v.pathStart, startByte(&p)), append(v.pathEnd, p.EndByte())
 	}
 	return v.cacheParent(id, p)
+}
+
+// listTop lists the root's children, once.
+func (v *nav) listTop() {
+	if v.listed {
+		return
+	}
+	v.top, v.listed = list(&v.root), true
+	v.topEnd = make([]uint, len(v.top))
+	for i := range v.top {
+		v.topEnd[i] = v.top[i].EndByte()
+	}
+}
+
+// isTop reports whether n is a child of the root.
+func (v *nav) isTop(n *sitter.Node) bool {
+	v.listTop()
+	start, id := startByte(n), n.Id()
+	for i := sort.Search(len(v.top), func(i int) bool { return v.topEnd[i] >= start }); i < len(v.top) && startByte(&v.top[i]) <= start; i++ {
+		if v.top[i].Id() == id {
+			return true
+		}
+	}
+	return false
 }
 
 func (v *nav) cacheParent(id uintptr, p sitter.Node) *sitter.Node {

@@ -34,6 +34,11 @@
 //	@local.parent        the parent of the pattern's @local node, when the
 //	                     pattern has it (the language's locals rule then
 //	                     need not look it up)
+//	@toplevel            the match is kept only when this node is a child
+//	                     of the tree's root: (var_declaration ...) @toplevel
+//	                     for (source_file (var_declaration ...)), which
+//	                     costs the query cursor more (a pattern rooted at
+//	                     the root stays in progress over the whole tree)
 //	@local.callback      a function passed as an argument (JS/TS): each of
 //	                     its parameters becomes a local, typed when it is
 //	                     annotated, else "@cb ARG PARAM NAME CALLEE" (the
@@ -153,6 +158,7 @@ const (
 	roleLocalParent
 	roleCallbackLocal
 	roleValue
+	roleTopLevel
 )
 
 type compiled struct {
@@ -160,6 +166,8 @@ type compiled struct {
 	roles   []role
 	kinds   []graph.NodeKind // for roleDef captures
 	grammar *lang.Grammar
+	// topLevel: the query has a @toplevel capture.
+	topLevel bool
 }
 
 // Extractor holds the compiled queries of every grammar. It is safe for
@@ -212,6 +220,7 @@ func (x *Extractor) get(grammar string) (*compiled, error) {
 		r, k := classify(name)
 		c.roles = append(c.roles, r)
 		c.kinds = append(c.kinds, k)
+		c.topLevel = c.topLevel || r == roleTopLevel
 	}
 	x.compiled[grammar] = c
 	return c, nil
@@ -266,6 +275,8 @@ func classify(capture string) (role, graph.NodeKind) {
 		return roleLocalParent, 0
 	case "local.callback":
 		return roleCallbackLocal, 0
+	case "toplevel":
+		return roleTopLevel, 0
 	}
 	if k, ok := strings.CutPrefix(capture, "definition."); ok {
 		if nk, ok := graph.ParseNodeKind(k); ok {
@@ -541,6 +552,9 @@ func (e *extraction) collect(ctx context.Context, p *Parser, deadline time.Time,
 				return ErrTimeout
 			}
 		}
+		if e.c.topLevel && !e.topLevel(m) {
+			continue
+		}
 		var d *def
 		var r ref
 		var refNode *sitter.Node
@@ -688,6 +702,19 @@ func (e *extraction) collect(ctx context.Context, p *Parser, deadline time.Time,
 		return ErrTimeout
 	}
 	return nil
+}
+
+// topLevel reports whether every @toplevel capture of m is a child of the
+// tree's root, the root not being an ERROR node (as a pattern rooted at
+// the grammar's root node would match).
+func (e *extraction) topLevel(m *sitter.QueryMatch) bool {
+	for i := range m.Captures {
+		cp := &m.Captures[i]
+		if e.c.roles[cp.Index] == roleTopLevel && (e.nav.root.IsError() || !e.nav.isTop(&cp.Node)) {
+			return false
+		}
+	}
+	return true
 }
 
 // openScopes extends the definitions whose node kind is one of the

@@ -3,6 +3,7 @@ package parse
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -146,5 +147,135 @@ func TestBudgetHandles(t *testing.T) {
 	}
 	if k := reflect.TypeFor[sitter.Query]().Field(0).Type.Kind(); k != reflect.Pointer {
 		t.Errorf("Query._inner is a %s, want a pointer", k)
+	}
+}
+
+// bigGo is a Go file that tree-sitter takes well over a few milliseconds
+// to parse (about 1.3 MB, 40,000 statements).
+func bigGo() []byte {
+	var b strings.Builder
+	b.WriteString("package big\n\nfunc f() {\n")
+	for i := 0; i < 40000; i++ {
+		fmt.Fprintf(&b, "\tx%d := %d + y(%d)\n", i, i, i)
+	}
+	b.WriteString("}\n")
+	return []byte(b.String())
+}
+
+// TestParseDeadlineStopsParse: the C progress callback of the parse
+// (budget.parse) halts tree-sitter's parse itself on the deadline, not
+// only the queries after it.
+func TestParseDeadlineStopsParse(t *testing.T) {
+	src := bigGo()
+	x := NewExtractor()
+	t.Cleanup(x.Close)
+	if _, err := x.get("go"); err != nil {
+		t.Fatal(err)
+	}
+	p := x.NewParser(Options{Timeout: time.Millisecond})
+	t.Cleanup(p.Close)
+	start := time.Now()
+	_, err := p.Parse(context.Background(), "big.go", "go", src)
+	el := time.Since(start)
+	if !errors.Is(err, ErrTimeout) {
+		t.Fatalf("Parse = %v; want ErrTimeout", err)
+	}
+	if !p.budget.halted() {
+		t.Fatalf("the parse was not halted: the deadline hit the queries after it")
+	}
+	if el > 5*time.Second {
+		t.Errorf("Parse took %s with a 1 ms budget", el)
+	}
+	// The same Parser parses the next file in full.
+	p.opts.Timeout = 2 * time.Minute
+	res, err := p.Parse(context.Background(), "big.go", "go", src)
+	if err != nil || !hasNode(res, "f") {
+		t.Fatalf("Parse after a halted parse: %v", err)
+	}
+	if p.budget.halted() {
+		t.Errorf("halted() still true after a parse that finished")
+	}
+}
+
+// TestParseCancelStopsParse: cancelling the context halts tree-sitter's
+// parse through the C stop flag.
+func TestParseCancelStopsParse(t *testing.T) {
+	var b strings.Builder
+	for i := 0; i < 10; i++ {
+		b.Write(bigGo()) // ~13 MB: seconds of parsing
+	}
+	src := []byte(b.String())
+	x := NewExtractor()
+	t.Cleanup(x.Close)
+	if _, err := x.get("go"); err != nil {
+		t.Fatal(err)
+	}
+	p := x.NewParser(Options{Timeout: time.Hour})
+	t.Cleanup(p.Close)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	time.AfterFunc(50*time.Millisecond, cancel)
+	start := time.Now()
+	_, err := p.Parse(ctx, "big.go", "go", src)
+	el := time.Since(start)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Parse = %v; want context.Canceled", err)
+	}
+	if !p.budget.halted() {
+		t.Fatalf("the parse was not halted: the cancel hit the queries after it")
+	}
+	if el > 3*time.Second {
+		t.Errorf("Parse returned %s after its context was cancelled", el-50*time.Millisecond)
+	}
+}
+
+// TestParseHandles checks the layout budget.parse relies on: the C handle
+// is the only field of go-tree-sitter's Parser and Tree.
+func TestParseHandles(t *testing.T) {
+	for _, typ := range []reflect.Type{reflect.TypeFor[sitter.Parser](), reflect.TypeFor[sitter.Tree]()} {
+		if typ.NumField() != 1 || typ.Field(0).Name != "_inner" || typ.Field(0).Type.Kind() != reflect.Pointer {
+			t.Errorf("%s: want one pointer field _inner", typ)
+		}
+	}
+}
+
+// TestStartWithoutCgo: startByte and startPoint read what tree-sitter's
+// ts_node_start_byte and ts_node_start_point return, for every node of a
+// tree (named or not, empty, MISSING and ERROR nodes included).
+func TestStartWithoutCgo(t *testing.T) {
+	src := []byte("package a\n\n// F does.\nfunc F(x int) (y int) {\n\ts := []int{1, 2}\n\tfor _, v := range s { y += v }\n\treturn y +\n}\n\ntype T struct{ a, b int; c string }\n")
+	x := NewExtractor()
+	t.Cleanup(x.Close)
+	g, _ := x.get("go")
+	tp := sitter.NewParser()
+	defer tp.Close()
+	if err := tp.SetLanguage(g.grammar.TS()); err != nil {
+		t.Fatal(err)
+	}
+	tree := tp.Parse(src, nil)
+	defer tree.Close()
+	c := tree.RootNode().Walk()
+	defer c.Close()
+	n := 0
+	for {
+		node := c.Node()
+		n++
+		if got, want := startByte(node), node.StartByte(); got != want {
+			t.Fatalf("%s: startByte %d, StartByte %d", node.Kind(), got, want)
+		}
+		if got, want := startPoint(node), node.StartPosition(); got != want {
+			t.Fatalf("%s: startPoint %v, StartPosition %v", node.Kind(), got, want)
+		}
+		if c.GotoFirstChild() {
+			continue
+		}
+		for !c.GotoNextSibling() {
+			if !c.GotoParent() {
+				if n < 50 {
+					t.Fatalf("walked %d nodes", n)
+				}
+				return
+			}
+		}
 	}
 }

@@ -7,8 +7,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	sitter "github.com/tree-sitter/go-tree-sitter"
 )
 
 // TestCancelWhileBalancing cancels a parse after the whole input is read
@@ -30,21 +28,14 @@ func TestCancelWhileBalancing(t *testing.T) {
 	// machine (at load 27 on 2 cores this file took over 10 s).
 	p := x.NewParser(Options{Timeout: 2 * time.Minute})
 	defer p.Close()
-	balancing := false
-	p.cancel = func(st sitter.ParseState) bool {
-		if int(st.CurrentByteOffset) >= len(src) {
-			balancing = true
-			return true
-		}
-		return false
-	}
+	p.budget.haltAt(int64(len(src)))
 	if _, err := p.Parse(context.Background(), "big.go", "go", src); !errors.Is(err, ErrTimeout) {
 		t.Fatalf("cancelled parse: %v", err)
 	}
-	if !balancing {
+	if !p.budget.halted() {
 		t.Skip("tree-sitter did not report progress while balancing this input")
 	}
-	p.cancel = nil
+	p.budget.haltAt(-1)
 	res, err := p.Parse(context.Background(), "big.go", "go", src)
 	if err != nil || len(res.Nodes) == 0 {
 		t.Fatalf("the parse after a cancelled one: %v", err)

@@ -82,3 +82,60 @@ const L = 3
 	}
 	t.Logf("20,000 constants in %v", time.Since(start))
 }
+
+// TestGoTopLevelVars: package-level variables and constants (the
+// @toplevel patterns) are nodes, in single specs and in groups; those
+// declared in a function body, in a function literal or in a block are
+// not.
+func TestGoTopLevelVars(t *testing.T) {
+	x := NewExtractor()
+	defer x.Close()
+	p := x.NewParser(Options{})
+	defer p.Close()
+	src := `package p
+
+var A = 1
+var (
+	B int
+	C, D = 2, 3
+)
+const E = 4
+const (
+	F = iota
+	G
+)
+
+func f() {
+	var la = 1
+	var (
+		lb int
+	)
+	const lc = 2
+	g := func() { var ld int; const le = 3; _ = ld }
+	{
+		var lf int
+		_ = lf
+	}
+	_, _, _ = la, lb, g
+}
+
+var H = func() int { var lg int; return lg }()
+`
+	res, err := p.Parse(context.Background(), "p.go", "go", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]graph.NodeKind{}
+	for _, n := range res.Nodes {
+		if n.Kind == graph.KindVariable || n.Kind == graph.KindConstant {
+			got[n.Name] = n.Kind
+		}
+	}
+	want := map[string]graph.NodeKind{
+		"A": graph.KindVariable, "B": graph.KindVariable, "C": graph.KindVariable, "D": graph.KindVariable,
+		"E": graph.KindConstant, "F": graph.KindConstant, "G": graph.KindConstant, "H": graph.KindVariable,
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("variables and constants %v, want %v", got, want)
+	}
+}

@@ -97,7 +97,7 @@ func (e *extraction) goLocals(n *sitter.Node) []localDecl {
 			default:
 				continue
 			}
-			out = append(out, e.goScoped(c, int(c.StartPosition().Row)+1, c, decl))
+			out = append(out, e.goScoped(c, int(startPoint(c).Row)+1, c, decl))
 		}
 		return out
 	case "receive_statement": // case v := <-ch: in a select
@@ -136,9 +136,9 @@ func (e *extraction) parentOfLocal(n *sitter.Node) *sitter.Node {
 // goScoped formats a declaration written at decl, visible from line from to
 // the end of scope.
 func (e *extraction) goScoped(decl *sitter.Node, from int, scope *sitter.Node, text string) localDecl {
-	start := int(decl.StartPosition().Row) + 1
+	start := int(startPoint(decl).Row) + 1
 	end := int(scope.EndPosition().Row) + 1
-	return localDecl{start: decl.StartByte(), text: strconv.Itoa(start) + ":" + strconv.Itoa(max(from, start)) + ":" + strconv.Itoa(end) + "|" + text}
+	return localDecl{start: startByte(decl), text: strconv.Itoa(start) + ":" + strconv.Itoa(max(from, start)) + ":" + strconv.Itoa(end) + "|" + text}
 }
 
 // bodyFrom is the first line on which the statements of a block can use
@@ -146,7 +146,7 @@ func (e *extraction) goScoped(decl *sitter.Node, from int, scope *sitter.Node, t
 // lines (so a call on the header line, r.Route("/", func(r Router) {, is
 // not in the literal's scope), else the block's own line.
 func bodyFrom(body *sitter.Node) int {
-	s, t := int(body.StartPosition().Row)+1, int(body.EndPosition().Row)+1
+	s, t := int(startPoint(body).Row)+1, int(body.EndPosition().Row)+1
 	if t > s {
 		return s + 1
 	}
@@ -158,22 +158,22 @@ func bodyFrom(body *sitter.Node) int {
 // and a commented var ( ... ) block keep what resolution needs in a few
 // bytes.
 func (e *extraction) elided(n *sitter.Node) string {
-	if n.EndByte()-n.StartByte() <= 80 {
+	if n.EndByte()-startByte(n) <= 80 {
 		return e.text(n)
 	}
 	var b strings.Builder
-	at := n.StartByte()
+	at := startByte(n)
 	var walk func(c, parent *sitter.Node)
 	walk = func(c, parent *sitter.Node) {
 		k := c.Kind()
 		if k == "literal_value" || k == "block" && parent != nil && parent.Kind() == "func_literal" {
-			b.Write(e.src[at:c.StartByte()])
+			b.Write(e.src[at:startByte(c)])
 			b.WriteString("{}")
 			at = c.EndByte()
 			return
 		}
 		if k == "comment" {
-			b.Write(e.src[at:c.StartByte()])
+			b.Write(e.src[at:startByte(c)])
 			if strings.HasPrefix(e.text(c), "//") {
 				b.WriteString("\n") // keeps the line break a line comment ends with
 			}

@@ -66,17 +66,11 @@ func (v *nav) parent(n *sitter.Node) *sitter.Node {
 	if p, ok := v.parents[id]; ok {
 		return &p
 	}
-	start, end := n.StartByte(), n.EndByte()
+	start, end := startByte(n), n.EndByte()
 	if start >= end {
 		return n.Parent() // empty: tree-sitter's rules for ties
 	}
-	if !v.listed {
-		v.top, v.listed = list(&v.root), true
-		v.topEnd = make([]uint, len(v.top))
-		for i := range v.top {
-			v.topEnd[i] = v.top[i].EndByte()
-		}
-	}
+	v.listTop()
 	// Start from the deepest node of the last descent that strictly
 	// contains n (an ancestor: non-empty ranges nest or are disjoint), so
 	// the locals and comments of one block, asked in order, do not each
@@ -92,14 +86,14 @@ func (v *nav) parent(n *sitter.Node) *sitter.Node {
 		v.path, v.pathStart, v.pathEnd = v.path[:k+1], v.pathStart[:k+1], v.pathEnd[:k+1]
 	} else {
 		i := sort.Search(len(v.top), func(i int) bool { return v.topEnd[i] > start })
-		if i == len(v.top) || v.top[i].StartByte() > start || v.topEnd[i] < end {
+		if i == len(v.top) || startByte(&v.top[i]) > start || v.topEnd[i] < end {
 			return n.Parent()
 		}
 		if v.top[i].Id() == id {
 			return v.cacheParent(id, v.root)
 		}
 		p = v.top[i]
-		v.path, v.pathStart, v.pathEnd = append(v.path[:0], p), append(v.pathStart[:0], p.StartByte()), append(v.pathEnd[:0], v.topEnd[i])
+		v.path, v.pathStart, v.pathEnd = append(v.path[:0], p), append(v.pathStart[:0], startByte(&p)), append(v.pathEnd[:0], v.topEnd[i])
 	}
 	for {
 		next := p.ChildWithDescendant(n)
@@ -108,9 +102,33 @@ func (v *nav) parent(n *sitter.Node) *sitter.Node {
 		}
 		v.cacheParent(next.Id(), p)
 		p = *next
-		v.path, v.pathStart, v.pathEnd = append(v.path, p), append(v.pathStart, p.StartByte()), append(v.pathEnd, p.EndByte())
+		v.path, v.pathStart, v.pathEnd = append(v.path, p), append(v.pathStart, startByte(&p)), append(v.pathEnd, p.EndByte())
 	}
 	return v.cacheParent(id, p)
+}
+
+// listTop lists the root's children, once.
+func (v *nav) listTop() {
+	if v.listed {
+		return
+	}
+	v.top, v.listed = list(&v.root), true
+	v.topEnd = make([]uint, len(v.top))
+	for i := range v.top {
+		v.topEnd[i] = v.top[i].EndByte()
+	}
+}
+
+// isTop reports whether n is a child of the root.
+func (v *nav) isTop(n *sitter.Node) bool {
+	v.listTop()
+	start, id := startByte(n), n.Id()
+	for i := sort.Search(len(v.top), func(i int) bool { return v.topEnd[i] >= start }); i < len(v.top) && startByte(&v.top[i]) <= start; i++ {
+		if v.top[i].Id() == id {
+			return true
+		}
+	}
+	return false
 }
 
 func (v *nav) cacheParent(id uintptr, p sitter.Node) *sitter.Node {
@@ -124,7 +142,7 @@ func (v *nav) cacheParent(id uintptr, p sitter.Node) *sitter.Node {
 // siblings returns the children of n's parent and n's index among them
 // (ok false when n is the root, or is empty).
 func (v *nav) siblings(n *sitter.Node) (kids *children, i int, ok bool) {
-	if n.StartByte() >= n.EndByte() {
+	if startByte(n) >= n.EndByte() {
 		return nil, 0, false
 	}
 	p := v.parent(n)

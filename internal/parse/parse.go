@@ -34,6 +34,11 @@
 //	@local.parent        the parent of the pattern's @local node, when the
 //	                     pattern has it (the language's locals rule then
 //	                     need not look it up)
+//	@toplevel            the match is kept only when this node is a child
+//	                     of the tree's root: (var_declaration ...) @toplevel
+//	                     for (source_file (var_declaration ...)), which
+//	                     costs the query cursor more (a pattern rooted at
+//	                     the root stays in progress over the whole tree)
 //	@local.callback      a function passed as an argument (JS/TS): each of
 //	                     its parameters becomes a local, typed when it is
 //	                     annotated, else "@cb ARG PARAM NAME CALLEE" (the
@@ -153,6 +158,7 @@ const (
 	roleLocalParent
 	roleCallbackLocal
 	roleValue
+	roleTopLevel
 )
 
 type compiled struct {
@@ -160,6 +166,8 @@ type compiled struct {
 	roles   []role
 	kinds   []graph.NodeKind // for roleDef captures
 	grammar *lang.Grammar
+	// topLevel: the query has a @toplevel capture.
+	topLevel bool
 }
 
 // Extractor holds the compiled queries of every grammar. It is safe for
@@ -212,6 +220,7 @@ func (x *Extractor) get(grammar string) (*compiled, error) {
 		r, k := classify(name)
 		c.roles = append(c.roles, r)
 		c.kinds = append(c.kinds, k)
+		c.topLevel = c.topLevel || r == roleTopLevel
 	}
 	x.compiled[grammar] = c
 	return c, nil
@@ -266,6 +275,8 @@ func classify(capture string) (role, graph.NodeKind) {
 		return roleLocalParent, 0
 	case "local.callback":
 		return roleCallbackLocal, 0
+	case "toplevel":
+		return roleTopLevel, 0
 	}
 	if k, ok := strings.CutPrefix(capture, "definition."); ok {
 		if nk, ok := graph.ParseNodeKind(k); ok {
@@ -290,8 +301,6 @@ type Parser struct {
 	parsers map[string]*sitter.Parser
 	cursor  *sitter.QueryCursor
 	budget  *budget
-	// cancel, when set (tests), also cancels a parse when it returns true.
-	cancel func(sitter.ParseState) bool
 }
 
 // NewParser returns a Parser that uses x's queries.
@@ -351,20 +360,7 @@ func (p *Parser) Parse(ctx context.Context, relPath, grammar string, src []byte)
 	// The budget starts after the grammar's query is compiled (once per
 	// Extractor, over a second for some grammars on a busy machine).
 	deadline := time.Now().Add(p.opts.Timeout)
-	timedOut := false
-	n := len(src)
-	tree := tp.ParseWithOptions(func(i int, _ sitter.Point) []byte {
-		if i < n {
-			return src[i:]
-		}
-		return nil
-	}, nil, &sitter.ParseOptions{ProgressCallback: func(st sitter.ParseState) bool {
-		if ctx.Err() != nil || time.Now().After(deadline) || p.cancel != nil && p.cancel(st) {
-			timedOut = true
-			return true
-		}
-		return false
-	}})
+	tree := p.budget.parse(ctx, deadline, tp, src)
 	if tree == nil {
 		// A new parser, not Reset: tree-sitter 0.25.0's reset leaves a
 		// parse cancelled while balancing the tree marked as one to
@@ -376,7 +372,7 @@ func (p *Parser) Parse(ctx context.Context, relPath, grammar string, src []byte)
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if timedOut {
+		if p.budget.halted() {
 			return nil, fmt.Errorf("%w after %s", ErrTimeout, p.opts.Timeout)
 		}
 		return nil, errors.New("parse: tree-sitter returned no tree")
@@ -488,7 +484,7 @@ type extraction struct {
 const stopEvery = 16
 
 func (e *extraction) text(n *sitter.Node) string {
-	s, t := n.StartByte(), n.EndByte()
+	s, t := startByte(n), n.EndByte()
 	if t > uint(len(e.src)) || s > t {
 		return ""
 	}
@@ -556,6 +552,9 @@ func (e *extraction) collect(ctx context.Context, p *Parser, deadline time.Time,
 				return ErrTimeout
 			}
 		}
+		if e.c.topLevel && !e.topLevel(m) {
+			continue
+		}
 		var d *def
 		var r ref
 		var refNode *sitter.Node
@@ -572,7 +571,7 @@ func (e *extraction) collect(ctx context.Context, p *Parser, deadline time.Time,
 				d.kind = e.c.kinds[cp.Index]
 				d.scopeOnly = e.c.roles[cp.Index] == roleScopeDef
 				d.node = cp.Node
-				d.start, d.end = cp.Node.StartByte(), cp.Node.EndByte()
+				d.start, d.end = startByte(&cp.Node), cp.Node.EndByte()
 			case roleName:
 				if d == nil {
 					d = &def{pattern: m.PatternIndex}
@@ -581,7 +580,7 @@ func (e *extraction) collect(ctx context.Context, p *Parser, deadline time.Time,
 				if e.spec.DefName != nil {
 					d.name = e.spec.DefName(d.name)
 				}
-				d.nameStart = cp.Node.StartByte()
+				d.nameStart = startByte(&cp.Node)
 				if k := cp.Node.Kind(); k == "string" || k == "string_fragment" {
 					d.name = strings.Trim(d.name, "\"'`")
 					d.literalName = true // declare module "ipaddr.js": not a dotted path
@@ -600,7 +599,7 @@ func (e *extraction) collect(ctx context.Context, p *Parser, deadline time.Time,
 				if d == nil {
 					d = &def{pattern: m.PatternIndex}
 				}
-				d.bodyStart, d.hasBody = cp.Node.StartByte(), true
+				d.bodyStart, d.hasBody = startByte(&cp.Node), true
 				d.declOnly = cp.Node.Kind() == ";"
 			case roleVisibility:
 				if d == nil {
@@ -610,10 +609,10 @@ func (e *extraction) collect(ctx context.Context, p *Parser, deadline time.Time,
 			case roleCall, roleImport, roleInherits, roleImplements, roleTypeRef, roleValue:
 				r.value = e.c.roles[cp.Index] == roleValue
 				node := cp.Node
-				if refNode == nil || r.kind != refKind(e.c.roles[cp.Index]) || node.StartByte() < spanStart {
+				if refNode == nil || r.kind != refKind(e.c.roles[cp.Index]) || startByte(&node) < spanStart {
 					// Several captures of one reference: the target is the
 					// text they span (Java receiver .. method name).
-					spanStart, spanRow = node.StartByte(), node.StartPosition().Row
+					spanStart, spanRow = startByte(&node), startPoint(&node).Row
 				}
 				refNode = &node
 				r.kind = refKind(e.c.roles[cp.Index])
@@ -641,7 +640,7 @@ func (e *extraction) collect(ctx context.Context, p *Parser, deadline time.Time,
 					e.locals = append(e.locals, e.rules.locals(e, &cp.Node)...)
 					e.localParent = nil
 				} else {
-					e.locals = append(e.locals, localDecl{start: cp.Node.StartByte(), text: e.text(&cp.Node)})
+					e.locals = append(e.locals, localDecl{start: startByte(&cp.Node), text: e.text(&cp.Node)})
 				}
 			case roleCallbackLocal:
 				e.locals = append(e.locals, e.callbackLocals(cp.Node)...)
@@ -703,6 +702,19 @@ func (e *extraction) collect(ctx context.Context, p *Parser, deadline time.Time,
 		return ErrTimeout
 	}
 	return nil
+}
+
+// topLevel reports whether every @toplevel capture of m is a child of the
+// tree's root, the root not being an ERROR node (as a pattern rooted at
+// the grammar's root node would match).
+func (e *extraction) topLevel(m *sitter.QueryMatch) bool {
+	for i := range m.Captures {
+		cp := &m.Captures[i]
+		if e.c.roles[cp.Index] == roleTopLevel && (e.nav.root.IsError() || !e.nav.isTop(&cp.Node)) {
+			return false
+		}
+	}
+	return true
 }
 
 // openScopes extends the definitions whose node kind is one of the
@@ -1060,7 +1072,7 @@ func (e *extraction) build(res *Result) {
 		key := d.qn + "\x00" + kind.String()
 		dis := occurrences[key]
 		occurrences[key] = dis + 1
-		start, end := d.node.StartPosition(), d.node.EndPosition()
+		start, end := startPoint(&d.node), d.node.EndPosition()
 		if d.endPoint != nil {
 			end = *d.endPoint
 		}
@@ -1423,21 +1435,21 @@ func (e *extraction) docOf(d *def) string {
 		}
 		n = *p
 	}
-	line := n.StartPosition().Row
+	line := startPoint(&n).Row
 	var comments []string
 	for s := e.nav.prevSibling(&n); s != nil; s = e.nav.prevSibling(s) {
 		if k := s.Kind(); k == "decorator" || k == "annotation" || k == "marker_annotation" || k == "attribute_item" {
-			line = s.StartPosition().Row // TS decorators are siblings of the method
+			line = startPoint(s).Row // TS decorators are siblings of the method
 			continue
 		}
 		if !strings.Contains(s.Kind(), "comment") {
 			break
 		}
-		if p := e.nav.prevSibling(s); p != nil && !strings.Contains(p.Kind(), "comment") && p.EndPosition().Row == s.StartPosition().Row {
+		if p := e.nav.prevSibling(s); p != nil && !strings.Contains(p.Kind(), "comment") && p.EndPosition().Row == startPoint(s).Row {
 			break // trails the previous declaration: FOO, /* about FOO */
 		}
 		end := s.EndPosition()
-		if end.Column == 0 && end.Row > s.StartPosition().Row {
+		if end.Column == 0 && end.Row > startPoint(s).Row {
 			end.Row-- // the token includes its newline (Rust // comments)
 		}
 		if end.Row+1 < line {
@@ -1447,7 +1459,7 @@ func (e *extraction) docOf(d *def) string {
 			break // //! and /*! document the enclosing module, not the next item
 		}
 		comments = append(comments, cleanComment(e.text(s)))
-		line = s.StartPosition().Row
+		line = startPoint(s).Row
 		if len(comments) > 50 {
 			break
 		}

@@ -707,6 +707,26 @@ func TestSchemaMismatch(t *testing.T) {
 	}
 }
 
+// writeFlushed writes version v of 20 files (genFile) in one batch and
+// flushes it to a table.
+func writeFlushed(t *testing.T, s *Store, v int) {
+	t.Helper()
+	b := s.NewBatch()
+	for f := range 20 {
+		meta, nodes, edges := genFile(sprintf("f%d.go", f), v, 40)
+		if err := b.ReplaceFile(meta, nodes, edges); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := b.Commit(false); err != nil {
+		t.Fatal(err)
+	}
+	b.Close()
+	if err := s.db.Flush(); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestObsoleteFileGrace checks that a writer keeps the files Pebble no
 // longer needs until the grace period ends or the store closes, deletes
 // them in place (no archive directory), and deletes at once with a
@@ -719,20 +739,7 @@ func TestObsoleteFileGrace(t *testing.T) {
 			t.Fatal(err)
 		}
 		for v := 1; v <= 3; v++ {
-			b := s.NewBatch()
-			for f := range 20 {
-				meta, nodes, edges := genFile(sprintf("f%d.go", f), v, 40)
-				if err := b.ReplaceFile(meta, nodes, edges); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if err := b.Commit(false); err != nil {
-				t.Fatal(err)
-			}
-			b.Close()
-			if err := s.db.Flush(); err != nil {
-				t.Fatal(err)
-			}
+			writeFlushed(t, s, v)
 		}
 		if err := s.db.Compact(t.Context(), []byte{0}, []byte{0xff}, false); err != nil {
 			t.Fatal(err)
@@ -831,23 +838,6 @@ func TestResolveAmbiguous(t *testing.T) {
 // when one is.
 func TestCloseKeepsFilesForReaders(t *testing.T) {
 	dir := t.TempDir()
-	write := func(s *Store, v int) {
-		t.Helper()
-		b := s.NewBatch()
-		for f := range 20 {
-			meta, nodes, edges := genFile(sprintf("f%d.go", f), v, 40)
-			if err := b.ReplaceFile(meta, nodes, edges); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if err := b.Commit(false); err != nil {
-			t.Fatal(err)
-		}
-		b.Close()
-		if err := s.db.Flush(); err != nil {
-			t.Fatal(err)
-		}
-	}
 	obsolete := func(s *Store) []pendingFile {
 		t.Helper()
 		if err := s.db.Compact(t.Context(), []byte{0}, []byte{0xff}, false); err != nil {
@@ -882,10 +872,10 @@ func TestCloseKeepsFilesForReaders(t *testing.T) {
 		t.Fatal(err)
 	}
 	for v := 1; v <= 3; v++ {
-		write(w, v)
+		writeFlushed(t, w, v)
 	}
 	r := openTestDir(t, dir, Options{ReadOnly: true})
-	write(w, 4)
+	writeFlushed(t, w, 4)
 	files := obsolete(w)
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
@@ -921,7 +911,7 @@ func TestCloseKeepsFilesForReaders(t *testing.T) {
 		t.Fatal(err)
 	}
 	r = openTestDir(t, dir, Options{ReadOnly: true})
-	write(w, 5)
+	writeFlushed(t, w, 5)
 	files = obsolete(w)
 	time.Sleep(100 * time.Millisecond)
 	if err := w.Close(); err != nil {

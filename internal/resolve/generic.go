@@ -2,6 +2,7 @@ package resolve
 
 import (
 	"path"
+	"sort"
 	"strings"
 
 	"github.com/codegraph-dev/codegraph/internal/graph"
@@ -533,12 +534,33 @@ func (r *resolver) javaFiles(class string) []string {
 				r.javaByBase[path.Base(f)] = append(r.javaByBase[path.Base(f)], f)
 			}
 		}
+		for _, fs := range r.javaByBase {
+			sort.Strings(fs) // langOf is a map: path order, not its order
+		}
 	}
 	suffix := strings.ReplaceAll(class, ".", "/") + ".java"
 	var out []string
 	for _, f := range r.javaByBase[path.Base(suffix)] {
 		if f == suffix || strings.HasSuffix(f, "/"+suffix) {
 			out = append(out, f)
+		}
+	}
+	if len(out) > 1 {
+		// The path is under more than one root, as when a package is
+		// copied under a prefix (the JDK's java.base/jdk/internal/org/xml/sax
+		// beside java.xml/org/xml/sax): the files that declare the class's
+		// package are the class's.
+		if i := strings.LastIndexByte(class, '.'); i > 0 {
+			x := r.javaIndex()
+			var same []string
+			for _, f := range out {
+				if p, ok := x.pkgOf[f]; ok && p == class[:i] {
+					same = append(same, f)
+				}
+			}
+			if len(same) > 0 {
+				out = same
+			}
 		}
 	}
 	if len(out) == 0 {

@@ -65,7 +65,8 @@ func TestTSPackageScopes(t *testing.T) {
 // src/test/java/x uses Owner of src/main/java/x (same package, another
 // source root) and not y.Owner; a class whose file does not sit under its
 // package's directories is found by its declaration, through a single
-// import and a star import.
+// import and a star import; an import whose path also ends the path of a
+// copy of the package under a prefix binds to the package it names.
 func TestJavaDeclaredPackages(t *testing.T) {
 	got := edgeMap(t, "testdata/poly/java", graph.EdgeCalls)
 	want := map[string]string{
@@ -75,6 +76,9 @@ func TestJavaDeclaredPackages(t *testing.T) {
 		"src/test/java/x/OwnerTests.java:OwnerTests.names o.name":                           "src/main/java/x/Owner.java:Owner.name exact",
 		"src/main/java/app/PetClinicApplication.java:PetClinicApplication.main Helper.help": "src/main/java/legacy/Helper.java:Helper.help exact",
 		"src/main/java/app/Stars.java:Stars.run Helper.help":                                "src/main/java/legacy/Helper.java:Helper.help exact",
+		// org/xml/sax/SAXBad.java is also the end of jdk/internal/org/xml/sax/SAXBad.java's path
+		"src/main/java/app/UsesSax.java:UsesSax.run SAXBad.fail": "src/main/java/org/xml/sax/SAXBad.java:SAXBad.fail exact",
+		"src/main/java/app/UsesSax.java:UsesSax.run SAXBad":      "src/main/java/org/xml/sax/SAXBad.java:SAXBad exact",
 	}
 	checkExact(t, got, want)
 }

@@ -253,19 +253,13 @@ func checkOrphanTables(dir string) error {
 		return nil
 	}
 	// Tables a writer left for readers are not the manifest's to list.
-	obsolete := map[string]bool{}
-	if b, err := os.ReadFile(filepath.Join(dir, pendingList)); err == nil {
-		for _, line := range strings.Split(string(b), "\n") {
-			if name, _, ok := strings.Cut(line, " "); ok {
-				obsolete[name] = true
-			}
-		}
-	}
+	obsolete := readPendingList(dir)
 	tables, manifest := 0, ""
 	for _, e := range entries {
 		n := e.Name()
+		_, listed := obsolete[n]
 		switch {
-		case strings.HasSuffix(n, ".sst") && isPebbleFile(n) && !obsolete[n]:
+		case strings.HasSuffix(n, ".sst") && isPebbleFile(n) && !listed:
 			tables++
 		case strings.HasPrefix(n, "marker.manifest."):
 			if i := strings.Index(n, "MANIFEST-"); i >= 0 {

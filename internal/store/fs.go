@@ -85,20 +85,27 @@ const pendingList = "OBSOLETE.codegraph"
 // loadPending reads the list of a previous writer. It only dates files:
 // a file is deleted only when Pebble reports it obsolete to this writer.
 func (d *delayedDeleter) loadPending(dir string) {
+	d.since = readPendingList(dir)
+}
+
+// readPendingList reads dir's pendingList: when each listed file became
+// obsolete, by base name (nil without a list).
+func readPendingList(dir string) map[string]time.Time {
 	b, err := os.ReadFile(filepath.Join(dir, pendingList))
 	if err != nil {
-		return
+		return nil
 	}
-	d.since = map[string]time.Time{}
+	since := map[string]time.Time{}
 	for _, line := range strings.Split(string(b), "\n") {
 		name, ns, ok := strings.Cut(line, " ")
 		if !ok {
 			continue
 		}
 		if n, err := strconv.ParseInt(ns, 10, 64); err == nil && name == filepath.Base(name) {
-			d.since[name] = time.Unix(0, n)
+			since[name] = time.Unix(0, n)
 		}
 	}
+	return since
 }
 
 // retire deletes the pending files whose grace period has passed and

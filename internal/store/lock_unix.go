@@ -71,10 +71,7 @@ func lockDir(dir string) (release func() error, err error) {
 	}
 	var deadline time.Time
 	for {
-		err = syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
-		if errors.Is(err, syscall.EINTR) {
-			continue
-		}
+		err = flock(f, syscall.LOCK_EX|syscall.LOCK_NB)
 		// The lock belongs to an open file description, which a child
 		// shares from fork until its exec closes the (close-on-exec)
 		// descriptor. When the owner named in the file is dead (killed
@@ -134,17 +131,23 @@ func WriterActive(dir string) bool {
 		return false
 	}
 	defer f.Close()
-	for {
-		err = syscall.Flock(int(f.Fd()), syscall.LOCK_SH|syscall.LOCK_NB)
-		if !errors.Is(err, syscall.EINTR) {
-			break
-		}
-	}
+	err = flock(f, syscall.LOCK_SH|syscall.LOCK_NB)
 	if err == nil {
 		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
 		return false
 	}
 	return errors.Is(err, syscall.EWOULDBLOCK)
+}
+
+// flock applies flock(2) operation how to f, again when a signal
+// interrupts it.
+func flock(f *os.File, how int) error {
+	for {
+		err := syscall.Flock(int(f.Fd()), how)
+		if !errors.Is(err, syscall.EINTR) {
+			return err
+		}
+	}
 }
 
 // readersFileName is the file through which read-only opens tell a writer
@@ -173,12 +176,7 @@ func registerReader(dir string) (release func() error) {
 	if err != nil {
 		return func() error { return nil }
 	}
-	for {
-		err = syscall.Flock(int(f.Fd()), syscall.LOCK_SH)
-		if !errors.Is(err, syscall.EINTR) {
-			break
-		}
-	}
+	err = flock(f, syscall.LOCK_SH)
 	if err != nil {
 		f.Close()
 		return func() error { return nil }
@@ -194,12 +192,7 @@ func noReaders(dir string) (release func() error, ok bool) {
 	if err != nil {
 		return nil, false
 	}
-	for {
-		err = syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
-		if !errors.Is(err, syscall.EINTR) {
-			break
-		}
-	}
+	err = flock(f, syscall.LOCK_EX|syscall.LOCK_NB)
 	if err != nil {
 		f.Close()
 		return nil, false

@@ -440,11 +440,10 @@ func (s *Store) retireObsolete() error {
 	if !ok {
 		return s.deleter.retire(s.dir)
 	}
+	// With nothing pending, retire removes an earlier writer's list.
 	err := s.deleter.flush()
 	if err == nil {
-		if rerr := os.Remove(filepath.Join(s.dir, pendingList)); rerr != nil && !errors.Is(rerr, os.ErrNotExist) {
-			err = rerr
-		}
+		err = s.deleter.retire(s.dir)
 	}
 	return errors.Join(err, release())
 }
